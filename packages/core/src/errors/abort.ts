@@ -1,0 +1,63 @@
+import { AgenticGenError } from './agenticgen-error.js';
+
+/** The error to throw when `signal` aborted: its reason if that is already ours, else an `aborted` error. */
+export function abortErrorFrom(signal: AbortSignal, scope: string): AgenticGenError {
+  const reason: unknown = signal.reason;
+  if (AgenticGenError.isInstance(reason)) return reason;
+  return new AgenticGenError('aborted', `[${scope}] the operation was aborted`, { cause: reason });
+}
+
+/** Throws the abort error when `signal` is already aborted. */
+export function throwIfAborted(signal: AbortSignal | undefined, scope: string): void {
+  if (signal?.aborted) throw abortErrorFrom(signal, scope);
+}
+
+/**
+ * Combines an optional caller signal with an optional timeout into one signal. The timeout aborts with an
+ * AgenticGen `timeout` error, so callers can tell a timeout from a cancellation by the code.
+ * `dispose()` clears the timer; call it when the guarded work ends.
+ */
+export function combineSignals(
+  scope: string,
+  signal: AbortSignal | undefined,
+  timeoutMs: number | undefined,
+): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal?.reason);
+  if (signal?.aborted) controller.abort(signal.reason);
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  if (timeoutMs !== undefined && Number.isFinite(timeoutMs)) {
+    timer = setTimeout(() => {
+      controller.abort(
+        new AgenticGenError('timeout', `[${scope}] timed out after ${timeoutMs} ms`, { data: { timeoutMs } }),
+      );
+    }, timeoutMs);
+  }
+  return {
+    signal: controller.signal,
+    dispose() {
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/** Resolves with `promise` or rejects as soon as `signal` aborts, whichever comes first. */
+export function raceWithSignal<T>(promise: Promise<T>, signal: AbortSignal, scope: string): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortErrorFrom(signal, scope));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortErrorFrom(signal, scope));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

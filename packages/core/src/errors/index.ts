@@ -1,0 +1,2 @@
+export * from './abort.js';
+export * from './agenticgen-error.js';

@@ -1,0 +1,8 @@
+/**
+ * @agenticgen/core — contracts, errors, schemas, tools, plugin runtime, events and telemetry.
+ * This file only re-exports the public surface.
+ */
+export type * from './contracts/index.js';
+export * from './errors/index.js';
+export * from './schema/index.js';
+export * from './tools/index.js';

@@ -1,0 +1,98 @@
+import type { Static, TSchema } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { Value } from '@sinclair/typebox/value';
+import { AgenticGenError, type ErrorCode } from '../errors/agenticgen-error.js';
+
+/** One validation problem, readable by people and by models. */
+export interface ValidationIssue {
+  /** JSON pointer of the offending value, `''` for the root (e.g. `/options/limit`). */
+  path: string;
+  /** What was expected, e.g. `Expected number`. */
+  expected: string;
+  /** The value found there (truncated when large). */
+  received: unknown;
+}
+
+export type ValidationResult<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };
+
+/** A compiled validator for one schema. */
+export interface Validator<T> {
+  /** The schema. */
+  readonly schema: TSchema;
+  /** Validates `input` after filling defaults; never throws. */
+  validate(input: unknown): ValidationResult<T>;
+  /** Validates and returns the value, or throws an AgenticGenError listing every issue. */
+  parse(input: unknown, context: { scope: string; code?: ErrorCode; what?: string }): T;
+}
+
+const maxIssues = 20;
+
+/**
+ * Compiles a TypeBox schema. Compilation generates code; where a Content-Security-Policy forbids that
+ * (strict pages, the sandbox iframe), it falls back to TypeBox's interpreter, which is slower but equal.
+ */
+export function compileSchema<S extends TSchema>(schema: S): Validator<Static<S>> {
+  let check: (value: unknown) => boolean;
+  let errors: (value: unknown) => Iterable<{ path: string; message: string; value: unknown }>;
+  try {
+    const compiled = TypeCompiler.Compile(schema);
+    check = (value) => compiled.Check(value);
+    errors = (value) => compiled.Errors(value);
+  } catch {
+    check = (value) => Value.Check(schema, value);
+    errors = (value) => Value.Errors(schema, value);
+  }
+
+  const validate = (input: unknown): ValidationResult<Static<S>> => {
+    const value = input !== null && typeof input === 'object' ? Value.Default(schema, Value.Clone(input)) : input;
+    if (check(value)) return { ok: true, value: value as Static<S> };
+    const issues: ValidationIssue[] = [];
+    for (const error of errors(value)) {
+      issues.push({ path: error.path, expected: error.message, received: summarize(error.value) });
+      if (issues.length >= maxIssues) break;
+    }
+    return { ok: false, issues };
+  };
+
+  return {
+    schema,
+    validate,
+    parse(input, context) {
+      const result = validate(input);
+      if (result.ok) return result.value;
+      throw new AgenticGenError(
+        context.code ?? 'validation-failed',
+        `[${context.scope}] invalid ${context.what ?? 'value'}: ${formatIssues(result.issues)}`,
+        { data: { issues: result.issues } },
+      );
+    },
+  };
+}
+
+/** `at /a/b: Expected number, received "x"; …` */
+export function formatIssues(issues: readonly ValidationIssue[]): string {
+  return issues
+    .map(
+      (issue) =>
+        `at ${issue.path === '' ? '(root)' : issue.path}: ${issue.expected}, received ${describe(issue.received)}`,
+    )
+    .join('; ');
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function summarize(value: unknown): unknown {
+  if (typeof value === 'string' && value.length > 200) return `${value.slice(0, 200)}…`;
+  if (value !== null && typeof value === 'object') {
+    const text = describe(value);
+    return text.length > 200 ? `${text.slice(0, 200)}…` : value;
+  }
+  return value;
+}

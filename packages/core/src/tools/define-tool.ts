@@ -1,0 +1,77 @@
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { ToolSpec } from '../contracts/chat-model.js';
+import { AgenticGenError } from '../errors/agenticgen-error.js';
+import { compileSchema, type Validator } from '../schema/validator.js';
+import { type JsonSchemaFlavour, toJsonSchema } from './json-schema.js';
+
+/** What a tool's `execute` receives besides its arguments. */
+export interface ToolContext {
+  /** Aborts when the run is cancelled or the tool's timeout fires. */
+  signal: AbortSignal;
+  /** The model's id for this call. */
+  toolCallId: string;
+  /** Free-form values the host passes down (user id, sandbox session, …). */
+  values: Readonly<Record<string, unknown>>;
+}
+
+export interface ToolDefinition<S extends TSchema, R> {
+  /** Unique name, `^[a-zA-Z0-9_-]{1,64}$` (the providers' common rule). */
+  name: string;
+  /** What the tool does and when to use it; the model reads this. */
+  description: string;
+  /** TypeBox schema of the arguments object. */
+  parameters: S;
+  /** Runs the tool with validated arguments. Must honour `context.signal`. */
+  execute(args: Static<S>, context: ToolContext): Promise<R> | R;
+  /** Time limit per call in milliseconds (default 60 s). */
+  timeoutMs?: number;
+  /** When true an agent suspends the run before calling it until a person approves. */
+  needsApproval?: boolean;
+  /** Ask providers to enforce the schema exactly (OpenAI strict mode). Default false. */
+  strict?: boolean;
+}
+
+/** A defined tool: the definition plus its compiled validator. */
+export interface Tool<S extends TSchema = TSchema, R = unknown> extends ToolDefinition<S, R> {
+  /** Validates raw arguments from a model. */
+  readonly validator: Validator<Static<S>>;
+  /** The tool as the model sees it, in a provider flavour of JSON Schema. */
+  toSpec(flavour?: JsonSchemaFlavour): ToolSpec;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a heterogeneous tool list needs an open argument type.
+export type AnyTool = Tool<any, unknown>;
+
+const toolNamePattern = /^[a-zA-Z0-9_-]{1,64}$/;
+
+export function defineTool<S extends TSchema, R>(definition: ToolDefinition<S, R>): Tool<S, R> {
+  if (!toolNamePattern.test(definition.name)) {
+    throw new AgenticGenError(
+      'invalid-argument',
+      `[tools] invalid tool name ${JSON.stringify(definition.name)}: use 1–64 letters, digits, "_" or "-"`,
+    );
+  }
+  if (definition.parameters?.type !== 'object') {
+    throw new AgenticGenError(
+      'invalid-argument',
+      `[tools] tool "${definition.name}" parameters must be a Type.Object schema`,
+    );
+  }
+  if (definition.timeoutMs !== undefined && !(definition.timeoutMs > 0)) {
+    throw new AgenticGenError('invalid-argument', `[tools] tool "${definition.name}" timeoutMs must be > 0`);
+  }
+  const validator = compileSchema(definition.parameters);
+  return {
+    ...definition,
+    validator,
+    toSpec(flavour: JsonSchemaFlavour = definition.strict ? 'openai-strict' : 'json-schema') {
+      const spec: ToolSpec = {
+        name: definition.name,
+        description: definition.description,
+        parameters: toJsonSchema(definition.parameters, flavour),
+      };
+      if (definition.strict) spec.strict = true;
+      return spec;
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { combineSignals, raceWithSignal } from '../errors/abort.js';
+import { AgenticGenError, type SerializedAgenticGenError } from '../errors/agenticgen-error.js';
+import type { ValidationIssue } from '../schema/validator.js';
+import type { AnyTool, ToolContext } from './define-tool.js';
+
+const defaultToolTimeoutMs = 60_000;
+
+/** The outcome of one tool call: model-readable either way. */
+export type ToolOutcome =
+  | { ok: true; output: unknown; durationMs: number }
+  | {
+      ok: false;
+      /** A structured error the model can read and correct itself from. */
+      error: {
+        code: string;
+        message: string;
+        issues?: ValidationIssue[];
+      };
+      /** The full error, for logs and events. */
+      cause: SerializedAgenticGenError;
+      durationMs: number;
+    };
+
+export interface ExecuteToolOptions {
+  /** The model's call id. */
+  toolCallId: string;
+  /** Cancels the call. */
+  signal?: AbortSignal;
+  /** Overrides the tool's own timeout. */
+  timeoutMs?: number;
+  /** Host values passed to `execute`. */
+  values?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Validates raw arguments and runs the tool. Invalid arguments never reach `execute`; timeouts, aborts and
+ * thrown errors come back as `{ ok: false }` with a stable code, so a tool failure never kills an agent run.
+ */
+export async function executeTool(
+  tool: AnyTool,
+  rawArguments: unknown,
+  options: ExecuteToolOptions,
+): Promise<ToolOutcome> {
+  const started = performance.now();
+  const elapsed = () => performance.now() - started;
+  const parsed = parseArguments(rawArguments);
+  const validation = parsed.ok ? tool.validator.validate(parsed.value) : parsed;
+  if (!validation.ok) {
+    const error = new AgenticGenError(
+      'tool-invalid-arguments',
+      `[tools] invalid arguments for tool "${tool.name}"; fix them and call it again`,
+      { data: { tool: tool.name, issues: validation.issues } },
+    );
+    return {
+      ok: false,
+      error: { code: error.code, message: error.message, issues: validation.issues },
+      cause: error.toJSON(),
+      durationMs: elapsed(),
+    };
+  }
+  const guard = combineSignals(
+    `tool ${tool.name}`,
+    options.signal,
+    options.timeoutMs ?? tool.timeoutMs ?? defaultToolTimeoutMs,
+  );
+  const context: ToolContext = { signal: guard.signal, toolCallId: options.toolCallId, values: options.values ?? {} };
+  try {
+    const output = await raceWithSignal(
+      Promise.resolve().then(() => tool.execute(validation.value, context)),
+      guard.signal,
+      `tool ${tool.name}`,
+    );
+    return { ok: true, output, durationMs: elapsed() };
+  } catch (thrown) {
+    const error = AgenticGenError.isInstance(thrown)
+      ? thrown
+      : new AgenticGenError(
+          'tool-execution-failed',
+          `[tools] tool "${tool.name}" failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`,
+          { cause: thrown },
+        );
+    return {
+      ok: false,
+      error: { code: error.code, message: error.message },
+      cause: error.toJSON(),
+      durationMs: elapsed(),
+    };
+  } finally {
+    guard.dispose();
+  }
+}
+
+function parseArguments(raw: unknown): { ok: true; value: unknown } | { ok: false; issues: ValidationIssue[] } {
+  if (typeof raw !== 'string') return { ok: true, value: raw ?? {} };
+  if (raw.trim() === '') return { ok: true, value: {} };
+  try {
+    return { ok: true, value: JSON.parse(raw) };
+  } catch {
+    return { ok: false, issues: [{ path: '', expected: 'Expected a JSON object', received: raw.slice(0, 200) }] };
+  }
+}
