@@ -4,5 +4,6 @@
  */
 export type * from './contracts/index.js';
 export * from './errors/index.js';
+export * from './filters/index.js';
 export * from './schema/index.js';
 export * from './tools/index.js';
