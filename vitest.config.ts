@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, globSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import type { Plugin } from 'vite';
@@ -57,6 +57,15 @@ function workspaceSources(runtime: 'node' | 'browser'): Plugin {
   };
 }
 
+/**
+ * Packages that need Node-side fixtures in both projects (e.g. the adapters' fake provider servers, which
+ * browser tests reach over HTTP) ship `src/testing/vitest-global-setup.ts`; it may `provide()` values that
+ * tests read with `inject()`.
+ */
+const packageGlobalSetups = globSync('packages/*/src/testing/vitest-global-setup.ts', { cwd: root }).map(
+  (path) => `${root}${path}`,
+);
+
 const sharedInclude = ['packages/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'examples/*/test/**/*.test.ts'];
 
 const nodeProject: TestProjectInlineConfiguration = {
@@ -66,6 +75,7 @@ const nodeProject: TestProjectInlineConfiguration = {
     environment: 'node',
     include: sharedInclude,
     exclude: ['**/node_modules/**', '**/dist/**', '**/*.browser.test.ts'],
+    globalSetup: packageGlobalSetups,
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
@@ -79,6 +89,7 @@ const browserProject: TestProjectInlineConfiguration = {
     name: 'browser',
     include: ['packages/*/src/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**', '**/*.node.test.ts'],
+    globalSetup: packageGlobalSetups,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     browser: {

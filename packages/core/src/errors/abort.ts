@@ -61,3 +61,19 @@ export function raceWithSignal<T>(promise: Promise<T>, signal: AbortSignal, scop
     );
   });
 }
+
+/** Waits `ms` milliseconds; rejects with the abort error as soon as `signal` aborts (and clears the timer). */
+export function delay(ms: number, signal?: AbortSignal, scope = 'core'): Promise<void> {
+  if (signal?.aborted) return Promise.reject(abortErrorFrom(signal, scope));
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortErrorFrom(signal as AbortSignal, scope));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

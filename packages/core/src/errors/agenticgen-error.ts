@@ -22,11 +22,13 @@ export type CoreErrorCode =
   | 'aborted'
   | 'internal'
   | 'disposed'
+  | 'dispose-failed'
   | 'queue-full'
   | 'dependency-missing'
   | 'dependency-cycle'
   | 'plugin-setup-failed'
   | 'hook-failed'
+  | 'listener-failed'
   | 'guardrail-tripped'
   | 'tool-not-found'
   | 'tool-invalid-arguments'
@@ -40,7 +42,8 @@ export type CoreErrorCode =
   | 'server'
   | 'network'
   | 'overloaded'
-  | 'invalid-response';
+  | 'invalid-response'
+  | 'mock-exhausted';
 
 /** A code is a kebab-case string; the known ones autocomplete, packages may add their own. */
 export type ErrorCode = CoreErrorCode | (string & {});

@@ -19,10 +19,20 @@ export type ValidationResult<T> = { ok: true; value: T } | { ok: false; issues: 
 export interface Validator<T> {
   /** The schema. */
   readonly schema: TSchema;
+  /** `compiled` (generated code) or `interpreted` (TypeBox's interpreter, e.g. under a strict CSP). */
+  readonly mode: 'compiled' | 'interpreted';
   /** Validates `input` after filling defaults; never throws. */
   validate(input: unknown): ValidationResult<T>;
   /** Validates and returns the value, or throws an AgenticGenError listing every issue. */
   parse(input: unknown, context: { scope: string; code?: ErrorCode; what?: string }): T;
+}
+
+export interface CompileSchemaOptions {
+  /**
+   * `auto` (default): generate code, fall back to the interpreter where code generation is forbidden;
+   * `interpreted`: never generate code (for pages with a strict CSP, to skip the failed attempt).
+   */
+  mode?: 'auto' | 'interpreted';
 }
 
 const maxIssues = 20;
@@ -31,16 +41,27 @@ const maxIssues = 20;
  * Compiles a TypeBox schema. Compilation generates code; where a Content-Security-Policy forbids that
  * (strict pages, the sandbox iframe), it falls back to TypeBox's interpreter, which is slower but equal.
  */
-export function compileSchema<S extends TSchema>(schema: S): Validator<Static<S>> {
-  let check: (value: unknown) => boolean;
-  let errors: (value: unknown) => Iterable<{ path: string; message: string; value: unknown }>;
-  try {
-    const compiled = TypeCompiler.Compile(schema);
-    check = (value) => compiled.Check(value);
-    errors = (value) => compiled.Errors(value);
-  } catch {
-    check = (value) => Value.Check(schema, value);
-    errors = (value) => Value.Errors(schema, value);
+export function compileSchema<S extends TSchema>(schema: S, options: CompileSchemaOptions = {}): Validator<Static<S>> {
+  let check: (value: unknown) => boolean = (value) => Value.Check(schema, value);
+  let errors: (value: unknown) => Iterable<{ path: string; message: string; value: unknown }> = (value) =>
+    Value.Errors(schema, value);
+  let mode: Validator<Static<S>>['mode'] = 'interpreted';
+  if (options.mode !== 'interpreted') {
+    try {
+      const compiled = TypeCompiler.Compile(schema);
+      check = (value) => compiled.Check(value);
+      errors = (value) => compiled.Errors(value);
+      mode = 'compiled';
+    } catch (error) {
+      // Only a refused code generation (CSP: EvalError) falls back; a malformed schema must still fail loudly.
+      if (!(error instanceof EvalError)) {
+        throw new AgenticGenError(
+          'invalid-argument',
+          `[schema] cannot compile the schema: ${error instanceof Error ? error.message : String(error)}; build it with TypeBox's Type.* functions`,
+          { cause: error },
+        );
+      }
+    }
   }
 
   const validate = (input: unknown): ValidationResult<Static<S>> => {
@@ -56,6 +77,7 @@ export function compileSchema<S extends TSchema>(schema: S): Validator<Static<S>
 
   return {
     schema,
+    mode,
     validate,
     parse(input, context) {
       const result = validate(input);

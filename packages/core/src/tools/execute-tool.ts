@@ -1,7 +1,8 @@
-import { combineSignals, raceWithSignal } from '../errors/abort.js';
+import { combineSignals, raceWithSignal, throwIfAborted } from '../errors/abort.js';
 import { AgenticGenError, type SerializedAgenticGenError } from '../errors/agenticgen-error.js';
 import type { ValidationIssue } from '../schema/validator.js';
 import type { AnyTool, ToolContext } from './define-tool.js';
+import { dropNullOptionals } from './drop-null-optionals.js';
 
 const defaultToolTimeoutMs = 60_000;
 
@@ -44,7 +45,7 @@ export async function executeTool(
   const started = performance.now();
   const elapsed = () => performance.now() - started;
   const parsed = parseArguments(rawArguments);
-  const validation = parsed.ok ? tool.validator.validate(parsed.value) : parsed;
+  const validation = parsed.ok ? tool.validator.validate(dropNullOptionals(tool.parameters, parsed.value)) : parsed;
   if (!validation.ok) {
     const error = new AgenticGenError(
       'tool-invalid-arguments',
@@ -65,6 +66,8 @@ export async function executeTool(
   );
   const context: ToolContext = { signal: guard.signal, toolCallId: options.toolCallId, values: options.values ?? {} };
   try {
+    // An already cancelled call must not start side effects only to have its result dropped.
+    throwIfAborted(guard.signal, `tool ${tool.name}`);
     const output = await raceWithSignal(
       Promise.resolve().then(() => tool.execute(validation.value, context)),
       guard.signal,

@@ -6,9 +6,11 @@ import { AgenticGenError } from '../errors/agenticgen-error.js';
  * JSON Schema flavours the providers accept:
  * - `json-schema`: plain JSON Schema (Anthropic `input_schema`, OpenAI non-strict, OpenAI-compatible servers);
  * - `openai-strict`: OpenAI structured-output rules: every object closed (`additionalProperties: false`),
- *   every property listed in `required`, optional ones made nullable instead; no `default`;
- * - `gemini`: the OpenAPI 3 subset Gemini's function declarations take: no `additionalProperties`,
- *   no `$schema`/`$id`, `const` as a one-value `enum`.
+ *   every property listed in `required`, optional ones made nullable instead; only the supported keywords
+ *   (`oneOf` becomes `anyOf`, `const` becomes a one-value `enum`, `default` and length/uniqueness constraints
+ *   are dropped — our own validator still enforces them); unsupported constructs are an `unsupported` error;
+ * - `gemini`: the OpenAPI 3.0 subset Gemini's function declarations take: one `type` per node with
+ *   `nullable: true` instead of null unions, string-only `enum`, no `additionalProperties`, `$ref`, `const`.
  */
 export type JsonSchemaFlavour = 'json-schema' | 'openai-strict' | 'gemini';
 
@@ -20,25 +22,55 @@ export function toJsonSchema(schema: TSchema | JsonSchema, flavour: JsonSchemaFl
     case 'json-schema':
       return plain;
     case 'openai-strict':
+      if (plain.type !== 'object') unsupported('openai-strict', '', 'the root must be an object schema');
       return toOpenAiStrict(plain, '');
     case 'gemini':
-      return toGemini(plain);
+      return toGemini(plain, '');
+    default:
+      throw new AgenticGenError(
+        'invalid-argument',
+        `[tools] unknown JSON Schema flavour ${JSON.stringify(flavour)}; use json-schema, openai-strict or gemini`,
+      );
   }
 }
 
-function toOpenAiStrict(node: JsonSchema, path: string): JsonSchema {
-  const result: JsonSchema = { ...node };
-  delete result.default;
-  delete result.$id;
-  if (result.patternProperties !== undefined) {
-    throw new AgenticGenError(
-      'unsupported',
-      `[tools] OpenAI strict mode cannot express records (patternProperties) at ${path || '(root)'}; use a fixed object or set strict: false`,
-    );
+/** Keywords OpenAI strict mode accepts (structured outputs "supported schemas"). */
+const openAiKeywords = new Set([
+  'type',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'enum',
+  'anyOf',
+  'description',
+  'title',
+  '$defs',
+  '$ref',
+  'pattern',
+  'format',
+  'multipleOf',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minItems',
+  'maxItems',
+]);
+
+/** Keywords no flavour can express by dropping them; they change what is valid, so they fail loudly. */
+const inexpressible = ['not', 'if', 'then', 'else', 'dependentRequired', 'dependentSchemas', 'patternProperties'];
+
+function toOpenAiStrict(input: JsonSchema, path: string): JsonSchema {
+  const node = normalize(input, path, 'openai-strict');
+  const result: JsonSchema = {};
+  for (const [key, value] of Object.entries(node)) if (openAiKeywords.has(key)) result[key] = value;
+  if (node.type === undefined && node.anyOf === undefined && node.enum === undefined && node.$ref === undefined) {
+    unsupported('openai-strict', path, 'every value needs a type (Type.Unknown / Type.Any cannot be enforced)');
   }
   if (result.type === 'object' || result.properties !== undefined) {
     const properties = (result.properties ?? {}) as Record<string, JsonSchema>;
-    const required = new Set((result.required as string[] | undefined) ?? []);
+    const required = new Set((node.required as string[] | undefined) ?? []);
     const converted: Record<string, JsonSchema> = {};
     for (const [key, child] of Object.entries(properties)) {
       const strictChild = toOpenAiStrict(child, `${path}/${key}`);
@@ -48,23 +80,29 @@ function toOpenAiStrict(node: JsonSchema, path: string): JsonSchema {
     result.required = Object.keys(converted);
     result.additionalProperties = false;
   }
-  if (result.items !== undefined && typeof result.items === 'object') {
-    result.items = toOpenAiStrict(result.items as JsonSchema, `${path}/items`);
+  if (isSchema(result.items)) result.items = toOpenAiStrict(result.items, `${path}/items`);
+  if (Array.isArray(result.anyOf)) {
+    result.anyOf = result.anyOf.map((child: JsonSchema, index: number) =>
+      toOpenAiStrict(child, `${path}/anyOf/${index}`),
+    );
   }
-  for (const keyword of ['anyOf', 'allOf', 'oneOf'] as const) {
-    const list = result[keyword];
-    if (Array.isArray(list)) {
-      result[keyword === 'oneOf' ? 'anyOf' : keyword] = list.map((child: JsonSchema, index: number) =>
-        toOpenAiStrict(child, `${path}/${keyword}/${index}`),
-      );
-      if (keyword === 'oneOf') delete result.oneOf;
-    }
+  if (isSchema(result.$defs)) {
+    result.$defs = Object.fromEntries(
+      Object.entries(result.$defs as Record<string, JsonSchema>).map(([name, child]) => [
+        name,
+        toOpenAiStrict(child, `${path}/$defs/${name}`),
+      ]),
+    );
   }
   return result;
 }
 
+/** Optional → nullable, the OpenAI strict way: a type union for scalars, an `anyOf` branch otherwise. */
 function makeNullable(schema: JsonSchema): JsonSchema {
-  if (typeof schema.type === 'string' && schema.anyOf === undefined) {
+  if (acceptsNull(schema)) return schema;
+  if (Array.isArray(schema.anyOf)) return { ...schema, anyOf: [...schema.anyOf, { type: 'null' }] };
+  const scalar = typeof schema.type === 'string' && schema.type !== 'object' && schema.type !== 'array';
+  if (scalar) {
     const nullable: JsonSchema = { ...schema, type: [schema.type, 'null'] };
     if (Array.isArray(schema.enum)) nullable.enum = [...schema.enum, null];
     return nullable;
@@ -72,25 +110,146 @@ function makeNullable(schema: JsonSchema): JsonSchema {
   return { anyOf: [schema, { type: 'null' }] };
 }
 
-function toGemini(node: JsonSchema): JsonSchema {
+function acceptsNull(schema: JsonSchema): boolean {
+  if (schema.type === 'null' || (Array.isArray(schema.type) && schema.type.includes('null'))) return true;
+  return Array.isArray(schema.anyOf) && schema.anyOf.some((child: JsonSchema) => acceptsNull(child));
+}
+
+/** Keywords Gemini's function-declaration `Schema` has. */
+const geminiKeywords = new Set([
+  'type',
+  'format',
+  'title',
+  'description',
+  'nullable',
+  'enum',
+  'properties',
+  'required',
+  'propertyOrdering',
+  'items',
+  'minItems',
+  'maxItems',
+  'minLength',
+  'maxLength',
+  'minProperties',
+  'maxProperties',
+  'minimum',
+  'maximum',
+  'pattern',
+  'anyOf',
+  'default',
+  'example',
+]);
+
+function toGemini(input: JsonSchema, path: string): JsonSchema {
+  const node = normalize(input, path, 'gemini');
+  if (node.$ref !== undefined || node.$defs !== undefined) {
+    unsupported('gemini', path, 'references ($ref / Type.Ref / Type.Recursive) are not accepted; inline the schema');
+  }
   const result: JsonSchema = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'additionalProperties' || key === '$schema' || key === '$id' || key === 'patternProperties') continue;
-    if (key === 'const') {
-      result.enum = [value];
-      continue;
-    }
-    if (key === 'properties' && value !== null && typeof value === 'object') {
-      result.properties = Object.fromEntries(
-        Object.entries(value as Record<string, JsonSchema>).map(([name, child]) => [name, toGemini(child)]),
-      );
-    } else if ((key === 'items' || key === 'not') && value !== null && typeof value === 'object') {
-      result[key] = toGemini(value as JsonSchema);
-    } else if ((key === 'anyOf' || key === 'allOf' || key === 'oneOf') && Array.isArray(value)) {
-      result[key === 'oneOf' ? 'anyOf' : key] = value.map((child: JsonSchema) => toGemini(child));
-    } else {
-      result[key] = value;
+  for (const [key, value] of Object.entries(node)) if (geminiKeywords.has(key)) result[key] = value;
+  if (Array.isArray(node.type)) {
+    const types = (node.type as string[]).filter((type) => type !== 'null');
+    if (types.length !== 1) unsupported('gemini', path, `a node may have one type, not ${types.join(' | ')}`);
+    result.type = types[0];
+    if (types.length < node.type.length) result.nullable = true;
+  }
+  if (Array.isArray(result.enum)) {
+    const values = result.enum.filter((value: unknown) => value !== null);
+    if (values.length < result.enum.length) result.nullable = true;
+    if (values.every((value: unknown) => typeof value === 'string')) result.enum = values;
+    else {
+      // Gemini enums are strings only: keep the choice visible to the model in the description instead.
+      delete result.enum;
+      const choices = `One of: ${values.map((value: unknown) => JSON.stringify(value)).join(', ')}.`;
+      result.description = result.description === undefined ? choices : `${String(result.description)} ${choices}`;
     }
   }
+  if (isSchema(result.properties)) {
+    result.properties = Object.fromEntries(
+      Object.entries(result.properties as Record<string, JsonSchema>).map(([name, child]) => [
+        name,
+        toGemini(child, `${path}/${name}`),
+      ]),
+    );
+  }
+  if (isSchema(result.items)) result.items = toGemini(result.items, `${path}/items`);
+  if (Array.isArray(result.anyOf)) {
+    const branches = (result.anyOf as JsonSchema[]).filter((child) => child.type !== 'null');
+    if (branches.length < result.anyOf.length) result.nullable = true;
+    if (branches.length === 1) {
+      delete result.anyOf;
+      const only = toGemini(branches[0] as JsonSchema, `${path}/anyOf/0`);
+      return { ...only, ...result, ...(only.nullable === true || result.nullable === true ? { nullable: true } : {}) };
+    }
+    result.anyOf = branches.map((child, index) => toGemini(child, `${path}/anyOf/${index}`));
+  }
   return result;
+}
+
+/**
+ * Rewrites what both restricted flavours share: `oneOf` → `anyOf`, `const` → one-value `enum`, a union of
+ * constants → one `enum`, an `allOf` of plain objects → one merged object; fails on inexpressible keywords.
+ */
+function normalize(input: JsonSchema, path: string, flavour: JsonSchemaFlavour): JsonSchema {
+  let node: JsonSchema = { ...input };
+  for (const keyword of inexpressible) {
+    if (node[keyword] !== undefined) {
+      const hint = keyword === 'patternProperties' ? ' (records); use a fixed object' : '';
+      unsupported(flavour, path, `"${keyword}" cannot be expressed${hint}`);
+    }
+  }
+  if (Array.isArray(node.oneOf)) {
+    node.anyOf = [...((node.anyOf as JsonSchema[] | undefined) ?? []), ...node.oneOf];
+    delete node.oneOf;
+  }
+  if (node.const !== undefined) {
+    node.enum = [node.const];
+    delete node.const;
+  }
+  if (Array.isArray(node.anyOf) && node.anyOf.length > 0 && node.anyOf.every(isConstant)) {
+    const branches = node.anyOf as JsonSchema[];
+    const values = branches.map((branch) =>
+      branch.const !== undefined ? branch.const : (branch.enum as unknown[])[0],
+    );
+    const types = new Set(branches.map((branch) => branch.type));
+    delete node.anyOf;
+    node.enum = values;
+    const [type] = types;
+    if (types.size === 1 && typeof type === 'string') node.type = type;
+  }
+  if (Array.isArray(node.allOf)) node = mergeAllOf(node, path, flavour);
+  return node;
+}
+
+function isConstant(schema: JsonSchema): boolean {
+  return schema.const !== undefined || (Array.isArray(schema.enum) && schema.enum.length === 1);
+}
+
+function mergeAllOf(node: JsonSchema, path: string, flavour: JsonSchemaFlavour): JsonSchema {
+  const parts = node.allOf as JsonSchema[];
+  if (!parts.every((part) => part.type === 'object' && part.properties !== undefined)) {
+    unsupported(flavour, path, '"allOf" is only supported as an intersection of plain objects (Type.Intersect)');
+  }
+  const merged: JsonSchema = { ...node, type: 'object', properties: {}, required: [] };
+  delete merged.allOf;
+  delete merged.unevaluatedProperties;
+  for (const part of parts) {
+    Object.assign(merged.properties as JsonSchema, part.properties);
+    (merged.required as string[]).push(...((part.required as string[] | undefined) ?? []));
+  }
+  merged.required = [...new Set(merged.required as string[])];
+  return merged;
+}
+
+function isSchema(value: unknown): value is JsonSchema {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function unsupported(flavour: JsonSchemaFlavour, path: string, problem: string): never {
+  throw new AgenticGenError(
+    'unsupported',
+    `[tools] ${flavour} schema at ${path || '(root)'}: ${problem}${flavour === 'openai-strict' ? '; or set strict: false on the tool' : ''}`,
+    { data: { flavour, path } },
+  );
 }

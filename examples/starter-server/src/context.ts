@@ -1,0 +1,84 @@
+import type { ChatMessage } from '@agenticgen/core';
+import { runChatLoop } from './chat/chat-loop.ts';
+import type { ServerConfig } from './config.ts';
+import type { Connection } from './gateway/connection.ts';
+import type { Gateway } from './gateway/gateway.ts';
+import type { ChatTurn } from './gateway/messages.ts';
+import type { Logger } from './log.ts';
+import type { AgentService } from './agents/agent-service.ts';
+import type { RunEvent, RunExecutor, RunManager, StartedRun } from './runs/run-manager.ts';
+import type { Services } from './services/types.ts';
+
+/** What route handlers and the gateway share. */
+export interface AppContext {
+  config: ServerConfig;
+  services: Services;
+  runs: RunManager;
+  gateway: Gateway;
+  agents: AgentService;
+  log: Logger;
+}
+
+export interface RunTarget {
+  /** Receives every event of the run (the client that started it). */
+  onEvent: (event: RunEvent) => void;
+  /** Also stream every event to this room. */
+  room?: string | undefined;
+  /** A room member that already gets the events directly (the requester), skipped by the room broadcast. */
+  except?: Connection;
+  /** Cancels the run (the HTTP client went away). */
+  signal?: AbortSignal;
+}
+
+/** Starts a run whose events go to the requester and, when asked, to a room. */
+export function startRun(context: AppContext, kind: string, executor: RunExecutor, target: RunTarget): StartedRun {
+  const { hub } = context.gateway;
+  const room = target.room;
+  const onEvent = (event: RunEvent) => {
+    target.onEvent(event);
+    if (room !== undefined) {
+      hub.broadcast(room, { type: 'run-event', room, event }, target.except === undefined ? {} : { except: target.except });
+    }
+  };
+  const runsCounter = context.services.meter.counter('agenticgen_server_runs_total', {
+    description: 'Runs started, by kind',
+    labelNames: ['kind'],
+  });
+  runsCounter.add(1, { kind });
+  return context.runs.start(kind, executor, onEvent, target.signal);
+}
+
+/** A chat turn: the configured model with every tool, streaming. */
+export function startChatRun(context: AppContext, turns: readonly ChatTurn[], target: RunTarget): StartedRun {
+  const { services } = context;
+  const tokens = services.meter.counter('agenticgen_server_tokens_total', {
+    description: 'Model tokens used by server runs',
+    labelNames: ['direction'],
+  });
+  return startRun(
+    context,
+    'chat',
+    async ({ signal, emit }) => {
+      const result = await runChatLoop({
+        model: services.model.model,
+        tools: services.tools,
+        messages: toChatMessages(turns),
+        signal,
+        emit: (event) => {
+          if (event.type === 'usage') {
+            const usage = event.usage as { inputTokens: number; outputTokens: number };
+            tokens.add(usage.inputTokens, { direction: 'input' });
+            tokens.add(usage.outputTokens, { direction: 'output' });
+          }
+          emit(event);
+        },
+      });
+      return { text: result.text, model: services.model.label, steps: result.steps, usage: result.usage };
+    },
+    target,
+  );
+}
+
+export function toChatMessages(turns: readonly ChatTurn[]): ChatMessage[] {
+  return turns.map((turn) => ({ role: turn.role, content: turn.content }) as ChatMessage);
+}

@@ -1,0 +1,118 @@
+import type { WebSocket } from 'ws';
+import { closeCodes } from './close-codes.ts';
+
+/** Limits of one connection's outgoing queue. */
+export interface SendQueueLimits {
+  /** Bytes handed to the socket but not yet written to the kernel; above this, messages wait in our queue. */
+  maxInflightBytes: number;
+  /** Bytes allowed to wait in our queue; beyond this the client is a slow consumer. */
+  maxQueuedBytes: number;
+}
+
+/** What happened to one outgoing message. */
+export type SendOutcome = 'sent' | 'queued' | 'dropped' | 'closed';
+
+/** Called when a connection overflows its queue with a message that must not be dropped. */
+export type SlowConsumerHandler = (connection: Connection) => void;
+
+/**
+ * One WebSocket client. Outgoing messages go through a bounded queue: at most `maxInflightBytes` sit in the
+ * socket's buffers at once (the write callback tells us when the kernel took them), the rest wait here up to
+ * `maxQueuedBytes`. When that overflows, a droppable message (presence, progress ticks) is dropped and counted;
+ * any other message means the client cannot keep up, and it is disconnected with 1013 so it never stalls
+ * anyone else and never grows the server's memory without bound.
+ */
+export class Connection {
+  readonly id: string;
+  readonly socket: WebSocket;
+  readonly remoteAddress: string;
+  readonly rooms = new Set<string>();
+  authenticated = false;
+  /** Set by every pong; cleared by every heartbeat ping. */
+  alive = true;
+  droppedMessages = 0;
+  #queue: Buffer[] = [];
+  #queuedBytes = 0;
+  #inflightBytes = 0;
+  #limits: SendQueueLimits;
+  #onSlow: SlowConsumerHandler;
+  #closing = false;
+
+  constructor(id: string, socket: WebSocket, remoteAddress: string, limits: SendQueueLimits, onSlow: SlowConsumerHandler) {
+    this.id = id;
+    this.socket = socket;
+    this.remoteAddress = remoteAddress;
+    this.#limits = limits;
+    this.#onSlow = onSlow;
+  }
+
+  /** Bytes waiting in our queue (not counting the socket's own buffers). */
+  get queuedBytes(): number {
+    return this.#queuedBytes;
+  }
+
+  get open(): boolean {
+    return !this.#closing && this.socket.readyState === this.socket.OPEN;
+  }
+
+  /** Sends a JSON message. */
+  send(message: unknown, options: { droppable?: boolean } = {}): SendOutcome {
+    return this.sendEncoded(Buffer.from(JSON.stringify(message)), options);
+  }
+
+  /** Sends an already encoded JSON text (broadcasts encode once for every member). */
+  sendEncoded(data: Buffer, options: { droppable?: boolean } = {}): SendOutcome {
+    if (!this.open) return 'closed';
+    if (this.#queue.length === 0 && this.#inflightBytes + data.length <= this.#limits.maxInflightBytes) {
+      this.#write(data);
+      return 'sent';
+    }
+    if (this.#queuedBytes + data.length > this.#limits.maxQueuedBytes) {
+      if (options.droppable === true) {
+        this.droppedMessages++;
+        return 'dropped';
+      }
+      this.#onSlow(this);
+      return 'dropped';
+    }
+    this.#queue.push(data);
+    this.#queuedBytes += data.length;
+    return 'queued';
+  }
+
+  /** Closes with a code; a peer that does not answer the close handshake is cut after `graceMs`. */
+  close(code: number, reason: string, graceMs = 2000): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    if (this.socket.readyState === this.socket.CLOSED) return;
+    // A slow consumer's buffers are full, so its close frame may never leave: cut it at once.
+    if (code === closeCodes.tryAgainLater) {
+      this.socket.terminate();
+      return;
+    }
+    this.socket.close(code, reason);
+    const timer = setTimeout(() => this.socket.terminate(), graceMs);
+    timer.unref();
+    this.socket.once('close', () => clearTimeout(timer));
+  }
+
+  #write(data: Buffer): void {
+    this.#inflightBytes += data.length;
+    this.socket.send(data, { binary: false }, () => {
+      this.#inflightBytes -= data.length;
+      this.#flush();
+    });
+  }
+
+  #flush(): void {
+    while (this.#queue.length > 0 && this.open) {
+      const next = this.#queue[0] as Buffer;
+      if (this.#inflightBytes > 0 && this.#inflightBytes + next.length > this.#limits.maxInflightBytes) return;
+      this.#queue.shift();
+      this.#queuedBytes -= next.length;
+      this.#write(next);
+    }
+  }
+}

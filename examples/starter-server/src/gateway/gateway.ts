@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { AgenticGenError, toAgenticGenError } from '@agenticgen/core';
+import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import { bearerToken } from './auth.ts';
+import { closeCodes } from './close-codes.ts';
+import { Connection, type SendQueueLimits } from './connection.ts';
+import { Hub } from './hub.ts';
+import { type ClientMessage, parseClientMessage } from './messages.ts';
+
+export interface GatewayOptions {
+  /** Path the gateway answers upgrades on. */
+  path: string;
+  /** Checks a token in constant time. */
+  verifyToken: (token: string | undefined | null) => boolean;
+  /** Largest incoming frame in bytes; larger ones close the connection with 1009. */
+  maxMessageBytes: number;
+  /** Outgoing queue limits per connection. */
+  sendQueue: SendQueueLimits;
+  /** Interval of heartbeat pings; a peer that missed the previous pong is cut. */
+  heartbeatMs: number;
+  /** Time a connection has to authenticate before it is closed with 1008. */
+  authTimeoutMs: number;
+  /** Rooms one connection may be in. */
+  maxRoomsPerConnection: number;
+  /** Handles the application messages (chat, agent runs, cancel). Errors are sent back to the client. */
+  onRequest: (connection: Connection, message: ClientMessage) => void | Promise<void>;
+  /** Called when a connection is gone (runs it started may be cancelled or left running). */
+  onDisconnect?: (connection: Connection) => void;
+  /** Structured log line. */
+  log?: (level: 'info' | 'warn', message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** Counters for `/metrics`. */
+export interface GatewayCounters {
+  authFailures: number;
+  invalidMessages: number;
+  deadPeers: number;
+  connectionsOpened: number;
+}
+
+export interface Gateway {
+  readonly hub: Hub;
+  readonly counters: GatewayCounters;
+  /** Routes an HTTP upgrade; returns false when the path is not the gateway's. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Stops accepting connections. Existing ones keep working until `close`. */
+  stopAccepting(): void;
+  /** Closes every connection with 1001 and waits until they are gone (or cut after `graceMs`). */
+  close(graceMs?: number): Promise<void>;
+}
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const hub = new Hub({ maxRoomsPerConnection: options.maxRoomsPerConnection });
+  const counters: GatewayCounters = { authFailures: 0, invalidMessages: 0, deadPeers: 0, connectionsOpened: 0 };
+  const pending = new Set<Connection>();
+  const server = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, clientTracking: false });
+  const log = options.log ?? (() => {});
+  let accepting = true;
+
+  const onSlow = (connection: Connection) => {
+    hub.slowConsumerDisconnects++;
+    log('warn', 'gateway: slow consumer disconnected', { connection: connection.id, queued: connection.queuedBytes });
+    connection.close(closeCodes.tryAgainLater, 'slow consumer: send queue overflowed');
+  };
+
+  const authenticate = (connection: Connection) => {
+    connection.authenticated = true;
+    pending.delete(connection);
+    hub.add(connection);
+    connection.send({ type: 'welcome', sessionId: connection.id });
+  };
+
+  const rejectAuth = (connection: Connection, reason: string) => {
+    counters.authFailures++;
+    pending.delete(connection);
+    connection.close(closeCodes.policyViolation, reason);
+  };
+
+  const sendError = (connection: Connection, error: unknown, requestId?: string) => {
+    const agError = toAgenticGenError(error, 'internal', 'gateway');
+    connection.send({
+      type: 'error',
+      ...(requestId === undefined ? {} : { requestId }),
+      error: { code: agError.code, message: agError.message, ...(agError.data ? { data: agError.data } : {}) },
+    });
+  };
+
+  const onMessage = (connection: Connection, data: RawData, isBinary: boolean) => {
+    let message: ClientMessage;
+    try {
+      if (isBinary) throw new AgenticGenError('validation-failed', '[gateway] binary frames are not accepted; send JSON text');
+      message = parseClientMessage(data.toString());
+    } catch (error) {
+      counters.invalidMessages++;
+      if (!connection.authenticated) return rejectAuth(connection, 'authenticate first: send {"type":"auth","token":…}');
+      return sendError(connection, error);
+    }
+    if (!connection.authenticated) {
+      if (message.type !== 'auth') return rejectAuth(connection, 'authenticate first: send {"type":"auth","token":…}');
+      return options.verifyToken(message.token) ? authenticate(connection) : rejectAuth(connection, 'invalid token');
+    }
+    const requestId = 'requestId' in message ? message.requestId : undefined;
+    try {
+      switch (message.type) {
+        case 'auth':
+          connection.send({ type: 'welcome', sessionId: connection.id });
+          return;
+        case 'join': {
+          const members = hub.join(connection, message.room);
+          connection.send({ type: 'joined', room: message.room, members });
+          return;
+        }
+        case 'leave':
+          hub.leave(connection, message.room);
+          connection.send({ type: 'left', room: message.room });
+          return;
+        case 'publish':
+          if (!connection.rooms.has(message.room)) {
+            throw new AgenticGenError('permission-denied', `[gateway] join room "${message.room}" before publishing to it`);
+          }
+          hub.broadcast(message.room, { type: 'room-message', room: message.room, from: connection.id, data: message.data });
+          return;
+        default:
+          Promise.resolve(options.onRequest(connection, message)).catch((error: unknown) =>
+            sendError(connection, error, requestId),
+          );
+      }
+    } catch (error) {
+      sendError(connection, error, requestId);
+    }
+  };
+
+  const onConnection = (socket: WebSocket, request: IncomingMessage) => {
+    counters.connectionsOpened++;
+    const connection = new Connection(
+      randomUUID(),
+      socket,
+      request.socket.remoteAddress ?? 'unknown',
+      options.sendQueue,
+      onSlow,
+    );
+    socket.on('message', (data, isBinary) => onMessage(connection, data, isBinary));
+    socket.on('pong', () => {
+      connection.alive = true;
+    });
+    socket.on('error', (error) => log('warn', 'gateway: socket error', { connection: connection.id, error: error.message }));
+    socket.on('close', () => {
+      pending.delete(connection);
+      if (connection.authenticated) {
+        hub.remove(connection);
+        options.onDisconnect?.(connection);
+      }
+    });
+    const token = handshakeToken(request);
+    if (token !== undefined) {
+      if (options.verifyToken(token)) authenticate(connection);
+      else rejectAuth(connection, 'invalid token');
+      return;
+    }
+    pending.add(connection);
+    const timer = setTimeout(() => {
+      if (!connection.authenticated && connection.open) rejectAuth(connection, 'authentication timeout');
+    }, options.authTimeoutMs);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  };
+
+  const heartbeat = setInterval(() => {
+    for (const connection of [...hub.connections(), ...pending]) {
+      if (!connection.alive) {
+        counters.deadPeers++;
+        log('info', 'gateway: dead peer cut', { connection: connection.id });
+        connection.socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      if (connection.socket.readyState === connection.socket.OPEN) connection.socket.ping();
+    }
+  }, options.heartbeatMs);
+  heartbeat.unref();
+
+  return {
+    hub,
+    counters,
+    handleUpgrade(request, socket, head) {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      if (url.pathname !== options.path) return false;
+      if (!accepting) {
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return true;
+      }
+      server.handleUpgrade(request, socket, head, (webSocket) => onConnection(webSocket, request));
+      return true;
+    },
+    stopAccepting() {
+      accepting = false;
+    },
+    async close(graceMs = 2000) {
+      accepting = false;
+      clearInterval(heartbeat);
+      const all = [...hub.connections(), ...pending];
+      const closed = all.map(
+        (connection) =>
+          new Promise<void>((resolve) => {
+            if (connection.socket.readyState === connection.socket.CLOSED) return resolve();
+            connection.socket.once('close', () => resolve());
+            connection.close(closeCodes.goingAway, 'server shutting down', graceMs);
+          }),
+      );
+      await Promise.all(closed);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A token from the `Authorization` header or the `token` query parameter (browsers cannot set headers). */
+function handshakeToken(request: IncomingMessage): string | undefined {
+  const header = bearerToken(request.headers.authorization);
+  if (header !== undefined) return header;
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  return url.searchParams.get('token') ?? undefined;
+}

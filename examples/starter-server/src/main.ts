@@ -1,0 +1,36 @@
+import { createApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { createLogger } from './log.ts';
+import { createServices } from './services/create-services.ts';
+
+/** `node src/main.ts [--port 3000] [--host 127.0.0.1] [--data-dir .data]` — see docs/deployment.md. */
+const log = createLogger({ json: process.env.LOG_FORMAT === 'json' });
+const config = loadConfig(process.argv.slice(2), process.env, process.cwd());
+log('info', 'starting AgenticGen starter server', { dataDir: config.dataDir });
+const services = await createServices(config, log, process.env);
+const app = createApp({ config, services, log });
+const url = await app.listen();
+log('info', `listening on ${url}`, { model: services.model.label });
+if (config.generatedToken) {
+  process.stderr.write(`\n  Open ${url}/#token=${config.tokens[0]}\n  (API: Authorization: Bearer ${config.tokens[0]})\n\n`);
+} else {
+  process.stderr.write(`\n  Open ${url}/ and sign in with one of AGENTICGEN_TOKENS\n\n`);
+}
+
+let signals = 0;
+const stop = (signal: string) => {
+  signals++;
+  if (signals > 1) {
+    log('warn', `second ${signal}: exiting without draining`);
+    process.exit(1);
+  }
+  void app.shutdown(signal).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      log('error', 'shutdown failed', { error: String(error) });
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));

@@ -1,0 +1,37 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RunEvent, StartedRun } from '../runs/run-manager.ts';
+import { errorBody, sendJson, statusForError } from '../http/errors.ts';
+import { startSse } from '../http/sse.ts';
+
+/** True when the client asked for Server-Sent Events (`Accept: text/event-stream` or `"stream": true`). */
+export function wantsStream(request: IncomingMessage, body: { stream?: boolean }): boolean {
+  return body.stream === true || (request.headers.accept ?? '').includes('text/event-stream');
+}
+
+/**
+ * Answers a run over HTTP: as an SSE stream of its events, or as one JSON document when it ends. The run is
+ * cancelled when the client disconnects before the end.
+ */
+export async function respondWithRun(
+  request: IncomingMessage,
+  response: ServerResponse,
+  stream: boolean,
+  start: (onEvent: (event: RunEvent) => void, signal: AbortSignal) => StartedRun,
+): Promise<void> {
+  const controller = new AbortController();
+  response.on('close', () => {
+    if (!response.writableFinished) controller.abort();
+  });
+  if (stream) {
+    const sse = startSse(response);
+    const run = start((event) => sse.send(event.type, event), controller.signal);
+    await run.done;
+    sse.end();
+    return;
+  }
+  const run = start(() => {}, controller.signal);
+  const outcome = await run.done;
+  if (outcome.ok) sendJson(response, 200, { runId: run.id, result: outcome.result });
+  else sendJson(response, statusForError(outcome.error), { runId: run.id, ...errorBody(outcome.error) });
+  void request;
+}

@@ -1,0 +1,163 @@
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CacheStore, Embedder, Meter, VectorStore } from '@agenticgen/core';
+import {
+  createHashingEmbedder,
+  createKnowledgeBase,
+  type DocumentFormat,
+  type KnowledgeBase,
+} from '@agenticgen/core/knowledge';
+import type { Logger } from '../log.ts';
+import type { KnowledgeDocument, KnowledgePassage, KnowledgeService } from './types.ts';
+
+interface StoredDocument extends KnowledgeDocument {
+  content: string;
+}
+
+export interface KnowledgeServiceOptions {
+  /** Folder for the original documents (re-ingested at start, so the index always matches them). */
+  directory: string;
+  vectorStore: VectorStore;
+  embedder?: Embedder;
+  /** Caches search results; invalidated by the `knowledge` tag on every change. */
+  cache?: CacheStore | undefined;
+  meter: Meter;
+  log: Logger;
+}
+
+const formats: Record<string, DocumentFormat> = {
+  'text/plain': 'text',
+  'text/markdown': 'markdown',
+  'text/html': 'html',
+};
+
+/** The offline embedder the starter uses: lexical, deterministic, no model download. */
+export function createStarterEmbedder(): Embedder {
+  return createHashingEmbedder({ dimensions: 384 });
+}
+
+/**
+ * Documents on top of core's knowledge base: originals are kept in the data folder, chunked, embedded with
+ * the offline hashing embedder and stored in the given vector store (LanceDB under `npm start`). Search is
+ * hybrid (vector + BM25, fused) and its results are cached until the next upload or delete.
+ */
+export async function createKnowledgeService(options: KnowledgeServiceOptions): Promise<KnowledgeService> {
+  const { directory, log, cache } = options;
+  const knowledge: KnowledgeBase = createKnowledgeBase({
+    vectorStore: options.vectorStore,
+    embedder: options.embedder ?? createStarterEmbedder(),
+    chunking: { chunkSize: 120, chunkOverlap: 20 },
+  });
+  const lookups = options.meter.counter('agenticgen_cache_lookups_total', { labelNames: ['result'] });
+  const documents = new Map<string, StoredDocument>();
+  let generation = 0;
+  await mkdir(directory, { recursive: true });
+
+  // Re-ingest the stored documents so the index matches them (progress in the log for big folders).
+  const files = (await readdir(directory)).filter((file) => file.endsWith('.json'));
+  if (files.length > 0) {
+    log('info', `knowledge: loading ${files.length} document(s)`, { directory });
+    const stopProgress = knowledge.events.on('ingest-progress', (progress) => {
+      if (progress.completedChunks === progress.totalChunks) {
+        log('info', `knowledge: indexed ${progress.completedDocuments}/${progress.totalDocuments} documents`);
+      }
+    });
+    const loaded: StoredDocument[] = [];
+    for (const file of files) {
+      try {
+        loaded.push(JSON.parse(await readFile(join(directory, file), 'utf8')) as StoredDocument);
+      } catch (error) {
+        log('warn', 'knowledge: skipped an unreadable document', { file, error: String(error) });
+      }
+    }
+    await knowledge.add(loaded.map(toKnowledgeDocument));
+    for (const document of loaded) documents.set(document.id, document);
+    stopProgress();
+  }
+
+  const summary = (document: StoredDocument): KnowledgeDocument => {
+    const { content: _content, ...rest } = document;
+    return { ...rest, chunks: knowledge.get(document.id)?.chunkCount ?? rest.chunks };
+  };
+
+  return {
+    async add(input) {
+      const id = documentId(input.name);
+      const stored: StoredDocument = {
+        id,
+        name: input.name,
+        mediaType: input.mediaType,
+        bytes: Buffer.byteLength(input.content),
+        chunks: 0,
+        addedAt: new Date().toISOString(),
+        content: input.content,
+      };
+      const report = await knowledge.add(toKnowledgeDocument(stored));
+      stored.chunks = knowledge.get(id)?.chunkCount ?? report.chunks;
+      await writeFile(join(directory, `${id}.json`), JSON.stringify(stored));
+      documents.set(id, stored);
+      generation++;
+      log('info', 'knowledge: document added', { id, chunks: stored.chunks });
+      return summary(stored);
+    },
+    async list() {
+      return [...documents.values()].map(summary).sort((a, b) => a.name.localeCompare(b.name));
+    },
+    async remove(id) {
+      if (!documents.has(id)) return false;
+      await knowledge.delete(id);
+      documents.delete(id);
+      await rm(join(directory, `${id}.json`), { force: true });
+      generation++;
+      return true;
+    },
+    async search(query, topK, signal) {
+      const run = async (): Promise<KnowledgePassage[]> => {
+        const results = await knowledge.search(query, { topK, ...(signal === undefined ? {} : { signal }) });
+        return results.map((result) => ({
+          documentId: result.documentId,
+          source: documents.get(result.documentId)?.name ?? result.source,
+          chunk: result.chunkIndex,
+          text: result.text,
+          score: result.score,
+        }));
+      };
+      if (cache === undefined) return run();
+      // The generation in the key makes every change a miss without scanning the cache.
+      const key = `knowledge:search:${generation}:${topK}:${query}`;
+      const cached = await cache.get<KnowledgePassage[]>(key);
+      lookups.add(1, { result: cached === undefined ? 'miss' : 'hit' });
+      if (cached !== undefined) return cached;
+      const results = await run();
+      await cache.set(key, results, { ttlMs: 10 * 60_000, tags: ['knowledge'] });
+      return results;
+    },
+    async dispose() {
+      await options.vectorStore.dispose?.();
+    },
+  };
+}
+
+function toKnowledgeDocument(document: StoredDocument) {
+  return {
+    id: document.id,
+    content: document.content,
+    format: formats[document.mediaType] ?? 'text',
+    source: document.name,
+    chunking: {
+      strategy: document.mediaType === 'text/markdown' ? ('markdown' as const) : ('sentences' as const),
+      chunkSize: 120,
+      chunkOverlap: 20,
+    },
+  };
+}
+
+/** A stable id from the file name, so uploading a file again replaces it. */
+function documentId(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 100);
+  return slug === '' ? 'document' : slug;
+}

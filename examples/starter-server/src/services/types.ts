@@ -1,0 +1,112 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CacheStore, ChatModel, Meter, RunResult, ToolRegistry } from '@agenticgen/core';
+
+/** Whether a feature works in this process, and why not; shown by `/ready` and the UI. */
+export interface FeatureStatus {
+  /** True when the feature is usable. */
+  available: boolean;
+  /** What backs it (`@agenticgen/vector LanceDB in .data/lancedb`) or why it is missing. */
+  detail: string;
+  /** Still starting (Pyodide pool warming up, index loading). */
+  starting?: boolean;
+}
+
+export interface KnowledgeDocument {
+  id: string;
+  name: string;
+  mediaType: string;
+  bytes: number;
+  chunks: number;
+  addedAt: string;
+}
+
+export interface KnowledgePassage {
+  documentId: string;
+  /** Document name, used in citations. */
+  source: string;
+  /** 0-based chunk index within the document. */
+  chunk: number;
+  text: string;
+  score: number;
+}
+
+export interface KnowledgeService {
+  add(document: { name: string; content: string; mediaType: string }): Promise<KnowledgeDocument>;
+  list(): Promise<KnowledgeDocument[]>;
+  remove(id: string): Promise<boolean>;
+  search(query: string, topK: number, signal?: AbortSignal): Promise<KnowledgePassage[]>;
+  dispose(): Promise<void>;
+}
+
+export interface PythonService {
+  /** Runs code in a pooled session; `sessionId` keeps state between calls of one scratchpad. */
+  run(
+    code: string,
+    options: { sessionId?: string; timeoutMs?: number; signal?: AbortSignal },
+  ): Promise<RunResult & { sessionId: string }>;
+  /** Runs SQL over an uploaded CSV or SQLite file (loaded into the sandbox). */
+  sql?(
+    file: { name: string; bytes: Uint8Array },
+    query: string,
+    options: { signal?: AbortSignal },
+  ): Promise<{ columns: string[]; rows: unknown[][] }>;
+  dispose(): Promise<void>;
+}
+
+/** A point of the monitoring history. */
+export interface MonitoringSample {
+  /** Unix time in milliseconds. */
+  time: number;
+  /** HTTP requests per second over the sample interval. */
+  requestRate: number;
+  /** Request latency percentiles in milliseconds. */
+  latencyP50: number;
+  latencyP95: number;
+  latencyP99: number;
+  /** Tokens per second (input + output). */
+  tokenRate: number;
+  /** Cache hits / (hits + misses) over the interval, or null with no lookups. */
+  cacheHitRatio: number | null;
+  /** Sandbox runs per second. */
+  sandboxRunRate: number;
+  /** Open WebSocket connections. */
+  connections: number;
+  /** In-flight runs. */
+  activeRuns: number;
+}
+
+export interface MetricsService {
+  readonly meter: Meter;
+  /** Serves `/metrics` (Prometheus text or OpenMetrics by `Accept`). */
+  handle(request: IncomingMessage, response: ServerResponse): void;
+  /** Recent samples, oldest first. */
+  history(): MonitoringSample[];
+  /** Called before every sample, to set gauges (connections, active runs). */
+  onSample(callback: () => void): void;
+  dispose(): Promise<void>;
+}
+
+/** The model the server answers with, and how to describe it to people. */
+export interface ModelChoice {
+  model: ChatModel;
+  /** `OpenAI gpt-4.1-mini`, `offline demo model`. */
+  label: string;
+  /** True for the offline demo model (labelled in the UI and logs). */
+  offlineDemo: boolean;
+}
+
+export interface Services {
+  model: ModelChoice;
+  /** Models available for comparison (the main one first). */
+  comparisonModels: ModelChoice[];
+  tools: ToolRegistry;
+  knowledge: KnowledgeService | undefined;
+  python: PythonService | undefined;
+  cache: CacheStore | undefined;
+  /** Undefined when @agenticgen/metrics is not available (then `meter` is a no-op). */
+  metrics: MetricsService | undefined;
+  /** Where the server records its own figures. */
+  meter: Meter;
+  features: Record<string, FeatureStatus>;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './harness.ts';
+
+const otters = `# Sea otters
+
+Sea otters hold hands while they sleep so that they do not drift apart. A group of resting otters is called a raft.
+
+## Tools
+
+Sea otters use rocks as tools to crack open clams and sea urchins on their bellies.`;
+
+const volcano = '<html><body><h1>Volcanoes</h1><p>Mount Etna in Sicily is one of the most active volcanoes in the world.</p><script>alert(1)</script></body></html>';
+
+describe('knowledge and the offline demo model', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ services: { sandbox: false } });
+  });
+  afterAll(() => server.close());
+
+  it('uploads Markdown as JSON and HTML as a raw body, and lists them', async () => {
+    const markdown = await server.api('/api/knowledge/documents', { method: 'POST', json: { name: 'otters.md', content: otters } });
+    expect(markdown.status).toBe(201);
+    expect(await markdown.json()).toMatchObject({ document: { id: 'otters.md', mediaType: 'text/markdown', chunks: expect.any(Number) } });
+    const html = await server.api('/api/knowledge/documents?name=volcanoes.html', {
+      method: 'POST',
+      body: volcano,
+      headers: { 'content-type': 'text/html' },
+    });
+    expect(html.status).toBe(201);
+    const list = (await (await server.api('/api/knowledge/documents')).json()) as { documents: Array<{ name: string; chunks: number }> };
+    expect(list.documents.map((document) => document.name)).toEqual(['otters.md', 'volcanoes.html']);
+    expect(list.documents.every((document) => document.chunks > 0)).toBe(true);
+  });
+
+  it('refuses unsupported media types and empty documents', async () => {
+    const pdf = await server.api('/api/knowledge/documents?name=paper.pdf', {
+      method: 'POST',
+      body: '%PDF-1.7',
+      headers: { 'content-type': 'application/pdf' },
+    });
+    expect(pdf.status).toBe(415);
+    const empty = await server.api('/api/knowledge/documents', { method: 'POST', json: { name: 'empty.txt', content: '   ' } });
+    expect(empty.status).toBe(400);
+  });
+
+  it('searches with scores and sources; HTML is cleaned of scripts', async () => {
+    const response = await server.api('/api/knowledge/search', { method: 'POST', json: { query: 'which volcano is active in Sicily', topK: 2 } });
+    const { results } = (await response.json()) as { results: Array<{ source: string; text: string; score: number }> };
+    expect(results[0]?.source).toBe('volcanoes.html');
+    expect(results[0]?.text).toContain('Mount Etna');
+    expect(results[0]?.text).not.toContain('alert');
+    // The same search again is served from the cache (counted in /metrics).
+    const again = await server.api('/api/knowledge/search', { method: 'POST', json: { query: 'which volcano is active in Sicily', topK: 2 } });
+    expect(((await again.json()) as { results: unknown[] }).results).toEqual(results);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const hits = /^agenticgen_cache_lookups_total\{[^}]*result="hit"[^}]*\} (\d+)/m.exec(metrics);
+    expect(Number(hits?.[1])).toBeGreaterThanOrEqual(1);
+  });
+
+  it('answers a question by quoting the best passage with a numbered citation', async () => {
+    const response = await server.api('/api/chat', {
+      method: 'POST',
+      json: { messages: [{ role: 'user', content: 'Why do sea otters hold hands?' }] },
+    });
+    const body = (await response.json()) as { result: { text: string; steps: number } };
+    expect(body.result.steps).toBe(2);
+    expect(body.result.text).toMatch(/hold hands while they sleep.*\[1\]/s);
+    expect(body.result.text).toMatch(/\[1\] otters\.md/);
+  });
+
+  it('deletes a document so it is no longer found', async () => {
+    const deleted = await server.api('/api/knowledge/documents/volcanoes.html', { method: 'DELETE' });
+    expect(deleted.status).toBe(200);
+    const again = await server.api('/api/knowledge/documents/volcanoes.html', { method: 'DELETE' });
+    expect(again.status).toBe(404);
+    const { results } = (await (
+      await server.api('/api/knowledge/search', { method: 'POST', json: { query: 'Mount Etna Sicily volcano', topK: 3 } })
+    ).json()) as { results: Array<{ source: string }> };
+    expect(results.every((result) => result.source !== 'volcanoes.html')).toBe(true);
+  });
+});

@@ -1,0 +1,256 @@
+import type {
+  ChatRequest,
+  ChatResponse,
+  ChatStreamPart,
+  FinishReason,
+  ReasoningPart,
+  TextPart,
+  ToolCallPart,
+} from '@agenticgen/core';
+import type Anthropic from '@anthropic-ai/sdk';
+import { parseArguments, usageOf } from '../shared/chat-model-runtime.js';
+import { resolveImage, toolOutputText } from '../shared/content.js';
+
+type Body = Record<string, unknown>;
+type Block = Record<string, unknown>;
+const scope = 'adapters:anthropic';
+
+/** Builds a Messages API request. Tool results travel in user turns; consecutive user turns are merged. */
+export function toMessagesBody(modelId: string, request: ChatRequest, defaultMaxTokens: number): Body {
+  const system: string[] = [];
+  const messages: Array<{ role: 'user' | 'assistant'; content: Block[] }> = [];
+  const push = (role: 'user' | 'assistant', blocks: Block[]) => {
+    const last = messages.at(-1);
+    if (last !== undefined && last.role === role) last.content.push(...blocks);
+    else messages.push({ role, content: blocks });
+  };
+  for (const message of request.messages) {
+    switch (message.role) {
+      case 'system':
+        system.push(message.content);
+        break;
+      case 'user':
+        push(
+          'user',
+          typeof message.content === 'string'
+            ? [{ type: 'text', text: message.content }]
+            : message.content.map((part) => {
+                if (part.type === 'text') return { type: 'text', text: part.text };
+                const image = resolveImage(part, scope);
+                return {
+                  type: 'image',
+                  source:
+                    image.kind === 'url'
+                      ? { type: 'url', url: image.url }
+                      : { type: 'base64', media_type: image.mediaType, data: image.data },
+                };
+              }),
+        );
+        break;
+      case 'assistant':
+        push(
+          'assistant',
+          typeof message.content === 'string'
+            ? [{ type: 'text', text: message.content }]
+            : assistantBlocks(message.content),
+        );
+        break;
+      case 'tool':
+        push(
+          'user',
+          message.content.map((result) => ({
+            type: 'tool_result',
+            tool_use_id: result.toolCallId,
+            content: toolOutputText(result.output),
+            ...(result.isError === true ? { is_error: true } : {}),
+          })),
+        );
+        break;
+    }
+  }
+  const body: Body = { model: modelId, max_tokens: request.maxOutputTokens ?? defaultMaxTokens, messages };
+  if (system.length > 0) body.system = system.join('\n\n');
+  if (request.tools !== undefined && request.tools.length > 0) {
+    body.tools = request.tools.map((tool) => ({
+      name: tool.name,
+      description: tool.description,
+      input_schema: tool.parameters,
+      ...(tool.strict === true ? { strict: true } : {}),
+    }));
+  }
+  const disableParallel = request.parallelToolCalls === false ? { disable_parallel_tool_use: true } : {};
+  if (request.toolChoice !== undefined) {
+    const choice = request.toolChoice;
+    body.tool_choice =
+      choice === 'none'
+        ? { type: 'none' }
+        : choice === 'auto'
+          ? { type: 'auto', ...disableParallel }
+          : choice === 'required'
+            ? { type: 'any', ...disableParallel }
+            : { type: 'tool', name: choice.toolName, ...disableParallel };
+  } else if (request.parallelToolCalls === false && body.tools !== undefined) {
+    body.tool_choice = { type: 'auto', ...disableParallel };
+  }
+  if (request.responseFormat?.type === 'json') {
+    body.output_config = {
+      format: { type: 'json_schema', schema: request.responseFormat.schema ?? { type: 'object' } },
+    };
+  }
+  if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (request.topP !== undefined) body.top_p = request.topP;
+  if (request.stopSequences !== undefined) body.stop_sequences = request.stopSequences;
+  Object.assign(body, request.providerOptions?.anthropic);
+  return body;
+}
+
+function assistantBlocks(parts: Array<TextPart | ReasoningPart | ToolCallPart>): Block[] {
+  const blocks: Block[] = [];
+  for (const part of parts) {
+    // Thinking can only be sent back with its signature; unsigned reasoning is dropped.
+    if (part.type === 'reasoning' && part.signature !== undefined) {
+      blocks.push({ type: 'thinking', thinking: part.text, signature: part.signature });
+    } else if (part.type === 'text' && part.text !== '') {
+      blocks.push({ type: 'text', text: part.text });
+    } else if (part.type === 'tool-call') {
+      blocks.push({ type: 'tool_use', id: part.toolCallId, name: part.toolName, input: part.input ?? {} });
+    }
+  }
+  return blocks;
+}
+
+export function finishReasonOf(reason: string | null | undefined): FinishReason {
+  switch (reason) {
+    case 'end_turn':
+    case 'stop_sequence':
+    case 'pause_turn':
+      return 'stop';
+    case 'max_tokens':
+    case 'model_context_window_exceeded':
+      return 'length';
+    case 'tool_use':
+      return 'tool-calls';
+    case 'refusal':
+      return 'content-filter';
+    default:
+      return 'other';
+  }
+}
+
+interface AnthropicUsage {
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+  cache_creation_input_tokens?: number | null;
+  output_tokens_details?: { thinking_tokens?: number | null } | null;
+}
+
+/** Anthropic's `input_tokens` excludes cache reads and writes; the contract's inputTokens counts them all. */
+function usageFrom(usage: AnthropicUsage | null | undefined): ChatResponse['usage'] {
+  const cached = usage?.cache_read_input_tokens ?? 0;
+  const input = (usage?.input_tokens ?? 0) + cached + (usage?.cache_creation_input_tokens ?? 0);
+  return usageOf(input, usage?.output_tokens, {
+    cached: usage?.cache_read_input_tokens,
+    reasoning: usage?.output_tokens_details?.thinking_tokens,
+  });
+}
+
+export function fromMessage(message: Anthropic.Message): ChatResponse {
+  const content: ChatResponse['content'] = [];
+  const toolCalls: ToolCallPart[] = [];
+  let text = '';
+  for (const block of message.content) {
+    if (block.type === 'text') {
+      text += block.text;
+      content.push({ type: 'text', text: block.text });
+    } else if (block.type === 'thinking') {
+      content.push({ type: 'reasoning', text: block.thinking, signature: block.signature });
+    } else if (block.type === 'tool_use') {
+      const call: ToolCallPart = { type: 'tool-call', toolCallId: block.id, toolName: block.name, input: block.input };
+      toolCalls.push(call);
+      content.push(call);
+    }
+  }
+  return {
+    text,
+    content,
+    toolCalls,
+    finishReason: finishReasonOf(message.stop_reason),
+    usage: usageFrom(message.usage as AnthropicUsage),
+    modelId: message.model,
+    providerMetadata: { id: message.id },
+  };
+}
+
+/** Maps Messages SSE events (message_start, content_block_*, message_delta, message_stop) onto stream parts. */
+export async function* fromMessageEvents(
+  events: AsyncIterable<Anthropic.RawMessageStreamEvent>,
+): AsyncGenerator<ChatStreamPart> {
+  const blocks = new Map<number, { id: string; name: string; json: string }>();
+  let usage: AnthropicUsage = {};
+  let stopReason: string | null | undefined;
+  let id: string | undefined;
+  for await (const event of events) {
+    switch (event.type) {
+      case 'message_start':
+        id = event.message.id;
+        usage = { ...(event.message.usage as AnthropicUsage) };
+        yield { type: 'response-start', modelId: event.message.model, id: event.message.id };
+        break;
+      case 'content_block_start':
+        if (event.content_block.type === 'tool_use') {
+          const block = { id: event.content_block.id, name: event.content_block.name, json: '' };
+          blocks.set(event.index, block);
+          yield { type: 'tool-call-start', toolCallId: block.id, toolName: block.name };
+        }
+        break;
+      case 'content_block_delta': {
+        const delta = event.delta;
+        if (delta.type === 'text_delta') yield { type: 'text-delta', delta: delta.text };
+        else if (delta.type === 'thinking_delta') yield { type: 'reasoning-delta', delta: delta.thinking };
+        else if (delta.type === 'signature_delta')
+          yield { type: 'reasoning-delta', delta: '', signature: delta.signature };
+        else if (delta.type === 'input_json_delta') {
+          const block = blocks.get(event.index);
+          if (block !== undefined && delta.partial_json !== '') {
+            block.json += delta.partial_json;
+            yield { type: 'tool-call-delta', toolCallId: block.id, argumentsDelta: delta.partial_json };
+          }
+        }
+        break;
+      }
+      case 'content_block_stop': {
+        const block = blocks.get(event.index);
+        if (block !== undefined) {
+          yield {
+            type: 'tool-call-end',
+            toolCallId: block.id,
+            toolName: block.name,
+            input: parseArguments(block.json),
+          };
+        }
+        break;
+      }
+      case 'message_delta':
+        stopReason = event.delta.stop_reason;
+        // message_delta carries cumulative counts; keep the start's values where it omits them.
+        for (const [key, value] of Object.entries(event.usage ?? {})) {
+          if (value !== null && value !== undefined) (usage as Record<string, unknown>)[key] = value;
+        }
+        break;
+      case 'message_stop': {
+        const final = usageFrom(usage);
+        yield { type: 'usage', usage: final };
+        yield {
+          type: 'finish',
+          finishReason: finishReasonOf(stopReason),
+          usage: final,
+          ...(id === undefined ? {} : { providerMetadata: { id } }),
+        };
+        return;
+      }
+      default:
+        break;
+    }
+  }
+}

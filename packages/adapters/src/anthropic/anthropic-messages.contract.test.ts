@@ -1,0 +1,15 @@
+import { runChatModelContractSuite } from '../testing/contract-suite.js';
+import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
+import { createAnthropicModel } from './anthropic-messages.js';
+
+const urls = fakeServerUrls();
+
+runChatModelContractSuite({
+  name: 'Anthropic Messages',
+  serverUrl: urls.anthropic,
+  modelId: 'claude-sonnet-4-20250514',
+  create: (modelId, options) =>
+    createAnthropicModel({ modelId, apiKey: 'sk-ant-test', baseURL: urls.anthropic, ...browserOptIn, ...options }),
+  overloadedCode: 'overloaded',
+  streamErrorCode: 'overloaded',
+});

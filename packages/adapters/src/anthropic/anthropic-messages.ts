@@ -1,0 +1,88 @@
+import type { ChatModel, ModelCapabilities } from '@agenticgen/core';
+import type Anthropic from '@anthropic-ai/sdk';
+import { readEnvironment } from '../openai/openai-client.js';
+import {
+  type ChatAdapterOptions,
+  createChatModelFromDriver,
+  importPeer,
+  lazyClient,
+  type ProviderDriver,
+} from '../shared/chat-model-runtime.js';
+import { defaultPrices } from '../shared/pricing.js';
+import { fromMessage, fromMessageEvents, toMessagesBody } from './anthropic-mapping.js';
+
+/** Options of the Anthropic Messages adapter. */
+export interface AnthropicModelOptions extends ChatAdapterOptions {
+  /** Model id, e.g. `claude-sonnet-4-20250514`. */
+  modelId: string;
+  /** An existing client; when given, the connection options are ignored. */
+  client?: Anthropic;
+  /** API key; falls back to `ANTHROPIC_API_KEY` in Node. Behind a proxy any placeholder works. */
+  apiKey?: string;
+  /** Base URL, e.g. your proxy. */
+  baseURL?: string;
+  /** Headers sent with every request (e.g. `anthropic-beta`). */
+  headers?: Record<string, string>;
+  /** Custom fetch. */
+  fetch?: typeof fetch;
+  /** Required in a browser; production keys belong behind a proxy (see docs/adapters.md). */
+  dangerouslyAllowBrowser?: boolean;
+  /** `max_tokens` when a request sets no `maxOutputTokens` (the API requires one). Default 4096. */
+  defaultMaxOutputTokens?: number;
+}
+
+/** Anthropic through the Messages API (`/v1/messages`), with thinking as reasoning parts. */
+export function createAnthropicModel(options: AnthropicModelOptions): ChatModel {
+  const given = options.client;
+  const getClient =
+    given !== undefined
+      ? () => Promise.resolve(given)
+      : lazyClient(async () => {
+          const module = await importPeer(() => import('@anthropic-ai/sdk'), '@anthropic-ai/sdk');
+          return new module.default({
+            apiKey: options.apiKey ?? readEnvironment('ANTHROPIC_API_KEY') ?? 'missing-api-key',
+            ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
+            ...(options.headers === undefined ? {} : { defaultHeaders: options.headers }),
+            ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+            ...(options.dangerouslyAllowBrowser === undefined
+              ? {}
+              : { dangerouslyAllowBrowser: options.dangerouslyAllowBrowser }),
+            maxRetries: 0,
+            timeout: 24 * 60 * 60 * 1000,
+          });
+        });
+  const maxTokens = options.defaultMaxOutputTokens ?? 4096;
+  const headersOf = (request: { headers?: Record<string, string> }) =>
+    request.headers === undefined ? {} : { headers: request.headers };
+  const driver: ProviderDriver<Anthropic> = {
+    provider: 'anthropic',
+    modelId: options.modelId,
+    async generate(client, request, signal) {
+      const body = toMessagesBody(options.modelId, request, maxTokens);
+      const message = await client.messages.create(body as unknown as Anthropic.MessageCreateParamsNonStreaming, {
+        signal,
+        ...headersOf(request),
+      });
+      return fromMessage(message);
+    },
+    async openStream(client, request, signal) {
+      const body = { ...toMessagesBody(options.modelId, request, maxTokens), stream: true };
+      const events = await client.messages.create(body as unknown as Anthropic.MessageCreateParamsStreaming, {
+        signal,
+        ...headersOf(request),
+      });
+      return fromMessageEvents(events);
+    },
+  };
+  const capabilities: ModelCapabilities = {
+    tools: true,
+    vision: true,
+    structuredOutput: true,
+    streaming: true,
+    reasoning: /claude-(3-7|sonnet-4|opus-4|haiku-4)/.test(options.modelId),
+    contextWindow: 200_000,
+    maxOutputTokens: /opus-4/.test(options.modelId) ? 32_000 : 64_000,
+    ...options.capabilities,
+  };
+  return createChatModelFromDriver(driver, getClient, capabilities, options, options.prices ?? defaultPrices);
+}

@@ -1,0 +1,60 @@
+import type { ChatModel, ModelCapabilities } from '@agenticgen/core';
+import type { GoogleGenAI } from '@google/genai';
+import {
+  type ChatAdapterOptions,
+  createChatModelFromDriver,
+  type ProviderDriver,
+} from '../shared/chat-model-runtime.js';
+import { defaultPrices } from '../shared/pricing.js';
+import { type GeminiConnectionOptions, geminiClientFactory } from './gemini-client.js';
+import {
+  fromGenerateContentChunks,
+  fromGenerateContentResponse,
+  toGenerateContentParameters,
+} from './gemini-mapping.js';
+
+/** Options of the Gemini adapter. */
+export interface GeminiModelOptions extends GeminiConnectionOptions, ChatAdapterOptions {
+  /** Model id, e.g. `gemini-2.5-flash`. */
+  modelId: string;
+}
+
+/**
+ * Gemini through `@google/genai` (generateContent / streamGenerateContent?alt=sse). Thoughts arrive as
+ * reasoning parts when `providerOptions.gemini.thinkingConfig.includeThoughts` is set.
+ */
+export function createGeminiModel(options: GeminiModelOptions): ChatModel {
+  const driver: ProviderDriver<GoogleGenAI> = {
+    provider: 'gemini',
+    modelId: options.modelId,
+    async generate(client, request, signal) {
+      const response = await client.models.generateContent(
+        toGenerateContentParameters(options.modelId, request, signal),
+      );
+      return fromGenerateContentResponse(response, options.modelId);
+    },
+    async openStream(client, request, signal) {
+      const chunks = await client.models.generateContentStream(
+        toGenerateContentParameters(options.modelId, request, signal),
+      );
+      return fromGenerateContentChunks(chunks, options.modelId);
+    },
+  };
+  const capabilities: ModelCapabilities = {
+    tools: true,
+    vision: true,
+    structuredOutput: true,
+    streaming: true,
+    reasoning: /gemini-2\.5|gemini-3/.test(options.modelId),
+    contextWindow: 1_048_576,
+    maxOutputTokens: 65_536,
+    ...options.capabilities,
+  };
+  return createChatModelFromDriver(
+    driver,
+    geminiClientFactory(options),
+    capabilities,
+    options,
+    options.prices ?? defaultPrices,
+  );
+}

@@ -1,0 +1,38 @@
+import type { GoogleGenAI } from '@google/genai';
+import { readEnvironment } from '../openai/openai-client.js';
+import { importPeer, lazyClient } from '../shared/chat-model-runtime.js';
+
+/** How to reach the Gemini API (or your proxy). */
+export interface GeminiConnectionOptions {
+  /** An existing client; when given, the connection options are ignored. */
+  client?: GoogleGenAI;
+  /** API key; falls back to `GEMINI_API_KEY` / `GOOGLE_API_KEY` in Node. Behind a proxy any placeholder works. */
+  apiKey?: string;
+  /** Base URL, e.g. your proxy; the SDK appends `/v1beta/models/…`. */
+  baseURL?: string;
+  /** API version (default the SDK's, `v1beta`). */
+  apiVersion?: string;
+  /** Headers sent with every request. */
+  headers?: Record<string, string>;
+  /** Custom fetch. */
+  fetch?: typeof fetch;
+}
+
+export function geminiClientFactory(options: GeminiConnectionOptions): () => Promise<GoogleGenAI> {
+  const given = options.client;
+  if (given !== undefined) return () => Promise.resolve(given);
+  return lazyClient(async () => {
+    const module = await importPeer(() => import('@google/genai'), '@google/genai');
+    const httpOptions: Record<string, unknown> = {};
+    if (options.baseURL !== undefined) httpOptions.baseUrl = options.baseURL;
+    if (options.headers !== undefined) httpOptions.headers = options.headers;
+    if (options.fetch !== undefined) httpOptions.fetch = options.fetch;
+    // No retryOptions: the SDK then makes exactly one attempt and our policy decides.
+    return new module.GoogleGenAI({
+      apiKey:
+        options.apiKey ?? readEnvironment('GEMINI_API_KEY') ?? readEnvironment('GOOGLE_API_KEY') ?? 'missing-api-key',
+      ...(options.apiVersion === undefined ? {} : { apiVersion: options.apiVersion }),
+      httpOptions,
+    });
+  });
+}

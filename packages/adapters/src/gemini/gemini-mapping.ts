@@ -1,0 +1,235 @@
+import type { ChatRequest, ChatResponse, ChatStreamPart, FinishReason, ToolCallPart } from '@agenticgen/core';
+import { toJsonSchema } from '@agenticgen/core';
+import type { GenerateContentParameters, GenerateContentResponse } from '@google/genai';
+import { usageOf } from '../shared/chat-model-runtime.js';
+import { resolveImage } from '../shared/content.js';
+
+type Part = Record<string, unknown>;
+const scope = 'adapters:gemini';
+
+/** Builds generateContent parameters. Tool results are `functionResponse` parts in a user turn. */
+export function toGenerateContentParameters(
+  modelId: string,
+  request: ChatRequest,
+  signal: AbortSignal,
+): GenerateContentParameters {
+  const system: string[] = [];
+  const contents: Array<{ role: 'user' | 'model'; parts: Part[] }> = [];
+  const push = (role: 'user' | 'model', parts: Part[]) => {
+    if (parts.length === 0) return;
+    const last = contents.at(-1);
+    if (last !== undefined && last.role === role) last.parts.push(...parts);
+    else contents.push({ role, parts });
+  };
+  for (const message of request.messages) {
+    switch (message.role) {
+      case 'system':
+        system.push(message.content);
+        break;
+      case 'user':
+        push(
+          'user',
+          typeof message.content === 'string'
+            ? [{ text: message.content }]
+            : message.content.map((part) => {
+                if (part.type === 'text') return { text: part.text };
+                const image = resolveImage(part, scope);
+                return image.kind === 'url'
+                  ? { fileData: { fileUri: image.url, mimeType: part.mediaType ?? 'image/jpeg' } }
+                  : { inlineData: { mimeType: image.mediaType, data: image.data } };
+              }),
+        );
+        break;
+      case 'assistant':
+        push(
+          'model',
+          typeof message.content === 'string'
+            ? [{ text: message.content }]
+            : message.content.flatMap((part): Part[] => {
+                if (part.type === 'text') return part.text === '' ? [] : [{ text: part.text }];
+                if (part.type === 'tool-call') {
+                  return [{ functionCall: { id: part.toolCallId, name: part.toolName, args: part.input ?? {} } }];
+                }
+                return [];
+              }),
+        );
+        break;
+      case 'tool':
+        push(
+          'user',
+          message.content.map((result) => ({
+            functionResponse: {
+              id: result.toolCallId,
+              name: result.toolName,
+              response: result.isError === true ? { error: result.output } : { output: result.output },
+            },
+          })),
+        );
+        break;
+    }
+  }
+  const config: Record<string, unknown> = { abortSignal: signal };
+  if (system.length > 0) config.systemInstruction = system.join('\n\n');
+  if (request.tools !== undefined && request.tools.length > 0) {
+    config.tools = [
+      {
+        functionDeclarations: request.tools.map((tool) => ({
+          name: tool.name,
+          description: tool.description,
+          parameters: toJsonSchema(tool.parameters, 'gemini'),
+        })),
+      },
+    ];
+  }
+  if (request.toolChoice !== undefined) {
+    const choice = request.toolChoice;
+    config.toolConfig = {
+      functionCallingConfig:
+        typeof choice === 'string'
+          ? { mode: choice === 'required' ? 'ANY' : choice === 'none' ? 'NONE' : 'AUTO' }
+          : { mode: 'ANY', allowedFunctionNames: [choice.toolName] },
+    };
+  }
+  if (request.responseFormat?.type === 'json') {
+    config.responseMimeType = 'application/json';
+    if (request.responseFormat.schema !== undefined) config.responseJsonSchema = request.responseFormat.schema;
+  }
+  if (request.temperature !== undefined) config.temperature = request.temperature;
+  if (request.topP !== undefined) config.topP = request.topP;
+  if (request.maxOutputTokens !== undefined) config.maxOutputTokens = request.maxOutputTokens;
+  if (request.stopSequences !== undefined) config.stopSequences = request.stopSequences;
+  if (request.seed !== undefined) config.seed = request.seed;
+  if (request.headers !== undefined) config.httpOptions = { headers: request.headers };
+  Object.assign(config, request.providerOptions?.gemini);
+  return { model: modelId, contents, config } as GenerateContentParameters;
+}
+
+export function finishReasonOf(reason: string | undefined, hasToolCalls: boolean): FinishReason {
+  switch (reason) {
+    case 'STOP':
+      return hasToolCalls ? 'tool-calls' : 'stop';
+    case 'MAX_TOKENS':
+      return 'length';
+    case 'SAFETY':
+    case 'RECITATION':
+    case 'BLOCKLIST':
+    case 'PROHIBITED_CONTENT':
+    case 'SPII':
+    case 'IMAGE_SAFETY':
+      return 'content-filter';
+    case undefined:
+      return hasToolCalls ? 'tool-calls' : 'other';
+    default:
+      return 'other';
+  }
+}
+
+/** Gemini counts thoughts apart from candidates; the contract's outputTokens includes reasoning. */
+function usageFrom(metadata: GenerateContentResponse['usageMetadata']): ChatResponse['usage'] {
+  const thoughts = metadata?.thoughtsTokenCount;
+  return usageOf(metadata?.promptTokenCount, (metadata?.candidatesTokenCount ?? 0) + (thoughts ?? 0), {
+    total: metadata?.totalTokenCount,
+    reasoning: thoughts,
+    cached: metadata?.cachedContentTokenCount,
+  });
+}
+
+interface GeminiPart {
+  text?: string;
+  thought?: boolean;
+  thoughtSignature?: string;
+  functionCall?: { id?: string; name?: string; args?: Record<string, unknown> };
+}
+
+function partsOf(response: GenerateContentResponse): GeminiPart[] {
+  return (response.candidates?.[0]?.content?.parts ?? []) as GeminiPart[];
+}
+
+export function fromGenerateContentResponse(response: GenerateContentResponse, modelId: string): ChatResponse {
+  const content: ChatResponse['content'] = [];
+  const toolCalls: ToolCallPart[] = [];
+  let text = '';
+  partsOf(response).forEach((part, index) => {
+    if (part.functionCall !== undefined) {
+      const call: ToolCallPart = {
+        type: 'tool-call',
+        toolCallId: part.functionCall.id ?? `call_${index}`,
+        toolName: part.functionCall.name ?? '',
+        input: part.functionCall.args ?? {},
+      };
+      toolCalls.push(call);
+      content.push(call);
+    } else if (typeof part.text === 'string') {
+      if (part.thought === true) {
+        content.push({
+          type: 'reasoning',
+          text: part.text,
+          ...(part.thoughtSignature ? { signature: part.thoughtSignature } : {}),
+        });
+      } else {
+        text += part.text;
+        content.push({ type: 'text', text: part.text });
+      }
+    }
+  });
+  const blocked = response.promptFeedback?.blockReason !== undefined;
+  return {
+    text,
+    content,
+    toolCalls,
+    finishReason: blocked
+      ? 'content-filter'
+      : finishReasonOf(response.candidates?.[0]?.finishReason, toolCalls.length > 0),
+    usage: usageFrom(response.usageMetadata),
+    modelId: response.modelVersion ?? modelId,
+    providerMetadata: { id: response.responseId },
+  };
+}
+
+/** Gemini streams whole function calls, so each becomes start, one argument delta and end. */
+export async function* fromGenerateContentChunks(
+  chunks: AsyncIterable<GenerateContentResponse>,
+  modelId: string,
+): AsyncGenerator<ChatStreamPart> {
+  let started = false;
+  let finishReason: string | undefined;
+  let blocked = false;
+  let metadata: GenerateContentResponse['usageMetadata'];
+  let id: string | undefined;
+  let callIndex = 0;
+  for await (const chunk of chunks) {
+    if (!started) {
+      started = true;
+      id = chunk.responseId;
+      yield { type: 'response-start', modelId: chunk.modelVersion ?? modelId, ...(id === undefined ? {} : { id }) };
+    }
+    for (const part of partsOf(chunk)) {
+      if (part.functionCall !== undefined) {
+        const toolCallId = part.functionCall.id ?? `call_${callIndex}`;
+        const toolName = part.functionCall.name ?? '';
+        const input = part.functionCall.args ?? {};
+        callIndex++;
+        yield { type: 'tool-call-start', toolCallId, toolName };
+        yield { type: 'tool-call-delta', toolCallId, argumentsDelta: JSON.stringify(input) };
+        yield { type: 'tool-call-end', toolCallId, toolName, input };
+      } else if (typeof part.text === 'string' && part.text !== '') {
+        yield part.thought === true
+          ? { type: 'reasoning-delta', delta: part.text }
+          : { type: 'text-delta', delta: part.text };
+      }
+    }
+    if (chunk.usageMetadata !== undefined) metadata = chunk.usageMetadata;
+    if (chunk.promptFeedback?.blockReason !== undefined) blocked = true;
+    const reason = chunk.candidates?.[0]?.finishReason;
+    if (reason !== undefined) finishReason = reason;
+  }
+  if (finishReason === undefined && !blocked) return; // cut stream: the runtime reports it
+  const usage = usageFrom(metadata);
+  yield { type: 'usage', usage };
+  yield {
+    type: 'finish',
+    finishReason: blocked ? 'content-filter' : finishReasonOf(finishReason, callIndex > 0),
+    usage,
+    ...(id === undefined ? {} : { providerMetadata: { id } }),
+  };
+}

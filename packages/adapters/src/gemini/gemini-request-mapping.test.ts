@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { serverLog, uniqueKey } from '../testing/contract-suite.js';
+import { fakeServerUrls } from '../testing/fake-server-urls.js';
+import { pngBase64, richRequest } from '../testing/rich-request.js';
+import { createGeminiModel } from './gemini-chat.js';
+
+const urls = fakeServerUrls();
+
+describe('Gemini request mapping on the wire', () => {
+  it('systemInstruction, inline and file images, function calls and responses, tool config, generation config', async () => {
+    const key = uniqueKey();
+    const model = createGeminiModel({ modelId: `gemini-2.5-flash~text~${key}`, apiKey: 'gemini-test', baseURL: urls.gemini });
+    await model.generate({
+      ...richRequest,
+      stopSequences: ['END'],
+      responseFormat: { type: 'json', schema: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+    });
+    const log = await serverLog(urls.gemini, key);
+    const body = log.bodies[0] as Record<string, unknown>;
+    expect(body.systemInstruction).toMatchObject({ parts: [{ text: 'You are a weather bot.' }] });
+    expect(body.contents).toEqual([
+      {
+        role: 'user',
+        parts: [
+          { text: 'What is in this picture, and the weather in Paris?' },
+          { inlineData: { mimeType: 'image/png', data: pngBase64 } },
+          { fileData: { fileUri: 'https://example.com/cat.jpg', mimeType: 'image/jpeg' } },
+        ],
+      },
+      {
+        role: 'model',
+        parts: [{ text: 'Checking.' }, { functionCall: { id: 'call_1', name: 'get_weather', args: { city: 'Paris' } } }],
+      },
+      {
+        role: 'user',
+        parts: [{ functionResponse: { id: 'call_1', name: 'get_weather', response: { output: { celsius: 21 } } } }],
+      },
+    ]);
+    const declaration = (body.tools as Array<{ functionDeclarations: Array<Record<string, unknown>> }>)[0]
+      ?.functionDeclarations[0];
+    expect(declaration?.name).toBe('get_weather');
+    // The Gemini flavour drops additionalProperties, which the API rejects.
+    expect(JSON.stringify(declaration)).not.toContain('additionalProperties');
+    expect(body.toolConfig).toEqual({ functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['get_weather'] } });
+    expect(body.generationConfig).toMatchObject({
+      temperature: 0.2,
+      topP: 0.9,
+      maxOutputTokens: 256,
+      seed: 7,
+      stopSequences: ['END'],
+      responseMimeType: 'application/json',
+      responseJsonSchema: { type: 'object', properties: { ok: { type: 'boolean' } } },
+    });
+    expect(log.headers[0]?.['x-goog-api-key']).toBe('gemini-test');
+    expect(log.headers[0]?.['x-trace-id']).toBe('trace-123');
+  });
+});

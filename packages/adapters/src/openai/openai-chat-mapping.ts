@@ -1,0 +1,226 @@
+import {
+  AgenticGenError,
+  type ChatRequest,
+  type ChatResponse,
+  type ChatStreamPart,
+  type FinishReason,
+  type ToolCallPart,
+  toJsonSchema,
+} from '@agenticgen/core';
+import type OpenAI from 'openai';
+import { parseArguments, usageOf } from '../shared/chat-model-runtime.js';
+import { imageUrl, toolOutputText } from '../shared/content.js';
+
+/** Differences between OpenAI itself and OpenAI-compatible servers (Ollama, vLLM, llama.cpp, LM Studio). */
+export interface ChatCompletionsDialect {
+  /** Provider name, used for `providerOptions` lookup and errors. */
+  provider: string;
+  /** `max_completion_tokens` (OpenAI) or the older `max_tokens` most compatible servers know. */
+  maxTokensField: 'max_completion_tokens' | 'max_tokens';
+  /** Convert schemas to OpenAI strict mode for structured output. */
+  strictJsonSchema: boolean;
+}
+
+type Body = Record<string, unknown>;
+
+export function toChatCompletionsBody(modelId: string, request: ChatRequest, dialect: ChatCompletionsDialect): Body {
+  const scope = `adapters:${dialect.provider}`;
+  const messages: Body[] = [];
+  for (const message of request.messages) {
+    switch (message.role) {
+      case 'system':
+        messages.push({ role: 'system', content: message.content });
+        break;
+      case 'user':
+        messages.push({
+          role: 'user',
+          content:
+            typeof message.content === 'string'
+              ? message.content
+              : message.content.map((part) =>
+                  part.type === 'text'
+                    ? { type: 'text', text: part.text }
+                    : { type: 'image_url', image_url: { url: imageUrl(part, scope) } },
+                ),
+        });
+        break;
+      case 'assistant': {
+        if (typeof message.content === 'string') {
+          messages.push({ role: 'assistant', content: message.content });
+          break;
+        }
+        const text = message.content.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');
+        const calls = message.content.filter((part): part is ToolCallPart => part.type === 'tool-call');
+        const assistant: Body = { role: 'assistant', content: text === '' && calls.length > 0 ? null : text };
+        if (calls.length > 0) {
+          assistant.tool_calls = calls.map((call) => ({
+            id: call.toolCallId,
+            type: 'function',
+            function: { name: call.toolName, arguments: JSON.stringify(call.input ?? {}) },
+          }));
+        }
+        messages.push(assistant);
+        break;
+      }
+      case 'tool':
+        for (const result of message.content) {
+          messages.push({ role: 'tool', tool_call_id: result.toolCallId, content: toolOutputText(result.output) });
+        }
+        break;
+    }
+  }
+  const body: Body = { model: modelId, messages };
+  if (request.tools !== undefined && request.tools.length > 0) {
+    body.tools = request.tools.map((tool) => ({
+      type: 'function',
+      function: {
+        name: tool.name,
+        description: tool.description,
+        parameters: tool.strict === true ? toJsonSchema(tool.parameters, 'openai-strict') : tool.parameters,
+        ...(tool.strict === true ? { strict: true } : {}),
+      },
+    }));
+    if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
+  }
+  if (request.toolChoice !== undefined) {
+    body.tool_choice =
+      typeof request.toolChoice === 'string'
+        ? request.toolChoice
+        : { type: 'function', function: { name: request.toolChoice.toolName } };
+  }
+  const format = request.responseFormat;
+  if (format?.type === 'json') {
+    body.response_format =
+      format.schema === undefined
+        ? { type: 'json_object' }
+        : {
+            type: 'json_schema',
+            json_schema: {
+              name: format.name ?? 'response',
+              ...(format.description === undefined ? {} : { description: format.description }),
+              schema: dialect.strictJsonSchema ? toJsonSchema(format.schema, 'openai-strict') : format.schema,
+              strict: dialect.strictJsonSchema,
+            },
+          };
+  }
+  if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (request.topP !== undefined) body.top_p = request.topP;
+  if (request.maxOutputTokens !== undefined) body[dialect.maxTokensField] = request.maxOutputTokens;
+  if (request.stopSequences !== undefined) body.stop = request.stopSequences;
+  if (request.seed !== undefined) body.seed = request.seed;
+  Object.assign(body, request.providerOptions?.[dialect.provider]);
+  return body;
+}
+
+export function finishReasonOf(reason: string | null | undefined): FinishReason {
+  switch (reason) {
+    case 'stop':
+      return 'stop';
+    case 'length':
+      return 'length';
+    case 'tool_calls':
+    case 'function_call':
+      return 'tool-calls';
+    case 'content_filter':
+      return 'content-filter';
+    default:
+      return 'other';
+  }
+}
+
+function usageFrom(usage: OpenAI.CompletionUsage | null | undefined): ChatResponse['usage'] {
+  return usageOf(usage?.prompt_tokens, usage?.completion_tokens, {
+    total: usage?.total_tokens,
+    reasoning: usage?.completion_tokens_details?.reasoning_tokens,
+    cached: usage?.prompt_tokens_details?.cached_tokens,
+  });
+}
+
+/** Compatible servers (vLLM, DeepSeek, llama.cpp) put reasoning in `reasoning_content` or `reasoning`. */
+function reasoningOf(value: object | null | undefined): string | undefined {
+  const record = (value ?? {}) as Record<string, unknown>;
+  const text = record.reasoning_content ?? record.reasoning;
+  return typeof text === 'string' && text !== '' ? text : undefined;
+}
+
+export function fromChatCompletion(completion: OpenAI.ChatCompletion, provider: string): ChatResponse {
+  const choice = completion.choices?.[0];
+  if (choice === undefined) {
+    throw new AgenticGenError('invalid-response', `[adapters:${provider}] the completion has no choices`, {
+      data: { provider },
+    });
+  }
+  const content: ChatResponse['content'] = [];
+  const reasoning = reasoningOf(choice.message);
+  if (reasoning !== undefined) content.push({ type: 'reasoning', text: reasoning });
+  const text = choice.message.content ?? '';
+  if (text !== '') content.push({ type: 'text', text });
+  const toolCalls: ToolCallPart[] = [];
+  for (const call of choice.message.tool_calls ?? []) {
+    if (call.type !== 'function') continue;
+    const part: ToolCallPart = {
+      type: 'tool-call',
+      toolCallId: call.id,
+      toolName: call.function.name,
+      input: parseArguments(call.function.arguments),
+    };
+    toolCalls.push(part);
+    content.push(part);
+  }
+  return {
+    text,
+    content,
+    toolCalls,
+    finishReason: finishReasonOf(choice.finish_reason),
+    usage: usageFrom(completion.usage),
+    modelId: completion.model,
+    providerMetadata: { id: completion.id },
+  };
+}
+
+/** Maps Chat Completions chunks onto stream parts; tool calls are keyed by their `index`. */
+export async function* fromChatCompletionChunks(
+  chunks: AsyncIterable<OpenAI.ChatCompletionChunk>,
+): AsyncGenerator<ChatStreamPart> {
+  const calls = new Map<number, { id: string; name: string; arguments: string }>();
+  let finishReason: FinishReason | undefined;
+  let usage: ChatResponse['usage'] | undefined;
+  let started = false;
+  let id: string | undefined;
+  for await (const chunk of chunks) {
+    if (!started) {
+      started = true;
+      id = chunk.id;
+      yield { type: 'response-start', modelId: chunk.model, ...(chunk.id ? { id: chunk.id } : {}) };
+    }
+    if (chunk.usage) usage = usageFrom(chunk.usage);
+    const choice = chunk.choices?.[0];
+    if (choice === undefined) continue;
+    const reasoning = reasoningOf(choice.delta);
+    if (reasoning !== undefined) yield { type: 'reasoning-delta', delta: reasoning };
+    if (typeof choice.delta?.content === 'string' && choice.delta.content !== '') {
+      yield { type: 'text-delta', delta: choice.delta.content };
+    }
+    for (const delta of choice.delta?.tool_calls ?? []) {
+      let call = calls.get(delta.index);
+      if (call === undefined) {
+        call = { id: delta.id ?? `call_${delta.index}`, name: delta.function?.name ?? '', arguments: '' };
+        calls.set(delta.index, call);
+        yield { type: 'tool-call-start', toolCallId: call.id, toolName: call.name };
+      }
+      const argumentsDelta = delta.function?.arguments;
+      if (argumentsDelta) {
+        call.arguments += argumentsDelta;
+        yield { type: 'tool-call-delta', toolCallId: call.id, argumentsDelta };
+      }
+    }
+    if (choice.finish_reason) finishReason = finishReasonOf(choice.finish_reason);
+  }
+  if (finishReason === undefined) return; // cut stream: the runtime reports it
+  for (const call of calls.values()) {
+    yield { type: 'tool-call-end', toolCallId: call.id, toolName: call.name, input: parseArguments(call.arguments) };
+  }
+  const finalUsage = usage ?? usageOf(0, 0);
+  if (usage !== undefined) yield { type: 'usage', usage };
+  yield { type: 'finish', finishReason, usage: finalUsage, ...(id ? { providerMetadata: { id } } : {}) };
+}

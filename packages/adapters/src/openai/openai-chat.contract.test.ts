@@ -1,0 +1,47 @@
+import { runChatModelContractSuite } from '../testing/contract-suite.js';
+import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
+import { createOpenAIChatModel, createOpenAICompatibleModel } from './openai-chat.js';
+import { createOpenAIResponsesModel } from './openai-responses.js';
+
+const urls = fakeServerUrls();
+
+runChatModelContractSuite({
+  name: 'OpenAI Chat Completions',
+  serverUrl: urls.openai,
+  modelId: 'gpt-4.1-mini',
+  create: (modelId, options) =>
+    createOpenAIChatModel({ modelId, apiKey: 'sk-test', baseURL: `${urls.openai}/v1`, ...browserOptIn, ...options }),
+  skip: { reasoning: 'OpenAI does not return reasoning over Chat Completions; the Responses API adapter streams it' },
+  streamErrorCode: 'overloaded',
+});
+
+runChatModelContractSuite({
+  name: 'OpenAI Responses API',
+  serverUrl: urls.openai,
+  modelId: 'gpt-4.1-mini',
+  create: (modelId, options) =>
+    createOpenAIResponsesModel({
+      modelId,
+      apiKey: 'sk-test',
+      baseURL: `${urls.openai}/v1`,
+      ...browserOptIn,
+      ...options,
+    }),
+  streamErrorCode: 'server',
+});
+
+runChatModelContractSuite({
+  name: 'OpenAI-compatible (Ollama/vLLM style)',
+  serverUrl: urls.openai,
+  // Local models have no list price; a price is registered so the cost assertion applies.
+  modelId: 'llama3.2',
+  create: (modelId, options) =>
+    createOpenAICompatibleModel({
+      modelId,
+      baseURL: `${urls.openai}/v1`,
+      ...browserOptIn,
+      prices: { 'openai-compatible:llama3.2': { inputPerMillion: 0.1, outputPerMillion: 0.1 } },
+      ...options,
+    }),
+  streamErrorCode: 'overloaded',
+});

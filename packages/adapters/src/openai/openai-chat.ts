@@ -1,0 +1,112 @@
+import type { ChatModel, ModelCapabilities } from '@agenticgen/core';
+import type OpenAI from 'openai';
+import {
+  type ChatAdapterOptions,
+  createChatModelFromDriver,
+  type ProviderDriver,
+} from '../shared/chat-model-runtime.js';
+import { defaultPrices } from '../shared/pricing.js';
+import {
+  type ChatCompletionsDialect,
+  fromChatCompletion,
+  fromChatCompletionChunks,
+  toChatCompletionsBody,
+} from './openai-chat-mapping.js';
+import { type OpenAIConnectionOptions, openAIClientFactory } from './openai-client.js';
+
+/** Options of the OpenAI Chat Completions adapter. */
+export interface OpenAIChatModelOptions extends OpenAIConnectionOptions, ChatAdapterOptions {
+  /** Model id, e.g. `gpt-4.1-mini`. */
+  modelId: string;
+}
+
+/** OpenAI through the Chat Completions API (`/v1/chat/completions`). */
+export function createOpenAIChatModel(options: OpenAIChatModelOptions): ChatModel {
+  return createChatCompletionsModel(options, {
+    provider: 'openai',
+    maxTokensField: 'max_completion_tokens',
+    strictJsonSchema: true,
+  });
+}
+
+/** Options of the OpenAI-compatible adapter (Ollama, vLLM, llama.cpp server, LM Studio, gateways). */
+export interface OpenAICompatibleModelOptions extends OpenAIConnectionOptions, ChatAdapterOptions {
+  /** Model id as the server names it, e.g. `llama3.2`. */
+  modelId: string;
+  /** Base URL of the server's OpenAI-compatible API, e.g. `http://localhost:11434/v1`. */
+  baseURL: string;
+  /** Provider name reported by the model and used as `providerOptions` key (default `openai-compatible`). */
+  provider?: string;
+  /** Use OpenAI strict schemas for structured output (default false: most servers take plain JSON Schema). */
+  strictJsonSchema?: boolean;
+  /** Send `max_completion_tokens` instead of `max_tokens` (default false). */
+  useMaxCompletionTokens?: boolean;
+}
+
+/** An OpenAI-compatible server through the official `openai` SDK with a base URL. */
+export function createOpenAICompatibleModel(options: OpenAICompatibleModelOptions): ChatModel {
+  return createChatCompletionsModel(
+    { ...options, apiKey: options.apiKey ?? 'not-needed' },
+    {
+      provider: options.provider ?? 'openai-compatible',
+      maxTokensField: options.useMaxCompletionTokens === true ? 'max_completion_tokens' : 'max_tokens',
+      strictJsonSchema: options.strictJsonSchema ?? false,
+    },
+    // Local servers: unknown context size, vision depends on the model; callers override.
+    { vision: false, contextWindow: 8192 },
+  );
+}
+
+function createChatCompletionsModel(
+  options: OpenAIChatModelOptions,
+  dialect: ChatCompletionsDialect,
+  defaults: Partial<ModelCapabilities> = {},
+): ChatModel {
+  const driver: ProviderDriver<OpenAI> = {
+    provider: dialect.provider,
+    modelId: options.modelId,
+    async generate(client, request, signal) {
+      const body = toChatCompletionsBody(options.modelId, request, dialect);
+      const completion = await client.chat.completions.create(
+        body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
+        { signal, ...(request.headers === undefined ? {} : { headers: request.headers }) },
+      );
+      return fromChatCompletion(completion, dialect.provider);
+    },
+    async openStream(client, request, signal) {
+      const body = {
+        ...toChatCompletionsBody(options.modelId, request, dialect),
+        stream: true,
+        stream_options: { include_usage: true },
+      };
+      const chunks = await client.chat.completions.create(
+        body as unknown as OpenAI.ChatCompletionCreateParamsStreaming,
+        { signal, ...(request.headers === undefined ? {} : { headers: request.headers }) },
+      );
+      return fromChatCompletionChunks(chunks);
+    },
+  };
+  const capabilities: ModelCapabilities = {
+    tools: true,
+    vision: true,
+    structuredOutput: true,
+    streaming: true,
+    contextWindow: guessContextWindow(options.modelId),
+    ...defaults,
+    ...options.capabilities,
+  };
+  return createChatModelFromDriver(
+    driver,
+    openAIClientFactory(options),
+    capabilities,
+    options,
+    options.prices ?? defaultPrices,
+  );
+}
+
+/** Context windows of well-known OpenAI models; unknown ones get a conservative 128k. */
+export function guessContextWindow(modelId: string): number {
+  if (modelId.startsWith('gpt-4.1')) return 1_047_576;
+  if (/^(o3|o4|o1)/.test(modelId)) return 200_000;
+  return 128_000;
+}

@@ -1,0 +1,243 @@
+import {
+  AgenticGenError,
+  type ChatRequest,
+  type ChatResponse,
+  type ChatStreamPart,
+  type FinishReason,
+  type ToolCallPart,
+  toJsonSchema,
+} from '@agenticgen/core';
+import type OpenAI from 'openai';
+import { parseArguments, usageOf } from '../shared/chat-model-runtime.js';
+import { imageUrl, toolOutputText } from '../shared/content.js';
+
+type Body = Record<string, unknown>;
+const scope = 'adapters:openai';
+
+/** Builds a Responses API request. System messages become `instructions`; tool results `function_call_output`. */
+export function toResponsesBody(modelId: string, request: ChatRequest): Body {
+  const instructions: string[] = [];
+  const input: Body[] = [];
+  for (const message of request.messages) {
+    switch (message.role) {
+      case 'system':
+        instructions.push(message.content);
+        break;
+      case 'user':
+        input.push({
+          role: 'user',
+          content:
+            typeof message.content === 'string'
+              ? message.content
+              : message.content.map((part) =>
+                  part.type === 'text'
+                    ? { type: 'input_text', text: part.text }
+                    : { type: 'input_image', image_url: imageUrl(part, scope), detail: 'auto' },
+                ),
+        });
+        break;
+      case 'assistant':
+        if (typeof message.content === 'string') {
+          input.push({ role: 'assistant', content: message.content });
+          break;
+        }
+        for (const part of message.content) {
+          if (part.type === 'text' && part.text !== '') input.push({ role: 'assistant', content: part.text });
+          if (part.type === 'tool-call') {
+            input.push({
+              type: 'function_call',
+              call_id: part.toolCallId,
+              name: part.toolName,
+              arguments: JSON.stringify(part.input ?? {}),
+            });
+          }
+        }
+        break;
+      case 'tool':
+        for (const result of message.content) {
+          input.push({
+            type: 'function_call_output',
+            call_id: result.toolCallId,
+            output: toolOutputText(result.output),
+          });
+        }
+        break;
+    }
+  }
+  const body: Body = { model: modelId, input };
+  if (instructions.length > 0) body.instructions = instructions.join('\n\n');
+  if (request.tools !== undefined && request.tools.length > 0) {
+    body.tools = request.tools.map((tool) => ({
+      type: 'function',
+      name: tool.name,
+      description: tool.description,
+      parameters: tool.strict === true ? toJsonSchema(tool.parameters, 'openai-strict') : tool.parameters,
+      // The Responses API treats a missing `strict` as true, which rejects ordinary schemas.
+      strict: tool.strict === true,
+    }));
+    if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
+  }
+  if (request.toolChoice !== undefined) {
+    body.tool_choice =
+      typeof request.toolChoice === 'string'
+        ? request.toolChoice
+        : { type: 'function', name: request.toolChoice.toolName };
+  }
+  const format = request.responseFormat;
+  if (format?.type === 'json') {
+    body.text = {
+      format:
+        format.schema === undefined
+          ? { type: 'json_object' }
+          : {
+              type: 'json_schema',
+              name: format.name ?? 'response',
+              ...(format.description === undefined ? {} : { description: format.description }),
+              schema: toJsonSchema(format.schema, 'openai-strict'),
+              strict: true,
+            },
+    };
+  }
+  if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (request.topP !== undefined) body.top_p = request.topP;
+  if (request.maxOutputTokens !== undefined) body.max_output_tokens = request.maxOutputTokens;
+  Object.assign(body, request.providerOptions?.openai);
+  return body;
+}
+
+function usageFrom(usage: OpenAI.Responses.ResponseUsage | null | undefined): ChatResponse['usage'] {
+  return usageOf(usage?.input_tokens, usage?.output_tokens, {
+    total: usage?.total_tokens,
+    reasoning: usage?.output_tokens_details?.reasoning_tokens,
+    cached: usage?.input_tokens_details?.cached_tokens,
+  });
+}
+
+function finishReasonOf(response: OpenAI.Responses.Response, hasToolCalls: boolean): FinishReason {
+  if (response.status === 'incomplete') {
+    const reason = response.incomplete_details?.reason;
+    return reason === 'max_output_tokens' ? 'length' : reason === 'content_filter' ? 'content-filter' : 'other';
+  }
+  if (response.status === 'failed') return 'error';
+  return hasToolCalls ? 'tool-calls' : 'stop';
+}
+
+/** A failed response as an error the shared mapping understands (code, message). */
+function failure(response: OpenAI.Responses.Response): Error {
+  const detail = response.error ?? { code: 'server_error', message: 'the response failed' };
+  return Object.assign(new Error(detail.message), {
+    error: { type: detail.code, code: detail.code, message: detail.message },
+  });
+}
+
+export function fromResponse(response: OpenAI.Responses.Response): ChatResponse {
+  if (response.status === 'failed') throw failure(response);
+  const content: ChatResponse['content'] = [];
+  const toolCalls: ToolCallPart[] = [];
+  let text = '';
+  for (const item of response.output ?? []) {
+    if (item.type === 'reasoning') {
+      const summary = (item.summary ?? []).map((part) => part.text).join('');
+      if (summary !== '') content.push({ type: 'reasoning', text: summary });
+    } else if (item.type === 'message') {
+      for (const part of item.content) {
+        if (part.type === 'output_text') {
+          text += part.text;
+          content.push({ type: 'text', text: part.text });
+        }
+      }
+    } else if (item.type === 'function_call') {
+      const call: ToolCallPart = {
+        type: 'tool-call',
+        toolCallId: item.call_id,
+        toolName: item.name,
+        input: parseArguments(item.arguments),
+      };
+      toolCalls.push(call);
+      content.push(call);
+    }
+  }
+  return {
+    text,
+    content,
+    toolCalls,
+    finishReason: finishReasonOf(response, toolCalls.length > 0),
+    usage: usageFrom(response.usage),
+    modelId: response.model,
+    providerMetadata: { id: response.id },
+  };
+}
+
+/** Maps Responses API stream events onto stream parts; tool calls are keyed by their output item id. */
+export async function* fromResponseEvents(
+  events: AsyncIterable<OpenAI.Responses.ResponseStreamEvent>,
+): AsyncGenerator<ChatStreamPart> {
+  const calls = new Map<string, { id: string; name: string }>();
+  let sawToolCall = false;
+  for await (const event of events) {
+    switch (event.type) {
+      case 'response.created':
+        yield { type: 'response-start', modelId: event.response.model, id: event.response.id };
+        break;
+      case 'response.output_text.delta':
+        yield { type: 'text-delta', delta: event.delta };
+        break;
+      case 'response.reasoning_summary_text.delta':
+      case 'response.reasoning_text.delta':
+        yield { type: 'reasoning-delta', delta: event.delta };
+        break;
+      case 'response.output_item.added':
+        if (event.item.type === 'function_call') {
+          const call = { id: event.item.call_id, name: event.item.name };
+          calls.set(event.item.id ?? call.id, call);
+          sawToolCall = true;
+          yield { type: 'tool-call-start', toolCallId: call.id, toolName: call.name };
+        }
+        break;
+      case 'response.function_call_arguments.delta': {
+        const call = calls.get(event.item_id);
+        if (call !== undefined) yield { type: 'tool-call-delta', toolCallId: call.id, argumentsDelta: event.delta };
+        break;
+      }
+      case 'response.output_item.done':
+        if (event.item.type === 'function_call') {
+          yield {
+            type: 'tool-call-end',
+            toolCallId: event.item.call_id,
+            toolName: event.item.name,
+            input: parseArguments(event.item.arguments),
+          };
+        }
+        break;
+      case 'response.completed':
+      case 'response.incomplete': {
+        const usage = usageFrom(event.response.usage);
+        yield { type: 'usage', usage };
+        yield {
+          type: 'finish',
+          finishReason: finishReasonOf(event.response, sawToolCall),
+          usage,
+          providerMetadata: { id: event.response.id },
+        };
+        return;
+      }
+      case 'response.failed':
+        throw failure(event.response);
+      case 'error':
+        throw Object.assign(new Error(event.message), {
+          error: { type: event.code, code: event.code, message: event.message },
+        });
+      default:
+        break;
+    }
+  }
+}
+
+export function assertNoStopSequences(request: ChatRequest): void {
+  if (request.stopSequences !== undefined && request.stopSequences.length > 0) {
+    throw new AgenticGenError(
+      'unsupported',
+      `[${scope}] the Responses API has no stop sequences; use createOpenAIChatModel (Chat Completions) for them`,
+    );
+  }
+}

@@ -1,0 +1,73 @@
+import type { ChatModel, ModelCapabilities } from '@agenticgen/core';
+import type OpenAI from 'openai';
+import {
+  type ChatAdapterOptions,
+  createChatModelFromDriver,
+  type ProviderDriver,
+} from '../shared/chat-model-runtime.js';
+import { defaultPrices } from '../shared/pricing.js';
+import { guessContextWindow } from './openai-chat.js';
+import { type OpenAIConnectionOptions, openAIClientFactory } from './openai-client.js';
+import {
+  assertNoStopSequences,
+  fromResponse,
+  fromResponseEvents,
+  toResponsesBody,
+} from './openai-responses-mapping.js';
+
+/** Options of the OpenAI Responses API adapter. */
+export interface OpenAIResponsesModelOptions extends OpenAIConnectionOptions, ChatAdapterOptions {
+  /** Model id, e.g. `gpt-4.1-mini` or `o4-mini`. */
+  modelId: string;
+}
+
+/**
+ * OpenAI through the Responses API (`/v1/responses`): reasoning summaries stream as reasoning deltas.
+ * Requests are stateless (the whole conversation is sent each time); pass
+ * `providerOptions.openai.previous_response_id` / `store` to use server-side state.
+ */
+export function createOpenAIResponsesModel(options: OpenAIResponsesModelOptions): ChatModel {
+  const headersOf = (request: { headers?: Record<string, string> }) =>
+    request.headers === undefined ? {} : { headers: request.headers };
+  const driver: ProviderDriver<OpenAI> = {
+    provider: 'openai',
+    modelId: options.modelId,
+    async generate(client, request, signal) {
+      assertNoStopSequences(request);
+      const body = toResponsesBody(options.modelId, request);
+      const response = await client.responses.create(
+        body as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming,
+        {
+          signal,
+          ...headersOf(request),
+        },
+      );
+      return fromResponse(response);
+    },
+    async openStream(client, request, signal) {
+      assertNoStopSequences(request);
+      const body = { ...toResponsesBody(options.modelId, request), stream: true };
+      const events = await client.responses.create(body as unknown as OpenAI.Responses.ResponseCreateParamsStreaming, {
+        signal,
+        ...headersOf(request),
+      });
+      return fromResponseEvents(events);
+    },
+  };
+  const capabilities: ModelCapabilities = {
+    tools: true,
+    vision: true,
+    structuredOutput: true,
+    streaming: true,
+    reasoning: /^(o\d|gpt-5)/.test(options.modelId),
+    contextWindow: guessContextWindow(options.modelId),
+    ...options.capabilities,
+  };
+  return createChatModelFromDriver(
+    driver,
+    openAIClientFactory(options),
+    capabilities,
+    options,
+    options.prices ?? defaultPrices,
+  );
+}

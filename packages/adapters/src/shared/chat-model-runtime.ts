@@ -1,0 +1,209 @@
+import {
+  AgenticGenError,
+  abortErrorFrom,
+  type ChatModel,
+  type ChatRequest,
+  type ChatResponse,
+  type ChatStreamPart,
+  combineSignals,
+  type ModelCapabilities,
+} from '@agenticgen/core';
+import { estimateCost, type PriceTable } from './pricing.js';
+import { toProviderError } from './provider-errors.js';
+import { type RetryOptions, resolveRetryPolicy, retryDelayFor, withRetry } from './retry.js';
+
+/** The provider-specific half of an adapter: one HTTP call, no retries, no error mapping. */
+export interface ProviderDriver<Client> {
+  /** Provider name reported by the model. */
+  readonly provider: string;
+  /** Provider model id. */
+  readonly modelId: string;
+  /** Sends one non-streaming request. Throws whatever the SDK throws. */
+  generate(client: Client, request: ChatRequest, signal: AbortSignal): Promise<ChatResponse>;
+  /**
+   * Opens one stream; resolves once the provider accepted the request (HTTP headers received), so
+   * status errors surface here and can be retried before anything reached the caller.
+   */
+  openStream(client: Client, request: ChatRequest, signal: AbortSignal): Promise<AsyncIterable<ChatStreamPart>>;
+}
+
+/** Options shared by every chat adapter. */
+export interface ChatAdapterOptions {
+  /** Retry policy (Retry-After aware backoff); `false` disables retries. */
+  retry?: RetryOptions | false;
+  /** Default per-request timeout in milliseconds (a request's `timeoutMs` wins). Default 10 minutes. */
+  timeoutMs?: number;
+  /** Prices for the cost estimate; default `defaultPrices`. Extend with `createPriceTable`. */
+  prices?: PriceTable;
+  /** Overrides of the capabilities the adapter assumes for the model. */
+  capabilities?: Partial<ModelCapabilities>;
+}
+
+const defaultTimeoutMs = 600_000;
+
+/** Builds a ChatModel from a driver: retries, timeouts, abort, error mapping and cost live here once. */
+export function createChatModelFromDriver<Client>(
+  driver: ProviderDriver<Client>,
+  getClient: () => Promise<Client>,
+  capabilities: ModelCapabilities,
+  options: ChatAdapterOptions,
+  prices: PriceTable,
+): ChatModel {
+  const scope = `adapters:${driver.provider}`;
+  const policy = resolveRetryPolicy(options.retry);
+  const costOf = (modelId: string, usage: ChatResponse['usage']) =>
+    estimateCost(prices, driver.provider, modelId, usage) ??
+    estimateCost(prices, driver.provider, driver.modelId, usage);
+
+  const attemptSignal = (request: ChatRequest) => {
+    const local = new AbortController();
+    const inputs = request.signal === undefined ? [local.signal] : [local.signal, request.signal];
+    const guard = combineSignals(
+      scope,
+      AbortSignal.any(inputs),
+      request.timeoutMs ?? options.timeoutMs ?? defaultTimeoutMs,
+    );
+    return { local, guard };
+  };
+
+  return {
+    provider: driver.provider,
+    modelId: driver.modelId,
+    capabilities,
+    async generate(request) {
+      validateRequest(request, scope);
+      const client = await getClient();
+      return withRetry(
+        async () => {
+          const { guard } = attemptSignal(request);
+          try {
+            const response = await driver.generate(client, request, guard.signal);
+            const costUsd = costOf(response.modelId, response.usage);
+            return costUsd === undefined ? response : { ...response, costUsd };
+          } catch (error) {
+            throw guard.signal.aborted ? abortErrorFrom(guard.signal, scope) : toProviderError(error, driver.provider);
+          } finally {
+            guard.dispose();
+          }
+        },
+        policy,
+        request.signal,
+        scope,
+      );
+    },
+    async *stream(request) {
+      validateRequest(request, scope);
+      const client = await getClient();
+      let yielded = false;
+      for (let attempt = 1; ; attempt++) {
+        const { local, guard } = attemptSignal(request);
+        let finished = false;
+        let iterator: AsyncIterator<ChatStreamPart> | undefined;
+        try {
+          iterator = (await driver.openStream(client, request, guard.signal))[Symbol.asyncIterator]();
+          let modelId = driver.modelId;
+          for (;;) {
+            const next = await iterator.next();
+            if (next.done === true) break;
+            const part = next.value;
+            if (part.type === 'response-start') modelId = part.modelId || modelId;
+            yielded = true;
+            if (part.type === 'finish') {
+              finished = true;
+              const costUsd = costOf(modelId, part.usage);
+              yield costUsd === undefined ? part : { ...part, costUsd };
+              return;
+            }
+            yield part;
+          }
+          throw new AgenticGenError(
+            'network',
+            `[${scope}] the stream ended before the provider finished the answer; the connection was probably cut`,
+            { data: { provider: driver.provider } },
+          );
+        } catch (error) {
+          const mapped = guard.signal.aborted
+            ? abortErrorFrom(guard.signal, scope)
+            : toProviderError(error, driver.provider);
+          // Once parts reached the caller a retry would duplicate them, so only a clean failure is retried.
+          if (yielded || request.signal?.aborted) throw mapped;
+          const delayMs = retryDelayFor(mapped, attempt, policy);
+          if (delayMs === undefined) throw mapped;
+          policy.onRetry?.({ attempt, delayMs, error: mapped });
+          await policy.sleep(delayMs, request.signal);
+        } finally {
+          if (!finished) {
+            // Abort before anything else: an SDK iterator's cleanup may wait on the body, which only the
+            // abort ends, and the abort must still reach the request signal (dispose unlinks it).
+            local.abort(new AgenticGenError('aborted', `[${scope}] the stream was closed by its consumer`));
+            iterator?.return?.().catch(() => undefined);
+          }
+          guard.dispose();
+        }
+      }
+    },
+  };
+}
+
+function validateRequest(request: ChatRequest, scope: string): void {
+  if (!Array.isArray(request?.messages) || request.messages.length === 0) {
+    throw new AgenticGenError('invalid-argument', `[${scope}] request.messages must be a non-empty array of messages`);
+  }
+}
+
+/** Memoises an async client factory; a failed load is retried on the next call. */
+export function lazyClient<Client>(create: () => Promise<Client>): () => Promise<Client> {
+  let pending: Promise<Client> | undefined;
+  return () => {
+    pending ??= create().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  };
+}
+
+/** Imports an optional peer SDK, turning a missing install into a clear error. */
+export async function importPeer<Module>(load: () => Promise<Module>, packageName: string): Promise<Module> {
+  try {
+    return await load();
+  } catch (error) {
+    throw new AgenticGenError(
+      'dependency-missing',
+      `[adapters] the optional peer dependency "${packageName}" could not be loaded; install it with "npm install ${packageName}" or pass a client`,
+      { cause: error },
+    );
+  }
+}
+
+/** Parses tool-call arguments; keeps the raw text when it is not JSON (the contract says so). */
+export function parseArguments(text: string): unknown {
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Usage with the total filled in. */
+export function usageOf(
+  input: number | null | undefined,
+  output: number | null | undefined,
+  extra: {
+    total?: number | null | undefined;
+    reasoning?: number | null | undefined;
+    cached?: number | null | undefined;
+  } = {},
+): ChatResponse['usage'] {
+  const inputTokens = input ?? 0;
+  const outputTokens = output ?? 0;
+  const usage: ChatResponse['usage'] = {
+    inputTokens,
+    outputTokens,
+    totalTokens: extra.total ?? inputTokens + outputTokens,
+  };
+  if (extra.reasoning != null) usage.reasoningTokens = extra.reasoning;
+  if (extra.cached != null) usage.cachedInputTokens = extra.cached;
+  return usage;
+}

@@ -1,0 +1,101 @@
+import { AgenticGenError, abortErrorFrom } from '@agenticgen/core';
+
+/** How failed provider calls are retried. The SDKs' own retries are switched off so this is the only policy. */
+export interface RetryOptions {
+  /** Retries after the first attempt (default 2; 0 disables retrying). */
+  maxRetries?: number;
+  /** First backoff step in milliseconds (default 500); doubles per attempt. */
+  initialDelayMs?: number;
+  /** Upper bound of one backoff wait in milliseconds (default 20 000). */
+  maxDelayMs?: number;
+  /**
+   * Longest `Retry-After` the adapter waits for (default 60 000 ms); a longer one fails at once so the
+   * model manager can fall back instead of stalling.
+   */
+  maxRetryAfterMs?: number;
+  /** Random source in [0, 1) for jitter; inject a fixed one for deterministic tests. */
+  random?: () => number;
+  /** Sleeps `ms` or rejects when `signal` aborts; inject to test without waiting. */
+  sleep?: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
+  /** Called before each retry with the error and the chosen delay (logging, metrics). */
+  onRetry?: (event: RetryEvent) => void;
+}
+
+/** One scheduled retry. */
+export interface RetryEvent {
+  /** 1 for the first retry. */
+  attempt: number;
+  /** The delay before the retry in milliseconds. */
+  delayMs: number;
+  /** The error that caused it. */
+  error: AgenticGenError;
+}
+
+/** Resolved retry settings. */
+export type RetryPolicy = Required<Omit<RetryOptions, 'onRetry'>> & Pick<RetryOptions, 'onRetry'>;
+
+export function resolveRetryPolicy(options: RetryOptions | false | undefined): RetryPolicy {
+  const given = options === false ? { maxRetries: 0 } : (options ?? {});
+  const policy: RetryPolicy = {
+    maxRetries: given.maxRetries ?? 2,
+    initialDelayMs: given.initialDelayMs ?? 500,
+    maxDelayMs: given.maxDelayMs ?? 20_000,
+    maxRetryAfterMs: given.maxRetryAfterMs ?? 60_000,
+    random: given.random ?? Math.random,
+    sleep: given.sleep ?? sleep,
+  };
+  if (given.onRetry !== undefined) policy.onRetry = given.onRetry;
+  return policy;
+}
+
+/**
+ * The delay before retry number `attempt` (1-based), or `undefined` when the error must not be retried.
+ * Retry-After wins when the provider sent it; otherwise exponential backoff with "equal jitter"
+ * (half fixed, half random), which keeps a floor under the wait while spreading clients apart.
+ */
+export function retryDelayFor(error: AgenticGenError, attempt: number, policy: RetryPolicy): number | undefined {
+  if (!error.retryable || attempt > policy.maxRetries) return undefined;
+  const retryAfterMs = error.data?.retryAfterMs;
+  if (typeof retryAfterMs === 'number') {
+    return retryAfterMs <= policy.maxRetryAfterMs ? retryAfterMs : undefined;
+  }
+  const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
+  return ceiling / 2 + policy.random() * (ceiling / 2);
+}
+
+/** Runs `attempt` until it succeeds, a non-retryable error occurs, or retries run out. */
+export async function withRetry<T>(
+  run: (attempt: number) => Promise<T>,
+  policy: RetryPolicy,
+  signal: AbortSignal | undefined,
+  scope: string,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await run(attempt);
+    } catch (error) {
+      if (!AgenticGenError.isInstance(error)) throw error;
+      if (signal?.aborted) throw abortErrorFrom(signal, scope);
+      const delayMs = retryDelayFor(error, attempt + 1, policy);
+      if (delayMs === undefined) throw error;
+      policy.onRetry?.({ attempt: attempt + 1, delayMs, error });
+      await policy.sleep(delayMs, signal);
+    }
+  }
+}
+
+/** `setTimeout` as a promise that rejects with the abort reason when `signal` fires. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(abortErrorFrom(signal, 'adapters'));
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortErrorFrom(signal as AbortSignal, 'adapters'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

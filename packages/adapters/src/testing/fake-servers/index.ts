@@ -1,0 +1,35 @@
+import { startAnthropicServer } from './anthropic-server.js';
+import type { FakeServer } from './fake-http.js';
+import { startGeminiServer } from './gemini-server.js';
+import { startOpenAIServer } from './openai-server.js';
+
+export type { FakeServer, KeyLog } from './fake-http.js';
+export { fixtures, splitModel } from './fake-http.js';
+export { startAnthropicServer, startGeminiServer, startOpenAIServer };
+
+/** Base URLs of the three fake servers (OpenAI-compatible servers use the OpenAI one). */
+export interface FakeServerUrls {
+  openai: string;
+  anthropic: string;
+  gemini: string;
+}
+
+/** Starts all fake servers; `close()` stops them. */
+export async function startFakeServers(): Promise<{
+  urls: FakeServerUrls;
+  servers: FakeServer[];
+  close(): Promise<void>;
+}> {
+  const [openai, anthropic, gemini] = await Promise.all([
+    startOpenAIServer(),
+    startAnthropicServer(),
+    startGeminiServer(),
+  ]);
+  return {
+    urls: { openai: openai.url, anthropic: anthropic.url, gemini: gemini.url },
+    servers: [openai, anthropic, gemini],
+    close: async () => {
+      await Promise.all([openai.close(), anthropic.close(), gemini.close()]);
+    },
+  };
+}

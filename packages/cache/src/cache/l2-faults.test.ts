@@ -1,0 +1,94 @@
+import { AgenticGenError } from '@agenticgen/core';
+import { describe, expect, it, vi } from 'vitest';
+import type { CacheDriver } from '../drivers/driver.js';
+import { createMemoryDriver } from '../drivers/memory.js';
+import { cacheError } from '../errors.js';
+import type { CacheEvents } from './events.js';
+import { createCache } from './tiered-cache.js';
+
+/** A memory driver whose operations can be switched to hang forever or to fail, like a dead or stuck server. */
+function faultyDriver() {
+  const inner = createMemoryDriver();
+  const state = { mode: 'ok' as 'ok' | 'hang' | 'fail' | 'corrupt', calls: 0 };
+  const guard = <T>(operation: () => Promise<T>): Promise<T> => {
+    state.calls++;
+    if (state.mode === 'hang') return new Promise<T>(() => undefined);
+    if (state.mode === 'fail') return Promise.reject(new Error('ECONNREFUSED 127.0.0.1:6379'));
+    return operation();
+  };
+  const driver: CacheDriver = {
+    name: 'faulty',
+    get: (key) =>
+      state.mode === 'corrupt'
+        ? (state.calls++,
+          inner.delete(key).then(() => Promise.reject(cacheError('cache-entry-corrupt', 'bad checksum'))))
+        : guard(() => inner.get(key)),
+    set: (key, entry) => guard(() => inner.set(key, entry)),
+    delete: (key) => guard(() => inner.delete(key)),
+    clear: (prefix) => guard(async () => inner.clear?.(prefix)),
+  };
+  return { driver, state, inner };
+}
+
+describe('an L2 that is down, slow or corrupt', () => {
+  it('never blocks a read beyond l2TimeoutMs: serves L1, or the loader, and reports a timeout', async () => {
+    const { driver, state } = faultyDriver();
+    const cache = createCache({ l2: driver, l2TimeoutMs: 50, l1: { max: 100 } });
+    const errors: CacheEvents['cache-error'][] = [];
+    cache.on('cache-error', (event) => errors.push(event));
+    await cache.set('warm', 'in-l1');
+    state.mode = 'hang';
+    expect(await cache.get('warm')).toBe('in-l1'); // L1 hit never touches L2
+    expect(await cache.get('cold')).toBeUndefined();
+    expect(await cache.getOrSet('cold', async () => 'loaded')).toBe('loaded');
+    expect(cache.getSync('cold')).toBe('loaded'); // kept in L1 although the L2 write timed out
+    expect(errors.length).toBeGreaterThanOrEqual(2);
+    expect(errors.every((event) => AgenticGenError.hasCode(event.error, 'timeout'))).toBe(true);
+    expect(errors.map((event) => event.operation)).toEqual(expect.arrayContaining(['get', 'set']));
+    expect(cache.stats().l2.errors).toBe(errors.length);
+  });
+
+  it('turns driver failures into cache-error events and misses, never into rejected reads', async () => {
+    const { driver, state } = faultyDriver();
+    const cache = createCache({ l2: driver });
+    const errors: CacheEvents['cache-error'][] = [];
+    cache.on('cache-error', (event) => errors.push(event));
+    state.mode = 'fail';
+    expect(await cache.get('k')).toBeUndefined();
+    expect(await cache.has('k')).toBe(false);
+    await cache.set('k', 1); // write failures are reported, not thrown
+    await cache.delete('other');
+    expect(errors[0]).toMatchObject({ key: 'k', tier: 'l2', operation: 'get' });
+    expect(AgenticGenError.hasCode(errors[0]?.error, 'cache-l2-failed')).toBe(true);
+    expect(errors[0]?.error.message).toMatch(/ECONNREFUSED/);
+    expect(errors.map((event) => event.operation)).toEqual(['get', 'get', 'set', 'delete']);
+  });
+
+  it('opens a circuit after repeated failures so a dead L2 costs nothing, and closes it later', async () => {
+    const { driver, state } = faultyDriver();
+    const cache = createCache({ l2: driver, l2Circuit: { failureThreshold: 3, retryAfterMs: 100 } });
+    state.mode = 'fail';
+    for (let index = 0; index < 10; index++) await cache.get(`k${index}`);
+    expect(state.calls).toBe(3);
+    expect(cache.stats().l2.skipped).toBe(7);
+    state.mode = 'ok';
+    await driver.set('default:k:back', { value: 'again', createdAt: Date.now() });
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(await cache.get('back')).toBe('again');
+  });
+
+  it('drops a corrupt L2 entry, reports it, and reloads the value', async () => {
+    const { driver, state, inner } = faultyDriver();
+    const cache = createCache({ l2: driver });
+    const errors: CacheEvents['cache-error'][] = [];
+    cache.on('cache-error', (event) => errors.push(event));
+    await inner.set('default:k:k', { value: 'whatever', createdAt: Date.now() });
+    state.mode = 'corrupt';
+    const loader = vi.fn(async () => 'reloaded');
+    expect(await cache.getOrSet('k', loader)).toBe('reloaded');
+    expect(loader).toHaveBeenCalledTimes(1);
+    expect(AgenticGenError.hasCode(errors[0]?.error, 'cache-entry-corrupt')).toBe(true);
+    state.mode = 'ok';
+    expect((await inner.get('default:k:k'))?.value).toBe('reloaded');
+  });
+});

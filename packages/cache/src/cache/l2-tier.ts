@@ -1,0 +1,186 @@
+import { AgenticGenError } from '@agenticgen/core';
+import { type CacheDriver, type CacheEntry, hardExpiryOf } from '../drivers/driver.js';
+import { cacheError, toCacheError } from '../errors.js';
+import type { CacheEvents } from './events.js';
+
+type PendingWrite = { kind: 'set'; entry: CacheEntry } | { kind: 'delete' };
+
+export interface L2TierOptions {
+  driver: CacheDriver;
+  timeoutMs: number;
+  failureThreshold: number;
+  retryAfterMs: number;
+  writeBehind: boolean;
+  onError: (event: CacheEvents['cache-error']) => void;
+  /** Called after a write-behind batch reached L2, with the user keys it covered. */
+  onBatchWritten: (keys: string[]) => Promise<void>;
+}
+
+/**
+ * Every L2 access goes through here: a bounded timeout, a circuit breaker for reads, read de-duplication, and the
+ * write-behind queue (coalesced per key, so a read of a key with a pending write sees that write).
+ */
+export class L2Tier {
+  readonly driver: CacheDriver;
+  readonly #options: L2TierOptions;
+  readonly #reads = new Map<string, Promise<CacheEntry | undefined>>();
+  readonly #pending = new Map<string, { userKey: string; write: PendingWrite }>();
+  #failures = 0;
+  #openUntil = 0;
+  #flushing: Promise<void> | undefined;
+  errors = 0;
+  skipped = 0;
+
+  constructor(options: L2TierOptions) {
+    this.driver = options.driver;
+    this.#options = options;
+  }
+
+  /** Reads a full key; never rejects (failures become `cache-error` events and a miss). */
+  read(fullKey: string, userKey: string): Promise<CacheEntry | undefined> {
+    const pending = this.#pending.get(fullKey);
+    if (pending !== undefined) {
+      return Promise.resolve(pending.write.kind === 'set' ? pending.write.entry : undefined);
+    }
+    if (this.#openUntil > Date.now()) {
+      this.skipped++;
+      return Promise.resolve(undefined);
+    }
+    const existing = this.#reads.get(fullKey);
+    if (existing !== undefined) return existing;
+    const read = this.#bounded(this.driver.get(fullKey), 'get')
+      .then(
+        (entry) => {
+          this.#failures = 0;
+          if (entry === undefined) return undefined;
+          const hardExpiry = hardExpiryOf(entry);
+          return hardExpiry !== undefined && hardExpiry <= Date.now() ? undefined : entry;
+        },
+        (error: unknown) => {
+          const wrapped = toCacheError(error, `${this.driver.name} get`);
+          // A corrupt entry is a data problem, not an availability one: it does not count toward the circuit.
+          if (!AgenticGenError.hasCode(wrapped, 'cache-entry-corrupt')) this.#recordFailure();
+          this.errors++;
+          this.#options.onError({ key: userKey, tier: 'l2', operation: 'get', error: wrapped });
+          return undefined;
+        },
+      )
+      .finally(() => this.#reads.delete(fullKey));
+    this.#reads.set(fullKey, read);
+    return read;
+  }
+
+  /** Writes through (awaited, bounded) or queues the write. Rejects only for values the driver cannot store. */
+  async write(fullKey: string, userKey: string, write: PendingWrite): Promise<boolean> {
+    if (this.#options.writeBehind) {
+      this.#pending.set(fullKey, { userKey, write });
+      this.#scheduleFlush();
+      return false;
+    }
+    return this.#apply(fullKey, userKey, write, true);
+  }
+
+  /** Runs an optional driver operation (clear, publish) bounded by the timeout; failures become events. */
+  async run(operation: string, action: () => Promise<void>, key?: string): Promise<boolean> {
+    try {
+      await this.#bounded(action(), operation);
+      return true;
+    } catch (error) {
+      this.errors++;
+      const event: CacheEvents['cache-error'] = {
+        tier: 'l2',
+        operation,
+        error: toCacheError(error, `${this.driver.name} ${operation}`),
+      };
+      if (key !== undefined) event.key = key;
+      this.#options.onError(event);
+      return false;
+    }
+  }
+
+  /** Drops queued writes whose key starts with `prefix` (a clear supersedes them). */
+  dropPending(prefix: string): void {
+    for (const key of this.#pending.keys()) if (key.startsWith(prefix)) this.#pending.delete(key);
+  }
+
+  /** Resolves when every queued write-behind operation has been attempted. */
+  async flush(): Promise<void> {
+    while (this.#pending.size > 0 || this.#flushing !== undefined) {
+      if (this.#flushing === undefined) this.#flushing = this.#drain();
+      await this.#flushing;
+    }
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushing !== undefined) return;
+    this.#flushing = new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => this.#drain());
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#pending.size > 0) {
+        const batch = [...this.#pending];
+        this.#pending.clear();
+        const written = await Promise.all(
+          batch.map(([fullKey, { userKey, write }]) => this.#apply(fullKey, userKey, write, false)),
+        );
+        const keys = batch.filter((_, index) => written[index]).map(([, { userKey }]) => userKey);
+        if (keys.length > 0) await this.#options.onBatchWritten(keys);
+      }
+    } finally {
+      this.#flushing = undefined;
+    }
+  }
+
+  async #apply(fullKey: string, userKey: string, write: PendingWrite, rethrowBadValue: boolean): Promise<boolean> {
+    const operation = write.kind;
+    try {
+      await this.#bounded(
+        write.kind === 'set' ? this.driver.set(fullKey, write.entry) : this.driver.delete(fullKey),
+        operation,
+      );
+      return true;
+    } catch (error) {
+      if (rethrowBadValue && AgenticGenError.hasCode(error, 'cache-value-unsupported')) throw error;
+      this.errors++;
+      this.#options.onError({
+        key: userKey,
+        tier: 'l2',
+        operation,
+        error: toCacheError(error, `${this.driver.name} ${operation}`),
+      });
+      return false;
+    }
+  }
+
+  #recordFailure(): void {
+    this.#failures++;
+    if (this.#options.failureThreshold > 0 && this.#failures >= this.#options.failureThreshold) {
+      this.#openUntil = Date.now() + this.#options.retryAfterMs;
+      this.#failures = 0;
+    }
+  }
+
+  #bounded<T>(promise: Promise<T>, operation: string): Promise<T> {
+    const timeoutMs = this.#options.timeoutMs;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(
+          cacheError('timeout', `${this.driver.name} ${operation} took longer than l2TimeoutMs (${timeoutMs} ms)`, {
+            data: { timeoutMs },
+          }),
+        );
+      }, timeoutMs);
+      promise.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+}

@@ -1,0 +1,76 @@
+import type { CacheSetOptions } from '@agenticgen/core';
+import type { CacheDriver } from '../drivers/driver.js';
+
+/** L1 (in-process, quick-lru) settings. */
+export interface L1Options {
+  /** Most recently used entries kept (quick-lru `maxSize`; its generational design may briefly hold up to 2×). Default 1000. */
+  max?: number;
+  /** Byte budget for L1 (keys and values, estimated by `sizeOf`); least recently used entries go first. Default none. */
+  maxBytes?: number;
+  /**
+   * Longest time an L1 copy is trusted before L2 is asked again, whatever the entry's TTL. Bounds staleness across
+   * processes when invalidation messages are lost. Default: the entry's TTL.
+   */
+  ttlMs?: number;
+  /** Custom size estimate for `maxBytes` (default: strings 2 bytes per code unit, binary by length, JSON summed). */
+  sizeOf?: (value: unknown) => number;
+}
+
+/** Skips L2 for a while after repeated failures, so a dead or slow L2 costs one timeout, not one per read. */
+export interface L2CircuitOptions {
+  /** Consecutive failed L2 reads that open the circuit. Default 5. */
+  failureThreshold?: number;
+  /** How long L2 reads are skipped once open. Default 1000 ms. */
+  retryAfterMs?: number;
+}
+
+export interface CacheOptions {
+  /** Prefix of every L2 key and scope of invalidation messages: `[A-Za-z0-9_.-]{1,128}`. Default `default`. */
+  namespace?: string;
+  /** Default time to live in milliseconds (`Infinity` for never). Default 3,600,000 (one hour). */
+  ttlMs?: number;
+  /** Default stale-while-revalidate window after expiry, in ms; `getOrSet` serves stale and refreshes once. Default 0. */
+  staleWhileRevalidateMs?: number;
+  /** L1 settings, or `false` to keep nothing in process (every read goes to L2). */
+  l1?: L1Options | false;
+  /** The L2 driver (`createMemoryDriver`, `createFileDriver`, `createIndexedDbDriver`, `createRedisDriver`). */
+  l2?: CacheDriver;
+  /** Longest wait for one L2 operation before falling back to L1 or the loader. Default 500 ms. */
+  l2TimeoutMs?: number;
+  /** Circuit breaker for L2 reads, or `false` to always try L2. */
+  l2Circuit?: L2CircuitOptions | false;
+  /**
+   * `write-through` (default): `set` resolves after L2 has the value. `write-behind`: `set` resolves after L1 and
+   * L2 writes happen in the background, coalesced per key; `flush()` waits for them.
+   */
+  writeMode?: 'write-through' | 'write-behind';
+  /** Cache loader failures for this long (negative caching). Default: failures are never cached. */
+  negativeTtlMs?: number;
+}
+
+/** Options of `set`. */
+export interface SetOptions extends CacheSetOptions {
+  /** Stale-while-revalidate window for this entry, in ms after its expiry. */
+  staleWhileRevalidateMs?: number;
+}
+
+/** Options of `getOrSet`. */
+export interface GetOrSetOptions extends SetOptions {
+  /** Cache a failure of this loader for this long (overrides the cache's `negativeTtlMs`). */
+  negativeTtlMs?: number;
+}
+
+/** Counters since creation or the last `resetStats()`. Ratios are 0 when there were no reads. */
+export interface CacheStats {
+  /** Reads answered (fresh or stale) by L1, reads that missed L1, and L1 occupancy. */
+  l1: { hits: number; misses: number; hitRatio: number; entries: number; bytes: number; evictions: number };
+  /** Reads answered by L2, misses, failed operations (timeouts included) and reads skipped by the open circuit. */
+  l2: { hits: number; misses: number; hitRatio: number; errors: number; skipped: number };
+  /** Loader calls and failures of `getOrSet` (background refreshes included). */
+  loader: { calls: number; errors: number };
+  /** Share of reads answered by any tier. */
+  hitRatio: number;
+  /** Writes and deletes issued by this instance. */
+  sets: number;
+  deletes: number;
+}

@@ -1,0 +1,614 @@
+import { AgenticGenError, type CacheStore } from '@agenticgen/core';
+import QuickLRU from 'quick-lru';
+import type { CacheDriver, CacheEntry, CacheInvalidation } from '../drivers/driver.js';
+import { cacheError } from '../errors.js';
+import {
+  assertDuration,
+  assertKey,
+  assertNamespace,
+  assertPositiveInteger,
+  assertTags,
+  assertTtl,
+} from '../validation.js';
+import { CacheEventEmitter, type CacheEventName, type CacheListener, type EvictionReason } from './events.js';
+import { type L1Record, L1Store } from './l1-store.js';
+import { L2Tier } from './l2-tier.js';
+import type { CacheOptions, CacheStats, GetOrSetOptions, SetOptions } from './options.js';
+import { sizeOf as defaultSizeOf } from './size-of.js';
+
+interface Flight {
+  promise: Promise<unknown>;
+  /** Set by a set/delete/invalidation of the key while the flight runs: its result must not be cached. */
+  invalidated: boolean;
+}
+
+/** A tiered cache: a synchronous quick-lru L1 in front of an optional L2 driver. Implements core's `CacheStore`. */
+export interface TieredCache extends CacheStore {
+  /** The namespace of this cache's L2 keys and invalidation messages. */
+  readonly namespace: string;
+  /** L1 only, synchronous, updates recency; `undefined` when absent, expired or stale. For hot loops. */
+  getSync<T = unknown>(key: string): T | undefined;
+  /** Like `getSync` but leaves recency untouched (a look that does not count as use). */
+  peek<T = unknown>(key: string): T | undefined;
+  /** Stores a value in L1 and (write-through by default) L2. */
+  set(key: string, value: unknown, options?: SetOptions): Promise<void>;
+  /** The cached value, or runs `loader` once for all concurrent callers (across L1 and L2) and caches it. */
+  getOrSet<T>(key: string, loader: () => Promise<T>, options?: GetOrSetOptions): Promise<T>;
+  /** Removes every entry tagged with one of `tags`, here, in L2 and (via the driver's messages) elsewhere. */
+  invalidateTags(tags: readonly string[]): Promise<void>;
+  /** Removes every entry of this namespace from L1 and L2. */
+  clear(): Promise<void>;
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<Name extends CacheEventName>(name: Name, listener: CacheListener<Name>): () => void;
+  /** Counters and hit ratios per tier. */
+  stats(): CacheStats;
+  /** Sets every counter back to zero. */
+  resetStats(): void;
+  /** Waits for queued write-behind operations (resolves at once in write-through mode). */
+  flush(): Promise<void>;
+  /** Flushes, unsubscribes, disposes the driver and empties L1. Later calls reject with `disposed`. */
+  dispose(): Promise<void>;
+}
+
+export function createCache(options: CacheOptions = {}): TieredCache {
+  return new TieredCacheImplementation(options);
+}
+
+const oneHour = 3_600_000;
+
+class TieredCacheImplementation implements TieredCache {
+  readonly namespace: string;
+  readonly #instanceId = Math.random().toString(36).slice(2) + Date.now().toString(36);
+  readonly #l1: L1Store | undefined;
+  readonly #lru: QuickLRU<string, L1Record> | undefined;
+  readonly #l1TtlMs: number;
+  readonly #sizeOf: ((value: unknown) => number) | undefined;
+  readonly #l2: L2Tier | undefined;
+  readonly #ttlMs: number;
+  readonly #staleMs: number;
+  readonly #negativeTtlMs: number | undefined;
+  readonly #events = new CacheEventEmitter();
+  readonly #flights = new Map<string, Flight>();
+  /** Tag → last invalidation time, as learned from L2 or messages; bounded, re-read from L2 when evicted. */
+  readonly #tagTimes = new QuickLRU<string, number>({ maxSize: 10_000 });
+  readonly #unsubscribe: (() => void) | undefined;
+  #listeningHit = false;
+  #listeningMiss = false;
+  #disposed = false;
+  #counters = emptyCounters();
+
+  constructor(options: CacheOptions) {
+    this.namespace = options.namespace ?? 'default';
+    assertNamespace(this.namespace);
+    this.#ttlMs = options.ttlMs ?? oneHour;
+    assertTtl(this.#ttlMs, 'ttlMs');
+    this.#staleMs = options.staleWhileRevalidateMs ?? 0;
+    assertDuration(this.#staleMs, 'staleWhileRevalidateMs');
+    if (options.negativeTtlMs !== undefined) assertTtl(options.negativeTtlMs, 'negativeTtlMs');
+    this.#negativeTtlMs = options.negativeTtlMs;
+    const l1 = options.l1 ?? {};
+    if (l1 !== false) {
+      const max = l1.max ?? 1000;
+      assertPositiveInteger(max, 'l1.max');
+      if (l1.maxBytes !== undefined) assertPositiveInteger(l1.maxBytes, 'l1.maxBytes');
+      if (l1.ttlMs !== undefined) assertTtl(l1.ttlMs, 'l1.ttlMs');
+      this.#l1TtlMs = l1.ttlMs ?? Number.POSITIVE_INFINITY;
+      this.#sizeOf = l1.maxBytes === undefined ? undefined : (l1.sizeOf ?? defaultSizeOf);
+      this.#l1 = new L1Store({
+        max,
+        maxBytes: l1.maxBytes,
+        onEvict: (key, reason) => this.#evicted(key, reason),
+      });
+      this.#lru = this.#l1.lru;
+    } else {
+      this.#l1TtlMs = 0;
+      this.#sizeOf = undefined;
+    }
+    if (options.l2 !== undefined) this.#l2 = this.#createL2(options.l2, options);
+    this.#unsubscribe = options.l2?.subscribe?.((message) => this.#onInvalidation(message));
+  }
+
+  // ── reads ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+  getSync<T = unknown>(key: string): T | undefined {
+    const record = this.#lru?.get(key);
+    if (record !== undefined && !record.negative) {
+      if (record.freshUntil === Number.POSITIVE_INFINITY || record.freshUntil > Date.now()) {
+        this.#counters.l1Hits++;
+        if (this.#listeningHit) this.#events.emit('cache-hit', { key, tier: 'l1', stale: false });
+        return record.value as T;
+      }
+    } else if (typeof key !== 'string') assertKey(key);
+    this.#counters.l1Misses++;
+    return undefined;
+  }
+
+  peek<T = unknown>(key: string): T | undefined {
+    const record = this.#lru?.peek(key);
+    if (record === undefined || record.negative || record.freshUntil <= Date.now()) return undefined;
+    return record.value as T;
+  }
+
+  async get<T = unknown>(key: string): Promise<T | undefined> {
+    this.#assertUsable();
+    assertKey(key);
+    const record = this.#readL1(key);
+    if (record !== undefined && record.freshUntil > Date.now()) {
+      this.#hit(key, 'l1', false);
+      return record.negative ? undefined : (record.value as T);
+    }
+    const entry = await this.#readL2(key);
+    if (entry !== undefined && (entry.expiresAt ?? Number.POSITIVE_INFINITY) > Date.now()) {
+      this.#hit(key, 'l2', false);
+      return entry.negative === true ? undefined : (entry.value as T);
+    }
+    this.#miss(key);
+    return undefined;
+  }
+
+  async has(key: string): Promise<boolean> {
+    return (await this.get(key)) !== undefined;
+  }
+
+  async getOrSet<T>(key: string, loader: () => Promise<T>, options: GetOrSetOptions = {}): Promise<T> {
+    this.#assertUsable();
+    assertKey(key);
+    if (typeof loader !== 'function') throw cacheError('invalid-argument', 'getOrSet needs a loader function');
+    validateSetOptions(options);
+    const record = this.#readL1(key);
+    if (record !== undefined) {
+      const now = Date.now();
+      if (record.freshUntil > now) {
+        this.#hit(key, 'l1', false);
+        return record.negative ? rethrow(record.value) : (record.value as T);
+      }
+      if (!record.negative && record.staleUntil > now) {
+        this.#hit(key, 'l1', true);
+        this.#refreshInBackground(key, loader, options);
+        return record.value as T;
+      }
+    }
+    return this.#load(key, loader, options, false) as Promise<T>;
+  }
+
+  // ── writes ───────────────────────────────────────────────────────────────────────────────────────────────────
+
+  async set(key: string, value: unknown, options: SetOptions = {}): Promise<void> {
+    this.#assertUsable();
+    assertKey(key);
+    if (value === undefined) {
+      throw cacheError('invalid-argument', `cannot store undefined under ${JSON.stringify(key)}; use delete() instead`);
+    }
+    validateSetOptions(options);
+    this.#invalidateFlight(key);
+    await this.#write(key, this.#entry(value, options, false));
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#assertUsable();
+    assertKey(key);
+    this.#invalidateFlight(key);
+    this.#l1?.delete(key);
+    this.#counters.deletes++;
+    if (this.#l2 === undefined) return;
+    if (await this.#l2.write(this.#fullKey(key), key, { kind: 'delete' })) await this.#publishKeys([key]);
+  }
+
+  async invalidateTags(tags: readonly string[]): Promise<void> {
+    this.#assertUsable();
+    assertTags(tags);
+    if (tags.length === 0) return;
+    const now = Date.now();
+    const times: Record<string, number> = {};
+    for (const tag of tags) {
+      times[tag] = now;
+      this.#tagTimes.set(tag, now);
+    }
+    this.#dropTagged(times, 'invalidated');
+    for (const flight of this.#flights.values()) flight.invalidated = true;
+    const l2 = this.#l2;
+    if (l2 === undefined) return;
+    // The tag marker outlives every entry it invalidates: it has no expiry (a few bytes per tag).
+    await Promise.all(
+      tags.map((tag) => l2.write(this.#tagKey(tag), tag, { kind: 'set', entry: { value: now, createdAt: now } })),
+    );
+    await this.#publish({ type: 'tags', origin: this.#instanceId, namespace: this.namespace, tags: times });
+  }
+
+  async clear(): Promise<void> {
+    this.#assertUsable();
+    this.#l1?.clear();
+    this.#tagTimes.clear();
+    for (const flight of this.#flights.values()) flight.invalidated = true;
+    const l2 = this.#l2;
+    if (l2 === undefined) return;
+    const clear = l2.driver.clear;
+    if (clear === undefined) {
+      throw cacheError('unsupported', `the ${l2.driver.name} driver cannot clear; delete keys one by one instead`);
+    }
+    const prefix = `${this.namespace}:`;
+    l2.dropPending(prefix);
+    if (await l2.run('clear', () => clear.call(l2.driver, prefix))) {
+      await this.#publish({ type: 'clear', origin: this.#instanceId, namespace: this.namespace });
+    }
+  }
+
+  // ── observability and lifecycle ──────────────────────────────────────────────────────────────────────────────
+
+  on<Name extends CacheEventName>(name: Name, listener: CacheListener<Name>): () => void {
+    const off = this.#events.on(name, listener);
+    this.#refreshListening();
+    return () => {
+      off();
+      this.#refreshListening();
+    };
+  }
+
+  stats(): CacheStats {
+    const c = this.#counters;
+    const reads = c.l1Hits + c.l1Misses;
+    const l2Reads = c.l2Hits + c.l2Misses;
+    return {
+      l1: {
+        hits: c.l1Hits,
+        misses: c.l1Misses,
+        hitRatio: ratio(c.l1Hits, reads),
+        entries: this.#lru?.size ?? 0,
+        bytes: this.#l1?.bytes ?? 0,
+        evictions: c.evictions,
+      },
+      l2: {
+        hits: c.l2Hits,
+        misses: c.l2Misses,
+        hitRatio: ratio(c.l2Hits, l2Reads),
+        errors: this.#l2?.errors ?? 0,
+        skipped: this.#l2?.skipped ?? 0,
+      },
+      loader: { calls: c.loaderCalls, errors: c.loaderErrors },
+      hitRatio: ratio(c.l1Hits + c.l2Hits, reads),
+      sets: c.sets,
+      deletes: c.deletes,
+    };
+  }
+
+  resetStats(): void {
+    this.#counters = emptyCounters();
+    if (this.#l2 !== undefined) {
+      this.#l2.errors = 0;
+      this.#l2.skipped = 0;
+    }
+  }
+
+  async flush(): Promise<void> {
+    await this.#l2?.flush();
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    await this.flush();
+    this.#disposed = true;
+    this.#unsubscribe?.();
+    this.#l1?.clear();
+    await this.#l2?.driver.dispose?.();
+  }
+
+  // ── internals ────────────────────────────────────────────────────────────────────────────────────────────────
+
+  #createL2(driver: CacheDriver, options: CacheOptions): L2Tier {
+    const timeoutMs = options.l2TimeoutMs ?? 500;
+    assertTtl(timeoutMs, 'l2TimeoutMs');
+    const circuit = options.l2Circuit === false ? { failureThreshold: 0 } : (options.l2Circuit ?? {});
+    const writeMode = options.writeMode ?? 'write-through';
+    if (writeMode !== 'write-through' && writeMode !== 'write-behind') {
+      throw cacheError(
+        'invalid-config',
+        `writeMode must be "write-through" or "write-behind", got ${String(writeMode)}`,
+      );
+    }
+    return new L2Tier({
+      driver,
+      timeoutMs,
+      failureThreshold: circuit.failureThreshold ?? 5,
+      retryAfterMs: 'retryAfterMs' in circuit ? (circuit.retryAfterMs ?? 1000) : 1000,
+      writeBehind: writeMode === 'write-behind',
+      onError: (event) => this.#events.emit('cache-error', event),
+      onBatchWritten: (keys) => this.#publishKeys(keys),
+    });
+  }
+
+  #fullKey(key: string): string {
+    return `${this.namespace}:k:${key}`;
+  }
+
+  #tagKey(tag: string): string {
+    return `${this.namespace}:t:${tag}`;
+  }
+
+  /** The L1 record if usable at all (fresh or within its stale window); drops records past both. */
+  #readL1(key: string): L1Record | undefined {
+    const record = this.#lru?.get(key);
+    if (record === undefined) return undefined;
+    if (record.staleUntil > Date.now() || record.staleUntil === Number.POSITIVE_INFINITY) return record;
+    this.#l1?.delete(key);
+    this.#evicted(key, 'expired');
+    return undefined;
+  }
+
+  /** Reads L2, checks tags and promotes the entry into L1 with its remaining TTL. */
+  async #readL2(key: string): Promise<CacheEntry | undefined> {
+    const l2 = this.#l2;
+    if (l2 === undefined) return undefined;
+    const flight = this.#flights.get(key);
+    const entry = await l2.read(this.#fullKey(key), key);
+    if (entry === undefined || !(await this.#tagsStillValid(entry))) {
+      this.#counters.l2Misses++;
+      return undefined;
+    }
+    this.#counters.l2Hits++;
+    // A write that raced this read wins: the older L2 copy is not promoted over it.
+    if (flight === undefined || !flight.invalidated) this.#storeL1(key, entry);
+    return entry;
+  }
+
+  async #tagsStillValid(entry: CacheEntry): Promise<boolean> {
+    if (entry.tags === undefined || entry.tags.length === 0) return true;
+    const l2 = this.#l2;
+    for (const tag of entry.tags) {
+      let invalidatedAt = this.#tagTimes.get(tag);
+      if (invalidatedAt === undefined && l2 !== undefined) {
+        const marker = await l2.read(this.#tagKey(tag), tag);
+        invalidatedAt = typeof marker?.value === 'number' ? marker.value : 0;
+        this.#tagTimes.set(tag, Math.max(invalidatedAt, this.#tagTimes.get(tag) ?? 0));
+      }
+      if (invalidatedAt !== undefined && entry.createdAt <= invalidatedAt) return false;
+    }
+    return true;
+  }
+
+  #load(key: string, loader: () => Promise<unknown>, options: GetOrSetOptions, refreshing: boolean): Promise<unknown> {
+    const existing = this.#flights.get(key);
+    if (existing !== undefined) return existing.promise;
+    const flight: Flight = { promise: Promise.resolve(), invalidated: false };
+    let refreshAfter = false;
+    flight.promise = (async () => {
+      try {
+        const entry = await this.#readL2(key);
+        if (entry !== undefined) {
+          const now = Date.now();
+          const fresh = (entry.expiresAt ?? Number.POSITIVE_INFINITY) > now;
+          if (fresh || (!refreshing && entry.negative !== true)) {
+            this.#hit(key, 'l2', !fresh);
+            refreshAfter = !fresh;
+            return entry.negative === true ? rethrow(entry.value) : entry.value;
+          }
+        }
+        if (!refreshing) this.#miss(key);
+        return await this.#runLoader(key, loader, options, flight);
+      } finally {
+        if (this.#flights.get(key) === flight) this.#flights.delete(key);
+        if (refreshAfter) this.#refreshInBackground(key, loader, options);
+      }
+    })();
+    this.#flights.set(key, flight);
+    return flight.promise;
+  }
+
+  #refreshInBackground(key: string, loader: () => Promise<unknown>, options: GetOrSetOptions): void {
+    if (this.#flights.has(key)) return;
+    this.#load(key, loader, options, true).catch((error: unknown) => {
+      this.#events.emit('cache-error', {
+        key,
+        tier: 'loader',
+        operation: 'refresh',
+        error: AgenticGenError.isInstance(error)
+          ? error
+          : cacheError(
+              'cache-loader-failed',
+              `background refresh of ${JSON.stringify(key)} failed; the stale value stays`,
+              {
+                cause: error,
+              },
+            ),
+      });
+    });
+  }
+
+  async #runLoader(key: string, loader: () => Promise<unknown>, options: GetOrSetOptions, flight: Flight) {
+    this.#counters.loaderCalls++;
+    let value: unknown;
+    try {
+      value = await loader();
+    } catch (error) {
+      this.#counters.loaderErrors++;
+      const negativeTtlMs = options.negativeTtlMs ?? this.#negativeTtlMs;
+      if (negativeTtlMs !== undefined && !flight.invalidated) {
+        await this.#write(key, this.#entry(serializeError(error), { ...options, ttlMs: negativeTtlMs }, true));
+      }
+      throw error;
+    }
+    if (value !== undefined && !flight.invalidated) await this.#write(key, this.#entry(value, options, false));
+    return value;
+  }
+
+  #entry(value: unknown, options: SetOptions, negative: boolean): CacheEntry {
+    const now = Date.now();
+    const ttlMs = options.ttlMs ?? this.#ttlMs;
+    const entry: CacheEntry = { value, createdAt: now };
+    if (ttlMs !== Number.POSITIVE_INFINITY) {
+      entry.expiresAt = now + ttlMs;
+      const staleMs = negative ? 0 : (options.staleWhileRevalidateMs ?? this.#staleMs);
+      if (staleMs > 0) entry.staleUntil = entry.expiresAt + staleMs;
+    }
+    if (options.tags !== undefined && options.tags.length > 0) entry.tags = [...options.tags];
+    if (negative) entry.negative = true;
+    return entry;
+  }
+
+  async #write(key: string, entry: CacheEntry): Promise<void> {
+    const inL1 = this.#storeL1(key, entry);
+    this.#counters.sets++;
+    const l2 = this.#l2;
+    let inL2 = false;
+    if (l2 !== undefined) {
+      try {
+        inL2 = await l2.write(this.#fullKey(key), key, { kind: 'set', entry });
+      } catch (error) {
+        this.#l1?.delete(key); // the value cannot be stored at all; do not keep a copy only this process sees
+        throw error;
+      }
+      if (inL2) await this.#publishKeys([key]);
+    }
+    if (this.#events.has('cache-set')) {
+      const tiers: ('l1' | 'l2')[] = [];
+      if (inL1) tiers.push('l1');
+      if (inL2) tiers.push('l2');
+      this.#events.emit('cache-set', { key, tiers });
+    }
+  }
+
+  #storeL1(key: string, entry: CacheEntry): boolean {
+    const l1 = this.#l1;
+    if (l1 === undefined) return false;
+    const now = Date.now();
+    const expiresAt = entry.expiresAt ?? Number.POSITIVE_INFINITY;
+    const cap = now + this.#l1TtlMs;
+    const freshUntil = Math.min(expiresAt, cap);
+    const staleUntil = freshUntil === expiresAt ? Math.max(freshUntil, entry.staleUntil ?? freshUntil) : freshUntil;
+    return l1.set(key, {
+      value: entry.value,
+      createdAt: entry.createdAt,
+      freshUntil,
+      staleUntil,
+      tags: entry.tags,
+      negative: entry.negative === true,
+      size: this.#sizeOf === undefined ? 0 : key.length * 2 + this.#sizeOf(entry.value),
+    });
+  }
+
+  #invalidateFlight(key: string): void {
+    const flight = this.#flights.get(key);
+    if (flight !== undefined) flight.invalidated = true;
+  }
+
+  #dropTagged(times: Readonly<Record<string, number>>, reason: EvictionReason): void {
+    this.#l1?.deleteWhere((record) => {
+      if (record.tags === undefined) return false;
+      for (const tag of record.tags) {
+        const at = times[tag];
+        if (at !== undefined && record.createdAt <= at) return true;
+      }
+      return false;
+    }, reason);
+  }
+
+  async #publishKeys(keys: string[]): Promise<void> {
+    await this.#publish({ type: 'keys', origin: this.#instanceId, namespace: this.namespace, keys });
+  }
+
+  async #publish(message: CacheInvalidation): Promise<void> {
+    const l2 = this.#l2;
+    const publish = l2?.driver.publish;
+    if (l2 === undefined || publish === undefined) return;
+    await l2.run('publish', () => publish.call(l2.driver, message));
+  }
+
+  #onInvalidation(message: CacheInvalidation): void {
+    if (message.type === 'resync') {
+      // Messages may have been missed while the subscription was down: trust nothing held locally.
+      this.#l1?.clear();
+      this.#tagTimes.clear();
+      return;
+    }
+    if (message.origin === this.#instanceId || message.namespace !== this.namespace) return;
+    if (message.type === 'keys') {
+      for (const key of message.keys) {
+        this.#invalidateFlight(key);
+        if (this.#l1?.delete(key) === true) this.#evicted(key, 'remote');
+      }
+    } else if (message.type === 'tags') {
+      for (const [tag, at] of Object.entries(message.tags)) {
+        this.#tagTimes.set(tag, Math.max(at, this.#tagTimes.get(tag) ?? 0));
+      }
+      this.#dropTagged(message.tags, 'remote');
+      for (const flight of this.#flights.values()) flight.invalidated = true;
+    } else if (message.type === 'clear') {
+      this.#l1?.clear();
+      this.#tagTimes.clear();
+      for (const flight of this.#flights.values()) flight.invalidated = true;
+    }
+  }
+
+  #hit(key: string, tier: 'l1' | 'l2', stale: boolean): void {
+    if (tier === 'l1') this.#counters.l1Hits++;
+    else this.#counters.l1Misses++;
+    if (this.#listeningHit) this.#events.emit('cache-hit', { key, tier, stale });
+  }
+
+  #miss(key: string): void {
+    this.#counters.l1Misses++;
+    if (this.#listeningMiss) this.#events.emit('cache-miss', { key });
+  }
+
+  #evicted(key: string, reason: EvictionReason): void {
+    this.#counters.evictions++;
+    this.#events.emit('cache-evict', { key, reason });
+  }
+
+  #refreshListening(): void {
+    this.#listeningHit = this.#events.has('cache-hit');
+    this.#listeningMiss = this.#events.has('cache-miss');
+  }
+
+  #assertUsable(): void {
+    if (this.#disposed) throw cacheError('disposed', `cache "${this.namespace}" was disposed; create a new one`);
+  }
+}
+
+function validateSetOptions(options: GetOrSetOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw cacheError('invalid-argument', 'options must be an object');
+  }
+  if (options.ttlMs !== undefined) assertTtl(options.ttlMs, 'ttlMs');
+  if (options.staleWhileRevalidateMs !== undefined) {
+    assertDuration(options.staleWhileRevalidateMs, 'staleWhileRevalidateMs');
+  }
+  if (options.negativeTtlMs !== undefined) assertTtl(options.negativeTtlMs, 'negativeTtlMs');
+  if (options.tags !== undefined) assertTags(options.tags);
+}
+
+function serializeError(error: unknown): Record<string, unknown> {
+  if (AgenticGenError.isInstance(error)) return { ...error.toJSON(), stack: undefined };
+  return { name: 'Error', message: error instanceof Error ? error.message : String(error) };
+}
+
+function rethrow(serialized: unknown): never {
+  const record = (typeof serialized === 'object' && serialized !== null ? serialized : {}) as Record<string, unknown>;
+  if (record.name === 'AgenticGenError' && typeof record.code === 'string') {
+    throw AgenticGenError.fromJSON(record as never);
+  }
+  throw cacheError(
+    'cache-loader-failed',
+    `the loader failed recently and the failure is cached: ${String(record.message)}`,
+    {
+      data: { cached: true },
+    },
+  );
+}
+
+function ratio(part: number, whole: number): number {
+  return whole === 0 ? 0 : part / whole;
+}
+
+function emptyCounters() {
+  return {
+    l1Hits: 0,
+    l1Misses: 0,
+    l2Hits: 0,
+    l2Misses: 0,
+    loaderCalls: 0,
+    loaderErrors: 0,
+    evictions: 0,
+    sets: 0,
+    deletes: 0,
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * The L2 driver contract: three required methods, everything else optional and advertised by presence.
+ * A driver stores whole entries (value plus metadata) under full keys (`<namespace>:<kind>:<key>`); the tiered
+ * cache owns TTL policy, tags, single-flight and events, so a driver stays a thin adapter over its storage.
+ */
+
+/** One stored entry: the value and the metadata the cache needs to judge it. */
+export interface CacheEntry {
+  /** The value: JSON data, `Uint8Array`, `Float32Array` and other typed arrays, `ArrayBuffer`, `Date`, `Map`, `Set`. */
+  value: unknown;
+  /** When the value was written (epoch ms); tag invalidations compare against it. */
+  createdAt: number;
+  /** When the value stops being fresh (epoch ms); absent means never. */
+  expiresAt?: number;
+  /** Until when a stale value may still be served while it is refreshed (epoch ms, >= `expiresAt`). */
+  staleUntil?: number;
+  /** Tags for group invalidation. */
+  tags?: readonly string[];
+  /** Set when the entry records a loader failure (negative caching); `value` then holds the serialised error. */
+  negative?: boolean;
+}
+
+/** The moment after which a driver must no longer return the entry: the end of its stale window, else its expiry. */
+export function hardExpiryOf(entry: CacheEntry): number | undefined {
+  return entry.staleUntil ?? entry.expiresAt;
+}
+
+/** A message that tells other cache instances (other processes, tabs) to drop their L1 copies. */
+export type CacheInvalidation =
+  | {
+      /** Keys were set or deleted elsewhere. */
+      type: 'keys';
+      /** Instance id of the sender; a cache ignores its own messages. */
+      origin: string;
+      /** The cache namespace the keys belong to. */
+      namespace: string;
+      /** The user keys (without namespace prefix). */
+      keys: readonly string[];
+    }
+  | {
+      /** Tags were invalidated elsewhere. */
+      type: 'tags';
+      /** Instance id of the sender. */
+      origin: string;
+      /** The cache namespace. */
+      namespace: string;
+      /** Tag → invalidation time (epoch ms). */
+      tags: Readonly<Record<string, number>>;
+    }
+  | {
+      /** The namespace was cleared elsewhere. */
+      type: 'clear';
+      /** Instance id of the sender. */
+      origin: string;
+      /** The cache namespace. */
+      namespace: string;
+    }
+  | {
+      /**
+       * The driver lost its subscription for a while (e.g. a Redis reconnect) and may have missed messages;
+       * receivers drop their whole L1 to be safe.
+       */
+      type: 'resync';
+    };
+
+export interface CacheDriver {
+  /** Driver name for events and errors: `memory`, `file`, `indexeddb`, `redis`. */
+  readonly name: string;
+  /**
+   * The entry, or `undefined` when absent or past its hard expiry (`staleUntil ?? expiresAt`).
+   * Rejects with `cache-entry-corrupt` (after deleting the entry) when stored bytes fail their checks.
+   */
+  get(key: string): Promise<CacheEntry | undefined>;
+  /** Stores the entry, replacing any previous one atomically: readers see the old or the new entry, never a mix. */
+  set(key: string, entry: CacheEntry): Promise<void>;
+  /** Removes the key; no error when it is absent. */
+  delete(key: string): Promise<void>;
+  /** Removes every key starting with `prefix`, or every key of this driver when omitted. */
+  clear?(prefix?: string): Promise<void>;
+  /** Sends an invalidation to other instances subscribed through the same backend. */
+  publish?(message: CacheInvalidation): Promise<void>;
+  /** Receives invalidations from other instances; returns the unsubscribe function. */
+  subscribe?(listener: (message: CacheInvalidation) => void): () => void;
+  /** Closes connections and handles the driver opened itself. Idempotent. */
+  dispose?(): Promise<void>;
+}

@@ -1,0 +1,180 @@
+import { AgenticGenError, type ChatRequest, type ChatStreamPart } from '@agenticgen/core';
+import { MockChatModel } from '@agenticgen/core/testing';
+import { describe, expect, it } from 'vitest';
+import { createCache } from '../cache/tiered-cache.js';
+import { createMemoryDriver } from '../drivers/memory.js';
+import { type ChatCacheLookup, createCachedChatModel } from './cached-chat-model.js';
+import { canonicalJson } from './stable-hash.js';
+
+const request = (text: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({
+  messages: [{ role: 'user', content: text }],
+  ...extra,
+});
+
+async function drain(stream: AsyncIterable<ChatStreamPart>): Promise<ChatStreamPart[]> {
+  const parts: ChatStreamPart[] = [];
+  for await (const part of stream) parts.push(part);
+  return parts;
+}
+
+function setup(options: Partial<Parameters<typeof createCachedChatModel>[1]> = {}) {
+  const inner = new MockChatModel({
+    responses: [(req, index) => `answer ${index} to ${JSON.stringify(req.messages)}`],
+    repeatLast: true,
+  });
+  const lookups: ChatCacheLookup[] = [];
+  const model = createCachedChatModel(inner, {
+    cache: createCache({ l2: createMemoryDriver() }),
+    onLookup: (lookup) => lookups.push(lookup),
+    ...options,
+  });
+  return { inner, model, lookups };
+}
+
+describe('createCachedChatModel', () => {
+  it('answers a repeated request from the cache without calling the model', async () => {
+    const { inner, model, lookups } = setup();
+    const first = await model.generate(request('hi', { temperature: 0 }));
+    const second = await model.generate(request('hi', { temperature: 0 }));
+    expect(second).toEqual(first);
+    expect(inner.calls).toHaveLength(1);
+    expect(lookups.map((lookup) => lookup.hit)).toEqual([false, true]);
+    expect(model.provider).toBe('mock');
+    expect(model.modelId).toBe('mock-model');
+  });
+
+  it('keys on everything that shapes the answer, and not on signals, timeouts or headers', async () => {
+    const { inner, model } = setup();
+    await model.generate(request('q'));
+    await model.generate(
+      request('q', { timeoutMs: 5000, headers: { 'x-trace': '1' }, signal: new AbortController().signal }),
+    );
+    expect(inner.calls).toHaveLength(1);
+    const variants: ChatRequest[] = [
+      request('other'),
+      request('q', { temperature: 0.1 }),
+      request('q', { maxOutputTokens: 10 }),
+      request('q', { tools: [{ name: 't', description: 'd', parameters: { type: 'object' } }] }),
+      request('q', { responseFormat: { type: 'json' } }),
+      request('q', { providerOptions: { openai: { user: 'u' } } }),
+      {
+        messages: [
+          { role: 'system', content: 'be brief' },
+          { role: 'user', content: 'q' },
+        ],
+      },
+    ];
+    for (const variant of variants) await model.generate(variant);
+    expect(inner.calls).toHaveLength(1 + variants.length);
+  });
+
+  it('hashes requests canonically: field order does not matter, binary images do', async () => {
+    expect(canonicalJson({ b: 1, a: { d: 2, c: 3 } })).toBe(canonicalJson({ a: { c: 3, d: 2 }, b: 1 }));
+    const { inner, model } = setup();
+    const withImage = (byte: number): ChatRequest => ({
+      messages: [{ role: 'user', content: [{ type: 'image', image: new Uint8Array([byte]), mediaType: 'image/png' }] }],
+    });
+    await model.generate(withImage(1));
+    await model.generate(withImage(1));
+    await model.generate(withImage(2));
+    expect(inner.calls).toHaveLength(2);
+  });
+
+  it('replays a cached stream as a stream with the same parts', async () => {
+    const { inner, model, lookups } = setup();
+    const parts = await drain(model.stream(request('s')));
+    const replayed = await drain(model.stream(request('s')));
+    expect(replayed).toEqual(parts);
+    expect(parts.at(-1)?.type).toBe('finish');
+    expect(inner.calls).toHaveLength(1);
+    expect(lookups.map((lookup) => `${lookup.method}:${lookup.hit}`)).toEqual(['stream:false', 'stream:true']);
+    // generate and stream share entries
+    const generated = await model.generate(request('s'));
+    expect(generated.text).toBe(
+      parts
+        .filter((part) => part.type === 'text-delta')
+        .map((part) => part.delta)
+        .join(''),
+    );
+    expect(inner.calls).toHaveLength(1);
+    await model.generate(request('g'));
+    const fromGenerate = await drain(model.stream(request('g')));
+    expect(fromGenerate.at(-1)?.type).toBe('finish');
+    expect(inner.calls).toHaveLength(2);
+  });
+
+  it('never stores a stream that failed or that the consumer abandoned', async () => {
+    const error = new AgenticGenError('server', '[mock] boom');
+    const inner = new MockChatModel({
+      responses: [
+        { text: 'partial answer', error, errorAfterParts: 2 },
+        { text: 'long answer here', chunkSize: 2 },
+        'complete',
+      ],
+    });
+    const model = createCachedChatModel(inner, { cache: createCache() });
+    await expect(drain(model.stream(request('x')))).rejects.toBe(error);
+    for await (const part of model.stream(request('x'))) {
+      if (part.type === 'text-delta') break; // abandon mid-answer
+    }
+    const parts = await drain(model.stream(request('x')));
+    expect(parts.some((part) => part.type === 'text-delta' && part.delta === 'complete')).toBe(true);
+    expect(inner.calls).toHaveLength(3);
+    await drain(model.stream(request('x')));
+    expect(inner.calls).toHaveLength(3);
+  });
+
+  it('shares one model call between concurrent identical generate calls', async () => {
+    const inner = new MockChatModel({ responses: [{ text: 'slow', delayMs: 20 }], repeatLast: true });
+    const model = createCachedChatModel(inner, { cache: createCache() });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => model.generate(request('same'))));
+    expect(new Set(answers.map((answer) => answer.text))).toEqual(new Set(['slow']));
+    expect(inner.calls).toHaveLength(1);
+  });
+
+  it('does not fail a caller because another caller cancelled the shared call', async () => {
+    const inner = new MockChatModel({ responses: [{ text: 'slow', delayMs: 50 }], repeatLast: true });
+    const model = createCachedChatModel(inner, { cache: createCache() });
+    const controller = new AbortController();
+    const cancelled = model.generate(request('same', { signal: controller.signal }));
+    const patient = model.generate(request('same'));
+    setTimeout(() => controller.abort(), 5);
+    await expect(cancelled).rejects.toSatisfy((error) => AgenticGenError.hasCode(error, 'aborted'));
+    expect((await patient).text).toBe('slow');
+  });
+
+  it('skips the cache above the temperature threshold and when a call opts out', async () => {
+    const { inner, model } = setup();
+    await model.generate(request('t', { temperature: 0.9 }));
+    await model.generate(request('t', { temperature: 0.9 }));
+    expect(inner.calls).toHaveLength(2);
+    await model.generate(request('o', { providerOptions: { cache: { enabled: false } } }));
+    await model.generate(request('o', { providerOptions: { cache: { enabled: false } } }));
+    expect(inner.calls).toHaveLength(4);
+    // The per-call settings never reach the model.
+    expect(inner.lastRequest?.providerOptions).toBeUndefined();
+    const custom = setup({ maxTemperature: 1 });
+    await custom.model.generate(request('t', { temperature: 0.9 }));
+    await custom.model.generate(request('t', { temperature: 0.9 }));
+    expect(custom.inner.calls).toHaveLength(1);
+    const strict = setup({ cacheUnsetTemperature: false });
+    await strict.model.generate(request('u'));
+    await strict.model.generate(request('u'));
+    expect(strict.inner.calls).toHaveLength(2);
+  });
+
+  it('stores answers with per-call TTL and tags, so they can be invalidated', async () => {
+    const cache = createCache();
+    const inner = new MockChatModel({ responses: ['a', 'b'] });
+    const model = createCachedChatModel(inner, { cache });
+    const tagged = request('q', { providerOptions: { cache: { tags: ['prompt:v1'] } } });
+    expect((await model.generate(tagged)).text).toBe('a');
+    expect((await model.generate(tagged)).text).toBe('a');
+    await cache.invalidateTags(['prompt:v1']);
+    expect((await model.generate(tagged)).text).toBe('b');
+  });
+
+  it('rejects a missing cache with invalid-config', () => {
+    expect(() => createCachedChatModel(new MockChatModel(), {} as never)).toThrow(/\[cache\]/);
+  });
+});

@@ -1,0 +1,336 @@
+import type { ChatMessage, ChatRequest, ChatResponse, ToolCallPart, Usage } from '../contracts/chat-model.js';
+import { combineSignals, raceWithSignal, throwIfAborted } from '../errors/abort.js';
+import { AgenticGenError, toAgenticGenError } from '../errors/agenticgen-error.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { RuntimeEvents } from '../events/runtime-events.js';
+import { collectStream } from '../models/collect-stream.js';
+import type { ToolRegistry } from '../tools/tool-registry.js';
+import { definedAttributes, type SpanHandle, startSpan } from './agent-telemetry.js';
+import { checkOutput, guardrailError } from './guardrails.js';
+import { trimToBudget } from './memory.js';
+import { runToolCalls } from './tool-calls.js';
+import type {
+  AgentEvent,
+  AgentOptions,
+  AgentResult,
+  AgentRunState,
+  GuardrailContext,
+  StepResult,
+  StopCondition,
+} from './types.js';
+
+/** An agent's options after defaults, shared by every run. */
+export interface ResolvedAgent {
+  readonly options: AgentOptions;
+  readonly registry: ToolRegistry;
+  readonly stopConditions: readonly StopCondition[];
+  readonly maxSteps: number;
+  readonly events: EventBus<RuntimeEvents> | undefined;
+}
+
+/** Per-run values that do not belong in the serializable state. */
+export interface RunEnvironment {
+  readonly agent: ResolvedAgent;
+  readonly signal: AbortSignal;
+  readonly values: Readonly<Record<string, unknown>>;
+  readonly emit: (event: AgentEvent) => void;
+  readonly span: SpanHandle;
+}
+
+/** The mutable part of a run; `AgentRunState` is its JSON snapshot. */
+export interface LoopState {
+  runId: string;
+  messages: ChatMessage[];
+  inputStart: number;
+  step: number;
+  usage: Usage;
+  steps: StepResult[];
+  conversationId?: string;
+}
+
+export function addUsage(total: Usage, add: Usage): Usage {
+  const sum: Usage = {
+    inputTokens: total.inputTokens + add.inputTokens,
+    outputTokens: total.outputTokens + add.outputTokens,
+    totalTokens: total.totalTokens + add.totalTokens,
+  };
+  if (total.reasoningTokens !== undefined || add.reasoningTokens !== undefined) {
+    sum.reasoningTokens = (total.reasoningTokens ?? 0) + (add.reasoningTokens ?? 0);
+  }
+  if (total.cachedInputTokens !== undefined || add.cachedInputTokens !== undefined) {
+    sum.cachedInputTokens = (total.cachedInputTokens ?? 0) + (add.cachedInputTokens ?? 0);
+  }
+  return sum;
+}
+
+export function guardrailContext(environment: RunEnvironment, state: LoopState): GuardrailContext {
+  return {
+    agentName: environment.agent.options.name,
+    messages: state.messages,
+    signal: environment.signal,
+    values: environment.values,
+  };
+}
+
+/** Runs model steps until the model answers, a stop condition holds, the step limit is hit or tools need approval. */
+export async function runSteps(environment: RunEnvironment, state: LoopState): Promise<AgentResult> {
+  const { agent } = environment;
+  for (;;) {
+    throwIfAborted(environment.signal, `agents ${agent.options.name}`);
+    if (state.step >= agent.maxSteps) return complete(environment, state, 'max-steps');
+    state.step++;
+    const stepNumber = state.step;
+    const started = performance.now();
+    environment.emit({ type: 'step-start', runId: state.runId, step: stepNumber });
+    const stepSpan = startSpan(
+      `step ${stepNumber}`,
+      { 'gen_ai.agent.name': agent.options.name, 'agenticgen.agent.step': stepNumber },
+      environment.span.context,
+    );
+    const guard = combineSignals(
+      `agents ${agent.options.name} step ${stepNumber}`,
+      environment.signal,
+      agent.options.stepTimeoutMs,
+    );
+    try {
+      const response = await callModel(environment, state, stepNumber, guard.signal, stepSpan);
+      state.usage = addUsage(state.usage, response.usage);
+      state.messages.push({ role: 'assistant', content: response.content.length > 0 ? response.content : response.text });
+      const step: StepResult = {
+        step: stepNumber,
+        text: response.text,
+        finishReason: response.finishReason,
+        usage: response.usage,
+        toolCalls: [],
+        durationMs: 0,
+      };
+      state.steps.push(step);
+      if (response.toolCalls.length === 0) {
+        step.durationMs = performance.now() - started;
+        environment.emit({ type: 'step-finish', runId: state.runId, ...step });
+        stepSpan.end();
+        return await complete(environment, state, 'stop');
+      }
+      const outcome = await runToolCalls(environment, state, response.toolCalls, guard.signal, stepSpan, undefined);
+      step.toolCalls = outcome.records;
+      if (outcome.pending.length > 0) {
+        stepSpan.end({ 'agenticgen.agent.suspended': true });
+        return suspend(environment, state, outcome.pending, outcome.records);
+      }
+      state.messages.push(toolMessage(response.toolCalls, outcome.records));
+      step.durationMs = performance.now() - started;
+      environment.emit({ type: 'step-finish', runId: state.runId, ...step });
+      stepSpan.end();
+      if (agent.stopConditions.some((condition) => condition({ steps: state.steps }))) {
+        return await complete(environment, state, 'stop-condition');
+      }
+    } catch (error) {
+      stepSpan.fail(error);
+      throw error;
+    } finally {
+      guard.dispose();
+    }
+  }
+}
+
+/** The tool message answering `calls`, in the model's order. */
+export function toolMessage(
+  calls: readonly ToolCallPart[],
+  records: readonly { toolCallId: string; toolName: string; output: unknown; isError: boolean }[],
+): ChatMessage {
+  const byId = new Map(records.map((record) => [record.toolCallId, record]));
+  return {
+    role: 'tool',
+    content: calls.map((call) => {
+      const record = byId.get(call.toolCallId);
+      if (record === undefined) {
+        throw new AgenticGenError('internal', `[agents] no result for tool call ${call.toolCallId}`);
+      }
+      return record.isError
+        ? { type: 'tool-result', toolCallId: call.toolCallId, toolName: call.toolName, output: record.output, isError: true }
+        : { type: 'tool-result', toolCallId: call.toolCallId, toolName: call.toolName, output: record.output };
+    }),
+  };
+}
+
+async function callModel(
+  environment: RunEnvironment,
+  state: LoopState,
+  stepNumber: number,
+  signal: AbortSignal,
+  stepSpan: SpanHandle,
+): Promise<ChatResponse> {
+  const { options, registry, events } = environment.agent;
+  const { model } = options;
+  const budget =
+    options.contextBudgetTokens ?? Math.max(256, model.capabilities.contextWindow - (options.maxOutputTokens ?? 4096));
+  const request: ChatRequest = {
+    messages: trimToBudget(state.messages, budget, options.countTokens),
+    signal,
+  };
+  if (registry.size > 0) {
+    request.tools = registry.specs();
+    request.toolChoice = options.toolChoice ?? 'auto';
+    if (options.parallelToolCalls !== undefined) request.parallelToolCalls = options.parallelToolCalls;
+  }
+  if (options.temperature !== undefined) request.temperature = options.temperature;
+  if (options.topP !== undefined) request.topP = options.topP;
+  if (options.maxOutputTokens !== undefined) request.maxOutputTokens = options.maxOutputTokens;
+  if (options.seed !== undefined) request.seed = options.seed;
+  if (options.stopSequences !== undefined) request.stopSequences = options.stopSequences;
+
+  const callId = `${state.runId}:${stepNumber}`;
+  const common = { runId: state.runId, agentName: options.name, callId, provider: model.provider, modelId: model.modelId };
+  events?.emit('model-call-start', { ...common, streaming: true, timestamp: Date.now() });
+  const span = startSpan(
+    `chat ${model.modelId}`,
+    definedAttributes({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': model.provider,
+      'gen_ai.request.model': model.modelId,
+      'gen_ai.agent.name': options.name,
+      'gen_ai.request.temperature': options.temperature,
+      'gen_ai.request.top_p': options.topP,
+      'gen_ai.request.max_tokens': options.maxOutputTokens,
+      'gen_ai.request.seed': options.seed,
+    }),
+    stepSpan.context,
+  );
+  const started = performance.now();
+  let firstTokenMs: number | undefined;
+  try {
+    const response = await collectStream(abortable(model.stream(request), signal, `agents ${options.name}`), {
+      modelId: model.modelId,
+      onPart(part) {
+        if (part.type === 'text-delta') {
+          firstTokenMs ??= performance.now() - started;
+          environment.emit({ type: 'text-delta', runId: state.runId, step: stepNumber, delta: part.delta });
+        } else if (part.type === 'reasoning-delta') {
+          firstTokenMs ??= performance.now() - started;
+          environment.emit({ type: 'reasoning-delta', runId: state.runId, step: stepNumber, delta: part.delta });
+        } else if (part.type === 'tool-call-start') firstTokenMs ??= performance.now() - started;
+      },
+    });
+    const durationMs = performance.now() - started;
+    span.end({
+      'gen_ai.response.model': response.modelId,
+      'gen_ai.response.finish_reasons': [response.finishReason],
+      'gen_ai.usage.input_tokens': response.usage.inputTokens,
+      'gen_ai.usage.output_tokens': response.usage.outputTokens,
+    });
+    const finish: RuntimeEvents['model-call-finish'] = {
+      ...common,
+      streaming: true,
+      status: 'success',
+      durationMs,
+      usage: response.usage,
+      finishReason: response.finishReason,
+      responseModelId: response.modelId,
+      timestamp: Date.now(),
+    };
+    if (firstTokenMs !== undefined) finish.timeToFirstTokenMs = firstTokenMs;
+    if (response.costUsd !== undefined) finish.costUsd = response.costUsd;
+    events?.emit('model-call-finish', finish);
+    return response;
+  } catch (thrown) {
+    const error = toAgenticGenError(thrown, 'internal', `agents ${options.name}`);
+    span.fail(error);
+    events?.emit('model-call-finish', {
+      ...common,
+      streaming: true,
+      status: error.code === 'aborted' ? 'aborted' : 'error',
+      durationMs: performance.now() - started,
+      errorCode: error.code,
+      timestamp: Date.now(),
+    });
+    throw error;
+  }
+}
+
+/** Iterates `iterable` but stops with the abort error as soon as `signal` aborts, even if the source hangs. */
+async function* abortable<T>(iterable: AsyncIterable<T>, signal: AbortSignal, scope: string): AsyncGenerator<T> {
+  const iterator = iterable[Symbol.asyncIterator]();
+  let finished = false;
+  try {
+    for (;;) {
+      const next = await raceWithSignal(iterator.next(), signal, scope);
+      if (next.done) {
+        finished = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    if (!finished) {
+      try {
+        void Promise.resolve(iterator.return?.()).catch(() => undefined);
+      } catch {
+        // A source that throws from return() has nothing more to release.
+      }
+    }
+  }
+}
+
+export async function complete(
+  environment: RunEnvironment,
+  state: LoopState,
+  stopReason: AgentResult['stopReason'],
+): Promise<AgentResult> {
+  const { options } = environment.agent;
+  const text = state.steps[state.steps.length - 1]?.text ?? '';
+  const outputGuardrails = options.guardrails?.output ?? [];
+  if (outputGuardrails.length > 0) {
+    const tripped = await checkOutput(outputGuardrails, text, guardrailContext(environment, state));
+    if (tripped !== undefined) {
+      environment.emit({ type: 'guardrail-tripped', runId: state.runId, guardrail: tripped.name, kind: 'output', reason: tripped.reason });
+      throw guardrailError('output', tripped.name, tripped.reason, options.name);
+    }
+  }
+  const added = state.messages.slice(state.inputStart);
+  if (options.memory !== undefined && state.conversationId !== undefined) {
+    await options.memory.append(state.conversationId, added);
+  }
+  return {
+    status: 'completed',
+    runId: state.runId,
+    text,
+    steps: state.steps,
+    usage: state.usage,
+    messages: added,
+    stopReason,
+    pendingApprovals: [],
+  };
+}
+
+function suspend(
+  environment: RunEnvironment,
+  state: LoopState,
+  pending: AgentRunState['pendingApprovals'],
+  completed: AgentRunState['completedToolCalls'],
+): AgentResult {
+  const snapshot: AgentRunState = {
+    version: 1,
+    runId: state.runId,
+    agentName: environment.agent.options.name,
+    messages: state.messages,
+    step: state.step,
+    usage: state.usage,
+    steps: state.steps,
+    pendingApprovals: pending,
+    completedToolCalls: completed.filter((record) => !pending.some((call) => call.toolCallId === record.toolCallId)),
+    inputStart: state.inputStart,
+  };
+  if (state.conversationId !== undefined) snapshot.conversationId = state.conversationId;
+  return {
+    status: 'suspended',
+    runId: state.runId,
+    text: '',
+    steps: state.steps,
+    usage: state.usage,
+    messages: state.messages.slice(state.inputStart),
+    stopReason: 'approval-required',
+    pendingApprovals: pending,
+    // A JSON round trip proves the state is plain data and detaches it from the live run.
+    state: JSON.parse(JSON.stringify(snapshot)) as AgentRunState,
+  };
+}

@@ -1,0 +1,9 @@
+export * from './agent-factory.js';
+export * from './agent-manager.js';
+export * from './create-agent.js';
+export { defineInputGuardrail, defineOutputGuardrail, defineToolCallGuardrail } from './guardrails.js';
+export * from './memory.js';
+export * from './presets/index.js';
+export { agentRunStateSchema, parseRunState } from './run-state.js';
+export * from './stop-conditions.js';
+export type * from './types.js';

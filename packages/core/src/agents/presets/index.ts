@@ -1,0 +1,3 @@
+export * from './coding-agent.js';
+export * from './creative-agent.js';
+export * from './research-agent.js';

@@ -1,0 +1,167 @@
+import type { ToolCallPart } from '../contracts/chat-model.js';
+import { AgenticGenError } from '../errors/agenticgen-error.js';
+import { executeTool, type ToolOutcome } from '../tools/execute-tool.js';
+import { guardrailContext, type LoopState, type RunEnvironment } from './agent-loop.js';
+import { definedAttributes, type SpanHandle, startSpan } from './agent-telemetry.js';
+import { checkToolCall, guardrailError } from './guardrails.js';
+import type { ApprovalDecision, PendingApproval, ToolCallRecord } from './types.js';
+
+export interface ToolCallsOutcome {
+  /** Results of the calls that ran (or were refused), in the model's order. */
+  records: ToolCallRecord[];
+  /** Calls that wait for approval. */
+  pending: PendingApproval[];
+}
+
+/**
+ * Runs one step's tool calls. Without `decisions` (a fresh step) guardrails run first and tools that need
+ * approval are set aside; with `decisions` (a resume) the listed calls run or are denied.
+ */
+export async function runToolCalls(
+  environment: RunEnvironment,
+  state: LoopState,
+  calls: readonly ToolCallPart[],
+  signal: AbortSignal,
+  stepSpan: SpanHandle,
+  decisions: Readonly<Record<string, ApprovalDecision>> | undefined,
+): Promise<ToolCallsOutcome> {
+  const { options, registry } = environment.agent;
+  const stepNumber = state.step;
+  const pending: PendingApproval[] = [];
+  const planned: Array<() => Promise<ToolCallRecord>> = [];
+
+  for (const call of calls) {
+    if (decisions === undefined) {
+      environment.emit({
+        type: 'tool-call',
+        runId: state.runId,
+        step: stepNumber,
+        toolCallId: call.toolCallId,
+        toolName: call.toolName,
+        input: call.input,
+      });
+      const verdict = await checkToolCall(options.guardrails?.toolCalls ?? [], call, guardrailContext(environment, state));
+      if (verdict.action === 'trip') {
+        environment.emit({ type: 'guardrail-tripped', runId: state.runId, guardrail: verdict.guardrail, kind: 'tool-call', reason: verdict.reason });
+        throw guardrailError('tool-call', verdict.guardrail, verdict.reason, options.name);
+      }
+      if (verdict.action === 'reject') {
+        planned.push(async () =>
+          refused(call, 'tool-rejected', `[agents] the call was rejected by guardrail "${verdict.guardrail}": ${verdict.reason}`),
+        );
+        continue;
+      }
+      const tool = registry.get(call.toolName);
+      if (tool?.needsApproval && argumentsAreValid(call.input, tool.validator.validate)) {
+        pending.push({ toolCallId: call.toolCallId, toolName: call.toolName, input: call.input });
+        environment.emit({
+          type: 'tool-approval-request',
+          runId: state.runId,
+          step: stepNumber,
+          toolCallId: call.toolCallId,
+          toolName: call.toolName,
+          input: call.input,
+        });
+        continue;
+      }
+    } else {
+      const decision = decisions[call.toolCallId];
+      if (decision !== undefined && !decision.approved) {
+        const reason = decision.reason ?? 'no reason given';
+        planned.push(async () => refused(call, 'tool-denied', `[agents] a person denied this call: ${reason}`));
+        continue;
+      }
+    }
+    planned.push(() => executeOne(environment, state, call, signal, stepSpan));
+  }
+
+  let records: ToolCallRecord[];
+  if (options.parallelToolCalls === false) {
+    records = [];
+    for (const run of planned) records.push(await run());
+  } else {
+    records = await Promise.all(planned.map((run) => run()));
+  }
+  for (const record of records) environment.emit({ type: 'tool-result', runId: state.runId, step: stepNumber, ...record });
+  return { records, pending };
+}
+
+function refused(call: ToolCallPart, code: string, message: string): ToolCallRecord {
+  return {
+    toolCallId: call.toolCallId,
+    toolName: call.toolName,
+    input: call.input,
+    output: { error: { code, message } },
+    isError: true,
+    durationMs: 0,
+  };
+}
+
+function argumentsAreValid(input: unknown, validate: (value: unknown) => { ok: boolean }): boolean {
+  let value = input ?? {};
+  if (typeof value === 'string') {
+    try {
+      value = value.trim() === '' ? {} : JSON.parse(value);
+    } catch {
+      return false;
+    }
+  }
+  return validate(value).ok;
+}
+
+async function executeOne(
+  environment: RunEnvironment,
+  state: LoopState,
+  call: ToolCallPart,
+  signal: AbortSignal,
+  stepSpan: SpanHandle,
+): Promise<ToolCallRecord> {
+  const { options, registry, events } = environment.agent;
+  const common = { runId: state.runId, agentName: options.name, toolCallId: call.toolCallId, toolName: call.toolName };
+  events?.emit('tool-call-start', { ...common, arguments: call.input, timestamp: Date.now() });
+  const span = startSpan(
+    `execute_tool ${call.toolName}`,
+    definedAttributes({
+      'gen_ai.operation.name': 'execute_tool',
+      'gen_ai.tool.name': call.toolName,
+      'gen_ai.tool.call.id': call.toolCallId,
+      'gen_ai.tool.type': 'function',
+      'gen_ai.agent.name': options.name,
+    }),
+    stepSpan.context,
+  );
+  const tool = registry.get(call.toolName);
+  const outcome: ToolOutcome =
+    tool === undefined
+      ? await registry.execute(call.toolName, call.input, { toolCallId: call.toolCallId, signal })
+      : await executeTool(tool, call.input, { toolCallId: call.toolCallId, signal, values: environment.values });
+  // A run-level abort must end the run, not become a tool error the model would see.
+  if (signal.aborted && !outcome.ok && (outcome.error.code === 'aborted' || outcome.error.code === 'timeout')) {
+    const reason: unknown = signal.reason;
+    span.fail(reason);
+    throw AgenticGenError.isInstance(reason)
+      ? reason
+      : new AgenticGenError('aborted', `[agents ${options.name}] the run was aborted`, { cause: reason });
+  }
+  if (outcome.ok) {
+    span.end();
+    events?.emit('tool-call-finish', { ...common, status: 'success', durationMs: outcome.durationMs, timestamp: Date.now() });
+  } else {
+    span.fail(AgenticGenError.fromJSON(outcome.cause));
+    events?.emit('tool-call-finish', {
+      ...common,
+      status: 'error',
+      durationMs: outcome.durationMs,
+      errorCode: outcome.error.code,
+      timestamp: Date.now(),
+    });
+  }
+  return {
+    toolCallId: call.toolCallId,
+    toolName: call.toolName,
+    input: call.input,
+    output: outcome.ok ? outcome.output : { error: outcome.error },
+    isError: !outcome.ok,
+    durationMs: outcome.durationMs,
+  };
+}

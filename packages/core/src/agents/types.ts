@@ -1,0 +1,249 @@
+import type { ChatMessage, ChatModel, FinishReason, ToolCallPart, ToolChoice, Usage } from '../contracts/chat-model.js';
+import type { SerializedAgenticGenError } from '../errors/agenticgen-error.js';
+import type { AnyTool } from '../tools/define-tool.js';
+import type { ConversationMemory } from './memory.js';
+
+/** What a guardrail decided. `tripwire: true` stops the run with a `guardrail-tripped` error. */
+export interface GuardrailVerdict {
+  /** True to stop the run. */
+  tripwire: boolean;
+  /** Why, shown in the error message and events. */
+  reason?: string;
+  /**
+   * Tool-call guardrails only: instead of stopping the run, refuse this one call and send `reject` back to the
+   * model as a structured `tool-rejected` error it can react to.
+   */
+  reject?: string;
+}
+
+/** What every guardrail receives besides its subject. */
+export interface GuardrailContext {
+  /** The agent's name. */
+  agentName: string;
+  /** The conversation so far. */
+  messages: readonly ChatMessage[];
+  /** Aborts with the run. */
+  signal: AbortSignal;
+  /** Host values of the run. */
+  values: Readonly<Record<string, unknown>>;
+}
+
+type GuardrailResult = GuardrailVerdict | undefined | void;
+
+/** Checks the user input before the first model call. */
+export interface InputGuardrail {
+  /** Name used in errors and events. */
+  name: string;
+  /** Inspects the input messages of the run. */
+  check(input: readonly ChatMessage[], context: GuardrailContext): GuardrailResult | Promise<GuardrailResult>;
+}
+
+/** Checks the final text before the run completes. */
+export interface OutputGuardrail {
+  /** Name used in errors and events. */
+  name: string;
+  /** Inspects the final answer. */
+  check(output: string, context: GuardrailContext): GuardrailResult | Promise<GuardrailResult>;
+}
+
+/** Checks each tool call before it runs. */
+export interface ToolCallGuardrail {
+  /** Name used in errors and events. */
+  name: string;
+  /** Inspects one tool call (the raw input the model produced). */
+  check(call: ToolCallPart, context: GuardrailContext): GuardrailResult | Promise<GuardrailResult>;
+}
+
+/** What a stop condition sees after each step. */
+export interface StopConditionContext {
+  /** Every step of the run so far (the last one just finished). */
+  steps: readonly StepResult[];
+}
+
+/** Returns true to end the run after the current step. */
+export type StopCondition = (context: StopConditionContext) => boolean;
+
+/** One tool call and its result within a step. */
+export interface ToolCallRecord {
+  /** The model's call id. */
+  toolCallId: string;
+  /** The tool's name. */
+  toolName: string;
+  /** Arguments as the model produced them. */
+  input: unknown;
+  /** What was sent back to the model. */
+  output: unknown;
+  /** True when `output` is a structured error. */
+  isError: boolean;
+  /** Wall time of the call in milliseconds. */
+  durationMs: number;
+}
+
+/** One model call and the tool calls it asked for. */
+export interface StepResult {
+  /** 1-based step number within the run. */
+  step: number;
+  /** Text the model produced in this step. */
+  text: string;
+  /** Why the model stopped. */
+  finishReason: FinishReason;
+  /** Tokens of this step. */
+  usage: Usage;
+  /** Tool calls executed in this step, in the model's order. */
+  toolCalls: ToolCallRecord[];
+  /** Wall time of the step in milliseconds. */
+  durationMs: number;
+}
+
+/** A tool call waiting for a person's decision. */
+export interface PendingApproval {
+  /** The model's call id; decisions refer to it. */
+  toolCallId: string;
+  /** The tool's name. */
+  toolName: string;
+  /** Arguments as the model produced them. */
+  input: unknown;
+}
+
+/**
+ * Everything needed to resume a suspended run, as plain JSON: store it anywhere (database, file, queue) and
+ * pass it to `agent.resume` on any process that builds the same agent.
+ */
+export interface AgentRunState {
+  /** Format version of this object. */
+  version: 1;
+  /** The run's id (kept across resumes). */
+  runId: string;
+  /** The agent that produced it; resuming with another agent is a `conflict` error. */
+  agentName: string;
+  /** The full conversation, ending with the assistant message that asked for the tools. */
+  messages: ChatMessage[];
+  /** Number of steps already taken. */
+  step: number;
+  /** Tokens used so far. */
+  usage: Usage;
+  /** The steps taken so far; the last one is the step that asked for approval. */
+  steps: StepResult[];
+  /** Calls awaiting a decision. */
+  pendingApprovals: PendingApproval[];
+  /** Results of the other calls of the same step, already executed. */
+  completedToolCalls: ToolCallRecord[];
+  /** Conversation id for memory, when the run used one. */
+  conversationId?: string;
+  /** Index in `messages` where this run's new messages start (for memory). */
+  inputStart: number;
+}
+
+/** A person's decision on a pending call. */
+export type ApprovalDecision = { approved: true } | { approved: false; reason?: string };
+
+/** Why a run ended. */
+export type RunStatus = 'completed' | 'suspended';
+
+/** What a run returns. */
+export interface AgentResult {
+  /** `suspended` when tools await approval (see `state`). */
+  status: RunStatus;
+  /** The run's id. */
+  runId: string;
+  /** The final answer (empty while suspended). */
+  text: string;
+  /** Every step. */
+  steps: StepResult[];
+  /** Total tokens. */
+  usage: Usage;
+  /** Messages this run added (user input, assistant turns, tool results). */
+  messages: ChatMessage[];
+  /** `stop` when the model answered, `stop-condition` when a condition ended it, `max-steps` at the limit. */
+  stopReason: 'stop' | 'stop-condition' | 'max-steps' | 'approval-required';
+  /** Calls awaiting approval when suspended. */
+  pendingApprovals: PendingApproval[];
+  /** The resumable state when suspended. */
+  state?: AgentRunState;
+}
+
+/** Events of a streamed run, in order. */
+export type AgentEvent =
+  | { type: 'run-start'; runId: string; agentName: string; resumed: boolean }
+  | { type: 'step-start'; runId: string; step: number }
+  | { type: 'text-delta'; runId: string; step: number; delta: string }
+  | { type: 'reasoning-delta'; runId: string; step: number; delta: string }
+  | { type: 'tool-call'; runId: string; step: number; toolCallId: string; toolName: string; input: unknown }
+  | ({ type: 'tool-result'; runId: string; step: number } & ToolCallRecord)
+  | { type: 'tool-approval-request'; runId: string; step: number; toolCallId: string; toolName: string; input: unknown }
+  | {
+      type: 'guardrail-tripped';
+      runId: string;
+      guardrail: string;
+      kind: 'input' | 'output' | 'tool-call';
+      reason: string;
+    }
+  | ({ type: 'step-finish'; runId: string } & StepResult)
+  | { type: 'run-finish'; runId: string; result: AgentResult; durationMs: number }
+  | { type: 'run-error'; runId: string; error: SerializedAgenticGenError; durationMs: number };
+
+/** Sampling settings passed to every model call. */
+export interface SamplingSettings {
+  /** Sampling temperature. */
+  temperature?: number;
+  /** Nucleus sampling. */
+  topP?: number;
+  /** Output token limit per model call. */
+  maxOutputTokens?: number;
+  /** Seed for deterministic sampling where supported. */
+  seed?: number;
+  /** Stop sequences. */
+  stopSequences?: string[];
+}
+
+export interface AgentOptions extends SamplingSettings {
+  /** Unique name; also the tool name when the agent is used as a tool. */
+  name: string;
+  /** System prompt. A function is called at each run with the run's host values. */
+  instructions: string | ((values: Readonly<Record<string, unknown>>) => string);
+  /** The model. */
+  model: ChatModel;
+  /** Short description (used when the agent becomes a tool of a supervisor). */
+  description?: string;
+  /** Tools the model may call. */
+  tools?: readonly AnyTool[];
+  /** How the model may use tools (default `auto`). */
+  toolChoice?: ToolChoice;
+  /** Run several tool calls of one step concurrently (default true). */
+  parallelToolCalls?: boolean;
+  /** Ends the run after a step when any condition holds (checked after tool steps). */
+  stopWhen?: StopCondition | readonly StopCondition[];
+  /** Hard limit on model calls per run (default 20); reaching it ends the run with `max-steps`. */
+  maxSteps?: number;
+  /** Time limit for one step (model call + its tools), in ms. */
+  stepTimeoutMs?: number;
+  /** Time limit for the whole run, in ms. */
+  timeoutMs?: number;
+  /** Guardrails. */
+  guardrails?: {
+    input?: readonly InputGuardrail[];
+    output?: readonly OutputGuardrail[];
+    toolCalls?: readonly ToolCallGuardrail[];
+  };
+  /** Conversation memory; used when a run passes `conversationId`. */
+  memory?: ConversationMemory;
+  /**
+   * Token budget for the prompt. Default: the model's context window minus `maxOutputTokens` (or 4096).
+   * Older turns are dropped to fit; system messages and the latest turn are kept.
+   */
+  contextBudgetTokens?: number;
+  /** Counts tokens of a message; default: a 4-characters-per-token estimate. */
+  countTokens?: (message: ChatMessage) => number;
+}
+
+/** Per-run options. */
+export interface AgentRunOptions {
+  /** Cancels the run with an `aborted` error. */
+  signal?: AbortSignal;
+  /** Loads and saves history under this id in the agent's memory. */
+  conversationId?: string;
+  /** Host values passed to tools, guardrails and dynamic instructions. */
+  values?: Readonly<Record<string, unknown>>;
+  /** Overrides the agent's run time limit. */
+  timeoutMs?: number;
+}

@@ -1,0 +1,8 @@
+export * from './bm25-index.js';
+export * from './chunking.js';
+export * from './clean-text.js';
+export * from './hashing-embedder.js';
+export * from './knowledge-base.js';
+export * from './memory-vector-store.js';
+export * from './ranking.js';
+export { analyze as analyzeText } from './text-analysis.js';

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { createHashingEmbedder } from './hashing-embedder.js';
+import { createMemoryVectorStore } from './memory-vector-store.js';
+
+describe('memory vector store', () => {
+  it('returns exact nearest neighbours by cosine, dot and l2, honouring filters and minScore', async () => {
+    for (const metric of ['cosine', 'dot', 'l2'] as const) {
+      const store = createMemoryVectorStore({ dimensions: 2, metric });
+      await store.upsert([
+        { id: 'east', vector: [1, 0], metadata: { side: 'right' } },
+        { id: 'north', vector: [0, 1], metadata: { side: 'up' } },
+        { id: 'north-east', vector: [0.7, 0.7], metadata: { side: 'right' } },
+      ]);
+      const matches = await store.query({ vector: [0.9, 0.1], topK: 3 });
+      expect(matches.map((match) => match.id)).toEqual(['east', 'north-east', 'north']);
+      const filtered = await store.query({ vector: [0, 1], topK: 3, filter: { side: 'right' } });
+      expect(filtered.map((match) => match.id)).toEqual(['north-east', 'east']);
+    }
+    const store = createMemoryVectorStore({ dimensions: 2 });
+    await store.upsert([{ id: 'a', vector: [1, 0] }, { id: 'b', vector: [0, 1] }]);
+    expect((await store.query({ vector: [1, 0], topK: 5, minScore: 0.5 })).map((match) => match.id)).toEqual(['a']);
+  });
+
+  it('validates every record before writing any, and replaces by id', async () => {
+    const store = createMemoryVectorStore({ dimensions: 3 });
+    await expect(
+      store.upsert([
+        { id: 'ok', vector: [1, 2, 3] },
+        { id: 'bad', vector: [1, 2] },
+      ]),
+    ).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('dimension mismatch') });
+    expect(await store.count()).toBe(0);
+    await store.upsert([{ id: 'a', vector: [1, 0, 0], metadata: { v: 1 } }]);
+    await store.upsert([{ id: 'a', vector: [0, 1, 0], metadata: { v: 2 } }]);
+    expect(await store.get?.(['a', 'missing'])).toEqual([{ id: 'a', vector: new Float32Array([0, 1, 0]), metadata: { v: 2 } }]);
+    await store.delete(['a', 'missing']);
+    expect(await store.count()).toBe(0);
+  });
+});
+
+describe('hashing embedder', () => {
+  it('is deterministic, normalised, lexical: shared words score higher than unrelated text', async () => {
+    const embedder = createHashingEmbedder({ dimensions: 256 });
+    const [a, b, c, again] = await embedder.embed([
+      'indexing vectors quickly',
+      'the vector index',
+      'banana smoothie recipe',
+      'indexing vectors quickly',
+    ]);
+    const dot = (x?: Float32Array, y?: Float32Array) =>
+      Array.from(x ?? []).reduce((sum, value, index) => sum + value * (y?.[index] ?? 0), 0);
+    expect(again).toEqual(a);
+    expect(dot(a, a)).toBeCloseTo(1, 5);
+    expect(dot(a, b)).toBeGreaterThan(dot(a, c) + 0.2);
+    expect(embedder.id).toBe('hashing-256');
+    expect(() => createHashingEmbedder({ dimensions: 2 })).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
+  });
+});

@@ -1,0 +1,118 @@
+import type { DistanceMetric, Metadata, VectorMatch, VectorRecord, VectorStore } from '../contracts/vector-store.js';
+import { throwIfAborted } from '../errors/abort.js';
+import { AgenticGenError } from '../errors/agenticgen-error.js';
+import { matchesFilter, validateFilter } from '../filters/metadata-filter.js';
+
+export interface MemoryVectorStoreOptions {
+  /** Vector length every record must have. */
+  dimensions: number;
+  /** Similarity metric (default `cosine`). */
+  metric?: DistanceMetric;
+}
+
+interface Entry {
+  vector: Float32Array;
+  norm: number;
+  metadata: Metadata;
+}
+
+/**
+ * An exact (brute-force) in-memory vector store: correct by construction and fine up to tens of thousands
+ * of records. `@agenticgen/vector` has the fast indexes (flat SIMD-friendly, HNSW) and LanceDB.
+ */
+export function createMemoryVectorStore(options: MemoryVectorStoreOptions): VectorStore {
+  const { dimensions } = options;
+  const metric = options.metric ?? 'cosine';
+  if (!Number.isInteger(dimensions) || dimensions < 1) {
+    throw new AgenticGenError('invalid-argument', `[knowledge] dimensions must be a positive integer, got ${dimensions}`);
+  }
+  const entries = new Map<string, Entry>();
+  const check = (vector: Float32Array | readonly number[], what: string) => {
+    if (vector?.length !== dimensions) {
+      throw new AgenticGenError(
+        'invalid-argument',
+        `[knowledge] dimension mismatch: store has ${dimensions}, ${what} has ${vector?.length ?? 'no vector'}`,
+      );
+    }
+    for (let index = 0; index < vector.length; index++) {
+      if (!Number.isFinite(vector[index])) {
+        throw new AgenticGenError('invalid-argument', `[knowledge] ${what} has a non-finite component at ${index}`);
+      }
+    }
+  };
+  const normOf = (vector: Float32Array) => {
+    let sum = 0;
+    for (let index = 0; index < vector.length; index++) sum += (vector[index] ?? 0) ** 2;
+    return Math.sqrt(sum);
+  };
+  const score = (query: Float32Array, queryNorm: number, entry: Entry): number => {
+    let dot = 0;
+    let distance = 0;
+    const vector = entry.vector;
+    for (let index = 0; index < dimensions; index++) {
+      const a = query[index] ?? 0;
+      const b = vector[index] ?? 0;
+      dot += a * b;
+      distance += (a - b) ** 2;
+    }
+    if (metric === 'dot') return dot;
+    if (metric === 'l2') return -Math.sqrt(distance);
+    return queryNorm === 0 || entry.norm === 0 ? 0 : dot / (queryNorm * entry.norm);
+  };
+  return {
+    name: 'memory',
+    dimensions,
+    metric,
+    async upsert(records) {
+      // Validate everything first: a bad record must not leave the store half-updated.
+      records.forEach((record, position) => {
+        if (typeof record?.id !== 'string' || record.id === '') {
+          throw new AgenticGenError('invalid-argument', `[knowledge] record ${position} needs a non-empty string id`);
+        }
+        check(record.vector, `record "${record.id}"`);
+      });
+      for (const record of records) {
+        const vector = Float32Array.from(record.vector);
+        entries.set(record.id, { vector, norm: normOf(vector), metadata: { ...record.metadata } });
+      }
+    },
+    async delete(ids) {
+      for (const id of ids) entries.delete(id);
+    },
+    async query(query) {
+      check(query.vector, 'query vector');
+      if (query.filter !== undefined) validateFilter(query.filter);
+      if (!Number.isInteger(query.topK) || query.topK < 1) {
+        throw new AgenticGenError('invalid-argument', `[knowledge] topK must be a positive integer, got ${query.topK}`);
+      }
+      throwIfAborted(query.signal, 'knowledge');
+      const vector = Float32Array.from(query.vector);
+      const queryNorm = normOf(vector);
+      const matches: VectorMatch[] = [];
+      for (const [id, entry] of entries) {
+        if (query.filter !== undefined && !matchesFilter(entry.metadata, query.filter)) continue;
+        const similarity = score(vector, queryNorm, entry);
+        if (query.minScore !== undefined && similarity < query.minScore) continue;
+        const match: VectorMatch = { id, score: similarity, metadata: { ...entry.metadata } };
+        if (query.includeVectors) match.vector = entry.vector.slice();
+        matches.push(match);
+      }
+      matches.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+      return matches.slice(0, query.topK);
+    },
+    async count() {
+      return entries.size;
+    },
+    async get(ids) {
+      const found: VectorRecord[] = [];
+      for (const id of ids) {
+        const entry = entries.get(id);
+        if (entry !== undefined) found.push({ id, vector: entry.vector.slice(), metadata: { ...entry.metadata } });
+      }
+      return found;
+    },
+    async dispose() {
+      entries.clear();
+    },
+  };
+}

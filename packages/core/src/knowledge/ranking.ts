@@ -1,0 +1,96 @@
+import type { Metadata } from '../contracts/vector-store.js';
+
+/** A retrieval candidate handed to a ranker. */
+export interface RankCandidate {
+  /** Chunk id. */
+  id: string;
+  /** Chunk text. */
+  text: string;
+  /** Chunk metadata. */
+  metadata: Metadata;
+  /** The score retrieval gave it (higher is better). */
+  score: number;
+}
+
+/**
+ * Re-scores retrieval candidates, typically with a cross-encoder or a provider rerank API. Implementations
+ * return the candidates they keep, each with a new score; the knowledge base re-sorts by that score.
+ */
+export interface Ranker {
+  /** Name, for logs and result scores. */
+  readonly name: string;
+  /** New scores for `candidates` (higher is better); omitted ids are dropped. */
+  rank(
+    query: string,
+    candidates: readonly RankCandidate[],
+    options: { topK: number; signal?: AbortSignal },
+  ): Promise<Array<{ id: string; score: number }>>;
+}
+
+/**
+ * Reciprocal rank fusion (Cormack et al. 2009): `Σ 1 / (k + rank)` over the lists a document appears in.
+ * It needs no score calibration between lists, which is exactly the problem of mixing cosine and BM25.
+ */
+export function reciprocalRankFusion(lists: ReadonlyArray<ReadonlyArray<{ id: string }>>, k = 60): Map<string, number> {
+  const fused = new Map<string, number>();
+  for (const list of lists) {
+    list.forEach((item, rank) => fused.set(item.id, (fused.get(item.id) ?? 0) + 1 / (k + rank + 1)));
+  }
+  return fused;
+}
+
+export function cosineSimilarity(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let normA = 0;
+  let normB = 0;
+  for (let index = 0; index < a.length; index++) {
+    const x = a[index] ?? 0;
+    const y = b[index] ?? 0;
+    dot += x * y;
+    normA += x * x;
+    normB += y * y;
+  }
+  return normA === 0 || normB === 0 ? 0 : dot / Math.sqrt(normA * normB);
+}
+
+/**
+ * Maximal marginal relevance: greedily picks the candidate maximising
+ * `λ · relevance − (1 − λ) · max similarity to the already picked`, trading relevance for diversity.
+ * Relevance is rescaled to [0, 1] so λ means the same whatever the score scale.
+ */
+export function maximalMarginalRelevance<T extends { id: string; score: number }>(
+  candidates: readonly T[],
+  vectors: ReadonlyMap<string, Float32Array>,
+  topK: number,
+  lambda = 0.7,
+): T[] {
+  if (candidates.length === 0) return [];
+  const max = Math.max(...candidates.map((candidate) => candidate.score));
+  const min = Math.min(...candidates.map((candidate) => candidate.score));
+  // Non-negative scores keep their ratio to the best; only signed scores (negated l2) are min-max rescaled.
+  const relevance = (candidate: T) =>
+    min >= 0 ? (max === 0 ? 0 : candidate.score / max) : max === min ? 1 : (candidate.score - min) / (max - min);
+  const remaining = [...candidates];
+  const picked: T[] = [];
+  while (picked.length < topK && remaining.length > 0) {
+    let bestIndex = 0;
+    let bestValue = Number.NEGATIVE_INFINITY;
+    remaining.forEach((candidate, index) => {
+      const vector = vectors.get(candidate.id);
+      let redundancy = 0;
+      if (vector !== undefined) {
+        for (const chosen of picked) {
+          const other = vectors.get(chosen.id);
+          if (other !== undefined) redundancy = Math.max(redundancy, cosineSimilarity(vector, other));
+        }
+      }
+      const value = lambda * relevance(candidate) - (1 - lambda) * redundancy;
+      if (value > bestValue) {
+        bestValue = value;
+        bestIndex = index;
+      }
+    });
+    picked.push(...remaining.splice(bestIndex, 1));
+  }
+  return picked;
+}

@@ -1,0 +1,2 @@
+export * from './collect-stream.js';
+export * from './stream-from-response.js';

@@ -1,0 +1,2 @@
+export * from './noop-meter.js';
+export * from './with-span.js';

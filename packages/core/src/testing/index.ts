@@ -1,0 +1,4 @@
+/**
+ * @agenticgen/core/testing — helpers for tests of code built on AgenticGen (not for production bundles).
+ */
+export * from './mock-chat-model.js';

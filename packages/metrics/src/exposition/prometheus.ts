@@ -1,0 +1,188 @@
+import { escapeLabelValue, renderLabelText } from '../instruments/labels.js';
+import { QuantileSketch } from '../sketch/quantile-sketch.js';
+import {
+  type HistogramSeriesSnapshot,
+  labelTextKey,
+  type MetricFamilySnapshot,
+  type MetricsSnapshot,
+  type ScalarSeriesSnapshot,
+  type SeriesSnapshot,
+  type SummarySeriesSnapshot,
+} from '../snapshot/snapshot.js';
+
+/** Content type of the Prometheus text exposition format 0.0.4. */
+export const prometheusContentType = 'text/plain; version=0.0.4; charset=utf-8';
+/** Content type of the OpenMetrics 1.0 text format. */
+export const openMetricsContentType = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
+
+/** UCUM units → Prometheus suffixes (OpenTelemetry → Prometheus compatibility rules). */
+const unitWords: Record<string, string> = {
+  s: 'seconds',
+  ms: 'milliseconds',
+  us: 'microseconds',
+  ns: 'nanoseconds',
+  min: 'minutes',
+  h: 'hours',
+  d: 'days',
+  By: 'bytes',
+  KiBy: 'kibibytes',
+  MiBy: 'mebibytes',
+  GiBy: 'gibibytes',
+  KBy: 'kilobytes',
+  MBy: 'megabytes',
+  GBy: 'gigabytes',
+  bit: 'bits',
+  m: 'meters',
+  V: 'volts',
+  A: 'amperes',
+  J: 'joules',
+  W: 'watts',
+  g: 'grams',
+  Cel: 'celsius',
+  Hz: 'hertz',
+  '%': 'percent',
+};
+const perUnitWords: Record<string, string> = { s: 'second', min: 'minute', h: 'hour', d: 'day', m: 'meter' };
+
+/** The Prometheus unit suffix for a UCUM unit (`s` → `seconds`, `By/s` → `bytes_per_second`, `{token}` → ''). */
+export function prometheusUnit(unit: string, kind: MetricFamilySnapshot['kind']): string {
+  const plain = unit.replace(/\{[^}]*\}/g, '').trim();
+  if (plain === '') return '';
+  if (plain === '1') return kind === 'gauge' ? 'ratio' : '';
+  const [numerator = '', denominator] = plain.split('/');
+  const head = unitWords[numerator] ?? numerator;
+  const word = denominator === undefined ? head : `${head}_per_${perUnitWords[denominator] ?? denominator}`;
+  return word.replace(/[^a-zA-Z0-9_:]/g, '_');
+}
+
+/**
+ * The Prometheus family name of an instrument: invalid characters become `_`, the unit suffix is appended
+ * (unless already there) and a counter's `_total` is removed (it is added back on its samples).
+ */
+export function prometheusName(family: Pick<MetricFamilySnapshot, 'name' | 'kind' | 'unit'>): string {
+  let name = family.name.replace(/[^a-zA-Z0-9_:]/g, '_');
+  if (/^[0-9]/.test(name)) name = `_${name}`;
+  if (family.kind === 'counter' && name.endsWith('_total')) name = name.slice(0, -'_total'.length);
+  const unit = prometheusUnit(family.unit, family.kind);
+  if (unit !== '' && !name.endsWith(`_${unit}`)) name = `${name}_${unit}`;
+  return name;
+}
+
+function formatValue(value: number): string {
+  if (Number.isFinite(value)) return `${value}`;
+  if (Number.isNaN(value)) return 'NaN';
+  return value > 0 ? '+Inf' : '-Inf';
+}
+
+function labelTextOf(series: SeriesSnapshot): string {
+  const cached = (series as unknown as Record<symbol, string | undefined>)[labelTextKey];
+  return cached ?? renderLabelText(Object.keys(series.labels), series.labels);
+}
+
+function escapeHelp(text: string, openMetrics: boolean): string {
+  let escaped = text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+  if (openMetrics) escaped = escaped.replace(/"/g, '\\"');
+  return escaped;
+}
+
+function braces(labelText: string): string {
+  return labelText === '' ? '' : `{${labelText}}`;
+}
+
+function withLabel(labelText: string, name: string, value: string): string {
+  return `{${labelText === '' ? '' : `${labelText},`}${name}="${value}"}`;
+}
+
+const prometheusTypes = {
+  counter: 'counter',
+  'up-down-counter': 'gauge',
+  gauge: 'gauge',
+  histogram: 'histogram',
+  summary: 'summary',
+} as const;
+
+function renderExemplar(exemplar: {
+  labels: Readonly<Record<string, string>>;
+  value: number;
+  timestamp: number;
+}): string {
+  const text = renderLabelText(Object.keys(exemplar.labels), exemplar.labels);
+  // OpenMetrics caps an exemplar's label set at 128 UTF-8 characters; a longer one is omitted, not truncated.
+  if (text.length > 128) return '';
+  return ` # {${text}} ${formatValue(exemplar.value)} ${exemplar.timestamp.toFixed(3)}`;
+}
+
+function renderFamily(family: MetricFamilySnapshot, openMetrics: boolean): string {
+  const base = prometheusName(family);
+  const type = prometheusTypes[family.kind];
+  const familyName = family.kind === 'counter' && !openMetrics ? `${base}_total` : base;
+  let out = `# HELP ${familyName} ${escapeHelp(family.description || family.name, openMetrics)}\n# TYPE ${familyName} ${type}\n`;
+  if (openMetrics) {
+    const unit = prometheusUnit(family.unit, family.kind);
+    if (unit !== '' && base.endsWith(`_${unit}`)) out += `# UNIT ${base} ${unit}\n`;
+  }
+  const series = family.series;
+  switch (family.kind) {
+    case 'counter': {
+      const sample = `${base}_total`;
+      for (const one of series)
+        out += `${sample}${braces(labelTextOf(one))} ${formatValue((one as ScalarSeriesSnapshot).value)}\n`;
+      break;
+    }
+    case 'up-down-counter':
+    case 'gauge':
+      for (const one of series)
+        out += `${base}${braces(labelTextOf(one))} ${formatValue((one as ScalarSeriesSnapshot).value)}\n`;
+      break;
+    case 'histogram': {
+      const bounds = (family.buckets ?? []).map((bound) => escapeLabelValue(formatValue(bound)));
+      bounds.push('+Inf');
+      for (const one of series) {
+        const histogram = one as HistogramSeriesSnapshot;
+        const text = labelTextOf(one);
+        let cumulative = 0;
+        for (let i = 0; i < bounds.length; i++) {
+          cumulative += histogram.bucketCounts[i] ?? 0;
+          out += `${base}_bucket${withLabel(text, 'le', bounds[i]!)} ${cumulative}`;
+          const exemplar = openMetrics ? histogram.exemplars?.[i] : undefined;
+          out += exemplar ? `${renderExemplar(exemplar)}\n` : '\n';
+        }
+        out += `${base}_sum${braces(text)} ${formatValue(histogram.sum)}\n${base}_count${braces(text)} ${histogram.count}\n`;
+      }
+      break;
+    }
+    case 'summary': {
+      const quantiles = family.quantiles ?? [];
+      for (const one of series) {
+        const summary = one as SummarySeriesSnapshot;
+        const text = labelTextOf(one);
+        const sketch = QuantileSketch.fromSnapshot(summary.sketch);
+        for (const q of quantiles) {
+          out += `${base}${withLabel(text, 'quantile', formatValue(q))} ${formatValue(sketch.quantile(q))}\n`;
+        }
+        out += `${base}_sum${braces(text)} ${formatValue(summary.sum)}\n${base}_count${braces(text)} ${summary.count}\n`;
+      }
+      break;
+    }
+  }
+  return out;
+}
+
+/** Renders a snapshot in the Prometheus text exposition format 0.0.4. */
+export function formatPrometheus(snapshot: MetricsSnapshot): string {
+  let out = '';
+  for (const family of snapshot.families) out += renderFamily(family, false);
+  return out;
+}
+
+/** Renders a snapshot in the OpenMetrics 1.0 text format (with exemplars and the `# EOF` terminator). */
+export function formatOpenMetrics(snapshot: MetricsSnapshot): string {
+  let out = '';
+  for (const family of snapshot.families) out += renderFamily(family, true);
+  return `${out}# EOF\n`;
+}
+
+/** Picks the format for an HTTP `Accept` header: OpenMetrics when the scraper asks for it, else Prometheus text. */
+export function negotiateFormat(accept: string | null | undefined): 'openmetrics' | 'prometheus' {
+  return accept?.includes('application/openmetrics-text') ? 'openmetrics' : 'prometheus';
+}

@@ -1,0 +1,188 @@
+import type {
+  BoundCounter,
+  BoundGauge,
+  BoundUpDownCounter,
+  Counter,
+  Gauge,
+  Labels,
+  UpDownCounter,
+} from '@agenticgen/core';
+import type { GaugeAggregation, MetricFamilySnapshot, ScalarSeriesSnapshot } from '../snapshot/snapshot.js';
+import { labelTextKey } from '../snapshot/snapshot.js';
+import { Instrument, type InstrumentContext, type Series, SlotAllocator } from './instrument.js';
+
+const maxFinite = Number.MAX_VALUE;
+
+/** A counter series and its bound handle: one float64 slot in a page that never moves. */
+export class CounterSeries implements BoundCounter, Series {
+  constructor(
+    private readonly owner: Instrument<CounterSeries>,
+    private readonly page: Float64Array,
+    private readonly slot: number,
+    readonly labels: Labels,
+    readonly labelText: string,
+  ) {}
+
+  add(value = 1): void {
+    // One comparison pair rejects NaN, infinities and negatives.
+    if (value >= 0 && value <= maxFinite) this.page[this.slot]! += value;
+    else this.owner.rejected(value, 'counter increments must be finite and >= 0');
+  }
+
+  /** Current value. */
+  get value(): number {
+    return this.page[this.slot]!;
+  }
+}
+
+/** An up-down counter series and its bound handle. */
+export class UpDownCounterSeries implements BoundUpDownCounter, Series {
+  constructor(
+    private readonly owner: Instrument<UpDownCounterSeries>,
+    private readonly page: Float64Array,
+    private readonly slot: number,
+    readonly labels: Labels,
+    readonly labelText: string,
+  ) {}
+
+  add(value: number): void {
+    if (value - value === 0) this.page[this.slot]! += value;
+    else this.owner.rejected(value, 'up-down counter deltas must be finite numbers');
+  }
+
+  get value(): number {
+    return this.page[this.slot]!;
+  }
+}
+
+/** A gauge series and its bound handle. */
+export class GaugeSeries implements BoundGauge, Series {
+  constructor(
+    private readonly owner: Instrument<GaugeSeries>,
+    private readonly page: Float64Array,
+    private readonly slot: number,
+    readonly labels: Labels,
+    readonly labelText: string,
+  ) {}
+
+  set(value: number): void {
+    if (value - value === 0) this.page[this.slot] = value;
+    else this.owner.rejected(value, 'gauge values must be finite numbers');
+  }
+
+  get value(): number {
+    return this.page[this.slot]!;
+  }
+}
+
+function collectScalars(
+  series: readonly { labels: Labels; labelText: string; value: number }[],
+): ScalarSeriesSnapshot[] {
+  const out: ScalarSeriesSnapshot[] = new Array(series.length);
+  for (let i = 0; i < series.length; i++) {
+    const one = series[i]!;
+    out[i] = { labels: one.labels, value: one.value, [labelTextKey]: one.labelText } as ScalarSeriesSnapshot;
+  }
+  return out;
+}
+
+export class CounterInstrument extends Instrument<CounterSeries> implements Counter {
+  readonly kind = 'counter' as const;
+  private readonly slots = new SlotAllocator(1);
+
+  constructor(
+    name: string,
+    description: string,
+    unit: string,
+    labelNames: readonly string[] | undefined,
+    context: InstrumentContext,
+  ) {
+    super(name, description, unit, labelNames, context, []);
+  }
+
+  add(value?: number, labels?: Labels): void {
+    this.seriesFor(labels).add(value);
+  }
+
+  bind(labels?: Labels): CounterSeries {
+    return this.seriesFor(labels);
+  }
+
+  protected createSeries(labels: Labels, labelText: string): CounterSeries {
+    const { page, offset } = this.slots.allocate();
+    return new CounterSeries(this, page, offset, labels, labelText);
+  }
+
+  collect(): MetricFamilySnapshot {
+    return this.family(collectScalars(this.allSeries()));
+  }
+
+  get byteLength(): number {
+    return this.slots.bytes;
+  }
+}
+
+export class UpDownCounterInstrument extends Instrument<UpDownCounterSeries> implements UpDownCounter {
+  readonly kind = 'up-down-counter' as const;
+  private readonly slots = new SlotAllocator(1);
+
+  constructor(
+    name: string,
+    description: string,
+    unit: string,
+    labelNames: readonly string[] | undefined,
+    context: InstrumentContext,
+  ) {
+    super(name, description, unit, labelNames, context, []);
+  }
+
+  add(value: number, labels?: Labels): void {
+    this.seriesFor(labels).add(value);
+  }
+
+  bind(labels?: Labels): UpDownCounterSeries {
+    return this.seriesFor(labels);
+  }
+
+  protected createSeries(labels: Labels, labelText: string): UpDownCounterSeries {
+    const { page, offset } = this.slots.allocate();
+    return new UpDownCounterSeries(this, page, offset, labels, labelText);
+  }
+
+  collect(): MetricFamilySnapshot {
+    return this.family(collectScalars(this.allSeries()));
+  }
+}
+
+export class GaugeInstrument extends Instrument<GaugeSeries> implements Gauge {
+  readonly kind = 'gauge' as const;
+  private readonly slots = new SlotAllocator(1);
+
+  constructor(
+    name: string,
+    description: string,
+    unit: string,
+    labelNames: readonly string[] | undefined,
+    context: InstrumentContext,
+    readonly aggregation: GaugeAggregation,
+  ) {
+    super(name, description, unit, labelNames, context, []);
+  }
+
+  set(value: number, labels?: Labels): void {
+    this.seriesFor(labels).set(value);
+  }
+
+  bind(labels?: Labels): GaugeSeries {
+    return this.seriesFor(labels);
+  }
+
+  protected createSeries(labels: Labels, labelText: string): GaugeSeries {
+    const { page, offset } = this.slots.allocate();
+    return new GaugeSeries(this, page, offset, labels, labelText);
+  }
+
+  collect(): MetricFamilySnapshot {
+    return this.family(collectScalars(this.allSeries()), { aggregation: this.aggregation });
+  }
+}

@@ -1,0 +1,190 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { AgenticGenError } from '@agenticgen/core';
+import type { Envelope } from '../host/envelope.js';
+import { createSandboxCore, type PythonSandbox } from '../host/sandbox-core.js';
+import type { SandboxTransport } from '../host/worker-link.js';
+import type { SandboxOptions } from '../options.js';
+import type { SupervisorRequest } from './supervisor-protocol.js';
+
+/** Options of the Node sandbox. */
+export interface NodeSandboxOptions extends SandboxOptions {
+  /** Directory with Pyodide's files (default: the installed `pyodide` package). Read by the child process only. */
+  pyodideDirectory?: string;
+  /**
+   * Run the child process under Node's permission model (default true): read-only access to Pyodide's files
+   * and this package, worker threads allowed; no writes, no child processes, no native addons, no WASI.
+   */
+  permissionModel?: boolean;
+  /** The child-process entry, for bundled servers that do not copy `supervisor.js` next to the bundle. */
+  supervisorUrl?: URL | string;
+  /** The worker-thread entry, for bundled servers that do not copy `worker.js` next to the bundle. */
+  workerUrl?: URL | string;
+}
+
+/** Creates a Python sandbox whose workers live in a separate, locked-down child process. */
+export function createSandbox(options: NodeSandboxOptions = {}): PythonSandbox {
+  return createSandboxCore(new NodeTransport(options), options);
+}
+
+const here = import.meta.url;
+
+/** Built code runs `supervisor.js`; the sources (tests) run `supervisor.ts` through Node's type stripping. */
+function entryFiles(options: NodeSandboxOptions): { supervisor: string; worker?: string; packageRoot: string } {
+  if (options.supervisorUrl !== undefined) {
+    const supervisor = fileURLToPath(options.supervisorUrl);
+    const worker = options.workerUrl === undefined ? undefined : pathToFileURL(fileURLToPath(options.workerUrl)).href;
+    return worker === undefined
+      ? { supervisor, packageRoot: dirname(supervisor) }
+      : { supervisor, worker, packageRoot: dirname(supervisor) };
+  }
+  const built = fileURLToPath(new URL('./supervisor.js', here));
+  if (existsSync(built)) {
+    const worker = options.workerUrl === undefined ? undefined : pathToFileURL(fileURLToPath(options.workerUrl)).href;
+    const packageRoot = dirname(dirname(built));
+    return worker === undefined ? { supervisor: built, packageRoot } : { supervisor: built, worker, packageRoot };
+  }
+  const source = fileURLToPath(new URL('./supervisor.ts', here));
+  return {
+    supervisor: source,
+    worker: new URL('./worker.ts', here).href,
+    packageRoot: dirname(dirname(dirname(source))),
+  };
+}
+
+function defaultPyodideDirectory(): string {
+  try {
+    return dirname(createRequire(here).resolve('pyodide/package.json'));
+  } catch (cause) {
+    throw new AgenticGenError(
+      'dependency-missing',
+      '[sandbox] the "pyodide" package is not installed; run "npm install pyodide" or pass pyodideDirectory',
+      { cause },
+    );
+  }
+}
+
+class NodeTransport implements SandboxTransport {
+  private child: ChildProcess | undefined;
+  private envelopeListener: ((envelope: Envelope) => void) | undefined;
+  private crashListener: ((reason: string) => void) | undefined;
+  private stderrTail = '';
+  private closing = false;
+
+  constructor(private readonly options: NodeSandboxOptions) {}
+
+  start(limits: Record<string, number>): Promise<void> {
+    const files = entryFiles(this.options);
+    const pyodideDirectory = this.options.pyodideDirectory ?? defaultPyodideDirectory();
+    for (const name of ['pyodide.asm.wasm', 'pyodide.asm.mjs', 'pyodide.mjs', 'python_stdlib.zip']) {
+      if (!existsSync(join(pyodideDirectory, name))) {
+        return Promise.reject(
+          new AgenticGenError('dependency-missing', `[sandbox] ${name} not found in ${pyodideDirectory}; check pyodideDirectory`),
+        );
+      }
+    }
+    const execArgv = ['--experimental-vm-modules', '--disallow-code-generation-from-strings', '--no-warnings'];
+    if (this.options.permissionModel !== false) {
+      execArgv.push('--permission', `--allow-fs-read=${files.packageRoot}`, `--allow-fs-read=${pyodideDirectory}`, '--allow-worker');
+      if (files.worker !== undefined) execArgv.push(`--allow-fs-read=${dirname(fileURLToPath(files.worker))}`);
+    }
+    this.stderrTail = '';
+    this.closing = false;
+    // An empty environment: nothing of the host's secrets (API keys, tokens) exists in the sandbox process.
+    const child = fork(files.supervisor, [], {
+      env: {},
+      execArgv,
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    this.child = child;
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (text: string) => {
+      this.stderrTail = (this.stderrTail + text).slice(-4000);
+    });
+    return new Promise<void>((resolve, reject) => {
+      let configured = false;
+      child.on('message', (raw: unknown) => {
+        const tag = (raw as { t?: unknown } | null)?.t;
+        if (!configured && tag === 'configured') {
+          configured = true;
+          resolve();
+        } else if (!configured && tag === 'configure-failed') {
+          configured = true;
+          reject(new AgenticGenError('sandbox-start-failed', `[sandbox] the sandbox process failed to start: ${String((raw as { message?: unknown }).message)}`));
+          child.kill('SIGKILL');
+        } else this.envelopeListener?.(raw as Envelope);
+      });
+      child.on('exit', (code, signal) => {
+        if (this.child === child) this.child = undefined;
+        const reason = `exited with ${signal ?? `code ${code}`}${this.stderrTail ? `: ${this.stderrTail.trim().slice(-1000)}` : ''}`;
+        if (!configured) {
+          configured = true;
+          reject(new AgenticGenError('sandbox-start-failed', `[sandbox] the sandbox process ${reason}`));
+        } else if (!this.closing) this.crashListener?.(reason);
+      });
+      child.on('error', (error) => {
+        if (!configured) {
+          configured = true;
+          reject(new AgenticGenError('sandbox-start-failed', `[sandbox] could not start the sandbox process: ${error.message}`, { cause: error }));
+        }
+      });
+      const configure: SupervisorRequest = {
+        t: 'configure',
+        pyodideDirectory,
+        indexURL: 'https://pyodide.sandbox.invalid/',
+        limits,
+      };
+      if (files.worker !== undefined) configure.workerUrl = files.worker;
+      child.send(configure);
+    });
+  }
+
+  private post(message: SupervisorRequest): void {
+    const child = this.child;
+    if (child?.connected) child.send(message);
+  }
+
+  spawn(worker: number): void {
+    this.post({ t: 'spawn', w: worker });
+  }
+
+  send(worker: number, json: string, payload?: Uint8Array): void {
+    this.post(payload === undefined ? { t: 'send', w: worker, json } : { t: 'send', w: worker, json, payload });
+  }
+
+  interrupt(worker: number): void {
+    this.post({ t: 'interrupt', w: worker });
+  }
+
+  terminate(worker: number): void {
+    this.post({ t: 'terminate', w: worker });
+  }
+
+  onEnvelope(listener: (envelope: Envelope) => void): void {
+    this.envelopeListener = listener;
+  }
+
+  onCrash(listener: (reason: string) => void): void {
+    this.crashListener = listener;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    const child = this.child;
+    this.child = undefined;
+    if (child === undefined || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      if (child.connected) child.disconnect();
+      else child.kill('SIGKILL');
+    });
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * Installs the few web APIs Pyodide needs inside a bare `vm` context, built from functions of the context
+ * itself. Self-contained on purpose: it is compiled INSIDE the context (`String(nodeRealmPrelude)`), so every
+ * object it creates (classes, promises, errors, byte arrays) belongs to the context's realm. The host functions
+ * it receives stay in its closure and only ever hand back primitives, or byte arrays that are copied at once:
+ * an object of the host realm reachable from Python would lead to the host's `Function` constructor.
+ */
+
+/** Host functions handed to the prelude once; each returns primitives or host byte arrays that get copied. */
+export interface NodeRealmHost {
+  log(text: string): void;
+  asset(name: string): Uint8Array | null;
+  newDecoder(label: string, fatal: boolean): number;
+  decode(decoder: number, bytes: Uint8Array | undefined, stream: boolean): string;
+  encode(text: string): Uint8Array;
+  parseUrl(url: string, base: string | undefined): string;
+  fillRandom(bytes: Uint8Array): void;
+  now(): number;
+  setTimer(id: number, delay: number, fire: (id: number) => void): void;
+  clearTimer(id: number): void;
+  post(json: string, payload?: Uint8Array | SharedArrayBuffer): void;
+  /** Evaluates Pyodide's two modules in the context and calls back with their namespaces (context objects). */
+  loadModules(done: (loader: { loadPyodide: never }, asm: { default: unknown }) => void, fail: (message: string) => void): void;
+  indexURL: string;
+}
+
+/** What the prelude returns, all of the context's realm. */
+export interface NodeRealmPrelude {
+  bridge: {
+    post(json: string, payload?: Uint8Array | SharedArrayBuffer): void;
+    loadPyodideModule(): Promise<{ loadPyodide: (config: object) => Promise<unknown>; createPyodideModule: unknown }>;
+    indexURL: string;
+  };
+  /** Copies host bytes into a byte array of the context. */
+  copyIn(bytes: Uint8Array): Uint8Array;
+  /** Builds an error of the context (for rejections that would otherwise carry a host error object). */
+  makeError(message: string): Error;
+}
+
+export function nodeRealmPrelude(host: NodeRealmHost): NodeRealmPrelude {
+  const scope = globalThis as unknown as Record<string, unknown>;
+  const copy = (bytes: Uint8Array): Uint8Array => {
+    const out = new Uint8Array(bytes.length);
+    out.set(bytes);
+    return out;
+  };
+  const safe =
+    <A extends unknown[], R>(fn: (...args: A) => R) =>
+    (...args: A): R => {
+      try {
+        return fn(...args);
+      } catch (error) {
+        // Never rethrow a host error object: rebuild it in this realm.
+        throw new Error(String((error as { message?: unknown })?.message ?? error));
+      }
+    };
+
+  class WorkerGlobalScope {}
+  scope.WorkerGlobalScope = WorkerGlobalScope;
+  // Pyodide recognises a web worker by `self instanceof WorkerGlobalScope`.
+  Object.setPrototypeOf(globalThis, WorkerGlobalScope.prototype);
+  scope.self = globalThis;
+  scope.location = { href: host.indexURL, toString: () => host.indexURL };
+  const log = (...parts: unknown[]) => host.log(parts.map((part) => String(part)).join(' '));
+  scope.console = { log, info: log, warn: log, error: log, debug: () => {}, trace: () => {} };
+
+  let nextTimer = 1;
+  const timers = new Map<number, () => void>();
+  const fire = (id: number) => {
+    const callback = timers.get(id);
+    timers.delete(id);
+    if (callback !== undefined) callback();
+  };
+  scope.setTimeout = (callback: (...args: unknown[]) => void, delay?: number, ...args: unknown[]) => {
+    const id = nextTimer++;
+    timers.set(id, () => callback(...args));
+    host.setTimer(id, Number(delay) || 0, fire);
+    return id;
+  };
+  scope.clearTimeout = (id: number) => {
+    timers.delete(id);
+    host.clearTimer(id);
+  };
+  scope.queueMicrotask = (callback: () => void) => {
+    Promise.resolve().then(callback);
+  };
+  scope.performance = { now: () => host.now(), timeOrigin: 0 };
+  scope.crypto = {
+    getRandomValues: safe(<T extends ArrayBufferView>(array: T): T => {
+      const view = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+      const fresh = new Uint8Array(view.length);
+      for (let offset = 0; offset < fresh.length; offset += 65536) host.fillRandom(fresh.subarray(offset, offset + 65536));
+      view.set(fresh);
+      return array;
+    }),
+  };
+
+  class TextDecoder {
+    readonly encoding: string;
+    readonly #id: number;
+    constructor(label = 'utf-8', options?: { fatal?: boolean }) {
+      this.encoding = String(label);
+      this.#id = safe(host.newDecoder)(this.encoding, Boolean(options?.fatal));
+    }
+    decode(input?: ArrayBufferView | ArrayBuffer, options?: { stream?: boolean }): string {
+      let bytes: Uint8Array | undefined;
+      if (input instanceof ArrayBuffer || input instanceof SharedArrayBuffer) bytes = copy(new Uint8Array(input));
+      else if (input !== undefined) bytes = copy(new Uint8Array(input.buffer, input.byteOffset, input.byteLength));
+      return safe(host.decode)(this.#id, bytes, Boolean(options?.stream));
+    }
+  }
+  class TextEncoder {
+    readonly encoding = 'utf-8';
+    encode(text = ''): Uint8Array {
+      return copy(safe(host.encode)(String(text)));
+    }
+    encodeInto(text: string, destination: Uint8Array): { read: number; written: number } {
+      const bytes = this.encode(text);
+      if (bytes.length <= destination.length) {
+        destination.set(bytes);
+        return { read: text.length, written: bytes.length };
+      }
+      // Cut on a code point boundary so the prefix written is valid UTF-8.
+      let read = 0;
+      let written = 0;
+      for (const character of text) {
+        const size = this.encode(character).length;
+        if (written + size > destination.length) break;
+        destination.set(this.encode(character), written);
+        written += size;
+        read += character.length;
+      }
+      return { read, written };
+    }
+  }
+  scope.TextDecoder = TextDecoder;
+  scope.TextEncoder = TextEncoder;
+
+  class URL {
+    href = '';
+    origin = '';
+    protocol = '';
+    host = '';
+    hostname = '';
+    port = '';
+    pathname = '';
+    search = '';
+    hash = '';
+    constructor(url: unknown, base?: unknown) {
+      const parsed = JSON.parse(safe(host.parseUrl)(String(url), base === undefined ? undefined : String(base)));
+      Object.assign(this, parsed);
+    }
+    toString(): string {
+      return this.href;
+    }
+  }
+  scope.URL = URL;
+
+  const respond = (bytes: Uint8Array | null, url: string) => ({
+    ok: bytes !== null,
+    status: bytes === null ? 404 : 200,
+    url,
+    arrayBuffer: async () => (bytes ?? new Uint8Array(0)).buffer,
+    text: async () => new TextDecoder().decode(bytes ?? new Uint8Array(0)),
+    json: async () => JSON.parse(new TextDecoder().decode(bytes ?? new Uint8Array(0))),
+  });
+  // Serves Pyodide's own files from memory; everything else is refused: there is no network in here.
+  scope.fetch = async (input: unknown) => {
+    const url = String(input);
+    if (!url.startsWith(host.indexURL)) throw new TypeError(`[sandbox] network access is disabled (${url})`);
+    const found = safe(host.asset)(url.slice(host.indexURL.length));
+    return respond(found === null ? null : copy(found), url);
+  };
+  const wasm = WebAssembly as unknown as Record<string, unknown>;
+  delete wasm.compileStreaming;
+  wasm.instantiateStreaming = async (source: unknown, imports: WebAssembly.Imports) => {
+    const response = (await source) as { arrayBuffer(): Promise<ArrayBuffer> };
+    return WebAssembly.instantiate(await response.arrayBuffer(), imports);
+  };
+
+  return {
+    bridge: {
+      indexURL: host.indexURL,
+      post: safe(host.post),
+      loadPyodideModule: () =>
+        new Promise((resolve, reject) => {
+          host.loadModules(
+            (loader, asm) => resolve({ loadPyodide: loader.loadPyodide, createPyodideModule: asm.default }),
+            (message) => reject(new Error(message)),
+          );
+        }),
+    },
+    copyIn: copy,
+    makeError: (message: string) => new Error(message),
+  };
+}

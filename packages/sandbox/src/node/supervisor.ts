@@ -1,0 +1,149 @@
+/**
+ * Child-process entry: the process that holds every sandbox worker. The host starts it with an empty
+ * environment, `--disallow-code-generation-from-strings` and Node's permission model (read-only access to
+ * Pyodide's files and this package, worker threads allowed; no writes, no child processes, no addons). A
+ * compromise of this process therefore finds no host secret and cannot write or spawn anything.
+ *
+ * It reads Pyodide's files once into SharedArrayBuffers, makes the memory snapshot in a template worker,
+ * starts restored workers on demand, writes interrupts into each worker's buffer and relays messages.
+ */
+import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { SupervisorRequest } from './supervisor-protocol.ts';
+
+interface Live {
+  worker: Worker;
+  interrupt?: Int32Array;
+  ready: boolean;
+}
+
+const assets: Record<string, SharedArrayBuffer> = {};
+let sources: { loader: string; asm: string } | undefined;
+let snapshot: SharedArrayBuffer | undefined;
+let indexURL = 'https://pyodide.sandbox.invalid/';
+let limits: Record<string, number> = {};
+let workerUrl: URL | undefined;
+const workers = new Map<number, Live>();
+
+function send(message: object, payload?: Uint8Array): void {
+  if (!process.connected) return;
+  process.send?.(payload === undefined ? message : { ...message, payload });
+}
+
+function share(bytes: Uint8Array): SharedArrayBuffer {
+  const shared = new SharedArrayBuffer(bytes.length);
+  new Uint8Array(shared).set(bytes);
+  return shared;
+}
+
+function startWorker(): Worker {
+  if (sources === undefined) throw new Error('[sandbox] supervisor used before configure');
+  const options = {
+    workerData: { indexURL, assets, sources },
+    env: {},
+    stdout: true,
+    // Deep Python recursion runs on the JS stack of this thread; a larger stack keeps the limit meaningful.
+    resourceLimits: { stackSizeMb: 16 },
+  };
+  // The literal form lets bundlers of Node servers see and emit the worker file; `workerUrl` overrides it.
+  if (workerUrl === undefined) return new Worker(new URL('./worker.js', import.meta.url), options);
+  return new Worker(workerUrl, options);
+}
+
+function initMessage(mode: 'snapshot' | 'restore'): string {
+  return JSON.stringify({ op: 'init', mode, limits });
+}
+
+async function makeSnapshot(): Promise<void> {
+  const template = startWorker();
+  const bytes = await new Promise<Uint8Array>((resolve, reject) => {
+    template.on('message', (message: { json?: string; payload?: Uint8Array }) => {
+      const parsed = JSON.parse(String(message.json));
+      if (parsed.op === 'ready' && message.payload instanceof Uint8Array) resolve(message.payload);
+      else if (parsed.op === 'fatal') reject(new Error(String(parsed.message)));
+    });
+    template.on('error', reject);
+    template.on('exit', (code) => reject(new Error(`[sandbox] snapshot worker exited with code ${code}`)));
+    template.postMessage({ json: initMessage('snapshot') });
+  });
+  snapshot = share(bytes);
+  await template.terminate();
+}
+
+function spawn(id: number): void {
+  const worker = startWorker();
+  const live: Live = { worker, ready: false };
+  workers.set(id, live);
+  worker.on('message', (message: { json?: unknown; payload?: unknown; interrupt?: unknown }) => {
+    if (typeof message?.json !== 'string') return;
+    if (!live.ready && message.interrupt instanceof SharedArrayBuffer) {
+      live.interrupt = new Int32Array(message.interrupt);
+      live.ready = true;
+    }
+    send({ t: 'message', w: id, json: message.json }, message.payload instanceof Uint8Array ? message.payload : undefined);
+  });
+  const exited = (reason: string) => {
+    if (workers.get(id) !== live) return;
+    workers.delete(id);
+    send({ t: 'exit', w: id, reason });
+  };
+  worker.on('error', (error) => exited(`error: ${error.message}`));
+  worker.on('exit', (code) => exited(`exit code ${code}`));
+  const snapshotView = snapshot === undefined ? undefined : new Uint8Array(snapshot);
+  worker.postMessage({ json: initMessage('restore'), payload: snapshotView });
+}
+
+async function handle(message: SupervisorRequest): Promise<void> {
+  switch (message.t) {
+    case 'configure': {
+      indexURL = message.indexURL;
+      limits = message.limits;
+      if (message.workerUrl !== undefined) workerUrl = new URL(message.workerUrl);
+      const directory = message.pyodideDirectory.endsWith('/') ? message.pyodideDirectory : `${message.pyodideDirectory}/`;
+      for (const name of ['pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json']) {
+        assets[name] = share(readFileSync(`${directory}${name}`));
+      }
+      sources = {
+        loader: readFileSync(`${directory}pyodide.mjs`, 'utf8'),
+        asm: readFileSync(`${directory}pyodide.asm.mjs`, 'utf8'),
+      };
+      await makeSnapshot();
+      send({ t: 'configured', snapshotBytes: snapshot?.byteLength ?? 0 });
+      return;
+    }
+    case 'spawn':
+      spawn(message.w);
+      return;
+    case 'send': {
+      const live = workers.get(message.w);
+      if (live === undefined) return;
+      if (message.payload instanceof Uint8Array) live.worker.postMessage({ json: message.json, payload: message.payload });
+      else live.worker.postMessage({ json: message.json });
+      return;
+    }
+    case 'interrupt': {
+      const live = workers.get(message.w);
+      // SIGINT (2) in the interrupt buffer raises KeyboardInterrupt at the next bytecode boundary.
+      if (live?.interrupt !== undefined) Atomics.store(live.interrupt, 0, 2);
+      return;
+    }
+    case 'terminate': {
+      const live = workers.get(message.w);
+      if (live === undefined) return;
+      workers.delete(message.w);
+      await live.worker.terminate();
+      send({ t: 'exit', w: message.w, reason: 'terminated' });
+      return;
+    }
+  }
+}
+
+process.on('message', (message: SupervisorRequest) => {
+  handle(message).catch((error: unknown) => {
+    const text = error instanceof Error ? error.message : String(error);
+    if (message?.t === 'configure') send({ t: 'configure-failed', message: text });
+    else if (message?.t === 'spawn') send({ t: 'exit', w: message.w, reason: `spawn failed: ${text}` });
+  });
+});
+// The host going away (crash, kill -9) closes the IPC channel: nothing must outlive it.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,108 @@
+import { AgenticGenError } from '@agenticgen/core';
+
+/** Limits applied to every run; each can be set per sandbox. */
+export interface SandboxLimits {
+  /** Default time limit of one run in milliseconds (default 30 000). `RunOptions.timeoutMs` overrides it. */
+  timeoutMs?: number;
+  /**
+   * After the time limit, how long an interrupted run may take to stop before its worker is terminated and
+   * replaced (default 500 ms). Bytecode loops stop at once; `time.sleep`, long C loops and code that catches
+   * `BaseException` need the terminate.
+   */
+  graceMs?: number;
+  /** Characters kept per stream (stdout, stderr) per run (default 1 000 000); the rest is dropped, `truncated` set. */
+  outputLimit?: number;
+  /** Characters kept of the result's repr, of each rich representation, of error text (default 100 000). */
+  resultLimit?: number;
+  /** Python recursion limit; code may lower it but never raise it past this value (default 1000). */
+  recursionLimit?: number;
+  /** Hard cap of the wasm heap in MiB: growth beyond it fails with MemoryError (default 1024, max 4095). */
+  memoryLimitMb?: number;
+  /** A worker whose heap is above this after a run is replaced (default 75% of `memoryLimitMb`). */
+  recycleAboveMb?: number;
+}
+
+/** The pool of prewarmed workers, each restored from the memory snapshot. */
+export interface SandboxPoolOptions {
+  /** Restored workers kept ready while the sandbox is in use (default 1). */
+  warm?: number;
+  /** Ready workers kept even after `idleTimeoutMs` without a new session (default 0). */
+  min?: number;
+  /** Most workers alive at once, sessions included (default 8); `createSession` waits for a free one. */
+  max?: number;
+  /** Without a new session for this long, ready workers beyond `min` are stopped (default 60 000 ms). */
+  idleTimeoutMs?: number;
+}
+
+/** Options shared by the Node and the browser sandbox. */
+export interface SandboxOptions {
+  /** Limits of each run. */
+  limits?: SandboxLimits;
+  /** Pool sizing. */
+  pool?: SandboxPoolOptions;
+}
+
+export interface ResolvedLimits {
+  timeoutMs: number;
+  graceMs: number;
+  outputLimit: number;
+  resultLimit: number;
+  recursionLimit: number;
+  memoryLimitBytes: number;
+  recycleAboveBytes: number;
+}
+
+export interface ResolvedPool {
+  warm: number;
+  min: number;
+  max: number;
+  idleTimeoutMs: number;
+}
+
+function positive(name: string, value: number | undefined, fallback: number, maximum = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > maximum) {
+    throw new AgenticGenError(
+      'invalid-config',
+      `[sandbox] ${name} must be a number above 0${maximum < Number.MAX_SAFE_INTEGER ? ` and at most ${maximum}` : ''}; got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+function count(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0) {
+    throw new AgenticGenError('invalid-config', `[sandbox] ${name} must be an integer ≥ 0; got ${String(value)}`);
+  }
+  return value;
+}
+
+export function resolveLimits(limits: SandboxLimits = {}): ResolvedLimits {
+  const memoryLimitMb = positive('limits.memoryLimitMb', limits.memoryLimitMb, 1024, 4095);
+  const recycleAboveMb = positive('limits.recycleAboveMb', limits.recycleAboveMb, memoryLimitMb * 0.75, 4095);
+  const recursionLimit = positive('limits.recursionLimit', limits.recursionLimit, 1000, 20_000);
+  return {
+    timeoutMs: positive('limits.timeoutMs', limits.timeoutMs, 30_000),
+    graceMs: positive('limits.graceMs', limits.graceMs, 500),
+    outputLimit: Math.floor(positive('limits.outputLimit', limits.outputLimit, 1_000_000)),
+    resultLimit: Math.floor(positive('limits.resultLimit', limits.resultLimit, 100_000)),
+    recursionLimit: Math.max(50, Math.floor(recursionLimit)),
+    memoryLimitBytes: Math.floor(memoryLimitMb * 1024 * 1024),
+    recycleAboveBytes: Math.floor(recycleAboveMb * 1024 * 1024),
+  };
+}
+
+export function resolvePool(pool: SandboxPoolOptions = {}): ResolvedPool {
+  const resolved = {
+    warm: count('pool.warm', pool.warm, 1),
+    min: count('pool.min', pool.min, 0),
+    max: count('pool.max', pool.max, 8),
+    idleTimeoutMs: positive('pool.idleTimeoutMs', pool.idleTimeoutMs, 60_000),
+  };
+  if (resolved.max < 1) throw new AgenticGenError('invalid-config', '[sandbox] pool.max must be at least 1');
+  if (resolved.min > resolved.max || resolved.warm > resolved.max) {
+    throw new AgenticGenError('invalid-config', '[sandbox] pool.min and pool.warm must not exceed pool.max');
+  }
+  return resolved;
+}

@@ -1,0 +1,396 @@
+/**
+ * The code that runs next to Pyodide, in Pyodide's own JavaScript realm: a `vm` context in Node, the worker's
+ * global scope in the browser. It is ONE self-contained function on purpose: the browser half ships it as
+ * source text (`String(sandboxRuntime)`) into a blob worker inside the sandboxed iframe, so it must not
+ * reference anything outside its own body (types are fine, they are erased).
+ *
+ * It talks to the outside only through `bridge.post` with JSON strings (plus one binary payload), so no
+ * object of the host realm ever becomes reachable from Python through it.
+ */
+
+/** What the environment gives the runtime. Every function returns primitives or objects of Pyodide's realm. */
+export interface RuntimeBridge {
+  /** Sends one message (a JSON string) and an optional binary payload to the supervising layer. */
+  post(json: string, payload?: Uint8Array | SharedArrayBuffer): void;
+  /** Loads `pyodide.mjs` and `pyodide.asm.mjs` inside Pyodide's realm. */
+  loadPyodideModule(): Promise<{ loadPyodide: (config: object) => Promise<unknown>; createPyodideModule: unknown }>;
+  /** Base URL the fetch shim answers for (`pyodide.asm.wasm`, `python_stdlib.zip`, `pyodide-lock.json`). */
+  indexURL: string;
+}
+
+/** What the runtime gives back: the entry for messages from the supervising layer. */
+export interface RuntimeHandle {
+  receive(json: string, payload?: Uint8Array): void;
+}
+
+export function sandboxRuntime(bridge: RuntimeBridge): RuntimeHandle {
+  // biome-ignore lint/suspicious/noExplicitAny: Pyodide's API object crosses into plain JS here; typed at use.
+  type Py = any;
+  interface Limits {
+    outputLimit: number;
+    resultLimit: number;
+    recursionLimit: number;
+    memoryLimitBytes: number;
+  }
+  interface Stream {
+    text: string;
+    pending: string;
+    truncated: boolean;
+  }
+  interface Current {
+    id: number;
+    limits: Limits;
+    stdout: Stream;
+    stderr: Stream;
+    lastFlush: number;
+  }
+
+  const harness = String.raw`
+import sys, os, ast, json, base64, builtins, linecache, random, traceback, types
+
+_BLOCKED = frozenset(("js", "pyodide_js"))
+
+class _BlockHostModules:
+    """Refuses the modules that lead from Python to JavaScript objects of the host page or process."""
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in _BLOCKED:
+            raise ModuleNotFoundError(
+                f"[sandbox] module {name!r} is not available: the sandbox has no access to JavaScript", name=name)
+        return None
+
+def block_host_modules():
+    if not any(isinstance(f, _BlockHostModules) for f in sys.meta_path):
+        sys.meta_path.insert(0, _BlockHostModules())
+    for name in list(sys.modules):
+        if name.split(".")[0] in _BLOCKED:
+            del sys.modules[name]
+
+_set_limit = sys.setrecursionlimit
+_max_recursion = [1000]
+
+def _clamped_setrecursionlimit(limit):
+    """The recursion limit is a sandbox limit: raising it past the configured maximum is capped."""
+    _set_limit(max(50, min(int(limit), _max_recursion[0])))
+
+sys.setrecursionlimit = _clamped_setrecursionlimit
+
+def _fresh_namespace():
+    return {"__name__": "__main__", "__builtins__": builtins}
+
+namespace = _fresh_namespace()
+_cells = [0]
+
+def reseed():
+    """A snapshot freezes the random state; every restored interpreter draws a new one from the host CSPRNG."""
+    random.seed(int.from_bytes(os.urandom(32), "big"))
+
+def _cut(text, limit):
+    if len(text) > limit:
+        return text[:limit], True
+    return text, False
+
+def _mime(value, limit):
+    truncated = False
+    try:
+        plain = repr(value)
+    except BaseException as error:
+        plain = f"<repr failed: {type(error).__name__}>"
+    plain, cut = _cut(plain, limit)
+    truncated = truncated or cut
+    bundle = {"text/plain": plain}
+    def add(mime, data):
+        nonlocal truncated
+        if data is None:
+            return
+        if isinstance(data, (bytes, bytearray)):
+            data = base64.b64encode(bytes(data)).decode("ascii")
+        elif not isinstance(data, str):
+            data = json.dumps(data, default=str)
+        if len(data) > limit:
+            truncated = True
+            return
+        bundle[mime] = data
+    for method, mime in (("_repr_html_", "text/html"), ("_repr_json_", "application/json"), ("_repr_png_", "image/png")):
+        function = getattr(type(value), method, None)
+        if callable(function):
+            try:
+                add(mime, function(value))
+            except Exception:
+                pass
+    function = getattr(type(value), "_repr_mimebundle_", None)
+    if callable(function):
+        try:
+            extra = function(value)
+            if isinstance(extra, tuple):
+                extra = extra[0]
+            for mime, data in dict(extra).items():
+                if mime != "text/plain":
+                    add(str(mime), data)
+        except Exception:
+            pass
+    return {"repr": plain, "mime": bundle}, truncated
+
+def _user_traceback(error, filename):
+    tb = error.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != filename:
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(type(error), error, tb))
+
+def run(code, result_limit, recursion_limit):
+    _max_recursion[0] = recursion_limit
+    _set_limit(recursion_limit)
+    _cells[0] += 1
+    filename = f"<cell-{_cells[0]}>"
+    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+    out = {"ok": True, "truncated": False}
+    try:
+        tree = ast.parse(code, filename, "exec")
+        last = None
+        if tree.body and isinstance(tree.body[-1], ast.Expr):
+            last = ast.Expression(tree.body.pop().value)
+        exec(compile(tree, filename, "exec"), namespace)
+        if last is not None:
+            value = eval(compile(last, filename, "eval"), namespace)
+            if value is not None:
+                out["result"], out["truncated"] = _mime(value, result_limit)
+    except BaseException as error:
+        out["ok"] = False
+        message = str(error)
+        if isinstance(error, RecursionError) or (isinstance(error, MemoryError) and not message):
+            message = message or "out of memory: the sandbox memory limit was reached"
+        text = _user_traceback(error, filename)
+        out["error"] = {"type": type(error).__name__, "message": message[:result_limit],
+                        "traceback": text[-result_limit:]}
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    return json.dumps(out)
+
+def list_files(directory):
+    found = []
+    for root, dirs, files in os.walk(directory):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            try:
+                found.append({"path": path, "size": os.path.getsize(path)})
+            except OSError:
+                pass
+    return json.dumps(found)
+`;
+
+  const standardImports =
+    'import json, re, math, cmath, random, datetime, time, collections, itertools, functools, statistics, ' +
+    'decimal, fractions, base64, hashlib, hmac, csv, io, sqlite3, textwrap, string, typing, dataclasses, enum, ' +
+    'heapq, bisect, copy, pprint, operator, uuid, struct, zlib, gzip, unicodedata, difflib, calendar, secrets';
+
+  let pyodide: Py;
+  let agent: Py;
+  let interrupt: Int32Array | undefined;
+  let current: Current | undefined;
+  let memoryLimitBytes = 0;
+  const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
+
+  function post(message: object, payload?: Uint8Array | SharedArrayBuffer): void {
+    bridge.post(JSON.stringify(message), payload);
+  }
+
+  /** The wasm heap never shrinks, so growth past the limit is refused: malloc fails, Python raises MemoryError. */
+  function capMemoryGrowth(): void {
+    const prototype = WebAssembly.Memory.prototype;
+    const grow = prototype.grow;
+    prototype.grow = function capped(this: WebAssembly.Memory, delta: number): number {
+      if (memoryLimitBytes > 0 && this.buffer.byteLength + delta * 65536 > memoryLimitBytes) {
+        throw new RangeError('sandbox memory limit reached');
+      }
+      return grow.call(this, delta);
+    };
+  }
+
+  function flush(force: boolean): void {
+    const run = current;
+    if (run === undefined) return;
+    const now = performance.now();
+    if (!force && now - run.lastFlush < 20 && run.stdout.pending.length + run.stderr.pending.length < 16384) return;
+    run.lastFlush = now;
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const text = run[stream].pending;
+      if (text.length > 0) {
+        run[stream].pending = '';
+        post({ op: 'output', id: run.id, stream, text });
+      }
+    }
+  }
+
+  function sink(stream: 'stdout' | 'stderr') {
+    return {
+      isatty: false,
+      write(buffer: Uint8Array): number {
+        const run = current;
+        if (run === undefined) return buffer.length;
+        const target = run[stream];
+        if (target.truncated) return buffer.length;
+        const text = decoders[stream].decode(buffer, { stream: true });
+        const room = run.limits.outputLimit - target.text.length;
+        const kept = text.length > room ? text.slice(0, Math.max(0, room)) : text;
+        if (kept.length < text.length) target.truncated = true;
+        target.text += kept;
+        target.pending += kept;
+        flush(false);
+        return buffer.length;
+      },
+    };
+  }
+
+  function heapBytes(): number {
+    try {
+      return pyodide._module.HEAPU8.buffer.byteLength;
+    } catch {
+      return 0;
+    }
+  }
+
+  async function init(config: { mode: 'snapshot' | 'restore'; limits: Limits }, snapshot?: Uint8Array) {
+    memoryLimitBytes = config.limits.memoryLimitBytes;
+    capMemoryGrowth();
+    const { loadPyodide, createPyodideModule } = await bridge.loadPyodideModule();
+    // `js` resolves to this empty object even if the import block were bypassed: no host globals behind it.
+    const jsglobals = Object.freeze({});
+    const quiet = () => {};
+    const options: Record<string, unknown> = {
+      indexURL: bridge.indexURL,
+      createPyodideModule,
+      jsglobals,
+      env: { HOME: '/home/pyodide' },
+      stdout: quiet,
+      stderr: quiet,
+    };
+    if (config.mode === 'snapshot') options._makeSnapshot = true;
+    else options._loadSnapshot = snapshot;
+    pyodide = await loadPyodide(options);
+    if (config.mode === 'snapshot') {
+      pyodide.runPython(
+        `import sys, types\n_m = types.ModuleType("_agenticgen")\nexec(${JSON.stringify(harness)}, _m.__dict__)\nsys.modules["_agenticgen"] = _m\ndel _m`,
+      );
+      pyodide.runPython(standardImports);
+    }
+    agent = pyodide.pyimport('_agenticgen');
+    agent.block_host_modules();
+    if (config.mode === 'snapshot') {
+      // The template worker is discarded after this; only restored workers ever run user code.
+      post({ op: 'ready', heapBytes: heapBytes() }, pyodide.makeMemorySnapshot());
+      return;
+    }
+    // The snapshot format needs these registered while it is taken; restored workers drop them.
+    for (const name of ['js', 'pyodide_js']) {
+      try {
+        pyodide.unregisterJsModule(name);
+      } catch {
+        // Not registered in this build: nothing to remove.
+      }
+    }
+    pyodide.setStdout(sink('stdout'));
+    pyodide.setStderr(sink('stderr'));
+    agent.reseed();
+    interrupt = new Int32Array(new SharedArrayBuffer(4));
+    pyodide.setInterruptBuffer(interrupt);
+    post({ op: 'ready', heapBytes: heapBytes() }, interrupt.buffer as SharedArrayBuffer);
+  }
+
+  function runCode(id: number, code: string, limits: Limits): void {
+    current = {
+      id,
+      limits,
+      stdout: { text: '', pending: '', truncated: false },
+      stderr: { text: '', pending: '', truncated: false },
+      lastFlush: performance.now(),
+    };
+    if (interrupt !== undefined) Atomics.store(interrupt, 0, 0);
+    const started = performance.now();
+    let outcome: { ok: boolean; truncated: boolean; result?: unknown; error?: unknown };
+    let fatal = false;
+    try {
+      outcome = JSON.parse(agent.run(code, limits.resultLimit, limits.recursionLimit));
+    } catch (error) {
+      // A JavaScript-level failure inside Pyodide (wasm stack overflow, fatal error): the interpreter may be
+      // unusable, so the supervisor replaces this worker.
+      fatal = true;
+      const message = error instanceof Error ? error.message : String(error);
+      outcome = {
+        ok: false,
+        truncated: false,
+        error: {
+          type: /call stack|recursion/i.test(message) ? 'RecursionError' : 'SandboxCrash',
+          message: `[sandbox] the interpreter failed: ${message.slice(0, 500)}`,
+          traceback: '',
+        },
+      };
+    }
+    if (interrupt !== undefined) Atomics.store(interrupt, 0, 0);
+    flush(true);
+    const run = current;
+    current = undefined;
+    post({
+      op: 'reply',
+      id,
+      ok: true,
+      fatal,
+      value: {
+        ...outcome,
+        stdout: run.stdout.text,
+        stderr: run.stderr.text,
+        truncated: outcome.truncated || run.stdout.truncated || run.stderr.truncated,
+        durationMs: performance.now() - started,
+        heapBytes: heapBytes(),
+      },
+    });
+  }
+
+  function fileOperation(message: Record<string, unknown>, payload?: Uint8Array): void {
+    const id = message.id as number;
+    const path = String(message.path ?? '');
+    const FS = pyodide.FS;
+    try {
+      if (message.op === 'write-file') {
+        const slash = path.lastIndexOf('/');
+        if (slash > 0) FS.mkdirTree(path.slice(0, slash));
+        const bytes = new Uint8Array(payload?.length ?? 0);
+        if (payload !== undefined) bytes.set(payload);
+        FS.writeFile(path, bytes);
+        post({ op: 'reply', id, ok: true, value: null });
+      } else if (message.op === 'read-file') {
+        const data: Uint8Array = FS.readFile(path);
+        const copy = new Uint8Array(data.length);
+        copy.set(data);
+        post({ op: 'reply', id, ok: true, value: { size: copy.length } }, copy);
+      } else if (message.op === 'list-files') {
+        post({ op: 'reply', id, ok: true, value: JSON.parse(agent.list_files(path || '/home/pyodide')) });
+      }
+    } catch (error) {
+      const errno = (error as { errno?: number } | null)?.errno;
+      const code = errno === 44 ? 'file-not-found' : errno === 31 || errno === 54 ? 'not-a-file' : 'file-error';
+      const text = error instanceof Error ? error.message : String(error);
+      post({ op: 'reply', id, ok: false, error: { code, message: text.slice(0, 500) } });
+    }
+  }
+
+  return {
+    receive(json: string, payload?: Uint8Array): void {
+      let message: Record<string, unknown>;
+      try {
+        message = JSON.parse(json);
+      } catch {
+        return;
+      }
+      if (message.op === 'init') {
+        init(message as never, payload).catch((error: unknown) => {
+          post({ op: 'fatal', message: error instanceof Error ? `${error.message} ${error.stack ?? ''}` : String(error) });
+        });
+      } else if (message.op === 'run') {
+        runCode(message.id as number, String(message.code), message.limits as Limits);
+      } else {
+        fileOperation(message, payload);
+      }
+    },
+  };
+}

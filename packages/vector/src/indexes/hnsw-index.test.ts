@@ -1,0 +1,173 @@
+import { AgenticGenError } from '@agenticgen/core';
+import { describe, expect, it } from 'vitest';
+import { clusteredVectors, row } from '../testing/random-vectors.js';
+import { createFlatIndex } from './flat-index.js';
+import { createHnswIndex } from './hnsw-index.js';
+import type { BuildProgressEvent } from './index-events.js';
+
+const dims = 32;
+
+function records(count: number, seed = 1, offset = 0) {
+  const data = clusteredVectors(count, dims, { seed });
+  return Array.from({ length: count }, (_, index) => ({
+    id: `v${index + offset}`,
+    vector: row(data, dims, index).slice(),
+    metadata: { group: index % 50, even: index % 2 === 0 },
+  }));
+}
+
+async function recallAt10(
+  hnsw: Awaited<ReturnType<typeof createHnswIndex>>,
+  flat: Awaited<ReturnType<typeof createFlatIndex>>,
+  queries: Float32Array[],
+  filter?: Record<string, unknown>,
+) {
+  let hits = 0;
+  let wanted = 0;
+  for (const vector of queries) {
+    const truth = await flat.query({ vector, topK: 10, ...(filter ? { filter } : {}) });
+    const found = await hnsw.query({ vector, topK: 10, ...(filter ? { filter } : {}) });
+    const ids = new Set(truth.map((match) => match.id));
+    hits += found.filter((match) => ids.has(match.id)).length;
+    wanted += truth.length;
+  }
+  return hits / wanted;
+}
+
+describe('HNSW index', () => {
+  // Queries come from the same distribution as the data (held-out rows), as real queries do.
+  const all = records(3040);
+  const data = all.slice(0, 3000);
+  const queries = all.slice(3000).map((record) => record.vector);
+
+  it('reaches recall@10 ≥ 0.95 against exact search and improves with efSearch', async () => {
+    const hnsw = await createHnswIndex({ dimensions: dims, M: 12, efConstruction: 100, efSearch: 10 });
+    const flat = await createFlatIndex({ dimensions: dims });
+    await hnsw.upsert(data);
+    await flat.upsert(data);
+    const low = await recallAt10(hnsw, flat, queries);
+    hnsw.efSearch = 96;
+    const high = await recallAt10(hnsw, flat, queries);
+    expect(high).toBeGreaterThanOrEqual(0.95);
+    expect(high).toBeGreaterThanOrEqual(low);
+    expect(() => {
+      hnsw.efSearch = 0;
+    }).toThrow(AgenticGenError);
+  });
+
+  it('builds incrementally: inserts after a first batch are found', async () => {
+    const hnsw = await createHnswIndex({ dimensions: dims, M: 8, efConstruction: 64 });
+    await hnsw.upsert(data.slice(0, 500));
+    await hnsw.upsert(data.slice(500, 1000));
+    expect(await hnsw.count()).toBe(1000);
+    for (const index of [3, 600, 999]) {
+      const [best] = await hnsw.query({ vector: data[index]!.vector, topK: 1 });
+      expect(best!.id).toBe(`v${index}`);
+    }
+  });
+
+  it('keeps tombstones out of results and compacts them away without losing live records', async () => {
+    const hnsw = await createHnswIndex({ dimensions: dims, M: 8, efConstruction: 64, compactionRatio: 1 });
+    const flat = await createFlatIndex({ dimensions: dims });
+    const subset = data.slice(0, 1200);
+    await hnsw.upsert(subset);
+    await flat.upsert(subset);
+    const removed = subset.filter((_, index) => index % 3 === 0).map((record) => record.id);
+    await hnsw.delete(removed);
+    await flat.delete(removed);
+    expect(await hnsw.count()).toBe(800);
+    expect(hnsw.storage.deletedCount).toBe(400);
+    const removedSet = new Set(removed);
+    for (const vector of queries.slice(0, 10)) {
+      const found = await hnsw.query({ vector, topK: 20 });
+      expect(found.some((match) => removedSet.has(match.id))).toBe(false);
+    }
+    const events: BuildProgressEvent[] = [];
+    hnsw.on('build-progress', (event) => events.push(event));
+    await hnsw.compact();
+    expect(hnsw.storage.deletedCount).toBe(0);
+    expect(hnsw.storage.size).toBe(800);
+    expect(events.at(-1)).toEqual({ operation: 'compact', completed: 800, total: 800 });
+    expect(await recallAt10(hnsw, flat, queries)).toBeGreaterThanOrEqual(0.9);
+    const [kept] = await hnsw.get(['v1']);
+    expect(Array.from(kept!.vector)).toEqual(Array.from(subset[1]!.vector));
+  });
+
+  it('compacts automatically once tombstones pass compactionRatio', async () => {
+    const hnsw = await createHnswIndex({ dimensions: dims, M: 8, efConstruction: 32, compactionRatio: 0.25 });
+    await hnsw.upsert(data.slice(0, 600));
+    await hnsw.delete(data.slice(0, 250).map((record) => record.id));
+    expect(hnsw.storage.deletedCount).toBe(0);
+    expect(await hnsw.count()).toBe(350);
+  });
+
+  it('re-inserts a changed vector and updates metadata in place for an unchanged one', async () => {
+    const hnsw = await createHnswIndex({ dimensions: dims, M: 8, efConstruction: 32 });
+    await hnsw.upsert(data.slice(0, 100));
+    await hnsw.upsert([{ ...data[5]!, metadata: { group: -1, even: false } }]);
+    expect(hnsw.storage.deletedCount).toBe(0);
+    await hnsw.upsert([{ ...data[6]!, vector: data[70]!.vector }]);
+    expect(hnsw.storage.deletedCount).toBe(1);
+    const found = await hnsw.query({ vector: data[70]!.vector, topK: 2 });
+    expect(found.map((match) => match.id).sort()).toEqual(['v6', 'v70']);
+    const [five] = await hnsw.get(['v5']);
+    expect(five!.metadata).toEqual({ group: -1, even: false });
+  });
+
+  it('answers selective filters exactly (exact scan) and broad filters with high recall (graph)', async () => {
+    const hnsw = await createHnswIndex({ dimensions: dims, M: 12, efConstruction: 100, efSearch: 64 });
+    const flat = await createFlatIndex({ dimensions: dims });
+    await hnsw.upsert(data);
+    await flat.upsert(data);
+    // group 7 matches 2% of the rows: below filterExactScanRatio, so results are exact.
+    expect(await recallAt10(hnsw, flat, queries, { group: 7 })).toBe(1);
+    expect(await recallAt10(hnsw, flat, queries, { even: true })).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('emits build-progress during a bulk upsert', async () => {
+    const hnsw = await createHnswIndex({ dimensions: dims, M: 6, efConstruction: 24 });
+    const events: BuildProgressEvent[] = [];
+    const stop = hnsw.on('build-progress', (event) => events.push(event));
+    hnsw.on('build-progress', () => {
+      throw new Error('a broken listener must not break the build');
+    });
+    await hnsw.upsert(data.slice(0, 2500));
+    stop();
+    expect(events).toEqual([
+      { operation: 'upsert', completed: 2000, total: 2500 },
+      { operation: 'upsert', completed: 2500, total: 2500 },
+    ]);
+    expect(await hnsw.count()).toBe(2500);
+  });
+
+  it('int8-only storage (no float32 rows) still finds neighbours', async () => {
+    const hnsw = await createHnswIndex({ dimensions: dims, quantization: 'int8', rerank: false, M: 8 });
+    await hnsw.upsert(data.slice(0, 800));
+    expect(hnsw.storage.layout).toEqual({ int8: true, float32: false });
+    let correct = 0;
+    for (const index of [1, 50, 300, 700]) {
+      const [best] = await hnsw.query({ vector: data[index]!.vector, topK: 1 });
+      if (best!.id === `v${index}`) correct++;
+    }
+    expect(correct).toBeGreaterThanOrEqual(3);
+  });
+
+  it('rejects invalid options with invalid-config and unknown metrics with unknown-metric', async () => {
+    const code = async (run: () => Promise<unknown>) => {
+      try {
+        await run();
+      } catch (error) {
+        return AgenticGenError.isInstance(error) ? error.code : 'other';
+      }
+      return undefined;
+    };
+    expect(await code(() => createHnswIndex({ dimensions: 0 }))).toBe('invalid-config');
+    expect(await code(() => createHnswIndex({ dimensions: 8, M: 0 }))).toBe('invalid-config');
+    expect(await code(() => createHnswIndex({ dimensions: 8, compactionRatio: 2 }))).toBe('invalid-config');
+    expect(await code(() => createHnswIndex({ dimensions: 8, metric: 'hamming' as 'dot' }))).toBe('unknown-metric');
+    expect(await code(() => createFlatIndex({ dimensions: 8, quantization: 'int4' as 'int8' }))).toBe('invalid-config');
+    const disposed = await createFlatIndex({ dimensions: 4 });
+    await disposed.dispose();
+    expect(await code(() => disposed.count())).toBe('disposed');
+  });
+});

@@ -1,0 +1,314 @@
+import type { DistanceMetric, Metadata } from '@agenticgen/core';
+import type { KernelBackend } from '../kernels/kernel-backend.js';
+import { dequantizeInt8, quantizeInt8 } from '../kernels/quantization.js';
+import { VectorArena } from './vector-arena.js';
+
+/** How rows are kept: float32 only, int8 plus float32 (re-ranking), or int8 only (4× smaller). */
+export interface StorageLayout {
+  float32: boolean;
+  int8: boolean;
+}
+
+/**
+ * Rows, ids, metadata and per-row norms of one in-process index, plus the scoring that turns raw kernel
+ * output into similarities ("higher is closer": dot, cosine, or −squared L2 internally).
+ * Slots are dense row numbers; a deleted slot keeps its row until the owner compacts.
+ */
+export class VectorStorage {
+  readonly dimensions: number;
+  readonly metric: DistanceMetric;
+  readonly arena: VectorArena;
+  readonly layout: StorageLayout;
+  size = 0;
+  ids: string[] = [];
+  metadata: Metadata[] = [];
+  readonly slotById = new Map<string, number>();
+  deleted = new Uint8Array(0);
+  deletedCount = 0;
+  /** 1/‖v‖ (cosine). */
+  inverseNorms = new Float32Array(0);
+  /** ‖v‖² (l2 over int8). */
+  squaredNorms = new Float32Array(0);
+  /** int8 scale per row. */
+  scales = new Float32Array(0);
+  /** Post-processed similarities of the last score call. */
+  scores = new Float32Array(0);
+  #queryInverseNorm = 1;
+  #querySquaredNorm = 0;
+  #queryScale = 0;
+
+  constructor(backend: KernelBackend, dimensions: number, metric: DistanceMetric, layout: StorageLayout) {
+    this.dimensions = dimensions;
+    this.metric = metric;
+    this.layout = layout;
+    this.arena = new VectorArena(backend, dimensions, layout);
+    this.#grow(16);
+  }
+
+  get liveCount(): number {
+    return this.size - this.deletedCount;
+  }
+
+  get backendKind(): KernelBackend['kind'] {
+    return this.arena.backend.kind;
+  }
+
+  #grow(capacity: number): void {
+    this.arena.ensureCapacity(capacity);
+    const next = this.arena.capacity;
+    if (next <= this.deleted.length) return;
+    const resize = <T extends Float32Array | Uint8Array>(old: T, make: (n: number) => T): T => {
+      const array = make(next);
+      array.set(old);
+      return array;
+    };
+    this.deleted = resize(this.deleted, (n) => new Uint8Array(n));
+    this.inverseNorms = resize(this.inverseNorms, (n) => new Float32Array(n));
+    this.squaredNorms = resize(this.squaredNorms, (n) => new Float32Array(n));
+    this.scales = resize(this.scales, (n) => new Float32Array(n));
+    this.scores = new Float32Array(next);
+  }
+
+  ensureCapacity(rows: number): void {
+    if (rows > this.arena.capacity || rows > this.deleted.length) this.#grow(rows);
+  }
+
+  /** Writes `vector` into `slot` (which must be < capacity) and its norms. */
+  writeRow(slot: number, vector: Float32Array): void {
+    const arena = this.arena;
+    if (this.layout.float32) arena.f32.set(vector, arena.rowOffset(slot) >> 2);
+    let squared = 0;
+    for (let i = 0; i < vector.length; i++) squared += vector[i]! * vector[i]!;
+    // Derive the inverse norm from the stored float32 value so a loaded index scores bit-identically.
+    this.squaredNorms[slot] = squared;
+    const stored = this.squaredNorms[slot]!;
+    this.inverseNorms[slot] = stored > 0 ? 1 / Math.sqrt(stored) : 0;
+    if (this.layout.int8) {
+      const i8 = arena.i8;
+      const offset = arena.rowInt8Offset(slot);
+      this.scales[slot] = quantizeInt8(vector, i8, offset);
+      i8.fill(0, offset + this.dimensions, offset + arena.int8Stride);
+    }
+  }
+
+  /** Appends a record and returns its slot. */
+  append(id: string, vector: Float32Array, metadata: Metadata): number {
+    const slot = this.size;
+    this.ensureCapacity(slot + 1);
+    this.writeRow(slot, vector);
+    this.ids[slot] = id;
+    this.metadata[slot] = metadata;
+    this.deleted[slot] = 0;
+    this.slotById.set(id, slot);
+    this.size++;
+    return slot;
+  }
+
+  /** Marks a slot deleted (its row stays until compaction). */
+  tombstone(slot: number): void {
+    if (this.deleted[slot] === 1) return;
+    this.deleted[slot] = 1;
+    this.deletedCount++;
+    this.slotById.delete(this.ids[slot]!);
+  }
+
+  /** Fills a fresh storage from verified persisted data (see `load-index.ts`). */
+  restore(data: {
+    ids: string[];
+    metadata: Metadata[];
+    deleted: Uint8Array;
+    squaredNorms: Float32Array;
+    rows: Float32Array | undefined;
+    scales: Float32Array | undefined;
+    int8Rows: Uint8Array | undefined;
+  }): void {
+    const size = data.ids.length;
+    this.ensureCapacity(size);
+    const arena = this.arena;
+    if (data.rows !== undefined) arena.f32.set(data.rows, arena.rowOffset(0) >> 2);
+    if (data.int8Rows !== undefined) {
+      const i8 = new Uint8Array(arena.backend.buffer());
+      for (let slot = 0; slot < size; slot++) {
+        i8.set(data.int8Rows.subarray(slot * this.dimensions, (slot + 1) * this.dimensions), arena.rowInt8Offset(slot));
+      }
+      this.scales.set(data.scales ?? []);
+    }
+    this.squaredNorms.set(data.squaredNorms);
+    for (let slot = 0; slot < size; slot++) {
+      const squared = data.squaredNorms[slot]!;
+      this.inverseNorms[slot] = squared > 0 ? 1 / Math.sqrt(squared) : 0;
+    }
+    this.deleted.set(data.deleted);
+    this.ids = data.ids;
+    this.metadata = data.metadata;
+    this.size = size;
+    this.deletedCount = 0;
+    for (let slot = 0; slot < size; slot++) {
+      if (data.deleted[slot] === 1) this.deletedCount++;
+      else this.slotById.set(data.ids[slot]!, slot);
+    }
+  }
+
+  /** Removes a live slot by moving the last slot into it (keeps rows dense; flat index). */
+  swapRemove(slot: number): void {
+    this.slotById.delete(this.ids[slot]!);
+    const last = this.size - 1;
+    if (slot !== last) this.moveSlot(last, slot);
+    this.size--;
+    this.deleted[this.size] = 0;
+    this.ids.length = this.size;
+    this.metadata.length = this.size;
+  }
+
+  /** Moves the record in `from` to `to`, overwriting it (used by swap-remove). */
+  moveSlot(from: number, to: number): void {
+    this.arena.moveRow(from, to);
+    this.inverseNorms[to] = this.inverseNorms[from]!;
+    this.squaredNorms[to] = this.squaredNorms[from]!;
+    this.scales[to] = this.scales[from]!;
+    this.deleted[to] = this.deleted[from]!;
+    this.ids[to] = this.ids[from]!;
+    this.metadata[to] = this.metadata[from]!;
+    if (this.deleted[to] === 0) this.slotById.set(this.ids[to]!, to);
+  }
+
+  /** Drops the last slot (after moving it away or deleting it). */
+  pop(): void {
+    this.size--;
+    if (this.deleted[this.size] === 1) this.deletedCount--;
+    this.deleted[this.size] = 0;
+    this.ids.length = this.size;
+    this.metadata.length = this.size;
+  }
+
+  /** The stored vector (the float32 row, or the dequantized int8 row for int8-only storage). */
+  vector(slot: number): Float32Array {
+    const arena = this.arena;
+    if (this.layout.float32) {
+      const start = arena.rowOffset(slot) >> 2;
+      return arena.f32.slice(start, start + this.dimensions);
+    }
+    return dequantizeInt8(arena.i8, arena.rowInt8Offset(slot), this.dimensions, this.scales[slot]!);
+  }
+
+  /** Loads the query into the arena (both representations) and caches its norms. */
+  setQuery(vector: Float32Array): void {
+    const arena = this.arena;
+    arena.f32.set(vector, arena.queryOffset >> 2);
+    let squared = 0;
+    for (let i = 0; i < vector.length; i++) squared += vector[i]! * vector[i]!;
+    this.#querySquaredNorm = squared;
+    this.#queryInverseNorm = squared > 0 ? 1 / Math.sqrt(squared) : 0;
+    if (this.layout.int8) {
+      const i8 = arena.i8;
+      this.#queryScale = quantizeInt8(vector, i8, arena.queryInt8Offset);
+      i8.fill(0, arena.queryInt8Offset + this.dimensions, arena.queryInt8Offset + arena.int8Stride);
+    }
+  }
+
+  /** Uses a stored row as the query (index construction). */
+  setQueryFromSlot(slot: number): void {
+    this.setQuery(this.vector(slot));
+  }
+
+  /** Whether scoring can use float32 rows; int8-only storage scores with int8. */
+  get canScoreFloat32(): boolean {
+    return this.layout.float32;
+  }
+
+  #postProcess(count: number, slotAt: (index: number) => number, int8: boolean): Float32Array {
+    const arena = this.arena;
+    const scores = this.scores;
+    const base = arena.outOffset >> 2;
+    const metric = this.metric;
+    if (!int8) {
+      const raw = arena.f32;
+      if (metric === 'dot') for (let r = 0; r < count; r++) scores[r] = raw[base + r]!;
+      else if (metric === 'l2') for (let r = 0; r < count; r++) scores[r] = -raw[base + r]!;
+      else {
+        const queryInverse = this.#queryInverseNorm;
+        for (let r = 0; r < count; r++) scores[r] = raw[base + r]! * queryInverse * this.inverseNorms[slotAt(r)]!;
+      }
+      return scores;
+    }
+    const raw = arena.i32;
+    const queryScale = this.#queryScale;
+    for (let r = 0; r < count; r++) {
+      const slot = slotAt(r);
+      const dot = raw[base + r]! * queryScale * this.scales[slot]!;
+      if (metric === 'dot') scores[r] = dot;
+      else if (metric === 'cosine') scores[r] = dot * this.#queryInverseNorm * this.inverseNorms[slot]!;
+      else scores[r] = -(this.#querySquaredNorm + this.squaredNorms[slot]! - 2 * dot);
+    }
+    return scores;
+  }
+
+  /** Similarities of the query against slots [start, start+count); valid in the first `count` entries. */
+  scoreRange(start: number, count: number, int8: boolean): Float32Array {
+    const arena = this.arena;
+    const backend = arena.backend;
+    if (int8) {
+      backend.dotI8Range(arena.queryInt8Offset, arena.rowInt8Offset(start), count, arena.int8Stride, arena.outOffset);
+    } else {
+      const kind = this.metric === 'l2' ? 1 : 0;
+      backend.scoreF32Range(kind, arena.queryOffset, arena.rowOffset(start), count, this.dimensions, arena.outOffset);
+    }
+    return this.#postProcess(count, (r) => start + r, int8);
+  }
+
+  /** Similarities of the query against `slots[0..count)`. */
+  scoreSlots(slots: ArrayLike<number>, count: number, int8: boolean): Float32Array {
+    const arena = this.arena;
+    const backend = arena.backend;
+    const i32 = arena.i32;
+    const idsBase = arena.idsOffset >> 2;
+    for (let r = 0; r < count; r++) i32[idsBase + r] = slots[r]!;
+    if (int8) {
+      backend.dotI8Gather(
+        arena.queryInt8Offset,
+        arena.rowsInt8Offset,
+        arena.idsOffset,
+        count,
+        arena.int8Stride,
+        arena.outOffset,
+      );
+    } else {
+      const kind = this.metric === 'l2' ? 1 : 0;
+      backend.scoreF32Gather(
+        kind,
+        arena.queryOffset,
+        arena.rowsOffset,
+        arena.idsOffset,
+        count,
+        this.dimensions,
+        arena.outOffset,
+      );
+    }
+    return this.#postProcess(count, (r) => slots[r]!, int8);
+  }
+
+  /** Similarity between two stored rows (graph construction). */
+  pairSimilarity(a: number, b: number, int8: boolean): number {
+    const arena = this.arena;
+    const backend = arena.backend;
+    if (int8) {
+      const dot = backend.dotI8(arena.rowInt8Offset(a), arena.rowInt8Offset(b), arena.int8Stride) * this.scales[a]! * this.scales[b]!;
+      if (this.metric === 'dot') return dot;
+      if (this.metric === 'cosine') return dot * this.inverseNorms[a]! * this.inverseNorms[b]!;
+      return -(this.squaredNorms[a]! + this.squaredNorms[b]! - 2 * dot);
+    }
+    if (this.metric === 'l2') return -backend.l2F32(arena.rowOffset(a), arena.rowOffset(b), this.dimensions);
+    const dot = backend.dotF32(arena.rowOffset(a), arena.rowOffset(b), this.dimensions);
+    return this.metric === 'dot' ? dot : dot * this.inverseNorms[a]! * this.inverseNorms[b]!;
+  }
+
+  /** Converts an internal similarity to the public score (l2: negated distance, not squared). */
+  publicScore(similarity: number): number {
+    return this.metric === 'l2' ? -Math.sqrt(Math.max(0, -similarity)) : similarity;
+  }
+
+  /** Internal similarity for a public `minScore`. */
+  internalScore(score: number): number {
+    return this.metric === 'l2' ? (score >= 0 ? 0 : -(score * score)) : score;
+  }
+}

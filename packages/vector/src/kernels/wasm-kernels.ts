@@ -1,0 +1,110 @@
+import { kernelsWasmBase64 } from '../wasm/kernels.generated.js';
+import type { FloatKernelKind, KernelBackend } from './kernel-backend.js';
+
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  dotF32(a: number, b: number, dims: number): number;
+  l2F32(a: number, b: number, dims: number): number;
+  dotI8(a: number, b: number, bytes: number): number;
+  scoreF32Range(kind: number, query: number, rows: number, count: number, dims: number, out: number): void;
+  scoreF32Gather(kind: number, query: number, rows: number, ids: number, count: number, dims: number, out: number): void;
+  dotI8Range(query: number, rows: number, count: number, stride: number, out: number): void;
+  dotI8Gather(query: number, rows: number, ids: number, count: number, stride: number, out: number): void;
+}
+
+const pageBytes = 65_536;
+
+function decodeBase64(base64: string): Uint8Array<ArrayBuffer> {
+  // atob exists in Node >= 16 and every browser; no Buffer so the same code runs in both.
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+let compiled: Promise<WebAssembly.Module | undefined> | undefined;
+
+/**
+ * Compiles the SIMD module once per process. Resolves `undefined` when the runtime lacks WebAssembly or
+ * SIMD (the module fails validation), so callers fall back to TypeScript instead of failing.
+ */
+export function compileKernelModule(): Promise<WebAssembly.Module | undefined> {
+  compiled ??= (async () => {
+    if (typeof WebAssembly !== 'object') return undefined;
+    const bytes = decodeBase64(kernelsWasmBase64);
+    if (!WebAssembly.validate(bytes)) return undefined;
+    try {
+      return await WebAssembly.compile(bytes);
+    } catch {
+      return undefined;
+    }
+  })();
+  return compiled;
+}
+
+/** One module instance = one private linear memory; each index owns one, so indexes never share memory. */
+export class WasmSimdKernels implements KernelBackend {
+  readonly kind = 'wasm-simd' as const;
+  /** The module's first page holds its (tiny) static data; the arena starts after it. */
+  readonly memoryBase = pageBytes;
+  readonly #exports: KernelExports;
+
+  constructor(exports: KernelExports) {
+    this.#exports = exports;
+    this.reserve(pageBytes * 2);
+  }
+
+  static async instantiate(module: WebAssembly.Module): Promise<WasmSimdKernels> {
+    const instance = await WebAssembly.instantiate(module, {});
+    return new WasmSimdKernels(instance.exports as unknown as KernelExports);
+  }
+
+  buffer(): ArrayBuffer {
+    return this.#exports.memory.buffer;
+  }
+
+  reserve(bytes: number): void {
+    const memory = this.#exports.memory;
+    const current = memory.buffer.byteLength;
+    if (bytes <= current) return;
+    // Grow geometrically so a stream of inserts triggers few reallocations.
+    const target = Math.max(bytes, Math.floor(current * 1.5));
+    memory.grow(Math.ceil((target - current) / pageBytes));
+  }
+
+  dotF32(a: number, b: number, dims: number): number {
+    return this.#exports.dotF32(a, b, dims);
+  }
+
+  l2F32(a: number, b: number, dims: number): number {
+    return this.#exports.l2F32(a, b, dims);
+  }
+
+  dotI8(a: number, b: number, bytes: number): number {
+    return this.#exports.dotI8(a, b, bytes);
+  }
+
+  scoreF32Range(kind: FloatKernelKind, query: number, rows: number, count: number, dims: number, out: number): void {
+    this.#exports.scoreF32Range(kind, query, rows, count, dims, out);
+  }
+
+  scoreF32Gather(
+    kind: FloatKernelKind,
+    query: number,
+    rows: number,
+    ids: number,
+    count: number,
+    dims: number,
+    out: number,
+  ): void {
+    this.#exports.scoreF32Gather(kind, query, rows, ids, count, dims, out);
+  }
+
+  dotI8Range(query: number, rows: number, count: number, stride: number, out: number): void {
+    this.#exports.dotI8Range(query, rows, count, stride, out);
+  }
+
+  dotI8Gather(query: number, rows: number, ids: number, count: number, stride: number, out: number): void {
+    this.#exports.dotI8Gather(query, rows, ids, count, stride, out);
+  }
+}

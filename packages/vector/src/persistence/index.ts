@@ -1,0 +1,1 @@
+export { loadIndex, type LoadIndexOptions } from './load-index.js';

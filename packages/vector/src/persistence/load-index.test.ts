@@ -1,0 +1,101 @@
+import { AgenticGenError } from '@agenticgen/core';
+import { describe, expect, it } from 'vitest';
+import { createFlatIndex } from '../indexes/flat-index.js';
+import { createHnswIndex } from '../indexes/hnsw-index.js';
+import { clusteredVectors, createRandom, row } from '../testing/random-vectors.js';
+import { loadIndex } from './load-index.js';
+
+const dims = 20;
+const data = clusteredVectors(400, dims, { seed: 4 });
+const records = Array.from({ length: 400 }, (_, index) => ({
+  id: `r-${index}-ü`,
+  vector: row(data, dims, index).slice(),
+  metadata: { n: index, tag: index % 2 ? 'odd' : 'even', ok: true, none: null },
+}));
+const queries = [5, 77, 390].map((index) => row(data, dims, index));
+
+async function sameAnswers(a: { query: (q: never) => Promise<unknown> }, b: typeof a) {
+  for (const vector of queries) {
+    const request = { vector, topK: 7, includeVectors: true } as never;
+    expect(await b.query(request)).toEqual(await a.query(request));
+    const filtered = { vector, topK: 7, filter: { tag: 'odd' } } as never;
+    expect(await b.query(filtered)).toEqual(await a.query(filtered));
+  }
+}
+
+function corruptCode(run: () => Promise<unknown>) {
+  return run().then(
+    () => 'loaded',
+    (error: unknown) => (AgenticGenError.isInstance(error) ? error.code : String(error)),
+  );
+}
+
+describe('index persistence', () => {
+  const variants = [
+    ['flat', () => createFlatIndex({ dimensions: dims, metric: 'l2' })],
+    ['flat int8', () => createFlatIndex({ dimensions: dims, quantization: 'int8' })],
+    ['hnsw', () => createHnswIndex({ dimensions: dims, metric: 'dot', M: 8, efConstruction: 40 })],
+    ['hnsw int8-only', () => createHnswIndex({ dimensions: dims, quantization: 'int8', rerank: false, M: 8 })],
+  ] as const;
+
+  for (const [name, create] of variants) {
+    it(`round-trips a ${name} index with tombstones, metadata and settings`, async () => {
+      const index = await create();
+      await index.upsert(records);
+      await index.delete(['r-3-ü', 'r-10-ü']);
+      const bytes = await index.save();
+      const loaded = await loadIndex(bytes);
+      expect(loaded.name).toBe(index.name);
+      expect(loaded.metric).toBe(index.metric);
+      expect(await loaded.count()).toBe(398);
+      expect(loaded.storage.layout).toEqual(index.storage.layout);
+      await sameAnswers(index as never, loaded as never);
+      // The loaded index keeps working: writes and a second round trip.
+      await loaded.upsert([{ id: 'new', vector: queries[0]!, metadata: { n: -1 } }]);
+      const found = await loaded.query({ vector: queries[0]!, topK: 10, filter: { n: -1 } });
+      expect(found.map((match) => match.id)).toEqual(['new']);
+      expect((await loaded.get(['new']))[0]!.metadata).toEqual({ n: -1 });
+      const again = await loadIndex(await loaded.save(), { kernels: 'typescript' });
+      expect(again.kernels).toBe('typescript');
+      expect(await again.count()).toBe(399);
+    });
+  }
+
+  it('is compact: about dims × 4 bytes per vector plus ids, metadata and links', async () => {
+    const index = await createFlatIndex({ dimensions: dims });
+    await index.upsert(records.map((record) => ({ id: record.id, vector: record.vector })));
+    const bytes = await index.save();
+    expect(bytes.length).toBeLessThan(400 * (dims * 4 + 4 + 4 + 1 + 10 + 3) + 200);
+  });
+
+  it('detects truncation and corruption anywhere and never returns an index', async () => {
+    const index = await createHnswIndex({ dimensions: dims, M: 8 });
+    await index.upsert(records.slice(0, 100));
+    const bytes = await index.save();
+    const random = createRandom(17);
+    for (const length of [0, 3, 27, 100, Math.floor(bytes.length / 2), bytes.length - 1]) {
+      expect(await corruptCode(() => loadIndex(bytes.slice(0, length)))).toBe('corrupt-index');
+    }
+    for (let trial = 0; trial < 25; trial++) {
+      const damaged = bytes.slice();
+      const at = Math.floor(random() * damaged.length);
+      damaged[at] = damaged[at]! ^ (1 + Math.floor(random() * 255));
+      expect(await corruptCode(() => loadIndex(damaged))).toBe('corrupt-index');
+    }
+    const extended = new Uint8Array(bytes.length + 8);
+    extended.set(bytes);
+    expect(await corruptCode(() => loadIndex(extended))).toBe('corrupt-index');
+    expect(await corruptCode(() => loadIndex('nope' as never))).toBe('invalid-argument');
+  });
+
+  it('reports a newer format version as unsupported, not corrupt', async () => {
+    const index = await createFlatIndex({ dimensions: dims });
+    await index.upsert(records.slice(0, 3));
+    const bytes = await index.save();
+    bytes[4] = 9;
+    // Re-seal the checksum so only the version differs.
+    const { crc32 } = await import('./binary-io.js');
+    new DataView(bytes.buffer).setUint32(bytes.length - 4, crc32(bytes, 0, bytes.length - 4), true);
+    expect(await corruptCode(() => loadIndex(bytes))).toBe('unsupported');
+  });
+});
