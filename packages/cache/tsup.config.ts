@@ -9,6 +9,7 @@ export default defineConfig({
   target: 'es2023',
   platform: 'neutral',
   treeshake: true,
+  removeNodeProtocol: false,
   // Node built-ins and the optional Redis peer stay imports; the node entry is the only one that reaches them.
   external: [/^node:/, 'ioredis', '@agenticgen/core', 'quick-lru', 'idb-keyval'],
 });

@@ -251,7 +251,7 @@ function createAssistantView() {
           element.dataset.state = 'done';
           const result = event.result || {};
           const usage = result.usage;
-          meta.textContent = `${state.info?.model.offlineDemo ? 'offline demo model' : state.info?.model.label ?? ''} · ${
+          meta.textContent = `${state.info?.model.offlineDemo ? 'offline demo model' : (state.info?.model.label ?? '')} · ${
             result.steps ?? '?'
           } step(s)${usage ? ` · ${usage.totalTokens} tokens` : ''} · ${Math.round(event.durationMs)} ms`;
           state.history.push({ role: 'assistant', content: text });
@@ -409,7 +409,9 @@ async function runPython() {
     if (result.result) parts.push(`<strong>${escapeHtml(result.result.repr)}</strong>`);
     if (result.stderr) parts.push(`<span class="err">${escapeHtml(result.stderr)}</span>`);
     if (!result.ok && result.error) {
-      parts.push(`<span class="err">${escapeHtml(result.error.traceback || `${result.error.type}: ${result.error.message}`)}</span>`);
+      parts.push(
+        `<span class="err">${escapeHtml(result.error.traceback || `${result.error.type}: ${result.error.message}`)}</span>`,
+      );
     }
     output.innerHTML = parts.join('\n') || '<span class="muted">(no output)</span>';
     status.textContent = `${result.ok ? 'ok' : 'error'} · ${Math.round(result.durationMs)} ms`;
@@ -459,7 +461,9 @@ async function refreshDataFiles(select) {
 $('#sql-run').addEventListener('click', async () => {
   const output = $('#sql-output');
   try {
-    const result = await api('/api/tools/sql', { json: { file: $('#data-files').value, query: $('#sql-query').value } });
+    const result = await api('/api/tools/sql', {
+      json: { file: $('#data-files').value, query: $('#sql-query').value },
+    });
     const head = `<tr>${result.columns.map((column) => `<th>${escapeHtml(column)}</th>`).join('')}</tr>`;
     const rows = result.rows
       .map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`)

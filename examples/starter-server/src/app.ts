@@ -123,13 +123,17 @@ export function createApp(options: AppOptions): App {
       await route.handler({ request, response, url, params });
     } catch (thrown) {
       const error = sendError(response, thrown);
-      if (error.code === 'internal') log('error', 'request failed', { method, path: url.pathname, error: error.message });
+      if (error.code === 'internal')
+        log('error', 'request failed', { method, path: url.pathname, error: error.message });
     }
   };
 
-  const server = createServer({ requestTimeout: 0, headersTimeout: 30_000, keepAliveTimeout: 5_000 }, (request, response) => {
-    void handle(request, response);
-  });
+  const server = createServer(
+    { requestTimeout: 0, headersTimeout: 30_000, keepAliveTimeout: 5_000 },
+    (request, response) => {
+      void handle(request, response);
+    },
+  );
   server.on('upgrade', (request, socket, head) => {
     if (!gateway.handleUpgrade(request, socket, head)) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');

@@ -65,7 +65,10 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd:
   });
   const port = Number(values.port ?? env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new AgenticGenError('invalid-config', `[server] invalid port ${JSON.stringify(values.port ?? env.PORT)}: use 0–65535`);
+    throw new AgenticGenError(
+      'invalid-config',
+      `[server] invalid port ${JSON.stringify(values.port ?? env.PORT)}: use 0–65535`,
+    );
   }
   const dataDir = resolve(cwd, values['data-dir'] ?? env.AGENTICGEN_DATA_DIR ?? '.data');
   const configured = (env.AGENTICGEN_TOKENS ?? '')

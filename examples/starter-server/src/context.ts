@@ -1,11 +1,10 @@
 import type { ChatMessage } from '@agenticgen/core';
-import { runChatLoop } from './chat/chat-loop.ts';
+import type { AgentService } from './agents/agent-service.ts';
 import type { ServerConfig } from './config.ts';
 import type { Connection } from './gateway/connection.ts';
 import type { Gateway } from './gateway/gateway.ts';
 import type { ChatTurn } from './gateway/messages.ts';
 import type { Logger } from './log.ts';
-import type { AgentService } from './agents/agent-service.ts';
 import type { RunEvent, RunExecutor, RunManager, StartedRun } from './runs/run-manager.ts';
 import type { Services } from './services/types.ts';
 
@@ -37,7 +36,11 @@ export function startRun(context: AppContext, kind: string, executor: RunExecuto
   const onEvent = (event: RunEvent) => {
     target.onEvent(event);
     if (room !== undefined) {
-      hub.broadcast(room, { type: 'run-event', room, event }, target.except === undefined ? {} : { except: target.except });
+      hub.broadcast(
+        room,
+        { type: 'run-event', room, event },
+        target.except === undefined ? {} : { except: target.except },
+      );
     }
   };
   const runsCounter = context.services.meter.counter('agenticgen_server_runs_total', {
@@ -48,32 +51,16 @@ export function startRun(context: AppContext, kind: string, executor: RunExecuto
   return context.runs.start(kind, executor, onEvent, target.signal);
 }
 
-/** A chat turn: the configured model with every tool, streaming. */
+/** A chat turn: the assistant agent (the configured model with every tool), streaming. */
 export function startChatRun(context: AppContext, turns: readonly ChatTurn[], target: RunTarget): StartedRun {
-  const { services } = context;
-  const tokens = services.meter.counter('agenticgen_server_tokens_total', {
-    description: 'Model tokens used by server runs',
-    labelNames: ['direction'],
-  });
+  const label = context.services.model.label;
   return startRun(
     context,
     'chat',
     async ({ signal, emit }) => {
-      const result = await runChatLoop({
-        model: services.model.model,
-        tools: services.tools,
-        messages: toChatMessages(turns),
-        signal,
-        emit: (event) => {
-          if (event.type === 'usage') {
-            const usage = event.usage as { inputTokens: number; outputTokens: number };
-            tokens.add(usage.inputTokens, { direction: 'input' });
-            tokens.add(usage.outputTokens, { direction: 'output' });
-          }
-          emit(event);
-        },
-      });
-      return { text: result.text, model: services.model.label, steps: result.steps, usage: result.usage };
+      // Tokens, latency and tool durations are recorded by the metrics plugin from the runtime's events.
+      const result = await context.agents.run('assistant', toChatMessages(turns), { signal, emit });
+      return { text: result.text, model: label, steps: result.steps, usage: result.usage };
     },
     target,
   );

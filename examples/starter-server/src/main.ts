@@ -12,7 +12,9 @@ const app = createApp({ config, services, log });
 const url = await app.listen();
 log('info', `listening on ${url}`, { model: services.model.label });
 if (config.generatedToken) {
-  process.stderr.write(`\n  Open ${url}/#token=${config.tokens[0]}\n  (API: Authorization: Bearer ${config.tokens[0]})\n\n`);
+  process.stderr.write(
+    `\n  Open ${url}/#token=${config.tokens[0]}\n  (API: Authorization: Bearer ${config.tokens[0]})\n\n`,
+  );
 } else {
   process.stderr.write(`\n  Open ${url}/ and sign in with one of AGENTICGEN_TOKENS\n\n`);
 }

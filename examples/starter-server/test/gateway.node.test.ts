@@ -21,7 +21,9 @@ describe('WebSocket gateway', () => {
     });
 
     it('accepts any configured token in the Authorization header', async () => {
-      const client = await openClient(server.wsUrl, { headers: { authorization: 'Bearer second-token-abcdefghijklmnop' } });
+      const client = await openClient(server.wsUrl, {
+        headers: { authorization: 'Bearer second-token-abcdefghijklmnop' },
+      });
       await client.next((message) => message.type === 'welcome');
       client.socket.close();
     });
@@ -63,19 +65,31 @@ describe('WebSocket gateway', () => {
       const client = await openAuthenticatedClient(server);
       client.socket.send('{not json');
       const invalidJson = await client.next((message) => message.type === 'error');
-      expect(invalidJson.error).toMatchObject({ code: 'validation-failed', message: expect.stringMatching(/not valid JSON/) });
+      expect(invalidJson.error).toMatchObject({
+        code: 'validation-failed',
+        message: expect.stringMatching(/not valid JSON/),
+      });
 
       client.send({ type: 'launch-missiles' });
-      await client.next((message) => message.type === 'error' && String((message.error as { message: string }).message).includes('unknown message type'));
+      await client.next(
+        (message) =>
+          message.type === 'error' &&
+          String((message.error as { message: string }).message).includes('unknown message type'),
+      );
 
       client.send({ type: 'chat', requestId: 'r1', messages: [{ role: 'wizard', content: 'hi' }] });
       const schema = await client.next(
-        (message) => message.type === 'error' && String((message.error as { message: string }).message).includes('/messages/0/role'),
+        (message) =>
+          message.type === 'error' &&
+          String((message.error as { message: string }).message).includes('/messages/0/role'),
       );
       expect((schema.error as { code: string }).code).toBe('validation-failed');
 
       client.send({ type: 'join', room: 'bad room name!' });
-      await client.next((message) => message.type === 'error' && String((message.error as { message: string }).message).includes('/room'));
+      await client.next(
+        (message) =>
+          message.type === 'error' && String((message.error as { message: string }).message).includes('/room'),
+      );
 
       client.send({ type: 'join', room: 'still-open' });
       await client.next((message) => message.type === 'joined');
@@ -127,7 +141,9 @@ describe('WebSocket gateway', () => {
       expect(roomFinish).toMatchObject({ room: 'studio', event: { runId } });
       const streamed = (client: typeof starter) =>
         client.messages
-          .filter((message) => message.type === 'run-event' && (message.event as { type: string }).type === 'text-delta')
+          .filter(
+            (message) => message.type === 'run-event' && (message.event as { type: string }).type === 'text-delta',
+          )
           .map((message) => (message.event as { delta: string }).delta)
           .join('');
       expect(streamed(starter).length).toBeGreaterThan(0);
@@ -163,7 +179,8 @@ describe('WebSocket gateway', () => {
       await publisher.next((message) => message.type === 'joined');
       const payload = 'y'.repeat(7 * 1024);
       const count = 600; // ≈ 4 MB, far beyond the 256 KB queue plus the kernel's socket buffers
-      for (let index = 0; index < count; index++) publisher.send({ type: 'publish', room: 'firehose', data: { index, payload } });
+      for (let index = 0; index < count; index++)
+        publisher.send({ type: 'publish', room: 'firehose', data: { index, payload } });
 
       await fast.next(
         (message) => message.type === 'room-message' && (message.data as { index: number }).index === count - 1,

@@ -22,7 +22,13 @@ export interface TestServer {
 
 /** Starts the real server on 127.0.0.1 with a random port and a temporary data folder. */
 export async function startTestServer(
-  options: { config?: Partial<ServerConfig>; limits?: Partial<ServerConfig['limits']>; services?: ServiceOverrides } = {},
+  options: {
+    config?: Partial<ServerConfig>;
+    limits?: Partial<ServerConfig['limits']>;
+    services?: ServiceOverrides;
+    /** Environment the services read (provider keys); empty by default, so the offline demo model answers. */
+    environment?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'agenticgen-starter-'));
   const config: ServerConfig = {
@@ -40,7 +46,11 @@ export async function startTestServer(
     ...options.config,
   };
   const log = createLogger({ silent: process.env.STARTER_TEST_LOGS !== '1' });
-  const services = await createServices(config, log, {}, { demoWordDelayMs: 0, ...options.services });
+  const services = await createServices(config, log, options.environment ?? {}, {
+    demoWordDelayMs: 0,
+    sandbox: false,
+    ...options.services,
+  });
   const app = createApp({ config, services, log });
   const url = await app.listen();
   return {
@@ -79,7 +89,10 @@ export interface TestClient {
 export function openClient(url: string, options: { headers?: Record<string, string> } = {}): Promise<TestClient> {
   const socket = new WebSocket(url, { headers: options.headers ?? {} });
   const messages: Array<Record<string, unknown>> = [];
-  const waiters: Array<{ predicate: (message: Record<string, unknown>) => boolean; resolve: (message: Record<string, unknown>) => void }> = [];
+  const waiters: Array<{
+    predicate: (message: Record<string, unknown>) => boolean;
+    resolve: (message: Record<string, unknown>) => void;
+  }> = [];
   socket.on('message', (data) => {
     const message = JSON.parse(data.toString()) as Record<string, unknown>;
     messages.push(message);
@@ -102,7 +115,13 @@ export function openClient(url: string, options: { headers?: Record<string, stri
       const found = messages.find(predicate);
       if (found !== undefined) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(messages).slice(0, 500)}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(messages).slice(0, 500)}`),
+            ),
+          timeoutMs,
+        );
         waiters.push({
           predicate,
           resolve: (message) => {

@@ -9,7 +9,10 @@ async function readSse(response: Response): Promise<Array<{ event: string; data:
     .filter((block) => block.startsWith('event:'))
     .map((block) => {
       const [eventLine, dataLine] = block.split('\n');
-      return { event: (eventLine ?? '').slice(7), data: JSON.parse((dataLine ?? '').slice(6)) as Record<string, unknown> };
+      return {
+        event: (eventLine ?? '').slice(7),
+        data: JSON.parse((dataLine ?? '').slice(6)) as Record<string, unknown>,
+      };
     });
 }
 
@@ -26,7 +29,11 @@ describe('HTTP API', () => {
     expect(await health.json()).toMatchObject({ status: 'ok' });
     const ready = await fetch(`${server.url}/ready`);
     expect(ready.status).toBe(200);
-    const body = (await ready.json()) as { status: string; model: { offlineDemo: boolean; label: string }; features: object };
+    const body = (await ready.json()) as {
+      status: string;
+      model: { offlineDemo: boolean; label: string };
+      features: object;
+    };
     expect(body.status).toBe('ready');
     expect(body.model).toMatchObject({ offlineDemo: true, label: 'offline demo model' });
     expect(body.features).toHaveProperty('model');
@@ -51,7 +58,11 @@ describe('HTTP API', () => {
   });
 
   it('rejects bad payloads: wrong content type, invalid JSON, schema violations with their paths', async () => {
-    const wrongType = await server.api('/api/chat', { method: 'POST', body: 'hello', headers: { 'content-type': 'text/plain' } });
+    const wrongType = await server.api('/api/chat', {
+      method: 'POST',
+      body: 'hello',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(wrongType.status).toBe(415);
     expect(await wrongType.json()).toMatchObject({ error: { code: 'unsupported-media-type' } });
 
@@ -63,9 +74,14 @@ describe('HTTP API', () => {
     expect(invalidJson.status).toBe(400);
     expect(await invalidJson.json()).toMatchObject({ error: { code: 'invalid-json' } });
 
-    const invalid = await server.api('/api/chat', { method: 'POST', json: { messages: [{ role: 'robot', content: 1 }], extra: true } });
+    const invalid = await server.api('/api/chat', {
+      method: 'POST',
+      json: { messages: [{ role: 'robot', content: 1 }], extra: true },
+    });
     expect(invalid.status).toBe(400);
-    const body = (await invalid.json()) as { error: { code: string; message: string; data: { issues: Array<{ path: string }> } } };
+    const body = (await invalid.json()) as {
+      error: { code: string; message: string; data: { issues: Array<{ path: string }> } };
+    };
     expect(body.error.code).toBe('validation-failed');
     const paths = body.error.data.issues.map((issue) => issue.path);
     expect(paths).toContain('/messages/0/content');
@@ -74,7 +90,11 @@ describe('HTTP API', () => {
 
   it('refuses bodies above the size limit with 413, declared or streamed', async () => {
     const big = JSON.stringify({ messages: [{ role: 'user', content: 'x'.repeat(10_000) }] });
-    const declared = await server.api('/api/chat', { method: 'POST', body: big, headers: { 'content-type': 'application/json' } });
+    const declared = await server.api('/api/chat', {
+      method: 'POST',
+      body: big,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(declared.status).toBe(413);
     expect(await declared.json()).toMatchObject({ error: { code: 'payload-too-large', data: { limitBytes: 4096 } } });
 
@@ -106,14 +126,20 @@ describe('HTTP API', () => {
     expect(types[0]).toBe('run-start');
     expect(types.at(-1)).toBe('run-finish');
     expect(types).toContain('text-delta');
-    const text = events.filter((event) => event.event === 'text-delta').map((event) => event.data.delta).join('');
+    const text = events
+      .filter((event) => event.event === 'text-delta')
+      .map((event) => event.data.delta)
+      .join('');
     expect(text).toMatch(/Offline demo model/);
     const runIds = new Set(events.map((event) => event.data.runId));
     expect(runIds.size).toBe(1);
   });
 
   it('answers a chat as one JSON document without streaming', async () => {
-    const response = await server.api('/api/chat', { method: 'POST', json: { messages: [{ role: 'user', content: 'hi' }] } });
+    const response = await server.api('/api/chat', {
+      method: 'POST',
+      json: { messages: [{ role: 'user', content: 'hi' }] },
+    });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { runId: string; result: { text: string; usage: { totalTokens: number } } };
     expect(body.result.text).toMatch(/Offline demo model/);
@@ -122,15 +148,29 @@ describe('HTTP API', () => {
 
   it('lists agents, creates one from JSON and refuses duplicates and unknown tools', async () => {
     const list = (await (await server.api('/api/agents')).json()) as { agents: Array<{ name: string }> };
-    expect(list.agents.map((agent) => agent.name)).toEqual(expect.arrayContaining(['assistant', 'researcher', 'coder']));
-    const created = await server.api('/api/agents', { method: 'POST', json: { name: 'greeter', instructions: 'Greet.' } });
+    expect(list.agents.map((agent) => agent.name)).toEqual(
+      expect.arrayContaining(['assistant', 'researcher', 'coder']),
+    );
+    const created = await server.api('/api/agents', {
+      method: 'POST',
+      json: { name: 'greeter', instructions: 'Greet.' },
+    });
     expect(created.status).toBe(201);
-    expect(await created.json()).toMatchObject({ agent: { name: 'greeter', tools: [], maxSteps: 6 } });
+    expect(await created.json()).toEqual({
+      agent: { name: 'greeter', description: expect.any(String), tools: [], builtIn: false },
+    });
     const duplicate = await server.api('/api/agents', { method: 'POST', json: { name: 'greeter' } });
     expect(duplicate.status).toBe(409);
     const unknownTool = await server.api('/api/agents', { method: 'POST', json: { name: 'hacker', tools: ['rm_rf'] } });
     expect(unknownTool.status).toBe(400);
-    expect(await unknownTool.json()).toMatchObject({ error: { code: 'invalid-argument' } });
+    expect(await unknownTool.json()).toMatchObject({
+      error: { code: 'invalid-config', message: expect.stringContaining('rm_rf') },
+    });
+    const invalid = await server.api('/api/agents', { method: 'POST', json: { name: 'bad name!', maxSteps: 0 } });
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as { error: { message: string } }).error.message).toMatch(
+      /\/name.*\/maxSteps|\/maxSteps.*\/name/s,
+    );
     const run = await server.api('/api/agents/greeter/run', { method: 'POST', json: { input: 'hello' } });
     expect(run.status).toBe(200);
     expect(await run.json()).toMatchObject({ result: { agent: 'greeter' } });

@@ -14,7 +14,9 @@ function binaryAvailable(name: string): boolean {
     if (process.env.CI === 'true' || process.env.CI === '1') {
       throw new Error(`[test] ${name} is required in CI: apt-get install -y prometheus`);
     }
-    console.warn(`\n\u001b[33m!!! [test] ${name} not installed: the Prometheus scrape test is SKIPPED (apt-get install -y prometheus)\u001b[0m\n`);
+    console.warn(
+      `\n\u001b[33m!!! [test] ${name} not installed: the Prometheus scrape test is SKIPPED (apt-get install -y prometheus)\u001b[0m\n`,
+    );
     return false;
   }
 }
@@ -68,7 +70,9 @@ describe.runIf(available)('Prometheus scrapes /metrics', () => {
     for (let index = 0; index < 5; index++) await server.api('/api/agents');
     const query = async (expression: string) => {
       const response = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(expression)}`);
-      const body = (await response.json()) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+      const body = (await response.json()) as {
+        data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+      };
       return body.data.result;
     };
     const deadline = Date.now() + 25_000;

@@ -24,7 +24,10 @@ describe('graceful shutdown', () => {
     await client.next(isRunEvent('text-delta'));
 
     // An SSE request in flight at the same time.
-    const sse = server.api('/api/chat', { method: 'POST', json: { messages: [{ role: 'user', content: 'count' }], stream: true } });
+    const sse = server.api('/api/chat', {
+      method: 'POST',
+      json: { messages: [{ role: 'user', content: 'count' }], stream: true },
+    });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(server.app.context.runs.stats().active).toBe(2);
 

@@ -9,6 +9,7 @@ export * from './events/index.js';
 export * from './filters/index.js';
 export * from './knowledge/index.js';
 export * from './models/index.js';
+export * from './orchestration/index.js';
 export * from './plugins/index.js';
 export * from './schema/index.js';
 export * from './telemetry/index.js';

@@ -38,6 +38,16 @@ export {
   type OpenTelemetryBridge,
   type OpenTelemetryBridgeOptions,
 } from './otel/otel-bridge.js';
+export { instrumentCodeSandbox } from './plugin/instrument-sandbox.js';
+export {
+  type CacheEventSource,
+  createMetricsPlugin,
+  genAiDurationBuckets,
+  genAiTokenBuckets,
+  type MetricsPlugin,
+  type MetricsPluginOptions,
+  type SchedulerSource,
+} from './plugin/metrics-plugin.js';
 export {
   type AnyInstrument,
   type CollectOptions,

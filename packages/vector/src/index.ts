@@ -2,6 +2,14 @@
  * @agenticgen/vector — WebAssembly SIMD kernels, in-process flat and HNSW indexes, persistence and
  * embedders. This is the browser-safe entry; `index.node.ts` adds the LanceDB store and file helpers.
  */
-export * from './kernels/index.js';
+
+export {
+  deleteIndexFromIndexedDb,
+  type IndexedDbLocation,
+  loadIndexFromIndexedDb,
+  saveIndexToIndexedDb,
+} from './browser/indexeddb-persistence.js';
+export * from './embedders/index.js';
 export * from './indexes/index.js';
+export * from './kernels/index.js';
 export * from './persistence/index.js';

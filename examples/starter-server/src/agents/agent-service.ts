@@ -1,99 +1,172 @@
-import { AgenticGenError, compileSchema, type Static, ToolRegistry, Type } from '@agenticgen/core';
-import { runChatLoop } from '../chat/chat-loop.ts';
+import {
+  type Agent,
+  type AgentInput,
+  AgenticGenError,
+  type AgentResources,
+  type AnyTool,
+  compileSchema,
+  createAgent,
+  createAgentFromConfig,
+  defineTool,
+  parseAgentConfig,
+  type TSchema,
+  Type,
+  type Usage,
+  type Validator,
+} from '@agenticgen/core';
 import type { RunEvent } from '../runs/run-manager.ts';
 import type { Services } from '../services/types.ts';
+import { type StreamedAgentResult, streamAgent } from './stream-agent.ts';
 
-/** An agent as clients create it: plain JSON, so configs can live in files and databases. */
-export const AgentConfigSchema = Type.Object(
-  {
-    name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-zA-Z0-9_-]+$' }),
-    description: Type.String({ maxLength: 500, default: '' }),
-    instructions: Type.String({ maxLength: 8000, default: 'You are a helpful assistant.' }),
-    /** Names of server tools the agent may call. */
-    tools: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 32, default: [] }),
-    maxSteps: Type.Integer({ minimum: 1, maximum: 20, default: 6 }),
-  },
-  { additionalProperties: false },
-);
+/**
+ * Request body of `POST /api/agents`: a JSON object, validated in full by core's agent config schema
+ * (`parseAgentConfig`) with `model` defaulting to the server's model.
+ */
+export const agentConfigBody = compileSchema(Type.Record(Type.String(), Type.Unknown()) as TSchema) as Validator<
+  Record<string, unknown>
+>;
 
-export type AgentConfig = Static<typeof AgentConfigSchema>;
-export const agentConfigValidator = compileSchema(AgentConfigSchema);
+export interface AgentSummary {
+  name: string;
+  description: string;
+  tools: string[];
+  builtIn: boolean;
+}
 
 export interface AgentService {
-  list(): Array<AgentConfig & { builtIn: boolean }>;
-  create(config: AgentConfig): AgentConfig;
-  run(name: string, input: string, context: { signal: AbortSignal; emit: (event: RunEvent) => void }): Promise<unknown>;
+  list(): AgentSummary[];
+  /** Validates a JSON config with core's schema and builds the agent. */
+  create(config: Record<string, unknown>): AgentSummary;
+  has(name: string): boolean;
+  run(name: string, input: AgentInput, context: RunContext): Promise<StreamedAgentResult>;
+  /** The collaboration task: a supervisor delegating to the researcher and the coder. */
+  collaborate(task: string, context: RunContext): Promise<StreamedAgentResult & { delegations: string[] }>;
 }
 
-/** Built-in agents: the roles the collaboration supervisor delegates to. */
-export function builtInAgents(services: Services): AgentConfig[] {
-  const has = (name: string) => services.tools.has(name);
-  return [
-    {
-      name: 'assistant',
-      description: 'Answers with every tool the server has.',
-      instructions: 'You are a helpful assistant. Use the tools when they help, cite knowledge passages as [n].',
-      tools: services.tools.list().map((tool) => tool.name),
-      maxSteps: 6,
-    },
-    {
-      name: 'researcher',
-      description: 'Finds and quotes passages from the knowledge base.',
-      instructions: 'You research questions in the knowledge base and answer only from what you find, citing [n].',
-      tools: has('search_knowledge') ? ['search_knowledge'] : [],
-      maxSteps: 4,
-    },
-    {
-      name: 'coder',
-      description: 'Writes and runs Python in the sandbox.',
-      instructions: 'You solve tasks by writing Python and running it with run_python; report the output.',
-      tools: has('run_python') ? ['run_python'] : [],
-      maxSteps: 6,
-    },
-  ];
+export interface RunContext {
+  signal: AbortSignal;
+  emit: (event: RunEvent) => void;
+  onUsage?: (usage: Usage) => void;
 }
 
+const assistantInstructions =
+  'You are the AgenticGen starter assistant. Use search_knowledge for questions about uploaded documents and cite passages as [n]; use run_python to compute. Be concise.';
+
+/**
+ * Agents on core's agent framework: built-ins (assistant with every tool, researcher on the knowledge base,
+ * coder on the sandbox) and agents created from JSON config (`createAgentFromConfig`, resources by name).
+ */
 export function createAgentService(services: Services): AgentService {
-  const builtIn = new Map(builtInAgents(services).map((config) => [config.name, config]));
-  const custom = new Map<string, AgentConfig>();
+  const model = services.model.model;
+  // Agents report model calls, tool calls and runs on the runtime's bus, where the metrics plugin counts them.
+  const events = services.runtime.events;
+  const toolsByName = (): Record<string, AnyTool> =>
+    Object.fromEntries(services.tools.list().map((tool) => [tool.name, tool]));
+  const pickTools = (...names: string[]) => names.flatMap((name) => services.tools.get(name) ?? []);
+  const builtIn = new Map<string, Agent>([
+    [
+      'assistant',
+      createAgent({
+        events,
+        name: 'assistant',
+        description: 'Answers with every tool the server has.',
+        instructions: assistantInstructions,
+        model,
+        tools: services.tools.list(),
+        maxSteps: 6,
+      }),
+    ],
+    [
+      'researcher',
+      createAgent({
+        events,
+        name: 'researcher',
+        description: 'Finds and quotes passages from the knowledge base, citing them.',
+        instructions:
+          'You research questions in the knowledge base with search_knowledge and answer only from the passages, citing [n].',
+        model,
+        tools: pickTools('search_knowledge'),
+        maxSteps: 4,
+      }),
+    ],
+    [
+      'coder',
+      createAgent({
+        events,
+        name: 'coder',
+        description: 'Writes and runs Python in the sandbox and reports the output.',
+        instructions: 'You solve tasks by writing Python and running it with run_python; report the output.',
+        model,
+        tools: pickTools('run_python'),
+        maxSteps: 6,
+      }),
+    ],
+  ]);
+  const custom = new Map<string, Agent>();
   const find = (name: string) => custom.get(name) ?? builtIn.get(name);
+  const summary = (agent: Agent, isBuiltIn: boolean): AgentSummary => ({
+    name: agent.name,
+    description: agent.description,
+    tools: agent.tools.list().map((tool) => tool.name),
+    builtIn: isBuiltIn,
+  });
+
   return {
     list: () => [
-      ...[...builtIn.values()].map((config) => ({ ...config, builtIn: true })),
-      ...[...custom.values()].map((config) => ({ ...config, builtIn: false })),
+      ...[...builtIn.values()].map((agent) => summary(agent, true)),
+      ...[...custom.values()].map((agent) => summary(agent, false)),
     ],
-    create(config) {
+    has: (name) => find(name) !== undefined,
+    create(input) {
+      const config = parseAgentConfig({ model: 'default', ...input });
       if (find(config.name) !== undefined) {
-        throw new AgenticGenError('already-exists', `[server] an agent named "${config.name}" exists; pick another name`);
-      }
-      const unknown = config.tools.filter((tool) => !services.tools.has(tool));
-      if (unknown.length > 0) {
         throw new AgenticGenError(
-          'invalid-argument',
-          `[server] unknown tools ${unknown.join(', ')}; available: ${services.tools.list().map((tool) => tool.name).join(', ') || '(none)'}`,
+          'already-exists',
+          `[server] an agent named "${config.name}" exists; pick another name`,
         );
       }
-      custom.set(config.name, config);
-      return config;
+      const resources: AgentResources = { models: { default: model }, tools: toolsByName(), events };
+      const agent = createAgentFromConfig(config, resources);
+      custom.set(agent.name, agent);
+      return summary(agent, false);
     },
-    async run(name, input, { signal, emit }) {
-      const config = find(name);
-      if (config === undefined) {
+    run(name, input, context) {
+      const agent = find(name);
+      if (agent === undefined) {
         throw new AgenticGenError('not-found', `[server] no agent named "${name}"; GET /api/agents lists them`);
       }
-      const tools = new ToolRegistry(config.tools.flatMap((tool) => services.tools.get(tool) ?? []));
-      const result = await runChatLoop({
-        model: services.model.model,
-        tools,
-        messages: [
-          { role: 'system', content: config.instructions },
-          { role: 'user', content: input },
-        ],
-        maxSteps: config.maxSteps,
-        signal,
-        emit: (event) => emit({ ...event, agent: config.name }),
+      return streamAgent(agent, input, context);
+    },
+    async collaborate(task, context) {
+      const delegations: string[] = [];
+      // Each specialist is a tool of the supervisor that streams its own events into this run, labelled.
+      const delegate = (agent: Agent) =>
+        defineTool({
+          name: agent.name,
+          description: agent.description,
+          parameters: Type.Object({
+            input: Type.String({ minLength: 1, description: 'The task for this specialist' }),
+          }),
+          timeoutMs: 300_000,
+          async execute({ input }, { signal }) {
+            delegations.push(agent.name);
+            const result = await streamAgent(agent, input, { ...context, signal });
+            return result.text;
+          },
+        });
+      const specialists = ['researcher', 'coder'].flatMap((name) => builtIn.get(name) ?? []);
+      const supervisor = createAgent({
+        events,
+        name: 'supervisor',
+        description: 'Splits a task between the researcher and the coder, then combines their answers.',
+        instructions:
+          'You supervise a researcher (knowledge base) and a coder (Python). Delegate each part of the task to the right specialist, then combine their reports into one answer.',
+        model,
+        tools: specialists.map(delegate),
+        maxSteps: 6,
       });
-      return { agent: config.name, text: result.text, steps: result.steps, usage: result.usage };
+      const result = await streamAgent(supervisor, task, context);
+      return { ...result, delegations };
     },
   };
 }

@@ -11,7 +11,12 @@ import type {
 import { abortErrorFrom } from '@agenticgen/core';
 
 /** Names of the tools the demo model knows how to use. */
-export const demoToolNames = { search: 'search_knowledge', python: 'run_python' } as const;
+export const demoToolNames = {
+  search: 'search_knowledge',
+  python: 'run_python',
+  researcher: 'researcher',
+  coder: 'coder',
+} as const;
 
 export interface DemoModelOptions {
   /** Pause between streamed words, so the UI shows a real stream (default 15 ms; 0 in tests). */
@@ -23,7 +28,9 @@ interface Passage {
   source: string;
   text: string;
   score?: number;
+  /** 0-based chunk index (`chunkIndex` in core's research agent). */
   chunk?: number;
+  chunkIndex?: number;
 }
 
 const pythonFence = /```(?:python|py)[^\n]*\n([\s\S]*?)```/i;
@@ -73,21 +80,17 @@ async function* streamDemo(request: ChatRequest, wordDelayMs: number): AsyncGene
   const toolNames = new Set((request.tools ?? []).map((tool) => tool.name));
   const last = request.messages.at(-1);
   if (last?.role === 'user') {
-    const text = messageText(last);
-    const code = pythonFence.exec(text)?.[1];
-    const call =
-      code !== undefined && toolNames.has(demoToolNames.python)
-        ? { toolName: demoToolNames.python, input: { code } }
-        : toolNames.has(demoToolNames.search)
-          ? { toolName: demoToolNames.search, input: { query: text.slice(0, 2000), topK: 3 } }
-          : undefined;
-    if (call !== undefined) {
-      const toolCallId = `call_${crypto.randomUUID().slice(0, 8)}`;
-      const json = JSON.stringify(call.input);
-      yield { type: 'tool-call-start', toolCallId, toolName: call.toolName };
-      yield { type: 'tool-call-delta', toolCallId, argumentsDelta: json };
-      yield { type: 'tool-call-end', toolCallId, toolName: call.toolName, input: call.input };
-      const outputTokens = countTokens(json);
+    const calls = planToolCalls(messageText(last), toolNames);
+    if (calls.length > 0) {
+      let outputTokens = 0;
+      for (const call of calls) {
+        const toolCallId = `call_${crypto.randomUUID().slice(0, 8)}`;
+        const json = JSON.stringify(call.input);
+        outputTokens += countTokens(json);
+        yield { type: 'tool-call-start', toolCallId, toolName: call.toolName };
+        yield { type: 'tool-call-delta', toolCallId, argumentsDelta: json };
+        yield { type: 'tool-call-end', toolCallId, toolName: call.toolName, input: call.input };
+      }
       yield { type: 'finish', finishReason: 'tool-calls', usage: usage(inputTokens, outputTokens) };
       return;
     }
@@ -101,6 +104,32 @@ async function* streamDemo(request: ChatRequest, wordDelayMs: number): AsyncGene
   yield { type: 'finish', finishReason: 'stop', usage: usage(inputTokens, countTokens(answer)) };
 }
 
+/**
+ * What the demo model calls for a user message: Python in a fence goes to `run_python` (or a `coder`
+ * specialist), anything else is looked up with `search_knowledge` (or a `researcher`). A supervisor with both
+ * specialists gets both calls when the message has a question and code.
+ */
+function planToolCalls(text: string, toolNames: ReadonlySet<string>): Array<{ toolName: string; input: unknown }> {
+  const code = pythonFence.exec(text)?.[1];
+  const question = text.replace(pythonFence, '').trim();
+  const calls: Array<{ toolName: string; input: unknown }> = [];
+  if (toolNames.has(demoToolNames.researcher) || toolNames.has(demoToolNames.coder)) {
+    if (question !== '' && toolNames.has(demoToolNames.researcher)) {
+      calls.push({ toolName: demoToolNames.researcher, input: { input: question } });
+    }
+    if (code !== undefined && toolNames.has(demoToolNames.coder)) {
+      calls.push({ toolName: demoToolNames.coder, input: { input: `\`\`\`python\n${code}\`\`\`` } });
+    }
+    return calls;
+  }
+  if (code !== undefined && toolNames.has(demoToolNames.python))
+    return [{ toolName: demoToolNames.python, input: { code } }];
+  if (toolNames.has(demoToolNames.search)) {
+    return [{ toolName: demoToolNames.search, input: { query: (question || text).slice(0, 2000), topK: 3 } }];
+  }
+  return [];
+}
+
 function answerFromToolResults(results: readonly ToolResultPart[]): string {
   return results.map(answerFromToolResult).join('\n\n');
 }
@@ -112,6 +141,7 @@ function answerFromToolResult(result: ToolResultPart): string {
   }
   if (result.toolName === demoToolNames.python) return answerFromPython(result.output);
   if (result.toolName === demoToolNames.search) return answerFromPassages(result.output);
+  if (typeof result.output === 'string') return `The ${result.toolName} reports:\n\n${result.output}`;
   return `The ${result.toolName} tool returned:\n\n${JSON.stringify(result.output, null, 2)}`;
 }
 
@@ -125,14 +155,23 @@ function answerFromPassages(output: unknown): string {
   const quotes = passages.map((passage, index) => `> ${excerpt(passage.text)} [${index + 1}]`);
   const sources = passages.map(
     (passage, index) =>
-      `[${index + 1}] ${passage.source}${passage.chunk === undefined ? '' : ` (passage ${passage.chunk + 1})`}`,
+      `[${index + 1}] ${passage.source}${(passage.chunk ?? passage.chunkIndex) === undefined ? '' : ` (passage ${(passage.chunk ?? passage.chunkIndex ?? 0) + 1})`}`,
   );
   return `From the knowledge base (offline demo model — quoting the best passages):\n\n${quotes.join('\n\n')}\n\nSources:\n${sources.join('\n')}`;
 }
 
 function answerFromPython(output: unknown): string {
-  const run = output as { ok?: boolean; stdout?: string; stderr?: string; result?: { repr?: string }; error?: { type?: string; message?: string }; durationMs?: number };
-  const parts = [`Ran your Python in the sandbox${typeof run.durationMs === 'number' ? ` (${Math.round(run.durationMs)} ms)` : ''}.`];
+  const run = output as {
+    ok?: boolean;
+    stdout?: string;
+    stderr?: string;
+    result?: { repr?: string };
+    error?: { type?: string; message?: string };
+    durationMs?: number;
+  };
+  const parts = [
+    `Ran your Python in the sandbox${typeof run.durationMs === 'number' ? ` (${Math.round(run.durationMs)} ms)` : ''}.`,
+  ];
   if (run.stdout) parts.push(`Output:\n\`\`\`\n${run.stdout.trimEnd()}\n\`\`\``);
   if (run.result?.repr !== undefined) parts.push(`Result: \`${run.result.repr}\``);
   if (run.ok === false && run.error !== undefined) parts.push(`It raised ${run.error.type}: ${run.error.message}`);
@@ -147,7 +186,11 @@ function fallbackAnswer(toolNames: ReadonlySet<string>): string {
 }
 
 function excerpt(text: string): string {
-  const clean = text.replace(/\s+/g, ' ').trim();
+  // Markdown headings are structure, not content: leave them out of the quote.
+  const clean = text
+    .replace(/^#{1,6}\s[^\n]*$/gm, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return clean.length > 400 ? `${clean.slice(0, 400).replace(/\s\S*$/, '')} …` : clean;
 }
 

@@ -38,7 +38,13 @@ export class Connection {
   #onSlow: SlowConsumerHandler;
   #closing = false;
 
-  constructor(id: string, socket: WebSocket, remoteAddress: string, limits: SendQueueLimits, onSlow: SlowConsumerHandler) {
+  constructor(
+    id: string,
+    socket: WebSocket,
+    remoteAddress: string,
+    limits: SendQueueLimits,
+    onSlow: SlowConsumerHandler,
+  ) {
     this.id = id;
     this.socket = socket;
     this.remoteAddress = remoteAddress;

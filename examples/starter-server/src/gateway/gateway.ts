@@ -90,11 +90,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   const onMessage = (connection: Connection, data: RawData, isBinary: boolean) => {
     let message: ClientMessage;
     try {
-      if (isBinary) throw new AgenticGenError('validation-failed', '[gateway] binary frames are not accepted; send JSON text');
+      if (isBinary)
+        throw new AgenticGenError('validation-failed', '[gateway] binary frames are not accepted; send JSON text');
       message = parseClientMessage(data.toString());
     } catch (error) {
       counters.invalidMessages++;
-      if (!connection.authenticated) return rejectAuth(connection, 'authenticate first: send {"type":"auth","token":…}');
+      if (!connection.authenticated)
+        return rejectAuth(connection, 'authenticate first: send {"type":"auth","token":…}');
       return sendError(connection, error);
     }
     if (!connection.authenticated) {
@@ -118,9 +120,17 @@ export function createGateway(options: GatewayOptions): Gateway {
           return;
         case 'publish':
           if (!connection.rooms.has(message.room)) {
-            throw new AgenticGenError('permission-denied', `[gateway] join room "${message.room}" before publishing to it`);
+            throw new AgenticGenError(
+              'permission-denied',
+              `[gateway] join room "${message.room}" before publishing to it`,
+            );
           }
-          hub.broadcast(message.room, { type: 'room-message', room: message.room, from: connection.id, data: message.data });
+          hub.broadcast(message.room, {
+            type: 'room-message',
+            room: message.room,
+            from: connection.id,
+            data: message.data,
+          });
           return;
         default:
           Promise.resolve(options.onRequest(connection, message)).catch((error: unknown) =>
@@ -145,7 +155,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     socket.on('pong', () => {
       connection.alive = true;
     });
-    socket.on('error', (error) => log('warn', 'gateway: socket error', { connection: connection.id, error: error.message }));
+    socket.on('error', (error) =>
+      log('warn', 'gateway: socket error', { connection: connection.id, error: error.message }),
+    );
     socket.on('close', () => {
       pending.delete(connection);
       if (connection.authenticated) {

@@ -29,7 +29,10 @@ const AgentRunMessage = Type.Object({
   agent: Type.String({ minLength: 1, maxLength: 64 }),
   input: Type.String({ minLength: 1, maxLength: 32_000 }),
 });
-const CancelMessage = Type.Object({ type: Type.Literal('cancel'), runId: Type.String({ minLength: 1, maxLength: 64 }) });
+const CancelMessage = Type.Object({
+  type: Type.Literal('cancel'),
+  runId: Type.String({ minLength: 1, maxLength: 64 }),
+});
 
 export type ChatTurn = Static<typeof ChatTurnSchema>;
 export type ClientMessage =
@@ -68,7 +71,10 @@ export function parseClientMessage(text: string): ClientMessage {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new AgenticGenError('validation-failed', '[gateway] message is not valid JSON; send one JSON object per frame');
+    throw new AgenticGenError(
+      'validation-failed',
+      '[gateway] message is not valid JSON; send one JSON object per frame',
+    );
   }
   const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
   const validator = typeof type === 'string' ? validators.get(type) : undefined;

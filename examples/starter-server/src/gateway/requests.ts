@@ -26,7 +26,10 @@ export function createGatewayRequestHandler(context: AppContext) {
           const requestId = message.requestId;
           const room = message.room;
           if (room !== undefined && !connection.rooms.has(room)) {
-            throw new AgenticGenError('permission-denied', `[gateway] join room "${room}" before streaming a run to it`);
+            throw new AgenticGenError(
+              'permission-denied',
+              `[gateway] join room "${room}" before streaming a run to it`,
+            );
           }
           const onEvent = (event: Record<string, unknown>) =>
             connection.send({ type: 'run-event', ...(requestId === undefined ? {} : { requestId }), event });
@@ -57,7 +60,8 @@ export function createGatewayRequestHandler(context: AppContext) {
     },
     disconnected(connection: Connection): void {
       for (const entry of owned.values()) {
-        if (entry.owner === connection.id && entry.room === undefined) entry.run.cancel('cancelled: its client disconnected');
+        if (entry.owner === connection.id && entry.room === undefined)
+          entry.run.cancel('cancelled: its client disconnected');
       }
     },
   };

@@ -5,6 +5,7 @@ import { AgenticGenError, toAgenticGenError } from '@agenticgen/core';
 const statusByCode: Record<string, number> = {
   'invalid-argument': 400,
   'invalid-request': 400,
+  'invalid-config': 400,
   'validation-failed': 400,
   'invalid-filter': 400,
   'invalid-json': 400,

@@ -57,7 +57,10 @@ export class Router {
     if (pathMatched) {
       throw new AgenticGenError('method-not-allowed', `[server] ${method} is not allowed on ${pathname}`);
     }
-    throw new AgenticGenError('route-not-found', `[server] no route ${method} ${pathname}; see docs/deployment.md for the API`);
+    throw new AgenticGenError(
+      'route-not-found',
+      `[server] no route ${method} ${pathname}; see docs/deployment.md for the API`,
+    );
   }
 
   list(): Array<{ method: string; path: string; public: boolean }> {

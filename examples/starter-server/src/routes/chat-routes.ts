@@ -1,5 +1,5 @@
 import { compileSchema, Type } from '@agenticgen/core';
-import { agentConfigValidator } from '../agents/agent-service.ts';
+import { agentConfigBody } from '../agents/agent-service.ts';
 import { type AppContext, startChatRun, startRun } from '../context.ts';
 import { ChatTurnSchema } from '../gateway/messages.ts';
 import { readJson } from '../http/body.ts';
@@ -53,7 +53,7 @@ export function registerChatRoutes(router: Router, context: AppContext): void {
     method: 'POST',
     path: '/api/agents',
     async handler({ request, response }) {
-      const config = await readJson(request, agentConfigValidator, limit, 'agent config');
+      const config = await readJson(request, agentConfigBody, limit, 'agent config');
       sendJson(response, 201, { agent: context.agents.create(config) });
     },
   });
@@ -64,11 +64,16 @@ export function registerChatRoutes(router: Router, context: AppContext): void {
       const body = await readJson(request, agentRunBody, limit, 'agent run request');
       const name = params.name ?? '';
       await respondWithRun(request, response, wantsStream(request, body), (onEvent, signal) =>
-        startRun(context, 'agent', ({ signal: runSignal, emit }) => context.agents.run(name, body.input, { signal: runSignal, emit }), {
-          onEvent,
-          room: body.room,
-          signal,
-        }),
+        startRun(
+          context,
+          'agent',
+          ({ signal: runSignal, emit }) => context.agents.run(name, body.input, { signal: runSignal, emit }),
+          {
+            onEvent,
+            room: body.room,
+            signal,
+          },
+        ),
       );
     },
   });

@@ -70,7 +70,10 @@ export function registerKnowledgeRoutes(router: Router, context: AppContext): vo
       } else {
         const name = url.searchParams.get('name') ?? '';
         if (name === '' || name.length > 200) {
-          throw new AgenticGenError('invalid-argument', '[server] raw uploads need ?name=<file name> (1–200 characters)');
+          throw new AgenticGenError(
+            'invalid-argument',
+            '[server] raw uploads need ?name=<file name> (1–200 characters)',
+          );
         }
         const type = documentMediaType(name, mediaType(request));
         const bytes = await readBody(request, context.config.limits.uploadBytes);

@@ -70,6 +70,9 @@ export function registerMonitoringRoutes(router: Router, context: AppContext, st
     method: 'GET',
     path: '/api/runs',
     handler: ({ response }) =>
-      sendJson(response, 200, { runs: context.runs.stats(), gateway: { ...context.gateway.hub.stats(), ...context.gateway.counters } }),
+      sendJson(response, 200, {
+        runs: context.runs.stats(),
+        gateway: { ...context.gateway.hub.stats(), ...context.gateway.counters },
+      }),
   });
 }

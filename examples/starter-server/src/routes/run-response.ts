@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RunEvent, StartedRun } from '../runs/run-manager.ts';
 import { errorBody, sendJson, statusForError } from '../http/errors.ts';
 import { startSse } from '../http/sse.ts';
+import type { RunEvent, StartedRun } from '../runs/run-manager.ts';
 
 /** True when the client asked for Server-Sent Events (`Accept: text/event-stream` or `"stream": true`). */
 export function wantsStream(request: IncomingMessage, body: { stream?: boolean }): boolean {

@@ -35,7 +35,8 @@ export function registerToolRoutes(router: Router, context: AppContext): void {
   const filesDir = join(context.config.dataDir, 'files');
   const python = (): PythonService => {
     const service = context.services.python;
-    if (service === undefined) throw featureUnavailable('sandbox', context.services.features.sandbox?.detail ?? 'not configured');
+    if (service === undefined)
+      throw featureUnavailable('sandbox', context.services.features.sandbox?.detail ?? 'not configured');
     return service;
   };
   router.add({
@@ -90,7 +91,9 @@ export function registerToolRoutes(router: Router, context: AppContext): void {
     async handler({ response }) {
       const names = await readdir(filesDir).catch(() => [] as string[]);
       const files = await Promise.all(
-        names.filter((name) => dataFileName.test(name)).map(async (name) => ({ name, bytes: (await stat(join(filesDir, name))).size })),
+        names
+          .filter((name) => dataFileName.test(name))
+          .map(async (name) => ({ name, bytes: (await stat(join(filesDir, name))).size })),
       );
       sendJson(response, 200, { files });
     },
@@ -101,10 +104,15 @@ export function registerToolRoutes(router: Router, context: AppContext): void {
     async handler({ request, response }) {
       const body = await readJson(request, sqlBody, context.config.limits.jsonBodyBytes, 'sql request');
       const service = python();
-      if (service.sql === undefined) throw featureUnavailable('sql', context.services.features.sql?.detail ?? 'not configured');
-      if (!dataFileName.test(body.file)) throw new AgenticGenError('invalid-argument', `[server] invalid data file name "${body.file}"`);
+      if (service.sql === undefined)
+        throw featureUnavailable('sql', context.services.features.sql?.detail ?? 'not configured');
+      if (!dataFileName.test(body.file))
+        throw new AgenticGenError('invalid-argument', `[server] invalid data file name "${body.file}"`);
       const bytes = await readFile(join(filesDir, body.file)).catch(() => {
-        throw new AgenticGenError('not-found', `[server] no data file "${body.file}"; upload it with POST /api/tools/files?name=…`);
+        throw new AgenticGenError(
+          'not-found',
+          `[server] no data file "${body.file}"; upload it with POST /api/tools/files?name=…`,
+        );
       });
       sendJson(response, 200, await service.sql({ name: body.file, bytes }, body.query, {}));
     },

@@ -5,7 +5,11 @@ import { AgenticGenError, toAgenticGenError } from '@agenticgen/core';
 export type RunEvent = { type: string } & Record<string, unknown>;
 
 /** The work of one run: emits events, honours the signal, resolves with the final result. */
-export type RunExecutor = (context: { runId: string; signal: AbortSignal; emit: (event: RunEvent) => void }) => Promise<unknown>;
+export type RunExecutor = (context: {
+  runId: string;
+  signal: AbortSignal;
+  emit: (event: RunEvent) => void;
+}) => Promise<unknown>;
 
 export interface StartedRun {
   readonly id: string;
@@ -48,9 +52,13 @@ export class RunManager {
   /** Starts a run; `onEvent` receives every event, then `run-finish` or `run-error`. */
   start(kind: string, executor: RunExecutor, onEvent: (event: RunEvent) => void, signal?: AbortSignal): StartedRun {
     if (!this.#accepting) {
-      throw new AgenticGenError('shutting-down', '[server] the server is shutting down and takes no new runs; retry on another instance', {
-        retryable: true,
-      });
+      throw new AgenticGenError(
+        'shutting-down',
+        '[server] the server is shutting down and takes no new runs; retry on another instance',
+        {
+          retryable: true,
+        },
+      );
     }
     const id = randomUUID();
     const controller = new AbortController();
@@ -117,7 +125,10 @@ export class RunManager {
     const remaining = [...this.#runs.values()];
     for (const entry of remaining) {
       entry.controller.abort(
-        new AgenticGenError('aborted', `[server] run ${entry.run.id} aborted: the server shut down after a ${timeoutMs} ms drain`),
+        new AgenticGenError(
+          'aborted',
+          `[server] run ${entry.run.id} aborted: the server shut down after a ${timeoutMs} ms drain`,
+        ),
       );
     }
     await Promise.all(remaining.map((entry) => entry.run.done));

@@ -1,5 +1,7 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type CacheStore, ToolRegistry } from '@agenticgen/core';
+import { type CacheStore, type CodeSandbox, createRuntime, definePlugin, type VectorStore } from '@agenticgen/core';
+import type { CacheEventSource } from '@agenticgen/metrics';
 import type { ServerConfig } from '../config.ts';
 import { createDemoModel } from '../demo/demo-model.ts';
 import type { Logger } from '../log.ts';
@@ -27,7 +29,6 @@ export async function createServices(
 ): Promise<Services> {
   const features: Record<string, FeatureStatus> = {};
   const disposers: Array<() => Promise<void>> = [];
-  const tools = new ToolRegistry();
 
   // Metrics first: everything else records into its meter.
   const metricsModule = await loadFeature(features, 'metrics', () => import('./metrics-service.ts'), log);
@@ -39,24 +40,28 @@ export async function createServices(
   const meter = metrics?.meter ?? noopMeter;
 
   const cacheModule = await loadFeature(features, 'cache', () => import('./cache-service.ts'), log);
-  let cache: CacheStore | undefined;
+  let cache: (CacheStore & CacheEventSource) | undefined;
   if (cacheModule !== undefined) {
     const tiered = cacheModule.createStarterCache(config.dataDir);
     cache = tiered;
-    features.cache = { available: true, detail: `@agenticgen/cache: memory L1 + file L2 in ${join(config.dataDir, 'cache')}` };
+    features.cache = {
+      available: true,
+      detail: `@agenticgen/cache: memory L1 + file L2 in ${join(config.dataDir, 'cache')}`,
+    };
     disposers.push(() => tiered.dispose());
   }
 
   let knowledge: KnowledgeService | undefined;
+  let knowledgeStore: VectorStore | undefined;
   const knowledgeModule = await loadFeature(features, 'knowledge', () => import('./knowledge-service.ts'), log);
   if (knowledgeModule !== undefined) {
     const store = await createVectorStore(config, log, features);
+    knowledgeStore = store.store;
     try {
       knowledge = await knowledgeModule.createKnowledgeService({
         directory: join(config.dataDir, 'documents'),
         vectorStore: store.store,
         cache,
-        meter,
         log,
       });
       features.knowledge = { available: true, detail: `core knowledge base, hashing embedder, ${store.detail}` };
@@ -68,32 +73,112 @@ export async function createServices(
     }
   }
 
-  const python: PythonService | undefined = undefined;
-  if (overrides.sandbox === false) features.sandbox = { available: false, detail: 'disabled for this process' };
-  else features.sandbox ??= { available: false, detail: '@agenticgen/sandbox is not available in this build yet' };
+  let python: PythonService | undefined;
+  let sandboxProvider: CodeSandbox | undefined;
+  if (overrides.sandbox === false) {
+    features.sandbox = { available: false, detail: 'disabled for this process' };
+  } else {
+    const sandboxModule = await loadFeature(features, 'sandbox', () => import('./sandbox-service.ts'), log);
+    if (sandboxModule !== undefined) {
+      const status: FeatureStatus = {
+        available: true,
+        detail: `@agenticgen/sandbox: Pyodide pool of ${config.sandboxPoolSize} warm worker(s)`,
+      };
+      features.sandbox = status;
+      const started = sandboxModule.createStarterSandbox({
+        poolSize: config.sandboxPoolSize,
+        instrument: (sandbox) => metrics?.instrumentSandbox(sandbox) ?? sandbox,
+        log,
+        status,
+      });
+      python = started;
+      sandboxProvider = started.sandbox;
+      disposers.push(() => started.dispose());
+    }
+  }
   features.sql = { available: false, detail: '@agenticgen/sandbox SQL tool is not available in this build yet' };
 
   const serverTools = await import('./server-tools.ts');
-  if (knowledge !== undefined) tools.register(serverTools.createSearchKnowledgeTool(knowledge));
-  if (python !== undefined) tools.register(serverTools.createRunPythonTool(python));
+  const tools = [
+    ...(knowledge === undefined ? [] : [serverTools.createSearchKnowledgeTool(knowledge)]),
+    ...(python === undefined ? [] : [serverTools.createRunPythonTool(python)]),
+  ];
 
-  const model: ModelChoice = overrides.model ?? {
+  const demo: ModelChoice = {
     model: createDemoModel(overrides.demoWordDelayMs === undefined ? {} : { wordDelayMs: overrides.demoWordDelayMs }),
     label: 'offline demo model',
     offlineDemo: true,
   };
-  void environment;
-  features.model = { available: true, detail: model.label };
-  if (model.offlineDemo) {
-    log('warn', 'model: OFFLINE DEMO MODEL (no provider key set) — answers quote the knowledge base, runs fenced Python');
+  let comparisonModels: ModelChoice[] = [overrides.model ?? demo];
+  if (overrides.model === undefined) {
+    const modelModule = await loadFeature(features, 'compare', () => import('./model-service.ts'), log);
+    if (modelModule === undefined) {
+      log('warn', 'model: @agenticgen/adapters unavailable; only the offline demo model can answer');
+    } else {
+      const providers = modelModule.providerModelsFromEnvironment(environment);
+      comparisonModels = modelModule.manageModels([...providers, demo], { cache, log });
+      features.compare = {
+        available: true,
+        detail: `@agenticgen/adapters compareModels over ${comparisonModels.map((choice) => choice.label).join(', ')}`,
+      };
+    }
   }
-  features.compare ??= { available: false, detail: '@agenticgen/adapters compareModels is not available in this build yet' };
-  features.collaboration ??= { available: false, detail: 'core supervisor is not available in this build yet' };
+  const model = comparisonModels[0] ?? demo;
+  features.model = {
+    available: true,
+    detail: model.offlineDemo ? 'offline demo model (no provider configured)' : `${model.label} via the model manager`,
+  };
+  if (model.offlineDemo) {
+    log(
+      'warn',
+      'model: OFFLINE DEMO MODEL (no provider key set) — answers quote the knowledge base, runs fenced Python',
+    );
+  } else {
+    log('info', `model: ${model.label}`);
+  }
+  features.agents = {
+    available: true,
+    detail: 'core createAgent / createAgentFromConfig: assistant, researcher, coder',
+  };
+  features.collaboration = {
+    available: true,
+    detail: 'supervisor agent (core createAgent) delegating to the researcher and coder agents as tools',
+  };
+
+  // The plugin runtime composes it all: the metrics plugin listens to its events (model calls, tools, agent
+  // runs, cache reads), the starter plugin contributes the tools, models and providers by name.
+  const vectorStore = knowledgeStore;
+  const starterPlugin = definePlugin({
+    name: 'starter',
+    version: '0.1.0',
+    setup: () => ({
+      tools,
+      models: Object.fromEntries(comparisonModels.map((choice) => [choice.label, choice.model])),
+      providers: {
+        ...(cache === undefined ? {} : { cache: { starter: cache } }),
+        ...(vectorStore === undefined ? {} : { vector: { knowledge: vectorStore } }),
+        ...(sandboxProvider === undefined ? {} : { sandbox: { python: sandboxProvider } }),
+      },
+    }),
+  });
+  const runtime = await createRuntime({
+    plugins: [
+      ...(metrics === undefined ? [] : [metrics.createPlugin(cache === undefined ? {} : { starter: cache })]),
+      starterPlugin,
+    ],
+    meter,
+  });
+  features.runtime = {
+    available: true,
+    detail: `core plugin runtime: ${runtime.plugins.map((plugin) => plugin.name).join(', ')}`,
+  };
+  disposers.unshift(() => runtime.dispose());
 
   return {
+    runtime,
+    tools: runtime.tools,
     model,
-    comparisonModels: [model],
-    tools,
+    comparisonModels,
     knowledge,
     python,
     cache,
@@ -108,18 +193,31 @@ export async function createServices(
   };
 }
 
-/** LanceDB in the data folder when @agenticgen/vector provides it; otherwise core's exact in-memory store. */
+/**
+ * LanceDB in the data folder (from @agenticgen/vector); core's exact in-memory store when it cannot open.
+ * The documents are the source of truth and are re-indexed at start, so the table is rebuilt then: no chunk
+ * of a document changed or deleted while the server was down can linger in search results.
+ */
 async function createVectorStore(config: ServerConfig, log: Logger, features: Record<string, FeatureStatus>) {
   const { createStarterEmbedder } = await import('./knowledge-service.ts');
   const dimensions = createStarterEmbedder().dimensions;
-  const { createMemoryVectorStore } = await import('@agenticgen/core/knowledge');
-  features['vector-store'] = {
-    available: false,
-    detail: 'LanceDB store of @agenticgen/vector is not available in this build yet; using core in-memory store (documents re-indexed at start)',
-  };
-  log('warn', 'knowledge: LanceDB unavailable, using the in-memory vector store');
-  void config;
-  return { store: createMemoryVectorStore({ dimensions }), detail: 'in-memory vector store' };
+  const uri = join(config.dataDir, 'lancedb');
+  try {
+    const { createLanceDbStore } = await import('@agenticgen/vector');
+    await rm(uri, { recursive: true, force: true });
+    const store = await createLanceDbStore({ uri, table: 'knowledge', dimensions, metric: 'cosine' });
+    features['vector-store'] = { available: true, detail: `@agenticgen/vector LanceDB in ${uri}` };
+    return { store, detail: `LanceDB in ${uri}` };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    features['vector-store'] = {
+      available: false,
+      detail: `LanceDB unavailable (${reason}); using core's in-memory store, documents re-indexed at start`,
+    };
+    log('warn', 'knowledge: LanceDB unavailable, using the in-memory vector store', { reason });
+    const { createMemoryVectorStore } = await import('@agenticgen/core');
+    return { store: createMemoryVectorStore({ dimensions }), detail: 'in-memory vector store' };
+  }
 }
 
 /**

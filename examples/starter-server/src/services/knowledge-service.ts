@@ -1,12 +1,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CacheStore, Embedder, Meter, VectorStore } from '@agenticgen/core';
-import {
-  createHashingEmbedder,
-  createKnowledgeBase,
-  type DocumentFormat,
-  type KnowledgeBase,
-} from '@agenticgen/core/knowledge';
+import type { CacheStore, Embedder, VectorStore } from '@agenticgen/core';
+import { createHashingEmbedder, createKnowledgeBase, type DocumentFormat, type KnowledgeBase } from '@agenticgen/core';
 import type { Logger } from '../log.ts';
 import type { KnowledgeDocument, KnowledgePassage, KnowledgeService } from './types.ts';
 
@@ -21,7 +16,6 @@ export interface KnowledgeServiceOptions {
   embedder?: Embedder;
   /** Caches search results; invalidated by the `knowledge` tag on every change. */
   cache?: CacheStore | undefined;
-  meter: Meter;
   log: Logger;
 }
 
@@ -48,7 +42,6 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     embedder: options.embedder ?? createStarterEmbedder(),
     chunking: { chunkSize: 120, chunkOverlap: 20 },
   });
-  const lookups = options.meter.counter('agenticgen_cache_lookups_total', { labelNames: ['result'] });
   const documents = new Map<string, StoredDocument>();
   let generation = 0;
   await mkdir(directory, { recursive: true });
@@ -123,14 +116,10 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
         }));
       };
       if (cache === undefined) return run();
-      // The generation in the key makes every change a miss without scanning the cache.
+      // The generation in the key makes every change a miss without scanning the cache; hits and misses are
+      // counted by the metrics plugin from the cache's own events.
       const key = `knowledge:search:${generation}:${topK}:${query}`;
-      const cached = await cache.get<KnowledgePassage[]>(key);
-      lookups.add(1, { result: cached === undefined ? 'miss' : 'hit' });
-      if (cached !== undefined) return cached;
-      const results = await run();
-      await cache.set(key, results, { ttlMs: 10 * 60_000, tags: ['knowledge'] });
-      return results;
+      return cache.getOrSet(key, run, { ttlMs: 10 * 60_000, tags: ['knowledge'] });
     },
     async dispose() {
       await options.vectorStore.dispose?.();

@@ -1,4 +1,11 @@
-import { createMetricsHandler, createMetricsHistory, createMetricsRegistry, type HistorySeries } from '@agenticgen/metrics';
+import {
+  createMetricsHandler,
+  createMetricsHistory,
+  createMetricsPlugin,
+  createMetricsRegistry,
+  type HistorySeries,
+  instrumentCodeSandbox,
+} from '@agenticgen/metrics';
 import type { MetricsService, MonitoringSample } from './types.ts';
 
 /** Metric names the server records and the charts read. */
@@ -6,9 +13,10 @@ export const serverMetricNames = {
   requests: 'http_server_requests_total',
   requestDuration: 'http_server_request_duration_seconds',
   latency: 'agenticgen_server_request_latency_seconds',
-  tokens: 'agenticgen_server_tokens_total',
-  cacheLookups: 'agenticgen_cache_lookups_total',
-  sandboxRuns: 'agenticgen_sandbox_runs_total',
+  // Recorded by @agenticgen/metrics' plugin and sandbox wrapper (OpenTelemetry GenAI names):
+  tokens: 'gen_ai.client.token.usage',
+  cacheRequests: 'agenticgen.cache.requests',
+  sandboxRuns: 'agenticgen.sandbox.run.duration',
   connections: 'agenticgen_gateway_connections',
   activeRuns: 'agenticgen_server_active_runs',
 } as const;
@@ -26,10 +34,6 @@ export function createMetricsService(options: { sampleMs: number; capacity?: num
     capacity: options.capacity ?? Math.max(60, Math.round(120_000 / options.sampleMs)),
     quantiles: [0.5, 0.95, 0.99],
   });
-  // Pre-create the charted instruments so the first samples have every series.
-  registry.counter(serverMetricNames.tokens, { description: 'Model tokens used by server runs', labelNames: ['direction'] });
-  registry.counter(serverMetricNames.cacheLookups, { description: 'Cache lookups by result', labelNames: ['result'] });
-  registry.counter(serverMetricNames.sandboxRuns, { description: 'Sandbox runs by outcome', labelNames: ['outcome'] });
   registry.histogram(serverMetricNames.latency, { description: 'HTTP request latency (all routes)', unit: 's' });
   const connections = registry.gauge(serverMetricNames.connections, { description: 'Open WebSocket connections' });
   const activeRuns = registry.gauge(serverMetricNames.activeRuns, { description: 'In-flight runs' });
@@ -50,12 +54,23 @@ export function createMetricsService(options: { sampleMs: number; capacity?: num
     onSample(callback) {
       callbacks.push(callback);
     },
+    createPlugin: (caches) => createMetricsPlugin({ registry, caches }),
+    instrumentSandbox: (sandbox) => instrumentCodeSandbox(sandbox, registry, 'python'),
     history() {
       const requests = byTime(history.query(serverMetricNames.requests, { window }), (point) => point.rate ?? 0);
-      const tokens = byTime(history.query(serverMetricNames.tokens, { window }), (point) => point.rate ?? 0);
+      // A token histogram's `delta` is the sum of its observations in the window: tokens, not calls.
+      const tokens = byTime(
+        history.query(serverMetricNames.tokens, { window }),
+        (point) => (point.delta ?? 0) / (window / 1000),
+      );
       const sandbox = byTime(history.query(serverMetricNames.sandboxRuns, { window }), (point) => point.rate ?? 0);
-      const hits = byTime(history.query(serverMetricNames.cacheLookups, { window, labels: { result: 'hit' } }), (point) => point.delta ?? 0);
-      const misses = byTime(history.query(serverMetricNames.cacheLookups, { window, labels: { result: 'miss' } }), (point) => point.delta ?? 0);
+      const cacheReads = (result: string) =>
+        byTime(
+          history.query(serverMetricNames.cacheRequests, { window, labels: { 'cache.result': result } }),
+          (point) => point.delta ?? 0,
+        );
+      const hits = cacheReads('hit');
+      const misses = cacheReads('miss');
       const socketSeries = byTime(history.query(serverMetricNames.connections, { window }), (point) => point.value);
       const runSeries = byTime(history.query(serverMetricNames.activeRuns, { window }), (point) => point.value);
       const latency = new Map<number, Record<string, number>>();
@@ -89,7 +104,10 @@ export function createMetricsService(options: { sampleMs: number; capacity?: num
 }
 
 /** Sums one figure of every series per timestamp. */
-function byTime(series: HistorySeries[], figure: (point: HistorySeries['points'][number]) => number): Map<number, number> {
+function byTime(
+  series: HistorySeries[],
+  figure: (point: HistorySeries['points'][number]) => number,
+): Map<number, number> {
   const sums = new Map<number, number>();
   for (const one of series) {
     for (const point of one.points) {

@@ -1,9 +1,9 @@
-import { AgenticGenError, type CodeSandbox, type CodeSession, type Meter } from '@agenticgen/core';
+import { AgenticGenError, type CodeSandbox, type CodeSession } from '@agenticgen/core';
 import type { PythonService } from './types.ts';
 
 export interface PythonServiceOptions {
+  /** The sandbox, instrumented by the metrics package when it is available. */
   sandbox: CodeSandbox;
-  meter: Meter;
   /** Scratchpad sessions kept at once; the least recently used is closed beyond this (default 8). */
   maxSessions?: number;
   /** A scratchpad session unused for this long is closed (default 10 minutes). */
@@ -27,8 +27,6 @@ export function createPythonService(options: PythonServiceOptions): PythonServic
   const maxSessions = options.maxSessions ?? 8;
   const idleMs = options.idleMs ?? 10 * 60_000;
   const sessions = new Map<string, SessionEntry>();
-  const runs = options.meter.counter('agenticgen_sandbox_runs_total', { labelNames: ['outcome'] });
-  const duration = options.meter.histogram('agenticgen_sandbox_run_duration_seconds', { unit: 's' }).bind();
   let disposed = false;
 
   const close = (id: string) => {
@@ -58,12 +56,6 @@ export function createPythonService(options: PythonServiceOptions): PythonServic
     return entry;
   };
 
-  const record = <T extends { ok: boolean; durationMs: number }>(result: T): T => {
-    runs.add(1, { outcome: result.ok ? 'ok' : 'error' });
-    duration.record(result.durationMs / 1000);
-    return result;
-  };
-
   return {
     async run(code, runOptions) {
       if (disposed) throw new AgenticGenError('disposed', '[server] the sandbox is shut down');
@@ -72,16 +64,18 @@ export function createPythonService(options: PythonServiceOptions): PythonServic
         ...(runOptions.signal === undefined ? {} : { signal: runOptions.signal }),
       };
       if (runOptions.sessionId === undefined) {
-        const session = await sandbox.createSession(runOptions.signal === undefined ? {} : { signal: runOptions.signal });
+        const session = await sandbox.createSession(
+          runOptions.signal === undefined ? {} : { signal: runOptions.signal },
+        );
         try {
-          return { ...record(await session.run(code, runSettings)), sessionId: session.id };
+          return { ...(await session.run(code, runSettings)), sessionId: session.id };
         } finally {
           void session.dispose().catch(() => {});
         }
       }
       const sessionId = runOptions.sessionId;
       const entry = sessionFor(sessionId);
-      const result = entry.queue.then(async () => record(await (await entry.session).run(code, runSettings)));
+      const result = entry.queue.then(async () => (await entry.session).run(code, runSettings));
       entry.queue = result.catch(() => {});
       return { ...(await result), sessionId };
     },

@@ -1,5 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CacheStore, ChatModel, Meter, RunResult, ToolRegistry } from '@agenticgen/core';
+import type {
+  AnyPlugin,
+  CacheStore,
+  ChatModel,
+  CodeSandbox,
+  Meter,
+  RunResult,
+  Runtime,
+  ToolRegistry,
+} from '@agenticgen/core';
+import type { CacheEventSource } from '@agenticgen/metrics';
 
 /** Whether a feature works in this process, and why not; shown by `/ready` and the UI. */
 export interface FeatureStatus {
@@ -83,6 +93,10 @@ export interface MetricsService {
   history(): MonitoringSample[];
   /** Called before every sample, to set gauges (connections, active runs). */
   onSample(callback: () => void): void;
+  /** The auto-instrumentation plugin of @agenticgen/metrics (GenAI conventions), counting these caches too. */
+  createPlugin(caches: Readonly<Record<string, CacheEventSource>>): AnyPlugin;
+  /** Measures every run of a sandbox (`agenticgen.sandbox.run.duration`). */
+  instrumentSandbox(sandbox: CodeSandbox): CodeSandbox;
   dispose(): Promise<void>;
 }
 
@@ -107,6 +121,8 @@ export interface Services {
   metrics: MetricsService | undefined;
   /** Where the server records its own figures. */
   meter: Meter;
+  /** The plugin runtime composing it all: tools, models and providers by name, events for the metrics plugin. */
+  runtime: Runtime;
   features: Record<string, FeatureStatus>;
   dispose(): Promise<void>;
 }

@@ -10,6 +10,7 @@ import type {
 import type Anthropic from '@anthropic-ai/sdk';
 import { parseArguments, usageOf } from '../shared/chat-model-runtime.js';
 import { resolveImage, toolOutputText } from '../shared/content.js';
+import type { StreamMapper } from '../shared/managed-stream.js';
 
 type Body = Record<string, unknown>;
 type Block = Record<string, unknown>;
@@ -183,74 +184,77 @@ export function fromMessage(message: Anthropic.Message): ChatResponse {
 }
 
 /** Maps Messages SSE events (message_start, content_block_*, message_delta, message_stop) onto stream parts. */
-export async function* fromMessageEvents(
-  events: AsyncIterable<Anthropic.RawMessageStreamEvent>,
-): AsyncGenerator<ChatStreamPart> {
-  const blocks = new Map<number, { id: string; name: string; json: string }>();
-  let usage: AnthropicUsage = {};
-  let stopReason: string | null | undefined;
-  let id: string | undefined;
-  for await (const event of events) {
+export class MessageEventMapper implements StreamMapper<Anthropic.RawMessageStreamEvent> {
+  private readonly blocks = new Map<number, { id: string; name: string; json: string }>();
+  private usage: AnthropicUsage = {};
+  private stopReason: string | null | undefined;
+  private id: string | undefined;
+
+  push(event: Anthropic.RawMessageStreamEvent, out: ChatStreamPart[]): void {
     switch (event.type) {
       case 'message_start':
-        id = event.message.id;
-        usage = { ...(event.message.usage as AnthropicUsage) };
-        yield { type: 'response-start', modelId: event.message.model, id: event.message.id };
+        this.id = event.message.id;
+        this.usage = { ...(event.message.usage as AnthropicUsage) };
+        out.push({ type: 'response-start', modelId: event.message.model, id: event.message.id });
         break;
       case 'content_block_start':
         if (event.content_block.type === 'tool_use') {
           const block = { id: event.content_block.id, name: event.content_block.name, json: '' };
-          blocks.set(event.index, block);
-          yield { type: 'tool-call-start', toolCallId: block.id, toolName: block.name };
+          this.blocks.set(event.index, block);
+          out.push({ type: 'tool-call-start', toolCallId: block.id, toolName: block.name });
         }
         break;
       case 'content_block_delta': {
         const delta = event.delta;
-        if (delta.type === 'text_delta') yield { type: 'text-delta', delta: delta.text };
-        else if (delta.type === 'thinking_delta') yield { type: 'reasoning-delta', delta: delta.thinking };
+        if (delta.type === 'text_delta') out.push({ type: 'text-delta', delta: delta.text });
+        else if (delta.type === 'thinking_delta') out.push({ type: 'reasoning-delta', delta: delta.thinking });
         else if (delta.type === 'signature_delta')
-          yield { type: 'reasoning-delta', delta: '', signature: delta.signature };
+          out.push({ type: 'reasoning-delta', delta: '', signature: delta.signature });
         else if (delta.type === 'input_json_delta') {
-          const block = blocks.get(event.index);
+          const block = this.blocks.get(event.index);
           if (block !== undefined && delta.partial_json !== '') {
             block.json += delta.partial_json;
-            yield { type: 'tool-call-delta', toolCallId: block.id, argumentsDelta: delta.partial_json };
+            out.push({ type: 'tool-call-delta', toolCallId: block.id, argumentsDelta: delta.partial_json });
           }
         }
         break;
       }
       case 'content_block_stop': {
-        const block = blocks.get(event.index);
+        const block = this.blocks.get(event.index);
         if (block !== undefined) {
-          yield {
+          out.push({
             type: 'tool-call-end',
             toolCallId: block.id,
             toolName: block.name,
             input: parseArguments(block.json),
-          };
+          });
         }
         break;
       }
       case 'message_delta':
-        stopReason = event.delta.stop_reason;
+        this.stopReason = event.delta.stop_reason;
         // message_delta carries cumulative counts; keep the start's values where it omits them.
         for (const [key, value] of Object.entries(event.usage ?? {})) {
-          if (value !== null && value !== undefined) (usage as Record<string, unknown>)[key] = value;
+          if (value !== null && value !== undefined) (this.usage as Record<string, unknown>)[key] = value;
         }
         break;
       case 'message_stop': {
-        const final = usageFrom(usage);
-        yield { type: 'usage', usage: final };
-        yield {
+        const usage = usageFrom(this.usage);
+        out.push({ type: 'usage', usage });
+        out.push({
           type: 'finish',
-          finishReason: finishReasonOf(stopReason),
-          usage: final,
-          ...(id === undefined ? {} : { providerMetadata: { id } }),
-        };
-        return;
+          finishReason: finishReasonOf(this.stopReason),
+          usage,
+          ...(this.id === undefined ? {} : { providerMetadata: { id: this.id } }),
+        });
+        break;
       }
       default:
         break;
     }
+  }
+
+  end(): void {
+    // message_stop carries the finish; a stream without it was cut.
   }
 }

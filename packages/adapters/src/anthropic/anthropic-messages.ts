@@ -9,7 +9,7 @@ import {
   type ProviderDriver,
 } from '../shared/chat-model-runtime.js';
 import { defaultPrices } from '../shared/pricing.js';
-import { fromMessage, fromMessageEvents, toMessagesBody } from './anthropic-mapping.js';
+import { fromMessage, MessageEventMapper, toMessagesBody } from './anthropic-mapping.js';
 
 /** Options of the Anthropic Messages adapter. */
 export interface AnthropicModelOptions extends ChatAdapterOptions {
@@ -54,7 +54,7 @@ export function createAnthropicModel(options: AnthropicModelOptions): ChatModel 
   const maxTokens = options.defaultMaxOutputTokens ?? 4096;
   const headersOf = (request: { headers?: Record<string, string> }) =>
     request.headers === undefined ? {} : { headers: request.headers };
-  const driver: ProviderDriver<Anthropic> = {
+  const driver: ProviderDriver<Anthropic, Anthropic.RawMessageStreamEvent> = {
     provider: 'anthropic',
     modelId: options.modelId,
     async generate(client, request, signal) {
@@ -71,7 +71,7 @@ export function createAnthropicModel(options: AnthropicModelOptions): ChatModel 
         signal,
         ...headersOf(request),
       });
-      return fromMessageEvents(events);
+      return { events, mapper: new MessageEventMapper() };
     },
   };
   const capabilities: ModelCapabilities = {

@@ -15,7 +15,11 @@ describe('Anthropic request mapping on the wire', () => {
       baseURL: urls.anthropic,
       ...browserOptIn,
     });
-    await model.generate({ ...richRequest, stopSequences: ['END'], responseFormat: { type: 'json', schema: { type: 'object' } } });
+    await model.generate({
+      ...richRequest,
+      stopSequences: ['END'],
+      responseFormat: { type: 'json', schema: { type: 'object' } },
+    });
     const log = await serverLog(urls.anthropic, key);
     const body = log.bodies[0] as Record<string, unknown>;
     expect(body.system).toBe('You are a weather bot.');

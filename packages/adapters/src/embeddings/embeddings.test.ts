@@ -7,7 +7,8 @@ import { createOpenAIEmbeddingModel } from './openai-embedding.js';
 const urls = fakeServerUrls();
 const texts = Array.from({ length: 7 }, (_, index) => `document number ${index} ✓`);
 
-const dot = (left: Float32Array, right: Float32Array) => left.reduce((sum, value, index) => sum + value * (right[index] ?? 0), 0);
+const dot = (left: Float32Array, right: Float32Array) =>
+  left.reduce((sum, value, index) => sum + value * (right[index] ?? 0), 0);
 
 describe('embedding models', () => {
   const cases = [

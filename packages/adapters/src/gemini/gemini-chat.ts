@@ -1,5 +1,5 @@
 import type { ChatModel, ModelCapabilities } from '@agenticgen/core';
-import type { GoogleGenAI } from '@google/genai';
+import type { GenerateContentResponse, GoogleGenAI } from '@google/genai';
 import {
   type ChatAdapterOptions,
   createChatModelFromDriver,
@@ -8,8 +8,8 @@ import {
 import { defaultPrices } from '../shared/pricing.js';
 import { type GeminiConnectionOptions, geminiClientFactory } from './gemini-client.js';
 import {
-  fromGenerateContentChunks,
   fromGenerateContentResponse,
+  GenerateContentChunkMapper,
   toGenerateContentParameters,
 } from './gemini-mapping.js';
 
@@ -24,7 +24,7 @@ export interface GeminiModelOptions extends GeminiConnectionOptions, ChatAdapter
  * reasoning parts when `providerOptions.gemini.thinkingConfig.includeThoughts` is set.
  */
 export function createGeminiModel(options: GeminiModelOptions): ChatModel {
-  const driver: ProviderDriver<GoogleGenAI> = {
+  const driver: ProviderDriver<GoogleGenAI, GenerateContentResponse> = {
     provider: 'gemini',
     modelId: options.modelId,
     async generate(client, request, signal) {
@@ -37,7 +37,7 @@ export function createGeminiModel(options: GeminiModelOptions): ChatModel {
       const chunks = await client.models.generateContentStream(
         toGenerateContentParameters(options.modelId, request, signal),
       );
-      return fromGenerateContentChunks(chunks, options.modelId);
+      return { events: chunks, mapper: new GenerateContentChunkMapper(options.modelId) };
     },
   };
   const capabilities: ModelCapabilities = {

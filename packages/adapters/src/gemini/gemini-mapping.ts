@@ -3,6 +3,7 @@ import { toJsonSchema } from '@agenticgen/core';
 import type { GenerateContentParameters, GenerateContentResponse } from '@google/genai';
 import { usageOf } from '../shared/chat-model-runtime.js';
 import { resolveImage } from '../shared/content.js';
+import type { StreamMapper } from '../shared/managed-stream.js';
 
 type Part = Record<string, unknown>;
 const scope = 'adapters:gemini';
@@ -187,49 +188,58 @@ export function fromGenerateContentResponse(response: GenerateContentResponse, m
 }
 
 /** Gemini streams whole function calls, so each becomes start, one argument delta and end. */
-export async function* fromGenerateContentChunks(
-  chunks: AsyncIterable<GenerateContentResponse>,
-  modelId: string,
-): AsyncGenerator<ChatStreamPart> {
-  let started = false;
-  let finishReason: string | undefined;
-  let blocked = false;
-  let metadata: GenerateContentResponse['usageMetadata'];
-  let id: string | undefined;
-  let callIndex = 0;
-  for await (const chunk of chunks) {
-    if (!started) {
-      started = true;
-      id = chunk.responseId;
-      yield { type: 'response-start', modelId: chunk.modelVersion ?? modelId, ...(id === undefined ? {} : { id }) };
+export class GenerateContentChunkMapper implements StreamMapper<GenerateContentResponse> {
+  private started = false;
+  private finishReason: string | undefined;
+  private blocked = false;
+  private metadata: GenerateContentResponse['usageMetadata'];
+  private id: string | undefined;
+  private callIndex = 0;
+
+  constructor(private readonly modelId: string) {}
+
+  push(chunk: GenerateContentResponse, out: ChatStreamPart[]): void {
+    if (!this.started) {
+      this.started = true;
+      this.id = chunk.responseId;
+      out.push({
+        type: 'response-start',
+        modelId: chunk.modelVersion ?? this.modelId,
+        ...(this.id === undefined ? {} : { id: this.id }),
+      });
     }
     for (const part of partsOf(chunk)) {
       if (part.functionCall !== undefined) {
-        const toolCallId = part.functionCall.id ?? `call_${callIndex}`;
+        const toolCallId = part.functionCall.id ?? `call_${this.callIndex}`;
         const toolName = part.functionCall.name ?? '';
         const input = part.functionCall.args ?? {};
-        callIndex++;
-        yield { type: 'tool-call-start', toolCallId, toolName };
-        yield { type: 'tool-call-delta', toolCallId, argumentsDelta: JSON.stringify(input) };
-        yield { type: 'tool-call-end', toolCallId, toolName, input };
+        this.callIndex++;
+        out.push({ type: 'tool-call-start', toolCallId, toolName });
+        out.push({ type: 'tool-call-delta', toolCallId, argumentsDelta: JSON.stringify(input) });
+        out.push({ type: 'tool-call-end', toolCallId, toolName, input });
       } else if (typeof part.text === 'string' && part.text !== '') {
-        yield part.thought === true
-          ? { type: 'reasoning-delta', delta: part.text }
-          : { type: 'text-delta', delta: part.text };
+        out.push(
+          part.thought === true
+            ? { type: 'reasoning-delta', delta: part.text }
+            : { type: 'text-delta', delta: part.text },
+        );
       }
     }
-    if (chunk.usageMetadata !== undefined) metadata = chunk.usageMetadata;
-    if (chunk.promptFeedback?.blockReason !== undefined) blocked = true;
+    if (chunk.usageMetadata !== undefined) this.metadata = chunk.usageMetadata;
+    if (chunk.promptFeedback?.blockReason !== undefined) this.blocked = true;
     const reason = chunk.candidates?.[0]?.finishReason;
-    if (reason !== undefined) finishReason = reason;
+    if (reason !== undefined) this.finishReason = reason;
   }
-  if (finishReason === undefined && !blocked) return; // cut stream: the runtime reports it
-  const usage = usageFrom(metadata);
-  yield { type: 'usage', usage };
-  yield {
-    type: 'finish',
-    finishReason: blocked ? 'content-filter' : finishReasonOf(finishReason, callIndex > 0),
-    usage,
-    ...(id === undefined ? {} : { providerMetadata: { id } }),
-  };
+
+  end(out: ChatStreamPart[]): void {
+    if (this.finishReason === undefined && !this.blocked) return; // cut stream: the caller reports it
+    const usage = usageFrom(this.metadata);
+    out.push({ type: 'usage', usage });
+    out.push({
+      type: 'finish',
+      finishReason: this.blocked ? 'content-filter' : finishReasonOf(this.finishReason, this.callIndex > 0),
+      usage,
+      ...(this.id === undefined ? {} : { providerMetadata: { id: this.id } }),
+    });
+  }
 }

@@ -9,7 +9,11 @@ const urls = fakeServerUrls();
 describe('Gemini request mapping on the wire', () => {
   it('systemInstruction, inline and file images, function calls and responses, tool config, generation config', async () => {
     const key = uniqueKey();
-    const model = createGeminiModel({ modelId: `gemini-2.5-flash~text~${key}`, apiKey: 'gemini-test', baseURL: urls.gemini });
+    const model = createGeminiModel({
+      modelId: `gemini-2.5-flash~text~${key}`,
+      apiKey: 'gemini-test',
+      baseURL: urls.gemini,
+    });
     await model.generate({
       ...richRequest,
       stopSequences: ['END'],
@@ -29,7 +33,10 @@ describe('Gemini request mapping on the wire', () => {
       },
       {
         role: 'model',
-        parts: [{ text: 'Checking.' }, { functionCall: { id: 'call_1', name: 'get_weather', args: { city: 'Paris' } } }],
+        parts: [
+          { text: 'Checking.' },
+          { functionCall: { id: 'call_1', name: 'get_weather', args: { city: 'Paris' } } },
+        ],
       },
       {
         role: 'user',

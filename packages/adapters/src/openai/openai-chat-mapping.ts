@@ -10,6 +10,7 @@ import {
 import type OpenAI from 'openai';
 import { parseArguments, usageOf } from '../shared/chat-model-runtime.js';
 import { imageUrl, toolOutputText } from '../shared/content.js';
+import type { StreamMapper } from '../shared/managed-stream.js';
 
 /** Differences between OpenAI itself and OpenAI-compatible servers (Ollama, vLLM, llama.cpp, LM Studio). */
 export interface ChatCompletionsDialect {
@@ -179,48 +180,58 @@ export function fromChatCompletion(completion: OpenAI.ChatCompletion, provider: 
 }
 
 /** Maps Chat Completions chunks onto stream parts; tool calls are keyed by their `index`. */
-export async function* fromChatCompletionChunks(
-  chunks: AsyncIterable<OpenAI.ChatCompletionChunk>,
-): AsyncGenerator<ChatStreamPart> {
-  const calls = new Map<number, { id: string; name: string; arguments: string }>();
-  let finishReason: FinishReason | undefined;
-  let usage: ChatResponse['usage'] | undefined;
-  let started = false;
-  let id: string | undefined;
-  for await (const chunk of chunks) {
-    if (!started) {
-      started = true;
-      id = chunk.id;
-      yield { type: 'response-start', modelId: chunk.model, ...(chunk.id ? { id: chunk.id } : {}) };
+export class ChatCompletionChunkMapper implements StreamMapper<OpenAI.ChatCompletionChunk> {
+  private readonly calls = new Map<number, { id: string; name: string; arguments: string }>();
+  private finishReason: FinishReason | undefined;
+  private usage: ChatResponse['usage'] | undefined;
+  private started = false;
+  private id: string | undefined;
+
+  push(chunk: OpenAI.ChatCompletionChunk, out: ChatStreamPart[]): void {
+    if (!this.started) {
+      this.started = true;
+      this.id = chunk.id;
+      out.push({ type: 'response-start', modelId: chunk.model, ...(chunk.id ? { id: chunk.id } : {}) });
     }
-    if (chunk.usage) usage = usageFrom(chunk.usage);
+    if (chunk.usage) this.usage = usageFrom(chunk.usage);
     const choice = chunk.choices?.[0];
-    if (choice === undefined) continue;
-    const reasoning = reasoningOf(choice.delta);
-    if (reasoning !== undefined) yield { type: 'reasoning-delta', delta: reasoning };
-    if (typeof choice.delta?.content === 'string' && choice.delta.content !== '') {
-      yield { type: 'text-delta', delta: choice.delta.content };
-    }
-    for (const delta of choice.delta?.tool_calls ?? []) {
-      let call = calls.get(delta.index);
-      if (call === undefined) {
-        call = { id: delta.id ?? `call_${delta.index}`, name: delta.function?.name ?? '', arguments: '' };
-        calls.set(delta.index, call);
-        yield { type: 'tool-call-start', toolCallId: call.id, toolName: call.name };
+    if (choice === undefined) return;
+    const delta = choice.delta;
+    const reasoning = reasoningOf(delta);
+    if (reasoning !== undefined) out.push({ type: 'reasoning-delta', delta: reasoning });
+    if (typeof delta?.content === 'string' && delta.content !== '')
+      out.push({ type: 'text-delta', delta: delta.content });
+    if (delta?.tool_calls !== undefined) {
+      for (const callDelta of delta.tool_calls) {
+        let call = this.calls.get(callDelta.index);
+        if (call === undefined) {
+          call = { id: callDelta.id ?? `call_${callDelta.index}`, name: callDelta.function?.name ?? '', arguments: '' };
+          this.calls.set(callDelta.index, call);
+          out.push({ type: 'tool-call-start', toolCallId: call.id, toolName: call.name });
+        }
+        const argumentsDelta = callDelta.function?.arguments;
+        if (argumentsDelta) {
+          call.arguments += argumentsDelta;
+          out.push({ type: 'tool-call-delta', toolCallId: call.id, argumentsDelta });
+        }
       }
-      const argumentsDelta = delta.function?.arguments;
-      if (argumentsDelta) {
-        call.arguments += argumentsDelta;
-        yield { type: 'tool-call-delta', toolCallId: call.id, argumentsDelta };
-      }
     }
-    if (choice.finish_reason) finishReason = finishReasonOf(choice.finish_reason);
+    if (choice.finish_reason) this.finishReason = finishReasonOf(choice.finish_reason);
   }
-  if (finishReason === undefined) return; // cut stream: the runtime reports it
-  for (const call of calls.values()) {
-    yield { type: 'tool-call-end', toolCallId: call.id, toolName: call.name, input: parseArguments(call.arguments) };
+
+  end(out: ChatStreamPart[]): void {
+    const finishReason = this.finishReason;
+    if (finishReason === undefined) return; // cut stream: the caller reports it
+    for (const call of this.calls.values()) {
+      out.push({
+        type: 'tool-call-end',
+        toolCallId: call.id,
+        toolName: call.name,
+        input: parseArguments(call.arguments),
+      });
+    }
+    const usage = this.usage ?? usageOf(0, 0);
+    if (this.usage !== undefined) out.push({ type: 'usage', usage });
+    out.push({ type: 'finish', finishReason, usage, ...(this.id ? { providerMetadata: { id: this.id } } : {}) });
   }
-  const finalUsage = usage ?? usageOf(0, 0);
-  if (usage !== undefined) yield { type: 'usage', usage };
-  yield { type: 'finish', finishReason, usage: finalUsage, ...(id ? { providerMetadata: { id } } : {}) };
 }

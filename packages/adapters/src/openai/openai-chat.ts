@@ -7,9 +7,9 @@ import {
 } from '../shared/chat-model-runtime.js';
 import { defaultPrices } from '../shared/pricing.js';
 import {
+  ChatCompletionChunkMapper,
   type ChatCompletionsDialect,
   fromChatCompletion,
-  fromChatCompletionChunks,
   toChatCompletionsBody,
 } from './openai-chat-mapping.js';
 import { type OpenAIConnectionOptions, openAIClientFactory } from './openai-client.js';
@@ -62,7 +62,7 @@ function createChatCompletionsModel(
   dialect: ChatCompletionsDialect,
   defaults: Partial<ModelCapabilities> = {},
 ): ChatModel {
-  const driver: ProviderDriver<OpenAI> = {
+  const driver: ProviderDriver<OpenAI, OpenAI.ChatCompletionChunk> = {
     provider: dialect.provider,
     modelId: options.modelId,
     async generate(client, request, signal) {
@@ -83,7 +83,7 @@ function createChatCompletionsModel(
         body as unknown as OpenAI.ChatCompletionCreateParamsStreaming,
         { signal, ...(request.headers === undefined ? {} : { headers: request.headers }) },
       );
-      return fromChatCompletionChunks(chunks);
+      return { events: chunks, mapper: new ChatCompletionChunkMapper() };
     },
   };
   const capabilities: ModelCapabilities = {

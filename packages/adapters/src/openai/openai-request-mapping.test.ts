@@ -31,7 +31,9 @@ describe('OpenAI request mapping on the wire', () => {
       {
         role: 'assistant',
         content: 'Checking.',
-        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+        tool_calls: [
+          { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+        ],
       },
       { role: 'tool', tool_call_id: 'call_1', content: '{"celsius":21}' },
     ]);
@@ -53,7 +55,7 @@ describe('OpenAI request mapping on the wire', () => {
       },
     ]);
     expect(body).toMatchObject({
-      model: 'gpt-4.1-mini~text~' + key,
+      model: `gpt-4.1-mini~text~${key}`,
       tool_choice: { type: 'function', function: { name: 'get_weather' } },
       parallel_tool_calls: false,
       temperature: 0.2,
@@ -73,7 +75,11 @@ describe('OpenAI request mapping on the wire', () => {
     const model = createOpenAIChatModel({ modelId: `gpt-4.1-mini~json~${key}`, ...connection });
     for await (const _ of model.stream({
       messages: [{ role: 'user', content: 'Who?' }],
-      responseFormat: { type: 'json', name: 'person', schema: { type: 'object', properties: { name: { type: 'string' } } } },
+      responseFormat: {
+        type: 'json',
+        name: 'person',
+        schema: { type: 'object', properties: { name: { type: 'string' } } },
+      },
     })) {
       // drain
     }
@@ -97,7 +103,11 @@ describe('OpenAI request mapping on the wire', () => {
 
   it('OpenAI-compatible: max_tokens and plain JSON schema, no key needed', async () => {
     const key = uniqueKey();
-    await createOpenAICompatibleModel({ modelId: `llama3.2~text~${key}`, baseURL: `${urls.openai}/v1`, ...browserOptIn }).generate({
+    await createOpenAICompatibleModel({
+      modelId: `llama3.2~text~${key}`,
+      baseURL: `${urls.openai}/v1`,
+      ...browserOptIn,
+    }).generate({
       messages: [{ role: 'user', content: 'Hi' }],
       maxOutputTokens: 64,
       responseFormat: { type: 'json', schema: { type: 'object', properties: { a: { type: 'number' } } } },
@@ -107,7 +117,11 @@ describe('OpenAI request mapping on the wire', () => {
     expect(body.max_completion_tokens).toBeUndefined();
     expect(body.response_format).toEqual({
       type: 'json_schema',
-      json_schema: { name: 'response', schema: { type: 'object', properties: { a: { type: 'number' } } }, strict: false },
+      json_schema: {
+        name: 'response',
+        schema: { type: 'object', properties: { a: { type: 'number' } } },
+        strict: false,
+      },
     });
   });
 
@@ -115,7 +129,11 @@ describe('OpenAI request mapping on the wire', () => {
     const key = uniqueKey();
     await createOpenAIResponsesModel({ modelId: `gpt-4.1-mini~text~${key}`, ...connection }).generate({
       ...richRequest,
-      responseFormat: { type: 'json', name: 'answer', schema: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+      responseFormat: {
+        type: 'json',
+        name: 'answer',
+        schema: { type: 'object', properties: { ok: { type: 'boolean' } } },
+      },
     });
     const body = (await serverLog(urls.openai, key)).bodies[0] as Record<string, unknown>;
     expect(body.instructions).toBe('You are a weather bot.');
@@ -143,7 +161,9 @@ describe('OpenAI request mapping on the wire', () => {
 
   it('Responses API: rejects stop sequences with unsupported instead of ignoring them', async () => {
     const model = createOpenAIResponsesModel({ modelId: `gpt-4.1-mini~text~${uniqueKey()}`, ...connection });
-    await expect(model.generate({ messages: [{ role: 'user', content: 'x' }], stopSequences: ['.'] })).rejects.toMatchObject({
+    await expect(
+      model.generate({ messages: [{ role: 'user', content: 'x' }], stopSequences: ['.'] }),
+    ).rejects.toMatchObject({
       code: 'unsupported',
     });
   });

@@ -10,6 +10,7 @@ import {
 import type OpenAI from 'openai';
 import { parseArguments, usageOf } from '../shared/chat-model-runtime.js';
 import { imageUrl, toolOutputText } from '../shared/content.js';
+import type { StreamMapper } from '../shared/managed-stream.js';
 
 type Body = Record<string, unknown>;
 const scope = 'adapters:openai';
@@ -169,57 +170,59 @@ export function fromResponse(response: OpenAI.Responses.Response): ChatResponse 
 }
 
 /** Maps Responses API stream events onto stream parts; tool calls are keyed by their output item id. */
-export async function* fromResponseEvents(
-  events: AsyncIterable<OpenAI.Responses.ResponseStreamEvent>,
-): AsyncGenerator<ChatStreamPart> {
-  const calls = new Map<string, { id: string; name: string }>();
-  let sawToolCall = false;
-  for await (const event of events) {
+export class ResponseEventMapper implements StreamMapper<OpenAI.Responses.ResponseStreamEvent> {
+  private readonly calls = new Map<string, { id: string; name: string }>();
+  private sawToolCall = false;
+  private finished = false;
+
+  push(event: OpenAI.Responses.ResponseStreamEvent, out: ChatStreamPart[]): void {
     switch (event.type) {
       case 'response.created':
-        yield { type: 'response-start', modelId: event.response.model, id: event.response.id };
+        out.push({ type: 'response-start', modelId: event.response.model, id: event.response.id });
         break;
       case 'response.output_text.delta':
-        yield { type: 'text-delta', delta: event.delta };
+        out.push({ type: 'text-delta', delta: event.delta });
         break;
       case 'response.reasoning_summary_text.delta':
       case 'response.reasoning_text.delta':
-        yield { type: 'reasoning-delta', delta: event.delta };
+        out.push({ type: 'reasoning-delta', delta: event.delta });
         break;
       case 'response.output_item.added':
         if (event.item.type === 'function_call') {
           const call = { id: event.item.call_id, name: event.item.name };
-          calls.set(event.item.id ?? call.id, call);
-          sawToolCall = true;
-          yield { type: 'tool-call-start', toolCallId: call.id, toolName: call.name };
+          this.calls.set(event.item.id ?? call.id, call);
+          this.sawToolCall = true;
+          out.push({ type: 'tool-call-start', toolCallId: call.id, toolName: call.name });
         }
         break;
       case 'response.function_call_arguments.delta': {
-        const call = calls.get(event.item_id);
-        if (call !== undefined) yield { type: 'tool-call-delta', toolCallId: call.id, argumentsDelta: event.delta };
+        const call = this.calls.get(event.item_id);
+        if (call !== undefined) out.push({ type: 'tool-call-delta', toolCallId: call.id, argumentsDelta: event.delta });
         break;
       }
       case 'response.output_item.done':
         if (event.item.type === 'function_call') {
-          yield {
+          out.push({
             type: 'tool-call-end',
             toolCallId: event.item.call_id,
             toolName: event.item.name,
             input: parseArguments(event.item.arguments),
-          };
+          });
         }
         break;
       case 'response.completed':
       case 'response.incomplete': {
+        if (this.finished) break;
+        this.finished = true;
         const usage = usageFrom(event.response.usage);
-        yield { type: 'usage', usage };
-        yield {
+        out.push({ type: 'usage', usage });
+        out.push({
           type: 'finish',
-          finishReason: finishReasonOf(event.response, sawToolCall),
+          finishReason: finishReasonOf(event.response, this.sawToolCall),
           usage,
           providerMetadata: { id: event.response.id },
-        };
-        return;
+        });
+        break;
       }
       case 'response.failed':
         throw failure(event.response);
@@ -230,6 +233,10 @@ export async function* fromResponseEvents(
       default:
         break;
     }
+  }
+
+  end(): void {
+    // response.completed / response.incomplete carry the finish; nothing is owed at the end.
   }
 }
 

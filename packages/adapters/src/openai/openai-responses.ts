@@ -11,7 +11,7 @@ import { type OpenAIConnectionOptions, openAIClientFactory } from './openai-clie
 import {
   assertNoStopSequences,
   fromResponse,
-  fromResponseEvents,
+  ResponseEventMapper,
   toResponsesBody,
 } from './openai-responses-mapping.js';
 
@@ -29,7 +29,7 @@ export interface OpenAIResponsesModelOptions extends OpenAIConnectionOptions, Ch
 export function createOpenAIResponsesModel(options: OpenAIResponsesModelOptions): ChatModel {
   const headersOf = (request: { headers?: Record<string, string> }) =>
     request.headers === undefined ? {} : { headers: request.headers };
-  const driver: ProviderDriver<OpenAI> = {
+  const driver: ProviderDriver<OpenAI, OpenAI.Responses.ResponseStreamEvent> = {
     provider: 'openai',
     modelId: options.modelId,
     async generate(client, request, signal) {
@@ -51,7 +51,7 @@ export function createOpenAIResponsesModel(options: OpenAIResponsesModelOptions)
         signal,
         ...headersOf(request),
       });
-      return fromResponseEvents(events);
+      return { events, mapper: new ResponseEventMapper() };
     },
   };
   const capabilities: ModelCapabilities = {

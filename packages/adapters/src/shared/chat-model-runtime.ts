@@ -4,16 +4,16 @@ import {
   type ChatModel,
   type ChatRequest,
   type ChatResponse,
-  type ChatStreamPart,
   combineSignals,
   type ModelCapabilities,
 } from '@agenticgen/core';
+import { ManagedStream, type OpenedStream } from './managed-stream.js';
 import { estimateCost, type PriceTable } from './pricing.js';
 import { toProviderError } from './provider-errors.js';
-import { type RetryOptions, resolveRetryPolicy, retryDelayFor, withRetry } from './retry.js';
+import { type RetryOptions, resolveRetryPolicy, withRetry } from './retry.js';
 
 /** The provider-specific half of an adapter: one HTTP call, no retries, no error mapping. */
-export interface ProviderDriver<Client> {
+export interface ProviderDriver<Client, Event = unknown> {
   /** Provider name reported by the model. */
   readonly provider: string;
   /** Provider model id. */
@@ -24,7 +24,7 @@ export interface ProviderDriver<Client> {
    * Opens one stream; resolves once the provider accepted the request (HTTP headers received), so
    * status errors surface here and can be retried before anything reached the caller.
    */
-  openStream(client: Client, request: ChatRequest, signal: AbortSignal): Promise<AsyncIterable<ChatStreamPart>>;
+  openStream(client: Client, request: ChatRequest, signal: AbortSignal): Promise<OpenedStream<Event>>;
 }
 
 /** Options shared by every chat adapter. */
@@ -42,8 +42,8 @@ export interface ChatAdapterOptions {
 const defaultTimeoutMs = 600_000;
 
 /** Builds a ChatModel from a driver: retries, timeouts, abort, error mapping and cost live here once. */
-export function createChatModelFromDriver<Client>(
-  driver: ProviderDriver<Client>,
+export function createChatModelFromDriver<Client, Event>(
+  driver: ProviderDriver<Client, Event>,
   getClient: () => Promise<Client>,
   capabilities: ModelCapabilities,
   options: ChatAdapterOptions,
@@ -91,56 +91,20 @@ export function createChatModelFromDriver<Client>(
         scope,
       );
     },
-    async *stream(request) {
-      validateRequest(request, scope);
-      const client = await getClient();
-      let yielded = false;
-      for (let attempt = 1; ; attempt++) {
-        const { local, guard } = attemptSignal(request);
-        let finished = false;
-        let iterator: AsyncIterator<ChatStreamPart> | undefined;
-        try {
-          iterator = (await driver.openStream(client, request, guard.signal))[Symbol.asyncIterator]();
-          let modelId = driver.modelId;
-          for (;;) {
-            const next = await iterator.next();
-            if (next.done === true) break;
-            const part = next.value;
-            if (part.type === 'response-start') modelId = part.modelId || modelId;
-            yielded = true;
-            if (part.type === 'finish') {
-              finished = true;
-              const costUsd = costOf(modelId, part.usage);
-              yield costUsd === undefined ? part : { ...part, costUsd };
-              return;
-            }
-            yield part;
-          }
-          throw new AgenticGenError(
-            'network',
-            `[${scope}] the stream ended before the provider finished the answer; the connection was probably cut`,
-            { data: { provider: driver.provider } },
-          );
-        } catch (error) {
-          const mapped = guard.signal.aborted
-            ? abortErrorFrom(guard.signal, scope)
-            : toProviderError(error, driver.provider);
-          // Once parts reached the caller a retry would duplicate them, so only a clean failure is retried.
-          if (yielded || request.signal?.aborted) throw mapped;
-          const delayMs = retryDelayFor(mapped, attempt, policy);
-          if (delayMs === undefined) throw mapped;
-          policy.onRetry?.({ attempt, delayMs, error: mapped });
-          await policy.sleep(delayMs, request.signal);
-        } finally {
-          if (!finished) {
-            // Abort before anything else: an SDK iterator's cleanup may wait on the body, which only the
-            // abort ends, and the abort must still reach the request signal (dispose unlinks it).
-            local.abort(new AgenticGenError('aborted', `[${scope}] the stream was closed by its consumer`));
-            iterator?.return?.().catch(() => undefined);
-          }
-          guard.dispose();
-        }
-      }
+    stream(request) {
+      return new ManagedStream<Event>({
+        scope,
+        provider: driver.provider,
+        modelId: driver.modelId,
+        request,
+        policy,
+        costOf,
+        attemptSignal: () => attemptSignal(request),
+        open: async (signal) => {
+          validateRequest(request, scope);
+          return driver.openStream(await getClient(), request, signal);
+        },
+      });
     },
   };
 }

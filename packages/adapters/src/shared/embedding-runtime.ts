@@ -1,4 +1,10 @@
-import { AgenticGenError, abortErrorFrom, combineSignals, type EmbeddingModel, type EmbedOptions } from '@agenticgen/core';
+import {
+  AgenticGenError,
+  abortErrorFrom,
+  combineSignals,
+  type EmbeddingModel,
+  type EmbedOptions,
+} from '@agenticgen/core';
 import { toProviderError } from './provider-errors.js';
 import { type RetryOptions, resolveRetryPolicy, withRetry } from './retry.js';
 
@@ -56,7 +62,9 @@ export function createEmbeddingModelFromDriver<Client>(
             try {
               return await driver.embedBatch(client, batch, guard.signal);
             } catch (error) {
-              throw guard.signal.aborted ? abortErrorFrom(guard.signal, scope) : toProviderError(error, driver.provider);
+              throw guard.signal.aborted
+                ? abortErrorFrom(guard.signal, scope)
+                : toProviderError(error, driver.provider);
             } finally {
               guard.dispose();
             }
@@ -66,7 +74,10 @@ export function createEmbeddingModelFromDriver<Client>(
           scope,
         );
         if (raw.length !== batch.length) {
-          throw new AgenticGenError('invalid-response', `[${scope}] sent ${batch.length} texts, got ${raw.length} vectors`);
+          throw new AgenticGenError(
+            'invalid-response',
+            `[${scope}] sent ${batch.length} texts, got ${raw.length} vectors`,
+          );
         }
         for (const values of raw) {
           if (values.length !== dimensions) {

@@ -51,11 +51,14 @@ export function createPriceTable(extra: PriceTable = {}, base: PriceTable = defa
 export function findPrice(table: PriceTable, provider: string, modelId: string): ModelPrice | undefined {
   const exact = table[`${provider}:${modelId}`] ?? table[modelId];
   if (exact !== undefined) return exact;
-  let best: { key: string; price: ModelPrice } | undefined;
+  let best: { score: number; price: ModelPrice } | undefined;
   for (const [key, price] of Object.entries(table)) {
-    const bare = key.startsWith(`${provider}:`) ? key.slice(provider.length + 1) : key;
-    if (bare.includes(':')) continue;
-    if (modelId.startsWith(bare) && (best === undefined || bare.length > best.key.length)) best = { key: bare, price };
+    const qualified = key.startsWith(`${provider}:`);
+    const bare = qualified ? key.slice(provider.length + 1) : key;
+    if (bare.includes(':') || !modelId.startsWith(bare)) continue;
+    // Longest prefix wins; on a tie the provider-qualified entry does.
+    const score = bare.length * 2 + (qualified ? 1 : 0);
+    if (best === undefined || score > best.score) best = { score, price };
   }
   return best?.price;
 }

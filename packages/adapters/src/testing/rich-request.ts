@@ -23,7 +23,10 @@ export const richRequest: ChatRequest = {
         { type: 'tool-call', toolCallId: 'call_1', toolName: 'get_weather', input: { city: 'Paris' } },
       ],
     },
-    { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'call_1', toolName: 'get_weather', output: { celsius: 21 } }] },
+    {
+      role: 'tool',
+      content: [{ type: 'tool-result', toolCallId: 'call_1', toolName: 'get_weather', output: { celsius: 21 } }],
+    },
   ],
   tools: [
     {

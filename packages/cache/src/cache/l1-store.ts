@@ -1,19 +1,25 @@
 import QuickLRU from 'quick-lru';
 import type { EvictionReason } from './events.js';
 
-/** What L1 keeps per key. Times are epoch ms; `Infinity` means never. */
-export interface L1Record {
-  value: unknown;
-  createdAt: number;
-  /** Until when the value is served as fresh (the entry's expiry, capped by `l1.ttlMs`). */
-  freshUntil: number;
-  /** Until when the value may be served stale while it is refreshed; equals `freshUntil` without a stale window. */
-  staleUntil: number;
-  tags: readonly string[] | undefined;
-  /** A cached loader failure; `value` is the serialised error. */
-  negative: boolean;
-  /** Estimated bytes (key included); 0 when no byte bound is configured. */
-  size: number;
+/**
+ * An L1 entry that needs metadata: tags, a stale window, a cached failure, or a byte size. Plain entries (the
+ * common case) are stored as the bare value with quick-lru's own expiry, which keeps the hot paths as cheap as
+ * quick-lru itself. Users cannot construct this class, so a stored value is never mistaken for a record.
+ */
+export class L1Record {
+  constructor(
+    readonly value: unknown,
+    readonly createdAt: number,
+    /** Until when the value is served as fresh (the entry's expiry, capped by `l1.ttlMs`); epoch ms. */
+    readonly freshUntil: number,
+    /** Until when the value may be served stale while it is refreshed; quick-lru drops it then. */
+    readonly staleUntil: number,
+    readonly tags: readonly string[] | undefined,
+    /** A cached loader failure; `value` is the serialised error. */
+    readonly negative: boolean,
+    /** Estimated bytes (key included); 0 without a byte budget. */
+    readonly size: number,
+  ) {}
 }
 
 export interface L1StoreOptions {
@@ -23,40 +29,63 @@ export interface L1StoreOptions {
 }
 
 /**
- * quick-lru plus a byte budget. quick-lru is generational (a current and an old map, rotated when the current one
- * fills), so it holds between `max` and `2 × max` entries and may report an overwritten old copy as evicted; the
- * identity check in `onEviction` filters those out so byte accounting stays exact.
+ * quick-lru plus a byte budget and eviction reasons. quick-lru is generational (a current and an old map, rotated
+ * when the current one fills): it holds between `max` and `2 × max` entries, and an overwritten key can leave a
+ * superseded copy in the old map that the rotation later reports as evicted. In precise mode (a byte budget or a
+ * `cache-evict` listener) writes delete the old copy first so every report is real; otherwise evictions are only
+ * counted, as an upper bound, and writes stay a single quick-lru call.
  */
 export class L1Store {
-  readonly lru: QuickLRU<string, L1Record>;
+  readonly lru: QuickLRU<string, unknown>;
   readonly maxBytes: number | undefined;
   bytes = 0;
+  approximateEvictions = 0;
   readonly #onEvict: L1StoreOptions['onEvict'];
+  #precise: boolean;
+  /** True while quick-lru runs one of our writes: evictions reported then are capacity rotations, else expiries. */
+  #writing = false;
 
   constructor(options: L1StoreOptions) {
     this.maxBytes = options.maxBytes;
     this.#onEvict = options.onEvict;
-    this.lru = new QuickLRU<string, L1Record>({
+    this.#precise = options.maxBytes !== undefined;
+    this.lru = new QuickLRU<string, unknown>({
       maxSize: options.max,
-      onEviction: (key, record) => {
-        // A newer copy of the key lives on: this is the rotation dropping a superseded copy, not an eviction.
-        if (this.lru.peek(key) !== record) return;
-        this.bytes -= record.size;
-        this.#onEvict(key, 'capacity');
+      onEviction: (key, item) => {
+        if (!this.#precise) {
+          this.approximateEvictions++;
+          return;
+        }
+        if (item instanceof L1Record) this.bytes -= item.size;
+        this.#onEvict(key, this.#writing ? 'capacity' : 'expired');
       },
     });
   }
 
-  /** Stores the record; returns false when it alone exceeds the byte budget (it is then not kept). */
-  set(key: string, record: L1Record): boolean {
-    const previous = this.lru.peek(key);
-    if (previous !== undefined) this.bytes -= previous.size;
-    if (this.maxBytes !== undefined && record.size > this.maxBytes) {
-      if (previous !== undefined) this.lru.delete(key);
+  /** Turns exact eviction tracking on while someone listens for `cache-evict` (always on with a byte budget). */
+  trackEvictions(listening: boolean): void {
+    this.#precise = listening || this.maxBytes !== undefined;
+  }
+
+  /**
+   * Stores a bare value or a record for `maxAgeMs` (quick-lru drops it afterwards). Returns false when it was not
+   * kept: already expired, or alone larger than the byte budget.
+   */
+  set(key: string, item: unknown, maxAgeMs: number): boolean {
+    if (maxAgeMs <= 0) {
+      this.delete(key);
       return false;
     }
-    this.lru.set(key, record);
-    this.bytes += record.size;
+    const options = maxAgeMs === Number.POSITIVE_INFINITY ? undefined : { maxAge: maxAgeMs };
+    if (!this.#precise) {
+      this.#write(key, item, options);
+      return true;
+    }
+    const size = item instanceof L1Record ? item.size : 0;
+    this.delete(key);
+    if (this.maxBytes !== undefined && size > this.maxBytes) return false;
+    this.#write(key, item, options);
+    this.bytes += size;
     if (this.maxBytes !== undefined) this.#evictToBudget(this.maxBytes, key);
     return true;
   }
@@ -64,7 +93,7 @@ export class L1Store {
   delete(key: string): boolean {
     const previous = this.lru.peek(key);
     if (previous === undefined) return false;
-    this.bytes -= previous.size;
+    if (previous instanceof L1Record) this.bytes -= previous.size;
     this.lru.delete(key);
     return true;
   }
@@ -77,8 +106,19 @@ export class L1Store {
   /** Removes every record matching `predicate` (tag invalidation); O(n), invalidations are rare. */
   deleteWhere(predicate: (record: L1Record) => boolean, reason: EvictionReason): void {
     const doomed: string[] = [];
-    for (const [key, record] of this.lru.entriesAscending()) if (predicate(record)) doomed.push(key);
+    for (const [key, item] of this.lru.entriesAscending()) {
+      if (item instanceof L1Record && predicate(item)) doomed.push(key);
+    }
     for (const key of doomed) if (this.delete(key)) this.#onEvict(key, reason);
+  }
+
+  #write(key: string, item: unknown, options: { maxAge: number } | undefined): void {
+    this.#writing = true;
+    try {
+      this.lru.set(key, item, options);
+    } finally {
+      this.#writing = false;
+    }
   }
 
   #evictToBudget(maxBytes: number, keep: string): void {

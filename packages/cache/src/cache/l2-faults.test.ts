@@ -18,11 +18,12 @@ function faultyDriver() {
   };
   const driver: CacheDriver = {
     name: 'faulty',
-    get: (key) =>
-      state.mode === 'corrupt'
-        ? (state.calls++,
-          inner.delete(key).then(() => Promise.reject(cacheError('cache-entry-corrupt', 'bad checksum'))))
-        : guard(() => inner.get(key)),
+    get: async (key) => {
+      if (state.mode !== 'corrupt') return guard(() => inner.get(key));
+      state.calls++;
+      await inner.delete(key); // what the real drivers do: drop the damaged entry, then report it
+      throw cacheError('cache-entry-corrupt', 'bad checksum');
+    },
     set: (key, entry) => guard(() => inner.set(key, entry)),
     delete: (key) => guard(() => inner.delete(key)),
     clear: (prefix) => guard(async () => inner.clear?.(prefix)),

@@ -80,6 +80,12 @@ export class L2Tier {
     return this.#apply(fullKey, userKey, write, true);
   }
 
+  /** Queues a write for the background whatever the write mode (the L2 half of `setSync`). */
+  queue(fullKey: string, userKey: string, write: PendingWrite): void {
+    this.#pending.set(fullKey, { userKey, write });
+    this.#scheduleFlush();
+  }
+
   /** Runs an optional driver operation (clear, publish) bounded by the timeout; failures become events. */
   async run(operation: string, action: () => Promise<void>, key?: string): Promise<boolean> {
     try {

@@ -10,8 +10,9 @@ import {
   assertTags,
   assertTtl,
 } from '../validation.js';
+import { emptyCounters, isFresh, ratio, rethrow, serializeError, validateSetOptions } from './cache-helpers.js';
 import { CacheEventEmitter, type CacheEventName, type CacheListener, type EvictionReason } from './events.js';
-import { type L1Record, L1Store } from './l1-store.js';
+import { L1Record, L1Store } from './l1-store.js';
 import { L2Tier } from './l2-tier.js';
 import type { CacheOptions, CacheStats, GetOrSetOptions, SetOptions } from './options.js';
 import { sizeOf as defaultSizeOf } from './size-of.js';
@@ -30,6 +31,11 @@ export interface TieredCache extends CacheStore {
   getSync<T = unknown>(key: string): T | undefined;
   /** Like `getSync` but leaves recency untouched (a look that does not count as use). */
   peek<T = unknown>(key: string): T | undefined;
+  /**
+   * Stores a value in L1 synchronously, for hot loops; with an L2 the L2 write is queued in the background (as in
+   * write-behind mode; `flush()` waits for it). Throws like `set` on invalid input.
+   */
+  setSync(key: string, value: unknown, options?: SetOptions): void;
   /** Stores a value in L1 and (write-through by default) L2. */
   set(key: string, value: unknown, options?: SetOptions): Promise<void>;
   /** The cached value, or runs `loader` once for all concurrent callers (across L1 and L2) and caches it. */
@@ -55,12 +61,13 @@ export function createCache(options: CacheOptions = {}): TieredCache {
 }
 
 const oneHour = 3_600_000;
+const noOptions: SetOptions = Object.freeze({});
 
 class TieredCacheImplementation implements TieredCache {
   readonly namespace: string;
   readonly #instanceId = Math.random().toString(36).slice(2) + Date.now().toString(36);
   readonly #l1: L1Store | undefined;
-  readonly #lru: QuickLRU<string, L1Record> | undefined;
+  readonly #lru: QuickLRU<string, unknown> | undefined;
   readonly #l1TtlMs: number;
   readonly #sizeOf: ((value: unknown) => number) | undefined;
   readonly #l2: L2Tier | undefined;
@@ -74,6 +81,10 @@ class TieredCacheImplementation implements TieredCache {
   readonly #unsubscribe: (() => void) | undefined;
   #listeningHit = false;
   #listeningMiss = false;
+  #listeningSet = false;
+  /** Default freshness and stale window of an L1 record written with default options (TTL capped by l1.ttlMs). */
+  readonly #l1FreshMs: number;
+  readonly #l1StaleMs: number;
   #disposed = false;
   #counters = emptyCounters();
 
@@ -104,6 +115,8 @@ class TieredCacheImplementation implements TieredCache {
       this.#l1TtlMs = 0;
       this.#sizeOf = undefined;
     }
+    this.#l1FreshMs = Math.min(this.#ttlMs, this.#l1TtlMs);
+    this.#l1StaleMs = this.#l1TtlMs < this.#ttlMs ? 0 : this.#staleMs;
     if (options.l2 !== undefined) this.#l2 = this.#createL2(options.l2, options);
     this.#unsubscribe = options.l2?.subscribe?.((message) => this.#onInvalidation(message));
   }
@@ -111,31 +124,32 @@ class TieredCacheImplementation implements TieredCache {
   // ── reads ────────────────────────────────────────────────────────────────────────────────────────────────────
 
   getSync<T = unknown>(key: string): T | undefined {
-    const record = this.#lru?.get(key);
-    if (record !== undefined && !record.negative) {
-      if (record.freshUntil === Number.POSITIVE_INFINITY || record.freshUntil > Date.now()) {
-        this.#counters.l1Hits++;
-        if (this.#listeningHit) this.#events.emit('cache-hit', { key, tier: 'l1', stale: false });
-        return record.value as T;
-      }
-    } else if (typeof key !== 'string') assertKey(key);
+    // Bare values are fresh by construction: quick-lru drops them at their expiry.
+    const item = this.#lru?.get(key);
+    if (item !== undefined && (!(item instanceof L1Record) || isFresh(item))) {
+      this.#counters.l1Hits++;
+      if (this.#listeningHit) this.#events.emit('cache-hit', { key, tier: 'l1', stale: false });
+      return (item instanceof L1Record ? item.value : item) as T;
+    }
+    if (typeof key !== 'string') assertKey(key);
     this.#counters.l1Misses++;
     return undefined;
   }
 
   peek<T = unknown>(key: string): T | undefined {
-    const record = this.#lru?.peek(key);
-    if (record === undefined || record.negative || record.freshUntil <= Date.now()) return undefined;
-    return record.value as T;
+    const item = this.#lru?.peek(key);
+    if (item === undefined || (item instanceof L1Record && !isFresh(item))) return undefined;
+    return (item instanceof L1Record ? item.value : item) as T;
   }
 
   async get<T = unknown>(key: string): Promise<T | undefined> {
     this.#assertUsable();
     assertKey(key);
-    const record = this.#readL1(key);
-    if (record !== undefined && record.freshUntil > Date.now()) {
+    const item = this.#readL1(key);
+    if (item !== undefined && (!(item instanceof L1Record) || item.freshUntil > Date.now())) {
       this.#hit(key, 'l1', false);
-      return record.negative ? undefined : (record.value as T);
+      if (!(item instanceof L1Record)) return item as T;
+      return item.negative ? undefined : (item.value as T);
     }
     const entry = await this.#readL2(key);
     if (entry !== undefined && (entry.expiresAt ?? Number.POSITIVE_INFINITY) > Date.now()) {
@@ -155,18 +169,21 @@ class TieredCacheImplementation implements TieredCache {
     assertKey(key);
     if (typeof loader !== 'function') throw cacheError('invalid-argument', 'getOrSet needs a loader function');
     validateSetOptions(options);
-    const record = this.#readL1(key);
-    if (record !== undefined) {
+    const item = this.#readL1(key);
+    if (item instanceof L1Record) {
       const now = Date.now();
-      if (record.freshUntil > now) {
+      if (item.freshUntil > now) {
         this.#hit(key, 'l1', false);
-        return record.negative ? rethrow(record.value) : (record.value as T);
+        return item.negative ? rethrow(item.value) : (item.value as T);
       }
-      if (!record.negative && record.staleUntil > now) {
+      if (!item.negative && item.staleUntil > now) {
         this.#hit(key, 'l1', true);
         this.#refreshInBackground(key, loader, options);
-        return record.value as T;
+        return item.value as T;
       }
+    } else if (item !== undefined) {
+      this.#hit(key, 'l1', false);
+      return item as T;
     }
     return this.#load(key, loader, options, false) as Promise<T>;
   }
@@ -182,6 +199,39 @@ class TieredCacheImplementation implements TieredCache {
     validateSetOptions(options);
     this.#invalidateFlight(key);
     await this.#write(key, this.#entry(value, options, false));
+  }
+
+  setSync(key: string, value: unknown, options?: SetOptions): void {
+    this.#assertUsable();
+    assertKey(key);
+    if (value === undefined) {
+      throw cacheError('invalid-argument', `cannot store undefined under ${JSON.stringify(key)}; use delete() instead`);
+    }
+    if (this.#flights.size !== 0) this.#invalidateFlight(key);
+    const l1 = this.#l1;
+    if (options === undefined && this.#l2 === undefined && l1 !== undefined) {
+      // Hot path of an L1-only cache with default options: one clock read, one record, one quick-lru call.
+      let inL1: boolean;
+      if (this.#sizeOf === undefined && this.#l1StaleMs === 0) {
+        inL1 = l1.set(key, value, this.#l1FreshMs);
+      } else {
+        const now = Date.now();
+        const freshUntil = now + this.#l1FreshMs;
+        const size = this.#sizeOf === undefined ? 0 : key.length * 2 + this.#sizeOf(value);
+        const staleUntil = freshUntil + this.#l1StaleMs;
+        const record = new L1Record(value, now, freshUntil, staleUntil, undefined, false, size);
+        inL1 = l1.set(key, record, staleUntil - now);
+      }
+      this.#counters.sets++;
+      if (this.#listeningSet) this.#events.emit('cache-set', { key, tiers: inL1 ? ['l1'] : [] });
+      return;
+    }
+    if (options !== undefined) validateSetOptions(options);
+    const entry = this.#entry(value, options ?? noOptions, false);
+    const inL1 = this.#storeL1(key, entry);
+    this.#counters.sets++;
+    this.#l2?.queue(this.#fullKey(key), key, { kind: 'set', entry });
+    if (this.#listeningSet) this.#events.emit('cache-set', { key, tiers: inL1 ? ['l1'] : [] });
   }
 
   async delete(key: string): Promise<void> {
@@ -255,7 +305,7 @@ class TieredCacheImplementation implements TieredCache {
         hitRatio: ratio(c.l1Hits, reads),
         entries: this.#lru?.size ?? 0,
         bytes: this.#l1?.bytes ?? 0,
-        evictions: c.evictions,
+        evictions: c.evictions + (this.#l1?.approximateEvictions ?? 0),
       },
       l2: {
         hits: c.l2Hits,
@@ -273,6 +323,7 @@ class TieredCacheImplementation implements TieredCache {
 
   resetStats(): void {
     this.#counters = emptyCounters();
+    if (this.#l1 !== undefined) this.#l1.approximateEvictions = 0;
     if (this.#l2 !== undefined) {
       this.#l2.errors = 0;
       this.#l2.skipped = 0;
@@ -324,13 +375,15 @@ class TieredCacheImplementation implements TieredCache {
     return `${this.namespace}:t:${tag}`;
   }
 
-  /** The L1 record if usable at all (fresh or within its stale window); drops records past both. */
-  #readL1(key: string): L1Record | undefined {
-    const record = this.#lru?.get(key);
-    if (record === undefined) return undefined;
-    if (record.staleUntil > Date.now() || record.staleUntil === Number.POSITIVE_INFINITY) return record;
-    this.#l1?.delete(key);
-    this.#evicted(key, 'expired');
+  /**
+   * The L1 item if usable at all: a bare value (always fresh: quick-lru drops it at expiry) or a record that is
+   * fresh or within its stale window. `undefined` is a miss (values are never `undefined`).
+   */
+  #readL1(key: string): unknown {
+    const item = this.#lru?.get(key);
+    if (item === undefined || !(item instanceof L1Record)) return item;
+    if (item.staleUntil > Date.now()) return item;
+    if (this.#l1?.delete(key) === true) this.#evicted(key, 'expired');
     return undefined;
   }
 
@@ -458,7 +511,7 @@ class TieredCacheImplementation implements TieredCache {
       }
       if (inL2) await this.#publishKeys([key]);
     }
-    if (this.#events.has('cache-set')) {
+    if (this.#listeningSet) {
       const tiers: ('l1' | 'l2')[] = [];
       if (inL1) tiers.push('l1');
       if (inL2) tiers.push('l2');
@@ -471,18 +524,15 @@ class TieredCacheImplementation implements TieredCache {
     if (l1 === undefined) return false;
     const now = Date.now();
     const expiresAt = entry.expiresAt ?? Number.POSITIVE_INFINITY;
-    const cap = now + this.#l1TtlMs;
-    const freshUntil = Math.min(expiresAt, cap);
+    const freshUntil = Math.min(expiresAt, now + this.#l1TtlMs);
+    // A copy capped by l1.ttlMs gets no stale window: past the cap L1 must ask L2 again, not serve on.
     const staleUntil = freshUntil === expiresAt ? Math.max(freshUntil, entry.staleUntil ?? freshUntil) : freshUntil;
-    return l1.set(key, {
-      value: entry.value,
-      createdAt: entry.createdAt,
-      freshUntil,
-      staleUntil,
-      tags: entry.tags,
-      negative: entry.negative === true,
-      size: this.#sizeOf === undefined ? 0 : key.length * 2 + this.#sizeOf(entry.value),
-    });
+    const negative = entry.negative === true;
+    const plain = this.#sizeOf === undefined && !negative && entry.tags === undefined && staleUntil === freshUntil;
+    if (plain) return l1.set(key, entry.value, freshUntil - now);
+    const size = this.#sizeOf === undefined ? 0 : key.length * 2 + this.#sizeOf(entry.value);
+    const record = new L1Record(entry.value, entry.createdAt, freshUntil, staleUntil, entry.tags, negative, size);
+    return l1.set(key, record, staleUntil - now);
   }
 
   #invalidateFlight(key: string): void {
@@ -557,58 +607,11 @@ class TieredCacheImplementation implements TieredCache {
   #refreshListening(): void {
     this.#listeningHit = this.#events.has('cache-hit');
     this.#listeningMiss = this.#events.has('cache-miss');
+    this.#listeningSet = this.#events.has('cache-set');
+    this.#l1?.trackEvictions(this.#events.has('cache-evict'));
   }
 
   #assertUsable(): void {
     if (this.#disposed) throw cacheError('disposed', `cache "${this.namespace}" was disposed; create a new one`);
   }
-}
-
-function validateSetOptions(options: GetOrSetOptions): void {
-  if (typeof options !== 'object' || options === null) {
-    throw cacheError('invalid-argument', 'options must be an object');
-  }
-  if (options.ttlMs !== undefined) assertTtl(options.ttlMs, 'ttlMs');
-  if (options.staleWhileRevalidateMs !== undefined) {
-    assertDuration(options.staleWhileRevalidateMs, 'staleWhileRevalidateMs');
-  }
-  if (options.negativeTtlMs !== undefined) assertTtl(options.negativeTtlMs, 'negativeTtlMs');
-  if (options.tags !== undefined) assertTags(options.tags);
-}
-
-function serializeError(error: unknown): Record<string, unknown> {
-  if (AgenticGenError.isInstance(error)) return { ...error.toJSON(), stack: undefined };
-  return { name: 'Error', message: error instanceof Error ? error.message : String(error) };
-}
-
-function rethrow(serialized: unknown): never {
-  const record = (typeof serialized === 'object' && serialized !== null ? serialized : {}) as Record<string, unknown>;
-  if (record.name === 'AgenticGenError' && typeof record.code === 'string') {
-    throw AgenticGenError.fromJSON(record as never);
-  }
-  throw cacheError(
-    'cache-loader-failed',
-    `the loader failed recently and the failure is cached: ${String(record.message)}`,
-    {
-      data: { cached: true },
-    },
-  );
-}
-
-function ratio(part: number, whole: number): number {
-  return whole === 0 ? 0 : part / whole;
-}
-
-function emptyCounters() {
-  return {
-    l1Hits: 0,
-    l1Misses: 0,
-    l2Hits: 0,
-    l2Misses: 0,
-    loaderCalls: 0,
-    loaderErrors: 0,
-    evictions: 0,
-    sets: 0,
-    deletes: 0,
-  };
 }

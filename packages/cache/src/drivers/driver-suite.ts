@@ -55,8 +55,9 @@ export function runCacheDriverSuite(
       await driver.set('ns:k:value', stored);
       const read = await driver.get('ns:k:value');
       expect(read?.value).toEqual(value);
-      expect((read?.value as typeof value).vector).toBeInstanceOf(Float32Array);
-      expect((read?.value as typeof value).bytes).toBeInstanceOf(Uint8Array);
+      const readValue = read?.value as typeof value;
+      expect(readValue.vector).toBeInstanceOf(Float32Array);
+      expect(readValue.bytes).toBeInstanceOf(Uint8Array);
       expect(read?.createdAt).toBe(stored.createdAt);
       expect(read?.expiresAt).toBe(stored.expiresAt);
       expect(read?.staleUntil).toBe(stored.staleUntil);
@@ -83,7 +84,8 @@ export function runCacheDriverSuite(
       await driver.set('ns:k:isolated', entry(value));
       value.list.push(3);
       const first = await driver.get('ns:k:isolated');
-      (first?.value as { list: number[] }).list.push(4);
+      const firstValue = first?.value as { list: number[] };
+      firstValue.list.push(4);
       expect((await driver.get('ns:k:isolated'))?.value).toEqual({ list: [1, 2] });
     });
 

@@ -148,12 +148,12 @@ export function decodeTree(tree: unknown, blobs: Uint8Array): unknown {
       // A copy: the result owns an aligned buffer and never aliases the stored bytes.
       const buffer = blobs.slice(offset, offset + length).buffer;
       if (kind === 'ArrayBuffer') return buffer;
-      const constructor = viewConstructors[kind as ViewKind];
-      if (constructor === undefined) throw new MalformedTreeError(`unknown kind ${kind}`);
-      if (constructor === DataView) return new DataView(buffer);
-      const elementSize = (constructor as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+      const View = viewConstructors[kind as ViewKind];
+      if (View === undefined) throw new MalformedTreeError(`unknown kind ${kind}`);
+      if (View === DataView) return new DataView(buffer);
+      const elementSize = (View as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
       if (length % elementSize !== 0) throw new MalformedTreeError('blob length not a multiple of element size');
-      return new (constructor as Float64ArrayConstructor)(buffer);
+      return new (View as Float64ArrayConstructor)(buffer);
     }
   }
 }

@@ -17,7 +17,9 @@ const clock = defineTool({
   execute: () => '12:00',
 });
 
-function resources(model = new MockChatModel({ responses: [{ toolCalls: [{ toolName: 'clock', input: {} }] }, 'Noon.'] })) {
+function resources(
+  model = new MockChatModel({ responses: [{ toolCalls: [{ toolName: 'clock', input: {} }] }, 'Noon.'] }),
+) {
   const embedder = createHashingEmbedder({ dimensions: 64 });
   let disposedSessions = 0;
   const sandbox: CodeSandbox = {
@@ -42,7 +44,9 @@ function resources(model = new MockChatModel({ responses: [{ toolCalls: [{ toolN
     value: {
       models: { main: model },
       tools: { clock },
-      knowledgeBases: { docs: createKnowledgeBase({ vectorStore: createMemoryVectorStore({ dimensions: 64 }), embedder }) },
+      knowledgeBases: {
+        docs: createKnowledgeBase({ vectorStore: createMemoryVectorStore({ dimensions: 64 }), embedder }),
+      },
       sandboxes: { python: sandbox },
       memories: { chat: createInMemoryConversationMemory() },
     },
@@ -65,8 +69,16 @@ describe('agent factory (JSON configs)', () => {
 
   it('builds presets by kind', () => {
     const { value } = resources();
-    expect(createAgentFromConfig({ name: 'r', kind: 'research', model: 'main', knowledgeBase: 'docs' }, value).tools.has('search_knowledge')).toBe(true);
-    expect(createAgentFromConfig({ name: 'c', kind: 'coding', model: 'main', sandbox: 'python' }, value).tools.has('run_python')).toBe(true);
+    expect(
+      createAgentFromConfig({ name: 'r', kind: 'research', model: 'main', knowledgeBase: 'docs' }, value).tools.has(
+        'search_knowledge',
+      ),
+    ).toBe(true);
+    expect(
+      createAgentFromConfig({ name: 'c', kind: 'coding', model: 'main', sandbox: 'python' }, value).tools.has(
+        'run_python',
+      ),
+    ).toBe(true);
     expect(createAgentFromConfig({ name: 'w', kind: 'creative', model: 'main' }, value).options.temperature).toBe(0.9);
   });
 
@@ -74,7 +86,10 @@ describe('agent factory (JSON configs)', () => {
     const { value } = resources();
     const attempt = (config: unknown) => () => createAgentFromConfig(config, value);
     expect(attempt({ name: 'bad name', model: 'main', temperature: 5, extra: true })).toThrow(
-      expect.objectContaining({ code: 'invalid-config', message: expect.stringMatching(/\/name.*\/temperature|\/temperature.*\/name/s) }),
+      expect.objectContaining({
+        code: 'invalid-config',
+        message: expect.stringMatching(/\/name.*\/temperature|\/temperature.*\/name/s),
+      }),
     );
     expect(attempt({ name: 'a', model: 'missing' })).toThrow(/unknown model "missing"; available: main/);
     expect(attempt({ name: 'a', model: 'main', tools: ['nope'] })).toThrow(/unknown tool "nope"/);
@@ -92,7 +107,10 @@ describe('AgentManager', () => {
       { name: 'coder', kind: 'coding', model: 'main', sandbox: 'python' },
       { name: 'greeter', model: 'main', instructions: 'Greet.' },
     ]);
-    manager.register({ name: 'custom', build: (shared) => createAgentFromConfig({ name: 'custom', model: 'main' }, shared) });
+    manager.register({
+      name: 'custom',
+      build: (shared) => createAgentFromConfig({ name: 'custom', model: 'main' }, shared),
+    });
     const coder = manager.create('coder', { id: 'coder-a' });
     manager.create('greeter');
     expect(manager.list()).toEqual([
@@ -110,8 +128,15 @@ describe('AgentManager', () => {
     expect(manager.get('coder-a')).toBeUndefined();
 
     expect(() => manager.create('nope')).toThrow(expect.objectContaining({ code: 'not-found' }));
-    expect(() => manager.register({ name: 'greeter', model: 'main' })).toThrow(expect.objectContaining({ code: 'already-exists' }));
-    expect(() => manager.registerAll([{ name: 'x', model: 'main' }, { name: 'x', model: 'main' }])).toThrow(/already registered/);
+    expect(() => manager.register({ name: 'greeter', model: 'main' })).toThrow(
+      expect.objectContaining({ code: 'already-exists' }),
+    );
+    expect(() =>
+      manager.registerAll([
+        { name: 'x', model: 'main' },
+        { name: 'x', model: 'main' },
+      ]),
+    ).toThrow(/already registered/);
     expect(manager.has('x')).toBe(false);
     await manager.disposeAll();
     expect(() => manager.create('greeter')).toThrow(expect.objectContaining({ code: 'disposed' }));

@@ -5,6 +5,7 @@ import { AgenticGenError } from '../errors/agenticgen-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { RuntimeEvents } from '../events/runtime-events.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import type { Runtime } from '../plugins/runtime.js';
 import { compileSchema } from '../schema/validator.js';
 import type { AnyTool } from '../tools/define-tool.js';
 import { type Agent, type CreateAgentOptions, createAgent } from './create-agent.js';
@@ -27,7 +28,9 @@ export const agentConfigSchema = Type.Object(
     description: Type.Optional(Type.String()),
     instructions: Type.Optional(Type.String({ description: 'System prompt; presets have defaults.' })),
     model: Type.String({ minLength: 1, description: 'Name of a model in the resources.' }),
-    tools: Type.Optional(Type.Array(Type.String(), { uniqueItems: true, description: 'Names of tools in the resources.' })),
+    tools: Type.Optional(
+      Type.Array(Type.String(), { uniqueItems: true, description: 'Names of tools in the resources.' }),
+    ),
     knowledgeBase: Type.Optional(Type.String({ description: 'Research agents: name of a knowledge base.' })),
     topK: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
     sandbox: Type.Optional(Type.String({ description: 'Coding agents: name of a code sandbox.' })),
@@ -72,6 +75,11 @@ export interface AgentResources {
   memories?: Readonly<Record<string, ConversationMemory>>;
   /** Runtime event bus given to every agent built. */
   events?: EventBus<RuntimeEvents>;
+  /**
+   * A plugin runtime: names not found above are looked up in its registries (models, tools, sandbox
+   * providers), and every agent built runs through it (hooks, events, spans).
+   */
+  runtime?: Runtime;
 }
 
 const validator = compileSchema(agentConfigSchema);
@@ -81,10 +89,16 @@ export function parseAgentConfig(input: unknown): AgentConfig {
   return validator.parse(input, { scope: 'agents', code: 'invalid-config', what: 'agent config' });
 }
 
-function pick<T>(kind: string, table: Readonly<Record<string, T>> | undefined, name: string, agent: string): T {
-  const found = table !== undefined && Object.hasOwn(table, name) ? table[name] : undefined;
+function pick<T>(
+  kind: string,
+  table: Readonly<Record<string, T>> | undefined,
+  name: string,
+  agent: string,
+  registry?: { get(name: string): T | undefined; names(): string[] },
+): T {
+  const found = (table !== undefined && Object.hasOwn(table, name) ? table[name] : undefined) ?? registry?.get(name);
   if (found === undefined) {
-    const available = Object.keys(table ?? {});
+    const available = [...new Set([...Object.keys(table ?? {}), ...(registry?.names() ?? [])])];
     throw new AgenticGenError(
       'invalid-config',
       `[agents] agent "${agent}" refers to unknown ${kind} "${name}"; available: ${available.join(', ') || '(none)'}`,
@@ -94,8 +108,18 @@ function pick<T>(kind: string, table: Readonly<Record<string, T>> | undefined, n
   return found;
 }
 
+function runtimeTools(resources: AgentResources) {
+  const tools = resources.runtime?.tools;
+  return tools === undefined
+    ? undefined
+    : { get: (name: string) => tools.get(name), names: () => tools.list().map((tool) => tool.name) };
+}
+
 /** Builds an agent from plain JSON (for example one entry of a config file), resolving names in `resources`. */
-export function createAgentFromConfig(input: unknown, resources: AgentResources = {}): Agent & { dispose?(): Promise<void> } {
+export function createAgentFromConfig(
+  input: unknown,
+  resources: AgentResources = {},
+): Agent & { dispose?(): Promise<void> } {
   const config = parseAgentConfig(input);
   const kind = config.kind ?? 'basic';
   const stopWhen: StopCondition[] = [];
@@ -103,8 +127,10 @@ export function createAgentFromConfig(input: unknown, resources: AgentResources 
   if (config.stopWhen?.steps !== undefined) stopWhen.push(stepCountIs(config.stopWhen.steps));
   const common: Omit<CreateAgentOptions, 'instructions'> = {
     name: config.name,
-    model: pick('model', resources.models, config.model, config.name),
-    tools: (config.tools ?? []).map((name) => pick('tool', resources.tools, name, config.name)),
+    model: pick('model', resources.models, config.model, config.name, resources.runtime?.models),
+    tools: (config.tools ?? []).map((name) =>
+      pick('tool', resources.tools, name, config.name, runtimeTools(resources)),
+    ),
   };
   const copied = [
     'description',
@@ -124,9 +150,13 @@ export function createAgentFromConfig(input: unknown, resources: AgentResources 
   if (stopWhen.length > 0) common.stopWhen = stopWhen;
   if (config.memory !== undefined) common.memory = pick('memory', resources.memories, config.memory, config.name);
   if (resources.events !== undefined) common.events = resources.events;
+  if (resources.runtime !== undefined) common.runtime = resources.runtime;
   const instructions = config.instructions === undefined ? {} : { instructions: config.instructions };
   const misplaced = (field: string, owner: string) =>
-    new AgenticGenError('invalid-config', `[agents] agent "${config.name}": "${field}" only applies to kind "${owner}"`);
+    new AgenticGenError(
+      'invalid-config',
+      `[agents] agent "${config.name}": "${field}" only applies to kind "${owner}"`,
+    );
   if (kind !== 'research' && (config.knowledgeBase !== undefined || config.topK !== undefined)) {
     throw misplaced(config.knowledgeBase !== undefined ? 'knowledgeBase' : 'topK', 'research');
   }
@@ -138,7 +168,17 @@ export function createAgentFromConfig(input: unknown, resources: AgentResources 
       return createCodingAgent({
         ...common,
         ...instructions,
-        ...(config.sandbox === undefined ? {} : { sandbox: pick('sandbox', resources.sandboxes, config.sandbox, config.name) }),
+        ...(config.sandbox === undefined
+          ? {}
+          : {
+              sandbox: pick(
+                'sandbox',
+                resources.sandboxes,
+                config.sandbox,
+                config.name,
+                resources.runtime?.providers.sandbox,
+              ),
+            }),
         ...(config.approveCode === undefined ? {} : { approveCode: config.approveCode }),
       });
     case 'research': {

@@ -1,11 +1,20 @@
-import type { ChatMessage, ChatRequest, ChatResponse, ToolCallPart, Usage } from '../contracts/chat-model.js';
+import { SpanKind } from '@opentelemetry/api';
+import type {
+  ChatMessage,
+  ChatRequest,
+  ChatResponse,
+  ChatStreamPart,
+  ToolCallPart,
+  Usage,
+} from '../contracts/chat-model.js';
 import { combineSignals, raceWithSignal, throwIfAborted } from '../errors/abort.js';
 import { AgenticGenError, toAgenticGenError } from '../errors/agenticgen-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { RuntimeEvents } from '../events/runtime-events.js';
 import { collectStream } from '../models/collect-stream.js';
+import type { Runtime } from '../plugins/runtime.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
-import { definedAttributes, type SpanHandle, startSpan } from './agent-telemetry.js';
+import { type SpanHandle, startSpan } from './agent-telemetry.js';
 import { checkOutput, guardrailError } from './guardrails.js';
 import { trimToBudget } from './memory.js';
 import { runToolCalls } from './tool-calls.js';
@@ -26,6 +35,8 @@ export interface ResolvedAgent {
   readonly stopConditions: readonly StopCondition[];
   readonly maxSteps: number;
   readonly events: EventBus<RuntimeEvents> | undefined;
+  /** Plugin runtime: model calls go through it (hooks, events, spans) and its hooks see tool calls and runs. */
+  readonly runtime: Runtime | undefined;
 }
 
 /** Per-run values that do not belong in the serializable state. */
@@ -95,7 +106,10 @@ export async function runSteps(environment: RunEnvironment, state: LoopState): P
     try {
       const response = await callModel(environment, state, stepNumber, guard.signal, stepSpan);
       state.usage = addUsage(state.usage, response.usage);
-      state.messages.push({ role: 'assistant', content: response.content.length > 0 ? response.content : response.text });
+      state.messages.push({
+        role: 'assistant',
+        content: response.content.length > 0 ? response.content : response.text,
+      });
       const step: StepResult = {
         step: stepNumber,
         text: response.text,
@@ -147,7 +161,13 @@ export function toolMessage(
         throw new AgenticGenError('internal', `[agents] no result for tool call ${call.toolCallId}`);
       }
       return record.isError
-        ? { type: 'tool-result', toolCallId: call.toolCallId, toolName: call.toolName, output: record.output, isError: true }
+        ? {
+            type: 'tool-result',
+            toolCallId: call.toolCallId,
+            toolName: call.toolName,
+            output: record.output,
+            isError: true,
+          }
         : { type: 'tool-result', toolCallId: call.toolCallId, toolName: call.toolName, output: record.output };
     }),
   };
@@ -179,12 +199,31 @@ async function callModel(
   if (options.seed !== undefined) request.seed = options.seed;
   if (options.stopSequences !== undefined) request.stopSequences = options.stopSequences;
 
+  const onPart = (part: ChatStreamPart) => {
+    if (part.type === 'text-delta') {
+      environment.emit({ type: 'text-delta', runId: state.runId, step: stepNumber, delta: part.delta });
+    } else if (part.type === 'reasoning-delta') {
+      environment.emit({ type: 'reasoning-delta', runId: state.runId, step: stepNumber, delta: part.delta });
+    }
+  };
+  const { runtime } = environment.agent;
+  if (runtime !== undefined) {
+    // The runtime runs the model hooks and emits the model-call events and the `chat` span itself.
+    const parts = runtime.stream({ model, request, runId: state.runId, agentName: options.name });
+    return collectStream(abortable(parts, signal, `agents ${options.name}`), { modelId: model.modelId, onPart });
+  }
   const callId = `${state.runId}:${stepNumber}`;
-  const common = { runId: state.runId, agentName: options.name, callId, provider: model.provider, modelId: model.modelId };
+  const common = {
+    runId: state.runId,
+    agentName: options.name,
+    callId,
+    provider: model.provider,
+    modelId: model.modelId,
+  };
   events?.emit('model-call-start', { ...common, streaming: true, timestamp: Date.now() });
   const span = startSpan(
     `chat ${model.modelId}`,
-    definedAttributes({
+    {
       'gen_ai.operation.name': 'chat',
       'gen_ai.provider.name': model.provider,
       'gen_ai.request.model': model.modelId,
@@ -193,8 +232,9 @@ async function callModel(
       'gen_ai.request.top_p': options.topP,
       'gen_ai.request.max_tokens': options.maxOutputTokens,
       'gen_ai.request.seed': options.seed,
-    }),
+    },
     stepSpan.context,
+    SpanKind.CLIENT,
   );
   const started = performance.now();
   let firstTokenMs: number | undefined;
@@ -202,13 +242,10 @@ async function callModel(
     const response = await collectStream(abortable(model.stream(request), signal, `agents ${options.name}`), {
       modelId: model.modelId,
       onPart(part) {
-        if (part.type === 'text-delta') {
+        if (part.type === 'text-delta' || part.type === 'reasoning-delta' || part.type === 'tool-call-start') {
           firstTokenMs ??= performance.now() - started;
-          environment.emit({ type: 'text-delta', runId: state.runId, step: stepNumber, delta: part.delta });
-        } else if (part.type === 'reasoning-delta') {
-          firstTokenMs ??= performance.now() - started;
-          environment.emit({ type: 'reasoning-delta', runId: state.runId, step: stepNumber, delta: part.delta });
-        } else if (part.type === 'tool-call-start') firstTokenMs ??= performance.now() - started;
+        }
+        onPart(part);
       },
     });
     const durationMs = performance.now() - started;
@@ -282,7 +319,13 @@ export async function complete(
   if (outputGuardrails.length > 0) {
     const tripped = await checkOutput(outputGuardrails, text, guardrailContext(environment, state));
     if (tripped !== undefined) {
-      environment.emit({ type: 'guardrail-tripped', runId: state.runId, guardrail: tripped.name, kind: 'output', reason: tripped.reason });
+      environment.emit({
+        type: 'guardrail-tripped',
+        runId: state.runId,
+        guardrail: tripped.name,
+        kind: 'output',
+        reason: tripped.reason,
+      });
       throw guardrailError('output', tripped.name, tripped.reason, options.name);
     }
   }

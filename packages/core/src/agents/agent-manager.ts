@@ -79,7 +79,8 @@ export class AgentManager {
       );
     }
     const id = options.id ?? `${name}-${++this.#counter}`;
-    if (this.#instances.has(id)) throw new AgenticGenError('already-exists', `[agents] an agent instance "${id}" exists`);
+    if (this.#instances.has(id))
+      throw new AgenticGenError('already-exists', `[agents] an agent instance "${id}" exists`);
     const agent = definition.build(this.#resources);
     this.#instances.set(id, { id, name, agent });
     return agent;
@@ -95,7 +96,9 @@ export class AgentManager {
     return [...this.#definitions].map(([name, definition]) => ({
       name,
       origin: definition.origin,
-      instances: [...this.#instances.values()].filter((instance) => instance.name === name).map((instance) => instance.id),
+      instances: [...this.#instances.values()]
+        .filter((instance) => instance.name === name)
+        .map((instance) => instance.id),
     }));
   }
 
@@ -135,6 +138,7 @@ export class AgentManager {
   }
 
   #assertLive(): void {
-    if (this.#disposed) throw new AgenticGenError('disposed', '[agents] this AgentManager was disposed; create a new one');
+    if (this.#disposed)
+      throw new AgenticGenError('disposed', '[agents] this AgentManager was disposed; create a new one');
   }
 }

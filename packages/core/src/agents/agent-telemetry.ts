@@ -1,13 +1,12 @@
-import { type Attributes, type Context, context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
-import { AgenticGenError } from '../errors/agenticgen-error.js';
+import { type Attributes, type Context, context, type Span, SpanKind, trace } from '@opentelemetry/api';
+import { definedAttributes, getTracer, markSpanFailed, type SpanAttributes } from '../telemetry/with-span.js';
 
 /**
  * Spans of an agent run, named and attributed after the OpenTelemetry GenAI semantic conventions
- * (`invoke_agent {agent}`, `chat {model}`, `execute_tool {tool}`). Without a registered tracer provider the
- * API hands out no-op spans, so this costs almost nothing unless the host enables tracing.
+ * (`invoke_agent {agent}`, `chat {model}`, `execute_tool {tool}`). The parent is passed explicitly rather than
+ * through the active context, so nesting is right in browsers too, where no async context manager exists.
+ * Without a registered tracer provider the API hands out no-op spans, so this costs almost nothing.
  */
-const tracer = () => trace.getTracer('@agenticgen/core');
-
 export interface SpanHandle {
   /** The span. */
   readonly span: Span;
@@ -19,9 +18,14 @@ export interface SpanHandle {
   fail(error: unknown, attributes?: Attributes): void;
 }
 
-export function startSpan(name: string, attributes: Attributes, parent: Context | undefined): SpanHandle {
+export function startSpan(
+  name: string,
+  attributes: SpanAttributes,
+  parent: Context | undefined,
+  kind: SpanKind = SpanKind.INTERNAL,
+): SpanHandle {
   const parentContext = parent ?? context.active();
-  const span = tracer().startSpan(name, { attributes }, parentContext);
+  const span = getTracer().startSpan(name, { kind, attributes: definedAttributes(attributes) }, parentContext);
   let ended = false;
   return {
     span,
@@ -36,20 +40,8 @@ export function startSpan(name: string, attributes: Attributes, parent: Context 
       if (ended) return;
       ended = true;
       if (extra !== undefined) span.setAttributes(extra);
-      const code = AgenticGenError.isInstance(error) ? error.code : 'internal';
-      span.setAttribute('error.type', code);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-      if (error instanceof Error) span.recordException(error);
+      markSpanFailed(span, error);
       span.end();
     },
   };
-}
-
-/** Drops undefined values (OTel attributes may not be undefined). */
-export function definedAttributes(
-  values: Record<string, string | number | boolean | string[] | undefined>,
-): Attributes {
-  const attributes: Attributes = {};
-  for (const [key, value] of Object.entries(values)) if (value !== undefined) attributes[key] = value;
-  return attributes;
 }

@@ -6,7 +6,10 @@ import { createBankAgent } from './fixtures/bank-agent.js';
 const hooks = fileURLToPath(new URL('./fixtures/ts-source-hooks.mjs', import.meta.url));
 const child = fileURLToPath(new URL('./fixtures/resume-child.ts', import.meta.url));
 
-function resumeInChild(state: string, decision: object): Promise<{ pid: number; status: string; text: string; ledger: string[]; runId: string }> {
+function resumeInChild(
+  state: string,
+  decision: object,
+): Promise<{ pid: number; status: string; text: string; ledger: string[]; runId: string }> {
   return new Promise((resolve, reject) => {
     const process_ = spawn(process.execPath, ['--import', hooks, child, JSON.stringify(decision)], {
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -33,7 +33,8 @@ const script = () => [
       { toolName: 'transfer', input: { to: 'alice', amount: 30 }, toolCallId: 't1' },
     ],
   },
-  (request: { messages: unknown[] }) => `Done: ${JSON.stringify((request.messages.at(-1) as { content: unknown }).content)}`,
+  (request: { messages: unknown[] }) =>
+    `Done: ${JSON.stringify((request.messages.at(-1) as { content: unknown }).content)}`,
 ];
 
 describe('tools that need approval', () => {
@@ -42,7 +43,9 @@ describe('tools that need approval', () => {
     const first = await bankAgent(new MockChatModel({ responses: script() }), transfers).run('Send alice 30');
     expect(first.status).toBe('suspended');
     expect(first.stopReason).toBe('approval-required');
-    expect(first.pendingApprovals).toEqual([{ toolCallId: 't1', toolName: 'transfer', input: { to: 'alice', amount: 30 } }]);
+    expect(first.pendingApprovals).toEqual([
+      { toolCallId: 't1', toolName: 'transfer', input: { to: 'alice', amount: 30 } },
+    ]);
     expect(transfers).toEqual([]);
 
     const stored = JSON.stringify(first.state);
@@ -67,9 +70,13 @@ describe('tools that need approval', () => {
     const first = await bankAgent(new MockChatModel({ responses: script() }), transfers).run('Send alice 30');
     const model = new MockChatModel({ responses: script().slice(1) });
     const events: string[] = [];
-    const resumed = await bankAgent(model, transfers).resume(first.state as AgentRunState, {
-      t1: { approved: false, reason: 'over the daily limit' },
-    }, { onEvent: (event) => events.push(event.type) });
+    const resumed = await bankAgent(model, transfers).resume(
+      first.state as AgentRunState,
+      {
+        t1: { approved: false, reason: 'over the daily limit' },
+      },
+      { onEvent: (event) => events.push(event.type) },
+    );
     expect(transfers).toEqual([]);
     const results = model.requests[0]?.messages.at(-1)?.content as ToolResultPart[];
     expect(results[1]).toEqual({
@@ -89,7 +96,10 @@ describe('tools that need approval', () => {
     const first = await bankAgent(new MockChatModel({ responses: script() }), transfers).run('Send alice 30');
     const state = first.state as AgentRunState;
     const agent = bankAgent(new MockChatModel({ responses: ['x'] }), transfers);
-    await expect(agent.resume(state, {})).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('t1') });
+    await expect(agent.resume(state, {})).rejects.toMatchObject({
+      code: 'invalid-argument',
+      message: expect.stringContaining('t1'),
+    });
     const other = createAgent({ name: 'other', instructions: '', model: new MockChatModel() });
     await expect(other.resume(state, { t1: { approved: true } })).rejects.toMatchObject({ code: 'conflict' });
     const corrupted = { ...state, messages: 'oops' } as unknown as AgentRunState;
@@ -107,6 +117,9 @@ describe('tools that need approval', () => {
     });
     const result = await bankAgent(model, transfers).run('Send bob money');
     expect(result.status).toBe('completed');
-    expect(result.steps[0]?.toolCalls[0]).toMatchObject({ isError: true, output: { error: { code: 'tool-invalid-arguments' } } });
+    expect(result.steps[0]?.toolCalls[0]).toMatchObject({
+      isError: true,
+      output: { error: { code: 'tool-invalid-arguments' } },
+    });
   });
 });

@@ -4,6 +4,7 @@ import { combineSignals } from '../errors/abort.js';
 import { AgenticGenError, toAgenticGenError } from '../errors/agenticgen-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { RuntimeEvents } from '../events/runtime-events.js';
+import type { Runtime } from '../plugins/runtime.js';
 import { type AnyTool, defineTool } from '../tools/define-tool.js';
 import { ToolRegistry } from '../tools/tool-registry.js';
 import {
@@ -74,29 +75,43 @@ export interface Agent {
 const defaultMaxSteps = 20;
 
 export interface CreateAgentOptions extends AgentOptions {
-  /** Runtime event bus that receives run, model-call and tool-call events (for metrics plugins). */
+  /** Event bus that receives run, model-call and tool-call events (default: the runtime's, if any). */
   events?: EventBus<RuntimeEvents>;
+  /**
+   * Plugin runtime: model calls go through `runtime.stream` (model hooks, events, `chat` spans), tool calls
+   * run the `beforeToolCall`/`afterToolCall` hooks, runs the `runStart`/`runEnd` hooks, and disposing the
+   * runtime cancels runs in flight.
+   */
+  runtime?: Runtime;
 }
 
 /** Creates a tool-loop agent. */
 export function createAgent(options: CreateAgentOptions): Agent {
   validateOptions(options);
   const stopConditions: StopCondition[] =
-    options.stopWhen === undefined ? [] : typeof options.stopWhen === 'function' ? [options.stopWhen] : [...options.stopWhen];
+    options.stopWhen === undefined
+      ? []
+      : typeof options.stopWhen === 'function'
+        ? [options.stopWhen]
+        : [...options.stopWhen];
   const resolved: ResolvedAgent = {
     options,
     registry: new ToolRegistry(options.tools ?? []),
     stopConditions,
     maxSteps: options.maxSteps ?? defaultMaxSteps,
-    events: options.events,
+    events: options.events ?? options.runtime?.events,
+    runtime: options.runtime,
   };
 
   const start = (input: AgentInput, runOptions: AgentRunWithEventsOptions, emit: (event: AgentEvent) => void) =>
-    execute(resolved, runOptions, emit, false, async (environment) => {
+    execute(resolved, runOptions, emit, { resumed: false, input }, async (environment) => {
       const inputMessages: ChatMessage[] =
         typeof input === 'string' ? [{ role: 'user', content: input }] : structuredClone([...input]);
       if (inputMessages.length === 0) {
-        throw new AgenticGenError('invalid-argument', `[agents] agent "${options.name}" got no input; pass a string or messages`);
+        throw new AgenticGenError(
+          'invalid-argument',
+          `[agents] agent "${options.name}" got no input; pass a string or messages`,
+        );
       }
       const instructions =
         typeof options.instructions === 'function' ? options.instructions(environment.values) : options.instructions;
@@ -126,7 +141,13 @@ export function createAgent(options: CreateAgentOptions): Agent {
           values: environment.values,
         });
         if (tripped !== undefined) {
-          environment.emit({ type: 'guardrail-tripped', runId: state.runId, guardrail: tripped.name, kind: 'input', reason: tripped.reason });
+          environment.emit({
+            type: 'guardrail-tripped',
+            runId: state.runId,
+            guardrail: tripped.name,
+            kind: 'input',
+            reason: tripped.reason,
+          });
           throw guardrailError('input', tripped.name, tripped.reason, options.name);
         }
       }
@@ -154,46 +175,60 @@ export function createAgent(options: CreateAgentOptions): Agent {
         { data: { missing: missing.map((call) => call.toolCallId) } },
       );
     }
-    return execute(resolved, runOptions, emit, true, async (environment) => {
-      const state: LoopState = {
-        runId: saved.runId,
-        messages: structuredClone(saved.messages),
-        inputStart: saved.inputStart,
-        step: saved.step,
-        usage: saved.usage,
-        steps: saved.steps,
-      };
-      if (saved.conversationId !== undefined) state.conversationId = saved.conversationId;
-      const calls: ToolCallPart[] = saved.pendingApprovals.map((call) => ({ type: 'tool-call', ...call }));
-      const stepSpan = startSpan(`step ${state.step}`, { 'gen_ai.agent.name': options.name, 'agenticgen.agent.step': state.step, 'agenticgen.agent.resumed': true }, environment.span.context);
-      const guard = combineSignals(`agents ${options.name} step ${state.step}`, environment.signal, options.stepTimeoutMs);
-      try {
-        const outcome = await runToolCalls(environment, state, calls, guard.signal, stepSpan, decisions);
-        const all = [...saved.completedToolCalls, ...outcome.records];
-        const last = state.messages[state.messages.length - 1];
-        const askedFor =
-          last?.role === 'assistant' && Array.isArray(last.content)
-            ? last.content.filter((part): part is ToolCallPart => part.type === 'tool-call')
-            : calls;
-        state.messages.push(toolMessage(askedFor, all));
-        const step = state.steps[state.steps.length - 1];
-        if (step !== undefined) {
-          const order = new Map(askedFor.map((call, index) => [call.toolCallId, index]));
-          step.toolCalls = all.sort((a, b) => (order.get(a.toolCallId) ?? 0) - (order.get(b.toolCallId) ?? 0));
-          environment.emit({ type: 'step-finish', runId: state.runId, ...step });
+    return execute(
+      resolved,
+      runOptions,
+      emit,
+      { resumed: true, input: decisions, runId: saved.runId },
+      async (environment) => {
+        const state: LoopState = {
+          runId: saved.runId,
+          messages: structuredClone(saved.messages),
+          inputStart: saved.inputStart,
+          step: saved.step,
+          usage: saved.usage,
+          steps: saved.steps,
+        };
+        if (saved.conversationId !== undefined) state.conversationId = saved.conversationId;
+        const calls: ToolCallPart[] = saved.pendingApprovals.map((call) => ({ type: 'tool-call', ...call }));
+        const stepSpan = startSpan(
+          `step ${state.step}`,
+          { 'gen_ai.agent.name': options.name, 'agenticgen.agent.step': state.step, 'agenticgen.agent.resumed': true },
+          environment.span.context,
+        );
+        const guard = combineSignals(
+          `agents ${options.name} step ${state.step}`,
+          environment.signal,
+          options.stepTimeoutMs,
+        );
+        try {
+          const outcome = await runToolCalls(environment, state, calls, guard.signal, stepSpan, decisions);
+          const all = [...saved.completedToolCalls, ...outcome.records];
+          const last = state.messages[state.messages.length - 1];
+          const askedFor =
+            last?.role === 'assistant' && Array.isArray(last.content)
+              ? last.content.filter((part): part is ToolCallPart => part.type === 'tool-call')
+              : calls;
+          state.messages.push(toolMessage(askedFor, all));
+          const step = state.steps[state.steps.length - 1];
+          if (step !== undefined) {
+            const order = new Map(askedFor.map((call, index) => [call.toolCallId, index]));
+            step.toolCalls = all.sort((a, b) => (order.get(a.toolCallId) ?? 0) - (order.get(b.toolCallId) ?? 0));
+            environment.emit({ type: 'step-finish', runId: state.runId, ...step });
+          }
+          stepSpan.end();
+        } catch (error) {
+          stepSpan.fail(error);
+          throw error;
+        } finally {
+          guard.dispose();
         }
-        stepSpan.end();
-      } catch (error) {
-        stepSpan.fail(error);
-        throw error;
-      } finally {
-        guard.dispose();
-      }
-      if (resolved.stopConditions.some((condition) => condition({ steps: state.steps }))) {
-        return complete(environment, state, 'stop-condition');
-      }
-      return runSteps(environment, state);
-    }, saved.runId);
+        if (resolved.stopConditions.some((condition) => condition({ steps: state.steps }))) {
+          return complete(environment, state, 'stop-condition');
+        }
+        return runSteps(environment, state);
+      },
+    );
   };
 
   const agent: Agent = {
@@ -203,13 +238,15 @@ export function createAgent(options: CreateAgentOptions): Agent {
     tools: resolved.registry,
     run: (input, runOptions = {}) => start(input, runOptions, runOptions.onEvent ?? noop),
     stream: (input, runOptions = {}) => streamRun((emit, signal) => start(input, withSignal(runOptions, signal), emit)),
-    resume: async (state, decisions, runOptions = {}) => continueRun(state, decisions, runOptions, runOptions.onEvent ?? noop),
+    resume: async (state, decisions, runOptions = {}) =>
+      continueRun(state, decisions, runOptions, runOptions.onEvent ?? noop),
     resumeStream: (state, decisions, runOptions = {}) =>
       streamRun((emit, signal) => continueRun(state, decisions, withSignal(runOptions, signal), emit)),
     asTool(toolOptions = {}) {
       return defineTool({
         name: toolOptions.name ?? options.name,
-        description: toolOptions.description ?? options.description ?? `Delegates a task to the agent "${options.name}".`,
+        description:
+          toolOptions.description ?? options.description ?? `Delegates a task to the agent "${options.name}".`,
         parameters: Type.Object({ input: Type.String({ description: 'The task or question for the agent.' }) }),
         timeoutMs: options.timeoutMs ?? 600_000,
         async execute({ input }, context) {
@@ -239,14 +276,20 @@ async function execute(
   agent: ResolvedAgent,
   runOptions: AgentRunOptions,
   emit: (event: AgentEvent) => void,
-  resumed: boolean,
+  start: { resumed: boolean; input: unknown; runId?: string },
   body: (environment: RunEnvironment & { runId: string }) => Promise<AgentResult>,
-  existingRunId?: string,
 ): Promise<AgentResult> {
-  const { options, events } = agent;
-  const runId = existingRunId ?? crypto.randomUUID();
+  const { options, events, runtime } = agent;
+  const { resumed, input } = start;
+  const runId = start.runId ?? crypto.randomUUID();
   const started = performance.now();
-  const guard = combineSignals(`agents ${options.name}`, runOptions.signal, runOptions.timeoutMs ?? options.timeoutMs);
+  const callerSignal =
+    runtime === undefined
+      ? runOptions.signal
+      : runOptions.signal === undefined
+        ? runtime.signal
+        : AbortSignal.any([runOptions.signal, runtime.signal]);
+  const guard = combineSignals(`agents ${options.name}`, callerSignal, runOptions.timeoutMs ?? options.timeoutMs);
   const span = startSpan(
     `invoke_agent ${options.name}`,
     {
@@ -262,8 +305,21 @@ async function execute(
   emit({ type: 'run-start', runId, agentName: options.name, resumed });
   events?.emit('run-start', { runId, agentName: options.name, timestamp: Date.now() });
   try {
+    if (runtime?.hooks.has('runStart')) {
+      await runtime.hooks.run('runStart', { runId, agentName: options.name, input });
+    }
     const result = await body(environment);
     const durationMs = performance.now() - started;
+    if (runtime?.hooks.has('runEnd') && !runtime.disposed) {
+      await runtime.hooks.run('runEnd', {
+        runId,
+        agentName: options.name,
+        status: 'success',
+        output: result.text,
+        usage: result.usage,
+        durationMs,
+      });
+    }
     span.end({
       'gen_ai.usage.input_tokens': result.usage.inputTokens,
       'gen_ai.usage.output_tokens': result.usage.outputTokens,
@@ -285,6 +341,13 @@ async function execute(
     const error = toAgenticGenError(thrown, 'internal', `agents ${options.name}`);
     const durationMs = performance.now() - started;
     span.fail(error);
+    if (runtime?.hooks.has('runEnd') && !runtime.disposed) {
+      const status = error.code === 'aborted' ? 'aborted' : 'error';
+      // An observer's failure is reported by the runtime; it must not replace the run's own error.
+      await runtime.hooks
+        .run('runEnd', { runId, agentName: options.name, status, error, durationMs })
+        .catch(() => undefined);
+    }
     emit({ type: 'run-error', runId, error: error.toJSON(), durationMs });
     events?.emit('run-finish', {
       runId,
@@ -301,18 +364,17 @@ async function execute(
 }
 
 /** Bridges the push-style run to a pull-style async iterable of events. */
-function streamRun(
-  launch: (emit: (event: AgentEvent) => void, signal: AbortSignal) => Promise<AgentResult>,
-): AgentRun {
+function streamRun(launch: (emit: (event: AgentEvent) => void, signal: AbortSignal) => Promise<AgentResult>): AgentRun {
   const controller = new AbortController();
   const queue: AgentEvent[] = [];
   let wake: (() => void) | undefined;
   let done = false;
   let failure: unknown;
-  const result = (async () => launch((event) => {
-    queue.push(event);
-    wake?.();
-  }, controller.signal))();
+  const result = (async () =>
+    launch((event) => {
+      queue.push(event);
+      wake?.();
+    }, controller.signal))();
   result.then(
     () => {
       done = true;
@@ -347,7 +409,10 @@ function streamRun(
           }
         },
         async return(): Promise<IteratorResult<AgentEvent>> {
-          if (!done) controller.abort(new AgenticGenError('aborted', '[agents] the event stream was closed before the run ended'));
+          if (!done)
+            controller.abort(
+              new AgenticGenError('aborted', '[agents] the event stream was closed before the run ended'),
+            );
           return { done: true, value: undefined };
         },
       };

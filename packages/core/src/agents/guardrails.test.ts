@@ -17,7 +17,9 @@ const deleteFiles = defineTool({
 const noSecrets = defineInputGuardrail({
   name: 'no-secrets',
   check: (input) =>
-    JSON.stringify(input).includes('password') ? { tripwire: true, reason: 'the input contains a password' } : undefined,
+    JSON.stringify(input).includes('password')
+      ? { tripwire: true, reason: 'the input contains a password' }
+      : undefined,
 });
 
 describe('guardrails', () => {
@@ -25,10 +27,12 @@ describe('guardrails', () => {
     const model = new MockChatModel({ responses: ['never'] });
     const events: AgentEvent[] = [];
     const agent = createAgent({ name: 'g', instructions: '', model, guardrails: { input: [noSecrets] } });
-    await expect(agent.run('my password is hunter2', { onEvent: (event) => events.push(event) })).rejects.toMatchObject({
-      code: 'guardrail-tripped',
-      data: { guardrail: 'no-secrets', kind: 'input' },
-    });
+    await expect(agent.run('my password is hunter2', { onEvent: (event) => events.push(event) })).rejects.toMatchObject(
+      {
+        code: 'guardrail-tripped',
+        data: { guardrail: 'no-secrets', kind: 'input' },
+      },
+    );
     expect(model.calls).toHaveLength(0);
     expect(events.map((event) => event.type)).toEqual(['run-start', 'guardrail-tripped', 'run-error']);
     // Clean input passes.
@@ -84,7 +88,13 @@ describe('guardrails', () => {
         'Deleted /tmp only.',
       ],
     });
-    const agent = createAgent({ name: 't', instructions: '', model, tools: [deleteFiles], guardrails: { toolCalls: [protectRoot] } });
+    const agent = createAgent({
+      name: 't',
+      instructions: '',
+      model,
+      tools: [deleteFiles],
+      guardrails: { toolCalls: [protectRoot] },
+    });
     const result = await agent.run('clean up');
     const sent = (model.requests[1]?.messages.at(-1)?.content ?? []) as ToolResultPart[];
     expect(sent).toEqual([
@@ -100,7 +110,13 @@ describe('guardrails', () => {
     expect(result.text).toBe('Deleted /tmp only.');
 
     let executed = false;
-    const spy = defineTool({ ...deleteFiles, execute: () => { executed = true; return 'x'; } });
+    const spy = defineTool({
+      ...deleteFiles,
+      execute: () => {
+        executed = true;
+        return 'x';
+      },
+    });
     const tripping = createAgent({
       name: 't2',
       instructions: '',
@@ -108,7 +124,10 @@ describe('guardrails', () => {
       tools: [spy],
       guardrails: { toolCalls: [protectRoot] },
     });
-    await expect(tripping.run('wipe')).rejects.toMatchObject({ code: 'guardrail-tripped', data: { kind: 'tool-call' } });
+    await expect(tripping.run('wipe')).rejects.toMatchObject({
+      code: 'guardrail-tripped',
+      data: { kind: 'tool-call' },
+    });
     expect(executed).toBe(false);
   });
 });

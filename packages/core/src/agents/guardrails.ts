@@ -2,6 +2,7 @@ import type { ChatMessage, ToolCallPart } from '../contracts/chat-model.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import type {
   GuardrailContext,
+  GuardrailResult,
   GuardrailVerdict,
   InputGuardrail,
   OutputGuardrail,
@@ -37,7 +38,7 @@ export function guardrailError(kind: GuardrailKind, name: string, reason: string
 /** A guardrail that throws is treated as tripped: failing closed is the only safe default. */
 async function verdictOf(
   name: string,
-  check: () => GuardrailVerdict | undefined | void | Promise<GuardrailVerdict | undefined | void>,
+  check: () => GuardrailResult | Promise<GuardrailResult>,
 ): Promise<GuardrailVerdict | undefined> {
   try {
     return (await check()) ?? undefined;
@@ -90,7 +91,8 @@ export async function checkToolCall(
 ): Promise<ToolCallVerdict> {
   for (const guardrail of guardrails) {
     const verdict = await verdictOf(guardrail.name, () => guardrail.check(call, context));
-    if (verdict?.tripwire) return { action: 'trip', guardrail: guardrail.name, reason: verdict.reason ?? 'no reason given' };
+    if (verdict?.tripwire)
+      return { action: 'trip', guardrail: guardrail.name, reason: verdict.reason ?? 'no reason given' };
     if (verdict?.reject !== undefined) return { action: 'reject', guardrail: guardrail.name, reason: verdict.reject };
   }
   return { action: 'allow' };
@@ -102,7 +104,8 @@ function firstTripped(
 ): TrippedGuardrail | undefined {
   for (let index = 0; index < verdicts.length; index++) {
     const verdict = verdicts[index];
-    if (verdict?.tripwire) return { name: guardrails[index]?.name ?? 'unknown', reason: verdict.reason ?? 'no reason given' };
+    if (verdict?.tripwire)
+      return { name: guardrails[index]?.name ?? 'unknown', reason: verdict.reason ?? 'no reason given' };
   }
   return undefined;
 }

@@ -68,10 +68,7 @@ describe('conversation memory', () => {
 
   it('through a CacheStore: a new memory over the same store (a restart) continues the conversation', async () => {
     const store = jsonMapStore();
-    const messages = await twoTurns(
-      createCacheConversationMemory({ store }),
-      createCacheConversationMemory({ store }),
-    );
+    const messages = await twoTurns(createCacheConversationMemory({ store }), createCacheConversationMemory({ store }));
     expect(messages.map((message) => message.role)).toEqual(['system', 'user', 'assistant', 'user']);
     expect([...store.data.keys()]).toEqual(['conversation:c1']);
   });
@@ -100,7 +97,10 @@ describe('conversation memory', () => {
 });
 
 describe('trimming to the context budget', () => {
-  const long = (role: 'user' | 'assistant', tag: string): ChatMessage => ({ role, content: `${tag} ${'x'.repeat(400)}` });
+  const long = (role: 'user' | 'assistant', tag: string): ChatMessage => ({
+    role,
+    content: `${tag} ${'x'.repeat(400)}`,
+  });
 
   it('drops the oldest turns first, keeps system messages and the latest user turn', () => {
     const messages: ChatMessage[] = [
@@ -115,7 +115,10 @@ describe('trimming to the context budget', () => {
     const trimmed = trimToBudget(messages, budget);
     expect(trimmed).toEqual([messages[0], messages[5]]);
     // With room for the tool exchange, it stays whole: no tool result without its call.
-    const roomy = trimToBudget(messages, budget + estimateTokens(messages[3] as ChatMessage) + estimateTokens(messages[4] as ChatMessage));
+    const roomy = trimToBudget(
+      messages,
+      budget + estimateTokens(messages[3] as ChatMessage) + estimateTokens(messages[4] as ChatMessage),
+    );
     expect(roomy.map((message) => message.role)).toEqual(['system', 'assistant', 'tool', 'user']);
     expect(trimToBudget(messages, 1_000_000)).toEqual(messages);
   });

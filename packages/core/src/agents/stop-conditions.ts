@@ -10,6 +10,8 @@ export function hasToolCall(toolName?: string): StopCondition {
   return ({ steps }) => {
     const last = steps[steps.length - 1];
     if (last === undefined) return false;
-    return toolName === undefined ? last.toolCalls.length > 0 : last.toolCalls.some((call) => call.toolName === toolName);
+    return toolName === undefined
+      ? last.toolCalls.length > 0
+      : last.toolCalls.some((call) => call.toolName === toolName);
   };
 }

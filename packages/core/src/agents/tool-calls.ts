@@ -1,8 +1,8 @@
 import type { ToolCallPart } from '../contracts/chat-model.js';
-import { AgenticGenError } from '../errors/agenticgen-error.js';
+import { AgenticGenError, toAgenticGenError } from '../errors/agenticgen-error.js';
 import { executeTool, type ToolOutcome } from '../tools/execute-tool.js';
 import { guardrailContext, type LoopState, type RunEnvironment } from './agent-loop.js';
-import { definedAttributes, type SpanHandle, startSpan } from './agent-telemetry.js';
+import { type SpanHandle, startSpan } from './agent-telemetry.js';
 import { checkToolCall, guardrailError } from './guardrails.js';
 import type { ApprovalDecision, PendingApproval, ToolCallRecord } from './types.js';
 
@@ -40,14 +40,28 @@ export async function runToolCalls(
         toolName: call.toolName,
         input: call.input,
       });
-      const verdict = await checkToolCall(options.guardrails?.toolCalls ?? [], call, guardrailContext(environment, state));
+      const verdict = await checkToolCall(
+        options.guardrails?.toolCalls ?? [],
+        call,
+        guardrailContext(environment, state),
+      );
       if (verdict.action === 'trip') {
-        environment.emit({ type: 'guardrail-tripped', runId: state.runId, guardrail: verdict.guardrail, kind: 'tool-call', reason: verdict.reason });
+        environment.emit({
+          type: 'guardrail-tripped',
+          runId: state.runId,
+          guardrail: verdict.guardrail,
+          kind: 'tool-call',
+          reason: verdict.reason,
+        });
         throw guardrailError('tool-call', verdict.guardrail, verdict.reason, options.name);
       }
       if (verdict.action === 'reject') {
         planned.push(async () =>
-          refused(call, 'tool-rejected', `[agents] the call was rejected by guardrail "${verdict.guardrail}": ${verdict.reason}`),
+          refused(
+            call,
+            'tool-rejected',
+            `[agents] the call was rejected by guardrail "${verdict.guardrail}": ${verdict.reason}`,
+          ),
         );
         continue;
       }
@@ -82,7 +96,8 @@ export async function runToolCalls(
   } else {
     records = await Promise.all(planned.map((run) => run()));
   }
-  for (const record of records) environment.emit({ type: 'tool-result', runId: state.runId, step: stepNumber, ...record });
+  for (const record of records)
+    environment.emit({ type: 'tool-result', runId: state.runId, step: stepNumber, ...record });
   return { records, pending };
 }
 
@@ -118,23 +133,49 @@ async function executeOne(
 ): Promise<ToolCallRecord> {
   const { options, registry, events } = environment.agent;
   const common = { runId: state.runId, agentName: options.name, toolCallId: call.toolCallId, toolName: call.toolName };
-  events?.emit('tool-call-start', { ...common, arguments: call.input, timestamp: Date.now() });
   const span = startSpan(
     `execute_tool ${call.toolName}`,
-    definedAttributes({
+    {
       'gen_ai.operation.name': 'execute_tool',
       'gen_ai.tool.name': call.toolName,
       'gen_ai.tool.call.id': call.toolCallId,
       'gen_ai.tool.type': 'function',
       'gen_ai.agent.name': options.name,
-    }),
+    },
     stepSpan.context,
   );
-  const tool = registry.get(call.toolName);
-  const outcome: ToolOutcome =
-    tool === undefined
-      ? await registry.execute(call.toolName, call.input, { toolCallId: call.toolCallId, signal })
-      : await executeTool(tool, call.input, { toolCallId: call.toolCallId, signal, values: environment.values });
+  const { runtime } = environment.agent;
+  const scoped = { runId: state.runId, agentName: options.name };
+  let input = call.input;
+  let outcome: ToolOutcome | undefined;
+  if (runtime?.hooks.has('beforeToolCall')) {
+    try {
+      const before = await runtime.hooks.run('beforeToolCall', {
+        ...scoped,
+        toolName: call.toolName,
+        toolCallId: call.toolCallId,
+        arguments: input,
+      });
+      input = before.arguments;
+    } catch (thrown) {
+      // A guard hook refused the call: the model learns why, as with a tool-call guardrail's rejection.
+      const error = toAgenticGenError(thrown, 'hook-failed', `agents ${options.name}`);
+      outcome = {
+        ok: false,
+        error: { code: error.code, message: error.message },
+        cause: error.toJSON(),
+        durationMs: 0,
+      };
+    }
+  }
+  events?.emit('tool-call-start', { ...common, arguments: input, timestamp: Date.now() });
+  if (outcome === undefined) {
+    const tool = registry.get(call.toolName);
+    outcome =
+      tool === undefined
+        ? await registry.execute(call.toolName, input, { toolCallId: call.toolCallId, signal })
+        : await executeTool(tool, input, { toolCallId: call.toolCallId, signal, values: environment.values });
+  }
   // A run-level abort must end the run, not become a tool error the model would see.
   if (signal.aborted && !outcome.ok && (outcome.error.code === 'aborted' || outcome.error.code === 'timeout')) {
     const reason: unknown = signal.reason;
@@ -145,7 +186,12 @@ async function executeOne(
   }
   if (outcome.ok) {
     span.end();
-    events?.emit('tool-call-finish', { ...common, status: 'success', durationMs: outcome.durationMs, timestamp: Date.now() });
+    events?.emit('tool-call-finish', {
+      ...common,
+      status: 'success',
+      durationMs: outcome.durationMs,
+      timestamp: Date.now(),
+    });
   } else {
     span.fail(AgenticGenError.fromJSON(outcome.cause));
     events?.emit('tool-call-finish', {
@@ -155,6 +201,16 @@ async function executeOne(
       errorCode: outcome.error.code,
       timestamp: Date.now(),
     });
+  }
+  if (runtime?.hooks.has('afterToolCall') && !runtime.disposed) {
+    const after = await runtime.hooks.run('afterToolCall', {
+      ...scoped,
+      toolName: call.toolName,
+      toolCallId: call.toolCallId,
+      arguments: input,
+      outcome,
+    });
+    outcome = after.outcome;
   }
   return {
     toolCallId: call.toolCallId,

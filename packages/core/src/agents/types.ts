@@ -28,7 +28,8 @@ export interface GuardrailContext {
   values: Readonly<Record<string, unknown>>;
 }
 
-type GuardrailResult = GuardrailVerdict | undefined | void;
+/** A verdict, or `undefined` to let it pass. */
+export type GuardrailResult = GuardrailVerdict | undefined;
 
 /** Checks the user input before the first model call. */
 export interface InputGuardrail {

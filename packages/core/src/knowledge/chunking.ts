@@ -72,15 +72,23 @@ function sentenceSpans(text: string, offset: number): Span[] {
     blockStart = index + block.length;
     if (typeof Intl !== 'undefined' && 'Segmenter' in Intl) {
       const segmenter = new Intl.Segmenter(undefined, { granularity: 'sentence' });
-      for (const segment of segmenter.segment(block)) push(index + segment.index, index + segment.index + segment.segment.length);
+      for (const segment of segmenter.segment(block))
+        push(index + segment.index, index + segment.index + segment.segment.length);
     } else {
-      for (const match of block.matchAll(/[^.!?]+(?:[.!?]+|$)/g)) push(index + (match.index ?? 0), index + (match.index ?? 0) + match[0].length);
+      for (const match of block.matchAll(/[^.!?]+(?:[.!?]+|$)/g))
+        push(index + (match.index ?? 0), index + (match.index ?? 0) + match[0].length);
     }
   }
   return spans;
 }
 
-function windowsOf(text: string, spans: Span[], size: number, overlap: number, base: number): Array<Omit<TextChunk, 'index'>> {
+function windowsOf(
+  text: string,
+  spans: Span[],
+  size: number,
+  overlap: number,
+  base: number,
+): Array<Omit<TextChunk, 'index'>> {
   const chunks: Array<Omit<TextChunk, 'index'>> = [];
   const step = Math.max(1, size - overlap);
   for (let first = 0; first < spans.length; first += step) {

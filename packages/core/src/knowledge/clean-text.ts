@@ -23,7 +23,10 @@ const namedEntities: Record<string, string> = {
 function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (match, entity: string) => {
     if (entity[0] === '#') {
-      const code = entity[1] === 'x' || entity[1] === 'X' ? Number.parseInt(entity.slice(2), 16) : Number.parseInt(entity.slice(1), 10);
+      const code =
+        entity[1] === 'x' || entity[1] === 'X'
+          ? Number.parseInt(entity.slice(2), 16)
+          : Number.parseInt(entity.slice(1), 10);
       return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : match;
     }
     return namedEntities[entity.toLowerCase()] ?? match;
@@ -42,7 +45,10 @@ export function htmlToText(html: string): string {
   let text = html
     .replace(/<!--[\s\S]*?-->/g, ' ')
     .replace(/<(script|style|noscript|template|svg|head)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<h([1-6])\b[^>]*>([\s\S]*?)<\/h\1\s*>/gi, (_, level: string, inner: string) => `\n\n${'#'.repeat(Number(level))} ${inner.replace(/<[^>]*>/g, '')}\n\n`)
+    .replace(
+      /<h([1-6])\b[^>]*>([\s\S]*?)<\/h\1\s*>/gi,
+      (_, level: string, inner: string) => `\n\n${'#'.repeat(Number(level))} ${inner.replace(/<[^>]*>/g, '')}\n\n`,
+    )
     .replace(/<li\b[^>]*>/gi, '\n- ')
     .replace(blockTags, '\n')
     .replace(/<[^>]*>/g, ' ');
@@ -59,7 +65,7 @@ export function markdownToText(markdown: string): string {
   const codeBlocks: string[] = [];
   text = text.replace(/^(```|~~~)[^\n]*\n([\s\S]*?)^\1[ \t]*$/gm, (_, _fence: string, code: string) => {
     codeBlocks.push(code.replace(/\n$/, ''));
-    return `\u0000${codeBlocks.length - 1}\u0000`;
+    return `\uE000${codeBlocks.length - 1}\uE001`;
   });
   text = text
     .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
@@ -75,7 +81,7 @@ export function markdownToText(markdown: string): string {
     .replace(/~~(.+?)~~/g, '$1')
     .replace(/`([^`]+)`/g, '$1')
     .replace(/<[^>]+>/g, '');
-  text = decodeEntities(text).replace(/\u0000(\d+)\u0000/g, (_, index: string) => codeBlocks[Number(index)] ?? '');
+  text = decodeEntities(text).replace(/\uE000(\d+)\uE001/g, (_, index: string) => codeBlocks[Number(index)] ?? '');
   return normalizeWhitespace(text);
 }
 

@@ -68,7 +68,8 @@ describe('chunking', () => {
   });
 
   it('by Markdown headings: one section per heading with its heading path, no overlap across sections', () => {
-    const text = '# Guide\nIntro text.\n## Install\nRun the installer. Then restart.\n## Usage\nCall the API.\n# FAQ\nAsk us.';
+    const text =
+      '# Guide\nIntro text.\n## Install\nRun the installer. Then restart.\n## Usage\nCall the API.\n# FAQ\nAsk us.';
     const chunks = chunkText(text, { strategy: 'markdown', chunkSize: 50, chunkOverlap: 5 });
     expect(chunks.map((chunk) => chunk.heading)).toEqual(['Guide', 'Guide > Install', 'Guide > Usage', 'FAQ']);
     expect(chunks[1]?.text).toBe('## Install\nRun the installer. Then restart.');

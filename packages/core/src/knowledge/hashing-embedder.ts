@@ -30,7 +30,10 @@ export function createHashingEmbedder(options: HashingEmbedderOptions = {}): Emb
   const dimensions = options.dimensions ?? 512;
   const trigrams = options.characterTrigrams ?? true;
   if (!Number.isInteger(dimensions) || dimensions < 8) {
-    throw new AgenticGenError('invalid-argument', `[knowledge] hashing embedder dimensions must be an integer >= 8, got ${dimensions}`);
+    throw new AgenticGenError(
+      'invalid-argument',
+      `[knowledge] hashing embedder dimensions must be an integer >= 8, got ${dimensions}`,
+    );
   }
   const add = (vector: Float32Array, feature: string, weight: number) => {
     const hash = fnv1a(feature);
@@ -45,7 +48,8 @@ export function createHashingEmbedder(options: HashingEmbedderOptions = {}): Emb
       add(vector, `w:${term}`, 1);
       if (trigrams && term.length > 3) {
         const padded = `^${term}$`;
-        for (let index = 0; index + 3 <= padded.length; index++) add(vector, `c:${padded.slice(index, index + 3)}`, 0.25);
+        for (let index = 0; index + 3 <= padded.length; index++)
+          add(vector, `c:${padded.slice(index, index + 3)}`, 0.25);
       }
     }
     let norm = 0;

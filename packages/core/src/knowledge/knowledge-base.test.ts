@@ -7,14 +7,64 @@ import type { Ranker } from './ranking.js';
 
 /** A small corpus with one clear answer per question. */
 const corpus: KnowledgeDocument[] = [
-  { id: 'volcano', source: 'geo/volcanoes.md', format: 'markdown', metadata: { topic: 'science', year: 2021 }, content: '# Volcanoes\nA volcano erupts when magma rises through the crust. Lava flows and ash clouds follow an eruption. Mauna Loa in Hawaii is the largest active volcano.' },
-  { id: 'bread', source: 'food/bread.html', format: 'html', metadata: { topic: 'cooking', year: 2019 }, content: '<h1>Sourdough bread</h1><p>Sourdough bread rises with a wild yeast starter. Feed the starter flour and water daily, then bake the loaf in a hot Dutch oven.</p>' },
-  { id: 'tides', source: 'geo/tides.txt', metadata: { topic: 'science', year: 2018 }, content: 'Ocean tides are caused by the gravitational pull of the Moon and the Sun. Spring tides happen at full and new moon; neap tides at the quarter moons.' },
-  { id: 'chess', source: 'games/chess.txt', metadata: { topic: 'games', year: 2022 }, content: 'In chess, castling moves the king two squares toward a rook. The rook then jumps over the king. You cannot castle out of check.' },
-  { id: 'photosynthesis', source: 'bio/plants.txt', metadata: { topic: 'science', year: 2023 }, content: 'Photosynthesis converts sunlight, water and carbon dioxide into glucose and oxygen inside chloroplasts of plant leaves.' },
-  { id: 'espresso', source: 'food/coffee.txt', metadata: { topic: 'cooking', year: 2024 }, content: 'Espresso is brewed by forcing hot water at nine bars of pressure through finely ground coffee for about 25 seconds.' },
-  { id: 'bitcoin', source: 'tech/bitcoin.txt', metadata: { topic: 'tech', year: 2020 }, content: 'Bitcoin miners compete to find a nonce whose block hash is below the difficulty target; the winner earns the block reward.' },
-  { id: 'tcp', source: 'tech/tcp.txt', metadata: { topic: 'tech', year: 2017 }, content: 'TCP opens a connection with a three-way handshake: SYN, SYN-ACK, ACK. Lost segments are retransmitted after a timeout.' },
+  {
+    id: 'volcano',
+    source: 'geo/volcanoes.md',
+    format: 'markdown',
+    metadata: { topic: 'science', year: 2021 },
+    content:
+      '# Volcanoes\nA volcano erupts when magma rises through the crust. Lava flows and ash clouds follow an eruption. Mauna Loa in Hawaii is the largest active volcano.',
+  },
+  {
+    id: 'bread',
+    source: 'food/bread.html',
+    format: 'html',
+    metadata: { topic: 'cooking', year: 2019 },
+    content:
+      '<h1>Sourdough bread</h1><p>Sourdough bread rises with a wild yeast starter. Feed the starter flour and water daily, then bake the loaf in a hot Dutch oven.</p>',
+  },
+  {
+    id: 'tides',
+    source: 'geo/tides.txt',
+    metadata: { topic: 'science', year: 2018 },
+    content:
+      'Ocean tides are caused by the gravitational pull of the Moon and the Sun. Spring tides happen at full and new moon; neap tides at the quarter moons.',
+  },
+  {
+    id: 'chess',
+    source: 'games/chess.txt',
+    metadata: { topic: 'games', year: 2022 },
+    content:
+      'In chess, castling moves the king two squares toward a rook. The rook then jumps over the king. You cannot castle out of check.',
+  },
+  {
+    id: 'photosynthesis',
+    source: 'bio/plants.txt',
+    metadata: { topic: 'science', year: 2023 },
+    content:
+      'Photosynthesis converts sunlight, water and carbon dioxide into glucose and oxygen inside chloroplasts of plant leaves.',
+  },
+  {
+    id: 'espresso',
+    source: 'food/coffee.txt',
+    metadata: { topic: 'cooking', year: 2024 },
+    content:
+      'Espresso is brewed by forcing hot water at nine bars of pressure through finely ground coffee for about 25 seconds.',
+  },
+  {
+    id: 'bitcoin',
+    source: 'tech/bitcoin.txt',
+    metadata: { topic: 'tech', year: 2020 },
+    content:
+      'Bitcoin miners compete to find a nonce whose block hash is below the difficulty target; the winner earns the block reward.',
+  },
+  {
+    id: 'tcp',
+    source: 'tech/tcp.txt',
+    metadata: { topic: 'tech', year: 2017 },
+    content:
+      'TCP opens a connection with a three-way handshake: SYN, SYN-ACK, ACK. Lost segments are retransmitted after a timeout.',
+  },
 ];
 
 const questions: Array<[string, string]> = [
@@ -30,7 +80,10 @@ const questions: Array<[string, string]> = [
 
 function setup(embedder: Embedder = createHashingEmbedder({ dimensions: 256 })) {
   const vectorStore = createMemoryVectorStore({ dimensions: embedder.dimensions });
-  return { knowledge: createKnowledgeBase({ vectorStore, embedder, chunking: { chunkSize: 40, chunkOverlap: 8 } }), vectorStore };
+  return {
+    knowledge: createKnowledgeBase({ vectorStore, embedder, chunking: { chunkSize: 40, chunkOverlap: 8 } }),
+    vectorStore,
+  };
 }
 
 /** Counts embed calls and texts, to prove re-ingest does no work. */
@@ -137,7 +190,11 @@ describe('knowledge base ingestion', () => {
   it('re-ingesting unchanged content is a no-op; changed content replaces old chunks', async () => {
     const { embedder, counter } = countingEmbedder();
     const vectorStore = createMemoryVectorStore({ dimensions: embedder.dimensions });
-    const knowledge = createKnowledgeBase({ vectorStore, embedder, chunking: { strategy: 'tokens', chunkSize: 10, chunkOverlap: 0 } });
+    const knowledge = createKnowledgeBase({
+      vectorStore,
+      embedder,
+      chunking: { strategy: 'tokens', chunkSize: 10, chunkOverlap: 0 },
+    });
     const long = Array.from({ length: 35 }, (_, index) => `alpha${index}`).join(' ');
     const first = await knowledge.add({ id: 'doc', content: long });
     expect(first).toMatchObject({ added: ['doc'], chunks: 4 });
@@ -154,7 +211,9 @@ describe('knowledge base ingestion', () => {
     expect((await knowledge.search('alpha3', { mode: 'keyword' })).length).toBe(0);
     expect((await knowledge.search('gamma'))[0]?.id).toBe('doc#0');
     // Metadata changes count as changes too (chunks carry it).
-    expect((await knowledge.add({ id: 'doc', content: 'beta gamma delta', metadata: { lang: 'en' } })).updated).toEqual(['doc']);
+    expect((await knowledge.add({ id: 'doc', content: 'beta gamma delta', metadata: { lang: 'en' } })).updated).toEqual(
+      ['doc'],
+    );
   });
 
   it('delete removes chunks from the vector store and the keyword index', async () => {
@@ -189,8 +248,15 @@ describe('knowledge base ingestion', () => {
       { id: 'a', content: words },
       { id: 'b', content: 'short one' },
     ]);
-    expect(progress.filter((event) => event.documentId === 'a').map((event) => event.completedChunks)).toEqual([10, 20, 25]);
-    expect(progress.at(-1)).toMatchObject({ documentId: 'b', completedDocuments: 1, totalDocuments: 2, totalChunks: 1 });
+    expect(progress.filter((event) => event.documentId === 'a').map((event) => event.completedChunks)).toEqual([
+      10, 20, 25,
+    ]);
+    expect(progress.at(-1)).toMatchObject({
+      documentId: 'b',
+      completedDocuments: 1,
+      totalDocuments: 2,
+      totalChunks: 1,
+    });
     expect(added).toEqual(['a', 'b']);
   });
 
@@ -219,7 +285,10 @@ describe('knowledge base ingestion', () => {
     await expect(knowledge.update({ id: 'nope', content: 'a' })).rejects.toMatchObject({ code: 'not-found' });
     await expect(knowledge.search('  ')).rejects.toMatchObject({ code: 'invalid-argument' });
     expect(() =>
-      createKnowledgeBase({ vectorStore: createMemoryVectorStore({ dimensions: 3 }), embedder: createHashingEmbedder({ dimensions: 8 }) }),
+      createKnowledgeBase({
+        vectorStore: createMemoryVectorStore({ dimensions: 3 }),
+        embedder: createHashingEmbedder({ dimensions: 8 }),
+      }),
     ).toThrow(expect.objectContaining({ code: 'invalid-config' }));
   });
 });

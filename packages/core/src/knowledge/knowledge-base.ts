@@ -136,7 +136,10 @@ export interface KnowledgeBase {
   /** The vector store. */
   readonly vectorStore: VectorStore;
   /** Adds or replaces documents; unchanged content is a no-op. */
-  add(documents: KnowledgeDocument | readonly KnowledgeDocument[], options?: { signal?: AbortSignal }): Promise<IngestReport>;
+  add(
+    documents: KnowledgeDocument | readonly KnowledgeDocument[],
+    options?: { signal?: AbortSignal },
+  ): Promise<IngestReport>;
   /** Replaces an existing document; `not-found` if it was never added. */
   update(document: KnowledgeDocument, options?: { signal?: AbortSignal }): Promise<IngestReport>;
   /** Deletes documents and their chunks; returns how many existed. */
@@ -188,7 +191,10 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
     }
   };
 
-  const ingest = async (batch: readonly KnowledgeDocument[], signal: AbortSignal | undefined): Promise<IngestReport> => {
+  const ingest = async (
+    batch: readonly KnowledgeDocument[],
+    signal: AbortSignal | undefined,
+  ): Promise<IngestReport> => {
     const report: IngestReport = { added: [], updated: [], unchanged: [], chunks: 0 };
     let completedDocuments = 0;
     for (const document of batch) {
@@ -229,9 +235,18 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
               `[knowledge] embedder "${embedder.id}" returned ${vectors.length} vectors of length ${vector?.length} for ${slice.length} texts; expected ${embedder.dimensions}`,
             );
           }
-          const chunkMetadata: Metadata = { ...metadata, documentId: document.id, source, chunkIndex: piece.index, text: piece.text };
+          const chunkMetadata: Metadata = {
+            ...metadata,
+            documentId: document.id,
+            source,
+            chunkIndex: piece.index,
+            text: piece.text,
+          };
           if (piece.heading !== undefined) chunkMetadata.heading = piece.heading;
-          entries.push({ id: `${document.id}#${piece.index}`, entry: { text: piece.text, metadata: chunkMetadata, vector } });
+          entries.push({
+            id: `${document.id}#${piece.index}`,
+            entry: { text: piece.text, metadata: chunkMetadata, vector },
+          });
         });
         events.emit('ingest-progress', {
           documentId: document.id,
@@ -241,7 +256,9 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
           totalDocuments: batch.length,
         });
       }
-      await vectorStore.upsert(entries.map(({ id, entry }) => ({ id, vector: entry.vector, metadata: entry.metadata })));
+      await vectorStore.upsert(
+        entries.map(({ id, entry }) => ({ id, vector: entry.vector, metadata: entry.metadata })),
+      );
       await removeChunks(document.id, entries.length);
       for (const { id, entry } of entries) {
         chunks.set(id, entry);
@@ -251,7 +268,11 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
       (previous === undefined ? report.added : report.updated).push(document.id);
       report.chunks += entries.length;
       completedDocuments++;
-      events.emit('document-add', { documentId: document.id, chunks: entries.length, replaced: previous !== undefined });
+      events.emit('document-add', {
+        documentId: document.id,
+        chunks: entries.length,
+        replaced: previous !== undefined,
+      });
     }
     return report;
   };
@@ -261,16 +282,24 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
     const seen = new Set<string>();
     list.forEach((document, position) => {
       if (typeof document?.id !== 'string' || document.id === '' || document.id.includes('#')) {
-        throw new AgenticGenError('invalid-argument', `[knowledge] document ${position} needs a non-empty string id without "#"`);
+        throw new AgenticGenError(
+          'invalid-argument',
+          `[knowledge] document ${position} needs a non-empty string id without "#"`,
+        );
       }
       if (seen.has(document.id)) {
-        throw new AgenticGenError('invalid-argument', `[knowledge] document "${document.id}" appears twice in one add; pass it once`);
+        throw new AgenticGenError(
+          'invalid-argument',
+          `[knowledge] document "${document.id}" appears twice in one add; pass it once`,
+        );
       }
       seen.add(document.id);
       if (typeof document.content !== 'string') {
         throw new AgenticGenError('invalid-argument', `[knowledge] document "${document.id}" content must be a string`);
       }
-      const clash = Object.keys(document.metadata ?? {}).filter((key) => (reservedMetadataKeys as readonly string[]).includes(key));
+      const clash = Object.keys(document.metadata ?? {}).filter((key) =>
+        (reservedMetadataKeys as readonly string[]).includes(key),
+      );
       if (clash.length > 0) {
         throw new AgenticGenError(
           'invalid-argument',
@@ -300,7 +329,8 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
 
     if (mode !== 'keyword') {
       const [vector] = await embedder.embed([query], signal === undefined ? {} : { signal });
-      if (vector === undefined) throw new AgenticGenError('invalid-response', `[knowledge] embedder "${embedder.id}" returned no vector`);
+      if (vector === undefined)
+        throw new AgenticGenError('invalid-response', `[knowledge] embedder "${embedder.id}" returned no vector`);
       const matches = await vectorStore.query({
         vector,
         topK: candidates,
@@ -310,15 +340,24 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
       for (const match of matches) {
         vectorScores.set(match.id, match.score);
         const local = chunks.get(match.id);
-        found.set(match.id, { text: local?.text ?? String(match.metadata.text ?? ''), metadata: local?.metadata ?? match.metadata });
+        found.set(match.id, {
+          text: local?.text ?? String(match.metadata.text ?? ''),
+          metadata: local?.metadata ?? match.metadata,
+        });
       }
       lists.push(matches);
     }
     if (mode !== 'vector') {
-      const matches = keywords.search(query, candidates, filter === undefined ? undefined : (id) => {
-        const entry = chunks.get(id);
-        return entry !== undefined && matchesFilter(entry.metadata, filter);
-      });
+      const matches = keywords.search(
+        query,
+        candidates,
+        filter === undefined
+          ? undefined
+          : (id) => {
+              const entry = chunks.get(id);
+              return entry !== undefined && matchesFilter(entry.metadata, filter);
+            },
+      );
       for (const match of matches) {
         keywordScores.set(match.id, match.score);
         const local = chunks.get(match.id);
@@ -391,7 +430,10 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
       const list = validateDocuments(document);
       return serialised(async () => {
         if (!documents.has(document.id)) {
-          throw new AgenticGenError('not-found', `[knowledge] no document "${document.id}" to update; use add() for new documents`);
+          throw new AgenticGenError(
+            'not-found',
+            `[knowledge] no document "${document.id}" to update; use add() for new documents`,
+          );
         }
         return ingest(list, updateOptions.signal);
       });

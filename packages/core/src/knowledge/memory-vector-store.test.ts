@@ -17,7 +17,10 @@ describe('memory vector store', () => {
       expect(filtered.map((match) => match.id)).toEqual(['north-east', 'east']);
     }
     const store = createMemoryVectorStore({ dimensions: 2 });
-    await store.upsert([{ id: 'a', vector: [1, 0] }, { id: 'b', vector: [0, 1] }]);
+    await store.upsert([
+      { id: 'a', vector: [1, 0] },
+      { id: 'b', vector: [0, 1] },
+    ]);
     expect((await store.query({ vector: [1, 0], topK: 5, minScore: 0.5 })).map((match) => match.id)).toEqual(['a']);
   });
 
@@ -32,7 +35,9 @@ describe('memory vector store', () => {
     expect(await store.count()).toBe(0);
     await store.upsert([{ id: 'a', vector: [1, 0, 0], metadata: { v: 1 } }]);
     await store.upsert([{ id: 'a', vector: [0, 1, 0], metadata: { v: 2 } }]);
-    expect(await store.get?.(['a', 'missing'])).toEqual([{ id: 'a', vector: new Float32Array([0, 1, 0]), metadata: { v: 2 } }]);
+    expect(await store.get?.(['a', 'missing'])).toEqual([
+      { id: 'a', vector: new Float32Array([0, 1, 0]), metadata: { v: 2 } },
+    ]);
     await store.delete(['a', 'missing']);
     expect(await store.count()).toBe(0);
   });
@@ -53,6 +58,8 @@ describe('hashing embedder', () => {
     expect(dot(a, a)).toBeCloseTo(1, 5);
     expect(dot(a, b)).toBeGreaterThan(dot(a, c) + 0.2);
     expect(embedder.id).toBe('hashing-256');
-    expect(() => createHashingEmbedder({ dimensions: 2 })).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
+    expect(() => createHashingEmbedder({ dimensions: 2 })).toThrow(
+      expect.objectContaining({ code: 'invalid-argument' }),
+    );
   });
 });

@@ -24,7 +24,10 @@ export function createMemoryVectorStore(options: MemoryVectorStoreOptions): Vect
   const { dimensions } = options;
   const metric = options.metric ?? 'cosine';
   if (!Number.isInteger(dimensions) || dimensions < 1) {
-    throw new AgenticGenError('invalid-argument', `[knowledge] dimensions must be a positive integer, got ${dimensions}`);
+    throw new AgenticGenError(
+      'invalid-argument',
+      `[knowledge] dimensions must be a positive integer, got ${dimensions}`,
+    );
   }
   const entries = new Map<string, Entry>();
   const check = (vector: Float32Array | readonly number[], what: string) => {

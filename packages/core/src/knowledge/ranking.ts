@@ -34,7 +34,9 @@ export interface Ranker {
 export function reciprocalRankFusion(lists: ReadonlyArray<ReadonlyArray<{ id: string }>>, k = 60): Map<string, number> {
   const fused = new Map<string, number>();
   for (const list of lists) {
-    list.forEach((item, rank) => fused.set(item.id, (fused.get(item.id) ?? 0) + 1 / (k + rank + 1)));
+    list.forEach((item, rank) => {
+      fused.set(item.id, (fused.get(item.id) ?? 0) + 1 / (k + rank + 1));
+    });
   }
   return fused;
 }

@@ -1,7 +1,6 @@
 import type {
   ChatResponse,
   ChatStreamPart,
-  FinishReason,
   ReasoningPart,
   TextPart,
   ToolCallPart,
@@ -122,7 +121,7 @@ export async function collectStream(
     text: content.map((part) => (part.type === 'text' ? part.text : '')).join(''),
     content,
     toolCalls: content.filter((part): part is ToolCallPart => part.type === 'tool-call'),
-    finishReason: finish.finishReason satisfies FinishReason,
+    finishReason: finish.finishReason,
     usage: usage ?? { ...emptyUsage },
     modelId,
   };

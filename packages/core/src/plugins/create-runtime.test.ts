@@ -440,7 +440,7 @@ describe('createRuntime: disposal', () => {
     await expect(runtime.hooks.run('runStart', { runId: 'r', input: null })).rejects.toSatisfy((error) =>
       AgenticGenError.hasCode(error, 'disposed'),
     );
-    expect(() => runtime.callTool({ toolName: 'x', toolCallId: 'c', arguments: {} })).toThrow(/disposed/);
+    await expect(runtime.callTool({ toolName: 'x', toolCallId: 'c', arguments: {} })).rejects.toThrow(/disposed/);
   });
 
   it('a failing disposer is reported, the others still run, and dispose rejects with dispose-failed', async () => {
@@ -503,6 +503,22 @@ describe('createRuntime: no global state', () => {
       ok: true,
     });
     await second.dispose();
+  });
+
+  it('plugins can follow the setup of the plugins after them and the runtime-ready event', async () => {
+    const seen: string[] = [];
+    const observer = definePlugin({
+      name: 'observer',
+      version: '1.0.0',
+      setup: ({ events }) => {
+        events.on('plugin-setup', ({ plugin, version }) => seen.push(`${plugin}@${version}`));
+        events.on('runtime-ready', ({ plugins }) => seen.push(`ready ${plugins.join(',')}`));
+        return undefined;
+      },
+    });
+    const runtime = await createRuntime({ plugins: [observer, tracked('later', [])] });
+    expect(seen).toEqual(['observer@1.0.0', 'later@1.0.0', 'ready observer,later']);
+    await runtime.dispose();
   });
 
   it('an empty runtime works', async () => {

@@ -12,10 +12,11 @@ import { PluginHookRunner } from './hook-runner.js';
 import { NamedRegistry } from './named-registry.js';
 import { orderPlugins } from './plugin-order.js';
 import type { Runtime, RuntimePluginInfo } from './runtime.js';
+import { generateThroughRuntime, streamThroughRuntime } from './runtime-model-call.js';
 import { callToolThroughRuntime } from './runtime-tool-call.js';
 
 export interface CreateRuntimeOptions {
-  /** The plugins, in any order that respects nothing in particular: `dependsOn` decides, list order breaks ties. */
+  /** The plugins, in any order: `dependsOn` decides, and independent plugins keep their list order. */
   plugins?: readonly AnyPlugin[];
   /** Config per plugin name, validated against each plugin's `config` schema (defaults applied). */
   config?: Readonly<Record<string, unknown>>;
@@ -72,7 +73,7 @@ export async function createRuntime(options: CreateRuntimeOptions = {}): Promise
 
   const dispose = (): Promise<void> => {
     disposing ??= (async () => {
-      controller.abort(new AgenticGenError('disposed', `[runtime] runtime ${id} is being disposed`));
+      controller.abort(new AgenticGenError('disposed', `[runtime] ${id} is being disposed`));
       const failures: Array<{ plugin: string; error: AgenticGenError }> = [];
       for (const disposer of disposers.reverse()) {
         try {
@@ -121,9 +122,17 @@ export async function createRuntime(options: CreateRuntimeOptions = {}): Promise
     get disposed() {
       return disposing !== undefined;
     },
-    callTool: (call) => {
+    callTool: async (call) => {
       assertAlive();
       return callToolThroughRuntime(runtime, call);
+    },
+    generate: async (call) => {
+      assertAlive();
+      return generateThroughRuntime(runtime, call);
+    },
+    stream: async function* (call) {
+      assertAlive();
+      yield* streamThroughRuntime(runtime, call);
     },
     dispose,
     [Symbol.asyncDispose]: dispose,

@@ -43,7 +43,7 @@ export interface PluginContribution {
 export interface PluginContext<C> {
   /** The plugin's name. */
   readonly name: string;
-  /** The plugin's validated config, defaults applied. */
+  /** The plugin's validated config, defaults applied (without a schema: as given, possibly undefined). */
   readonly config: C;
   /**
    * The runtime being built: the contributions of the plugins set up before this one (its dependencies
@@ -72,7 +72,7 @@ export interface PluginDefinition<S extends TSchema | undefined = undefined> {
   dependsOn?: readonly string[];
   /** Builds the plugin's contribution. May be async. */
   setup(
-    context: PluginContext<S extends TSchema ? Static<S> : undefined>,
+    context: PluginContext<S extends TSchema ? Static<S> : unknown>,
   ): PluginContribution | undefined | Promise<PluginContribution | undefined>;
 }
 

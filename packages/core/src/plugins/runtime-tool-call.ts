@@ -1,5 +1,4 @@
 import { SpanKind } from '@opentelemetry/api';
-import { combineSignals } from '../errors/abort.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { definedAttributes, getTracer, markSpanFailed } from '../telemetry/with-span.js';
 import type { ToolOutcome } from '../tools/execute-tool.js';
@@ -38,17 +37,11 @@ export async function callToolThroughRuntime(runtime: Runtime, call: RuntimeTool
     }),
   });
   // Disposal of the runtime cancels calls in flight.
-  const guard = combineSignals(`tool ${call.toolName}`, anySignal(runtime.signal, call.signal), undefined);
-  let outcome: ToolOutcome;
-  try {
-    outcome = await runtime.tools.execute(call.toolName, before.arguments, {
-      toolCallId: call.toolCallId,
-      signal: guard.signal,
-      ...definedFields({ timeoutMs: call.timeoutMs, values: call.values }),
-    });
-  } finally {
-    guard.dispose();
-  }
+  const outcome = await runtime.tools.execute(call.toolName, before.arguments, {
+    toolCallId: call.toolCallId,
+    signal: anySignal(runtime.signal, call.signal),
+    ...definedFields({ timeoutMs: call.timeoutMs, values: call.values }),
+  });
   if (outcome.ok) span.end();
   else {
     markSpanFailed(span, AgenticGenError.fromJSON(outcome.cause), outcome.error.code);
@@ -58,7 +51,7 @@ export async function callToolThroughRuntime(runtime: Runtime, call: RuntimeTool
     ...scoped,
     toolCallId: call.toolCallId,
     toolName: call.toolName,
-    status: outcome.ok ? 'success' : outcome.error.code === 'aborted' ? 'aborted' : 'error',
+    status: outcome.ok ? 'success' : cancelled.has(outcome.error.code) ? 'aborted' : 'error',
     durationMs: outcome.durationMs,
     ...(outcome.ok ? {} : { errorCode: outcome.error.code }),
     timestamp: Date.now(),
@@ -74,6 +67,9 @@ export async function callToolThroughRuntime(runtime: Runtime, call: RuntimeTool
   });
   return after.outcome;
 }
+
+/** Codes that mean the call was cancelled rather than failed. */
+const cancelled: ReadonlySet<string> = new Set(['aborted', 'disposed']);
 
 function anySignal(first: AbortSignal, second: AbortSignal | undefined): AbortSignal {
   return second === undefined ? first : AbortSignal.any([first, second]);

@@ -1,5 +1,5 @@
 import type { CacheStore } from '../contracts/cache-store.js';
-import type { ChatModel } from '../contracts/chat-model.js';
+import type { ChatModel, ChatRequest, ChatResponse, ChatStreamPart } from '../contracts/chat-model.js';
 import type { CodeSandbox } from '../contracts/code-sandbox.js';
 import type { Embedder } from '../contracts/embedder.js';
 import type { Meter } from '../contracts/meter.js';
@@ -39,6 +39,18 @@ export interface RuntimeToolCall {
   timeoutMs?: number;
   /** Host values passed to `execute`. */
   values?: Readonly<Record<string, unknown>>;
+}
+
+/** One chat model call through the runtime (hooks, events and a `chat {model}` span around it). */
+export interface RuntimeModelCall {
+  /** A model registered in `runtime.models` (by name) or any `ChatModel`. */
+  model: string | ChatModel;
+  /** The request; `beforeModelCall` hooks may replace it. */
+  request: ChatRequest;
+  /** The run the call belongs to. */
+  runId?: string;
+  /** The calling agent. */
+  agentName?: string;
 }
 
 /** Providers by kind. */
@@ -83,6 +95,14 @@ export interface Runtime extends AsyncDisposable {
    * `tool-call-finish`, `afterToolCall` hooks. Tool failures resolve as `{ ok: false }` outcomes.
    */
   callTool(call: RuntimeToolCall): Promise<ToolOutcome>;
+  /**
+   * Calls a model: `beforeModelCall` hooks (may replace the request; a guard may refuse), `model-call-start`,
+   * the call inside a `chat {model}` span, `model-call-finish` (usage, latency, error code), `afterModelCall`
+   * hooks (may replace the response). Failures reject with an AgenticGenError.
+   */
+  generate(call: RuntimeModelCall): Promise<ChatResponse>;
+  /** As `generate`, streaming; stopping early ends the call as `aborted` in events and spans. */
+  stream(call: RuntimeModelCall): AsyncIterable<ChatStreamPart>;
   /** Disposes plugins in reverse setup order. Idempotent; rejects with `dispose-failed` if a disposer failed. */
   dispose(): Promise<void>;
 }

@@ -114,3 +114,27 @@ describe('compileSchema details', () => {
     ).toBe('at (root): Expected object, received nothing; at /a: Expected number, received "x"');
   });
 });
+
+describe('compileSchema: missing properties', () => {
+  it('reports a missing property once, as a required property', () => {
+    const result = compileSchema(Type.Object({ name: Type.String(), age: Type.Number() })).validate({ age: 'x' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.filter((issue) => issue.path === '/name')).toEqual([
+      { path: '/name', expected: 'Expected required property', received: undefined },
+    ]);
+    expect(result.issues.filter((issue) => issue.path === '/age')).toHaveLength(1);
+  });
+});
+
+describe('compileSchema: inputs', () => {
+  it('never mutates the input, with or without defaults', () => {
+    const withDefaults = compileSchema(Type.Object({ a: Type.Number({ default: 1 }), b: Type.Array(Type.Number()) }));
+    const input = { b: [1] };
+    const result = withDefaults.validate(input);
+    expect(result).toEqual({ ok: true, value: { a: 1, b: [1] } });
+    expect(input).toEqual({ b: [1] });
+    const plain = compileSchema(Type.Object({ b: Type.Array(Type.Number()) }));
+    expect(plain.validate(input)).toEqual({ ok: true, value: { b: [1] } });
+  });
+});

@@ -64,11 +64,20 @@ export function compileSchema<S extends TSchema>(schema: S, options: CompileSche
     }
   }
 
+  const hasDefaults = JSON.stringify(schema).includes('"default":');
   const validate = (input: unknown): ValidationResult<Static<S>> => {
-    const value = input !== null && typeof input === 'object' ? Value.Default(schema, Value.Clone(input)) : input;
+    // Filling defaults needs a private copy; schemas without defaults skip both (the common hot path).
+    const value =
+      hasDefaults && input !== null && typeof input === 'object' ? Value.Default(schema, Value.Clone(input)) : input;
     if (check(value)) return { ok: true, value: value as Static<S> };
     const issues: ValidationIssue[] = [];
+    const missing = new Set<string>();
     for (const error of errors(value)) {
+      // TypeBox reports a missing property twice ("required property", then "Expected string"): keep one.
+      if (error.value === undefined) {
+        if (missing.has(error.path)) continue;
+        missing.add(error.path);
+      }
       issues.push({ path: error.path, expected: error.message, received: summarize(error.value) });
       if (issues.length >= maxIssues) break;
     }

@@ -50,7 +50,9 @@ describe('MockChatModel', () => {
         },
       ],
     });
-    const parts = await drain(model.stream(request('weather?')));
+    const stream = model.stream(request('weather?'));
+    expect(model.calls).toHaveLength(1);
+    const parts = await drain(stream);
     expect(parts[0]).toEqual({ type: 'response-start', modelId: 'mock-model' });
     const deltas = parts.filter((part) => part.type === 'tool-call-delta');
     expect(deltas.length).toBeGreaterThan(1);

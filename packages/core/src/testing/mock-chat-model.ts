@@ -132,17 +132,21 @@ export class MockChatModel implements ChatModel {
   }
 
   generate(request: ChatRequest): Promise<ChatResponse> {
-    const parts = this.#play(request, 'generate');
+    const parts = this.#play(request, this.#record(request, 'generate'));
     return collectStream(parts, { modelId: this.modelId });
   }
 
   stream(request: ChatRequest): AsyncIterable<ChatStreamPart> {
-    return this.#play(request, 'stream');
+    // Recorded at call time, not at first iteration, so assertions right after `stream()` see it.
+    return this.#play(request, this.#record(request, 'stream'));
   }
 
-  async *#play(request: ChatRequest, method: MockCall['method']): AsyncGenerator<ChatStreamPart, void, undefined> {
-    const index = this.calls.length;
+  #record(request: ChatRequest, method: MockCall['method']): number {
     this.calls.push({ method, request: { ...request, messages: [...request.messages] } });
+    return this.calls.length - 1;
+  }
+
+  async *#play(request: ChatRequest, index: number): AsyncGenerator<ChatStreamPart, void, undefined> {
     const guard = combineSignals(`mock ${this.modelId}`, request.signal, request.timeoutMs);
     const scope = `mock ${this.modelId}`;
     try {

@@ -1,6 +1,6 @@
 import { combineSignals, raceWithSignal, throwIfAborted } from '../errors/abort.js';
 import { AgenticGenError, type SerializedAgenticGenError } from '../errors/agenticgen-error.js';
-import type { ValidationIssue } from '../schema/validator.js';
+import { formatIssues, type ValidationIssue } from '../schema/validator.js';
 import type { AnyTool, ToolContext } from './define-tool.js';
 import { dropNullOptionals } from './drop-null-optionals.js';
 
@@ -49,7 +49,7 @@ export async function executeTool(
   if (!validation.ok) {
     const error = new AgenticGenError(
       'tool-invalid-arguments',
-      `[tools] invalid arguments for tool "${tool.name}"; fix them and call it again`,
+      `[tools] invalid arguments for tool "${tool.name}": ${formatIssues(validation.issues)}; fix them and call it again`,
       { data: { tool: tool.name, issues: validation.issues } },
     );
     return {

@@ -1,8 +1,8 @@
 import { escapeLabelValue, renderLabelText } from '../instruments/labels.js';
 import { QuantileSketch } from '../sketch/quantile-sketch.js';
 import {
+  CollectedSeries,
   type HistogramSeriesSnapshot,
-  labelTextKey,
   type MetricFamilySnapshot,
   type MetricsSnapshot,
   type ScalarSeriesSnapshot,
@@ -75,7 +75,7 @@ function formatValue(value: number): string {
 }
 
 function labelTextOf(series: SeriesSnapshot): string {
-  const cached = (series as unknown as Record<symbol, string | undefined>)[labelTextKey];
+  const cached = CollectedSeries.labelTextOf(series);
   return cached ?? renderLabelText(Object.keys(series.labels), series.labels);
 }
 

@@ -2,8 +2,8 @@ import type { BoundHistogram, Histogram, Labels } from '@agenticgen/core';
 import { metricsError } from '../errors.js';
 import { QuantileSketch, type QuantileSketchOptions } from '../sketch/quantile-sketch.js';
 import type { ExemplarSnapshot, HistogramSeriesSnapshot, MetricFamilySnapshot } from '../snapshot/snapshot.js';
-import { labelTextKey } from '../snapshot/snapshot.js';
-import { Instrument, type InstrumentContext, type Series, SlotAllocator } from './instrument.js';
+import { CollectedSeries } from '../snapshot/snapshot.js';
+import { Instrument, type InstrumentContext, joinLabelText, type Series, SlotAllocator } from './instrument.js';
 
 /** Prometheus' default buckets, in seconds. */
 export const defaultBuckets: readonly number[] = Object.freeze([
@@ -27,11 +27,17 @@ export class HistogramSeries implements BoundHistogram, Series {
     private readonly bounds: Float64Array,
     readonly sketch: QuantileSketch | null,
     readonly labels: Labels,
-    readonly labelText: string,
+    private readonly labelPrefix: string,
+    private readonly labelPair: string,
   ) {
     const n = bounds.length;
     page[base + n + 2] = Number.POSITIVE_INFINITY;
     page[base + n + 3] = Number.NEGATIVE_INFINITY;
+  }
+
+  /** Exposition label text (`a="x",b="y"`), assembled from shared pieces. */
+  get labelText(): string {
+    return joinLabelText(this.labelPrefix, this.labelPair);
   }
 
   /** Records one observation; `exemplar` (e.g. `{ trace_id }`) is kept as the bucket's latest exemplar. */
@@ -87,8 +93,7 @@ export class HistogramSeries implements BoundHistogram, Series {
     }
     if (includeSketch && this.sketch !== null) out.sketch = this.sketch.toSnapshot();
     if (this.exemplars !== undefined) out.exemplars = this.exemplars.map((e) => (e === null ? null : { ...e }));
-    (out as unknown as Record<symbol, string>)[labelTextKey] = this.labelText;
-    return out;
+    return CollectedSeries.tag(out, this.labelText);
   }
 
   /** Quantile estimate from the sketch (NaN without a sketch or observations). */
@@ -144,10 +149,10 @@ export class HistogramInstrument extends Instrument<HistogramSeries> implements 
     return this.seriesFor(labels);
   }
 
-  protected createSeries(labels: Labels, labelText: string): HistogramSeries {
+  protected createSeries(labels: Labels, labelPrefix: string, labelPair: string): HistogramSeries {
     const { page, offset } = this.slots.allocate();
     const sketch = this.sketchOptions === null ? null : new QuantileSketch(this.sketchOptions);
-    return new HistogramSeries(this, page, offset, this.bounds, sketch, labels, labelText);
+    return new HistogramSeries(this, page, offset, this.bounds, sketch, labels, labelPrefix, labelPair);
   }
 
   collect(includeSketches: boolean): MetricFamilySnapshot {

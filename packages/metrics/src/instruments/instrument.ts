@@ -1,7 +1,7 @@
 import type { Labels } from '@agenticgen/core';
 import { metricsError } from '../errors.js';
 import type { MetricFamilySnapshot, MetricKind, SeriesSnapshot } from '../snapshot/snapshot.js';
-import { countKeys, renderLabelText, validateLabelName } from './labels.js';
+import { countKeys, exposedLabelName, renderLabelText, validateLabelName } from './labels.js';
 
 /** A warning the registry reports through `registry.on('warning', …)`. */
 export type MetricsWarning =
@@ -17,6 +17,11 @@ export type MetricsWarning =
       metric: string;
       value: number;
       reason: string;
+    }
+  | {
+      /** A collect callback threw; the collection went on without it. */
+      type: 'collect-callback-failed';
+      error: unknown;
     };
 
 /** What an instrument needs from its registry. */
@@ -27,10 +32,28 @@ export interface InstrumentContext {
   warn(warning: MetricsWarning): void;
 }
 
-/** Every series (and bound handle) carries its label set and its pre-rendered exposition label text. */
+/** Every series (and bound handle) carries its label set and its exposition label text. */
 export interface Series {
   readonly labels: Labels;
   readonly labelText: string;
+}
+
+/** Joins two pieces of exposition label text with a comma, either of which may be empty. */
+export function joinLabelText(prefix: string, pair: string): string {
+  if (prefix === '') return pair;
+  if (pair === '') return prefix;
+  return `${prefix},${pair}`;
+}
+
+/**
+ * A trie node: children by label value, plus the exposition text of the labels on the path to it. Series keep
+ * a reference to their parent's text and an interned `name="value"` pair instead of a text of their own, so
+ * the rendered labels cost each series two pointers rather than a 50-byte string.
+ */
+class TrieNode extends Map<string, unknown> {
+  constructor(readonly text: string) {
+    super();
+  }
 }
 
 /** Label set of the series that collects label sets past the cardinality limit (OpenTelemetry's convention). */
@@ -72,7 +95,9 @@ export abstract class Instrument<S extends Series> {
   abstract readonly kind: MetricKind;
   readonly series: S[] = [];
   labelNames: readonly string[] | undefined;
-  private readonly root = new Map<string, unknown>();
+  private readonly root: TrieNode;
+  /** Interned `name="value"` texts of the last label, shared by every series with that value. */
+  private readonly leafPairs = new Map<string, string>();
   /** Fast lookup specialised to `labelNames`; undefined until the names are known. */
   private lookup: SeriesLookup | undefined;
   private unlabelled: S | undefined;
@@ -88,6 +113,8 @@ export abstract class Instrument<S extends Series> {
     protected readonly context: InstrumentContext,
     private readonly reservedLabels: readonly string[],
   ) {
+    const defaults = context.defaultLabels;
+    this.root = new TrieNode(renderLabelText(Object.keys(defaults), defaults));
     if (labelNames !== undefined) this.setLabelNames(labelNames);
   }
 
@@ -98,7 +125,8 @@ export abstract class Instrument<S extends Series> {
     return checked;
   }
 
-  protected abstract createSeries(labels: Labels, labelText: string): S;
+  /** Creates a series; its exposition label text is `joinLabelText(labelPrefix, labelPair)`. */
+  protected abstract createSeries(labels: Labels, labelPrefix: string, labelPair: string): S;
   abstract collect(includeSketches: boolean): MetricFamilySnapshot;
 
   /** The series of `labels` (creating it, or the overflow series past the limit). */
@@ -133,23 +161,27 @@ export abstract class Instrument<S extends Series> {
       }
     }
     // Walk again now that the label set is known to be valid: it may exist already (e.g. a missing label = "").
-    let node: Map<string, unknown> = this.root;
+    let node: TrieNode = this.root;
     for (let i = 0; i < names.length - 1; i++) {
-      const value = labels[names[i]!] ?? '';
-      let next = node.get(value) as Map<string, unknown> | undefined;
+      const name = names[i]!;
+      const value = labels[name] ?? '';
+      let next = node.get(value) as TrieNode | undefined;
       if (next === undefined) {
         if (this.series.length >= this.context.cardinalityLimit) return this.overflowSeries();
-        next = new Map();
+        // Built with join so the shared text is one flat string, not a rope of pieces.
+        const pair = value === '' ? '' : renderLabelText([name], labels);
+        next = new TrieNode(node.text === '' || pair === '' ? node.text + pair : [node.text, pair].join(','));
         node.set(value, next);
       }
       node = next;
     }
     // With no label names the one series sits under '' in the root.
-    const leafKey = names.length === 0 ? '' : (labels[names[names.length - 1]!] ?? '');
+    const leafName = names[names.length - 1];
+    const leafKey = leafName === undefined ? '' : (labels[leafName] ?? '');
     let series = node.get(leafKey) as S | undefined;
     if (series === undefined) {
       if (this.series.length >= this.context.cardinalityLimit) return this.overflowSeries();
-      series = this.newSeries(labels, names);
+      series = this.newSeries(labels, names, node.text, this.leafPair(leafName, leafKey));
       node.set(leafKey, series);
     }
     // `add(v)` without labels hits this field directly next time.
@@ -157,14 +189,23 @@ export abstract class Instrument<S extends Series> {
     return series;
   }
 
-  private newSeries(labels: Labels, names: readonly string[]): S {
+  private leafPair(name: string | undefined, value: string): string {
+    if (name === undefined || value === '') return '';
+    let pair = this.leafPairs.get(value);
+    if (pair === undefined) {
+      pair = renderLabelText([name], { [name]: value });
+      this.leafPairs.set(value, pair);
+    }
+    return pair;
+  }
+
+  private newSeries(labels: Labels, names: readonly string[], prefix: string, pair: string): S {
     const full: Record<string, string> = { ...this.context.defaultLabels };
     for (const name of names) {
       const value = labels[name];
       if (value !== undefined && value !== '') full[name] = value;
     }
-    const frozen = Object.freeze(full);
-    const series = this.createSeries(frozen, renderLabelText(Object.keys(frozen), frozen));
+    const series = this.createSeries(Object.freeze(full), prefix, pair);
     this.series.push(series);
     return series;
   }
@@ -172,7 +213,11 @@ export abstract class Instrument<S extends Series> {
   private overflowSeries(): S {
     if (this.overflow === undefined) {
       const labels = Object.freeze({ ...this.context.defaultLabels, ...overflowLabels });
-      this.overflow = this.createSeries(labels, renderLabelText(Object.keys(labels), labels));
+      this.overflow = this.createSeries(
+        labels,
+        this.root.text,
+        renderLabelText(Object.keys(overflowLabels), overflowLabels),
+      );
       this.context.warn({ type: 'cardinality-limit-reached', metric: this.name, limit: this.context.cardinalityLimit });
     }
     return this.overflow;
@@ -212,11 +257,14 @@ export abstract class Instrument<S extends Series> {
   }
 
   private checkLabelNames(names: readonly string[]): readonly string[] {
-    const seen = new Set<string>();
+    const seen = new Set<string>(Object.keys(this.context.defaultLabels).map(exposedLabelName));
     for (const name of names) {
       validateLabelName(name, this.name, this.reservedLabels);
-      if (seen.has(name)) {
-        throw metricsError('invalid-label', `metric "${this.name}": label "${name}" is listed twice in labelNames`);
+      if (seen.has(exposedLabelName(name)) && !Object.hasOwn(this.context.defaultLabels, name)) {
+        throw metricsError(
+          'invalid-label',
+          `metric "${this.name}": label "${name}" is listed twice in labelNames (or clashes with another once "." becomes "_")`,
+        );
       }
       if (Object.hasOwn(this.context.defaultLabels, name)) {
         throw metricsError(
@@ -224,7 +272,7 @@ export abstract class Instrument<S extends Series> {
           `metric "${this.name}": label "${name}" is already a default label of the registry; remove it from labelNames`,
         );
       }
-      seen.add(name);
+      seen.add(exposedLabelName(name));
     }
     return Object.freeze([...names]);
   }
@@ -235,8 +283,8 @@ type SeriesLookup = (root: Map<string, unknown>, labels: Labels) => unknown;
 
 /**
  * Builds the lookup for one list of label names. Where the runtime allows code generation it emits straight-line
- * code reading `labels.<name>` as fixed property accesses (monomorphic inline caches instead of megamorphic
- * keyed loads: about twice as fast); label names are validated identifiers, so nothing can be injected. Under
+ * code reading `labels["<name>"]` with constant keys (monomorphic inline caches instead of megamorphic keyed
+ * loads: about twice as fast); names are validated and JSON-quoted, so nothing can be injected. Under
  * a CSP without `unsafe-eval` it falls back to the generic loop.
  */
 function compileLookup(names: readonly string[]): SeriesLookup {
@@ -249,7 +297,7 @@ function compileLookup(names: readonly string[]): SeriesLookup {
   try {
     const lines = ['let node = root;'];
     names.forEach((name, i) => {
-      lines.push(`const v${i} = labels.${name};`);
+      lines.push(`const v${i} = labels[${JSON.stringify(name)}];`);
       lines.push(`node = node.get(v${i} === undefined ? '' : v${i}); if (node === undefined) return undefined;`);
     });
     // Equal key counts prove no label outside labelNames was passed.

@@ -2,7 +2,8 @@ import type { Labels } from '@agenticgen/core';
 import { metricsError } from '../errors.js';
 
 const metricNamePattern = /^[a-zA-Z_:][a-zA-Z0-9_.:/-]{0,254}$/;
-const labelNamePattern = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+// Dots are allowed so OpenTelemetry attribute names (`gen_ai.provider.name`) work; exposition turns them into `_`.
+const labelNamePattern = /^[a-zA-Z_][a-zA-Z0-9_.]*$/;
 
 /** Throws `invalid-metric-name` unless `name` is a valid OpenTelemetry / Prometheus instrument name. */
 export function validateMetricName(name: string): void {
@@ -20,7 +21,7 @@ export function validateLabelName(name: string, metric: string, reserved: readon
   if (typeof name !== 'string' || !labelNamePattern.test(name) || name.startsWith('__')) {
     throw metricsError(
       'invalid-label',
-      `metric "${metric}": invalid label name ${JSON.stringify(name)}; use [a-zA-Z_][a-zA-Z0-9_]* not starting with "__"`,
+      `metric "${metric}": invalid label name ${JSON.stringify(name)}; use [a-zA-Z_][a-zA-Z0-9_.]* not starting with "__"`,
       { metric, label: name },
     );
   }
@@ -34,6 +35,11 @@ export function validateLabelName(name: string, metric: string, reserved: readon
       },
     );
   }
+}
+
+/** The Prometheus form of a label name (`gen_ai.provider.name` → `gen_ai_provider_name`). */
+export function exposedLabelName(name: string): string {
+  return name.includes('.') ? name.replace(/\./g, '_') : name;
 }
 
 /** Escapes a label value per the Prometheus / OpenMetrics text formats (backslash, double quote, newline). */
@@ -50,7 +56,7 @@ export function renderLabelText(names: readonly string[], labels: Labels): strin
   for (const name of names) {
     const value = labels[name];
     if (value === undefined || value === '') continue;
-    parts.push(`${name}="${escapeLabelValue(value)}"`);
+    parts.push(`${exposedLabelName(name)}="${escapeLabelValue(value)}"`);
   }
   return parts.join(',');
 }

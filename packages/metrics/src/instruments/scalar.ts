@@ -8,8 +8,8 @@ import type {
   UpDownCounter,
 } from '@agenticgen/core';
 import type { GaugeAggregation, MetricFamilySnapshot, ScalarSeriesSnapshot } from '../snapshot/snapshot.js';
-import { labelTextKey } from '../snapshot/snapshot.js';
-import { Instrument, type InstrumentContext, type Series, SlotAllocator } from './instrument.js';
+import { CollectedScalarSeries } from '../snapshot/snapshot.js';
+import { Instrument, type InstrumentContext, joinLabelText, type Series, SlotAllocator } from './instrument.js';
 
 const maxFinite = Number.MAX_VALUE;
 
@@ -20,13 +20,19 @@ export class CounterSeries implements BoundCounter, Series {
     private readonly page: Float64Array,
     private readonly slot: number,
     readonly labels: Labels,
-    readonly labelText: string,
+    private readonly labelPrefix: string,
+    private readonly labelPair: string,
   ) {}
 
   add(value = 1): void {
     // One comparison pair rejects NaN, infinities and negatives.
     if (value >= 0 && value <= maxFinite) this.page[this.slot]! += value;
     else this.owner.rejected(value, 'counter increments must be finite and >= 0');
+  }
+
+  /** Exposition label text (`a="x",b="y"`), assembled from shared pieces. */
+  get labelText(): string {
+    return joinLabelText(this.labelPrefix, this.labelPair);
   }
 
   /** Current value. */
@@ -42,12 +48,18 @@ export class UpDownCounterSeries implements BoundUpDownCounter, Series {
     private readonly page: Float64Array,
     private readonly slot: number,
     readonly labels: Labels,
-    readonly labelText: string,
+    private readonly labelPrefix: string,
+    private readonly labelPair: string,
   ) {}
 
   add(value: number): void {
     if (value - value === 0) this.page[this.slot]! += value;
     else this.owner.rejected(value, 'up-down counter deltas must be finite numbers');
+  }
+
+  /** Exposition label text (`a="x",b="y"`), assembled from shared pieces. */
+  get labelText(): string {
+    return joinLabelText(this.labelPrefix, this.labelPair);
   }
 
   get value(): number {
@@ -62,12 +74,18 @@ export class GaugeSeries implements BoundGauge, Series {
     private readonly page: Float64Array,
     private readonly slot: number,
     readonly labels: Labels,
-    readonly labelText: string,
+    private readonly labelPrefix: string,
+    private readonly labelPair: string,
   ) {}
 
   set(value: number): void {
     if (value - value === 0) this.page[this.slot] = value;
     else this.owner.rejected(value, 'gauge values must be finite numbers');
+  }
+
+  /** Exposition label text (`a="x",b="y"`), assembled from shared pieces. */
+  get labelText(): string {
+    return joinLabelText(this.labelPrefix, this.labelPair);
   }
 
   get value(): number {
@@ -81,7 +99,7 @@ function collectScalars(
   const out: ScalarSeriesSnapshot[] = new Array(series.length);
   for (let i = 0; i < series.length; i++) {
     const one = series[i]!;
-    out[i] = { labels: one.labels, value: one.value, [labelTextKey]: one.labelText } as ScalarSeriesSnapshot;
+    out[i] = new CollectedScalarSeries(one.labels, one.value, one.labelText);
   }
   return out;
 }
@@ -108,9 +126,9 @@ export class CounterInstrument extends Instrument<CounterSeries> implements Coun
     return this.seriesFor(labels);
   }
 
-  protected createSeries(labels: Labels, labelText: string): CounterSeries {
+  protected createSeries(labels: Labels, labelPrefix: string, labelPair: string): CounterSeries {
     const { page, offset } = this.slots.allocate();
-    return new CounterSeries(this, page, offset, labels, labelText);
+    return new CounterSeries(this, page, offset, labels, labelPrefix, labelPair);
   }
 
   collect(): MetricFamilySnapshot {
@@ -144,9 +162,9 @@ export class UpDownCounterInstrument extends Instrument<UpDownCounterSeries> imp
     return this.seriesFor(labels);
   }
 
-  protected createSeries(labels: Labels, labelText: string): UpDownCounterSeries {
+  protected createSeries(labels: Labels, labelPrefix: string, labelPair: string): UpDownCounterSeries {
     const { page, offset } = this.slots.allocate();
-    return new UpDownCounterSeries(this, page, offset, labels, labelText);
+    return new UpDownCounterSeries(this, page, offset, labels, labelPrefix, labelPair);
   }
 
   collect(): MetricFamilySnapshot {
@@ -177,9 +195,9 @@ export class GaugeInstrument extends Instrument<GaugeSeries> implements Gauge {
     return this.seriesFor(labels);
   }
 
-  protected createSeries(labels: Labels, labelText: string): GaugeSeries {
+  protected createSeries(labels: Labels, labelPrefix: string, labelPair: string): GaugeSeries {
     const { page, offset } = this.slots.allocate();
-    return new GaugeSeries(this, page, offset, labels, labelText);
+    return new GaugeSeries(this, page, offset, labels, labelPrefix, labelPair);
   }
 
   collect(): MetricFamilySnapshot {

@@ -2,8 +2,8 @@ import type { Labels } from '@agenticgen/core';
 import { metricsError } from '../errors.js';
 import { QuantileSketch } from '../sketch/quantile-sketch.js';
 import type { MetricFamilySnapshot, SummarySeriesSnapshot } from '../snapshot/snapshot.js';
-import { labelTextKey } from '../snapshot/snapshot.js';
-import { Instrument, type InstrumentContext, type Series } from './instrument.js';
+import { CollectedSeries } from '../snapshot/snapshot.js';
+import { Instrument, type InstrumentContext, joinLabelText, type Series } from './instrument.js';
 
 export interface SummaryOptions {
   /** Human description, exported as HELP. */
@@ -38,13 +38,19 @@ export class SummarySeries implements BoundSummary, Series {
   constructor(
     private readonly owner: SummaryInstrument,
     readonly labels: Labels,
-    readonly labelText: string,
+    private readonly labelPrefix: string,
+    private readonly labelPair: string,
   ) {
     this.ring = Array.from(
       { length: owner.ageBuckets },
       () => new QuantileSketch({ relativeAccuracy: owner.accuracy }),
     );
     this.rotateAt = owner.now() + owner.bucketMilliseconds;
+  }
+
+  /** Exposition label text (`a="x",b="y"`), assembled from shared pieces. */
+  get labelText(): string {
+    return joinLabelText(this.labelPrefix, this.labelPair);
   }
 
   record(value: number): void {
@@ -92,8 +98,7 @@ export class SummarySeries implements BoundSummary, Series {
       count: this.count,
       sketch: this.window().toSnapshot(),
     };
-    (out as unknown as Record<symbol, string>)[labelTextKey] = this.labelText;
-    return out;
+    return CollectedSeries.tag(out, this.labelText);
   }
 }
 
@@ -140,8 +145,8 @@ export class SummaryInstrument extends Instrument<SummarySeries> {
     return this.seriesFor(labels);
   }
 
-  protected createSeries(labels: Labels, labelText: string): SummarySeries {
-    return new SummarySeries(this, labels, labelText);
+  protected createSeries(labels: Labels, labelPrefix: string, labelPair: string): SummarySeries {
+    return new SummarySeries(this, labels, labelPrefix, labelPair);
   }
 
   collect(): MetricFamilySnapshot {

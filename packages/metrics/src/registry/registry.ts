@@ -71,6 +71,11 @@ export interface MetricsRegistry extends Meter {
   on(event: 'warning', listener: (warning: MetricsWarning) => void): () => void;
   /** Subscribes to instrument creation (used by the OpenTelemetry bridge). */
   on(event: 'instrument-create', listener: (instrument: AnyInstrument) => void): () => void;
+  /**
+   * Runs `callback` at the start of every `collect()` (and so every scrape), to set gauges from state that is
+   * cheaper to read on demand (queue depth, pool size). A throwing callback is reported as a warning.
+   */
+  addCollectCallback(callback: () => void): () => void;
   /** Total values dropped by `invalidValues: 'drop'`. */
   readonly droppedValues: number;
 }
@@ -100,6 +105,7 @@ export function createMetricsRegistry(options: MetricsRegistryOptions = {}): Met
   const byName = new Map<string, AnyInstrument>();
   const byExpositionName = new Map<string, string>();
   const attached = new Map<string, MetricsSnapshot>();
+  const collectCallbacks = new Set<() => void>();
 
   const context: InstrumentContext = {
     cardinalityLimit,
@@ -154,6 +160,13 @@ export function createMetricsRegistry(options: MetricsRegistryOptions = {}): Met
   }
 
   function collectLocal(includeSketches: boolean): MetricsSnapshot {
+    for (const callback of collectCallbacks) {
+      try {
+        callback();
+      } catch (error) {
+        context.warn({ type: 'collect-callback-failed', error });
+      }
+    }
     const families: MetricFamilySnapshot[] = [];
     let dropped: MetricFamilySnapshot | undefined;
     for (const instrument of byName.values()) {
@@ -288,6 +301,10 @@ export function createMetricsRegistry(options: MetricsRegistryOptions = {}): Met
         'invalid-argument',
         `unknown registry event "${String(event)}"; use 'warning' or 'instrument-create'`,
       );
+    },
+    addCollectCallback(callback) {
+      collectCallbacks.add(callback);
+      return () => collectCallbacks.delete(callback);
     },
     get droppedValues() {
       let total = 0;

@@ -18,6 +18,10 @@ export interface SketchSnapshot {
   positive: { offset: number; counts: number[] };
   /** Bins of negative values, indexed by magnitude. */
   negative: { offset: number; counts: number[] };
+  /** Exact smallest value seen, when known (quantiles are clamped to [min, max]). */
+  min?: number;
+  /** Exact largest value seen, when known. */
+  max?: number;
 }
 
 export interface QuantileSketchOptions {
@@ -124,6 +128,8 @@ export class QuantileSketch {
   private readonly negative: BinStore;
   zeroCount = 0;
   count = 0;
+  min = Number.POSITIVE_INFINITY;
+  max = Number.NEGATIVE_INFINITY;
 
   constructor(options: QuantileSketchOptions = {}) {
     const accuracy = options.relativeAccuracy ?? 0.01;
@@ -144,6 +150,8 @@ export class QuantileSketch {
   /** Adds one finite value (callers validate). */
   add(value: number): void {
     this.count++;
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
     if (value > minIndexable) this.positive.add(Math.ceil(Math.log(value) * this.multiplier), 1);
     else if (value < -minIndexable) this.negative.add(Math.ceil(Math.log(-value) * this.multiplier), 1);
     else this.zeroCount++;
@@ -152,6 +160,11 @@ export class QuantileSketch {
   /** The value at quantile `q` in [0, 1], within `relativeAccuracy`; NaN when empty. */
   quantile(q: number): number {
     if (this.count === 0 || !(q >= 0 && q <= 1)) return Number.NaN;
+    // Bin midpoints can fall outside the observed range; the exact extremes are known, so clamp to them.
+    return Math.min(this.max, Math.max(this.min, this.binQuantile(q)));
+  }
+
+  private binQuantile(q: number): number {
     const rank = q * (this.count - 1);
     let seen = 0;
     const negative = this.negative.counts;
@@ -184,10 +197,16 @@ export class QuantileSketch {
         `cannot merge sketches of relative accuracy ${snapshot.relativeAccuracy} and ${this.relativeAccuracy}; configure the same accuracy everywhere`,
       );
     }
+    const before = this.count;
     this.zeroCount += snapshot.zeroCount;
     this.count += snapshot.zeroCount;
     this.count += addBins(this.positive, snapshot.positive);
     this.count += addBins(this.negative, snapshot.negative);
+    if (this.count > before) {
+      // Without known extremes (a subtracted sketch) the clamp must not cut anything off.
+      this.min = Math.min(this.min, snapshot.min ?? Number.NEGATIVE_INFINITY);
+      this.max = Math.max(this.max, snapshot.max ?? Number.POSITIVE_INFINITY);
+    }
   }
 
   reset(): void {
@@ -195,15 +214,22 @@ export class QuantileSketch {
     this.negative.clear();
     this.zeroCount = 0;
     this.count = 0;
+    this.min = Number.POSITIVE_INFINITY;
+    this.max = Number.NEGATIVE_INFINITY;
   }
 
   toSnapshot(): SketchSnapshot {
-    return {
+    const snapshot: SketchSnapshot = {
       relativeAccuracy: this.relativeAccuracy,
       zeroCount: this.zeroCount,
       positive: this.positive.toSnapshot(),
       negative: this.negative.toSnapshot(),
     };
+    if (this.count > 0) {
+      snapshot.min = this.min;
+      snapshot.max = this.max;
+    }
+    return snapshot;
   }
 
   static fromSnapshot(snapshot: SketchSnapshot, maxBins?: number): QuantileSketch {

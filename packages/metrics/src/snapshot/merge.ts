@@ -1,9 +1,9 @@
 import { metricsError } from '../errors.js';
 import { QuantileSketch } from '../sketch/quantile-sketch.js';
 import {
+  CollectedSeries,
   type ExemplarSnapshot,
   type HistogramSeriesSnapshot,
-  labelTextKey,
   type MetricFamilySnapshot,
   type MetricsSnapshot,
   type ScalarSeriesSnapshot,
@@ -80,9 +80,7 @@ function cloneSeries(family: MetricFamilySnapshot, series: SeriesSnapshot): Seri
   } else {
     copy = { labels: series.labels, value: (series as ScalarSeriesSnapshot).value };
   }
-  const text = (series as unknown as Record<symbol, string | undefined>)[labelTextKey];
-  if (text !== undefined) (copy as unknown as Record<symbol, string>)[labelTextKey] = text;
-  return copy;
+  return CollectedSeries.tag(copy, CollectedSeries.labelTextOf(series));
 }
 
 function mergeInto(family: MetricFamilySnapshot, target: SeriesSnapshot, source: SeriesSnapshot): void {

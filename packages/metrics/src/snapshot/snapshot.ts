@@ -80,8 +80,38 @@ export interface SummarySeriesSnapshot {
 
 export type SeriesSnapshot = ScalarSeriesSnapshot | HistogramSeriesSnapshot | SummarySeriesSnapshot;
 
-/** Exposition label text cached on locally collected series (a symbol, so clones and JSON drop it). */
-export const labelTextKey: unique symbol = Symbol('agenticgen.metrics.labelText');
+/**
+ * Series collected from local instruments carry their pre-rendered exposition label text in a private field:
+ * invisible to JSON, `structuredClone` and deep equality, yet free to read when rendering.
+ */
+export class CollectedSeries {
+  readonly #labelText: string;
+
+  constructor(labelText: string) {
+    this.#labelText = labelText;
+  }
+
+  /** The cached label text of a locally collected series, or undefined for any other object. */
+  static labelTextOf(series: object): string | undefined {
+    return #labelText in series ? (series as CollectedSeries).#labelText : undefined;
+  }
+
+  /** Tags plain series data with its label text. */
+  static tag<T extends object>(fields: T, labelText: string | undefined): T {
+    return labelText === undefined ? fields : Object.assign(new CollectedSeries(labelText), fields);
+  }
+}
+
+/** A locally collected counter, up-down counter or gauge series. */
+export class CollectedScalarSeries extends CollectedSeries implements ScalarSeriesSnapshot {
+  constructor(
+    readonly labels: Labels,
+    public value: number,
+    labelText: string,
+  ) {
+    super(labelText);
+  }
+}
 
 export function isHistogramSeries(series: SeriesSnapshot): series is HistogramSeriesSnapshot {
   return 'bucketCounts' in series;

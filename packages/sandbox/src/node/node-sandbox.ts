@@ -31,6 +31,8 @@ export function createSandbox(options: NodeSandboxOptions = {}): PythonSandbox {
 }
 
 const here = import.meta.url;
+/** `AGENTICGEN_SANDBOX_DEBUG=1` forwards the sandbox process's stderr to this one. */
+const debug = typeof process !== 'undefined' && process.env.AGENTICGEN_SANDBOX_DEBUG === '1';
 
 /** Built code runs `supervisor.js`; the sources (tests) run `supervisor.ts` through Node's type stripping. */
 function entryFiles(options: NodeSandboxOptions): { supervisor: string; worker?: string; packageRoot: string } {
@@ -104,6 +106,7 @@ class NodeTransport implements SandboxTransport {
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (text: string) => {
       this.stderrTail = (this.stderrTail + text).slice(-4000);
+      if (debug) process.stderr.write(text);
     });
     return new Promise<void>((resolve, reject) => {
       let configured = false;

@@ -70,10 +70,13 @@ const host: NodeRealmHost = {
   },
   post: (json, payload) => {
     if (typeof json !== 'string') return;
-    if (payload instanceof SharedArrayBuffer) port.postMessage({ json, interrupt: payload });
-    else if (payload instanceof Uint8Array) {
-      const bytes = new Uint8Array(payload.length);
-      bytes.set(payload);
+    // The payload comes from the context's realm, where `instanceof` against this realm's classes fails.
+    const tag = Object.prototype.toString.call(payload);
+    if (tag === '[object SharedArrayBuffer]') port.postMessage({ json, interrupt: payload });
+    else if (tag === '[object Uint8Array]') {
+      const source = payload as Uint8Array;
+      const bytes = new Uint8Array(source.length);
+      bytes.set(source);
       port.postMessage({ json, payload: bytes }, [bytes.buffer]);
     } else port.postMessage({ json });
   },

@@ -1,6 +1,6 @@
 import { AgenticGenError, type MetadataFilter, throwIfAborted } from '@agenticgen/core';
 import { createKernelBackend } from '../kernels/load-kernels.js';
-import { exactSearch, type Candidates } from './exact-search.js';
+import { type Candidates, exactSearch } from './exact-search.js';
 import { InMemoryIndex, type InMemoryIndexOptions, matchingSlots } from './in-memory-index.js';
 import { assertMetric, assertPositiveInteger, type CheckedRecord } from './validation.js';
 import { type StorageLayout, VectorStorage } from './vector-storage.js';
@@ -60,7 +60,10 @@ export function resolveStorageOptions(options: InMemoryIndexOptions): {
   assertMetric(metric);
   const quantization = options.quantization ?? 'none';
   if (quantization !== 'none' && quantization !== 'int8') {
-    throw new AgenticGenError('invalid-config', `[vector] quantization must be "none" or "int8", got "${String(quantization)}"`);
+    throw new AgenticGenError(
+      'invalid-config',
+      `[vector] quantization must be "none" or "int8", got "${String(quantization)}"`,
+    );
   }
   const int8 = quantization === 'int8';
   const layout = { int8, float32: !int8 || options.rerank !== false };

@@ -212,7 +212,14 @@ export class HnswGraph {
     for (let i = 0; i < neighbours.length; i++) array[offset + 1 + i] = neighbours[i]!;
   }
 
-  #addLink(storage: VectorStorage, node: number, added: number, addedScore: number, level: number, int8: boolean): void {
+  #addLink(
+    storage: VectorStorage,
+    node: number,
+    added: number,
+    addedScore: number,
+    level: number,
+    int8: boolean,
+  ): void {
     const [array, offset] = this.#linksAt(node, level);
     const count = array[offset]!;
     const limit = level === 0 ? this.maxLinks0 : this.parameters.M;

@@ -1,4 +1,4 @@
-import { AgenticGenError } from '@agenticgen/core';
+import { AgenticGenError, type MetadataFilter } from '@agenticgen/core';
 import { describe, expect, it } from 'vitest';
 import { clusteredVectors, row } from '../testing/random-vectors.js';
 import { createFlatIndex } from './flat-index.js';
@@ -20,7 +20,7 @@ async function recallAt10(
   hnsw: Awaited<ReturnType<typeof createHnswIndex>>,
   flat: Awaited<ReturnType<typeof createFlatIndex>>,
   queries: Float32Array[],
-  filter?: Record<string, unknown>,
+  filter?: MetadataFilter,
 ) {
   let hits = 0;
   let wanted = 0;

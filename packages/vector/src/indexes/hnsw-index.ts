@@ -3,8 +3,8 @@ import { createKernelBackend } from '../kernels/load-kernels.js';
 import { type Candidates, exactSearch, rerank } from './exact-search.js';
 import { resolveStorageOptions } from './flat-index.js';
 import { HnswGraph, type HnswParameters } from './hnsw-graph.js';
-import { yieldToEventLoop } from './index-events.js';
 import { InMemoryIndex, type InMemoryIndexOptions, matchingSlots } from './in-memory-index.js';
+import { yieldToEventLoop } from './index-events.js';
 import { assertPositiveInteger, type CheckedRecord } from './validation.js';
 import { VectorStorage } from './vector-storage.js';
 
@@ -201,7 +201,10 @@ export function resolveHnswParameters(options: HnswIndexOptions): HnswParameters
 function resolveRatio(value: number | undefined, fallback: number, name: string): number {
   const ratio = value ?? fallback;
   if (typeof ratio !== 'number' || !(ratio >= 0 && ratio <= 1)) {
-    throw new AgenticGenError('invalid-config', `[vector] ${name} must be a number between 0 and 1, got ${String(ratio)}`);
+    throw new AgenticGenError(
+      'invalid-config',
+      `[vector] ${name} must be a number between 0 and 1, got ${String(ratio)}`,
+    );
   }
   return ratio;
 }

@@ -10,12 +10,12 @@ import {
   type VectorRecord,
   type VectorStore,
 } from '@agenticgen/core';
+import type { KernelBackendKind, KernelPreference } from '../kernels/kernel-backend.js';
 import { encodeIndex } from '../persistence/index-format.js';
+import type { Candidates } from './exact-search.js';
 import type { FlatIndex } from './flat-index.js';
 import type { HnswIndex } from './hnsw-index.js';
-import type { KernelBackendKind, KernelPreference } from '../kernels/kernel-backend.js';
-import type { Candidates } from './exact-search.js';
-import { IndexEvents, type IndexEventListener, type IndexEventMap } from './index-events.js';
+import { type IndexEventListener, type IndexEventMap, IndexEvents } from './index-events.js';
 import { type CheckedRecord, checkIds, checkQueryShape, checkRecords, toCheckedVector } from './validation.js';
 import type { VectorStorage } from './vector-storage.js';
 

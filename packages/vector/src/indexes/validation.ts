@@ -1,4 +1,4 @@
-import { AgenticGenError, validateFilter, type DistanceMetric, type VectorRecord } from '@agenticgen/core';
+import { AgenticGenError, type DistanceMetric, type VectorRecord, validateFilter } from '@agenticgen/core';
 
 const metrics: ReadonlySet<string> = new Set(['cosine', 'dot', 'l2']);
 

@@ -292,7 +292,10 @@ export class VectorStorage {
     const arena = this.arena;
     const backend = arena.backend;
     if (int8) {
-      const dot = backend.dotI8(arena.rowInt8Offset(a), arena.rowInt8Offset(b), arena.int8Stride) * this.scales[a]! * this.scales[b]!;
+      const dot =
+        backend.dotI8(arena.rowInt8Offset(a), arena.rowInt8Offset(b), arena.int8Stride) *
+        this.scales[a]! *
+        this.scales[b]!;
       if (this.metric === 'dot') return dot;
       if (this.metric === 'cosine') return dot * this.inverseNorms[a]! * this.inverseNorms[b]!;
       return -(this.squaredNorms[a]! + this.squaredNorms[b]! - 2 * dot);

@@ -1,4 +1,4 @@
 export type { KernelBackendKind, KernelPreference } from './kernel-backend.js';
 export { wasmSimdSupported } from './load-kernels.js';
-export { quantizeInt8, dequantizeInt8 } from './quantization.js';
+export { dequantizeInt8, quantizeInt8 } from './quantization.js';
 export { createVectorKernels, type KernelMatch, type VectorKernels } from './vector-kernels.js';

@@ -163,9 +163,17 @@ describe('createVectorKernels', () => {
       }
       return undefined;
     };
-    expect(AgenticGenError.hasCode(error(() => kernels.dot(new Float32Array(3), new Float32Array(4))), 'dimension-mismatch')).toBe(true);
     expect(
-      AgenticGenError.hasCode(error(() => kernels.scoreMany(new Float32Array(3), new Float32Array(4), 'dot')), 'dimension-mismatch'),
+      AgenticGenError.hasCode(
+        error(() => kernels.dot(new Float32Array(3), new Float32Array(4))),
+        'dimension-mismatch',
+      ),
+    ).toBe(true);
+    expect(
+      AgenticGenError.hasCode(
+        error(() => kernels.scoreMany(new Float32Array(3), new Float32Array(4), 'dot')),
+        'dimension-mismatch',
+      ),
     ).toBe(true);
     expect(
       AgenticGenError.hasCode(

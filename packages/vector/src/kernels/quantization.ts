@@ -17,7 +17,7 @@ export function quantizeInt8(vector: ArrayLike<number>, target: Int8Array, offse
   const inverse = 1 / scale;
   for (let i = 0; i < vector.length; i++) {
     const value = Math.round(vector[i]! * inverse);
-    target[offset + i] = value > 127 ? 127 : value < -127 ? -127 : value;
+    target[offset + i] = Math.max(-127, Math.min(127, value));
   }
   return scale;
 }

@@ -119,7 +119,8 @@ class Kernels implements VectorKernels {
   }
 
   topK(query: Float32Array, matrix: Float32Array, k: number, metric: DistanceMetric): KernelMatch[] {
-    if (!Number.isInteger(k) || k < 1) throw new AgenticGenError('invalid-argument', '[vector] k must be a positive integer');
+    if (!Number.isInteger(k) || k < 1)
+      throw new AgenticGenError('invalid-argument', '[vector] k must be a positive integer');
     const scores = this.scoreMany(query, matrix, metric);
     const best = new TopK(Math.min(k, scores.length));
     for (let r = 0; r < scores.length; r++) if (scores[r]! > best.threshold) best.push(r, scores[r]!);

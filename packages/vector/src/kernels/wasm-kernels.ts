@@ -7,7 +7,15 @@ interface KernelExports {
   l2F32(a: number, b: number, dims: number): number;
   dotI8(a: number, b: number, bytes: number): number;
   scoreF32Range(kind: number, query: number, rows: number, count: number, dims: number, out: number): void;
-  scoreF32Gather(kind: number, query: number, rows: number, ids: number, count: number, dims: number, out: number): void;
+  scoreF32Gather(
+    kind: number,
+    query: number,
+    rows: number,
+    ids: number,
+    count: number,
+    dims: number,
+    out: number,
+  ): void;
   dotI8Range(query: number, rows: number, count: number, stride: number, out: number): void;
   dotI8Gather(query: number, rows: number, ids: number, count: number, stride: number, out: number): void;
 }

@@ -1,4 +1,10 @@
-import { AgenticGenError, type FieldOperators, type MetadataFilter, type MetadataValue, validateFilter } from '@agenticgen/core';
+import {
+  AgenticGenError,
+  type FieldOperators,
+  type MetadataFilter,
+  type MetadataValue,
+  validateFilter,
+} from '@agenticgen/core';
 
 /** Column types a LanceDB store can filter on. */
 export type MetadataFieldType = 'string' | 'number' | 'boolean';
@@ -85,7 +91,9 @@ function compare(column: string, type: MetadataFieldType, operator: string, oper
     case '$in':
     case '$nin': {
       const values = operand as readonly MetadataValue[];
-      const typed = values.filter((value): value is Exclude<MetadataValue, null> => value !== null && sameType(value, type));
+      const typed = values.filter(
+        (value): value is Exclude<MetadataValue, null> => value !== null && sameType(value, type),
+      );
       const hasNull = values.includes(null);
       const inList = typed.length > 0 ? `COALESCE(${column} IN (${typed.map(literal).join(', ')}), FALSE)` : 'FALSE';
       const matches = hasNull ? `(${column} IS NULL OR ${inList})` : inList;

@@ -12,7 +12,10 @@ export const metricKey = 'agenticgen.metric';
 export function checkMetadataFields(fields: unknown): Record<string, MetadataFieldType> {
   if (fields === undefined) return {};
   if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) {
-    throw new AgenticGenError('invalid-config', "[vector] metadataFields maps field names to 'string' | 'number' | 'boolean'");
+    throw new AgenticGenError(
+      'invalid-config',
+      "[vector] metadataFields maps field names to 'string' | 'number' | 'boolean'",
+    );
   }
   const checked: Record<string, MetadataFieldType> = {};
   for (const [name, type] of Object.entries(fields)) {
@@ -23,7 +26,10 @@ export function checkMetadataFields(fields: unknown): Record<string, MetadataFie
       );
     }
     if (type !== 'string' && type !== 'number' && type !== 'boolean') {
-      throw new AgenticGenError('invalid-config', `[vector] metadata field "${name}" has unknown type "${String(type)}"`);
+      throw new AgenticGenError(
+        'invalid-config',
+        `[vector] metadata field "${name}" has unknown type "${String(type)}"`,
+      );
     }
     checked[name] = type;
   }
@@ -39,11 +45,16 @@ export function tableSchema(
 ): Arrow.Schema {
   const columns = [
     new arrow.Field('id', new arrow.Utf8(), false),
-    new arrow.Field('vector', new arrow.FixedSizeList(dimensions, new arrow.Field('item', new arrow.Float32(), true)), false),
+    new arrow.Field(
+      'vector',
+      new arrow.FixedSizeList(dimensions, new arrow.Field('item', new arrow.Float32(), true)),
+      false,
+    ),
     new arrow.Field('text', new arrow.Utf8(), true),
     new arrow.Field('metadata', new arrow.Utf8(), false),
     ...Object.entries(fields).map(([name, type]) => {
-      const dataType = type === 'string' ? new arrow.Utf8() : type === 'number' ? new arrow.Float64() : new arrow.Bool();
+      const dataType =
+        type === 'string' ? new arrow.Utf8() : type === 'number' ? new arrow.Float64() : new arrow.Bool();
       return new arrow.Field(name, dataType, true);
     }),
   ];
@@ -94,7 +105,7 @@ export function recordsToArrow(
   textField: string | undefined,
 ): Arrow.Table {
   const flat = new Float32Array(records.length * dimensions);
-  records.forEach((record, index) => flat.set(record.vector, index * dimensions));
+  for (const [index, record] of records.entries()) flat.set(record.vector, index * dimensions);
   const vectorField = schema.fields.find((field) => field.name === 'vector')!;
   const vectorData = arrow.makeData({
     type: vectorField.type as Arrow.FixedSizeList<Arrow.Float32>,
@@ -134,15 +145,19 @@ export function recordsToArrow(
     // vectorFromArray may chunk long inputs; one contiguous Data per column keeps one record batch.
     return column.data.length === 1 ? column.data[0]! : arrow.makeVector(column.toArray()).data[0]!;
   });
+  // No schema metadata on the data: LanceDB re-creates batches from the fields and compares schemas.
   const batch = new arrow.RecordBatch(
-    schema,
+    new arrow.Schema(schema.fields),
     arrow.makeData({ type: new arrow.Struct(schema.fields), length: records.length, nullCount: 0, children }),
   );
   return new arrow.Table([batch]);
 }
 
 /** Rejects metadata whose declared fields have the wrong type (they would silently become NULL). */
-export function checkDeclaredTypes(records: readonly CheckedRecord[], fields: Readonly<Record<string, MetadataFieldType>>): void {
+export function checkDeclaredTypes(
+  records: readonly CheckedRecord[],
+  fields: Readonly<Record<string, MetadataFieldType>>,
+): void {
   for (const record of records) {
     for (const [name, type] of Object.entries(fields)) {
       const value = record.metadata[name];

@@ -140,7 +140,8 @@ export class BinaryReader {
 
   bytes(count: number): Uint8Array {
     this.#need(count);
-    const slice = this.#bytes.slice(this.offset, this.offset + count);
+    // Uint8Array's slice always copies (Node's Buffer#slice would return a view of a shared pool).
+    const slice = Uint8Array.prototype.slice.call(this.#bytes, this.offset, this.offset + count);
     this.offset += count;
     return slice;
   }

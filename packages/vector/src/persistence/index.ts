@@ -1,1 +1,1 @@
-export { loadIndex, type LoadIndexOptions } from './load-index.js';
+export { type LoadIndexOptions, loadIndex } from './load-index.js';

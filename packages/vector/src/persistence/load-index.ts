@@ -2,9 +2,9 @@ import { AgenticGenError, type Metadata } from '@agenticgen/core';
 import { FlatIndex } from '../indexes/flat-index.js';
 import { HnswGraph } from '../indexes/hnsw-graph.js';
 import { HnswIndex } from '../indexes/hnsw-index.js';
+import { VectorStorage } from '../indexes/vector-storage.js';
 import type { KernelPreference } from '../kernels/kernel-backend.js';
 import { createKernelBackend } from '../kernels/load-kernels.js';
-import { VectorStorage } from '../indexes/vector-storage.js';
 import { BinaryReader, corrupt, crc32 } from './binary-io.js';
 import { formatMagic, formatVersion, metricCodes } from './index-format.js';
 
@@ -60,7 +60,8 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
     ratios = { filterExactScanRatio: reader.f64(), compactionRatio: reader.f64() };
     entryPoint = reader.i32();
     maxLevel = reader.i32();
-    if (graphHeader.M < 1 || graphHeader.M > 128 || entryPoint >= size || maxLevel > 16) throw corrupt('invalid graph header');
+    if (graphHeader.M < 1 || graphHeader.M > 128 || entryPoint >= size || maxLevel > 16)
+      throw corrupt('invalid graph header');
   }
   // Each slot needs at least 4 bytes of id length: reject absurd counts before allocating.
   if (size * 4 > reader.remaining) throw corrupt('slot count larger than the data');

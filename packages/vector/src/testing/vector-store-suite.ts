@@ -223,9 +223,14 @@ export function runVectorStoreSuite(
       const good = makeRecords(1, 10)[0]!;
       const nan = { id: 'nan', vector: Array.from({ length: dimensions }, (_, i) => (i === 3 ? Number.NaN : 1)) };
       const infinite = { id: 'inf', vector: new Float32Array(dimensions).fill(Number.POSITIVE_INFINITY) };
-      expect(await codeOf(store.upsert([{ ...good, id: 'new-1' }, { id: 'short', vector: [1, 2, 3] }]))).toBe(
-        'dimension-mismatch',
-      );
+      expect(
+        await codeOf(
+          store.upsert([
+            { ...good, id: 'new-1' },
+            { id: 'short', vector: [1, 2, 3] },
+          ]),
+        ),
+      ).toBe('dimension-mismatch');
       expect(await codeOf(store.upsert([{ ...good, id: 'new-2' }, nan]))).toBe('invalid-vector');
       expect(await codeOf(store.upsert([infinite]))).toBe('invalid-vector');
       expect(await codeOf(store.upsert([{ id: 'zero', vector: new Float32Array(dimensions) }]))).toBe('invalid-vector');

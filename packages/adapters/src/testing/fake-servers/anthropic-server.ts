@@ -1,5 +1,5 @@
-import { answerChunks, type FakeServer, fixtures, sseEvent, startFakeServer } from './fake-http.js';
-import { answerHttpFault, answerJson, answerSse, type ProviderFaultShapes } from './faults.js';
+import { answerChunks, type FakeServer, fixtures, sseEvent, startFakeServer } from './fake-http.ts';
+import { answerHttpFault, answerJson, answerSse, type ProviderFaultShapes } from './faults.ts';
 
 /**
  * A fake Anthropic Messages API (`/v1/messages`): JSON messages and SSE with the documented event names

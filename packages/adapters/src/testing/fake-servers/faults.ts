@@ -9,7 +9,7 @@ import {
   writeAndWait,
   writeEvents,
   writeSplit,
-} from './fake-http.js';
+} from './fake-http.ts';
 
 /** An HTTP error as a provider sends it. */
 export interface ErrorReply {

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { answerChunks, type FakeServer, fixtures, type ScenarioRequest, startFakeServer } from './fake-http.js';
-import { answerHttpFault, answerJson, answerSse, fakeEmbedding, type ProviderFaultShapes } from './faults.js';
+import { answerChunks, type FakeServer, fixtures, type ScenarioRequest, startFakeServer } from './fake-http.ts';
+import { answerHttpFault, answerJson, answerSse, fakeEmbedding, type ProviderFaultShapes } from './faults.ts';
 
 /**
  * A fake Gemini API: `POST /v1beta/models/{model}:generateContent`, `:streamGenerateContent?alt=sse`

@@ -1,10 +1,10 @@
-import { startAnthropicServer } from './anthropic-server.js';
-import type { FakeServer } from './fake-http.js';
-import { startGeminiServer } from './gemini-server.js';
-import { startOpenAIServer } from './openai-server.js';
+import { startAnthropicServer } from './anthropic-server.ts';
+import type { FakeServer } from './fake-http.ts';
+import { startGeminiServer } from './gemini-server.ts';
+import { startOpenAIServer } from './openai-server.ts';
 
-export type { FakeServer, KeyLog } from './fake-http.js';
-export { fixtures, splitModel } from './fake-http.js';
+export type { FakeServer, KeyLog } from './fake-http.ts';
+export { fixtures, splitModel } from './fake-http.ts';
 export { startAnthropicServer, startGeminiServer, startOpenAIServer };
 
 /** Base URLs of the three fake servers (OpenAI-compatible servers use the OpenAI one). */

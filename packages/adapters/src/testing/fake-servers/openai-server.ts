@@ -6,8 +6,8 @@ import {
   type ScenarioRequest,
   sseEvent,
   startFakeServer,
-} from './fake-http.js';
-import { answerHttpFault, answerJson, answerSse, fakeEmbedding, type ProviderFaultShapes } from './faults.js';
+} from './fake-http.ts';
+import { answerHttpFault, answerJson, answerSse, fakeEmbedding, type ProviderFaultShapes } from './faults.ts';
 
 /**
  * A fake OpenAI API: Chat Completions (`/v1/chat/completions`, JSON and SSE `data:` chunks ending with

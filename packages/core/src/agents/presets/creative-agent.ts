@@ -14,7 +14,10 @@ export const creativeSamplingDefaults = { temperature: 0.9, topP: 0.95 } as cons
 /** Creates a creative-writing agent: no tools, higher-temperature sampling. */
 export function createCreativeAgent(options: CreativeAgentOptions): Agent {
   if ((options as { tools?: unknown }).tools !== undefined) {
-    throw new AgenticGenError('invalid-config', '[agents] the creative agent takes no tools; use createAgent for a tool-using agent');
+    throw new AgenticGenError(
+      'invalid-config',
+      '[agents] the creative agent takes no tools; use createAgent for a tool-using agent',
+    );
   }
   return createAgent({
     ...creativeSamplingDefaults,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CodeSandbox, CodeSession, RunResult } from '../../contracts/code-sandbox.js';
 import type { ChatRequest, ToolResultPart } from '../../contracts/chat-model.js';
+import type { CodeSandbox, CodeSession, RunResult } from '../../contracts/code-sandbox.js';
 import { createHashingEmbedder } from '../../knowledge/hashing-embedder.js';
 import { createKnowledgeBase } from '../../knowledge/knowledge-base.js';
 import { createMemoryVectorStore } from '../../knowledge/memory-vector-store.js';
@@ -36,7 +36,11 @@ function fakeSandbox() {
             ok: false,
             stdout: '',
             stderr: '',
-            error: { type: 'NameError', message: `name '${print?.[1] ?? code}' is not defined`, traceback: 'Traceback…' },
+            error: {
+              type: 'NameError',
+              message: `name '${print?.[1] ?? code}' is not defined`,
+              traceback: 'Traceback…',
+            },
             durationMs: 1,
             truncated: false,
           };
@@ -68,7 +72,12 @@ describe('coding agent preset', () => {
     const model = new MockChatModel({
       responses: [
         { toolCalls: [{ toolName: 'run_python', input: { code: 'x = 21' } }] },
-        { toolCalls: [{ toolName: 'run_python', input: { code: 'print(x * 2)' } }, { toolName: 'run_python', input: { code: 'print(y * 2)' } }] },
+        {
+          toolCalls: [
+            { toolName: 'run_python', input: { code: 'print(x * 2)' } },
+            { toolName: 'run_python', input: { code: 'print(y * 2)' } },
+          ],
+        },
         'x * 2 is 42.',
       ],
     });
@@ -79,7 +88,13 @@ describe('coding agent preset', () => {
     expect(log.sessions).toBe(1);
     expect(lastToolOutputs(model.requests[2])).toEqual([
       { ok: true, stdout: '42\n', stderr: '', truncated: false },
-      { ok: false, stdout: '', stderr: '', truncated: false, error: { type: 'NameError', message: "name 'y' is not defined", traceback: 'Traceback…' } },
+      {
+        ok: false,
+        stdout: '',
+        stderr: '',
+        truncated: false,
+        error: { type: 'NameError', message: "name 'y' is not defined", traceback: 'Traceback…' },
+      },
     ]);
     expect(String(model.requests[0]?.messages[0]?.content)).toContain('run_python');
     await agent.dispose();
@@ -104,7 +119,11 @@ describe('research agent preset', () => {
     const embedder = createHashingEmbedder({ dimensions: 256 });
     const knowledgeBase = createKnowledgeBase({ vectorStore: createMemoryVectorStore({ dimensions: 256 }), embedder });
     await knowledgeBase.add([
-      { id: 'tides', source: 'https://example.org/tides', content: 'Ocean tides are caused by the gravitational pull of the Moon and the Sun.' },
+      {
+        id: 'tides',
+        source: 'https://example.org/tides',
+        content: 'Ocean tides are caused by the gravitational pull of the Moon and the Sun.',
+      },
       { id: 'bread', source: 'https://example.org/bread', content: 'Sourdough bread rises with a wild yeast starter.' },
     ]);
     const model = new MockChatModel({
@@ -142,6 +161,8 @@ describe('creative agent preset', () => {
     expect([model.requests[0]?.temperature, model.requests[0]?.topP]).toEqual([0.9, 0.95]);
     await createCreativeAgent({ model, temperature: 1.2, seed: 7 }).run('Again');
     expect([model.requests[1]?.temperature, model.requests[1]?.seed]).toEqual([1.2, 7]);
-    expect(() => createCreativeAgent({ model, tools: [] } as never)).toThrow(expect.objectContaining({ code: 'invalid-config' }));
+    expect(() => createCreativeAgent({ model, tools: [] } as never)).toThrow(
+      expect.objectContaining({ code: 'invalid-config' }),
+    );
   });
 });

@@ -81,7 +81,8 @@ export function citationsOf(result: AgentResult): Citation[] {
   for (const step of result.steps) {
     for (const call of step.toolCalls) {
       if (call.toolName !== knowledgeSearchToolName || call.isError) continue;
-      for (const passage of (call.output as { results?: Citation[] }).results ?? []) retrieved.set(passage.ref, passage);
+      for (const passage of (call.output as { results?: Citation[] }).results ?? [])
+        retrieved.set(passage.ref, passage);
     }
   }
   const cited: Citation[] = [];
@@ -91,7 +92,13 @@ export function citationsOf(result: AgentResult): Citation[] {
     const passage = retrieved.get(ref);
     if (passage === undefined || seen.has(ref)) continue;
     seen.add(ref);
-    cited.push({ ref, source: passage.source, documentId: passage.documentId, chunkIndex: passage.chunkIndex, text: passage.text });
+    cited.push({
+      ref,
+      source: passage.source,
+      documentId: passage.documentId,
+      chunkIndex: passage.chunkIndex,
+      text: passage.text,
+    });
   }
   return cited;
 }

@@ -1,0 +1,2 @@
+export { NotesConfig, notesPlugin } from './notes-plugin.js';
+export { createNotesStore, type Note, type NotesStore, searchNotes } from './notes-store.js';

@@ -1,0 +1,193 @@
+// Load test of the WebSocket gateway, side by side with a bare `ws` broadcast server in the same run:
+// hold N authenticated connections in one room, broadcast to all of them, and measure connect rate, p50/p99
+// broadcast latency and memory per idle connection. Not a test: run it by hand (it needs a high file limit):
+//
+//   ulimit -n 20000 && node --expose-gc examples/starter-server/load/run.ts [--connections 10000] [--broadcasts 20]
+//
+// Writes examples/starter-server/load/results.json in the benchmarks format.
+import { type ChildProcess, fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
+
+const { values } = parseArgs({
+  options: {
+    connections: { type: 'string', default: '10000' },
+    broadcasts: { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '250' },
+  },
+});
+const connections = Number(values.connections);
+const broadcasts = Number(values.broadcasts);
+const concurrency = Number(values.concurrency);
+const token = 'load-test-token-0123456789';
+const here = import.meta.dirname;
+// Spread client sockets over several loopback source addresses so ephemeral ports never run out.
+const localAddresses = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4'];
+
+interface Server {
+  child: ChildProcess;
+  port: number;
+  memory(): Promise<NodeJS.MemoryUsage>;
+  stop(): Promise<void>;
+}
+
+async function startServer(kind: 'starter' | 'bare'): Promise<Server> {
+  const child = fork(join(here, 'server-process.ts'), [kind], {
+    execArgv: ['--expose-gc', '--max-old-space-size=4096'],
+    env: { ...process.env, LOAD_TOKEN: token },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = (type: string) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      const listener = (message: Record<string, unknown>) => {
+        if (message.type !== type) return;
+        child.off('message', listener);
+        resolve(message);
+      };
+      child.on('message', listener);
+    });
+  const listening = await next('listening');
+  return {
+    child,
+    port: listening.port as number,
+    async memory() {
+      const reply = next('memory');
+      child.send({ type: 'memory' });
+      return (await reply).memory as NodeJS.MemoryUsage;
+    },
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ type: 'stop' });
+      await exited;
+    },
+  };
+}
+
+interface Client {
+  socket: WebSocket;
+  onBroadcast?: (data: { seq: number; sentAt: number }) => void;
+}
+
+/** Opens one client; for the starter it authenticates (Authorization header) and joins the room `all`. */
+function openClient(kind: 'starter' | 'bare', port: number, index: number): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`, {
+      headers: kind === 'starter' ? { authorization: `Bearer ${token}` } : {},
+      localAddress: localAddresses[index % localAddresses.length] as string,
+      perMessageDeflate: false,
+    });
+    const client: Client = { socket };
+    socket.on('error', reject);
+    socket.on('message', (raw) => {
+      const message = JSON.parse(raw.toString()) as { type: string; data?: { seq: number; sentAt: number } };
+      if (message.type === 'room-message' && message.data !== undefined) client.onBroadcast?.(message.data);
+      else if (message.type === 'welcome') socket.send(JSON.stringify({ type: 'join', room: 'all' }));
+      else if (message.type === 'joined') resolve(client);
+    });
+    if (kind === 'bare') socket.once('open', () => resolve(client));
+  });
+}
+
+function percentile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+}
+
+async function measure(kind: 'starter' | 'bare') {
+  const server = await startServer(kind);
+  const baseline = await server.memory();
+  const clients: Client[] = [];
+  const started = performance.now();
+  let nextIndex = 0;
+  const worker = async () => {
+    while (nextIndex < connections) {
+      const index = nextIndex++;
+      clients.push(await openClient(kind, server.port, index));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const connectSeconds = (performance.now() - started) / 1000;
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const loaded = await server.memory();
+  const held = clients.filter((client) => client.socket.readyState === WebSocket.OPEN).length;
+
+  const latencies: number[] = [];
+  const completions: number[] = [];
+  const publisher = clients[0] as Client;
+  for (let seq = 0; seq < broadcasts; seq++) {
+    let received = 0;
+    const done = new Promise<void>((resolve) => {
+      for (const client of clients) {
+        client.onBroadcast = (data) => {
+          if (data.seq !== seq) return;
+          const latency = performance.now() - data.sentAt;
+          latencies.push(latency);
+          if (++received === clients.length) {
+            completions.push(latency);
+            resolve();
+          }
+        };
+      }
+    });
+    publisher.socket.send(JSON.stringify({ type: 'publish', room: 'all', data: { seq, sentAt: performance.now() } }));
+    await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  latencies.sort((a, b) => a - b);
+  for (const client of clients) client.socket.terminate();
+  await server.stop();
+  const result = {
+    held,
+    connectRate: connections / connectSeconds,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    delivered: latencies.length / (broadcasts * connections),
+    rssPerConnectionKb: (loaded.rss - baseline.rss) / held / 1024,
+    heapPerConnectionKb: (loaded.heapUsed + loaded.external - baseline.heapUsed - baseline.external) / held / 1024,
+    lastDeliveryP50: percentile(
+      [...completions].sort((a, b) => a - b),
+      0.5,
+    ),
+  };
+  console.log(kind, JSON.stringify(result));
+  return result;
+}
+
+const ours = await measure('starter');
+await new Promise((resolve) => setTimeout(resolve, 2000));
+const peer = await measure('bare');
+const kb = (value: number) => value / 1024;
+const results = {
+  node: process.version,
+  date: new Date().toISOString(),
+  figures: [
+    { name: 'connections-held', unit: 'ratio', ours: ours.held / connections, peers: { ws: peer.held / connections } },
+    { name: 'connect-rate', unit: 'ops/s', ours: ours.connectRate, peers: { ws: peer.connectRate } },
+    { name: 'broadcast-latency-p50', unit: 'ms', ours: ours.p50, peers: { ws: peer.p50 } },
+    { name: 'broadcast-latency-p99', unit: 'ms', ours: ours.p99, peers: { ws: peer.p99 } },
+    {
+      name: 'memory-per-idle-connection',
+      unit: 'MB',
+      ours: kb(ours.rssPerConnectionKb),
+      peers: { ws: kb(peer.rssPerConnectionKb) },
+    },
+    {
+      name: 'heap-per-idle-connection',
+      unit: 'MB',
+      ours: kb(ours.heapPerConnectionKb),
+      peers: { ws: kb(peer.heapPerConnectionKb) },
+    },
+  ],
+  notes: [
+    `${connections} connections held in one room, ${broadcasts} broadcasts of a small JSON message; clients, the server under test and the peer all on this 2-core machine (shared with other work), clients in one process.`,
+    'connections-held: share of the target connections open when the broadcasts ran (1 = all).',
+    'connect-rate for ours includes the Authorization check, the welcome message and the join round trip; the bare ws peer only opens the socket.',
+    'broadcast latency: from the publisher sending to each client receiving (all clients in the load process, so it includes their own event-loop queueing), over every delivery of every broadcast.',
+    `delivery ratio: ours ${ours.delivered.toFixed(4)}, ws ${peer.delivered.toFixed(4)}; median time to the last delivery of a broadcast: ours ${ours.lastDeliveryP50.toFixed(1)} ms, ws ${peer.lastDeliveryP50.toFixed(1)} ms.`,
+    'memory per idle connection: server RSS growth after a full GC divided by connections (KB shown as MB); heap-per-idle-connection counts V8 heap + external only. The goal is ≤ 20 KB (0.0195 MB).',
+  ],
+};
+writeFileSync(join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log(JSON.stringify(results, null, 2));

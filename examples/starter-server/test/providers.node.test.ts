@@ -1,0 +1,137 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './harness.ts';
+
+interface OpenAIRequest {
+  model: string;
+  stream?: boolean;
+  messages: Array<{ role: string; content?: string | null; tool_calls?: unknown[] }>;
+  tools?: Array<{ function: { name: string } }>;
+}
+
+/**
+ * A local server speaking OpenAI's chat-completions wire protocol (SSE chunks, tool-call deltas, usage,
+ * `[DONE]`), as Ollama, vLLM and llama.cpp do. It calls `search_knowledge` for a question, then answers.
+ */
+function startFakeOpenAI(): Promise<{ server: Server; baseURL: string; requests: OpenAIRequest[] }> {
+  const requests: OpenAIRequest[] = [];
+  const server = createServer(async (request: IncomingMessage, response) => {
+    let raw = '';
+    for await (const chunk of request) raw += chunk;
+    if (request.url !== '/v1/chat/completions') {
+      response.writeHead(404).end();
+      return;
+    }
+    const body = JSON.parse(raw) as OpenAIRequest;
+    requests.push(body);
+    const last = body.messages.at(-1);
+    const base = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1_700_000_000, model: body.model };
+    const chunks: unknown[] = [];
+    if (last?.role === 'user' && body.tools?.some((tool) => tool.function.name === 'search_knowledge')) {
+      chunks.push({
+        ...base,
+        choices: [
+          {
+            index: 0,
+            delta: {
+              role: 'assistant',
+              tool_calls: [
+                { index: 0, id: 'call_1', type: 'function', function: { name: 'search_knowledge', arguments: '' } },
+              ],
+            },
+            finish_reason: null,
+          },
+        ],
+      });
+      for (const piece of ['{"query":', `${JSON.stringify(last.content)}}`]) {
+        chunks.push({
+          ...base,
+          choices: [
+            { index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: piece } }] }, finish_reason: null },
+          ],
+        });
+      }
+      chunks.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] });
+    } else {
+      const text =
+        last?.role === 'tool' ? `The fake LLM read: ${String(last.content).slice(0, 400)}` : 'Hello from the fake LLM.';
+      for (const word of text.split(/(?<= )/))
+        chunks.push({ ...base, choices: [{ index: 0, delta: { content: word }, finish_reason: null }] });
+      chunks.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
+    }
+    chunks.push({ ...base, choices: [], usage: { prompt_tokens: 21, completion_tokens: 9, total_tokens: 30 } });
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    for (const chunk of chunks) response.write(`data: ${JSON.stringify(chunk)}\n\n`);
+    response.end('data: [DONE]\n\n');
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ server, baseURL: `http://127.0.0.1:${port}/v1`, requests });
+    }),
+  );
+}
+
+describe('a provider model chosen from the environment (OpenAI-compatible server)', () => {
+  let fake: Awaited<ReturnType<typeof startFakeOpenAI>>;
+  let server: TestServer;
+  beforeAll(async () => {
+    fake = await startFakeOpenAI();
+    server = await startTestServer({
+      environment: { OPENAI_BASE_URL: fake.baseURL, AGENTICGEN_MODEL: 'fake-llm' },
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    await new Promise((resolve) => fake.server.close(resolve));
+  });
+
+  it('labels the provider model instead of the demo model', async () => {
+    const info = (await (await fetch(`${server.url}/api/info`)).json()) as { model: Record<string, unknown> };
+    expect(info.model).toMatchObject({
+      offlineDemo: false,
+      provider: 'openai-compatible',
+      modelId: 'fake-llm',
+      label: `OpenAI-compatible fake-llm at ${fake.baseURL}`,
+    });
+  });
+
+  it('runs the tool loop through the official SDK: search_knowledge, then a streamed answer', async () => {
+    await server.api('/api/knowledge/documents', {
+      method: 'POST',
+      json: { name: 'bees.txt', content: 'Honey bees communicate the direction of flowers with a waggle dance.' },
+    });
+    const response = await server.api('/api/chat', {
+      method: 'POST',
+      json: { messages: [{ role: 'user', content: 'How do bees share where flowers are?' }] },
+    });
+    const body = (await response.json()) as { result: { text: string; steps: number; usage: { totalTokens: number } } };
+    expect(body.result.steps).toBe(2);
+    expect(body.result.text).toMatch(/^The fake LLM read: .*waggle/);
+    expect(body.result.usage.totalTokens).toBe(60);
+    const toolTurn = fake.requests.at(-1)?.messages.at(-1);
+    expect(toolTurn?.role).toBe('tool');
+  });
+
+  it('compares the provider model with the demo model', async () => {
+    const response = await server.api('/api/models/compare', { method: 'POST', json: { prompt: 'Say hello' } });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      results: Array<{ model: string; output: string; latencyMs: number }>;
+      markdown: string;
+    };
+    expect(body.results.map((result) => result.model)).toEqual([
+      `OpenAI-compatible fake-llm at ${fake.baseURL}`,
+      'offline demo model',
+    ]);
+    expect(body.results[0]?.output).toBe('Hello from the fake LLM.');
+    expect(body.results.every((result) => result.latencyMs >= 0)).toBe(true);
+    expect(body.markdown).toContain('fake-llm');
+    const unknown = await server.api('/api/models/compare', {
+      method: 'POST',
+      json: { prompt: 'x', models: ['nope'] },
+    });
+    expect(unknown.status).toBe(400);
+  });
+});

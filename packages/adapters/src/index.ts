@@ -1,0 +1,50 @@
+/**
+ * @agenticgen/adapters — OpenAI (Chat Completions and Responses), Anthropic (Messages), Gemini and
+ * OpenAI-compatible models through the official SDKs; embeddings; the model manager and model comparison.
+ * This file only re-exports the public surface.
+ */
+export { type AnthropicModelOptions, createAnthropicModel } from './anthropic/anthropic-messages.js';
+export {
+  type CompareModelsOptions,
+  compareModels,
+  type ModelComparison,
+  type ModelComparisonResult,
+} from './compare/compare-models.js';
+export { createGeminiEmbeddingModel, type GeminiEmbeddingModelOptions } from './embeddings/gemini-embedding.js';
+export { createOpenAIEmbeddingModel, type OpenAIEmbeddingModelOptions } from './embeddings/openai-embedding.js';
+export { createGeminiModel, type GeminiModelOptions } from './gemini/gemini-chat.js';
+export type { GeminiConnectionOptions } from './gemini/gemini-client.js';
+export type { LimiterClock } from './manager/limits.js';
+export {
+  createModelManager,
+  defaultTokenEstimate,
+  type FallbackRecord,
+  type ModelEntry,
+  type ModelManager,
+  type ModelManagerEvent,
+  type ModelManagerOptions,
+  type ModelRequirements,
+} from './manager/model-manager.js';
+export type { ResponseCacheOptions } from './manager/response-cache.js';
+export {
+  createOpenAIChatModel,
+  createOpenAICompatibleModel,
+  type OpenAIChatModelOptions,
+  type OpenAICompatibleModelOptions,
+} from './openai/openai-chat.js';
+export type { OpenAIConnectionOptions } from './openai/openai-client.js';
+export { createOpenAIResponsesModel, type OpenAIResponsesModelOptions } from './openai/openai-responses.js';
+export type { ChatAdapterOptions, ProviderDriver } from './shared/chat-model-runtime.js';
+export { createChatModelFromDriver } from './shared/chat-model-runtime.js';
+export type { EmbeddingAdapterOptions } from './shared/embedding-runtime.js';
+export {
+  createPriceTable,
+  defaultPrices,
+  estimateCost,
+  findPrice,
+  type ModelPrice,
+  type PriceTable,
+} from './shared/pricing.js';
+export { retryAfterFrom, toProviderError } from './shared/provider-errors.js';
+export type { RetryEvent, RetryOptions } from './shared/retry.js';
+export { responseToParts, StreamCollector } from './shared/stream-collect.js';

@@ -1,0 +1,375 @@
+import {
+  AgenticGenError,
+  type ChatModel,
+  type ChatRequest,
+  type ChatResponse,
+  type ChatStreamPart,
+  type ModelCapabilities,
+} from '@agenticgen/core';
+import { sleep } from '../shared/retry.js';
+import { responseToParts, StreamCollector } from '../shared/stream-collect.js';
+import { type LimiterClock, Semaphore, TokenBucket } from './limits.js';
+import { cacheable, type ResponseCacheOptions, responseCacheKey } from './response-cache.js';
+
+/** A registered model with its limits. */
+export interface ModelEntry {
+  /** The model. */
+  model: ChatModel;
+  /** Other names that resolve to it (e.g. `fast`). */
+  aliases?: string[];
+  /** Requests in flight at once (default unlimited). */
+  maxConcurrency?: number;
+  /** Requests per minute, token bucket (default unlimited). */
+  requestsPerMinute?: number;
+  /** Input plus output tokens per minute, token bucket (default unlimited). */
+  tokensPerMinute?: number;
+  /** Models to try, in order, when this one fails with a fallback-worthy error. */
+  fallbacks?: string[];
+}
+
+/** A manager event; names are noun-verb. */
+export type ModelManagerEvent =
+  | { type: 'model-fallback'; from: string; to: string; code: string; message: string }
+  | { type: 'cache-hit'; model: string; key: string }
+  | { type: 'cache-miss'; model: string; key: string }
+  | { type: 'rate-limit-wait'; model: string; limit: 'requests' | 'tokens'; waitedMs: number };
+
+/** One failed attempt in a fallback chain, recorded on the response as `providerMetadata.fallbacks`. */
+export interface FallbackRecord {
+  /** The model that failed. */
+  model: string;
+  /** Its error code. */
+  code: string;
+  /** Its error message. */
+  message: string;
+}
+
+export interface ModelManagerOptions {
+  /** Models by name, e.g. `{ 'openai:gpt-4.1-mini': model }` or with limits `{ name: { model, … } }`. */
+  models: Record<string, ChatModel | ModelEntry>;
+  /** Extra aliases: alias → model name. */
+  aliases?: Record<string, string>;
+  /** Optional response cache. */
+  cache?: ResponseCacheOptions;
+  /** Which errors move on to the next model of a chain (default: retryable ones). */
+  shouldFallback?: (error: AgenticGenError) => boolean;
+  /** Token estimate of a request for the tokens-per-minute bucket (default: characters / 4 + maxOutputTokens). */
+  estimateTokens?: (request: ChatRequest) => number;
+  /** Manager events (fallbacks, cache hits and misses, rate-limit waits). */
+  onEvent?: (event: ModelManagerEvent) => void;
+  /** Time source for the rate limiters (tests). */
+  clock?: LimiterClock;
+}
+
+/** Requirements for `select`. */
+export interface ModelRequirements extends Partial<Omit<ModelCapabilities, 'contextWindow' | 'maxOutputTokens'>> {
+  /** Smallest acceptable context window in tokens. */
+  minContextWindow?: number;
+  /** Smallest acceptable output limit in tokens. */
+  minOutputTokens?: number;
+}
+
+export interface ModelManager {
+  /** The canonical name for a name or alias; throws `not-found`. */
+  resolve(name: string): string;
+  /** Registered model names (not aliases), in registration order. */
+  names(): string[];
+  /** The raw model registered under a name or alias. */
+  model(name: string): ChatModel;
+  /** A ChatModel for a name or alias that applies limits, cache and the fallback chain. */
+  get(name: string): ChatModel;
+  /** Names of models meeting every requirement, in registration order. */
+  select(requirements: ModelRequirements): string[];
+  /** `get(name).generate(request)`. */
+  generate(name: string, request: ChatRequest): Promise<ChatResponse>;
+  /** `get(name).stream(request)`. */
+  stream(name: string, request: ChatRequest): AsyncIterable<ChatStreamPart>;
+  /** Live concurrency figures of a model. */
+  stats(name: string): { inFlight: number; queued: number };
+}
+
+const realClock: LimiterClock = { now: () => Date.now(), sleep: (ms, signal) => sleep(ms, signal) };
+
+interface Slot {
+  name: string;
+  entry: ModelEntry;
+  semaphore?: Semaphore;
+  requests?: TokenBucket;
+  tokens?: TokenBucket;
+}
+
+/** Creates a registry of named models with aliases, capability selection, fallbacks, limits and caching. */
+export function createModelManager(options: ModelManagerOptions): ModelManager {
+  const clock = options.clock ?? realClock;
+  const slots = new Map<string, Slot>();
+  const aliases = new Map<string, string>();
+  const emit = (event: ModelManagerEvent) => options.onEvent?.(event);
+  const shouldFallback = options.shouldFallback ?? ((error: AgenticGenError) => error.retryable);
+  const estimate = options.estimateTokens ?? defaultTokenEstimate;
+  const namespace = options.cache?.namespace ?? 'agenticgen:model-response';
+
+  for (const [name, value] of Object.entries(options.models)) {
+    const entry: ModelEntry = 'model' in value ? value : { model: value };
+    const slot: Slot = { name, entry };
+    if (entry.maxConcurrency !== undefined)
+      slot.semaphore = new Semaphore(positive(entry.maxConcurrency, name, 'maxConcurrency'));
+    if (entry.requestsPerMinute !== undefined) {
+      slot.requests = new TokenBucket(positive(entry.requestsPerMinute, name, 'requestsPerMinute'), clock);
+    }
+    if (entry.tokensPerMinute !== undefined) {
+      slot.tokens = new TokenBucket(positive(entry.tokensPerMinute, name, 'tokensPerMinute'), clock);
+    }
+    slots.set(name, slot);
+    for (const alias of entry.aliases ?? []) aliases.set(alias, name);
+  }
+  for (const [alias, target] of Object.entries(options.aliases ?? {})) aliases.set(alias, target);
+  for (const [alias, target] of aliases) {
+    if (!slots.has(target)) {
+      throw new AgenticGenError(
+        'invalid-config',
+        `[adapters:manager] alias "${alias}" points to unknown model "${target}"`,
+      );
+    }
+  }
+  for (const slot of slots.values()) {
+    for (const fallback of slot.entry.fallbacks ?? []) {
+      if (!slots.has(aliases.get(fallback) ?? fallback)) {
+        throw new AgenticGenError(
+          'invalid-config',
+          `[adapters:manager] "${slot.name}" falls back to unknown model "${fallback}"`,
+        );
+      }
+    }
+  }
+
+  const resolve = (name: string): string => {
+    const canonical = aliases.get(name) ?? name;
+    if (!slots.has(canonical)) {
+      throw new AgenticGenError(
+        'not-found',
+        `[adapters:manager] no model named "${name}"; registered: ${[...slots.keys(), ...aliases.keys()].join(', ')}`,
+      );
+    }
+    return canonical;
+  };
+  const slotOf = (name: string) => slots.get(resolve(name)) as Slot;
+  const chainOf = (name: string): Slot[] => {
+    const first = slotOf(name);
+    return [first, ...(first.entry.fallbacks ?? []).map((fallback) => slotOf(fallback))];
+  };
+
+  /** Waits for concurrency and rate limits; returns the release function and the token reservation. */
+  async function admit(slot: Slot, request: ChatRequest): Promise<{ release: () => void; reserved: number }> {
+    const scope = `adapters:manager:${slot.name}`;
+    const release = slot.semaphore ? await slot.semaphore.acquire(request.signal, scope) : () => undefined;
+    try {
+      if (slot.requests) {
+        const waitedMs = await slot.requests.take(1, request.signal);
+        if (waitedMs > 0) emit({ type: 'rate-limit-wait', model: slot.name, limit: 'requests', waitedMs });
+      }
+      const reserved = slot.tokens ? estimate(request) : 0;
+      if (slot.tokens) {
+        const waitedMs = await slot.tokens.take(reserved, request.signal);
+        if (waitedMs > 0) emit({ type: 'rate-limit-wait', model: slot.name, limit: 'tokens', waitedMs });
+      }
+      return { release, reserved };
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  const settleTokens = (slot: Slot, reserved: number, usage: ChatResponse['usage'] | undefined) => {
+    if (slot.tokens && usage !== undefined)
+      slot.tokens.adjust(usage.totalTokens - Math.min(reserved, slot.tokens.perMinute));
+  };
+
+  async function cached(slot: Slot, request: ChatRequest): Promise<{ key: string; hit?: ChatResponse } | undefined> {
+    const cache = options.cache;
+    if (cache === undefined || (cache.when !== undefined && !cache.when(request))) return undefined;
+    const key = await responseCacheKey(
+      namespace,
+      `${slot.name}|${slot.entry.model.provider}:${slot.entry.model.modelId}`,
+      request,
+    );
+    const hit = await cache.store.get<ChatResponse>(key);
+    emit({ type: hit === undefined ? 'cache-miss' : 'cache-hit', model: slot.name, key });
+    return hit === undefined ? { key } : { key, hit };
+  }
+
+  const store = async (key: string, response: ChatResponse) => {
+    if (options.cache === undefined || !cacheable(response)) return;
+    await options.cache.store.set(
+      key,
+      response,
+      options.cache.ttlMs === undefined ? {} : { ttlMs: options.cache.ttlMs },
+    );
+  };
+
+  async function generateOn(slot: Slot, request: ChatRequest): Promise<ChatResponse> {
+    const cache = await cached(slot, request);
+    if (cache?.hit !== undefined)
+      return { ...cache.hit, providerMetadata: { ...cache.hit.providerMetadata, cacheHit: true } };
+    const { release, reserved } = await admit(slot, request);
+    try {
+      const response = await slot.entry.model.generate(request);
+      settleTokens(slot, reserved, response.usage);
+      if (cache !== undefined) await store(cache.key, response);
+      return response;
+    } finally {
+      release();
+    }
+  }
+
+  async function* streamOn(
+    slot: Slot,
+    request: ChatRequest,
+    started: { value: boolean },
+  ): AsyncGenerator<ChatStreamPart> {
+    const cache = await cached(slot, request);
+    if (cache?.hit !== undefined) {
+      started.value = true;
+      yield* responseToParts({ ...cache.hit, providerMetadata: { ...cache.hit.providerMetadata, cacheHit: true } });
+      return;
+    }
+    const { release, reserved } = await admit(slot, request);
+    const collector = new StreamCollector(slot.entry.model.modelId);
+    try {
+      for await (const part of slot.entry.model.stream(request)) {
+        started.value = true;
+        collector.add(part);
+        if (part.type === 'finish') {
+          settleTokens(slot, reserved, part.usage);
+          if (cache !== undefined) await store(cache.key, collector.response());
+        }
+        yield part;
+      }
+    } finally {
+      release();
+    }
+  }
+
+  const fallbackOrThrow = (
+    error: unknown,
+    slot: Slot,
+    next: Slot | undefined,
+    failures: FallbackRecord[],
+    request: ChatRequest,
+  ) => {
+    const known = AgenticGenError.isInstance(error)
+      ? error
+      : new AgenticGenError('internal', `[adapters:manager] ${String(error)}`, { cause: error });
+    if (next === undefined || request.signal?.aborted || !shouldFallback(known)) {
+      if (failures.length === 0) throw known;
+      throw new AgenticGenError(
+        known.code,
+        `${known.message} (after falling back from ${failures.map((failure) => failure.model).join(', ')})`,
+        {
+          cause: known,
+          retryable: known.retryable,
+          data: { ...known.data, model: slot.name, fallbacks: failures },
+        },
+      );
+    }
+    failures.push({ model: slot.name, code: known.code, message: known.message });
+    emit({ type: 'model-fallback', from: slot.name, to: next.name, code: known.code, message: known.message });
+  };
+
+  const managed = (name: string): ChatModel => {
+    const first = slotOf(name);
+    return {
+      provider: first.entry.model.provider,
+      modelId: first.entry.model.modelId,
+      capabilities: first.entry.model.capabilities,
+      async generate(request) {
+        const chain = chainOf(name);
+        const failures: FallbackRecord[] = [];
+        for (const [index, slot] of chain.entries()) {
+          try {
+            const response = await generateOn(slot, request);
+            if (failures.length === 0) return response;
+            return {
+              ...response,
+              providerMetadata: { ...response.providerMetadata, model: slot.name, fallbacks: failures },
+            };
+          } catch (error) {
+            fallbackOrThrow(error, slot, chain[index + 1], failures, request);
+          }
+        }
+        throw new AgenticGenError('internal', '[adapters:manager] empty fallback chain');
+      },
+      async *stream(request) {
+        const chain = chainOf(name);
+        const failures: FallbackRecord[] = [];
+        for (const [index, slot] of chain.entries()) {
+          const started = { value: false };
+          try {
+            for await (const part of streamOn(slot, request, started)) {
+              yield part.type === 'finish' && failures.length > 0
+                ? { ...part, providerMetadata: { ...part.providerMetadata, model: slot.name, fallbacks: failures } }
+                : part;
+            }
+            return;
+          } catch (error) {
+            // Parts already delivered cannot be taken back, so a started stream never falls back.
+            if (started.value) throw error;
+            fallbackOrThrow(error, slot, chain[index + 1], failures, request);
+          }
+        }
+      },
+    };
+  };
+
+  return {
+    resolve,
+    names: () => [...slots.keys()],
+    model: (name) => slotOf(name).entry.model,
+    get: managed,
+    select(requirements) {
+      return [...slots.values()]
+        .filter(({ entry: { model } }) => meets(model.capabilities, requirements))
+        .map((slot) => slot.name);
+    },
+    generate: (name, request) => managed(name).generate(request),
+    stream: (name, request) => managed(name).stream(request),
+    stats(name) {
+      const slot = slotOf(name);
+      return { inFlight: slot.semaphore?.inUse ?? 0, queued: slot.semaphore?.queued ?? 0 };
+    },
+  };
+}
+
+function meets(capabilities: ModelCapabilities, requirements: ModelRequirements): boolean {
+  for (const flag of ['tools', 'vision', 'structuredOutput', 'streaming', 'reasoning'] as const) {
+    if (requirements[flag] === true && capabilities[flag] !== true) return false;
+  }
+  if (requirements.minContextWindow !== undefined && capabilities.contextWindow < requirements.minContextWindow)
+    return false;
+  if (
+    requirements.minOutputTokens !== undefined &&
+    (capabilities.maxOutputTokens === undefined || capabilities.maxOutputTokens < requirements.minOutputTokens)
+  ) {
+    return false;
+  }
+  return true;
+}
+
+/** About four characters per token, plus the output budget the request allows. */
+export function defaultTokenEstimate(request: ChatRequest): number {
+  let characters = 0;
+  for (const message of request.messages) {
+    if (typeof message.content === 'string') characters += message.content.length;
+    else characters += JSON.stringify(message.content).length;
+  }
+  return Math.ceil(characters / 4) + (request.maxOutputTokens ?? 0);
+}
+
+function positive(value: number, name: string, field: string): number {
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new AgenticGenError(
+      'invalid-config',
+      `[adapters:manager] ${field} of "${name}" must be a positive number, got ${value}`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,167 @@
+import { AgenticGenError, abortErrorFrom, type ChatRequest, type ChatStreamPart } from '@agenticgen/core';
+import { toProviderError } from './provider-errors.js';
+import { type RetryPolicy, retryDelayFor } from './retry.js';
+
+/** Turns one provider's stream events into stream parts, synchronously, keeping its own state. */
+export interface StreamMapper<Event> {
+  /** Appends the parts for one provider event to `out`; throws for an in-stream failure. */
+  push(event: Event, out: ChatStreamPart[]): void;
+  /** Appends the closing parts once the provider's stream ended; appends nothing if it ended too early. */
+  end(out: ChatStreamPart[]): void;
+}
+
+/** One opened provider stream. */
+export interface OpenedStream<Event> {
+  events: AsyncIterable<Event>;
+  mapper: StreamMapper<Event>;
+}
+
+export interface ManagedStreamContext<Event> {
+  scope: string;
+  provider: string;
+  modelId: string;
+  request: ChatRequest;
+  policy: RetryPolicy;
+  open(signal: AbortSignal): Promise<OpenedStream<Event>>;
+  attemptSignal(): { local: AbortController; guard: { signal: AbortSignal; dispose(): void } };
+  costOf(modelId: string, usage: Extract<ChatStreamPart, { type: 'finish' }>['usage']): number | undefined;
+}
+
+/**
+ * The adapters' stream: a hand-written async iterator rather than stacked async generators, so each part
+ * costs one promise on top of the SDK's own (the overhead budget is a few percent of the SDK's time).
+ * It retries a failed attempt only while nothing was delivered, aborts the HTTP request when the consumer
+ * stops early, and adds the cost estimate to the finish part.
+ */
+export class ManagedStream<Event> implements AsyncIterableIterator<ChatStreamPart> {
+  private readonly buffer: ChatStreamPart[] = [];
+  private index = 0;
+  private source: AsyncIterator<Event> | undefined;
+  private mapper: StreamMapper<Event> | undefined;
+  private attempt: ReturnType<ManagedStreamContext<Event>['attemptSignal']> | undefined;
+  private attempts = 0;
+  private delivered = false;
+  /** The finish part was delivered; the body's tail is drained before reporting done. */
+  private finished = false;
+  private done = false;
+  private modelId: string;
+
+  constructor(private readonly context: ManagedStreamContext<Event>) {
+    this.modelId = context.modelId;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<ChatStreamPart>> {
+    for (;;) {
+      if (this.index < this.buffer.length)
+        return { done: false, value: this.deliver(this.buffer[this.index++] as ChatStreamPart) };
+      if (this.finished && !this.done) await this.drain();
+      if (this.done) return { done: true, value: undefined };
+      this.buffer.length = 0;
+      this.index = 0;
+      try {
+        if (this.source === undefined) await this.open();
+        const result = await (this.source as AsyncIterator<Event>).next();
+        if (result.done === true) {
+          this.mapper?.end(this.buffer);
+          if (!this.buffer.some((part) => part.type === 'finish')) {
+            throw new AgenticGenError(
+              'network',
+              `[${this.context.scope}] the stream ended before the provider finished the answer; the connection was probably cut`,
+              { data: { provider: this.context.provider } },
+            );
+          }
+        } else {
+          this.mapper?.push(result.value, this.buffer);
+        }
+      } catch (error) {
+        await this.recover(error);
+      }
+    }
+  }
+
+  async return(): Promise<IteratorResult<ChatStreamPart>> {
+    if (!this.done) {
+      this.done = true;
+      this.release(true);
+    }
+    return { done: true, value: undefined };
+  }
+
+  /**
+   * Reads the provider stream to its end after the finish part (usually just the closing bytes), so the
+   * connection goes back to the keep-alive pool instead of being aborted. The attempt's timeout still bounds it.
+   */
+  private async drain(): Promise<void> {
+    this.done = true;
+    const source = this.source;
+    try {
+      while (source !== undefined && (await source.next()).done !== true) {
+        // Events after the finish carry nothing the caller needs.
+      }
+      this.release(false);
+    } catch {
+      this.release(true);
+    }
+  }
+
+  private async open(): Promise<void> {
+    this.attempts++;
+    this.attempt = this.context.attemptSignal();
+    const opened = await this.context.open(this.attempt.guard.signal);
+    this.source = opened.events[Symbol.asyncIterator]();
+    this.mapper = opened.mapper;
+  }
+
+  private deliver(part: ChatStreamPart): ChatStreamPart {
+    this.delivered = true;
+    if (part.type === 'response-start') this.modelId = part.modelId || this.modelId;
+    if (part.type !== 'finish') return part;
+    this.finished = true;
+    this.index = this.buffer.length;
+    const costUsd = this.context.costOf(this.modelId, part.usage);
+    return costUsd === undefined ? part : { ...part, costUsd };
+  }
+
+  /** Maps the failure; rethrows it, or waits and lets `next` open a fresh attempt. */
+  private async recover(error: unknown): Promise<void> {
+    const signal = this.attempt?.guard.signal;
+    const mapped = signal?.aborted
+      ? abortErrorFrom(signal, this.context.scope)
+      : toProviderError(error, this.context.provider);
+    this.release(true);
+    const { policy, request } = this.context;
+    // Once parts reached the caller a retry would duplicate them, so only a clean failure is retried.
+    const delayMs =
+      this.delivered || request.signal?.aborted ? undefined : retryDelayFor(mapped, this.attempts, policy);
+    if (delayMs === undefined) {
+      this.done = true;
+      throw mapped;
+    }
+    policy.onRetry?.({ attempt: this.attempts, delayMs, error: mapped });
+    try {
+      await policy.sleep(delayMs, request.signal);
+    } catch (sleepError) {
+      this.done = true;
+      throw sleepError;
+    }
+  }
+
+  /** Ends the current attempt; `abort` cancels the HTTP request (consumer stopped or the attempt failed). */
+  private release(abort: boolean): void {
+    const attempt = this.attempt;
+    const source = this.source;
+    this.attempt = undefined;
+    this.source = undefined;
+    // Abort first: an SDK iterator's cleanup may wait on the body, which only the abort ends.
+    if (abort)
+      attempt?.local.abort(
+        new AgenticGenError('aborted', `[${this.context.scope}] the stream was closed by its consumer`),
+      );
+    source?.return?.().catch(() => undefined);
+    attempt?.guard.dispose();
+  }
+}

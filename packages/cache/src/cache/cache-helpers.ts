@@ -1,0 +1,60 @@
+import { AgenticGenError } from '@agenticgen/core';
+import { cacheError } from '../errors.js';
+import { assertDuration, assertTags, assertTtl } from '../validation.js';
+import type { L1Record } from './l1-store.js';
+import type { GetOrSetOptions } from './options.js';
+
+/** Small pure helpers of the tiered cache. */
+
+export function validateSetOptions(options: GetOrSetOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw cacheError('invalid-argument', 'options must be an object');
+  }
+  if (options.ttlMs !== undefined) assertTtl(options.ttlMs, 'ttlMs');
+  if (options.staleWhileRevalidateMs !== undefined) {
+    assertDuration(options.staleWhileRevalidateMs, 'staleWhileRevalidateMs');
+  }
+  if (options.negativeTtlMs !== undefined) assertTtl(options.negativeTtlMs, 'negativeTtlMs');
+  if (options.tags !== undefined) assertTags(options.tags);
+}
+
+export function serializeError(error: unknown): Record<string, unknown> {
+  if (AgenticGenError.isInstance(error)) return { ...error.toJSON(), stack: undefined };
+  return { name: 'Error', message: error instanceof Error ? error.message : String(error) };
+}
+
+export function rethrow(serialized: unknown): never {
+  const record = (typeof serialized === 'object' && serialized !== null ? serialized : {}) as Record<string, unknown>;
+  if (record.name === 'AgenticGenError' && typeof record.code === 'string') {
+    throw AgenticGenError.fromJSON(record as never);
+  }
+  throw cacheError(
+    'cache-loader-failed',
+    `the loader failed recently and the failure is cached: ${String(record.message)}`,
+    {
+      data: { cached: true },
+    },
+  );
+}
+
+export function ratio(part: number, whole: number): number {
+  return whole === 0 ? 0 : part / whole;
+}
+
+export function emptyCounters() {
+  return {
+    l1Hits: 0,
+    l1Misses: 0,
+    l2Hits: 0,
+    l2Misses: 0,
+    loaderCalls: 0,
+    loaderErrors: 0,
+    evictions: 0,
+    sets: 0,
+    deletes: 0,
+  };
+}
+
+export function isFresh(record: L1Record): boolean {
+  return !record.negative && record.freshUntil > Date.now();
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { combineSignals, delay, raceWithSignal, throwIfAborted } from './abort.js';
+import { AgenticGenError, toAgenticGenError } from './agenticgen-error.js';
+
+describe('abort helpers', () => {
+  it('combineSignals aborts on the caller signal with its reason, and on timeout with a retryable timeout error', async () => {
+    const controller = new AbortController();
+    const combined = combineSignals('test', controller.signal, undefined);
+    controller.abort(new AgenticGenError('aborted', '[test] user cancelled'));
+    expect(combined.signal.aborted).toBe(true);
+    expect(AgenticGenError.hasCode(combined.signal.reason, 'aborted')).toBe(true);
+    combined.dispose();
+
+    const timed = combineSignals('slow thing', undefined, 10);
+    await new Promise((resolve) => timed.signal.addEventListener('abort', resolve));
+    const reason = timed.signal.reason as AgenticGenError;
+    expect(reason.code).toBe('timeout');
+    expect(reason.retryable).toBe(true);
+    expect(reason.message).toBe('[slow thing] timed out after 10 ms');
+    expect(reason.data).toEqual({ timeoutMs: 10 });
+  });
+
+  it('combineSignals starts aborted for an aborted caller signal; dispose clears the timer', async () => {
+    expect(combineSignals('x', AbortSignal.abort(), 1000).signal.aborted).toBe(true);
+    const combined = combineSignals('x', undefined, 5);
+    combined.dispose();
+    await delay(20);
+    expect(combined.signal.aborted).toBe(false);
+  });
+
+  it('raceWithSignal settles with the promise, or rejects as soon as the signal aborts', async () => {
+    await expect(raceWithSignal(Promise.resolve(1), new AbortController().signal, 'x')).resolves.toBe(1);
+    const controller = new AbortController();
+    const pending = raceWithSignal(new Promise(() => undefined), controller.signal, 'race');
+    controller.abort();
+    await expect(pending).rejects.toSatisfy(
+      (error) => AgenticGenError.hasCode(error, 'aborted') && error.message === '[race] the operation was aborted',
+    );
+    await expect(raceWithSignal(Promise.resolve(1), AbortSignal.abort(), 'x')).rejects.toSatisfy((error) =>
+      AgenticGenError.hasCode(error, 'aborted'),
+    );
+  });
+
+  it('delay waits, and rejects early when aborted', async () => {
+    await expect(delay(1)).resolves.toBeUndefined();
+    const controller = new AbortController();
+    const pending = delay(10_000, controller.signal, 'wait');
+    controller.abort();
+    await expect(pending).rejects.toSatisfy((error) => AgenticGenError.hasCode(error, 'aborted'));
+    expect(() => throwIfAborted(AbortSignal.abort(), 'x')).toThrow(AgenticGenError);
+    expect(() => throwIfAborted(undefined, 'x')).not.toThrow();
+  });
+
+  it('toAgenticGenError keeps AgenticGen errors and wraps anything else with scope and cause', () => {
+    const ours = new AgenticGenError('timeout', '[x] slow');
+    expect(toAgenticGenError(ours, 'internal', 'y')).toBe(ours);
+    const wrapped = toAgenticGenError(new RangeError('bad range'), 'internal', 'scope');
+    expect(wrapped.code).toBe('internal');
+    expect(wrapped.message).toBe('[scope] bad range');
+    expect(wrapped.cause).toBeInstanceOf(RangeError);
+    expect(toAgenticGenError('text', 'internal', 's').message).toBe('[s] text');
+  });
+});

@@ -1,0 +1,561 @@
+import { AgenticGenError } from '../errors/agenticgen-error.js';
+import { createEventBus, type EventBus } from '../events/event-bus.js';
+import { PriorityQueue } from './priority-queue.js';
+import {
+  type BackoffOptions,
+  backoffDelay,
+  type Task,
+  type TaskContext,
+  type TaskHandle,
+  type TaskStatus,
+} from './task.js';
+
+export interface SchedulerOptions {
+  /** Tasks running at once across all groups (default 8). */
+  concurrency?: number;
+  /** Limit per group: one number for every group, or per group name (groups not listed are unlimited). */
+  groupConcurrency?: number | Readonly<Record<string, number>>;
+  /** Tasks waiting (queued or between retries) before `schedule` refuses with `queue-full` (default unlimited). */
+  maxQueueSize?: number;
+  /** Default retries per task (default 0). */
+  retries?: number;
+  /** Default backoff. */
+  backoff?: BackoffOptions;
+  /** Default per-attempt time limit in ms. */
+  timeoutMs?: number;
+  /** Start paused (call `resume()`). */
+  paused?: boolean;
+}
+
+/** Scheduler events. Emitted only when someone listens, so they cost nothing otherwise. */
+export interface SchedulerEvents {
+  'task-queue': { taskId: string; name?: string; priority: number; queued: number };
+  'task-start': { taskId: string; name?: string; attempt: number; running: number };
+  'task-progress': { taskId: string; name?: string; fraction: number; message?: string };
+  'task-retry': { taskId: string; name?: string; attempt: number; delayMs: number; errorCode: string };
+  'task-complete': { taskId: string; name?: string; attempts: number; durationMs: number };
+  'task-fail': { taskId: string; name?: string; attempts: number; errorCode: string; error: AgenticGenError };
+  'task-cancel': { taskId: string; name?: string; reason: string };
+  /** Nothing queued or running any more. */
+  idle: { completed: number; failed: number; cancelled: number };
+}
+
+/** Counters since creation. */
+export interface SchedulerStats {
+  queued: number;
+  running: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+}
+
+export interface Scheduler {
+  /** Progress and lifecycle events. */
+  readonly events: EventBus<SchedulerEvents>;
+  /** Current counts. */
+  readonly stats: SchedulerStats;
+  /** Queues a task; throws `queue-full` when the bounded queue is full. */
+  schedule<I, R>(task: Task<I, R>): TaskHandle<R>;
+  /** Queues a task, waiting for room in a bounded queue first (FIFO among waiters). */
+  scheduleWhenSpace<I, R>(task: Task<I, R>, options?: { signal?: AbortSignal }): Promise<TaskHandle<R>>;
+  /** `schedule(task).result`. */
+  run<I, R>(task: Task<I, R>): Promise<R>;
+  /** Resolves when nothing is queued or running. */
+  onIdle(): Promise<void>;
+  /** Stops starting tasks (running ones continue). */
+  pause(): void;
+  /** Starts tasks again. */
+  resume(): void;
+  /** Cancels every queued and running task. */
+  cancelAll(reason?: string): void;
+  /** Cancels everything and refuses new tasks with `disposed`. */
+  dispose(): void;
+}
+
+type Settle = (value: unknown) => void;
+
+/** Internal record of one task; also its handle, so scheduling allocates one object plus the promise. */
+class ScheduledTask implements TaskHandle<unknown> {
+  readonly id: string;
+  readonly priority: number;
+  sequence: number;
+  status: TaskStatus = 'queued';
+  attempts = 0;
+  readonly result: Promise<unknown>;
+  resolve!: Settle;
+  reject!: Settle;
+  controller: AbortController | undefined;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  startedAt = 0;
+  readonly task: Task<unknown, unknown>;
+  readonly owner: SchedulerCore;
+
+  constructor(task: Task<unknown, unknown>, id: string, sequence: number, owner: SchedulerCore) {
+    this.task = task;
+    this.id = id;
+    this.priority = task.priority ?? 0;
+    this.sequence = sequence;
+    this.owner = owner;
+    this.result = new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    // Failures are delivered through `result` and `task-fail`; an unobserved handle must not crash the process.
+    this.result.catch(noop);
+  }
+
+  cancel(reason = 'cancelled'): boolean {
+    return this.owner.cancel(this, reason);
+  }
+}
+
+function noop(): void {}
+
+/** The scheduler implementation; see `createScheduler`. */
+class SchedulerCore implements Scheduler {
+  readonly events = createEventBus<SchedulerEvents>();
+  readonly #queue = new PriorityQueue<ScheduledTask>();
+  readonly #parked = new Map<string, PriorityQueue<ScheduledTask>>();
+  readonly #groupRunning = new Map<string, number>();
+  readonly #spaceWaiters: Array<() => void> = [];
+  #idleWaiters: Array<() => void> = [];
+  readonly #concurrency: number;
+  readonly #groupLimit: SchedulerOptions['groupConcurrency'];
+  readonly #maxQueueSize: number;
+  readonly #options: SchedulerOptions;
+  #waiting = 0;
+  #running = 0;
+  #sequence = 0;
+  #completed = 0;
+  #failed = 0;
+  #cancelled = 0;
+  #paused: boolean;
+  #disposed = false;
+
+  constructor(options: SchedulerOptions) {
+    this.#options = options;
+    this.#concurrency = options.concurrency ?? 8;
+    this.#groupLimit = options.groupConcurrency;
+    this.#maxQueueSize = options.maxQueueSize ?? Number.POSITIVE_INFINITY;
+    this.#paused = options.paused ?? false;
+    if (!(Number.isInteger(this.#concurrency) && this.#concurrency >= 1)) {
+      throw new AgenticGenError(
+        'invalid-argument',
+        `[orchestration] concurrency must be an integer >= 1, got ${this.#concurrency}`,
+      );
+    }
+    if (!(this.#maxQueueSize >= 0)) {
+      throw new AgenticGenError(
+        'invalid-argument',
+        `[orchestration] maxQueueSize must be >= 0, got ${options.maxQueueSize}`,
+      );
+    }
+  }
+
+  get stats(): SchedulerStats {
+    return {
+      queued: this.#waiting,
+      running: this.#running,
+      completed: this.#completed,
+      failed: this.#failed,
+      cancelled: this.#cancelled,
+    };
+  }
+
+  schedule<I, R>(task: Task<I, R>): TaskHandle<R> {
+    if (this.#disposed)
+      throw new AgenticGenError('disposed', '[orchestration] the scheduler was disposed; create a new one');
+    if (typeof task?.run !== 'function') {
+      throw new AgenticGenError('invalid-argument', '[orchestration] a task needs a run(input, context) function');
+    }
+    if (this.#waiting >= this.#maxQueueSize) {
+      throw new AgenticGenError(
+        'queue-full',
+        `[orchestration] the queue is full (${this.#maxQueueSize} waiting tasks); retry later, use scheduleWhenSpace() to wait, or raise maxQueueSize`,
+        { retryable: true, data: { maxQueueSize: this.#maxQueueSize } },
+      );
+    }
+    const sequence = ++this.#sequence;
+    const record = new ScheduledTask(task as Task<unknown, unknown>, task.id ?? `task-${sequence}`, sequence, this);
+    this.#waiting++;
+    if (task.signal !== undefined) {
+      if (task.signal.aborted) {
+        this.cancel(record, 'the task signal was already aborted');
+        return record as TaskHandle<R>;
+      }
+      task.signal.addEventListener('abort', () => this.cancel(record, 'the task signal aborted'), { once: true });
+    }
+    if (task.deadline !== undefined) this.#armDeadline(record);
+    this.#queue.push(record);
+    if (this.events.hasListeners('task-queue')) {
+      this.events.emit('task-queue', {
+        taskId: record.id,
+        ...named(task),
+        priority: record.priority,
+        queued: this.#waiting,
+      });
+    }
+    this.#pump();
+    return record as TaskHandle<R>;
+  }
+
+  async scheduleWhenSpace<I, R>(task: Task<I, R>, options: { signal?: AbortSignal } = {}): Promise<TaskHandle<R>> {
+    while (this.#waiting >= this.#maxQueueSize && !this.#disposed) {
+      await new Promise<void>((resolve, reject) => {
+        const wake = () => {
+          options.signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        const onAbort = () => {
+          const index = this.#spaceWaiters.indexOf(wake);
+          if (index !== -1) this.#spaceWaiters.splice(index, 1);
+          reject(
+            new AgenticGenError('aborted', '[orchestration] stopped waiting for queue space', {
+              cause: options.signal?.reason,
+            }),
+          );
+        };
+        if (options.signal?.aborted) return onAbort();
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+        this.#spaceWaiters.push(wake);
+      });
+    }
+    return this.schedule(task);
+  }
+
+  run<I, R>(task: Task<I, R>): Promise<R> {
+    return this.schedule(task).result;
+  }
+
+  onIdle(): Promise<void> {
+    if (this.#waiting === 0 && this.#running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.#pump();
+  }
+
+  cancelAll(reason = 'cancelAll() was called'): void {
+    const everything = [...this.#queue.drain(), ...[...this.#parked.values()].flatMap((queue) => queue.drain())];
+    // Drained records that were already cancelled are skipped by cancel() itself.
+    for (const record of everything) this.cancel(record, reason);
+    for (const record of this.#live) this.cancel(record, reason);
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    this.cancelAll('the scheduler was disposed');
+    for (const wake of this.#spaceWaiters.splice(0)) wake();
+  }
+
+  /** Running and retrying tasks, for cancelAll. */
+  readonly #live = new Set<ScheduledTask>();
+
+  cancel(record: ScheduledTask, reason: string): boolean {
+    if (record.status === 'completed' || record.status === 'failed' || record.status === 'cancelled') return false;
+    const wasRunning = record.status === 'running';
+    if (!wasRunning) this.#leaveWaiting();
+    // Queued records stay in the heap and are skipped when popped: removal from a heap is O(n).
+    record.status = 'cancelled';
+    this.#cancelled++;
+    const error = new AgenticGenError(
+      'aborted',
+      `[orchestration] task "${record.task.name ?? record.id}" was cancelled: ${reason}`,
+      {
+        data: { taskId: record.id, reason },
+      },
+    );
+    this.#clearTimers(record);
+    record.controller?.abort(error);
+    this.#live.delete(record);
+    if (wasRunning) this.#release(record);
+    record.reject(error);
+    if (this.events.hasListeners('task-cancel'))
+      this.events.emit('task-cancel', { taskId: record.id, ...named(record.task), reason });
+    this.#pump();
+    return true;
+  }
+
+  #pump(): void {
+    while (!this.#paused && this.#running < this.#concurrency) {
+      const record = this.#queue.pop();
+      if (record === undefined) break;
+      if (record.status !== 'queued') continue;
+      const group = record.task.group;
+      if (group !== undefined && this.#groupFull(group)) {
+        let parked = this.#parked.get(group);
+        if (parked === undefined) {
+          parked = new PriorityQueue();
+          this.#parked.set(group, parked);
+        }
+        parked.push(record);
+        continue;
+      }
+      this.#start(record);
+    }
+    if (this.#waiting === 0 && this.#running === 0) this.#notifyIdle();
+  }
+
+  #groupFull(group: string): boolean {
+    const limit = typeof this.#groupLimit === 'number' ? this.#groupLimit : this.#groupLimit?.[group];
+    return limit !== undefined && (this.#groupRunning.get(group) ?? 0) >= limit;
+  }
+
+  #start(record: ScheduledTask): void {
+    this.#leaveWaiting();
+    this.#running++;
+    const group = record.task.group;
+    if (group !== undefined) this.#groupRunning.set(group, (this.#groupRunning.get(group) ?? 0) + 1);
+    record.status = 'running';
+    record.attempts++;
+    record.startedAt = performance.now();
+    this.#live.add(record);
+    const attempt = record.attempts;
+    const timeoutMs = record.task.timeoutMs ?? this.#options.timeoutMs;
+    if (timeoutMs !== undefined) {
+      record.timer = setTimeout(() => {
+        const error = new AgenticGenError(
+          'timeout',
+          `[orchestration] task "${record.task.name ?? record.id}" timed out after ${timeoutMs} ms`,
+          {
+            data: { taskId: record.id, timeoutMs },
+          },
+        );
+        this.#attemptFailed(record, attempt, error);
+      }, timeoutMs);
+    }
+    if (this.events.hasListeners('task-start')) {
+      this.events.emit('task-start', { taskId: record.id, ...named(record.task), attempt, running: this.#running });
+    }
+    const context = this.#contextFor(record, attempt);
+    let outcome: unknown;
+    try {
+      outcome = record.task.run(record.task.input, context);
+    } catch (error) {
+      this.#attemptFailed(record, attempt, error);
+      return;
+    }
+    if (outcome !== null && typeof outcome === 'object' && typeof (outcome as Promise<unknown>).then === 'function') {
+      (outcome as Promise<unknown>).then(
+        (value) => this.#attemptSucceeded(record, attempt, value),
+        (error: unknown) => this.#attemptFailed(record, attempt, error),
+      );
+    } else {
+      // Settle asynchronously like a promise would, so run() callers never see re-entrancy.
+      queueMicrotask(() => this.#attemptSucceeded(record, attempt, outcome));
+    }
+  }
+
+  #contextFor(record: ScheduledTask, attempt: number): TaskContext {
+    const core = this;
+    return {
+      taskId: record.id,
+      attempt,
+      // Created on first use: most tasks never look at their signal, and an AbortController is not free.
+      get signal() {
+        record.controller ??= new AbortController();
+        return record.controller.signal;
+      },
+      progress(fraction, message) {
+        if (record.status !== 'running' || record.attempts !== attempt) return;
+        if (core.events.hasListeners('task-progress')) {
+          const payload: SchedulerEvents['task-progress'] = {
+            taskId: record.id,
+            ...named(record.task),
+            fraction: Math.min(1, Math.max(0, fraction)),
+          };
+          if (message !== undefined) payload.message = message;
+          core.events.emit('task-progress', payload);
+        }
+      },
+    };
+  }
+
+  #attemptSucceeded(record: ScheduledTask, attempt: number, value: unknown): void {
+    if (record.status !== 'running' || record.attempts !== attempt) return;
+    this.#clearTimers(record);
+    record.status = 'completed';
+    this.#completed++;
+    this.#live.delete(record);
+    this.#release(record);
+    record.resolve(value);
+    if (this.events.hasListeners('task-complete')) {
+      this.events.emit('task-complete', {
+        taskId: record.id,
+        ...named(record.task),
+        attempts: record.attempts,
+        durationMs: performance.now() - record.startedAt,
+      });
+    }
+    this.#pump();
+  }
+
+  #attemptFailed(record: ScheduledTask, attempt: number, thrown: unknown): void {
+    if (record.status !== 'running' || record.attempts !== attempt) return;
+    if (record.timer !== undefined) clearTimeout(record.timer);
+    record.timer = undefined;
+    const error = AgenticGenError.isInstance(thrown)
+      ? thrown
+      : new AgenticGenError(
+          'task-failed',
+          `[orchestration] task "${record.task.name ?? record.id}" failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`,
+          {
+            cause: thrown,
+            retryable: true,
+            data: { taskId: record.id },
+          },
+        );
+    // The attempt is over: make sure work that still runs sees its signal abort.
+    record.controller?.abort(error);
+    record.controller = undefined;
+    this.#release(record);
+    const retries = record.task.retries ?? this.#options.retries ?? 0;
+    const retryOn =
+      record.task.retryOn ?? ((candidate: unknown) => !AgenticGenError.isInstance(candidate) || candidate.retryable);
+    if (attempt <= retries && error.code !== 'deadline-exceeded' && retryOn(thrown, attempt)) {
+      const delayMs = backoffDelay(attempt, record.task.backoff ?? this.#options.backoff);
+      record.status = 'retrying';
+      this.#waiting++;
+      if (this.events.hasListeners('task-retry')) {
+        this.events.emit('task-retry', {
+          taskId: record.id,
+          ...named(record.task),
+          attempt,
+          delayMs,
+          errorCode: error.code,
+        });
+      }
+      record.timer = setTimeout(() => {
+        record.timer = undefined;
+        if (record.status !== 'retrying') return;
+        record.status = 'queued';
+        record.sequence = ++this.#sequence;
+        this.#queue.push(record);
+        this.#pump();
+      }, delayMs);
+      this.#pump();
+      return;
+    }
+    this.#clearTimers(record);
+    record.status = 'failed';
+    this.#failed++;
+    this.#live.delete(record);
+    record.reject(error);
+    if (this.events.hasListeners('task-fail')) {
+      this.events.emit('task-fail', {
+        taskId: record.id,
+        ...named(record.task),
+        attempts: record.attempts,
+        errorCode: error.code,
+        error,
+      });
+    }
+    this.#pump();
+  }
+
+  #armDeadline(record: ScheduledTask): void {
+    const deadline =
+      record.task.deadline instanceof Date ? record.task.deadline.getTime() : (record.task.deadline as number);
+    const error = () =>
+      new AgenticGenError(
+        'deadline-exceeded',
+        `[orchestration] task "${record.task.name ?? record.id}" missed its deadline ${new Date(deadline).toISOString()}`,
+        {
+          data: { taskId: record.id, deadline },
+        },
+      );
+    const fire = () => {
+      record.deadlineTimer = undefined;
+      if (record.status === 'running') this.#attemptFailed(record, record.attempts, error());
+      else if (record.status === 'queued' || record.status === 'retrying') {
+        this.#leaveWaiting();
+        this.#clearTimers(record);
+        record.status = 'failed';
+        this.#failed++;
+        this.#live.delete(record);
+        const failure = error();
+        record.reject(failure);
+        if (this.events.hasListeners('task-fail')) {
+          this.events.emit('task-fail', {
+            taskId: record.id,
+            ...named(record.task),
+            attempts: record.attempts,
+            errorCode: failure.code,
+            error: failure,
+          });
+        }
+        this.#pump();
+      }
+    };
+    const remaining = deadline - Date.now();
+    if (!Number.isFinite(deadline)) {
+      throw new AgenticGenError(
+        'invalid-argument',
+        '[orchestration] deadline must be an epoch millisecond number or a Date',
+      );
+    }
+    // Timers cap at about 24.8 days; a later deadline is re-armed when the first timer fires.
+    record.deadlineTimer = setTimeout(
+      () => (Date.now() >= deadline ? fire() : this.#armDeadline(record)),
+      Math.min(Math.max(0, remaining), 2 ** 31 - 1),
+    );
+  }
+
+  #clearTimers(record: ScheduledTask): void {
+    if (record.timer !== undefined) clearTimeout(record.timer);
+    if (record.deadlineTimer !== undefined) clearTimeout(record.deadlineTimer);
+    record.timer = undefined;
+    record.deadlineTimer = undefined;
+  }
+
+  #leaveWaiting(): void {
+    this.#waiting--;
+    const wake = this.#spaceWaiters.shift();
+    if (wake !== undefined) wake();
+  }
+
+  #release(record: ScheduledTask): void {
+    this.#running--;
+    const group = record.task.group;
+    if (group === undefined) return;
+    const count = (this.#groupRunning.get(group) ?? 1) - 1;
+    if (count === 0) this.#groupRunning.delete(group);
+    else this.#groupRunning.set(group, count);
+    // A slot of this group opened: move its best parked task back to the main queue.
+    const parked = this.#parked.get(group);
+    if (parked === undefined) return;
+    let next = parked.pop();
+    while (next !== undefined && next.status !== 'queued') next = parked.pop();
+    if (parked.size === 0) this.#parked.delete(group);
+    if (next !== undefined) this.#queue.push(next);
+  }
+
+  #notifyIdle(): void {
+    if (this.#idleWaiters.length === 0 && !this.events.hasListeners('idle')) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const resolve of waiters) resolve();
+    if (this.events.hasListeners('idle')) {
+      this.events.emit('idle', { completed: this.#completed, failed: this.#failed, cancelled: this.#cancelled });
+    }
+  }
+}
+
+function named(task: Task<unknown, unknown>): { name?: string } {
+  return task.name === undefined ? {} : { name: task.name };
+}
+
+/**
+ * Creates an in-process task scheduler: a priority queue with global and per-group concurrency limits,
+ * retries with exponential backoff, per-attempt timeouts, deadlines, cancellation, a bounded queue and events.
+ */
+export function createScheduler(options: SchedulerOptions = {}): Scheduler {
+  return new SchedulerCore(options);
+}

@@ -1,0 +1,188 @@
+import { type Span, SpanKind } from '@opentelemetry/api';
+import type { ChatModel, ChatRequest, ChatResponse, ChatStreamPart } from '../contracts/chat-model.js';
+import { AgenticGenError, toAgenticGenError } from '../errors/agenticgen-error.js';
+import type { ModelCallFinishEvent } from '../events/runtime-events.js';
+import { collectStream } from '../models/collect-stream.js';
+import { definedAttributes, getTracer, markSpanFailed } from '../telemetry/with-span.js';
+import type { Runtime, RuntimeModelCall } from './runtime.js';
+
+let callCounter = 0;
+
+/** What one model call through the runtime shares between its start, success and failure. */
+interface CallScope {
+  model: ChatModel;
+  request: ChatRequest;
+  callId: string;
+  common: { runId?: string; agentName?: string };
+  span: Span;
+  started: number;
+}
+
+/**
+ * `runtime.generate`: `beforeModelCall` hooks (which may replace the request), `model-call-start`, a
+ * `chat {model}` CLIENT span per the OpenTelemetry GenAI conventions, `model-call-finish` with usage and
+ * latency, `afterModelCall` hooks (which may replace the response).
+ */
+export async function generateThroughRuntime(runtime: Runtime, call: RuntimeModelCall): Promise<ChatResponse> {
+  const scope = await begin(runtime, call, false);
+  let response: ChatResponse;
+  try {
+    response = await scope.model.generate(withRuntimeSignal(runtime, scope.request));
+  } catch (thrown) {
+    return fail(runtime, scope, thrown, false);
+  }
+  return succeed(runtime, scope, response, false, undefined);
+}
+
+/** `runtime.stream`: as `generate`, for streams; a consumer that stops early ends the call as `aborted`. */
+export async function* streamThroughRuntime(
+  runtime: Runtime,
+  call: RuntimeModelCall,
+): AsyncGenerator<ChatStreamPart, void, undefined> {
+  const scope = await begin(runtime, call, true);
+  const parts: ChatStreamPart[] = [];
+  let firstContentMs: number | undefined;
+  let settled = false;
+  try {
+    for await (const part of scope.model.stream(withRuntimeSignal(runtime, scope.request))) {
+      if (firstContentMs === undefined && isContent(part)) firstContentMs = performance.now() - scope.started;
+      parts.push(part);
+      yield part;
+    }
+    settled = true;
+    await succeed(
+      runtime,
+      scope,
+      await collectStream(replay(parts), { modelId: scope.model.modelId }),
+      true,
+      firstContentMs,
+    );
+  } catch (thrown) {
+    if (settled) throw thrown;
+    settled = true;
+    await fail(runtime, scope, thrown, true);
+  } finally {
+    // Reached without settling only when the consumer broke out of the loop.
+    if (!settled) {
+      const error = new AgenticGenError('aborted', '[runtime] the consumer stopped reading the stream');
+      await fail(runtime, scope, error, true).catch(() => undefined);
+    }
+  }
+}
+
+async function begin(runtime: Runtime, call: RuntimeModelCall, streaming: boolean): Promise<CallScope> {
+  const model = typeof call.model === 'string' ? runtime.models.require(call.model) : call.model;
+  const common: CallScope['common'] = {};
+  if (call.runId !== undefined) common.runId = call.runId;
+  if (call.agentName !== undefined) common.agentName = call.agentName;
+  const before = await runtime.hooks.run('beforeModelCall', { ...common, model, request: call.request });
+  const request = before.request;
+  const callId = `${runtime.id}:model-${++callCounter}`;
+  runtime.events.emit('model-call-start', {
+    ...common,
+    callId,
+    provider: model.provider,
+    modelId: model.modelId,
+    streaming,
+    timestamp: Date.now(),
+  });
+  const span = getTracer().startSpan(`chat ${model.modelId}`, {
+    kind: SpanKind.CLIENT,
+    attributes: definedAttributes({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': model.provider,
+      'gen_ai.request.model': model.modelId,
+      'gen_ai.agent.name': call.agentName,
+      'gen_ai.request.temperature': request.temperature,
+      'gen_ai.request.top_p': request.topP,
+      'gen_ai.request.max_tokens': request.maxOutputTokens,
+      'gen_ai.request.seed': request.seed,
+      'gen_ai.request.stop_sequences': request.stopSequences,
+    }),
+  });
+  return { model, request, callId, common, span, started: performance.now() };
+}
+
+async function succeed(
+  runtime: Runtime,
+  scope: CallScope,
+  response: ChatResponse,
+  streaming: boolean,
+  timeToFirstTokenMs: number | undefined,
+): Promise<ChatResponse> {
+  const durationMs = performance.now() - scope.started;
+  scope.span.setAttributes({
+    'gen_ai.response.model': response.modelId,
+    'gen_ai.response.finish_reasons': [response.finishReason],
+    'gen_ai.usage.input_tokens': response.usage.inputTokens,
+    'gen_ai.usage.output_tokens': response.usage.outputTokens,
+  });
+  scope.span.end();
+  const event: ModelCallFinishEvent = {
+    ...scope.common,
+    callId: scope.callId,
+    provider: scope.model.provider,
+    modelId: scope.model.modelId,
+    responseModelId: response.modelId,
+    streaming,
+    status: 'success',
+    durationMs,
+    usage: response.usage,
+    finishReason: response.finishReason,
+    timestamp: Date.now(),
+  };
+  if (timeToFirstTokenMs !== undefined) event.timeToFirstTokenMs = timeToFirstTokenMs;
+  if (response.costUsd !== undefined) event.costUsd = response.costUsd;
+  runtime.events.emit('model-call-finish', event);
+  if (runtime.disposed) return response;
+  const after = await runtime.hooks.run('afterModelCall', {
+    ...scope.common,
+    model: scope.model,
+    request: scope.request,
+    response,
+    durationMs,
+  });
+  return after.response ?? response;
+}
+
+async function fail(runtime: Runtime, scope: CallScope, thrown: unknown, streaming: boolean): Promise<never> {
+  const error = toAgenticGenError(thrown, 'internal', `runtime model ${scope.model.modelId}`);
+  const durationMs = performance.now() - scope.started;
+  markSpanFailed(scope.span, error);
+  scope.span.end();
+  runtime.events.emit('model-call-finish', {
+    ...scope.common,
+    callId: scope.callId,
+    provider: scope.model.provider,
+    modelId: scope.model.modelId,
+    streaming,
+    status: error.code === 'aborted' || error.code === 'disposed' ? 'aborted' : 'error',
+    durationMs,
+    errorCode: error.code,
+    timestamp: Date.now(),
+  });
+  if (!runtime.disposed) {
+    await runtime.hooks.run('afterModelCall', {
+      ...scope.common,
+      model: scope.model,
+      request: scope.request,
+      error,
+      durationMs,
+    });
+  }
+  throw error;
+}
+
+/** Disposal of the runtime cancels model calls in flight, as it does tool calls. */
+function withRuntimeSignal(runtime: Runtime, request: ChatRequest): ChatRequest {
+  const signal = request.signal === undefined ? runtime.signal : AbortSignal.any([runtime.signal, request.signal]);
+  return { ...request, signal };
+}
+
+function isContent(part: ChatStreamPart): boolean {
+  return part.type === 'text-delta' || part.type === 'reasoning-delta' || part.type === 'tool-call-start';
+}
+
+async function* replay(parts: readonly ChatStreamPart[]): AsyncGenerator<ChatStreamPart> {
+  yield* parts;
+}

@@ -1,0 +1,200 @@
+import { AgenticGenError } from '@agenticgen/core';
+import type { Envelope } from '../host/envelope.js';
+import { createSandboxCore, type PythonSandbox } from '../host/sandbox-core.js';
+import type { SandboxTransport } from '../host/worker-link.js';
+import type { SandboxOptions } from '../options.js';
+import { sandboxRuntime } from '../runtime/sandbox-runtime.js';
+import { frameMain } from './frame-main.js';
+import { browserWorkerMain } from './worker-main.js';
+
+/** The Pyodide release this package is built and tested against. */
+export const pyodideVersion = '314.0.7';
+
+/** Options of the browser sandbox. */
+export interface BrowserSandboxOptions extends SandboxOptions {
+  /**
+   * Where the page downloads Pyodide's files from (they are then handed to the sandbox as bytes; the sandbox
+   * itself has no network). Default: jsDelivr for the supported version. Serve them yourself in production.
+   */
+  indexURL?: string;
+  /**
+   * Supplies Pyodide's files yourself instead of downloading them from `indexURL` (a cache, asset imports of
+   * your bundler, a signed URL). Called once per file per page: `pyodide.asm.wasm`, `python_stdlib.zip`,
+   * `pyodide-lock.json`, `pyodide.mjs`, `pyodide.asm.mjs`.
+   */
+  loadFile?: (name: string) => Promise<Uint8Array | ArrayBuffer | string>;
+  /** Element the hidden sandbox iframe is appended to (default `document.body`). */
+  container?: HTMLElement;
+}
+
+/** Creates a Python sandbox whose workers run inside an opaque-origin sandboxed iframe without network. */
+export function createSandbox(options: BrowserSandboxOptions = {}): PythonSandbox {
+  return createSandboxCore(new FrameTransport(options), options);
+}
+
+const assetNames = ['pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'] as const;
+const downloads = new Map<string, Promise<{ assets: Record<string, Uint8Array>; sources: { loader: string; asm: string } }>>();
+
+const loaders = new WeakMap<object, string>();
+
+/** Downloads Pyodide's files once per page and source. */
+function download(indexURL: string, loadFile: BrowserSandboxOptions['loadFile']) {
+  let key = indexURL;
+  if (loadFile !== undefined) {
+    key = loaders.get(loadFile) ?? `loader:${Math.random()}`;
+    loaders.set(loadFile, key);
+  }
+  let pending = downloads.get(key);
+  if (pending === undefined) {
+    const fetchBytes = async (name: string) => {
+      if (loadFile !== undefined) {
+        const data = await loadFile(name);
+        return typeof data === 'string' ? new TextEncoder().encode(data) : new Uint8Array(data);
+      }
+      const response = await fetch(new URL(name, indexURL));
+      if (!response.ok) {
+        throw new AgenticGenError('dependency-missing', `[sandbox] could not download ${name} from ${indexURL} (HTTP ${response.status}); check indexURL`);
+      }
+      return new Uint8Array(await response.arrayBuffer());
+    };
+    pending = (async () => {
+      const [wasm, stdlib, lock, loader, asm] = await Promise.all([
+        ...assetNames.map(fetchBytes),
+        fetchBytes('pyodide.mjs'),
+        fetchBytes('pyodide.asm.mjs'),
+      ]);
+      const decoder = new TextDecoder();
+      return {
+        assets: { 'pyodide.asm.wasm': wasm, 'python_stdlib.zip': stdlib, 'pyodide-lock.json': lock } as Record<string, Uint8Array>,
+        sources: { loader: decoder.decode(loader), asm: decoder.decode(asm) },
+      };
+    })();
+    pending.catch(() => downloads.delete(key));
+    downloads.set(key, pending);
+  }
+  return pending;
+}
+
+/** The worker's code: the shared runtime and the browser worker prelude, as source text. */
+function workerSource(): string {
+  // `loader` and `asm` are bound by the import lines the frame puts in front of this source.
+  return `(${browserWorkerMain.toString()})(${sandboxRuntime.toString()}, loader, asm);`;
+}
+
+async function frameDocument(): Promise<string> {
+  const script = `(${frameMain.toString()})();`;
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(script));
+  const hash = btoa(String.fromCharCode(...new Uint8Array(digest)));
+  // No 'unsafe-eval': Python cannot turn a JS Function constructor into code. No network for anyone in here.
+  const policy = [
+    "default-src 'none'",
+    `script-src 'sha256-${hash}' blob: 'wasm-unsafe-eval'`,
+    'worker-src blob:',
+    "connect-src 'none'",
+  ].join('; ');
+  return `<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="${policy}"></head><body><script>${script}</script></body></html>`;
+}
+
+class FrameTransport implements SandboxTransport {
+  private frame: HTMLIFrameElement | undefined;
+  private port: MessagePort | undefined;
+  private envelopeListener: ((envelope: Envelope) => void) | undefined;
+  private crashListener: ((reason: string) => void) | undefined;
+
+  constructor(private readonly options: BrowserSandboxOptions) {}
+
+  async start(limits: Record<string, number>): Promise<void> {
+    if (typeof document === 'undefined') {
+      throw new AgenticGenError('unsupported', '[sandbox] the browser sandbox needs a page (document); in Node import the package from Node');
+    }
+    const given = this.options.indexURL ?? `https://cdn.jsdelivr.net/pyodide/v${pyodideVersion}/full/`;
+    const indexURL = new URL(given.endsWith('/') ? given : `${given}/`, location.href).href;
+    const [files, html] = await Promise.all([download(indexURL, this.options.loadFile), frameDocument()]);
+    const frame = document.createElement('iframe');
+    // allow-scripts only: an opaque origin with no access to this page, its storage or cookies.
+    frame.setAttribute('sandbox', 'allow-scripts');
+    frame.setAttribute('allow', 'cross-origin-isolated');
+    frame.setAttribute('aria-hidden', 'true');
+    frame.style.display = 'none';
+    frame.srcdoc = html;
+    const channel = new MessageChannel();
+    const loaded = new Promise<void>((resolve, reject) => {
+      const onMessage = (event: MessageEvent) => {
+        // Only the frame we created, and only its one "loaded" signal; any other window message is ignored.
+        if (event.source !== frame.contentWindow || (event.data as { agenticgenSandboxFrame?: unknown })?.agenticgenSandboxFrame !== 'loaded') return;
+        removeEventListener('message', onMessage);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        removeEventListener('message', onMessage);
+        reject(new AgenticGenError('sandbox-start-failed', '[sandbox] the sandbox iframe did not start; check the page CSP allows srcdoc frames'));
+      }, 20_000);
+      addEventListener('message', onMessage);
+    });
+    (this.options.container ?? document.body).append(frame);
+    this.frame = frame;
+    await loaded;
+    frame.contentWindow?.postMessage({ agenticgenSandboxPort: true }, '*', [channel.port2]);
+    this.port = channel.port1;
+    const configured = new Promise<void>((resolve, reject) => {
+      channel.port1.onmessage = (event: MessageEvent) => {
+        const tag = (event.data as { t?: unknown } | null)?.t;
+        if (tag === 'configured') resolve();
+        else if (tag === 'configure-failed') {
+          reject(new AgenticGenError('sandbox-start-failed', `[sandbox] the sandbox failed to start: ${String((event.data as { message?: unknown }).message)}`));
+        } else this.envelopeListener?.(event.data as Envelope);
+      };
+    });
+    channel.port1.postMessage({
+      t: 'configure',
+      workerSource: workerSource(),
+      assets: files.assets,
+      sources: files.sources,
+      limits,
+    });
+    try {
+      await configured;
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+  }
+
+  private post(message: object): void {
+    this.port?.postMessage(message);
+  }
+
+  spawn(worker: number): void {
+    this.post({ t: 'spawn', w: worker });
+  }
+
+  send(worker: number, json: string, payload?: Uint8Array): void {
+    this.post(payload === undefined ? { t: 'send', w: worker, json } : { t: 'send', w: worker, json, payload });
+  }
+
+  interrupt(worker: number): void {
+    this.post({ t: 'interrupt', w: worker });
+  }
+
+  terminate(worker: number): void {
+    this.post({ t: 'terminate', w: worker });
+  }
+
+  onEnvelope(listener: (envelope: Envelope) => void): void {
+    this.envelopeListener = listener;
+  }
+
+  onCrash(listener: (reason: string) => void): void {
+    this.crashListener = listener;
+  }
+
+  async close(): Promise<void> {
+    this.port?.close();
+    this.port = undefined;
+    // Removing the iframe ends its workers with it.
+    this.frame?.remove();
+    this.frame = undefined;
+    this.crashListener = undefined;
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The sandboxed iframe's script (inlined into its `srcdoc`, allowed by a CSP hash): self-contained. It accepts
+ * exactly one MessagePort from its parent, then only talks over that port. It makes the memory snapshot in a
+ * template worker, starts restored workers, writes interrupts into their buffers and relays their messages.
+ */
+export function frameMain(): void {
+  interface Live {
+    worker: Worker;
+    interrupt?: Int32Array;
+  }
+  interface Configure {
+    t: 'configure';
+    workerSource: string;
+    assets: Record<string, Uint8Array>;
+    sources: { loader: string; asm: string };
+    limits: Record<string, number>;
+  }
+  let port: MessagePort | undefined;
+  let config: Configure | undefined;
+  let workerUrl = '';
+  let snapshot: Uint8Array | undefined;
+  const workers = new Map<number, Live>();
+
+  const send = (message: object, transfer: Transferable[] = []) => port?.postMessage(message, transfer);
+  const init = (mode: 'snapshot' | 'restore') => JSON.stringify({ op: 'init', mode, limits: config?.limits ?? {} });
+
+  function startWorker(): Worker {
+    return new Worker(workerUrl, { name: 'agenticgen-sandbox' });
+  }
+
+  function makeSnapshot(): Promise<Uint8Array> {
+    return new Promise((resolve, reject) => {
+      const template = startWorker();
+      template.onmessage = (event: MessageEvent) => {
+        const data = event.data as { json?: string; payload?: Uint8Array };
+        const message = JSON.parse(String(data.json));
+        if (message.op === 'ready' && data.payload instanceof Uint8Array) resolve(data.payload);
+        else if (message.op === 'fatal') reject(new Error(String(message.message)));
+        if (message.op === 'ready' || message.op === 'fatal') template.terminate();
+      };
+      template.onerror = (event) => {
+        template.terminate();
+        reject(new Error(`the snapshot worker failed: ${event.message || 'no message'} (${event.filename}:${event.lineno})`));
+      };
+      template.postMessage({ json: init('snapshot'), assets: config?.assets });
+    });
+  }
+
+  function spawn(id: number): void {
+    const worker = startWorker();
+    const live: Live = { worker };
+    workers.set(id, live);
+    worker.onmessage = (event: MessageEvent) => {
+      const data = event.data as { json?: unknown; payload?: unknown; interrupt?: unknown };
+      if (typeof data?.json !== 'string') return;
+      if (live.interrupt === undefined && data.interrupt instanceof SharedArrayBuffer) {
+        live.interrupt = new Int32Array(data.interrupt);
+      }
+      if (data.payload instanceof Uint8Array) send({ t: 'message', w: id, json: data.json, payload: data.payload }, [data.payload.buffer]);
+      else send({ t: 'message', w: id, json: data.json });
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      if (workers.get(id) !== live) return;
+      workers.delete(id);
+      worker.terminate();
+      send({ t: 'exit', w: id, reason: `error: ${event.message}` });
+    };
+    worker.postMessage({ json: init('restore'), payload: snapshot?.slice(), assets: config?.assets });
+  }
+
+  async function handle(message: { t?: string; w?: number; json?: string; payload?: Uint8Array }): Promise<void> {
+    const live = typeof message.w === 'number' ? workers.get(message.w) : undefined;
+    switch (message.t) {
+      case 'configure':
+        config = message as unknown as Configure;
+        {
+          const blob = (source: string) => URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+          // Chromium refuses module workers in an opaque origin, so this is a classic worker that imports
+          // Pyodide's two modules from blob URLs; messages that arrive meanwhile are queued and replayed.
+          // `importScripts` goes first: Pyodide reads its presence as "classic worker" and would refuse.
+          const header =
+            'self.importScripts = undefined;\n' +
+            'const queued = []; const early = (event) => queued.push(event.data);\n' +
+            "self.addEventListener('message', early);\n" +
+            `Promise.all([import(${JSON.stringify(blob(config.sources.asm))}), import(${JSON.stringify(blob(config.sources.loader))})]).then(([asm, loader]) => {\n` +
+            "self.removeEventListener('message', early);\n";
+          const footer =
+            "\nfor (const data of queued) self.dispatchEvent(new MessageEvent('message', { data }));\n" +
+            "}).catch((error) => postMessage({ json: JSON.stringify({ op: 'fatal', message: String(error && error.stack || error) }) }));\n";
+          workerUrl = blob(header + config.workerSource + footer);
+        }
+        try {
+          snapshot = await makeSnapshot();
+          send({ t: 'configured' });
+        } catch (error) {
+          send({ t: 'configure-failed', message: String((error as Error)?.message ?? error) });
+        }
+        return;
+      case 'spawn':
+        if (typeof message.w === 'number') spawn(message.w);
+        return;
+      case 'send':
+        if (live !== undefined) live.worker.postMessage({ json: message.json, payload: message.payload });
+        return;
+      case 'interrupt':
+        if (live?.interrupt !== undefined) Atomics.store(live.interrupt, 0, 2);
+        return;
+      case 'terminate':
+        if (live === undefined || typeof message.w !== 'number') return;
+        workers.delete(message.w);
+        live.worker.terminate();
+        send({ t: 'exit', w: message.w, reason: 'terminated' });
+        return;
+    }
+  }
+
+  addEventListener('message', (event: MessageEvent) => {
+    if (port !== undefined || event.source !== parent || event.ports.length !== 1) return;
+    port = event.ports[0] as MessagePort;
+    port.onmessage = (portEvent: MessageEvent) => {
+      handle(portEvent.data).catch(() => {});
+    };
+  });
+  parent.postMessage({ agenticgenSandboxFrame: 'loaded' }, '*');
+}

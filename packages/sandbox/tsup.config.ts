@@ -1,0 +1,28 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig([
+  {
+    entry: { index: 'src/index.ts', 'index.node': 'src/index.node.ts' },
+    format: ['esm'],
+    dts: true,
+    sourcemap: true,
+    clean: false,
+    target: 'es2023',
+    platform: 'neutral',
+    treeshake: true,
+    external: [/^node:/, '@agenticgen/core', 'pyodide'],
+  },
+  {
+    // Entries of the sandbox child process and its worker threads: self-contained files next to index.node.js,
+    // found with `new URL('./supervisor.js' | './worker.js', import.meta.url)`.
+    entry: { supervisor: 'src/node/supervisor.ts', worker: 'src/node/worker.ts' },
+    format: ['esm'],
+    dts: false,
+    sourcemap: true,
+    clean: false,
+    target: 'es2023',
+    platform: 'node',
+    treeshake: true,
+    external: [/^node:/],
+  },
+]);
