@@ -223,7 +223,7 @@ function createAssistantView() {
           const details = document.createElement('details');
           details.className = 'tool';
           details.dataset.tool = event.toolName;
-          details.innerHTML = `<summary>🔧 <strong>${escapeHtml(event.toolName)}</strong> <span class="state">running…</span></summary><pre>${escapeHtml(
+          details.innerHTML = `<summary>Tool <strong>${escapeHtml(event.toolName)}</strong> <span class="state">running…</span></summary><pre>${escapeHtml(
             JSON.stringify(event.input, null, 2),
           )}</pre>`;
           tools.append(details);
@@ -405,7 +405,7 @@ async function runPython() {
       json: { code: $('#python-code').value, sessionId: state.pythonSession },
     });
     const parts = [];
-    if (result.stdout) parts.push(escapeHtml(result.stdout));
+    if (result.stdout) parts.push(escapeHtml(result.stdout.replace(/\n$/, '')));
     if (result.result) parts.push(`<strong>${escapeHtml(result.result.repr)}</strong>`);
     if (result.stderr) parts.push(`<span class="err">${escapeHtml(result.stderr)}</span>`);
     if (!result.ok && result.error) {

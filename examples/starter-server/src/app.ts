@@ -88,9 +88,47 @@ export function createApp(options: AppOptions): App {
   const latency = meter.histogram('agenticgen_server_request_latency_seconds', { unit: 's' }).bind();
   const connectionsGauge = meter.gauge('agenticgen_gateway_connections').bind();
   const activeRunsGauge = meter.gauge('agenticgen_server_active_runs').bind();
+  // The gateway keeps plain counters (cheap on the hot path); each sample adds their growth to the meter.
+  const gatewayCounters = {
+    authFailures: meter.counter('agenticgen_gateway_auth_failures_total', {
+      description: 'Connections refused with 1008',
+    }),
+    invalidMessages: meter.counter('agenticgen_gateway_invalid_messages_total', {
+      description: 'Messages failing validation',
+    }),
+    deadPeers: meter.counter('agenticgen_gateway_dead_peers_total', { description: 'Peers cut for missing pongs' }),
+    connectionsOpened: meter.counter('agenticgen_gateway_connections_opened_total', {
+      description: 'WebSocket handshakes',
+    }),
+    slowConsumerDisconnects: meter.counter('agenticgen_gateway_slow_consumer_disconnects_total', {
+      description: 'Clients cut with 1013 because their send queue overflowed',
+    }),
+    droppedMessages: meter.counter('agenticgen_gateway_dropped_messages_total', {
+      description: 'Droppable messages dropped',
+    }),
+  };
+  const reported: Record<keyof typeof gatewayCounters, number> = {
+    authFailures: 0,
+    invalidMessages: 0,
+    deadPeers: 0,
+    connectionsOpened: 0,
+    slowConsumerDisconnects: 0,
+    droppedMessages: 0,
+  };
   services.metrics?.onSample(() => {
-    connectionsGauge.set(gateway.hub.stats().connections);
+    const hub = gateway.hub.stats();
+    connectionsGauge.set(hub.connections);
     activeRunsGauge.set(runs.stats().active);
+    const current = {
+      ...gateway.counters,
+      slowConsumerDisconnects: hub.slowConsumerDisconnects,
+      droppedMessages: hub.droppedMessages,
+    };
+    for (const key of Object.keys(reported) as Array<keyof typeof reported>) {
+      const growth = current[key] - reported[key];
+      if (growth > 0) gatewayCounters[key].add(growth);
+      reported[key] = current[key];
+    }
   });
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {

@@ -40,6 +40,10 @@ export interface ServerConfig {
   sandboxPoolSize: number;
   /** Interval of the metrics history samples behind the monitoring charts. */
   metricsSampleMs: number;
+  /** Redis for the cache's L2 (shared by every instance) instead of the file L2 (`AGENTICGEN_REDIS_URL`). */
+  redisUrl?: string;
+  /** Where LanceDB keeps the knowledge vectors (`AGENTICGEN_LANCEDB_URI`, e.g. `s3://bucket/agenticgen`); default the data folder. */
+  lancedbUri?: string;
 }
 
 export const defaultLimits: ServerConfig['limits'] = {
@@ -88,6 +92,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd:
     drainTimeoutMs: positive(env.AGENTICGEN_DRAIN_TIMEOUT_MS, 10_000),
     sandboxPoolSize: positive(env.AGENTICGEN_SANDBOX_POOL, 1),
     metricsSampleMs: positive(env.AGENTICGEN_METRICS_SAMPLE_MS, 2_000),
+    ...(env.AGENTICGEN_REDIS_URL ? { redisUrl: env.AGENTICGEN_REDIS_URL } : {}),
+    ...(env.AGENTICGEN_LANCEDB_URI ? { lancedbUri: env.AGENTICGEN_LANCEDB_URI } : {}),
   };
 }
 

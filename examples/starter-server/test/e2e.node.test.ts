@@ -119,9 +119,13 @@ describe.runIf(existsSync(chromiumPath))('web UI end to end (Chromium)', () => {
     await page.click('#chat-send');
     const answer = page.locator('.message.assistant').last();
     await answer.locator('.tool[data-tool="run_python"]').waitFor();
-    await page.waitForFunction(() => document.querySelectorAll('.message.assistant[data-state="done"]').length >= 2, undefined, {
-      timeout: 60_000,
-    });
+    await page.waitForFunction(
+      () => document.querySelectorAll('.message.assistant[data-state="done"]').length >= 2,
+      undefined,
+      {
+        timeout: 60_000,
+      },
+    );
     expect(await answer.locator('.answer pre').first().textContent()).toBe('42');
     await page.screenshot({ path: join(artifacts, 'chat-python.png'), fullPage: true });
   });

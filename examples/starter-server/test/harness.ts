@@ -30,7 +30,7 @@ export async function startTestServer(
     environment?: NodeJS.ProcessEnv;
   } = {},
 ): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'agenticgen-starter-'));
+  const dataDir = options.config?.dataDir ?? mkdtempSync(join(tmpdir(), 'agenticgen-starter-'));
   const config: ServerConfig = {
     host: '127.0.0.1',
     port: 0,

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './harness.ts';
 
@@ -117,5 +120,41 @@ describe('knowledge and the offline demo model', () => {
       })
     ).json()) as { results: Array<{ source: string }> };
     expect(results.every((result) => result.source !== 'volcanoes.html')).toBe(true);
+  });
+});
+
+describe('knowledge across restarts', () => {
+  it('re-indexes the stored documents into a fresh LanceDB table at start', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'agenticgen-restart-'));
+    try {
+      const first = await startTestServer({ config: { dataDir } });
+      await first.api('/api/knowledge/documents', {
+        method: 'POST',
+        json: { name: 'comets.md', content: 'Comet tails always point away from the sun.' },
+      });
+      await first.api('/api/knowledge/documents', {
+        method: 'POST',
+        json: { name: 'gone.md', content: 'Deleted document about zebras.' },
+      });
+      await first.api('/api/knowledge/documents/gone.md', { method: 'DELETE' });
+      await first.app.shutdown('restart');
+
+      const second = await startTestServer({ config: { dataDir } });
+      expect(second.app.context.services.features['vector-store']?.detail).toContain('LanceDB');
+      const list = (await (await second.api('/api/knowledge/documents')).json()) as {
+        documents: Array<{ name: string }>;
+      };
+      expect(list.documents.map((document) => document.name)).toEqual(['comets.md']);
+      const search = await second.api('/api/knowledge/search', {
+        method: 'POST',
+        json: { query: 'which way do comet tails point' },
+      });
+      const { results } = (await search.json()) as { results: Array<{ source: string; text: string }> };
+      expect(results[0]).toMatchObject({ source: 'comets.md', text: expect.stringContaining('away from the sun') });
+      expect(results.some((result) => result.text.includes('zebras'))).toBe(false);
+      await second.app.shutdown('done');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,5 +89,23 @@ describe.runIf(available)('Prometheus scrapes /metrics', () => {
     }
     expect(requests[0]?.metric).toMatchObject({ job: 'starter', method: 'GET', service: 'agenticgen-starter' });
     expect(Number(requests[0]?.value[1])).toBeGreaterThanOrEqual(5);
+
+    // The shipped Prometheus config is valid.
+    execFileSync('promtool', ['check', 'config', join(import.meta.dirname, '..', 'deploy', 'prometheus.yml')]);
+
+    // Every query of the shipped Grafana dashboard parses and runs on this Prometheus.
+    const dashboard = JSON.parse(
+      readFileSync(join(import.meta.dirname, '..', 'deploy', 'grafana', 'starter-server-dashboard.json'), 'utf8'),
+    ) as { panels: Array<{ title: string; targets: Array<{ expr: string }> }> };
+    for (const panel of dashboard.panels) {
+      for (const target of panel.targets) {
+        const expression = target.expr.replaceAll('$__rate_interval', '1m');
+        const response = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(expression)}`);
+        expect({ panel: panel.title, status: ((await response.json()) as { status: string }).status }).toEqual({
+          panel: panel.title,
+          status: 'success',
+        });
+      }
+    }
   });
 });

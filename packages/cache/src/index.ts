@@ -2,13 +2,7 @@
  * @agenticgen/cache — tiered cache (quick-lru L1 + L2 drivers), LLM-response and semantic caching.
  * This entry is browser-safe; the Node entry (index.node.ts) adds the file-system and Redis drivers.
  */
-export type {
-  CacheEventName,
-  CacheEvents,
-  CacheListener,
-  CacheTier,
-  EvictionReason,
-} from './cache/events.js';
+
 export type {
   CacheOptions,
   CacheStats,
@@ -16,9 +10,17 @@ export type {
   L1Options,
   L2CircuitOptions,
   SetOptions,
-} from './cache/options.js';
+  TieredCache,
+} from './cache/cache-types.js';
+export type {
+  CacheEventName,
+  CacheEvents,
+  CacheListener,
+  CacheTier,
+  EvictionReason,
+} from './cache/events.js';
 export { sizeOf } from './cache/size-of.js';
-export { createCache, type TieredCache } from './cache/tiered-cache.js';
+export { createCache } from './cache/tiered-cache.js';
 export type { CacheDriver, CacheEntry, CacheInvalidation } from './drivers/driver.js';
 export { createIndexedDbDriver, type IndexedDbDriverOptions } from './drivers/indexeddb.js';
 export { createMemoryDriver, type MemoryDriverOptions } from './drivers/memory.js';

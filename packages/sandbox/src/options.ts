@@ -59,7 +59,12 @@ export interface ResolvedPool {
   idleTimeoutMs: number;
 }
 
-function positive(name: string, value: number | undefined, fallback: number, maximum = Number.MAX_SAFE_INTEGER): number {
+function positive(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  maximum = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > maximum) {
     throw new AgenticGenError(

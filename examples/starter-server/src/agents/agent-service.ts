@@ -7,6 +7,7 @@ import {
   compileSchema,
   createAgent,
   createAgentFromConfig,
+  createSupervisor,
   defineTool,
   parseAgentConfig,
   type TSchema,
@@ -139,33 +140,35 @@ export function createAgentService(services: Services): AgentService {
     },
     async collaborate(task, context) {
       const delegations: string[] = [];
-      // Each specialist is a tool of the supervisor that streams its own events into this run, labelled.
-      const delegate = (agent: Agent) =>
-        defineTool({
-          name: agent.name,
-          description: agent.description,
-          parameters: Type.Object({
-            input: Type.String({ minLength: 1, description: 'The task for this specialist' }),
+      // Core's supervisor calls each worker through `asTool()`. The workers given here are the built-in
+      // agents with an `asTool` that streams the worker's own steps into this run, labelled with its name,
+      // so a client sees the researcher search and the coder run Python, not only their final answers.
+      const streamingWorker = (agent: Agent): Agent => ({
+        ...agent,
+        asTool: () =>
+          defineTool({
+            name: agent.name,
+            description: agent.description,
+            parameters: Type.Object({ input: Type.String({ minLength: 1, description: 'The task for this worker' }) }),
+            timeoutMs: 300_000,
+            async execute({ input }, { signal }) {
+              delegations.push(agent.name);
+              return (await streamAgent(agent, input, { ...context, signal })).text;
+            },
           }),
-          timeoutMs: 300_000,
-          async execute({ input }, { signal }) {
-            delegations.push(agent.name);
-            const result = await streamAgent(agent, input, { ...context, signal });
-            return result.text;
-          },
-        });
-      const specialists = ['researcher', 'coder'].flatMap((name) => builtIn.get(name) ?? []);
-      const supervisor = createAgent({
-        events,
+      });
+      const workers = ['researcher', 'coder'].flatMap((name) => builtIn.get(name) ?? []).map(streamingWorker);
+      const supervisor = createSupervisor({
         name: 'supervisor',
         description: 'Splits a task between the researcher and the coder, then combines their answers.',
         instructions:
-          'You supervise a researcher (knowledge base) and a coder (Python). Delegate each part of the task to the right specialist, then combine their reports into one answer.',
+          'You supervise a researcher (knowledge base) and a coder (Python). Delegate each part of the task to the right worker, then combine their reports into one answer.',
         model,
-        tools: specialists.map(delegate),
+        events,
+        workers,
         maxSteps: 6,
       });
-      const result = await streamAgent(supervisor, task, context);
+      const result = await streamAgent(supervisor.agent, task, context);
       return { ...result, delegations };
     },
   };

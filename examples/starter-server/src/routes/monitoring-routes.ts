@@ -37,7 +37,7 @@ export function registerMonitoringRoutes(router: Router, context: AppContext, st
         status: ready ? 'ready' : context.runs.accepting ? 'starting' : 'shutting-down',
         ...publicInfo(context),
         runs: context.runs.stats(),
-        gateway: context.gateway.hub.stats(),
+        gateway: { path: '/ws', ...context.gateway.hub.stats() },
       });
     },
   });

@@ -42,12 +42,12 @@ export async function createServices(
   const cacheModule = await loadFeature(features, 'cache', () => import('./cache-service.ts'), log);
   let cache: (CacheStore & CacheEventSource) | undefined;
   if (cacheModule !== undefined) {
-    const tiered = cacheModule.createStarterCache(config.dataDir);
+    const { cache: tiered, detail } = cacheModule.createStarterCache({
+      dataDir: config.dataDir,
+      redisUrl: config.redisUrl,
+    });
     cache = tiered;
-    features.cache = {
-      available: true,
-      detail: `@agenticgen/cache: memory L1 + file L2 in ${join(config.dataDir, 'cache')}`,
-    };
+    features.cache = { available: true, detail };
     disposers.push(() => tiered.dispose());
   }
 
@@ -96,7 +96,10 @@ export async function createServices(
       disposers.push(() => started.dispose());
     }
   }
-  features.sql = { available: false, detail: '@agenticgen/sandbox SQL tool is not available in this build yet' };
+  features.sql =
+    python === undefined
+      ? { available: false, detail: 'needs the sandbox' }
+      : { available: true, detail: '@agenticgen/sandbox sqlTool: SQLite in Pyodide over uploaded CSV or SQLite files' };
 
   const serverTools = await import('./server-tools.ts');
   const tools = [
@@ -138,11 +141,11 @@ export async function createServices(
   }
   features.agents = {
     available: true,
-    detail: 'core createAgent / createAgentFromConfig: assistant, researcher, coder',
+    detail: 'core createAgent / createAgentFromConfig: assistant, researcher, coder, and agents created from JSON',
   };
   features.collaboration = {
     available: true,
-    detail: 'supervisor agent (core createAgent) delegating to the researcher and coder agents as tools',
+    detail: 'core createSupervisor with the researcher and coder agents as workers',
   };
 
   // The plugin runtime composes it all: the metrics plugin listens to its events (model calls, tools, agent
@@ -201,10 +204,11 @@ export async function createServices(
 async function createVectorStore(config: ServerConfig, log: Logger, features: Record<string, FeatureStatus>) {
   const { createStarterEmbedder } = await import('./knowledge-service.ts');
   const dimensions = createStarterEmbedder().dimensions;
-  const uri = join(config.dataDir, 'lancedb');
+  const uri = config.lancedbUri ?? join(config.dataDir, 'lancedb');
   try {
     const { createLanceDbStore } = await import('@agenticgen/vector');
-    await rm(uri, { recursive: true, force: true });
+    // A local table is rebuilt from the documents; a shared remote one (object storage) is only upserted into.
+    if (config.lancedbUri === undefined) await rm(uri, { recursive: true, force: true });
     const store = await createLanceDbStore({ uri, table: 'knowledge', dimensions, metric: 'cosine' });
     features['vector-store'] = { available: true, detail: `@agenticgen/vector LanceDB in ${uri}` };
     return { store, detail: `LanceDB in ${uri}` };

@@ -59,7 +59,7 @@ export interface PythonService {
     file: { name: string; bytes: Uint8Array },
     query: string,
     options: { signal?: AbortSignal },
-  ): Promise<{ columns: string[]; rows: unknown[][] }>;
+  ): Promise<{ columns: string[]; rows: unknown[][]; truncated: boolean }>;
   dispose(): Promise<void>;
 }
 

@@ -7,6 +7,12 @@ import type { StreamMapper } from '../shared/managed-stream.js';
 
 type Part = Record<string, unknown>;
 const scope = 'adapters:gemini';
+/**
+ * The Gemini API often returns function calls without an id. We invent one (the contract needs it) and
+ * leave it out when the call and its response go back, so Gemini matches them by name and order.
+ */
+const generatedIdPrefix = 'gemini_call_';
+const providerId = (id: string) => (id.startsWith(generatedIdPrefix) ? {} : { id });
 
 /** Builds generateContent parameters. Tool results are `functionResponse` parts in a user turn. */
 export function toGenerateContentParameters(
@@ -49,7 +55,9 @@ export function toGenerateContentParameters(
             : message.content.flatMap((part): Part[] => {
                 if (part.type === 'text') return part.text === '' ? [] : [{ text: part.text }];
                 if (part.type === 'tool-call') {
-                  return [{ functionCall: { id: part.toolCallId, name: part.toolName, args: part.input ?? {} } }];
+                  return [
+                    { functionCall: { ...providerId(part.toolCallId), name: part.toolName, args: part.input ?? {} } },
+                  ];
                 }
                 return [];
               }),
@@ -60,7 +68,7 @@ export function toGenerateContentParameters(
           'user',
           message.content.map((result) => ({
             functionResponse: {
-              id: result.toolCallId,
+              ...providerId(result.toolCallId),
               name: result.toolName,
               response: result.isError === true ? { error: result.output } : { output: result.output },
             },
@@ -154,7 +162,7 @@ export function fromGenerateContentResponse(response: GenerateContentResponse, m
     if (part.functionCall !== undefined) {
       const call: ToolCallPart = {
         type: 'tool-call',
-        toolCallId: part.functionCall.id ?? `call_${index}`,
+        toolCallId: part.functionCall.id ?? `${generatedIdPrefix}${index}`,
         toolName: part.functionCall.name ?? '',
         input: part.functionCall.args ?? {},
       };
@@ -210,7 +218,7 @@ export class GenerateContentChunkMapper implements StreamMapper<GenerateContentR
     }
     for (const part of partsOf(chunk)) {
       if (part.functionCall !== undefined) {
-        const toolCallId = part.functionCall.id ?? `call_${this.callIndex}`;
+        const toolCallId = part.functionCall.id ?? `${generatedIdPrefix}${this.callIndex}`;
         const toolName = part.functionCall.name ?? '';
         const input = part.functionCall.args ?? {};
         this.callIndex++;

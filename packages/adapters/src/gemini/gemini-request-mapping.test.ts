@@ -61,4 +61,34 @@ describe('Gemini request mapping on the wire', () => {
     expect(log.headers[0]?.['x-goog-api-key']).toBe('gemini-test');
     expect(log.headers[0]?.['x-trace-id']).toBe('trace-123');
   });
+
+  it('round-trips id-less function calls without inventing ids on the wire', async () => {
+    const key = uniqueKey();
+    const model = createGeminiModel({
+      modelId: `gemini-2.5-flash~tools~${key}`,
+      apiKey: 'gemini-test',
+      baseURL: urls.gemini,
+    });
+    const first = await model.generate({ messages: [{ role: 'user', content: 'Weather and time in Paris?' }] });
+    expect(first.toolCalls.map((call) => call.toolName)).toEqual(['get_weather', 'get_time']);
+    expect(new Set(first.toolCalls.map((call) => call.toolCallId)).size).toBe(2);
+    await model.generate({
+      messages: [
+        { role: 'user', content: 'Weather and time in Paris?' },
+        { role: 'assistant', content: first.toolCalls },
+        {
+          role: 'tool',
+          content: first.toolCalls.map((call) => ({
+            type: 'tool-result' as const,
+            toolCallId: call.toolCallId,
+            toolName: call.toolName,
+            output: 'ok',
+          })),
+        },
+      ],
+    });
+    const body = (await serverLog(urls.gemini, key)).bodies[1] as { contents: Array<{ parts: unknown[] }> };
+    expect(body.contents[1]?.parts[0]).toEqual({ functionCall: { name: 'get_weather', args: { city: 'Paris' } } });
+    expect(body.contents[2]?.parts[1]).toEqual({ functionResponse: { name: 'get_time', response: { output: 'ok' } } });
+  });
 });

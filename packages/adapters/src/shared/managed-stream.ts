@@ -54,33 +54,63 @@ export class ManagedStream<Event> implements AsyncIterableIterator<ChatStreamPar
     return this;
   }
 
-  async next(): Promise<IteratorResult<ChatStreamPart>> {
-    for (;;) {
-      if (this.index < this.buffer.length)
-        return { done: false, value: this.deliver(this.buffer[this.index++] as ChatStreamPart) };
-      if (this.finished && !this.done) await this.drain();
-      if (this.done) return { done: true, value: undefined };
+  next(): Promise<IteratorResult<ChatStreamPart>> {
+    if (this.index < this.buffer.length) {
+      return Promise.resolve({ done: false, value: this.deliver(this.buffer[this.index++] as ChatStreamPart) });
+    }
+    const source = this.source;
+    // Hot path: one `then` on the SDK's promise per event, no async-function frame.
+    if (source !== undefined && !this.finished && !this.done) {
       this.buffer.length = 0;
       this.index = 0;
-      try {
-        if (this.source === undefined) await this.open();
-        const result = await (this.source as AsyncIterator<Event>).next();
-        if (result.done === true) {
-          this.mapper?.end(this.buffer);
-          if (!this.buffer.some((part) => part.type === 'finish')) {
-            throw new AgenticGenError(
-              'network',
-              `[${this.context.scope}] the stream ended before the provider finished the answer; the connection was probably cut`,
-              { data: { provider: this.context.provider } },
-            );
-          }
-        } else {
-          this.mapper?.push(result.value, this.buffer);
-        }
-      } catch (error) {
-        await this.recover(error);
-      }
+      return source.next().then(this.afterEvent, this.afterError);
     }
+    return this.slowNext();
+  }
+
+  private readonly afterEvent = (
+    result: IteratorResult<Event>,
+  ): IteratorResult<ChatStreamPart> | Promise<IteratorResult<ChatStreamPart>> => {
+    try {
+      this.take(result);
+    } catch (error) {
+      return this.afterError(error);
+    }
+    if (this.index < this.buffer.length) {
+      return { done: false, value: this.deliver(this.buffer[this.index++] as ChatStreamPart) };
+    }
+    return this.next();
+  };
+
+  private readonly afterError = (error: unknown): Promise<IteratorResult<ChatStreamPart>> =>
+    this.recover(error).then(() => this.next());
+
+  /** Maps one SDK result into the buffer; at the end, insists on a finish part. */
+  private take(result: IteratorResult<Event>): void {
+    if (result.done !== true) {
+      this.mapper?.push(result.value, this.buffer);
+      return;
+    }
+    this.mapper?.end(this.buffer);
+    if (!this.buffer.some((part) => part.type === 'finish')) {
+      throw new AgenticGenError(
+        'network',
+        `[${this.context.scope}] the stream ended before the provider finished the answer; the connection was probably cut`,
+        { data: { provider: this.context.provider } },
+      );
+    }
+  }
+
+  /** Opening an attempt, draining after the finish, and the end. */
+  private async slowNext(): Promise<IteratorResult<ChatStreamPart>> {
+    if (this.finished && !this.done) await this.drain();
+    if (this.done) return { done: true, value: undefined };
+    try {
+      await this.open();
+    } catch (error) {
+      await this.recover(error);
+    }
+    return this.next();
   }
 
   async return(): Promise<IteratorResult<ChatStreamPart>> {

@@ -150,7 +150,7 @@ export function runChatModelContractSuite(target: ContractTarget): void {
     });
 
     it('streams text deltas split at awkward byte boundaries, then usage and finish', async () => {
-      const { model } = scenario('text');
+      const { model, key } = scenario('text');
       const parts = await collectParts(model.stream(ask));
       expect(parts[0]).toMatchObject({ type: 'response-start', modelId: target.modelId });
       const text = parts.flatMap((part) => (part.type === 'text-delta' ? [part.delta] : [])).join('');
@@ -159,6 +159,9 @@ export function runChatModelContractSuite(target: ContractTarget): void {
       expect(finish).toMatchObject({ type: 'finish', finishReason: 'stop', usage: expected.usage });
       expect(finish?.type === 'finish' && finish.costUsd).toBeGreaterThan(0);
       expect(parts.filter((part) => part.type === 'finish')).toHaveLength(1);
+      // A finished stream is read to its end, not aborted, so the connection can be reused.
+      const log = await waitForLog(target.serverUrl, key, (entry) => entry.completed === 1);
+      expect(log).toMatchObject({ requests: 1, completed: 1, closedEarly: 0 });
     });
 
     it('streams parallel tool calls as start, argument deltas and end', async () => {
@@ -353,13 +356,21 @@ export function runChatModelContractSuite(target: ContractTarget): void {
       expect(log).toMatchObject({ requests: 1, closedEarly: 1, completed: 0 });
     });
 
-    it('breaking out of the loop closes the connection', async () => {
+    it('breaking out of the loop closes the connection and leaves the iterator settled', async () => {
       const { model, key } = scenario('hang', { retry: false });
       for await (const part of model.stream(ask)) {
         if (part.type === 'text-delta') break;
       }
       const log = await waitForLog(target.serverUrl, key, (entry) => entry.closedEarly === 1);
       expect(log.closedEarly).toBe(1);
+      const second = scenario('hang', { retry: false });
+      const iterator = second.model.stream(ask)[Symbol.asyncIterator]();
+      let part = await iterator.next();
+      while (part.done !== true && part.value.type !== 'text-delta') part = await iterator.next();
+      await iterator.return?.();
+      // After return() nothing is pending: the next pull settles at once as done.
+      expect(await iterator.next()).toEqual({ done: true, value: undefined });
+      expect((await waitForLog(target.serverUrl, second.key, (entry) => entry.closedEarly === 1)).closedEarly).toBe(1);
     });
 
     it('rejects an already aborted signal with aborted and an empty request with invalid-argument', async () => {

@@ -1,8 +1,8 @@
 import { AgenticGenError } from '@agenticgen/core';
 import { cacheError } from '../errors.js';
 import { assertDuration, assertTags, assertTtl } from '../validation.js';
+import type { GetOrSetOptions } from './cache-types.js';
 import type { L1Record } from './l1-store.js';
-import type { GetOrSetOptions } from './options.js';
 
 /** Small pure helpers of the tiered cache. */
 

@@ -44,6 +44,7 @@ export class L1Store {
   #precise: boolean;
   /** True while quick-lru runs one of our writes: evictions reported then are capacity rotations, else expiries. */
   #writing = false;
+  #lastOptions = { maxAge: 0 };
 
   constructor(options: L1StoreOptions) {
     this.maxBytes = options.maxBytes;
@@ -76,7 +77,12 @@ export class L1Store {
       this.delete(key);
       return false;
     }
-    const options = maxAgeMs === Number.POSITIVE_INFINITY ? undefined : { maxAge: maxAgeMs };
+    let options: { maxAge: number } | undefined;
+    if (maxAgeMs !== Number.POSITIVE_INFINITY) {
+      // Most writes use the default TTL: reuse one options object (quick-lru only reads it) instead of allocating.
+      if (this.#lastOptions.maxAge !== maxAgeMs) this.#lastOptions = { maxAge: maxAgeMs };
+      options = this.#lastOptions;
+    }
     if (!this.#precise) {
       this.#write(key, item, options);
       return true;

@@ -92,4 +92,52 @@ describe('an L2 that is down, slow or corrupt', () => {
     state.mode = 'ok';
     expect((await inner.get('default:k:k'))?.value).toBe('reloaded');
   });
+
+  it('does not promote an L2 value read before a concurrent set over the newer value', async () => {
+    const inner = createMemoryDriver();
+    let releaseRead: () => void = () => undefined;
+    const slowRead: CacheDriver = {
+      name: 'slow-read',
+      get: async (key) => {
+        const entry = await inner.get(key); // read now, answer later: the value is from before the set below
+        await new Promise<void>((resolve) => (releaseRead = resolve));
+        return entry;
+      },
+      set: (key, entry) => inner.set(key, entry),
+      delete: (key) => inner.delete(key),
+    };
+    const cache = createCache({ l2: slowRead });
+    await inner.set('default:k:k', { value: 'old', createdAt: Date.now() });
+    const reading = cache.get('k');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await cache.set('k', 'new');
+    releaseRead();
+    expect(await reading).toBe('old'); // that read began before the write
+    expect(cache.getSync('k')).toBe('new'); // but it did not overwrite the newer L1 copy
+  });
+
+  it('answers reads that start after a write with the write, not with an older read in flight (no L1)', async () => {
+    const inner = createMemoryDriver();
+    const gates: (() => void)[] = [];
+    const gated: CacheDriver = {
+      name: 'gated',
+      get: async (key) => {
+        const entry = await inner.get(key);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        return entry;
+      },
+      set: (key, entry) => inner.set(key, entry),
+      delete: (key) => inner.delete(key),
+    };
+    const cache = createCache({ l1: false, l2: gated });
+    await cache.set('k', 'v1');
+    const before = cache.get('k');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await cache.set('k', 'v2');
+    const after = cache.get('k');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    for (const open of gates) open();
+    expect(await before).toBe('v1');
+    expect(await after).toBe('v2');
+  });
 });

@@ -1,6 +1,7 @@
 import { AgenticGenError } from '@agenticgen/core';
 import { type CacheDriver, type CacheEntry, hardExpiryOf } from '../drivers/driver.js';
 import { cacheError, toCacheError } from '../errors.js';
+import { Deadlines } from './deadlines.js';
 import type { CacheEvents } from './events.js';
 
 type PendingWrite = { kind: 'set'; entry: CacheEntry } | { kind: 'delete' };
@@ -28,12 +29,14 @@ export class L2Tier {
   #failures = 0;
   #openUntil = 0;
   #flushing: Promise<void> | undefined;
+  readonly #deadlines: Deadlines;
   errors = 0;
   skipped = 0;
 
   constructor(options: L2TierOptions) {
     this.driver = options.driver;
     this.#options = options;
+    this.#deadlines = new Deadlines(options.timeoutMs);
   }
 
   /** Reads a full key; never rejects (failures become `cache-error` events and a miss). */
@@ -48,30 +51,31 @@ export class L2Tier {
     }
     const existing = this.#reads.get(fullKey);
     if (existing !== undefined) return existing;
-    const read = this.#bounded(this.driver.get(fullKey), 'get')
-      .then(
-        (entry) => {
-          this.#failures = 0;
-          if (entry === undefined) return undefined;
-          const hardExpiry = hardExpiryOf(entry);
-          return hardExpiry !== undefined && hardExpiry <= Date.now() ? undefined : entry;
-        },
-        (error: unknown) => {
-          const wrapped = toCacheError(error, `${this.driver.name} get`);
-          // A corrupt entry is a data problem, not an availability one: it does not count toward the circuit.
-          if (!AgenticGenError.hasCode(wrapped, 'cache-entry-corrupt')) this.#recordFailure();
-          this.errors++;
-          this.#options.onError({ key: userKey, tier: 'l2', operation: 'get', error: wrapped });
-          return undefined;
-        },
-      )
-      .finally(() => this.#reads.delete(fullKey));
+    const read: Promise<CacheEntry | undefined> = this.#bounded(this.driver.get(fullKey), 'get').then(
+      (entry) => {
+        if (this.#reads.get(fullKey) === read) this.#reads.delete(fullKey);
+        this.#failures = 0;
+        if (entry === undefined) return undefined;
+        const hardExpiry = hardExpiryOf(entry);
+        return hardExpiry !== undefined && hardExpiry <= Date.now() ? undefined : entry;
+      },
+      (error: unknown) => {
+        if (this.#reads.get(fullKey) === read) this.#reads.delete(fullKey);
+        const wrapped = toCacheError(error, `${this.driver.name} get`);
+        // A corrupt entry is a data problem, not an availability one: it does not count toward the circuit.
+        if (!AgenticGenError.hasCode(wrapped, 'cache-entry-corrupt')) this.#recordFailure();
+        this.errors++;
+        this.#options.onError({ key: userKey, tier: 'l2', operation: 'get', error: wrapped });
+        return undefined;
+      },
+    );
     this.#reads.set(fullKey, read);
     return read;
   }
 
   /** Writes through (awaited, bounded) or queues the write. Rejects only for values the driver cannot store. */
   async write(fullKey: string, userKey: string, write: PendingWrite): Promise<boolean> {
+    this.#reads.delete(fullKey); // a read started before this write must not answer readers that come after it
     if (this.#options.writeBehind) {
       this.#pending.set(fullKey, { userKey, write });
       this.#scheduleFlush();
@@ -82,6 +86,7 @@ export class L2Tier {
 
   /** Queues a write for the background whatever the write mode (the L2 half of `setSync`). */
   queue(fullKey: string, userKey: string, write: PendingWrite): void {
+    this.#reads.delete(fullKey);
     this.#pending.set(fullKey, { userKey, write });
     this.#scheduleFlush();
   }
@@ -168,25 +173,11 @@ export class L2Tier {
   }
 
   #bounded<T>(promise: Promise<T>, operation: string): Promise<T> {
-    const timeoutMs = this.#options.timeoutMs;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(
-          cacheError('timeout', `${this.driver.name} ${operation} took longer than l2TimeoutMs (${timeoutMs} ms)`, {
-            data: { timeoutMs },
-          }),
-        );
-      }, timeoutMs);
-      promise.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
+    return this.#deadlines.bound(promise, () => {
+      const timeoutMs = this.#options.timeoutMs;
+      return cacheError('timeout', `${this.driver.name} ${operation} took longer than l2TimeoutMs (${timeoutMs} ms)`, {
+        data: { timeoutMs },
+      });
     });
   }
 }

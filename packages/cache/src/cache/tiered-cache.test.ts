@@ -187,9 +187,9 @@ describe('createCache: stale-while-revalidate', () => {
     expect(loader).toHaveBeenCalledTimes(2);
   });
 
-  it('keeps the stale value and reports a cache-error when the refresh fails', async () => {
+  it('keeps the stale value and reports a cache-error when the refresh fails (even with negative caching)', async () => {
     const advance = useClock();
-    const cache = createCache({ staleWhileRevalidateMs: 60_000 });
+    const cache = createCache({ staleWhileRevalidateMs: 60_000, negativeTtlMs: 60_000 });
     await cache.set('k', 'old', { ttlMs: 1000 });
     advance(1500);
     const errors: CacheEvents['cache-error'][] = [];
@@ -350,6 +350,12 @@ describe('createCache: bad input', () => {
     await expectCode(() => createCache({ l1: { maxBytes: -1 } }), 'invalid-config');
     await expectCode(() => createCache({ namespace: 'a:b' }), 'invalid-config');
     await expectCode(() => createCache({ ttlMs: -1 }), 'invalid-argument');
+    await expectCode(() => createCache(null as never), 'invalid-config');
+    await expectCode(() => createCache({ l2: {} as never }), 'invalid-config');
+    await expectCode(
+      () => createCache({ writeMode: 'sometimes' as never, l2: createMemoryDriver() }),
+      'invalid-config',
+    );
     expect(await cache.has('k')).toBe(false); // nothing was stored by the failed calls
   });
 

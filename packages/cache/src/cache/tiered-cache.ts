@@ -1,5 +1,5 @@
-import { AgenticGenError, type CacheStore } from '@agenticgen/core';
-import QuickLRU from 'quick-lru';
+import { AgenticGenError } from '@agenticgen/core';
+import type QuickLRU from 'quick-lru';
 import type { CacheDriver, CacheEntry, CacheInvalidation } from '../drivers/driver.js';
 import { cacheError } from '../errors.js';
 import {
@@ -11,49 +11,17 @@ import {
   assertTtl,
 } from '../validation.js';
 import { emptyCounters, isFresh, ratio, rethrow, serializeError, validateSetOptions } from './cache-helpers.js';
+import type { CacheOptions, CacheStats, GetOrSetOptions, SetOptions, TieredCache } from './cache-types.js';
 import { CacheEventEmitter, type CacheEventName, type CacheListener, type EvictionReason } from './events.js';
 import { L1Record, L1Store } from './l1-store.js';
 import { L2Tier } from './l2-tier.js';
-import type { CacheOptions, CacheStats, GetOrSetOptions, SetOptions } from './options.js';
 import { sizeOf as defaultSizeOf } from './size-of.js';
+import { TagClock } from './tag-clock.js';
 
 interface Flight {
   promise: Promise<unknown>;
   /** Set by a set/delete/invalidation of the key while the flight runs: its result must not be cached. */
   invalidated: boolean;
-}
-
-/** A tiered cache: a synchronous quick-lru L1 in front of an optional L2 driver. Implements core's `CacheStore`. */
-export interface TieredCache extends CacheStore {
-  /** The namespace of this cache's L2 keys and invalidation messages. */
-  readonly namespace: string;
-  /** L1 only, synchronous, updates recency; `undefined` when absent, expired or stale. For hot loops. */
-  getSync<T = unknown>(key: string): T | undefined;
-  /** Like `getSync` but leaves recency untouched (a look that does not count as use). */
-  peek<T = unknown>(key: string): T | undefined;
-  /**
-   * Stores a value in L1 synchronously, for hot loops; with an L2 the L2 write is queued in the background (as in
-   * write-behind mode; `flush()` waits for it). Throws like `set` on invalid input.
-   */
-  setSync(key: string, value: unknown, options?: SetOptions): void;
-  /** Stores a value in L1 and (write-through by default) L2. */
-  set(key: string, value: unknown, options?: SetOptions): Promise<void>;
-  /** The cached value, or runs `loader` once for all concurrent callers (across L1 and L2) and caches it. */
-  getOrSet<T>(key: string, loader: () => Promise<T>, options?: GetOrSetOptions): Promise<T>;
-  /** Removes every entry tagged with one of `tags`, here, in L2 and (via the driver's messages) elsewhere. */
-  invalidateTags(tags: readonly string[]): Promise<void>;
-  /** Removes every entry of this namespace from L1 and L2. */
-  clear(): Promise<void>;
-  /** Subscribes to an event; returns the unsubscribe function. */
-  on<Name extends CacheEventName>(name: Name, listener: CacheListener<Name>): () => void;
-  /** Counters and hit ratios per tier. */
-  stats(): CacheStats;
-  /** Sets every counter back to zero. */
-  resetStats(): void;
-  /** Waits for queued write-behind operations (resolves at once in write-through mode). */
-  flush(): Promise<void>;
-  /** Flushes, unsubscribes, disposes the driver and empties L1. Later calls reject with `disposed`. */
-  dispose(): Promise<void>;
 }
 
 export function createCache(options: CacheOptions = {}): TieredCache {
@@ -76,8 +44,9 @@ class TieredCacheImplementation implements TieredCache {
   readonly #negativeTtlMs: number | undefined;
   readonly #events = new CacheEventEmitter();
   readonly #flights = new Map<string, Flight>();
-  /** Tag → last invalidation time, as learned from L2 or messages; bounded, re-read from L2 when evicted. */
-  readonly #tagTimes = new QuickLRU<string, number>({ maxSize: 10_000 });
+  /** L2 reads in progress per key; a write marks them so their (older) result is not promoted into L1. */
+  readonly #reads = new Map<string, { invalidated: boolean; readers: number }>();
+  readonly #tags: TagClock;
   readonly #unsubscribe: (() => void) | undefined;
   #listeningHit = false;
   #listeningMiss = false;
@@ -89,6 +58,22 @@ class TieredCacheImplementation implements TieredCache {
   #counters = emptyCounters();
 
   constructor(options: CacheOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw cacheError(
+        'invalid-config',
+        'createCache takes an options object, e.g. createCache({ l1: { max: 1000 } })',
+      );
+    }
+    const driver = options.l2;
+    if (
+      driver !== undefined &&
+      ['get', 'set', 'delete'].some((method) => typeof Reflect.get(driver, method) !== 'function')
+    ) {
+      throw cacheError(
+        'invalid-config',
+        'l2 must be a cache driver with get, set and delete (e.g. createMemoryDriver())',
+      );
+    }
     this.namespace = options.namespace ?? 'default';
     assertNamespace(this.namespace);
     this.#ttlMs = options.ttlMs ?? oneHour;
@@ -118,6 +103,15 @@ class TieredCacheImplementation implements TieredCache {
     this.#l1FreshMs = Math.min(this.#ttlMs, this.#l1TtlMs);
     this.#l1StaleMs = this.#l1TtlMs < this.#ttlMs ? 0 : this.#staleMs;
     if (options.l2 !== undefined) this.#l2 = this.#createL2(options.l2, options);
+    const l2 = this.#l2;
+    this.#tags = new TagClock(
+      l2 === undefined
+        ? undefined
+        : async (tag) => {
+            const marker = await l2.read(this.#tagKey(tag), tag);
+            return typeof marker?.value === 'number' ? marker.value : 0;
+          },
+    );
     this.#unsubscribe = options.l2?.subscribe?.((message) => this.#onInvalidation(message));
   }
 
@@ -197,7 +191,7 @@ class TieredCacheImplementation implements TieredCache {
       throw cacheError('invalid-argument', `cannot store undefined under ${JSON.stringify(key)}; use delete() instead`);
     }
     validateSetOptions(options);
-    this.#invalidateFlight(key);
+    this.#invalidateKey(key);
     await this.#write(key, this.#entry(value, options, false));
   }
 
@@ -207,10 +201,10 @@ class TieredCacheImplementation implements TieredCache {
     if (value === undefined) {
       throw cacheError('invalid-argument', `cannot store undefined under ${JSON.stringify(key)}; use delete() instead`);
     }
-    if (this.#flights.size !== 0) this.#invalidateFlight(key);
+    if (this.#flights.size !== 0 || this.#reads.size !== 0) this.#invalidateKey(key);
     const l1 = this.#l1;
     if (options === undefined && this.#l2 === undefined && l1 !== undefined) {
-      // Hot path of an L1-only cache with default options: one clock read, one record, one quick-lru call.
+      // Hot path of an L1-only cache with default options: the bare value goes to quick-lru with its max age.
       let inL1: boolean;
       if (this.#sizeOf === undefined && this.#l1StaleMs === 0) {
         inL1 = l1.set(key, value, this.#l1FreshMs);
@@ -237,7 +231,7 @@ class TieredCacheImplementation implements TieredCache {
   async delete(key: string): Promise<void> {
     this.#assertUsable();
     assertKey(key);
-    this.#invalidateFlight(key);
+    this.#invalidateKey(key);
     this.#l1?.delete(key);
     this.#counters.deletes++;
     if (this.#l2 === undefined) return;
@@ -252,10 +246,10 @@ class TieredCacheImplementation implements TieredCache {
     const times: Record<string, number> = {};
     for (const tag of tags) {
       times[tag] = now;
-      this.#tagTimes.set(tag, now);
+      this.#tags.record(tag, now);
     }
     this.#dropTagged(times, 'invalidated');
-    for (const flight of this.#flights.values()) flight.invalidated = true;
+    this.#invalidateAll();
     const l2 = this.#l2;
     if (l2 === undefined) return;
     // The tag marker outlives every entry it invalidates: it has no expiry (a few bytes per tag).
@@ -268,8 +262,8 @@ class TieredCacheImplementation implements TieredCache {
   async clear(): Promise<void> {
     this.#assertUsable();
     this.#l1?.clear();
-    this.#tagTimes.clear();
-    for (const flight of this.#flights.values()) flight.invalidated = true;
+    this.#tags.clear();
+    this.#invalidateAll();
     const l2 = this.#l2;
     if (l2 === undefined) return;
     const clear = l2.driver.clear;
@@ -391,31 +385,29 @@ class TieredCacheImplementation implements TieredCache {
   async #readL2(key: string): Promise<CacheEntry | undefined> {
     const l2 = this.#l2;
     if (l2 === undefined) return undefined;
-    const flight = this.#flights.get(key);
-    const entry = await l2.read(this.#fullKey(key), key);
-    if (entry === undefined || !(await this.#tagsStillValid(entry))) {
+    let marker = this.#reads.get(key);
+    if (marker === undefined) {
+      marker = { invalidated: false, readers: 0 };
+      this.#reads.set(key, marker);
+    }
+    marker.readers++;
+    let entry: CacheEntry | undefined;
+    try {
+      entry = await l2.read(this.#fullKey(key), key);
+      // Untagged entries skip the (async) tag check: no extra microtask on the common path.
+      if (entry?.tags !== undefined && !(await this.#tags.isCurrent(entry))) entry = undefined;
+    } finally {
+      marker.readers--;
+      if (marker.readers === 0 && this.#reads.get(key) === marker) this.#reads.delete(key);
+    }
+    if (entry === undefined) {
       this.#counters.l2Misses++;
       return undefined;
     }
     this.#counters.l2Hits++;
     // A write that raced this read wins: the older L2 copy is not promoted over it.
-    if (flight === undefined || !flight.invalidated) this.#storeL1(key, entry);
+    if (!marker.invalidated) this.#storeL1(key, entry);
     return entry;
-  }
-
-  async #tagsStillValid(entry: CacheEntry): Promise<boolean> {
-    if (entry.tags === undefined || entry.tags.length === 0) return true;
-    const l2 = this.#l2;
-    for (const tag of entry.tags) {
-      let invalidatedAt = this.#tagTimes.get(tag);
-      if (invalidatedAt === undefined && l2 !== undefined) {
-        const marker = await l2.read(this.#tagKey(tag), tag);
-        invalidatedAt = typeof marker?.value === 'number' ? marker.value : 0;
-        this.#tagTimes.set(tag, Math.max(invalidatedAt, this.#tagTimes.get(tag) ?? 0));
-      }
-      if (invalidatedAt !== undefined && entry.createdAt <= invalidatedAt) return false;
-    }
-    return true;
   }
 
   #load(key: string, loader: () => Promise<unknown>, options: GetOrSetOptions, refreshing: boolean): Promise<unknown> {
@@ -436,7 +428,7 @@ class TieredCacheImplementation implements TieredCache {
           }
         }
         if (!refreshing) this.#miss(key);
-        return await this.#runLoader(key, loader, options, flight);
+        return await this.#runLoader(key, loader, options, flight, refreshing);
       } finally {
         if (this.#flights.get(key) === flight) this.#flights.delete(key);
         if (refreshAfter) this.#refreshInBackground(key, loader, options);
@@ -466,7 +458,13 @@ class TieredCacheImplementation implements TieredCache {
     });
   }
 
-  async #runLoader(key: string, loader: () => Promise<unknown>, options: GetOrSetOptions, flight: Flight) {
+  async #runLoader(
+    key: string,
+    loader: () => Promise<unknown>,
+    options: GetOrSetOptions,
+    flight: Flight,
+    refreshing: boolean,
+  ) {
     this.#counters.loaderCalls++;
     let value: unknown;
     try {
@@ -474,7 +472,8 @@ class TieredCacheImplementation implements TieredCache {
     } catch (error) {
       this.#counters.loaderErrors++;
       const negativeTtlMs = options.negativeTtlMs ?? this.#negativeTtlMs;
-      if (negativeTtlMs !== undefined && !flight.invalidated) {
+      // A failed background refresh keeps serving the stale value (stale-if-error) instead of caching the failure.
+      if (negativeTtlMs !== undefined && !flight.invalidated && !refreshing) {
         await this.#write(key, this.#entry(serializeError(error), { ...options, ttlMs: negativeTtlMs }, true));
       }
       throw error;
@@ -535,9 +534,17 @@ class TieredCacheImplementation implements TieredCache {
     return l1.set(key, record, staleUntil - now);
   }
 
-  #invalidateFlight(key: string): void {
+  /** A write to `key` happened: loads and L2 reads in progress must not cache or promote their older result. */
+  #invalidateKey(key: string): void {
     const flight = this.#flights.get(key);
     if (flight !== undefined) flight.invalidated = true;
+    const read = this.#reads.get(key);
+    if (read !== undefined) read.invalidated = true;
+  }
+
+  #invalidateAll(): void {
+    for (const flight of this.#flights.values()) flight.invalidated = true;
+    for (const read of this.#reads.values()) read.invalidated = true;
   }
 
   #dropTagged(times: Readonly<Record<string, number>>, reason: EvictionReason): void {
@@ -566,25 +573,25 @@ class TieredCacheImplementation implements TieredCache {
     if (message.type === 'resync') {
       // Messages may have been missed while the subscription was down: trust nothing held locally.
       this.#l1?.clear();
-      this.#tagTimes.clear();
+      this.#tags.clear();
       return;
     }
     if (message.origin === this.#instanceId || message.namespace !== this.namespace) return;
     if (message.type === 'keys') {
       for (const key of message.keys) {
-        this.#invalidateFlight(key);
+        this.#invalidateKey(key);
         if (this.#l1?.delete(key) === true) this.#evicted(key, 'remote');
       }
     } else if (message.type === 'tags') {
       for (const [tag, at] of Object.entries(message.tags)) {
-        this.#tagTimes.set(tag, Math.max(at, this.#tagTimes.get(tag) ?? 0));
+        this.#tags.record(tag, at);
       }
       this.#dropTagged(message.tags, 'remote');
-      for (const flight of this.#flights.values()) flight.invalidated = true;
+      this.#invalidateAll();
     } else if (message.type === 'clear') {
       this.#l1?.clear();
-      this.#tagTimes.clear();
-      for (const flight of this.#flights.values()) flight.invalidated = true;
+      this.#tags.clear();
+      this.#invalidateAll();
     }
   }
 

@@ -10,6 +10,11 @@ import type { CacheDriver, CacheEntry, CacheInvalidation } from './driver.js';
 export interface CacheDriverSuiteOptions {
   /** Names of cases this driver cannot pass, each with the reason in the calling test file. */
   skip?: readonly ('publish-subscribe' | 'clear')[];
+  /**
+   * Opens another instance on the same backend as the driver the factory made last (the pub/sub case needs two).
+   * Default: call the factory again, for drivers whose factory already shares the backend.
+   */
+  sibling?: () => CacheDriver | Promise<CacheDriver>;
 }
 
 const entry = (value: unknown, extra: Partial<CacheEntry> = {}): CacheEntry => ({
@@ -138,7 +143,7 @@ export function runCacheDriverSuite(
     });
 
     it.skipIf(skip.has('publish-subscribe'))('delivers published invalidations to other instances', async () => {
-      const other = await factory();
+      const other = await (options.sibling ?? factory)();
       try {
         const received: CacheInvalidation[] = [];
         const unsubscribe = other.subscribe?.((message) => received.push(message));

@@ -9,14 +9,21 @@ let counter = 0;
 // One database per driver instance keeps cases independent.
 const databaseName = () => `agenticgen-cache-test-${Date.now()}-${counter++}`;
 
-runCacheDriverSuite('indexeddb', () => createIndexedDbDriver({ databaseName: databaseName() }), {
-  // BroadcastChannel delivery between two drivers is tested below with one shared database name.
-  skip: ['publish-subscribe'],
-});
+let lastName = '';
+const freshName = () => {
+  lastName = databaseName();
+  return lastName;
+};
+runCacheDriverSuite(
+  'indexeddb',
+  () => createIndexedDbDriver({ databaseName: freshName() }),
+  // A second driver on the same database: another tab, as far as BroadcastChannel is concerned.
+  { sibling: () => createIndexedDbDriver({ databaseName: lastName }) },
+);
 runCacheDriverSuite(
   'indexeddb (compressed)',
-  () => createIndexedDbDriver({ databaseName: databaseName(), compression: true, compressAboveBytes: 0 }),
-  { skip: ['publish-subscribe'] },
+  () => createIndexedDbDriver({ databaseName: freshName(), compression: true, compressAboveBytes: 0 }),
+  { sibling: () => createIndexedDbDriver({ databaseName: lastName, compression: true }) },
 );
 
 describe('IndexedDB driver in Chromium', () => {

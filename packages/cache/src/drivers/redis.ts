@@ -75,16 +75,13 @@ export function createRedisDriver(options: RedisDriverOptions = {}): CacheDriver
     return client;
   }
 
-  let everReady = false;
-  async function commands(): Promise<Redis> {
+  /** Set once the command connection was ready once; from then on commands go straight to it (no await). */
+  let connected: Redis | undefined;
+  async function connect(): Promise<Redis> {
     command ??= open('commands');
     const client = await command;
-    if (client.status === 'ready' || everReady) {
-      everReady = true;
-      return client;
-    }
-    await waitForReady(client, connectTimeoutMs);
-    everReady = true;
+    if (client.status !== 'ready') await waitForReady(client, connectTimeoutMs);
+    connected = client;
     return client;
   }
 
@@ -115,7 +112,7 @@ export function createRedisDriver(options: RedisDriverOptions = {}): CacheDriver
   const driver: CacheDriver = {
     name: 'redis',
     async get(key) {
-      const client = await commands();
+      const client = connected ?? (await connect());
       const bytes = await client.getBuffer(prefix + key);
       if (bytes === null) return undefined;
       let decoded: Awaited<ReturnType<typeof decodeEntry>>;
@@ -136,7 +133,7 @@ export function createRedisDriver(options: RedisDriverOptions = {}): CacheDriver
     },
     async set(key, entry) {
       const bytes = await encodeEntry(key, entry, codec);
-      const client = await commands();
+      const client = connected ?? (await connect());
       const value = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       const hardExpiry = hardExpiryOf(entry);
       if (hardExpiry === undefined) {
@@ -148,11 +145,11 @@ export function createRedisDriver(options: RedisDriverOptions = {}): CacheDriver
       else await client.set(prefix + key, value, 'PX', ttlMs);
     },
     async delete(key) {
-      const client = await commands();
+      const client = connected ?? (await connect());
       await client.del(prefix + key);
     },
     async clear(subPrefix) {
-      const client = await commands();
+      const client = connected ?? (await connect());
       const pattern = `${escapeGlob(prefix + (subPrefix ?? ''))}*`;
       let cursor = '0';
       do {
@@ -164,6 +161,7 @@ export function createRedisDriver(options: RedisDriverOptions = {}): CacheDriver
     async dispose() {
       if (disposed) return;
       disposed = true;
+      connected = undefined;
       listeners.clear();
       await Promise.allSettled([command, subscriber]);
       await Promise.all(
@@ -177,7 +175,7 @@ export function createRedisDriver(options: RedisDriverOptions = {}): CacheDriver
   };
   if (options.pubSub !== false) {
     driver.publish = async (message) => {
-      const client = await commands();
+      const client = connected ?? (await connect());
       await client.publish(channel, JSON.stringify(message));
     };
     driver.subscribe = (listener) => {

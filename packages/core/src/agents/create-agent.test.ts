@@ -305,6 +305,10 @@ describe('createAgent tool loop', () => {
     await expect(createAgent({ name: 'a', instructions: '', model }).run([])).rejects.toMatchObject({
       code: 'invalid-argument',
     });
+    await expect(
+      createAgent({ name: 'a', instructions: '', model }).run([{ role: 'robot', content: 'x' }] as never),
+    ).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('input message 0') });
+    expect(model.calls).toHaveLength(0);
   });
 
   it('closing the event stream early cancels the run', async () => {

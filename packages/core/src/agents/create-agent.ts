@@ -16,6 +16,7 @@ import {
   toolMessage,
 } from './agent-loop.js';
 import { startSpan } from './agent-telemetry.js';
+import { type AgentRun, streamRun } from './event-stream.js';
 import { checkInput, guardrailError } from './guardrails.js';
 import { parseRunState } from './run-state.js';
 import { runToolCalls } from './tool-calls.js';
@@ -31,12 +32,6 @@ import type {
 
 /** What a run starts from: a user message, or messages to append to the conversation. */
 export type AgentInput = string | readonly ChatMessage[];
-
-/** A streamed run: iterate the events; `result` settles when the run ends. Breaking out cancels the run. */
-export interface AgentRun extends AsyncIterable<AgentEvent> {
-  /** The outcome (rejects with the run's AgenticGenError). */
-  readonly result: Promise<AgentResult>;
-}
 
 export interface AgentRunWithEventsOptions extends AgentRunOptions {
   /** Receives every event of the run as it happens. */
@@ -111,6 +106,19 @@ export function createAgent(options: CreateAgentOptions): Agent {
         throw new AgenticGenError(
           'invalid-argument',
           `[agents] agent "${options.name}" got no input; pass a string or messages`,
+        );
+      }
+      const invalid = inputMessages.findIndex(
+        (message) =>
+          typeof message !== 'object' ||
+          message === null ||
+          !['system', 'user', 'assistant', 'tool'].includes(message.role) ||
+          (typeof message.content !== 'string' && !Array.isArray(message.content)),
+      );
+      if (invalid !== -1) {
+        throw new AgenticGenError(
+          'invalid-argument',
+          `[agents] input message ${invalid} of agent "${options.name}" is not a chat message; use { role: 'user' | 'assistant' | 'system' | 'tool', content }`,
         );
       }
       const instructions =
@@ -281,7 +289,7 @@ async function execute(
 ): Promise<AgentResult> {
   const { options, events, runtime } = agent;
   const { resumed, input } = start;
-  const runId = start.runId ?? crypto.randomUUID();
+  const runId = start.runId ?? randomId();
   const started = performance.now();
   const callerSignal =
     runtime === undefined
@@ -363,63 +371,6 @@ async function execute(
   }
 }
 
-/** Bridges the push-style run to a pull-style async iterable of events. */
-function streamRun(launch: (emit: (event: AgentEvent) => void, signal: AbortSignal) => Promise<AgentResult>): AgentRun {
-  const controller = new AbortController();
-  const queue: AgentEvent[] = [];
-  let wake: (() => void) | undefined;
-  let done = false;
-  let failure: unknown;
-  const result = (async () =>
-    launch((event) => {
-      queue.push(event);
-      wake?.();
-    }, controller.signal))();
-  result.then(
-    () => {
-      done = true;
-      wake?.();
-    },
-    (error: unknown) => {
-      failure = error;
-      done = true;
-      wake?.();
-    },
-  );
-  return {
-    result,
-    [Symbol.asyncIterator](): AsyncIterator<AgentEvent> {
-      return {
-        async next(): Promise<IteratorResult<AgentEvent>> {
-          for (;;) {
-            const event = queue.shift();
-            if (event !== undefined) return { done: false, value: event };
-            if (done) {
-              if (failure !== undefined) {
-                const error = failure;
-                failure = undefined;
-                throw error;
-              }
-              return { done: true, value: undefined };
-            }
-            await new Promise<void>((resolve) => {
-              wake = resolve;
-            });
-            wake = undefined;
-          }
-        },
-        async return(): Promise<IteratorResult<AgentEvent>> {
-          if (!done)
-            controller.abort(
-              new AgenticGenError('aborted', '[agents] the event stream was closed before the run ended'),
-            );
-          return { done: true, value: undefined };
-        },
-      };
-    },
-  };
-}
-
 function validateOptions(options: AgentOptions): void {
   const problems: string[] = [];
   if (typeof options?.name !== 'string' || !/^[a-zA-Z0-9_-]{1,64}$/.test(options.name)) {
@@ -438,4 +389,11 @@ function validateOptions(options: AgentOptions): void {
       data: { problems },
     });
   }
+}
+
+/** A random UUID; `crypto.randomUUID` needs a secure context, `getRandomValues` works on plain http pages too. */
+function randomId(): string {
+  if (typeof globalThis.crypto?.randomUUID === 'function') return globalThis.crypto.randomUUID();
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }

@@ -1,6 +1,7 @@
 export * from './agent-factory.js';
 export * from './agent-manager.js';
 export * from './create-agent.js';
+export type { AgentRun } from './event-stream.js';
 export { defineInputGuardrail, defineOutputGuardrail, defineToolCallGuardrail } from './guardrails.js';
 export * from './memory.js';
 export * from './presets/index.js';

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { CacheStore } from '../contracts/cache-store.js';
 import type { Embedder } from '../contracts/embedder.js';
 import { createHashingEmbedder } from './hashing-embedder.js';
 import { createKnowledgeBase, type KnowledgeDocument, type KnowledgeEvents } from './knowledge-base.js';
@@ -290,5 +291,51 @@ describe('knowledge base ingestion', () => {
         embedder: createHashingEmbedder({ dimensions: 8 }),
       }),
     ).toThrow(expect.objectContaining({ code: 'invalid-config' }));
+  });
+
+  it('with a registry, a new instance restores the index and re-ingesting unchanged documents stays a no-op', async () => {
+    const data = new Map<string, string>();
+    const registry: CacheStore = {
+      get: async <T>(key: string) => (data.has(key) ? (JSON.parse(data.get(key) as string) as T) : undefined),
+      set: async (key, value) => void data.set(key, JSON.stringify(value)),
+      delete: async (key) => void data.delete(key),
+      has: async (key) => data.has(key),
+      getOrSet: async <T>(_key: string, loader: () => Promise<T>) => loader(),
+    };
+    const { embedder, counter } = countingEmbedder();
+    const vectorStore = createMemoryVectorStore({ dimensions: embedder.dimensions });
+    const first = createKnowledgeBase({ vectorStore, embedder, registry });
+    await first.add(corpus);
+
+    // A "restart": new knowledge base over the same (persistent) vector store and registry.
+    const second = createKnowledgeBase({ vectorStore, embedder, registry });
+    expect(await second.restore()).toBe(corpus.length);
+    const embedded = counter.texts;
+    expect(await second.add(corpus)).toMatchObject({ unchanged: corpus.map((document) => document.id), chunks: 0 });
+    expect(counter.texts).toBe(embedded);
+    const [hit] = await second.search('nonce', { mode: 'keyword', topK: 1 });
+    expect(hit?.documentId).toBe('bitcoin');
+    expect(second.get('tcp')?.chunkCount).toBeGreaterThan(0);
+
+    await second.delete('tcp');
+    const third = createKnowledgeBase({ vectorStore, embedder, registry });
+    expect(await third.restore()).toBe(corpus.length - 1);
+    await expect(createKnowledgeBase({ vectorStore, embedder }).restore()).rejects.toMatchObject({
+      code: 'unsupported',
+    });
+  });
+
+  it('detects changes without Web Crypto subtle (pages served over plain http)', async () => {
+    const real = globalThis.crypto;
+    vi.stubGlobal('crypto', { getRandomValues: real.getRandomValues.bind(real) });
+    try {
+      const { knowledge } = setup();
+      expect((await knowledge.add({ id: 'a', content: 'first version' })).added).toEqual(['a']);
+      expect((await knowledge.add({ id: 'a', content: 'first version' })).unchanged).toEqual(['a']);
+      expect((await knowledge.add({ id: 'a', content: 'first versioN' })).updated).toEqual(['a']);
+      expect(knowledge.get('a')?.hash).toMatch(/^fallback-/);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

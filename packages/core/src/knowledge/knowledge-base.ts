@@ -1,119 +1,25 @@
+import type { CacheStore } from '../contracts/cache-store.js';
 import type { Embedder } from '../contracts/embedder.js';
-import type { Metadata, MetadataFilter, VectorStore } from '../contracts/vector-store.js';
+import type { Metadata, VectorStore } from '../contracts/vector-store.js';
 import { throwIfAborted } from '../errors/abort.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { createEventBus, type EventBus } from '../events/event-bus.js';
-import { matchesFilter, validateFilter } from '../filters/metadata-filter.js';
 import { Bm25Index } from './bm25-index.js';
 import { type ChunkingOptions, chunkText } from './chunking.js';
-import { type DocumentFormat, toCleanText } from './clean-text.js';
-import { maximalMarginalRelevance, type Ranker, reciprocalRankFusion } from './ranking.js';
+import { toCleanText } from './clean-text.js';
+import { type ChunkEntry, hybridSearch } from './hybrid-search.js';
+import {
+  type DocumentInfo,
+  type IngestReport,
+  type KnowledgeDocument,
+  type KnowledgeEvents,
+  reservedMetadataKeys,
+  type SearchOptions,
+  type SearchResult,
+} from './knowledge-types.js';
+import type { Ranker } from './ranking.js';
 
-/** A document to ingest. */
-export interface KnowledgeDocument {
-  /** Stable id; adding the same id again replaces the document (or does nothing if unchanged). */
-  id: string;
-  /** The raw content. */
-  content: string;
-  /** Its format (default `text`). */
-  format?: DocumentFormat;
-  /** Where it came from (URL, path, title); shown in citations. Default: the id. */
-  source?: string;
-  /** Metadata copied to every chunk, for filters. Keys listed in `reservedMetadataKeys` are not allowed. */
-  metadata?: Metadata;
-  /** Chunking for this document (overrides the knowledge base default). */
-  chunking?: ChunkingOptions;
-}
-
-/** Metadata keys the knowledge base writes on every chunk. */
-export const reservedMetadataKeys = ['documentId', 'source', 'chunkIndex', 'heading', 'text'] as const;
-
-/** What one `add` did. */
-export interface IngestReport {
-  /** Documents that were new. */
-  added: string[];
-  /** Documents whose content changed and were re-ingested. */
-  updated: string[];
-  /** Documents whose content hash matched: nothing was embedded or written. */
-  unchanged: string[];
-  /** Chunks embedded and written. */
-  chunks: number;
-}
-
-/** One retrieved chunk. */
-export interface SearchResult {
-  /** Chunk id (`<documentId>#<chunkIndex>`). */
-  id: string;
-  /** The document it belongs to. */
-  documentId: string;
-  /** The document's source. */
-  source: string;
-  /** The chunk text. */
-  text: string;
-  /** Position of the chunk in its document. */
-  chunkIndex: number;
-  /** Heading path, when chunked by Markdown headings. */
-  heading?: string;
-  /** Final score (higher is better; RRF in hybrid mode, the ranker's when reranked). */
-  score: number;
-  /** Per-stage scores, for debugging relevance. */
-  scores: { vector?: number; keyword?: number; fused?: number; rerank?: number };
-  /** All chunk metadata. */
-  metadata: Metadata;
-}
-
-export interface SearchOptions {
-  /** Results to return (default 5). */
-  topK?: number;
-  /** Only chunks whose metadata matches. */
-  filter?: MetadataFilter;
-  /** `hybrid` (default): vector + BM25 fused with RRF; `vector` or `keyword` alone. */
-  mode?: 'hybrid' | 'vector' | 'keyword';
-  /** Candidates fetched from each retriever before fusion (default `max(20, 4 × topK)`). */
-  candidates?: number;
-  /** Diversify with maximal marginal relevance; `lambda` 1 is pure relevance (default 0.7). */
-  mmr?: boolean | { lambda?: number };
-  /** Reranker for this query; `false` disables the knowledge base's default one. */
-  ranker?: Ranker | false;
-  /** Drop results scoring below this (applied to the final score). */
-  minScore?: number;
-  /** The RRF constant k (default 60). */
-  rrfK?: number;
-  /** Cancels the search. */
-  signal?: AbortSignal;
-}
-
-/** Events of a knowledge base. */
-export interface KnowledgeEvents {
-  /** Progress of an `add` call, after each embedded batch. */
-  'ingest-progress': {
-    documentId: string;
-    completedChunks: number;
-    totalChunks: number;
-    completedDocuments: number;
-    totalDocuments: number;
-  };
-  /** A document was written (new or changed). */
-  'document-add': { documentId: string; chunks: number; replaced: boolean };
-  /** A document was skipped because its content hash matched. */
-  'document-skip': { documentId: string };
-  /** A document was deleted. */
-  'document-delete': { documentId: string; chunks: number };
-}
-
-/** What the knowledge base knows about a document. */
-export interface DocumentInfo {
-  /** Document id. */
-  id: string;
-  /** Its source. */
-  source: string;
-  /** SHA-256 of what was ingested (content, format, metadata, chunking, embedder). */
-  hash: string;
-  /** Number of chunks. */
-  chunkCount: number;
-  /** Document metadata. */
-  metadata: Metadata;
-}
+export * from './knowledge-types.js';
 
 export interface KnowledgeBaseOptions {
   /** Where chunk vectors go. Its dimensions must equal the embedder's. */
@@ -126,6 +32,14 @@ export interface KnowledgeBaseOptions {
   batchSize?: number;
   /** Default reranker for searches. */
   ranker?: Ranker;
+  /**
+   * Where to persist the document registry (ids, content hashes, chunk counts), e.g. a Redis or IndexedDB
+   * `CacheStore`. With it, `restore()` in a new process rebuilds the keyword index from the vector store and
+   * re-ingesting unchanged documents stays a no-op across restarts.
+   */
+  registry?: CacheStore;
+  /** Key of the registry entry (default `agenticgen:knowledge:documents`); one per knowledge base. */
+  registryKey?: string;
 }
 
 export interface KnowledgeBase {
@@ -150,15 +64,12 @@ export interface KnowledgeBase {
   list(): DocumentInfo[];
   /** Retrieves the best chunks for a query. */
   search(query: string, options?: SearchOptions): Promise<SearchResult[]>;
+  /**
+   * Loads the persisted registry (see `registry`) and rebuilds the keyword index and chunk cache from the vector
+   * store (which must implement `get`). Returns the number of documents restored.
+   */
+  restore(): Promise<number>;
 }
-
-interface ChunkEntry {
-  text: string;
-  metadata: Metadata;
-  vector: Float32Array;
-}
-
-/** Creates a knowledge base over any `VectorStore` and `Embedder`. */
 export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBase {
   const { vectorStore, embedder } = options;
   if (vectorStore?.dimensions !== embedder?.dimensions) {
@@ -191,6 +102,36 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
     }
   };
 
+  const registryKey = options.registryKey ?? 'agenticgen:knowledge:documents';
+  const persist = async () => {
+    if (options.registry !== undefined) await options.registry.set(registryKey, [...documents.values()]);
+  };
+  const restore = async (): Promise<number> => {
+    if (options.registry === undefined) {
+      throw new AgenticGenError('unsupported', '[knowledge] restore() needs the registry option (a CacheStore)');
+    }
+    const saved = await options.registry.get<DocumentInfo[]>(registryKey);
+    if (!Array.isArray(saved)) return 0;
+    const getRecords = vectorStore.get?.bind(vectorStore);
+    if (getRecords === undefined) {
+      throw new AgenticGenError(
+        'unsupported',
+        `[knowledge] the vector store "${vectorStore.name}" cannot fetch records by id (no get()); restore() needs it to rebuild the keyword index`,
+      );
+    }
+    for (const info of saved) {
+      const ids = Array.from({ length: info.chunkCount }, (_, index) => `${info.id}#${index}`);
+      for (const record of await getRecords(ids)) {
+        const metadata = { ...record.metadata };
+        const text = String(metadata.text ?? '');
+        chunks.set(record.id, { text, metadata, vector: Float32Array.from(record.vector) });
+        keywords.add(record.id, text);
+      }
+      documents.set(info.id, info);
+    }
+    return saved.length;
+  };
+
   const ingest = async (
     batch: readonly KnowledgeDocument[],
     signal: AbortSignal | undefined,
@@ -208,7 +149,9 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
         ...options.chunking,
         ...document.chunking,
       };
-      const hash = await sha256(JSON.stringify([format, document.content, metadata, chunking, source, embedder.id]));
+      const hash = await contentHash(
+        JSON.stringify([format, document.content, metadata, chunking, source, embedder.id]),
+      );
       const previous = documents.get(document.id);
       if (previous?.hash === hash) {
         report.unchanged.push(document.id);
@@ -265,6 +208,7 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
         keywords.add(id, entry.text);
       }
       documents.set(document.id, { id: document.id, source, hash, chunkCount: entries.length, metadata });
+      await persist();
       (previous === undefined ? report.added : report.updated).push(document.id);
       report.chunks += entries.length;
       completedDocuments++;
@@ -309,114 +253,8 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
     });
     return list;
   };
-
-  const search = async (query: string, searchOptions: SearchOptions = {}): Promise<SearchResult[]> => {
-    const topK = searchOptions.topK ?? 5;
-    const mode = searchOptions.mode ?? 'hybrid';
-    if (typeof query !== 'string' || query.trim() === '') {
-      throw new AgenticGenError('invalid-argument', '[knowledge] the search query must be a non-empty string');
-    }
-    if (!Number.isInteger(topK) || topK < 1) {
-      throw new AgenticGenError('invalid-argument', `[knowledge] topK must be a positive integer, got ${topK}`);
-    }
-    if (searchOptions.filter !== undefined) validateFilter(searchOptions.filter);
-    const { filter, signal } = searchOptions;
-    const candidates = searchOptions.candidates ?? Math.max(20, topK * 4);
-    const vectorScores = new Map<string, number>();
-    const keywordScores = new Map<string, number>();
-    const found = new Map<string, { text: string; metadata: Metadata }>();
-    const lists: Array<Array<{ id: string }>> = [];
-
-    if (mode !== 'keyword') {
-      const [vector] = await embedder.embed([query], signal === undefined ? {} : { signal });
-      if (vector === undefined)
-        throw new AgenticGenError('invalid-response', `[knowledge] embedder "${embedder.id}" returned no vector`);
-      const matches = await vectorStore.query({
-        vector,
-        topK: candidates,
-        ...(filter === undefined ? {} : { filter }),
-        ...(signal === undefined ? {} : { signal }),
-      });
-      for (const match of matches) {
-        vectorScores.set(match.id, match.score);
-        const local = chunks.get(match.id);
-        found.set(match.id, {
-          text: local?.text ?? String(match.metadata.text ?? ''),
-          metadata: local?.metadata ?? match.metadata,
-        });
-      }
-      lists.push(matches);
-    }
-    if (mode !== 'vector') {
-      const matches = keywords.search(
-        query,
-        candidates,
-        filter === undefined
-          ? undefined
-          : (id) => {
-              const entry = chunks.get(id);
-              return entry !== undefined && matchesFilter(entry.metadata, filter);
-            },
-      );
-      for (const match of matches) {
-        keywordScores.set(match.id, match.score);
-        const local = chunks.get(match.id);
-        if (local !== undefined && !found.has(match.id)) found.set(match.id, local);
-      }
-      lists.push(matches);
-    }
-    throwIfAborted(signal, 'knowledge');
-
-    const fused = mode === 'hybrid' ? reciprocalRankFusion(lists, searchOptions.rrfK) : undefined;
-    let ranked = [...found.entries()].map(([id, { text, metadata }]) => {
-      const result: SearchResult = {
-        id,
-        documentId: String(metadata.documentId ?? id.slice(0, id.lastIndexOf('#'))),
-        source: String(metadata.source ?? ''),
-        text,
-        chunkIndex: Number(metadata.chunkIndex ?? 0),
-        score: 0,
-        scores: {},
-        metadata,
-      };
-      if (typeof metadata.heading === 'string') result.heading = metadata.heading;
-      const vectorScore = vectorScores.get(id);
-      const keywordScore = keywordScores.get(id);
-      if (vectorScore !== undefined) result.scores.vector = vectorScore;
-      if (keywordScore !== undefined) result.scores.keyword = keywordScore;
-      if (fused !== undefined) result.scores.fused = fused.get(id) ?? 0;
-      result.score = fused !== undefined ? (fused.get(id) ?? 0) : (vectorScore ?? keywordScore ?? 0);
-      return result;
-    });
-    ranked.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
-
-    const ranker = searchOptions.ranker === false ? undefined : (searchOptions.ranker ?? options.ranker);
-    if (ranker !== undefined && ranked.length > 0) {
-      const rescored = await ranker.rank(
-        query,
-        ranked.map(({ id, text, metadata, score }) => ({ id, text, metadata, score })),
-        { topK, ...(signal === undefined ? {} : { signal }) },
-      );
-      const byId = new Map(ranked.map((result) => [result.id, result]));
-      ranked = rescored.flatMap(({ id, score }) => {
-        const result = byId.get(id);
-        if (result === undefined) return [];
-        return [{ ...result, score, scores: { ...result.scores, rerank: score } }];
-      });
-      ranked.sort((a, b) => b.score - a.score);
-    }
-    if (searchOptions.mmr) {
-      const lambda = typeof searchOptions.mmr === 'object' ? searchOptions.mmr.lambda : undefined;
-      const vectors = new Map<string, Float32Array>();
-      for (const result of ranked) {
-        const vector = chunks.get(result.id)?.vector;
-        if (vector !== undefined) vectors.set(result.id, vector);
-      }
-      ranked = maximalMarginalRelevance(ranked, vectors, topK, lambda);
-    }
-    const minScore = searchOptions.minScore;
-    return ranked.filter((result) => minScore === undefined || result.score >= minScore).slice(0, topK);
-  };
+  const search = (query: string, searchOptions?: SearchOptions) =>
+    hybridSearch({ embedder, vectorStore, chunks, keywords, ranker: options.ranker }, query, searchOptions);
 
   return {
     events,
@@ -447,6 +285,7 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
           if (info === undefined) continue;
           await removeChunks(id, 0);
           documents.delete(id);
+          await persist();
           deleted++;
           events.emit('document-delete', { documentId: id, chunks: info.chunkCount });
         }
@@ -458,10 +297,25 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
     },
     list: () => [...documents.values()].map((info) => ({ ...info, metadata: { ...info.metadata } })),
     search,
+    restore: () => serialised(restore),
   };
 }
 
-async function sha256(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+/**
+ * SHA-256 through Web Crypto. Pages served over plain http (no secure context) have no `crypto.subtle`; there a
+ * 128-bit non-cryptographic hash stands in, which is ample for detecting changed content.
+ */
+async function contentHash(text: string): Promise<string> {
+  if (globalThis.crypto?.subtle !== undefined) {
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+    return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  }
+  const lanes = [0x811c9dc5, 0x01000193, 0x9747b28c, 0x5bd1e995];
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    for (let lane = 0; lane < 4; lane++) {
+      lanes[lane] = Math.imul((lanes[lane] as number) ^ (code + lane * 0x9e3779b9), 0x01000193 + lane * 2 * 0x1000);
+    }
+  }
+  return `fallback-${text.length.toString(16)}-${lanes.map((lane) => (lane >>> 0).toString(16).padStart(8, '0')).join('')}`;
 }

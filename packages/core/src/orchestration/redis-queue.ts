@@ -211,18 +211,41 @@ export async function createRedisTaskQueue(options: RedisTaskQueueOptions): Prom
       return {
         id,
         async result(resultOptions = {}) {
-          try {
-            return (await job.waitUntilFinished(listener, resultOptions.timeoutMs)) as R;
-          } catch (error) {
-            const message = error instanceof Error ? error.message : String(error);
-            if (/timed out before finishing/i.test(message)) {
-              throw new AgenticGenError(
-                'timeout',
-                `[orchestration] remote task ${id} did not finish within ${resultOptions.timeoutMs} ms`,
-                { cause: error },
-              );
+          // Events are fast, but QueueEvents can miss a completion that lands while its stream read (re)starts;
+          // a slow poll of the job's state closes that gap, so a finished task is never waited on forever.
+          let settled = false;
+          const poll = async (): Promise<R> => {
+            for (let delay = 100; ; delay = Math.min(delay * 2, 1000)) {
+              await new Promise((resolve) => setTimeout(resolve, delay));
+              if (settled) return new Promise<R>(() => {});
+              const current = await queue.getJob(id);
+              const state = current === undefined ? undefined : await current.getState();
+              if (state === 'completed') return current?.returnvalue as R;
+              if (state === 'failed') throw new Error(current?.failedReason ?? 'failed');
             }
-            throw decodeError(message, id);
+          };
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const timeout = new Promise<never>((_, reject) => {
+            if (resultOptions.timeoutMs === undefined) return;
+            timer = setTimeout(
+              () =>
+                reject(
+                  new AgenticGenError(
+                    'timeout',
+                    `[orchestration] remote task ${id} did not finish within ${resultOptions.timeoutMs} ms`,
+                  ),
+                ),
+              resultOptions.timeoutMs,
+            );
+          });
+          try {
+            return await Promise.race([job.waitUntilFinished(listener) as Promise<R>, poll(), timeout]);
+          } catch (error) {
+            if (AgenticGenError.isInstance(error)) throw error;
+            throw decodeError(error instanceof Error ? error.message : String(error), id);
+          } finally {
+            settled = true;
+            if (timer !== undefined) clearTimeout(timer);
           }
         },
       };

@@ -257,3 +257,65 @@ describe('scheduler', () => {
     expect(() => createScheduler({ concurrency: 0 })).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
   });
 });
+
+describe('scheduler signals', () => {
+  it('detaches from a shared task signal when each task ends', async () => {
+    const scheduler = createScheduler({ concurrency: 4 });
+    const controller = new AbortController();
+    let listeners = 0;
+    const signal = controller.signal;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = (...args: Parameters<AbortSignal['addEventListener']>) => {
+      listeners++;
+      add(...args);
+    };
+    signal.removeEventListener = (...args: Parameters<AbortSignal['removeEventListener']>) => {
+      listeners--;
+      remove(...args);
+    };
+    await Promise.all(Array.from({ length: 50 }, (_, index) => scheduler.run({ signal, run: () => index })));
+    await expect(
+      scheduler.run({ signal, run: () => Promise.reject(new AgenticGenError('invalid-argument', 'x')) }),
+    ).rejects.toThrow();
+    expect(listeners).toBe(0);
+  });
+});
+
+describe('scheduler dependencies', () => {
+  it('starts a task after its dependencies complete, and fails it unrun when one fails', async () => {
+    const scheduler = createScheduler({ concurrency: 4 });
+    const order: string[] = [];
+    const gate = deferred();
+    const first = scheduler.schedule({
+      name: 'first',
+      run: async () => {
+        await gate.promise;
+        order.push('first');
+        return 1;
+      },
+    });
+    const second = scheduler.schedule({ name: 'second', dependsOn: [first], run: () => order.push('second') });
+    await tick();
+    expect(order).toEqual([]);
+    expect(second.status).toBe('queued');
+    expect(scheduler.stats.queued).toBe(1);
+    gate.resolve();
+    await second.result;
+    expect(order).toEqual(['first', 'second']);
+
+    let ran = false;
+    const broken = scheduler.schedule({
+      name: 'broken',
+      run: () => Promise.reject(new AgenticGenError('invalid-argument', 'x')),
+    });
+    const dependent = scheduler.schedule({ name: 'dependent', dependsOn: [first, broken], run: () => (ran = true) });
+    await expect(dependent.result).rejects.toMatchObject({
+      code: 'dependency-failed',
+      data: { dependency: broken.id },
+    });
+    expect(ran).toBe(false);
+    await scheduler.onIdle();
+    expect(scheduler.stats).toMatchObject({ queued: 0, running: 0 });
+  });
+});

@@ -1,76 +1,11 @@
 import { AgenticGenError } from '../errors/agenticgen-error.js';
-import { createEventBus, type EventBus } from '../events/event-bus.js';
+import { createEventBus } from '../events/event-bus.js';
 import { PriorityQueue } from './priority-queue.js';
-import {
-  type BackoffOptions,
-  backoffDelay,
-  type Task,
-  type TaskContext,
-  type TaskHandle,
-  type TaskStatus,
-} from './task.js';
+import type { Scheduler, SchedulerEvents, SchedulerOptions, SchedulerStats } from './scheduler-types.js';
 
-export interface SchedulerOptions {
-  /** Tasks running at once across all groups (default 8). */
-  concurrency?: number;
-  /** Limit per group: one number for every group, or per group name (groups not listed are unlimited). */
-  groupConcurrency?: number | Readonly<Record<string, number>>;
-  /** Tasks waiting (queued or between retries) before `schedule` refuses with `queue-full` (default unlimited). */
-  maxQueueSize?: number;
-  /** Default retries per task (default 0). */
-  retries?: number;
-  /** Default backoff. */
-  backoff?: BackoffOptions;
-  /** Default per-attempt time limit in ms. */
-  timeoutMs?: number;
-  /** Start paused (call `resume()`). */
-  paused?: boolean;
-}
+export type { Scheduler, SchedulerEvents, SchedulerOptions, SchedulerStats } from './scheduler-types.js';
 
-/** Scheduler events. Emitted only when someone listens, so they cost nothing otherwise. */
-export interface SchedulerEvents {
-  'task-queue': { taskId: string; name?: string; priority: number; queued: number };
-  'task-start': { taskId: string; name?: string; attempt: number; running: number };
-  'task-progress': { taskId: string; name?: string; fraction: number; message?: string };
-  'task-retry': { taskId: string; name?: string; attempt: number; delayMs: number; errorCode: string };
-  'task-complete': { taskId: string; name?: string; attempts: number; durationMs: number };
-  'task-fail': { taskId: string; name?: string; attempts: number; errorCode: string; error: AgenticGenError };
-  'task-cancel': { taskId: string; name?: string; reason: string };
-  /** Nothing queued or running any more. */
-  idle: { completed: number; failed: number; cancelled: number };
-}
-
-/** Counters since creation. */
-export interface SchedulerStats {
-  queued: number;
-  running: number;
-  completed: number;
-  failed: number;
-  cancelled: number;
-}
-
-export interface Scheduler {
-  /** Progress and lifecycle events. */
-  readonly events: EventBus<SchedulerEvents>;
-  /** Current counts. */
-  readonly stats: SchedulerStats;
-  /** Queues a task; throws `queue-full` when the bounded queue is full. */
-  schedule<I, R>(task: Task<I, R>): TaskHandle<R>;
-  /** Queues a task, waiting for room in a bounded queue first (FIFO among waiters). */
-  scheduleWhenSpace<I, R>(task: Task<I, R>, options?: { signal?: AbortSignal }): Promise<TaskHandle<R>>;
-  /** `schedule(task).result`. */
-  run<I, R>(task: Task<I, R>): Promise<R>;
-  /** Resolves when nothing is queued or running. */
-  onIdle(): Promise<void>;
-  /** Stops starting tasks (running ones continue). */
-  pause(): void;
-  /** Starts tasks again. */
-  resume(): void;
-  /** Cancels every queued and running task. */
-  cancelAll(reason?: string): void;
-  /** Cancels everything and refuses new tasks with `disposed`. */
-  dispose(): void;
-}
+import { backoffDelay, type Task, type TaskContext, type TaskHandle, type TaskStatus } from './task.js';
 
 type Settle = (value: unknown) => void;
 
@@ -87,6 +22,7 @@ class ScheduledTask implements TaskHandle<unknown> {
   controller: AbortController | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
   deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  detach: (() => void) | undefined;
   startedAt = 0;
   readonly task: Task<unknown, unknown>;
   readonly owner: SchedulerCore;
@@ -184,10 +120,14 @@ class SchedulerCore implements Scheduler {
         this.cancel(record, 'the task signal was already aborted');
         return record as TaskHandle<R>;
       }
-      task.signal.addEventListener('abort', () => this.cancel(record, 'the task signal aborted'), { once: true });
+      const onAbort = () => this.cancel(record, 'the task signal aborted');
+      task.signal.addEventListener('abort', onAbort, { once: true });
+      // Detached when the task ends: one long-lived signal shared by many tasks must not collect listeners.
+      record.detach = () => task.signal?.removeEventListener('abort', onAbort);
     }
     if (task.deadline !== undefined) this.#armDeadline(record);
-    this.#queue.push(record);
+    if (task.dependsOn !== undefined && task.dependsOn.length > 0) this.#afterDependencies(record, task.dependsOn);
+    else this.#queue.push(record);
     if (this.events.hasListeners('task-queue')) {
       this.events.emit('task-queue', {
         taskId: record.id,
@@ -460,6 +400,49 @@ class SchedulerCore implements Scheduler {
     this.#pump();
   }
 
+  /** Keeps the task waiting (and counted as queued) until every dependency completed; a failed one fails it. */
+  #afterDependencies(record: ScheduledTask, dependencies: readonly TaskHandle<unknown>[]): void {
+    Promise.all(dependencies.map((dependency) => dependency.result)).then(
+      () => {
+        if (record.status !== 'queued') return;
+        this.#queue.push(record);
+        this.#pump();
+      },
+      (cause: unknown) => {
+        if (record.status !== 'queued') return;
+        const failed = dependencies.find((dependency) => dependency.status !== 'completed');
+        this.#failWaiting(
+          record,
+          new AgenticGenError(
+            'dependency-failed',
+            `[orchestration] task "${record.task.name ?? record.id}" did not run: its dependency "${failed?.id ?? '?'}" ${failed?.status ?? 'failed'}`,
+            { cause, data: { taskId: record.id, dependency: failed?.id } },
+          ),
+        );
+      },
+    );
+  }
+
+  /** Fails a task that is queued or waiting for a retry, without running it. */
+  #failWaiting(record: ScheduledTask, failure: AgenticGenError): void {
+    this.#leaveWaiting();
+    this.#clearTimers(record);
+    record.status = 'failed';
+    this.#failed++;
+    this.#live.delete(record);
+    record.reject(failure);
+    if (this.events.hasListeners('task-fail')) {
+      this.events.emit('task-fail', {
+        taskId: record.id,
+        ...named(record.task),
+        attempts: record.attempts,
+        errorCode: failure.code,
+        error: failure,
+      });
+    }
+    this.#pump();
+  }
+
   #armDeadline(record: ScheduledTask): void {
     const deadline =
       record.task.deadline instanceof Date ? record.task.deadline.getTime() : (record.task.deadline as number);
@@ -474,25 +457,7 @@ class SchedulerCore implements Scheduler {
     const fire = () => {
       record.deadlineTimer = undefined;
       if (record.status === 'running') this.#attemptFailed(record, record.attempts, error());
-      else if (record.status === 'queued' || record.status === 'retrying') {
-        this.#leaveWaiting();
-        this.#clearTimers(record);
-        record.status = 'failed';
-        this.#failed++;
-        this.#live.delete(record);
-        const failure = error();
-        record.reject(failure);
-        if (this.events.hasListeners('task-fail')) {
-          this.events.emit('task-fail', {
-            taskId: record.id,
-            ...named(record.task),
-            attempts: record.attempts,
-            errorCode: failure.code,
-            error: failure,
-          });
-        }
-        this.#pump();
-      }
+      else if (record.status === 'queued' || record.status === 'retrying') this.#failWaiting(record, error());
     };
     const remaining = deadline - Date.now();
     if (!Number.isFinite(deadline)) {
@@ -508,7 +473,10 @@ class SchedulerCore implements Scheduler {
     );
   }
 
+  /** Called when a task ends for good: timers and the abort listener go. */
   #clearTimers(record: ScheduledTask): void {
+    record.detach?.();
+    record.detach = undefined;
     if (record.timer !== undefined) clearTimeout(record.timer);
     if (record.deadlineTimer !== undefined) clearTimeout(record.deadlineTimer);
     record.timer = undefined;

@@ -48,6 +48,12 @@ export interface Task<I = unknown, R = unknown> {
   retryOn?: (error: unknown, attempt: number) => boolean;
   /** Cancels the task from outside. */
   signal?: AbortSignal;
+  /**
+   * Tasks of the same scheduler (or any handles) that must complete first. The task waits, counted as queued;
+   * if one fails or is cancelled it fails with `dependency-failed` without running. For graphs with data
+   * flowing between nodes, `runDag` is more convenient.
+   */
+  dependsOn?: readonly TaskHandle<unknown>[];
 }
 
 /** Where a task is in its life. */

@@ -3,8 +3,10 @@ import {
   AggregationTemporality,
   DataPointType,
   type Histogram,
+  InMemoryMetricExporter,
   MeterProvider,
   MetricReader,
+  PeriodicExportingMetricReader,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -75,15 +77,21 @@ describe('OpenTelemetry bridge', () => {
     await provider.shutdown();
   });
 
-  it('uses the MeterProvider registered globally with @opentelemetry/api by default', async () => {
-    const reader = new TestReader();
+  it('uses the MeterProvider registered globally with @opentelemetry/api, exporting through an in-memory exporter', async () => {
+    const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+    const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 60_000 });
     const provider = new MeterProvider({ readers: [reader] });
     expect(metrics.setGlobalMeterProvider(provider)).toBe(true);
     const registry = createMetricsRegistry();
     bridgeToOpenTelemetry(registry);
-    registry.counter('tool.calls').add(4);
-    const seen = await read(reader);
-    expect(seen.get('tool.calls')?.dataPoints[0]?.value).toBe(4);
+    registry.counter('tool.calls', { labelNames: ['tool'] }).add(4, { tool: 'search' });
+    registry.histogram('tool.duration', { unit: 's', buckets: [1] }).record(0.5);
+    await reader.forceFlush();
+    const exported = exporter.getMetrics().at(-1);
+    expect(exported).toBeDefined();
+    const seen = metricsByName(exported!);
+    expect(seen.get('tool.calls')?.dataPoints[0]).toMatchObject({ attributes: { tool: 'search' }, value: 4 });
+    expect((seen.get('tool.duration')!.dataPoints[0]!.value as Histogram).count).toBe(1);
     await provider.shutdown();
   });
 });

@@ -1,7 +1,6 @@
-import { createSandbox } from '@agenticgen/sandbox';
 import { attackLimits, runAttackSuite } from '../testing/attack-suite.js';
-import { loadPyodideFile } from '../testing/browser-files.js';
+import { createTestSandbox } from '../testing/test-sandbox.js';
 
 runAttackSuite({
-  createSandbox: () => createSandbox({ loadFile: loadPyodideFile, limits: attackLimits, pool: { warm: 1 } }),
+  createSandbox: () => createTestSandbox({ limits: attackLimits, pool: { warm: 1 } }),
 });

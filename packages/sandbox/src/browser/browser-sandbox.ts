@@ -33,7 +33,10 @@ export function createSandbox(options: BrowserSandboxOptions = {}): PythonSandbo
 }
 
 const assetNames = ['pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'] as const;
-const downloads = new Map<string, Promise<{ assets: Record<string, Uint8Array>; sources: { loader: string; asm: string } }>>();
+const downloads = new Map<
+  string,
+  Promise<{ assets: Record<string, Uint8Array>; sources: { loader: string; asm: string } }>
+>();
 
 const loaders = new WeakMap<object, string>();
 
@@ -53,7 +56,10 @@ function download(indexURL: string, loadFile: BrowserSandboxOptions['loadFile'])
       }
       const response = await fetch(new URL(name, indexURL));
       if (!response.ok) {
-        throw new AgenticGenError('dependency-missing', `[sandbox] could not download ${name} from ${indexURL} (HTTP ${response.status}); check indexURL`);
+        throw new AgenticGenError(
+          'dependency-missing',
+          `[sandbox] could not download ${name} from ${indexURL} (HTTP ${response.status}); check indexURL`,
+        );
       }
       return new Uint8Array(await response.arrayBuffer());
     };
@@ -65,7 +71,10 @@ function download(indexURL: string, loadFile: BrowserSandboxOptions['loadFile'])
       ]);
       const decoder = new TextDecoder();
       return {
-        assets: { 'pyodide.asm.wasm': wasm, 'python_stdlib.zip': stdlib, 'pyodide-lock.json': lock } as Record<string, Uint8Array>,
+        assets: { 'pyodide.asm.wasm': wasm, 'python_stdlib.zip': stdlib, 'pyodide-lock.json': lock } as Record<
+          string,
+          Uint8Array
+        >,
         sources: { loader: decoder.decode(loader), asm: decoder.decode(asm) },
       };
     })();
@@ -99,13 +108,15 @@ class FrameTransport implements SandboxTransport {
   private frame: HTMLIFrameElement | undefined;
   private port: MessagePort | undefined;
   private envelopeListener: ((envelope: Envelope) => void) | undefined;
-  private crashListener: ((reason: string) => void) | undefined;
 
   constructor(private readonly options: BrowserSandboxOptions) {}
 
   async start(limits: Record<string, number>): Promise<void> {
     if (typeof document === 'undefined') {
-      throw new AgenticGenError('unsupported', '[sandbox] the browser sandbox needs a page (document); in Node import the package from Node');
+      throw new AgenticGenError(
+        'unsupported',
+        '[sandbox] the browser sandbox needs a page (document); in Node import the package from Node',
+      );
     }
     const given = this.options.indexURL ?? `https://cdn.jsdelivr.net/pyodide/v${pyodideVersion}/full/`;
     const indexURL = new URL(given.endsWith('/') ? given : `${given}/`, location.href).href;
@@ -121,14 +132,23 @@ class FrameTransport implements SandboxTransport {
     const loaded = new Promise<void>((resolve, reject) => {
       const onMessage = (event: MessageEvent) => {
         // Only the frame we created, and only its one "loaded" signal; any other window message is ignored.
-        if (event.source !== frame.contentWindow || (event.data as { agenticgenSandboxFrame?: unknown })?.agenticgenSandboxFrame !== 'loaded') return;
+        if (
+          event.source !== frame.contentWindow ||
+          (event.data as { agenticgenSandboxFrame?: unknown })?.agenticgenSandboxFrame !== 'loaded'
+        )
+          return;
         removeEventListener('message', onMessage);
         clearTimeout(timer);
         resolve();
       };
       const timer = setTimeout(() => {
         removeEventListener('message', onMessage);
-        reject(new AgenticGenError('sandbox-start-failed', '[sandbox] the sandbox iframe did not start; check the page CSP allows srcdoc frames'));
+        reject(
+          new AgenticGenError(
+            'sandbox-start-failed',
+            '[sandbox] the sandbox iframe did not start; check the page CSP allows srcdoc frames',
+          ),
+        );
       }, 20_000);
       addEventListener('message', onMessage);
     });
@@ -142,7 +162,12 @@ class FrameTransport implements SandboxTransport {
         const tag = (event.data as { t?: unknown } | null)?.t;
         if (tag === 'configured') resolve();
         else if (tag === 'configure-failed') {
-          reject(new AgenticGenError('sandbox-start-failed', `[sandbox] the sandbox failed to start: ${String((event.data as { message?: unknown }).message)}`));
+          reject(
+            new AgenticGenError(
+              'sandbox-start-failed',
+              `[sandbox] the sandbox failed to start: ${String((event.data as { message?: unknown }).message)}`,
+            ),
+          );
         } else this.envelopeListener?.(event.data as Envelope);
       };
     });
@@ -185,8 +210,8 @@ class FrameTransport implements SandboxTransport {
     this.envelopeListener = listener;
   }
 
-  onCrash(listener: (reason: string) => void): void {
-    this.crashListener = listener;
+  onCrash(_listener: (reason: string) => void): void {
+    // The iframe lives and dies with the page; each worker in it reports its own exit.
   }
 
   async close(): Promise<void> {
@@ -195,6 +220,5 @@ class FrameTransport implements SandboxTransport {
     // Removing the iframe ends its workers with it.
     this.frame?.remove();
     this.frame = undefined;
-    this.crashListener = undefined;
   }
 }

@@ -40,7 +40,9 @@ export function frameMain(): void {
       };
       template.onerror = (event) => {
         template.terminate();
-        reject(new Error(`the snapshot worker failed: ${event.message || 'no message'} (${event.filename}:${event.lineno})`));
+        reject(
+          new Error(`the snapshot worker failed: ${event.message || 'no message'} (${event.filename}:${event.lineno})`),
+        );
       };
       template.postMessage({ json: init('snapshot'), assets: config?.assets });
     });
@@ -56,7 +58,8 @@ export function frameMain(): void {
       if (live.interrupt === undefined && data.interrupt instanceof SharedArrayBuffer) {
         live.interrupt = new Int32Array(data.interrupt);
       }
-      if (data.payload instanceof Uint8Array) send({ t: 'message', w: id, json: data.json, payload: data.payload }, [data.payload.buffer]);
+      if (data.payload instanceof Uint8Array)
+        send({ t: 'message', w: id, json: data.json, payload: data.payload }, [data.payload.buffer]);
       else send({ t: 'message', w: id, json: data.json });
     };
     worker.onerror = (event) => {

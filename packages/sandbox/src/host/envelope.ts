@@ -70,7 +70,8 @@ export function readRuntimeMessage(json: string): RuntimeMessage | undefined {
       return { op: 'output', id: raw.id as number, stream: raw.stream, text: raw.text };
     case 'reply': {
       if (!Number.isSafeInteger(raw.id)) return undefined;
-      if (raw.ok === true) return { op: 'reply', id: raw.id as number, ok: true, fatal: raw.fatal === true, value: raw.value };
+      if (raw.ok === true)
+        return { op: 'reply', id: raw.id as number, ok: true, fatal: raw.fatal === true, value: raw.value };
       if (raw.ok === false && isRecord(raw.error)) {
         return {
           op: 'reply',

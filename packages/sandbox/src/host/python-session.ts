@@ -49,7 +49,9 @@ export class PythonSession implements CodeSession {
     const absolute = resolvePath(path);
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
     if (!(bytes instanceof Uint8Array)) {
-      return Promise.reject(new AgenticGenError('invalid-argument', '[sandbox] writeFile(): data must be a string or Uint8Array'));
+      return Promise.reject(
+        new AgenticGenError('invalid-argument', '[sandbox] writeFile(): data must be a string or Uint8Array'),
+      );
     }
     return this.enqueue(async () => {
       const link = await this.worker();
@@ -72,7 +74,8 @@ export class PythonSession implements CodeSession {
       const link = await this.worker();
       const reply = await link.request({ op: 'list-files', path: absolute });
       const files = readFileList(reply.value);
-      if (files === undefined) throw new AgenticGenError('invalid-response', '[sandbox] a worker sent an invalid file list');
+      if (files === undefined)
+        throw new AgenticGenError('invalid-response', '[sandbox] a worker sent an invalid file list');
       return files;
     });
   }
@@ -173,7 +176,8 @@ export class PythonSession implements CodeSession {
         this.replace('memory');
         runResult.stderr += `\n[sandbox] the session used ${Math.round(heapBytes / 1048576)} MiB of memory; it was restarted and its state is lost\n`;
       }
-      if (notice !== undefined) runResult.stderr = `[sandbox] the session was restarted (${notice}); earlier state is lost\n${runResult.stderr}`;
+      if (notice !== undefined)
+        runResult.stderr = `[sandbox] the session was restarted (${notice}); earlier state is lost\n${runResult.stderr}`;
       return runResult;
     } catch (error) {
       if (!AgenticGenError.hasCode(error, 'sandbox-crashed')) throw error;
@@ -210,7 +214,10 @@ function abortError(signal: AbortSignal | undefined): AgenticGenError {
 /** Paths are resolved against the home directory; `..` segments cannot climb above `/`. */
 function resolvePath(path: string): string {
   if (typeof path !== 'string' || path.length === 0 || path.includes('\0')) {
-    throw new AgenticGenError('invalid-argument', `[sandbox] invalid path ${JSON.stringify(path)}: use a non-empty path`);
+    throw new AgenticGenError(
+      'invalid-argument',
+      `[sandbox] invalid path ${JSON.stringify(path)}: use a non-empty path`,
+    );
   }
   const parts: string[] = [];
   for (const part of (path.startsWith('/') ? path : `${home}/${path}`).split('/')) {

@@ -2,15 +2,15 @@ import { AgenticGenError, type CodeSandbox, type CodeSession, throwIfAborted } f
 import { type ResolvedLimits, resolveLimits, resolvePool, type SandboxOptions } from '../options.js';
 import { readEnvelope } from './envelope.js';
 import { PythonSession } from './python-session.js';
-import { WorkerLink, type SandboxTransport } from './worker-link.js';
+import { type SandboxTransport, WorkerLink } from './worker-link.js';
 import { WorkerPool } from './worker-pool.js';
 
 /** A `CodeSandbox` plus what operators need to watch it. */
 export interface PythonSandbox extends CodeSandbox {
   /** Starts the isolated layer and fills the pool now instead of at the first session. */
   warmUp(): Promise<void>;
-  /** Counters: workers alive, sessions open, untrusted messages dropped. */
-  stats(): { workers: number; sessions: number; droppedMessages: number };
+  /** Counters: workers alive (starting, idle, in use), idle workers, sessions open, untrusted messages dropped. */
+  stats(): { workers: number; idleWorkers: number; sessions: number; droppedMessages: number };
 }
 
 /** Shared logic of both runtimes: validation of every message, the pool, sessions, limits. */
@@ -46,7 +46,8 @@ export function createSandboxCore(transport: SandboxTransport, options: SandboxO
 
   transport.onCrash((reason) => {
     crash = reason;
-    for (const link of [...links.values()]) link.receive({ t: 'exit', w: link.id, reason: `sandbox process: ${reason}` });
+    for (const link of [...links.values()])
+      link.receive({ t: 'exit', w: link.id, reason: `sandbox process: ${reason}` });
     links.clear();
     started = undefined;
   });
@@ -106,7 +107,7 @@ export function createSandboxCore(transport: SandboxTransport, options: SandboxO
       await start();
       pool.refill();
     },
-    stats: () => ({ workers: links.size, sessions: sessions.size, droppedMessages: dropped }),
+    stats: () => ({ workers: links.size, idleWorkers: pool.idleCount, sessions: sessions.size, droppedMessages: dropped }),
     async dispose(): Promise<void> {
       if (disposed) return;
       disposed = true;

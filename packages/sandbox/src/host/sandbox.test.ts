@@ -52,7 +52,9 @@ describe('sessions', () => {
     const bytes = new Uint8Array([0, 1, 2, 250, 255]);
     await session.writeFile('data/raw.bin', bytes);
     await session.writeFile('/home/pyodide/notes.txt', 'héllo');
-    const made = await session.run('open("made.csv", "w").write("a,b\\n1,2\\n")\nlen(open("data/raw.bin", "rb").read())');
+    const made = await session.run(
+      'open("made.csv", "w").write("a,b\\n1,2\\n")\nlen(open("data/raw.bin", "rb").read())',
+    );
     expect(made.result?.repr).toBe('5');
     expect(await session.readFile('/home/pyodide/data/raw.bin')).toEqual(bytes);
     expect(new TextDecoder().decode(await session.readFile('notes.txt'))).toBe('héllo');

@@ -18,7 +18,11 @@ function fakeTransport() {
   return { transport, sent };
 }
 
-const runReply = (id: number, value: unknown) => ({ t: 'message', w: 1, json: JSON.stringify({ op: 'reply', id, ok: true, value }) });
+const runReply = (id: number, value: unknown) => ({
+  t: 'message',
+  w: 1,
+  json: JSON.stringify({ op: 'reply', id, ok: true, value }),
+});
 const goodResult = { ok: true, truncated: false, stdout: 'real\n', stderr: '', durationMs: 1, heapBytes: 1 };
 
 describe('messages from the sandbox are validated and forged ones dropped', () => {

@@ -116,7 +116,9 @@ export class WorkerLink {
         this.heapBytes = message.heapBytes;
         this.settleReady();
       } else {
-        this.settleReady(new AgenticGenError('sandbox-start-failed', `[sandbox] a worker failed to start: ${message.message}`));
+        this.settleReady(
+          new AgenticGenError('sandbox-start-failed', `[sandbox] a worker failed to start: ${message.message}`),
+        );
         this.terminate();
       }
       return;
@@ -132,12 +134,20 @@ export class WorkerLink {
     }
     this.pending = undefined;
     if (message.ok) {
-      pending.resolve(payload === undefined ? { value: message.value, fatal: message.fatal } : { value: message.value, fatal: message.fatal, payload });
+      pending.resolve(
+        payload === undefined
+          ? { value: message.value, fatal: message.fatal }
+          : { value: message.value, fatal: message.fatal, payload },
+      );
     } else {
       pending.reject(
-        new AgenticGenError(message.error.code === 'file-not-found' ? 'not-found' : 'invalid-argument', `[sandbox] ${message.error.message}`, {
-          data: { reason: message.error.code },
-        }),
+        new AgenticGenError(
+          message.error.code === 'file-not-found' ? 'not-found' : 'invalid-argument',
+          `[sandbox] ${message.error.message}`,
+          {
+            data: { reason: message.error.code },
+          },
+        ),
       );
     }
   }
@@ -147,7 +157,9 @@ export class WorkerLink {
     this.alive = false;
     if (!this.started) {
       this.started = true;
-      this.settleReady(new AgenticGenError('sandbox-start-failed', `[sandbox] a worker exited while starting (${reason})`));
+      this.settleReady(
+        new AgenticGenError('sandbox-start-failed', `[sandbox] a worker exited while starting (${reason})`),
+      );
     }
     const pending = this.pending;
     this.pending = undefined;

@@ -13,11 +13,18 @@ export class WorkerPool {
   private readonly waiting: (() => void)[] = [];
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  /** True once `idleTimeoutMs` passed without demand: workers that finish starting now are not kept. */
+  private idle = false;
 
   constructor(
     private readonly spawn: () => WorkerLink,
     private readonly options: ResolvedPool,
   ) {}
+
+  /** Restored workers waiting for a session. */
+  get idleCount(): number {
+    return this.ready.length;
+  }
 
   /** Workers alive: ready, starting and held by sessions. */
   get size(): number {
@@ -69,7 +76,7 @@ export class WorkerPool {
       link.ready.then(
         () => {
           this.starting--;
-          if (this.closed) link.terminate();
+          if (this.closed || (this.idle && this.ready.length >= this.options.min)) link.terminate();
           else {
             this.ready.push(link);
             link.onExit(() => {
@@ -129,7 +136,9 @@ export class WorkerPool {
   /** Demand resets the idle clock; after `idleTimeoutMs` without it, ready workers shrink to `min`. */
   private touch(): void {
     clearTimeout(this.idleTimer);
+    this.idle = false;
     this.idleTimer = setTimeout(() => {
+      this.idle = true;
       while (this.ready.length > this.options.min) this.ready.pop()?.terminate();
     }, this.options.idleTimeoutMs);
     const timer = this.idleTimer as { unref?: () => void };

@@ -84,13 +84,21 @@ class NodeTransport implements SandboxTransport {
     for (const name of ['pyodide.asm.wasm', 'pyodide.asm.mjs', 'pyodide.mjs', 'python_stdlib.zip']) {
       if (!existsSync(join(pyodideDirectory, name))) {
         return Promise.reject(
-          new AgenticGenError('dependency-missing', `[sandbox] ${name} not found in ${pyodideDirectory}; check pyodideDirectory`),
+          new AgenticGenError(
+            'dependency-missing',
+            `[sandbox] ${name} not found in ${pyodideDirectory}; check pyodideDirectory`,
+          ),
         );
       }
     }
     const execArgv = ['--experimental-vm-modules', '--disallow-code-generation-from-strings', '--no-warnings'];
     if (this.options.permissionModel !== false) {
-      execArgv.push('--permission', `--allow-fs-read=${files.packageRoot}`, `--allow-fs-read=${pyodideDirectory}`, '--allow-worker');
+      execArgv.push(
+        '--permission',
+        `--allow-fs-read=${files.packageRoot}`,
+        `--allow-fs-read=${pyodideDirectory}`,
+        '--allow-worker',
+      );
       if (files.worker !== undefined) execArgv.push(`--allow-fs-read=${dirname(fileURLToPath(files.worker))}`);
     }
     this.stderrTail = '';
@@ -117,7 +125,12 @@ class NodeTransport implements SandboxTransport {
           resolve();
         } else if (!configured && tag === 'configure-failed') {
           configured = true;
-          reject(new AgenticGenError('sandbox-start-failed', `[sandbox] the sandbox process failed to start: ${String((raw as { message?: unknown }).message)}`));
+          reject(
+            new AgenticGenError(
+              'sandbox-start-failed',
+              `[sandbox] the sandbox process failed to start: ${String((raw as { message?: unknown }).message)}`,
+            ),
+          );
           child.kill('SIGKILL');
         } else this.envelopeListener?.(raw as Envelope);
       });
@@ -132,7 +145,13 @@ class NodeTransport implements SandboxTransport {
       child.on('error', (error) => {
         if (!configured) {
           configured = true;
-          reject(new AgenticGenError('sandbox-start-failed', `[sandbox] could not start the sandbox process: ${error.message}`, { cause: error }));
+          reject(
+            new AgenticGenError(
+              'sandbox-start-failed',
+              `[sandbox] could not start the sandbox process: ${error.message}`,
+              { cause: error },
+            ),
+          );
         }
       });
       const configure: SupervisorRequest = {

@@ -20,7 +20,10 @@ export interface NodeRealmHost {
   clearTimer(id: number): void;
   post(json: string, payload?: Uint8Array | SharedArrayBuffer): void;
   /** Evaluates Pyodide's two modules in the context and calls back with their namespaces (context objects). */
-  loadModules(done: (loader: { loadPyodide: never }, asm: { default: unknown }) => void, fail: (message: string) => void): void;
+  loadModules(
+    done: (loader: { loadPyodide: never }, asm: { default: unknown }) => void,
+    fail: (message: string) => void,
+  ): void;
   indexURL: string;
 }
 
@@ -89,7 +92,8 @@ export function nodeRealmPrelude(host: NodeRealmHost): NodeRealmPrelude {
     getRandomValues: safe(<T extends ArrayBufferView>(array: T): T => {
       const view = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
       const fresh = new Uint8Array(view.length);
-      for (let offset = 0; offset < fresh.length; offset += 65536) host.fillRandom(fresh.subarray(offset, offset + 65536));
+      for (let offset = 0; offset < fresh.length; offset += 65536)
+        host.fillRandom(fresh.subarray(offset, offset + 65536));
       view.set(fresh);
       return array;
     }),

@@ -80,7 +80,10 @@ function spawn(id: number): void {
       live.interrupt = new Int32Array(message.interrupt);
       live.ready = true;
     }
-    send({ t: 'message', w: id, json: message.json }, message.payload instanceof Uint8Array ? message.payload : undefined);
+    send(
+      { t: 'message', w: id, json: message.json },
+      message.payload instanceof Uint8Array ? message.payload : undefined,
+    );
   });
   const exited = (reason: string) => {
     if (workers.get(id) !== live) return;
@@ -99,7 +102,9 @@ async function handle(message: SupervisorRequest): Promise<void> {
       indexURL = message.indexURL;
       limits = message.limits;
       if (message.workerUrl !== undefined) workerUrl = new URL(message.workerUrl);
-      const directory = message.pyodideDirectory.endsWith('/') ? message.pyodideDirectory : `${message.pyodideDirectory}/`;
+      const directory = message.pyodideDirectory.endsWith('/')
+        ? message.pyodideDirectory
+        : `${message.pyodideDirectory}/`;
       for (const name of ['pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json']) {
         assets[name] = share(readFileSync(`${directory}${name}`));
       }
@@ -117,7 +122,8 @@ async function handle(message: SupervisorRequest): Promise<void> {
     case 'send': {
       const live = workers.get(message.w);
       if (live === undefined) return;
-      if (message.payload instanceof Uint8Array) live.worker.postMessage({ json: message.json, payload: message.payload });
+      if (message.payload instanceof Uint8Array)
+        live.worker.postMessage({ json: message.json, payload: message.payload });
       else live.worker.postMessage({ json: message.json });
       return;
     }

@@ -6,8 +6,8 @@
  * Imports use `.ts` so Node can run the source directly (type stripping) in tests; tsup bundles it as `worker.js`.
  */
 import { webcrypto } from 'node:crypto';
-import { parentPort, workerData } from 'node:worker_threads';
 import vm from 'node:vm';
+import { parentPort, workerData } from 'node:worker_threads';
 import { sandboxRuntime } from '../runtime/sandbox-runtime.ts';
 import { type NodeRealmHost, nodeRealmPrelude } from './realm-prelude.ts';
 
@@ -49,7 +49,17 @@ const host: NodeRealmHost = {
   parseUrl: (url, base) => {
     const parsed = new URL(url, base);
     const { href, origin, protocol, host: authority, hostname, port: portText, pathname, search, hash } = parsed;
-    return JSON.stringify({ href, origin, protocol, host: authority, hostname, port: portText, pathname, search, hash });
+    return JSON.stringify({
+      href,
+      origin,
+      protocol,
+      host: authority,
+      hostname,
+      port: portText,
+      pathname,
+      search,
+      hash,
+    });
   },
   fillRandom: (bytes) => {
     webcrypto.getRandomValues(bytes);

@@ -45,7 +45,7 @@ export function sandboxRuntime(bridge: RuntimeBridge): RuntimeHandle {
     lastFlush: number;
   }
 
-  const harness = String.raw`
+  const harness = `
 import sys, os, ast, json, base64, builtins, linecache, random, traceback, types
 
 _BLOCKED = frozenset(("js", "pyodide_js"))
@@ -384,7 +384,10 @@ def list_files(directory):
       }
       if (message.op === 'init') {
         init(message as never, payload).catch((error: unknown) => {
-          post({ op: 'fatal', message: error instanceof Error ? `${error.message} ${error.stack ?? ''}` : String(error) });
+          post({
+            op: 'fatal',
+            message: error instanceof Error ? `${error.message} ${error.stack ?? ''}` : String(error),
+          });
         });
       } else if (message.op === 'run') {
         runCode(message.id as number, String(message.code), message.limits as Limits);

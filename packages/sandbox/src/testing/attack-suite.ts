@@ -19,7 +19,13 @@ export interface AttackEnvironment {
 }
 
 /** Limits small enough to keep the suite fast, large enough for honest code. */
-export const attackLimits = { timeoutMs: 1500, graceMs: 300, memoryLimitMb: 512, outputLimit: 20_000, resultLimit: 5_000 };
+export const attackLimits = {
+  timeoutMs: 1500,
+  graceMs: 300,
+  memoryLimitMb: 512,
+  outputLimit: 20_000,
+  resultLimit: 5_000,
+};
 
 export function runAttackSuite(environment: AttackEnvironment): void {
   let sandbox: PythonSandbox;
@@ -161,7 +167,9 @@ export function runAttackSuite(environment: AttackEnvironment): void {
       const listener = await environment.listen?.();
       const port = listener?.port ?? 9;
       try {
-        const urllib = await attack(`import urllib.request\nurllib.request.urlopen("http://127.0.0.1:${port}/", timeout=1).read()`);
+        const urllib = await attack(
+          `import urllib.request\nurllib.request.urlopen("http://127.0.0.1:${port}/", timeout=1).read()`,
+        );
         expect(urllib.ok).toBe(false);
         const pyodideHttp = await attack(
           `import pyodide.http\npyodide.http.open_url("http://127.0.0.1:${port}/").read()`,
@@ -179,7 +187,7 @@ export function runAttackSuite(environment: AttackEnvironment): void {
     });
   });
 
-  describe('limits', () => {
+  describe('limits', { timeout: 120_000 }, () => {
     it('interrupts a bytecode loop at the time limit and keeps the session state', async () => {
       await attacker.run('kept = "still here"');
       const result = await attack('while True: pass', { timeoutMs: 300 });
@@ -211,13 +219,16 @@ export function runAttackSuite(environment: AttackEnvironment): void {
 
     it('survives 3 GB allocation attempts: one block, and 100 MB blocks past the memory limit', async () => {
       // wasm32 Python cannot even express 3 GB in one object (OverflowError); both are safe failures.
-      const single = await attack('data = bytearray(3 * 1024**3)');
+      const single = await attack('data = bytearray(3 * 1024**3)', { timeoutMs: 30_000 });
       expect(single.ok).toBe(false);
       expect(['MemoryError', 'OverflowError']).toContain(single.error?.type);
-      const chunked = await attack('blocks = []\nfor _ in range(30):\n    blocks.append(bytearray(100 * 1024**2))');
+      // Zeroing hundreds of MB takes a while on a busy machine: the time limit must not be what stops it.
+      const chunked = await attack('blocks = []\nfor _ in range(30):\n    blocks.append(bytearray(100 * 1024**2))', {
+        timeoutMs: 30_000,
+      });
       expect(chunked.ok).toBe(false);
       expect(chunked.error?.type).toBe('MemoryError');
-      const large = await attack('data = bytearray(1536 * 1024**2)');
+      const large = await attack('data = bytearray(1536 * 1024**2)', { timeoutMs: 30_000 });
       expect(large.error?.type).toBe('MemoryError');
     });
 
@@ -269,7 +280,9 @@ export function runAttackSuite(environment: AttackEnvironment): void {
       const file = await attack('open("/home/pyodide/secret.txt").read()');
       expect(file.ok).toBe(false);
       expect(file.error?.type).toBe('FileNotFoundError');
-      const walk = await attack('import os\n[p for top in ("/home", "/tmp") for p, d, f in os.walk(top) for n in f if n == "secret.txt"]');
+      const walk = await attack(
+        'import os\n[p for top in ("/home", "/tmp") for p, d, f in os.walk(top) for n in f if n == "secret.txt"]',
+      );
       expect(walk.result?.repr).toBe('[]');
       expect(new TextDecoder().decode(await victim.readFile('secret.txt'))).toBe(secretValue);
     });

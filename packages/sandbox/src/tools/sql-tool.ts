@@ -50,11 +50,17 @@ export function sqlTool(options: SqlToolOptions): SqlTool {
   const maxRows = options.maxRows ?? 200;
   const timeoutMs = options.timeoutMs ?? 10_000;
   if (!Number.isInteger(maxRows) || maxRows < 1 || !(timeoutMs > 0)) {
-    throw new AgenticGenError('invalid-config', '[sandbox] sqlTool: maxRows must be an integer ≥ 1 and timeoutMs above 0');
+    throw new AgenticGenError(
+      'invalid-config',
+      '[sandbox] sqlTool: maxRows must be an integer ≥ 1 and timeoutMs above 0',
+    );
   }
   for (const name of Object.keys(options.data.csv ?? {})) {
     if (!tableName.test(name)) {
-      throw new AgenticGenError('invalid-config', `[sandbox] sqlTool: table name ${JSON.stringify(name)} must be a SQL identifier`);
+      throw new AgenticGenError(
+        'invalid-config',
+        `[sandbox] sqlTool: table name ${JSON.stringify(name)} must be a SQL identifier`,
+      );
     }
   }
   if (options.data.database === undefined && Object.keys(options.data.csv ?? {}).length === 0) {
@@ -71,7 +77,10 @@ export function sqlTool(options: SqlToolOptions): SqlTool {
       await session.writeFile(csvPath, text);
       const loaded = await session.run(loadCsvCode(name, csvPath), { timeoutMs: 60_000 });
       if (!loaded.ok) {
-        throw new AgenticGenError('invalid-argument', `[sandbox] sqlTool: loading CSV table "${name}" failed: ${loaded.error?.message ?? ''}`);
+        throw new AgenticGenError(
+          'invalid-argument',
+          `[sandbox] sqlTool: loading CSV table "${name}" failed: ${loaded.error?.message ?? ''}`,
+        );
       }
     }
   }
@@ -84,12 +93,24 @@ export function sqlTool(options: SqlToolOptions): SqlTool {
       ...(signal === undefined ? {} : { signal }),
     });
     if (!run.ok) {
-      return { ok: false, columns: [], rows: [], truncated: false, error: clip(run.error?.message ?? 'query failed', 2000) };
+      return {
+        ok: false,
+        columns: [],
+        rows: [],
+        truncated: false,
+        error: clip(run.error?.message ?? 'query failed', 2000),
+      };
     }
     try {
       return JSON.parse(run.stdout) as SqlToolOutput;
     } catch {
-      return { ok: false, columns: [], rows: [], truncated: true, error: 'the result was too large; select fewer columns' };
+      return {
+        ok: false,
+        columns: [],
+        rows: [],
+        truncated: true,
+        error: 'the result was too large; select fewer columns',
+      };
     }
   }
 

@@ -188,17 +188,24 @@ export class HnswGraph {
     }
   }
 
-  /** Keeps candidates that are closer to the base than to any already kept one (diversity heuristic). */
+  /**
+   * Keeps candidates that are closer to the base than to any already kept one (diversity heuristic).
+   * `items` are sorted by `scores` (similarity to the base), best first.
+   */
   #selectNeighbours(storage: VectorStorage, items: number[], scores: number[], limit: number, int8: boolean): number[] {
     if (items.length <= limit) return items;
     const kept: number[] = [];
     for (let i = 0; i < items.length && kept.length < limit; i++) {
       const candidate = items[i]!;
       let good = true;
-      for (const other of kept) {
-        if (storage.pairSimilarity(candidate, other, int8) > scores[i]!) {
-          good = false;
-          break;
+      if (kept.length > 0) {
+        // One kernel call for all kept neighbours instead of one call per pair.
+        const similarities = storage.scoreSlotsAgainstRow(candidate, kept, kept.length, int8);
+        for (let j = 0; j < kept.length; j++) {
+          if (similarities[j]! > scores[i]!) {
+            good = false;
+            break;
+          }
         }
       }
       if (good) kept.push(candidate);
@@ -228,11 +235,10 @@ export class HnswGraph {
       array[offset] = count + 1;
       return;
     }
+    const existing = array.subarray(offset + 1, offset + 1 + count);
+    const similarities = storage.scoreSlotsAgainstRow(node, existing, count, int8);
     const pool: { item: number; score: number }[] = [{ item: added, score: addedScore }];
-    for (let i = 0; i < count; i++) {
-      const item = array[offset + 1 + i]!;
-      pool.push({ item, score: storage.pairSimilarity(node, item, int8) });
-    }
+    for (let i = 0; i < count; i++) pool.push({ item: existing[i]!, score: similarities[i]! });
     pool.sort((a, b) => b.score - a.score);
     const kept = this.#selectNeighbours(
       storage,
@@ -260,7 +266,7 @@ export class HnswGraph {
     let [current, currentScore] = this.#descend(storage, level, int8);
     for (let layer = Math.min(level, this.maxLevel); layer >= 0; layer--) {
       this.#searchLayer(storage, current, currentScore, this.parameters.efConstruction, layer, int8, undefined);
-      const found = this.#results.sortedDescending();
+      const found = this.#results.drainDescending();
       const neighbours = this.#selectNeighbours(storage, found.items, found.scores, this.parameters.M, int8);
       this.#setLinks(slot, layer, neighbours);
       for (const neighbour of neighbours) {
@@ -286,7 +292,7 @@ export class HnswGraph {
     if (this.entryPoint < 0) return { slots: [], similarities: [] };
     const [entry, entryScore] = this.#descend(storage, 0, int8);
     this.#searchLayer(storage, entry, entryScore, ef, 0, int8, accept);
-    const found = this.#results.sortedDescending();
+    const found = this.#results.drainDescending();
     return { slots: found.items, similarities: found.scores };
   }
 }

@@ -73,10 +73,17 @@ export class ScoreHeap {
     return top;
   }
 
-  /** The contents, best (highest score) first; does not change the heap. */
-  sortedDescending(): { items: number[]; scores: number[] } {
-    const order = Array.from({ length: this.size }, (_, index) => index);
-    order.sort((a, b) => this.#scores[b]! - this.#scores[a]!);
-    return { items: order.map((i) => this.#items[i]!), scores: order.map((i) => this.#scores[i]!) };
+  /** Empties the heap into arrays, best (highest score) first. */
+  drainDescending(): { items: number[]; scores: number[] } {
+    const size = this.size;
+    const items = new Array<number>(size);
+    const scores = new Array<number>(size);
+    // A min-heap pops worst first, a max-heap best first: fill from the matching end.
+    for (let i = 0; i < size; i++) {
+      const at = this.max ? i : size - 1 - i;
+      scores[at] = this.#scores[0]!;
+      items[at] = this.pop();
+    }
+    return { items, scores };
   }
 }

@@ -206,9 +206,21 @@ export class VectorStorage {
     }
   }
 
-  /** Uses a stored row as the query (index construction). */
+  /** Uses a stored row as the query (index construction): copies it inside the memory, no allocation. */
   setQueryFromSlot(slot: number): void {
-    this.setQuery(this.vector(slot));
+    const arena = this.arena;
+    const bytes = new Uint8Array(arena.backend.buffer());
+    if (this.layout.float32) {
+      const row = arena.rowOffset(slot);
+      bytes.copyWithin(arena.queryOffset, row, row + this.dimensions * 4);
+    }
+    if (this.layout.int8) {
+      const row = arena.rowInt8Offset(slot);
+      bytes.copyWithin(arena.queryInt8Offset, row, row + arena.int8Stride);
+    }
+    this.#querySquaredNorm = this.squaredNorms[slot]!;
+    this.#queryInverseNorm = this.inverseNorms[slot]!;
+    this.#queryScale = this.scales[slot]!;
   }
 
   /** Whether scoring can use float32 rows; int8-only storage scores with int8. */
@@ -216,29 +228,43 @@ export class VectorStorage {
     return this.layout.float32;
   }
 
-  #postProcess(count: number, slotAt: (index: number) => number, int8: boolean): Float32Array {
+  /**
+   * Turns raw kernel output into similarities. Rows are `slots[r]` when given, else `start + r`; the query
+   * norms/scale are the loaded query's, or row `querySlot`'s when it is ≥ 0.
+   */
+  #postProcess(
+    count: number,
+    slots: ArrayLike<number> | undefined,
+    start: number,
+    int8: boolean,
+    querySlot: number,
+  ): Float32Array {
     const arena = this.arena;
     const scores = this.scores;
     const base = arena.outOffset >> 2;
     const metric = this.metric;
+    const queryInverse = querySlot >= 0 ? this.inverseNorms[querySlot]! : this.#queryInverseNorm;
+    const inverseNorms = this.inverseNorms;
     if (!int8) {
       const raw = arena.f32;
       if (metric === 'dot') for (let r = 0; r < count; r++) scores[r] = raw[base + r]!;
       else if (metric === 'l2') for (let r = 0; r < count; r++) scores[r] = -raw[base + r]!;
-      else {
-        const queryInverse = this.#queryInverseNorm;
-        for (let r = 0; r < count; r++) scores[r] = raw[base + r]! * queryInverse * this.inverseNorms[slotAt(r)]!;
+      else if (slots === undefined) {
+        for (let r = 0; r < count; r++) scores[r] = raw[base + r]! * queryInverse * inverseNorms[start + r]!;
+      } else {
+        for (let r = 0; r < count; r++) scores[r] = raw[base + r]! * queryInverse * inverseNorms[slots[r]!]!;
       }
       return scores;
     }
     const raw = arena.i32;
-    const queryScale = this.#queryScale;
+    const queryScale = querySlot >= 0 ? this.scales[querySlot]! : this.#queryScale;
+    const querySquared = querySlot >= 0 ? this.squaredNorms[querySlot]! : this.#querySquaredNorm;
     for (let r = 0; r < count; r++) {
-      const slot = slotAt(r);
+      const slot = slots === undefined ? start + r : slots[r]!;
       const dot = raw[base + r]! * queryScale * this.scales[slot]!;
       if (metric === 'dot') scores[r] = dot;
-      else if (metric === 'cosine') scores[r] = dot * this.#queryInverseNorm * this.inverseNorms[slot]!;
-      else scores[r] = -(this.#querySquaredNorm + this.squaredNorms[slot]! - 2 * dot);
+      else if (metric === 'cosine') scores[r] = dot * queryInverse * inverseNorms[slot]!;
+      else scores[r] = -(querySquared + this.squaredNorms[slot]! - 2 * dot);
     }
     return scores;
   }
@@ -253,56 +279,34 @@ export class VectorStorage {
       const kind = this.metric === 'l2' ? 1 : 0;
       backend.scoreF32Range(kind, arena.queryOffset, arena.rowOffset(start), count, this.dimensions, arena.outOffset);
     }
-    return this.#postProcess(count, (r) => start + r, int8);
+    return this.#postProcess(count, undefined, start, int8, -1);
   }
 
   /** Similarities of the query against `slots[0..count)`. */
   scoreSlots(slots: ArrayLike<number>, count: number, int8: boolean): Float32Array {
+    return this.#gather(slots, count, int8, -1);
+  }
+
+  /** Similarities of stored row `querySlot` against `slots[0..count)` in one kernel call (graph building). */
+  scoreSlotsAgainstRow(querySlot: number, slots: ArrayLike<number>, count: number, int8: boolean): Float32Array {
+    return this.#gather(slots, count, int8, querySlot);
+  }
+
+  #gather(slots: ArrayLike<number>, count: number, int8: boolean, querySlot: number): Float32Array {
     const arena = this.arena;
     const backend = arena.backend;
     const i32 = arena.i32;
     const idsBase = arena.idsOffset >> 2;
     for (let r = 0; r < count; r++) i32[idsBase + r] = slots[r]!;
     if (int8) {
-      backend.dotI8Gather(
-        arena.queryInt8Offset,
-        arena.rowsInt8Offset,
-        arena.idsOffset,
-        count,
-        arena.int8Stride,
-        arena.outOffset,
-      );
+      const query = querySlot >= 0 ? arena.rowInt8Offset(querySlot) : arena.queryInt8Offset;
+      backend.dotI8Gather(query, arena.rowsInt8Offset, arena.idsOffset, count, arena.int8Stride, arena.outOffset);
     } else {
       const kind = this.metric === 'l2' ? 1 : 0;
-      backend.scoreF32Gather(
-        kind,
-        arena.queryOffset,
-        arena.rowsOffset,
-        arena.idsOffset,
-        count,
-        this.dimensions,
-        arena.outOffset,
-      );
+      const query = querySlot >= 0 ? arena.rowOffset(querySlot) : arena.queryOffset;
+      backend.scoreF32Gather(kind, query, arena.rowsOffset, arena.idsOffset, count, this.dimensions, arena.outOffset);
     }
-    return this.#postProcess(count, (r) => slots[r]!, int8);
-  }
-
-  /** Similarity between two stored rows (graph construction). */
-  pairSimilarity(a: number, b: number, int8: boolean): number {
-    const arena = this.arena;
-    const backend = arena.backend;
-    if (int8) {
-      const dot =
-        backend.dotI8(arena.rowInt8Offset(a), arena.rowInt8Offset(b), arena.int8Stride) *
-        this.scales[a]! *
-        this.scales[b]!;
-      if (this.metric === 'dot') return dot;
-      if (this.metric === 'cosine') return dot * this.inverseNorms[a]! * this.inverseNorms[b]!;
-      return -(this.squaredNorms[a]! + this.squaredNorms[b]! - 2 * dot);
-    }
-    if (this.metric === 'l2') return -backend.l2F32(arena.rowOffset(a), arena.rowOffset(b), this.dimensions);
-    const dot = backend.dotF32(arena.rowOffset(a), arena.rowOffset(b), this.dimensions);
-    return this.metric === 'dot' ? dot : dot * this.inverseNorms[a]! * this.inverseNorms[b]!;
+    return this.#postProcess(count, slots, 0, int8, querySlot);
   }
 
   /** Converts an internal similarity to the public score (l2: negated distance, not squared). */

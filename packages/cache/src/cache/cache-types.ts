@@ -1,5 +1,6 @@
-import type { CacheSetOptions } from '@agenticgen/core';
+import type { CacheSetOptions, CacheStore } from '@agenticgen/core';
 import type { CacheDriver } from '../drivers/driver.js';
+import type { CacheEventName, CacheListener } from './events.js';
 
 /** L1 (in-process, quick-lru) settings. */
 export interface L1Options {
@@ -77,4 +78,37 @@ export interface CacheStats {
   /** Writes and deletes issued by this instance. */
   sets: number;
   deletes: number;
+}
+
+/** A tiered cache: a synchronous quick-lru L1 in front of an optional L2 driver. Implements core's `CacheStore`. */
+export interface TieredCache extends CacheStore {
+  /** The namespace of this cache's L2 keys and invalidation messages. */
+  readonly namespace: string;
+  /** L1 only, synchronous, updates recency; `undefined` when absent, expired or stale. For hot loops. */
+  getSync<T = unknown>(key: string): T | undefined;
+  /** Like `getSync` but leaves recency untouched (a look that does not count as use). */
+  peek<T = unknown>(key: string): T | undefined;
+  /**
+   * Stores a value in L1 synchronously, for hot loops; with an L2 the L2 write is queued in the background (as in
+   * write-behind mode; `flush()` waits for it). Throws like `set` on invalid input.
+   */
+  setSync(key: string, value: unknown, options?: SetOptions): void;
+  /** Stores a value in L1 and (write-through by default) L2. */
+  set(key: string, value: unknown, options?: SetOptions): Promise<void>;
+  /** The cached value, or runs `loader` once for all concurrent callers (across L1 and L2) and caches it. */
+  getOrSet<T>(key: string, loader: () => Promise<T>, options?: GetOrSetOptions): Promise<T>;
+  /** Removes every entry tagged with one of `tags`, here, in L2 and (via the driver's messages) elsewhere. */
+  invalidateTags(tags: readonly string[]): Promise<void>;
+  /** Removes every entry of this namespace from L1 and L2. */
+  clear(): Promise<void>;
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<Name extends CacheEventName>(name: Name, listener: CacheListener<Name>): () => void;
+  /** Counters and hit ratios per tier. */
+  stats(): CacheStats;
+  /** Sets every counter back to zero. */
+  resetStats(): void;
+  /** Waits for queued write-behind operations (resolves at once in write-through mode). */
+  flush(): Promise<void>;
+  /** Flushes, unsubscribes, disposes the driver and empties L1. Later calls reject with `disposed`. */
+  dispose(): Promise<void>;
 }

@@ -1,0 +1,110 @@
+import type { Metadata, MetadataFilter } from '../contracts/vector-store.js';
+import type { ChunkingOptions } from './chunking.js';
+import type { DocumentFormat } from './clean-text.js';
+import type { Ranker } from './ranking.js';
+
+/** A document to ingest. */
+export interface KnowledgeDocument {
+  /** Stable id; adding the same id again replaces the document (or does nothing if unchanged). */
+  id: string;
+  /** The raw content. */
+  content: string;
+  /** Its format (default `text`). */
+  format?: DocumentFormat;
+  /** Where it came from (URL, path, title); shown in citations. Default: the id. */
+  source?: string;
+  /** Metadata copied to every chunk, for filters. Keys listed in `reservedMetadataKeys` are not allowed. */
+  metadata?: Metadata;
+  /** Chunking for this document (overrides the knowledge base default). */
+  chunking?: ChunkingOptions;
+}
+
+/** Metadata keys the knowledge base writes on every chunk. */
+export const reservedMetadataKeys = ['documentId', 'source', 'chunkIndex', 'heading', 'text'] as const;
+
+/** What one `add` did. */
+export interface IngestReport {
+  /** Documents that were new. */
+  added: string[];
+  /** Documents whose content changed and were re-ingested. */
+  updated: string[];
+  /** Documents whose content hash matched: nothing was embedded or written. */
+  unchanged: string[];
+  /** Chunks embedded and written. */
+  chunks: number;
+}
+
+/** One retrieved chunk. */
+export interface SearchResult {
+  /** Chunk id (`<documentId>#<chunkIndex>`). */
+  id: string;
+  /** The document it belongs to. */
+  documentId: string;
+  /** The document's source. */
+  source: string;
+  /** The chunk text. */
+  text: string;
+  /** Position of the chunk in its document. */
+  chunkIndex: number;
+  /** Heading path, when chunked by Markdown headings. */
+  heading?: string;
+  /** Final score (higher is better; RRF in hybrid mode, the ranker's when reranked). */
+  score: number;
+  /** Per-stage scores, for debugging relevance. */
+  scores: { vector?: number; keyword?: number; fused?: number; rerank?: number };
+  /** All chunk metadata. */
+  metadata: Metadata;
+}
+
+export interface SearchOptions {
+  /** Results to return (default 5). */
+  topK?: number;
+  /** Only chunks whose metadata matches. */
+  filter?: MetadataFilter;
+  /** `hybrid` (default): vector + BM25 fused with RRF; `vector` or `keyword` alone. */
+  mode?: 'hybrid' | 'vector' | 'keyword';
+  /** Candidates fetched from each retriever before fusion (default `max(20, 4 × topK)`). */
+  candidates?: number;
+  /** Diversify with maximal marginal relevance; `lambda` 1 is pure relevance (default 0.7). */
+  mmr?: boolean | { lambda?: number };
+  /** Reranker for this query; `false` disables the knowledge base's default one. */
+  ranker?: Ranker | false;
+  /** Drop results scoring below this (applied to the final score). */
+  minScore?: number;
+  /** The RRF constant k (default 60). */
+  rrfK?: number;
+  /** Cancels the search. */
+  signal?: AbortSignal;
+}
+
+/** Events of a knowledge base. */
+export interface KnowledgeEvents {
+  /** Progress of an `add` call, after each embedded batch. */
+  'ingest-progress': {
+    documentId: string;
+    completedChunks: number;
+    totalChunks: number;
+    completedDocuments: number;
+    totalDocuments: number;
+  };
+  /** A document was written (new or changed). */
+  'document-add': { documentId: string; chunks: number; replaced: boolean };
+  /** A document was skipped because its content hash matched. */
+  'document-skip': { documentId: string };
+  /** A document was deleted. */
+  'document-delete': { documentId: string; chunks: number };
+}
+
+/** What the knowledge base knows about a document. */
+export interface DocumentInfo {
+  /** Document id. */
+  id: string;
+  /** Its source. */
+  source: string;
+  /** SHA-256 of what was ingested (content, format, metadata, chunking, embedder). */
+  hash: string;
+  /** Number of chunks. */
+  chunkCount: number;
+  /** Document metadata. */
+  metadata: Metadata;
+}

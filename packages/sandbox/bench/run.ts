@@ -1,0 +1,226 @@
+/**
+ * Benchmarks of @agenticgen/sandbox (built code, `npm run build` first) against raw Pyodide in the same process:
+ *   cold-start        createSandbox + first session + first run   vs  loadPyodide() in-process
+ *   snapshot-restore  a fresh isolated session, no warm worker     vs  loadPyodide({ _loadSnapshot }) in-process
+ *   pool-acquire      createSession with a warm worker ready
+ *   run-roundtrip     session.run('x') round trip                   vs  a raw worker_thread, no isolation
+ *   runs-1000-small   1000 sequential small runs                    vs  the same raw worker
+ *   rss-per-idle-worker  resident memory per idle pooled worker     vs  one more in-process Pyodide
+ * Writes bench/results.json. `-- --quick` does fewer repetitions. The machine is shared: read the ratios.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { measure } from 'mitata';
+import { loadPyodide } from 'pyodide';
+
+// The built package, as users get it (the worker and child-process entries only exist in dist/).
+const distEntry = new URL('../dist/index.node.js', import.meta.url);
+if (!existsSync(distEntry)) throw new Error('bench: run "npm run build -w packages/sandbox" first');
+const { createSandbox } = (await import(distEntry.href)) as typeof import('../src/index.node.ts');
+
+const quick = process.argv.includes('--quick');
+const coldRepeats = quick ? 1 : 3;
+const acquireRepeats = quick ? 3 : 8;
+
+interface Figure {
+  name: string;
+  unit: 'ns/op' | 'ms' | 'ops/s' | 'MB' | 'ratio';
+  ours: number;
+  peers: Record<string, number>;
+}
+const figures: Figure[] = [];
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+const log = (text: string) => process.stdout.write(`${text}\n`);
+
+async function timed(task: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await task();
+  return performance.now() - started;
+}
+
+// ── cold start ───────────────────────────────────────────────────────────────────────────────────────────────
+const oursCold: number[] = [];
+for (let index = 0; index < coldRepeats; index++) {
+  const sandbox = createSandbox({ pool: { warm: 0 } });
+  oursCold.push(
+    await timed(async () => {
+      const session = await sandbox.createSession();
+      await session.run('1 + 1');
+    }),
+  );
+  await sandbox.dispose();
+}
+const rawCold: number[] = [];
+for (let index = 0; index < coldRepeats; index++) {
+  rawCold.push(await timed(async () => (await loadPyodide()).runPython('1 + 1')));
+}
+figures.push({
+  name: 'cold-start',
+  unit: 'ms',
+  ours: round(median(oursCold)),
+  peers: { pyodide: round(median(rawCold)) },
+});
+log(`cold-start ours ${median(oursCold).toFixed(0)} ms, raw loadPyodide ${median(rawCold).toFixed(0)} ms`);
+
+// ── snapshot restore and pool acquire (one sandbox) ─────────────────────────────────────────────────────────
+const sandbox = createSandbox({ pool: { warm: 0, max: 16 } });
+await (await sandbox.createSession()).dispose();
+const restores: number[] = [];
+for (let index = 0; index < acquireRepeats; index++) {
+  let opened: Awaited<ReturnType<typeof sandbox.createSession>> | undefined;
+  restores.push(
+    await timed(async () => {
+      opened = await sandbox.createSession();
+    }),
+  );
+  await opened?.dispose();
+}
+const template = await loadPyodide({ _makeSnapshot: true } as never);
+template.runPython('import json, re, math, random, datetime, collections, itertools, functools, csv, io, sqlite3');
+const snapshot = template.makeMemorySnapshot();
+const rawRestores: number[] = [];
+for (let index = 0; index < acquireRepeats; index++) {
+  rawRestores.push(await timed(() => loadPyodide({ _loadSnapshot: snapshot } as never)));
+}
+figures.push({
+  name: 'snapshot-restore',
+  unit: 'ms',
+  ours: round(median(restores)),
+  peers: { pyodide: round(median(rawRestores)) },
+});
+log(
+  `snapshot-restore ours ${median(restores).toFixed(0)} ms (new isolated worker), raw ${median(rawRestores).toFixed(0)} ms`,
+);
+await sandbox.dispose();
+
+const pooled = createSandbox({ pool: { warm: 1, max: 16 } });
+await pooled.warmUp();
+const acquires: number[] = [];
+for (let index = 0; index < acquireRepeats; index++) {
+  await waitFor(() => pooled.stats().idleWorkers >= 1);
+  let opened: Awaited<ReturnType<typeof pooled.createSession>> | undefined;
+  acquires.push(
+    await timed(async () => {
+      opened = await pooled.createSession();
+    }),
+  );
+  await opened?.dispose();
+}
+figures.push({ name: 'pool-acquire', unit: 'ms', ours: round(median(acquires), 3), peers: {} });
+log(`pool-acquire ${median(acquires).toFixed(2)} ms`);
+
+// ── round trips: ours vs a raw worker without isolation ────────────────────────────────────────────────────
+const session = await pooled.createSession();
+await session.run('x = 0');
+const pyodideDirectory = dirname(createRequire(import.meta.url).resolve('pyodide'));
+const pyodideEntry = pathToFileURL(`${pyodideDirectory}/pyodide.mjs`).href;
+const raw = new Worker(
+  `const { parentPort } = require('node:worker_threads');
+   import(${JSON.stringify(pyodideEntry)}).then(async ({ loadPyodide }) => {
+     const pyodide = await loadPyodide({ indexURL: ${JSON.stringify(`${pyodideDirectory}/`)} });
+     parentPort.on('message', (code) => parentPort.postMessage(String(pyodide.runPython(code))));
+     parentPort.postMessage('ready');
+   });`,
+  { eval: true },
+);
+await new Promise((resolve) => raw.once('message', resolve));
+const rawRun = (code: string) =>
+  new Promise<string>((resolve) => {
+    raw.once('message', resolve);
+    raw.postMessage(code);
+  });
+await rawRun('x = 0');
+const oursTrip = await measure(
+  async () => {
+    await session.run('x');
+  },
+  { min_cpu_time: (quick ? 200 : 1000) * 1e6 },
+);
+const rawTrip = await measure(
+  async () => {
+    await rawRun('x');
+  },
+  { min_cpu_time: (quick ? 200 : 1000) * 1e6 },
+);
+figures.push({
+  name: 'run-roundtrip',
+  unit: 'ms',
+  ours: round(oursTrip.avg / 1e6, 3),
+  peers: { 'pyodide (raw worker, no isolation)': round(rawTrip.avg / 1e6, 3) },
+});
+log(`run-roundtrip ours ${(oursTrip.avg / 1e6).toFixed(3)} ms, raw worker ${(rawTrip.avg / 1e6).toFixed(3)} ms`);
+
+const oursThousand = await timed(async () => {
+  for (let index = 0; index < 1000; index++) await session.run('x = x + 1');
+});
+const rawThousand = await timed(async () => {
+  for (let index = 0; index < 1000; index++) await rawRun('x = x + 1');
+});
+figures.push({
+  name: 'runs-1000-small',
+  unit: 'ops/s',
+  ours: round(1000 / (oursThousand / 1000), 0),
+  peers: { 'pyodide (raw worker, no isolation)': round(1000 / (rawThousand / 1000), 0) },
+});
+log(`runs-1000-small ours ${(1e6 / oursThousand).toFixed(0)} ops/s, raw ${(1e6 / rawThousand).toFixed(0)} ops/s`);
+await raw.terminate();
+await session.dispose();
+await pooled.dispose();
+
+// ── memory per idle worker (Linux: RSS of the sandbox child process) ───────────────────────────────────────
+function childRssMb(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+      if (Number(/PPid:\s+(\d+)/.exec(status)?.[1]) !== process.pid) continue;
+      total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return total;
+}
+const few = createSandbox({ pool: { warm: 1, max: 16 } });
+await few.warmUp();
+await waitFor(() => few.stats().idleWorkers === 1);
+const rssOne = childRssMb();
+await few.dispose();
+const many = createSandbox({ pool: { warm: 5, max: 16 } });
+await many.warmUp();
+await waitFor(() => many.stats().idleWorkers === 5);
+const rssFive = childRssMb();
+await many.dispose();
+const before = process.memoryUsage().rss;
+const extra = await loadPyodide();
+extra.runPython('import json');
+const rawPerInstance = (process.memoryUsage().rss - before) / 1048576;
+figures.push({
+  name: 'rss-per-idle-worker',
+  unit: 'MB',
+  ours: round((rssFive - rssOne) / 4, 1),
+  peers: { 'pyodide (one more in-process instance)': round(rawPerInstance, 1) },
+});
+log(
+  `rss-per-idle-worker ours ${((rssFive - rssOne) / 4).toFixed(1)} MB, raw in-process ${rawPerInstance.toFixed(1)} MB`,
+);
+
+writeFileSync(
+  new URL('./results.json', import.meta.url),
+  `${JSON.stringify({ node: process.version, date: new Date().toISOString(), figures }, null, 2)}\n`,
+);
+log(`wrote ${dirname(new URL(import.meta.url).pathname)}/results.json`);
+process.exit(0);
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('bench: timed out waiting for the pool');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
