@@ -10,4 +10,6 @@ export default defineConfig({
   platform: 'neutral',
   treeshake: true,
   external: ['@agenticgen/core', '@opentelemetry/api', /^node:/],
+  // Keep `node:zlib` as written: the prefix marks Node built-ins unambiguously for bundlers and Deno.
+  removeNodeProtocol: false,
 });

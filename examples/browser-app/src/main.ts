@@ -30,10 +30,11 @@ async function start(): Promise<void> {
       await services.answers.clear();
     },
   );
+  const metrics = mountMetricsPanel(byTestId(document, 'metrics-panel'), services.registry);
   mountChatPanel(byTestId(document, 'chat-panel'), {
     createAgent: (onLookup) => services.createAgent(model, onLookup),
+    onRunEnd: () => metrics.refresh(),
   });
-  mountMetricsPanel(byTestId(document, 'metrics-panel'), services.registry);
   document.body.dataset.ready = 'true';
   status.textContent = 'Ready. Starting Python in the background…';
 

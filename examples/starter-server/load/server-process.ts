@@ -11,6 +11,8 @@ import { createLogger } from '../src/log.ts';
 import { createServices } from '../src/services/create-services.ts';
 
 const kind = process.argv[2];
+/** Synchronous fan-out time of each broadcast (encode once, hand the bytes to every socket), in ms. */
+const fanOut: number[] = [];
 const send = (message: unknown) => process.send?.(message);
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -32,6 +34,14 @@ async function startStarter(): Promise<{ port: number; stop: () => Promise<void>
   const log = createLogger({ silent: true });
   const services = await createServices(config, log, {}, { sandbox: false });
   const app = createApp({ config, services, log });
+  const hub = app.context.gateway.hub;
+  const broadcast = hub.broadcast.bind(hub);
+  hub.broadcast = (...args: Parameters<typeof broadcast>) => {
+    const started = performance.now();
+    const delivered = broadcast(...args);
+    fanOut.push(performance.now() - started);
+    return delivered;
+  };
   const url = await app.listen();
   return {
     port: Number(new URL(url).port),
@@ -50,13 +60,15 @@ async function startBare(): Promise<{ port: number; stop: () => Promise<void> }>
     socket.on('message', (data) => {
       const message = JSON.parse(data.toString()) as { type: string; data?: unknown };
       if (message.type !== 'publish') return;
+      const started = performance.now();
       const encoded = Buffer.from(JSON.stringify({ type: 'room-message', data: message.data }));
       for (const client of server.clients) client.send(encoded, { binary: false });
+      fanOut.push(performance.now() - started);
     });
   });
   const address = server.address();
   return {
-    port: typeof address === 'object' ? address.port : 0,
+    port: typeof address === 'object' && address !== null ? address.port : 0,
     stop: () =>
       new Promise((resolve) => {
         for (const client of server.clients) client.terminate();
@@ -72,6 +84,8 @@ process.on('message', (message: { type: string }) => {
     gc?.();
     gc?.();
     send({ type: 'memory', memory: process.memoryUsage() });
+  } else if (message.type === 'fan-out') {
+    send({ type: 'fan-out', fanOut });
   } else if (message.type === 'stop') {
     void started.stop().then(() => process.exit(0));
   }

@@ -167,7 +167,8 @@ export function createApp(options: AppOptions): App {
   };
 
   const server = createServer(
-    { requestTimeout: 0, headersTimeout: 30_000, keepAliveTimeout: 5_000 },
+    // requestTimeout bounds receiving a request (a trickled body), not streaming a response (SSE).
+    { requestTimeout: 120_000, headersTimeout: 30_000, keepAliveTimeout: 5_000 },
     (request, response) => {
       void handle(request, response);
     },

@@ -70,6 +70,10 @@ describe.runIf(existsSync(chromiumPath))('web UI end to end (Chromium)', () => {
     });
     await page.click('#upload-form button[type="submit"]');
     await page.waitForSelector('#documents tr:has-text("lighthouses.md")');
+    await page.fill('#search-query', 'lamp wick');
+    await page.click('#search-form button[type="submit"]');
+    await page.waitForSelector('#search-results li:has-text("lighthouses.md")');
+    await page.screenshot({ path: join(artifacts, 'knowledge.png'), fullPage: true });
 
     await page.click('[data-tab="chat"]');
     await page.fill('#chat-input', 'Why were lighthouse keepers called wickies?');

@@ -182,10 +182,18 @@ describe('WebSocket gateway', () => {
       for (let index = 0; index < count; index++)
         publisher.send({ type: 'publish', room: 'firehose', data: { index, payload } });
 
+      let fastClose: unknown = 'open';
+      void fast.closed.then((value) => { fastClose = value; });
+      try {
       await fast.next(
         (message) => message.type === 'room-message' && (message.data as { index: number }).index === count - 1,
         20_000,
       );
+      } catch (error) {
+        const got = fast.messages.filter((message) => message.type === 'room-message').length;
+        console.log('DEBUG', { got, fastClose, stats: server.app.context.gateway.hub.stats(), pubState: publisher.socket.readyState });
+        throw error;
+      }
       const indexes = fast.messages
         .filter((message) => message.type === 'room-message')
         .map((message) => (message.data as { index: number }).index);

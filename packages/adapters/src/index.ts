@@ -17,14 +17,13 @@ export type { GeminiConnectionOptions } from './gemini/gemini-client.js';
 export type { LimiterClock } from './manager/limits.js';
 export {
   createModelManager,
-  defaultTokenEstimate,
   type FallbackRecord,
   type ModelEntry,
   type ModelManager,
   type ModelManagerEvent,
   type ModelManagerOptions,
-  type ModelRequirements,
 } from './manager/model-manager.js';
+export { defaultTokenEstimate, type ModelRequirements } from './manager/model-selection.js';
 export type { ResponseCacheOptions } from './manager/response-cache.js';
 export {
   createOpenAIChatModel,

@@ -5,6 +5,7 @@
 export type { PythonSandbox } from './host/sandbox-core.js';
 export { createSandbox, type NodeSandboxOptions } from './node/node-sandbox.js';
 export type { SandboxLimits, SandboxOptions, SandboxPoolOptions } from './options.js';
+export { pyodideVersion } from './pyodide-version.js';
 export { type PythonTool, type PythonToolOptions, type PythonToolOutput, pythonTool } from './tools/python-tool.js';
 export type { SessionSource } from './tools/session-source.js';
 export { type SqlData, type SqlTool, type SqlToolOptions, type SqlToolOutput, sqlTool } from './tools/sql-tool.js';

@@ -2,9 +2,10 @@
  * @agenticgen/sandbox for browsers: Python (Pyodide) in workers inside an opaque-origin sandboxed iframe.
  * This file only re-exports the public surface.
  */
-export { type BrowserSandboxOptions, createSandbox, pyodideVersion } from './browser/browser-sandbox.js';
+export { type BrowserSandboxOptions, createSandbox } from './browser/browser-sandbox.js';
 export type { PythonSandbox } from './host/sandbox-core.js';
 export type { SandboxLimits, SandboxOptions, SandboxPoolOptions } from './options.js';
+export { pyodideVersion } from './pyodide-version.js';
 export { type PythonTool, type PythonToolOptions, type PythonToolOutput, pythonTool } from './tools/python-tool.js';
 export type { SessionSource } from './tools/session-source.js';
 export { type SqlData, type SqlTool, type SqlToolOptions, type SqlToolOutput, sqlTool } from './tools/sql-tool.js';

@@ -36,6 +36,16 @@ export interface SandboxPoolOptions {
 
 /** Options shared by the Node and the browser sandbox. */
 export interface SandboxOptions {
+  /**
+   * Packages of the lock file to load (with their dependencies) into the snapshot, so every session can import
+   * them at once. Their files come only from `packageBaseUrl`, never from a CDN, and are checked against the
+   * lock file's sha256. The standard library needs nothing here.
+   */
+  packages?: string[];
+  /** Lock file in Pyodide's `pyodide-lock.json` format (Node: a path or file URL; browser: a URL). Default: Pyodide's. */
+  lockFileURL?: string;
+  /** Where the packages' files are (Node: a directory path or file URL; browser: a URL). Required with `packages`. */
+  packageBaseUrl?: string;
   /** Limits of each run. */
   limits?: SandboxLimits;
   /** Pool sizing. */

@@ -67,10 +67,11 @@ export async function openPersistentKnowledge(options: PersistentKnowledgeOption
   });
   const restoredDocuments = restoredVectors > 0 ? await knowledge.restore() : 0;
 
-  // One save at a time, in order, so an older index never overwrites a newer one.
-  let saving = Promise.resolve();
+  // One save at a time, in order, so an older index never overwrites a newer one; a failed save (quota, private
+  // mode) is reported to its caller and does not block the next one.
+  let saving: Promise<void> = Promise.resolve();
   const save = () => {
-    saving = saving.then(() => saveIndexToIndexedDb(index, location));
+    saving = saving.catch(() => undefined).then(() => saveIndexToIndexedDb(index, location));
     return saving;
   };
 
@@ -89,8 +90,9 @@ export async function openPersistentKnowledge(options: PersistentKnowledgeOption
       await save();
     },
     async reset() {
-      await saving;
-      await knowledge.delete(knowledge.list().map((document) => document.id));
+      await saving.catch(() => undefined);
+      const ids = knowledge.list().map((document) => document.id);
+      if (ids.length > 0) await knowledge.delete(ids);
       await deleteIndexFromIndexedDb(location);
       await options.registry.delete(`knowledge:${options.key}`);
       await index.dispose();

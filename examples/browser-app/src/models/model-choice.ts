@@ -45,7 +45,8 @@ export function createModelFromChoice(choice: ModelChoice): ChatModel {
   }
   let url: URL;
   try {
-    url = new URL(choice.baseURL, location.href);
+    // Relative URLs (a proxy route of the same site) resolve against the page.
+    url = new URL(choice.baseURL, globalThis.location?.href);
   } catch (error) {
     throw new AgenticGenError(
       'invalid-config',

@@ -4,6 +4,8 @@ import { describeError, element } from './dom.js';
 export interface ChatPanelOptions {
   /** A fresh agent for one question, reporting answer-cache lookups to `onLookup`. */
   createAgent(onLookup: (hit: boolean) => void): Agent;
+  /** Called when a run ends, however it ends. */
+  onRunEnd?(): void;
 }
 
 const pythonExample =
@@ -120,6 +122,7 @@ export function mountChatPanel(container: HTMLElement, options: ChatPanelOptions
       answer.dataset.state = 'error';
     } finally {
       send.disabled = false;
+      options.onRunEnd?.();
       answer.scrollIntoView({ block: 'end' });
     }
   };

@@ -60,22 +60,25 @@ export function mountKnowledgePanel(
     await current().delete(id);
     await render();
   };
-  const add = async () => {
-    const source = title.value.trim();
-    if (source === '' || content.value.trim() === '') return;
+  /** Adds one document; its id is derived from the source, so adding the same title again replaces it. */
+  const addDocument = async (source: string, text: string, format: 'text' | 'markdown' | 'html') => {
     const id =
       source
         .toLowerCase()
         .replace(/[^a-z0-9]+/g, '-')
         .replace(/^-|-$/g, '')
         .slice(0, 60) || `doc-${Date.now()}`;
+    const report = await current().add({ id, source, content: text, format });
+    addStatus.textContent = report.unchanged
+      ? `"${source}" is unchanged.`
+      : `Added "${source}" (${report.chunks} chunk${report.chunks === 1 ? '' : 's'}), saved to IndexedDB.`;
+  };
+  const add = async () => {
+    const source = title.value.trim();
+    if (source === '' || content.value.trim() === '') return;
     addStatus.textContent = 'Adding…';
     try {
-      const format = /^#{1,6}\s/m.test(content.value) ? 'markdown' : 'text';
-      const report = await current().add({ id, source, content: content.value, format });
-      addStatus.textContent = report.unchanged
-        ? `"${source}" is unchanged.`
-        : `Added "${source}" (${report.chunks} chunks), saved to IndexedDB.`;
+      await addDocument(source, content.value, /^#{1,6}\s/m.test(content.value) ? 'markdown' : 'text');
       title.value = '';
       content.value = '';
       await render();
@@ -83,6 +86,27 @@ export function mountKnowledgePanel(
       addStatus.textContent = describeError(error);
     }
   };
+  const upload = async (files: FileList | null) => {
+    for (const file of files ?? []) {
+      addStatus.textContent = `Adding ${file.name}…`;
+      try {
+        const format = /\.(md|markdown)$/i.test(file.name) ? 'markdown' : /\.html?$/i.test(file.name) ? 'html' : 'text';
+        await addDocument(file.name, await file.text(), format);
+      } catch (error) {
+        addStatus.textContent = `${file.name}: ${describeError(error)}`;
+      }
+    }
+    fileInput.value = '';
+    await render();
+  };
+  const fileInput = element('input', {
+    type: 'file',
+    accept: '.txt,.md,.markdown,.html,.htm',
+    multiple: true,
+    'data-testid': 'document-file',
+    'aria-label': 'Upload text, Markdown or HTML files',
+    onchange: () => void upload(fileInput.files),
+  });
   const search = async () => {
     if (query.value.trim() === '') return;
     try {
@@ -118,6 +142,7 @@ export function mountKnowledgePanel(
       title,
       content,
       element('button', { type: 'submit', 'data-testid': 'document-add' }, 'Add document'),
+      element('label', { class: 'muted small' }, 'or upload files: ', fileInput),
       addStatus,
     ),
     list,

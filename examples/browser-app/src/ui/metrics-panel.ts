@@ -9,7 +9,10 @@ const points = 60;
  * The live metrics panel: figures from `registry.collect()` and a one-minute chart of model calls and sandbox
  * runs per second from a metrics history, refreshed every second. The raw Prometheus exposition is one click away.
  */
-export function mountMetricsPanel(container: HTMLElement, registry: MetricsRegistry): () => void {
+export function mountMetricsPanel(
+  container: HTMLElement,
+  registry: MetricsRegistry,
+): { refresh(): void; stop(): void } {
   const history = createMetricsHistory(registry, { windows: [windowMs], capacity: points });
   const figures = element('dl', { class: 'figures', 'data-testid': 'metrics-figures' });
   const chart = element('canvas', {
@@ -32,12 +35,16 @@ export function mountMetricsPanel(container: HTMLElement, registry: MetricsRegis
       'Python runs/s',
     ),
     chart,
-    element('details', {}, element('summary', {}, 'Prometheus exposition'), exposition),
+    element(
+      'details',
+      { ontoggle: () => renderFigures() },
+      element('summary', {}, 'Prometheus exposition'),
+      exposition,
+    ),
     updated,
   );
 
-  const render = () => {
-    history.tick();
+  const renderFigures = () => {
     const snapshot = registry.collect();
     const summary = summarizeMetrics(snapshot);
     const milliseconds = (value: number) => (Number.isNaN(value) ? '–' : `${value.toFixed(value < 10 ? 1 : 0)} ms`);
@@ -48,9 +55,9 @@ export function mountMetricsPanel(container: HTMLElement, registry: MetricsRegis
       ['Agent runs', String(summary.agentRuns), 'agent-runs'],
       ['Model calls', String(summary.modelCalls), 'model-calls'],
       ['Mean model latency', milliseconds(summary.modelLatencyMs), 'model-latency'],
-      ['Tokens in / out', `${summary.inputTokens} / ${summary.outputTokens}`, 'tokens'],
+      ['Tokens in/out', `${summary.inputTokens} / ${summary.outputTokens}`, 'tokens'],
       ['Tool calls', tools || '0', 'tool-calls'],
-      ['Answer cache hits / misses', `${summary.cacheHits} / ${summary.cacheMisses}`, 'cache'],
+      ['Cache hits/misses', `${summary.cacheHits} / ${summary.cacheMisses}`, 'cache'],
       ['Python runs (errors)', `${summary.sandboxRuns} (${summary.sandboxErrors})`, 'sandbox-runs'],
       ['Mean Python run', milliseconds(summary.sandboxLatencyMs), 'sandbox-latency'],
     ];
@@ -61,15 +68,20 @@ export function mountMetricsPanel(container: HTMLElement, registry: MetricsRegis
       ]),
     );
     if (container.querySelector('details')?.open === true) exposition.textContent = formatPrometheus(snapshot);
+    updated.textContent = `Updated ${new Date(snapshot.timestamp).toLocaleTimeString()}`;
+  };
+  // The history needs evenly spaced ticks; figures may also be refreshed on demand (e.g. when a run ends).
+  const tick = () => {
+    history.tick();
+    renderFigures();
     drawChart(chart, [
       rates(history.query(metricNames.modelCalls, { window: windowMs })),
       rates(history.query(metricNames.sandbox, { window: windowMs })),
     ]);
-    updated.textContent = `Updated ${new Date(snapshot.timestamp).toLocaleTimeString()}`;
   };
-  render();
-  const timer = setInterval(render, windowMs);
-  return () => clearInterval(timer);
+  tick();
+  const timer = setInterval(tick, windowMs);
+  return { refresh: renderFigures, stop: () => clearInterval(timer) };
 }
 
 /** Per-window rates summed over label sets, oldest first. */

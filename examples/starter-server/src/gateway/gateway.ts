@@ -142,11 +142,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
   };
 
-  const onConnection = (socket: WebSocket, request: IncomingMessage) => {
+  const onConnection = (socket: WebSocket, request: IncomingMessage, transport: Duplex) => {
     counters.connectionsOpened++;
     const connection = new Connection(
       randomUUID(),
       socket,
+      transport,
       request.socket.remoteAddress ?? 'unknown',
       options.sendQueue,
       onSlow,
@@ -203,7 +204,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
         return true;
       }
-      server.handleUpgrade(request, socket, head, (webSocket) => onConnection(webSocket, request));
+      server.handleUpgrade(request, socket, head, (webSocket) => onConnection(webSocket, request, socket));
       return true;
     },
     stopAccepting() {

@@ -175,7 +175,8 @@ export async function createServices(
     available: true,
     detail: `core plugin runtime: ${runtime.plugins.map((plugin) => plugin.name).join(', ')}`,
   };
-  disposers.unshift(() => runtime.dispose());
+  // Disposed first (the list runs in reverse): plugins stop listening before the services go away.
+  disposers.push(() => runtime.dispose());
 
   return {
     runtime,

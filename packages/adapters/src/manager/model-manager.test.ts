@@ -241,6 +241,18 @@ describe('createModelManager', () => {
     expect(store.map.size).toBe(3);
   });
 
+  it('answers from the model when the cache store fails', async () => {
+    const broken = mapCache();
+    broken.get = async () => {
+      throw new Error('store down');
+    };
+    broken.set = async () => {
+      throw new Error('store down');
+    };
+    const manager = createModelManager({ models: { m: answering('m') }, cache: { store: broken } });
+    expect((await manager.generate('m', ask)).text).toBe('from m');
+  });
+
   it('falls back across real adapters: Anthropic overloaded → OpenAI', async () => {
     const urls = fakeServerUrls();
     const key = uniqueKey();

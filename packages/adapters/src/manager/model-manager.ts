@@ -4,11 +4,11 @@ import {
   type ChatRequest,
   type ChatResponse,
   type ChatStreamPart,
-  type ModelCapabilities,
 } from '@agenticgen/core';
 import { sleep } from '../shared/retry.js';
 import { responseToParts, StreamCollector } from '../shared/stream-collect.js';
 import { type LimiterClock, Semaphore, TokenBucket } from './limits.js';
+import { defaultTokenEstimate, type ModelRequirements, meets } from './model-selection.js';
 import { cacheable, type ResponseCacheOptions, responseCacheKey } from './response-cache.js';
 
 /** A registered model with its limits. */
@@ -59,14 +59,6 @@ export interface ModelManagerOptions {
   onEvent?: (event: ModelManagerEvent) => void;
   /** Time source for the rate limiters (tests). */
   clock?: LimiterClock;
-}
-
-/** Requirements for `select`. */
-export interface ModelRequirements extends Partial<Omit<ModelCapabilities, 'contextWindow' | 'maxOutputTokens'>> {
-  /** Smallest acceptable context window in tokens. */
-  minContextWindow?: number;
-  /** Smallest acceptable output limit in tokens. */
-  minOutputTokens?: number;
 }
 
 export interface ModelManager {
@@ -192,18 +184,17 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
       `${slot.name}|${slot.entry.model.provider}:${slot.entry.model.modelId}`,
       request,
     );
-    const hit = await cache.store.get<ChatResponse>(key);
+    // The cache is an optimisation: a failing store must not fail the request.
+    const hit = await cache.store.get<ChatResponse>(key).catch(() => undefined);
     emit({ type: hit === undefined ? 'cache-miss' : 'cache-hit', model: slot.name, key });
     return hit === undefined ? { key } : { key, hit };
   }
 
   const store = async (key: string, response: ChatResponse) => {
     if (options.cache === undefined || !cacheable(response)) return;
-    await options.cache.store.set(
-      key,
-      response,
-      options.cache.ttlMs === undefined ? {} : { ttlMs: options.cache.ttlMs },
-    );
+    await options.cache.store
+      .set(key, response, options.cache.ttlMs === undefined ? {} : { ttlMs: options.cache.ttlMs })
+      .catch(() => undefined);
   };
 
   async function generateOn(slot: Slot, request: ChatRequest): Promise<ChatResponse> {
@@ -337,31 +328,6 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
       return { inFlight: slot.semaphore?.inUse ?? 0, queued: slot.semaphore?.queued ?? 0 };
     },
   };
-}
-
-function meets(capabilities: ModelCapabilities, requirements: ModelRequirements): boolean {
-  for (const flag of ['tools', 'vision', 'structuredOutput', 'streaming', 'reasoning'] as const) {
-    if (requirements[flag] === true && capabilities[flag] !== true) return false;
-  }
-  if (requirements.minContextWindow !== undefined && capabilities.contextWindow < requirements.minContextWindow)
-    return false;
-  if (
-    requirements.minOutputTokens !== undefined &&
-    (capabilities.maxOutputTokens === undefined || capabilities.maxOutputTokens < requirements.minOutputTokens)
-  ) {
-    return false;
-  }
-  return true;
-}
-
-/** About four characters per token, plus the output budget the request allows. */
-export function defaultTokenEstimate(request: ChatRequest): number {
-  let characters = 0;
-  for (const message of request.messages) {
-    if (typeof message.content === 'string') characters += message.content.length;
-    else characters += JSON.stringify(message.content).length;
-  }
-  return Math.ceil(characters / 4) + (request.maxOutputTokens ?? 0);
 }
 
 function positive(value: number, name: string, field: string): number {

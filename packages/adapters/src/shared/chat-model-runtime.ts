@@ -121,7 +121,14 @@ export function lazyClient<Client>(create: () => Promise<Client>): () => Promise
   return () => {
     pending ??= create().catch((error: unknown) => {
       pending = undefined;
-      throw error;
+      if (AgenticGenError.isInstance(error)) throw error;
+      // The SDK constructors refuse bad settings, e.g. running in a browser without the explicit opt-in.
+      const message = error instanceof Error ? error.message : String(error);
+      throw new AgenticGenError(
+        'invalid-config',
+        `[adapters] the provider SDK rejected its settings: ${message}; in a browser, point baseURL at your proxy and set dangerouslyAllowBrowser (see docs/adapters.md)`,
+        { cause: error },
+      );
     });
     return pending;
   };

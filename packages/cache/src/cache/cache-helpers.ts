@@ -19,7 +19,10 @@ export function validateSetOptions(options: GetOrSetOptions): void {
 }
 
 export function serializeError(error: unknown): Record<string, unknown> {
-  if (AgenticGenError.isInstance(error)) return { ...error.toJSON(), stack: undefined };
+  if (AgenticGenError.isInstance(error)) {
+    const { stack: _stack, ...serialized } = error.toJSON();
+    return serialized as Record<string, unknown>;
+  }
   return { name: 'Error', message: error instanceof Error ? error.message : String(error) };
 }
 

@@ -25,37 +25,3 @@ export interface CacheEvents {
 
 export type CacheEventName = keyof CacheEvents;
 export type CacheListener<Name extends CacheEventName> = (event: CacheEvents[Name]) => void;
-
-/** A minimal typed emitter; `has` lets hot paths skip building event objects nobody listens to. */
-export class CacheEventEmitter {
-  readonly #listeners = new Map<CacheEventName, Set<(event: never) => void>>();
-
-  on<Name extends CacheEventName>(name: Name, listener: CacheListener<Name>): () => void {
-    let set = this.#listeners.get(name);
-    if (set === undefined) {
-      set = new Set();
-      this.#listeners.set(name, set);
-    }
-    set.add(listener as (event: never) => void);
-    return () => {
-      set.delete(listener as (event: never) => void);
-      if (set.size === 0) this.#listeners.delete(name);
-    };
-  }
-
-  has(name: CacheEventName): boolean {
-    return this.#listeners.has(name);
-  }
-
-  emit<Name extends CacheEventName>(name: Name, event: CacheEvents[Name]): void {
-    const set = this.#listeners.get(name);
-    if (set === undefined) return;
-    for (const listener of set) {
-      try {
-        (listener as CacheListener<Name>)(event);
-      } catch {
-        // A throwing listener must not break a cache read; listeners own their errors.
-      }
-    }
-  }
-}

@@ -84,7 +84,7 @@ export class L1Store {
       options = this.#lastOptions;
     }
     if (!this.#precise) {
-      this.#write(key, item, options);
+      this.lru.set(key, item, options); // evictions are only counted here, so no need to flag the write
       return true;
     }
     const size = item instanceof L1Record ? item.size : 0;

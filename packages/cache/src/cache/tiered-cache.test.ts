@@ -297,6 +297,18 @@ describe('createCache: L1 bounds and events', () => {
     expect(cache.stats().l1.hits).toBe(0);
   });
 
+  it('keeps working when a listener throws', async () => {
+    const cache = createCache();
+    const errorSpy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    cache.on('cache-set', () => {
+      throw new Error('listener bug');
+    });
+    await cache.set('k', 1);
+    expect(await cache.get('k')).toBe(1);
+    expect(errorSpy).toHaveBeenCalled(); // reported by core's event bus, not thrown into set()
+    errorSpy.mockRestore();
+  });
+
   it('drops L1 copies in other instances when a key is set or deleted (invalidation messages)', async () => {
     const driver = createMemoryDriver();
     const first = createCache({ l2: driver });

@@ -1,7 +1,7 @@
-import { AgenticGenError } from '@agenticgen/core';
+import { AgenticGenError, createEventBus } from '@agenticgen/core';
 import type QuickLRU from 'quick-lru';
 import type { CacheDriver, CacheEntry, CacheInvalidation } from '../drivers/driver.js';
-import { cacheError } from '../errors.js';
+import { cacheError, toCacheError } from '../errors.js';
 import {
   assertDuration,
   assertKey,
@@ -9,10 +9,11 @@ import {
   assertPositiveInteger,
   assertTags,
   assertTtl,
+  maxKeyLength,
 } from '../validation.js';
 import { emptyCounters, isFresh, ratio, rethrow, serializeError, validateSetOptions } from './cache-helpers.js';
 import type { CacheOptions, CacheStats, GetOrSetOptions, SetOptions, TieredCache } from './cache-types.js';
-import { CacheEventEmitter, type CacheEventName, type CacheListener, type EvictionReason } from './events.js';
+import type { CacheEventName, CacheEvents, CacheListener, EvictionReason } from './events.js';
 import { L1Record, L1Store } from './l1-store.js';
 import { L2Tier } from './l2-tier.js';
 import { sizeOf as defaultSizeOf } from './size-of.js';
@@ -42,7 +43,8 @@ class TieredCacheImplementation implements TieredCache {
   readonly #ttlMs: number;
   readonly #staleMs: number;
   readonly #negativeTtlMs: number | undefined;
-  readonly #events = new CacheEventEmitter();
+  /** Core's event bus: a throwing listener is reported as its `error` event and never reaches the cache's caller. */
+  readonly #events = createEventBus<CacheEvents>();
   readonly #flights = new Map<string, Flight>();
   /** L2 reads in progress per key; a write marks them so their (older) result is not promoted into L1. */
   readonly #reads = new Map<string, { invalidated: boolean; readers: number }>();
@@ -197,7 +199,7 @@ class TieredCacheImplementation implements TieredCache {
 
   setSync(key: string, value: unknown, options?: SetOptions): void {
     this.#assertUsable();
-    assertKey(key);
+    if (typeof key !== 'string' || key.length === 0 || key.length > maxKeyLength) assertKey(key);
     if (value === undefined) {
       throw cacheError('invalid-argument', `cannot store undefined under ${JSON.stringify(key)}; use delete() instead`);
     }
@@ -474,7 +476,17 @@ class TieredCacheImplementation implements TieredCache {
       const negativeTtlMs = options.negativeTtlMs ?? this.#negativeTtlMs;
       // A failed background refresh keeps serving the stale value (stale-if-error) instead of caching the failure.
       if (negativeTtlMs !== undefined && !flight.invalidated && !refreshing) {
-        await this.#write(key, this.#entry(serializeError(error), { ...options, ttlMs: negativeTtlMs }, true));
+        try {
+          await this.#write(key, this.#entry(serializeError(error), { ...options, ttlMs: negativeTtlMs }, true));
+        } catch (writeError) {
+          // The caller must see the loader's error, not a failure to cache it.
+          this.#events.emit('cache-error', {
+            key,
+            tier: 'l1',
+            operation: 'negative-set',
+            error: toCacheError(writeError, 'negative caching'),
+          });
+        }
       }
       throw error;
     }
@@ -612,10 +624,10 @@ class TieredCacheImplementation implements TieredCache {
   }
 
   #refreshListening(): void {
-    this.#listeningHit = this.#events.has('cache-hit');
-    this.#listeningMiss = this.#events.has('cache-miss');
-    this.#listeningSet = this.#events.has('cache-set');
-    this.#l1?.trackEvictions(this.#events.has('cache-evict'));
+    this.#listeningHit = this.#events.hasListeners('cache-hit');
+    this.#listeningMiss = this.#events.hasListeners('cache-miss');
+    this.#listeningSet = this.#events.hasListeners('cache-set');
+    this.#l1?.trackEvictions(this.#events.hasListeners('cache-evict'));
   }
 
   #assertUsable(): void {

@@ -1,6 +1,6 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import { cacheError } from '../errors.js';
-import { type CodecOptions, decodeEntry, encodeEntry } from '../serialization/codec.js';
+import { type CodecOptions, type DecodedEntry, decodeEntryFast, encodeEntry } from '../serialization/codec.js';
 import { type CacheDriver, type CacheInvalidation, hardExpiryOf } from './driver.js';
 
 export interface RedisDriverOptions extends CodecOptions {
@@ -115,9 +115,10 @@ export function createRedisDriver(options: RedisDriverOptions = {}): CacheDriver
       const client = connected ?? (await connect());
       const bytes = await client.getBuffer(prefix + key);
       if (bytes === null) return undefined;
-      let decoded: Awaited<ReturnType<typeof decodeEntry>>;
+      let decoded: DecodedEntry;
       try {
-        decoded = await decodeEntry(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+        const result = decodeEntryFast(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+        decoded = result instanceof Promise ? await result : result;
         if (decoded.key !== key) {
           throw cacheError(
             'cache-entry-corrupt',

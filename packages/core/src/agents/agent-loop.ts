@@ -1,4 +1,4 @@
-import { SpanKind } from '@opentelemetry/api';
+import { type Context, context, SpanKind } from '@opentelemetry/api';
 import type {
   ChatMessage,
   ChatRequest,
@@ -210,7 +210,10 @@ async function callModel(
   if (runtime !== undefined) {
     // The runtime runs the model hooks and emits the model-call events and the `chat` span itself.
     const parts = runtime.stream({ model, request, runId: state.runId, agentName: options.name });
-    return collectStream(abortable(parts, signal, `agents ${options.name}`), { modelId: model.modelId, onPart });
+    return collectStream(abortable(parts, signal, `agents ${options.name}`, stepSpan.context), {
+      modelId: model.modelId,
+      onPart,
+    });
   }
   const callId = `${state.runId}:${stepNumber}`;
   const common = {
@@ -239,15 +242,18 @@ async function callModel(
   const started = performance.now();
   let firstTokenMs: number | undefined;
   try {
-    const response = await collectStream(abortable(model.stream(request), signal, `agents ${options.name}`), {
-      modelId: model.modelId,
-      onPart(part) {
-        if (part.type === 'text-delta' || part.type === 'reasoning-delta' || part.type === 'tool-call-start') {
-          firstTokenMs ??= performance.now() - started;
-        }
-        onPart(part);
+    const response = await collectStream(
+      abortable(model.stream(request), signal, `agents ${options.name}`, span.context),
+      {
+        modelId: model.modelId,
+        onPart(part) {
+          if (part.type === 'text-delta' || part.type === 'reasoning-delta' || part.type === 'tool-call-start') {
+            firstTokenMs ??= performance.now() - started;
+          }
+          onPart(part);
+        },
       },
-    });
+    );
     const durationMs = performance.now() - started;
     span.end({
       'gen_ai.response.model': response.modelId,
@@ -285,12 +291,19 @@ async function callModel(
 }
 
 /** Iterates `iterable` but stops with the abort error as soon as `signal` aborts, even if the source hangs. */
-async function* abortable<T>(iterable: AsyncIterable<T>, signal: AbortSignal, scope: string): AsyncGenerator<T> {
+async function* abortable<T>(
+  iterable: AsyncIterable<T>,
+  signal: AbortSignal,
+  scope: string,
+  parent?: Context,
+): AsyncGenerator<T> {
   const iterator = iterable[Symbol.asyncIterator]();
   let finished = false;
   try {
     for (;;) {
-      const next = await raceWithSignal(iterator.next(), signal, scope);
+      // With a context manager (AsyncLocalStorage in Node), spans the source opens nest under `parent`.
+      const pending = parent === undefined ? iterator.next() : context.with(parent, () => iterator.next());
+      const next = await raceWithSignal(pending, signal, scope);
       if (next.done) {
         finished = true;
         return;

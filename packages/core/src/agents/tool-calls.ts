@@ -1,3 +1,4 @@
+import { context } from '@opentelemetry/api';
 import type { ToolCallPart } from '../contracts/chat-model.js';
 import { AgenticGenError, toAgenticGenError } from '../errors/agenticgen-error.js';
 import { executeTool, type ToolOutcome } from '../tools/execute-tool.js';
@@ -89,15 +90,19 @@ export async function runToolCalls(
     planned.push(() => executeOne(environment, state, call, signal, stepSpan));
   }
 
+  // Each result is announced as soon as it exists, so streaming UIs see fast tools finish before slow ones.
+  const announced = async (run: () => Promise<ToolCallRecord>) => {
+    const record = await run();
+    environment.emit({ type: 'tool-result', runId: state.runId, step: stepNumber, ...record });
+    return record;
+  };
   let records: ToolCallRecord[];
   if (options.parallelToolCalls === false) {
     records = [];
-    for (const run of planned) records.push(await run());
+    for (const run of planned) records.push(await announced(run));
   } else {
-    records = await Promise.all(planned.map((run) => run()));
+    records = await Promise.all(planned.map(announced));
   }
-  for (const record of records)
-    environment.emit({ type: 'tool-result', runId: state.runId, step: stepNumber, ...record });
   return { records, pending };
 }
 
@@ -174,7 +179,10 @@ async function executeOne(
     outcome =
       tool === undefined
         ? await registry.execute(call.toolName, input, { toolCallId: call.toolCallId, signal })
-        : await executeTool(tool, input, { toolCallId: call.toolCallId, signal, values: environment.values });
+        : // Spans the tool opens (a sub-agent's run, an HTTP client) nest under this one where a context manager exists.
+          await context.with(span.context, () =>
+            executeTool(tool, input, { toolCallId: call.toolCallId, signal, values: environment.values }),
+          );
   }
   // A run-level abort must end the run, not become a tool error the model would see.
   if (signal.aborted && !outcome.ok && (outcome.error.code === 'aborted' || outcome.error.code === 'timeout')) {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createAgent } from '../agents/create-agent.js';
+import type { ChatModel } from '../contracts/chat-model.js';
 import { MockChatModel } from '../testing/mock-chat-model.js';
 import { runDag, validateDag } from './dag.js';
-import { runParallel, runPipeline } from './patterns.js';
+import { agentTask, runParallel, runPipeline } from './patterns.js';
 import { createScheduler } from './scheduler.js';
 import { createSupervisor } from './supervisor.js';
 
@@ -244,5 +245,47 @@ describe('DAG', () => {
     expect(otherAborted).toBe(true);
     expect(fast.skipped).toContain('after');
     expect(fast.ok).toBe(false);
+  });
+});
+
+describe('agent tasks on a scheduler', () => {
+  it('limit one agent across the scheduler while other agents keep running', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const counting = (inner: MockChatModel): ChatModel => ({
+      provider: inner.provider,
+      modelId: inner.modelId,
+      capabilities: inner.capabilities,
+      generate: (request) => inner.generate(request),
+      async *stream(request) {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        try {
+          yield* inner.stream(request);
+        } finally {
+          inFlight--;
+        }
+      },
+    });
+    const researcher = createAgent({
+      name: 'researcher',
+      instructions: '',
+      model: counting(new MockChatModel({ responses: [{ text: 'found', delayMs: 5 }], repeatLast: true })),
+    });
+    const writer = echoAgent('writer', (input) => `wrote ${input}`);
+    const scheduler = createScheduler({ concurrency: 8, groupConcurrency: { researcher: 1 } });
+    const results = await Promise.all([
+      ...Array.from({ length: 4 }, (_, index) => scheduler.run(agentTask(researcher, `q${index}`, { priority: 1 }))),
+      scheduler.run(agentTask(writer, 'essay')),
+    ]);
+    expect(results.map((result) => result.text)).toEqual(['found', 'found', 'found', 'found', 'wrote essay']);
+    expect(peak).toBe(1);
+
+    const slow = createAgent({
+      name: 'slow',
+      instructions: '',
+      model: new MockChatModel({ responses: [{ text: 'x', delayMs: 10_000 }] }),
+    });
+    await expect(scheduler.run(agentTask(slow, 'x', { timeoutMs: 20 }))).rejects.toMatchObject({ code: 'timeout' });
   });
 });

@@ -1,11 +1,12 @@
-import type { Agent } from '../agents/create-agent.js';
-import type { AgentResult } from '../agents/types.js';
+import type { Agent, AgentInput } from '../agents/create-agent.js';
+import type { AgentResult, AgentRunOptions } from '../agents/types.js';
 import { throwIfAborted } from '../errors/abort.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
+import type { Task } from './task.js';
 
 /** A pipeline stage or parallel branch: an agent (text in, text out) or a function. */
-export type Worker<I = unknown, O = unknown> =
+export type PatternWorker<I = unknown, O = unknown> =
   | Agent
   | { name: string; run(input: I, context: { signal: AbortSignal }): Promise<O> | O };
 
@@ -21,11 +22,11 @@ export interface WorkerOutcome {
   durationMs: number;
 }
 
-function isAgent(worker: Worker): worker is Agent {
+function isAgent(worker: PatternWorker): worker is Agent {
   return 'stream' in worker && 'resume' in worker && 'tools' in worker;
 }
 
-async function runWorker(worker: Worker, input: unknown, signal: AbortSignal): Promise<WorkerOutcome> {
+async function runWorker(worker: PatternWorker, input: unknown, signal: AbortSignal): Promise<WorkerOutcome> {
   const started = performance.now();
   if (isAgent(worker)) {
     const text = typeof input === 'string' ? input : JSON.stringify(input);
@@ -51,7 +52,7 @@ export interface PipelineOptions {
 
 /** Runs stages in order, each getting the previous stage's output; returns the last output and every stage's. */
 export async function runPipeline(
-  stages: readonly Worker[],
+  stages: readonly PatternWorker[],
   input: unknown,
   options: PipelineOptions = {},
 ): Promise<{ output: unknown; stages: WorkerOutcome[] }> {
@@ -94,7 +95,7 @@ export interface ParallelOptions<T> {
 
 /** Fan-out/fan-in: gives the same input to every branch concurrently, then combines the outputs. */
 export async function runParallel<T = WorkerOutcome[]>(
-  branches: readonly Worker[],
+  branches: readonly PatternWorker[],
   input: unknown,
   options: ParallelOptions<T> = {},
 ): Promise<{ output: T; branches: Array<WorkerOutcome | { name: string; error: AgenticGenError }> }> {
@@ -156,4 +157,29 @@ function toError(reason: unknown): AgenticGenError {
         `[orchestration] ${reason instanceof Error ? reason.message : String(reason)}`,
         { cause: reason },
       );
+}
+
+/**
+ * A scheduler task that runs `agent` on `input`, in the concurrency group named after the agent, so
+ * `groupConcurrency: { [agent.name]: n }` limits that agent across all the work of a scheduler. The run gets
+ * the task's signal (cancellation, timeouts and deadlines stop the agent).
+ */
+export function agentTask(
+  agent: Agent,
+  input: AgentInput,
+  options: Omit<Task<AgentInput, AgentResult>, 'run' | 'input' | 'group'> & { runOptions?: AgentRunOptions } = {},
+): Task<AgentInput, AgentResult> {
+  const { runOptions, ...task } = options;
+  return {
+    name: agent.name,
+    ...task,
+    input,
+    group: agent.name,
+    run: (value, context) =>
+      agent.run(value, {
+        ...runOptions,
+        signal:
+          runOptions?.signal === undefined ? context.signal : AbortSignal.any([runOptions.signal, context.signal]),
+      }),
+  };
 }

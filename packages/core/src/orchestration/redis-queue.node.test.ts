@@ -51,20 +51,34 @@ describe.skipIf(!available)('Redis task queue (BullMQ)', () => {
       });
       child.once('exit', (code) => reject(new Error(`worker exited early with ${code}`)));
     });
+    // This process's worker holds its first task until a result from the child arrived: the other tasks must
+    // then go to the child, so both processes provably take work from the one queue.
+    let sawChild: () => void = () => {};
+    const childSeen = new Promise<void>((resolve) => {
+      sawChild = resolve;
+    });
     await queue.process(
       {
         whoami: async (input) => {
-          await new Promise((resolve) => setTimeout(resolve, 20));
+          await childSeen;
           return { pid: process.pid, input };
         },
       },
-      { concurrency: 2 },
+      { concurrency: 1 },
     );
     const handles = await Promise.all(
-      Array.from({ length: 24 }, (_, index) => queue.enqueue<{ pid: number; input: number }>('whoami', index)),
+      Array.from({ length: 20 }, (_, index) => queue.enqueue<{ pid: number; input: number }>('whoami', index)),
     );
+    for (const handle of handles) {
+      handle.result({ timeoutMs: 20_000 }).then(
+        (result) => {
+          if (result.pid === child.pid) sawChild();
+        },
+        () => undefined,
+      );
+    }
     const results = await Promise.all(handles.map((handle) => handle.result({ timeoutMs: 20_000 })));
-    expect(results.map((result) => result.input)).toEqual(Array.from({ length: 24 }, (_, index) => index));
+    expect(results.map((result) => result.input)).toEqual(Array.from({ length: 20 }, (_, index) => index));
     const pids = new Set(results.map((result) => result.pid));
     expect(pids.has(process.pid)).toBe(true);
     expect(pids.has(child.pid as number)).toBe(true);
@@ -76,6 +90,7 @@ describe.skipIf(!available)('Redis task queue (BullMQ)', () => {
     await queue.process({
       flaky: (input, context) => {
         attempts.set(String(input), context.attempt);
+        context.progress(0.5);
         if (context.attempt < 3) throw new Error('transient');
         return `ok after ${context.attempt}`;
       },
@@ -84,7 +99,11 @@ describe.skipIf(!available)('Redis task queue (BullMQ)', () => {
       },
     });
     const flaky = await queue.enqueue('flaky', 'a');
+    const progress: number[] = [];
+    flaky.onProgress((fraction) => progress.push(fraction));
     expect(await flaky.result({ timeoutMs: 20_000 })).toBe('ok after 3');
+    // Progress crosses Redis too (events may still be in flight when the result arrives).
+    await expect.poll(() => progress.at(-1), { timeout: 5_000 }).toBe(0.5);
     const invalid = await queue.enqueue('invalid', null);
     const failure = await invalid.result({ timeoutMs: 20_000 }).catch((error: unknown) => error);
     expect(AgenticGenError.hasCode(failure, 'invalid-argument')).toBe(true);

@@ -50,6 +50,8 @@ export interface RemoteTaskHandle<R = unknown> {
   readonly id: string;
   /** Waits for the outcome (from any worker process); failures come back as AgenticGenErrors with their code. */
   result(options?: { timeoutMs?: number }): Promise<R>;
+  /** Calls `listener` with each `context.progress(fraction)` the worker reports; returns a function that stops. */
+  onProgress(listener: (fraction: number) => void): () => void;
 }
 
 /** Handler of one task name. */
@@ -200,7 +202,7 @@ export async function createRedisTaskQueue(options: RedisTaskQueueOptions): Prom
       }
       if (enqueueOptions.timeoutMs !== undefined) data.timeoutMs = enqueueOptions.timeoutMs;
       // Start listening before adding, so a job finishing instantly is not missed.
-      const listener = await queueEvents();
+      const jobEvents = await queueEvents();
       const job = await queue.add(handlerName, data, {
         priority: toBullPriority(enqueueOptions.priority),
         ...(enqueueOptions.id === undefined ? {} : { jobId: enqueueOptions.id }),
@@ -210,6 +212,13 @@ export async function createRedisTaskQueue(options: RedisTaskQueueOptions): Prom
       const id = String(job.id);
       return {
         id,
+        onProgress(listener) {
+          const onEvent = ({ jobId, data }: { jobId: string; data: unknown }) => {
+            if (jobId === id && typeof data === 'number') listener(data);
+          };
+          jobEvents.on('progress', onEvent);
+          return () => void jobEvents.off('progress', onEvent);
+        },
         async result(resultOptions = {}) {
           // Events are fast, but QueueEvents can miss a completion that lands while its stream read (re)starts;
           // a slow poll of the job's state closes that gap, so a finished task is never waited on forever.
@@ -239,7 +248,7 @@ export async function createRedisTaskQueue(options: RedisTaskQueueOptions): Prom
             );
           });
           try {
-            return await Promise.race([job.waitUntilFinished(listener) as Promise<R>, poll(), timeout]);
+            return await Promise.race([job.waitUntilFinished(jobEvents) as Promise<R>, poll(), timeout]);
           } catch (error) {
             if (AgenticGenError.isInstance(error)) throw error;
             throw decodeError(error instanceof Error ? error.message : String(error), id);

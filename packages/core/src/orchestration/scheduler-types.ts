@@ -19,25 +19,45 @@ export interface SchedulerOptions {
   paused?: boolean;
 }
 
+/** Fields every task event carries. */
+export interface TaskEventBase {
+  /** The task id. */
+  taskId: string;
+  /** The task name, when it has one. */
+  name?: string;
+}
+
 /** Scheduler events. Emitted only when someone listens, so they cost nothing otherwise. */
 export interface SchedulerEvents {
-  'task-queue': { taskId: string; name?: string; priority: number; queued: number };
-  'task-start': { taskId: string; name?: string; attempt: number; running: number };
-  'task-progress': { taskId: string; name?: string; fraction: number; message?: string };
-  'task-retry': { taskId: string; name?: string; attempt: number; delayMs: number; errorCode: string };
-  'task-complete': { taskId: string; name?: string; attempts: number; durationMs: number };
-  'task-fail': { taskId: string; name?: string; attempts: number; errorCode: string; error: AgenticGenError };
-  'task-cancel': { taskId: string; name?: string; reason: string };
+  /** A task was accepted; `queued` is the number now waiting. */
+  'task-queue': TaskEventBase & { priority: number; queued: number };
+  /** An attempt started; `running` is the number now running. */
+  'task-start': TaskEventBase & { attempt: number; running: number };
+  /** The task reported progress (`fraction` from 0 to 1). */
+  'task-progress': TaskEventBase & { fraction: number; message?: string };
+  /** Attempt `attempt` failed with `errorCode`; the next starts after `delayMs`. */
+  'task-retry': TaskEventBase & { attempt: number; delayMs: number; errorCode: string };
+  /** The task succeeded; `durationMs` is the last attempt's wall time. */
+  'task-complete': TaskEventBase & { attempts: number; durationMs: number };
+  /** The task failed for good. */
+  'task-fail': TaskEventBase & { attempts: number; errorCode: string; error: AgenticGenError };
+  /** The task was cancelled. */
+  'task-cancel': TaskEventBase & { reason: string };
   /** Nothing queued or running any more. */
   idle: { completed: number; failed: number; cancelled: number };
 }
 
-/** Counters since creation. */
+/** Current counts. */
 export interface SchedulerStats {
+  /** Waiting: queued, waiting for dependencies, or between retries. */
   queued: number;
+  /** Running now. */
   running: number;
+  /** Completed since creation. */
   completed: number;
+  /** Failed for good since creation. */
   failed: number;
+  /** Cancelled since creation. */
   cancelled: number;
 }
 

@@ -3,7 +3,13 @@ import { createEventBus } from '../events/event-bus.js';
 import { PriorityQueue } from './priority-queue.js';
 import type { Scheduler, SchedulerEvents, SchedulerOptions, SchedulerStats } from './scheduler-types.js';
 
-export type { Scheduler, SchedulerEvents, SchedulerOptions, SchedulerStats } from './scheduler-types.js';
+export type {
+  Scheduler,
+  SchedulerEvents,
+  SchedulerOptions,
+  SchedulerStats,
+  TaskEventBase,
+} from './scheduler-types.js';
 
 import { backoffDelay, type Task, type TaskContext, type TaskHandle, type TaskStatus } from './task.js';
 

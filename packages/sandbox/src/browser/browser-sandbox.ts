@@ -1,14 +1,13 @@
 import { AgenticGenError } from '@agenticgen/core';
 import type { Envelope } from '../host/envelope.js';
+import { resolvePackageFiles } from '../host/packages.js';
 import { createSandboxCore, type PythonSandbox } from '../host/sandbox-core.js';
 import type { SandboxTransport } from '../host/worker-link.js';
 import type { SandboxOptions } from '../options.js';
+import { pyodideVersion } from '../pyodide-version.js';
 import { sandboxRuntime } from '../runtime/sandbox-runtime.js';
 import { frameMain } from './frame-main.js';
 import { browserWorkerMain } from './worker-main.js';
-
-/** The Pyodide release this package is built and tested against. */
-export const pyodideVersion = '314.0.7';
 
 /** Options of the browser sandbox. */
 export interface BrowserSandboxOptions extends SandboxOptions {
@@ -121,6 +120,7 @@ class FrameTransport implements SandboxTransport {
     const given = this.options.indexURL ?? `https://cdn.jsdelivr.net/pyodide/v${pyodideVersion}/full/`;
     const indexURL = new URL(given.endsWith('/') ? given : `${given}/`, location.href).href;
     const [files, html] = await Promise.all([download(indexURL, this.options.loadFile), frameDocument()]);
+    const packages = await this.packageAssets(files.assets);
     const frame = document.createElement('iframe');
     // allow-scripts only: an opaque origin with no access to this page, its storage or cookies.
     frame.setAttribute('sandbox', 'allow-scripts');
@@ -174,9 +174,10 @@ class FrameTransport implements SandboxTransport {
     channel.port1.postMessage({
       t: 'configure',
       workerSource: workerSource(),
-      assets: files.assets,
+      assets: { ...files.assets, ...packages.assets },
       sources: files.sources,
       limits,
+      packages: packages.files,
     });
     try {
       await configured;
@@ -184,6 +185,48 @@ class FrameTransport implements SandboxTransport {
       await this.close();
       throw error;
     }
+  }
+
+  /** Resolves `packages` against the lock file, downloads their files and checks each against its sha256. */
+  private async packageAssets(assets: Record<string, Uint8Array>) {
+    const names = this.options.packages ?? [];
+    const extra: Record<string, Uint8Array> = {};
+    const fetchBytes = async (url: URL) => {
+      const response = await fetch(url);
+      if (!response.ok) {
+        throw new AgenticGenError(
+          'dependency-missing',
+          `[sandbox] could not download ${url.href} (HTTP ${response.status})`,
+        );
+      }
+      return new Uint8Array(await response.arrayBuffer());
+    };
+    if (this.options.lockFileURL !== undefined) {
+      extra['pyodide-lock.json'] = await fetchBytes(new URL(this.options.lockFileURL, location.href));
+    }
+    if (names.length === 0) return { assets: extra, files: [] };
+    if (this.options.packageBaseUrl === undefined) {
+      throw new AgenticGenError('invalid-config', '[sandbox] packages need packageBaseUrl: the URL of their files');
+    }
+    const base = new URL(
+      this.options.packageBaseUrl.endsWith('/') ? this.options.packageBaseUrl : `${this.options.packageBaseUrl}/`,
+      location.href,
+    );
+    const lock = extra['pyodide-lock.json'] ?? assets['pyodide-lock.json'] ?? new Uint8Array(0);
+    const files = resolvePackageFiles(new TextDecoder().decode(lock), names);
+    for (const file of files) {
+      const bytes = await fetchBytes(new URL(file.fileName, base));
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+      const hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+      if (hex !== file.sha256) {
+        throw new AgenticGenError(
+          'invalid-config',
+          `[sandbox] ${file.fileName} does not match the sha256 of the lock file`,
+        );
+      }
+      extra[`packages/${file.fileName}`] = bytes;
+    }
+    return { assets: extra, files: files.map(({ fileName, imports }) => ({ fileName, imports })) };
   }
 
   private post(message: object): void {

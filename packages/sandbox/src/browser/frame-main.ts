@@ -14,6 +14,7 @@ export function frameMain(): void {
     assets: Record<string, Uint8Array>;
     sources: { loader: string; asm: string };
     limits: Record<string, number>;
+    packages: { fileName: string; imports: string[] }[];
   }
   let port: MessagePort | undefined;
   let config: Configure | undefined;
@@ -22,7 +23,8 @@ export function frameMain(): void {
   const workers = new Map<number, Live>();
 
   const send = (message: object, transfer: Transferable[] = []) => port?.postMessage(message, transfer);
-  const init = (mode: 'snapshot' | 'restore') => JSON.stringify({ op: 'init', mode, limits: config?.limits ?? {} });
+  const init = (mode: 'snapshot' | 'restore') =>
+    JSON.stringify({ op: 'init', mode, limits: config?.limits ?? {}, packages: config?.packages ?? [] });
 
   function startWorker(): Worker {
     return new Worker(workerUrl, { name: 'agenticgen-sandbox' });

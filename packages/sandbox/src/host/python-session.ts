@@ -46,7 +46,12 @@ export class PythonSession implements CodeSession {
   }
 
   writeFile(path: string, data: Uint8Array | string): Promise<void> {
-    const absolute = resolvePath(path);
+    let absolute: string;
+    try {
+      absolute = resolvePath(path);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
     if (!(bytes instanceof Uint8Array)) {
       return Promise.reject(
@@ -60,7 +65,12 @@ export class PythonSession implements CodeSession {
   }
 
   readFile(path: string): Promise<Uint8Array> {
-    const absolute = resolvePath(path);
+    let absolute: string;
+    try {
+      absolute = resolvePath(path);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.enqueue(async () => {
       const link = await this.worker();
       const reply = await link.request({ op: 'read-file', path: absolute });
@@ -69,7 +79,12 @@ export class PythonSession implements CodeSession {
   }
 
   listFiles(directory: string = home): Promise<SandboxFile[]> {
-    const absolute = resolvePath(directory);
+    let absolute: string;
+    try {
+      absolute = resolvePath(directory);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.enqueue(async () => {
       const link = await this.worker();
       const reply = await link.request({ op: 'list-files', path: absolute });

@@ -107,7 +107,12 @@ export function createSandboxCore(transport: SandboxTransport, options: SandboxO
       await start();
       pool.refill();
     },
-    stats: () => ({ workers: links.size, idleWorkers: pool.idleCount, sessions: sessions.size, droppedMessages: dropped }),
+    stats: () => ({
+      workers: links.size,
+      idleWorkers: pool.idleCount,
+      sessions: sessions.size,
+      droppedMessages: dropped,
+    }),
     async dispose(): Promise<void> {
       if (disposed) return;
       disposed = true;

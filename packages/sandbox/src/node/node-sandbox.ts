@@ -1,10 +1,11 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AgenticGenError } from '@agenticgen/core';
 import type { Envelope } from '../host/envelope.js';
+import { resolvePackageFiles } from '../host/packages.js';
 import { createSandboxCore, type PythonSandbox } from '../host/sandbox-core.js';
 import type { SandboxTransport } from '../host/worker-link.js';
 import type { SandboxOptions } from '../options.js';
@@ -91,6 +92,12 @@ class NodeTransport implements SandboxTransport {
         );
       }
     }
+    let packageSetup: Partial<Extract<SupervisorRequest, { t: 'configure' }>>;
+    try {
+      packageSetup = this.packageSetup(pyodideDirectory);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const execArgv = ['--experimental-vm-modules', '--disallow-code-generation-from-strings', '--no-warnings'];
     if (this.options.permissionModel !== false) {
       execArgv.push(
@@ -100,6 +107,9 @@ class NodeTransport implements SandboxTransport {
         '--allow-worker',
       );
       if (files.worker !== undefined) execArgv.push(`--allow-fs-read=${dirname(fileURLToPath(files.worker))}`);
+      if (packageSetup.packageDirectory !== undefined)
+        execArgv.push(`--allow-fs-read=${packageSetup.packageDirectory}`);
+      if (packageSetup.lockFile !== undefined) execArgv.push(`--allow-fs-read=${packageSetup.lockFile}`);
     }
     this.stderrTail = '';
     this.closing = false;
@@ -159,10 +169,45 @@ class NodeTransport implements SandboxTransport {
         pyodideDirectory,
         indexURL: 'https://pyodide.sandbox.invalid/',
         limits,
+        ...packageSetup,
       };
       if (files.worker !== undefined) configure.workerUrl = files.worker;
       child.send(configure);
     });
+  }
+
+  /** Resolves `packages` against the lock file here, so a missing package fails before anything starts. */
+  private packageSetup(pyodideDirectory: string): Partial<Extract<SupervisorRequest, { t: 'configure' }>> {
+    const packages = this.options.packages ?? [];
+    const toPath = (value: string) => (value.startsWith('file:') ? fileURLToPath(value) : value);
+    const lockFile = this.options.lockFileURL === undefined ? undefined : toPath(this.options.lockFileURL);
+    if (packages.length === 0) return lockFile === undefined ? {} : { lockFile };
+    if (this.options.packageBaseUrl === undefined) {
+      throw new AgenticGenError(
+        'invalid-config',
+        '[sandbox] packages need packageBaseUrl: the directory with their files (the sandbox never downloads from a CDN)',
+      );
+    }
+    if (/^https?:/.test(this.options.packageBaseUrl)) {
+      throw new AgenticGenError(
+        'invalid-config',
+        '[sandbox] in Node, packageBaseUrl must be a local directory (a path or file: URL)',
+      );
+    }
+    const packageDirectory = toPath(this.options.packageBaseUrl).replace(/\/+$/, '');
+    const lockText = readFileSync(lockFile ?? join(pyodideDirectory, 'pyodide-lock.json'), 'utf8');
+    const packageFiles = resolvePackageFiles(lockText, packages);
+    for (const file of packageFiles) {
+      if (!existsSync(join(packageDirectory, file.fileName))) {
+        throw new AgenticGenError(
+          'dependency-missing',
+          `[sandbox] ${file.fileName} not found in ${packageDirectory}; add it or fix packageBaseUrl`,
+        );
+      }
+    }
+    return lockFile === undefined
+      ? { packages, packageDirectory, packageFiles }
+      : { packages, packageDirectory, packageFiles, lockFile };
   }
 
   private post(message: SupervisorRequest): void {

@@ -140,6 +140,42 @@ export function nodeRealmPrelude(host: NodeRealmHost): NodeRealmPrelude {
   scope.TextDecoder = TextDecoder;
   scope.TextEncoder = TextEncoder;
 
+  // Base64 of "binary strings" (one char per byte), as browsers define btoa/atob.
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  scope.btoa = (input: unknown) => {
+    const text = String(input);
+    let out = '';
+    for (let index = 0; index < text.length; index += 3) {
+      const a = text.charCodeAt(index);
+      const b = text.charCodeAt(index + 1);
+      const c = text.charCodeAt(index + 2);
+      if (a > 255 || b > 255 || c > 255) throw new Error('btoa: the string has characters outside Latin-1');
+      const triple = (a << 16) | ((b || 0) << 8) | (c || 0);
+      out += alphabet[(triple >> 18) & 63] ?? '';
+      out += alphabet[(triple >> 12) & 63] ?? '';
+      out += Number.isNaN(b) ? '=' : (alphabet[(triple >> 6) & 63] ?? '');
+      out += Number.isNaN(c) ? '=' : (alphabet[triple & 63] ?? '');
+    }
+    return out;
+  };
+  scope.atob = (input: unknown) => {
+    const text = String(input).replace(/[\s=]+/g, '');
+    let out = '';
+    let buffer = 0;
+    let bits = 0;
+    for (const character of text) {
+      const value = alphabet.indexOf(character);
+      if (value < 0) throw new Error('atob: invalid base64');
+      buffer = (buffer << 6) | value;
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        out += String.fromCharCode((buffer >> bits) & 255);
+      }
+    }
+    return out;
+  };
+
   class URL {
     href = '';
     origin = '';

@@ -12,6 +12,13 @@ export type SupervisorRequest =
       workerUrl?: string;
       /** Limits the runtime enforces inside each worker. */
       limits: Record<string, number>;
+      /** Packages to load into the snapshot. */
+      packages?: string[];
+      /** Lock file to serve instead of Pyodide's own (absolute path). */
+      lockFile?: string;
+      /** Directory with the package files, and the files with their sha256 (checked when read). */
+      packageDirectory?: string;
+      packageFiles?: { fileName: string; sha256: string; imports: string[] }[];
     }
   | { t: 'spawn'; w: number }
   | { t: 'send'; w: number; json: string; payload?: Uint8Array }

@@ -7,6 +7,7 @@
  * It reads Pyodide's files once into SharedArrayBuffers, makes the memory snapshot in a template worker,
  * starts restored workers on demand, writes interrupts into each worker's buffer and relays messages.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { SupervisorRequest } from './supervisor-protocol.ts';
@@ -22,6 +23,7 @@ let sources: { loader: string; asm: string } | undefined;
 let snapshot: SharedArrayBuffer | undefined;
 let indexURL = 'https://pyodide.sandbox.invalid/';
 let limits: Record<string, number> = {};
+let packages: { fileName: string; imports: string[] }[] = [];
 let workerUrl: URL | undefined;
 const workers = new Map<number, Live>();
 
@@ -51,7 +53,7 @@ function startWorker(): Worker {
 }
 
 function initMessage(mode: 'snapshot' | 'restore'): string {
-  return JSON.stringify({ op: 'init', mode, limits });
+  return JSON.stringify({ op: 'init', mode, limits, packages });
 }
 
 async function makeSnapshot(): Promise<void> {
@@ -108,6 +110,14 @@ async function handle(message: SupervisorRequest): Promise<void> {
       for (const name of ['pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json']) {
         assets[name] = share(readFileSync(`${directory}${name}`));
       }
+      if (message.lockFile !== undefined) assets['pyodide-lock.json'] = share(readFileSync(message.lockFile));
+      for (const file of message.packageFiles ?? []) {
+        const bytes = readFileSync(`${message.packageDirectory}/${file.fileName}`);
+        const digest = createHash('sha256').update(bytes).digest('hex');
+        if (digest !== file.sha256) throw new Error(`${file.fileName} does not match the sha256 of the lock file`);
+        assets[`packages/${file.fileName}`] = share(bytes);
+      }
+      packages = (message.packageFiles ?? []).map(({ fileName, imports }) => ({ fileName, imports }));
       sources = {
         loader: readFileSync(`${directory}pyodide.mjs`, 'utf8'),
         asm: readFileSync(`${directory}pyodide.asm.mjs`, 'utf8'),

@@ -250,7 +250,10 @@ def list_files(directory):
     }
   }
 
-  async function init(config: { mode: 'snapshot' | 'restore'; limits: Limits }, snapshot?: Uint8Array) {
+  async function init(
+    config: { mode: 'snapshot' | 'restore'; limits: Limits; packages?: { fileName: string; imports: string[] }[] },
+    snapshot?: Uint8Array,
+  ) {
     memoryLimitBytes = config.limits.memoryLimitBytes;
     capMemoryGrowth();
     const { loadPyodide, createPyodideModule } = await bridge.loadPyodideModule();
@@ -272,7 +275,23 @@ def list_files(directory):
       pyodide.runPython(
         `import sys, types\n_m = types.ModuleType("_agenticgen")\nexec(${JSON.stringify(harness)}, _m.__dict__)\nsys.modules["_agenticgen"] = _m\ndel _m`,
       );
+      // Wheels (checked against the lock file's sha256 outside) are unpacked by Python itself: Pyodide's
+      // loadPackage leaves JS references behind that a memory snapshot cannot hold.
+      const imports: string[] = [];
+      for (const file of config.packages ?? []) {
+        const response = await fetch(`${bridge.indexURL}packages/${file.fileName}`);
+        if (!response.ok) throw new Error(`package file ${file.fileName} is missing`);
+        pyodide.FS.writeFile('/tmp/package.whl', new Uint8Array(await response.arrayBuffer()));
+        pyodide.runPython(
+          'import zipfile, site, os\nwith zipfile.ZipFile("/tmp/package.whl") as w: w.extractall(site.getsitepackages()[0])\nos.remove("/tmp/package.whl")',
+        );
+        imports.push(...file.imports);
+      }
+      pyodide.runPython('import importlib\nimportlib.invalidate_caches()');
       pyodide.runPython(standardImports);
+      for (const name of imports) {
+        if (/^[A-Za-z_][\w.]*$/.test(name)) pyodide.runPython(`import ${name}`);
+      }
     }
     agent = pyodide.pyimport('_agenticgen');
     agent.block_host_modules();

@@ -91,16 +91,20 @@ export class HnswGraph {
     return ++this.#visitTag;
   }
 
-  /** The links of `slot` at `level` as [array, offset of the count]. */
+  /** The array holding the links of `slot` at `level` (see `#linksOffset` for where they start). */
+  #linksArray(slot: number, level: number): Int32Array {
+    return level === 0 ? this.links0 : this.upper[slot]!;
+  }
+
+  /** Offset of the `[count, …links]` block; with `#linksArray` this avoids allocating a tuple per visit. */
+  #linksOffset(slot: number, level: number): number {
+    return level === 0 ? slot * (this.maxLinks0 + 1) : (level - 1) * (this.parameters.M + 1);
+  }
+
+  /** The links of `slot` at `level` as [array, offset of the count] (cold paths). */
   #linksAt(slot: number, level: number): [Int32Array, number] {
     if (level === 0) return [this.links0, slot * (this.maxLinks0 + 1)];
     return [this.upper[slot]!, (level - 1) * (this.parameters.M + 1)];
-  }
-
-  /** Reads the neighbour list of `slot` at `level` (for persistence and tests). */
-  neighbours(slot: number, level: number): number[] {
-    const [array, offset] = this.#linksAt(slot, level);
-    return Array.from(array.subarray(offset + 1, offset + 1 + array[offset]!));
   }
 
   #scoreOne(storage: VectorStorage, slot: number, int8: boolean): number {
@@ -116,7 +120,8 @@ export class HnswGraph {
       let changed = true;
       while (changed) {
         changed = false;
-        const [array, offset] = this.#linksAt(current, level);
+        const array = this.#linksArray(current, level);
+        const offset = this.#linksOffset(current, level);
         const count = array[offset]!;
         if (count === 0) break;
         const batch = this.#batch;
@@ -161,7 +166,8 @@ export class HnswGraph {
     while (candidates.size > 0) {
       if (candidates.topScore < lowerBound && results.size >= ef) break;
       const current = candidates.pop();
-      const [array, offset] = this.#linksAt(current, level);
+      const array = this.#linksArray(current, level);
+      const offset = this.#linksOffset(current, level);
       const count = array[offset]!;
       let fresh = 0;
       for (let i = 0; i < count; i++) {

@@ -258,7 +258,10 @@ export class LanceDbStore implements VectorStore {
 
   async query(query: VectorQuery): Promise<VectorMatch[]> {
     this.#assertOpen();
-    throwIfAborted(query?.signal, 'vector');
+    if (query === null || typeof query !== 'object') {
+      throw new AgenticGenError('invalid-argument', '[vector] query takes { vector, topK, filter?, minScore? }');
+    }
+    throwIfAborted(query.signal, 'vector');
     checkQueryShape(query.topK, query.filter);
     const vector = toCheckedVector(query.vector, this.dimensions, this.metric, 'the query vector');
     const run = this.#vectorRows(vector, query.topK, query.filter, query.includeVectors === true);
@@ -312,9 +315,15 @@ export class LanceDbStore implements VectorStore {
     this.#assertOpen();
     throwIfAborted(query?.signal, 'vector');
     checkQueryShape(query.topK, query.filter);
+    if (typeof query.text !== 'string') {
+      throw new AgenticGenError('invalid-argument', '[vector] hybridSearch needs { text, vector, topK }');
+    }
     const vector = toCheckedVector(query.vector, this.dimensions, this.metric, 'the query vector');
     const candidates = query.candidates ?? query.topK * 2;
     const rrfK = query.rrfK ?? 60;
+    if (!Number.isInteger(candidates) || candidates < 1 || !(rrfK >= 0)) {
+      throw new AgenticGenError('invalid-argument', '[vector] candidates must be a positive integer and rrfK ≥ 0');
+    }
     const [vectorRows, textRows] = await Promise.all([
       this.#vectorRows(vector, candidates, query.filter, false),
       query.text.trim() === '' ? Promise.resolve([]) : this.#textRows(query, candidates),

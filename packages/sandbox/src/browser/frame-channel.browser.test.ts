@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { PythonSandbox } from '../host/sandbox-core.js';
+import { createTestSandbox } from '../testing/test-sandbox.js';
+
+let sandbox: PythonSandbox;
+
+beforeAll(() => {
+  sandbox = createTestSandbox();
+});
+
+afterAll(async () => {
+  await sandbox?.dispose();
+});
+
+it('runs the workers in an opaque-origin iframe with a CSP that forbids eval and network', async () => {
+  const session = await sandbox.createSession();
+  const frame = document.querySelector('iframe[sandbox]') as HTMLIFrameElement;
+  expect(frame.getAttribute('sandbox')).toBe('allow-scripts');
+  expect(frame.srcdoc).toMatch(/connect-src 'none'/);
+  expect(frame.srcdoc).not.toContain("'unsafe-eval'");
+  expect(frame.srcdoc).toContain("'wasm-unsafe-eval'");
+  // Opaque origin: the page cannot read into the frame, and so the frame cannot read into the page.
+  expect(() => frame.contentDocument?.body).not.toThrow();
+  expect(frame.contentDocument).toBeNull();
+  const fetched = await session.run(
+    'from pyodide.ffi import to_js\nto_js({}).constructor.constructor("return fetch(\'/\')")()',
+  );
+  expect(fetched.ok).toBe(false);
+  await session.dispose();
+});
+
+it('ignores forged replies posted to the page instead of the dedicated port', async () => {
+  const session = await sandbox.createSession();
+  const forged = JSON.stringify({
+    op: 'reply',
+    id: 1,
+    ok: true,
+    value: { ok: true, truncated: false, stdout: 'forged', stderr: '', durationMs: 0, heapBytes: 0 },
+  });
+  const running = session.run('import time\ntime.sleep(0.2)\n"real"');
+  for (let worker = 1; worker < 10; worker++) {
+    window.postMessage({ t: 'message', w: worker, json: forged }, '*');
+    window.postMessage({ t: 'configured' }, '*');
+  }
+  const result = await running;
+  expect(result.stdout).toBe('');
+  expect(result.result?.repr).toBe("'real'");
+  await session.dispose();
+});
