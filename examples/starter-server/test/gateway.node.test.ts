@@ -192,6 +192,10 @@ describe('WebSocket gateway', () => {
       } catch (error) {
         const got = fast.messages.filter((message) => message.type === 'room-message').length;
         console.log('DEBUG', { got, fastClose, stats: server.app.context.gateway.hub.stats(), pubState: publisher.socket.readyState });
+        for (const c of server.app.context.gateway.hub.connections()) {
+          const raw = (c.socket as unknown as { _socket: { writableLength: number; writableNeedDrain: boolean; listenerCount(e: string): number } })._socket;
+          console.log('CONN', c.id.slice(0, 6), { queued: c.queuedBytes, buffered: c.socket.bufferedAmount, wl: raw.writableLength, needDrain: raw.writableNeedDrain, drainListeners: raw.listenerCount('drain'), rooms: [...c.rooms] });
+        }
         throw error;
       }
       const indexes = fast.messages

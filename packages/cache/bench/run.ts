@@ -20,7 +20,7 @@ import { loadCache } from './load.ts';
 
 const quick = process.argv.includes('--quick');
 const { createCache, createRedisDriver, createMemoryDriver } = await loadCache();
-const measureOptions = { min_cpu_time: (quick ? 100 : 250) * 1e6, warmup_samples: 64 };
+const measureOptions = { min_cpu_time: (quick ? 100 : 150) * 1e6, warmup_samples: 64 };
 const capacity = 8192; // a power of two: `index & mask` picks keys without a modulo
 const mask = capacity - 1;
 const ttlMs = 60_000;
@@ -76,7 +76,7 @@ const zipfOps = (() => {
   return ops;
 })();
 
-const rounds = quick ? 1 : 5;
+const rounds = quick ? 1 : 9;
 
 /**
  * Measures every contender `rounds` times, round-robin, with a full GC before each measurement, and keeps each
