@@ -47,6 +47,20 @@ interface Row {
   _score?: number;
 }
 
+/**
+ * Declares `id` as the table's (unenforced) primary key. LanceDB uses it to detect merge-inserts of the
+ * same new key committed concurrently by other processes; without it both inserts would succeed and the
+ * row would exist twice. Another process may set it first: that is fine.
+ */
+async function ensurePrimaryKey(table: LanceDb.Table): Promise<void> {
+  try {
+    await table.setUnenforcedPrimaryKey('id');
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (!/primary key|already/i.test(message)) throw error;
+  }
+}
+
 async function loadModule<T>(injected: T | undefined, load: () => Promise<T>, name: string): Promise<T> {
   if (injected !== undefined) return injected;
   try {
@@ -165,6 +179,7 @@ export class LanceDbStore implements VectorStore {
         if (names.includes(tableName)) return connection.openTable(tableName);
         return connection.createEmptyTable(tableName, schema, { mode: 'create', existOk: true });
       });
+      await ensurePrimaryKey(table);
       const existing = (await table.schema()) as unknown as Arrow.Schema;
       checkExistingSchema(existing, options.dimensions, metric, fields, tableName);
       const indices = await table.listIndices();
