@@ -28,11 +28,14 @@ function ratioChart(figures, peers) {
   const bars = [];
   for (const figure of figures) {
     if (figure.unit === 'ratio' || typeof figure.ours !== 'number' || figure.ours === 0) continue;
-    const lowerIsBetter = ['ns/op', 'ms', 'MB'].includes(figure.unit);
+    const lowerIsBetter = ['ns/op', 'ms', 'MB', 'bytes', 's'].includes(figure.unit);
     for (const peer of peers) {
       const value = figure.peers?.[peer];
       if (typeof value !== 'number' || value === 0) continue;
-      bars.push({ label: `${figure.name} vs ${peer}`, ratio: lowerIsBetter ? value / figure.ours : figure.ours / value });
+      bars.push({
+        label: `${figure.name} vs ${peer}`,
+        ratio: lowerIsBetter ? value / figure.ours : figure.ours / value,
+      });
     }
   }
   if (bars.length === 0) return '';
@@ -71,10 +74,11 @@ for (const source of sources) {
   lines.push(`| figure | unit | ours | ${peers.map((peer) => `${peer} | ratio`).join(' | ')} |`);
   lines.push(`|---|---|---|${peers.map(() => '---|---').join('|')}|`);
   for (const figure of results.figures) {
-    const lowerIsBetter = ['ns/op', 'ms', 'MB'].includes(figure.unit);
+    const lowerIsBetter = ['ns/op', 'ms', 'MB', 'bytes', 's'].includes(figure.unit);
     const cells = peers.map((peer) => {
       const value = figure.peers?.[peer];
-      if (typeof value !== 'number' || typeof figure.ours !== 'number' || figure.ours === 0) return `${format(value)} | —`;
+      if (typeof value !== 'number' || typeof figure.ours !== 'number' || figure.ours === 0)
+        return `${format(value)} | —`;
       const ratio = lowerIsBetter ? value / figure.ours : figure.ours / value;
       return `${format(value)} | ${figure.unit === 'ratio' ? '—' : `${ratio.toFixed(2)}×`}`;
     });

@@ -29,7 +29,10 @@ try {
     const directory = join(packagesDir, name);
     const manifest = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8'));
     manifests[manifest.name] = manifest;
-    const file = run('npm', ['pack', '--silent', '--pack-destination', tarballs], { cwd: directory }).trim().split('\n').pop();
+    const file = run('npm', ['pack', '--silent', '--pack-destination', tarballs], { cwd: directory })
+      .trim()
+      .split('\n')
+      .pop();
     dependencies[manifest.name] = `file:${join(tarballs, file)}`;
     console.log(`${manifest.name} → ${file}`);
   }
@@ -40,7 +43,10 @@ try {
     join(consumer, 'package.json'),
     JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies, overrides: dependencies }, null, 2),
   );
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: consumer, stdio: 'inherit' });
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
+    cwd: consumer,
+    stdio: 'inherit',
+  });
 
   step('import every entry point from plain Node ESM');
   const entryPoints = [];
@@ -90,7 +96,9 @@ try {
   try {
     run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: consumer });
   } catch (error) {
-    const ownErrors = `${error.stdout}`.split('\n').filter((line) => line.includes('node_modules/@agenticgen/') || line.startsWith('consumer.ts'));
+    const ownErrors = `${error.stdout}`
+      .split('\n')
+      .filter((line) => line.includes('node_modules/@agenticgen/') || line.startsWith('consumer.ts'));
     if (ownErrors.length > 0) throw new Error(`consumer typecheck failed:\n${ownErrors.join('\n')}`);
     console.log('third-party declaration warnings ignored');
   }

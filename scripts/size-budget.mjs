@@ -30,7 +30,8 @@ async function measure(names) {
   const inputs = {};
   for (const [path, output] of Object.entries(result.metafile.outputs)) {
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
-      const owner = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? /packages\/([^/]+)/.exec(input)?.[1] ?? input;
+      const owner =
+        /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? /packages\/([^/]+)/.exec(input)?.[1] ?? input;
       inputs[owner] = (inputs[owner] ?? 0) + bytesInOutput;
     }
     void path;
@@ -40,7 +41,9 @@ async function measure(names) {
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 const together = await measure(packages);
-console.log(`core + cache + metrics + vector (browser entries): ${kb(together.minified)} min, ${kb(together.gzipped)} min+gzip`);
+console.log(
+  `core + cache + metrics + vector (browser entries): ${kb(together.minified)} min, ${kb(together.gzipped)} min+gzip`,
+);
 console.log('minified bytes by origin:');
 for (const [owner, bytes] of Object.entries(together.inputs).sort((left, right) => right[1] - left[1])) {
   console.log(`  ${owner.padEnd(28)} ${kb(bytes)}`);

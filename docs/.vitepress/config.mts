@@ -17,7 +17,10 @@ export default defineConfig({
       { text: 'Benchmarks', link: '/benchmarks' },
     ],
     sidebar: [
-      { text: 'Introduction', items: [...page('Getting started', 'getting-started'), ...page('Architecture', 'architecture')] },
+      {
+        text: 'Introduction',
+        items: [...page('Getting started', 'getting-started'), ...page('Architecture', 'architecture')],
+      },
       {
         text: 'Packages',
         items: [
@@ -34,7 +37,11 @@ export default defineConfig({
       },
       {
         text: 'Guides',
-        items: [...page('Writing a plugin', 'plugins'), ...page('Deployment', 'deployment'), ...page('Benchmarks', 'benchmarks')],
+        items: [
+          ...page('Writing a plugin', 'plugins'),
+          ...page('Deployment', 'deployment'),
+          ...page('Benchmarks', 'benchmarks'),
+        ],
       },
       { text: 'Reference', items: [{ text: 'API (TypeDoc)', link: '/api/' }] },
     ],

@@ -177,7 +177,13 @@ export class LanceDbStore implements VectorStore {
       const table = await withTableLock(`${options.uri}\u0000${tableName}`, async () => {
         const names = await connection.tableNames();
         if (names.includes(tableName)) return connection.openTable(tableName);
-        return connection.createEmptyTable(tableName, schema, { mode: 'create', existOk: true });
+        try {
+          return await connection.createEmptyTable(tableName, schema, { mode: 'create' });
+        } catch (error) {
+          // Another process created it in between (its schema may already carry the primary key).
+          if ((await connection.tableNames()).includes(tableName)) return connection.openTable(tableName);
+          throw error;
+        }
       });
       await ensurePrimaryKey(table);
       const existing = (await table.schema()) as unknown as Arrow.Schema;
