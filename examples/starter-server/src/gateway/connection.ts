@@ -9,6 +9,12 @@ export interface SendQueueLimits {
   maxQueuedBytes: number;
 }
 
+/** The TCP socket under a WebSocket, as far as the queue needs it. */
+export interface DrainSource {
+  readonly writableNeedDrain: boolean;
+  once(event: 'drain', listener: () => void): unknown;
+}
+
 /** What happened to one outgoing message. */
 export type SendOutcome = 'sent' | 'queued' | 'dropped' | 'closed';
 
@@ -37,14 +43,14 @@ export class Connection {
   #waitingForDrain = false;
   #limits: SendQueueLimits;
   /** The TCP socket under the WebSocket: its `drain` event moves the queue on. */
-  #transport: { once(event: 'drain', listener: () => void): unknown };
+  #transport: DrainSource;
   #onSlow: SlowConsumerHandler;
   #closing = false;
 
   constructor(
     id: string,
     socket: WebSocket,
-    transport: { once(event: 'drain', listener: () => void): unknown },
+    transport: DrainSource,
     remoteAddress: string,
     limits: SendQueueLimits,
     onSlow: SlowConsumerHandler,
@@ -110,14 +116,19 @@ export class Connection {
     this.socket.once('close', () => clearTimeout(timer));
   }
 
-  /** Waits for the TCP socket to drain (it emits `drain` once its buffer, above the high-water mark, empties). */
+  /**
+   * Resumes the queue when the socket can take more. `drain` only comes when a write went above the socket's
+   * high-water mark; when none did (`writableNeedDrain` false) the next turn of the event loop retries.
+   */
   #awaitDrain(): void {
     if (this.#waitingForDrain) return;
     this.#waitingForDrain = true;
-    this.#transport.once('drain', () => {
+    const resume = () => {
       this.#waitingForDrain = false;
       this.#flush();
-    });
+    };
+    if (this.#transport.writableNeedDrain) this.#transport.once('drain', resume);
+    else setImmediate(resume);
   }
 
   #flush(): void {

@@ -85,7 +85,7 @@ export function frameMain(): void {
           // Pyodide's two modules from blob URLs; messages that arrive meanwhile are queued and replayed.
           // `importScripts` goes first: Pyodide reads its presence as "classic worker" and would refuse.
           const header =
-            'self.importScripts = undefined;\n' +
+            "'use strict';\nself.importScripts = undefined;\n" +
             'const queued = []; const early = (event) => queued.push(event.data);\n' +
             "self.addEventListener('message', early);\n" +
             `Promise.all([import(${JSON.stringify(blob(config.sources.asm))}), import(${JSON.stringify(blob(config.sources.loader))})]).then(([asm, loader]) => {\n` +

@@ -106,8 +106,9 @@ export class PythonSession implements CodeSession {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    await this.queue.catch(() => {});
+    // Terminate first: a run in flight ends now (as a SandboxCrash result) instead of at its time limit.
     this.host.release(this.link);
+    await this.queue.catch(() => {});
     this.host.forget(this);
   }
 
@@ -120,6 +121,7 @@ export class PythonSession implements CodeSession {
 
   /** The session's worker, replaced by a fresh one from the pool if it died. */
   private async worker(): Promise<WorkerLink> {
+    if (this.disposed) throw new AgenticGenError('disposed', '[sandbox] the session was disposed');
     if (!this.link.alive) {
       this.link = await this.host.acquire();
     }
@@ -197,6 +199,7 @@ export class PythonSession implements CodeSession {
     } catch (error) {
       if (!AgenticGenError.hasCode(error, 'sandbox-crashed')) throw error;
       if (stopping === 'abort') throw abortError(options.signal);
+      if (this.disposed) throw new AgenticGenError('disposed', '[sandbox] the session was disposed while the code ran');
       // The worker was terminated (time limit) or died (e.g. out of memory): the session gets a fresh one.
       this.lostState = stopping === 'timeout' ? 'time limit' : 'worker crash';
       const timedOut = stopping === 'timeout';

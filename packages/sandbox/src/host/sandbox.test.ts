@@ -86,6 +86,15 @@ describe('sessions', () => {
     expect(() => createTestSandbox({ pool: { min: 5, max: 2 } })).toThrow(/pool/);
   });
 
+  it('dispose ends a run in flight at once instead of at its time limit', async () => {
+    const busy = await sandbox.createSession();
+    const running = busy.run('while True: pass', { timeoutMs: 120_000 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await busy.dispose();
+    const error = await running.catch((caught: unknown) => caught);
+    expect(AgenticGenError.hasCode(error, 'disposed')).toBe(true);
+  });
+
   it('reset drops all state; dispose ends the session', async () => {
     const fresh = await sandbox.createSession();
     await fresh.run('left_over = 1');
