@@ -164,10 +164,35 @@ async function measure(kind: 'starter' | 'bare') {
   return result;
 }
 
-const ours = await measure('starter');
-await new Promise((resolve) => setTimeout(resolve, 2000));
-const peer = await measure('bare');
-const kb = (value: number) => value / 1024;
+type Measured = Awaited<ReturnType<typeof measure>>;
+const pause = () => new Promise((resolve) => setTimeout(resolve, 2000));
+// Two rounds in alternating order (ours, ws, ws, ours) so background load on the shared machine hits both
+// alike; each figure keeps the better of the two rounds (lower time and memory, higher rate).
+const rounds: { starter: Measured[]; bare: Measured[] } = { starter: [], bare: [] };
+for (const kind of ['starter', 'bare', 'bare', 'starter'] as const) {
+  rounds[kind].push(await measure(kind));
+  await pause();
+}
+const best = (runs: Measured[]): Measured => {
+  const [first, second] = runs as [Measured, Measured];
+  const lower = (key: keyof Measured) => Math.min(first[key], second[key]);
+  const higher = (key: keyof Measured) => Math.max(first[key], second[key]);
+  return {
+    held: Math.min(first.held, second.held),
+    connectRate: higher('connectRate'),
+    p50: lower('p50'),
+    p99: lower('p99'),
+    delivered: Math.min(first.delivered, second.delivered),
+    rssPerConnectionKb: lower('rssPerConnectionKb'),
+    heapPerConnectionKb: lower('heapPerConnectionKb'),
+    lastDeliveryP50: lower('lastDeliveryP50'),
+    fanOutP50: lower('fanOutP50'),
+    fanOutP99: lower('fanOutP99'),
+  };
+};
+const ours = best(rounds.starter);
+const peer = best(rounds.bare);
+const bytes = (kilobytes: number) => Math.round(kilobytes * 1024);
 const results = {
   node: process.version,
   date: new Date().toISOString(),
@@ -180,25 +205,26 @@ const results = {
     { name: 'broadcast-fan-out-p99', unit: 'ms', ours: ours.fanOutP99, peers: { ws: peer.fanOutP99 } },
     {
       name: 'memory-per-idle-connection',
-      unit: 'MB',
-      ours: kb(ours.rssPerConnectionKb),
-      peers: { ws: kb(peer.rssPerConnectionKb) },
+      unit: 'bytes',
+      ours: bytes(ours.rssPerConnectionKb),
+      peers: { ws: bytes(peer.rssPerConnectionKb) },
     },
     {
       name: 'heap-per-idle-connection',
-      unit: 'MB',
-      ours: kb(ours.heapPerConnectionKb),
-      peers: { ws: kb(peer.heapPerConnectionKb) },
+      unit: 'bytes',
+      ours: bytes(ours.heapPerConnectionKb),
+      peers: { ws: bytes(peer.heapPerConnectionKb) },
     },
   ],
   notes: [
-    `${connections} connections held in one room, ${broadcasts} broadcasts of a small JSON message; clients, the server under test and the peer all on this 2-core machine (shared with other work), clients in one process.`,
+    `${connections} connections held in one room, ${broadcasts} broadcasts of a small JSON message; clients, the server under test and the peer all on this 2-core machine (shared with other work), clients in one process. Two rounds in the order ours, ws, ws, ours; each figure is the better round of each server (raw rounds below).`,
     'connections-held: share of the target connections open when the broadcasts ran (1 = all).',
     'connect-rate for ours includes the Authorization check, the welcome message and the join round trip; the bare ws peer only opens the socket.',
     'broadcast latency: from the publisher sending to each client receiving, over every delivery of every broadcast. All clients live in one load process on the same 2 cores, so the figure is dominated by that process reading 10,000 sockets one after another (see the median time to the last delivery); it is the same harness for both servers.',
     'broadcast fan-out: time the server spends in one broadcast, encoding the message once and handing it to every socket (measured inside the server process).',
     `delivery ratio: ours ${ours.delivered.toFixed(4)}, ws ${peer.delivered.toFixed(4)}; median time to the last delivery of a broadcast: ours ${ours.lastDeliveryP50.toFixed(1)} ms, ws ${peer.lastDeliveryP50.toFixed(1)} ms.`,
-    'memory per idle connection: server RSS growth after a full GC divided by connections (KB shown as MB); heap-per-idle-connection counts V8 heap + external only. The goal is ≤ 20 KB (0.0195 MB).',
+    `raw rounds: ${JSON.stringify(rounds)}`,
+    'memory per idle connection: server RSS growth after a full GC divided by connections, in bytes; heap-per-idle-connection counts V8 heap + external only. The goal is ≤ 20 KB (20,480 bytes).',
   ],
 };
 writeFileSync(join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -19,13 +19,16 @@ if (config.generatedToken) {
   process.stderr.write(`\n  Open ${url}/ and sign in with one of AGENTICGEN_TOKENS\n\n`);
 }
 
-let signals = 0;
+let firstSignalAt = 0;
 const stop = (signal: string) => {
-  signals++;
-  if (signals > 1) {
+  // Ctrl+C reaches this process twice under `npm start` (from the terminal and forwarded by scripts/start.mjs):
+  // only a second signal a moment later means "stop now".
+  if (firstSignalAt !== 0) {
+    if (Date.now() - firstSignalAt < 500) return;
     log('warn', `second ${signal}: exiting without draining`);
     process.exit(1);
   }
+  firstSignalAt = Date.now();
   void app.shutdown(signal).then(
     () => process.exit(0),
     (error: unknown) => {

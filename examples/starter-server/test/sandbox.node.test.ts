@@ -1,3 +1,7 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './harness.ts';
 
@@ -86,5 +90,37 @@ describe('Python and SQL through the Pyodide sandbox', () => {
     expect(missing.status).toBe(404);
     const badName = await server.api('/api/tools/files?name=../../etc/passwd', { method: 'POST', body: 'x' });
     expect(badName.status).toBe(400);
+  });
+
+  it('runs SQL over an uploaded SQLite database file', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'agenticgen-sqlite-'));
+    try {
+      const path = join(folder, 'shop.db');
+      const database = new DatabaseSync(path);
+      database.exec(
+        "CREATE TABLE orders (id INTEGER PRIMARY KEY, item TEXT, quantity INTEGER); INSERT INTO orders (item, quantity) VALUES ('tea', 3), ('cake', 1), ('tea', 2);",
+      );
+      database.close();
+      const upload = await server.api('/api/tools/files?name=shop.db', {
+        method: 'POST',
+        body: readFileSync(path),
+        headers: { 'content-type': 'application/octet-stream' },
+      });
+      expect(upload.status).toBe(201);
+      const query = await server.api('/api/tools/sql', {
+        method: 'POST',
+        json: { file: 'shop.db', query: 'SELECT item, SUM(quantity) AS total FROM orders GROUP BY item ORDER BY item' },
+      });
+      expect(await query.json()).toEqual({
+        columns: ['item', 'total'],
+        rows: [
+          ['cake', 1],
+          ['tea', 5],
+        ],
+        truncated: false,
+      });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

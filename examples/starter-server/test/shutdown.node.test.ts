@@ -69,4 +69,24 @@ describe('graceful shutdown', () => {
     expect(server.app.context.runs.stats()).toMatchObject({ active: 0, cancelled: 1 });
     await server.close();
   });
+
+  it('cancels a run at the request of the connection that started it, and only that one', async () => {
+    const server = await startTestServer({ services: { model: slowModel(200) } });
+    try {
+      const owner = await openAuthenticatedClient(server);
+      const stranger = await openAuthenticatedClient(server);
+      owner.send({ type: 'agent-run', requestId: 'mine', agent: 'assistant', input: 'count slowly' });
+      const started = await owner.next(isRunEvent('run-start'));
+      const runId = (started.event as { runId: string }).runId;
+      stranger.send({ type: 'cancel', runId });
+      const refused = await stranger.next((message) => message.type === 'error');
+      expect((refused.error as { code: string }).code).toBe('not-found');
+      owner.send({ type: 'cancel', runId });
+      const stopped = await owner.next(isRunEvent('run-error'));
+      expect(stopped).toMatchObject({ requestId: 'mine', event: { runId, error: { code: 'aborted' } } });
+      expect(server.app.context.runs.stats()).toMatchObject({ active: 0, cancelled: 1 });
+    } finally {
+      await server.close();
+    }
+  });
 });

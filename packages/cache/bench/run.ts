@@ -6,6 +6,7 @@
  * not dominate nanosecond-scale operations.
  */
 import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { BentoCache, bentostore } from 'bentocache';
 import { memoryDriver } from 'bentocache/drivers/memory';
 import { createCache as createCacheManager } from 'cache-manager';
@@ -19,6 +20,7 @@ import { startRedisServer } from '../../../test-support/redis-server.ts';
 import { loadCache } from './load.ts';
 
 const quick = process.argv.includes('--quick');
+const loadAtStart = (loadavg()[0] ?? 0).toFixed(1);
 const { createCache, createRedisDriver, createMemoryDriver } = await loadCache();
 const measureOptions = { min_cpu_time: (quick ? 100 : 150) * 1e6, warmup_samples: 64 };
 const capacity = 8192; // a power of two: `index & mask` picks keys without a modulo
@@ -36,10 +38,13 @@ const figures: Figure[] = [];
 const notes: string[] = [];
 
 // ── data, generated before any timing ───────────────────────────────────────────────────────────────────────────
+/** mulberry32: a seeded PRNG in exact 32-bit arithmetic (a float LCG loses its low bits and cycles early). */
 let seed = 42;
 const random = () => {
-  seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff;
-  return seed / 0x7fffffff;
+  seed = (seed + 0x6d2b79f5) | 0;
+  let mixed = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
+  return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
 };
 const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789:-_';
 const makeKey = () => {
@@ -48,8 +53,20 @@ const makeKey = () => {
   for (let index = 0; index < length; index++) key += alphabet[Math.floor(random() * alphabet.length)];
   return key;
 };
-const hotKeys = Array.from({ length: capacity }, makeKey);
-const streamKeys = Array.from({ length: capacity * 4 }, makeKey); // 4× capacity: every set evicts once warm
+/** Distinct keys: a duplicate would quietly shrink the working set. */
+const distinctKeys = (count: number, taken: Set<string>) => {
+  const keys: string[] = [];
+  while (keys.length < count) {
+    const key = makeKey();
+    if (taken.has(key)) continue;
+    taken.add(key);
+    keys.push(key);
+  }
+  return keys;
+};
+const takenKeys = new Set<string>();
+const hotKeys = distinctKeys(capacity, takenKeys);
+const streamKeys = distinctKeys(capacity * 4, takenKeys); // 4× capacity: every set evicts once warm
 const value = { id: 1, name: 'cached value', tags: ['a', 'b'] };
 
 /** Zipf(s = 1) over 4× capacity keys; 90 % reads, 10 % writes. */
@@ -352,6 +369,11 @@ const record = (figure: Figure) => {
   await bento.disconnectAll();
 }
 
+notes.push(
+  `Machine: ${cpus().length} CPU cores shared with other engineers' test runs; load average ${loadAtStart} at the ` +
+    `start and ${(loadavg()[0] ?? 0).toFixed(1)} at the end. Figures are the best median of ${rounds} interleaved rounds; ` +
+    'single figures still move by up to 2× between runs, ratios less.',
+);
 const results = { node: process.version, date: new Date().toISOString(), figures, notes };
 if (!quick) writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 console.log(quick ? '(quick run: results.json not written)' : 'wrote bench/results.json');

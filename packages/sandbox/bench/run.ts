@@ -8,6 +8,7 @@
  *   rss-per-idle-worker  resident memory per idle pooled worker     vs  one more in-process Pyodide
  * Writes bench/results.json. `-- --quick` does fewer repetitions. The machine is shared: read the ratios.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -200,14 +201,42 @@ const before = process.memoryUsage().rss;
 const extra = await loadPyodide();
 extra.runPython('import json');
 const rawPerInstance = (process.memoryUsage().rss - before) / 1048576;
+// The closer peer: a separate Node process with plain worker_threads running Pyodide (same imports, no
+// isolation), measured exactly like ours: process RSS with 5 workers minus with 1, divided by 4.
+const rawProcessRss = (workers: number) => {
+  const script = `
+    const { Worker } = require('node:worker_threads');
+    const source = ${JSON.stringify(`const { parentPort } = require('node:worker_threads');
+      import(${JSON.stringify(pyodideEntry)}).then(async ({ loadPyodide }) => {
+        const pyodide = await loadPyodide({ indexURL: ${JSON.stringify(`${pyodideDirectory}/`)} });
+        pyodide.runPython('import json, re, math, random, datetime, collections, itertools, functools, csv, io, sqlite3');
+        parentPort.postMessage('ready');
+      });`)};
+    (async () => {
+      const all = [];
+      for (let i = 0; i < ${workers}; i++) {
+        const worker = new Worker(source, { eval: true });
+        await new Promise((resolve) => worker.once('message', resolve));
+        all.push(worker);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      process.stdout.write(String(process.memoryUsage().rss));
+      process.exit(0);
+    })();`;
+  return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) / 1048576;
+};
+const rawPerWorker = (rawProcessRss(5) - rawProcessRss(1)) / 4;
 figures.push({
   name: 'rss-per-idle-worker',
   unit: 'MB',
   ours: round((rssFive - rssOne) / 4, 1),
-  peers: { 'pyodide (one more in-process instance)': round(rawPerInstance, 1) },
+  peers: {
+    'pyodide (raw worker_thread, no isolation)': round(rawPerWorker, 1),
+    'pyodide (one more in-process instance)': round(rawPerInstance, 1),
+  },
 });
 log(
-  `rss-per-idle-worker ours ${((rssFive - rssOne) / 4).toFixed(1)} MB, raw in-process ${rawPerInstance.toFixed(1)} MB`,
+  `rss-per-idle-worker ours ${((rssFive - rssOne) / 4).toFixed(1)} MB, raw worker ${rawPerWorker.toFixed(1)} MB, in-process ${rawPerInstance.toFixed(1)} MB`,
 );
 
 writeFileSync(

@@ -9,6 +9,10 @@ export interface SendQueueLimits {
   maxQueuedBytes: number;
 }
 
+/** Options of every frame: JSON text. One object for all sends (ws copies what it needs). */
+const textFrame = { binary: false } as const;
+const noOptions: { readonly droppable?: boolean } = {};
+
 /** The TCP socket under a WebSocket, as far as the queue needs it. */
 export interface DrainSource {
   readonly writableNeedDrain: boolean;
@@ -78,10 +82,10 @@ export class Connection {
   }
 
   /** Sends an already encoded JSON text (broadcasts encode once for every member). */
-  sendEncoded(data: Buffer, options: { droppable?: boolean } = {}): SendOutcome {
+  sendEncoded(data: Buffer, options: { readonly droppable?: boolean } = noOptions): SendOutcome {
     if (!this.open) return 'closed';
     if (this.#queue.length === 0 && this.socket.bufferedAmount + data.length <= this.#limits.maxInflightBytes) {
-      this.socket.send(data, { binary: false });
+      this.socket.send(data, textFrame);
       return 'sent';
     }
     if (this.#queuedBytes + data.length > this.#limits.maxQueuedBytes) {
@@ -140,7 +144,7 @@ export class Connection {
       }
       this.#queue.shift();
       this.#queuedBytes -= next.length;
-      this.socket.send(next, { binary: false });
+      this.socket.send(next, textFrame);
     }
   }
 }

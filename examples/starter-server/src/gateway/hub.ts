@@ -18,6 +18,8 @@ export interface HubOptions {
   maxRoomsPerConnection: number;
 }
 
+const droppable = { droppable: true } as const;
+const notDroppable = { droppable: false } as const;
 const roomNamePattern = /^[a-zA-Z0-9_.:-]{1,64}$/;
 
 /**
@@ -94,10 +96,12 @@ export class Hub {
     const members = this.#rooms.get(room);
     if (members === undefined) return 0;
     const data = Buffer.from(JSON.stringify(message));
+    const sendOptions = options.droppable === true ? droppable : notDroppable;
+    const except = options.except;
     let delivered = 0;
     for (const member of members) {
-      if (member === options.except) continue;
-      const outcome: SendOutcome = member.sendEncoded(data, options.droppable === true ? { droppable: true } : {});
+      if (member === except) continue;
+      const outcome: SendOutcome = member.sendEncoded(data, sendOptions);
       if (outcome === 'sent' || outcome === 'queued') delivered++;
     }
     return delivered;

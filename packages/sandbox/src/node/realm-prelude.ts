@@ -36,6 +36,7 @@ export interface NodeRealmPrelude {
   };
   /** Copies host bytes into a byte array of the context. */
   copyIn(bytes: Uint8Array): Uint8Array;
+
   /** Builds an error of the context (for rejections that would otherwise carry a host error object). */
   makeError(message: string): Error;
 }

@@ -130,6 +130,7 @@ const runtime = start(prelude.bridge);
 
 port.on('message', (message: { json?: unknown; payload?: unknown }) => {
   if (typeof message?.json !== 'string') return;
+  // Copied, never adopted: the snapshot's shared memory must stay out of reach of every session.
   const payload = message.payload instanceof Uint8Array ? prelude.copyIn(message.payload) : undefined;
   runtime.receive(message.json, payload);
 });

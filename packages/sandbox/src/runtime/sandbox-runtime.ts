@@ -271,6 +271,13 @@ def list_files(directory):
     if (config.mode === 'snapshot') options._makeSnapshot = true;
     else options._loadSnapshot = snapshot;
     pyodide = await loadPyodide(options);
+    // Pyodide keeps its options; dropping the snapshot bytes saves a heap-sized copy per worker.
+    delete options._loadSnapshot;
+    try {
+      if (pyodide._api?.config !== undefined) pyodide._api.config._loadSnapshot = undefined;
+    } catch {
+      // A frozen config in another Pyodide release: nothing to release.
+    }
     if (config.mode === 'snapshot') {
       pyodide.runPython(
         `import sys, types\n_m = types.ModuleType("_agenticgen")\nexec(${JSON.stringify(harness)}, _m.__dict__)\nsys.modules["_agenticgen"] = _m\ndel _m`,

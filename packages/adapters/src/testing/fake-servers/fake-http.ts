@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
  * The scenario travels in the model id, `<model>~<scenario>~<key>`, so the same official SDK call works
  * from Node and from Chromium without a side channel. `key` isolates counters between tests
  * (e.g. "fail once, then succeed"). `GET /__control/log?key=…` reports what the server saw.
+ * `POST /__control/script?key=…` with `{ turns: ScriptedTurn[] }` scripts the `scripted` scenario: the n-th
+ * request with that key gets the n-th turn (end-to-end agent runs over the real wire).
  */
 export interface ScenarioRequest {
   /** The model id without the scenario suffix. */
@@ -21,6 +23,16 @@ export interface ScenarioRequest {
   body: Record<string, unknown>;
   /** True when the client asked for a stream. */
   stream: boolean;
+  /** The turns scripted for this key (`scripted` scenario), if any. */
+  script?: readonly ScriptedTurn[];
+}
+
+/** One scripted model answer: text (sent in the given chunks), tool calls, or both. */
+export interface ScriptedTurn {
+  /** Answer text, streamed chunk by chunk in this order. */
+  text?: string[];
+  /** Tool calls; `arguments` is the raw JSON text the model "produced" (streamed in two pieces). */
+  toolCalls?: Array<{ id: string; name: string; arguments: string }>;
 }
 
 /** What the server saw for one key. */
@@ -78,6 +90,7 @@ export async function startFakeServer(
   handle: ScenarioHandler,
 ): Promise<FakeServer> {
   const logs = new Map<string, KeyLog>();
+  const scripts = new Map<string, ScriptedTurn[]>();
   const logFor = (key: string): KeyLog => {
     let log = logs.get(key);
     if (log === undefined) {
@@ -106,6 +119,11 @@ export async function startFakeServer(
       sendJson(response, 400, { error: { message: 'body is not JSON', type: 'invalid_request_error' } });
       return;
     }
+    if (url.pathname === '/__control/script') {
+      scripts.set(url.searchParams.get('key') ?? '', (body.turns as ScriptedTurn[] | undefined) ?? []);
+      response.writeHead(204).end();
+      return;
+    }
     const target = route(url, body);
     if (target === null) {
       sendJson(response, 404, { error: { message: `no route ${url.pathname}`, type: 'not_found_error' } });
@@ -125,7 +143,19 @@ export async function startFakeServer(
       if (!done) log.closedEarly++;
     });
     try {
-      await handle({ model, scenario, count, attempt: log.requests, body, stream: target.stream }, response);
+      const script = scripts.get(key);
+      await handle(
+        {
+          model,
+          scenario,
+          count,
+          attempt: log.requests,
+          body,
+          stream: target.stream,
+          ...(script === undefined ? {} : { script }),
+        },
+        response,
+      );
     } catch (error) {
       if (!response.headersSent) sendJson(response, 500, { error: { message: String(error), type: 'api_error' } });
       else response.destroy();

@@ -4,6 +4,7 @@ import {
   type FakeServer,
   fixtures,
   type ScenarioRequest,
+  sendJson,
   sseEvent,
   startFakeServer,
 } from './fake-http.ts';
@@ -91,11 +92,54 @@ function finishReasonFor(scenario: string): string {
   return 'stop';
 }
 
+/** Text, tool calls and finish reason of a Chat Completions answer. */
+interface ChatAnswer {
+  texts: string[];
+  calls: ReadonlyArray<{ id: string; name: string; argumentChunks: readonly string[] }>;
+  finishReason: string;
+}
+
+/** The fixtures' answer for a scenario, or the scripted turn (undefined when the script has run out). */
+function chatAnswer(request: ScenarioRequest): ChatAnswer | undefined {
+  const { scenario } = request;
+  if (scenario === 'scripted') {
+    const turn = request.script?.[request.attempt - 1];
+    if (turn === undefined) return undefined;
+    const calls = (turn.toolCalls ?? []).map((call) => {
+      // Split by code points so the two argument deltas never cut a surrogate pair.
+      const characters = Array.from(call.arguments);
+      const middle = Math.ceil(characters.length / 2);
+      return {
+        id: call.id,
+        name: call.name,
+        argumentChunks: [characters.slice(0, middle).join(''), characters.slice(middle).join('')],
+      };
+    });
+    return { texts: turn.text ?? [], calls, finishReason: calls.length > 0 ? 'tool_calls' : 'stop' };
+  }
+  return {
+    texts:
+      scenario === 'tools' || scenario === 'content-filter' ? [] : answerChunks(scenario, request.count, request.body),
+    calls: scenario === 'tools' ? fixtures.toolCalls : [],
+    finishReason: finishReasonFor(scenario),
+  };
+}
+
 async function answerChatCompletions(request: ScenarioRequest, response: ServerResponse): Promise<void> {
   const id = 'chatcmpl-fake1';
   const { scenario, model } = request;
-  const texts =
-    scenario === 'tools' || scenario === 'content-filter' ? [] : answerChunks(scenario, request.count, request.body);
+  const answer = chatAnswer(request);
+  if (answer === undefined) {
+    return sendJson(response, 400, {
+      error: {
+        message: `no scripted turn ${request.attempt} for this key; POST more turns to /__control/script`,
+        type: 'invalid_request_error',
+        param: null,
+        code: 'script_exhausted',
+      },
+    });
+  }
+  const { texts, calls, finishReason } = answer;
   if (!request.stream) {
     const message: Record<string, unknown> = {
       role: 'assistant',
@@ -103,8 +147,8 @@ async function answerChatCompletions(request: ScenarioRequest, response: ServerR
       refusal: null,
     };
     if (scenario === 'reasoning') message.reasoning_content = fixtures.reasoningChunks.join('');
-    if (scenario === 'tools') {
-      message.tool_calls = fixtures.toolCalls.map((call) => ({
+    if (calls.length > 0) {
+      message.tool_calls = calls.map((call) => ({
         id: call.id,
         type: 'function',
         function: { name: call.name, arguments: call.argumentChunks.join('') },
@@ -115,7 +159,7 @@ async function answerChatCompletions(request: ScenarioRequest, response: ServerR
       object: 'chat.completion',
       created: 1_700_000_000,
       model,
-      choices: [{ index: 0, message, logprobs: null, finish_reason: finishReasonFor(scenario) }],
+      choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason }],
       usage,
       system_fingerprint: null,
     });
@@ -134,16 +178,14 @@ async function answerChatCompletions(request: ScenarioRequest, response: ServerR
     for (const piece of fixtures.reasoningChunks) events.push(chunk({ reasoning_content: piece }));
   }
   for (const text of texts) events.push(chunk({ content: text }));
-  if (scenario === 'tools') {
-    fixtures.toolCalls.forEach((call, index) => {
-      events.push(
-        chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }),
-      );
-      for (const piece of call.argumentChunks)
-        events.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
-    });
-  }
-  events.push(chunk({}, finishReasonFor(scenario)));
+  calls.forEach((call, index) => {
+    events.push(
+      chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }),
+    );
+    for (const piece of call.argumentChunks)
+      events.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
+  });
+  events.push(chunk({}, finishReason));
   events.push(sseEvent({ id, object: 'chat.completion.chunk', created: 1_700_000_000, model, choices: [], usage }));
   events.push('data: [DONE]\n\n');
   return answerSse(request, response, events, openAIShapes);

@@ -1,0 +1,63 @@
+// Knowledge: upload, list, delete and search documents.
+import { $, api, escapeHtml } from './shared.js';
+
+$('#upload-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const files = [...$('#upload-files').files];
+  if (files.length === 0) return;
+  const status = $('#upload-status');
+  try {
+    for (const file of files) {
+      status.textContent = `uploading ${file.name}…`;
+      await api('/api/knowledge/documents', { json: { name: file.name, content: await file.text() } });
+    }
+    status.textContent = `uploaded ${files.length} file(s)`;
+    $('#upload-files').value = '';
+  } catch (error) {
+    status.textContent = error.message;
+    status.className = 'error';
+  }
+  refreshDocuments();
+});
+
+export async function refreshDocuments() {
+  try {
+    const { documents } = await api('/api/knowledge/documents');
+    $('#documents').replaceChildren(
+      ...documents.map((document_) => {
+        const row = document.createElement('tr');
+        row.innerHTML = `<td>${escapeHtml(document_.name)}</td><td>${escapeHtml(document_.mediaType)}</td><td>${
+          document_.chunks
+        }</td><td>${(document_.bytes / 1024).toFixed(1)} KB</td><td><button type="button">Delete</button></td>`;
+        row.querySelector('button').addEventListener('click', async () => {
+          await api(`/api/knowledge/documents/${encodeURIComponent(document_.id)}`, { method: 'DELETE' });
+          refreshDocuments();
+        });
+        return row;
+      }),
+    );
+  } catch (error) {
+    $('#documents').innerHTML = `<tr><td colspan="5" class="error">${escapeHtml(error.message)}</td></tr>`;
+  }
+}
+
+$('#search-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const query = $('#search-query').value.trim();
+  if (!query) return;
+  try {
+    const { results } = await api('/api/knowledge/search', { json: { query, topK: 5 } });
+    $('#search-results').replaceChildren(
+      ...results.map((result) => {
+        const item = document.createElement('li');
+        item.innerHTML = `<span class="source">${escapeHtml(result.source)}</span> <span class="muted">passage ${
+          result.chunk + 1
+        } · score ${result.score.toFixed(3)}</span><div>${escapeHtml(result.text)}</div>`;
+        return item;
+      }),
+    );
+    if (results.length === 0) $('#search-results').innerHTML = '<li class="muted">no matches</li>';
+  } catch (error) {
+    $('#search-results').innerHTML = `<li class="error">${escapeHtml(error.message)}</li>`;
+  }
+});

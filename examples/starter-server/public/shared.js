@@ -1,0 +1,57 @@
+// Shared state and helpers of the UI: the token, the HTTP client, escaping.
+export const $ = (selector) => document.querySelector(selector);
+export const state = {
+  token: '',
+  info: null,
+  socket: null,
+  socketReady: false,
+  reconnectDelay: 500,
+  history: [],
+  pending: new Map(),
+  pythonSession: `scratchpad-${crypto.randomUUID().slice(0, 8)}`,
+  monitoringTimer: 0,
+};
+
+// ---------- token ----------
+export function readToken() {
+  const hash = new URLSearchParams(location.hash.slice(1));
+  const fromHash = hash.get('token');
+  if (fromHash) {
+    localStorage.setItem('agenticgen-token', fromHash);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  return fromHash || localStorage.getItem('agenticgen-token') || '';
+}
+
+export function showSignIn(message = '') {
+  $('#signin').hidden = false;
+  $('main').hidden = true;
+  $('#signin-error').textContent = message;
+}
+
+// ---------- HTTP ----------
+export async function api(path, options = {}) {
+  const headers = { authorization: `Bearer ${state.token}`, ...(options.headers || {}) };
+  let body = options.body;
+  if (options.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(options.json);
+  }
+  const response = await fetch(path, { method: options.method || (body ? 'POST' : 'GET'), headers, body });
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : {};
+  if (!response.ok) {
+    if (response.status === 401) showSignIn('The token was not accepted.');
+    const error = new Error(data.error?.message || `HTTP ${response.status}`);
+    error.code = data.error?.code;
+    throw error;
+  }
+  return data;
+}
+
+export function escapeHtml(value) {
+  return String(value ?? '').replace(
+    /[&<>"']/g,
+    (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character],
+  );
+}

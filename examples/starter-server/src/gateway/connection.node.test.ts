@@ -1,0 +1,89 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
+import { Connection } from './connection.ts';
+
+/** A socket whose buffer the test fills and drains by hand. */
+function fakeSocket() {
+  const sent: string[] = [];
+  const transport = Object.assign(new EventEmitter(), { writableNeedDrain: false });
+  const socket = {
+    OPEN: 1,
+    CLOSED: 3,
+    readyState: 1,
+    bufferedAmount: 0,
+    send(data: Buffer) {
+      sent.push(data.toString());
+      socket.bufferedAmount += data.length;
+    },
+    terminate() {
+      socket.readyState = 3;
+    },
+  };
+  /** The kernel took everything: the buffer empties and, if a write went above the high-water mark, `drain`. */
+  const drain = () => {
+    socket.bufferedAmount = 0;
+    if (transport.writableNeedDrain) {
+      transport.writableNeedDrain = false;
+      transport.emit('drain');
+    }
+  };
+  return { socket, transport, sent, drain };
+}
+
+const limits = { maxInflightBytes: 100, maxQueuedBytes: 200 };
+const message = (index: number) => Buffer.from(`{"n":${index},"pad":"${'x'.repeat(30)}"}`); // 46 bytes
+
+describe('Connection send queue', () => {
+  it('sends at once while the socket has room, queues beyond it, and resumes on drain in order', () => {
+    const { socket, transport, sent, drain } = fakeSocket();
+    const connection = new Connection('c', socket as unknown as WebSocket, transport, 'test', limits, () => {});
+    expect(connection.sendEncoded(message(1))).toBe('sent');
+    expect(connection.sendEncoded(message(2))).toBe('sent');
+    transport.writableNeedDrain = true;
+    expect(connection.sendEncoded(message(3))).toBe('queued');
+    expect(connection.sendEncoded(message(4))).toBe('queued');
+    expect(connection.queuedBytes).toBe(92);
+    drain();
+    expect(sent.map((text) => JSON.parse(text).n)).toEqual([1, 2, 3, 4]);
+    expect(connection.queuedBytes).toBe(0);
+  });
+
+  it('does not stall when the socket empties without a drain event', async () => {
+    const { socket, transport, sent } = fakeSocket();
+    const connection = new Connection('c', socket as unknown as WebSocket, transport, 'test', limits, () => {});
+    connection.sendEncoded(message(1));
+    connection.sendEncoded(message(2));
+    expect(connection.sendEncoded(message(3))).toBe('queued');
+    // No write went above the high-water mark, so no `drain` will come: the next turn retries.
+    socket.bufferedAmount = 0;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent.map((text) => JSON.parse(text).n)).toEqual([1, 2, 3]);
+  });
+
+  it('drops droppable messages when the queue is full and reports a slow consumer otherwise', () => {
+    const { socket, transport } = fakeSocket();
+    const slow: string[] = [];
+    const connection = new Connection('c', socket as unknown as WebSocket, transport, 'test', limits, (c) =>
+      slow.push(c.id),
+    );
+    transport.writableNeedDrain = true;
+    connection.sendEncoded(message(1));
+    connection.sendEncoded(message(2));
+    for (let index = 3; index <= 6; index++) expect(connection.sendEncoded(message(index))).toBe('queued');
+    expect(connection.sendEncoded(message(7), { droppable: true })).toBe('dropped');
+    expect(connection.droppedMessages).toBe(1);
+    expect(slow).toEqual([]);
+    expect(connection.sendEncoded(message(8))).toBe('dropped');
+    expect(slow).toEqual(['c']);
+  });
+
+  it('refuses to send once closed', () => {
+    const { socket, transport, sent } = fakeSocket();
+    const connection = new Connection('c', socket as unknown as WebSocket, transport, 'test', limits, () => {});
+    connection.close(1013, 'slow consumer');
+    expect(socket.readyState).toBe(3);
+    expect(connection.sendEncoded(message(1))).toBe('closed');
+    expect(sent).toEqual([]);
+  });
+});
