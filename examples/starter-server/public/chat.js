@@ -153,7 +153,9 @@ function renderSources(list, passages) {
 
 /** Escaped text with fenced code, block quotes, paragraphs and [n] citations. */
 function renderMarkdown(text, passages) {
-  const blocks = text.split(/```[a-z]*\n?/i);
+  // The sources list below the answer shows the citations with scores; drop the answer's plain-text copy.
+  const shown = passages.length > 0 ? text.replace(/\n+Sources:\n(?:\[\d+\][^\n]*(?:\n|$))+$/, '') : text;
+  const blocks = shown.split(/```[a-z]*\n?/i);
   return blocks
     .map((block, index) => {
       if (index % 2 === 1) return `<pre>${escapeHtml(block.replace(/\n$/, ''))}</pre>`;

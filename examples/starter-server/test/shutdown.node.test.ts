@@ -89,4 +89,19 @@ describe('graceful shutdown', () => {
       await server.close();
     }
   });
+
+  it('limits the runs one connection may have in flight', async () => {
+    const server = await startTestServer({ services: { model: slowModel(200) }, config: { drainTimeoutMs: 100 } });
+    try {
+      const client = await openAuthenticatedClient(server);
+      for (let index = 0; index < 9; index++) {
+        client.send({ type: 'chat', requestId: `r${index}`, messages: [{ role: 'user', content: 'count' }] });
+      }
+      const refused = await client.next((message) => message.type === 'error');
+      expect(refused).toMatchObject({ requestId: 'r8', error: { code: 'rate-limit' } });
+      expect(server.app.context.runs.stats().active).toBe(8);
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -218,6 +218,14 @@ describe('coding agent preset over the OpenAI wire', () => {
       toolCallId: 'call_fixed',
       output: { ok: true, stdout: '', stderr: '', result: '3', truncated: false },
     });
+    // The model sees its own calls replayed as it made them: the cut-off arguments are not re-encoded.
+    const replayed = bodies[1]?.messages.find((message) => message.tool_calls !== undefined)?.tool_calls;
+    expect(replayed?.map((call) => call.function.arguments)).toEqual([
+      JSON.stringify({ code: 'print(1 // 0)' }),
+      JSON.stringify({ script: 'print(1)' }),
+      JSON.stringify({ command: 'ls' }),
+      '{"code": "print(2',
+    ]);
     expect(result.steps[0]?.toolCalls.map((call) => call.isError)).toEqual([false, true, true, true]);
     await agent.dispose();
   });

@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import { closeCodes } from './close-codes.ts';
+import { encodeJsonFrame } from './frame.ts';
 
 /** Limits of one connection's outgoing queue. */
 export interface SendQueueLimits {
@@ -9,12 +10,14 @@ export interface SendQueueLimits {
   maxQueuedBytes: number;
 }
 
-/** Options of every frame: JSON text. One object for all sends (ws copies what it needs). */
-const textFrame = { binary: false } as const;
 const noOptions: { readonly droppable?: boolean } = {};
 
-/** The TCP socket under a WebSocket, as far as the queue needs it. */
-export interface DrainSource {
+/** The TCP socket under a WebSocket, as far as the queue needs it: frames are written to it directly. */
+export interface FrameSink {
+  write(frame: Buffer): boolean;
+  /** Bytes written but not yet taken by the kernel. */
+  readonly writableLength: number;
+  /** True when a write went above the high-water mark: `drain` follows when the buffer empties. */
   readonly writableNeedDrain: boolean;
   once(event: 'drain', listener: () => void): unknown;
 }
@@ -26,12 +29,13 @@ export type SendOutcome = 'sent' | 'queued' | 'dropped' | 'closed';
 export type SlowConsumerHandler = (connection: Connection) => void;
 
 /**
- * One WebSocket client. Outgoing messages go through a bounded queue: at most `maxInflightBytes` sit in the
- * socket's buffers at once (`bufferedAmount`), the rest wait here up to `maxQueuedBytes` and move on when the
- * TCP socket drains. When that overflows, a droppable message (presence, progress ticks) is dropped and
+ * One WebSocket client. Outgoing messages are text frames (see `frame.ts`) that go through a bounded queue: at
+ * most `maxInflightBytes` sit in the TCP socket's buffer at once, the rest wait here up to `maxQueuedBytes`
+ * and move on when the socket drains. When that overflows, a droppable message (presence, progress ticks) is dropped and
  * counted; any other message means the client cannot keep up, and it is disconnected with 1013 so it never
  * stalls anyone else and never grows the server's memory without bound. The fast path (nothing queued, room
- * in the socket) is one `send` with no callback, which matters when a broadcast reaches 10,000 sockets.
+ * in the socket) is one `write` of bytes framed once for all members, which matters when a broadcast reaches
+ * 10,000 sockets.
  */
 export class Connection {
   readonly id: string;
@@ -47,14 +51,14 @@ export class Connection {
   #waitingForDrain = false;
   #limits: SendQueueLimits;
   /** The TCP socket under the WebSocket: its `drain` event moves the queue on. */
-  #transport: DrainSource;
+  #transport: FrameSink;
   #onSlow: SlowConsumerHandler;
   #closing = false;
 
   constructor(
     id: string,
     socket: WebSocket,
-    transport: DrainSource,
+    transport: FrameSink,
     remoteAddress: string,
     limits: SendQueueLimits,
     onSlow: SlowConsumerHandler,
@@ -77,15 +81,15 @@ export class Connection {
   }
 
   /** Sends a JSON message. */
-  send(message: unknown, options: { droppable?: boolean } = {}): SendOutcome {
-    return this.sendEncoded(Buffer.from(JSON.stringify(message)), options);
+  send(message: unknown, options: { readonly droppable?: boolean } = noOptions): SendOutcome {
+    return this.sendFrame(encodeJsonFrame(message), options);
   }
 
-  /** Sends an already encoded JSON text (broadcasts encode once for every member). */
-  sendEncoded(data: Buffer, options: { readonly droppable?: boolean } = noOptions): SendOutcome {
+  /** Sends an already framed message (broadcasts frame once for every member). */
+  sendFrame(data: Buffer, options: { readonly droppable?: boolean } = noOptions): SendOutcome {
     if (!this.open) return 'closed';
-    if (this.#queue.length === 0 && this.socket.bufferedAmount + data.length <= this.#limits.maxInflightBytes) {
-      this.socket.send(data, textFrame);
+    if (this.#queue.length === 0 && this.#transport.writableLength + data.length <= this.#limits.maxInflightBytes) {
+      this.#transport.write(data);
       return 'sent';
     }
     if (this.#queuedBytes + data.length > this.#limits.maxQueuedBytes) {
@@ -138,13 +142,14 @@ export class Connection {
   #flush(): void {
     while (this.#queue.length > 0 && this.open) {
       const next = this.#queue[0] as Buffer;
-      if (this.socket.bufferedAmount > 0 && this.socket.bufferedAmount + next.length > this.#limits.maxInflightBytes) {
+      const buffered = this.#transport.writableLength;
+      if (buffered > 0 && buffered + next.length > this.#limits.maxInflightBytes) {
         this.#awaitDrain();
         return;
       }
       this.#queue.shift();
       this.#queuedBytes -= next.length;
-      this.socket.send(next, textFrame);
+      this.#transport.write(next);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { AgenticGenError } from '@agenticgen/core';
 import type { Connection, SendOutcome } from './connection.ts';
+import { encodeJsonFrame } from './frame.ts';
 
 /** Counters the hub keeps; exported to `/metrics` and `/ready`. */
 export interface HubStats {
@@ -23,8 +24,8 @@ const notDroppable = { droppable: false } as const;
 const roomNamePattern = /^[a-zA-Z0-9_.:-]{1,64}$/;
 
 /**
- * Sessions (authenticated connections by id) and rooms (named sets of connections). A broadcast encodes the
- * message once and hands the same bytes to every member's bounded queue, so one slow member costs nothing to
+ * Sessions (authenticated connections by id) and rooms (named sets of connections). A broadcast encodes and
+ * frames the message once and hands the same bytes to every member's bounded queue, so one slow member costs nothing to
  * the others.
  */
 export class Hub {
@@ -95,13 +96,13 @@ export class Hub {
   broadcast(room: string, message: unknown, options: { except?: Connection; droppable?: boolean } = {}): number {
     const members = this.#rooms.get(room);
     if (members === undefined) return 0;
-    const data = Buffer.from(JSON.stringify(message));
+    const frame = encodeJsonFrame(message);
     const sendOptions = options.droppable === true ? droppable : notDroppable;
     const except = options.except;
     let delivered = 0;
     for (const member of members) {
       if (member === except) continue;
-      const outcome: SendOutcome = member.sendEncoded(data, sendOptions);
+      const outcome: SendOutcome = member.sendFrame(frame, sendOptions);
       if (outcome === 'sent' || outcome === 'queued') delivered++;
     }
     return delivered;

@@ -10,8 +10,14 @@ import type { ClientMessage } from './messages.ts';
  * stops a run its own connection started. A run without a room is cancelled when its client disconnects; a
  * run streaming to a room keeps going for the room.
  */
-export function createGatewayRequestHandler(context: AppContext) {
+export function createGatewayRequestHandler(context: AppContext, options: { maxRunsPerConnection?: number } = {}) {
   const owned = new Map<string, { run: StartedRun; owner: string; room: string | undefined }>();
+  const maxRuns = options.maxRunsPerConnection ?? 8;
+  const runsOf = (connection: Connection) => {
+    let count = 0;
+    for (const entry of owned.values()) if (entry.owner === connection.id) count++;
+    return count;
+  };
 
   const track = (run: StartedRun, connection: Connection, room: string | undefined) => {
     owned.set(run.id, { run, owner: connection.id, room });
@@ -25,6 +31,12 @@ export function createGatewayRequestHandler(context: AppContext) {
         case 'agent-run': {
           const requestId = message.requestId;
           const room = message.room;
+          if (runsOf(connection) >= maxRuns) {
+            throw new AgenticGenError(
+              'rate-limit',
+              `[gateway] at most ${maxRuns} runs per connection at once; wait for one to finish or cancel it`,
+            );
+          }
           if (room !== undefined && !connection.rooms.has(room)) {
             throw new AgenticGenError(
               'permission-denied',

@@ -11,6 +11,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { parseArguments, usageOf } from '../shared/chat-model-runtime.js';
 import { resolveImage, toolOutputText } from '../shared/content.js';
 import type { StreamMapper } from '../shared/managed-stream.js';
+import { toolInputAsObject } from '../shared/tool-call-input.js';
 
 type Body = Record<string, unknown>;
 type Block = Record<string, unknown>;
@@ -114,7 +115,7 @@ function assistantBlocks(parts: Array<TextPart | ReasoningPart | ToolCallPart>):
     } else if (part.type === 'text' && part.text !== '') {
       blocks.push({ type: 'text', text: part.text });
     } else if (part.type === 'tool-call') {
-      blocks.push({ type: 'tool_use', id: part.toolCallId, name: part.toolName, input: part.input ?? {} });
+      blocks.push({ type: 'tool_use', id: part.toolCallId, name: part.toolName, input: toolInputAsObject(part.input) });
     }
   }
   return blocks;

@@ -4,6 +4,7 @@ import type { GenerateContentParameters, GenerateContentResponse } from '@google
 import { usageOf } from '../shared/chat-model-runtime.js';
 import { resolveImage } from '../shared/content.js';
 import type { StreamMapper } from '../shared/managed-stream.js';
+import { toolInputAsObject } from '../shared/tool-call-input.js';
 
 type Part = Record<string, unknown>;
 const scope = 'adapters:gemini';
@@ -56,7 +57,13 @@ export function toGenerateContentParameters(
                 if (part.type === 'text') return part.text === '' ? [] : [{ text: part.text }];
                 if (part.type === 'tool-call') {
                   return [
-                    { functionCall: { ...providerId(part.toolCallId), name: part.toolName, args: part.input ?? {} } },
+                    {
+                      functionCall: {
+                        ...providerId(part.toolCallId),
+                        name: part.toolName,
+                        args: toolInputAsObject(part.input),
+                      },
+                    },
                   ];
                 }
                 return [];

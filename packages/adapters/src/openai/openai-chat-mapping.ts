@@ -11,6 +11,7 @@ import type OpenAI from 'openai';
 import { parseArguments, usageOf } from '../shared/chat-model-runtime.js';
 import { imageUrl, toolOutputText } from '../shared/content.js';
 import type { StreamMapper } from '../shared/managed-stream.js';
+import { toolInputAsArgumentsText } from '../shared/tool-call-input.js';
 
 /** Differences between OpenAI itself and OpenAI-compatible servers (Ollama, vLLM, llama.cpp, LM Studio). */
 export interface ChatCompletionsDialect {
@@ -57,7 +58,7 @@ export function toChatCompletionsBody(modelId: string, request: ChatRequest, dia
           assistant.tool_calls = calls.map((call) => ({
             id: call.toolCallId,
             type: 'function',
-            function: { name: call.toolName, arguments: JSON.stringify(call.input ?? {}) },
+            function: { name: call.toolName, arguments: toolInputAsArgumentsText(call.input) },
           }));
         }
         messages.push(assistant);

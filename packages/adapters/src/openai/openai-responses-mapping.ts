@@ -11,6 +11,7 @@ import type OpenAI from 'openai';
 import { parseArguments, usageOf } from '../shared/chat-model-runtime.js';
 import { imageUrl, toolOutputText } from '../shared/content.js';
 import type { StreamMapper } from '../shared/managed-stream.js';
+import { toolInputAsArgumentsText } from '../shared/tool-call-input.js';
 
 type Body = Record<string, unknown>;
 const scope = 'adapters:openai';
@@ -49,7 +50,7 @@ export function toResponsesBody(modelId: string, request: ChatRequest): Body {
               type: 'function_call',
               call_id: part.toolCallId,
               name: part.toolName,
-              arguments: JSON.stringify(part.input ?? {}),
+              arguments: toolInputAsArgumentsText(part.input),
             });
           }
         }

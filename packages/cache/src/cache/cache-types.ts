@@ -64,9 +64,9 @@ export interface GetOrSetOptions extends SetOptions {
 /** Counters since creation or the last `resetStats()`. Ratios are 0 when there were no reads. */
 export interface CacheStats {
   /**
-   * Reads answered (fresh or stale) by L1, reads that missed L1, and L1 occupancy. `evictions` is exact with a byte
-   * budget or a `cache-evict` listener; otherwise it is an upper bound (quick-lru's rotation of an overwritten
-   * copy is not told apart from an eviction, to keep writes cheap).
+   * Reads answered (fresh or stale) by L1, reads that missed L1, and L1 occupancy. `evictions` counts entries that
+   * left L1 without a delete; capacity and expiry evictions are only observed (and counted) while L1 tracks them:
+   * with `l1.maxBytes`, or once a `cache-evict` listener was added (tracking has a cost on every write).
    */
   l1: { hits: number; misses: number; hitRatio: number; entries: number; bytes: number; evictions: number };
   /** Reads answered by L2, misses, failed operations (timeouts included) and reads skipped by the open circuit. */

@@ -31,41 +31,60 @@ export interface L1StoreOptions {
 /**
  * quick-lru plus a byte budget and eviction reasons. quick-lru is generational (a current and an old map, rotated
  * when the current one fills): it holds between `max` and `2 × max` entries, and an overwritten key can leave a
- * superseded copy in the old map that the rotation later reports as evicted. In precise mode (a byte budget or a
- * `cache-evict` listener) writes delete the old copy first so every report is real; otherwise evictions are only
- * counted, as an upper bound, and writes stay a single quick-lru call.
+ * superseded copy in the old map that the rotation later reports as evicted.
+ *
+ * Tracking evictions costs: quick-lru then walks the whole old map at every rotation (about a third of a write's
+ * time). So L1 starts untracked — no eviction callback, writes are one quick-lru call — and switches to tracked
+ * mode (rebuilt once, O(n)) when a byte budget needs it or someone listens for `cache-evict`. Tracked writes delete
+ * the old copy first, so every reported eviction is real.
  */
 export class L1Store {
-  readonly lru: QuickLRU<string, unknown>;
+  lru: QuickLRU<string, unknown>;
   readonly maxBytes: number | undefined;
   bytes = 0;
-  approximateEvictions = 0;
+  readonly #max: number;
   readonly #onEvict: L1StoreOptions['onEvict'];
-  #precise: boolean;
+  #tracked: boolean;
   /** True while quick-lru runs one of our writes: evictions reported then are capacity rotations, else expiries. */
   #writing = false;
   #lastOptions = { maxAge: 0 };
 
   constructor(options: L1StoreOptions) {
     this.maxBytes = options.maxBytes;
+    this.#max = options.max;
     this.#onEvict = options.onEvict;
-    this.#precise = options.maxBytes !== undefined;
-    this.lru = new QuickLRU<string, unknown>({
-      maxSize: options.max,
+    this.#tracked = options.maxBytes !== undefined;
+    this.lru = this.#create();
+  }
+
+  /** Whether evictions are tracked (a byte budget, or `cache-evict` listeners since some point). */
+  get tracked(): boolean {
+    return this.#tracked;
+  }
+
+  /** Switches to tracked mode for good; returns true when `lru` was replaced (callers holding it must re-read). */
+  trackEvictions(): boolean {
+    if (this.#tracked) return false;
+    this.#tracked = true;
+    const previous = this.lru;
+    this.lru = this.#create();
+    for (const [key, item] of previous.entriesAscending()) {
+      const remaining = previous.expiresIn(key) ?? Number.POSITIVE_INFINITY;
+      if (remaining > 0)
+        this.#write(key, item, remaining === Number.POSITIVE_INFINITY ? undefined : { maxAge: remaining });
+    }
+    return true;
+  }
+
+  #create(): QuickLRU<string, unknown> {
+    if (!this.#tracked) return new QuickLRU<string, unknown>({ maxSize: this.#max });
+    return new QuickLRU<string, unknown>({
+      maxSize: this.#max,
       onEviction: (key, item) => {
-        if (!this.#precise) {
-          this.approximateEvictions++;
-          return;
-        }
         if (item instanceof L1Record) this.bytes -= item.size;
         this.#onEvict(key, this.#writing ? 'capacity' : 'expired');
       },
     });
-  }
-
-  /** Turns exact eviction tracking on while someone listens for `cache-evict` (always on with a byte budget). */
-  trackEvictions(listening: boolean): void {
-    this.#precise = listening || this.maxBytes !== undefined;
   }
 
   /**
@@ -83,8 +102,8 @@ export class L1Store {
       if (this.#lastOptions.maxAge !== maxAgeMs) this.#lastOptions = { maxAge: maxAgeMs };
       options = this.#lastOptions;
     }
-    if (!this.#precise) {
-      this.lru.set(key, item, options); // evictions are only counted here, so no need to flag the write
+    if (!this.#tracked) {
+      this.lru.set(key, item, options); // no eviction callback: one quick-lru call
       return true;
     }
     const size = item instanceof L1Record ? item.size : 0;

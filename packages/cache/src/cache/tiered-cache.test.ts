@@ -275,6 +275,24 @@ describe('createCache: L1 bounds and events', () => {
     expect(cache.getSync('k99')).toBe(99);
   });
 
+  it('keeps entries and their expiry when a cache-evict listener turns on eviction tracking later', async () => {
+    const advance = useClock();
+    const cache = createCache({ l1: { max: 100 } });
+    await cache.set('short', 1, { ttlMs: 1000 });
+    await cache.set('long', 2, { ttlMs: 10_000 });
+    await cache.set('tagged', 3, { tags: ['t'] });
+    const evictions: string[] = [];
+    cache.on('cache-evict', (event) => evictions.push(`${event.key}:${event.reason}`));
+    expect([cache.getSync('short'), cache.getSync('long'), cache.getSync('tagged')]).toEqual([1, 2, 3]);
+    advance(1000);
+    expect(cache.getSync('short')).toBeUndefined();
+    expect(cache.getSync('long')).toBe(2);
+    expect(evictions).toEqual(['short:expired']);
+    for (let index = 0; index < 300; index++) await cache.set(`filler${index}`, index);
+    expect(evictions.some((event) => event.endsWith(':capacity'))).toBe(true);
+    expect(cache.stats().l1.evictions).toBe(evictions.length);
+  });
+
   it('emits hit, miss and set events and counts hit ratios per tier', async () => {
     const driver = createMemoryDriver();
     const writer = createCache({ l2: driver });

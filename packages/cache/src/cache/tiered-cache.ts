@@ -36,7 +36,7 @@ class TieredCacheImplementation implements TieredCache {
   readonly namespace: string;
   readonly #instanceId = Math.random().toString(36).slice(2) + Date.now().toString(36);
   readonly #l1: L1Store | undefined;
-  readonly #lru: QuickLRU<string, unknown> | undefined;
+  #lru: QuickLRU<string, unknown> | undefined;
   readonly #l1TtlMs: number;
   readonly #sizeOf: ((value: unknown) => number) | undefined;
   readonly #l2: L2Tier | undefined;
@@ -301,7 +301,7 @@ class TieredCacheImplementation implements TieredCache {
         hitRatio: ratio(c.l1Hits, reads),
         entries: this.#lru?.size ?? 0,
         bytes: this.#l1?.bytes ?? 0,
-        evictions: c.evictions + (this.#l1?.approximateEvictions ?? 0),
+        evictions: c.evictions,
       },
       l2: {
         hits: c.l2Hits,
@@ -319,7 +319,6 @@ class TieredCacheImplementation implements TieredCache {
 
   resetStats(): void {
     this.#counters = emptyCounters();
-    if (this.#l1 !== undefined) this.#l1.approximateEvictions = 0;
     if (this.#l2 !== undefined) {
       this.#l2.errors = 0;
       this.#l2.skipped = 0;
@@ -627,7 +626,9 @@ class TieredCacheImplementation implements TieredCache {
     this.#listeningHit = this.#events.hasListeners('cache-hit');
     this.#listeningMiss = this.#events.hasListeners('cache-miss');
     this.#listeningSet = this.#events.hasListeners('cache-set');
-    this.#l1?.trackEvictions(this.#events.hasListeners('cache-evict'));
+    if (this.#l1 !== undefined && this.#events.hasListeners('cache-evict') && this.#l1.trackEvictions()) {
+      this.#lru = this.#l1.lru;
+    }
   }
 
   #assertUsable(): void {
