@@ -1,7 +1,12 @@
 // Enforces the browser bundle-size budget: the browser entries of core + cache + metrics + vector, bundled
 // together as an app would (esbuild, minified, `browser` export condition, everything they import included),
 // must stay within BUDGET bytes min+gzip. Pyodide is not part of these packages. Also prints what each
-// package costs alone, so a regression is easy to place. Run after `npm run build`.
+// package costs alone, so a regression is easy to place. Run after `npm run build`:
+// `node scripts/size-budget.mjs` measures the workspace's built dist files; `--from <project>` measures the
+// packages as installed in another project (the release check passes its tarball consumer).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
@@ -12,11 +17,20 @@ import { build } from 'esbuild';
 const budgetBytes = 60 * 1024;
 const packages = ['core', 'cache', 'metrics', 'vector'];
 const root = new URL('..', import.meta.url).pathname;
+const fromIndex = process.argv.indexOf('--from');
+const resolveDir = fromIndex === -1 ? root : resolve(process.argv[fromIndex + 1] ?? '.');
+// esbuild honours the tsconfig `paths` it finds above resolveDir, and the root tsconfig maps @agenticgen/* to
+// the Node entries' sources: measure the published files instead, under a tsconfig without paths.
+const scratch = mkdtempSync(join(tmpdir(), 'agenticgen-size-'));
+const neutralTsconfig = join(scratch, 'tsconfig.json');
+writeFileSync(neutralTsconfig, '{}');
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
 async function measure(names) {
   const contents = names.map((name, index) => `export * as p${index} from '@agenticgen/${name}';`).join('\n');
   const result = await build({
-    stdin: { contents, resolveDir: root, sourcefile: 'size-entry.js' },
+    stdin: { contents, resolveDir, sourcefile: 'size-entry.js' },
+    tsconfig: neutralTsconfig,
     bundle: true,
     minify: true,
     format: 'esm',

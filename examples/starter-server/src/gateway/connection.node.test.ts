@@ -2,27 +2,28 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { Connection } from './connection.ts';
+import { encodeTextFrame } from './frame.ts';
 
-/** A socket whose buffer the test fills and drains by hand. */
+/** A socket whose buffer the test fills and drains by hand; frames are decoded back to their JSON. */
 function fakeSocket() {
   const sent: string[] = [];
-  const transport = Object.assign(new EventEmitter(), { writableNeedDrain: false });
-  const socket = {
-    OPEN: 1,
-    CLOSED: 3,
-    readyState: 1,
-    bufferedAmount: 0,
-    send(data: Buffer) {
-      sent.push(data.toString());
-      socket.bufferedAmount += data.length;
+  const transport = Object.assign(new EventEmitter(), {
+    writableLength: 0,
+    writableNeedDrain: false,
+    write(frame: Buffer) {
+      const headerLength = frame[1] === 126 ? 4 : 2;
+      sent.push(frame.subarray(headerLength).toString());
+      transport.writableLength += frame.length;
+      return true;
     },
-    terminate() {
-      socket.readyState = 3;
-    },
+  });
+  const socket = { OPEN: 1, CLOSED: 3, readyState: 1, terminate: () => {} };
+  socket.terminate = () => {
+    socket.readyState = 3;
   };
   /** The kernel took everything: the buffer empties and, if a write went above the high-water mark, `drain`. */
   const drain = () => {
-    socket.bufferedAmount = 0;
+    transport.writableLength = 0;
     if (transport.writableNeedDrain) {
       transport.writableNeedDrain = false;
       transport.emit('drain');
@@ -32,18 +33,18 @@ function fakeSocket() {
 }
 
 const limits = { maxInflightBytes: 100, maxQueuedBytes: 200 };
-const message = (index: number) => Buffer.from(`{"n":${index},"pad":"${'x'.repeat(30)}"}`); // 46 bytes
+const message = (index: number) => encodeTextFrame(Buffer.from(`{"n":${index},"pad":"${'x'.repeat(30)}"}`)); // 48 bytes
 
 describe('Connection send queue', () => {
   it('sends at once while the socket has room, queues beyond it, and resumes on drain in order', () => {
     const { socket, transport, sent, drain } = fakeSocket();
     const connection = new Connection('c', socket as unknown as WebSocket, transport, 'test', limits, () => {});
-    expect(connection.sendEncoded(message(1))).toBe('sent');
-    expect(connection.sendEncoded(message(2))).toBe('sent');
+    expect(connection.sendFrame(message(1))).toBe('sent');
+    expect(connection.sendFrame(message(2))).toBe('sent');
     transport.writableNeedDrain = true;
-    expect(connection.sendEncoded(message(3))).toBe('queued');
-    expect(connection.sendEncoded(message(4))).toBe('queued');
-    expect(connection.queuedBytes).toBe(92);
+    expect(connection.sendFrame(message(3))).toBe('queued');
+    expect(connection.sendFrame(message(4))).toBe('queued');
+    expect(connection.queuedBytes).toBe(96);
     drain();
     expect(sent.map((text) => JSON.parse(text).n)).toEqual([1, 2, 3, 4]);
     expect(connection.queuedBytes).toBe(0);
@@ -52,11 +53,11 @@ describe('Connection send queue', () => {
   it('does not stall when the socket empties without a drain event', async () => {
     const { socket, transport, sent } = fakeSocket();
     const connection = new Connection('c', socket as unknown as WebSocket, transport, 'test', limits, () => {});
-    connection.sendEncoded(message(1));
-    connection.sendEncoded(message(2));
-    expect(connection.sendEncoded(message(3))).toBe('queued');
+    connection.sendFrame(message(1));
+    connection.sendFrame(message(2));
+    expect(connection.sendFrame(message(3))).toBe('queued');
     // No write went above the high-water mark, so no `drain` will come: the next turn retries.
-    socket.bufferedAmount = 0;
+    transport.writableLength = 0;
     await new Promise((resolve) => setImmediate(resolve));
     expect(sent.map((text) => JSON.parse(text).n)).toEqual([1, 2, 3]);
   });
@@ -68,14 +69,26 @@ describe('Connection send queue', () => {
       slow.push(c.id),
     );
     transport.writableNeedDrain = true;
-    connection.sendEncoded(message(1));
-    connection.sendEncoded(message(2));
-    for (let index = 3; index <= 6; index++) expect(connection.sendEncoded(message(index))).toBe('queued');
-    expect(connection.sendEncoded(message(7), { droppable: true })).toBe('dropped');
+    connection.sendFrame(message(1));
+    connection.sendFrame(message(2));
+    for (let index = 3; index <= 6; index++) expect(connection.sendFrame(message(index))).toBe('queued');
+    expect(connection.sendFrame(message(7), { droppable: true })).toBe('dropped');
     expect(connection.droppedMessages).toBe(1);
     expect(slow).toEqual([]);
-    expect(connection.sendEncoded(message(8))).toBe('dropped');
+    expect(connection.sendFrame(message(8))).toBe('dropped');
     expect(slow).toEqual(['c']);
+  });
+
+  it('frames payloads of every length class as RFC 6455 text frames', () => {
+    for (const [length, header] of [
+      [5, [0x81, 5]],
+      [300, [0x81, 126, 1, 44]],
+      [70_000, [0x81, 127, 0, 0, 0, 0, 0, 1, 17, 112]],
+    ] as const) {
+      const frame = encodeTextFrame(Buffer.alloc(length, 'a'));
+      expect([...frame.subarray(0, header.length)]).toEqual(header);
+      expect(frame.length).toBe(header.length + length);
+    }
   });
 
   it('refuses to send once closed', () => {
@@ -83,7 +96,7 @@ describe('Connection send queue', () => {
     const connection = new Connection('c', socket as unknown as WebSocket, transport, 'test', limits, () => {});
     connection.close(1013, 'slow consumer');
     expect(socket.readyState).toBe(3);
-    expect(connection.sendEncoded(message(1))).toBe('closed');
+    expect(connection.sendFrame(message(1))).toBe('closed');
     expect(sent).toEqual([]);
   });
 });

@@ -55,7 +55,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   const hub = new Hub({ maxRoomsPerConnection: options.maxRoomsPerConnection });
   const counters: GatewayCounters = { authFailures: 0, invalidMessages: 0, deadPeers: 0, connectionsOpened: 0 };
   const pending = new Set<Connection>();
-  const server = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, clientTracking: false });
+  // permessage-deflate stays off: the gateway writes its own frames (frame.ts).
+  const server = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxMessageBytes,
+    clientTracking: false,
+    perMessageDeflate: false,
+  });
   const log = options.log ?? (() => {});
   let accepting = true;
 
