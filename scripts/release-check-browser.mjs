@@ -45,7 +45,11 @@ function emitPyodide(pyodideDirectory) {
     name: 'release-check-emit-pyodide',
     generateBundle() {
       for (const name of pyodideFiles) {
-        this.emitFile({ type: 'asset', fileName: `pyodide/${name}`, source: readFileSync(join(pyodideDirectory, name)) });
+        this.emitFile({
+          type: 'asset',
+          fileName: `pyodide/${name}`,
+          source: readFileSync(join(pyodideDirectory, name)),
+        });
       }
     },
   };
@@ -73,7 +77,7 @@ async function buildPage({ consumer, root }) {
     root: join(consumer, 'page'),
     base: './',
     configFile: false,
-    envFile: false,
+    envDir: false,
     logLevel: 'warn',
     cacheDir: join(consumer, '.vite-cache'),
     plugins: [recordModules(ids), emitPyodide(pyodideDirectory)],
@@ -88,16 +92,21 @@ function checkProvenance({ consumer, root, ids, outDir, pyodideDirectory }) {
   const workspace = `${realpathSync(root).replace(/\/$/, '')}${sep}`;
   const problems = [];
   const perPackage = Object.fromEntries(packageNames.map((name) => [name, []]));
+  const fromWorkspace = [];
   for (const raw of ids) {
     const id = raw.split('?')[0];
     if (id.startsWith(workspace) && !id.startsWith(join(workspace, 'node_modules', 'vite') + sep)) {
-      problems.push(`resolved from the workspace, not the tarballs: ${id}`);
+      fromWorkspace.push(id);
     }
     const match = /[\\/]node_modules[\\/]@agenticgen[\\/]([^\\/]+)[\\/](.+)$/.exec(id);
     if (match === null) continue;
     if (!id.startsWith(installed)) problems.push(`@agenticgen module outside ${installed}: ${id}`);
     if (/\.node\.js$/.test(match[2])) problems.push(`Node entry bundled for the browser: ${id}`);
     perPackage[match[1]]?.push(match[2]);
+  }
+  if (fromWorkspace.length > 0) {
+    const shown = fromWorkspace.slice(0, 8).join('\n    ');
+    problems.push(`${fromWorkspace.length} modules resolved from the workspace, not the tarballs:\n    ${shown}`);
   }
   for (const [name, files] of Object.entries(perPackage)) {
     if (files.length === 0) problems.push(`@agenticgen/${name} is not in the bundle`);
@@ -151,7 +160,9 @@ function answerChatCompletion(request, response) {
     }
     response.writeHead(200, { ...crossOriginIsolation, 'Content-Type': 'text/event-stream' });
     const chunk = (fields) => `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', ...fields })}\n\n`;
-    response.write(chunk({ choices: [{ index: 0, delta: { role: 'assistant', content: text }, finish_reason: null }] }));
+    response.write(
+      chunk({ choices: [{ index: 0, delta: { role: 'assistant', content: text }, finish_reason: null }] }),
+    );
     response.write(chunk({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }));
     response.write(chunk({ choices: [], usage }));
     response.end('data: [DONE]\n\n');
@@ -233,14 +244,17 @@ export async function checkBrowser({ consumer, root }) {
       if (!result?.ok) failures.push(`@agenticgen/${name} smoke test failed`);
     }
     for (const address of new Set(offHost)) failures.push(`request left 127.0.0.1: ${address}`);
-    if (failures.length > 0 && consoleErrors.length > 0) console.log(`console errors:\n  ${consoleErrors.join('\n  ')}`);
+    if (failures.length > 0 && consoleErrors.length > 0)
+      console.log(`console errors:\n  ${consoleErrors.join('\n  ')}`);
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }
 
   console.log('\nbundle-size budget (installed tarballs):');
   try {
-    execFileSync(process.execPath, [join(root, 'scripts', 'size-budget.mjs'), '--from', consumer], { stdio: 'inherit' });
+    execFileSync(process.execPath, [join(root, 'scripts', 'size-budget.mjs'), '--from', consumer], {
+      stdio: 'inherit',
+    });
   } catch {
     failures.push('bundle-size budget exceeded (see above)');
   }

@@ -38,10 +38,30 @@ try {
   }
 
   step('install the tarballs into a fresh project');
+  // Optional peers a user installs to use a feature: the adapters' provider SDKs (the browser page bundles the
+  // openai one, and a bundler must resolve all three `import()`s) and ioredis. Our .d.ts files import their types,
+  // so the consumer typecheck needs them too. Native peers (LanceDB, transformers.js, bullmq) stay out.
+  const featurePeers = ['openai', '@anthropic-ai/sdk', '@google/genai', 'ioredis'];
+  const peers = {};
+  for (const manifest of Object.values(manifests)) {
+    for (const [peer, range] of Object.entries(manifest.peerDependencies ?? {})) {
+      if (featurePeers.includes(peer)) peers[peer] = range;
+    }
+  }
   // Internal dependencies must resolve to the tarballs too, not to the registry.
   writeFileSync(
     join(consumer, 'package.json'),
-    JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies, overrides: dependencies }, null, 2),
+    JSON.stringify(
+      {
+        name: 'consumer',
+        private: true,
+        type: 'module',
+        dependencies: { ...dependencies, ...peers },
+        overrides: dependencies,
+      },
+      null,
+      2,
+    ),
   );
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
     cwd: consumer,

@@ -42,9 +42,15 @@ async function checkCore() {
     const agent = createAgent({ name: 'calculator', instructions: 'Add numbers.', model, tools: [add], runtime });
     const result = await agent.run('What is 20 + 22?');
     expect(result.text === 'The sum is 42.', `agent answered ${JSON.stringify(result.text)}`);
-    expect(calls.some(([a, b]) => a === 20 && b === 22), 'the agent did not run the tool');
+    expect(
+      calls.some(([a, b]) => a === 20 && b === 22),
+      'the agent did not run the tool',
+    );
     const toolMessage = model.lastRequest?.messages.find((message) => message.role === 'tool');
-    expect(toolMessage !== undefined && JSON.stringify(toolMessage).includes('42'), 'the tool result never reached the model');
+    expect(
+      toolMessage !== undefined && JSON.stringify(toolMessage).includes('42'),
+      'the tool result never reached the model',
+    );
     return `callTool → 5, invalid arguments refused (${refused.error.code}), agent: ${result.steps.length} steps → "${result.text}"`;
   } finally {
     await runtime.dispose();

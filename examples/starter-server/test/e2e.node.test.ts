@@ -100,7 +100,8 @@ describe.runIf(existsSync(chromiumPath))('web UI end to end (Chromium)', () => {
     await page.screenshot({ path: join(artifacts, 'chat.png'), fullPage: true });
   });
 
-  it('runs Python in the scratchpad and shows its output', async () => {
+  // Generous: the first run waits for the Pyodide pool to finish warming up on a cold CI machine.
+  it('runs Python in the scratchpad and shows its output', { timeout: 120_000 }, async () => {
     await page.click('[data-tab="python"]');
     const sandbox = server.app.context.services.features.sandbox;
     if (sandbox?.available !== true) {

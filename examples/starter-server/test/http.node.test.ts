@@ -174,7 +174,12 @@ describe('HTTP API', () => {
     const run = await server.api('/api/agents/greeter/run', { method: 'POST', json: { input: 'hello' } });
     expect(run.status).toBe(200);
     expect(await run.json()).toMatchObject({ result: { agent: 'greeter' } });
-    const missing = await server.api('/api/agents/nobody/run', { method: 'POST', json: { input: 'hello' } });
+    // Refused before any byte of a stream is written, so even a streaming request gets a JSON 404.
+    const missing = await server.api('/api/agents/nobody/run', {
+      method: 'POST',
+      json: { input: 'hello', stream: true },
+    });
     expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { code: 'not-found' } });
   });
 });

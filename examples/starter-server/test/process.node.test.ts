@@ -17,7 +17,7 @@ if (!built) {
 }
 
 describe.runIf(built)('the server as a process (node src/main.ts, as npm start runs it)', () => {
-  it('runs under plain Node, prints the sign-in link, serves, and drains on SIGTERM', async () => {
+  it('runs under plain Node, prints the sign-in link, serves, and drains on SIGTERM', { timeout: 90_000 }, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'agenticgen-process-'));
     const child = spawn(
       process.execPath,

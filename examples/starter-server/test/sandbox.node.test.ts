@@ -26,7 +26,8 @@ describe('Python and SQL through the Pyodide sandbox', () => {
   });
   afterAll(() => server.close());
 
-  it('keeps variables within a scratchpad session and not across sessions', async () => {
+  // Generous: the first run waits for the Pyodide pool to finish warming up on a cold CI machine.
+  it('keeps variables within a scratchpad session and not across sessions', { timeout: 120_000 }, async () => {
     await python('x = 20', { sessionId: 'pad-a' });
     expect((await python('x * 2 + 2', { sessionId: 'pad-a' })).result?.repr).toBe('42');
     const other = await python('x', { sessionId: 'pad-b' });

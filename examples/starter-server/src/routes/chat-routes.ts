@@ -1,4 +1,4 @@
-import { compileSchema, Type } from '@agenticgen/core';
+import { AgenticGenError, compileSchema, Type } from '@agenticgen/core';
 import { agentConfigBody } from '../agents/agent-service.ts';
 import { type AppContext, startChatRun, startRun } from '../context.ts';
 import { ChatTurnSchema } from '../gateway/messages.ts';
@@ -39,7 +39,7 @@ export function registerChatRoutes(router: Router, context: AppContext): void {
     path: '/api/chat',
     async handler({ request, response }) {
       const body = await readJson(request, chatBody, limit, 'chat request');
-      await respondWithRun(request, response, wantsStream(request, body), (onEvent, signal) =>
+      await respondWithRun(response, wantsStream(request, body), (onEvent, signal) =>
         startChatRun(context, body.messages, { onEvent, room: body.room, signal }),
       );
     },
@@ -63,7 +63,10 @@ export function registerChatRoutes(router: Router, context: AppContext): void {
     async handler({ request, response, params }) {
       const body = await readJson(request, agentRunBody, limit, 'agent run request');
       const name = params.name ?? '';
-      await respondWithRun(request, response, wantsStream(request, body), (onEvent, signal) =>
+      if (!context.agents.has(name)) {
+        throw new AgenticGenError('not-found', `[server] no agent named "${name}"; GET /api/agents lists them`);
+      }
+      await respondWithRun(response, wantsStream(request, body), (onEvent, signal) =>
         startRun(
           context,
           'agent',

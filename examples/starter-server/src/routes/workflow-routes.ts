@@ -39,7 +39,7 @@ export function registerWorkflowRoutes(router: Router, context: AppContext): voi
         context.config.limits.jsonBodyBytes,
         'collaboration request',
       );
-      await respondWithRun(request, response, wantsStream(request, body), (onEvent, signal) =>
+      await respondWithRun(response, wantsStream(request, body), (onEvent, signal) =>
         startRun(
           context,
           'collaboration',

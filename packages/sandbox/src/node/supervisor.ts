@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { SupervisorRequest } from './supervisor-protocol.ts';
 
 interface Live {
@@ -48,7 +48,10 @@ function startWorker(): Worker {
     resourceLimits: { stackSizeMb: 16 },
   };
   // The literal form lets bundlers of Node servers see and emit the worker file; `workerUrl` overrides it.
-  if (workerUrl === undefined) return new Worker(new URL('./worker.js', import.meta.url), options);
+  // (`type: 'module'` is what web bundlers look for; Node ignores it and reads the file as ESM anyway.)
+  if (workerUrl === undefined) {
+    return new Worker(new URL('./worker.js', import.meta.url), { type: 'module', ...options } as WorkerOptions);
+  }
   return new Worker(workerUrl, options);
 }
 
