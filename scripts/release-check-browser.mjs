@@ -195,7 +195,11 @@ async function serveStatic(directory) {
 /** Opens the page in Chromium and returns `window.__smoke`, the console errors and any off-host request. */
 async function runSmokePage({ root, url }) {
   const { chromium } = await import(pathToFileURL(join(root, 'node_modules', 'playwright-core', 'index.mjs')).href);
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: chromiumArgs,
+  });
   const offHost = [];
   const consoleErrors = [];
   try {

@@ -1,7 +1,8 @@
 // Proves the packages work as users install them: packs every package, installs the tarballs into a fresh
-// project outside the workspace, then (1) imports every entry point from plain Node ESM, (2) typechecks a
-// consumer file against the published .d.ts files, (3) builds a Vite page from the browser entries and runs its
-// smoke test in Chromium, and (4) enforces the browser bundle-size budget.
+// project outside the workspace, then (1) imports every entry point from plain Node ESM, (2) typechecks a Node
+// consumer (NodeNext, `node` condition) and a browser consumer (bundler resolution) against the published .d.ts
+// files, (3) builds a Vite page from the browser entries and runs its smoke test in Chromium, and (4) enforces
+// the browser bundle-size budget (3 and 4: scripts/release-check-browser.mjs).
 // Run after `npm run build`: `node scripts/release-check.mjs` (CI does, via `npm run check:release`).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -90,6 +91,14 @@ try {
     `const tool = defineTool({ name: 'add', description: 'Adds', parameters: Type.Object({ a: Type.Number(), b: Type.Number() }), execute: ({ a, b }) => a + b });`,
     `const sum: number = await tool.execute({ a: 1, b: 2 }, { signal: new AbortController().signal, toolCallId: 'x', values: {} });`,
     `const error: AgenticGenError = new AgenticGenError('timeout', '[consumer] slow');`,
+    // Node-only surface: under NodeNext the `node` export condition must give Node users the Node .d.ts.
+    `import { createFileDriver } from '@agenticgen/cache';`,
+    `import { createMetricsHandler, createMetricsRegistry } from '@agenticgen/metrics';`,
+    `import { createSandbox } from '@agenticgen/sandbox';`,
+    `import { saveIndexToFile } from '@agenticgen/vector';`,
+    `const nodeOnly = [createFileDriver, createMetricsHandler(createMetricsRegistry()), saveIndexToFile];`,
+    `const createNodeSandbox = () => createSandbox({ pyodideDirectory: '/opt/pyodide', permissionModel: true });`,
+    `console.log(nodeOnly.length, typeof createNodeSandbox);`,
     `console.log(sum, error.code, ${Object.keys(manifests)
       .map((_, index) => `Object.keys(package${index}).length`)
       .join(', ')});`,
@@ -112,17 +121,69 @@ try {
       files: ['consumer.ts'],
     }),
   );
-  // skipLibCheck: false checks our .d.ts files themselves; third-party .d.ts problems are not ours to fix.
-  try {
-    run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: consumer });
-  } catch (error) {
-    const ownErrors = `${error.stdout}`
-      .split('\n')
-      .filter((line) => line.includes('node_modules/@agenticgen/') || line.startsWith('consumer.ts'));
-    if (ownErrors.length > 0) throw new Error(`consumer typecheck failed:\n${ownErrors.join('\n')}`);
-    console.log('third-party declaration warnings ignored');
+  // A browser app's view: bundler resolution (no `node` condition), DOM, no @types/node. ESNext.Disposable
+  // because core's Runtime extends AsyncDisposable, which TypeScript only declares there (or in @types/node).
+  writeFileSync(
+    join(consumer, 'browser-consumer.ts'),
+    [
+      `import { createCache, createIndexedDbDriver } from '@agenticgen/cache';`,
+      `import { createRuntime } from '@agenticgen/core';`,
+      `import { createMetricsRegistry, formatPrometheus } from '@agenticgen/metrics';`,
+      `import { createSandbox } from '@agenticgen/sandbox';`,
+      `import { saveIndexToIndexedDb } from '@agenticgen/vector';`,
+      `const cache = createCache({ l2: createIndexedDbDriver({ databaseName: 'app' }) });`,
+      `const sandbox = createSandbox({ indexURL: '/pyodide/', container: document.body });`,
+      `const text: string = formatPrometheus(createMetricsRegistry().collect());`,
+      `console.log(cache, sandbox, text, saveIndexToIndexedDb, await createRuntime());`,
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(consumer, 'tsconfig.browser.json'),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2023',
+        module: 'ESNext',
+        moduleResolution: 'bundler',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        lib: ['ES2023', 'DOM', 'ESNext.Disposable'],
+        types: [],
+      },
+      files: ['browser-consumer.ts'],
+    }),
+  );
+  // skipLibCheck: false checks our .d.ts files themselves; third-party .d.ts problems are not ours to fix. Our
+  // .d.ts files naming an optional peer that is not installed (TS2307) is reported, not failed: users without
+  // that peer need skipLibCheck, which most projects have on.
+  const failures = [];
+  for (const [project, file] of [
+    ['tsconfig.json', 'consumer.ts'],
+    ['tsconfig.browser.json', 'browser-consumer.ts'],
+  ]) {
+    try {
+      run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', project], { cwd: consumer });
+      console.log(`${file} typechecks`);
+    } catch (error) {
+      const lines = `${error.stdout}`.split('\n');
+      const optionalPeerTypes = lines.filter((line) => {
+        const match = /node_modules\/(@agenticgen\/[^/]+)\/.*error TS2307: Cannot find module '([^']+)'/.exec(line);
+        return match !== null && manifests[match[1]]?.peerDependenciesMeta?.[match[2]]?.optional === true;
+      });
+      const ownErrors = lines.filter(
+        (line) =>
+          (line.includes('node_modules/@agenticgen/') || line.startsWith(file)) && !optionalPeerTypes.includes(line),
+      );
+      if (optionalPeerTypes.length > 0) {
+        console.log(
+          `${file}: types of optional peers not installed (need skipLibCheck):\n  ${optionalPeerTypes.join('\n  ')}`,
+        );
+      }
+      if (ownErrors.length > 0) failures.push(`${file} typecheck failed:\n${ownErrors.join('\n')}`);
+      else console.log(`${file} typechecks (third-party declaration warnings ignored)`);
+    }
   }
-  console.log('consumer.ts typechecks');
+  for (const failure of failures) console.error(failure);
 
   const browserCheck = join(root, 'scripts', 'release-check-browser.mjs');
   if (existsSync(browserCheck)) {
@@ -131,6 +192,8 @@ try {
     const { checkBrowser } = await import(pathToFileURL(browserCheck).href);
     await checkBrowser({ consumer, root });
   }
+  // The typecheck's failures wait until here so one run reports the browser check too.
+  if (failures.length > 0) throw new Error(`release check failed:\n${failures.join('\n')}`);
   console.log('\nrelease check passed');
 } finally {
   if (!process.env.KEEP_RELEASE_CHECK) rmSync(work, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import type { AppContext } from './context.ts';
 import { bearerToken, createTokenVerifier } from './gateway/auth.ts';
 import { createGateway } from './gateway/gateway.ts';
 import { createGatewayRequestHandler } from './gateway/requests.ts';
+import type { RoomRelay } from './gateway/room-relay.ts';
 import { sendError } from './http/errors.ts';
 import { Router } from './http/router.ts';
 import { serveStatic } from './http/static.ts';
@@ -183,11 +184,29 @@ export function createApp(options: AppOptions): App {
   });
 
   let shuttingDown: Promise<void> | undefined;
+  let relay: RoomRelay | undefined;
+  services.features.rooms ??= {
+    available: true,
+    detail: 'this instance only (set AGENTICGEN_REDIS_URL to share rooms)',
+  };
   return {
     context,
     server,
-    listen: () =>
-      new Promise((resolve, reject) => {
+    async listen() {
+      if (config.redisUrl !== undefined && relay === undefined) {
+        try {
+          const { createRoomRelay } = await import('./gateway/room-relay.ts');
+          relay = await createRoomRelay(gateway.hub, { redisUrl: config.redisUrl, log });
+          services.features.rooms = { available: true, detail: 'shared by every instance through Redis pub/sub' };
+        } catch (error) {
+          services.features.rooms = {
+            available: true,
+            detail: `this instance only (Redis relay failed: ${String(error)})`,
+          };
+          log('warn', 'rooms: Redis relay unavailable; rooms are per instance', { error: String(error) });
+        }
+      }
+      return new Promise<string>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
           server.off('error', reject);
@@ -195,7 +214,8 @@ export function createApp(options: AppOptions): App {
           const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
           resolve(`http://${host}:${address.port}`);
         });
-      }),
+      });
+    },
     shutdown(reason = 'shutdown requested') {
       shuttingDown ??= (async () => {
         ready = false;
@@ -206,6 +226,7 @@ export function createApp(options: AppOptions): App {
         const drained = await runs.drain(config.drainTimeoutMs);
         log('info', 'runs drained', drained);
         await gateway.close();
+        await relay?.dispose();
         server.closeAllConnections();
         await closed;
         await services.dispose();

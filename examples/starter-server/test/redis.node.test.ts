@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisTestServer, redisServerAvailable, startRedisServer } from '../../../test-support/redis-server.ts';
-import { startTestServer, type TestServer } from './harness.ts';
+import { openAuthenticatedClient, startTestServer, type TestServer } from './harness.ts';
 
 /** Sends one command over RESP and returns the raw reply (enough for KEYS). */
 function redisCommand(port: number, ...parts: string[]): Promise<string> {
@@ -43,5 +43,29 @@ describe.runIf(redisServerAvailable())('the cache L2 on Redis (AGENTICGEN_REDIS_
     expect(search.status).toBe(200);
     const keys = await redisCommand(redis.port, 'KEYS', 'agenticgen:starter:*');
     expect(keys).toMatch(/agenticgen:starter:/);
+  });
+
+  it('shares rooms between two instances: a message published on one reaches members on the other', async () => {
+    const other = await startTestServer({ config: { redisUrl: redis.url } });
+    try {
+      expect(other.app.context.services.features.rooms?.detail).toContain('Redis pub/sub');
+      const here = await openAuthenticatedClient(server);
+      const there = await openAuthenticatedClient(other);
+      const outsider = await openAuthenticatedClient(other);
+      for (const client of [here, there]) {
+        client.send({ type: 'join', room: 'bridge' });
+        await client.next((message) => message.type === 'joined');
+      }
+      here.send({ type: 'publish', room: 'bridge', data: { text: 'across instances' } });
+      const received = await there.next((message) => message.type === 'room-message');
+      expect(received).toMatchObject({ room: 'bridge', data: { text: 'across instances' } });
+      // Delivered once on the sending instance too (no echo back through Redis).
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(here.messages.filter((message) => message.type === 'room-message')).toHaveLength(1);
+      expect(outsider.messages.some((message) => message.type === 'room-message')).toBe(false);
+      for (const client of [here, there, outsider]) client.socket.close();
+    } finally {
+      await other.close();
+    }
   });
 });

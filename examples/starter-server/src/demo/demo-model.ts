@@ -1,14 +1,5 @@
-import type {
-  ChatMessage,
-  ChatModel,
-  ChatRequest,
-  ChatResponse,
-  ChatStreamPart,
-  TextPart,
-  ToolCallPart,
-  ToolResultPart,
-} from '@agenticgen/core';
-import { abortErrorFrom } from '@agenticgen/core';
+import type { ChatMessage, ChatModel, ChatRequest, ChatStreamPart, ToolResultPart } from '@agenticgen/core';
+import { abortErrorFrom, collectStream } from '@agenticgen/core';
 
 /** Names of the tools the demo model knows how to use. */
 export const demoToolNames = {
@@ -43,35 +34,14 @@ const pythonFence = /```(?:python|py)[^\n]*\n([\s\S]*?)```/i;
  */
 export function createDemoModel(options: DemoModelOptions = {}): ChatModel {
   const wordDelayMs = options.wordDelayMs ?? 15;
-  const model: ChatModel = {
+  return {
     provider: 'demo',
     modelId: 'offline-demo',
     capabilities: { tools: true, vision: false, structuredOutput: false, streaming: true, contextWindow: 32_000 },
     stream: (request) => streamDemo(request, wordDelayMs),
-    async generate(request) {
-      const content: Array<TextPart | ToolCallPart> = [];
-      let text = '';
-      let finish: Extract<ChatStreamPart, { type: 'finish' }> | undefined;
-      for await (const part of streamDemo(request, 0)) {
-        if (part.type === 'text-delta') text += part.delta;
-        if (part.type === 'tool-call-end') {
-          content.push({ type: 'tool-call', toolCallId: part.toolCallId, toolName: part.toolName, input: part.input });
-        }
-        if (part.type === 'finish') finish = part;
-      }
-      if (text !== '') content.unshift({ type: 'text', text });
-      const response: ChatResponse = {
-        text,
-        content,
-        toolCalls: content.filter((part): part is ToolCallPart => part.type === 'tool-call'),
-        finishReason: finish?.finishReason ?? 'stop',
-        usage: finish?.usage ?? { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
-        modelId: model.modelId,
-      };
-      return response;
-    },
+    // The complete answer is the stream collected, as core does for every streaming-first model.
+    generate: (request) => collectStream(streamDemo(request, 0), { modelId: 'offline-demo' }),
   };
-  return model;
 }
 
 async function* streamDemo(request: ChatRequest, wordDelayMs: number): AsyncGenerator<ChatStreamPart> {

@@ -34,6 +34,8 @@ export class Hub {
   readonly #options: HubOptions;
   droppedMessages = 0;
   slowConsumerDisconnects = 0;
+  /** Called after every local broadcast, so a relay can repeat it on the other instances (see room-relay.ts). */
+  onBroadcast: ((room: string, message: unknown) => void) | undefined;
 
   constructor(options: HubOptions) {
     this.#options = options;
@@ -93,7 +95,12 @@ export class Hub {
   }
 
   /** Sends `message` to every member of `room` (but `except`); returns how many queued or sent it. */
-  broadcast(room: string, message: unknown, options: { except?: Connection; droppable?: boolean } = {}): number {
+  broadcast(
+    room: string,
+    message: unknown,
+    options: { except?: Connection; droppable?: boolean; fromRelay?: boolean } = {},
+  ): number {
+    if (options.fromRelay !== true) this.onBroadcast?.(room, message);
     const members = this.#rooms.get(room);
     if (members === undefined) return 0;
     const frame = encodeJsonFrame(message);

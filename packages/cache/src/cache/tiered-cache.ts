@@ -120,14 +120,16 @@ class TieredCacheImplementation implements TieredCache {
   // ── reads ────────────────────────────────────────────────────────────────────────────────────────────────────
 
   getSync<T = unknown>(key: string): T | undefined {
-    // Bare values are fresh by construction: quick-lru drops them at their expiry.
     const item = this.#lru?.get(key);
-    if (item !== undefined && (!(item instanceof L1Record) || isFresh(item))) {
-      this.#counters.l1Hits++;
-      if (this.#listeningHit) this.#events.emit('cache-hit', { key, tier: 'l1', stale: false });
-      return (item instanceof L1Record ? item.value : item) as T;
-    }
-    if (typeof key !== 'string') assertKey(key);
+    if (item !== undefined) {
+      // Bare values are fresh by construction: quick-lru drops them at their expiry.
+      const value = item instanceof L1Record ? (isFresh(item) ? item.value : undefined) : item;
+      if (value !== undefined) {
+        this.#counters.l1Hits++;
+        if (this.#listeningHit) this.#events.emit('cache-hit', { key, tier: 'l1', stale: false });
+        return value as T;
+      }
+    } else if (typeof key !== 'string') assertKey(key);
     this.#counters.l1Misses++;
     return undefined;
   }
