@@ -23,8 +23,9 @@ const broadcasts = Number(values.broadcasts);
 const concurrency = Number(values.concurrency);
 const token = 'load-test-token-0123456789';
 const here = import.meta.dirname;
-// Spread client sockets over several loopback source addresses so ephemeral ports never run out.
-const localAddresses = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4'];
+// Spread client sockets over 16 loopback source addresses: the client closes first, so each round leaves its
+// ports in TIME_WAIT, and four rounds of 10,000 would crowd one address's ephemeral range.
+const localAddresses = Array.from({ length: 16 }, (_, index) => `127.0.0.${index + 1}`);
 
 interface Server {
   child: ChildProcess;

@@ -69,3 +69,20 @@ describe.runIf(redisServerAvailable())('the cache L2 on Redis (AGENTICGEN_REDIS_
     }
   });
 });
+
+describe('Redis unreachable', () => {
+  it('starts anyway: rooms stay per instance and the server is ready', async () => {
+    const server = await startTestServer({ config: { redisUrl: 'redis://127.0.0.1:1' } });
+    try {
+      expect(server.app.context.services.features.rooms?.detail).toMatch(/^this instance only \(Redis relay failed/);
+      const ready = await fetch(`${server.url}/ready`);
+      expect(ready.status).toBe(200);
+      const client = await openAuthenticatedClient(server);
+      client.send({ type: 'join', room: 'local' });
+      await client.next((message) => message.type === 'joined');
+      client.socket.close();
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -23,7 +23,20 @@ export async function createRoomRelay(hub: Hub, options: { redisUrl: string; log
   const connection = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false };
   const publisher: Redis = new RedisClient(options.redisUrl, connection);
   const subscriber: Redis = new RedisClient(options.redisUrl, connection);
-  await Promise.all([publisher.connect(), subscriber.connect()]);
+  // ioredis reports connection trouble as `error` events; without a listener Node prints them as unhandled.
+  for (const client of [publisher, subscriber]) {
+    client.on('error', (error: Error) =>
+      options.log('warn', 'rooms: Redis relay connection error', { error: error.message }),
+    );
+  }
+  try {
+    await Promise.all([publisher.connect(), subscriber.connect()]);
+  } catch (error) {
+    // Stop ioredis from retrying in the background: the server carries on with rooms per instance.
+    publisher.disconnect();
+    subscriber.disconnect();
+    throw error;
+  }
   subscriber.on('message', (_channel, raw) => {
     try {
       const envelope = JSON.parse(raw) as { from: string; room: string; message: unknown };
