@@ -4,7 +4,7 @@
  */
 export type { PythonSandbox } from './host/sandbox-core.js';
 export { createSandbox, type NodeSandboxOptions } from './node/node-sandbox.js';
-export type { SandboxLimits, SandboxOptions, SandboxPoolOptions } from './options.js';
+export type { SandboxLimits, SandboxNetworkOptions, SandboxOptions, SandboxPoolOptions } from './options.js';
 export { pyodideVersion } from './pyodide-version.js';
 export { type PythonTool, type PythonToolOptions, type PythonToolOutput, pythonTool } from './tools/python-tool.js';
 export type { SessionSource } from './tools/session-source.js';

@@ -1,4 +1,7 @@
 import { AgenticGenError } from '@agenticgen/core';
+import type { SandboxNetworkOptions } from './host/network-policy.js';
+
+export type { SandboxNetworkOptions };
 
 /** Limits applied to every run; each can be set per sandbox. */
 export interface SandboxLimits {
@@ -42,10 +45,21 @@ export interface SandboxOptions {
    * lock file's sha256. The standard library needs nothing here.
    */
   packages?: string[];
-  /** Lock file in Pyodide's `pyodide-lock.json` format (Node: a path or file URL; browser: a URL). Default: Pyodide's. */
+  /**
+   * Lock file in Pyodide's `pyodide-lock.json` format. Node: a path, a file URL, or an http(s) URL on
+   * `network.allowedHosts`; browser: an http(s) URL on `network.allowedHosts`. Default: Pyodide's own.
+   */
   lockFileURL?: string;
-  /** Where the packages' files are (Node: a directory path or file URL; browser: a URL). Required with `packages`. */
+  /**
+   * Where the packages' files are. Node: a directory path, a file URL, or an http(s) URL on
+   * `network.allowedHosts`; browser: an http(s) URL on `network.allowedHosts`. Required with `packages`.
+   */
   packageBaseUrl?: string;
+  /**
+   * Hosts the sandbox host may download package files from (none by default). The downloads happen outside
+   * the sandbox; Python code never gets network, whatever is listed.
+   */
+  network?: SandboxNetworkOptions;
   /** Limits of each run. */
   limits?: SandboxLimits;
   /** Pool sizing. */

@@ -39,6 +39,22 @@ export async function createServices(
   }
   const meter = metrics?.meter ?? noopMeter;
 
+  // Traces: core's spans go to an OpenTelemetry collector over OTLP/HTTP when an endpoint is configured.
+  const tracesEndpoint = environment.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? environment.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (tracesEndpoint === undefined || tracesEndpoint === '') {
+    features.tracing = { available: false, detail: 'set OTEL_EXPORTER_OTLP_ENDPOINT to export spans (OTLP/HTTP)' };
+  } else {
+    const tracingModule = await loadFeature(features, 'tracing', () => import('./tracing-service.ts'), log);
+    if (tracingModule !== undefined) {
+      const tracing = tracingModule.startTracing({
+        endpoint: tracesEndpoint,
+        serviceName: environment.OTEL_SERVICE_NAME ?? 'agenticgen-starter',
+      });
+      features.tracing = { available: true, detail: `OTLP/HTTP spans to ${tracesEndpoint}` };
+      disposers.push(() => tracing.shutdown());
+    }
+  }
+
   const cacheModule = await loadFeature(features, 'cache', () => import('./cache-service.ts'), log);
   let cache: (CacheStore & CacheEventSource) | undefined;
   if (cacheModule !== undefined) {

@@ -41,34 +41,51 @@ export class L2Tier {
 
   /** Reads a full key; never rejects (failures become `cache-error` events and a miss). */
   read(fullKey: string, userKey: string): Promise<CacheEntry | undefined> {
-    const pending = this.#pending.get(fullKey);
+    // Size first: with no queued writes (the common case) the key is not hashed for this lookup.
+    const pending = this.#pending.size === 0 ? undefined : this.#pending.get(fullKey);
     if (pending !== undefined) {
       return Promise.resolve(pending.write.kind === 'set' ? pending.write.entry : undefined);
     }
-    if (this.#openUntil > Date.now()) {
-      this.skipped++;
-      return Promise.resolve(undefined);
+    if (this.#openUntil !== 0) {
+      if (this.#openUntil > Date.now()) {
+        this.skipped++;
+        return Promise.resolve(undefined);
+      }
+      this.#openUntil = 0;
     }
     const existing = this.#reads.get(fullKey);
     if (existing !== undefined) return existing;
-    const read: Promise<CacheEntry | undefined> = this.#bounded(this.driver.get(fullKey), 'get').then(
-      (entry) => {
-        if (this.#reads.get(fullKey) === read) this.#reads.delete(fullKey);
-        this.#failures = 0;
-        if (entry === undefined) return undefined;
-        const hardExpiry = hardExpiryOf(entry);
-        return hardExpiry !== undefined && hardExpiry <= Date.now() ? undefined : entry;
-      },
-      (error: unknown) => {
+    // One promise per read: the driver's result and the time limit race to settle it (no wrapper promises).
+    const read = new Promise<CacheEntry | undefined>((resolve) => {
+      const fail = (error: unknown) => {
         if (this.#reads.get(fullKey) === read) this.#reads.delete(fullKey);
         const wrapped = toCacheError(error, `${this.driver.name} get`);
         // A corrupt entry is a data problem, not an availability one: it does not count toward the circuit.
         if (!AgenticGenError.hasCode(wrapped, 'cache-entry-corrupt')) this.#recordFailure();
         this.errors++;
         this.#options.onError({ key: userKey, tier: 'l2', operation: 'get', error: wrapped });
-        return undefined;
-      },
-    );
+        resolve(undefined);
+      };
+      const deadline = this.#deadlines.start(() => fail(this.#timeoutError('get')));
+      let result: Promise<CacheEntry | undefined>;
+      try {
+        result = this.driver.get(fullKey);
+      } catch (error) {
+        result = Promise.reject(error); // a driver that throws instead of rejecting still only costs a miss
+      }
+      result.then(
+        (entry) => {
+          if (!this.#deadlines.settle(deadline)) return;
+          if (this.#reads.get(fullKey) === read) this.#reads.delete(fullKey);
+          this.#failures = 0;
+          const hardExpiry = entry === undefined ? undefined : hardExpiryOf(entry);
+          resolve(hardExpiry !== undefined && hardExpiry <= Date.now() ? undefined : entry);
+        },
+        (error: unknown) => {
+          if (this.#deadlines.settle(deadline)) fail(error);
+        },
+      );
+    });
     this.#reads.set(fullKey, read);
     return read;
   }
@@ -173,11 +190,13 @@ export class L2Tier {
   }
 
   #bounded<T>(promise: Promise<T>, operation: string): Promise<T> {
-    return this.#deadlines.bound(promise, () => {
-      const timeoutMs = this.#options.timeoutMs;
-      return cacheError('timeout', `${this.driver.name} ${operation} took longer than l2TimeoutMs (${timeoutMs} ms)`, {
-        data: { timeoutMs },
-      });
+    return this.#deadlines.bound(promise, () => this.#timeoutError(operation));
+  }
+
+  #timeoutError(operation: string) {
+    const timeoutMs = this.#options.timeoutMs;
+    return cacheError('timeout', `${this.driver.name} ${operation} took longer than l2TimeoutMs (${timeoutMs} ms)`, {
+      data: { timeoutMs },
     });
   }
 }

@@ -19,6 +19,13 @@ import { L2Tier } from './l2-tier.js';
 import { sizeOf as defaultSizeOf } from './size-of.js';
 import { TagClock } from './tag-clock.js';
 
+interface L2ReadMarker {
+  /** Set by a write of the key while the read runs: its result must not be promoted into L1. */
+  invalidated: boolean;
+  /** Reads of the key in progress sharing this marker. */
+  readers: number;
+}
+
 interface Flight {
   promise: Promise<unknown>;
   /** Set by a set/delete/invalidation of the key while the flight runs: its result must not be cached. */
@@ -47,7 +54,7 @@ class TieredCacheImplementation implements TieredCache {
   readonly #events = createEventBus<CacheEvents>();
   readonly #flights = new Map<string, Flight>();
   /** L2 reads in progress per key; a write marks them so their (older) result is not promoted into L1. */
-  readonly #reads = new Map<string, { invalidated: boolean; readers: number }>();
+  readonly #reads = new Map<string, L2ReadMarker>();
   readonly #tags: TagClock;
   readonly #unsubscribe: (() => void) | undefined;
   #listeningHit = false;
@@ -149,10 +156,23 @@ class TieredCacheImplementation implements TieredCache {
       if (!(item instanceof L1Record)) return item as T;
       return item.negative ? undefined : (item.value as T);
     }
-    const entry = await this.#readL2(key);
-    if (entry !== undefined && (entry.expiresAt ?? Number.POSITIVE_INFINITY) > Date.now()) {
-      this.#hit(key, 'l2', false);
-      return entry.negative === true ? undefined : (entry.value as T);
+    const l2 = this.#l2;
+    if (l2 !== undefined) {
+      // #readL2 inlined: the L1-miss path awaits the tier's read directly, one promise layer less per read.
+      const marker = this.#startL2Read(key);
+      let entry: CacheEntry | undefined;
+      try {
+        entry = await l2.read(this.#fullKey(key), key);
+        if (entry?.tags !== undefined && !(await this.#tags.isCurrent(entry))) entry = undefined;
+      } finally {
+        this.#endL2Read(key, marker);
+      }
+      if (this.#finishL2Read(key, marker, entry) && entry !== undefined) {
+        if ((entry.expiresAt ?? Number.POSITIVE_INFINITY) > Date.now()) {
+          this.#hit(key, 'l2', false);
+          return entry.negative === true ? undefined : (entry.value as T);
+        }
+      }
     }
     this.#miss(key);
     return undefined;
@@ -388,29 +408,49 @@ class TieredCacheImplementation implements TieredCache {
   async #readL2(key: string): Promise<CacheEntry | undefined> {
     const l2 = this.#l2;
     if (l2 === undefined) return undefined;
-    let marker = this.#reads.get(key);
-    if (marker === undefined) {
-      marker = { invalidated: false, readers: 0 };
-      this.#reads.set(key, marker);
-    }
-    marker.readers++;
+    const marker = this.#startL2Read(key);
     let entry: CacheEntry | undefined;
     try {
       entry = await l2.read(this.#fullKey(key), key);
       // Untagged entries skip the (async) tag check: no extra microtask on the common path.
       if (entry?.tags !== undefined && !(await this.#tags.isCurrent(entry))) entry = undefined;
     } finally {
-      marker.readers--;
-      if (marker.readers === 0 && this.#reads.get(key) === marker) this.#reads.delete(key);
+      this.#endL2Read(key, marker);
     }
+    return this.#finishL2Read(key, marker, entry) ? entry : undefined;
+  }
+
+  /**
+   * Registers an L2 read of `key` so a write racing it can stop its (older) result from being promoted. Without
+   * an L1 nothing is promoted, so nothing is registered.
+   */
+  #startL2Read(key: string): L2ReadMarker | undefined {
+    if (this.#l1 === undefined) return undefined;
+    let marker = this.#reads.get(key);
+    if (marker === undefined) {
+      marker = { invalidated: false, readers: 0 };
+      this.#reads.set(key, marker);
+    }
+    marker.readers++;
+    return marker;
+  }
+
+  #endL2Read(key: string, marker: L2ReadMarker | undefined): void {
+    if (marker === undefined) return;
+    marker.readers--;
+    if (marker.readers === 0 && this.#reads.get(key) === marker) this.#reads.delete(key);
+  }
+
+  /** Counts the L2 result and promotes a hit into L1 with its remaining TTL; true for a hit. */
+  #finishL2Read(key: string, marker: L2ReadMarker | undefined, entry: CacheEntry | undefined): boolean {
     if (entry === undefined) {
       this.#counters.l2Misses++;
-      return undefined;
+      return false;
     }
     this.#counters.l2Hits++;
     // A write that raced this read wins: the older L2 copy is not promoted over it.
-    if (!marker.invalidated) this.#storeL1(key, entry);
-    return entry;
+    if (marker !== undefined && !marker.invalidated) this.#storeL1(key, entry);
+    return true;
   }
 
   #load(key: string, loader: () => Promise<unknown>, options: GetOrSetOptions, refreshing: boolean): Promise<unknown> {

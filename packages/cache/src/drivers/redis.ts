@@ -1,7 +1,7 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import { cacheError } from '../errors.js';
 import { type CodecOptions, type DecodedEntry, decodeEntryFast, encodeEntry } from '../serialization/codec.js';
-import { type CacheDriver, type CacheInvalidation, hardExpiryOf } from './driver.js';
+import { type CacheDriver, type CacheEntry, type CacheInvalidation, hardExpiryOf } from './driver.js';
 
 export interface RedisDriverOptions extends CodecOptions {
   /** `redis://[user:password@]host:port[/db]`; ignored when `client` is given. Default `redis://127.0.0.1:6379`. */
@@ -109,28 +109,39 @@ export function createRedisDriver(options: RedisDriverOptions = {}): CacheDriver
     );
   }
 
+  /** The entry if it belongs to `key` and is not past its hard expiry; a mismatched key is corruption. */
+  function accept(key: string, decoded: DecodedEntry): CacheEntry | undefined {
+    if (decoded.key !== key) {
+      throw cacheError('cache-entry-corrupt', `the value at ${JSON.stringify(key)} holds another key; it was dropped`);
+    }
+    const hardExpiry = hardExpiryOf(decoded.entry);
+    return hardExpiry !== undefined && hardExpiry <= Date.now() ? undefined : decoded.entry;
+  }
+
+  /** Deletes an entry that failed its checks, then rejects with the reason. */
+  async function dropCorrupt(client: Redis, key: string, error: unknown): Promise<never> {
+    await client.del(prefix + key).catch(() => undefined);
+    throw error;
+  }
+
   const driver: CacheDriver = {
     name: 'redis',
-    async get(key) {
-      const client = connected ?? (await connect());
-      const bytes = await client.getBuffer(prefix + key);
-      if (bytes === null) return undefined;
-      let decoded: DecodedEntry;
-      try {
-        const result = decodeEntryFast(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-        decoded = result instanceof Promise ? await result : result;
-        if (decoded.key !== key) {
-          throw cacheError(
-            'cache-entry-corrupt',
-            `the value at ${JSON.stringify(key)} holds another key; it was dropped`,
-          );
+    get(key) {
+      // A plain `.then` chain, not an async function: one promise less on every L2 read.
+      const client = connected;
+      if (client === undefined) return connect().then(() => driver.get(key));
+      return client.getBuffer(prefix + key).then((bytes) => {
+        if (bytes === null) return undefined;
+        try {
+          const result = decodeEntryFast(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+          if (!(result instanceof Promise)) return accept(key, result);
+          return result
+            .then((decoded) => accept(key, decoded))
+            .catch((error: unknown) => dropCorrupt(client, key, error));
+        } catch (error) {
+          return dropCorrupt(client, key, error);
         }
-      } catch (error) {
-        await client.del(prefix + key).catch(() => undefined);
-        throw error;
-      }
-      const hardExpiry = hardExpiryOf(decoded.entry);
-      return hardExpiry !== undefined && hardExpiry <= Date.now() ? undefined : decoded.entry;
+      });
     },
     async set(key, entry) {
       const bytes = await encodeEntry(key, entry, codec);

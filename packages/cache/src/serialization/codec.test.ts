@@ -2,6 +2,7 @@ import { AgenticGenError } from '@agenticgen/core';
 import { describe, expect, it } from 'vitest';
 import { sizeOf } from '../cache/size-of.js';
 import { decodeEntry, encodeEntry } from './codec.js';
+import { crc32 } from './crc32.js';
 
 describe('entry codec', () => {
   it('round-trips values that JSON alone would lose', async () => {
@@ -48,6 +49,30 @@ describe('entry codec', () => {
       const error = await decodeEntry(copy).catch((caught: unknown) => caught);
       expect(AgenticGenError.hasCode(error, 'cache-entry-corrupt'), `flip at ${index}`).toBe(true);
     }
+  });
+
+  it('decodes plain JSON values without a tree walk and still reads entries from older writers', async () => {
+    const value = { id: 1, name: 'n', list: [1, 'two', null, { deep: true }], empty: {}, minusZero: -0 };
+    const bytes = await encodeEntry('k', { value, createdAt: 3 });
+    const decoded = (await decodeEntry(bytes)).entry.value;
+    expect(decoded).toEqual({ ...value, minusZero: 0 }); // JSON has no -0, as before
+    expect(decoded).not.toBe(value);
+    // A marker anywhere turns the fast path off for the whole value.
+    const mixed = { plain: { a: 1 }, when: new Date(5) };
+    expect((await decodeEntry(await encodeEntry('k', { value: mixed, createdAt: 3 }))).entry.value).toEqual(mixed);
+
+    // An entry written before the plain flag existed: same layout, JSON without "p". It must decode the same.
+    const json = new TextEncoder().encode(JSON.stringify({ k: 'k', c: 3, v: { id: 1, at: { $agc: ['Date', 7] } } }));
+    const padding = (8 - ((4 + json.length) % 8)) % 8;
+    const body = new Uint8Array(4 + json.length + padding);
+    new DataView(body.buffer).setUint32(0, json.length, true);
+    body.set(json, 4);
+    const old = new Uint8Array(16 + body.length);
+    old.set([0x41, 0x47, 0x43, 0x01], 0);
+    new DataView(old.buffer).setUint32(8, crc32(body), true);
+    new DataView(old.buffer).setUint32(12, body.length, true);
+    old.set(body, 16);
+    expect((await decodeEntry(old)).entry).toEqual({ value: { id: 1, at: new Date(7) }, createdAt: 3 });
   });
 });
 

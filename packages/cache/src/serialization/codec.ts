@@ -39,6 +39,8 @@ interface EntryJson {
   s?: number;
   t?: readonly string[];
   n?: true;
+  /** 1 when `v` holds no `$agc` marker: `JSON.parse` already produced the value (older entries lack it). */
+  p?: 1;
   v: unknown;
 }
 
@@ -49,6 +51,7 @@ export async function encodeEntry(key: string, entry: CacheEntry, options: Codec
   if (entry.staleUntil !== undefined && Number.isFinite(entry.staleUntil)) json.s = entry.staleUntil;
   if (entry.tags !== undefined && entry.tags.length > 0) json.t = entry.tags;
   if (entry.negative === true) json.n = true;
+  if (blobs.plain) json.p = 1;
   const jsonBytes = encoder.encode(JSON.stringify(json));
   const jsonPadding = (8 - ((4 + jsonBytes.length) % 8)) % 8;
   const plainLength = 4 + jsonBytes.length + jsonPadding + blobs.length;
@@ -96,13 +99,12 @@ export function decodeEntryFast(bytes: Uint8Array): DecodedEntry | Promise<Decod
   for (let index = 0; index < magic.length; index++) {
     if (bytes[index] !== magic[index]) throw corrupt('unknown format marker');
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const flags = bytes[4] as number;
   if ((flags & ~flagCompressed) !== 0 || bytes[5] !== 0 || bytes[6] !== 0 || bytes[7] !== 0) {
     throw corrupt('unknown header flags');
   }
-  const checksum = view.getUint32(8, true);
-  const length = view.getUint32(12, true);
+  const checksum = readUint32(bytes, 8);
+  const length = readUint32(bytes, 12);
   if (bytes.length !== headerLength + length) {
     throw corrupt(`body is ${bytes.length - headerLength} bytes, header says ${length} (torn write?)`);
   }
@@ -116,15 +118,15 @@ export function decodeEntryFast(bytes: Uint8Array): DecodedEntry | Promise<Decod
 
 function decodeBody(body: Uint8Array): DecodedEntry {
   try {
-    const bodyView = new DataView(body.buffer, body.byteOffset, body.byteLength);
-    const jsonLength = bodyView.getUint32(0, true);
-    const jsonEnd = 4 + jsonLength;
+    if (body.length < 4) throw new MalformedTreeError('no JSON length');
+    const jsonEnd = 4 + readUint32(body, 0);
     const blobStart = jsonEnd + ((8 - (jsonEnd % 8)) % 8);
     const json = JSON.parse(decoder.decode(body.subarray(4, jsonEnd))) as EntryJson;
     if (typeof json !== 'object' || json === null || typeof json.k !== 'string' || typeof json.c !== 'number') {
       throw new MalformedTreeError('missing key or createdAt');
     }
-    const entry: CacheEntry = { value: decodeTree(json.v, body.subarray(blobStart)), createdAt: json.c };
+    const value = json.p === 1 ? json.v : decodeTree(json.v, body.subarray(blobStart));
+    const entry: CacheEntry = { value, createdAt: json.c };
     if (typeof json.e === 'number') entry.expiresAt = json.e;
     if (typeof json.s === 'number') entry.staleUntil = json.s;
     if (Array.isArray(json.t)) entry.tags = json.t;
@@ -133,6 +135,17 @@ function decodeBody(body: Uint8Array): DecodedEntry {
   } catch (error) {
     throw corrupt('body does not parse', error);
   }
+}
+
+/** Little-endian uint32 without a DataView allocation (this runs on every L2 read). */
+function readUint32(bytes: Uint8Array, offset: number): number {
+  return (
+    ((bytes[offset] as number) |
+      ((bytes[offset + 1] as number) << 8) |
+      ((bytes[offset + 2] as number) << 16) |
+      ((bytes[offset + 3] as number) << 24)) >>>
+    0
+  );
 }
 
 function corrupt(reason: string, cause?: unknown) {

@@ -40,6 +40,8 @@ function viewKindOf(view: ArrayBufferView): ViewKind {
 export class BlobWriter {
   readonly parts: Uint8Array[] = [];
   length = 0;
+  /** True while the tree holds no `$agc` marker: then it is plain JSON and decoding needs no tree walk. */
+  plain = true;
 
   add(bytes: Uint8Array): [number, number] {
     const offset = this.length;
@@ -57,9 +59,14 @@ export class BlobWriter {
 export function encodeTree(value: unknown, blobs: BlobWriter, path: Set<object> = new Set()): Json {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
-    return Number.isFinite(value) ? value : { [marker]: ['number', String(value)] };
+    if (Number.isFinite(value)) return value;
+    blobs.plain = false;
+    return { [marker]: ['number', String(value)] };
   }
-  if (value === undefined) return { [marker]: ['undefined'] };
+  if (value === undefined) {
+    blobs.plain = false;
+    return { [marker]: ['undefined'] };
+  }
   if (typeof value !== 'object') {
     throw cacheError(
       'cache-value-unsupported',
@@ -69,19 +76,28 @@ export function encodeTree(value: unknown, blobs: BlobWriter, path: Set<object> 
   if (path.has(value)) throw cacheError('cache-value-unsupported', 'cannot store a value with a circular reference');
   if (ArrayBuffer.isView(value)) {
     const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    blobs.plain = false;
     return { [marker]: [viewKindOf(value), ...blobs.add(bytes)] };
   }
-  if (value instanceof ArrayBuffer) return { [marker]: ['ArrayBuffer', ...blobs.add(new Uint8Array(value))] };
-  if (value instanceof Date) return { [marker]: ['Date', value.getTime()] };
+  if (value instanceof ArrayBuffer) {
+    blobs.plain = false;
+    return { [marker]: ['ArrayBuffer', ...blobs.add(new Uint8Array(value))] };
+  }
+  if (value instanceof Date) {
+    blobs.plain = false;
+    return { [marker]: ['Date', value.getTime()] };
+  }
   path.add(value);
   try {
     if (Array.isArray(value)) return value.map((item) => encodeTree(item, blobs, path));
     if (value instanceof Map) {
+      blobs.plain = false;
       const entries: Json[] = [];
       for (const [key, item] of value) entries.push([encodeTree(key, blobs, path), encodeTree(item, blobs, path)]);
       return { [marker]: ['Map', entries] };
     }
     if (value instanceof Set) {
+      blobs.plain = false;
       const items: Json[] = [];
       for (const item of value) items.push(encodeTree(item, blobs, path));
       return { [marker]: ['Set', items] };
@@ -95,6 +111,7 @@ export function encodeTree(value: unknown, blobs: BlobWriter, path: Set<object> 
     }
     const record = value as Record<string, unknown>;
     if (Object.hasOwn(record, marker)) {
+      blobs.plain = false;
       return {
         [marker]: ['object', Object.entries(record).map(([key, item]) => [key, encodeTree(item, blobs, path)])],
       };
@@ -162,7 +179,8 @@ export function decodeTree(tree: unknown, blobs: Uint8Array): unknown {
 export function cloneValue(value: unknown): unknown {
   const blobs = new BlobWriter();
   const tree = encodeTree(value, blobs);
-  return decodeTree(tree, concat(blobs.parts, blobs.length));
+  // A plain tree is already a fresh deep copy made of new arrays and objects.
+  return blobs.plain ? tree : decodeTree(tree, concat(blobs.parts, blobs.length));
 }
 
 export function concat(parts: readonly Uint8Array[], length: number): Uint8Array {

@@ -1,5 +1,7 @@
 import { AgenticGenError } from '@agenticgen/core';
 import type { Envelope } from '../host/envelope.js';
+import { createNetworkPolicy, type NetworkPolicy } from '../host/network-policy.js';
+import { directoryUrl, downloadAllowed, downloadPackageFiles, isHttpUrl } from '../host/package-download.js';
 import { resolvePackageFiles } from '../host/packages.js';
 import { createSandboxCore, type PythonSandbox } from '../host/sandbox-core.js';
 import type { SandboxTransport } from '../host/worker-link.js';
@@ -93,7 +95,8 @@ async function frameDocument(): Promise<string> {
   const script = `(${frameMain.toString()})();`;
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(script));
   const hash = btoa(String.fromCharCode(...new Uint8Array(digest)));
-  // No 'unsafe-eval': Python cannot turn a JS Function constructor into code. No network for anyone in here.
+  // No 'unsafe-eval': Python cannot turn a JS Function constructor into code. No network for anyone in here,
+  // allow-list or not: package files are downloaded by the page and handed over as bytes.
   const policy = [
     "default-src 'none'",
     `script-src 'sha256-${hash}' blob: 'wasm-unsafe-eval'`,
@@ -108,7 +111,13 @@ class FrameTransport implements SandboxTransport {
   private port: MessagePort | undefined;
   private envelopeListener: ((envelope: Envelope) => void) | undefined;
 
-  constructor(private readonly options: BrowserSandboxOptions) {}
+  private readonly policy: NetworkPolicy;
+
+  constructor(private readonly options: BrowserSandboxOptions) {
+    this.policy = createNetworkPolicy(options.network);
+    // Refused package hosts fail here, in createSandbox, long before anything is downloaded.
+    if (typeof location !== 'undefined') this.packageSources();
+  }
 
   async start(limits: Record<string, number>): Promise<void> {
     if (typeof document === 'undefined') {
@@ -187,45 +196,49 @@ class FrameTransport implements SandboxTransport {
     }
   }
 
+  /**
+   * The http(s) URLs of `lockFileURL` and `packageBaseUrl`, each checked against `network.allowedHosts` when the
+   * sandbox is created, so a refused host fails before any request. The page's own origin is not implied.
+   */
+  private packageSources(): { lock: URL | undefined; base: URL | undefined } {
+    const page = typeof location === 'undefined' ? undefined : location.href;
+    const resolve = (option: string, value: string | undefined, directory: boolean): URL | undefined => {
+      if (value === undefined) return undefined;
+      let url: URL;
+      try {
+        url = directory ? directoryUrl(value, page) : new URL(value, page);
+      } catch (cause) {
+        throw new AgenticGenError('invalid-config', `[sandbox] ${option} "${value}" is not a URL`, { cause });
+      }
+      if (!isHttpUrl(url.href)) {
+        throw new AgenticGenError(
+          'invalid-config',
+          `[sandbox] in the browser, ${option} must be an http(s) URL on network.allowedHosts; got ${url.href}`,
+        );
+      }
+      this.policy.check(url, option);
+      return url;
+    };
+    return {
+      lock: resolve('lockFileURL', this.options.lockFileURL, false),
+      base: resolve('packageBaseUrl', this.options.packageBaseUrl, true),
+    };
+  }
+
   /** Resolves `packages` against the lock file, downloads their files and checks each against its sha256. */
   private async packageAssets(assets: Record<string, Uint8Array>) {
     const names = this.options.packages ?? [];
+    const { lock, base } = this.packageSources();
     const extra: Record<string, Uint8Array> = {};
-    const fetchBytes = async (url: URL) => {
-      const response = await fetch(url);
-      if (!response.ok) {
-        throw new AgenticGenError(
-          'dependency-missing',
-          `[sandbox] could not download ${url.href} (HTTP ${response.status})`,
-        );
-      }
-      return new Uint8Array(await response.arrayBuffer());
-    };
-    if (this.options.lockFileURL !== undefined) {
-      extra['pyodide-lock.json'] = await fetchBytes(new URL(this.options.lockFileURL, location.href));
-    }
+    if (lock !== undefined) extra['pyodide-lock.json'] = await downloadAllowed(lock, 'lockFileURL', this.policy);
     if (names.length === 0) return { assets: extra, files: [] };
-    if (this.options.packageBaseUrl === undefined) {
+    if (base === undefined) {
       throw new AgenticGenError('invalid-config', '[sandbox] packages need packageBaseUrl: the URL of their files');
     }
-    const base = new URL(
-      this.options.packageBaseUrl.endsWith('/') ? this.options.packageBaseUrl : `${this.options.packageBaseUrl}/`,
-      location.href,
-    );
-    const lock = extra['pyodide-lock.json'] ?? assets['pyodide-lock.json'] ?? new Uint8Array(0);
-    const files = resolvePackageFiles(new TextDecoder().decode(lock), names);
-    for (const file of files) {
-      const bytes = await fetchBytes(new URL(file.fileName, base));
-      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-      const hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
-      if (hex !== file.sha256) {
-        throw new AgenticGenError(
-          'invalid-config',
-          `[sandbox] ${file.fileName} does not match the sha256 of the lock file`,
-        );
-      }
-      extra[`packages/${file.fileName}`] = bytes;
-    }
+    const lockBytes = extra['pyodide-lock.json'] ?? assets['pyodide-lock.json'] ?? new Uint8Array(0);
+    const files = resolvePackageFiles(new TextDecoder().decode(lockBytes), names);
+    const downloaded = await downloadPackageFiles(files, base, this.policy);
+    for (const [fileName, bytes] of Object.entries(downloaded)) extra[`packages/${fileName}`] = bytes;
     return { assets: extra, files: files.map(({ fileName, imports }) => ({ fileName, imports })) };
   }
 

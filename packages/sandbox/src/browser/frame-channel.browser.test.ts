@@ -1,22 +1,27 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { PythonSandbox } from '../host/sandbox-core.js';
 import { createTestSandbox } from '../testing/test-sandbox.js';
 
 let sandbox: PythonSandbox;
+// A package host allowed for the page: the iframe must still get no network at all.
+const allowedOrigin = inject('sandboxPackageHosts').allowed;
 
 beforeAll(() => {
-  sandbox = createTestSandbox();
+  sandbox = createTestSandbox({ network: { allowedHosts: [new URL(allowedOrigin).host, location.host] } });
 });
 
 afterAll(async () => {
   await sandbox?.dispose();
 });
 
-it('runs the workers in an opaque-origin iframe with a CSP that forbids eval and network', async () => {
+it('runs the workers in an opaque-origin iframe with a CSP that forbids eval and network, allow-list or not', async () => {
   const session = await sandbox.createSession();
   const frame = document.querySelector('iframe[sandbox]') as HTMLIFrameElement;
   expect(frame.getAttribute('sandbox')).toBe('allow-scripts');
+  // Package files are downloaded by the page, never by the frame: the allow-list must not widen its CSP.
   expect(frame.srcdoc).toMatch(/connect-src 'none'/);
+  expect(frame.srcdoc).not.toContain(new URL(allowedOrigin).host);
+  expect(frame.srcdoc).not.toContain(location.host);
   expect(frame.srcdoc).not.toContain("'unsafe-eval'");
   expect(frame.srcdoc).toContain("'wasm-unsafe-eval'");
   // Opaque origin: the page cannot read into the frame, and so the frame cannot read into the page.

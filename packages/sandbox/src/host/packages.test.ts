@@ -33,10 +33,15 @@ it('resolves packages with their dependencies to local files with hashes', () =>
   expect(() => resolvePackageFiles(lock, ['remote'])).toThrow(/only from packageBaseUrl/);
 });
 
+// Node reads the fixtures from a local directory: no allow-list needed. In Chromium they come from the page's
+// own origin, which has to be listed like any other package host.
+const pageNetwork = typeof document !== 'undefined' ? { network: { allowedHosts: [location.host] } } : {};
+
 const sandbox = createTestSandbox({
   packages: ['agenticgen-demo'],
   lockFileURL: fixtureUrl('demo-lock.json'),
   packageBaseUrl: fixtureUrl(''),
+  ...pageNetwork,
 });
 
 afterAll(async () => {
@@ -52,7 +57,7 @@ it('loads a wheel from packageBaseUrl into the snapshot, for every session', asy
 }, 120_000);
 
 it('fails with dependency-missing for a package that is not in the lock file', async () => {
-  const broken = createTestSandbox({ packages: ['numpy'], packageBaseUrl: fixtureUrl('') });
+  const broken = createTestSandbox({ packages: ['numpy'], packageBaseUrl: fixtureUrl(''), ...pageNetwork });
   const error = await broken.createSession().catch((caught: unknown) => caught);
   expect(AgenticGenError.hasCode(error, 'dependency-missing')).toBe(true);
   expect((error as Error).message).toMatch(/numpy/);

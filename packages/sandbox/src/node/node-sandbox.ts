@@ -5,11 +5,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AgenticGenError } from '@agenticgen/core';
 import type { Envelope } from '../host/envelope.js';
+import { createNetworkPolicy, type NetworkPolicy } from '../host/network-policy.js';
+import { directoryUrl, downloadAllowed, downloadPackageFiles, isHttpUrl } from '../host/package-download.js';
 import { resolvePackageFiles } from '../host/packages.js';
 import { createSandboxCore, type PythonSandbox } from '../host/sandbox-core.js';
 import type { SandboxTransport } from '../host/worker-link.js';
 import type { SandboxOptions } from '../options.js';
 import type { SupervisorRequest } from './supervisor-protocol.js';
+
+type ConfigureRequest = Extract<SupervisorRequest, { t: 'configure' }>;
 
 /** Options of the Node sandbox. */
 export interface NodeSandboxOptions extends SandboxOptions {
@@ -77,27 +81,26 @@ class NodeTransport implements SandboxTransport {
   private stderrTail = '';
   private closing = false;
 
-  constructor(private readonly options: NodeSandboxOptions) {}
+  private readonly policy: NetworkPolicy;
 
-  start(limits: Record<string, number>): Promise<void> {
+  constructor(private readonly options: NodeSandboxOptions) {
+    this.policy = createNetworkPolicy(options.network);
+    // Refused package hosts fail here, in createSandbox, long before anything is downloaded.
+    this.packageSources();
+  }
+
+  async start(limits: Record<string, number>): Promise<void> {
     const files = entryFiles(this.options);
     const pyodideDirectory = this.options.pyodideDirectory ?? defaultPyodideDirectory();
     for (const name of ['pyodide.asm.wasm', 'pyodide.asm.mjs', 'pyodide.mjs', 'python_stdlib.zip']) {
       if (!existsSync(join(pyodideDirectory, name))) {
-        return Promise.reject(
-          new AgenticGenError(
-            'dependency-missing',
-            `[sandbox] ${name} not found in ${pyodideDirectory}; check pyodideDirectory`,
-          ),
+        throw new AgenticGenError(
+          'dependency-missing',
+          `[sandbox] ${name} not found in ${pyodideDirectory}; check pyodideDirectory`,
         );
       }
     }
-    let packageSetup: Partial<Extract<SupervisorRequest, { t: 'configure' }>>;
-    try {
-      packageSetup = this.packageSetup(pyodideDirectory);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const packageSetup = await this.packageSetup(pyodideDirectory);
     const execArgv = ['--experimental-vm-modules', '--disallow-code-generation-from-strings', '--no-warnings'];
     if (this.options.permissionModel !== false) {
       execArgv.push(
@@ -176,38 +179,75 @@ class NodeTransport implements SandboxTransport {
     });
   }
 
+  /**
+   * Classifies `lockFileURL` and `packageBaseUrl`: http(s) URLs must be on `network.allowedHosts` (checked when
+   * the sandbox is created, before any request) and are downloaded by this process; anything else is a local
+   * path or file URL, read by the sandbox process under its read-only permission.
+   */
+  private packageSources(): { lock: URL | string | undefined; base: URL | string | undefined } {
+    const classify = (option: string, value: string | undefined, directory: boolean) => {
+      if (value === undefined) return undefined;
+      if (!isHttpUrl(value)) {
+        if (/^[a-z][a-z0-9+.-]+:\/\//i.test(value) && !value.toLowerCase().startsWith('file:')) {
+          throw new AgenticGenError(
+            'invalid-config',
+            `[sandbox] ${option} must be a local path, a file: URL or an http(s) URL; got ${value}`,
+          );
+        }
+        const path = value.toLowerCase().startsWith('file:') ? fileURLToPath(value) : value;
+        return directory ? path.replace(/\/+$/, '') : path;
+      }
+      let url: URL;
+      try {
+        url = directory ? directoryUrl(value) : new URL(value);
+      } catch (cause) {
+        throw new AgenticGenError('invalid-config', `[sandbox] ${option} "${value}" is not a URL`, { cause });
+      }
+      this.policy.check(url, option);
+      return url;
+    };
+    return {
+      lock: classify('lockFileURL', this.options.lockFileURL, false),
+      base: classify('packageBaseUrl', this.options.packageBaseUrl, true),
+    };
+  }
+
   /** Resolves `packages` against the lock file here, so a missing package fails before anything starts. */
-  private packageSetup(pyodideDirectory: string): Partial<Extract<SupervisorRequest, { t: 'configure' }>> {
+  private async packageSetup(pyodideDirectory: string): Promise<Partial<ConfigureRequest>> {
     const packages = this.options.packages ?? [];
-    const toPath = (value: string) => (value.startsWith('file:') ? fileURLToPath(value) : value);
-    const lockFile = this.options.lockFileURL === undefined ? undefined : toPath(this.options.lockFileURL);
-    if (packages.length === 0) return lockFile === undefined ? {} : { lockFile };
-    if (this.options.packageBaseUrl === undefined) {
+    const { lock, base } = this.packageSources();
+    const setup: Partial<ConfigureRequest> = {};
+    let lockText: string | undefined;
+    if (lock instanceof URL) {
+      setup.lockBytes = await downloadAllowed(lock, 'lockFileURL', this.policy);
+      lockText = new TextDecoder().decode(setup.lockBytes);
+    } else if (lock !== undefined) setup.lockFile = lock;
+    if (packages.length === 0) return setup;
+    if (base === undefined) {
       throw new AgenticGenError(
         'invalid-config',
-        '[sandbox] packages need packageBaseUrl: the directory with their files (the sandbox never downloads from a CDN)',
+        '[sandbox] packages need packageBaseUrl: the directory (or allowed http(s) URL) with their files; the sandbox never downloads from a CDN on its own',
       );
     }
-    if (/^https?:/.test(this.options.packageBaseUrl)) {
-      throw new AgenticGenError(
-        'invalid-config',
-        '[sandbox] in Node, packageBaseUrl must be a local directory (a path or file: URL)',
-      );
-    }
-    const packageDirectory = toPath(this.options.packageBaseUrl).replace(/\/+$/, '');
-    const lockText = readFileSync(lockFile ?? join(pyodideDirectory, 'pyodide-lock.json'), 'utf8');
+    lockText ??= readFileSync(typeof lock === 'string' ? lock : join(pyodideDirectory, 'pyodide-lock.json'), 'utf8');
     const packageFiles = resolvePackageFiles(lockText, packages);
+    if (base instanceof URL) {
+      const downloaded = await downloadPackageFiles(packageFiles, base, this.policy);
+      return {
+        ...setup,
+        packages,
+        packageFiles: packageFiles.map((file) => ({ ...file, bytes: downloaded[file.fileName] as Uint8Array })),
+      };
+    }
     for (const file of packageFiles) {
-      if (!existsSync(join(packageDirectory, file.fileName))) {
+      if (!existsSync(join(base, file.fileName))) {
         throw new AgenticGenError(
           'dependency-missing',
-          `[sandbox] ${file.fileName} not found in ${packageDirectory}; add it or fix packageBaseUrl`,
+          `[sandbox] ${file.fileName} not found in ${base}; add it or fix packageBaseUrl`,
         );
       }
     }
-    return lockFile === undefined
-      ? { packages, packageDirectory, packageFiles }
-      : { packages, packageDirectory, packageFiles, lockFile };
+    return { ...setup, packages, packageDirectory: base, packageFiles };
   }
 
   private post(message: SupervisorRequest): void {

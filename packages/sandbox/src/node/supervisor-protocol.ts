@@ -16,9 +16,12 @@ export type SupervisorRequest =
       packages?: string[];
       /** Lock file to serve instead of Pyodide's own (absolute path). */
       lockFile?: string;
+      /** Lock file downloaded by the host from an allowed host (instead of `lockFile`). */
+      lockBytes?: Uint8Array;
       /** Directory with the package files, and the files with their sha256 (checked when read). */
       packageDirectory?: string;
-      packageFiles?: { fileName: string; sha256: string; imports: string[] }[];
+      /** `bytes`: downloaded by the host from an allowed host (the sandbox process has no network of its own). */
+      packageFiles?: { fileName: string; sha256: string; imports: string[]; bytes?: Uint8Array }[];
     }
   | { t: 'spawn'; w: number }
   | { t: 'send'; w: number; json: string; payload?: Uint8Array }

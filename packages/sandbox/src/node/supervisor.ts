@@ -114,8 +114,11 @@ async function handle(message: SupervisorRequest): Promise<void> {
         assets[name] = share(readFileSync(`${directory}${name}`));
       }
       if (message.lockFile !== undefined) assets['pyodide-lock.json'] = share(readFileSync(message.lockFile));
+      if (message.lockBytes instanceof Uint8Array) assets['pyodide-lock.json'] = share(message.lockBytes);
       for (const file of message.packageFiles ?? []) {
-        const bytes = readFileSync(`${message.packageDirectory}/${file.fileName}`);
+        // Downloaded by the host (checked there too) or read from the local directory; checked again here.
+        const bytes =
+          file.bytes instanceof Uint8Array ? file.bytes : readFileSync(`${message.packageDirectory}/${file.fileName}`);
         const digest = createHash('sha256').update(bytes).digest('hex');
         if (digest !== file.sha256) throw new Error(`${file.fileName} does not match the sha256 of the lock file`);
         assets[`packages/${file.fileName}`] = share(bytes);

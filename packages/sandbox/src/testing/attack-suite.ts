@@ -21,7 +21,10 @@ export interface AttackEnvironment {
 /** Limits small enough to keep the suite fast, large enough for honest code. */
 export const attackLimits = {
   timeoutMs: 1500,
-  graceMs: 300,
+  // Generous, so that on a loaded machine (CI, parallel test files) a bytecode loop still stops through the
+  // interrupt — the path that keeps session state — instead of racing the terminate fallback. The fallback is
+  // exercised on its own by the sleep, C-loop and BaseException-swallowing attacks.
+  graceMs: 1500,
   memoryLimitMb: 512,
   outputLimit: 20_000,
   resultLimit: 5_000,
