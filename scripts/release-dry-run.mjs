@@ -45,7 +45,8 @@ try {
     for (const [, name, kind] of header.matchAll(/^"?([^":]+)"?:\s*(patch|minor|major)\s*$/gm)) {
       if (!manifests[name]) throw new Error(`${file} names unknown package ${name}`);
       if (!expected[name] || bumpOrder.indexOf(kind) > bumpOrder.indexOf(expected[name])) expected[name] = kind;
-      (summaries[name] ??= []).push(body.trim().split('\n')[0]);
+      if (summaries[name] === undefined) summaries[name] = [];
+      summaries[name].push(body.trim().split('\n')[0]);
     }
   }
   if (Object.keys(expected).length === 0) {
