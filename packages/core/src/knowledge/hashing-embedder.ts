@@ -1,72 +1,186 @@
-import type { Embedder } from '../contracts/embedder.js';
+import type { Embedder, EmbedOptions } from '../contracts/embedder.js';
 import { throwIfAborted } from '../errors/abort.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { analyze } from './text-analysis.js';
 
+/** Options of `createHashingEmbedder`. */
 export interface HashingEmbedderOptions {
-  /** Vector length (default 512). More dimensions mean fewer hash collisions. */
+  /** Vector length, an integer from 8 to 65,536; default 384. More dimensions, fewer hash collisions. */
   dimensions?: number;
-  /** Also hash character trigrams of each word, which helps with typos and word forms (default true). */
-  characterTrigrams?: boolean;
+  /** Word n-gram sizes [min, max] with 1 ≤ min ≤ max ≤ 16; default [1, 2] (words and word pairs). */
+  wordNgrams?: readonly [number, number];
+  /** Character n-gram sizes inside each word [min, max]; default [3, 5]. `false` disables them. */
+  characterNgrams?: readonly [number, number] | false;
+  /** Weight of character n-grams relative to words, from 0 to 10; default 0.5. */
+  characterWeight?: number;
+  /** Integer seed of the hash, part of the id: different seeds give incompatible vectors. Default 0. */
+  seed?: number;
+  /**
+   * How text becomes words before hashing; default `'terms'`.
+   * - `'terms'`: the same terms as keyword (BM25) search — `analyzeText`: lowercased letter/digit runs,
+   *   English stop words removed, light suffix stripping ("indexes", "indexing", "indexed" → "index").
+   *   Retrieves better on English text, especially with few dimensions.
+   * - `'words'`: every lowercased letter/digit run, nothing removed or stripped; better for non-English text
+   *   and for deduplication, where "to be or not to be" must not equal an empty text. Gives the same vectors
+   *   and id as `@agenticgen/vector`'s embedder before it moved to core.
+   */
+  textAnalysis?: 'terms' | 'words';
 }
 
-/** 32-bit FNV-1a: fast, well spread, and the same in every JavaScript runtime. */
-function fnv1a(text: string, seed = 0x811c9dc5): number {
-  let hash = seed;
+/** FNV-1a over UTF-16 code units, then a murmur3 finaliser so the low bits are well mixed. */
+function hash(text: string, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
   for (let index = 0; index < text.length; index++) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
+    h ^= text.charCodeAt(index);
+    h = Math.imul(h, 0x01000193);
   }
-  return hash >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function tokenize(text: string): string[] {
+  return (
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
+}
+
+function checkRange(range: unknown, name: string): [number, number] {
+  if (Array.isArray(range) && range.length === 2) {
+    const [min, max]: unknown[] = range;
+    if (
+      typeof min === 'number' &&
+      typeof max === 'number' &&
+      Number.isInteger(min) &&
+      Number.isInteger(max) &&
+      min >= 1 &&
+      max >= min &&
+      max <= 16
+    ) {
+      return [min, max];
+    }
+  }
+  throw new AgenticGenError(
+    'invalid-config',
+    `[knowledge] hashing embedder ${name} must be [min, max] integers with 1 ≤ min ≤ max ≤ 16, got ${JSON.stringify(range)}`,
+    { data: { option: name } },
+  );
 }
 
 /**
- * An offline, deterministic embedder using the hashing trick: each word (and optionally each character
- * trigram) is hashed to a signed slot and the vector is L2-normalised. It is LEXICAL, not semantic —
- * "car" and "automobile" do not match — but it needs no model, no network and runs anywhere, which makes it
- * the default for tests, demos and offline use. Use a real embedding model for semantic search.
+ * An offline, deterministic embedder: feature hashing (the "hashing trick") of word n-grams and character
+ * n-grams, signed to cancel collisions on average, with sublinear term frequency and L2 normalisation.
+ * It is LEXICAL: texts that share words and word pieces are close; synonyms and paraphrases are not
+ * ("car" and "automobile" do not match). It needs no model and no network and runs anywhere, which makes it
+ * the default for tests, demos, offline use, deduplication and keyword-like recall; use a neural embedding
+ * model for meaning.
  */
 export function createHashingEmbedder(options: HashingEmbedderOptions = {}): Embedder {
-  const dimensions = options.dimensions ?? 512;
-  const trigrams = options.characterTrigrams ?? true;
-  if (!Number.isInteger(dimensions) || dimensions < 8) {
+  const dimensions = options.dimensions ?? 384;
+  if (typeof dimensions !== 'number' || !Number.isInteger(dimensions) || dimensions < 8 || dimensions > 65_536) {
     throw new AgenticGenError(
-      'invalid-argument',
-      `[knowledge] hashing embedder dimensions must be an integer >= 8, got ${dimensions}`,
+      'invalid-config',
+      `[knowledge] hashing embedder dimensions must be an integer from 8 to 65536, got ${String(dimensions)}`,
+      { data: { option: 'dimensions' } },
     );
   }
-  const add = (vector: Float32Array, feature: string, weight: number) => {
-    const hash = fnv1a(feature);
-    // The sign bit comes from a second hash so collisions cancel out on average instead of piling up.
-    const sign = fnv1a(feature, 0x9747b28c) & 1 ? 1 : -1;
-    const slot = hash % dimensions;
-    vector[slot] = (vector[slot] ?? 0) + sign * weight;
-  };
+  const [wordMin, wordMax] = checkRange(options.wordNgrams ?? [1, 2], 'wordNgrams');
+  const characterNgrams =
+    options.characterNgrams === false ? false : checkRange(options.characterNgrams ?? [3, 5], 'characterNgrams');
+  const characterWeight = options.characterWeight ?? 0.5;
+  if (typeof characterWeight !== 'number' || !(characterWeight >= 0 && characterWeight <= 10)) {
+    throw new AgenticGenError(
+      'invalid-config',
+      `[knowledge] hashing embedder characterWeight must be a number from 0 to 10, got ${String(characterWeight)}`,
+      { data: { option: 'characterWeight' } },
+    );
+  }
+  const seedOption = options.seed ?? 0;
+  if (typeof seedOption !== 'number' || !Number.isSafeInteger(seedOption)) {
+    throw new AgenticGenError(
+      'invalid-config',
+      `[knowledge] hashing embedder seed must be an integer, got ${String(seedOption)}`,
+      { data: { option: 'seed' } },
+    );
+  }
+  const seed = seedOption >>> 0;
+  const textAnalysis = options.textAnalysis ?? 'terms';
+  if (textAnalysis !== 'terms' && textAnalysis !== 'words') {
+    throw new AgenticGenError(
+      'invalid-config',
+      `[knowledge] hashing embedder textAnalysis must be "terms" or "words", got ${JSON.stringify(textAnalysis)}`,
+      { data: { option: 'textAnalysis' } },
+    );
+  }
+  const characterPart =
+    characterNgrams === false ? 'c0' : `c${characterNgrams[0]}-${characterNgrams[1]}x${characterWeight}`;
+  // The id names everything that changes the vectors, so caches and stored indexes never mix them up.
+  const id = `hashing-v1-${dimensions}-w${wordMin}-${wordMax}-${characterPart}-s${seed}${textAnalysis === 'terms' ? '-terms' : ''}`;
+
   const embedOne = (text: string): Float32Array => {
-    const vector = new Float32Array(dimensions);
-    for (const term of analyze(text)) {
-      add(vector, `w:${term}`, 1);
-      if (trigrams && term.length > 3) {
-        const padded = `^${term}$`;
-        for (let index = 0; index + 3 <= padded.length; index++)
-          add(vector, `c:${padded.slice(index, index + 3)}`, 0.25);
+    // feature → [occurrences, weight of its kind]
+    const counts = new Map<string, [number, number]>();
+    const add = (feature: string, weight: number) => {
+      const entry = counts.get(feature);
+      if (entry === undefined) counts.set(feature, [1, weight]);
+      else entry[0]++;
+    };
+    const words = textAnalysis === 'terms' ? analyze(text.normalize('NFKC')) : tokenize(text);
+    for (let size = wordMin; size <= wordMax; size++) {
+      for (let start = 0; start + size <= words.length; start++)
+        add(`w${size}:${words.slice(start, start + size).join(' ')}`, 1);
+    }
+    if (characterNgrams !== false && characterWeight > 0) {
+      for (const word of words) {
+        const marked = `<${word}>`;
+        for (let size = characterNgrams[0]; size <= characterNgrams[1]; size++) {
+          for (let start = 0; start + size <= marked.length; start++)
+            add(`c:${marked.slice(start, start + size)}`, characterWeight);
+        }
       }
     }
-    let norm = 0;
-    for (let index = 0; index < dimensions; index++) norm += (vector[index] ?? 0) ** 2;
-    if (norm > 0) {
-      const scale = 1 / Math.sqrt(norm);
-      for (let index = 0; index < dimensions; index++) vector[index] = (vector[index] ?? 0) * scale;
+    // Empty or symbol-only text still gets a unit vector (the same for all of them), never all zeros.
+    if (counts.size === 0) add('\u0000empty', 1);
+    const vector = new Float32Array(dimensions);
+    for (const [feature, [occurrences, weight]] of counts) {
+      const h = hash(feature, seed);
+      // The sign comes from the top bit, the slot from the rest, so collisions cancel out on average.
+      const sign = h & 0x80000000 ? -1 : 1;
+      const slot = h % dimensions;
+      // Sublinear term frequency: the tenth repeat of a word adds far less than the first.
+      vector[slot] = (vector[slot] ?? 0) + sign * weight * (1 + Math.log(occurrences));
     }
+    let norm = 0;
+    for (const value of vector) norm += value * value;
+    norm = Math.sqrt(norm);
+    // Colliding features can cancel exactly; fall back to the empty-text vector rather than zeros.
+    if (norm === 0) return embedOne('');
+    for (let index = 0; index < dimensions; index++) vector[index] = (vector[index] ?? 0) / norm;
     return vector;
   };
+
   return {
-    id: `hashing-${dimensions}${trigrams ? '' : '-words'}`,
+    id,
     dimensions,
     normalized: true,
-    async embed(texts, embedOptions = {}) {
-      throwIfAborted(embedOptions.signal, 'knowledge');
-      return texts.map(embedOne);
+    async embed(texts: readonly string[], embedOptions?: EmbedOptions): Promise<Float32Array[]> {
+      if (!Array.isArray(texts) || !texts.every((text) => typeof text === 'string')) {
+        throw new AgenticGenError('invalid-argument', '[knowledge] embed takes an array of strings');
+      }
+      throwIfAborted(embedOptions?.signal, 'knowledge');
+      const vectors: Float32Array[] = [];
+      for (const [index, text] of texts.entries()) {
+        // Checked every 256 texts so a large batch can be cancelled without paying for a check per text.
+        if (index > 0 && index % 256 === 0) throwIfAborted(embedOptions?.signal, 'knowledge');
+        vectors.push(embedOne(text));
+      }
+      return vectors;
     },
   };
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { createHashingEmbedder } from './hashing-embedder.js';
 import { createMemoryVectorStore } from './memory-vector-store.js';
 
 describe('memory vector store', () => {
@@ -40,26 +39,5 @@ describe('memory vector store', () => {
     ]);
     await store.delete(['a', 'missing']);
     expect(await store.count()).toBe(0);
-  });
-});
-
-describe('hashing embedder', () => {
-  it('is deterministic, normalised, lexical: shared words score higher than unrelated text', async () => {
-    const embedder = createHashingEmbedder({ dimensions: 256 });
-    const [a, b, c, again] = await embedder.embed([
-      'indexing vectors quickly',
-      'the vector index',
-      'banana smoothie recipe',
-      'indexing vectors quickly',
-    ]);
-    const dot = (x?: Float32Array, y?: Float32Array) =>
-      Array.from(x ?? []).reduce((sum, value, index) => sum + value * (y?.[index] ?? 0), 0);
-    expect(again).toEqual(a);
-    expect(dot(a, a)).toBeCloseTo(1, 5);
-    expect(dot(a, b)).toBeGreaterThan(dot(a, c) + 0.2);
-    expect(embedder.id).toBe('hashing-256');
-    expect(() => createHashingEmbedder({ dimensions: 2 })).toThrow(
-      expect.objectContaining({ code: 'invalid-argument' }),
-    );
   });
 });

@@ -1,10 +1,9 @@
+import * as core from '@agenticgen/core';
 import { AgenticGenError, type CacheStore, type Embedder } from '@agenticgen/core';
 import { describe, expect, it } from 'vitest';
+import * as vector from '../index.js';
 import { createCachedEmbedder } from './cached-embedder.js';
-import { createHashingEmbedder } from './hashing-embedder.js';
 import { createTransformersEmbedder, type FeatureExtractor, type TransformersModule } from './transformers-embedder.js';
-
-const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, value, index) => sum + value * b[index]!, 0);
 
 /** A CacheStore on a Map that records what was stored. */
 function mapCache(options: { failing?: boolean } = {}): CacheStore & { entries: Map<string, unknown> } {
@@ -32,53 +31,29 @@ function mapCache(options: { failing?: boolean } = {}): CacheStore & { entries: 
   };
 }
 
-describe('hashing embedder', () => {
-  const embedder = createHashingEmbedder();
-
-  it('is deterministic, L2-normalised and the advertised length', async () => {
-    const [a, b] = await embedder.embed(['The quick brown fox', 'The quick brown fox']);
-    expect(a).toHaveLength(384);
-    expect(Array.from(a!)).toEqual(Array.from(b!));
-    expect(cosine(a!, a!)).toBeCloseTo(1, 5);
-    expect(embedder.normalized).toBe(true);
-    expect(embedder.id).toBe('hashing-v1-384-w1-2-c3-5x0.5-s0');
-  });
-
-  it('puts texts sharing words and word pieces closer than unrelated ones (lexical similarity)', async () => {
-    const [query, related, inflected, unrelated] = await embedder.embed([
-      'vector database search',
-      'search a vector database quickly',
-      'vectors databases searching',
-      'chocolate cake recipe with butter',
-    ]);
-    expect(cosine(query!, related!)).toBeGreaterThan(0.5);
-    expect(cosine(query!, inflected!)).toBeGreaterThan(cosine(query!, unrelated!) + 0.2);
-    expect(Math.abs(cosine(query!, unrelated!))).toBeLessThan(0.2);
-  });
-
-  it('normalises case and Unicode forms, and gives empty text a unit vector', async () => {
-    const [upper, lower, empty, symbols] = await embedder.embed(['ÉCOLE Ｎｏｒｄ', 'école nord', '', '!!! ...']);
-    expect(cosine(upper!, lower!)).toBeCloseTo(1, 5);
-    expect(cosine(empty!, empty!)).toBeCloseTo(1, 5);
-    expect(Array.from(symbols!)).toEqual(Array.from(empty!));
-  });
-
-  it('changes the id and the vectors with the configuration', async () => {
-    const seeded = createHashingEmbedder({ dimensions: 64, seed: 7, characterNgrams: false });
-    expect(seeded.id).toBe('hashing-v1-64-w1-2-c0-s7');
-    const [a] = await seeded.embed(['hello world']);
-    const [b] = await createHashingEmbedder({ dimensions: 64, characterNgrams: false }).embed(['hello world']);
-    expect(Array.from(a!)).not.toEqual(Array.from(b!));
-    expect(() => createHashingEmbedder({ wordNgrams: [2, 1] })).toThrow(AgenticGenError);
-    expect(() => createHashingEmbedder({ dimensions: 0 })).toThrow(AgenticGenError);
-    await expect(embedder.embed([1 as never])).rejects.toMatchObject({ code: 'invalid-argument' });
-    await expect(embedder.embed(['x'], { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'aborted' });
+describe('hashing embedder (re-exported from core)', () => {
+  it('is the core function and feeds the vector indexes', async () => {
+    expect(vector.createHashingEmbedder).toBe(core.createHashingEmbedder);
+    const embedder = vector.createHashingEmbedder({ dimensions: 64 });
+    expect(embedder.id).toBe('hashing-v1-64-w1-2-c3-5x0.5-s0-terms');
+    const texts = ['LanceDB stores vectors on disk', 'HNSW is a graph index', 'Cats sleep a lot'];
+    const vectors = await embedder.embed(texts);
+    const [query] = await embedder.embed(['graph indexes of vectors']);
+    for (const index of [
+      await vector.createFlatIndex({ dimensions: embedder.dimensions, metric: 'cosine' }),
+      await vector.createHnswIndex({ dimensions: embedder.dimensions, metric: 'cosine' }),
+    ]) {
+      await index.upsert(texts.map((text, i) => ({ id: `doc-${i}`, vector: vectors[i]!, metadata: { text } })));
+      const matches = await index.query({ vector: query!, topK: 3 });
+      expect(matches.map((match) => match.id)).toEqual(['doc-1', 'doc-0', 'doc-2']);
+      expect(matches[0]!.score).toBeGreaterThan(matches[2]!.score);
+    }
   });
 });
 
 /** Counts calls and batch sizes. */
 function countingEmbedder(dimensions = 8): Embedder & { batches: string[][] } {
-  const inner = createHashingEmbedder({ dimensions });
+  const inner = vector.createHashingEmbedder({ dimensions });
   const batches: string[][] = [];
   return {
     id: inner.id,
