@@ -16,13 +16,12 @@ export interface HashingEmbedderOptions {
   /** Integer seed of the hash, part of the id: different seeds give incompatible vectors. Default 0. */
   seed?: number;
   /**
-   * How text becomes words before hashing; default `'terms'`.
-   * - `'terms'`: the same terms as keyword (BM25) search — `analyzeText`: lowercased letter/digit runs,
-   *   English stop words removed, light suffix stripping ("indexes", "indexing", "indexed" → "index").
-   *   Retrieves better on English text, especially with few dimensions.
-   * - `'words'`: every lowercased letter/digit run, nothing removed or stripped; better for non-English text
-   *   and for deduplication, where "to be or not to be" must not equal an empty text. Gives the same vectors
-   *   and id as `@agenticgen/vector`'s embedder before it moved to core.
+   * How text becomes words before hashing; default `'words'`.
+   * - `'words'`: every NFKC-normalised, lowercased letter/digit run, nothing removed or stripped. Works for any
+   *   language, and a text of stop words only ("to be or not to be") stays distinct from the empty text.
+   * - `'terms'`: the same terms as keyword (BM25) search — `analyzeText`: English stop words removed and light
+   *   suffix stripping ("indexes", "indexing", "indexed" → "index"). Helps English retrieval with very few
+   *   dimensions (128 or less), where stop words and word forms would otherwise crowd the slots.
    */
   textAnalysis?: 'terms' | 'words';
 }
@@ -110,7 +109,7 @@ export function createHashingEmbedder(options: HashingEmbedderOptions = {}): Emb
     );
   }
   const seed = seedOption >>> 0;
-  const textAnalysis = options.textAnalysis ?? 'terms';
+  const textAnalysis = options.textAnalysis ?? 'words';
   if (textAnalysis !== 'terms' && textAnalysis !== 'words') {
     throw new AgenticGenError(
       'invalid-config',

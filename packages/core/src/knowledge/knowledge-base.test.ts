@@ -112,6 +112,26 @@ describe('knowledge base retrieval quality', () => {
     }
   });
 
+  it('vector search alone puts the right document first with the offline embedder', async () => {
+    // Default "words" analysis at 256 dimensions, and "terms" analysis (stop words out, stemming), which keeps
+    // every answer right at 128 dimensions where plain words collide too much (6 of 8 there).
+    for (const embedder of [
+      createHashingEmbedder({ dimensions: 256 }),
+      createHashingEmbedder({ dimensions: 128, textAnalysis: 'terms' }),
+    ]) {
+      const { knowledge } = setup(embedder);
+      await knowledge.add(corpus);
+      for (const [question, expected] of questions) {
+        const [top] = await knowledge.search(question, { topK: 3, mode: 'vector' });
+        expect({ embedder: embedder.id, question, got: top?.documentId }).toEqual({
+          embedder: embedder.id,
+          question,
+          got: expected,
+        });
+      }
+    }
+  });
+
   it('results carry source, chunk text, index and per-stage scores', async () => {
     const { knowledge } = setup();
     await knowledge.add(corpus);
