@@ -18,17 +18,23 @@ export function withTableLock<T>(key: string, write: () => Promise<T>): Promise<
 
 function isCommitConflict(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
-  return /commit conflict|retryable|conflicting|concurrent/i.test(message);
+  // LanceDB words these as "Commit conflict", "Retryable commit conflict", "transaction … conflicts with",
+  // "concurrent …": all mean another writer committed first and the operation can be replayed on top.
+  return /conflict|retryable|concurrent/i.test(message);
 }
 
-/** Retries a write that lost a commit race with another process (exponential backoff with jitter). */
-export async function withCommitRetry<T>(write: () => Promise<T>, attempts = 6): Promise<T> {
+/**
+ * Retries a write that lost a commit race with another process (exponential backoff with jitter, capped at
+ * 400 ms). Ten attempts ride out several busy writers on a loaded machine; upserts (merge on id) and deletes
+ * are idempotent, so a replay never duplicates rows.
+ */
+export async function withCommitRetry<T>(write: () => Promise<T>, attempts = 10): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await write();
     } catch (error) {
       if (attempt >= attempts || !isCommitConflict(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt * (0.5 + Math.random())));
+      await new Promise((resolve) => setTimeout(resolve, Math.min(400, 10 * 2 ** attempt) * (0.5 + Math.random())));
     }
   }
 }
