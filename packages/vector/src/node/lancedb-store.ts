@@ -75,10 +75,6 @@ async function loadModule<T>(injected: T | undefined, load: () => Promise<T>, na
 }
 
 /**
- * A VectorStore on a LanceDB table on disk (Node only). Writes are serialised per table and retried on
- * commit conflicts; queries use LanceDB prefilters; an ANN index is built once the table is large.
- */
-/**
  * Reciprocal rank fusion: score = Σ 1/(k + rank) over the lists a match appears in (ranks from 1), so
  * neither side's score scale dominates. Returns every match, best first.
  */
@@ -101,6 +97,10 @@ export function fuseByReciprocalRank(
   return [...fused.values()].sort((a, b) => b.score - a.score);
 }
 
+/**
+ * A VectorStore on a LanceDB table on disk (Node only). Writes are serialised per table and retried on
+ * commit conflicts; queries use LanceDB prefilters; an ANN index is built once the table is large.
+ */
 export class LanceDbStore implements VectorStore {
   readonly name = 'lancedb';
   readonly dimensions: number;
