@@ -1,6 +1,13 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type CacheStore, type CodeSandbox, createRuntime, definePlugin, type VectorStore } from '@agenticgen/core';
+import {
+  type AnyPlugin,
+  type CacheStore,
+  type CodeSandbox,
+  createRuntime,
+  definePlugin,
+  type VectorStore,
+} from '@agenticgen/core';
 import type { CacheEventSource } from '@agenticgen/metrics';
 import type { ServerConfig } from '../config.ts';
 import { createDemoModel } from '../demo/demo-model.ts';
@@ -15,6 +22,10 @@ export interface ServiceOverrides {
   demoWordDelayMs?: number;
   /** Skip the Pyodide sandbox (tests that do not need it start faster). */
   sandbox?: boolean;
+  /** Extra plugins (e.g. one made from examples/plugin-template), set up after the server's own. */
+  plugins?: readonly AnyPlugin[];
+  /** Config per extra plugin name, validated by the runtime against each plugin's schema. */
+  pluginConfig?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -184,7 +195,9 @@ export async function createServices(
     plugins: [
       ...(metrics === undefined ? [] : [metrics.createPlugin(cache === undefined ? {} : { starter: cache })]),
       starterPlugin,
+      ...(overrides.plugins ?? []),
     ],
+    config: overrides.pluginConfig ?? {},
     meter,
   });
   features.runtime = {
