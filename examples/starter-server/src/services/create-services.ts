@@ -6,13 +6,13 @@ import {
   type CodeSandbox,
   createRuntime,
   definePlugin,
+  noopMeter,
   type VectorStore,
 } from '@agenticgen/core';
 import type { CacheEventSource } from '@agenticgen/metrics';
 import type { ServerConfig } from '../config.ts';
 import { createDemoModel } from '../demo/demo-model.ts';
 import type { Logger } from '../log.ts';
-import { noopMeter } from './noop-meter.ts';
 import type { FeatureStatus, KnowledgeService, ModelChoice, PythonService, Services } from './types.ts';
 
 export interface ServiceOverrides {
