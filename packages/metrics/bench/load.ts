@@ -1,24 +1,6 @@
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundlePackageSource } from '../../../test-support/bundle-package-source.ts';
 
-/**
- * Bundles this package's source (with @agenticgen/core from source) into bench/dist/ with esbuild — the same
- * compiler tsup uses for dist/ — so the benchmark measures current code without requiring every workspace
- * package to be built first. Third-party packages stay external and resolve from node_modules.
- */
-export async function loadMetrics(): Promise<typeof import('../src/index.node.ts')> {
-  const esbuild = await import('esbuild');
-  const here = fileURLToPath(new URL('.', import.meta.url));
-  const outfile = `${here}dist/metrics-bundle.mjs`;
-  await esbuild.build({
-    entryPoints: [`${here}../src/index.node.ts`],
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'es2023',
-    outfile,
-    packages: 'external',
-    alias: { '@agenticgen/core': `${here}../../core/src/index.ts` },
-    logLevel: 'error',
-  });
-  return import(pathToFileURL(outfile).href);
+/** This package's current source, bundled as tsup would (see bundlePackageSource). */
+export function loadMetrics(): Promise<typeof import('../src/index.node.ts')> {
+  return bundlePackageSource('metrics');
 }
