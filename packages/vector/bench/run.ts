@@ -6,7 +6,7 @@
  */
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { createFlatIndex, createHnswIndex, createLanceDbStore } from '../dist/index.node.js';
@@ -324,7 +324,7 @@ try {
     `${count} × ${dimensions} float32 vectors in 100 Gaussian clusters (spread 0.6, seed 2024), ${queryCount} held-out queries from the same distribution, cosine, k = ${k}; ground truth = our exact flat scan.`,
     `exact-scan-100k: mean ms per query; recall@10 of every path is 1.0 except int8 (${exactInt8.recall.toFixed(3)} after float32 re-ranking). TypeScript fallback and LanceDB flat were timed on ${40} queries.`,
     `HNSW: M = ${M}, efConstruction = ${efConstruction}, one thread; latencies at the smallest efSearch reaching recall@10 ≥ 0.95 — ours ef ${ours.ef} (recall ${ours.recall.toFixed(3)})${peerHnsw ? `, hnswlib-node ef ${peerHnsw.ef} (recall ${peerHnsw.recall.toFixed(3)})` : ''}; LanceDB IVF-PQ (256 partitions, 48 sub-vectors) at ${lancePq.setting} (recall ${lancePq.recall.toFixed(3)}).`,
-    'hnsw-build-100k: process CPU ms (user) to insert 100k vectors one by one on one thread — the machine was shared by other jobs (load average > 10 on 2 cores), so wall time overstates the cost; LanceDB: wall ms of IVF-PQ training + indexing (multi-threaded, not the same work).',
+    `hnsw-build-100k: process CPU ms (user) to insert 100k vectors one by one on one thread (the wall-clock times are in the first note; load average when the run ended: ${(loadavg()[0] ?? 0).toFixed(2)} on ${availableParallelism()} cores); LanceDB: wall ms of IVF-PQ training + indexing (multi-threaded, not the same work).`,
     'index-bytes-per-vector: MB for 100k vectors — ours: the saved HNSW file (float32 rows + graph + ids); hnswlib-node: writeIndex file; LanceDB: table directory with its IVF-PQ index.',
     'lancedb-ingest-100k: ms to write 100k rows — ours: LanceDbStore.upsert (merge-insert by id, 10 batches of 10,000); peer: raw table.add appends (no id de-duplication), 90,000 timed and scaled.',
   );

@@ -242,6 +242,28 @@ def list_files(directory):
     };
   }
 
+  /**
+   * CPython's Emscripten signal check reads the buffer and then writes 0 as two separate steps
+   * (`result = buffer[0]; buffer[0] = 0`). An interrupt stored by the supervisor between the two is erased, and
+   * the run only ends when the grace period kills the worker, losing the session's state (about 1 interrupt
+   * in 20 here, in a tight loop that polls all the time). This view hands CPython the same reads, but its
+   * write of 0 only clears the value it actually read, atomically: a signal that arrives in between survives
+   * until the next check. Reads never consume, so Pyodide's own peek (`checkInterrupt`) is unaffected.
+   */
+  function raceFreeSignalView(buffer: Int32Array): { 0: number } {
+    let lastRead = 0;
+    return Object.defineProperty({} as { 0: number }, 0, {
+      get: () => {
+        lastRead = Atomics.load(buffer, 0);
+        return lastRead;
+      },
+      set: (value: number) => {
+        if (value === 0) Atomics.compareExchange(buffer, 0, lastRead, 0);
+        else Atomics.store(buffer, 0, value);
+      },
+    });
+  }
+
   function heapBytes(): number {
     try {
       return pyodide._module.HEAPU8.buffer.byteLength;
@@ -319,7 +341,7 @@ def list_files(directory):
     pyodide.setStderr(sink('stderr'));
     agent.reseed();
     interrupt = new Int32Array(new SharedArrayBuffer(4));
-    pyodide.setInterruptBuffer(interrupt);
+    pyodide.setInterruptBuffer(raceFreeSignalView(interrupt));
     post({ op: 'ready', heapBytes: heapBytes() }, interrupt.buffer as SharedArrayBuffer);
   }
 
