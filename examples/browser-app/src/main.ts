@@ -1,7 +1,7 @@
 import './styles.css';
+import { createOfflineDemoModel } from '@agenticgen/adapters';
 import type { ChatModel } from '@agenticgen/core';
 import { createAppServices } from './app/services.js';
-import { createOfflineDemoModel } from './models/offline-demo-model.js';
 import { mountChatPanel } from './ui/chat-panel.js';
 import { byTestId, describeError } from './ui/dom.js';
 import { mountKnowledgePanel } from './ui/knowledge-panel.js';

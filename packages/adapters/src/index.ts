@@ -10,6 +10,11 @@ export {
   type ModelComparison,
   type ModelComparisonResult,
 } from './compare/compare-models.js';
+export {
+  createOfflineDemoModel,
+  type OfflineDemoModelOptions,
+  offlineDemoToolNames,
+} from './demo/offline-demo-model.js';
 export { createGeminiEmbeddingModel, type GeminiEmbeddingModelOptions } from './embeddings/gemini-embedding.js';
 export { createOpenAIEmbeddingModel, type OpenAIEmbeddingModelOptions } from './embeddings/openai-embedding.js';
 export { createGeminiModel, type GeminiModelOptions } from './gemini/gemini-chat.js';

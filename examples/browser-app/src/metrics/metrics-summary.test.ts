@@ -1,3 +1,4 @@
+import { createOfflineDemoModel } from '@agenticgen/adapters';
 import { createCache, createCachedChatModel } from '@agenticgen/cache';
 import {
   type CodeSandbox,
@@ -11,7 +12,6 @@ import {
 } from '@agenticgen/core';
 import { createMetricsPlugin, createMetricsRegistry, instrumentCodeSandbox } from '@agenticgen/metrics';
 import { describe, expect, it } from 'vitest';
-import { createOfflineDemoModel } from '../models/offline-demo-model.js';
 import { summarizeMetrics } from './metrics-summary.js';
 
 describe('metrics summary', () => {

@@ -1,11 +1,11 @@
 import {
   createAnthropicModel,
   createGeminiModel,
+  createOfflineDemoModel,
   createOpenAIChatModel,
   createOpenAICompatibleModel,
 } from '@agenticgen/adapters';
 import { AgenticGenError, type ChatModel } from '@agenticgen/core';
-import { createOfflineDemoModel } from './offline-demo-model.js';
 
 /** Where the app's model comes from. */
 export type ModelChoice =

@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createOfflineDemoModel } from '@agenticgen/adapters';
 import {
   type AnyPlugin,
   type CacheStore,
@@ -11,7 +12,6 @@ import {
 } from '@agenticgen/core';
 import type { CacheEventSource } from '@agenticgen/metrics';
 import type { ServerConfig } from '../config.ts';
-import { createDemoModel } from '../demo/demo-model.ts';
 import type { Logger } from '../log.ts';
 import type { FeatureStatus, KnowledgeService, ModelChoice, PythonService, Services } from './types.ts';
 
@@ -135,7 +135,13 @@ export async function createServices(
   ];
 
   const demo: ModelChoice = {
-    model: createDemoModel(overrides.demoWordDelayMs === undefined ? {} : { wordDelayMs: overrides.demoWordDelayMs }),
+    model: createOfflineDemoModel({
+      wordDelayMs: overrides.demoWordDelayMs ?? 15,
+      // The server's UI numbers its citations and lists the sources under the answer.
+      citations: 'numbered',
+      searchTopK: 3,
+      noToolsHint: 'Set OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY or OPENAI_BASE_URL for a real model.',
+    }),
     label: 'offline demo model',
     offlineDemo: true,
   };

@@ -194,7 +194,21 @@ async function answerChatCompletions(request: ScenarioRequest, response: ServerR
 async function answerResponses(request: ScenarioRequest, response: ServerResponse): Promise<void> {
   const { scenario, model } = request;
   const id = 'resp_fake1';
-  const texts = scenario === 'tools' ? [] : answerChunks(scenario, request.count, request.body);
+  // The same answers as Chat Completions (fixtures or the scripted turn), in the Responses API's shapes.
+  const answer = chatAnswer(request);
+  if (answer === undefined) {
+    return sendJson(response, 400, {
+      error: {
+        message: `no scripted turn ${request.attempt} for this key; POST more turns to /__control/script`,
+        type: 'invalid_request_error',
+        param: null,
+        code: 'script_exhausted',
+      },
+    });
+  }
+  // A filtered Responses answer is `incomplete` with the text produced so far.
+  const texts = scenario === 'content-filter' ? answerChunks(scenario, request.count, request.body) : answer.texts;
+  const callsByOutputIndex = new Map<number, ChatAnswer['calls'][number]>();
   const output: Array<Record<string, unknown>> = [];
   if (scenario === 'reasoning') {
     output.push({
@@ -212,8 +226,9 @@ async function answerResponses(request: ScenarioRequest, response: ServerRespons
       content: [{ type: 'output_text', text: texts.join(''), annotations: [] }],
     });
   }
-  if (scenario === 'tools') {
-    fixtures.toolCalls.forEach((call, index) => {
+  if (answer.calls.length > 0) {
+    answer.calls.forEach((call, index) => {
+      callsByOutputIndex.set(output.length, call);
       output.push({
         id: `fc_${index}`,
         type: 'function_call',
@@ -299,7 +314,8 @@ async function answerResponses(request: ScenarioRequest, response: ServerRespons
         }),
       );
     } else {
-      const call = fixtures.toolCalls[outputIndex] ?? fixtures.toolCalls[0];
+      const call = callsByOutputIndex.get(outputIndex);
+      if (call === undefined) throw new Error(`fake server: no call for output item ${outputIndex}`);
       events.push(
         event('response.output_item.added', {
           output_index: outputIndex,
