@@ -7,6 +7,7 @@ import {
   collectStream,
   type ToolResultPart,
 } from '@agenticgen/core';
+import { sleep } from '../shared/retry.js';
 
 /** Names of the tools the offline demo model knows how to call. */
 export const offlineDemoToolNames = {
@@ -275,18 +276,4 @@ function hash(text: string): string {
     value = Math.imul(value, 0x01000193);
   }
   return (value >>> 0).toString(16).padStart(8, '0');
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortErrorFrom(signal as AbortSignal, 'offline-demo-model'));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

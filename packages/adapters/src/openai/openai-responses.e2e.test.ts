@@ -13,6 +13,16 @@ import { createOpenAIResponsesModel } from './openai-responses.js';
  */
 const urls = fakeServerUrls();
 
+/** A Responses API model whose answers are the fake server's script for `key`. */
+const scriptedResponsesModel = (key: string) =>
+  createOpenAIResponsesModel({
+    modelId: `gpt-4.1-mini~scripted~${key}`,
+    apiKey: 'sk-test',
+    baseURL: `${urls.openai}/v1`,
+    retry: false,
+    ...browserOptIn,
+  });
+
 interface ResponsesBody {
   instructions?: string;
   input: Array<Record<string, unknown>>;
@@ -30,13 +40,7 @@ describe('an agent over the OpenAI Responses API', () => {
       },
       { text: ['The answer ', 'is 42.'] },
     ]);
-    const model = createOpenAIResponsesModel({
-      modelId: `gpt-4.1-mini~scripted~${key}`,
-      apiKey: 'sk-test',
-      baseURL: `${urls.openai}/v1`,
-      retry: false,
-      ...browserOptIn,
-    });
+    const model = scriptedResponsesModel(key);
     const { sandbox, log } = createArithmeticSandbox();
     const run = createCodingAgent({ model, sandbox }).stream('What is 6 times 7? Check with Python.');
     const events: AgentEvent[] = [];
@@ -68,13 +72,7 @@ describe('an agent over the OpenAI Responses API', () => {
   it('reports an exhausted script as a request error instead of inventing an answer', async () => {
     const key = uniqueKey();
     await scriptFakeServer(urls.openai, key, []);
-    const model = createOpenAIResponsesModel({
-      modelId: `gpt-4.1-mini~scripted~${key}`,
-      apiKey: 'sk-test',
-      baseURL: `${urls.openai}/v1`,
-      retry: false,
-      ...browserOptIn,
-    });
+    const model = scriptedResponsesModel(key);
     await expect(model.generate({ messages: [{ role: 'user', content: 'Hi' }] })).rejects.toMatchObject({
       code: 'invalid-request',
     });

@@ -125,19 +125,24 @@ function chatAnswer(request: ScenarioRequest): ChatAnswer | undefined {
   };
 }
 
+/** The 400 a request gets once its key's script has no turn left (same body on both OpenAI APIs). */
+function scriptExhausted(request: ScenarioRequest, response: ServerResponse): void {
+  sendJson(response, 400, {
+    error: {
+      message: `no scripted turn ${request.attempt} for this key; POST more turns to /__control/script`,
+      type: 'invalid_request_error',
+      param: null,
+      code: 'script_exhausted',
+    },
+  });
+}
+
 async function answerChatCompletions(request: ScenarioRequest, response: ServerResponse): Promise<void> {
   const id = 'chatcmpl-fake1';
   const { scenario, model } = request;
   const answer = chatAnswer(request);
   if (answer === undefined) {
-    return sendJson(response, 400, {
-      error: {
-        message: `no scripted turn ${request.attempt} for this key; POST more turns to /__control/script`,
-        type: 'invalid_request_error',
-        param: null,
-        code: 'script_exhausted',
-      },
-    });
+    return scriptExhausted(request, response);
   }
   const { texts, calls, finishReason } = answer;
   if (!request.stream) {
@@ -197,14 +202,7 @@ async function answerResponses(request: ScenarioRequest, response: ServerRespons
   // The same answers as Chat Completions (fixtures or the scripted turn), in the Responses API's shapes.
   const answer = chatAnswer(request);
   if (answer === undefined) {
-    return sendJson(response, 400, {
-      error: {
-        message: `no scripted turn ${request.attempt} for this key; POST more turns to /__control/script`,
-        type: 'invalid_request_error',
-        param: null,
-        code: 'script_exhausted',
-      },
-    });
+    return scriptExhausted(request, response);
   }
   // A filtered Responses answer is `incomplete` with the text produced so far.
   const texts = scenario === 'content-filter' ? answerChunks(scenario, request.count, request.body) : answer.texts;
