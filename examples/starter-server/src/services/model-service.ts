@@ -13,6 +13,7 @@ import type { ModelChoice } from './types.ts';
  * The provider models configured by the environment, in the order the server prefers them:
  * `OPENAI_BASE_URL` (a local OpenAI-compatible server: Ollama, vLLM, llama.cpp), `OPENAI_API_KEY`,
  * `ANTHROPIC_API_KEY`, `GEMINI_API_KEY`. `AGENTICGEN_MODEL` overrides the model id of the first one.
+ * `ANTHROPIC_BASE_URL` and `GEMINI_BASE_URL` point those SDKs at a proxy (or, in tests, a local fake server).
  */
 export function providerModelsFromEnvironment(environment: NodeJS.ProcessEnv): ModelChoice[] {
   const chosen = environment.AGENTICGEN_MODEL;
@@ -40,16 +41,24 @@ export function providerModelsFromEnvironment(environment: NodeJS.ProcessEnv): M
   if (environment.ANTHROPIC_API_KEY) {
     const modelId = id('claude-sonnet-4-20250514');
     choices.push({
-      model: createAnthropicModel({ modelId, apiKey: environment.ANTHROPIC_API_KEY }),
-      label: `Anthropic ${modelId}`,
+      model: createAnthropicModel({
+        modelId,
+        apiKey: environment.ANTHROPIC_API_KEY,
+        ...(environment.ANTHROPIC_BASE_URL ? { baseURL: environment.ANTHROPIC_BASE_URL } : {}),
+      }),
+      label: `Anthropic ${modelId}${environment.ANTHROPIC_BASE_URL ? ` at ${environment.ANTHROPIC_BASE_URL}` : ''}`,
       offlineDemo: false,
     });
   }
   if (environment.GEMINI_API_KEY) {
     const modelId = id('gemini-2.5-flash');
     choices.push({
-      model: createGeminiModel({ modelId, apiKey: environment.GEMINI_API_KEY }),
-      label: `Gemini ${modelId}`,
+      model: createGeminiModel({
+        modelId,
+        apiKey: environment.GEMINI_API_KEY,
+        ...(environment.GEMINI_BASE_URL ? { baseURL: environment.GEMINI_BASE_URL } : {}),
+      }),
+      label: `Gemini ${modelId}${environment.GEMINI_BASE_URL ? ` at ${environment.GEMINI_BASE_URL}` : ''}`,
       offlineDemo: false,
     });
   }

@@ -1,5 +1,13 @@
-import { answerChunks, type FakeServer, fixtures, sseEvent, startFakeServer } from './fake-http.ts';
+import { type FakeServer, fixtures, sendJson, sseEvent, startFakeServer } from './fake-http.ts';
 import { answerHttpFault, answerJson, answerSse, type ProviderFaultShapes } from './faults.ts';
+import { type ScenarioAnswer, scenarioAnswer, scriptExhaustedMessage } from './scenario-answer.ts';
+
+const anthropicStopReasons: Record<ScenarioAnswer['finishReason'], string> = {
+  stop: 'end_turn',
+  tool_calls: 'tool_use',
+  length: 'max_tokens',
+  content_filter: 'refusal',
+};
 
 /**
  * A fake Anthropic Messages API (`/v1/messages`): JSON messages and SSE with the documented event names
@@ -14,18 +22,11 @@ export function startAnthropicServer(): Promise<FakeServer> {
       if (await answerHttpFault(request, response, anthropicShapes)) return;
       const { scenario, model } = request;
       const id = 'msg_fake1';
-      const texts =
-        scenario === 'tools' || scenario === 'content-filter'
-          ? []
-          : answerChunks(scenario, request.count, request.body);
-      const stopReason =
-        scenario === 'tools'
-          ? 'tool_use'
-          : scenario === 'length'
-            ? 'max_tokens'
-            : scenario === 'content-filter'
-              ? 'refusal'
-              : 'end_turn';
+      const answer = scenarioAnswer(request);
+      if (answer === undefined)
+        return sendJson(response, 400, errorBody('invalid_request_error', scriptExhaustedMessage(request)));
+      const texts = answer.texts;
+      const stopReason = anthropicStopReasons[answer.finishReason];
       const usage = {
         input_tokens: fixtures.usage.input - fixtures.usage.cached,
         cache_read_input_tokens: fixtures.usage.cached,
@@ -36,15 +37,13 @@ export function startAnthropicServer(): Promise<FakeServer> {
       if (scenario === 'reasoning')
         content.push({ type: 'thinking', thinking: fixtures.reasoningChunks.join(''), signature: 'sig-fake' });
       if (texts.length > 0) content.push({ type: 'text', text: texts.join('') });
-      if (scenario === 'tools') {
-        for (const call of fixtures.toolCalls) {
-          content.push({
-            type: 'tool_use',
-            id: call.id,
-            name: call.name,
-            input: JSON.parse(call.argumentChunks.join('')),
-          });
-        }
+      for (const call of answer.calls) {
+        content.push({
+          type: 'tool_use',
+          id: call.id,
+          name: call.name,
+          input: JSON.parse(call.argumentChunks.join('')),
+        });
       }
       if (!request.stream) {
         return answerJson(request, response, {
@@ -90,7 +89,8 @@ export function startAnthropicServer(): Promise<FakeServer> {
           for (const text of texts)
             events.push(event('content_block_delta', { index, delta: { type: 'text_delta', text } }));
         } else {
-          const call = fixtures.toolCalls.find((candidate) => candidate.id === block.id) ?? fixtures.toolCalls[0];
+          const call = answer.calls.find((candidate) => candidate.id === block.id);
+          if (call === undefined) throw new Error(`fake server: no call ${String(block.id)}`);
           events.push(
             event('content_block_start', {
               index,

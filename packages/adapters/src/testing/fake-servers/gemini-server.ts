@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import { answerChunks, type FakeServer, fixtures, type ScenarioRequest, startFakeServer } from './fake-http.ts';
+import { type FakeServer, fixtures, type ScenarioRequest, sendJson, startFakeServer } from './fake-http.ts';
 import { answerHttpFault, answerJson, answerSse, fakeEmbedding, type ProviderFaultShapes } from './faults.ts';
+import { scenarioAnswer, scriptExhaustedMessage } from './scenario-answer.ts';
 
 /**
  * A fake Gemini API: `POST /v1beta/models/{model}:generateContent`, `:streamGenerateContent?alt=sse`
@@ -75,9 +76,18 @@ const geminiShapes: ProviderFaultShapes = {
 
 function answerGenerate(request: ScenarioRequest, response: ServerResponse): Promise<void> {
   const { scenario, model } = request;
-  const texts =
-    scenario === 'tools' || scenario === 'content-filter' ? [] : answerChunks(scenario, request.count, request.body);
-  const finishReason = scenario === 'length' ? 'MAX_TOKENS' : scenario === 'content-filter' ? 'SAFETY' : 'STOP';
+  const answer = scenarioAnswer(request);
+  if (answer === undefined) {
+    return Promise.resolve(
+      sendJson(response, 400, {
+        error: { code: 400, message: scriptExhaustedMessage(request), status: 'INVALID_ARGUMENT' },
+      }),
+    );
+  }
+  const texts = answer.texts;
+  // Gemini ends tool-call turns with STOP too: the function calls themselves say what to do next.
+  const finishReason =
+    answer.finishReason === 'length' ? 'MAX_TOKENS' : answer.finishReason === 'content_filter' ? 'SAFETY' : 'STOP';
   const usageMetadata = {
     promptTokenCount: fixtures.usage.input,
     candidatesTokenCount: fixtures.usage.output - (scenario === 'reasoning' ? fixtures.usage.reasoning : 0),
@@ -85,7 +95,7 @@ function answerGenerate(request: ScenarioRequest, response: ServerResponse): Pro
     cachedContentTokenCount: fixtures.usage.cached,
     ...(scenario === 'reasoning' ? { thoughtsTokenCount: fixtures.usage.reasoning } : {}),
   };
-  const toolParts = fixtures.toolCalls.map((call) => ({
+  const toolParts = answer.calls.map((call) => ({
     functionCall: { name: call.name, args: JSON.parse(call.argumentChunks.join('')) as unknown },
   }));
   const thoughtParts = fixtures.reasoningChunks.map((text) => ({ text, thought: true }));
@@ -105,7 +115,7 @@ function answerGenerate(request: ScenarioRequest, response: ServerResponse): Pro
     const parts = [
       ...(scenario === 'reasoning' ? [{ text: fixtures.reasoningChunks.join(''), thought: true }] : []),
       ...(texts.length > 0 ? [{ text: texts.join('') }] : []),
-      ...(scenario === 'tools' ? toolParts : []),
+      ...toolParts,
     ];
     return answerJson(request, response, chunk(parts, true));
   }
@@ -113,7 +123,7 @@ function answerGenerate(request: ScenarioRequest, response: ServerResponse): Pro
   const events: string[] = [];
   if (scenario === 'reasoning') for (const part of thoughtParts) events.push(data(chunk([part], false)));
   for (const text of texts) events.push(data(chunk([{ text }], false)));
-  if (scenario === 'tools') events.push(data(chunk(toolParts, false)));
+  if (toolParts.length > 0) events.push(data(chunk(toolParts, false)));
   events.push(data(chunk([], true)));
   return answerSse(request, response, events, geminiShapes);
 }

@@ -9,6 +9,7 @@ import {
   startFakeServer,
 } from './fake-http.ts';
 import { answerHttpFault, answerJson, answerSse, fakeEmbedding, type ProviderFaultShapes } from './faults.ts';
+import { type ScenarioAnswer, scenarioAnswer, scriptExhaustedMessage } from './scenario-answer.ts';
 
 /**
  * A fake OpenAI API: Chat Completions (`/v1/chat/completions`, JSON and SSE `data:` chunks ending with
@@ -85,51 +86,11 @@ const usage = {
   completion_tokens_details: { reasoning_tokens: 0 },
 };
 
-function finishReasonFor(scenario: string): string {
-  if (scenario === 'tools') return 'tool_calls';
-  if (scenario === 'length') return 'length';
-  if (scenario === 'content-filter') return 'content_filter';
-  return 'stop';
-}
-
-/** Text, tool calls and finish reason of a Chat Completions answer. */
-interface ChatAnswer {
-  texts: string[];
-  calls: ReadonlyArray<{ id: string; name: string; argumentChunks: readonly string[] }>;
-  finishReason: string;
-}
-
-/** The fixtures' answer for a scenario, or the scripted turn (undefined when the script has run out). */
-function chatAnswer(request: ScenarioRequest): ChatAnswer | undefined {
-  const { scenario } = request;
-  if (scenario === 'scripted') {
-    const turn = request.script?.[request.attempt - 1];
-    if (turn === undefined) return undefined;
-    const calls = (turn.toolCalls ?? []).map((call) => {
-      // Split by code points so the two argument deltas never cut a surrogate pair.
-      const characters = Array.from(call.arguments);
-      const middle = Math.ceil(characters.length / 2);
-      return {
-        id: call.id,
-        name: call.name,
-        argumentChunks: [characters.slice(0, middle).join(''), characters.slice(middle).join('')],
-      };
-    });
-    return { texts: turn.text ?? [], calls, finishReason: calls.length > 0 ? 'tool_calls' : 'stop' };
-  }
-  return {
-    texts:
-      scenario === 'tools' || scenario === 'content-filter' ? [] : answerChunks(scenario, request.count, request.body),
-    calls: scenario === 'tools' ? fixtures.toolCalls : [],
-    finishReason: finishReasonFor(scenario),
-  };
-}
-
 /** The 400 a request gets once its key's script has no turn left (same body on both OpenAI APIs). */
 function scriptExhausted(request: ScenarioRequest, response: ServerResponse): void {
   sendJson(response, 400, {
     error: {
-      message: `no scripted turn ${request.attempt} for this key; POST more turns to /__control/script`,
+      message: scriptExhaustedMessage(request),
       type: 'invalid_request_error',
       param: null,
       code: 'script_exhausted',
@@ -140,7 +101,7 @@ function scriptExhausted(request: ScenarioRequest, response: ServerResponse): vo
 async function answerChatCompletions(request: ScenarioRequest, response: ServerResponse): Promise<void> {
   const id = 'chatcmpl-fake1';
   const { scenario, model } = request;
-  const answer = chatAnswer(request);
+  const answer = scenarioAnswer(request);
   if (answer === undefined) {
     return scriptExhausted(request, response);
   }
@@ -200,13 +161,13 @@ async function answerResponses(request: ScenarioRequest, response: ServerRespons
   const { scenario, model } = request;
   const id = 'resp_fake1';
   // The same answers as Chat Completions (fixtures or the scripted turn), in the Responses API's shapes.
-  const answer = chatAnswer(request);
+  const answer = scenarioAnswer(request);
   if (answer === undefined) {
     return scriptExhausted(request, response);
   }
   // A filtered Responses answer is `incomplete` with the text produced so far.
   const texts = scenario === 'content-filter' ? answerChunks(scenario, request.count, request.body) : answer.texts;
-  const callsByOutputIndex = new Map<number, ChatAnswer['calls'][number]>();
+  const callsByOutputIndex = new Map<number, ScenarioAnswer['calls'][number]>();
   const output: Array<Record<string, unknown>> = [];
   if (scenario === 'reasoning') {
     output.push({
