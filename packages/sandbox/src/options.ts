@@ -35,6 +35,13 @@ export interface SandboxPoolOptions {
   max?: number;
   /** Without a new session for this long, ready workers beyond `min` are stopped (default 60 000 ms). */
   idleTimeoutMs?: number;
+  /**
+   * Start every worker from a fresh interpreter instead of the memory snapshot (default false). Each session
+   * then gets its own `hash()` secret — CPython draws it once, at interpreter start, so snapshot-restored
+   * sessions share the snapshot's — at the price of a cold start (about 1.3 s in Node) per worker; a warm
+   * pool hides it from `createSession` as long as sessions are not created faster than workers start.
+   */
+  freshInterpreters?: boolean;
 }
 
 /** Options shared by the Node and the browser sandbox. */
@@ -81,6 +88,7 @@ export interface ResolvedPool {
   min: number;
   max: number;
   idleTimeoutMs: number;
+  freshInterpreters: boolean;
 }
 
 function positive(
@@ -128,6 +136,7 @@ export function resolvePool(pool: SandboxPoolOptions = {}): ResolvedPool {
     min: count('pool.min', pool.min, 0),
     max: count('pool.max', pool.max, 8),
     idleTimeoutMs: positive('pool.idleTimeoutMs', pool.idleTimeoutMs, 60_000),
+    freshInterpreters: pool.freshInterpreters === true,
   };
   if (resolved.max < 1) throw new AgenticGenError('invalid-config', '[sandbox] pool.max must be at least 1');
   if (resolved.min > resolved.max || resolved.warm > resolved.max) {

@@ -8,6 +8,7 @@ import type { SandboxTransport } from '../host/worker-link.js';
 import type { SandboxOptions } from '../options.js';
 import { pyodideVersion } from '../pyodide-version.js';
 import { sandboxRuntime } from '../runtime/sandbox-runtime.js';
+import { fixSignalCheckRace } from '../runtime/signal-check-patch.js';
 import { frameMain } from './frame-main.js';
 import { browserWorkerMain } from './worker-main.js';
 
@@ -76,7 +77,7 @@ function download(indexURL: string, loadFile: BrowserSandboxOptions['loadFile'])
           string,
           Uint8Array
         >,
-        sources: { loader: decoder.decode(loader), asm: decoder.decode(asm) },
+        sources: { loader: decoder.decode(loader), asm: fixSignalCheckRace(decoder.decode(asm)) },
       };
     })();
     pending.catch(() => downloads.delete(key));

@@ -23,7 +23,7 @@ export function frameMain(): void {
   const workers = new Map<number, Live>();
 
   const send = (message: object, transfer: Transferable[] = []) => port?.postMessage(message, transfer);
-  const init = (mode: 'snapshot' | 'restore') =>
+  const init = (mode: 'snapshot' | 'restore' | 'fresh') =>
     JSON.stringify({ op: 'init', mode, limits: config?.limits ?? {}, packages: config?.packages ?? [] });
 
   function startWorker(): Worker {
@@ -71,7 +71,8 @@ export function frameMain(): void {
       worker.terminate();
       send({ t: 'exit', w: id, reason: `error: ${event.message}` });
     };
-    worker.postMessage({ json: init('restore'), payload: snapshot?.slice(), assets: config?.assets });
+    if (config?.limits?.freshInterpreters === 1) worker.postMessage({ json: init('fresh'), assets: config?.assets });
+    else worker.postMessage({ json: init('restore'), payload: snapshot?.slice(), assets: config?.assets });
   }
 
   async function handle(message: { t?: string; w?: number; json?: string; payload?: Uint8Array }): Promise<void> {
@@ -96,7 +97,7 @@ export function frameMain(): void {
           workerUrl = blob(header + config.workerSource + footer);
         }
         try {
-          snapshot = await makeSnapshot();
+          if (config.limits?.freshInterpreters !== 1) snapshot = await makeSnapshot();
           send({ t: 'configured' });
         } catch (error) {
           send({ t: 'configure-failed', message: String((error as Error)?.message ?? error) });

@@ -69,6 +69,8 @@ export function createSandboxCore(transport: SandboxTransport, options: SandboxO
         resultLimit: limits.resultLimit,
         recursionLimit: limits.recursionLimit,
         memoryLimitBytes: limits.memoryLimitBytes,
+        // 1: workers start from a fresh interpreter (no snapshot is made); see SandboxPoolOptions.
+        freshInterpreters: poolOptions.freshInterpreters ? 1 : 0,
       });
       started.catch(() => {
         started = undefined;

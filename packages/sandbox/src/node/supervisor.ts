@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { fixSignalCheckRace } from '../runtime/signal-check-patch.ts';
 import type { SupervisorRequest } from './supervisor-protocol.ts';
 
 interface Live {
@@ -55,7 +56,7 @@ function startWorker(): Worker {
   return new Worker(workerUrl, options);
 }
 
-function initMessage(mode: 'snapshot' | 'restore'): string {
+function initMessage(mode: 'snapshot' | 'restore' | 'fresh'): string {
   return JSON.stringify({ op: 'init', mode, limits, packages });
 }
 
@@ -98,7 +99,8 @@ function spawn(id: number): void {
   worker.on('error', (error) => exited(`error: ${error.message}`));
   worker.on('exit', (code) => exited(`exit code ${code}`));
   const snapshotView = snapshot === undefined ? undefined : new Uint8Array(snapshot);
-  worker.postMessage({ json: initMessage('restore'), payload: snapshotView });
+  if (limits.freshInterpreters === 1) worker.postMessage({ json: initMessage('fresh') });
+  else worker.postMessage({ json: initMessage('restore'), payload: snapshotView });
 }
 
 async function handle(message: SupervisorRequest): Promise<void> {
@@ -126,9 +128,9 @@ async function handle(message: SupervisorRequest): Promise<void> {
       packages = (message.packageFiles ?? []).map(({ fileName, imports }) => ({ fileName, imports }));
       sources = {
         loader: readFileSync(`${directory}pyodide.mjs`, 'utf8'),
-        asm: readFileSync(`${directory}pyodide.asm.mjs`, 'utf8'),
+        asm: fixSignalCheckRace(readFileSync(`${directory}pyodide.asm.mjs`, 'utf8')),
       };
-      await makeSnapshot();
+      if (limits.freshInterpreters !== 1) await makeSnapshot();
       send({ t: 'configured', snapshotBytes: snapshot?.byteLength ?? 0 });
       return;
     }

@@ -242,28 +242,6 @@ def list_files(directory):
     };
   }
 
-  /**
-   * CPython's Emscripten signal check reads the buffer and then writes 0 as two separate steps
-   * (`result = buffer[0]; buffer[0] = 0`). An interrupt stored by the supervisor between the two is erased, and
-   * the run only ends when the grace period kills the worker, losing the session's state (about 1 interrupt
-   * in 20 here, in a tight loop that polls all the time). This view hands CPython the same reads, but its
-   * write of 0 only clears the value it actually read, atomically: a signal that arrives in between survives
-   * until the next check. Reads never consume, so Pyodide's own peek (`checkInterrupt`) is unaffected.
-   */
-  function raceFreeSignalView(buffer: Int32Array): { 0: number } {
-    let lastRead = 0;
-    return Object.defineProperty({} as { 0: number }, 0, {
-      get: () => {
-        lastRead = Atomics.load(buffer, 0);
-        return lastRead;
-      },
-      set: (value: number) => {
-        if (value === 0) Atomics.compareExchange(buffer, 0, lastRead, 0);
-        else Atomics.store(buffer, 0, value);
-      },
-    });
-  }
-
   function heapBytes(): number {
     try {
       return pyodide._module.HEAPU8.buffer.byteLength;
@@ -273,7 +251,12 @@ def list_files(directory):
   }
 
   async function init(
-    config: { mode: 'snapshot' | 'restore'; limits: Limits; packages?: { fileName: string; imports: string[] }[] },
+    config: {
+      /** `snapshot`: the template that makes the snapshot; `restore`: a worker from it; `fresh`: a cold start. */
+      mode: 'snapshot' | 'restore' | 'fresh';
+      limits: Limits;
+      packages?: { fileName: string; imports: string[] }[];
+    },
     snapshot?: Uint8Array,
   ) {
     memoryLimitBytes = config.limits.memoryLimitBytes;
@@ -291,7 +274,7 @@ def list_files(directory):
       stderr: quiet,
     };
     if (config.mode === 'snapshot') options._makeSnapshot = true;
-    else options._loadSnapshot = snapshot;
+    else if (config.mode === 'restore') options._loadSnapshot = snapshot;
     pyodide = await loadPyodide(options);
     // Pyodide keeps its options; dropping the snapshot bytes saves a heap-sized copy per worker.
     delete options._loadSnapshot;
@@ -300,7 +283,7 @@ def list_files(directory):
     } catch {
       // A frozen config in another Pyodide release: nothing to release.
     }
-    if (config.mode === 'snapshot') {
+    if (config.mode !== 'restore') {
       pyodide.runPython(
         `import sys, types\n_m = types.ModuleType("_agenticgen")\nexec(${JSON.stringify(harness)}, _m.__dict__)\nsys.modules["_agenticgen"] = _m\ndel _m`,
       );
@@ -341,7 +324,8 @@ def list_files(directory):
     pyodide.setStderr(sink('stderr'));
     agent.reseed();
     interrupt = new Int32Array(new SharedArrayBuffer(4));
-    pyodide.setInterruptBuffer(raceFreeSignalView(interrupt));
+    // The signal check that reads this buffer was made race-free before Pyodide loaded (signal-check-patch.ts).
+    pyodide.setInterruptBuffer(interrupt);
     post({ op: 'ready', heapBytes: heapBytes() }, interrupt.buffer as SharedArrayBuffer);
   }
 

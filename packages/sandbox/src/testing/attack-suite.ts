@@ -193,7 +193,7 @@ export function runAttackSuite(environment: AttackEnvironment): void {
   describe('limits', { timeout: 120_000 }, () => {
     // Repeated because the bug this guards against was a race: CPython's signal check read the interrupt buffer
     // and then wrote 0, erasing an interrupt stored in between (about 1 run in 20), so the worker was killed
-    // at the end of the grace period and the session lost its state. See raceFreeSignalView.
+    // at the end of the grace period and the session lost its state. See runtime/signal-check-patch.ts.
     it('interrupts a bytecode loop at the time limit and keeps the session state, every time', async () => {
       await attacker.run('kept = "still here"');
       for (let round = 0; round < 8; round++) {
