@@ -35,8 +35,8 @@ describe('hash() secrets and pool.freshInterpreters', { timeout: 120_000 }, () =
     expect(String(one.result?.repr).split(', ')[0]).not.toBe(String(two.result?.repr).split(', ')[0]);
     // The standard library works as in restored workers, and the host modules are still refused.
     expect((await first.run('import statistics\nstatistics.mean([1, 2, 3])')).result?.repr).toBe('2');
-    const escape = await second.run('import js');
-    expect(escape.error?.type).toBe('ModuleNotFoundError');
+    const hostImport = await second.run('import js');
+    expect(hostImport.error?.type).toBe('ModuleNotFoundError');
     await first.run('kept = 41');
     expect((await first.run('kept + 1')).result?.repr).toBe('42');
   });
