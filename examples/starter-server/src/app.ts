@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { AgenticGenError } from '@agenticgen/core';
 import { createAgentService } from './agents/agent-service.ts';
 import type { ServerConfig } from './config.ts';
-import type { AppContext } from './context.ts';
+import { type AppContext, executeSpec } from './context.ts';
 import { bearerToken, createTokenVerifier } from './gateway/auth.ts';
 import { createGateway } from './gateway/gateway.ts';
 import { createGatewayRequestHandler } from './gateway/requests.ts';
@@ -185,6 +185,10 @@ export function createApp(options: AppOptions): App {
 
   let shuttingDown: Promise<void> | undefined;
   let relay: RoomRelay | undefined;
+  services.features.runs ??= {
+    available: true,
+    detail: 'executed by this instance (set AGENTICGEN_REDIS_URL to share them through a Redis queue)',
+  };
   services.features.rooms ??= {
     available: true,
     detail: 'this instance only (set AGENTICGEN_REDIS_URL to share rooms)',
@@ -204,6 +208,29 @@ export function createApp(options: AppOptions): App {
             detail: `this instance only (Redis relay failed: ${String(error)})`,
           };
           log('warn', 'rooms: Redis relay unavailable; rooms are per instance', { error: String(error) });
+        }
+      }
+      if (config.redisUrl !== undefined && context.runQueue === undefined) {
+        const { createRedisRunQueue } = await import('./runs/redis-run-queue.ts');
+        const executesRuns = config.runWorker !== false;
+        try {
+          context.runQueue = await createRedisRunQueue({
+            redisUrl: config.redisUrl,
+            executesRuns,
+            execute: (spec, run) => executeSpec(context, spec, run),
+            log,
+          });
+          services.features.runs = {
+            available: true,
+            detail: `chat and collaboration runs go through the Redis task queue${executesRuns ? '; this instance executes them too' : '; this instance only submits (AGENTICGEN_RUN_WORKER=0)'}`,
+          };
+        } catch (error) {
+          // As with rooms: without Redis the server still serves, executing its own runs.
+          services.features.runs = {
+            available: true,
+            detail: `executed by this instance (Redis queue failed: ${String(error)})`,
+          };
+          log('warn', 'runs: Redis queue unavailable; runs execute on this instance', { error: String(error) });
         }
       }
       return new Promise<string>((resolve, reject) => {
@@ -227,6 +254,7 @@ export function createApp(options: AppOptions): App {
         log('info', 'runs drained', drained);
         await gateway.close();
         await relay?.dispose();
+        await context.runQueue?.close();
         server.closeAllConnections();
         await closed;
         await services.dispose();

@@ -40,8 +40,13 @@ export interface ServerConfig {
   sandboxPoolSize: number;
   /** Interval of the metrics history samples behind the monitoring charts. */
   metricsSampleMs: number;
-  /** Redis for the cache's L2 (shared by every instance) instead of the file L2 (`AGENTICGEN_REDIS_URL`). */
+  /**
+   * Redis (`AGENTICGEN_REDIS_URL`): the cache's L2, rooms and the run queue are then shared by every instance
+   * instead of being per instance.
+   */
   redisUrl?: string;
+  /** With Redis: whether this instance also executes queued runs (`AGENTICGEN_RUN_WORKER=0`: submit only). */
+  runWorker?: boolean;
   /** Where LanceDB keeps the knowledge vectors (`AGENTICGEN_LANCEDB_URI`, e.g. `s3://bucket/agenticgen`); default the data folder. */
   lancedbUri?: string;
 }
@@ -93,6 +98,9 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd:
     sandboxPoolSize: positive(env.AGENTICGEN_SANDBOX_POOL, 1),
     metricsSampleMs: positive(env.AGENTICGEN_METRICS_SAMPLE_MS, 2_000),
     ...(env.AGENTICGEN_REDIS_URL ? { redisUrl: env.AGENTICGEN_REDIS_URL } : {}),
+    ...(env.AGENTICGEN_RUN_WORKER === undefined
+      ? {}
+      : { runWorker: !['0', 'false', 'no'].includes(env.AGENTICGEN_RUN_WORKER.toLowerCase()) }),
     ...(env.AGENTICGEN_LANCEDB_URI ? { lancedbUri: env.AGENTICGEN_LANCEDB_URI } : {}),
   };
 }

@@ -5,6 +5,7 @@ import type { Connection } from './gateway/connection.ts';
 import type { Gateway } from './gateway/gateway.ts';
 import type { ChatTurn } from './gateway/messages.ts';
 import type { Logger } from './log.ts';
+import type { RunQueue, RunSpec } from './runs/redis-run-queue.ts';
 import type { RunEvent, RunExecutor, RunManager, StartedRun } from './runs/run-manager.ts';
 import type { Services } from './services/types.ts';
 
@@ -16,6 +17,8 @@ export interface AppContext {
   gateway: Gateway;
   agents: AgentService;
   log: Logger;
+  /** With Redis: chat and collaboration runs go through the shared queue (see runs/redis-run-queue.ts). */
+  runQueue?: RunQueue | undefined;
 }
 
 export interface RunTarget {
@@ -53,17 +56,27 @@ export function startRun(context: AppContext, kind: string, executor: RunExecuto
 
 /** A chat turn: the assistant agent (the configured model with every tool), streaming. */
 export function startChatRun(context: AppContext, turns: readonly ChatTurn[], target: RunTarget): StartedRun {
-  const label = context.services.model.label;
-  return startRun(
-    context,
-    'chat',
-    async ({ signal, emit }) => {
-      // Tokens, latency and tool durations are recorded by the metrics plugin from the runtime's events.
-      const result = await context.agents.run('assistant', toChatMessages(turns), { signal, emit });
-      return { text: result.text, model: label, steps: result.steps, usage: result.usage };
-    },
-    target,
-  );
+  return startRun(context, 'chat', specExecutor(context, { kind: 'chat', turns }), target);
+}
+
+/** Runs a spec on this instance. */
+export async function executeSpec(
+  context: AppContext,
+  spec: RunSpec,
+  { signal, emit }: { signal: AbortSignal; emit: (event: RunEvent) => void },
+): Promise<unknown> {
+  if (spec.kind === 'collaboration') return context.agents.collaborate(spec.task, { signal, emit });
+  // Tokens, latency and tool durations are recorded by the metrics plugin from the runtime's events.
+  const result = await context.agents.run('assistant', toChatMessages(spec.turns), { signal, emit });
+  return { text: result.text, model: context.services.model.label, steps: result.steps, usage: result.usage };
+}
+
+/** The executor of a spec: through the shared Redis queue when there is one, here otherwise. */
+export function specExecutor(context: AppContext, spec: RunSpec): RunExecutor {
+  return ({ runId, signal, emit }) =>
+    context.runQueue === undefined
+      ? executeSpec(context, spec, { signal, emit })
+      : context.runQueue.submit(runId, spec, { signal, emit });
 }
 
 export function toChatMessages(turns: readonly ChatTurn[]): ChatMessage[] {

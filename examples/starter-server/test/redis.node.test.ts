@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisTestServer, redisServerAvailable, startRedisServer } from '../../../test-support/redis-server.ts';
+import type { ServiceOverrides } from '../src/services/create-services.ts';
 import { openAuthenticatedClient, startTestServer, type TestServer } from './harness.ts';
 
 /** Sends one command over RESP and returns the raw reply (enough for KEYS). */
@@ -70,11 +71,106 @@ describe.runIf(redisServerAvailable())('the cache L2 on Redis (AGENTICGEN_REDIS_
   });
 });
 
+/**
+ * A Redis, an instance that executes queued runs and one that only submits them (so whatever the submitter
+ * answers was executed by the other), started before the block's tests and stopped after them.
+ */
+function useTwoInstances(executorServices: ServiceOverrides = {}) {
+  const instances = {} as { redis: RedisTestServer; executor: TestServer; submitter: TestServer };
+  beforeAll(async () => {
+    instances.redis = await startRedisServer();
+    const redisUrl = instances.redis.url;
+    instances.executor = await startTestServer({ config: { redisUrl }, services: executorServices });
+    instances.submitter = await startTestServer({ config: { redisUrl, runWorker: false } });
+  });
+  afterAll(async () => {
+    await instances.submitter?.close();
+    await instances.executor?.close();
+    await instances.redis?.stop();
+  });
+  return instances;
+}
+
+describe.runIf(redisServerAvailable())('runs through the Redis task queue', () => {
+  const instances = useTwoInstances();
+
+  it('streams, on the instance the client reached, every event of a chat another instance executed', async () => {
+    expect(instances.submitter.app.context.services.features.runs?.detail).toContain('only submits');
+    expect(instances.executor.app.context.services.features.runs?.detail).toContain('executes them too');
+    const response = await instances.submitter.api('/api/chat', {
+      method: 'POST',
+      json: { messages: [{ role: 'user', content: 'hello there' }] },
+      headers: { accept: 'text/event-stream' },
+    });
+    expect(response.status).toBe(200);
+    const events = (await response.text())
+      .split('\n\n')
+      .filter((block) => block.startsWith('event:'))
+      .map((block) => JSON.parse(block.split('\n')[1]?.slice(6) ?? '{}') as Record<string, unknown>);
+    const types = events.map((event) => event.type);
+    expect(types[0]).toBe('run-start');
+    expect(types.at(-1)).toBe('run-finish');
+    const text = events
+      .filter((event) => event.type === 'text-delta')
+      .map((event) => event.delta)
+      .join('');
+    // Every streamed word arrived before run-finish, and the final text is the same answer.
+    expect(text).toMatch(/Offline demo model/);
+    expect((events.at(-1)?.result as { text: string }).text).toBe(text);
+    expect(new Set(events.map((event) => event.runId)).size).toBe(1);
+    expect(instances.executor.app.context.runQueue?.executed()).toBe(1);
+    expect(instances.submitter.app.context.runQueue?.executed()).toBe(0);
+  });
+
+  it('runs the collaboration task (supervisor, researcher, coder) through the queue too', async () => {
+    const response = await instances.submitter.api('/api/collaboration', {
+      method: 'POST',
+      json: { task: 'What is 6 times 7?\n```python\nprint(6 * 7)\n```' },
+    });
+    const body = (await response.json()) as { result: { delegations: string[] } };
+    expect(response.status).toBe(200);
+    expect(body.result.delegations).toContain('coder');
+    expect(instances.executor.app.context.runQueue?.executed()).toBe(2);
+  });
+});
+
+describe.runIf(redisServerAvailable())('cancelling a queued run', () => {
+  // A slow stream (100 ms a word), so the client can leave half-way.
+  const instances = useTwoInstances({ demoWordDelayMs: 100 });
+
+  it('stops the run on the executing instance when the client that started it goes away', async () => {
+    const client = new AbortController();
+    const response = await instances.submitter.api('/api/chat', {
+      method: 'POST',
+      json: { messages: [{ role: 'user', content: 'hello there' }] },
+      headers: { accept: 'text/event-stream' },
+      signal: client.signal,
+    });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    let seen = '';
+    while (!seen.includes('event: text-delta')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += new TextDecoder().decode(value);
+    }
+    expect(seen).toContain('event: text-delta');
+    client.abort();
+    for (let waited = 0; waited < 5000 && instances.executor.app.context.runQueue?.cancelled() !== 1; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(instances.executor.app.context.runQueue?.cancelled()).toBe(1);
+    expect(instances.submitter.app.context.runs.stats().cancelled).toBe(1);
+  });
+});
+
 describe('Redis unreachable', () => {
   it('starts anyway: rooms stay per instance and the server is ready', async () => {
     const server = await startTestServer({ config: { redisUrl: 'redis://127.0.0.1:1' } });
     try {
       expect(server.app.context.services.features.rooms?.detail).toMatch(/^this instance only \(Redis relay failed/);
+      expect(server.app.context.services.features.runs?.detail).toMatch(
+        /^executed by this instance \(Redis queue failed/,
+      );
       const ready = await fetch(`${server.url}/ready`);
       expect(ready.status).toBe(200);
       const client = await openAuthenticatedClient(server);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../log.ts';
+import { connectPubSub } from '../redis-pub-sub.ts';
 import type { Hub } from './hub.ts';
 
 export interface RoomRelay {
@@ -18,25 +18,9 @@ const channel = 'agenticgen:starter:rooms';
  * members, which is what a chat room needs and why runs keep their own results.
  */
 export async function createRoomRelay(hub: Hub, options: { redisUrl: string; log: Logger }): Promise<RoomRelay> {
-  const { Redis: RedisClient } = await import('ioredis');
   const instanceId = randomUUID();
-  const connection = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false };
-  const publisher: Redis = new RedisClient(options.redisUrl, connection);
-  const subscriber: Redis = new RedisClient(options.redisUrl, connection);
-  // ioredis reports connection trouble as `error` events; without a listener Node prints them as unhandled.
-  for (const client of [publisher, subscriber]) {
-    client.on('error', (error: Error) =>
-      options.log('warn', 'rooms: Redis relay connection error', { error: error.message }),
-    );
-  }
-  try {
-    await Promise.all([publisher.connect(), subscriber.connect()]);
-  } catch (error) {
-    // Stop ioredis from retrying in the background: the server carries on with rooms per instance.
-    publisher.disconnect();
-    subscriber.disconnect();
-    throw error;
-  }
+  // If Redis cannot be reached this throws and the server carries on with rooms per instance.
+  const { publisher, subscriber } = await connectPubSub(options.redisUrl, { log: options.log, scope: 'rooms' });
   subscriber.on('message', (_channel, raw) => {
     try {
       const envelope = JSON.parse(raw) as { from: string; room: string; message: unknown };

@@ -1,5 +1,5 @@
 import { AgenticGenError, compileSchema, Type } from '@agenticgen/core';
-import { type AppContext, startRun } from '../context.ts';
+import { type AppContext, specExecutor, startRun } from '../context.ts';
 import { readJson } from '../http/body.ts';
 import { featureUnavailable, sendJson } from '../http/errors.ts';
 import type { Router } from '../http/router.ts';
@@ -40,16 +40,11 @@ export function registerWorkflowRoutes(router: Router, context: AppContext): voi
         'collaboration request',
       );
       await respondWithRun(response, wantsStream(request, body), (onEvent, signal) =>
-        startRun(
-          context,
-          'collaboration',
-          ({ signal: runSignal, emit }) => context.agents.collaborate(body.task, { signal: runSignal, emit }),
-          {
-            onEvent,
-            room: body.room,
-            signal,
-          },
-        ),
+        startRun(context, 'collaboration', specExecutor(context, { kind: 'collaboration', task: body.task }), {
+          onEvent,
+          room: body.room,
+          signal,
+        }),
       );
     },
   });
