@@ -116,7 +116,7 @@ describe.runIf(redisServerAvailable())('runs through the Redis task queue', () =
       .join('');
     // Every streamed word arrived before run-finish, and the final text is the same answer.
     expect(text).toMatch(/Offline demo model/);
-    expect((events.at(-1)?.result as { text: string }).text).toBe(text);
+    expect(events.at(-1)?.result).toMatchObject({ text });
     expect(new Set(events.map((event) => event.runId)).size).toBe(1);
     expect(instances.executor.app.context.runQueue?.executed()).toBe(1);
     expect(instances.submitter.app.context.runQueue?.executed()).toBe(0);
