@@ -9,6 +9,21 @@ import { createServices, type ServiceOverrides } from '../src/services/create-se
 
 export const testToken = 'test-token-0123456789abcdef';
 
+/** Reads an SSE body into `{ event, data }` records. */
+export async function readSse(response: Response): Promise<Array<{ event: string; data: Record<string, unknown> }>> {
+  const text = await response.text();
+  return text
+    .split('\n\n')
+    .filter((block) => block.startsWith('event:'))
+    .map((block) => {
+      const [eventLine, dataLine] = block.split('\n');
+      return {
+        event: (eventLine ?? '').slice(7),
+        data: JSON.parse((dataLine ?? '').slice(6)) as Record<string, unknown>,
+      };
+    });
+}
+
 export interface TestServer {
   app: App;
   url: string;

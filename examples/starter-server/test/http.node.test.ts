@@ -1,20 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './harness.ts';
-
-/** Reads an SSE body into `{ event, data }` records. */
-async function readSse(response: Response): Promise<Array<{ event: string; data: Record<string, unknown> }>> {
-  const text = await response.text();
-  return text
-    .split('\n\n')
-    .filter((block) => block.startsWith('event:'))
-    .map((block) => {
-      const [eventLine, dataLine] = block.split('\n');
-      return {
-        event: (eventLine ?? '').slice(7),
-        data: JSON.parse((dataLine ?? '').slice(6)) as Record<string, unknown>,
-      };
-    });
-}
+import { readSse, startTestServer, type TestServer } from './harness.ts';
 
 describe('HTTP API', () => {
   let server: TestServer;

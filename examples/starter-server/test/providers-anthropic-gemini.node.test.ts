@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverLog, uniqueKey } from '../../../packages/adapters/src/testing/contract-suite.ts';
 import { scriptFakeServer } from '../../../packages/adapters/src/testing/fake-server-script.ts';
 import { fakeServerUrls } from '../../../packages/adapters/src/testing/fake-server-urls.ts';
-import { startTestServer, type TestServer } from './harness.ts';
+import { readSse, startTestServer, type TestServer } from './harness.ts';
 
 /**
  * Anthropic and Gemini chosen from the environment, end to end: the server's agent talks through the official
@@ -11,21 +11,6 @@ import { startTestServer, type TestServer } from './harness.ts';
  * first a `search_knowledge` tool call, then a streamed answer.
  */
 const urls = fakeServerUrls();
-
-interface SseEvent {
-  event: string;
-  data: Record<string, unknown>;
-}
-
-function parseSse(text: string): SseEvent[] {
-  return text
-    .split('\n\n')
-    .filter((block) => block.startsWith('event:'))
-    .map((block) => {
-      const [eventLine, dataLine] = block.split('\n');
-      return { event: eventLine?.slice(7) ?? '', data: JSON.parse(dataLine?.slice(6) ?? '{}') };
-    });
-}
 
 const providers = [
   {
@@ -100,7 +85,7 @@ describe.each(providers)('$name chosen from the environment', (target) => {
       headers: { accept: 'text/event-stream' },
     });
     expect(response.status).toBe(200);
-    const events = parseSse(await response.text());
+    const events = await readSse(response);
     const call = events.find((event) => event.event === 'tool-call');
     expect(call?.data).toMatchObject({ toolName: 'search_knowledge', input: { query: 'bee dance' } });
     const result = events.find((event) => event.event === 'tool-result');

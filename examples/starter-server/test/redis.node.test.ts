@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisTestServer, redisServerAvailable, startRedisServer } from '../../../test-support/redis-server.ts';
 import type { ServiceOverrides } from '../src/services/create-services.ts';
-import { openAuthenticatedClient, startTestServer, type TestServer } from './harness.ts';
+import { openAuthenticatedClient, readSse, startTestServer, type TestServer } from './harness.ts';
 
 /** Sends one command over RESP and returns the raw reply (enough for KEYS). */
 function redisCommand(port: number, ...parts: string[]): Promise<string> {
@@ -103,10 +103,7 @@ describe.runIf(redisServerAvailable())('runs through the Redis task queue', () =
       headers: { accept: 'text/event-stream' },
     });
     expect(response.status).toBe(200);
-    const events = (await response.text())
-      .split('\n\n')
-      .filter((block) => block.startsWith('event:'))
-      .map((block) => JSON.parse(block.split('\n')[1]?.slice(6) ?? '{}') as Record<string, unknown>);
+    const events = (await readSse(response)).map((record) => record.data);
     const types = events.map((event) => event.type);
     expect(types[0]).toBe('run-start');
     expect(types.at(-1)).toBe('run-finish');
