@@ -9,6 +9,8 @@ import {
   type ProviderDriver,
 } from '../shared/chat-model-runtime.js';
 import { defaultPrices } from '../shared/pricing.js';
+import type { SseEvent } from '../shared/sse-decoder.js';
+import { readAnthropicEvent, SseJsonMapper, sseEventBatches } from '../shared/sse-stream.js';
 import { fromMessage, MessageEventMapper, toMessagesBody } from './anthropic-mapping.js';
 
 /** Options of the Anthropic Messages adapter. */
@@ -54,7 +56,7 @@ export function createAnthropicModel(options: AnthropicModelOptions): ChatModel 
   const maxTokens = options.defaultMaxOutputTokens ?? 4096;
   const headersOf = (request: { headers?: Record<string, string> }) =>
     request.headers === undefined ? {} : { headers: request.headers };
-  const driver: ProviderDriver<Anthropic, Anthropic.RawMessageStreamEvent> = {
+  const driver: ProviderDriver<Anthropic, SseEvent[]> = {
     provider: 'anthropic',
     modelId: options.modelId,
     async generate(client, request, signal) {
@@ -67,11 +69,14 @@ export function createAnthropicModel(options: AnthropicModelOptions): ChatModel 
     },
     async openStream(client, request, signal) {
       const body = { ...toMessagesBody(options.modelId, request, maxTokens), stream: true };
-      const events = await client.messages.create(body as unknown as Anthropic.MessageCreateParamsStreaming, {
-        signal,
-        ...headersOf(request),
-      });
-      return { events, mapper: new MessageEventMapper() };
+      // The SDK sends the request and maps HTTP errors; the body is decoded here (see shared/sse-decoder.ts).
+      const response = await client.messages
+        .create(body as unknown as Anthropic.MessageCreateParamsStreaming, { signal, ...headersOf(request) })
+        .asResponse();
+      return {
+        events: sseEventBatches(response, 'adapters:anthropic'),
+        mapper: new SseJsonMapper(new MessageEventMapper(), readAnthropicEvent(response.headers)),
+      };
     },
   };
   const capabilities: ModelCapabilities = {

@@ -6,6 +6,8 @@ import {
   type ProviderDriver,
 } from '../shared/chat-model-runtime.js';
 import { defaultPrices } from '../shared/pricing.js';
+import type { SseEvent } from '../shared/sse-decoder.js';
+import { readOpenAIEvent, SseJsonMapper, sseEventBatches } from '../shared/sse-stream.js';
 import {
   ChatCompletionChunkMapper,
   type ChatCompletionsDialect,
@@ -62,7 +64,7 @@ function createChatCompletionsModel(
   dialect: ChatCompletionsDialect,
   defaults: Partial<ModelCapabilities> = {},
 ): ChatModel {
-  const driver: ProviderDriver<OpenAI, OpenAI.ChatCompletionChunk> = {
+  const driver: ProviderDriver<OpenAI, SseEvent[]> = {
     provider: dialect.provider,
     modelId: options.modelId,
     async generate(client, request, signal) {
@@ -79,11 +81,17 @@ function createChatCompletionsModel(
         stream: true,
         stream_options: { include_usage: true },
       };
-      const chunks = await client.chat.completions.create(
-        body as unknown as OpenAI.ChatCompletionCreateParamsStreaming,
-        { signal, ...(request.headers === undefined ? {} : { headers: request.headers }) },
-      );
-      return { events: chunks, mapper: new ChatCompletionChunkMapper() };
+      // The SDK sends the request and maps HTTP errors; the body is decoded here (see shared/sse-decoder.ts).
+      const response = await client.chat.completions
+        .create(body as unknown as OpenAI.ChatCompletionCreateParamsStreaming, {
+          signal,
+          ...(request.headers === undefined ? {} : { headers: request.headers }),
+        })
+        .asResponse();
+      return {
+        events: sseEventBatches(response, 'adapters:openai'),
+        mapper: new SseJsonMapper(new ChatCompletionChunkMapper(), readOpenAIEvent(response.headers)),
+      };
     },
   };
   const capabilities: ModelCapabilities = {

@@ -6,6 +6,8 @@ import {
   type ProviderDriver,
 } from '../shared/chat-model-runtime.js';
 import { defaultPrices } from '../shared/pricing.js';
+import type { SseEvent } from '../shared/sse-decoder.js';
+import { readOpenAIEvent, SseJsonMapper, sseEventBatches } from '../shared/sse-stream.js';
 import { guessContextWindow } from './openai-chat.js';
 import { type OpenAIConnectionOptions, openAIClientFactory } from './openai-client.js';
 import {
@@ -29,7 +31,7 @@ export interface OpenAIResponsesModelOptions extends OpenAIConnectionOptions, Ch
 export function createOpenAIResponsesModel(options: OpenAIResponsesModelOptions): ChatModel {
   const headersOf = (request: { headers?: Record<string, string> }) =>
     request.headers === undefined ? {} : { headers: request.headers };
-  const driver: ProviderDriver<OpenAI, OpenAI.Responses.ResponseStreamEvent> = {
+  const driver: ProviderDriver<OpenAI, SseEvent[]> = {
     provider: 'openai',
     modelId: options.modelId,
     async generate(client, request, signal) {
@@ -47,11 +49,14 @@ export function createOpenAIResponsesModel(options: OpenAIResponsesModelOptions)
     async openStream(client, request, signal) {
       assertNoStopSequences(request);
       const body = { ...toResponsesBody(options.modelId, request), stream: true };
-      const events = await client.responses.create(body as unknown as OpenAI.Responses.ResponseCreateParamsStreaming, {
-        signal,
-        ...headersOf(request),
-      });
-      return { events, mapper: new ResponseEventMapper() };
+      // The SDK sends the request and maps HTTP errors; the body is decoded here (see shared/sse-decoder.ts).
+      const response = await client.responses
+        .create(body as unknown as OpenAI.Responses.ResponseCreateParamsStreaming, { signal, ...headersOf(request) })
+        .asResponse();
+      return {
+        events: sseEventBatches(response, 'adapters:openai'),
+        mapper: new SseJsonMapper(new ResponseEventMapper(), readOpenAIEvent(response.headers)),
+      };
     },
   };
   const capabilities: ModelCapabilities = {

@@ -4,7 +4,10 @@ import { type RetryPolicy, retryDelayFor } from './retry.js';
 
 /** Turns one provider's stream events into stream parts, synchronously, keeping its own state. */
 export interface StreamMapper<Event> {
-  /** Appends the parts for one provider event to `out`; throws for an in-stream failure. */
+  /**
+   * Appends the parts for one provider event (or batch of events) to `out`; throws for an in-stream failure.
+   * Parts appended before a throw are still delivered, then the failure.
+   */
   push(event: Event, out: ChatStreamPart[]): void;
   /** Appends the closing parts once the provider's stream ended; appends nothing if it ended too early. */
   end(out: ChatStreamPart[]): void;
@@ -43,6 +46,8 @@ export class ManagedStream<Event> implements AsyncIterableIterator<ChatStreamPar
   private delivered = false;
   /** The finish part was delivered; the body's tail is drained before reporting done. */
   private finished = false;
+  /** A failure that comes after the parts already in the buffer. */
+  private deferredError: { error: unknown } | undefined;
   private done = false;
   private modelId: string;
 
@@ -57,6 +62,11 @@ export class ManagedStream<Event> implements AsyncIterableIterator<ChatStreamPar
   next(): Promise<IteratorResult<ChatStreamPart>> {
     if (this.index < this.buffer.length) {
       return Promise.resolve({ done: false, value: this.deliver(this.buffer[this.index++] as ChatStreamPart) });
+    }
+    if (this.deferredError !== undefined && !this.finished) {
+      const { error } = this.deferredError;
+      this.deferredError = undefined;
+      return this.afterError(error);
     }
     const source = this.source;
     // Hot path: one `then` on the SDK's promise per event, no async-function frame.
@@ -74,7 +84,10 @@ export class ManagedStream<Event> implements AsyncIterableIterator<ChatStreamPar
     try {
       this.take(result);
     } catch (error) {
-      return this.afterError(error);
+      if (this.buffer.length === 0) return this.afterError(error);
+      // A batch (one network read) failed part-way: its earlier events reach the caller first, as they would
+      // have one by one, and the failure follows them.
+      this.deferredError = { error };
     }
     if (this.index < this.buffer.length) {
       return { done: false, value: this.deliver(this.buffer[this.index++] as ChatStreamPart) };
