@@ -14,19 +14,24 @@ import { build } from 'esbuild';
  * The issue's target is 60 KB for the four packages together; it is NOT met, so the enforced budget is the
  * measured size + 10 % (a regression ceiling), and the run prints the target and the gap.
  *
- * Measured 2026-11-24 on the packed tarballs (release check, esbuild 0.28, `export *` of each entry):
- * 101.9 KB min+gzip together (105.5 KB from the workspace, whose hoisted @opentelemetry/api is larger).
+ * Measured 2026-11-25 from the workspace (esbuild 0.28, `export *` of each entry): 100.6 KB min+gzip together
+ * (was 105.9 KB before core imported TypeBox's value functions by name instead of through the `Value`
+ * namespace, which kept every value function in the bundle). The packed tarballs come out a few KB smaller,
+ * because the workspace hoists a larger @opentelemetry/api.
  * What each origin costs (min+gzip saved when it is left out of the bundle):
- *   @sinclair/typebox   28.2 KB  core's schemas and validation (TypeCompiler + Value): required by every tool call
- *   @opentelemetry/api   3.0 KB  core's and metrics' tracing/metrics API (6.6 KB with the workspace's version)
- *   eventemitter3 1.1 KB, quick-lru 0.9 KB, idb-keyval 0.3 KB
- *   our own code       ~68 KB   core ~30 KB (62.0 KB with typebox, OTel and eventemitter3), vector 14.3 KB
- *                               (WASM kernels included), metrics 12.6 KB, cache 11.4 KB
- * So the required dependencies take ~34 KB and leave ~26 KB for four packages whose own code is ~68 KB: no
- * single dependency makes 60 KB impossible on its own; the gap is mostly our own code (core above all).
+ *   @sinclair/typebox   22.8 KB  `Type` (re-exported by core for tool schemas, ~12 KB), TypeCompiler, Check,
+ *                                Errors, Default, Clone: required by every tool call
+ *   @opentelemetry/api   3–6.7 KB  core's and metrics' tracing/metrics API (6.7 KB with the workspace's version)
+ *   eventemitter3 0.9 KB, quick-lru 0.9 KB, idb-keyval 0.3 KB
+ *   our own code       ~70 KB   core 33.5 KB (agents 30 KB min, knowledge 19, orchestration 16, plugins 13,
+ *                               tools 8 — of 97 KB min), vector 13.6 KB (WASM kernels included), metrics
+ *                               12.3 KB, cache 11.9 KB
+ * So the required dependencies take ~28 KB and leave ~32 KB for four packages whose own code is ~70 KB: no
+ * single dependency makes 60 KB impossible on its own; the gap is our own code, which is the feature set the
+ * other issues ask of these packages (agents, RAG, orchestration, plugins, tiered cache, metrics, HNSW).
  */
 const targetBytes = 60 * 1024;
-const budgetBytes = 112 * 1024;
+const budgetBytes = 110 * 1024;
 const packages = ['core', 'cache', 'metrics', 'vector'];
 const root = new URL('..', import.meta.url).pathname;
 const fromIndex = process.argv.indexOf('--from');
@@ -89,7 +94,7 @@ for (const name of packages) {
 if (together.gzipped > targetBytes) {
   console.log(
     `\nissue target NOT met: ${kb(together.gzipped)} > ${kb(targetBytes)}; enforced budget is measured + 10 % ` +
-      `(${kb(budgetBytes)}): typebox and OTel take ~31 KB, our own code ~68 KB (see the comment in size-budget.mjs)`,
+      `(${kb(budgetBytes)}): typebox and OTel take ~28 KB, our own code ~70 KB (see the comment in size-budget.mjs)`,
   );
 }
 if (together.gzipped > budgetBytes) {
