@@ -1,7 +1,8 @@
 /**
  * The sandboxed iframe's script (inlined into its `srcdoc`, allowed by a CSP hash): self-contained. It accepts
  * exactly one MessagePort from its parent, then only talks over that port. It makes the memory snapshot in a
- * template worker, starts restored workers, writes interrupts into their buffers and relays their messages.
+ * template worker (which then serves the first session), starts restored workers, writes interrupts into their
+ * buffers and relays their messages.
  */
 export function frameMain(): void {
   interface Live {
@@ -20,6 +21,8 @@ export function frameMain(): void {
   let config: Configure | undefined;
   let workerUrl = '';
   let snapshot: Uint8Array | undefined;
+  /** The snapshot's template worker, until a spawn claims it. */
+  let spare: Worker | undefined;
   const workers = new Map<number, Live>();
 
   const send = (message: object, transfer: Transferable[] = []) => port?.postMessage(message, transfer);
@@ -36,9 +39,23 @@ export function frameMain(): void {
       template.onmessage = (event: MessageEvent) => {
         const data = event.data as { json?: string; payload?: Uint8Array };
         const message = JSON.parse(String(data.json));
-        if (message.op === 'ready' && data.payload instanceof Uint8Array) resolve(data.payload);
-        else if (message.op === 'fatal') reject(new Error(String(message.message)));
-        if (message.op === 'ready' || message.op === 'fatal') template.terminate();
+        if (message.op === 'ready' && data.payload instanceof Uint8Array) {
+          // The template is in exactly the snapshot's state: it serves the first session (no restore), or
+          // leaves after 30 s unclaimed.
+          const drop = () => {
+            if (spare !== template) return;
+            spare = undefined;
+            template.terminate();
+          };
+          template.onmessage = null;
+          template.onerror = drop;
+          spare = template;
+          setTimeout(drop, 30_000);
+          resolve(data.payload);
+        } else if (message.op === 'fatal') {
+          template.terminate();
+          reject(new Error(String(message.message)));
+        }
       };
       template.onerror = (event) => {
         template.terminate();
@@ -51,7 +68,9 @@ export function frameMain(): void {
   }
 
   function spawn(id: number): void {
-    const worker = startWorker();
+    const template = spare;
+    spare = undefined;
+    const worker = template ?? startWorker();
     const live: Live = { worker };
     workers.set(id, live);
     worker.onmessage = (event: MessageEvent) => {
@@ -71,7 +90,9 @@ export function frameMain(): void {
       worker.terminate();
       send({ t: 'exit', w: id, reason: `error: ${event.message}` });
     };
-    if (config?.limits?.freshInterpreters === 1) worker.postMessage({ json: init('fresh'), assets: config?.assets });
+    if (template !== undefined) worker.postMessage({ json: JSON.stringify({ op: 'serve' }) });
+    else if (config?.limits?.freshInterpreters === 1)
+      worker.postMessage({ json: init('fresh'), assets: config?.assets });
     else worker.postMessage({ json: init('restore'), payload: snapshot?.slice(), assets: config?.assets });
   }
 

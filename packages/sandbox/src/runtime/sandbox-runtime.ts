@@ -186,6 +186,8 @@ def list_files(directory):
 
   let pyodide: Py;
   let agent: Py;
+  /** This worker made the snapshot and has not served a session yet. */
+  let template = false;
   let interrupt: Int32Array | undefined;
   let current: Current | undefined;
   let memoryLimitBytes = 0;
@@ -308,10 +310,17 @@ def list_files(directory):
     agent = pyodide.pyimport('_agenticgen');
     agent.block_host_modules();
     if (config.mode === 'snapshot') {
-      // The template worker is discarded after this; only restored workers ever run user code.
       post({ op: 'ready', heapBytes: heapBytes() }, pyodide.makeMemorySnapshot());
+      // Its state is now exactly what every restored worker starts from: the supervisor may keep it and let it
+      // serve the first session (`serve`), which saves that session a restore.
+      template = true;
       return;
     }
+    serve();
+  }
+
+  /** Turns an initialised interpreter into a session worker: the hardening and reseeding every worker gets. */
+  function serve(): void {
     // The snapshot format needs these registered while it is taken; restored workers drop them.
     for (const name of ['js', 'pyodide_js']) {
       try {
@@ -421,6 +430,10 @@ def list_files(directory):
             message: error instanceof Error ? `${error.message} ${error.stack ?? ''}` : String(error),
           });
         });
+      } else if (message.op === 'serve') {
+        if (!template) return;
+        template = false;
+        serve();
       } else if (message.op === 'run') {
         runCode(message.id as number, String(message.code), message.limits as Limits);
       } else {
