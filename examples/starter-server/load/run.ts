@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
+import { nextMessage } from './child-messages.ts';
 
 const { values } = parseArgs({
   options: {
@@ -41,15 +42,7 @@ async function startServer(kind: 'starter' | 'bare'): Promise<Server> {
     env: { ...process.env, LOAD_TOKEN: token },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const next = (type: string) =>
-    new Promise<Record<string, unknown>>((resolve) => {
-      const listener = (message: Record<string, unknown>) => {
-        if (message.type !== type) return;
-        child.off('message', listener);
-        resolve(message);
-      };
-      child.on('message', listener);
-    });
+  const next = (type: string) => nextMessage(child, type);
   const listening = await next('listening');
   return {
     child,
@@ -223,36 +216,23 @@ const floor = 'net (no WebSocket): floor';
 const ours = best(rounds.starter);
 const peer = best(rounds.bare);
 const bytes = (kilobytes: number) => Math.round(kilobytes * 1024);
+/** A millisecond figure with three columns: the gateway, the bare `ws` server and the plain-TCP floor. */
+const withFloor = (name: string, key: keyof Measured, floorKey: keyof Floor) => ({
+  name,
+  unit: 'ms',
+  ours: ours[key],
+  peers: { ws: peer[key], [floor]: floorBest(floorKey) },
+});
 const results = {
   node: process.version,
   date: new Date().toISOString(),
   figures: [
     { name: 'connections-held', unit: 'ratio', ours: ours.held / connections, peers: { ws: peer.held / connections } },
     { name: 'connect-rate', unit: 'ops/s', ours: ours.connectRate, peers: { ws: peer.connectRate } },
-    {
-      name: 'broadcast-latency-p50',
-      unit: 'ms',
-      ours: ours.p50,
-      peers: { ws: peer.p50, [floor]: floorBest('deliveryP50Ms') },
-    },
-    {
-      name: 'broadcast-latency-p99',
-      unit: 'ms',
-      ours: ours.p99,
-      peers: { ws: peer.p99, [floor]: floorBest('deliveryP99Ms') },
-    },
-    {
-      name: 'broadcast-fan-out-p50',
-      unit: 'ms',
-      ours: ours.fanOutP50,
-      peers: { ws: peer.fanOutP50, [floor]: floorBest('writeLoopP50Ms') },
-    },
-    {
-      name: 'broadcast-fan-out-p99',
-      unit: 'ms',
-      ours: ours.fanOutP99,
-      peers: { ws: peer.fanOutP99, [floor]: floorBest('writeLoopP99Ms') },
-    },
+    withFloor('broadcast-latency-p50', 'p50', 'deliveryP50Ms'),
+    withFloor('broadcast-latency-p99', 'p99', 'deliveryP99Ms'),
+    withFloor('broadcast-fan-out-p50', 'fanOutP50', 'writeLoopP50Ms'),
+    withFloor('broadcast-fan-out-p99', 'fanOutP99', 'writeLoopP99Ms'),
     {
       name: 'memory-per-idle-connection',
       unit: 'bytes',

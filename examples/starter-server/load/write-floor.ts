@@ -11,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { nextMessage } from './child-messages.ts';
 
 const role = process.argv[2];
 const payloadBytes = 64;
@@ -46,15 +47,7 @@ if (role === 'server') {
   const connections = Number(values.connections);
   const rounds = Number(values.rounds);
   const child = fork(import.meta.filename, ['server'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const next = (type: string) =>
-    new Promise<Record<string, unknown>>((resolve) => {
-      const listener = (message: Record<string, unknown>) => {
-        if (message.type !== type) return;
-        child.off('message', listener);
-        resolve(message);
-      };
-      child.on('message', listener);
-    });
+  const next = (type: string) => nextMessage(child, type);
   const { port } = (await next('listening')) as { port: number };
   let roundStart = 0;
   let arrivals: number[] = [];
