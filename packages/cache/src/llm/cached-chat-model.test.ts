@@ -133,7 +133,8 @@ describe('createCachedChatModel', () => {
   });
 
   it('does not fail a caller because another caller cancelled the shared call', async () => {
-    const inner = new MockChatModel({ responses: [{ text: 'slow', delayMs: 50 }], repeatLast: true });
+    // The answer takes far longer than the abort's timer, so a busy CI machine cannot reorder the two.
+    const inner = new MockChatModel({ responses: [{ text: 'slow', delayMs: 500 }], repeatLast: true });
     const model = createCachedChatModel(inner, { cache: createCache() });
     const controller = new AbortController();
     const cancelled = model.generate(request('same', { signal: controller.signal }));
