@@ -1,4 +1,4 @@
-import { AgenticGenError } from '@agenticgen/core';
+import { AgenticGenError, type ChatStreamPart } from '@agenticgen/core';
 import type { StreamMapper } from './managed-stream.js';
 import { SseDecoder, type SseEvent } from './sse-decoder.js';
 
@@ -64,7 +64,7 @@ export class SseJsonMapper<Event> implements StreamMapper<SseEvent[]> {
     private readonly read: (sse: SseEvent) => SseReading<Event>,
   ) {}
 
-  push(batch: SseEvent[], out: Parameters<StreamMapper<Event>['push']>[1]): void {
+  push(batch: SseEvent[], out: ChatStreamPart[]): void {
     for (const sse of batch) {
       if (this.ended) return;
       const reading = this.read(sse);
@@ -74,7 +74,7 @@ export class SseJsonMapper<Event> implements StreamMapper<SseEvent[]> {
     }
   }
 
-  end(out: Parameters<StreamMapper<Event>['end']>[0]): void {
+  end(out: ChatStreamPart[]): void {
     this.events.end(out);
   }
 }
