@@ -133,7 +133,7 @@ describe('createCachedChatModel', () => {
   });
 
   it('does not fail a caller because another caller cancelled the shared call', async () => {
-    // The answer takes far longer than the abort's timer, so a busy CI machine cannot reorder the two.
+    // Either caller may start the shared call (whichever key hash finishes first); both orders must hold.
     const inner = new MockChatModel({ responses: [{ text: 'slow', delayMs: 500 }], repeatLast: true });
     const model = createCachedChatModel(inner, { cache: createCache() });
     const controller = new AbortController();
@@ -142,6 +142,23 @@ describe('createCachedChatModel', () => {
     setTimeout(() => controller.abort(), 5);
     await expect(cancelled).rejects.toSatisfy((error) => AgenticGenError.hasCode(error, 'aborted'));
     expect((await patient).text).toBe('slow');
+  });
+
+  it('cancels only the caller that joined a shared call, not the call it joined', async () => {
+    const inner = new MockChatModel({ responses: [{ text: 'slow', delayMs: 200 }], repeatLast: true });
+    const model = createCachedChatModel(inner, { cache: createCache() });
+    const patient = model.generate(request('same'));
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the patient caller's call is under way
+    expect(inner.calls).toHaveLength(1);
+    const controller = new AbortController();
+    const cancelled = model.generate(request('same', { signal: controller.signal }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    controller.abort();
+    await expect(cancelled).rejects.toSatisfy((error) => AgenticGenError.hasCode(error, 'aborted'));
+    expect((await patient).text).toBe('slow');
+    expect(inner.calls).toHaveLength(1);
+    expect((await model.generate(request('same'))).text).toBe('slow');
+    expect(inner.calls).toHaveLength(1);
   });
 
   it('skips the cache above the temperature threshold and when a call opts out', async () => {

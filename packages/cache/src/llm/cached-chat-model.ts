@@ -7,6 +7,7 @@ import {
   type ChatStreamPart,
   collectStream,
   partsFromResponse,
+  raceWithSignal,
 } from '@agenticgen/core';
 import { cacheError } from '../errors.js';
 import { assertTtl } from '../validation.js';
@@ -126,7 +127,9 @@ export function createCachedChatModel(model: ChatModel, options: CachedChatModel
       };
       let stored: StoredAnswer;
       try {
-        stored = await cache.getOrSet(key, load, storeOptions);
+        // A caller that joins another caller's flight still gets its own cancellation: the race drops only its wait.
+        const shared = cache.getOrSet(key, load, storeOptions);
+        stored = await (request.signal === undefined ? shared : raceWithSignal(shared, request.signal, 'cache chat'));
       } catch (error) {
         // A shared flight was cancelled by its first caller's signal; this caller did not cancel, so it asks itself.
         if (!AgenticGenError.hasCode(error, 'aborted') || request.signal?.aborted === true || called) throw error;

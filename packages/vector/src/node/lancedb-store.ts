@@ -52,9 +52,32 @@ interface Row {
  * same new key committed concurrently by other processes; without it both inserts would succeed and the
  * row would exist twice. Another process may set it first: that is fine.
  */
+/**
+ * Opens the table, creating it when it does not exist. Another process may be creating it at the same moment:
+ * its directory is listed before its first version is committed (opening then fails with "not found"), and our
+ * create then fails with "already exists". Both settle within milliseconds, so those two are retried.
+ */
+async function openOrCreateTable(
+  connection: LanceDb.Connection,
+  tableName: string,
+  schema: Arrow.Schema,
+): Promise<LanceDb.Table> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if ((await connection.tableNames()).includes(tableName)) return await connection.openTable(tableName);
+      return await connection.createEmptyTable(tableName, schema, { mode: 'create' });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (attempt >= 30 || !/not found|already exists/i.test(message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random())));
+    }
+  }
+}
+
 async function ensurePrimaryKey(table: LanceDb.Table): Promise<void> {
   try {
-    await table.setUnenforcedPrimaryKey('id');
+    // Writers in several processes set it at the same moment; a lost commit race is retried, then reads "already".
+    await withCommitRetry(() => table.setUnenforcedPrimaryKey('id'));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (!/primary key|already/i.test(message)) throw error;
@@ -174,17 +197,9 @@ export class LanceDbStore implements VectorStore {
     });
     try {
       const schema = tableSchema(arrow, options.dimensions, metric, fields);
-      const table = await withTableLock(`${options.uri}\u0000${tableName}`, async () => {
-        const names = await connection.tableNames();
-        if (names.includes(tableName)) return connection.openTable(tableName);
-        try {
-          return await connection.createEmptyTable(tableName, schema, { mode: 'create' });
-        } catch (error) {
-          // Another process created it in between (its schema may already carry the primary key).
-          if ((await connection.tableNames()).includes(tableName)) return connection.openTable(tableName);
-          throw error;
-        }
-      });
+      const table = await withTableLock(`${options.uri}\u0000${tableName}`, () =>
+        openOrCreateTable(connection, tableName, schema),
+      );
       await ensurePrimaryKey(table);
       const existing = (await table.schema()) as unknown as Arrow.Schema;
       checkExistingSchema(existing, options.dimensions, metric, fields, tableName);
