@@ -1,6 +1,6 @@
 import { AgenticGenError, type ChatRequest, type ChatStreamPart } from '@agenticgen/core';
 import { MockChatModel } from '@agenticgen/core/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createCache } from '../cache/tiered-cache.js';
 import { createMemoryDriver } from '../drivers/memory.js';
 import { type ChatCacheLookup, createCachedChatModel } from './cached-chat-model.js';
@@ -133,11 +133,11 @@ describe('createCachedChatModel', () => {
   });
 
   it('does not fail a caller because another caller cancelled the shared call', async () => {
-    // Either caller may start the shared call (whichever key hash finishes first); both orders must hold.
     const inner = new MockChatModel({ responses: [{ text: 'slow', delayMs: 500 }], repeatLast: true });
     const model = createCachedChatModel(inner, { cache: createCache() });
     const controller = new AbortController();
     const cancelled = model.generate(request('same', { signal: controller.signal }));
+    await vi.waitFor(() => expect(inner.calls).toHaveLength(1)); // the cancelling caller starts the shared call
     const patient = model.generate(request('same'));
     setTimeout(() => controller.abort(), 5);
     await expect(cancelled).rejects.toSatisfy((error) => AgenticGenError.hasCode(error, 'aborted'));
@@ -148,8 +148,7 @@ describe('createCachedChatModel', () => {
     const inner = new MockChatModel({ responses: [{ text: 'slow', delayMs: 200 }], repeatLast: true });
     const model = createCachedChatModel(inner, { cache: createCache() });
     const patient = model.generate(request('same'));
-    await new Promise((resolve) => setTimeout(resolve, 20)); // the patient caller's call is under way
-    expect(inner.calls).toHaveLength(1);
+    await vi.waitFor(() => expect(inner.calls).toHaveLength(1)); // the patient caller starts the shared call
     const controller = new AbortController();
     const cancelled = model.generate(request('same', { signal: controller.signal }));
     await new Promise((resolve) => setTimeout(resolve, 20));

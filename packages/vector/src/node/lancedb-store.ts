@@ -37,7 +37,7 @@ import {
   recordsToArrow,
   tableSchema,
 } from './lancedb-schema.js';
-import { withCommitRetry, withTableLock } from './table-lock.js';
+import { withBackoffRetry, withCommitRetry, withTableLock } from './table-lock.js';
 
 interface Row {
   id: string;
@@ -48,32 +48,29 @@ interface Row {
 }
 
 /**
- * Declares `id` as the table's (unenforced) primary key. LanceDB uses it to detect merge-inserts of the
- * same new key committed concurrently by other processes; without it both inserts would succeed and the
- * row would exist twice. Another process may set it first: that is fine.
- */
-/**
  * Opens the table, creating it when it does not exist. Another process may be creating it at the same moment:
  * its directory is listed before its first version is committed (opening then fails with "not found"), and our
  * create then fails with "already exists". Both settle within milliseconds, so those two are retried.
  */
-async function openOrCreateTable(
+function openOrCreateTable(
   connection: LanceDb.Connection,
   tableName: string,
   schema: Arrow.Schema,
 ): Promise<LanceDb.Table> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      if ((await connection.tableNames()).includes(tableName)) return await connection.openTable(tableName);
-      return await connection.createEmptyTable(tableName, schema, { mode: 'create' });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (attempt >= 30 || !/not found|already exists/i.test(message)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random())));
-    }
-  }
+  return withBackoffRetry(
+    async () =>
+      (await connection.tableNames()).includes(tableName)
+        ? connection.openTable(tableName)
+        : connection.createEmptyTable(tableName, schema, { mode: 'create' }),
+    (message) => /not found|already exists/i.test(message),
+  );
 }
 
+/**
+ * Declares `id` as the table's (unenforced) primary key. LanceDB uses it to detect merge-inserts of the
+ * same new key committed concurrently by other processes; without it both inserts would succeed and the
+ * row would exist twice. Another process may set it first: that is fine.
+ */
 async function ensurePrimaryKey(table: LanceDb.Table): Promise<void> {
   try {
     // Writers in several processes set it at the same moment; a lost commit race is retried, then reads "already".

@@ -16,25 +16,35 @@ export function withTableLock<T>(key: string, write: () => Promise<T>): Promise<
   return run;
 }
 
-function isCommitConflict(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : String(error);
+function isCommitConflict(message: string): boolean {
   // LanceDB words these as "Commit conflict", "Retryable commit conflict", "transaction … conflicts with",
   // "concurrent …": all mean another writer committed first and the operation can be replayed on top.
   return /conflict|retryable|concurrent/i.test(message);
 }
 
 /**
- * Retries a write that lost a commit race with another process (exponential backoff with jitter, capped at
- * 400 ms). Ten attempts ride out several busy writers on a loaded machine; upserts (merge on id) and deletes
- * are idempotent, so a replay never duplicates rows.
+ * Retries `operation` while `isRetryable` says its failure message is another process's transient state
+ * (exponential backoff with jitter, capped at 400 ms; ten attempts wait about 2.2 s in all).
  */
-export async function withCommitRetry<T>(write: () => Promise<T>, attempts = 10): Promise<T> {
+export async function withBackoffRetry<T>(
+  operation: () => Promise<T>,
+  isRetryable: (message: string) => boolean,
+  attempts = 10,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await write();
+      return await operation();
     } catch (error) {
-      if (attempt >= attempts || !isCommitConflict(error)) throw error;
+      if (attempt >= attempts || !isRetryable(error instanceof Error ? error.message : String(error))) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.min(400, 10 * 2 ** attempt) * (0.5 + Math.random())));
     }
   }
+}
+
+/**
+ * Retries a write that lost a commit race with another process. Ten attempts ride out several busy writers on
+ * a loaded machine; upserts (merge on id) and deletes are idempotent, so a replay never duplicates rows.
+ */
+export function withCommitRetry<T>(write: () => Promise<T>): Promise<T> {
+  return withBackoffRetry(write, isCommitConflict);
 }
