@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 
 const contentTypes: Record<string, string> = {
@@ -12,29 +11,30 @@ const contentTypes: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
 };
 
+/** The pages' policy: own scripts and styles only, never framed by another site (clickjacking). */
+export const pageContentSecurityPolicy =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'";
+
 /**
- * Serves the UI from `root`. Paths are normalised and must stay inside `root` (no `..` escapes); unknown
- * paths without an extension fall back to index.html so deep links work.
+ * Serves the UI from `root`. `pathname` is already percent-decoded; it is normalised and must stay inside
+ * `root` (no `..` escapes); unknown paths without an extension fall back to index.html so deep links work.
  */
-export async function serveStatic(root: string, pathname: string, response: ServerResponse): Promise<boolean> {
-  const relative = normalize(decodeURIComponent(pathname)).replace(/^(\.\.[/\\])+/, '');
+export async function serveStatic(root: string, pathname: string): Promise<Response | undefined> {
+  const relative = normalize(pathname).replace(/^(\.\.[/\\])+/, '');
   const candidate = join(root, relative === '/' || relative === '' ? 'index.html' : relative);
-  if (!candidate.startsWith(root + sep) && candidate !== root) return false;
+  if (!candidate.startsWith(root + sep) && candidate !== root) return undefined;
   const file = extname(candidate) === '' ? join(root, 'index.html') : candidate;
   let body: Buffer;
   try {
     body = await readFile(file);
   } catch {
-    return false;
+    return undefined;
   }
-  response.writeHead(200, {
-    'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
-    'content-length': body.length,
-    'cache-control': 'no-cache',
-    'x-content-type-options': 'nosniff',
-    'content-security-policy':
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:",
+  return new Response(new Uint8Array(body), {
+    headers: {
+      'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-cache',
+      'content-security-policy': pageContentSecurityPolicy,
+    },
   });
-  response.end(body);
-  return true;
 }
