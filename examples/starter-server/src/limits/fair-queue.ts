@@ -15,6 +15,8 @@ export class FairQueue {
   readonly #concurrency: number;
   readonly #maxQueuedPerKey: number;
   #running = 0;
+  /** The key whose task started last: it goes behind the others at the next pick. */
+  #lastServed: string | undefined;
 
   constructor(options: { concurrency: number; maxQueuedPerKey: number }) {
     this.#concurrency = options.concurrency;
@@ -33,7 +35,10 @@ export class FairQueue {
   }
 
   run<T>(key: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    if (this.#running < this.#concurrency && this.queued() === 0) return this.#execute(task);
+    if (this.#running < this.#concurrency && this.queued() === 0) {
+      this.#lastServed = key;
+      return this.#execute(task);
+    }
     const queue = this.#queues.get(key) ?? [];
     if (queue.length >= this.#maxQueuedPerKey) {
       return Promise.reject(
@@ -77,14 +82,22 @@ export class FairQueue {
     }
   }
 
-  /** Starts the head of the first key's queue and moves that key to the back: round robin over keys. */
+  /**
+   * Starts the head of the first key's queue and moves that key to the back: round robin over keys. The key
+   * served last (perhaps straight away, before anything queued) goes behind the others first.
+   */
   #next(): void {
-    const first = this.#queues.entries().next().value;
-    if (first === undefined || this.#running >= this.#concurrency) return;
-    const [key, queue] = first;
+    if (this.#running >= this.#concurrency || this.#queues.size === 0) return;
+    const last = this.#lastServed === undefined ? undefined : this.#queues.get(this.#lastServed);
+    if (last !== undefined && this.#queues.size > 1) {
+      this.#queues.delete(this.#lastServed as string);
+      this.#queues.set(this.#lastServed as string, last);
+    }
+    const [key, queue] = this.#queues.entries().next().value as [string, Waiting[]];
     const waiting = queue.shift() as Waiting;
     this.#queues.delete(key);
     if (queue.length > 0) this.#queues.set(key, queue);
+    this.#lastServed = key;
     waiting.start();
   }
 }
