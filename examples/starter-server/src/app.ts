@@ -59,7 +59,15 @@ export function createApp(options: AppOptions): App {
     publicDir: options.publicDir ?? starterPublicDir,
     readiness: () => {
       if (shuttingDown !== undefined || !runs.accepting) return { ready: false, status: 'shutting-down' };
-      return { ready: true, status: 'ready' };
+      const queue = context.runQueue;
+      if (queue === undefined) return { ready: true, status: 'ready' };
+      // Runs go through Redis: while it is down this instance cannot run anything, so it takes no traffic.
+      const redis = queue.available ? 'up' : 'down';
+      return {
+        ready: queue.available,
+        status: queue.available ? 'ready' : 'redis-unavailable',
+        dependencies: { redis },
+      };
     },
     onRequest: wireServerMetrics(context),
     ...(allowedHosts === undefined ? {} : { allowedHosts }),
@@ -119,6 +127,7 @@ export function createApp(options: AppOptions): App {
             redisUrl: config.redisUrl,
             executesRuns,
             execute: (spec, run) => executeSpec(context, spec, run),
+            ...(config.redisOutageMs === undefined ? {} : { outageMs: config.redisOutageMs }),
             log,
           });
           services.features.runs = {
@@ -152,15 +161,35 @@ export function createApp(options: AppOptions): App {
         server.closeIdleConnections();
         const drained = await runs.drain(config.drainTimeoutMs);
         log('info', 'runs drained', drained);
-        await gateway.close();
-        await relay?.dispose();
-        await context.runQueue?.close();
+        // Each step below is bounded: a dependency that is down (Redis) must not hold the exit for minutes.
+        const closeTimeoutMs = config.closeTimeoutMs ?? 5_000;
+        await withDeadline(gateway.close(), closeTimeoutMs, 'WebSocket connections', log);
+        await withDeadline(relay?.dispose(), closeTimeoutMs, 'room relay', log);
+        await context.runQueue?.close({ timeoutMs: closeTimeoutMs });
         server.closeAllConnections();
-        await closed;
-        await services.dispose();
+        await withDeadline(closed, closeTimeoutMs, 'HTTP server', log);
+        await withDeadline(services.dispose(), closeTimeoutMs, 'services', log);
         log('info', 'shutdown complete');
       })();
       return shuttingDown;
     },
   };
+}
+
+/** Waits for `work` at most `timeoutMs`; past that, logs and moves on (the process exits after shutdown). */
+async function withDeadline(work: Promise<unknown> | undefined, timeoutMs: number, what: string, log: Logger) {
+  if (work === undefined) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const outcome = await Promise.race([
+    work.then(
+      () => 'done' as const,
+      () => 'done' as const,
+    ),
+    deadline,
+  ]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') log('warn', `shutdown: ${what} did not close within ${timeoutMs} ms; going on`);
 }

@@ -52,6 +52,11 @@ export interface ServerConfig {
   authTimeoutMs: number;
   /** How long shutdown waits for in-flight runs before aborting them. */
   drainTimeoutMs: number;
+  /**
+   * After the drain, how long shutdown waits for each dependency (the Redis queue, the cache, the sandbox) to
+   * close before it stops waiting and cuts the connection (`AGENTICGEN_CLOSE_TIMEOUT_MS`, default 5 s).
+   */
+  closeTimeoutMs?: number;
   /** Sandbox pool size (Pyodide workers kept warm). */
   sandboxPoolSize: number;
   /** Interval of the metrics history samples behind the monitoring charts. */
@@ -131,6 +136,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd:
     heartbeatMs: positive(env.AGENTICGEN_HEARTBEAT_MS, 30_000),
     authTimeoutMs: positive(env.AGENTICGEN_AUTH_TIMEOUT_MS, 5_000),
     drainTimeoutMs: positive(env.AGENTICGEN_DRAIN_TIMEOUT_MS, 10_000),
+    closeTimeoutMs: positive(env.AGENTICGEN_CLOSE_TIMEOUT_MS, 5_000),
     sandboxPoolSize: positive(env.AGENTICGEN_SANDBOX_POOL, 1),
     metricsSampleMs: positive(env.AGENTICGEN_METRICS_SAMPLE_MS, 2_000),
     ...(env.AGENTICGEN_REDIS_URL ? { redisUrl: env.AGENTICGEN_REDIS_URL } : {}),

@@ -9,6 +9,7 @@ import type { RunLimiter } from './limits/run-limiter.ts';
 import { runOwner, serverOwner } from './limits/run-owner.ts';
 import type { Logger } from './log.ts';
 import type { RunQueue, RunSpec } from './runs/redis-run-queue.ts';
+import { redisUnavailable } from './runs/redis-unavailable.ts';
 import type { RunEvent, RunExecutor, RunManager, StartedRun } from './runs/run-manager.ts';
 import type { Services } from './services/types.ts';
 
@@ -81,8 +82,19 @@ export function startRun(context: AppContext, kind: string, executor: RunExecuto
   return run;
 }
 
+/**
+ * Throws `unavailable` when runs go through the Redis queue and Redis is down, so a new run is refused with a
+ * plain 503 before any stream opens instead of failing (or waiting) inside it.
+ */
+export function requireRunQueue(context: AppContext): void {
+  if (context.runQueue !== undefined && !context.runQueue.available) {
+    throw redisUnavailable('(the run queue is shared through it)');
+  }
+}
+
 /** A chat turn: the assistant agent (the configured model with every tool), streaming. */
 export function startChatRun(context: AppContext, turns: readonly ChatTurn[], target: RunTarget): StartedRun {
+  requireRunQueue(context);
   return startRun(context, 'chat', specExecutor(context, { kind: 'chat', turns }), target);
 }
 

@@ -1,5 +1,5 @@
 import { AgenticGenError, compileSchema, Type } from '@agenticgen/core';
-import { type AppContext, specExecutor, startRun } from '../context.ts';
+import { type AppContext, requireRunQueue, specExecutor, startRun } from '../context.ts';
 import { jsonBody, validBody } from '../http/body.ts';
 import type { ApiApp } from '../http/env.ts';
 import { featureUnavailable } from '../http/errors.ts';
@@ -32,6 +32,7 @@ export function registerWorkflowRoutes(app: ApiApp, context: AppContext): void {
   const limits = { bytes: context.config.limits.jsonBodyBytes, depth: context.config.limits.jsonDepth };
   app.post('/api/collaboration', ...jsonBody(collaborationBody, 'collaboration request', limits), (c) => {
     const body = validBody(c, collaborationBody);
+    requireRunQueue(context);
     return respondWithRun(c, wantsStream(c, body), (onEvent, signal) =>
       startRun(context, 'collaboration', specExecutor(context, { kind: 'collaboration', task: body.task }), {
         onEvent,
