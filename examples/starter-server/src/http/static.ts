@@ -11,10 +11,6 @@ const contentTypes: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
 };
 
-/** The pages' policy: own scripts and styles only, never framed by another site (clickjacking). */
-export const pageContentSecurityPolicy =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'";
-
 /**
  * Serves the UI from `root`. `pathname` is already percent-decoded; it is normalised and must stay inside
  * `root` (no `..` escapes); unknown paths without an extension fall back to index.html so deep links work.
@@ -33,8 +29,8 @@ export async function serveStatic(root: string, pathname: string): Promise<Respo
   return new Response(new Uint8Array(body), {
     headers: {
       'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
+      // The content security policy (frame-ancestors 'none') and nosniff come from secureHeaders, for every response.
       'cache-control': 'no-cache',
-      'content-security-policy': pageContentSecurityPolicy,
     },
   });
 }
