@@ -59,6 +59,9 @@ export interface Gateway {
   close(graceMs?: number): Promise<void>;
 }
 
+/** How long a slow consumer has to read what it was already sent and its 1013 close frame. */
+const slowConsumerGraceMs = 10_000;
+
 export function createGateway(options: GatewayOptions): Gateway {
   const hub = new Hub({ maxRoomsPerConnection: options.maxRoomsPerConnection });
   const counters: GatewayCounters = {
@@ -83,7 +86,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   const onSlow = (connection: Connection) => {
     hub.slowConsumerDisconnects++;
     log('warn', 'gateway: slow consumer disconnected', { connection: connection.id, queued: connection.queuedBytes });
-    connection.close(closeCodes.tryAgainLater, 'slow consumer: send queue overflowed');
+    // A client that still reads gets the close frame after what its socket already holds; one that stopped
+    // reading altogether is cut when the grace period ends.
+    connection.close(closeCodes.tryAgainLater, 'slow consumer: send queue overflowed', slowConsumerGraceMs);
   };
 
   const authenticate = (connection: Connection, owner: string) => {
