@@ -48,6 +48,10 @@ describe('what the server reveals and to whom', () => {
     const scraped = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
     expect(scraped.status).toBe(200);
     expect(await scraped.text()).toContain('http_server_requests_total');
+    const zipped = await fetch(`${server.url}/metrics`, {
+      headers: { authorization: `Bearer ${metricsToken}`, 'accept-encoding': 'gzip' },
+    });
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
   });
 
   it('answers only to the names it is bound to (DNS rebinding), on HTTP and WebSocket', async () => {
@@ -80,5 +84,28 @@ describe('what the server reveals and to whom', () => {
     const apiPath = await server.api('/api/knowledge/documents/%E0%A4%A', { method: 'DELETE' });
     expect(apiPath.status).toBe(400);
     expect(await apiPath.json()).toMatchObject({ error: { code: 'invalid-request' } });
+  });
+});
+
+describe('cross-origin browser calls', () => {
+  it('answers CORS preflights only for the configured origins', async () => {
+    const server = await startTestServer({ config: { corsOrigins: ['https://app.example'] } });
+    try {
+      const preflight = (origin: string) =>
+        fetch(`${server.url}/api/chat`, {
+          method: 'OPTIONS',
+          headers: {
+            origin,
+            'access-control-request-method': 'POST',
+            'access-control-request-headers': 'authorization',
+          },
+        });
+      const allowed = await preflight('https://app.example');
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example');
+      const other = await preflight('https://evil.example');
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await server.close();
+    }
   });
 });

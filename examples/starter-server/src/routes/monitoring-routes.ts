@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { compress } from 'hono/compress';
 import type { AppContext } from '../context.ts';
 import { bearerToken, createTokenVerifier } from '../gateway/auth.ts';
 import type { ApiApp } from '../http/env.ts';
@@ -60,7 +61,7 @@ export function registerPublicRoutes(app: ApiApp, context: AppContext, state: Mo
   app.get('/api/info', (c) => c.json(publicInfo(context, state.signedIn(c))));
   const metricsToken = context.config.metricsToken;
   const verifyMetricsToken = metricsToken === undefined ? undefined : createTokenVerifier([metricsToken]);
-  app.get('/metrics', (c) => {
+  app.get('/metrics', compress(), (c) => {
     const metrics = context.services.metrics;
     if (metrics === undefined) throw featureUnavailable('metrics', context.services.features.metrics?.detail ?? '');
     if (verifyMetricsToken !== undefined && !verifyMetricsToken(bearerToken(c.req.header('authorization')))) {
