@@ -1,6 +1,6 @@
 import { AgenticGenError } from '@agenticgen/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './harness.ts';
+import { openAuthenticatedClient, startTestServer, type TestServer } from './harness.ts';
 
 /** `{"a":{"a":…"x"…}}` nested `depth` levels (5,000 levels is about 30 KB). */
 function nested(depth: number): string {
@@ -60,5 +60,23 @@ describe('a signed-in client cannot crash the server', () => {
       knowledge.list = list;
     }
     expect((await server.api('/api/knowledge/documents')).status).toBe(200);
+  });
+});
+
+describe('a WebSocket client cannot crash the server', () => {
+  it('answers a deeply nested message with a validation error and keeps the connection and the server up', async () => {
+    const server = await startTestServer();
+    try {
+      const client = await openAuthenticatedClient(server);
+      client.socket.send(`{"type":"chat","messages":[{"role":"user","content":${nested(5000)}}]}`);
+      const refused = await client.next((message) => message.type === 'error');
+      expect(refused).toMatchObject({ error: { code: 'validation-failed' } });
+      expect(JSON.stringify(refused).length).toBeLessThan(1000);
+      client.send({ type: 'join', room: 'still-here' });
+      await client.next((message) => message.type === 'joined');
+      client.socket.close();
+    } finally {
+      await server.close();
+    }
   });
 });

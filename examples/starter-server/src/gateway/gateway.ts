@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { AgenticGenError, toAgenticGenError } from '@agenticgen/core';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import { errorBody } from '../http/errors.ts';
 import type { AuthThrottle } from '../limits/auth-throttle.ts';
 import { TokenBucket } from '../limits/message-rate.ts';
 import { bearerToken } from './auth.ts';
@@ -108,11 +109,10 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const sendError = (connection: Connection, error: unknown, requestId?: string) => {
     const agError = toAgenticGenError(error, 'internal', 'gateway');
-    connection.send({
-      type: 'error',
-      ...(requestId === undefined ? {} : { requestId }),
-      error: { code: agError.code, message: agError.message, ...(agError.data ? { data: agError.data } : {}) },
-    });
+    // The same bounded body as HTTP errors: never the whole input, never data that cannot be serialised.
+    const { error: body } = errorBody(agError) as { error: Record<string, unknown> };
+    const { retryable: _retryable, ...fields } = body;
+    connection.send({ type: 'error', ...(requestId === undefined ? {} : { requestId }), error: fields });
   };
 
   /** Checks the address is not locked out, then the token. */
@@ -205,7 +205,17 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (options.messageRate !== undefined) {
       buckets.set(connection, new TokenBucket(options.messageRate.perSecond, options.messageRate.burst));
     }
-    socket.on('message', (data, isBinary) => onMessage(connection, data, isBinary));
+    socket.on('message', (data, isBinary) => {
+      try {
+        onMessage(connection, data, isBinary);
+      } catch (error) {
+        // An error here would be thrown from ws' event emitter and end the process: log it and keep serving.
+        log('warn', 'gateway: message handling failed', {
+          connection: connection.id,
+          error: String(error).slice(0, 300),
+        });
+      }
+    });
     socket.on('pong', () => {
       connection.alive = true;
     });

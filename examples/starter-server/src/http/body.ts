@@ -2,7 +2,7 @@ import { AgenticGenError, type Validator } from '@agenticgen/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { validator } from 'hono/validator';
-import { jsonDepthExceeds } from './json-depth.ts';
+import { jsonDepthExceeds } from '../limits/json-depth.ts';
 
 /** Hono's body limit: a declared length above the limit is refused unread, a chunked body is cut at the limit. */
 export function limitBody(limitBytes: number): MiddlewareHandler {
