@@ -45,7 +45,7 @@ describe.runIf(redisServerAvailable())('a Redis outage in the middle of runs (AG
   let redis: RedisTestServer | undefined;
   let server: TestServer | undefined;
   afterEach(async () => {
-    await redis?.restart().catch(() => {});
+    // Shutdown is bounded even with Redis down; stop() kills whichever redis-server the test left running.
     await server?.close();
     await redis?.stop();
     server = undefined;
