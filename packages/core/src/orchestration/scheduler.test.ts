@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { createScheduler, type SchedulerEvents } from './scheduler.js';
 
@@ -192,6 +192,38 @@ describe('scheduler', () => {
     });
     await expect(slow).rejects.toMatchObject({ code: 'deadline-exceeded' });
     expect(attempts).toBe(1);
+  });
+
+  it('never starts a task whose deadline has already passed, and says so with deadline-exceeded', async () => {
+    const scheduler = createScheduler();
+    const failures: SchedulerEvents['task-fail'][] = [];
+    scheduler.events.on('task-fail', (event) => failures.push(event));
+    let ran = false;
+    const past = scheduler.schedule({ name: 'too-late', deadline: Date.now() - 1, run: () => (ran = true) });
+    await expect(past.result).rejects.toMatchObject({ code: 'deadline-exceeded' });
+    expect(ran).toBe(false);
+    expect(past.status).toBe('failed');
+    expect(failures).toMatchObject([{ name: 'too-late', attempts: 0, errorCode: 'deadline-exceeded' }]);
+    expect(scheduler.stats).toMatchObject({ queued: 0, running: 0, failed: 1, completed: 0 });
+  });
+
+  it('does not start a queued task whose deadline passed before its deadline timer fired', async () => {
+    vi.useFakeTimers();
+    try {
+      const scheduler = createScheduler({ concurrency: 1 });
+      const gate = deferred();
+      const blocker = scheduler.schedule({ run: () => gate.promise });
+      let ran = false;
+      const late = scheduler.schedule({ deadline: Date.now() + 10, run: () => (ran = true) });
+      // The clock moves past the deadline while the timer has not run yet (a busy event loop).
+      vi.setSystemTime(Date.now() + 20);
+      gate.resolve();
+      await blocker.result;
+      await expect(late.result).rejects.toMatchObject({ code: 'deadline-exceeded' });
+      expect(ran).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('bounds the queue: a clear queue-full error, or waiting for space', async () => {
