@@ -1,3 +1,4 @@
+import { type Context, type ContextManager, context, createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
 import { describe, expect, it, vi } from 'vitest';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { createScheduler, type SchedulerEvents } from './scheduler.js';
@@ -13,6 +14,37 @@ function deferred<T = void>() {
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Like the browser SDK's StackContextManager: the active context is set for synchronous code only. */
+class StackContextManager implements ContextManager {
+  #active = ROOT_CONTEXT;
+  active(): Context {
+    return this.#active;
+  }
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    active: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
+    const previous = this.#active;
+    this.#active = active;
+    try {
+      return fn.apply(thisArg, args);
+    } finally {
+      this.#active = previous;
+    }
+  }
+  bind<T>(_active: Context, target: T): T {
+    return target;
+  }
+  enable(): this {
+    return this;
+  }
+  disable(): this {
+    return this;
+  }
+}
 
 describe('scheduler', () => {
   it('runs higher priority first and FIFO among equal priorities', async () => {
@@ -223,6 +255,25 @@ describe('scheduler', () => {
       expect(ran).toBe(false);
     } finally {
       vi.useRealTimers();
+    }
+  });
+
+  it('starts a task in the OpenTelemetry context that was active when it was scheduled', async () => {
+    context.disable();
+    context.setGlobalContextManager(new StackContextManager());
+    try {
+      const request = createContextKey('request');
+      const scheduler = createScheduler({ concurrency: 1 });
+      const gate = deferred();
+      context.with(ROOT_CONTEXT.setValue(request, 'a'), () => scheduler.schedule({ run: () => gate.promise }));
+      const second = context.with(ROOT_CONTEXT.setValue(request, 'b'), () =>
+        scheduler.run({ run: () => context.active().getValue(request) }),
+      );
+      // The second task starts when the first settles, from code that runs in no context at all.
+      gate.resolve();
+      expect(await second).toBe('b');
+    } finally {
+      context.disable();
     }
   });
 

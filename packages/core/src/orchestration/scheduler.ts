@@ -1,5 +1,6 @@
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { createEventBus } from '../events/event-bus.js';
+import { captureCallerContext, type RunInCallerContext } from './caller-context.js';
 import { PriorityQueue } from './priority-queue.js';
 import type { Scheduler, SchedulerEvents, SchedulerOptions, SchedulerStats } from './scheduler-types.js';
 
@@ -32,6 +33,8 @@ class ScheduledTask implements TaskHandle<unknown> {
   /** Epoch ms after which the task must not start, when it has a deadline. */
   deadlineAt: number | undefined;
   startedAt = 0;
+  /** Runs each attempt in the async context of the `schedule()` call. */
+  readonly inCallerContext: RunInCallerContext = captureCallerContext();
   readonly task: Task<unknown, unknown>;
   readonly owner: SchedulerCore;
 
@@ -299,7 +302,7 @@ class SchedulerCore implements Scheduler {
     const context = this.#contextFor(record, attempt);
     let outcome: unknown;
     try {
-      outcome = record.task.run(record.task.input, context);
+      outcome = record.inCallerContext(() => record.task.run(record.task.input, context));
     } catch (error) {
       this.#attemptFailed(record, attempt, error);
       return;
