@@ -5,6 +5,7 @@ import { PriorityQueue } from './priority-queue.js';
 import type { Scheduler, SchedulerEvents, SchedulerOptions, SchedulerStats } from './scheduler-types.js';
 
 export type {
+  OrchestrationErrorCode,
   Scheduler,
   SchedulerEvents,
   SchedulerOptions,
