@@ -189,7 +189,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
     if (!(await resumeTokens.consume(resumeTokenOf(saved)))) {
       throw new AgenticGenError(
         'conflict',
-        `[agents] run ${saved.runId} of agent "${saved.agentName}" was already resumed from this state (step ${saved.step}); a suspended state is single-use`,
+        `[agents] run ${saved.runId.slice(0, 100)} of agent "${saved.agentName.slice(0, 100)}" was already resumed from this state (step ${saved.step}); a suspended state is single-use`,
         { data: { runId: saved.runId, step: saved.step } },
       );
     }
