@@ -59,7 +59,21 @@ export interface SetOptions extends CacheSetOptions {
 export interface GetOrSetOptions extends SetOptions {
   /** Cache a failure of this loader for this long (overrides the cache's `negativeTtlMs`). */
   negativeTtlMs?: number;
+  /**
+   * Cancels this caller's wait (it rejects with `aborted`). The loader receives the signal of the caller that
+   * started the load; when that caller aborts, callers that joined it (and did not abort) share one new load.
+   */
+  signal?: AbortSignal;
 }
+
+/** What a `getOrSet` loader receives. */
+export interface CacheLoaderContext {
+  /** The signal of the caller that started this load; pass it on to `fetch` or the model call. */
+  signal?: AbortSignal;
+}
+
+/** Computes a missing value for `getOrSet`. */
+export type CacheLoader<T> = (context: CacheLoaderContext) => Promise<T>;
 
 /** Counters since creation or the last `resetStats()`. Ratios are 0 when there were no reads. */
 export interface CacheStats {
@@ -96,7 +110,7 @@ export interface TieredCache extends CacheStore {
   /** Stores a value in L1 and (write-through by default) L2. */
   set(key: string, value: unknown, options?: SetOptions): Promise<void>;
   /** The cached value, or runs `loader` once for all concurrent callers (across L1 and L2) and caches it. */
-  getOrSet<T>(key: string, loader: () => Promise<T>, options?: GetOrSetOptions): Promise<T>;
+  getOrSet<T>(key: string, loader: CacheLoader<T>, options?: GetOrSetOptions): Promise<T>;
   /** Removes every entry tagged with one of `tags`, here, in L2 and (via the driver's messages) elsewhere. */
   invalidateTags(tags: readonly string[]): Promise<void>;
   /** Removes every entry of this namespace from L1 and L2. */

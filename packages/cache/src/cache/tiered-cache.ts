@@ -1,4 +1,4 @@
-import { AgenticGenError, createEventBus } from '@agenticgen/core';
+import { AgenticGenError, createEventBus, raceWithSignal, throwIfAborted } from '@agenticgen/core';
 import type QuickLRU from 'quick-lru';
 import type { CacheDriver, CacheEntry, CacheInvalidation } from '../drivers/driver.js';
 import { cacheError, toCacheError } from '../errors.js';
@@ -12,7 +12,7 @@ import {
   maxKeyLength,
 } from '../validation.js';
 import { emptyCounters, isFresh, ratio, rethrow, serializeError, validateSetOptions } from './cache-helpers.js';
-import type { CacheOptions, CacheStats, GetOrSetOptions, SetOptions, TieredCache } from './cache-types.js';
+import type { CacheLoader, CacheOptions, CacheStats, GetOrSetOptions, SetOptions, TieredCache } from './cache-types.js';
 import type { CacheEventName, CacheEvents, CacheListener, EvictionReason } from './events.js';
 import { L1Record, L1Store } from './l1-store.js';
 import { L2Tier } from './l2-tier.js';
@@ -30,6 +30,8 @@ interface Flight {
   promise: Promise<unknown>;
   /** Set by a set/delete/invalidation of the key while the flight runs: its result must not be cached. */
   invalidated: boolean;
+  /** The signal of the caller that started the load (handed to the loader). */
+  signal: AbortSignal | undefined;
 }
 
 export function createCache(options: CacheOptions = {}): TieredCache {
@@ -182,11 +184,12 @@ class TieredCacheImplementation implements TieredCache {
     return (await this.get(key)) !== undefined;
   }
 
-  async getOrSet<T>(key: string, loader: () => Promise<T>, options: GetOrSetOptions = {}): Promise<T> {
+  async getOrSet<T>(key: string, loader: CacheLoader<T>, options: GetOrSetOptions = {}): Promise<T> {
     this.#assertUsable();
     assertKey(key);
     if (typeof loader !== 'function') throw cacheError('invalid-argument', 'getOrSet needs a loader function');
     validateSetOptions(options);
+    throwIfAborted(options.signal, 'cache getOrSet');
     const item = this.#readL1(key);
     if (item instanceof L1Record) {
       const now = Date.now();
@@ -203,7 +206,7 @@ class TieredCacheImplementation implements TieredCache {
       this.#hit(key, 'l1', false);
       return item as T;
     }
-    return this.#load(key, loader, options, false) as Promise<T>;
+    return this.#join(key, loader, options) as Promise<T>;
   }
 
   // ── writes ───────────────────────────────────────────────────────────────────────────────────────────────────
@@ -453,10 +456,27 @@ class TieredCacheImplementation implements TieredCache {
     return true;
   }
 
-  #load(key: string, loader: () => Promise<unknown>, options: GetOrSetOptions, refreshing: boolean): Promise<unknown> {
+  /**
+   * Waits for the key's load (joining one in progress or starting it). The caller's signal ends only its own wait;
+   * when the caller that started the load cancels it, the others did not ask for that and join one new load.
+   */
+  async #join(key: string, loader: CacheLoader<unknown>, options: GetOrSetOptions): Promise<unknown> {
+    const signal = options.signal;
+    for (;;) {
+      const flight = this.#load(key, loader, options, false);
+      try {
+        return await (signal === undefined ? flight.promise : raceWithSignal(flight.promise, signal, 'cache getOrSet'));
+      } catch (error) {
+        // Ends: each retry follows a load whose starter aborted, and a starter that aborted never starts another.
+        if (flight.signal?.aborted !== true || flight.signal === signal || signal?.aborted === true) throw error;
+      }
+    }
+  }
+
+  #load(key: string, loader: CacheLoader<unknown>, options: GetOrSetOptions, refreshing: boolean): Flight {
     const existing = this.#flights.get(key);
-    if (existing !== undefined) return existing.promise;
-    const flight: Flight = { promise: Promise.resolve(), invalidated: false };
+    if (existing !== undefined) return existing;
+    const flight: Flight = { promise: Promise.resolve(), invalidated: false, signal: options.signal };
     let refreshAfter = false;
     flight.promise = (async () => {
       try {
@@ -478,12 +498,14 @@ class TieredCacheImplementation implements TieredCache {
       }
     })();
     this.#flights.set(key, flight);
-    return flight.promise;
+    return flight;
   }
 
-  #refreshInBackground(key: string, loader: () => Promise<unknown>, options: GetOrSetOptions): void {
+  #refreshInBackground(key: string, loader: CacheLoader<unknown>, options: GetOrSetOptions): void {
     if (this.#flights.has(key)) return;
-    this.#load(key, loader, options, true).catch((error: unknown) => {
+    // A background refresh outlives the request that triggered it: no caller's signal cancels it.
+    const { signal: _signal, ...refreshOptions } = options;
+    this.#load(key, loader, refreshOptions, true).promise.catch((error: unknown) => {
       this.#events.emit('cache-error', {
         key,
         tier: 'loader',
@@ -503,7 +525,7 @@ class TieredCacheImplementation implements TieredCache {
 
   async #runLoader(
     key: string,
-    loader: () => Promise<unknown>,
+    loader: CacheLoader<unknown>,
     options: GetOrSetOptions,
     flight: Flight,
     refreshing: boolean,
@@ -511,12 +533,13 @@ class TieredCacheImplementation implements TieredCache {
     this.#counters.loaderCalls++;
     let value: unknown;
     try {
-      value = await loader();
+      value = await loader(flight.signal === undefined ? {} : { signal: flight.signal });
     } catch (error) {
       this.#counters.loaderErrors++;
       const negativeTtlMs = options.negativeTtlMs ?? this.#negativeTtlMs;
-      // A failed background refresh keeps serving the stale value (stale-if-error) instead of caching the failure.
-      if (negativeTtlMs !== undefined && !flight.invalidated && !refreshing) {
+      // A failed background refresh keeps serving the stale value (stale-if-error) instead of caching the failure;
+      // a cancelled load says nothing about the source, so it is not remembered either.
+      if (negativeTtlMs !== undefined && !flight.invalidated && !refreshing && flight.signal?.aborted !== true) {
         try {
           await this.#write(key, this.#entry(serializeError(error), { ...options, ttlMs: negativeTtlMs }, true));
         } catch (writeError) {
