@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgenticGenError } from '@agenticgen/core';
@@ -92,11 +92,29 @@ describe('file driver faults', () => {
     await driver.set('ns:k:a', entry(1));
     const stale = `${pathOf(directory, 'ns:k:a')}.0000.tmp`;
     writeFileSync(stale, 'partial');
-    const { utimesSync } = await import('node:fs');
     utimesSync(stale, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
     await driver.clear?.('other:');
     const folder = join(stale, '..');
     expect(readdirSync(folder)).toEqual([pathOf(directory, 'ns:k:a').split('/').at(-1)]);
+  });
+
+  it('removes temp files a crash left behind when it opens, and leaves young ones of writes in progress', async () => {
+    const directory = freshDirectory();
+    const first = createFileDriver({ directory });
+    await first.set('ns:k:a', entry(1));
+    await first.dispose?.();
+    const old = `${pathOf(directory, 'ns:k:a')}.dead.tmp`;
+    const young = `${pathOf(directory, 'ns:k:a')}.live.tmp`;
+    writeFileSync(old, 'partial');
+    writeFileSync(young, 'partial');
+    utimesSync(old, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
+    const reopened = createFileDriver({ directory });
+    await reopened.dispose?.(); // dispose waits for the sweep that opening started
+    const names = readdirSync(join(old, '..')).sort();
+    expect(names).toEqual([pathOf(directory, 'ns:k:a').split('/').at(-1), young.split('/').at(-1)].sort());
+    const again = createFileDriver({ directory });
+    expect((await again.get('ns:k:a'))?.value).toBe(1);
+    await again.dispose?.();
   });
 
   it('rejects a missing directory option with invalid-config', () => {
