@@ -17,11 +17,15 @@ export interface L1Options {
   sizeOf?: (value: unknown) => number;
 }
 
-/** Skips L2 for a while after repeated failures, so a dead or slow L2 costs one timeout, not one per read. */
+/**
+ * Skips L2 for a while after repeated failures, so a dead or slow L2 costs one timeout per period, not one per
+ * operation. Reads, writes (set, delete, tag markers), clear and publish all go through it; after `retryAfterMs`
+ * one operation probes L2 while the others keep skipping, and its outcome closes or re-opens the circuit.
+ */
 export interface L2CircuitOptions {
-  /** Consecutive failed L2 reads that open the circuit. Default 5. */
+  /** Consecutive failed L2 operations (timeouts included) that open the circuit. Default 5. */
   failureThreshold?: number;
-  /** How long L2 reads are skipped once open. Default 1000 ms. */
+  /** How long L2 is skipped once open, before one probe. Default 1000 ms. */
   retryAfterMs?: number;
 }
 
@@ -38,7 +42,7 @@ export interface CacheOptions {
   l2?: CacheDriver;
   /** Longest wait for one L2 operation before falling back to L1 or the loader. Default 500 ms. */
   l2TimeoutMs?: number;
-  /** Circuit breaker for L2 reads, or `false` to always try L2. */
+  /** Circuit breaker for L2 operations, or `false` to always try L2. */
   l2Circuit?: L2CircuitOptions | false;
   /**
    * `write-through` (default): `set` resolves after L2 has the value. `write-behind`: `set` resolves after L1 and
