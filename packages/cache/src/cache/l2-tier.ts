@@ -7,6 +7,9 @@ import type { CacheEvents } from './events.js';
 
 type PendingWrite = { kind: 'set'; entry: CacheEntry } | { kind: 'delete' };
 
+/** What `attempt` returns for an operation that failed, timed out or was skipped by the open circuit. */
+export const failed: unique symbol = Symbol('l2-failed');
+
 export interface L2TierOptions {
   driver: CacheDriver;
   timeoutMs: number;
@@ -110,15 +113,23 @@ export class L2Tier {
 
   /** Runs an optional driver operation (clear, publish) bounded by the timeout; failures become events. */
   async run(operation: string, action: () => Promise<void>, key?: string): Promise<boolean> {
+    return (await this.attempt(operation, action, key)) !== failed;
+  }
+
+  /**
+   * Runs a driver operation through the circuit, bounded by the timeout; returns its result, or `failed` after
+   * reporting the failure (or the skip) as an event.
+   */
+  async attempt<T>(operation: string, action: () => Promise<T>, key?: string): Promise<T | typeof failed> {
     const admission = this.#circuit.admit();
     if (admission === 'skip') {
       this.#reportSkipped(operation, key);
-      return false;
+      return failed;
     }
     try {
-      await this.#bounded(action(), operation);
+      const result = await this.#bounded(action(), operation);
       this.#circuit.success(admission);
-      return true;
+      return result;
     } catch (error) {
       this.#circuit.failure(admission);
       this.errors++;
@@ -129,8 +140,15 @@ export class L2Tier {
       };
       if (key !== undefined) event.key = key;
       this.#options.onError(event);
-      return false;
+      return failed;
     }
+  }
+
+  /** Writes now whatever the write mode (tag versions must be in L2 before others are told about them). */
+  writeThrough(fullKey: string, userKey: string, write: PendingWrite): Promise<boolean> {
+    this.#reads.delete(fullKey);
+    this.#pending.delete(fullKey);
+    return this.#apply(fullKey, userKey, write, false);
   }
 
   /**

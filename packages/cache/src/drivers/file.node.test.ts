@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgenticGenError } from '@agenticgen/core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createCache } from '../cache/tiered-cache.js';
 import { encodeEntry } from '../serialization/codec.js';
 import { runCacheDriverSuite } from './driver-suite.js';
@@ -115,6 +115,26 @@ describe('file driver faults', () => {
     const again = createFileDriver({ directory });
     expect((await again.get('ns:k:a'))?.value).toBe(1);
     await again.dispose?.();
+  });
+
+  it("sees another instance's tag invalidation once l1.ttlMs has passed (no messages between them)", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const directory = freshDirectory();
+      const writer = createCache({ l2: createFileDriver({ directory }), l1: { ttlMs: 200 } });
+      const reader = createCache({ l2: createFileDriver({ directory }), l1: { ttlMs: 200 } });
+      await writer.set('k', 'v1', { tags: ['t'] });
+      expect(await reader.get('k')).toBe('v1'); // in the reader's L1, tag t remembered
+      await writer.invalidateTags(['t']);
+      vi.setSystemTime(Date.now() + 200);
+      expect(await reader.get('k')).toBeUndefined();
+      await writer.set('k', 'v2', { tags: ['t'] });
+      expect(await reader.get('k')).toBe('v2');
+      await writer.dispose();
+      await reader.dispose();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('rejects a missing directory option with invalid-config', () => {
