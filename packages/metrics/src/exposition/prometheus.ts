@@ -68,6 +68,24 @@ export function prometheusName(family: Pick<MetricFamilySnapshot, 'name' | 'kind
   return name;
 }
 
+/** Suffixes each kind adds to its family name on samples (counters: `_total`, also the Prometheus family name). */
+const sampleSuffixes: Record<MetricFamilySnapshot['kind'], readonly string[]> = {
+  counter: ['_total'],
+  'up-down-counter': [],
+  gauge: [],
+  histogram: ['_bucket', '_sum', '_count'],
+  summary: ['_sum', '_count'],
+};
+
+/**
+ * Every name an instrument occupies in the Prometheus and OpenMetrics texts: its family name and its sample names.
+ * Two instruments sharing any of them would overwrite each other's series in a scraper.
+ */
+export function exportedNames(family: Pick<MetricFamilySnapshot, 'name' | 'kind' | 'unit'>): string[] {
+  const base = prometheusName(family);
+  return [base, ...sampleSuffixes[family.kind].map((suffix) => base + suffix)];
+}
+
 function formatValue(value: number): string {
   if (Number.isFinite(value)) return `${value}`;
   if (Number.isNaN(value)) return 'NaN';
