@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CacheDriver } from '../drivers/driver.js';
 import { createMemoryDriver } from '../drivers/memory.js';
+import { faultyDriver } from './test-support/faulty-driver.js';
 import { createCache } from './tiered-cache.js';
 
 const start = new Date('2026-01-01T00:00:00Z').getTime();
@@ -100,6 +101,59 @@ describe('remembered tag state', () => {
     expect(await reader.get('k')).toBe('v1'); // the reader now remembers tag t
     await writer.invalidateTags(['t']);
     clockAt(1000);
+    expect(await reader.get('k')).toBeUndefined();
+  });
+});
+
+describe('tag versions when L2 fails', () => {
+  it('refuses L2 copies of a tag whose invalidation L2 did not take, until l1.ttlMs passes', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    clockAt(0);
+    const { driver, state } = faultyDriver();
+    const cache = createCache({ l2: driver, l1: { ttlMs: 1000 }, l2Circuit: false });
+    await cache.set('k', 'v', { tags: ['t'] });
+    state.mode = 'fail';
+    await cache.invalidateTags(['t']); // reported as a cache-error, not thrown
+    state.mode = 'ok';
+    expect(await cache.get('k')).toBeUndefined();
+    clockAt(1000); // the local version is forgotten: L2 is the authority again
+    expect(await cache.get('k')).toBe('v');
+  });
+
+  it('stamps a value written while its tag versions cannot be read so that it is never current', async () => {
+    const inner = createMemoryDriver();
+    let tagReadsFail = false;
+    const driver: CacheDriver = {
+      name: 'flaky-tag-reads',
+      get: (key) => (tagReadsFail && key.includes(':t:') ? Promise.reject(new Error('ECONNRESET')) : inner.get(key)),
+      set: (key, entry) => inner.set(key, entry),
+      delete: (key) => inner.delete(key),
+    };
+    const writer = createCache({ l2: driver, l1: false, l2Circuit: false });
+    const reader = createCache({ l2: driver, l1: false, l2Circuit: false });
+    await reader.invalidateTags(['t']); // the tag has a version the writer cannot read below
+    tagReadsFail = true;
+    expect(await writer.getOrSet('k', async () => 'loaded', { tags: ['t'] })).toBe('loaded');
+    tagReadsFail = false;
+    expect((await inner.get('default:k:k'))?.value).toBe('loaded'); // stored, but with a version matching nothing
+    expect(await reader.get('k')).toBeUndefined();
+    expect(await writer.get('k')).toBeUndefined();
+  });
+
+  it('refuses a tagged entry when its tag versions cannot be read, rather than taking it as current', async () => {
+    const inner = createMemoryDriver();
+    let tagReadsFail = false;
+    const driver: CacheDriver = {
+      name: 'flaky-tag-reads',
+      get: (key) => (tagReadsFail && key.includes(':t:') ? Promise.reject(new Error('ECONNRESET')) : inner.get(key)),
+      set: (key, entry) => inner.set(key, entry),
+      delete: (key) => inner.delete(key),
+    };
+    const writer = createCache({ l2: driver, l1: false, l2Circuit: false });
+    await writer.set('k', 'before the invalidation', { tags: ['t'] });
+    await createCache({ l2: driver, l1: false }).invalidateTags(['t']);
+    tagReadsFail = true;
+    const reader = createCache({ l2: driver, l1: false, l2Circuit: false });
     expect(await reader.get('k')).toBeUndefined();
   });
 });

@@ -9,6 +9,8 @@ export interface TagVersionSource {
 
 /** Matches no stored version: an entry stamped with it is never current (L2 did not answer when it was written). */
 const unknownVersion = 'unknown';
+/** Versions only this cache knows (an invalidation L2 did not take); L2 tokens never start with it. */
+const localPrefix = 'local:';
 
 /**
  * Tag versions of one cache. Each tagged entry carries the version of each of its tags from before its value was
@@ -59,7 +61,10 @@ export class TagVersions {
     for (let index = 0; index < tags.length; index++) {
       const tag = tags[index]!;
       const stored = entry.tagVersions?.[index] ?? 0;
-      if (this.#known.get(tag) === stored) continue;
+      const known = this.#known.get(tag);
+      if (known === stored) continue;
+      // This cache invalidated the tag but L2 did not take the new version: refuse L2's copies until it is forgotten.
+      if (typeof known === 'string' && known.startsWith(localPrefix)) return false;
       // Not remembered, or remembered differently: the entry may be newer than what this cache knows.
       if ((await this.#read(tag)) !== stored) return false;
     }
@@ -71,7 +76,7 @@ export class TagVersions {
    * this cache knows, so L2 copies read meanwhile are refused here.
    */
   async invalidate(tag: string): Promise<TagVersion> {
-    const local = `local:${Math.random().toString(36).slice(2)}`;
+    const local = `${localPrefix}${Math.random().toString(36).slice(2)}`;
     this.remember(tag, local);
     const version = (await this.#source?.bump(tag)) ?? local;
     this.remember(tag, version);

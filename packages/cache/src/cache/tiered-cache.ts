@@ -406,10 +406,11 @@ class TieredCacheImplementation implements TieredCache {
     }
     return {
       read: async (tag) => {
-        const marker = await l2.read(this.#tagKey(tag), tag);
+        // Straight to the driver (markers are written through, never queued): a failure must stay distinguishable
+        // from an absent marker, which means version 0.
+        const marker = await l2.attempt('read-tag', () => l2.driver.get(this.#tagKey(tag)), tag);
+        if (marker === failed) return undefined;
         const version = marker?.value ?? 0;
-        // A read error is already reported by the tier and arrives here as "absent": tokens make that safe, since
-        // an entry stamped with a token only matches that token.
         return typeof version === 'number' || typeof version === 'string' ? version : undefined;
       },
       bump: async (tag) => {
