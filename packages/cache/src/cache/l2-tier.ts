@@ -22,8 +22,9 @@ export interface L2TierOptions {
 }
 
 /**
- * Every L2 access goes through here: a bounded timeout, a circuit breaker for every operation, read de-duplication, and the
- * write-behind queue (coalesced per key, so a read of a key with a pending write sees that write).
+ * Every L2 access goes through here: a bounded timeout, one circuit breaker for every operation, read
+ * de-duplication, and the write-behind queue (coalesced per key, so a read of a key with a pending write sees that
+ * write).
  */
 export class L2Tier {
   readonly driver: CacheDriver;
@@ -152,8 +153,8 @@ export class L2Tier {
   }
 
   /**
-   * A write the open circuit kept from L2 is reported (unlike a skipped read): L2 may keep an older value that other
-   * processes read until it expires.
+   * A write (or tag, clear or publish operation) the open circuit kept from L2 is reported, unlike a skipped entry
+   * read: L2 may keep an older value that other processes read until it expires.
    */
   #reportSkipped(operation: string, key: string | undefined): void {
     this.skipped++;
