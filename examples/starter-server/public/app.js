@@ -3,8 +3,9 @@
 import './chat.js';
 import { refreshDocuments } from './knowledge.js';
 import { refreshMonitoring } from './monitoring.js';
-import { refreshDataFiles } from './python.js';
+import './python.js';
 import { $, escapeHtml, readToken, showSignIn, state } from './shared.js';
+import { refreshDataFiles } from './sql.js';
 
 $('#signin-form').addEventListener('submit', (event) => {
   event.preventDefault();
