@@ -1,5 +1,6 @@
 // Chat: streamed answers over the WebSocket, tool calls and cited sources inline.
-import { createRunView } from './run-view.js';
+import { clearThread, loadThread, saveThread } from './chat-history.js';
+import { createRunView, renderStoredAnswer } from './run-view.js';
 import { $, state } from './shared.js';
 
 $('#chat-form').addEventListener('submit', (event) => {
@@ -11,6 +12,11 @@ $('#chat-input').addEventListener('keydown', (event) => {
     event.preventDefault();
     sendChat();
   }
+});
+$('#chat-new').addEventListener('click', () => {
+  state.history = [];
+  clearThread();
+  $('#chat-log').replaceChildren();
 });
 $('#chat-stop').addEventListener('click', () => {
   for (const pending of state.pending.values()) {
@@ -52,19 +58,40 @@ function sendChat() {
   if (!state.socketReady) return appendMessage('error', 'Not connected to the gateway yet; try again in a moment.');
   input.value = '';
   appendMessage('user', text);
-  state.history.push({ role: 'user', content: text });
+  state.history = saveThread([...state.history, { role: 'user', content: text }]);
+  // Failed answers stay on screen but are not sent back to the model as turns.
+  const turns = state.history
+    .filter((entry) => !entry.answer?.failed)
+    .map(({ role, content }) => ({ role, content }))
+    .slice(-20);
   const view = createRunView({ modelLabel });
   $('#chat-log').append(view.element);
-  const turns = state.history.slice(-20);
   const original = view.onEvent;
   view.onEvent = (event) => {
     original(event);
     $('#chat-log').scrollTop = $('#chat-log').scrollHeight;
   };
   void streamOverGateway({ type: 'chat', messages: turns }, view).then(() => {
-    if (view.element.dataset.state === 'done') state.history.push({ role: 'assistant', content: view.text });
+    const entry = { role: 'assistant', content: view.text, answer: view.snapshot() };
+    state.history = saveThread([...state.history, entry]);
   });
 }
+
+/** Shows the thread kept in this browser (on load). */
+function restoreThread() {
+  state.history = loadThread();
+  $('#chat-log').replaceChildren(
+    ...state.history.map((entry) => {
+      if (entry.role === 'assistant' && entry.answer !== undefined) return renderStoredAnswer(entry.answer);
+      const element = document.createElement('div');
+      element.className = `message ${entry.role === 'user' ? 'user' : 'assistant'}`;
+      element.textContent = entry.content;
+      return element;
+    }),
+  );
+  $('#chat-log').scrollTop = $('#chat-log').scrollHeight;
+}
+restoreThread();
 
 function appendMessage(role, text) {
   const element = document.createElement('div');

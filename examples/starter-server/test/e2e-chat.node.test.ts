@@ -94,6 +94,61 @@ describe.runIf(hasChromium)('chat end to end (Chromium)', () => {
     await screenshot(page, 'chat');
   });
 
+  it('keeps the conversation across a reload, and the next question continues it', async () => {
+    // What a reader sees: the questions, the answers, their sources and figures (tool outputs stay out of the
+    // stored thread: they can be large).
+    const shown = () =>
+      page.locator('#chat-log .message.user, #chat-log .answer, #chat-log .sources, #chat-log .meta').allTextContents();
+    const before = await shown();
+    expect(before).toHaveLength(2 + 3 * 2);
+    await page.reload();
+    await page.waitForSelector('#connection-state.online');
+    expect(await shown()).toEqual(before);
+    const first = page.locator('.message.assistant').first();
+    expect(await first.locator('.sources li').count()).toBe(1);
+    expect(await first.locator('.sources li').first().textContent()).toContain('lighthouses.md');
+    expect(await first.locator('.tool[data-tool="search_knowledge"]').count()).toBe(1);
+
+    // The turns sent with the next question include the ones from before the reload.
+    await page.evaluate(() => {
+      const sent: unknown[] = [];
+      (window as unknown as { sentFrames: unknown[] }).sentFrames = sent;
+      const send = WebSocket.prototype.send;
+      WebSocket.prototype.send = function (this: WebSocket, data: string) {
+        sent.push(JSON.parse(data));
+        return send.call(this, data);
+      };
+    });
+    await ask(page, 'When was Cape Wrath automated?');
+    const frames = await page.evaluate(() => (window as unknown as { sentFrames: unknown[] }).sentFrames);
+    const chat = frames.find((frame) => (frame as { type: string }).type === 'chat') as {
+      messages: Array<{ role: string; content: string }>;
+    };
+    expect(chat.messages.map((turn) => turn.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
+    expect(chat.messages[0]?.content).toBe('Why were lighthouse keepers called wickies?');
+  });
+
+  it('keeps at most 100 messages, the newest', async () => {
+    await page.evaluate(() => {
+      const messages = Array.from({ length: 150 }, (_, index) => ({ role: 'user', content: `message ${index}` }));
+      localStorage.setItem('agenticgen-chat', JSON.stringify({ version: 1, messages }));
+    });
+    await page.reload();
+    await page.waitForSelector('#connection-state.online');
+    const shown = await page.locator('#chat-log .message').allTextContents();
+    expect(shown).toHaveLength(100);
+    expect(shown[0]).toBe('message 50');
+    expect(shown.at(-1)).toBe('message 149');
+  });
+
+  it('"New chat" empties the thread, also after a reload', async () => {
+    await page.click('#chat-new');
+    expect(await page.locator('#chat-log .message').count()).toBe(0);
+    await page.reload();
+    await page.waitForSelector('#connection-state.online');
+    expect(await page.locator('#chat-log .message').count()).toBe(0);
+  });
+
   it('logs no page or console errors on the way', () => {
     expect(errors).toEqual([]);
   });
