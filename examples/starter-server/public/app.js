@@ -1,10 +1,12 @@
 // The starter UI: plain ES modules, no build step. Talks to the HTTP API (bearer token) and the WebSocket
 // gateway (`/ws`, authenticated with an `auth` message so the token never appears in a URL).
+import { refreshAgents } from './agents.js';
 import './chat.js';
+import './rooms.js';
 import { refreshDocuments } from './knowledge.js';
 import { refreshMonitoring } from './monitoring.js';
 import './python.js';
-import { $, escapeHtml, readToken, showSignIn, state } from './shared.js';
+import { $, escapeHtml, readToken, showSignIn, socketListeners, state } from './shared.js';
 import { refreshDataFiles } from './sql.js';
 
 $('#signin-form').addEventListener('submit', (event) => {
@@ -28,6 +30,7 @@ function selectTab(name) {
   if (name === 'knowledge') refreshDocuments();
   if (name === 'python') refreshDataFiles();
   if (name === 'monitoring') refreshMonitoring();
+  if (name === 'agents') refreshAgents();
 }
 
 // ---------- info and features ----------
@@ -80,7 +83,9 @@ function connect() {
 }
 
 function onSocketMessage(message) {
+  for (const listener of socketListeners) listener(message);
   if (message.type === 'welcome') {
+    state.sessionId = message.sessionId;
     state.socketReady = true;
     state.reconnectDelay = 500;
     $('#connection-state').className = 'dot online';

@@ -97,6 +97,15 @@ export function createRunView(options = {}) {
           break;
       }
     },
+    /** Ends an answer whose run reports its end elsewhere (a worker inside a collaboration run). */
+    finish(figures, failed = false) {
+      if (element.dataset.state !== 'streaming') return;
+      if (failed) return view.fail(figures);
+      element.dataset.state = 'done';
+      renderAnswer(true);
+      meta.textContent = figures;
+      view.onEnd();
+    },
     fail(reason) {
       if (element.dataset.state !== 'streaming') return;
       renderAnswer(true);

@@ -10,7 +10,12 @@ export const state = {
   pending: new Map(),
   pythonSession: `scratchpad-${crypto.randomUUID().slice(0, 8)}`,
   monitoringTimer: 0,
+  /** This page's gateway session, from the `welcome` message. */
+  sessionId: '',
 };
+
+/** Called with every gateway message (rooms listen for `joined`, `room-message` and room run events). */
+export const socketListeners = new Set();
 
 // ---------- token ----------
 export function readToken() {
