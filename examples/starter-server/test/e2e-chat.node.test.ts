@@ -60,7 +60,7 @@ describe.runIf(hasChromium)('chat end to end (Chromium)', () => {
     for (const [name, content] of [
       ['lighthouses.md', lighthouses],
       ['sourdough.md', bread],
-    ]) {
+    ] as const) {
       await page.setInputFiles('#upload-files', { name, mimeType: 'text/markdown', buffer: Buffer.from(content) });
       await page.click('#upload-form button[type="submit"]');
       await page.waitForSelector(`#documents tr:has-text("${name}")`);
