@@ -2,6 +2,7 @@
 // gateway (`/ws`, authenticated with an `auth` message so the token never appears in a URL).
 import { refreshAgents } from './agents.js';
 import './chat.js';
+import { refreshModels } from './compare.js';
 import './rooms.js';
 import { refreshDocuments } from './knowledge.js';
 import { refreshMonitoring } from './monitoring.js';
@@ -31,6 +32,7 @@ function selectTab(name) {
   if (name === 'python') refreshDataFiles();
   if (name === 'monitoring') refreshMonitoring();
   if (name === 'agents') refreshAgents();
+  if (name === 'compare') refreshModels();
 }
 
 // ---------- info and features ----------
