@@ -7,17 +7,32 @@ import './rooms.js';
 import { refreshDocuments } from './knowledge.js';
 import { refreshMonitoring } from './monitoring.js';
 import './python.js';
-import { $, escapeHtml, readToken, showSignIn, socketListeners, state } from './shared.js';
+import { $, escapeHtml, readToken, showSignIn, socketListeners, state, tokenFromText } from './shared.js';
 import { refreshDataFiles } from './sql.js';
 
 $('#signin-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  state.token = $('#signin-token').value.trim();
-  localStorage.setItem('agenticgen-token', state.token);
+  const token = tokenFromText($('#signin-token').value);
+  if (!token) return;
+  localStorage.setItem('agenticgen-token', token);
+  $('#signin-token').value = '';
+  signIn(token);
+});
+// The token link pasted into a tab already open on this page changes only the hash: no reload happens.
+window.addEventListener('hashchange', () => {
+  if (!new URLSearchParams(location.hash.slice(1)).has('token')) return;
+  const token = readToken();
+  if (token) signIn(token);
+});
+
+function signIn(token) {
+  state.token = token;
   $('#signin').hidden = true;
   $('main').hidden = false;
-  start();
-});
+  // An open connection was authenticated with the previous token: closing it reconnects with this one.
+  if (state.socket !== null && state.socket.readyState <= WebSocket.OPEN) state.socket.close();
+  else start();
+}
 
 // ---------- tabs ----------
 for (const button of document.querySelectorAll('[data-tab]')) {
@@ -78,7 +93,12 @@ function connect() {
       pending.fail(`connection closed (${event.code})`);
       state.pending.delete(requestId);
     }
-    if (event.code === 1008) return showSignIn(`The gateway refused the token: ${event.reason}`);
+    if (event.code === 1008) {
+      // A refused token is not kept: the next visit shows the sign-in screen instead of failing again.
+      localStorage.removeItem('agenticgen-token');
+      state.socket = null;
+      return showSignIn(`The gateway refused the token (${event.reason}). Paste the token link again.`);
+    }
     setTimeout(connect, state.reconnectDelay);
     state.reconnectDelay = Math.min(state.reconnectDelay * 2, 10_000);
   });

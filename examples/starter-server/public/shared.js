@@ -18,6 +18,14 @@ export const state = {
 export const socketListeners = new Set();
 
 // ---------- token ----------
+/** The token in what the user pasted: a token, or the whole link `npm start` printed (`…/#token=…`). */
+export function tokenFromText(text) {
+  const trimmed = text.trim();
+  const hash = trimmed.indexOf('#');
+  if (hash === -1) return trimmed;
+  return new URLSearchParams(trimmed.slice(hash + 1)).get('token')?.trim() ?? '';
+}
+
 export function readToken() {
   const hash = new URLSearchParams(location.hash.slice(1));
   const fromHash = hash.get('token');
