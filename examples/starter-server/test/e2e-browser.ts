@@ -53,14 +53,17 @@ export async function openPage(
   return { context, page, errors };
 }
 
-/** Saves a screenshot under test-artifacts/, and into the docs when AGENTICGEN_UPDATE_SCREENSHOTS=1. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/**
+ * Saves a screenshot under test-artifacts/ and, when AGENTICGEN_UPDATE_SCREENSHOTS=1, into the docs
+ * (docs/getting-started.md shows each one that has `inDocs`, the default).
+ */
+export async function screenshot(page: Page, name: string, options: { inDocs?: boolean } = {}): Promise<void> {
   mkdirSync(artifacts, { recursive: true });
   const path = join(artifacts, `${name}.png`);
   // From the top: a scrolled page draws its sticky header in the middle of a full-page shot.
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path, fullPage: true });
-  if (process.env.AGENTICGEN_UPDATE_SCREENSHOTS === '1') {
+  if (process.env.AGENTICGEN_UPDATE_SCREENSHOTS === '1' && options.inDocs !== false) {
     mkdirSync(docsScreenshots, { recursive: true });
     copyFileSync(path, join(docsScreenshots, `${name}.png`));
   }

@@ -91,7 +91,7 @@ describe.runIf(hasChromium)('chat end to end (Chromium)', () => {
     expect(await answer.locator('.tool[data-tool="search_knowledge"]').count()).toBe(1);
     expect(await answer.locator('.sources li').count()).toBe(0);
     expect(await answer.locator('.sources').isVisible()).toBe(false);
-    await screenshot(page, 'chat');
+    await screenshot(page, 'chat-citations');
   });
 
   it('keeps the conversation across a reload, and the next question continues it', async () => {

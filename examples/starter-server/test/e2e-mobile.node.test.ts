@@ -51,6 +51,7 @@ describe.runIf(hasChromium)('signing in, and the UI on a 390 px wide phone (Chro
     expect(help).toContain('npm start');
     expect(help).toContain('.data/token');
     expect(help).toContain('AGENTICGEN_TOKENS');
+    await screenshot(page, 'signin');
   });
 
   describe('at 390 px', () => {
@@ -90,7 +91,7 @@ describe.runIf(hasChromium)('signing in, and the UI on a 390 px wide phone (Chro
       await page.click('[data-tab="chat"]');
       await screenshot(page, 'phone-chat');
       await page.click('[data-tab="monitoring"]');
-      await screenshot(page, 'phone-monitoring');
+      await screenshot(page, 'phone-monitoring', { inDocs: false });
       expect(errors).toEqual([]);
     });
   });
