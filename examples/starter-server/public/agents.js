@@ -1,8 +1,8 @@
 // Agents: the server's agents, running one (streamed over the WebSocket), and new agents from core's presets
 // (`POST /api/agents` takes core's agent config).
-import { modelLabel, streamOverGateway } from './chat.js';
+import { modelLabel } from './chat.js';
 import { createRunView } from './run-view.js';
-import { $, api, escapeHtml, state } from './shared.js';
+import { $, api, escapeHtml, state, streamOverGateway, trimChildren } from './shared.js';
 
 /**
  * The presets this server can build: its agent config resolves models and tools by name. The research preset
@@ -14,6 +14,9 @@ const presets = {
   coding: 'Writes and runs code with the tools you pick (give it run_python); preset instructions for coding.',
   creative: 'Writing without tools; preset instructions for creative work.',
 };
+
+/** Agent runs kept on the screen (the oldest go first). */
+const maxShownRuns = 20;
 
 for (const [name, help] of Object.entries(presets)) {
   const option = document.createElement('option');
@@ -110,8 +113,9 @@ $('#agent-run-form').addEventListener('submit', (event) => {
   question.textContent = `${agent}: ${input}`;
   const view = createRunView({ modelLabel });
   $('#agent-output').append(question, view.element);
+  trimChildren($('#agent-output'), 2 * maxShownRuns);
   $('#agent-run').disabled = true;
-  void streamOverGateway({ type: 'agent-run', agent, input }, view).then(() => {
+  void streamOverGateway({ type: 'agent-run', agent, input }, view).ended.then(() => {
     $('#agent-run').disabled = false;
   });
 });

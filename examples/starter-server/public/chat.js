@@ -1,7 +1,7 @@
 // Chat: streamed answers over the WebSocket, tool calls and cited sources inline.
-import { clearThread, loadThread, saveThread } from './chat-history.js';
+import { clearThread, historyLimits, loadThread, saveThread } from './chat-history.js';
 import { createRunView, renderStoredAnswer } from './run-view.js';
-import { $, state } from './shared.js';
+import { $, state, streamOverGateway, trimChildren } from './shared.js';
 
 $('#chat-form').addEventListener('submit', (event) => {
   event.preventDefault();
@@ -19,37 +19,15 @@ $('#chat-new').addEventListener('click', () => {
   $('#chat-log').replaceChildren();
 });
 $('#chat-stop').addEventListener('click', () => {
-  for (const pending of state.pending.values()) {
-    if (pending.runId) state.socket.send(JSON.stringify({ type: 'cancel', runId: pending.runId }));
-  }
+  for (const run of running) run.cancel();
 });
 
 /** The model's label for the figures line under an answer. */
 export const modelLabel = () =>
   state.info?.model.offlineDemo ? 'offline demo model' : (state.info?.model.label ?? '');
 
-/**
- * Sends a run request over the WebSocket and streams its events into `view`; resolves when the run ends.
- * `message` is a gateway message without its `requestId` (`chat` or `agent-run`).
- */
-export function streamOverGateway(message, view) {
-  const requestId = crypto.randomUUID().slice(0, 12);
-  const pending = { runId: null, onEvent: (event) => view.onEvent(event), fail: (reason) => view.fail(reason) };
-  view.onStart = (runId) => {
-    pending.runId = runId;
-  };
-  const ended = new Promise((resolve) => {
-    view.onEnd = () => {
-      state.pending.delete(requestId);
-      $('#chat-stop').disabled = state.pending.size === 0;
-      resolve();
-    };
-  });
-  state.pending.set(requestId, pending);
-  $('#chat-stop').disabled = false;
-  state.socket.send(JSON.stringify({ ...message, requestId }));
-  return ended;
-}
+/** Chat runs in flight, for the Stop button. */
+const running = new Set();
 
 function sendChat() {
   const input = $('#chat-input');
@@ -71,10 +49,16 @@ function sendChat() {
     original(event);
     $('#chat-log').scrollTop = $('#chat-log').scrollHeight;
   };
-  void streamOverGateway({ type: 'chat', messages: turns }, view).then(() => {
+  const run = streamOverGateway({ type: 'chat', messages: turns }, view);
+  running.add(run);
+  $('#chat-stop').disabled = false;
+  void run.ended.then(() => {
+    running.delete(run);
+    $('#chat-stop').disabled = running.size === 0;
     const entry = { role: 'assistant', content: view.text, answer: view.snapshot() };
     state.history = saveThread([...state.history, entry]);
   });
+  trimChildren($('#chat-log'), historyLimits.messages);
 }
 
 /** Shows the thread kept in this browser (on load). */

@@ -1,8 +1,10 @@
 // Collaboration rooms: join a room over the WebSocket and watch every run streamed to it. A supervisor run
 // shows one section per agent: the supervisor's delegations and answer, then each worker's own steps.
 import { createRunView } from './run-view.js';
-import { $, api, escapeHtml, socketListeners, state } from './shared.js';
+import { $, api, escapeHtml, socketListeners, state, trimChildren } from './shared.js';
 
+/** Notes and runs kept in the feed: the oldest go first. */
+export const maxFeedItems = 50;
 /** The room this page is in (re-joined after a reconnect). */
 let room = '';
 /** Run cards by run id. */
@@ -54,7 +56,13 @@ function appendNote(text, className = 'muted') {
   const note = document.createElement('p');
   note.className = `note ${className}`;
   note.textContent = text;
-  $('#room-feed').append(note);
+  appendToFeed(note);
+}
+
+function appendToFeed(element) {
+  $('#room-feed').append(element);
+  trimChildren($('#room-feed'), maxFeedItems);
+  for (const [runId, card] of runs) if (!card.element.isConnected) runs.delete(runId);
 }
 
 function onRunEvent(event) {
@@ -62,7 +70,7 @@ function onRunEvent(event) {
   if (card === undefined) {
     card = createRunCard(event.runId, event.kind);
     runs.set(event.runId, card);
-    $('#room-feed').append(card.element);
+    appendToFeed(card.element);
   }
   card.onEvent(event);
 }

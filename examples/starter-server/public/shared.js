@@ -68,3 +68,35 @@ export function escapeHtml(value) {
     (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character],
   );
 }
+
+// ---------- WebSocket runs ----------
+/**
+ * Sends a run request (`chat` or `agent-run`, without its `requestId`) over the gateway and streams the run's
+ * events into `view`. Returns `ended` (resolves when the run ends) and `cancel()`.
+ */
+export function streamOverGateway(message, view) {
+  const requestId = crypto.randomUUID().slice(0, 12);
+  let runId = null;
+  state.pending.set(requestId, { onEvent: (event) => view.onEvent(event), fail: (reason) => view.fail(reason) });
+  view.onStart = (id) => {
+    runId = id;
+  };
+  const ended = new Promise((resolve) => {
+    view.onEnd = () => {
+      state.pending.delete(requestId);
+      resolve();
+    };
+  });
+  state.socket.send(JSON.stringify({ ...message, requestId }));
+  return {
+    ended,
+    cancel() {
+      if (runId !== null && state.socketReady) state.socket.send(JSON.stringify({ type: 'cancel', runId }));
+    },
+  };
+}
+
+/** Keeps the newest `max` children of `container`: long sessions do not grow the page without bound. */
+export function trimChildren(container, max) {
+  while (container.children.length > max) container.firstElementChild.remove();
+}

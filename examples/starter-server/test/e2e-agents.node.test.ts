@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium, openPage, screenshot } from './e2e-browser.ts';
-import { startTestServer, type TestServer } from './harness.ts';
+import { openAuthenticatedClient, startTestServer, type TestServer } from './harness.ts';
 
 const lighthouses = `# Lighthouse keeping
 
@@ -120,6 +120,24 @@ describe.runIf(hasChromium)('agents and collaboration rooms end to end (Chromium
     expect(await watcher.page.textContent('#room-feed')).toContain('Why were keepers called wickies?');
     await screenshot(watcher.page, 'rooms');
     expect(watcher.errors).toEqual([]);
+  });
+
+  it('keeps the newest 50 items of a busy room', async () => {
+    await page.click('[data-tab="rooms"]');
+    await page.fill('#room-name', 'busy-room');
+    await page.click('#room-join');
+    await page.waitForSelector('#room-status:has-text("busy-room")');
+    const member = await openAuthenticatedClient(server);
+    member.send({ type: 'join', room: 'busy-room' });
+    await member.next((message) => message.type === 'joined');
+    for (let index = 0; index < 60; index++) {
+      member.send({ type: 'publish', room: 'busy-room', data: { kind: 'task', task: `task ${index}` } });
+    }
+    await page.waitForSelector('#room-feed .note:has-text("task 59")');
+    const notes = await page.locator('#room-feed > *').allTextContents();
+    expect(notes).toHaveLength(50);
+    expect(notes[0]).toContain('task 10');
+    member.socket.close();
   });
 
   it('logs no page or console errors on the way', () => {
