@@ -52,7 +52,9 @@ function selectTab(name) {
 
 // ---------- info and features ----------
 async function loadInfo() {
-  const response = await fetch('/api/info');
+  // Sent with the token once there is one, so this works whether or not the server keeps /api/info public.
+  const response = await fetch('/api/info', state.token ? { headers: { authorization: `Bearer ${state.token}` } } : {});
+  if (!response.ok) return;
   state.info = await response.json();
   const label = $('#model-label');
   label.textContent = state.info.model.offlineDemo ? 'Offline demo model' : state.info.model.label;
