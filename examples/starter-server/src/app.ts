@@ -11,7 +11,7 @@ import { createGatewayRequestHandler } from './gateway/requests.ts';
 import type { RoomRelay } from './gateway/room-relay.ts';
 import { sendError } from './http/errors.ts';
 import { Router } from './http/router.ts';
-import { serveStatic } from './http/static.ts';
+import { serveStatic, serveVendorFile } from './http/static.ts';
 import type { Logger } from './log.ts';
 import { registerChatRoutes } from './routes/chat-routes.ts';
 import { registerKnowledgeRoutes } from './routes/knowledge-routes.ts';
@@ -146,7 +146,9 @@ export function createApp(options: AppOptions): App {
     try {
       const isApi = apiPrefixes.some((prefix) => url.pathname === prefix || url.pathname.startsWith(prefix));
       if (!isApi) {
-        if ((method === 'GET' || method === 'HEAD') && (await serveStatic(publicDir, url.pathname, response))) return;
+        const isRead = method === 'GET' || method === 'HEAD';
+        if (isRead && (await serveStatic(publicDir, url.pathname, response))) return;
+        if (isRead && (await serveVendorFile(url.pathname, response))) return;
         routeLabel = 'unknown';
         throw new AgenticGenError('route-not-found', `[server] nothing at ${method} ${url.pathname}`);
       }
