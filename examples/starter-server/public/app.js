@@ -1,19 +1,38 @@
 // The starter UI: plain ES modules, no build step. Talks to the HTTP API (bearer token) and the WebSocket
 // gateway (`/ws`, authenticated with an `auth` message so the token never appears in a URL).
+import { refreshAgents } from './agents.js';
 import './chat.js';
+import { refreshModels } from './compare.js';
+import './rooms.js';
 import { refreshDocuments } from './knowledge.js';
 import { refreshMonitoring } from './monitoring.js';
-import { refreshDataFiles } from './python.js';
-import { $, escapeHtml, readToken, showSignIn, state } from './shared.js';
+import './python.js';
+import { $, escapeHtml, readToken, showSignIn, socketListeners, state, tokenFromText } from './shared.js';
+import { refreshDataFiles } from './sql.js';
 
 $('#signin-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  state.token = $('#signin-token').value.trim();
-  localStorage.setItem('agenticgen-token', state.token);
+  const token = tokenFromText($('#signin-token').value);
+  if (!token) return;
+  localStorage.setItem('agenticgen-token', token);
+  $('#signin-token').value = '';
+  signIn(token);
+});
+// The token link pasted into a tab already open on this page changes only the hash: no reload happens.
+window.addEventListener('hashchange', () => {
+  if (!new URLSearchParams(location.hash.slice(1)).has('token')) return;
+  const token = readToken();
+  if (token) signIn(token);
+});
+
+function signIn(token) {
+  state.token = token;
   $('#signin').hidden = true;
   $('main').hidden = false;
-  start();
-});
+  // An open connection was authenticated with the previous token: closing it reconnects with this one.
+  if (state.socket !== null && state.socket.readyState <= WebSocket.OPEN) state.socket.close();
+  else start();
+}
 
 // ---------- tabs ----------
 for (const button of document.querySelectorAll('[data-tab]')) {
@@ -27,11 +46,15 @@ function selectTab(name) {
   if (name === 'knowledge') refreshDocuments();
   if (name === 'python') refreshDataFiles();
   if (name === 'monitoring') refreshMonitoring();
+  if (name === 'agents') refreshAgents();
+  if (name === 'compare') refreshModels();
 }
 
 // ---------- info and features ----------
 async function loadInfo() {
-  const response = await fetch('/api/info');
+  // Sent with the token once there is one, so this works whether or not the server keeps /api/info public.
+  const response = await fetch('/api/info', state.token ? { headers: { authorization: `Bearer ${state.token}` } } : {});
+  if (!response.ok) return;
   state.info = await response.json();
   const label = $('#model-label');
   label.textContent = state.info.model.offlineDemo ? 'Offline demo model' : state.info.model.label;
@@ -72,14 +95,21 @@ function connect() {
       pending.fail(`connection closed (${event.code})`);
       state.pending.delete(requestId);
     }
-    if (event.code === 1008) return showSignIn(`The gateway refused the token: ${event.reason}`);
+    if (event.code === 1008) {
+      // A refused token is not kept: the next visit shows the sign-in screen instead of failing again.
+      localStorage.removeItem('agenticgen-token');
+      state.socket = null;
+      return showSignIn(`The gateway refused the token (${event.reason}). Paste the token link again.`);
+    }
     setTimeout(connect, state.reconnectDelay);
     state.reconnectDelay = Math.min(state.reconnectDelay * 2, 10_000);
   });
 }
 
 function onSocketMessage(message) {
+  for (const listener of socketListeners) listener(message);
   if (message.type === 'welcome') {
+    state.sessionId = message.sessionId;
     state.socketReady = true;
     state.reconnectDelay = 500;
     $('#connection-state').className = 'dot online';

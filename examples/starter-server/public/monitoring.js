@@ -1,26 +1,47 @@
-// Monitoring: charts drawn from the server's metrics history, refreshed every 2 s while visible.
-import { drawLineChart } from './charts.js';
+// Monitoring: uPlot charts of the server's metrics history (time on the x axis), refreshed every 2 s while
+// the tab is visible.
+import { createTimeChart } from './charts.js';
 import { $, api, state } from './shared.js';
+
+/** Chart id → the series it draws from the history samples. */
+const definitions = {
+  requests: { series: [{ key: 'requestRate', label: 'Requests/s' }] },
+  latency: {
+    series: [
+      { key: 'latencyP50', label: 'p50', unit: ' ms' },
+      { key: 'latencyP95', label: 'p95', unit: ' ms' },
+      { key: 'latencyP99', label: 'p99', unit: ' ms' },
+    ],
+  },
+  tokens: { series: [{ key: 'tokenRate', label: 'Tokens/s' }] },
+  cache: { series: [{ key: 'cacheHitRatio', label: 'Hit ratio' }], max: 1 },
+  sandbox: { series: [{ key: 'sandboxRunRate', label: 'Runs/s' }] },
+  connections: {
+    series: [
+      { key: 'connections', label: 'WebSocket connections' },
+      { key: 'activeRuns', label: 'Active runs' },
+    ],
+  },
+};
+/** Created on first show: uPlot sizes a chart from its container, which is hidden until then. */
+let charts;
 
 export async function refreshMonitoring() {
   clearTimeout(state.monitoringTimer);
   if ($('#tab-monitoring').hidden) return;
+  charts ??= Object.entries(definitions).map(([id, definition]) => ({
+    definition,
+    update: createTimeChart($(`#chart-${id}`), definition.series, { max: definition.max }),
+  }));
   try {
     const { samples } = await api('/api/monitoring/history');
-    const pick = (key) => samples.map((sample) => sample[key]);
-    drawLineChart($('#chart-requests'), [{ label: 'req/s', values: pick('requestRate') }]);
-    drawLineChart($('#chart-latency'), [
-      { label: 'p50', values: pick('latencyP50') },
-      { label: 'p95', values: pick('latencyP95') },
-      { label: 'p99', values: pick('latencyP99') },
-    ]);
-    drawLineChart($('#chart-tokens'), [{ label: 'tokens/s', values: pick('tokenRate') }]);
-    drawLineChart($('#chart-cache'), [{ label: 'hit ratio', values: pick('cacheHitRatio') }], { fixedMax: 1 });
-    drawLineChart($('#chart-sandbox'), [{ label: 'runs/s', values: pick('sandboxRunRate') }]);
-    drawLineChart($('#chart-connections'), [
-      { label: 'sockets', values: pick('connections') },
-      { label: 'runs', values: pick('activeRuns') },
-    ]);
+    const times = samples.map((sample) => sample.time);
+    for (const { definition, update } of charts) {
+      update(
+        times,
+        definition.series.map(({ key }) => samples.map((sample) => sample[key])),
+      );
+    }
     $('#tab-monitoring').dataset.samples = String(samples.length);
   } catch (error) {
     document.querySelector('[data-feature="metrics"]').textContent = error.message;

@@ -1,4 +1,4 @@
-// The Python scratchpad and SQL over uploaded CSV or SQLite files.
+// The Python scratchpad: a named sandbox session whose variables persist between runs.
 import { $, api, escapeHtml, state } from './shared.js';
 
 $('#python-run').addEventListener('click', runPython);
@@ -40,52 +40,3 @@ async function runPython() {
     $('#python-run').disabled = false;
   }
 }
-
-$('#data-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const file = $('#data-file').files[0];
-  if (!file) return;
-  try {
-    await api(`/api/tools/files?name=${encodeURIComponent(file.name)}`, {
-      method: 'POST',
-      body: await file.arrayBuffer(),
-      headers: { 'content-type': 'application/octet-stream' },
-    });
-    await refreshDataFiles(file.name);
-  } catch (error) {
-    $('#sql-output').innerHTML = `<span class="err">${escapeHtml(error.message)}</span>`;
-  }
-});
-
-export async function refreshDataFiles(select) {
-  try {
-    const { files } = await api('/api/tools/files');
-    $('#data-files').replaceChildren(
-      ...files.map((file) => {
-        const option = document.createElement('option');
-        option.value = file.name;
-        option.textContent = file.name;
-        option.selected = file.name === select;
-        return option;
-      }),
-    );
-  } catch {
-    // The list stays as it was; the SQL run reports the error.
-  }
-}
-
-$('#sql-run').addEventListener('click', async () => {
-  const output = $('#sql-output');
-  try {
-    const result = await api('/api/tools/sql', {
-      json: { file: $('#data-files').value, query: $('#sql-query').value },
-    });
-    const head = `<tr>${result.columns.map((column) => `<th>${escapeHtml(column)}</th>`).join('')}</tr>`;
-    const rows = result.rows
-      .map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`)
-      .join('');
-    output.innerHTML = `<table>${head}${rows}</table>`;
-  } catch (error) {
-    output.innerHTML = `<span class="err">${escapeHtml(error.message)}</span>`;
-  }
-});

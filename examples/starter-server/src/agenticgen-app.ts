@@ -9,7 +9,7 @@ import type { AppContext } from './context.ts';
 import { bearerToken } from './gateway/auth.ts';
 import type { ApiApp, ApiEnv } from './http/env.ts';
 import { errorResponse, jsonResponse, toHttpError } from './http/errors.ts';
-import { serveStatic } from './http/static.ts';
+import { serveStatic, serveVendorFile } from './http/static.ts';
 import { registerChatRoutes } from './routes/chat-routes.ts';
 import { registerKnowledgeRoutes } from './routes/knowledge-routes.ts';
 import { type MonitoringState, registerMonitoringRoutes, registerPublicRoutes } from './routes/monitoring-routes.ts';
@@ -129,7 +129,8 @@ export function createAgenticGenApp(context: AppContext, options: AgenticGenAppO
     // `all`, not `get`: methodNotAllowed ignores ALL routes, so this catch-all does not make GET look allowed everywhere.
     app.all('*', async (c) => {
       if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return notFound(c);
-      return (await serveStatic(publicDir, decodeURIComponent(new URL(c.req.url).pathname))) ?? notFound(c);
+      const pathname = decodeURIComponent(new URL(c.req.url).pathname);
+      return (await serveStatic(publicDir, pathname)) ?? (await serveVendorFile(pathname)) ?? notFound(c);
     });
   }
   return app;

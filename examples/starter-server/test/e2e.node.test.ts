@@ -1,18 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium, openPage, screenshot } from './e2e-browser.ts';
 import { startTestServer, type TestServer } from './harness.ts';
-
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const onCi = process.env.CI === 'true' || process.env.CI === '1';
-if (!existsSync(chromiumPath)) {
-  if (onCi) throw new Error(`[test] Chromium not found at ${chromiumPath}; CI must run the end-to-end test`);
-  console.warn(
-    `\n\u001b[33m!!! [test] Chromium not found at ${chromiumPath}: the UI end-to-end test is SKIPPED\u001b[0m\n`,
-  );
-}
-const artifacts = join(import.meta.dirname, '..', '..', '..', 'test-artifacts', 'starter-server');
 
 const guide = `# Lighthouse keeping
 
@@ -20,32 +9,19 @@ The lighthouse at Cape Wrath was automated in 1998, after which no keeper lived 
 
 Keepers trimmed the lamp wick every four hours during the night, which is why they were called wickies.`;
 
-describe.runIf(existsSync(chromiumPath))('web UI end to end (Chromium)', () => {
+describe.runIf(hasChromium)('web UI end to end (Chromium)', () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;
+  let errors: string[];
 
   beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
     server = await startTestServer({
       services: { demoWordDelayMs: 8, sandbox: true },
       config: { metricsSampleMs: 250 },
     });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1200, height: 860 } });
-    page.on('pageerror', (error) => {
-      throw error;
-    });
+    browser = await launchChromium();
+    ({ page, errors } = await openPage(browser));
     await page.goto(`${server.url}/#token=${server.token}`);
     await page.waitForSelector('#connection-state.online');
   });
@@ -73,7 +49,7 @@ describe.runIf(existsSync(chromiumPath))('web UI end to end (Chromium)', () => {
     await page.fill('#search-query', 'lamp wick');
     await page.click('#search-form button[type="submit"]');
     await page.waitForSelector('#search-results li:has-text("lighthouses.md")');
-    await page.screenshot({ path: join(artifacts, 'knowledge.png'), fullPage: true });
+    await screenshot(page, 'knowledge');
 
     await page.click('[data-tab="chat"]');
     await page.fill('#chat-input', 'Why were lighthouse keepers called wickies?');
@@ -97,7 +73,7 @@ describe.runIf(existsSync(chromiumPath))('web UI end to end (Chromium)', () => {
     const lengths = await page.evaluate(() => (window as unknown as { answerLengths: number[] }).answerLengths);
     const distinct = new Set(lengths.filter((length) => length > 0 && length < text.length));
     expect(distinct.size).toBeGreaterThan(3);
-    await page.screenshot({ path: join(artifacts, 'chat.png'), fullPage: true });
+    await screenshot(page, 'chat', { inDocs: false });
   });
 
   // Generous: the first run waits for the Pyodide pool to finish warming up on a cold CI machine.
@@ -116,7 +92,7 @@ describe.runIf(existsSync(chromiumPath))('web UI end to end (Chromium)', () => {
     const output = (await page.textContent('#python-output')) ?? '';
     expect(output).toContain('total is 45');
     expect(output).toContain('90');
-    await page.screenshot({ path: join(artifacts, 'python.png'), fullPage: true });
+    await screenshot(page, 'python');
 
     // The demo model sends Python in a fenced block to the run_python tool; the output comes back in the answer.
     await page.click('[data-tab="chat"]');
@@ -132,7 +108,7 @@ describe.runIf(existsSync(chromiumPath))('web UI end to end (Chromium)', () => {
       },
     );
     expect(await answer.locator('.answer pre').first().textContent()).toBe('42');
-    await page.screenshot({ path: join(artifacts, 'chat-python.png'), fullPage: true });
+    await screenshot(page, 'chat-python');
   });
 
   it('draws the monitoring charts from the metrics history and updates them', async () => {
@@ -152,6 +128,6 @@ describe.runIf(existsSync(chromiumPath))('web UI end to end (Chromium)', () => {
       samples: Array<{ requestRate: number }>;
     };
     expect(history.samples.some((sample) => sample.requestRate > 0)).toBe(true);
-    await page.screenshot({ path: join(artifacts, 'monitoring.png'), fullPage: true });
+    expect(errors).toEqual([]);
   });
 });

@@ -4,6 +4,8 @@
  */
 
 export type {
+  CacheLoader,
+  CacheLoaderContext,
   CacheOptions,
   CacheStats,
   GetOrSetOptions,

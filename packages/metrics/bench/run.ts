@@ -1,10 +1,12 @@
 /**
- * Benchmarks of @agenticgen/metrics against prom-client and the OpenTelemetry SDK (with a reader attached),
- * all in this process. Writes bench/results.json. Run with `npm run bench -w packages/metrics`.
+ * Benchmarks of @agenticgen/metrics against prom-client and the OpenTelemetry SDK (with a reader attached), and
+ * of its quantile sketch against the reference DDSketch (@datadog/sketches-js), all in this process. Writes bench/results.json. Run with `npm run bench -w packages/metrics`.
  * Label sets and values are generated before timing; every timed function performs `batch` operations and
  * the figure is divided by `batch`, so the harness overhead does not dominate nanosecond-scale operations.
  */
 import { writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { DDSketch } from '@datadog/sketches-js';
 import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { do_not_optimize, measure } from 'mitata';
 import client from 'prom-client';
@@ -268,17 +270,70 @@ if (gc === undefined) console.warn('!!! run with --expose-gc for bytes-per-serie
       `scrape outputs differ in line count: ${oursText.split('\n').length} vs ${promText.split('\n').length}`,
     );
   }
+  // A scrape is timed up to the bytes the handler sends: our Node handler renders, encodes to UTF-8 (and gzips
+  // when asked) into a response that only keeps the body. prom-client has no handler, so its side is what an
+  // app's handler does with `registry.metrics()`: the same encoding (and gzip) of its text.
+  const handler = metrics.createMetricsHandler(registry);
+  const scrape = (acceptEncoding: string): Buffer => {
+    let sent: Buffer | undefined;
+    const request = { method: 'GET', headers: { accept: 'text/plain', 'accept-encoding': acceptEncoding } };
+    const response = {
+      writeHead: () => response,
+      end: (body?: Buffer) => {
+        sent = body;
+      },
+    };
+    handler(request as never, response as never);
+    if (sent === undefined) throw new Error('the metrics handler sent no body');
+    return sent;
+  };
+  const promScrape = async (gzip: boolean): Promise<Buffer> => {
+    const bytes = Buffer.from(await promRegistry.metrics(), 'utf8');
+    return gzip ? gzipSync(bytes) : bytes;
+  };
+  if (scrape('identity').length !== Buffer.byteLength(oursText)) throw new Error('the handler did not send the text');
   const scrapeOptions = { min_cpu_time: (quick ? 300 : 1500) * 1e6 };
-  const oursStats = await measure(
-    () => do_not_optimize(metrics.renderMetrics(registry, 'text/plain').body),
-    scrapeOptions,
-  );
-  const promStats = await measure(async () => do_not_optimize(await promRegistry.metrics()), scrapeOptions);
+  for (const [name, encoding] of [
+    ['scrape-10k-series', 'identity'],
+    ['scrape-10k-series-gzip', 'gzip'],
+  ] as const) {
+    const oursStats = await measure(() => do_not_optimize(scrape(encoding)), scrapeOptions);
+    const promStats = await measure(async () => do_not_optimize(await promScrape(encoding === 'gzip')), scrapeOptions);
+    report({ name, unit: 'ms', ours: oursStats.avg / 1e6, peers: { 'prom-client': promStats.avg / 1e6 } });
+  }
+}
+
+// ---------------------------------------------------------------- sketch-add / sketch-quantiles
+// The quantile sketch beside the reference DDSketch (@datadog/sketches-js), both at 1 % relative accuracy.
+{
+  const ours = new metrics.QuantileSketch({ relativeAccuracy: 0.01 });
+  const reference = new DDSketch({ relativeAccuracy: 0.01 });
+  const values = Float64Array.from({ length: 1024 }, (_, i) => 0.001 * 1.02 ** (i % 700) + observations[i]!);
+  let k = 0;
   report({
-    name: 'scrape-10k-series',
-    unit: 'ms',
-    ours: oursStats.avg / 1e6,
-    peers: { 'prom-client': promStats.avg / 1e6 },
+    name: 'sketch-add',
+    unit: 'ns/op',
+    ours: await perOp(() => {
+      for (let i = 0; i < batch; i++) ours.add(values[k++ & 1023]!);
+    }),
+    peers: {
+      '@datadog/sketches-js': await perOp(() => {
+        for (let i = 0; i < batch; i++) reference.accept(values[k++ & 1023]!);
+      }),
+    },
+  });
+  const quantiles = [0.5, 0.9, 0.99];
+  report({
+    name: 'sketch-quantiles',
+    unit: 'ns/op',
+    ours: await perOp(() => {
+      for (let i = 0; i < batch; i++) for (const q of quantiles) do_not_optimize(ours.quantile(q));
+    }),
+    peers: {
+      '@datadog/sketches-js': await perOp(() => {
+        for (let i = 0; i < batch; i++) for (const q of quantiles) do_not_optimize(reference.getValueAtQuantile(q));
+      }),
+    },
   });
 }
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { dirname, extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -33,4 +34,17 @@ export async function serveStatic(root: string, pathname: string): Promise<Respo
       'cache-control': 'no-cache',
     },
   });
+}
+
+/** Browser files of npm packages the UI loads, by URL prefix → the package's folder of built files. */
+const vendorFolders: ReadonlyArray<[prefix: string, folder: string]> = [
+  ['/vendor/uplot/', dirname(fileURLToPath(import.meta.resolve('uplot')))],
+];
+
+/** Serves `/vendor/<package>/<file>` from that package's built files, with the same checks and headers. */
+export async function serveVendorFile(pathname: string): Promise<Response | undefined> {
+  const match = vendorFolders.find(([prefix]) => pathname.startsWith(prefix));
+  if (match === undefined) return undefined;
+  const [prefix, folder] = match;
+  return serveStatic(folder, `/${pathname.slice(prefix.length)}`);
 }

@@ -16,6 +16,9 @@ export function validateSetOptions(options: GetOrSetOptions): void {
   }
   if (options.negativeTtlMs !== undefined) assertTtl(options.negativeTtlMs, 'negativeTtlMs');
   if (options.tags !== undefined) assertTags(options.tags);
+  if (options.signal !== undefined && typeof (options.signal as { aborted?: unknown } | null)?.aborted !== 'boolean') {
+    throw cacheError('invalid-argument', 'signal must be an AbortSignal (e.g. new AbortController().signal)');
+  }
 }
 
 export function serializeError(error: unknown): Record<string, unknown> {

@@ -17,11 +17,15 @@ export interface L1Options {
   sizeOf?: (value: unknown) => number;
 }
 
-/** Skips L2 for a while after repeated failures, so a dead or slow L2 costs one timeout, not one per read. */
+/**
+ * Skips L2 for a while after repeated failures, so a dead or slow L2 costs one timeout per period, not one per
+ * operation. Reads, writes (set, delete, tag markers), clear and publish all go through it; after `retryAfterMs`
+ * one operation probes L2 while the others keep skipping, and its outcome closes or re-opens the circuit.
+ */
 export interface L2CircuitOptions {
-  /** Consecutive failed L2 reads that open the circuit. Default 5. */
+  /** Consecutive failed L2 operations (timeouts included) that open the circuit. Default 5. */
   failureThreshold?: number;
-  /** How long L2 reads are skipped once open. Default 1000 ms. */
+  /** How long L2 is skipped once open, before one probe. Default 1000 ms. */
   retryAfterMs?: number;
 }
 
@@ -38,7 +42,7 @@ export interface CacheOptions {
   l2?: CacheDriver;
   /** Longest wait for one L2 operation before falling back to L1 or the loader. Default 500 ms. */
   l2TimeoutMs?: number;
-  /** Circuit breaker for L2 reads, or `false` to always try L2. */
+  /** Circuit breaker for L2 operations, or `false` to always try L2. */
   l2Circuit?: L2CircuitOptions | false;
   /**
    * `write-through` (default): `set` resolves after L2 has the value. `write-behind`: `set` resolves after L1 and
@@ -59,7 +63,21 @@ export interface SetOptions extends CacheSetOptions {
 export interface GetOrSetOptions extends SetOptions {
   /** Cache a failure of this loader for this long (overrides the cache's `negativeTtlMs`). */
   negativeTtlMs?: number;
+  /**
+   * Cancels this caller's wait (it rejects with `aborted`). The loader receives the signal of the caller that
+   * started the load; when that caller aborts, callers that joined it (and did not abort) share one new load.
+   */
+  signal?: AbortSignal;
 }
+
+/** What a `getOrSet` loader receives. */
+export interface CacheLoaderContext {
+  /** The signal of the caller that started this load; pass it on to `fetch` or the model call. */
+  signal?: AbortSignal;
+}
+
+/** Computes a missing value for `getOrSet`. */
+export type CacheLoader<T> = (context: CacheLoaderContext) => Promise<T>;
 
 /** Counters since creation or the last `resetStats()`. Ratios are 0 when there were no reads. */
 export interface CacheStats {
@@ -96,7 +114,7 @@ export interface TieredCache extends CacheStore {
   /** Stores a value in L1 and (write-through by default) L2. */
   set(key: string, value: unknown, options?: SetOptions): Promise<void>;
   /** The cached value, or runs `loader` once for all concurrent callers (across L1 and L2) and caches it. */
-  getOrSet<T>(key: string, loader: () => Promise<T>, options?: GetOrSetOptions): Promise<T>;
+  getOrSet<T>(key: string, loader: CacheLoader<T>, options?: GetOrSetOptions): Promise<T>;
   /** Removes every entry tagged with one of `tags`, here, in L2 and (via the driver's messages) elsewhere. */
   invalidateTags(tags: readonly string[]): Promise<void>;
   /** Removes every entry of this namespace from L1 and L2. */

@@ -1,10 +1,14 @@
 import { AgenticGenError } from '@agenticgen/core';
 import { type CacheDriver, type CacheEntry, hardExpiryOf } from '../drivers/driver.js';
 import { cacheError, toCacheError } from '../errors.js';
+import { CircuitBreaker } from './circuit-breaker.js';
 import { Deadlines } from './deadlines.js';
 import type { CacheEvents } from './events.js';
 
 type PendingWrite = { kind: 'set'; entry: CacheEntry } | { kind: 'delete' };
+
+/** What `attempt` returns for an operation that failed, timed out or was skipped by the open circuit. */
+export const failed: unique symbol = Symbol('l2-failed');
 
 export interface L2TierOptions {
   driver: CacheDriver;
@@ -18,16 +22,16 @@ export interface L2TierOptions {
 }
 
 /**
- * Every L2 access goes through here: a bounded timeout, a circuit breaker for reads, read de-duplication, and the
- * write-behind queue (coalesced per key, so a read of a key with a pending write sees that write).
+ * Every L2 access goes through here: a bounded timeout, one circuit breaker for every operation, read
+ * de-duplication, and the write-behind queue (coalesced per key, so a read of a key with a pending write sees that
+ * write).
  */
 export class L2Tier {
   readonly driver: CacheDriver;
   readonly #options: L2TierOptions;
   readonly #reads = new Map<string, Promise<CacheEntry | undefined>>();
   readonly #pending = new Map<string, { userKey: string; write: PendingWrite }>();
-  #failures = 0;
-  #openUntil = 0;
+  readonly #circuit: CircuitBreaker;
   #flushing: Promise<void> | undefined;
   readonly #deadlines: Deadlines;
   errors = 0;
@@ -37,6 +41,7 @@ export class L2Tier {
     this.driver = options.driver;
     this.#options = options;
     this.#deadlines = new Deadlines(options.timeoutMs);
+    this.#circuit = new CircuitBreaker(options.failureThreshold, options.retryAfterMs);
   }
 
   /** Reads a full key; never rejects (failures become `cache-error` events and a miss). */
@@ -46,22 +51,21 @@ export class L2Tier {
     if (pending !== undefined) {
       return Promise.resolve(pending.write.kind === 'set' ? pending.write.entry : undefined);
     }
-    if (this.#openUntil !== 0) {
-      if (this.#openUntil > Date.now()) {
-        this.skipped++;
-        return Promise.resolve(undefined);
-      }
-      this.#openUntil = 0;
-    }
     const existing = this.#reads.get(fullKey);
     if (existing !== undefined) return existing;
+    const admission = this.#circuit.admit();
+    if (admission === 'skip') {
+      this.skipped++;
+      return Promise.resolve(undefined);
+    }
     // One promise per read: the driver's result and the time limit race to settle it (no wrapper promises).
     const read = new Promise<CacheEntry | undefined>((resolve) => {
       const fail = (error: unknown) => {
         if (this.#reads.get(fullKey) === read) this.#reads.delete(fullKey);
         const wrapped = toCacheError(error, `${this.driver.name} get`);
-        // A corrupt entry is a data problem, not an availability one: it does not count toward the circuit.
-        if (!AgenticGenError.hasCode(wrapped, 'cache-entry-corrupt')) this.#recordFailure();
+        // A corrupt entry is a data problem, not an availability one: L2 answered.
+        if (AgenticGenError.hasCode(wrapped, 'cache-entry-corrupt')) this.#circuit.success(admission);
+        else this.#circuit.failure(admission);
         this.errors++;
         this.#options.onError({ key: userKey, tier: 'l2', operation: 'get', error: wrapped });
         resolve(undefined);
@@ -77,7 +81,7 @@ export class L2Tier {
         (entry) => {
           if (!this.#deadlines.settle(deadline)) return;
           if (this.#reads.get(fullKey) === read) this.#reads.delete(fullKey);
-          this.#failures = 0;
+          this.#circuit.success(admission);
           const hardExpiry = entry === undefined ? undefined : hardExpiryOf(entry);
           resolve(hardExpiry !== undefined && hardExpiry <= Date.now() ? undefined : entry);
         },
@@ -110,10 +114,25 @@ export class L2Tier {
 
   /** Runs an optional driver operation (clear, publish) bounded by the timeout; failures become events. */
   async run(operation: string, action: () => Promise<void>, key?: string): Promise<boolean> {
+    return (await this.attempt(operation, action, key)) !== failed;
+  }
+
+  /**
+   * Runs a driver operation through the circuit, bounded by the timeout; returns its result, or `failed` after
+   * reporting the failure (or the skip) as an event.
+   */
+  async attempt<T>(operation: string, action: () => Promise<T>, key?: string): Promise<T | typeof failed> {
+    const admission = this.#circuit.admit();
+    if (admission === 'skip') {
+      this.#reportSkipped(operation, key);
+      return failed;
+    }
     try {
-      await this.#bounded(action(), operation);
-      return true;
+      const result = await this.#bounded(action(), operation);
+      this.#circuit.success(admission);
+      return result;
     } catch (error) {
+      this.#circuit.failure(admission);
       this.errors++;
       const event: CacheEvents['cache-error'] = {
         tier: 'l2',
@@ -122,8 +141,34 @@ export class L2Tier {
       };
       if (key !== undefined) event.key = key;
       this.#options.onError(event);
-      return false;
+      return failed;
     }
+  }
+
+  /** Writes now whatever the write mode (tag versions must be in L2 before others are told about them). */
+  writeThrough(fullKey: string, userKey: string, write: PendingWrite): Promise<boolean> {
+    this.#reads.delete(fullKey);
+    this.#pending.delete(fullKey);
+    return this.#apply(fullKey, userKey, write, false);
+  }
+
+  /**
+   * A write (or tag, clear or publish operation) the open circuit kept from L2 is reported, unlike a skipped entry
+   * read: L2 may keep an older value that other processes read until it expires.
+   */
+  #reportSkipped(operation: string, key: string | undefined): void {
+    this.skipped++;
+    const event: CacheEvents['cache-error'] = {
+      tier: 'l2',
+      operation,
+      error: cacheError(
+        'cache-l2-failed',
+        `${this.driver.name} ${operation} skipped: the L2 circuit is open after repeated failures`,
+        { retryable: true, data: { circuit: 'open' } },
+      ),
+    };
+    if (key !== undefined) event.key = key;
+    this.#options.onError(event);
   }
 
   /** Drops queued writes whose key starts with `prefix` (a clear supersedes them). */
@@ -162,14 +207,24 @@ export class L2Tier {
 
   async #apply(fullKey: string, userKey: string, write: PendingWrite, rethrowBadValue: boolean): Promise<boolean> {
     const operation = write.kind;
+    const admission = this.#circuit.admit();
+    if (admission === 'skip') {
+      this.#reportSkipped(operation, userKey);
+      return false;
+    }
     try {
       await this.#bounded(
         write.kind === 'set' ? this.driver.set(fullKey, write.entry) : this.driver.delete(fullKey),
         operation,
       );
+      this.#circuit.success(admission);
       return true;
     } catch (error) {
-      if (rethrowBadValue && AgenticGenError.hasCode(error, 'cache-value-unsupported')) throw error;
+      const badValue = AgenticGenError.hasCode(error, 'cache-value-unsupported');
+      // A value the driver cannot store says nothing about L2's health.
+      if (badValue) this.#circuit.undecided(admission);
+      else this.#circuit.failure(admission);
+      if (rethrowBadValue && badValue) throw error;
       this.errors++;
       this.#options.onError({
         key: userKey,
@@ -178,14 +233,6 @@ export class L2Tier {
         error: toCacheError(error, `${this.driver.name} ${operation}`),
       });
       return false;
-    }
-  }
-
-  #recordFailure(): void {
-    this.#failures++;
-    if (this.#options.failureThreshold > 0 && this.#failures >= this.#options.failureThreshold) {
-      this.#openUntil = Date.now() + this.#options.retryAfterMs;
-      this.#failures = 0;
     }
   }
 

@@ -1,6 +1,6 @@
-import { AgenticGenError, createEventBus } from '@agenticgen/core';
+import { AgenticGenError, createEventBus, raceWithSignal, throwIfAborted } from '@agenticgen/core';
 import type QuickLRU from 'quick-lru';
-import type { CacheDriver, CacheEntry, CacheInvalidation } from '../drivers/driver.js';
+import type { CacheDriver, CacheEntry, CacheInvalidation, TagVersion } from '../drivers/driver.js';
 import { cacheError, toCacheError } from '../errors.js';
 import {
   assertDuration,
@@ -12,12 +12,12 @@ import {
   maxKeyLength,
 } from '../validation.js';
 import { emptyCounters, isFresh, ratio, rethrow, serializeError, validateSetOptions } from './cache-helpers.js';
-import type { CacheOptions, CacheStats, GetOrSetOptions, SetOptions, TieredCache } from './cache-types.js';
+import type { CacheLoader, CacheOptions, CacheStats, GetOrSetOptions, SetOptions, TieredCache } from './cache-types.js';
 import type { CacheEventName, CacheEvents, CacheListener, EvictionReason } from './events.js';
 import { L1Record, L1Store } from './l1-store.js';
-import { L2Tier } from './l2-tier.js';
+import { failed, L2Tier } from './l2-tier.js';
 import { sizeOf as defaultSizeOf } from './size-of.js';
-import { TagClock } from './tag-clock.js';
+import { TagVersions } from './tag-versions.js';
 
 interface L2ReadMarker {
   /** Set by a write of the key while the read runs: its result must not be promoted into L1. */
@@ -30,6 +30,8 @@ interface Flight {
   promise: Promise<unknown>;
   /** Set by a set/delete/invalidation of the key while the flight runs: its result must not be cached. */
   invalidated: boolean;
+  /** The signal of the caller that started the load (handed to the loader). */
+  signal: AbortSignal | undefined;
 }
 
 export function createCache(options: CacheOptions = {}): TieredCache {
@@ -55,7 +57,7 @@ class TieredCacheImplementation implements TieredCache {
   readonly #flights = new Map<string, Flight>();
   /** L2 reads in progress per key; a write marks them so their (older) result is not promoted into L1. */
   readonly #reads = new Map<string, L2ReadMarker>();
-  readonly #tags: TagClock;
+  readonly #tags: TagVersions;
   readonly #unsubscribe: (() => void) | undefined;
   #listeningHit = false;
   #listeningMiss = false;
@@ -113,14 +115,7 @@ class TieredCacheImplementation implements TieredCache {
     this.#l1StaleMs = this.#l1TtlMs < this.#ttlMs ? 0 : this.#staleMs;
     if (options.l2 !== undefined) this.#l2 = this.#createL2(options.l2, options);
     const l2 = this.#l2;
-    this.#tags = new TagClock(
-      l2 === undefined
-        ? undefined
-        : async (tag) => {
-            const marker = await l2.read(this.#tagKey(tag), tag);
-            return typeof marker?.value === 'number' ? marker.value : 0;
-          },
-    );
+    this.#tags = new TagVersions(l2 === undefined ? undefined : this.#tagVersionSource(l2), this.#l1TtlMs);
     this.#unsubscribe = options.l2?.subscribe?.((message) => this.#onInvalidation(message));
   }
 
@@ -182,11 +177,12 @@ class TieredCacheImplementation implements TieredCache {
     return (await this.get(key)) !== undefined;
   }
 
-  async getOrSet<T>(key: string, loader: () => Promise<T>, options: GetOrSetOptions = {}): Promise<T> {
+  async getOrSet<T>(key: string, loader: CacheLoader<T>, options: GetOrSetOptions = {}): Promise<T> {
     this.#assertUsable();
     assertKey(key);
     if (typeof loader !== 'function') throw cacheError('invalid-argument', 'getOrSet needs a loader function');
     validateSetOptions(options);
+    throwIfAborted(options.signal, 'cache getOrSet');
     const item = this.#readL1(key);
     if (item instanceof L1Record) {
       const now = Date.now();
@@ -203,7 +199,7 @@ class TieredCacheImplementation implements TieredCache {
       this.#hit(key, 'l1', false);
       return item as T;
     }
-    return this.#load(key, loader, options, false) as Promise<T>;
+    return this.#join(key, loader, options) as Promise<T>;
   }
 
   // ── writes ───────────────────────────────────────────────────────────────────────────────────────────────────
@@ -216,7 +212,12 @@ class TieredCacheImplementation implements TieredCache {
     }
     validateSetOptions(options);
     this.#invalidateKey(key);
-    await this.#write(key, this.#entry(value, options, false));
+    const entry = this.#entry(value, options, false);
+    await this.#write(
+      key,
+      entry,
+      entry.tags !== undefined && this.#tags.active ? this.#tags.stamp(entry.tags) : undefined,
+    );
   }
 
   setSync(key: string, value: unknown, options?: SetOptions): void {
@@ -246,6 +247,7 @@ class TieredCacheImplementation implements TieredCache {
     }
     if (options !== undefined) validateSetOptions(options);
     const entry = this.#entry(value, options ?? noOptions, false);
+    if (entry.tags !== undefined && this.#tags.active) entry.tagVersions = this.#tags.stampSync(entry.tags);
     const inL1 = this.#storeL1(key, entry);
     this.#counters.sets++;
     this.#l2?.queue(this.#fullKey(key), key, { kind: 'set', entry });
@@ -266,21 +268,16 @@ class TieredCacheImplementation implements TieredCache {
     this.#assertUsable();
     assertTags(tags);
     if (tags.length === 0) return;
-    const now = Date.now();
-    const times: Record<string, number> = {};
-    for (const tag of tags) {
-      times[tag] = now;
-      this.#tags.record(tag, now);
-    }
-    this.#dropTagged(times, 'invalidated');
+    this.#dropTagged(tags, 'invalidated');
     this.#invalidateAll();
-    const l2 = this.#l2;
-    if (l2 === undefined) return;
-    // The tag marker outlives every entry it invalidates: it has no expiry (a few bytes per tag).
+    if (!this.#tags.active) return;
+    const versions: Record<string, TagVersion> = {};
     await Promise.all(
-      tags.map((tag) => l2.write(this.#tagKey(tag), tag, { kind: 'set', entry: { value: now, createdAt: now } })),
+      tags.map(async (tag) => {
+        versions[tag] = await this.#tags.invalidate(tag);
+      }),
     );
-    await this.#publish({ type: 'tags', origin: this.#instanceId, namespace: this.namespace, tags: times });
+    await this.#publish({ type: 'tags', origin: this.#instanceId, namespace: this.namespace, tags: versions });
   }
 
   async clear(): Promise<void> {
@@ -392,6 +389,39 @@ class TieredCacheImplementation implements TieredCache {
     return `${this.namespace}:t:${tag}`;
   }
 
+  /** Tag versions in L2: the driver's atomic counters, else a record holding a random token per invalidation. */
+  #tagVersionSource(l2: L2Tier): ConstructorParameters<typeof TagVersions>[0] {
+    const { increment, readCounter } = l2.driver;
+    if (increment !== undefined && readCounter !== undefined) {
+      return {
+        read: async (tag) => {
+          const version = await l2.attempt('read-tag', () => readCounter.call(l2.driver, this.#tagKey(tag)), tag);
+          return version === failed ? undefined : version;
+        },
+        bump: async (tag) => {
+          const version = await l2.attempt('invalidate-tag', () => increment.call(l2.driver, this.#tagKey(tag)), tag);
+          return version === failed ? undefined : version;
+        },
+      };
+    }
+    return {
+      read: async (tag) => {
+        // Straight to the driver (markers are written through, never queued): a failure must stay distinguishable
+        // from an absent marker, which means version 0.
+        const marker = await l2.attempt('read-tag', () => l2.driver.get(this.#tagKey(tag)), tag);
+        if (marker === failed) return undefined;
+        const version = marker?.value ?? 0;
+        return typeof version === 'number' || typeof version === 'string' ? version : undefined;
+      },
+      bump: async (tag) => {
+        const token = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+        // The marker outlives every entry it judges: it has no expiry (a few bytes per tag).
+        const entry: CacheEntry = { value: token, createdAt: Date.now() };
+        return (await l2.writeThrough(this.#tagKey(tag), tag, { kind: 'set', entry })) ? token : undefined;
+      },
+    };
+  }
+
   /**
    * The L1 item if usable at all: a bare value (always fresh: quick-lru drops it at expiry) or a record that is
    * fresh or within its stale window. `undefined` is a miss (values are never `undefined`).
@@ -453,10 +483,27 @@ class TieredCacheImplementation implements TieredCache {
     return true;
   }
 
-  #load(key: string, loader: () => Promise<unknown>, options: GetOrSetOptions, refreshing: boolean): Promise<unknown> {
+  /**
+   * Waits for the key's load (joining one in progress or starting it). The caller's signal ends only its own wait;
+   * when the caller that started the load cancels it, the others did not ask for that and join one new load.
+   */
+  async #join(key: string, loader: CacheLoader<unknown>, options: GetOrSetOptions): Promise<unknown> {
+    const signal = options.signal;
+    for (;;) {
+      const flight = this.#load(key, loader, options, false);
+      try {
+        return await (signal === undefined ? flight.promise : raceWithSignal(flight.promise, signal, 'cache getOrSet'));
+      } catch (error) {
+        // Ends: each retry follows a load whose starter aborted, and a starter that aborted never starts another.
+        if (flight.signal?.aborted !== true || flight.signal === signal || signal?.aborted === true) throw error;
+      }
+    }
+  }
+
+  #load(key: string, loader: CacheLoader<unknown>, options: GetOrSetOptions, refreshing: boolean): Flight {
     const existing = this.#flights.get(key);
-    if (existing !== undefined) return existing.promise;
-    const flight: Flight = { promise: Promise.resolve(), invalidated: false };
+    if (existing !== undefined) return existing;
+    const flight: Flight = { promise: Promise.resolve(), invalidated: false, signal: options.signal };
     let refreshAfter = false;
     flight.promise = (async () => {
       try {
@@ -478,12 +525,14 @@ class TieredCacheImplementation implements TieredCache {
       }
     })();
     this.#flights.set(key, flight);
-    return flight.promise;
+    return flight;
   }
 
-  #refreshInBackground(key: string, loader: () => Promise<unknown>, options: GetOrSetOptions): void {
+  #refreshInBackground(key: string, loader: CacheLoader<unknown>, options: GetOrSetOptions): void {
     if (this.#flights.has(key)) return;
-    this.#load(key, loader, options, true).catch((error: unknown) => {
+    // A background refresh outlives the request that triggered it: no caller's signal cancels it.
+    const { signal: _signal, ...refreshOptions } = options;
+    this.#load(key, loader, refreshOptions, true).promise.catch((error: unknown) => {
       this.#events.emit('cache-error', {
         key,
         tier: 'loader',
@@ -503,22 +552,30 @@ class TieredCacheImplementation implements TieredCache {
 
   async #runLoader(
     key: string,
-    loader: () => Promise<unknown>,
+    loader: CacheLoader<unknown>,
     options: GetOrSetOptions,
     flight: Flight,
     refreshing: boolean,
   ) {
     this.#counters.loaderCalls++;
+    // Tag versions from before the loader reads its source: an invalidation during the load makes the result stale.
+    const tags = options.tags !== undefined && options.tags.length > 0 && this.#tags.active ? options.tags : undefined;
+    const versions = tags === undefined ? undefined : await this.#tags.stamp(tags);
     let value: unknown;
     try {
-      value = await loader();
+      value = await loader(flight.signal === undefined ? {} : { signal: flight.signal });
     } catch (error) {
       this.#counters.loaderErrors++;
       const negativeTtlMs = options.negativeTtlMs ?? this.#negativeTtlMs;
-      // A failed background refresh keeps serving the stale value (stale-if-error) instead of caching the failure.
-      if (negativeTtlMs !== undefined && !flight.invalidated && !refreshing) {
+      // A failed background refresh keeps serving the stale value (stale-if-error) instead of caching the failure;
+      // a cancelled load says nothing about the source, so it is not remembered either.
+      if (negativeTtlMs !== undefined && !flight.invalidated && !refreshing && flight.signal?.aborted !== true) {
         try {
-          await this.#write(key, this.#entry(serializeError(error), { ...options, ttlMs: negativeTtlMs }, true));
+          await this.#write(
+            key,
+            this.#entry(serializeError(error), { ...options, ttlMs: negativeTtlMs }, true),
+            versions,
+          );
         } catch (writeError) {
           // The caller must see the loader's error, not a failure to cache it.
           this.#events.emit('cache-error', {
@@ -531,7 +588,8 @@ class TieredCacheImplementation implements TieredCache {
       }
       throw error;
     }
-    if (value !== undefined && !flight.invalidated) await this.#write(key, this.#entry(value, options, false));
+    if (value !== undefined && !flight.invalidated)
+      await this.#write(key, this.#entry(value, options, false), versions);
     return value;
   }
 
@@ -549,12 +607,17 @@ class TieredCacheImplementation implements TieredCache {
     return entry;
   }
 
-  async #write(key: string, entry: CacheEntry): Promise<void> {
+  async #write(
+    key: string,
+    entry: CacheEntry,
+    tagVersions?: readonly TagVersion[] | Promise<readonly TagVersion[]>,
+  ): Promise<void> {
     const inL1 = this.#storeL1(key, entry);
     this.#counters.sets++;
     const l2 = this.#l2;
     let inL2 = false;
     if (l2 !== undefined) {
+      if (tagVersions !== undefined) entry.tagVersions = await tagVersions;
       try {
         inL2 = await l2.write(this.#fullKey(key), key, { kind: 'set', entry });
       } catch (error) {
@@ -600,15 +663,9 @@ class TieredCacheImplementation implements TieredCache {
     for (const read of this.#reads.values()) read.invalidated = true;
   }
 
-  #dropTagged(times: Readonly<Record<string, number>>, reason: EvictionReason): void {
-    this.#l1?.deleteWhere((record) => {
-      if (record.tags === undefined) return false;
-      for (const tag of record.tags) {
-        const at = times[tag];
-        if (at !== undefined && record.createdAt <= at) return true;
-      }
-      return false;
-    }, reason);
+  /** Drops L1 copies carrying any of `tags` (an L1 copy keeps no versions: a later write is simply re-read). */
+  #dropTagged(tags: readonly string[], reason: EvictionReason): void {
+    this.#l1?.deleteWhere((record) => record.tags?.some((tag) => tags.includes(tag)) === true, reason);
   }
 
   async #publishKeys(keys: string[]): Promise<void> {
@@ -636,10 +693,8 @@ class TieredCacheImplementation implements TieredCache {
         if (this.#l1?.delete(key) === true) this.#evicted(key, 'remote');
       }
     } else if (message.type === 'tags') {
-      for (const [tag, at] of Object.entries(message.tags)) {
-        this.#tags.record(tag, at);
-      }
-      this.#dropTagged(message.tags, 'remote');
+      for (const [tag, version] of Object.entries(message.tags)) this.#tags.remember(tag, version);
+      this.#dropTagged(Object.keys(message.tags), 'remote');
       this.#invalidateAll();
     } else if (message.type === 'clear') {
       this.#l1?.clear();

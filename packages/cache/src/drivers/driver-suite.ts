@@ -166,6 +166,17 @@ export function runCacheDriverSuite(
       }
     });
 
+    it('counts atomically when it has counters (tag versions), and clears counters with entries', async (context) => {
+      const { increment, readCounter } = driver;
+      if (increment === undefined || readCounter === undefined) return context.skip();
+      expect(await readCounter.call(driver, 'ns:t:never')).toBe(0);
+      const results = await Promise.all(Array.from({ length: 50 }, () => increment.call(driver, 'ns:t:hot')));
+      expect(new Set(results).size).toBe(50);
+      expect(await readCounter.call(driver, 'ns:t:hot')).toBe(50);
+      await driver.clear?.('ns:');
+      expect(await readCounter.call(driver, 'ns:t:hot')).toBe(0);
+    });
+
     it('rejects values it cannot store with cache-value-unsupported', async () => {
       class Point {
         x = 1;

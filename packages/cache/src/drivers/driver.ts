@@ -4,11 +4,17 @@
  * cache owns TTL policy, tags, single-flight and events, so a driver stays a thin adapter over its storage.
  */
 
+/**
+ * A tag's version: a counter (drivers with `increment`) or a random token (a versioned record, for drivers without
+ * counters). `0` means the tag was never invalidated. Only equality matters, so no clock is ever compared.
+ */
+export type TagVersion = number | string;
+
 /** One stored entry: the value and the metadata the cache needs to judge it. */
 export interface CacheEntry {
   /** The value: JSON data, `Uint8Array`, `Float32Array` and other typed arrays, `ArrayBuffer`, `Date`, `Map`, `Set`. */
   value: unknown;
-  /** When the value was written (epoch ms); tag invalidations compare against it. */
+  /** When the value was written (epoch ms). */
   createdAt: number;
   /** When the value stops being fresh (epoch ms); absent means never. */
   expiresAt?: number;
@@ -16,6 +22,11 @@ export interface CacheEntry {
   staleUntil?: number;
   /** Tags for group invalidation. */
   tags?: readonly string[];
+  /**
+   * The version of each tag (same order as `tags`) when the value was produced; the entry is current while every
+   * tag still has that version. Absent means all `0`.
+   */
+  tagVersions?: readonly TagVersion[];
   /** Set when the entry records a loader failure (negative caching); `value` then holds the serialised error. */
   negative?: boolean;
 }
@@ -44,8 +55,8 @@ export type CacheInvalidation =
       origin: string;
       /** The cache namespace. */
       namespace: string;
-      /** Tag → invalidation time (epoch ms). */
-      tags: Readonly<Record<string, number>>;
+      /** Tag → its new version. */
+      tags: Readonly<Record<string, TagVersion>>;
     }
   | {
       /** The namespace was cleared elsewhere. */
@@ -77,6 +88,14 @@ export interface CacheDriver {
   delete(key: string): Promise<void>;
   /** Removes every key starting with `prefix`, or every key of this driver when omitted. */
   clear?(prefix?: string): Promise<void>;
+  /**
+   * Adds one to the counter at `key` atomically and returns the new value (tag versions; Redis `INCR`). Counters
+   * live beside entries (`clear` removes them) but are read only with `readCounter`. A driver without the pair gets
+   * versioned records (random tokens written with `set`) instead.
+   */
+  increment?(key: string): Promise<number>;
+  /** The counter at `key`, 0 when absent. */
+  readCounter?(key: string): Promise<number>;
   /** Sends an invalidation to other instances subscribed through the same backend. */
   publish?(message: CacheInvalidation): Promise<void>;
   /** Receives invalidations from other instances; returns the unsubscribe function. */

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgenticGenError } from '@agenticgen/core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createCache } from '../cache/tiered-cache.js';
 import { encodeEntry } from '../serialization/codec.js';
 import { runCacheDriverSuite } from './driver-suite.js';
@@ -92,11 +92,49 @@ describe('file driver faults', () => {
     await driver.set('ns:k:a', entry(1));
     const stale = `${pathOf(directory, 'ns:k:a')}.0000.tmp`;
     writeFileSync(stale, 'partial');
-    const { utimesSync } = await import('node:fs');
     utimesSync(stale, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
     await driver.clear?.('other:');
     const folder = join(stale, '..');
     expect(readdirSync(folder)).toEqual([pathOf(directory, 'ns:k:a').split('/').at(-1)]);
+  });
+
+  it('removes temp files a crash left behind when it opens, and leaves young ones of writes in progress', async () => {
+    const directory = freshDirectory();
+    const first = createFileDriver({ directory });
+    await first.set('ns:k:a', entry(1));
+    await first.dispose?.();
+    const old = `${pathOf(directory, 'ns:k:a')}.dead.tmp`;
+    const young = `${pathOf(directory, 'ns:k:a')}.live.tmp`;
+    writeFileSync(old, 'partial');
+    writeFileSync(young, 'partial');
+    utimesSync(old, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
+    const reopened = createFileDriver({ directory });
+    await reopened.dispose?.(); // dispose waits for the sweep that opening started
+    const names = readdirSync(join(old, '..')).sort();
+    expect(names).toEqual([pathOf(directory, 'ns:k:a').split('/').at(-1), young.split('/').at(-1)].sort());
+    const again = createFileDriver({ directory });
+    expect((await again.get('ns:k:a'))?.value).toBe(1);
+    await again.dispose?.();
+  });
+
+  it("sees another instance's tag invalidation once l1.ttlMs has passed (no messages between them)", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const directory = freshDirectory();
+      const writer = createCache({ l2: createFileDriver({ directory }), l1: { ttlMs: 200 } });
+      const reader = createCache({ l2: createFileDriver({ directory }), l1: { ttlMs: 200 } });
+      await writer.set('k', 'v1', { tags: ['t'] });
+      expect(await reader.get('k')).toBe('v1'); // in the reader's L1, tag t remembered
+      await writer.invalidateTags(['t']);
+      vi.setSystemTime(Date.now() + 200);
+      expect(await reader.get('k')).toBeUndefined();
+      await writer.set('k', 'v2', { tags: ['t'] });
+      expect(await reader.get('k')).toBe('v2');
+      await writer.dispose();
+      await reader.dispose();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('rejects a missing directory option with invalid-config', () => {

@@ -20,7 +20,9 @@ export interface FileDriverOptions extends CodecOptions {
  * Node file-system L2. An entry is one file at `<directory>/<2 hex>/<2 hex>/<sha-256 of key>`, written to a temp
  * file in the same folder and renamed into place, so a reader sees the old or the new file, never a half-written
  * one. Each file carries its key, a length and a CRC-32: a truncated or damaged file is detected and removed.
- * Temp files left by a crash are ignored by reads and removed by `clear()`.
+ * Temp files left by a crash are ignored by reads and removed when a driver opens the folder (in the background;
+ * `dispose()` waits for it) and by `clear()`. A temp file younger than a minute may belong to a write in progress in
+ * another process sharing the folder, so it is left alone.
  */
 export function createFileDriver(options: FileDriverOptions): CacheDriver {
   if (typeof options?.directory !== 'string' || options.directory.length === 0) {
@@ -31,6 +33,10 @@ export function createFileDriver(options: FileDriverOptions): CacheDriver {
   if (options.compression !== undefined) codec.compression = options.compression;
   if (options.compressAboveBytes !== undefined) codec.compressAboveBytes = options.compressAboveBytes;
   let disposed = false;
+  // Opening sweeps what a crashed writer left; reads never wait for it (temp files are invisible to them).
+  const sweep = listFiles(directory)
+    .then((files) => Promise.all(files.filter((file) => file.endsWith('.tmp')).map(removeAbandonedTemp)))
+    .catch(() => undefined);
 
   const pathOf = (key: string) => {
     const hash = createHash('sha256').update(key).digest('hex');
@@ -115,9 +121,7 @@ export function createFileDriver(options: FileDriverOptions): CacheDriver {
       // Keys are hashed into file names, so a prefix clear reads each file's key (clear is rare; reads stay O(1)).
       for (const file of await listFiles(directory)) {
         if (file.endsWith('.tmp')) {
-          // Left by a crash mid-write; a young one may belong to a write in progress and is left alone.
-          const info = await stat(file).catch(() => undefined);
-          if (info !== undefined && Date.now() - info.mtimeMs > 60_000) await unlink(file).catch(() => undefined);
+          await removeAbandonedTemp(file);
           continue;
         }
         const bytes = await readEntryFile(file);
@@ -133,8 +137,18 @@ export function createFileDriver(options: FileDriverOptions): CacheDriver {
     },
     async dispose() {
       disposed = true;
+      await sweep;
     },
   };
+}
+
+/** Age past which a temp file cannot belong to a write in progress (a write takes milliseconds). */
+const abandonedTempAgeMs = 60_000;
+
+/** Removes a temp file left by a crash mid-write; a young one may belong to a write in progress and stays. */
+async function removeAbandonedTemp(file: string): Promise<void> {
+  const info = await stat(file).catch(() => undefined);
+  if (info !== undefined && Date.now() - info.mtimeMs > abandonedTempAgeMs) await unlink(file).catch(() => undefined);
 }
 
 async function listFiles(directory: string): Promise<string[]> {

@@ -17,6 +17,7 @@ export interface MemoryDriverOptions {
 export function createMemoryDriver(options: MemoryDriverOptions = {}): CacheDriver & { readonly size: number } {
   const clone = options.clone ?? true;
   const entries = new Map<string, CacheEntry>();
+  const counters = new Map<string, number>();
   const listeners = new Set<(message: CacheInvalidation) => void>();
   let disposed = false;
   const check = () => {
@@ -50,8 +51,20 @@ export function createMemoryDriver(options: MemoryDriverOptions = {}): CacheDriv
     },
     async clear(prefix) {
       check();
-      if (prefix === undefined) entries.clear();
-      else for (const key of entries.keys()) if (key.startsWith(prefix)) entries.delete(key);
+      for (const map of [entries, counters]) {
+        if (prefix === undefined) map.clear();
+        else for (const key of map.keys()) if (key.startsWith(prefix)) map.delete(key);
+      }
+    },
+    async increment(key) {
+      check();
+      const next = (counters.get(key) ?? 0) + 1;
+      counters.set(key, next);
+      return next;
+    },
+    async readCounter(key) {
+      check();
+      return counters.get(key) ?? 0;
     },
     async publish(message) {
       check();
@@ -67,6 +80,7 @@ export function createMemoryDriver(options: MemoryDriverOptions = {}): CacheDriv
     async dispose() {
       disposed = true;
       entries.clear();
+      counters.clear();
       listeners.clear();
     },
   };

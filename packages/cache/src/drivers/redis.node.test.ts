@@ -114,6 +114,34 @@ describe.runIf(available)('redis driver', () => {
     }
   });
 
+  it('judges tagged entries by tag versions kept as Redis counters, not by the clocks of the processes', async () => {
+    const prefix = uniquePrefix();
+    const writer = createCache({ l2: createRedisDriver({ url: server.url, prefix, pubSub: false }), l1: false });
+    const invalidator = createCache({ l2: createRedisDriver({ url: server.url, prefix, pubSub: false }), l1: false });
+    const raw = new Redis(server.url);
+    try {
+      const now = Date.now();
+      vi.useFakeTimers({ toFake: ['Date'], now });
+      await writer.set('old', 'before', { tags: ['t'] });
+      vi.setSystemTime(now - 10_000); // the invalidating process's clock runs 10 s behind
+      await invalidator.invalidateTags(['t']);
+      vi.setSystemTime(now + 60_000); // and then a minute ahead
+      await invalidator.invalidateTags(['u']);
+      vi.setSystemTime(now);
+      await writer.set('fresh', 'after', { tags: ['u'] });
+      expect(await writer.get('old')).toBeUndefined();
+      expect(await invalidator.get('fresh')).toBe('after');
+      expect(await raw.get(`${prefix}default:t:t`)).toBe('1'); // an INCR counter
+      await invalidator.invalidateTags(['t']);
+      expect(await raw.get(`${prefix}default:t:t`)).toBe('2');
+    } finally {
+      vi.useRealTimers();
+      raw.disconnect();
+      await writer.dispose();
+      await invalidator.dispose();
+    }
+  });
+
   it('invalidates the L1 of this process when another Node process writes', async () => {
     const prefix = uniquePrefix();
     const here = createCache({ l2: createRedisDriver({ url: server.url, prefix }), namespace: 'shared' });

@@ -160,6 +160,19 @@ export function createRedisDriver(options: RedisDriverOptions = {}): CacheDriver
       const client = connected ?? (await connect());
       await client.del(prefix + key);
     },
+    async increment(key) {
+      const client = connected ?? (await connect());
+      return client.incr(prefix + key);
+    },
+    async readCounter(key) {
+      const client = connected ?? (await connect());
+      const text = await client.get(prefix + key);
+      const value = text === null ? 0 : Number(text);
+      if (!Number.isSafeInteger(value)) {
+        throw cacheError('cache-entry-corrupt', `the counter at ${JSON.stringify(key)} is not an integer`);
+      }
+      return value;
+    },
     async clear(subPrefix) {
       const client = connected ?? (await connect());
       const pattern = `${escapeGlob(prefix + (subPrefix ?? ''))}*`;

@@ -103,6 +103,35 @@ describe('createCachedChatModel', () => {
     expect(inner.calls).toHaveLength(2);
   });
 
+  it('hands every consumer its own copy: mutating a live, replayed or generated answer changes no later replay', async () => {
+    const { model } = setup();
+    const scribble = (parts: ChatStreamPart[]) => {
+      for (const part of parts) {
+        if (part.type === 'text-delta') part.delta = 'MUTATED';
+        if (part.type === 'finish') part.usage.outputTokens = -1;
+      }
+      return parts;
+    };
+    const live: ChatStreamPart[] = [];
+    for await (const part of model.stream(request('m'))) {
+      live.push(structuredClone(part));
+      scribble([part]); // the live consumer edits what it was given
+    }
+    const first = await drain(model.stream(request('m')));
+    expect(first).toEqual(live);
+    scribble(first);
+    expect(await drain(model.stream(request('m')))).toEqual(live);
+    const generated = await model.generate(request('m'));
+    generated.text = 'MUTATED';
+    generated.usage.outputTokens = -1;
+    expect((await model.generate(request('m'))).text).not.toBe('MUTATED');
+    expect(await drain(model.stream(request('m')))).toEqual(live);
+    await model.generate(request('g'));
+    const fromResponse = await model.generate(request('g'));
+    fromResponse.text = 'MUTATED';
+    expect((await model.generate(request('g'))).text).not.toBe('MUTATED');
+  });
+
   it('never stores a stream that failed or that the consumer abandoned', async () => {
     const error = new AgenticGenError('server', '[mock] boom');
     const inner = new MockChatModel({
@@ -142,6 +171,23 @@ describe('createCachedChatModel', () => {
     setTimeout(() => controller.abort(), 5);
     await expect(cancelled).rejects.toSatisfy((error) => AgenticGenError.hasCode(error, 'aborted'));
     expect((await patient).text).toBe('slow');
+  });
+
+  it('lets callers that joined a cancelled shared call re-join one new call (100 callers → 2 model calls)', async () => {
+    const inner = new MockChatModel({ responses: [{ text: 'slow', delayMs: 60_000 }, 'fresh'] });
+    const cache = createCache();
+    const lookups = vi.spyOn(cache, 'getOrSet');
+    const model = createCachedChatModel(inner, { cache });
+    const controller = new AbortController();
+    const cancelled = model.generate(request('same', { signal: controller.signal }));
+    await vi.waitFor(() => expect(inner.calls).toHaveLength(1)); // the cancelling caller starts the shared call
+    const joined = Array.from({ length: 99 }, () => model.generate(request('same')));
+    await vi.waitFor(() => expect(lookups).toHaveBeenCalledTimes(100)); // every caller has joined before the abort
+    controller.abort();
+    await expect(cancelled).rejects.toSatisfy((error) => AgenticGenError.hasCode(error, 'aborted'));
+    const answers = await Promise.all(joined);
+    expect(new Set(answers.map((answer) => answer.text))).toEqual(new Set(['fresh']));
+    expect(inner.calls).toHaveLength(2);
   });
 
   it('cancels only the caller that joined a shared call, not the call it joined', async () => {

@@ -63,7 +63,8 @@ type StoredAnswer = { kind: 'parts'; parts: ChatStreamPart[] } | { kind: 'respon
  * everything in the request that shapes the answer (messages, tools, tool choice, response format, sampling
  * parameters, provider options); signals, timeouts and headers are not part of it. A streamed answer is stored as
  * its exact parts and replayed as the same parts; `generate` and `stream` share entries (each converts the other's).
- * Concurrent identical `generate` calls share one model call. Failed or abandoned calls are never stored.
+ * Concurrent identical `generate` calls share one model call; when the caller that started it cancels, the others
+ * share one new call. Failed or abandoned calls are never stored.
  */
 export function createCachedChatModel(model: ChatModel, options: CachedChatModelOptions): ChatModel {
   if (typeof options?.cache?.getOrSet !== 'function') {
@@ -125,19 +126,24 @@ export function createCachedChatModel(model: ChatModel, options: CachedChatModel
         called = true;
         return { kind: 'response', response: await model.generate(forwarded) };
       };
+      // With a tiered cache the signal also keeps a cancelled call out of negative caching; other stores ignore it.
+      const lookupOptions: typeof storeOptions & { signal?: AbortSignal } = { ...storeOptions };
+      if (request.signal !== undefined) lookupOptions.signal = request.signal;
       let stored: StoredAnswer;
-      try {
-        // A caller that joins another caller's flight still gets its own cancellation: the race drops only its wait.
-        const shared = cache.getOrSet(key, load, storeOptions);
-        stored = await (request.signal === undefined ? shared : raceWithSignal(shared, request.signal, 'cache chat'));
-      } catch (error) {
-        // A shared flight was cancelled by its first caller's signal; this caller did not cancel, so it asks itself.
-        if (!AgenticGenError.hasCode(error, 'aborted') || request.signal?.aborted === true || called) throw error;
-        stored = await load();
-        await cache.set(key, stored, storeOptions);
+      for (;;) {
+        try {
+          // A caller that joins another caller's flight still gets its own cancellation: the race drops only its wait.
+          const shared = cache.getOrSet(key, load, lookupOptions);
+          stored = await (request.signal === undefined ? shared : raceWithSignal(shared, request.signal, 'cache chat'));
+          break;
+        } catch (error) {
+          // The caller that started the shared call cancelled it; this caller did not, so it joins (or starts) one
+          // new shared call instead of calling the model alone. Ends: a caller that started a call never loops.
+          if (!AgenticGenError.hasCode(error, 'aborted') || request.signal?.aborted === true || called) throw error;
+        }
       }
       report({ key, hit: !called, method: 'generate' });
-      return stored.kind === 'response' ? stored.response : collectStream(replay(stored.parts));
+      return stored.kind === 'response' ? structuredClone(stored.response) : collectStream(replay(stored.parts));
     },
 
     stream(request) {
@@ -148,14 +154,14 @@ export function createCachedChatModel(model: ChatModel, options: CachedChatModel
         const stored = (await cache.get(key)) as StoredAnswer | undefined;
         if (stored !== undefined && (stored.kind === 'parts' || stored.kind === 'response')) {
           report({ key, hit: true, method: 'stream' });
-          yield* stored.kind === 'parts' ? stored.parts : partsFromResponse(stored.response);
+          yield* stored.kind === 'parts' ? replay(stored.parts) : partsFromResponse(structuredClone(stored.response));
           return;
         }
         report({ key, hit: false, method: 'stream' });
         const parts: ChatStreamPart[] = [];
         let finished = false;
         for await (const part of model.stream(forwarded)) {
-          parts.push(part);
+          parts.push(structuredClone(part)); // the consumer may edit the part it is given; the stored one stays
           if (part.type === 'finish') finished = true;
           yield part;
         }
@@ -166,6 +172,7 @@ export function createCachedChatModel(model: ChatModel, options: CachedChatModel
   };
 }
 
+/** Yields copies: L1 holds the stored parts by reference, and a consumer that edits a part must not edit the cache. */
 async function* replay(parts: readonly ChatStreamPart[]): AsyncGenerator<ChatStreamPart, void, undefined> {
-  yield* parts;
+  for (const part of parts) yield structuredClone(part);
 }

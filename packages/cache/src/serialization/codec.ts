@@ -38,6 +38,8 @@ interface EntryJson {
   e?: number;
   s?: number;
   t?: readonly string[];
+  /** Tag versions, aligned with `t`. */
+  r?: readonly (number | string)[];
   n?: true;
   /** 1 when `v` holds no `$agc` marker: `JSON.parse` already produced the value (older entries lack it). */
   p?: 1;
@@ -50,6 +52,7 @@ export async function encodeEntry(key: string, entry: CacheEntry, options: Codec
   if (entry.expiresAt !== undefined && Number.isFinite(entry.expiresAt)) json.e = entry.expiresAt;
   if (entry.staleUntil !== undefined && Number.isFinite(entry.staleUntil)) json.s = entry.staleUntil;
   if (entry.tags !== undefined && entry.tags.length > 0) json.t = entry.tags;
+  if (entry.tagVersions !== undefined && entry.tagVersions.length > 0) json.r = entry.tagVersions;
   if (entry.negative === true) json.n = true;
   if (blobs.plain) json.p = 1;
   const jsonBytes = encoder.encode(JSON.stringify(json));
@@ -130,6 +133,7 @@ function decodeBody(body: Uint8Array): DecodedEntry {
     if (typeof json.e === 'number') entry.expiresAt = json.e;
     if (typeof json.s === 'number') entry.staleUntil = json.s;
     if (Array.isArray(json.t)) entry.tags = json.t;
+    if (Array.isArray(json.r)) entry.tagVersions = json.r;
     if (json.n === true) entry.negative = true;
     return { key: json.k, entry };
   } catch (error) {

@@ -2,6 +2,7 @@ import type { ChatMessage, ChatModel, FinishReason, ToolCallPart, ToolChoice, Us
 import type { SerializedAgenticGenError } from '../errors/agenticgen-error.js';
 import type { AnyTool } from '../tools/define-tool.js';
 import type { ConversationMemory } from './memory.js';
+import type { ResumeTokenStore } from './resume-tokens.js';
 
 /** What a guardrail decided. `tripwire: true` stops the run with a `guardrail-tripped` error. */
 export interface GuardrailVerdict {
@@ -235,6 +236,11 @@ export interface AgentOptions extends SamplingSettings {
   contextBudgetTokens?: number;
   /** Counts tokens of a message; default: a 4-characters-per-token estimate. */
   countTokens?: (message: ChatMessage) => number;
+  /**
+   * Where resume tokens are consumed, so a suspended state resumes at most once. Default: this agent
+   * instance's memory (`createMemoryResumeTokenStore()`); share a store (e.g. Redis) across processes.
+   */
+  resumeTokens?: ResumeTokenStore;
 }
 
 /** Per-run options. */

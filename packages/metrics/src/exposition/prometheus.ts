@@ -9,51 +9,14 @@ import {
   type SeriesSnapshot,
   type SummarySeriesSnapshot,
 } from '../snapshot/snapshot.js';
+import { prometheusUnit, toBaseUnit } from './units.js';
+
+export { prometheusUnit } from './units.js';
 
 /** Content type of the Prometheus text exposition format 0.0.4. */
 export const prometheusContentType = 'text/plain; version=0.0.4; charset=utf-8';
 /** Content type of the OpenMetrics 1.0 text format. */
 export const openMetricsContentType = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
-
-/** UCUM units → Prometheus suffixes (OpenTelemetry → Prometheus compatibility rules). */
-const unitWords: Record<string, string> = {
-  s: 'seconds',
-  ms: 'milliseconds',
-  us: 'microseconds',
-  ns: 'nanoseconds',
-  min: 'minutes',
-  h: 'hours',
-  d: 'days',
-  By: 'bytes',
-  KiBy: 'kibibytes',
-  MiBy: 'mebibytes',
-  GiBy: 'gibibytes',
-  KBy: 'kilobytes',
-  MBy: 'megabytes',
-  GBy: 'gigabytes',
-  bit: 'bits',
-  m: 'meters',
-  V: 'volts',
-  A: 'amperes',
-  J: 'joules',
-  W: 'watts',
-  g: 'grams',
-  Cel: 'celsius',
-  Hz: 'hertz',
-  '%': 'percent',
-};
-const perUnitWords: Record<string, string> = { s: 'second', min: 'minute', h: 'hour', d: 'day', m: 'meter' };
-
-/** The Prometheus unit suffix for a UCUM unit (`s` → `seconds`, `By/s` → `bytes_per_second`, `{token}` → ''). */
-export function prometheusUnit(unit: string, kind: MetricFamilySnapshot['kind']): string {
-  const plain = unit.replace(/\{[^}]*\}/g, '').trim();
-  if (plain === '') return '';
-  if (plain === '1') return kind === 'gauge' ? 'ratio' : '';
-  const [numerator = '', denominator] = plain.split('/');
-  const head = unitWords[numerator] ?? numerator;
-  const word = denominator === undefined ? head : `${head}_per_${perUnitWords[denominator] ?? denominator}`;
-  return word.replace(/[^a-zA-Z0-9_:]/g, '_');
-}
 
 /**
  * The Prometheus family name of an instrument: invalid characters become `_`, the unit suffix is appended
@@ -66,6 +29,24 @@ export function prometheusName(family: Pick<MetricFamilySnapshot, 'name' | 'kind
   const unit = prometheusUnit(family.unit, family.kind);
   if (unit !== '' && !name.endsWith(`_${unit}`)) name = `${name}_${unit}`;
   return name;
+}
+
+/** Suffixes each kind adds to its family name on samples (counters: `_total`, also the Prometheus family name). */
+const sampleSuffixes: Record<MetricFamilySnapshot['kind'], readonly string[]> = {
+  counter: ['_total'],
+  'up-down-counter': [],
+  gauge: [],
+  histogram: ['_bucket', '_sum', '_count'],
+  summary: ['_sum', '_count'],
+};
+
+/**
+ * Every name an instrument occupies in the Prometheus and OpenMetrics texts: its family name and its sample names.
+ * Two instruments sharing any of them would overwrite each other's series in a scraper.
+ */
+export function exportedNames(family: Pick<MetricFamilySnapshot, 'name' | 'kind' | 'unit'>): string[] {
+  const base = prometheusName(family);
+  return [base, ...sampleSuffixes[family.kind].map((suffix) => base + suffix)];
 }
 
 function formatValue(value: number): string {
@@ -101,19 +82,22 @@ const prometheusTypes = {
   summary: 'summary',
 } as const;
 
-function renderExemplar(exemplar: {
-  labels: Readonly<Record<string, string>>;
-  value: number;
-  timestamp: number;
-}): string {
+function renderExemplar(
+  exemplar: { labels: Readonly<Record<string, string>>; value: number; timestamp: number },
+  toBase: (value: number) => number,
+): string {
   const text = renderLabelText(Object.keys(exemplar.labels), exemplar.labels);
   // OpenMetrics caps an exemplar's label set at 128 UTF-8 characters; a longer one is omitted, not truncated.
   if (text.length > 128) return '';
-  return ` # {${text}} ${formatValue(exemplar.value)} ${exemplar.timestamp.toFixed(3)}`;
+  return ` # {${text}} ${formatValue(toBase(exemplar.value))} ${exemplar.timestamp.toFixed(3)}`;
 }
+
+const unchanged = (value: number) => value;
 
 function renderFamily(family: MetricFamilySnapshot, openMetrics: boolean): string {
   const base = prometheusName(family);
+  // The name states the base unit (`_seconds` for `ms`), so the values are converted to it.
+  const toBase = toBaseUnit(family.unit) ?? unchanged;
   const type = prometheusTypes[family.kind];
   const familyName = family.kind === 'counter' && !openMetrics ? `${base}_total` : base;
   let out = `# HELP ${familyName} ${escapeHelp(family.description || family.name, openMetrics)}\n# TYPE ${familyName} ${type}\n`;
@@ -126,16 +110,16 @@ function renderFamily(family: MetricFamilySnapshot, openMetrics: boolean): strin
     case 'counter': {
       const sample = `${base}_total`;
       for (const one of series)
-        out += `${sample}${braces(labelTextOf(one))} ${formatValue((one as ScalarSeriesSnapshot).value)}\n`;
+        out += `${sample}${braces(labelTextOf(one))} ${formatValue(toBase((one as ScalarSeriesSnapshot).value))}\n`;
       break;
     }
     case 'up-down-counter':
     case 'gauge':
       for (const one of series)
-        out += `${base}${braces(labelTextOf(one))} ${formatValue((one as ScalarSeriesSnapshot).value)}\n`;
+        out += `${base}${braces(labelTextOf(one))} ${formatValue(toBase((one as ScalarSeriesSnapshot).value))}\n`;
       break;
     case 'histogram': {
-      const bounds = (family.buckets ?? []).map((bound) => escapeLabelValue(formatValue(bound)));
+      const bounds = (family.buckets ?? []).map((bound) => escapeLabelValue(formatValue(toBase(bound))));
       bounds.push('+Inf');
       for (const one of series) {
         const histogram = one as HistogramSeriesSnapshot;
@@ -145,9 +129,9 @@ function renderFamily(family: MetricFamilySnapshot, openMetrics: boolean): strin
           cumulative += histogram.bucketCounts[i] ?? 0;
           out += `${base}_bucket${withLabel(text, 'le', bounds[i]!)} ${cumulative}`;
           const exemplar = openMetrics ? histogram.exemplars?.[i] : undefined;
-          out += exemplar ? `${renderExemplar(exemplar)}\n` : '\n';
+          out += exemplar ? `${renderExemplar(exemplar, toBase)}\n` : '\n';
         }
-        out += `${base}_sum${braces(text)} ${formatValue(histogram.sum)}\n${base}_count${braces(text)} ${histogram.count}\n`;
+        out += `${base}_sum${braces(text)} ${formatValue(toBase(histogram.sum))}\n${base}_count${braces(text)} ${histogram.count}\n`;
       }
       break;
     }
@@ -158,9 +142,9 @@ function renderFamily(family: MetricFamilySnapshot, openMetrics: boolean): strin
         const text = labelTextOf(one);
         const sketch = QuantileSketch.fromSnapshot(summary.sketch);
         for (const q of quantiles) {
-          out += `${base}${withLabel(text, 'quantile', formatValue(q))} ${formatValue(sketch.quantile(q))}\n`;
+          out += `${base}${withLabel(text, 'quantile', formatValue(q))} ${formatValue(toBase(sketch.quantile(q)))}\n`;
         }
-        out += `${base}_sum${braces(text)} ${formatValue(summary.sum)}\n${base}_count${braces(text)} ${summary.count}\n`;
+        out += `${base}_sum${braces(text)} ${formatValue(toBase(summary.sum))}\n${base}_count${braces(text)} ${summary.count}\n`;
       }
       break;
     }

@@ -37,6 +37,19 @@ describe.skipIf(promtool === undefined)('promtool check metrics', () => {
     expect(result.status).toBe(0);
   });
 
+  it('accepts names and values of micro-sign, prefixed and non-ASCII units without lint findings', () => {
+    const registry = createMetricsRegistry();
+    const units = ['µs', 'μs', 'us', 'ms', 'ns', 'min', 'h', 'KiBy', 'MBy', 'bit', 'By/min', '°C', 'Ω', '€', '件/s'];
+    for (const [index, unit] of units.entries()) {
+      registry.histogram(`latency${index}`, { unit, description: `Unit ${unit}.`, buckets: [1, 10] }).record(5);
+      registry.gauge(`level${index}`, { unit, description: `Unit ${unit}.` }).set(3);
+      registry.counter(`work${index}`, { unit, description: `Unit ${unit}.` }).add(2);
+    }
+    const result = check(formatPrometheus(registry.collect())); // promtool 2.x lints the Prometheus text format
+    expect(result.output).toBe('');
+    expect(result.status).toBe(0);
+  });
+
   it('accepts the auto-instrumented GenAI metrics', async () => {
     const plugin = createMetricsPlugin();
     const runtime = await createRuntime({ plugins: [plugin] });

@@ -1,5 +1,6 @@
 import type { HistogramOptions, InstrumentOptions, Labels, Meter } from '@agenticgen/core';
 import { metricsError } from '../errors.js';
+import { exportedNames } from '../exposition/prometheus.js';
 import { defaultBuckets, HistogramInstrument } from '../instruments/histogram.js';
 import type { Instrument, InstrumentContext, MetricsWarning, Series } from '../instruments/instrument.js';
 import { validateLabelName, validateMetricName } from '../instruments/labels.js';
@@ -103,7 +104,13 @@ export function createMetricsRegistry(options: MetricsRegistryOptions = {}): Met
   const warningListeners = new Set<(warning: MetricsWarning) => void>();
   const createListeners = new Set<(instrument: AnyInstrument) => void>();
   const byName = new Map<string, AnyInstrument>();
-  const byExpositionName = new Map<string, string>();
+  /** Exported family and sample name → the instrument occupying it (the dropped-values counter is always there). */
+  const byExpositionName = new Map<string, string>(
+    exportedNames({ name: droppedFamilyName, kind: 'counter', unit: '' }).map((exported) => [
+      exported,
+      droppedFamilyName,
+    ]),
+  );
   const attached = new Map<string, MetricsSnapshot>();
   const collectCallbacks = new Set<() => void>();
 
@@ -120,6 +127,7 @@ export function createMetricsRegistry(options: MetricsRegistryOptions = {}): Met
   function lookup<T extends AnyInstrument>(
     name: string,
     kind: T['kind'],
+    unit: string | undefined,
     labelNames: readonly string[] | undefined,
     create: () => T,
     sameShape: (existing: T) => boolean = () => true,
@@ -144,17 +152,20 @@ export function createMetricsRegistry(options: MetricsRegistryOptions = {}): Met
       return same;
     }
     validateMetricName(name);
-    const sanitized = name.replace(/[^a-zA-Z0-9_:]/g, '_');
-    const clash = byExpositionName.get(sanitized);
-    if (clash !== undefined) {
-      throw metricsError(
-        'metric-conflict',
-        `"${name}" and "${clash}" both export as "${sanitized}" in Prometheus; rename one of them`,
-      );
+    const exported = exportedNames({ name, kind, unit: unit ?? '' });
+    for (const exportedName of exported) {
+      const clash = byExpositionName.get(exportedName);
+      if (clash !== undefined) {
+        throw metricsError(
+          'metric-conflict',
+          `"${name}" and "${clash}" would both export "${exportedName}" in Prometheus/OpenMetrics text, and a scraper keeps only one; rename one of them`,
+          { name, conflictsWith: clash, exportedName },
+        );
+      }
     }
     const instrument = create();
     byName.set(name, instrument);
-    byExpositionName.set(sanitized, name);
+    for (const exportedName of exported) byExpositionName.set(exportedName, name);
     for (const listener of createListeners) listener(instrument);
     return instrument;
   }
@@ -192,6 +203,7 @@ export function createMetricsRegistry(options: MetricsRegistryOptions = {}): Met
       return lookup(
         name,
         'counter',
+        instrumentOptions.unit,
         instrumentOptions.labelNames,
         () =>
           new CounterInstrument(
@@ -207,6 +219,7 @@ export function createMetricsRegistry(options: MetricsRegistryOptions = {}): Met
       return lookup(
         name,
         'up-down-counter',
+        instrumentOptions.unit,
         instrumentOptions.labelNames,
         () =>
           new UpDownCounterInstrument(
@@ -226,6 +239,7 @@ export function createMetricsRegistry(options: MetricsRegistryOptions = {}): Met
       return lookup(
         name,
         'gauge',
+        gaugeOptions.unit,
         gaugeOptions.labelNames,
         () =>
           new GaugeInstrument(
@@ -244,6 +258,7 @@ export function createMetricsRegistry(options: MetricsRegistryOptions = {}): Met
       return lookup(
         name,
         'histogram',
+        histogramOptions.unit,
         histogramOptions.labelNames,
         () =>
           new HistogramInstrument(
@@ -264,6 +279,7 @@ export function createMetricsRegistry(options: MetricsRegistryOptions = {}): Met
       return lookup(
         name,
         'summary',
+        summaryOptions.unit,
         summaryOptions.labelNames,
         () => new SummaryInstrument(name, summaryOptions, context, now),
       );

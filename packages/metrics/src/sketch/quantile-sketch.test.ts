@@ -1,20 +1,7 @@
 import { AgenticGenError } from '@agenticgen/core';
 import { describe, expect, it } from 'vitest';
 import { QuantileSketch, subtractSketch } from './quantile-sketch.js';
-
-/** Deterministic pseudo-random numbers (mulberry32), so failures reproduce. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function exactQuantile(sorted: number[], q: number): number {
-  return sorted[Math.floor(q * (sorted.length - 1))]!;
-}
+import { exactQuantile, random } from './test-support/datasets.js';
 
 const distributions: Record<string, (next: () => number) => number> = {
   uniform: (next) => next() * 100,
@@ -32,9 +19,8 @@ describe('QuantileSketch', () => {
       const sketch = new QuantileSketch({ relativeAccuracy: 0.01 });
       const values = Array.from({ length: 20_000 }, () => draw(next));
       for (const value of values) sketch.add(value);
-      const sorted = values.slice().sort((a, b) => a - b);
       for (const q of [0, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 0.999, 1]) {
-        const exact = exactQuantile(sorted, q);
+        const exact = exactQuantile(values, q);
         const estimate = sketch.quantile(q);
         expect(Math.abs(estimate - exact), `q=${q}`).toBeLessThanOrEqual(Math.abs(exact) * 0.01 + 1e-9);
       }

@@ -4,8 +4,8 @@ import { metricsError } from '../errors.js';
  * A DDSketch-style mergeable quantile sketch (Masson, Rim & Lee, VLDB 2019). A value `v > 0` falls in bin
  * `ceil(log(v) / log(gamma))` with `gamma = (1 + a) / (1 - a)`; reporting the bin's midpoint
  * `2 * gamma^i / (gamma + 1)` is within relative error `a` of every value in the bin, for every quantile.
- * Bins live in a growable Float64Array window; when the window would exceed `maxBins` the lowest bins are
- * collapsed (only the lowest quantiles lose accuracy). Two sketches with the same accuracy merge exactly.
+ * Bins live in a growable Float64Array window; when the occupied bins would span more than `maxBins` the lowest
+ * bins are collapsed (only the lowest quantiles lose accuracy). Two sketches with the same accuracy merge exactly.
  */
 
 /** Plain-data form of a sketch (structured-clone and JSON safe). */
@@ -52,37 +52,48 @@ class BinStore {
       return;
     }
     this.extend(index);
+    // A collapse triggered by this very value raised the floor above it: it joins the lowest kept bin.
+    if (index < this.floor) index = this.floor;
     this.counts[index - this.offset]! += weight;
   }
 
-  /** Grows (or re-centres) the window so `index` fits, collapsing the lowest bins past `maxBins`. */
+  /**
+   * Grows (or re-centres) the window so `index` fits. Only occupied bins count toward `maxBins`: the empty headroom
+   * of the window is not data, and counting it collapsed bins long before the data needed it.
+   */
   private extend(index: number): void {
-    const length = this.counts.length;
-    if (length === 0) {
+    const counts = this.counts;
+    let first = 0;
+    while (first < counts.length && counts[first] === 0) first++;
+    if (first === counts.length) {
+      // Empty (new or reset): start a window centred on the first value.
       const size = Math.min(initialBins, this.maxBins);
-      this.counts = new Float64Array(size);
+      this.counts = counts.length === size ? counts : new Float64Array(size);
       this.offset = index - (size >> 1);
       return;
     }
-    const low = Math.min(index, this.offset);
-    const high = Math.max(index, this.offset + length - 1);
-    let span = high - low + 1;
+    let last = counts.length - 1;
+    while (counts[last] === 0) last--;
+    const lowest = Math.min(index, this.offset + first);
+    const highest = Math.max(index, this.offset + last);
+    const span = highest - lowest + 1;
     if (span <= this.maxBins) {
-      const size = Math.min(this.maxBins, Math.max(span, length * 2));
+      const size = Math.min(this.maxBins, Math.max(span, counts.length * 2));
       // Leave headroom on the side that grew, so a drifting range does not re-allocate on every new bin.
-      const newOffset = index < this.offset ? high - size + 1 : low;
-      this.relocate(newOffset, size);
+      const newOffset = index < this.offset + first ? highest - size + 1 : lowest;
+      const next = new Float64Array(size);
+      next.set(counts.subarray(first, last + 1), this.offset + first - newOffset);
+      this.counts = next;
+      this.offset = newOffset;
       return;
     }
-    // Too wide: keep the highest maxBins bins and fold everything below into the lowest kept bin.
-    const newOffset = high - this.maxBins + 1;
-    span = this.maxBins;
-    const next = new Float64Array(span);
+    // Wider than maxBins: keep the highest maxBins bins and fold everything below into the lowest kept bin.
+    const newOffset = highest - this.maxBins + 1;
+    const next = new Float64Array(this.maxBins);
     let folded = 0;
-    for (let k = 0; k < length; k++) {
+    for (let k = first; k <= last; k++) {
       const bin = this.offset + k;
-      const count = this.counts[k]!;
-      if (count === 0) continue;
+      const count = counts[k]!;
       if (bin < newOffset) folded += count;
       else next[bin - newOffset]! += count;
     }
@@ -92,22 +103,16 @@ class BinStore {
     this.floor = newOffset;
   }
 
-  private relocate(newOffset: number, size: number): void {
-    const next = new Float64Array(size);
-    const shift = this.offset - newOffset;
-    next.set(this.counts, shift);
-    this.counts = next;
-    this.offset = newOffset;
-  }
-
   total(): number {
     let sum = 0;
     for (let k = 0; k < this.counts.length; k++) sum += this.counts[k]!;
     return sum;
   }
 
+  /** Forgets every count and the collapse floor: a reset sketch accepts a new range at full accuracy. */
   clear(): void {
     this.counts.fill(0);
+    this.floor = Number.NEGATIVE_INFINITY;
   }
 
   toSnapshot(): { offset: number; counts: number[] } {
