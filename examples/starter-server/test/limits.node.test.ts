@@ -140,4 +140,30 @@ describe('no user can starve the others', () => {
       await server.close();
     }
   });
+
+  it('refuses an upload above its limit and a room beyond the rooms a connection may join', async () => {
+    const server = await startTestServer({ limits: { uploadBytes: 1000, wsRoomsPerConnection: 2 } });
+    try {
+      for (const path of ['/api/knowledge/documents?name=big.txt', '/api/tools/files?name=big.csv']) {
+        const upload = await server.api(path, {
+          method: 'POST',
+          body: 'x'.repeat(2000),
+          headers: { 'content-type': 'text/plain' },
+        });
+        expect(upload.status).toBe(413);
+        expect(await upload.json()).toMatchObject({ error: { code: 'payload-too-large', data: { limitBytes: 1000 } } });
+      }
+      const client = await openAuthenticatedClient(server);
+      for (const room of ['one', 'two']) {
+        client.send({ type: 'join', room });
+        await client.next((message) => message.type === 'joined' && message.room === room);
+      }
+      client.send({ type: 'join', room: 'three' });
+      const refused = await client.next((message) => message.type === 'error');
+      expect(refused).toMatchObject({ error: { code: 'invalid-request' } });
+      client.socket.close();
+    } finally {
+      await server.close();
+    }
+  });
 });
