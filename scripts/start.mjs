@@ -55,5 +55,17 @@ const server = spawn(
     stdio: 'inherit',
   },
 );
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+// Signals go on to the server, which drains and exits; this process exits with it.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 0 : 1)));
+// `npm start` runs this under `sh -c`: a SIGTERM to npm kills that shell, which does not pass it on, and this
+// process is re-parented (to init or a subreaper) with the server still running. A changed parent means whoever
+// started us is gone: stop the server as if we had been sent SIGTERM, so nothing is left orphaned.
+const parent = process.ppid;
+const watchParent = setInterval(() => {
+  if (process.ppid === parent) return;
+  clearInterval(watchParent);
+  console.error('[start] the process that started the server is gone; stopping the server');
+  server.kill('SIGTERM');
+}, 250);
+watchParent.unref();

@@ -1,24 +1,14 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { AgenticGenError } from '@agenticgen/core';
-import { createAgentService } from './agents/agent-service.ts';
+import { createAdaptorServer } from '@hono/node-server';
+import { type AgenticGenAppOptions, createAgenticGenApp, hostName, starterPublicDir } from './agenticgen-app.ts';
 import type { ServerConfig } from './config.ts';
 import { type AppContext, executeSpec } from './context.ts';
-import { bearerToken, createTokenVerifier } from './gateway/auth.ts';
-import { createGateway } from './gateway/gateway.ts';
-import { createGatewayRequestHandler } from './gateway/requests.ts';
+import { createAppContext } from './create-context.ts';
 import type { RoomRelay } from './gateway/room-relay.ts';
-import { sendError } from './http/errors.ts';
-import { Router } from './http/router.ts';
-import { serveStatic, serveVendorFile } from './http/static.ts';
+import type { ApiApp } from './http/env.ts';
 import type { Logger } from './log.ts';
-import { registerChatRoutes } from './routes/chat-routes.ts';
-import { registerKnowledgeRoutes } from './routes/knowledge-routes.ts';
-import { registerMonitoringRoutes } from './routes/monitoring-routes.ts';
-import { registerToolRoutes } from './routes/tools-routes.ts';
-import { registerWorkflowRoutes } from './routes/workflow-routes.ts';
-import { RunManager } from './runs/run-manager.ts';
+import { wireServerMetrics } from './server-metrics.ts';
 import type { Services } from './services/types.ts';
 
 export interface AppOptions {
@@ -31,6 +21,8 @@ export interface AppOptions {
 
 export interface App {
   readonly context: AppContext;
+  /** The Hono app with every route (what `createAgenticGenApp` returns). */
+  readonly http: ApiApp;
   readonly server: Server;
   /** Listens on the configured host and port; resolves with the base URL. */
   listen(): Promise<string>;
@@ -41,142 +33,57 @@ export interface App {
   shutdown(reason?: string): Promise<void>;
 }
 
-const apiPrefixes = ['/api/', '/health', '/ready', '/metrics'];
+const loopbackNames = ['localhost', '127.0.0.1', '[::1]'];
+const wildcardAddresses = new Set(['0.0.0.0', '::', '[::]', '']);
 
-/** Builds the HTTP server and WebSocket gateway over ready services. */
+/**
+ * The host names the server answers to: the loopback names, the bound address and `AGENTICGEN_ALLOWED_HOSTS`.
+ * Bound to a wildcard address with none configured, any (undefined): the operator chose to be reachable by
+ * every name, and a proxy in front usually checks them.
+ */
+export function allowedHostsFor(config: ServerConfig): string[] | undefined {
+  const configured = config.allowedHosts ?? [];
+  if (wildcardAddresses.has(config.host) && configured.length === 0) return undefined;
+  const bound = config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host;
+  return [...loopbackNames, ...(wildcardAddresses.has(config.host) ? [] : [bound]), ...configured];
+}
+
+/** The starter server: the AgenticGen Hono app and the WebSocket gateway on one Node HTTP server. */
 export function createApp(options: AppOptions): App {
   const { config, services, log } = options;
-  const publicDir = options.publicDir ?? fileURLToPath(new URL('../public', import.meta.url));
-  const verifyToken = createTokenVerifier(config.tokens);
-  const runs = new RunManager();
-  const router = new Router();
-  let ready = true;
-
-  const gateway = createGateway({
-    path: '/ws',
-    verifyToken,
-    maxMessageBytes: config.limits.wsMessageBytes,
-    sendQueue: { maxInflightBytes: config.limits.wsInflightBytes, maxQueuedBytes: config.limits.wsQueueBytes },
-    heartbeatMs: config.heartbeatMs,
-    authTimeoutMs: config.authTimeoutMs,
-    maxRoomsPerConnection: config.limits.wsRoomsPerConnection,
-    // The handler needs the context, which needs the gateway: the closures read it once both exist.
-    onRequest: (connection, message) => gatewayRequests.handle(connection, message),
-    onDisconnect: (connection) => gatewayRequests.disconnected(connection),
-    log: (level, message, fields) => log(level, message, fields),
-  });
-  const agents = createAgentService(services);
-  const context: AppContext = { config, services, runs, gateway, agents, log };
-  const gatewayRequests = createGatewayRequestHandler(context);
-
-  registerMonitoringRoutes(router, context, { ready: () => ready });
-  registerChatRoutes(router, context);
-  registerKnowledgeRoutes(router, context);
-  registerToolRoutes(router, context);
-  registerWorkflowRoutes(router, context);
-
-  const meter = services.meter;
-  const requestCounter = meter.counter('http_server_requests_total', {
-    description: 'HTTP requests by route and status',
-    labelNames: ['method', 'route', 'status'],
-  });
-  const requestDuration = meter.histogram('http_server_request_duration_seconds', {
-    description: 'HTTP request duration (streams: until the stream ends)',
-    unit: 's',
-    labelNames: ['method', 'route'],
-  });
-  // One unlabelled histogram for the latency chart: percentiles of separate series cannot be combined.
-  const latency = meter.histogram('agenticgen_server_request_latency_seconds', { unit: 's' }).bind();
-  const connectionsGauge = meter.gauge('agenticgen_gateway_connections').bind();
-  const activeRunsGauge = meter.gauge('agenticgen_server_active_runs').bind();
-  // The gateway keeps plain counters (cheap on the hot path); each sample adds their growth to the meter.
-  const gatewayCounters = {
-    authFailures: meter.counter('agenticgen_gateway_auth_failures_total', {
-      description: 'Connections refused with 1008',
-    }),
-    invalidMessages: meter.counter('agenticgen_gateway_invalid_messages_total', {
-      description: 'Messages failing validation',
-    }),
-    deadPeers: meter.counter('agenticgen_gateway_dead_peers_total', { description: 'Peers cut for missing pongs' }),
-    connectionsOpened: meter.counter('agenticgen_gateway_connections_opened_total', {
-      description: 'WebSocket handshakes',
-    }),
-    slowConsumerDisconnects: meter.counter('agenticgen_gateway_slow_consumer_disconnects_total', {
-      description: 'Clients cut with 1013 because their send queue overflowed',
-    }),
-    droppedMessages: meter.counter('agenticgen_gateway_dropped_messages_total', {
-      description: 'Droppable messages dropped',
-    }),
-  };
-  const reported: Record<keyof typeof gatewayCounters, number> = {
-    authFailures: 0,
-    invalidMessages: 0,
-    deadPeers: 0,
-    connectionsOpened: 0,
-    slowConsumerDisconnects: 0,
-    droppedMessages: 0,
-  };
-  services.metrics?.onSample(() => {
-    const hub = gateway.hub.stats();
-    connectionsGauge.set(hub.connections);
-    activeRunsGauge.set(runs.stats().active);
-    const current = {
-      ...gateway.counters,
-      slowConsumerDisconnects: hub.slowConsumerDisconnects,
-      droppedMessages: hub.droppedMessages,
-    };
-    for (const key of Object.keys(reported) as Array<keyof typeof reported>) {
-      const growth = current[key] - reported[key];
-      if (growth > 0) gatewayCounters[key].add(growth);
-      reported[key] = current[key];
-    }
-  });
-
-  const handle = async (request: IncomingMessage, response: ServerResponse) => {
-    const started = performance.now();
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const method = request.method ?? 'GET';
-    let routeLabel = 'static';
-    response.on('finish', () => {
-      requestCounter.add(1, { method, route: routeLabel, status: String(response.statusCode) });
-      const seconds = (performance.now() - started) / 1000;
-      requestDuration.record(seconds, { method, route: routeLabel });
-      if (routeLabel !== '/metrics') latency.record(seconds);
-    });
-    try {
-      const isApi = apiPrefixes.some((prefix) => url.pathname === prefix || url.pathname.startsWith(prefix));
-      if (!isApi) {
-        const isRead = method === 'GET' || method === 'HEAD';
-        if (isRead && (await serveStatic(publicDir, url.pathname, response))) return;
-        if (isRead && (await serveVendorFile(url.pathname, response))) return;
-        routeLabel = 'unknown';
-        throw new AgenticGenError('route-not-found', `[server] nothing at ${method} ${url.pathname}`);
-      }
-      const { route, params } = router.match(method, url.pathname);
-      routeLabel = route.path;
-      if (route.public !== true && !verifyToken(bearerToken(request.headers.authorization))) {
-        response.setHeader('www-authenticate', 'Bearer');
-        throw new AgenticGenError(
-          'authentication',
-          '[server] missing or invalid bearer token; send "Authorization: Bearer <token>" (printed at start-up, or AGENTICGEN_TOKENS)',
-        );
-      }
-      await route.handler({ request, response, url, params });
-    } catch (thrown) {
-      const error = sendError(response, thrown);
-      if (error.code === 'internal')
-        log('error', 'request failed', { method, path: url.pathname, error: error.message });
-    }
-  };
-
-  const server = createServer(
-    // requestTimeout bounds receiving a request (a trickled body), not streaming a response (SSE).
-    { requestTimeout: 120_000, headersTimeout: 30_000, keepAliveTimeout: 5_000 },
-    (request, response) => {
-      void handle(request, response);
+  const context = createAppContext({ config, services, log });
+  const { runs, gateway } = context;
+  let shuttingDown: Promise<void> | undefined;
+  const allowedHosts = allowedHostsFor(config);
+  const appOptions: AgenticGenAppOptions = {
+    publicDir: options.publicDir ?? starterPublicDir,
+    readiness: () => {
+      if (shuttingDown !== undefined || !runs.accepting) return { ready: false, status: 'shutting-down' };
+      const queue = context.runQueue;
+      if (queue === undefined) return { ready: true, status: 'ready' };
+      // Runs go through Redis: while it is down this instance cannot run anything, so it takes no traffic.
+      const redis = queue.available ? 'up' : 'down';
+      return {
+        ready: queue.available,
+        status: queue.available ? 'ready' : 'redis-unavailable',
+        dependencies: { redis },
+      };
     },
-  );
+    onRequest: wireServerMetrics(context),
+    ...(allowedHosts === undefined ? {} : { allowedHosts }),
+  };
+  const http = createAgenticGenApp(context, appOptions);
+  const server = createAdaptorServer({
+    fetch: http.fetch,
+    // requestTimeout bounds receiving a request (a trickled body), not streaming a response (SSE).
+    serverOptions: { requestTimeout: 120_000, headersTimeout: 30_000, keepAliveTimeout: 5_000 },
+  }) as Server;
+  const allowedHostNames = allowedHosts === undefined ? undefined : new Set(allowedHosts.map(hostName));
   server.on('upgrade', (request, socket, head) => {
+    if (allowedHostNames !== undefined && !allowedHostNames.has(hostName(request.headers.host ?? ''))) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     if (!gateway.handleUpgrade(request, socket, head)) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     }
@@ -185,7 +92,6 @@ export function createApp(options: AppOptions): App {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
 
-  let shuttingDown: Promise<void> | undefined;
   let relay: RoomRelay | undefined;
   services.features.runs ??= {
     available: true,
@@ -197,6 +103,7 @@ export function createApp(options: AppOptions): App {
   };
   return {
     context,
+    http,
     server,
     async listen() {
       if (config.redisUrl !== undefined && relay === undefined) {
@@ -220,6 +127,7 @@ export function createApp(options: AppOptions): App {
             redisUrl: config.redisUrl,
             executesRuns,
             execute: (spec, run) => executeSpec(context, spec, run),
+            ...(config.redisOutageMs === undefined ? {} : { outageMs: config.redisOutageMs }),
             log,
           });
           services.features.runs = {
@@ -247,22 +155,41 @@ export function createApp(options: AppOptions): App {
     },
     shutdown(reason = 'shutdown requested') {
       shuttingDown ??= (async () => {
-        ready = false;
         log('info', 'shutting down: draining in-flight runs', { reason, activeRuns: runs.stats().active });
         gateway.stopAccepting();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const drained = await runs.drain(config.drainTimeoutMs);
         log('info', 'runs drained', drained);
-        await gateway.close();
-        await relay?.dispose();
-        await context.runQueue?.close();
+        // Each step below is bounded: a dependency that is down (Redis) must not hold the exit for minutes.
+        const closeTimeoutMs = config.closeTimeoutMs ?? 5_000;
+        await withDeadline(gateway.close(), closeTimeoutMs, 'WebSocket connections', log);
+        await withDeadline(relay?.dispose(), closeTimeoutMs, 'room relay', log);
+        await context.runQueue?.close({ timeoutMs: closeTimeoutMs });
         server.closeAllConnections();
-        await closed;
-        await services.dispose();
+        await withDeadline(closed, closeTimeoutMs, 'HTTP server', log);
+        await withDeadline(services.dispose(), closeTimeoutMs, 'services', log);
         log('info', 'shutdown complete');
       })();
       return shuttingDown;
     },
   };
+}
+
+/** Waits for `work` at most `timeoutMs`; past that, logs and moves on (the process exits after shutdown). */
+async function withDeadline(work: Promise<unknown> | undefined, timeoutMs: number, what: string, log: Logger) {
+  if (work === undefined) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const outcome = await Promise.race([
+    work.then(
+      () => 'done' as const,
+      () => 'done' as const,
+    ),
+    deadline,
+  ]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') log('warn', `shutdown: ${what} did not close within ${timeoutMs} ms; going on`);
 }

@@ -29,6 +29,22 @@ export interface ServerConfig {
     wsInflightBytes: number;
     /** Rooms per connection. */
     wsRoomsPerConnection: number;
+    /** Deepest nesting of arrays and objects a JSON body may have (checked before parsing). */
+    jsonDepth: number;
+    /** Runs (chat, agent, collaboration, Python, SQL) one token may have in flight at once, HTTP and WebSocket together. */
+    runsPerToken: number;
+    /** Sandbox runs one token may have waiting for a worker; beyond this a run is refused with `queue-full`. */
+    sandboxQueuePerToken: number;
+    /** Sandbox runs executing at once across all tokens (taken in turn from each token's queue). */
+    sandboxConcurrency: number;
+    /** Sustained WebSocket messages per second one connection may send. */
+    wsMessagesPerSecond: number;
+    /** Messages a connection may send in a burst above that rate; past it the connection is closed with 1008. */
+    wsMessageBurst: number;
+    /** Failed authentications one client address may make per window before it is refused with 429. */
+    authFailures: number;
+    /** The window of `authFailures`, in milliseconds. */
+    authFailureWindowMs: number;
   };
   /** Heartbeat interval (ping); a peer that misses one pong is cut at the next. */
   heartbeatMs: number;
@@ -36,6 +52,11 @@ export interface ServerConfig {
   authTimeoutMs: number;
   /** How long shutdown waits for in-flight runs before aborting them. */
   drainTimeoutMs: number;
+  /**
+   * After the drain, how long shutdown waits for each dependency (the Redis queue, the cache, the sandbox) to
+   * close before it stops waiting and cuts the connection (`AGENTICGEN_CLOSE_TIMEOUT_MS`, default 5 s).
+   */
+  closeTimeoutMs?: number;
   /** Sandbox pool size (Pyodide workers kept warm). */
   sandboxPoolSize: number;
   /** Interval of the metrics history samples behind the monitoring charts. */
@@ -47,6 +68,18 @@ export interface ServerConfig {
   redisUrl?: string;
   /** With Redis: whether this instance also executes queued runs (`AGENTICGEN_RUN_WORKER=0`: submit only). */
   runWorker?: boolean;
+  /** A separate bearer token for `/metrics` (`AGENTICGEN_METRICS_TOKEN`); without it `/metrics` is public. */
+  metricsToken?: string;
+  /**
+   * Host names (with or without port) the server answers to, besides the name it is bound to and the loopback
+   * names (`AGENTICGEN_ALLOWED_HOSTS`, comma separated). Requests naming any other host get 403 (DNS rebinding).
+   * Bound to a wildcard address (0.0.0.0, ::) with none configured, every host is accepted.
+   */
+  allowedHosts?: string[];
+  /** Origins allowed to call the API from a browser on another origin (`AGENTICGEN_CORS_ORIGINS`); none by default. */
+  corsOrigins?: string[];
+  /** With Redis: how long a run waits for a lost Redis connection to come back before failing with `unavailable`. */
+  redisOutageMs?: number;
   /** Where LanceDB keeps the knowledge vectors (`AGENTICGEN_LANCEDB_URI`, e.g. `s3://bucket/agenticgen`); default the data folder. */
   lancedbUri?: string;
 }
@@ -58,6 +91,14 @@ export const defaultLimits: ServerConfig['limits'] = {
   wsQueueBytes: 1024 * 1024,
   wsInflightBytes: 256 * 1024,
   wsRoomsPerConnection: 32,
+  jsonDepth: 64,
+  runsPerToken: 8,
+  sandboxQueuePerToken: 16,
+  sandboxConcurrency: 4,
+  wsMessagesPerSecond: 20,
+  wsMessageBurst: 100,
+  authFailures: 20,
+  authFailureWindowMs: 60_000,
 };
 
 /** Reads flags (`--port 3000 --host 0.0.0.0 --data-dir .data`) and env (`PORT`, `HOST`, `AGENTICGEN_*`). */
@@ -95,12 +136,21 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd:
     heartbeatMs: positive(env.AGENTICGEN_HEARTBEAT_MS, 30_000),
     authTimeoutMs: positive(env.AGENTICGEN_AUTH_TIMEOUT_MS, 5_000),
     drainTimeoutMs: positive(env.AGENTICGEN_DRAIN_TIMEOUT_MS, 10_000),
+    closeTimeoutMs: positive(env.AGENTICGEN_CLOSE_TIMEOUT_MS, 5_000),
     sandboxPoolSize: positive(env.AGENTICGEN_SANDBOX_POOL, 1),
     metricsSampleMs: positive(env.AGENTICGEN_METRICS_SAMPLE_MS, 2_000),
     ...(env.AGENTICGEN_REDIS_URL ? { redisUrl: env.AGENTICGEN_REDIS_URL } : {}),
     ...(env.AGENTICGEN_RUN_WORKER === undefined
       ? {}
       : { runWorker: !['0', 'false', 'no'].includes(env.AGENTICGEN_RUN_WORKER.toLowerCase()) }),
+    ...(env.AGENTICGEN_METRICS_TOKEN ? { metricsToken: env.AGENTICGEN_METRICS_TOKEN } : {}),
+    ...(env.AGENTICGEN_ALLOWED_HOSTS
+      ? {
+          allowedHosts: list(env.AGENTICGEN_ALLOWED_HOSTS),
+        }
+      : {}),
+    ...(env.AGENTICGEN_CORS_ORIGINS ? { corsOrigins: list(env.AGENTICGEN_CORS_ORIGINS) } : {}),
+    redisOutageMs: positive(env.AGENTICGEN_REDIS_OUTAGE_MS, 5_000),
     ...(env.AGENTICGEN_LANCEDB_URI ? { lancedbUri: env.AGENTICGEN_LANCEDB_URI } : {}),
   };
 }
@@ -123,4 +173,11 @@ function loadOrCreateToken(dataDir: string): string {
 function positive(raw: string | undefined, fallback: number): number {
   const value = Number(raw);
   return raw !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+function list(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
 }

@@ -4,8 +4,12 @@ import type { ServerConfig } from './config.ts';
 import type { Connection } from './gateway/connection.ts';
 import type { Gateway } from './gateway/gateway.ts';
 import type { ChatTurn } from './gateway/messages.ts';
+import type { AuthThrottle } from './limits/auth-throttle.ts';
+import type { RunLimiter } from './limits/run-limiter.ts';
+import { runOwner, serverOwner } from './limits/run-owner.ts';
 import type { Logger } from './log.ts';
 import type { RunQueue, RunSpec } from './runs/redis-run-queue.ts';
+import { redisUnavailable } from './runs/redis-unavailable.ts';
 import type { RunEvent, RunExecutor, RunManager, StartedRun } from './runs/run-manager.ts';
 import type { Services } from './services/types.ts';
 
@@ -17,6 +21,12 @@ export interface AppContext {
   gateway: Gateway;
   agents: AgentService;
   log: Logger;
+  /** Runs in flight per token. */
+  runLimiter: RunLimiter;
+  /** Failed authentications per client address (HTTP and WebSocket). */
+  authThrottle: AuthThrottle;
+  /** The key of a presented token (`token-0`, …), or undefined when it is not one of the configured tokens. */
+  identifyToken: (token: string | undefined | null) => string | undefined;
   /** With Redis: chat and collaboration runs go through the shared queue (see runs/redis-run-queue.ts). */
   runQueue?: RunQueue | undefined;
 }
@@ -30,6 +40,8 @@ export interface RunTarget {
   except?: Connection;
   /** Cancels the run (the HTTP client went away). */
   signal?: AbortSignal;
+  /** The token the run is for: counted against its run limit, and its sandbox calls queue under it. */
+  owner?: string | undefined;
 }
 
 /** Starts a run whose events go to the requester and, when asked, to a room. */
@@ -50,12 +62,39 @@ export function startRun(context: AppContext, kind: string, executor: RunExecuto
     description: 'Runs started, by kind',
     labelNames: ['kind'],
   });
+  const owner = target.owner ?? serverOwner;
+  // Refused before the run exists, so the client gets a plain `rate-limit` error and no run-start.
+  const release = context.runLimiter.acquire(owner);
+  let run: StartedRun;
+  try {
+    run = context.runs.start(
+      kind,
+      (runContext) => runOwner.run(owner, () => executor(runContext)),
+      onEvent,
+      target.signal,
+    );
+  } catch (error) {
+    release();
+    throw error;
+  }
   runsCounter.add(1, { kind });
-  return context.runs.start(kind, executor, onEvent, target.signal);
+  void run.done.then(release);
+  return run;
+}
+
+/**
+ * Throws `unavailable` when runs go through the Redis queue and Redis is down, so a new run is refused with a
+ * plain 503 before any stream opens instead of failing (or waiting) inside it.
+ */
+export function requireRunQueue(context: AppContext): void {
+  if (context.runQueue !== undefined && !context.runQueue.available) {
+    throw redisUnavailable('(the run queue is shared through it)');
+  }
 }
 
 /** A chat turn: the assistant agent (the configured model with every tool), streaming. */
 export function startChatRun(context: AppContext, turns: readonly ChatTurn[], target: RunTarget): StartedRun {
+  requireRunQueue(context);
   return startRun(context, 'chat', specExecutor(context, { kind: 'chat', turns }), target);
 }
 

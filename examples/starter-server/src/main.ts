@@ -3,8 +3,18 @@ import { loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { createServices } from './services/create-services.ts';
 
-/** `node src/main.ts [--port 3000] [--host 127.0.0.1] [--data-dir .data]` — see docs/deployment.md. */
+/**
+ * `node src/main.ts [--port 3000] [--host 127.0.0.1] [--data-dir .data]` — see docs/deployment.md. `createApp`
+ * composes the Hono app (`createAgenticGenApp`) with the WebSocket gateway on one Node server.
+ */
 const log = createLogger({ json: process.env.LOG_FORMAT === 'json' });
+// Handlers answer their own errors (createAgenticGenApp's onError); a promise rejected outside any request
+// (a background task, a library's timer) is logged rather than taking every other user's connection down.
+process.on('unhandledRejection', (reason) => {
+  log('error', 'unhandled rejection (kept serving)', {
+    error: (reason instanceof Error ? reason.message : String(reason)).slice(0, 500),
+  });
+});
 const config = loadConfig(process.argv.slice(2), process.env, process.cwd());
 log('info', 'starting AgenticGen starter server', { dataDir: config.dataDir });
 const services = await createServices(config, log, process.env);

@@ -7,7 +7,13 @@ describe('WebSocket gateway', () => {
   beforeAll(async () => {
     server = await startTestServer({
       config: { authTimeoutMs: 300 },
-      limits: { wsMessageBytes: 8 * 1024, wsQueueBytes: 256 * 1024, wsInflightBytes: 64 * 1024 },
+      // The firehose test publishes 600 frames at once: above the default message rate, which has its own test.
+      limits: {
+        wsMessageBytes: 8 * 1024,
+        wsQueueBytes: 256 * 1024,
+        wsInflightBytes: 64 * 1024,
+        wsMessageBurst: 1000,
+      },
     });
   });
   afterAll(() => server.close());

@@ -17,9 +17,21 @@ function fakeSocket() {
       return true;
     },
   });
-  const socket = { OPEN: 1, CLOSED: 3, readyState: 1, terminate: () => {} };
+  const closes: number[] = [];
+  const socket = {
+    OPEN: 1,
+    CLOSED: 3,
+    readyState: 1,
+    terminate: () => {},
+    close: (_code: number) => {},
+    once: () => {},
+  };
   socket.terminate = () => {
     socket.readyState = 3;
+  };
+  socket.close = (code: number) => {
+    closes.push(code);
+    socket.readyState = 2;
   };
   /** The kernel took everything: the buffer empties and, if a write went above the high-water mark, `drain`. */
   const drain = () => {
@@ -29,7 +41,7 @@ function fakeSocket() {
       transport.emit('drain');
     }
   };
-  return { socket, transport, sent, drain };
+  return { socket, transport, sent, drain, closes };
 }
 
 const limits = { maxInflightBytes: 100, maxQueuedBytes: 200 };
@@ -91,11 +103,11 @@ describe('Connection send queue', () => {
     }
   });
 
-  it('refuses to send once closed', () => {
-    const { socket, transport, sent } = fakeSocket();
+  it('closes a slow consumer with 1013 (a close frame, not a cut) and refuses to send once closed', () => {
+    const { socket, transport, sent, closes } = fakeSocket();
     const connection = new Connection('c', socket as unknown as WebSocket, transport, 'test', limits, () => {});
     connection.close(1013, 'slow consumer');
-    expect(socket.readyState).toBe(3);
+    expect(closes).toEqual([1013]);
     expect(connection.sendFrame(message(1))).toBe('closed');
     expect(sent).toEqual([]);
   });

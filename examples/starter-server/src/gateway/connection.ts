@@ -1,5 +1,4 @@
 import type { WebSocket } from 'ws';
-import { closeCodes } from './close-codes.ts';
 import { encodeJsonFrame } from './frame.ts';
 
 /** Limits of one connection's outgoing queue. */
@@ -43,6 +42,8 @@ export class Connection {
   readonly remoteAddress: string;
   readonly rooms = new Set<string>();
   authenticated = false;
+  /** The key of the token it signed in with (per-token limits). */
+  owner: string | undefined;
   /** Set by every pong; cleared by every heartbeat ping. */
   alive = true;
   droppedMessages = 0;
@@ -113,11 +114,9 @@ export class Connection {
     this.#queue = [];
     this.#queuedBytes = 0;
     if (this.socket.readyState === this.socket.CLOSED) return;
-    // A slow consumer's buffers are full, so its close frame may never leave: cut it at once.
-    if (code === closeCodes.tryAgainLater) {
-      this.socket.terminate();
-      return;
-    }
+    // A slow consumer gets its 1013 close frame after what its socket already holds (at most the in-flight
+    // bytes), so a client that still reads sees the documented code; one that stopped reading is cut after the
+    // grace period, as a dead peer would be.
     this.socket.close(code, reason);
     const timer = setTimeout(() => this.socket.terminate(), graceMs);
     timer.unref();

@@ -3,6 +3,9 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { AgenticGenError, toAgenticGenError } from '@agenticgen/core';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import { errorBody } from '../http/errors.ts';
+import type { AuthThrottle } from '../limits/auth-throttle.ts';
+import { TokenBucket } from '../limits/message-rate.ts';
 import { bearerToken } from './auth.ts';
 import { closeCodes } from './close-codes.ts';
 import { Connection, type SendQueueLimits } from './connection.ts';
@@ -12,8 +15,12 @@ import { type ClientMessage, parseClientMessage } from './messages.ts';
 export interface GatewayOptions {
   /** Path the gateway answers upgrades on. */
   path: string;
-  /** Checks a token in constant time. */
-  verifyToken: (token: string | undefined | null) => boolean;
+  /** Identifies a token in constant time: the key of the token (per-token limits), or undefined. */
+  identifyToken: (token: string | undefined | null) => string | undefined;
+  /** Failed authentications per address, shared with the HTTP API. */
+  authThrottle?: AuthThrottle;
+  /** Messages per connection: `burst` at once, refilled at `perSecond`; beyond it the connection is closed with 1008. */
+  messageRate?: { perSecond: number; burst: number };
   /** Largest incoming frame in bytes; larger ones close the connection with 1009. */
   maxMessageBytes: number;
   /** Outgoing queue limits per connection. */
@@ -38,6 +45,8 @@ export interface GatewayCounters {
   invalidMessages: number;
   deadPeers: number;
   connectionsOpened: number;
+  /** Connections closed with 1008 for sending faster than the message rate. */
+  rateLimited: number;
 }
 
 export interface Gateway {
@@ -51,9 +60,19 @@ export interface Gateway {
   close(graceMs?: number): Promise<void>;
 }
 
+/** How long a slow consumer has to read what it was already sent and its 1013 close frame. */
+const slowConsumerGraceMs = 10_000;
+
 export function createGateway(options: GatewayOptions): Gateway {
   const hub = new Hub({ maxRoomsPerConnection: options.maxRoomsPerConnection });
-  const counters: GatewayCounters = { authFailures: 0, invalidMessages: 0, deadPeers: 0, connectionsOpened: 0 };
+  const counters: GatewayCounters = {
+    authFailures: 0,
+    invalidMessages: 0,
+    deadPeers: 0,
+    connectionsOpened: 0,
+    rateLimited: 0,
+  };
+  const buckets = new WeakMap<Connection, TokenBucket>();
   const pending = new Set<Connection>();
   // permessage-deflate stays off: the gateway writes its own frames (frame.ts).
   const server = new WebSocketServer({
@@ -68,11 +87,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   const onSlow = (connection: Connection) => {
     hub.slowConsumerDisconnects++;
     log('warn', 'gateway: slow consumer disconnected', { connection: connection.id, queued: connection.queuedBytes });
-    connection.close(closeCodes.tryAgainLater, 'slow consumer: send queue overflowed');
+    // A client that still reads gets the close frame after what its socket already holds; one that stopped
+    // reading altogether is cut when the grace period ends.
+    connection.close(closeCodes.tryAgainLater, 'slow consumer: send queue overflowed', slowConsumerGraceMs);
   };
 
-  const authenticate = (connection: Connection) => {
+  const authenticate = (connection: Connection, owner: string) => {
     connection.authenticated = true;
+    connection.owner = owner;
     pending.delete(connection);
     hub.add(connection);
     connection.send({ type: 'welcome', sessionId: connection.id });
@@ -80,20 +102,42 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const rejectAuth = (connection: Connection, reason: string) => {
     counters.authFailures++;
+    options.authThrottle?.fail(connection.remoteAddress);
     pending.delete(connection);
     connection.close(closeCodes.policyViolation, reason);
   };
 
   const sendError = (connection: Connection, error: unknown, requestId?: string) => {
     const agError = toAgenticGenError(error, 'internal', 'gateway');
-    connection.send({
-      type: 'error',
-      ...(requestId === undefined ? {} : { requestId }),
-      error: { code: agError.code, message: agError.message, ...(agError.data ? { data: agError.data } : {}) },
-    });
+    // The same bounded body as HTTP errors: never the whole input, never data that cannot be serialised.
+    const { error: body } = errorBody(agError) as { error: Record<string, unknown> };
+    const { retryable: _retryable, ...fields } = body;
+    connection.send({ type: 'error', ...(requestId === undefined ? {} : { requestId }), error: fields });
+  };
+
+  /** Checks the address is not locked out, then the token. */
+  const tryAuthenticate = (connection: Connection, token: string | undefined) => {
+    try {
+      options.authThrottle?.check(connection.remoteAddress);
+    } catch {
+      pending.delete(connection);
+      connection.close(closeCodes.policyViolation, 'too many failed authentications from this address; retry later');
+      return;
+    }
+    const owner = options.identifyToken(token);
+    if (owner === undefined) rejectAuth(connection, 'invalid token');
+    else authenticate(connection, owner);
   };
 
   const onMessage = (connection: Connection, data: RawData, isBinary: boolean) => {
+    if (!connection.open) return;
+    const bucket = buckets.get(connection);
+    if (bucket !== undefined && !bucket.take()) {
+      counters.rateLimited++;
+      log('warn', 'gateway: message rate exceeded', { connection: connection.id });
+      connection.close(closeCodes.policyViolation, 'message rate exceeded; slow down');
+      return;
+    }
     let message: ClientMessage;
     try {
       if (isBinary)
@@ -107,7 +151,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     if (!connection.authenticated) {
       if (message.type !== 'auth') return rejectAuth(connection, 'authenticate first: send {"type":"auth","token":…}');
-      return options.verifyToken(message.token) ? authenticate(connection) : rejectAuth(connection, 'invalid token');
+      return tryAuthenticate(connection, message.token);
     }
     const requestId = 'requestId' in message ? message.requestId : undefined;
     try {
@@ -158,7 +202,20 @@ export function createGateway(options: GatewayOptions): Gateway {
       options.sendQueue,
       onSlow,
     );
-    socket.on('message', (data, isBinary) => onMessage(connection, data, isBinary));
+    if (options.messageRate !== undefined) {
+      buckets.set(connection, new TokenBucket(options.messageRate.perSecond, options.messageRate.burst));
+    }
+    socket.on('message', (data, isBinary) => {
+      try {
+        onMessage(connection, data, isBinary);
+      } catch (error) {
+        // An error here would be thrown from ws' event emitter and end the process: log it and keep serving.
+        log('warn', 'gateway: message handling failed', {
+          connection: connection.id,
+          error: String(error).slice(0, 300),
+        });
+      }
+    });
     socket.on('pong', () => {
       connection.alive = true;
     });
@@ -174,8 +231,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
     const token = handshakeToken(request);
     if (token !== undefined) {
-      if (options.verifyToken(token)) authenticate(connection);
-      else rejectAuth(connection, 'invalid token');
+      tryAuthenticate(connection, token);
       return;
     }
     pending.add(connection);

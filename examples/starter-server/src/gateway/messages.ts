@@ -1,4 +1,5 @@
 import { AgenticGenError, compileSchema, type Static, type TSchema, Type, type Validator } from '@agenticgen/core';
+import { jsonDepthExceeds } from '../limits/json-depth.ts';
 
 /** A conversation turn as clients send it (text only; the server adds tool turns itself). */
 export const ChatTurnSchema = Type.Object(
@@ -65,8 +66,18 @@ const validators = new Map<string, Validator<unknown>>(
 /** The message types clients may send, for error messages and docs. */
 export const clientMessageTypes: readonly string[] = [...validators.keys()];
 
+/** Deepest nesting a message may have, checked before parsing (as for HTTP bodies). */
+export const maxMessageDepth = 64;
+
 /** Parses and validates one text frame; throws `validation-failed` with the path of every problem. */
 export function parseClientMessage(text: string): ClientMessage {
+  if (jsonDepthExceeds(text, maxMessageDepth)) {
+    throw new AgenticGenError(
+      'validation-failed',
+      `[gateway] message nests deeper than ${maxMessageDepth} levels; flatten it`,
+      { data: { maxDepth: maxMessageDepth } },
+    );
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -45,7 +45,7 @@ export function createGatewayRequestHandler(context: AppContext, options: { maxR
           }
           const onEvent = (event: Record<string, unknown>) =>
             connection.send({ type: 'run-event', ...(requestId === undefined ? {} : { requestId }), event });
-          const target = { onEvent, room, except: connection };
+          const target = { onEvent, room, except: connection, owner: connection.owner };
           const run =
             message.type === 'chat'
               ? startChatRun(context, message.messages, target)

@@ -1,5 +1,5 @@
-import type { ServerResponse } from 'node:http';
 import { AgenticGenError, toAgenticGenError } from '@agenticgen/core';
+import { HTTPException } from 'hono/http-exception';
 
 /** HTTP status for each error code; anything unknown is a 500. */
 const statusByCode: Record<string, number> = {
@@ -23,6 +23,7 @@ const statusByCode: Record<string, number> = {
   'rate-limit': 429,
   'feature-unavailable': 503,
   'shutting-down': 503,
+  unavailable: 503,
   overloaded: 503,
   'queue-full': 503,
   disposed: 503,
@@ -32,47 +33,77 @@ const statusByCode: Record<string, number> = {
   server: 502,
 };
 
+/** The code for a status a middleware answered with (Hono's `HTTPException`). */
+const codeByStatus: Record<number, string> = {
+  400: 'invalid-request',
+  401: 'authentication',
+  403: 'permission-denied',
+  404: 'route-not-found',
+  405: 'method-not-allowed',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  429: 'rate-limit',
+  503: 'unavailable',
+};
+
 export function statusForError(error: AgenticGenError): number {
   return statusByCode[error.code] ?? 500;
 }
 
-/** The JSON body of every error response: `{ error: { code, message, retryable, data? } }`. */
+/** Longest message an error response carries: messages may quote input, and error paths never echo it whole. */
+const maxMessageLength = 1000;
+/** Longest JSON an error's `data` may take; larger (or unserialisable) data is left out. */
+const maxDataLength = 8000;
+
+/** The JSON body of every error response: `{ error: { code, message, retryable, data? } }`, bounded in size. */
 export function errorBody(error: AgenticGenError): Record<string, unknown> {
+  const message =
+    error.message.length > maxMessageLength ? `${error.message.slice(0, maxMessageLength)}…` : error.message;
   return {
     error: {
       code: error.code,
-      message: error.message,
+      message,
       retryable: error.retryable,
-      ...(error.data === undefined ? {} : { data: error.data }),
+      ...(error.data === undefined ? {} : boundedData(error.data)),
     },
   };
 }
 
-export function sendError(response: ServerResponse, thrown: unknown): AgenticGenError {
-  const error = toAgenticGenError(thrown, 'internal', 'server');
-  if (response.headersSent) {
-    response.destroy();
-    return error;
+function boundedData(data: unknown): { data?: unknown } {
+  try {
+    const text = JSON.stringify(data);
+    return text !== undefined && text.length <= maxDataLength ? { data: JSON.parse(text) as unknown } : {};
+  } catch {
+    // Cyclic, too deep for the stack, or a BigInt: the message still says what went wrong.
+    return {};
   }
-  const status = statusForError(error);
-  sendJson(response, status, errorBody(error), status === 405 ? {} : {});
-  return error;
 }
 
-export function sendJson(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-    ...headers,
+/** Any thrown value as an AgenticGenError: Hono's HTTP exceptions keep their status as a code. */
+export function toHttpError(thrown: unknown): AgenticGenError {
+  if (thrown instanceof HTTPException) {
+    const code = codeByStatus[thrown.status] ?? (thrown.status >= 500 ? 'internal' : 'invalid-request');
+    return new AgenticGenError(code, `[server] ${thrown.message || `request refused with ${thrown.status}`}`);
+  }
+  return toAgenticGenError(thrown, 'internal', 'server');
+}
+
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
   });
-  response.end(text);
+}
+
+/** The error response for anything a handler threw; never throws itself. */
+export function errorResponse(thrown: unknown, headers: Record<string, string> = {}): Response {
+  const error = toHttpError(thrown);
+  const status = statusForError(error);
+  const extra: Record<string, string> = { ...headers };
+  if (status === 401) extra['www-authenticate'] = 'Bearer';
+  const retryAfterMs = (error.data as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+  if (typeof retryAfterMs === 'number') extra['retry-after'] = String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
+  return jsonResponse(status, errorBody(error), extra);
 }
 
 /** A 503 for a feature whose package is not available in this build. */

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import type { ServerResponse } from 'node:http';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,30 +13,27 @@ const contentTypes: Record<string, string> = {
 };
 
 /**
- * Serves the UI from `root`. Paths are normalised and must stay inside `root` (no `..` escapes); unknown
- * paths without an extension fall back to index.html so deep links work.
+ * Serves the UI from `root`. `pathname` is already percent-decoded; it is normalised and must stay inside
+ * `root` (no `..` escapes); unknown paths without an extension fall back to index.html so deep links work.
  */
-export async function serveStatic(root: string, pathname: string, response: ServerResponse): Promise<boolean> {
-  const relative = normalize(decodeURIComponent(pathname)).replace(/^(\.\.[/\\])+/, '');
+export async function serveStatic(root: string, pathname: string): Promise<Response | undefined> {
+  const relative = normalize(pathname).replace(/^(\.\.[/\\])+/, '');
   const candidate = join(root, relative === '/' || relative === '' ? 'index.html' : relative);
-  if (!candidate.startsWith(root + sep) && candidate !== root) return false;
+  if (!candidate.startsWith(root + sep) && candidate !== root) return undefined;
   const file = extname(candidate) === '' ? join(root, 'index.html') : candidate;
   let body: Buffer;
   try {
     body = await readFile(file);
   } catch {
-    return false;
+    return undefined;
   }
-  response.writeHead(200, {
-    'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
-    'content-length': body.length,
-    'cache-control': 'no-cache',
-    'x-content-type-options': 'nosniff',
-    'content-security-policy':
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:",
+  return new Response(new Uint8Array(body), {
+    headers: {
+      'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
+      // The content security policy (frame-ancestors 'none') and nosniff come from secureHeaders, for every response.
+      'cache-control': 'no-cache',
+    },
   });
-  response.end(body);
-  return true;
 }
 
 /** Browser files of npm packages the UI loads, by URL prefix → the package's folder of built files. */
@@ -46,9 +42,9 @@ const vendorFolders: ReadonlyArray<[prefix: string, folder: string]> = [
 ];
 
 /** Serves `/vendor/<package>/<file>` from that package's built files, with the same checks and headers. */
-export async function serveVendorFile(pathname: string, response: ServerResponse): Promise<boolean> {
+export async function serveVendorFile(pathname: string): Promise<Response | undefined> {
   const match = vendorFolders.find(([prefix]) => pathname.startsWith(prefix));
-  if (match === undefined) return false;
+  if (match === undefined) return undefined;
   const [prefix, folder] = match;
-  return serveStatic(folder, `/${pathname.slice(prefix.length)}`, response);
+  return serveStatic(folder, `/${pathname.slice(prefix.length)}`);
 }

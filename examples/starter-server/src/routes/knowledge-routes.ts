@@ -1,8 +1,10 @@
 import { AgenticGenError, compileSchema, Type } from '@agenticgen/core';
+import type { Context } from 'hono';
 import type { AppContext } from '../context.ts';
-import { mediaType, readBody, readJson } from '../http/body.ts';
-import { featureUnavailable, sendJson } from '../http/errors.ts';
-import type { Router } from '../http/router.ts';
+import { jsonBody, limitBody, mediaType, parseJson, readBytes, validBody } from '../http/body.ts';
+import type { ApiApp } from '../http/env.ts';
+import { featureUnavailable, statusForError, toHttpError } from '../http/errors.ts';
+import { startSse } from '../http/sse.ts';
 import type { KnowledgeService } from '../services/types.ts';
 
 /** Media types accepted as documents. */
@@ -14,6 +16,8 @@ const uploadBody = compileSchema(
       name: Type.String({ minLength: 1, maxLength: 200 }),
       content: Type.String({ minLength: 1 }),
       mediaType: Type.Optional(Type.Union(documentMediaTypes.map((type) => Type.Literal(type)))),
+      /** Replace a document of the same name instead of refusing the upload with 409. */
+      replace: Type.Optional(Type.Boolean()),
     },
     { additionalProperties: false },
   ),
@@ -36,7 +40,7 @@ export function documentMediaType(name: string, declared: string | undefined): s
     if ((documentMediaTypes as readonly string[]).includes(type)) return type;
     throw new AgenticGenError(
       'unsupported-media-type',
-      `[server] documents must be ${documentMediaTypes.join(', ')}; got ${type}`,
+      `[server] documents must be ${documentMediaTypes.join(', ')}; got ${type.slice(0, 100)}`,
     );
   }
   if (/\.(md|markdown)$/i.test(name)) return 'text/markdown';
@@ -44,8 +48,11 @@ export function documentMediaType(name: string, declared: string | undefined): s
   return 'text/plain';
 }
 
+const truthy = (value: string | undefined) => value !== undefined && ['1', 'true', 'yes'].includes(value);
+
 /** Knowledge: upload (JSON or the raw file), list, delete, search. */
-export function registerKnowledgeRoutes(router: Router, context: AppContext): void {
+export function registerKnowledgeRoutes(app: ApiApp, context: AppContext): void {
+  const limits = { bytes: context.config.limits.jsonBodyBytes, depth: context.config.limits.jsonDepth };
   const knowledge = (): KnowledgeService => {
     const service = context.services.knowledge;
     if (service === undefined) {
@@ -53,55 +60,62 @@ export function registerKnowledgeRoutes(router: Router, context: AppContext): vo
     }
     return service;
   };
-  router.add({
-    method: 'GET',
-    path: '/api/knowledge/documents',
-    handler: async ({ response }) => sendJson(response, 200, { documents: await knowledge().list() }),
+  app.get('/api/knowledge/documents', async (c) => c.json({ documents: await knowledge().list() }));
+  const upload = async (
+    c: Context,
+    document: { name: string; content: string; mediaType: string },
+    replace: boolean,
+  ): Promise<Response> => {
+    const service = knowledge();
+    if (document.content.trim() === '') {
+      throw new AgenticGenError('invalid-argument', `[server] document "${document.name}" is empty`);
+    }
+    if (!(c.req.header('accept') ?? '').includes('text/event-stream')) {
+      return c.json({ document: await service.add(document, { replace }) }, 201);
+    }
+    // Streamed: `ingest-progress` events while the document is embedded, then `document` (or `error`).
+    const sse = startSse(c.req.raw.signal);
+    void service
+      .add(document, { replace, onProgress: (progress) => sse.send('ingest-progress', progress) })
+      .then(
+        (added) => sse.send('document', { document: added }),
+        (thrown: unknown) => {
+          const error = toHttpError(thrown);
+          sse.send('error', { status: statusForError(error), error: { code: error.code, message: error.message } });
+        },
+      )
+      .finally(() => sse.end());
+    return sse.response;
+  };
+  app.post('/api/knowledge/documents', limitBody(context.config.limits.uploadBytes), async (c) => {
+    if (mediaType(c) === 'application/json') {
+      const value = parseJson(await c.req.text(), 'document upload', context.config.limits.jsonDepth);
+      const body = uploadBody.parse(value, { scope: 'server', what: 'document upload' });
+      const document = {
+        name: body.name,
+        content: body.content,
+        mediaType: documentMediaType(body.name, body.mediaType),
+      };
+      return upload(c, document, body.replace === true || truthy(c.req.query('replace')));
+    }
+    const name = c.req.query('name') ?? '';
+    if (name === '' || name.length > 200) {
+      throw new AgenticGenError('invalid-argument', '[server] raw uploads need ?name=<file name> (1–200 characters)');
+    }
+    const type = documentMediaType(name, mediaType(c));
+    const bytes = await readBytes(c);
+    const content = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+    return upload(c, { name, content, mediaType: type }, truthy(c.req.query('replace')));
   });
-  router.add({
-    method: 'POST',
-    path: '/api/knowledge/documents',
-    async handler({ request, response, url }) {
-      const service = knowledge();
-      let document: { name: string; content: string; mediaType: string };
-      if (mediaType(request) === 'application/json') {
-        const body = await readJson(request, uploadBody, context.config.limits.uploadBytes, 'document upload');
-        document = { name: body.name, content: body.content, mediaType: documentMediaType(body.name, body.mediaType) };
-      } else {
-        const name = url.searchParams.get('name') ?? '';
-        if (name === '' || name.length > 200) {
-          throw new AgenticGenError(
-            'invalid-argument',
-            '[server] raw uploads need ?name=<file name> (1–200 characters)',
-          );
-        }
-        const type = documentMediaType(name, mediaType(request));
-        const bytes = await readBody(request, context.config.limits.uploadBytes);
-        document = { name, content: new TextDecoder('utf-8', { fatal: false }).decode(bytes), mediaType: type };
-      }
-      if (document.content.trim() === '') {
-        throw new AgenticGenError('invalid-argument', `[server] document "${document.name}" is empty`);
-      }
-      sendJson(response, 201, { document: await service.add(document) });
-    },
+  app.delete('/api/knowledge/documents/:id', async (c) => {
+    const id = c.req.param('id') ?? '';
+    if (!(await knowledge().remove(id))) {
+      throw new AgenticGenError('not-found', `[server] no document with id ${JSON.stringify(id.slice(0, 200))}`);
+    }
+    return c.json({ deleted: id });
   });
-  router.add({
-    method: 'DELETE',
-    path: '/api/knowledge/documents/:id',
-    async handler({ response, params }) {
-      const id = params.id ?? '';
-      if (!(await knowledge().remove(id))) {
-        throw new AgenticGenError('not-found', `[server] no document with id "${id}"`);
-      }
-      sendJson(response, 200, { deleted: id });
-    },
-  });
-  router.add({
-    method: 'POST',
-    path: '/api/knowledge/search',
-    async handler({ request, response }) {
-      const body = await readJson(request, searchBody, context.config.limits.jsonBodyBytes, 'search request');
-      sendJson(response, 200, { results: await knowledge().search(body.query, body.topK) });
-    },
+  app.post('/api/knowledge/search', ...jsonBody(searchBody, 'search request', limits), async (c) => {
+    const body = validBody(c, searchBody);
+    return c.json({ results: await knowledge().search(body.query, body.topK) });
   });
 }

@@ -1,8 +1,8 @@
 import { AgenticGenError, compileSchema, Type } from '@agenticgen/core';
-import { type AppContext, specExecutor, startRun } from '../context.ts';
-import { readJson } from '../http/body.ts';
-import { featureUnavailable, sendJson } from '../http/errors.ts';
-import type { Router } from '../http/router.ts';
+import { type AppContext, requireRunQueue, specExecutor, startRun } from '../context.ts';
+import { jsonBody, validBody } from '../http/body.ts';
+import type { ApiApp } from '../http/env.ts';
+import { featureUnavailable } from '../http/errors.ts';
 import { respondWithRun, wantsStream } from './run-response.ts';
 
 const compareBody = compileSchema(
@@ -28,57 +28,49 @@ const collaborationBody = compileSchema(
 );
 
 /** Model comparison and the collaboration task (a supervisor with a researcher and a coder). */
-export function registerWorkflowRoutes(router: Router, context: AppContext): void {
-  router.add({
-    method: 'POST',
-    path: '/api/collaboration',
-    async handler({ request, response }) {
-      const body = await readJson(
-        request,
-        collaborationBody,
-        context.config.limits.jsonBodyBytes,
-        'collaboration request',
-      );
-      await respondWithRun(response, wantsStream(request, body), (onEvent, signal) =>
-        startRun(context, 'collaboration', specExecutor(context, { kind: 'collaboration', task: body.task }), {
-          onEvent,
-          room: body.room,
-          signal,
-        }),
-      );
-    },
-  });
-  router.add({
-    method: 'GET',
-    path: '/api/models',
-    handler: ({ response }) =>
-      sendJson(response, 200, {
-        models: context.services.comparisonModels.map((choice) => ({
-          label: choice.label,
-          provider: choice.model.provider,
-          modelId: choice.model.modelId,
-          offlineDemo: choice.offlineDemo,
-        })),
+export function registerWorkflowRoutes(app: ApiApp, context: AppContext): void {
+  const limits = { bytes: context.config.limits.jsonBodyBytes, depth: context.config.limits.jsonDepth };
+  app.post('/api/collaboration', ...jsonBody(collaborationBody, 'collaboration request', limits), (c) => {
+    const body = validBody(c, collaborationBody);
+    requireRunQueue(context);
+    return respondWithRun(c, wantsStream(c, body), (onEvent, signal) =>
+      startRun(context, 'collaboration', specExecutor(context, { kind: 'collaboration', task: body.task }), {
+        onEvent,
+        room: body.room,
+        signal,
+        owner: c.var.owner,
       }),
+    );
   });
-  router.add({
-    method: 'POST',
-    path: '/api/models/compare',
-    async handler({ request, response }) {
-      const body = await readJson(request, compareBody, context.config.limits.jsonBodyBytes, 'compare request');
-      if (context.services.features.compare?.available !== true) {
-        throw featureUnavailable('compare', context.services.features.compare?.detail ?? 'not configured');
-      }
-      const all = context.services.comparisonModels;
-      const chosen = body.models === undefined ? all : all.filter((choice) => body.models?.includes(choice.label));
-      if (chosen.length === 0) {
-        throw new AgenticGenError(
-          'invalid-argument',
-          `[server] none of the requested models exist; available: ${all.map((choice) => choice.label).join(', ')}`,
-        );
-      }
+  app.get('/api/models', (c) =>
+    c.json({
+      models: context.services.comparisonModels.map((choice) => ({
+        label: choice.label,
+        provider: choice.model.provider,
+        modelId: choice.model.modelId,
+        offlineDemo: choice.offlineDemo,
+      })),
+    }),
+  );
+  app.post('/api/models/compare', ...jsonBody(compareBody, 'compare request', limits), async (c) => {
+    const body = validBody(c, compareBody);
+    if (context.services.features.compare?.available !== true) {
+      throw featureUnavailable('compare', context.services.features.compare?.detail ?? 'not configured');
+    }
+    const all = context.services.comparisonModels;
+    const chosen = body.models === undefined ? all : all.filter((choice) => body.models?.includes(choice.label));
+    if (chosen.length === 0) {
+      throw new AgenticGenError(
+        'invalid-argument',
+        `[server] none of the requested models exist; available: ${all.map((choice) => choice.label).join(', ')}`,
+      );
+    }
+    const release = context.runLimiter.acquire(c.var.owner);
+    try {
       const { compareChoices } = await import('./workflow-compare.ts');
-      sendJson(response, 200, await compareChoices(chosen, body.prompt, body.maxOutputTokens));
-    },
+      return c.json(await compareChoices(chosen, body.prompt, body.maxOutputTokens));
+    } finally {
+      release();
+    }
   });
 }

@@ -1,8 +1,10 @@
 import { AgenticGenError } from '@agenticgen/core';
 import { createRedisTaskQueue, type RedisQueueWorker, type RedisTaskQueue } from '@agenticgen/core/redis-queue';
+import type { Redis } from 'ioredis';
 import type { ChatTurn } from '../gateway/messages.ts';
 import type { Logger } from '../log.ts';
 import { connectPubSub } from '../redis-pub-sub.ts';
+import { redisUnavailable } from './redis-unavailable.ts';
 import type { RunEvent } from './run-manager.ts';
 
 /** What a queued run does, as data: any instance can rebuild the work from it. */
@@ -27,8 +29,14 @@ export interface RunQueue {
   executed(): number;
   /** Of those, the ones a cancel stopped while they ran here. */
   cancelled(): number;
-  /** Stops taking runs (waits for the ones executing here), then closes the Redis connections. */
-  close(): Promise<void>;
+  /** False while this instance's Redis connections are down (then `/ready` is 503 and new runs are refused). */
+  readonly available: boolean;
+  /**
+   * Stops taking runs (waits for the ones executing here), then closes the Redis connections. With Redis down
+   * that wait could last until it returns: after `timeoutMs` the workers are closed by force and the
+   * connections cut, and it resolves.
+   */
+  close(options?: { timeoutMs?: number }): Promise<void>;
 }
 
 const prefix = 'agenticgen:starter';
@@ -49,9 +57,13 @@ export async function createRedisRunQueue(options: {
   execute: SpecExecutor;
   executesRuns: boolean;
   concurrency?: number;
+  /** How long runs in flight wait for a lost Redis connection to come back before failing with `unavailable`. */
+  outageMs?: number;
   log: Logger;
 }): Promise<RunQueue> {
   const { publisher, subscriber } = await connectPubSub(options.redisUrl, { log: options.log, scope: 'runs' });
+  const outageMs = options.outageMs ?? 5_000;
+  const health = watchConnections([publisher, subscriber], options.log);
   const queue: RedisTaskQueue = await createRedisTaskQueue({
     name: 'starter-runs',
     connection: options.redisUrl,
@@ -64,6 +76,13 @@ export async function createRedisRunQueue(options: {
   const executing = new Map<string, AbortController>();
   let executedCount = 0;
   let cancelledCount = 0;
+
+  // Runs executing here whose events and result can no longer reach anyone stop too when the outage lasts.
+  health.onOutage(outageMs, () => {
+    for (const controller of executing.values()) {
+      controller.abort(redisUnavailable(`for ${outageMs} ms: this run's events and result cannot be delivered`));
+    }
+  });
 
   subscriber.on('message', (channel: string, raw: string) => {
     if (channel === cancelChannel) {
@@ -118,38 +137,127 @@ export async function createRedisRunQueue(options: {
 
   return {
     executesRuns: options.executesRuns,
-    executed: () => executedCount,
-    cancelled: () => cancelledCount,
+    get available() {
+      return health.up;
+    },
     async submit(runId, spec, { signal, emit }) {
-      let ended!: () => void;
-      const allEvents = new Promise<void>((resolve) => {
-        ended = resolve;
+      // Refused at once rather than queued behind a connection that may not come back (BullMQ would wait).
+      if (!health.up) throw redisUnavailable('(the run queue is shared through it)');
+      // The run ends when its result comes, when Redis has been gone too long, or when it is aborted (the client
+      // left, shutdown): waiting on BullMQ alone could last as long as the outage.
+      let stop!: (error: unknown) => void;
+      const stopped = new Promise<never>((_, reject) => {
+        stop = reject;
       });
-      watching.set(runId, { emit, ended });
-      const cancel = () => {
-        publisher.publish(cancelChannel, runId).catch(() => {});
-      };
+      const stopWatching = health.onOutage(outageMs, () =>
+        stop(redisUnavailable(`for ${outageMs} ms while this run was in flight; the run was lost`)),
+      );
+      const onAbort = () => stop(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
       try {
-        await subscriber.subscribe(eventsChannel(runId));
-        signal.addEventListener('abort', cancel, { once: true });
-        const handle = await queue.enqueue('run', { runId, spec }, { id: runId });
-        try {
-          return await handle.result();
-        } finally {
-          // The result can overtake the last events on the other connection; the end marker cannot.
-          await Promise.race([allEvents, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
-        }
+        return await Promise.race([submitAndWait(runId, spec, { signal, emit }), stopped]);
       } finally {
-        signal.removeEventListener('abort', cancel);
-        watching.delete(runId);
-        await subscriber.unsubscribe(eventsChannel(runId)).catch(() => {});
+        stopWatching();
+        signal.removeEventListener('abort', onAbort);
       }
     },
-    async close() {
-      await worker?.close();
-      await queue.close();
+    executed: () => executedCount,
+    cancelled: () => cancelledCount,
+    async close(closeOptions = {}) {
+      const timeoutMs = closeOptions.timeoutMs ?? 5_000;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const deadline = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      });
+      const graceful = (async () => {
+        await worker?.close();
+        await queue.close();
+      })();
+      graceful.catch(() => {});
+      const outcome = await Promise.race([graceful, deadline]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') {
+        options.log('warn', 'runs: the Redis queue did not close in time; closing by force', { timeoutMs });
+        void worker?.close({ force: true }).catch(() => {});
+      }
+      health.dispose();
       publisher.disconnect();
       subscriber.disconnect();
+    },
+  };
+
+  async function submitAndWait(
+    runId: string,
+    spec: RunSpec,
+    { signal, emit }: { signal: AbortSignal; emit: (event: RunEvent) => void },
+  ): Promise<unknown> {
+    let ended!: () => void;
+    const allEvents = new Promise<void>((resolve) => {
+      ended = resolve;
+    });
+    watching.set(runId, { emit, ended });
+    const cancel = () => {
+      publisher.publish(cancelChannel, runId).catch(() => {});
+    };
+    try {
+      await subscriber.subscribe(eventsChannel(runId));
+      signal.addEventListener('abort', cancel, { once: true });
+      const handle = await queue.enqueue('run', { runId, spec }, { id: runId });
+      try {
+        return await handle.result();
+      } finally {
+        // The result can overtake the last events on the other connection; the end marker cannot.
+        await Promise.race([allEvents, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+      }
+    } finally {
+      signal.removeEventListener('abort', cancel);
+      watching.delete(runId);
+      await subscriber.unsubscribe(eventsChannel(runId)).catch(() => {});
+    }
+  }
+}
+
+/** Whether every connection is up, and timers that fire when an outage has lasted long enough. */
+function watchConnections(clients: readonly Redis[], log: Logger) {
+  const listeners = new Set<() => void>();
+  let up = clients.every((client) => client.status === 'ready');
+  const update = () => {
+    const now = clients.every((client) => client.status === 'ready');
+    if (now === up) return;
+    up = now;
+    log(up ? 'info' : 'warn', up ? 'runs: Redis is back' : 'runs: Redis connection lost');
+    for (const listener of [...listeners]) listener();
+  };
+  const events = ['ready', 'close', 'end', 'reconnecting', 'error'] as const;
+  for (const client of clients) for (const event of events) client.on(event, update);
+  return {
+    get up() {
+      return up;
+    },
+    /** Calls `callback` once Redis has been down for `afterMs` without coming back; returns a function that stops. */
+    onOutage(afterMs: number, callback: () => void): () => void {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const check = () => {
+        if (!up && timer === undefined) {
+          timer = setTimeout(() => {
+            timer = undefined;
+            callback();
+          }, afterMs);
+        } else if (up && timer !== undefined) {
+          clearTimeout(timer);
+          timer = undefined;
+        }
+      };
+      listeners.add(check);
+      check();
+      return () => {
+        listeners.delete(check);
+        if (timer !== undefined) clearTimeout(timer);
+      };
+    },
+    dispose() {
+      listeners.clear();
+      for (const client of clients) for (const event of events) client.off(event, update);
     },
   };
 }

@@ -12,6 +12,8 @@ import {
 } from '@agenticgen/core';
 import type { CacheEventSource } from '@agenticgen/metrics';
 import type { ServerConfig } from '../config.ts';
+import { queuePythonRuns } from '../limits/fair-python.ts';
+import { FairQueue } from '../limits/fair-queue.ts';
 import type { Logger } from '../log.ts';
 import type { FeatureStatus, KnowledgeService, ModelChoice, PythonService, Services } from './types.ts';
 
@@ -22,6 +24,8 @@ export interface ServiceOverrides {
   demoWordDelayMs?: number;
   /** Skip the Pyodide sandbox (tests that do not need it start faster). */
   sandbox?: boolean;
+  /** Use this Python service instead of the Pyodide sandbox (tests of queueing and limits). */
+  python?: PythonService;
   /** Extra plugins (e.g. one made from examples/plugin-template), set up after the server's own. */
   plugins?: readonly AnyPlugin[];
   /** Config per extra plugin name, validated by the runtime against each plugin's schema. */
@@ -102,7 +106,10 @@ export async function createServices(
 
   let python: PythonService | undefined;
   let sandboxProvider: CodeSandbox | undefined;
-  if (overrides.sandbox === false) {
+  if (overrides.python !== undefined) {
+    python = overrides.python;
+    features.sandbox = { available: true, detail: 'a Python service given by the embedding code' };
+  } else if (overrides.sandbox === false) {
     features.sandbox = { available: false, detail: 'disabled for this process' };
   } else {
     const sandboxModule = await loadFeature(features, 'sandbox', () => import('./sandbox-service.ts'), log);
@@ -122,6 +129,14 @@ export async function createServices(
       sandboxProvider = started.sandbox;
       disposers.push(() => started.dispose());
     }
+  }
+  if (python !== undefined) {
+    // Every sandbox run waits its turn per token (see limits/fair-queue.ts), HTTP and tool calls alike.
+    const queue = new FairQueue({
+      concurrency: config.limits.sandboxConcurrency,
+      maxQueuedPerKey: config.limits.sandboxQueuePerToken,
+    });
+    python = queuePythonRuns(python, queue);
   }
   features.sql =
     python === undefined

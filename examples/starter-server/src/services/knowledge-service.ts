@@ -1,7 +1,16 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CacheStore, Embedder, VectorStore } from '@agenticgen/core';
-import { createHashingEmbedder, createKnowledgeBase, type DocumentFormat, type KnowledgeBase } from '@agenticgen/core';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import {
+  AgenticGenError,
+  type CacheStore,
+  createHashingEmbedder,
+  createKnowledgeBase,
+  type DocumentFormat,
+  type Embedder,
+  type KnowledgeBase,
+  type VectorStore,
+} from '@agenticgen/core';
 import type { Logger } from '../log.ts';
 import type { KnowledgeDocument, KnowledgePassage, KnowledgeService } from './types.ts';
 
@@ -39,10 +48,13 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
   const { directory, log, cache } = options;
   const knowledge: KnowledgeBase = createKnowledgeBase({
     vectorStore: options.vectorStore,
-    embedder: options.embedder ?? createStarterEmbedder(),
+    embedder: yieldingEmbedder(options.embedder ?? createStarterEmbedder()),
     chunking: { chunkSize: 120, chunkOverlap: 20 },
+    batchSize: ingestBatchSize,
   });
   const documents = new Map<string, StoredDocument>();
+  /** Ids being ingested: a second upload of the same name while the first runs is a conflict, not a race. */
+  const ingesting = new Set<string>();
   let generation = 0;
   await mkdir(directory, { recursive: true });
 
@@ -73,25 +85,58 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
     return { ...rest, chunks: knowledge.get(document.id)?.chunkCount ?? rest.chunks };
   };
 
+  const addDocument = async (
+    id: string,
+    input: { name: string; content: string; mediaType: string },
+  ): Promise<KnowledgeDocument> => {
+    const stored: StoredDocument = {
+      id,
+      name: input.name,
+      mediaType: input.mediaType,
+      bytes: Buffer.byteLength(input.content),
+      chunks: 0,
+      addedAt: new Date().toISOString(),
+      content: input.content,
+    };
+    const report = await knowledge.add(toKnowledgeDocument(stored));
+    stored.chunks = knowledge.get(id)?.chunkCount ?? report.chunks;
+    await writeFile(join(directory, `${id}.json`), JSON.stringify(stored));
+    documents.set(id, stored);
+    generation++;
+    log('info', 'knowledge: document added', { id, chunks: stored.chunks });
+    return summary(stored);
+  };
+
   return {
-    async add(input) {
+    async add(input, addOptions = {}) {
       const id = documentId(input.name);
-      const stored: StoredDocument = {
-        id,
-        name: input.name,
-        mediaType: input.mediaType,
-        bytes: Buffer.byteLength(input.content),
-        chunks: 0,
-        addedAt: new Date().toISOString(),
-        content: input.content,
-      };
-      const report = await knowledge.add(toKnowledgeDocument(stored));
-      stored.chunks = knowledge.get(id)?.chunkCount ?? report.chunks;
-      await writeFile(join(directory, `${id}.json`), JSON.stringify(stored));
-      documents.set(id, stored);
-      generation++;
-      log('info', 'knowledge: document added', { id, chunks: stored.chunks });
-      return summary(stored);
+      const existing = documents.get(id);
+      if (ingesting.has(id) || (existing !== undefined && addOptions.replace !== true)) {
+        throw new AgenticGenError(
+          'already-exists',
+          `[server] a document with id "${id}" (${JSON.stringify((existing?.name ?? input.name).slice(0, 200))}) already exists${ingesting.has(id) ? ' and is being indexed' : ''}; upload with "replace": true (or ?replace=1) to replace it`,
+          { data: { id } },
+        );
+      }
+      ingesting.add(id);
+      const onProgress = addOptions.onProgress;
+      const stopProgress =
+        onProgress === undefined
+          ? undefined
+          : knowledge.events.on('ingest-progress', (progress) => {
+              if (progress.documentId !== id) return;
+              onProgress({
+                documentId: id,
+                completedChunks: progress.completedChunks,
+                totalChunks: progress.totalChunks,
+              });
+            });
+      try {
+        return await addDocument(id, input);
+      } finally {
+        stopProgress?.();
+        ingesting.delete(id);
+      }
     },
     async list() {
       return [...documents.values()].map(summary).sort((a, b) => a.name.localeCompare(b.name));
@@ -141,12 +186,36 @@ function toKnowledgeDocument(document: StoredDocument) {
   };
 }
 
-/** A stable id from the file name, so uploading a file again replaces it. */
-function documentId(name: string): string {
+/**
+ * A stable id from the file name, keeping letters and digits of every script (`日本語.md` and `中文.md` are two
+ * documents), so uploading a file again names the same document. At most 60 characters (240 UTF-8 bytes), so
+ * `<id>.json` fits every file system's name limit.
+ */
+export function documentId(name: string): string {
   const slug = name
+    .normalize('NFC')
     .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 100);
-  return slug === '' ? 'document' : slug;
+    .replace(/[^\p{L}\p{M}\p{N}._-]+/gu, '-')
+    .replace(/^[-.]+|-+$/g, '');
+  const short = Array.from(slug).slice(0, 60).join('');
+  return short === '' ? 'document' : short;
+}
+
+/** Chunks embedded per batch; the event loop gets a turn between batches. */
+const ingestBatchSize = 64;
+
+/**
+ * The embedder, giving the event loop a turn before each batch: a 10 MB upload is thousands of chunks, and
+ * embedding them in one stretch would hold every other request (and WebSocket heartbeats) until it is done.
+ */
+function yieldingEmbedder(embedder: Embedder): Embedder {
+  return {
+    id: embedder.id,
+    dimensions: embedder.dimensions,
+    normalized: embedder.normalized,
+    async embed(texts, options) {
+      await nextTurn();
+      return embedder.embed(texts, options);
+    },
+  };
 }

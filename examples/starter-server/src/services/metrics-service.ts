@@ -1,5 +1,5 @@
 import {
-  createMetricsHandler,
+  createMetricsFetchHandler,
   createMetricsHistory,
   createMetricsPlugin,
   createMetricsRegistry,
@@ -28,7 +28,7 @@ export const serverMetricNames = {
  */
 export function createMetricsService(options: { sampleMs: number; capacity?: number }): MetricsService {
   const registry = createMetricsRegistry({ invalidValues: 'drop', defaultLabels: { service: 'agenticgen-starter' } });
-  const handler = createMetricsHandler(registry);
+  const handler = createMetricsFetchHandler(registry);
   const history = createMetricsHistory(registry, {
     windows: [options.sampleMs],
     capacity: options.capacity ?? Math.max(60, Math.round(120_000 / options.sampleMs)),

@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type {
   AnyPlugin,
   CacheStore,
@@ -40,8 +39,22 @@ export interface KnowledgePassage {
   score: number;
 }
 
+/** Progress of one document's ingest: after each embedded batch of chunks. */
+export interface IngestProgress {
+  documentId: string;
+  completedChunks: number;
+  totalChunks: number;
+}
+
 export interface KnowledgeService {
-  add(document: { name: string; content: string; mediaType: string }): Promise<KnowledgeDocument>;
+  /**
+   * Adds a document. Its id comes from its name (Unicode kept); a document with that id already there is a
+   * `already-exists` error (409) unless `replace` is true.
+   */
+  add(
+    document: { name: string; content: string; mediaType: string },
+    options?: { replace?: boolean; onProgress?: (progress: IngestProgress) => void },
+  ): Promise<KnowledgeDocument>;
   list(): Promise<KnowledgeDocument[]>;
   remove(id: string): Promise<boolean>;
   search(query: string, topK: number, signal?: AbortSignal): Promise<KnowledgePassage[]>;
@@ -88,7 +101,7 @@ export interface MonitoringSample {
 export interface MetricsService {
   readonly meter: Meter;
   /** Serves `/metrics` (Prometheus text or OpenMetrics by `Accept`). */
-  handle(request: IncomingMessage, response: ServerResponse): void;
+  handle(request: Request): Response;
   /** Recent samples, oldest first. */
   history(): MonitoringSample[];
   /** Called before every sample, to set gauges (connections, active runs). */
