@@ -6,12 +6,26 @@ $('#upload-form').addEventListener('submit', async (event) => {
   const files = [...$('#upload-files').files];
   if (files.length === 0) return;
   const status = $('#upload-status');
+  status.className = '';
+  const kept = [];
   try {
     for (const file of files) {
       status.textContent = `uploading ${file.name}…`;
-      await api('/api/knowledge/documents', { json: { name: file.name, content: await file.text() } });
+      const json = { name: file.name, content: await file.text() };
+      try {
+        await api('/api/knowledge/documents', { json });
+      } catch (error) {
+        // The server refuses a second document of the same name (409) unless asked to replace it.
+        if (error.code !== 'already-exists') throw error;
+        if (!confirm(`"${file.name}" is already in the knowledge base. Replace it?`)) {
+          kept.push(file.name);
+          continue;
+        }
+        await api('/api/knowledge/documents', { json: { ...json, replace: true } });
+      }
     }
-    status.textContent = `uploaded ${files.length} file(s)`;
+    const uploaded = files.length - kept.length;
+    status.textContent = `uploaded ${uploaded} file(s)${kept.length > 0 ? `; kept the existing ${kept.join(', ')}` : ''}`;
     $('#upload-files').value = '';
   } catch (error) {
     status.textContent = error.message;

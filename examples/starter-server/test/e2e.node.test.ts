@@ -76,6 +76,30 @@ describe.runIf(hasChromium)('web UI end to end (Chromium)', () => {
     await screenshot(page, 'chat', { inDocs: false });
   });
 
+  it('asks before replacing a document of the same name, and keeps it when told to', async () => {
+    await page.click('[data-tab="knowledge"]');
+    const upload = async (text: string, answer: 'accept' | 'dismiss') => {
+      const asked: string[] = [];
+      page.once('dialog', (dialog) => {
+        asked.push(dialog.message());
+        void (answer === 'accept' ? dialog.accept() : dialog.dismiss());
+      });
+      await page.setInputFiles('#upload-files', { name: 'lighthouses.md', mimeType: 'text/markdown', buffer: Buffer.from(text) });
+      await page.click('#upload-form button[type="submit"]');
+      await page.waitForFunction(() => /^uploaded/.test(document.querySelector('#upload-status')?.textContent ?? ''));
+      return { asked, status: await page.textContent('#upload-status') };
+    };
+    const declined = await upload(`${guide}\n\nA second edition.`, 'dismiss');
+    expect(declined.asked).toEqual(['"lighthouses.md" is already in the knowledge base. Replace it?']);
+    expect(declined.status).toBe('uploaded 0 file(s); kept the existing lighthouses.md');
+    const replaced = await upload(`${guide}\n\nA second edition with foghorns.`, 'accept');
+    expect(replaced.status).toBe('uploaded 1 file(s)');
+    await page.fill('#search-query', 'foghorns');
+    await page.click('#search-form button[type="submit"]');
+    await page.waitForSelector('#search-results li:has-text("foghorns")');
+    expect(await page.locator('#documents tr:has-text("lighthouses.md")').count()).toBe(1);
+  });
+
   // Generous: the first run waits for the Pyodide pool to finish warming up on a cold CI machine.
   it('runs Python in the scratchpad and shows its output', { timeout: 120_000 }, async () => {
     await page.click('[data-tab="python"]');
