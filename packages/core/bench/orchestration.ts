@@ -30,22 +30,48 @@ function median(values: number[]): number {
 }
 
 const noop = () => undefined;
+const asyncNoop = async () => undefined;
+const asyncValue = async () => 1;
 
-async function oursNoop(): Promise<number> {
+/** ms for `taskCount` tasks of `run`, waiting for idle (fire and forget) or for every task's own result. */
+async function oursTime(run: () => unknown, awaitResults: boolean): Promise<number> {
   const scheduler = createScheduler({ concurrency });
   const started = performance.now();
-  for (let index = 0; index < taskCount; index++) scheduler.schedule({ run: noop });
-  await scheduler.onIdle();
+  if (awaitResults) {
+    const results: Promise<unknown>[] = [];
+    for (let index = 0; index < taskCount; index++) results.push(scheduler.run({ run }));
+    await Promise.all(results);
+  } else {
+    for (let index = 0; index < taskCount; index++) scheduler.schedule({ run });
+    await scheduler.onIdle();
+  }
   return performance.now() - started;
 }
 
-async function pQueueNoop(): Promise<number> {
+async function pQueueTime(run: () => unknown, awaitResults: boolean): Promise<number> {
   const queue = new PQueue({ concurrency });
   const started = performance.now();
-  for (let index = 0; index < taskCount; index++) void queue.add(noop);
-  await queue.onIdle();
+  if (awaitResults) {
+    const results: Promise<unknown>[] = [];
+    for (let index = 0; index < taskCount; index++) results.push(queue.add(run));
+    await Promise.all(results);
+  } else {
+    for (let index = 0; index < taskCount; index++) void queue.add(run);
+    await queue.onIdle();
+  }
   return performance.now() - started;
 }
+
+/**
+ * Three workloads: a sync no-op (our scheduler settles it without a promise, a fast path p-queue lacks), an
+ * async no-op (every task returns a promise, as real work does) and an async task whose result the caller
+ * awaits (the `run()` / `add()` promise of every task is consumed).
+ */
+const schedulerWorkloads = [
+  { name: 'scheduler-100k-noop', run: noop, awaitResults: false },
+  { name: 'scheduler-100k-async-noop', run: asyncNoop, awaitResults: false },
+  { name: 'scheduler-100k-awaited-result', run: asyncValue, awaitResults: true },
+];
 
 /** Heap bytes per task held in a paused queue (the task objects, their promises and queue slots). */
 async function bytesPerQueued(fill: () => { release: () => Promise<void> }): Promise<number> {
@@ -62,25 +88,27 @@ async function bytesPerQueued(fill: () => { release: () => Promise<void> }): Pro
 
 const figures: Figure[] = [];
 
-// Warm up both implementations so JIT tiers are comparable.
-for (let round = 0; round < 2; round++) {
-  await oursNoop();
-  await pQueueNoop();
-}
-{
+for (const workload of schedulerWorkloads) {
+  const measureOurs = () => oursTime(workload.run, workload.awaitResults);
+  const measurePeer = () => pQueueTime(workload.run, workload.awaitResults);
+  // Warm up both implementations so JIT tiers are comparable.
+  for (let round = 0; round < 2; round++) {
+    await measureOurs();
+    await measurePeer();
+  }
   const ours: number[] = [];
   const peer: number[] = [];
   for (let round = 0; round < rounds; round++) {
     // Alternate the order so neither always runs on a warmer heap.
     if (round % 2 === 0) {
-      ours.push(await oursNoop());
-      peer.push(await pQueueNoop());
+      ours.push(await measureOurs());
+      peer.push(await measurePeer());
     } else {
-      peer.push(await pQueueNoop());
-      ours.push(await oursNoop());
+      peer.push(await measurePeer());
+      ours.push(await measureOurs());
     }
   }
-  figures.push({ name: 'scheduler-100k-noop', unit: 'ms', ours: median(ours), peers: { 'p-queue': median(peer) } });
+  figures.push({ name: workload.name, unit: 'ms', ours: median(ours), peers: { 'p-queue': median(peer) } });
 }
 
 {

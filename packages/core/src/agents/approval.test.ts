@@ -4,9 +4,10 @@ import type { ToolResultPart } from '../contracts/chat-model.js';
 import { MockChatModel } from '../testing/mock-chat-model.js';
 import { defineTool } from '../tools/define-tool.js';
 import { createAgent } from './create-agent.js';
+import { createMemoryResumeTokenStore, type ResumeTokenStore } from './resume-tokens.js';
 import type { AgentRunState } from './types.js';
 
-function bankAgent(model: MockChatModel, transfers: string[]) {
+function bankAgent(model: MockChatModel, transfers: string[], resumeTokens?: ResumeTokenStore) {
   const transfer = defineTool({
     name: 'transfer',
     description: 'Moves money.',
@@ -23,7 +24,13 @@ function bankAgent(model: MockChatModel, transfers: string[]) {
     parameters: Type.Object({}),
     execute: () => 100,
   });
-  return createAgent({ name: 'bank', instructions: 'You move money.', model, tools: [transfer, balance] });
+  return createAgent({
+    name: 'bank',
+    instructions: 'You move money.',
+    model,
+    tools: [transfer, balance],
+    ...(resumeTokens === undefined ? {} : { resumeTokens }),
+  });
 }
 
 const script = () => [
@@ -121,5 +128,57 @@ describe('tools that need approval', () => {
       isError: true,
       output: { error: { code: 'tool-invalid-arguments' } },
     });
+  });
+
+  it('a suspended state is single-use: resuming it twice runs the approved tool once and fails with conflict', async () => {
+    const transfers: string[] = [];
+    const first = await bankAgent(new MockChatModel({ responses: script() }), transfers).run('Send alice 30');
+    const agent = bankAgent(new MockChatModel({ responses: [...script().slice(1), 'again'] }), transfers);
+    const state = JSON.parse(JSON.stringify(first.state)) as AgentRunState;
+    await agent.resume(state, { t1: { approved: true } });
+    const second = await agent.resume(state, { t1: { approved: true } }).catch((error: unknown) => error);
+    expect(second).toMatchObject({ code: 'conflict', message: expect.stringContaining('already resumed') });
+    expect(transfers).toEqual(['30 to alice']);
+    // The streaming variant refuses too.
+    const events: string[] = [];
+    const stream = agent.resumeStream(state, { t1: { approved: true } });
+    await expect(
+      (async () => {
+        for await (const event of stream) events.push(event.type);
+      })(),
+    ).rejects.toMatchObject({ code: 'conflict' });
+    expect(transfers).toEqual(['30 to alice']);
+  });
+
+  it('two agent instances sharing a resume-token store resume one state concurrently: the tool runs once', async () => {
+    const transfers: string[] = [];
+    const first = await bankAgent(new MockChatModel({ responses: script() }), transfers).run('Send alice 30');
+    const shared = createMemoryResumeTokenStore();
+    const outcomes = await Promise.allSettled(
+      [1, 2].map(() =>
+        bankAgent(new MockChatModel({ responses: script().slice(1) }), transfers, shared).resume(
+          structuredClone(first.state as AgentRunState),
+          { t1: { approved: true } },
+        ),
+      ),
+    );
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const rejected = outcomes.find((outcome) => outcome.status === 'rejected');
+    expect(rejected?.reason).toMatchObject({ code: 'conflict' });
+    expect(transfers).toEqual(['30 to alice']);
+  });
+
+  it('the in-memory resume-token store remembers at most maxTokens tokens, forgetting the oldest', async () => {
+    const store = createMemoryResumeTokenStore({ maxTokens: 2 });
+    expect(await store.consume('a')).toBe(true);
+    expect(await store.consume('a')).toBe(false);
+    expect(await store.consume('b')).toBe(true);
+    expect(await store.consume('c')).toBe(true);
+    // 'a' was the oldest of three: forgotten, so it can be consumed again; 'b' and 'c' cannot.
+    expect(await store.consume('a')).toBe(true);
+    expect(await store.consume('c')).toBe(false);
+    expect(() => createMemoryResumeTokenStore({ maxTokens: 0 })).toThrow(
+      expect.objectContaining({ code: 'invalid-argument' }),
+    );
   });
 });

@@ -20,6 +20,7 @@ import { planAgentOutput } from './agent-output.js';
 import { startSpan } from './agent-telemetry.js';
 import { type AgentRun, streamRun } from './event-stream.js';
 import { checkInput, guardrailError } from './guardrails.js';
+import { createMemoryResumeTokenStore, resumeTokenOf } from './resume-tokens.js';
 import { parseRunState } from './run-state.js';
 import { runToolCalls } from './tool-calls.js';
 import type {
@@ -104,6 +105,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
     runtime: options.runtime,
     output: planAgentOutput(options),
   };
+  const resumeTokens = options.resumeTokens ?? createMemoryResumeTokenStore();
 
   const start = (input: AgentInput, runOptions: AgentRunWithEventsOptions, emit: (event: AgentEvent) => void) =>
     execute(resolved, runOptions, emit, { resumed: false, input }, async (environment) => {
@@ -169,7 +171,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
       return runSteps(environment, state);
     });
 
-  const continueRun = (
+  const continueRun = async (
     rawState: AgentRunState,
     decisions: Readonly<Record<string, ApprovalDecision>>,
     runOptions: AgentRunWithEventsOptions,
@@ -188,6 +190,14 @@ export function createAgent(options: CreateAgentOptions): Agent {
         'invalid-argument',
         `[agents] no decision for pending tool call(s) ${missing.map((call) => `${call.toolCallId} (${call.toolName})`).join(', ')}; pass { approved: true } or { approved: false, reason } for each`,
         { data: { missing: missing.map((call) => call.toolCallId) } },
+      );
+    }
+    // Consumed before anything runs: a second resume of this state must not run an approved tool again.
+    if (!(await resumeTokens.consume(resumeTokenOf(saved)))) {
+      throw new AgenticGenError(
+        'conflict',
+        `[agents] run ${saved.runId.slice(0, 100)} of agent "${saved.agentName.slice(0, 100)}" was already resumed from this state (step ${saved.step}); a suspended state is single-use`,
+        { data: { runId: saved.runId, step: saved.step } },
       );
     }
     return execute(

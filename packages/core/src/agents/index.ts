@@ -5,6 +5,11 @@ export type { AgentRun } from './event-stream.js';
 export { defineInputGuardrail, defineOutputGuardrail, defineToolCallGuardrail } from './guardrails.js';
 export * from './memory.js';
 export * from './presets/index.js';
+export {
+  createMemoryResumeTokenStore,
+  type MemoryResumeTokenStoreOptions,
+  type ResumeTokenStore,
+} from './resume-tokens.js';
 export { agentRunStateSchema, parseRunState } from './run-state.js';
 export * from './stop-conditions.js';
 export type * from './types.js';

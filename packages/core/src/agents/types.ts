@@ -4,6 +4,7 @@ import type { AnySchema } from '../structured/output-schema.js';
 import type { StructuredMode } from '../structured/structured-request.js';
 import type { AnyTool } from '../tools/define-tool.js';
 import type { ConversationMemory } from './memory.js';
+import type { ResumeTokenStore } from './resume-tokens.js';
 
 /** What a guardrail decided. `tripwire: true` stops the run with a `guardrail-tripped` error. */
 export interface GuardrailVerdict {
@@ -248,6 +249,11 @@ export interface AgentOptions extends SamplingSettings {
   outputMode?: StructuredMode;
   /** Extra steps that feed validation errors back when the structured answer is invalid (default 1). */
   maxOutputRepairs?: number;
+  /**
+   * Where resume tokens are consumed, so a suspended state resumes at most once. Default: this agent
+   * instance's memory (`createMemoryResumeTokenStore()`); share a store (e.g. Redis) across processes.
+   */
+  resumeTokens?: ResumeTokenStore;
 }
 
 /** Per-run options. */

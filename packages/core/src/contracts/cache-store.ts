@@ -3,7 +3,7 @@
  * embedding cache). `@agenticgen/cache` implements it with tiers; a `Map` can implement it in tests.
  */
 export interface CacheSetOptions {
-  /** Time to live in milliseconds; omitted means the store's default. */
+  /** Time to live in milliseconds; omitted means the store's default; `Infinity` means the entry never expires. */
   ttlMs?: number;
   /** Tags for group invalidation. */
   tags?: readonly string[];

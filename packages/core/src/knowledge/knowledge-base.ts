@@ -35,7 +35,8 @@ export interface KnowledgeBaseOptions {
   /**
    * Where to persist the document registry (ids, content hashes, chunk counts), e.g. a Redis or IndexedDB
    * `CacheStore`. With it, `restore()` in a new process rebuilds the keyword index from the vector store and
-   * re-ingesting unchanged documents stays a no-op across restarts.
+   * re-ingesting unchanged documents stays a no-op across restarts. The registry is written without expiry
+   * (`ttlMs: Infinity`); the store must also not evict it (no LRU-bounded memory-only store).
    */
   registry?: CacheStore;
   /** Key of the registry entry (default `agenticgen:knowledge:documents`); one per knowledge base. */
@@ -66,7 +67,8 @@ export interface KnowledgeBase {
   search(query: string, options?: SearchOptions): Promise<SearchResult[]>;
   /**
    * Loads the persisted registry (see `registry`) and rebuilds the keyword index and chunk cache from the vector
-   * store (which must implement `get`). Returns the number of documents restored.
+   * store (which must implement `get`). Returns the number of documents restored. Fails with `not-found` when
+   * the registry is missing but the vector store holds chunks (it expired or was evicted).
    */
   restore(): Promise<number>;
 }
@@ -104,14 +106,28 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
 
   const registryKey = options.registryKey ?? 'agenticgen:knowledge:documents';
   const persist = async () => {
-    if (options.registry !== undefined) await options.registry.set(registryKey, [...documents.values()]);
+    // Without expiry: a store's default TTL (createCache: one hour) would silently drop the registry, and with
+    // it the keyword index and the content hashes of the next restore().
+    if (options.registry !== undefined) {
+      await options.registry.set(registryKey, [...documents.values()], { ttlMs: Number.POSITIVE_INFINITY });
+    }
   };
   const restore = async (): Promise<number> => {
     if (options.registry === undefined) {
       throw new AgenticGenError('unsupported', '[knowledge] restore() needs the registry option (a CacheStore)');
     }
     const saved = await options.registry.get<DocumentInfo[]>(registryKey);
-    if (!Array.isArray(saved)) return 0;
+    if (!Array.isArray(saved)) {
+      // Vectors without their registry: returning 0 would leave hybrid search quietly vector-only and make the
+      // next add() re-embed every unchanged document. The store cannot list its records, so say so instead.
+      const records = await vectorStore.count();
+      if (records === 0) return 0;
+      throw new AgenticGenError(
+        'not-found',
+        `[knowledge] the registry "${registryKey.slice(0, 100)}" is missing (expired, evicted or deleted) but the vector store holds ${records} chunk(s); store the registry where it cannot expire, then add() the documents again (their chunks are replaced by id)`,
+        { data: { registryKey, records } },
+      );
+    }
     const getRecords = vectorStore.get?.bind(vectorStore);
     if (getRecords === undefined) {
       throw new AgenticGenError(

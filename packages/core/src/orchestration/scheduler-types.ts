@@ -2,6 +2,17 @@ import type { AgenticGenError } from '../errors/agenticgen-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { BackoffOptions, Task, TaskHandle } from './task.js';
 
+/**
+ * Codes orchestration throws besides the core ones (`aborted`, `timeout`, `queue-full`, …); see
+ * docs/orchestration.md for when each happens and whether it is retryable.
+ */
+export type OrchestrationErrorCode =
+  | 'deadline-exceeded'
+  | 'task-failed'
+  | 'dependency-failed'
+  /** Redis queue: the task finished but its job was trimmed (`keepFinished`) before `result()` read it. */
+  | 'result-expired';
+
 export interface SchedulerOptions {
   /** Tasks running at once across all groups (default 8). */
   concurrency?: number;

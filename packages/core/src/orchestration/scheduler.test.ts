@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { type Context, type ContextManager, context, createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
+import { describe, expect, it, vi } from 'vitest';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { createScheduler, type SchedulerEvents } from './scheduler.js';
 
@@ -13,6 +14,37 @@ function deferred<T = void>() {
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Like the browser SDK's StackContextManager: the active context is set for synchronous code only. */
+class StackContextManager implements ContextManager {
+  #active = ROOT_CONTEXT;
+  active(): Context {
+    return this.#active;
+  }
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    active: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
+    const previous = this.#active;
+    this.#active = active;
+    try {
+      return fn.apply(thisArg, args);
+    } finally {
+      this.#active = previous;
+    }
+  }
+  bind<T>(_active: Context, target: T): T {
+    return target;
+  }
+  enable(): this {
+    return this;
+  }
+  disable(): this {
+    return this;
+  }
+}
 
 describe('scheduler', () => {
   it('runs higher priority first and FIFO among equal priorities', async () => {
@@ -192,6 +224,57 @@ describe('scheduler', () => {
     });
     await expect(slow).rejects.toMatchObject({ code: 'deadline-exceeded' });
     expect(attempts).toBe(1);
+  });
+
+  it('never starts a task whose deadline has already passed, and says so with deadline-exceeded', async () => {
+    const scheduler = createScheduler();
+    const failures: SchedulerEvents['task-fail'][] = [];
+    scheduler.events.on('task-fail', (event) => failures.push(event));
+    let ran = false;
+    const past = scheduler.schedule({ name: 'too-late', deadline: Date.now() - 1, run: () => (ran = true) });
+    await expect(past.result).rejects.toMatchObject({ code: 'deadline-exceeded' });
+    expect(ran).toBe(false);
+    expect(past.status).toBe('failed');
+    expect(failures).toMatchObject([{ name: 'too-late', attempts: 0, errorCode: 'deadline-exceeded' }]);
+    expect(scheduler.stats).toMatchObject({ queued: 0, running: 0, failed: 1, completed: 0 });
+  });
+
+  it('does not start a queued task whose deadline passed before its deadline timer fired', async () => {
+    vi.useFakeTimers();
+    try {
+      const scheduler = createScheduler({ concurrency: 1 });
+      const gate = deferred();
+      const blocker = scheduler.schedule({ run: () => gate.promise });
+      let ran = false;
+      const late = scheduler.schedule({ deadline: Date.now() + 10, run: () => (ran = true) });
+      // The clock moves past the deadline while the timer has not run yet (a busy event loop).
+      vi.setSystemTime(Date.now() + 20);
+      gate.resolve();
+      await blocker.result;
+      await expect(late.result).rejects.toMatchObject({ code: 'deadline-exceeded' });
+      expect(ran).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('starts a task in the OpenTelemetry context that was active when it was scheduled', async () => {
+    context.disable();
+    context.setGlobalContextManager(new StackContextManager());
+    try {
+      const request = createContextKey('request');
+      const scheduler = createScheduler({ concurrency: 1 });
+      const gate = deferred();
+      context.with(ROOT_CONTEXT.setValue(request, 'a'), () => scheduler.schedule({ run: () => gate.promise }));
+      const second = context.with(ROOT_CONTEXT.setValue(request, 'b'), () =>
+        scheduler.run({ run: () => context.active().getValue(request) }),
+      );
+      // The second task starts when the first settles, from code that runs in no context at all.
+      gate.resolve();
+      expect(await second).toBe('b');
+    } finally {
+      context.disable();
+    }
   });
 
   it('bounds the queue: a clear queue-full error, or waiting for space', async () => {

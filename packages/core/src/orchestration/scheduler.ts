@@ -1,9 +1,11 @@
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { createEventBus } from '../events/event-bus.js';
+import { captureCallerContext, type RunInCallerContext } from './caller-context.js';
 import { PriorityQueue } from './priority-queue.js';
 import type { Scheduler, SchedulerEvents, SchedulerOptions, SchedulerStats } from './scheduler-types.js';
 
 export type {
+  OrchestrationErrorCode,
   Scheduler,
   SchedulerEvents,
   SchedulerOptions,
@@ -29,7 +31,11 @@ class ScheduledTask implements TaskHandle<unknown> {
   timer: ReturnType<typeof setTimeout> | undefined;
   deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   detach: (() => void) | undefined;
+  /** Epoch ms after which the task must not start, when it has a deadline. */
+  deadlineAt: number | undefined;
   startedAt = 0;
+  /** Runs each attempt in the async context of the `schedule()` call. */
+  readonly inCallerContext: RunInCallerContext = captureCallerContext();
   readonly task: Task<unknown, unknown>;
   readonly owner: SchedulerCore;
 
@@ -118,8 +124,10 @@ class SchedulerCore implements Scheduler {
         { retryable: true, data: { maxQueueSize: this.#maxQueueSize } },
       );
     }
+    const deadlineAt = task.deadline === undefined ? undefined : deadlineMs(task.deadline);
     const sequence = ++this.#sequence;
     const record = new ScheduledTask(task as Task<unknown, unknown>, task.id ?? `task-${sequence}`, sequence, this);
+    record.deadlineAt = deadlineAt;
     this.#waiting++;
     if (task.signal !== undefined) {
       if (task.signal.aborted) {
@@ -131,7 +139,14 @@ class SchedulerCore implements Scheduler {
       // Detached when the task ends: one long-lived signal shared by many tasks must not collect listeners.
       record.detach = () => task.signal?.removeEventListener('abort', onAbort);
     }
-    if (task.deadline !== undefined) this.#armDeadline(record);
+    if (deadlineAt !== undefined) {
+      // A deadline already behind us: the task never starts (a zero-delay timer would lose to #pump below).
+      if (Date.now() >= deadlineAt) {
+        this.#failWaiting(record, deadlineError(record, deadlineAt));
+        return record as TaskHandle<R>;
+      }
+      this.#armDeadline(record);
+    }
     if (task.dependsOn !== undefined && task.dependsOn.length > 0) this.#afterDependencies(record, task.dependsOn);
     else this.#queue.push(record);
     if (this.events.hasListeners('task-queue')) {
@@ -234,6 +249,11 @@ class SchedulerCore implements Scheduler {
       const record = this.#queue.pop();
       if (record === undefined) break;
       if (record.status !== 'queued') continue;
+      // The deadline timer may not have fired yet (a busy event loop): the clock decides, not the timer.
+      if (record.deadlineAt !== undefined && Date.now() >= record.deadlineAt) {
+        this.#failWaiting(record, deadlineError(record, record.deadlineAt), false);
+        continue;
+      }
       const group = record.task.group;
       if (group !== undefined && this.#groupFull(group)) {
         let parked = this.#parked.get(group);
@@ -283,7 +303,7 @@ class SchedulerCore implements Scheduler {
     const context = this.#contextFor(record, attempt);
     let outcome: unknown;
     try {
-      outcome = record.task.run(record.task.input, context);
+      outcome = record.inCallerContext(() => record.task.run(record.task.input, context));
     } catch (error) {
       this.#attemptFailed(record, attempt, error);
       return;
@@ -429,8 +449,8 @@ class SchedulerCore implements Scheduler {
     );
   }
 
-  /** Fails a task that is queued or waiting for a retry, without running it. */
-  #failWaiting(record: ScheduledTask, failure: AgenticGenError): void {
+  /** Fails a task that is queued or waiting for a retry, without running it (`pump: false` inside #pump). */
+  #failWaiting(record: ScheduledTask, failure: AgenticGenError, pump = true): void {
     this.#leaveWaiting();
     this.#clearTimers(record);
     record.status = 'failed';
@@ -446,32 +466,19 @@ class SchedulerCore implements Scheduler {
         error: failure,
       });
     }
-    this.#pump();
+    if (pump) this.#pump();
   }
 
   #armDeadline(record: ScheduledTask): void {
-    const deadline =
-      record.task.deadline instanceof Date ? record.task.deadline.getTime() : (record.task.deadline as number);
-    const error = () =>
-      new AgenticGenError(
-        'deadline-exceeded',
-        `[orchestration] task "${record.task.name ?? record.id}" missed its deadline ${new Date(deadline).toISOString()}`,
-        {
-          data: { taskId: record.id, deadline },
-        },
-      );
+    const deadline = record.deadlineAt as number;
     const fire = () => {
       record.deadlineTimer = undefined;
-      if (record.status === 'running') this.#attemptFailed(record, record.attempts, error());
-      else if (record.status === 'queued' || record.status === 'retrying') this.#failWaiting(record, error());
+      if (record.status === 'running') this.#attemptFailed(record, record.attempts, deadlineError(record, deadline));
+      else if (record.status === 'queued' || record.status === 'retrying') {
+        this.#failWaiting(record, deadlineError(record, deadline));
+      }
     };
     const remaining = deadline - Date.now();
-    if (!Number.isFinite(deadline)) {
-      throw new AgenticGenError(
-        'invalid-argument',
-        '[orchestration] deadline must be an epoch millisecond number or a Date',
-      );
-    }
     // Timers cap at about 24.8 days; a later deadline is re-armed when the first timer fires.
     record.deadlineTimer = setTimeout(
       () => (Date.now() >= deadline ? fire() : this.#armDeadline(record)),
@@ -520,6 +527,26 @@ class SchedulerCore implements Scheduler {
       this.events.emit('idle', { completed: this.#completed, failed: this.#failed, cancelled: this.#cancelled });
     }
   }
+}
+
+/** Validates a task's deadline and returns it as epoch ms. */
+function deadlineMs(deadline: number | Date): number {
+  const value = deadline instanceof Date ? deadline.getTime() : deadline;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new AgenticGenError(
+      'invalid-argument',
+      '[orchestration] deadline must be an epoch millisecond number or a Date',
+    );
+  }
+  return value;
+}
+
+function deadlineError(record: ScheduledTask, deadline: number): AgenticGenError {
+  return new AgenticGenError(
+    'deadline-exceeded',
+    `[orchestration] task "${record.task.name ?? record.id}" missed its deadline ${new Date(deadline).toISOString()}`,
+    { data: { taskId: record.id, deadline } },
+  );
 }
 
 function named(task: Task<unknown, unknown>): { name?: string } {
