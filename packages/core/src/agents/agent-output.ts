@@ -6,7 +6,7 @@ import { createOutputStrategy, type OutputStrategy } from '../structured/output-
 import {
   answerText,
   isRefusal,
-  parseAnswer,
+  parseJsonAnswer,
   refusalError,
   repairMessages,
   type StructuredMode,
@@ -99,7 +99,7 @@ export async function checkAgentOutput(
   const text = answerText(response, structuredPlan(plan));
   if (isRefusal(response.finishReason, response))
     throw refusalError(scope, text, usage, response.providerMetadata?.refusal);
-  const parsed = parseAnswer(text);
+  const parsed = parseJsonAnswer(text);
   const checked = parsed.ok ? await plan.strategy.finalize(parsed.value) : parsed;
   return checked.ok ? { ok: true, value: checked.value, text } : { ok: false, issues: checked.issues, text };
 }

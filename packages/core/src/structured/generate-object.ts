@@ -7,7 +7,7 @@ import {
   answerText,
   invalidOutputError,
   isRefusal,
-  parseAnswer,
+  parseJsonAnswer,
   planStructuredRequest,
   refusalError,
   repairMessages,
@@ -90,7 +90,7 @@ export async function generateObject(options: AnyGenerateOptions): Promise<Gener
     const text = answerText(response, plan);
     if (isRefusal(response.finishReason, response))
       throw refusalError(scope, text, usage, response.providerMetadata?.refusal);
-    const parsed = parseAnswer(text);
+    const parsed = parseJsonAnswer(text);
     const checked = parsed.ok ? await strategy.finalize(parsed.value) : parsed;
     if (checked.ok) {
       return { object: checked.value, usage, finishReason: response.finishReason, raw: response, attempts: attempt };

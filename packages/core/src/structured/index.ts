@@ -16,4 +16,9 @@ export {
 export type { OutputKind } from './output-strategy.js';
 export { PartialJsonParser, type PartialJsonParserOptions } from './partial-json.js';
 export { type DeepPartial, type StreamObjectPart, type StreamObjectResult, streamObject } from './stream-object.js';
-export type { StructuredCallOptions, StructuredMode } from './structured-request.js';
+export {
+  type ParsedAnswer,
+  parseJsonAnswer,
+  type StructuredCallOptions,
+  type StructuredMode,
+} from './structured-request.js';

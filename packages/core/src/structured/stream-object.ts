@@ -17,7 +17,7 @@ import {
   answerText,
   invalidOutputError,
   isRefusal,
-  parseAnswer,
+  parseJsonAnswer,
   planStructuredRequest,
   refusalError,
   repairMessages,
@@ -281,7 +281,7 @@ class ObjectStream implements StreamObjectResult<unknown, unknown, unknown> {
       const text = streamedText;
       if (isRefusal(response.finishReason, response))
         throw refusalError(scope, text, usage, response.providerMetadata?.refusal);
-      const parsed = parseAnswer(text);
+      const parsed = parseJsonAnswer(text);
       const checked = parsed.ok ? await strategy.finalize(parsed.value) : parsed;
       if (checked.ok) {
         this.#emit({

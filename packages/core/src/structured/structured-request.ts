@@ -154,7 +154,7 @@ export function answerText(response: ChatResponse, plan: StructuredPlan): string
 export type ParsedAnswer = { ok: true; value: unknown } | { ok: false; issues: ValidationIssue[] };
 
 /** Parses a model's JSON text: plain JSON, JSON in a Markdown fence, or JSON after a preamble. */
-export function parseAnswer(text: string): ParsedAnswer {
+export function parseJsonAnswer(text: string): ParsedAnswer {
   const trimmed = text.trim();
   if (trimmed === '') return { ok: false, issues: [{ path: '', expected: 'a JSON answer', received: 'nothing' }] };
   const candidates = [trimmed];
