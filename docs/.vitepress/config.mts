@@ -26,8 +26,13 @@ export default defineConfig({
         items: [
           ...page('Core runtime', 'core'),
           ...page('Agents', 'agents'),
+          ...page('Structured output', 'structured-output'),
           ...page('Orchestration', 'orchestration'),
           ...page('Knowledge (RAG)', 'knowledge'),
+          ...page('Store: threads and durable runs', 'store'),
+          ...page('Memory', 'memory'),
+          ...page('MCP', 'mcp'),
+          ...page('Chat UIs (UI message stream)', 'ui'),
           ...page('Model adapters', 'adapters'),
           ...page('Cache', 'cache'),
           ...page('Metrics', 'metrics'),

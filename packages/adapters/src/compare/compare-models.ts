@@ -1,9 +1,14 @@
 import {
   AgenticGenError,
+  type AnySchema,
   type ChatMessage,
   type ChatModel,
   type ChatRequest,
   type FinishReason,
+  parseJsonAnswer,
+  type ResolvedSchema,
+  resolveSchema,
+  type ValidationIssue,
 } from '@agenticgen/core';
 import { StreamCollector } from '../shared/stream-collect.js';
 
@@ -18,6 +23,11 @@ export interface CompareModelsOptions {
   request?: Omit<ChatRequest, 'messages'>;
   /** Clock in milliseconds (default `performance.now`); inject for deterministic tests. */
   now?: () => number;
+  /**
+   * Ask every model for structured output with this schema (TypeBox or any Standard Schema) and report whether
+   * each answer is a valid object (`validObject`, a "Valid object" column in the table).
+   */
+  schema?: AnySchema;
 }
 
 /** How one model did. Timings in milliseconds; absent figures were not available. */
@@ -44,6 +54,10 @@ export interface ModelComparisonResult {
   finishReason?: FinishReason;
   /** The failure, when the model failed. */
   error?: { code: string; message: string };
+  /** With `schema`: whether the answer parsed and validated. */
+  validObject?: boolean;
+  /** With `schema`: why the answer is not a valid object (at most 5 issues). */
+  objectIssues?: ValidationIssue[];
 }
 
 export interface ModelComparison {
@@ -68,12 +82,15 @@ export async function compareModels(options: CompareModelsOptions): Promise<Mode
     : Object.entries(options.models as Record<string, ChatModel>);
   if (entries.length === 0) throw new AgenticGenError('invalid-argument', '[adapters:compare] give at least one model');
   const now = options.now ?? (() => performance.now());
-  const results = await Promise.all(
-    entries.map(([name, model]) => runOne(name, model, { ...options.request, messages }, now)),
-  );
+  const schema =
+    options.schema === undefined ? undefined : resolveSchema(options.schema, { scope: 'adapters:compare' });
+  const request: ChatRequest = { ...options.request, messages };
+  if (schema !== undefined) request.responseFormat = { type: 'json', schema: schema.jsonSchema, name: 'response' };
+  const results = await Promise.all(entries.map(([name, model]) => runOne(name, model, request, now, schema)));
   return {
     results,
-    toMarkdown: (markdownOptions) => renderMarkdown(results, markdownOptions?.maxOutputChars ?? 80),
+    toMarkdown: (markdownOptions) =>
+      renderMarkdown(results, markdownOptions?.maxOutputChars ?? 80, schema !== undefined),
     toJSON: () => ({ results }),
   };
 }
@@ -83,6 +100,7 @@ async function runOne(
   model: ChatModel,
   request: ChatRequest,
   now: () => number,
+  schema: ResolvedSchema<unknown> | undefined,
 ): Promise<ModelComparisonResult> {
   const started = now();
   let ttftMs: number | undefined;
@@ -111,6 +129,12 @@ async function runOne(
     result.inputTokens = response.usage.inputTokens;
     result.outputTokens = response.usage.outputTokens;
     if (response.costUsd !== undefined) result.costUsd = response.costUsd;
+    if (schema !== undefined) {
+      const parsed = parseJsonAnswer(response.text);
+      const checked = parsed.ok ? await schema.validate(parsed.value) : parsed;
+      result.validObject = checked.ok;
+      if (!checked.ok) result.objectIssues = checked.issues.slice(0, 5);
+    }
   } catch (error) {
     const known = AgenticGenError.isInstance(error) ? error : undefined;
     result.error = { code: known?.code ?? 'internal', message: error instanceof Error ? error.message : String(error) };
@@ -120,9 +144,9 @@ async function runOne(
   return result;
 }
 
-function renderMarkdown(results: ModelComparisonResult[], maxOutputChars: number): string {
-  const header = '| Model | TTFT (ms) | Latency (ms) | Tokens in | Tokens out | Cost (USD) | Output | Error |';
-  const divider = '| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |';
+function renderMarkdown(results: ModelComparisonResult[], maxOutputChars: number, withObject: boolean): string {
+  const header = `| Model | TTFT (ms) | Latency (ms) | Tokens in | Tokens out | Cost (USD) |${withObject ? ' Valid object |' : ''} Output | Error |`;
+  const divider = `| --- | ---: | ---: | ---: | ---: | ---: |${withObject ? ' :---: |' : ''} --- | --- |`;
   const rows = results.map((result) =>
     [
       cell(result.model),
@@ -131,6 +155,7 @@ function renderMarkdown(results: ModelComparisonResult[], maxOutputChars: number
       result.inputTokens === undefined ? '–' : String(result.inputTokens),
       result.outputTokens === undefined ? '–' : String(result.outputTokens),
       result.costUsd === undefined ? '–' : `$${result.costUsd.toFixed(6)}`,
+      ...(withObject ? [result.validObject === undefined ? '–' : result.validObject ? 'yes' : 'no'] : []),
       cell(truncate(result.output, maxOutputChars)),
       result.error === undefined ? '' : cell(`${result.error.code}: ${truncate(result.error.message, maxOutputChars)}`),
     ].join(' | '),

@@ -12,8 +12,17 @@ import { AgenticGenError, toAgenticGenError } from '../errors/agenticgen-error.j
 import type { EventBus } from '../events/event-bus.js';
 import type { RuntimeEvents } from '../events/runtime-events.js';
 import { collectStream } from '../models/collect-stream.js';
+import { addUsage } from '../models/usage.js';
 import type { Runtime } from '../plugins/runtime.js';
+import { invalidOutputError } from '../structured/structured-request.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
+import {
+  type AgentOutputPlan,
+  applyOutputPlan,
+  checkAgentOutput,
+  finalAnswerCall,
+  outputRepairMessage,
+} from './agent-output.js';
 import { type SpanHandle, startSpan } from './agent-telemetry.js';
 import { checkOutput, guardrailError } from './guardrails.js';
 import { trimToBudget } from './memory.js';
@@ -37,6 +46,8 @@ export interface ResolvedAgent {
   readonly events: EventBus<RuntimeEvents> | undefined;
   /** Plugin runtime: model calls go through it (hooks, events, spans) and its hooks see tool calls and runs. */
   readonly runtime: Runtime | undefined;
+  /** How the structured final answer is asked for, when the agent has `output`. */
+  readonly output: AgentOutputPlan | undefined;
 }
 
 /** Per-run values that do not belong in the serializable state. */
@@ -57,21 +68,10 @@ export interface LoopState {
   usage: Usage;
   steps: StepResult[];
   conversationId?: string;
-}
-
-export function addUsage(total: Usage, add: Usage): Usage {
-  const sum: Usage = {
-    inputTokens: total.inputTokens + add.inputTokens,
-    outputTokens: total.outputTokens + add.outputTokens,
-    totalTokens: total.totalTokens + add.totalTokens,
-  };
-  if (total.reasoningTokens !== undefined || add.reasoningTokens !== undefined) {
-    sum.reasoningTokens = (total.reasoningTokens ?? 0) + (add.reasoningTokens ?? 0);
-  }
-  if (total.cachedInputTokens !== undefined || add.cachedInputTokens !== undefined) {
-    sum.cachedInputTokens = (total.cachedInputTokens ?? 0) + (add.cachedInputTokens ?? 0);
-  }
-  return sum;
+  /** The validated structured answer (agents with `output`). */
+  output?: unknown;
+  /** Repairs of the structured answer so far in this run. */
+  outputRepairs?: number;
 }
 
 export function guardrailContext(environment: RunEnvironment, state: LoopState): GuardrailContext {
@@ -119,11 +119,15 @@ export async function runSteps(environment: RunEnvironment, state: LoopState): P
         durationMs: 0,
       };
       state.steps.push(step);
-      if (response.toolCalls.length === 0) {
+      const finalCall = agent.output === undefined ? undefined : finalAnswerCall(agent.output, response);
+      if (response.toolCalls.length === 0 || finalCall !== undefined) {
         step.durationMs = performance.now() - started;
+        const answered =
+          agent.output === undefined || (await acceptOutput(environment, state, agent.output, response, step));
         environment.emit({ type: 'step-finish', runId: state.runId, ...step });
         stepSpan.end();
-        return await complete(environment, state, 'stop');
+        if (answered) return await complete(environment, state, 'stop');
+        continue;
       }
       const outcome = await runToolCalls(environment, state, response.toolCalls, guard.signal, stepSpan, undefined);
       step.toolCalls = outcome.records;
@@ -145,6 +149,49 @@ export async function runSteps(environment: RunEnvironment, state: LoopState): P
       guard.dispose();
     }
   }
+}
+
+/**
+ * Validates the structured answer of a step. Valid: the run can complete with it. Invalid with repairs left:
+ * the errors go back to the model and the run takes another step. Otherwise `invalid-output`.
+ */
+async function acceptOutput(
+  environment: RunEnvironment,
+  state: LoopState,
+  plan: AgentOutputPlan,
+  response: ChatResponse,
+  step: StepResult,
+): Promise<boolean> {
+  const scope = `agents ${environment.agent.options.name}`;
+  const checked = await checkAgentOutput(plan, response, scope, state.usage);
+  if (checked.ok) {
+    state.output = checked.value;
+    step.text = checked.text;
+    // The final-answer tool call becomes a plain answer, so the conversation has no call without a result.
+    state.messages[state.messages.length - 1] = { role: 'assistant', content: checked.text };
+    return true;
+  }
+  const repairs = state.outputRepairs ?? 0;
+  if (repairs >= plan.maxRepairs || response.finishReason === 'length') {
+    throw invalidOutputError(scope, checked.text, checked.issues, state.usage, repairs + 1, response.finishReason);
+  }
+  state.outputRepairs = repairs + 1;
+  const repair = outputRepairMessage(plan, response, checked.issues);
+  if (repair.role === 'tool') {
+    // Other calls of the same step were not run: the model chose to answer.
+    for (const call of response.toolCalls) {
+      if (call.toolName === plan.toolName) continue;
+      repair.content.push({
+        type: 'tool-result',
+        toolCallId: call.toolCallId,
+        toolName: call.toolName,
+        output: { error: 'not run: final_answer was called in the same step' },
+        isError: true,
+      });
+    }
+  }
+  state.messages.push(repair);
+  return false;
 }
 
 /** The tool message answering `calls`, in the model's order. */
@@ -198,6 +245,7 @@ async function callModel(
   if (options.maxOutputTokens !== undefined) request.maxOutputTokens = options.maxOutputTokens;
   if (options.seed !== undefined) request.seed = options.seed;
   if (options.stopSequences !== undefined) request.stopSequences = options.stopSequences;
+  if (environment.agent.output !== undefined) applyOutputPlan(environment.agent.output, request);
 
   const onPart = (part: ChatStreamPart) => {
     if (part.type === 'text-delta') {
@@ -355,6 +403,7 @@ export async function complete(
     messages: added,
     stopReason,
     pendingApprovals: [],
+    ...(state.output === undefined ? {} : { output: state.output }),
   };
 }
 

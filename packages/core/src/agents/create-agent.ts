@@ -5,6 +5,7 @@ import { AgenticGenError, toAgenticGenError } from '../errors/agenticgen-error.j
 import type { EventBus } from '../events/event-bus.js';
 import type { RuntimeEvents } from '../events/runtime-events.js';
 import type { Runtime } from '../plugins/runtime.js';
+import type { AnySchema, InferSchema } from '../structured/output-schema.js';
 import { type AnyTool, defineTool } from '../tools/define-tool.js';
 import { ToolRegistry } from '../tools/tool-registry.js';
 import {
@@ -15,6 +16,7 @@ import {
   runSteps,
   toolMessage,
 } from './agent-loop.js';
+import { planAgentOutput } from './agent-output.js';
 import { startSpan } from './agent-telemetry.js';
 import { type AgentRun, streamRun } from './event-stream.js';
 import { checkInput, guardrailError } from './guardrails.js';
@@ -39,7 +41,7 @@ export interface AgentRunWithEventsOptions extends AgentRunOptions {
   onEvent?: (event: AgentEvent) => void;
 }
 
-export interface Agent {
+export interface Agent<TOutput = unknown> {
   /** The agent's name. */
   readonly name: string;
   /** What it does (for supervisors and tools). */
@@ -49,21 +51,21 @@ export interface Agent {
   /** Its tools. */
   readonly tools: ToolRegistry;
   /** Runs to completion (or suspension) and returns the result. */
-  run(input: AgentInput, options?: AgentRunWithEventsOptions): Promise<AgentResult>;
+  run(input: AgentInput, options?: AgentRunWithEventsOptions): Promise<AgentResult<TOutput>>;
   /** Runs and streams events. */
-  stream(input: AgentInput, options?: AgentRunOptions): AgentRun;
+  stream(input: AgentInput, options?: AgentRunOptions): AgentRun<TOutput>;
   /** Continues a suspended run; `decisions` maps each pending `toolCallId` to approval or denial. */
   resume(
     state: AgentRunState,
     decisions: Readonly<Record<string, ApprovalDecision>>,
     options?: AgentRunWithEventsOptions,
-  ): Promise<AgentResult>;
+  ): Promise<AgentResult<TOutput>>;
   /** `resume` with streamed events. */
   resumeStream(
     state: AgentRunState,
     decisions: Readonly<Record<string, ApprovalDecision>>,
     options?: AgentRunOptions,
-  ): AgentRun;
+  ): AgentRun<TOutput>;
   /** This agent as a tool another agent can call with `{ input }`; it returns the final text. */
   asTool(options?: { name?: string; description?: string }): AnyTool;
 }
@@ -81,7 +83,11 @@ export interface CreateAgentOptions extends AgentOptions {
   runtime?: Runtime;
 }
 
-/** Creates a tool-loop agent. */
+/** Creates a tool-loop agent; with `output`, its results carry a typed, validated `output`. */
+export function createAgent<S extends AnySchema>(
+  options: Omit<CreateAgentOptions, 'output'> & { output: S },
+): Agent<InferSchema<S>>;
+export function createAgent(options: CreateAgentOptions): Agent;
 export function createAgent(options: CreateAgentOptions): Agent {
   validateOptions(options);
   const stopConditions: StopCondition[] =
@@ -97,6 +103,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
     maxSteps: options.maxSteps ?? defaultMaxSteps,
     events: options.events ?? options.runtime?.events,
     runtime: options.runtime,
+    output: planAgentOutput(options),
   };
   const resumeTokens = options.resumeTokens ?? createMemoryResumeTokenStore();
 

@@ -2,9 +2,9 @@ import { AgenticGenError } from '../errors/agenticgen-error.js';
 import type { AgentEvent, AgentResult } from './types.js';
 
 /** A streamed run: iterate the events; `result` settles when the run ends. Breaking out cancels the run. */
-export interface AgentRun extends AsyncIterable<AgentEvent> {
+export interface AgentRun<TOutput = unknown> extends AsyncIterable<AgentEvent> {
   /** The outcome (rejects with the run's AgenticGenError). */
-  readonly result: Promise<AgentResult>;
+  readonly result: Promise<AgentResult<TOutput>>;
 }
 
 /** Bridges the push-style run to a pull-style async iterable of events. */

@@ -1,6 +1,7 @@
 import { context } from '@opentelemetry/api';
 import type { ToolCallPart } from '../contracts/chat-model.js';
 import { AgenticGenError, toAgenticGenError } from '../errors/agenticgen-error.js';
+import type { ArgumentsValidator } from '../tools/define-tool.js';
 import { executeTool, type ToolOutcome } from '../tools/execute-tool.js';
 import { guardrailContext, type LoopState, type RunEnvironment } from './agent-loop.js';
 import { type SpanHandle, startSpan } from './agent-telemetry.js';
@@ -67,7 +68,7 @@ export async function runToolCalls(
         continue;
       }
       const tool = registry.get(call.toolName);
-      if (tool?.needsApproval && argumentsAreValid(call.input, tool.validator.validate)) {
+      if (tool?.needsApproval && (await argumentsAreValid(call.input, tool.validator))) {
         pending.push({ toolCallId: call.toolCallId, toolName: call.toolName, input: call.input });
         environment.emit({
           type: 'tool-approval-request',
@@ -117,7 +118,7 @@ function refused(call: ToolCallPart, code: string, message: string): ToolCallRec
   };
 }
 
-function argumentsAreValid(input: unknown, validate: (value: unknown) => { ok: boolean }): boolean {
+async function argumentsAreValid(input: unknown, validator: ArgumentsValidator<unknown>): Promise<boolean> {
   let value = input ?? {};
   if (typeof value === 'string') {
     try {
@@ -126,7 +127,7 @@ function argumentsAreValid(input: unknown, validate: (value: unknown) => { ok: b
       return false;
     }
   }
-  return validate(value).ok;
+  return (await validator.validate(value)).ok;
 }
 
 async function executeOne(

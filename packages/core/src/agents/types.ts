@@ -1,5 +1,7 @@
 import type { ChatMessage, ChatModel, FinishReason, ToolCallPart, ToolChoice, Usage } from '../contracts/chat-model.js';
 import type { SerializedAgenticGenError } from '../errors/agenticgen-error.js';
+import type { AnySchema } from '../structured/output-schema.js';
+import type { StructuredMode } from '../structured/structured-request.js';
 import type { AnyTool } from '../tools/define-tool.js';
 import type { ConversationMemory } from './memory.js';
 import type { ResumeTokenStore } from './resume-tokens.js';
@@ -142,8 +144,8 @@ export type ApprovalDecision = { approved: true } | { approved: false; reason?: 
 /** Why a run ended. */
 export type RunStatus = 'completed' | 'suspended';
 
-/** What a run returns. */
-export interface AgentResult {
+/** What a run returns; `TOutput` is the type of `output` for agents created with an output schema. */
+export interface AgentResult<TOutput = unknown> {
   /** `suspended` when tools await approval (see `state`). */
   status: RunStatus;
   /** The run's id. */
@@ -162,6 +164,8 @@ export interface AgentResult {
   pendingApprovals: PendingApproval[];
   /** The resumable state when suspended. */
   state?: AgentRunState;
+  /** Agents with `output`: the validated structured answer (its JSON is also `text`). */
+  output?: TOutput;
 }
 
 /** Events of a streamed run, in order. */
@@ -236,6 +240,15 @@ export interface AgentOptions extends SamplingSettings {
   contextBudgetTokens?: number;
   /** Counts tokens of a message; default: a 4-characters-per-token estimate. */
   countTokens?: (message: ChatMessage) => number;
+  /**
+   * Ends each run with a structured answer validated against this schema (TypeBox or any Standard Schema),
+   * returned as `result.output`. Tools still run first.
+   */
+  output?: AnySchema;
+  /** How the structured answer is asked for (see `generateObject`'s `mode`; default `auto`). */
+  outputMode?: StructuredMode;
+  /** Extra steps that feed validation errors back when the structured answer is invalid (default 1). */
+  maxOutputRepairs?: number;
   /**
    * Where resume tokens are consumed, so a suspended state resumes at most once. Default: this agent
    * instance's memory (`createMemoryResumeTokenStore()`); share a store (e.g. Redis) across processes.

@@ -43,6 +43,8 @@ export type CoreErrorCode =
   | 'network'
   | 'overloaded'
   | 'invalid-response'
+  | 'invalid-output'
+  | 'output-refused'
   | 'mock-exhausted';
 
 /** A code is a kebab-case string; the known ones autocomplete, packages may add their own. */

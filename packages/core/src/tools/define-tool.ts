@@ -1,7 +1,8 @@
-import type { Static, TSchema } from '@sinclair/typebox';
-import type { ToolSpec } from '../contracts/chat-model.js';
+import type { TSchema } from '@sinclair/typebox';
+import type { JsonSchema, ToolSpec } from '../contracts/chat-model.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
-import { compileSchema, type Validator } from '../schema/validator.js';
+import type { ValidationResult } from '../schema/validator.js';
+import { type AnySchema, type InferSchema, resolveSchema } from '../structured/output-schema.js';
 import { type JsonSchemaFlavour, toJsonSchema } from './json-schema.js';
 
 /** What a tool's `execute` receives besides its arguments. */
@@ -14,15 +15,15 @@ export interface ToolContext {
   values: Readonly<Record<string, unknown>>;
 }
 
-export interface ToolDefinition<S extends TSchema, R> {
+export interface ToolDefinition<S extends AnySchema, R> {
   /** Unique name, `^[a-zA-Z0-9_-]{1,64}$` (the providers' common rule). */
   name: string;
   /** What the tool does and when to use it; the model reads this. */
   description: string;
-  /** TypeBox schema of the arguments object. */
+  /** Schema of the arguments object: TypeBox, or any Standard Schema with a JSON Schema (zod 4, valibot, arktype). */
   parameters: S;
   /** Runs the tool with validated arguments. Must honour `context.signal`. */
-  execute(args: Static<S>, context: ToolContext): Promise<R> | R;
+  execute(args: InferSchema<S>, context: ToolContext): Promise<R> | R;
   /** Time limit per call in milliseconds (default 60 s). */
   timeoutMs?: number;
   /** When true an agent suspends the run before calling it until a person approves. */
@@ -31,10 +32,22 @@ export interface ToolDefinition<S extends TSchema, R> {
   strict?: boolean;
 }
 
+/** Validates a tool's arguments; Standard Schema validators may be asynchronous, TypeBox ones never are. */
+export interface ArgumentsValidator<T> {
+  validate(input: unknown): ValidationResult<T> | Promise<ValidationResult<T>>;
+}
+
+/** The validator of TypeBox parameters: synchronous. */
+export interface SyncArgumentsValidator<T> {
+  validate(input: unknown): ValidationResult<T>;
+}
+
 /** A defined tool: the definition plus its compiled validator. */
-export interface Tool<S extends TSchema = TSchema, R = unknown> extends ToolDefinition<S, R> {
+export interface Tool<S extends AnySchema = TSchema, R = unknown> extends ToolDefinition<S, R> {
   /** Validates raw arguments from a model. */
-  readonly validator: Validator<Static<S>>;
+  readonly validator: S extends TSchema ? SyncArgumentsValidator<InferSchema<S>> : ArgumentsValidator<InferSchema<S>>;
+  /** The parameters as plain JSON Schema. */
+  readonly jsonSchema: JsonSchema;
   /** The tool as the model sees it, in a provider flavour of JSON Schema. */
   toSpec(flavour?: JsonSchemaFlavour): ToolSpec;
 }
@@ -44,31 +57,33 @@ export type AnyTool = Tool<any, unknown>;
 
 const toolNamePattern = /^[a-zA-Z0-9_-]{1,64}$/;
 
-export function defineTool<S extends TSchema, R>(definition: ToolDefinition<S, R>): Tool<S, R> {
+export function defineTool<S extends AnySchema, R>(definition: ToolDefinition<S, R>): Tool<S, R> {
   if (!toolNamePattern.test(definition.name)) {
     throw new AgenticGenError(
       'invalid-argument',
       `[tools] invalid tool name ${JSON.stringify(definition.name)}: use 1–64 letters, digits, "_" or "-"`,
     );
   }
-  if (definition.parameters?.type !== 'object') {
+  const resolved = resolveSchema(definition.parameters, { scope: `tools ${definition.name}` });
+  if (resolved.jsonSchema.type !== 'object') {
     throw new AgenticGenError(
       'invalid-argument',
-      `[tools] tool "${definition.name}" parameters must be a Type.Object schema`,
+      `[tools] tool "${definition.name}" parameters must be an object schema (Type.Object, z.object, …)`,
     );
   }
   if (definition.timeoutMs !== undefined && !(definition.timeoutMs > 0)) {
     throw new AgenticGenError('invalid-argument', `[tools] tool "${definition.name}" timeoutMs must be > 0`);
   }
-  const validator = compileSchema(definition.parameters);
   return {
     ...definition,
-    validator,
+    // resolveSchema validates TypeBox synchronously, which the conditional type states.
+    validator: resolved as unknown as Tool<S, R>['validator'],
+    jsonSchema: resolved.jsonSchema,
     toSpec(flavour: JsonSchemaFlavour = definition.strict ? 'openai-strict' : 'json-schema') {
       const spec: ToolSpec = {
         name: definition.name,
         description: definition.description,
-        parameters: toJsonSchema(definition.parameters, flavour),
+        parameters: toJsonSchema(resolved.jsonSchema, flavour),
       };
       if (definition.strict) spec.strict = true;
       return spec;

@@ -1,4 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
+import type { JsonSchema } from '../contracts/chat-model.js';
 
 type SchemaNode = Record<string, unknown>;
 
@@ -8,7 +9,7 @@ type SchemaNode = Record<string, unknown>;
  * does not itself accept `null`, so strict and non-strict tools receive the same arguments. Returns a copy;
  * the input is never changed.
  */
-export function dropNullOptionals(schema: TSchema, value: unknown): unknown {
+export function dropNullOptionals(schema: TSchema | JsonSchema, value: unknown): unknown {
   return visit(schema as SchemaNode, value);
 }
 

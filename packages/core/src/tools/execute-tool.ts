@@ -45,7 +45,9 @@ export async function executeTool(
   const started = performance.now();
   const elapsed = () => performance.now() - started;
   const parsed = parseArguments(rawArguments);
-  const validation = parsed.ok ? tool.validator.validate(dropNullOptionals(tool.parameters, parsed.value)) : parsed;
+  const validation = parsed.ok
+    ? await tool.validator.validate(dropNullOptionals(tool.jsonSchema, parsed.value))
+    : parsed;
   if (!validation.ok) {
     const error = new AgenticGenError(
       'tool-invalid-arguments',
