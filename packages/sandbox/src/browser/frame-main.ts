@@ -118,11 +118,16 @@ export function frameMain(): void {
           workerUrl = blob(header + config.workerSource + footer);
         }
         try {
+          // The page may be isolated while this frame is not (a Permissions-Policy denying it): same failure.
+          if (!self.crossOriginIsolated) throw new Error('not-cross-origin-isolated');
           if (config.limits?.freshInterpreters !== 1) snapshot = await makeSnapshot();
           send({ t: 'configured' });
         } catch (error) {
           send({ t: 'configure-failed', message: String((error as Error)?.message ?? error) });
         }
+        return;
+      case 'ping':
+        send({ t: 'pong' });
         return;
       case 'spawn':
         if (typeof message.w === 'number') spawn(message.w);
