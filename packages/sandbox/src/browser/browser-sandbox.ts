@@ -92,7 +92,8 @@ function workerSource(): string {
   return `(${browserWorkerMain.toString()})(${sandboxRuntime.toString()}, loader, asm);`;
 }
 
-async function frameDocument(): Promise<string> {
+/** The sandbox frame's document: its script, and a CSP that allows only that script (by hash) and blob workers. */
+export async function frameDocument(): Promise<string> {
   const script = `(${frameMain.toString()})();`;
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(script));
   const hash = btoa(String.fromCharCode(...new Uint8Array(digest)));
