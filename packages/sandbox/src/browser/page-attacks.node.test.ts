@@ -4,7 +4,7 @@
  * because a non-isolated page needs its own server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppPage, openApp, type ServedApp, serveApp } from '../testing/chromium-app.js';
+import { type AppPage, chromiumTestsEnabled, openApp, type ServedApp, serveApp } from '../testing/chromium-app.js';
 
 /** Copies an 8 MB JavaScript array from Python until the worker's V8 heap (about 4 GB) is exhausted. */
 const jsHeapBomb = [
@@ -22,7 +22,7 @@ async function run(page: AppPage, session: number, code: string) {
 // B2: Chromium puts the sandboxed frame (and so its workers) in a renderer process of its own; when a session
 // kills that process the page keeps running, and the sandbox notices the silent frame, fails the run with
 // `SandboxCrash` and starts a new frame.
-describe('a session that exhausts the JS heap', { timeout: 180_000 }, () => {
+describe.runIf(chromiumTestsEnabled)('a session that exhausts the JS heap', { timeout: 180_000 }, () => {
   let served: ServedApp;
   let page: AppPage;
 
@@ -58,7 +58,7 @@ describe('a session that exhausts the JS heap', { timeout: 180_000 }, () => {
 });
 
 // B6: without COOP/COEP there is no SharedArrayBuffer; createSession used to hang for more than 25 s.
-describe('a page that is not cross-origin isolated', { timeout: 120_000 }, () => {
+describe.runIf(chromiumTestsEnabled)('a page that is not cross-origin isolated', { timeout: 120_000 }, () => {
   let served: ServedApp;
   let page: AppPage;
 

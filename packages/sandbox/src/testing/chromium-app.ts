@@ -5,6 +5,7 @@
  * the run as soon as any renderer of the tab crashes, and surviving the crash of the sandbox frame's renderer
  * is what they check. Pages are driven over CDP, which keeps answering after Playwright marks the page crashed.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,11 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, type CDPSession, chromium } from 'playwright-core';
 import { build, createServer, type InlineConfig, preview } from 'vite';
 import { sandboxVitePlugin } from '../vite/sandbox-vite-plugin.js';
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Same switch as the browser project (vitest.config.ts): these tests need Chromium and honour the opt-out. */
+export const chromiumTestsEnabled = process.env.AGENTICGEN_SKIP_BROWSER !== '1' && existsSync(chromiumPath);
 
 const root = fileURLToPath(new URL('./fixtures/vite-app/', import.meta.url));
 const packages = fileURLToPath(new URL('../../../', import.meta.url));
@@ -76,7 +82,7 @@ export interface AppPage {
 
 export async function openApp(url: string): Promise<AppPage> {
   const browser: Browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: chromiumPath,
     // The test runner's flags (vitest.config.ts): site isolation is Chromium's default, nothing turns it on here.
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'],
   });

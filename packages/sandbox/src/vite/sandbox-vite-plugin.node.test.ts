@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AppPage, openApp, type ServedApp, serveApp } from '../testing/chromium-app.js';
+import { type AppPage, chromiumTestsEnabled, openApp, type ServedApp, serveApp } from '../testing/chromium-app.js';
 
 let served: ServedApp | undefined;
 let page: AppPage | undefined;
@@ -11,7 +11,7 @@ afterEach(async () => {
   served = undefined;
 });
 
-describe('sandboxVitePlugin', { timeout: 180_000 }, () => {
+describe.runIf(chromiumTestsEnabled)('sandboxVitePlugin', { timeout: 180_000 }, () => {
   for (const mode of ['dev', 'build'] as const) {
     it(`serves Pyodide and the isolation headers so a sandbox runs Python in \`vite ${mode === 'dev' ? 'dev' : 'build'}\``, async () => {
       served = await serveApp(mode);
