@@ -66,6 +66,9 @@ export function browserWorkerMain(
       'FileReaderSync',
       'OffscreenCanvas',
       'WebSocketStream',
+      // The bridge holds its own bound copy; nobody else may post to the frame or end the worker.
+      'postMessage',
+      'close',
     ]) {
       remove(name);
     }
