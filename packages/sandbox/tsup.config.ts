@@ -13,6 +13,17 @@ export default defineConfig([
     external: [/^node:/, '@agenticgen/core', 'pyodide'],
   },
   {
+    // The Vite plugin (`@agenticgen/sandbox/vite`): runs in the build tool, in Node.
+    entry: { vite: 'src/vite/index.ts' },
+    format: ['esm'],
+    dts: true,
+    sourcemap: true,
+    clean: false,
+    target: 'es2023',
+    platform: 'node',
+    external: [/^node:/, 'vite', 'pyodide'],
+  },
+  {
     // Entries of the sandbox child process and its worker threads: self-contained files next to index.node.js,
     // found with `new URL('./supervisor.js' | './worker.js', import.meta.url)`.
     entry: { supervisor: 'src/node/supervisor.ts', worker: 'src/node/worker.ts' },

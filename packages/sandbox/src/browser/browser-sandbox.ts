@@ -92,7 +92,8 @@ function workerSource(): string {
   return `(${browserWorkerMain.toString()})(${sandboxRuntime.toString()}, loader, asm);`;
 }
 
-async function frameDocument(): Promise<string> {
+/** The sandbox frame's document: its script, and a CSP that allows only that script (by hash) and blob workers. */
+export async function frameDocument(): Promise<string> {
   const script = `(${frameMain.toString()})();`;
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(script));
   const hash = btoa(String.fromCharCode(...new Uint8Array(digest)));
@@ -107,10 +108,35 @@ async function frameDocument(): Promise<string> {
   return `<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="${policy}"></head><body><script>${script}</script></body></html>`;
 }
 
+/**
+ * How often the page asks the frame whether it is alive. The frame (and its workers) run in their own renderer
+ * process in Chromium (a sandboxed frame is site-isolated); when a session exhausts that process's memory the
+ * process dies silently: no event reaches the page, so an unanswered ping is the only sign.
+ */
+const pingIntervalMs = 3000;
+/** Pings left unanswered before the frame counts as dead (a busy frame still answers within one interval). */
+const missedPingsAllowed = 2;
+
+/** The error for a page (or the sandbox frame inside it) that is not cross-origin isolated. */
+export function notIsolated(where: 'page' | 'frame'): AgenticGenError {
+  return new AgenticGenError(
+    'sandbox-start-failed',
+    `[sandbox] the ${where} is not cross-origin isolated, so SharedArrayBuffer (which interrupts a run) is missing: ` +
+      'serve the page with the headers "Cross-Origin-Opener-Policy: same-origin" and ' +
+      '"Cross-Origin-Embedder-Policy: require-corp" (and "Cross-Origin-Resource-Policy" on its subresources), ' +
+      "and do not deny the 'cross-origin-isolated' permission to the frame; see docs/sandbox.md, Browser set-up",
+    { data: { reason: 'not-cross-origin-isolated' } },
+  );
+}
+
 class FrameTransport implements SandboxTransport {
   private frame: HTMLIFrameElement | undefined;
   private port: MessagePort | undefined;
   private envelopeListener: ((envelope: Envelope) => void) | undefined;
+  private crashListener: ((reason: string) => void) | undefined;
+  private watchdog: ReturnType<typeof setInterval> | undefined;
+  /** Rejects a start still waiting for the frame's snapshot. */
+  private startFailed: ((error: AgenticGenError) => void) | undefined;
 
   private readonly policy: NetworkPolicy;
 
@@ -127,6 +153,9 @@ class FrameTransport implements SandboxTransport {
         '[sandbox] the browser sandbox needs a page (document); in Node import the package from Node',
       );
     }
+    // Without isolation there is no SharedArrayBuffer, so a run could not be interrupted: refuse now rather
+    // than start workers that cannot be stopped safely.
+    if (globalThis.crossOriginIsolated !== true) throw notIsolated('page');
     const given = this.options.indexURL ?? `https://cdn.jsdelivr.net/pyodide/v${pyodideVersion}/full/`;
     const indexURL = new URL(given.endsWith('/') ? given : `${given}/`, location.href).href;
     const [files, html] = await Promise.all([download(indexURL, this.options.loadFile), frameDocument()]);
@@ -167,20 +196,31 @@ class FrameTransport implements SandboxTransport {
     await loaded;
     frame.contentWindow?.postMessage({ agenticgenSandboxPort: true }, '*', [channel.port2]);
     this.port = channel.port1;
+    let unanswered = 0;
     const configured = new Promise<void>((resolve, reject) => {
       channel.port1.onmessage = (event: MessageEvent) => {
         const tag = (event.data as { t?: unknown } | null)?.t;
-        if (tag === 'configured') resolve();
+        if (tag === 'pong') unanswered = 0;
+        else if (tag === 'configured') resolve();
         else if (tag === 'configure-failed') {
+          const message = String((event.data as { message?: unknown }).message).slice(0, 2000);
           reject(
-            new AgenticGenError(
-              'sandbox-start-failed',
-              `[sandbox] the sandbox failed to start: ${String((event.data as { message?: unknown }).message)}`,
-            ),
+            message === 'not-cross-origin-isolated'
+              ? notIsolated('frame')
+              : new AgenticGenError('sandbox-start-failed', `[sandbox] the sandbox failed to start: ${message}`),
           );
         } else this.envelopeListener?.(event.data as Envelope);
       };
+      this.startFailed = reject;
     });
+    // Message events are not throttled in a background tab, timers are: a slow check only delays the verdict.
+    this.watchdog = setInterval(() => {
+      if (unanswered > missedPingsAllowed) this.frameLost();
+      else {
+        unanswered++;
+        channel.port1.postMessage({ t: 'ping' });
+      }
+    }, pingIntervalMs);
     channel.port1.postMessage({
       t: 'configure',
       workerSource: workerSource(),
@@ -191,6 +231,7 @@ class FrameTransport implements SandboxTransport {
     });
     try {
       await configured;
+      this.startFailed = undefined;
     } catch (error) {
       await this.close();
       throw error;
@@ -267,11 +308,23 @@ class FrameTransport implements SandboxTransport {
     this.envelopeListener = listener;
   }
 
-  onCrash(_listener: (reason: string) => void): void {
-    // The iframe lives and dies with the page; each worker in it reports its own exit.
+  onCrash(listener: (reason: string) => void): void {
+    this.crashListener = listener;
+  }
+
+  /** The frame's process died (out of memory, killed): every worker in it is gone; the next session restarts it. */
+  private frameLost(): void {
+    const reason =
+      'the sandbox frame stopped answering (its renderer process ended, usually out of memory); all its sessions lost their state';
+    this.close().catch(() => {});
+    this.startFailed?.(new AgenticGenError('sandbox-start-failed', `[sandbox] ${reason}`));
+    this.startFailed = undefined;
+    this.crashListener?.(reason);
   }
 
   async close(): Promise<void> {
+    clearInterval(this.watchdog);
+    this.watchdog = undefined;
     this.port?.close();
     this.port = undefined;
     // Removing the iframe ends its workers with it.

@@ -52,3 +52,25 @@ it('ignores forged replies posted to the page instead of the dedicated port', as
   expect(result.result?.repr).toBe("'real'");
   await session.dispose();
 });
+
+// Issue 16 B2: when the frame's renderer process dies (a session exhausted its memory), nothing tells the page.
+// Removing the frame is the same silence without a crash, which vitest's browser mode would abort on.
+it('fails the running call with SandboxCrash when the frame goes silent, then starts a new frame', async () => {
+  const container = document.createElement('div');
+  document.body.append(container);
+  const own = createTestSandbox({ container, limits: { timeoutMs: 120_000 } } as never);
+  try {
+    const session = await own.createSession();
+    const running = session.run('import time\ntime.sleep(100)');
+    container.querySelector('iframe')?.remove();
+    const result = await running;
+    expect(result.error?.type).toBe('SandboxCrash');
+    expect(result.error?.message).toMatch(/frame stopped answering/);
+    const fresh = await own.createSession();
+    expect((await fresh.run('6 * 7')).result?.repr).toBe('42');
+    expect(container.querySelectorAll('iframe')).toHaveLength(1);
+  } finally {
+    await own.dispose();
+    container.remove();
+  }
+}, 120_000);

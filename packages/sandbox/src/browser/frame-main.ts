@@ -8,6 +8,8 @@ export function frameMain(): void {
   interface Live {
     worker: Worker;
     interrupt?: Int32Array;
+    /** What the worker may still send the page now (token buckets, refilled over time). */
+    budget: { bytes: number; messages: number; at: number };
   }
   interface Configure {
     t: 'configure';
@@ -67,15 +69,50 @@ export function frameMain(): void {
     });
   }
 
+  /**
+   * What one worker may send the page. A worker caps its output and results inside, so a larger message or a
+   * faster stream comes from a compromised worker: it is terminated here, in the frame's process, before the
+   * page's main thread has to copy and parse what it sent.
+   */
+  function messageLimits() {
+    const limits = config?.limits ?? {};
+    // JSON escaping turns a character into at most six; two output streams, a result in up to eight forms.
+    const largest = 6 * (2 * (limits.outputLimit ?? 1_000_000) + 8 * (limits.resultLimit ?? 100_000)) + 65_536;
+    return { largest, bytesPerSecond: largest, burstBytes: 2 * largest, messagesPerSecond: 500, burstMessages: 1000 };
+  }
+
+  /** Spends one message of a worker's budget; false when the worker exceeded it. */
+  function withinBudget(live: Live, length: number): boolean {
+    const limits = messageLimits();
+    if (length > limits.largest) return false;
+    const now = performance.now();
+    const seconds = (now - live.budget.at) / 1000;
+    live.budget.at = now;
+    live.budget.bytes = Math.min(limits.burstBytes, live.budget.bytes + seconds * limits.bytesPerSecond) - length;
+    live.budget.messages =
+      Math.min(limits.burstMessages, live.budget.messages + seconds * limits.messagesPerSecond) - 1;
+    return live.budget.bytes >= 0 && live.budget.messages >= 0;
+  }
+
   function spawn(id: number): void {
     const template = spare;
     spare = undefined;
     const worker = template ?? startWorker();
-    const live: Live = { worker };
+    const limits = messageLimits();
+    const live: Live = {
+      worker,
+      budget: { bytes: limits.burstBytes, messages: limits.burstMessages, at: performance.now() },
+    };
     workers.set(id, live);
     worker.onmessage = (event: MessageEvent) => {
       const data = event.data as { json?: unknown; payload?: unknown; interrupt?: unknown };
-      if (typeof data?.json !== 'string') return;
+      if (typeof data?.json !== 'string' || workers.get(id) !== live) return;
+      if (!withinBudget(live, data.json.length)) {
+        workers.delete(id);
+        worker.terminate();
+        send({ t: 'exit', w: id, reason: 'the worker sent more or larger messages than a sandbox worker can' });
+        return;
+      }
       if (live.interrupt === undefined && data.interrupt instanceof SharedArrayBuffer) {
         live.interrupt = new Int32Array(data.interrupt);
       }
@@ -118,11 +155,16 @@ export function frameMain(): void {
           workerUrl = blob(header + config.workerSource + footer);
         }
         try {
+          // The page may be isolated while this frame is not (a Permissions-Policy denying it): same failure.
+          if (!self.crossOriginIsolated) throw new Error('not-cross-origin-isolated');
           if (config.limits?.freshInterpreters !== 1) snapshot = await makeSnapshot();
           send({ t: 'configured' });
         } catch (error) {
           send({ t: 'configure-failed', message: String((error as Error)?.message ?? error) });
         }
+        return;
+      case 'ping':
+        send({ t: 'pong' });
         return;
       case 'spawn':
         if (typeof message.w === 'number') spawn(message.w);

@@ -2,8 +2,10 @@
  * The browser worker's own code, shipped as source text into a blob worker inside the sandboxed iframe:
  * self-contained, no outside references. It replaces `fetch` with a shim that serves Pyodide's files from
  * memory, removes the network and storage APIs from the scope, loads Pyodide from blob URLs and starts the
- * shared runtime. The iframe's CSP (no 'unsafe-eval', connect-src 'none') is the enforcing layer; this is the
- * second one.
+ * shared runtime. Once the interpreter is ready it also removes everything that starts new code or makes URLs
+ * for it (Worker, Blob, object URLs, fetch, ...): the frame's CSP must allow `blob:` for this worker's own
+ * start, and a blob worker inherits that policy, so the CSP alone would not stop a nested worker. The iframe's
+ * CSP (no 'unsafe-eval', connect-src 'none') is the enforcing layer for eval and network; this is the second.
  */
 import type { RuntimeBridge, RuntimeHandle } from '../runtime/sandbox-runtime.js';
 
@@ -17,6 +19,67 @@ export function browserWorkerMain(
     addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
   };
   const post = scope.postMessage.bind(scope);
+
+  // Timers call their callback with `this` = the worker's global scope, and Pyodide's `scheduleCallback`
+  // (reachable from Python as `pyodide.webloop.scheduleCallback`) hands Python proxies to `setTimeout`: one made
+  // with `capture_this=True` would receive the global scope. Every timer callback runs with `this` undefined.
+  for (const name of ['setTimeout', 'setInterval']) {
+    const schedule = scope[name] as (handler: () => void, delay?: number) => number;
+    scope[name] = (handler: unknown, delay?: number, ...rest: unknown[]) => {
+      if (typeof handler !== 'function') throw new TypeError(`[sandbox] ${name} takes a function`);
+      return schedule.call(scope, () => Reflect.apply(handler, undefined, rest), delay);
+    };
+  }
+
+  /** Removes a global everywhere on the scope's prototype chain and pins it to undefined. */
+  const remove = (name: string) => {
+    for (let owner: object | null = scope; owner !== null; owner = Object.getPrototypeOf(owner)) {
+      try {
+        delete (owner as Record<string, unknown>)[name];
+      } catch {
+        // Not configurable here: the own property pinned below shadows it.
+      }
+    }
+    try {
+      Object.defineProperty(scope, name, { value: undefined, configurable: false, writable: false });
+    } catch {
+      // Already pinned.
+    }
+  };
+
+  /** What Pyodide needs only while it loads: afterwards nothing may start code or fetch anything. */
+  let lockedDown = false;
+  const lockDown = () => {
+    if (lockedDown) return;
+    lockedDown = true;
+    assets = {};
+    for (const name of [
+      'fetch',
+      'Request',
+      'Response',
+      'FormData',
+      'Worker',
+      'SharedWorker',
+      'Blob',
+      'File',
+      'FileReader',
+      'FileReaderSync',
+      'OffscreenCanvas',
+      'WebSocketStream',
+      // The bridge holds its own bound copy; nobody else may post to the frame or end the worker.
+      'postMessage',
+      'close',
+    ]) {
+      remove(name);
+    }
+    const url = scope.URL as Record<string, unknown> | undefined;
+    if (url !== undefined) {
+      for (const name of ['createObjectURL', 'revokeObjectURL']) {
+        delete url[name];
+        Object.defineProperty(url, name, { value: undefined, configurable: false, writable: false });
+      }
+    }
+  };
   const indexURL = 'https://pyodide.sandbox.invalid/';
   let runtime: RuntimeHandle | undefined;
   let assets: Record<string, Uint8Array> = {};
@@ -49,17 +112,14 @@ export function browserWorkerMain(
     'BroadcastChannel',
     'importScripts',
   ]) {
-    try {
-      delete scope[name];
-      if (name in scope) Object.defineProperty(scope, name, { value: undefined, configurable: false });
-    } catch {
-      // Not configurable in this browser: the CSP still blocks it.
-    }
+    remove(name);
   }
 
   const bridge: RuntimeBridge = {
     indexURL,
     post(json, payload) {
+      // The first `ready` (a snapshot, or a session worker) means Pyodide has loaded everything it ever will.
+      if (!lockedDown && json.startsWith('{"op":"ready"')) lockDown();
       if (payload instanceof SharedArrayBuffer) post({ json, interrupt: payload });
       else if (payload instanceof Uint8Array) {
         const bytes = payload.slice();

@@ -102,6 +102,32 @@ export function runAttackSuite(environment: AttackEnvironment): void {
       expect(result.error?.message).toMatch(/EvalError|unsafe-eval|Code generation/);
     });
 
+    // Issue 16 B1: a browser timer called its callback with `this` = the worker's global scope, and
+    // `capture_this=True` handed that to Python (then Blob + Worker ran any JavaScript).
+    it('gets no JavaScript `this` from a callback scheduled through pyodide.webloop', async () => {
+      const scheduled = await attack(
+        [
+          'from pyodide.ffi import create_proxy',
+          'from pyodide import webloop',
+          'captured = []',
+          'def grab(this, *args):',
+          '    captured.append(repr(this))',
+          'for delay in (0, 5):',
+          '    webloop.scheduleCallback(create_proxy(grab, capture_this=True), delay)',
+        ].join('\n'),
+      );
+      expect(scheduled.ok).toBe(true);
+      // The callbacks run on the worker's event loop once the run has returned.
+      let seen = '';
+      await expect
+        .poll(async () => {
+          seen = (await attacker.run('repr(captured)')).result?.repr ?? '';
+          return seen;
+        })
+        .toMatch(/,/);
+      expect(seen).toBe(`"['None', 'None']"`);
+    });
+
     it('finds no JavaScript object that leads to host globals anywhere in the heap', async () => {
       const result = await attack(
         [

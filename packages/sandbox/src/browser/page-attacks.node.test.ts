@@ -1,0 +1,84 @@
+/**
+ * Browser attacks of issue 16 that must be watched from outside the page: Chromium is driven from Node (see
+ * testing/chromium-app.ts) because vitest's browser mode aborts the run on any renderer crash in the tab, and
+ * because a non-isolated page needs its own server.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppPage, chromiumTestsEnabled, openApp, type ServedApp, serveApp } from '../testing/chromium-app.js';
+
+/** Copies an 8 MB JavaScript array from Python until the worker's V8 heap (about 4 GB) is exhausted. */
+const jsHeapBomb = [
+  'from pyodide.ffi import to_js',
+  'block = to_js([1.5] * 2**20)',
+  'keep = []',
+  'while True:',
+  '    keep.append(block.slice())',
+].join('\n');
+
+async function run(page: AppPage, session: number, code: string) {
+  return JSON.parse(await page.evaluate<string>(`app.run(${session}, ${JSON.stringify(code)})`));
+}
+
+// B2: Chromium puts the sandboxed frame (and so its workers) in a renderer process of its own; when a session
+// kills that process the page keeps running, and the sandbox notices the silent frame, fails the run with
+// `SandboxCrash` and starts a new frame.
+describe.runIf(chromiumTestsEnabled)('a session that exhausts the JS heap', { timeout: 180_000 }, () => {
+  let served: ServedApp;
+  let page: AppPage;
+
+  beforeAll(async () => {
+    served = await serveApp('dev');
+    page = await openApp(served.url);
+  }, 120_000);
+
+  afterAll(async () => {
+    await page?.close();
+    await served?.close();
+  });
+
+  it('keeps the page, its heartbeat and its state, fails the run as SandboxCrash, then serves new sessions', async () => {
+    const victim = await page.evaluate<number>('app.newSession()');
+    const attacker = await page.evaluate<number>('app.newSession()');
+    expect((await run(page, victim, 'kept = 1')).ok).toBe(true);
+    const beatsBefore = await page.evaluate<number>('app.beats');
+    const bomb = await run(page, attacker, jsHeapBomb);
+    expect(bomb.ok).toBe(false);
+    expect(bomb.error?.type).toBe('SandboxCrash');
+    expect(bomb.error?.message).toMatch(/frame stopped answering/);
+    // The page lived through it: its timers kept running and its state is intact.
+    expect(await page.evaluate<number>('app.beats')).toBeGreaterThan(beatsBefore);
+    expect(await page.evaluate('app.state.note')).toBe('page state');
+    // Every session of that frame lost its state, and says so instead of hanging.
+    const victimAfter = await run(page, victim, 'kept');
+    expect(victimAfter.ok).toBe(false);
+    expect(JSON.stringify(victimAfter)).toMatch(/restarted|state is lost|NameError/);
+    const fresh = await page.evaluate<number>('app.newSession()');
+    expect((await run(page, fresh, '6 * 7')).result?.repr).toBe('42');
+  });
+});
+
+// B6: without COOP/COEP there is no SharedArrayBuffer; createSession used to hang for more than 25 s.
+describe.runIf(chromiumTestsEnabled)('a page that is not cross-origin isolated', { timeout: 120_000 }, () => {
+  let served: ServedApp;
+  let page: AppPage;
+
+  beforeAll(async () => {
+    served = await serveApp('dev', { crossOriginIsolation: false });
+    page = await openApp(served.url);
+  }, 120_000);
+
+  afterAll(async () => {
+    await page?.close();
+    await served?.close();
+  });
+
+  it('fails createSession at once with an error that names the missing headers', async () => {
+    expect(await page.evaluate('app.isolated')).toBe(false);
+    const outcome = await page.evaluate<{ code?: string; message: string }>(
+      'app.newSession().then(() => ({ message: "started" }), (error) => ({ code: error.code, message: error.message }))',
+    );
+    expect(outcome.code).toBe('sandbox-start-failed');
+    expect(outcome.message).toContain('Cross-Origin-Opener-Policy: same-origin');
+    expect(outcome.message).toContain('Cross-Origin-Embedder-Policy: require-corp');
+  });
+});

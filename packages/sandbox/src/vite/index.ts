@@ -1,0 +1,6 @@
+export {
+  crossOriginIsolationHeaders,
+  pyodideFileNames,
+  type SandboxVitePluginOptions,
+  sandboxVitePlugin,
+} from './sandbox-vite-plugin.js';
