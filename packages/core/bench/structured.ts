@@ -148,9 +148,12 @@ const pipelines: Record<string, () => Promise<unknown>> = {
 
 async function compare(set: Record<string, () => unknown | Promise<unknown>>) {
   const samples: Record<string, number[]> = {};
-  for (const [name, fn] of Object.entries(set)) await fn(); // warm-up
+  for (const fn of Object.values(set)) await fn(); // warm-up
   for (let round = 0; round < rounds; round++) {
-    for (const [name, fn] of Object.entries(set)) (samples[name] ??= []).push(await time(fn));
+    for (const [name, fn] of Object.entries(set)) {
+      samples[name] ??= [];
+      samples[name].push(await time(fn));
+    }
   }
   return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
 }
