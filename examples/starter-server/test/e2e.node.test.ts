@@ -84,7 +84,11 @@ describe.runIf(hasChromium)('web UI end to end (Chromium)', () => {
         asked.push(dialog.message());
         void (answer === 'accept' ? dialog.accept() : dialog.dismiss());
       });
-      await page.setInputFiles('#upload-files', { name: 'lighthouses.md', mimeType: 'text/markdown', buffer: Buffer.from(text) });
+      await page.setInputFiles('#upload-files', {
+        name: 'lighthouses.md',
+        mimeType: 'text/markdown',
+        buffer: Buffer.from(text),
+      });
       await page.click('#upload-form button[type="submit"]');
       await page.waitForFunction(() => /^uploaded/.test(document.querySelector('#upload-status')?.textContent ?? ''));
       return { asked, status: await page.textContent('#upload-status') };

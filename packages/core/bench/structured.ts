@@ -43,7 +43,10 @@ function realTextObject(bytes: number) {
     } catch {
       continue;
     }
-    const blocks = text.split(/\n\s*\n/).map((block) => block.trim()).filter((block) => block.length > 40 && !block.startsWith('```'));
+    const blocks = text
+      .split(/\n\s*\n/)
+      .map((block) => block.trim())
+      .filter((block) => block.length > 40 && !block.startsWith('```'));
     if (blocks.length < 3) continue;
     const paragraphs = blocks.slice(1, 6);
     const section = {
@@ -71,7 +74,9 @@ const object = realTextObject(100_000);
 const text = JSON.stringify(object);
 const chunks: string[] = [];
 for (let offset = 0; offset < text.length; offset += chunkSize) chunks.push(text.slice(offset, offset + chunkSize));
-console.log(`object: ${text.length} bytes of JSON from ${object.sections.length} README sections, ${chunks.length} chunks`);
+console.log(
+  `object: ${text.length} bytes of JSON from ${object.sections.length} README sections, ${chunks.length} chunks`,
+);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -140,7 +145,11 @@ const pipelines: Record<string, () => Promise<unknown>> = {
         }),
       }),
     } as ConstructorParameters<typeof MockLanguageModelV4>[0]);
-    const result = aiStreamObject({ model, schema: jsonSchema(JSON.parse(JSON.stringify(Digest))), prompt: 'Digest the docs' });
+    const result = aiStreamObject({
+      model,
+      schema: jsonSchema(JSON.parse(JSON.stringify(Digest))),
+      prompt: 'Digest the docs',
+    });
     for await (const partial of result.partialObjectStream) sink = partial;
     sink = await result.object;
   },
@@ -185,10 +194,18 @@ const heap = [25_000, 50_000, 100_000, 200_000].map(
 const parsers = await compare(candidates);
 const whole = await compare(pipelines);
 const figures: Figure[] = [
-  { name: 'partial-object-100k', unit: 'ms', ours: parsers.ours as number, peers: { 'partial-json': parsers['partial-json'] as number, ai: parsers.ai as number }, data },
+  {
+    name: 'partial-object-100k',
+    unit: 'ms',
+    ours: parsers.ours as number,
+    peers: { 'partial-json': parsers['partial-json'] as number, ai: parsers.ai as number },
+    data,
+  },
   { name: 'stream-object-100k', unit: 'ms', ours: whole.ours as number, peers: { ai: whole.ai as number }, data },
 ];
-console.log(`peak heap growth while parsing (MB, garbage included): ${heap.map(([bytes, mb]) => `${bytes / 1000} KB → ${mb.toFixed(2)}`).join(', ')}`);
+console.log(
+  `peak heap growth while parsing (MB, garbage included): ${heap.map(([bytes, mb]) => `${bytes / 1000} KB → ${mb.toFixed(2)}`).join(', ')}`,
+);
 void sink;
 
 const path = new URL('./results.json', import.meta.url);
@@ -200,7 +217,10 @@ try {
 }
 const names = new Set(figures.map((figure) => figure.name));
 const merged = [...(existing.figures ?? []).filter((figure) => !names.has(figure.name)), ...figures];
-writeFileSync(path, `${JSON.stringify({ node: process.version, date: new Date().toISOString(), figures: merged }, null, 2)}\n`);
+writeFileSync(
+  path,
+  `${JSON.stringify({ node: process.version, date: new Date().toISOString(), figures: merged }, null, 2)}\n`,
+);
 for (const figure of figures) {
   const peers = Object.entries(figure.peers)
     .map(([name, value]) => `${name} ${value.toFixed(2)} (×${(value / figure.ours).toFixed(1)})`)
