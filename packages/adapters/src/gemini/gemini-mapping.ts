@@ -162,6 +162,11 @@ function partsOf(response: GenerateContentResponse): GeminiPart[] {
 }
 
 export function fromGenerateContentResponse(response: GenerateContentResponse, modelId: string): ChatResponse {
+  const blocked = response?.promptFeedback?.blockReason !== undefined;
+  // Only a blocked prompt comes without a candidate; `{}` is not an empty answer.
+  if (!blocked && (!Array.isArray(response?.candidates) || response.candidates.length === 0)) {
+    throw new TypeError('the response has no candidates');
+  }
   const content: ChatResponse['content'] = [];
   const toolCalls: ToolCallPart[] = [];
   let text = '';
@@ -188,7 +193,6 @@ export function fromGenerateContentResponse(response: GenerateContentResponse, m
       }
     }
   });
-  const blocked = response.promptFeedback?.blockReason !== undefined;
   return {
     text,
     content,

@@ -1,5 +1,4 @@
 import {
-  AgenticGenError,
   type ChatRequest,
   type ChatResponse,
   type ChatStreamPart,
@@ -145,12 +144,10 @@ function reasoningOf(value: object | null | undefined): string | undefined {
   return typeof text === 'string' && text !== '' ? text : undefined;
 }
 
-export function fromChatCompletion(completion: OpenAI.ChatCompletion, provider: string): ChatResponse {
-  const choice = completion.choices?.[0];
-  if (choice === undefined) {
-    throw new AgenticGenError('invalid-response', `[adapters:${provider}] the completion has no choices`, {
-      data: { provider },
-    });
+export function fromChatCompletion(completion: OpenAI.ChatCompletion): ChatResponse {
+  const choice = Array.isArray(completion?.choices) ? completion.choices[0] : undefined;
+  if (typeof choice?.message !== 'object' || choice.message === null) {
+    throw new TypeError('the completion has no choice with a message');
   }
   const content: ChatResponse['content'] = [];
   const reasoning = reasoningOf(choice.message);
