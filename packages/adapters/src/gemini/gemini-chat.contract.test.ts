@@ -1,6 +1,6 @@
 import { type ContractTarget, runChatModelContractSuite } from '../testing/contract-suite.js';
-import { runChatModelFaultSuite } from '../testing/fault-contract-suite.js';
 import { fakeServerUrls } from '../testing/fake-server-urls.js';
+import { runChatModelFaultSuite } from '../testing/fault-contract-suite.js';
 import { createGeminiModel } from './gemini-chat.js';
 
 const urls = fakeServerUrls();

@@ -170,11 +170,12 @@ export function fromGenerateContentResponse(response: GenerateContentResponse, m
   const content: ChatResponse['content'] = [];
   const toolCalls: ToolCallPart[] = [];
   let text = '';
-  partsOf(response).forEach((part, index) => {
+  for (const part of partsOf(response)) {
     if (part.functionCall !== undefined) {
+      // Numbered among the function calls only, as the stream numbers them, so both give the same ids.
       const call: ToolCallPart = {
         type: 'tool-call',
-        toolCallId: part.functionCall.id ?? `${generatedIdPrefix}${index}`,
+        toolCallId: part.functionCall.id ?? `${generatedIdPrefix}${toolCalls.length}`,
         toolName: part.functionCall.name ?? '',
         input: part.functionCall.args ?? {},
       };
@@ -192,7 +193,7 @@ export function fromGenerateContentResponse(response: GenerateContentResponse, m
         content.push({ type: 'text', text: part.text });
       }
     }
-  });
+  }
   return {
     text,
     content,
