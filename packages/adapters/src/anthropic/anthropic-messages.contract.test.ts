@@ -1,6 +1,6 @@
 import { type ContractTarget, runChatModelContractSuite } from '../testing/contract-suite.js';
-import { runChatModelFaultSuite } from '../testing/fault-contract-suite.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
+import { runChatModelFaultSuite } from '../testing/fault-contract-suite.js';
 import { createAnthropicModel } from './anthropic-messages.js';
 
 const urls = fakeServerUrls();

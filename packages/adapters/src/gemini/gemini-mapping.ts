@@ -219,6 +219,9 @@ export class GenerateContentChunkMapper implements StreamMapper<GenerateContentR
   constructor(private readonly modelId: string) {}
 
   push(chunk: GenerateContentResponse, out: ChatStreamPart[]): void {
+    if (chunk?.candidates !== undefined && !Array.isArray(chunk.candidates)) {
+      throw new TypeError('the chunk has a candidates field that is not a list');
+    }
     if (!this.started) {
       this.started = true;
       this.id = chunk.responseId;

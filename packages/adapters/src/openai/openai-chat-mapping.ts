@@ -186,6 +186,10 @@ export class ChatCompletionChunkMapper implements StreamMapper<OpenAI.ChatComple
   private id: string | undefined;
 
   push(chunk: OpenAI.ChatCompletionChunk, out: ChatStreamPart[]): void {
+    // Some compatible servers leave `choices` out of usage-only chunks; a `choices` that is not a list is unreadable.
+    if (chunk?.choices != null && !Array.isArray(chunk.choices)) {
+      throw new TypeError('the chunk has a choices field that is not a list');
+    }
     if (!this.started) {
       this.started = true;
       this.id = chunk.id;

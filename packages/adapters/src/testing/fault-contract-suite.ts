@@ -1,7 +1,7 @@
 import type { ChatStreamPart } from '@agenticgen/core';
 import { describe, expect, it } from 'vitest';
 import type { RetryEvent } from '../shared/retry.js';
-import { type ContractTarget, ask, collectParts, expected, rejection, serverLog, uniqueKey } from './contract-suite.js';
+import { ask, type ContractTarget, collectParts, expected, rejection, serverLog, uniqueKey } from './contract-suite.js';
 
 /**
  * Faults every chat adapter must classify the same way, run against each provider's fake server (Node and
@@ -31,6 +31,15 @@ export function runChatModelFaultSuite(target: ContractTarget): void {
         expect((await serverLog(target.serverUrl, key)).requests).toBe(1);
       },
     );
+
+    it('fails a stream event it cannot read with invalid-response, without retrying', async () => {
+      const { model, key, retries } = scenario('wrong-shape');
+      const error = await rejection(collectParts(model.stream(ask)));
+      expect(error.code).toBe('invalid-response');
+      expect(error.message).toMatch(/^\[adapters:[a-z-]+\] .*unexpected/);
+      expect(retries).toEqual([]);
+      expect((await serverLog(target.serverUrl, key)).requests).toBe(1);
+    });
 
     it('waits the seconds of an HTTP Retry-After header before retrying', async () => {
       const { model, key, retries } = scenario('overloaded-retry-after-once');

@@ -28,6 +28,8 @@ export interface ProviderFaultShapes {
   malformedEvent?(): string;
   /** An in-stream error event (provider overloaded mid-stream), or undefined if the provider has none. */
   streamErrorEvent?(): string;
+  /** A well-formed event whose JSON has the wrong shape for the provider (default: Chat Completions chunk). */
+  wrongShapeEvent?(): string;
 }
 
 /**
@@ -149,6 +151,10 @@ export async function answerSse(
       return;
     case 'error-event':
       await writeSplit(response, `${prefix}${shapes.streamErrorEvent?.() ?? ''}`);
+      response.end();
+      return;
+    case 'wrong-shape':
+      await writeSplit(response, shapes.wrongShapeEvent?.() ?? 'data: {"id":"wrong","choices":"not a list"}\n\n');
       response.end();
       return;
     case 'error-before-content':
