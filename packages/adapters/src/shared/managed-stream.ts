@@ -104,13 +104,26 @@ export class ManagedStream<Event> implements AsyncIterableIterator<ChatStreamPar
   private readonly afterError = (error: unknown): Promise<IteratorResult<ChatStreamPart>> =>
     this.recover(error).then(() => this.next());
 
-  /** Maps one SDK result into the buffer; at the end, insists on a finish part. */
+  /**
+   * Maps one SDK result into the buffer; at the end, insists on a finish part. Our mapping tripping over an
+   * event of the wrong shape (TypeError, RangeError) is `invalid-response`, not a connection failure; provider
+   * errors the mapper raises map as usual.
+   */
   private take(result: IteratorResult<Event>): void {
-    if (result.done !== true) {
-      this.map((mapper) => mapper.push(result.value, this.buffer));
-      return;
+    const mapper = this.mapper;
+    try {
+      if (result.done !== true) {
+        mapper?.push(result.value, this.buffer);
+        return;
+      }
+      mapper?.end(this.buffer);
+    } catch (error) {
+      throw error instanceof TypeError || error instanceof RangeError
+        ? unreadableAnswer(this.context.provider, error)
+        : error;
+    } finally {
+      if (!this.delivered) this.holdBackStart();
     }
-    this.map((mapper) => mapper.end(this.buffer));
     if (!this.buffer.some((part) => part.type === 'finish')) {
       throw new AgenticGenError(
         'network',
@@ -120,27 +133,8 @@ export class ManagedStream<Event> implements AsyncIterableIterator<ChatStreamPar
     }
   }
 
-  /**
-   * Runs the provider's mapper. Our mapping tripping over an event of the wrong shape (TypeError, RangeError)
-   * is `invalid-response`, not a connection failure; provider errors it raises map as usual.
-   */
-  private map(run: (mapper: StreamMapper<Event>) => void): void {
-    const mapper = this.mapper;
-    if (mapper === undefined) return;
-    try {
-      run(mapper);
-    } catch (error) {
-      throw error instanceof TypeError || error instanceof RangeError
-        ? unreadableAnswer(this.context.provider, error)
-        : error;
-    } finally {
-      this.holdBackStart();
-    }
-  }
-
   /** Before the first content part, start parts wait in `heldBack`; once content arrives they go first. */
   private holdBackStart(): void {
-    if (this.delivered) return;
     if (this.buffer.every((part) => part.type === 'response-start')) {
       this.heldBack.push(...this.buffer);
       this.buffer.length = 0;
