@@ -76,4 +76,47 @@ describe('model manager metrics through the runtime', () => {
       await runtime.dispose();
     },
   );
+
+  it('records each model of an exhausted chain under its own name', async () => {
+    const key = uniqueKey();
+    const primaryId = `gpt-4.1-mini~overloaded~${key}`;
+    const backupId = `claude-sonnet-4-20250514~overloaded~${key}`;
+    const manager = createModelManager({
+      models: {
+        primary: {
+          model: createOpenAIChatModel({
+            modelId: primaryId,
+            apiKey: 'k',
+            baseURL: `${urls.openai}/v1`,
+            retry: false,
+            ...browserOptIn,
+          }),
+          fallbacks: ['backup'],
+        },
+        backup: createAnthropicModel({
+          modelId: backupId,
+          apiKey: 'k',
+          baseURL: urls.anthropic,
+          retry: false,
+          ...browserOptIn,
+        }),
+      },
+    });
+    const metrics = createMetricsPlugin();
+    const runtime = await createRuntime({ plugins: [metrics] });
+    await expect(runtime.generate({ model: manager.get('primary'), request: ask })).rejects.toMatchObject({
+      code: 'overloaded',
+    });
+    const snapshot = metrics.registry.collect();
+    for (const [provider, modelId] of [
+      ['openai', primaryId],
+      ['anthropic', backupId],
+    ] as const) {
+      const labels = { 'gen_ai.provider.name': provider, 'gen_ai.request.model': modelId, 'error.type': 'overloaded' };
+      expect(series(snapshot, 'agenticgen.model.errors', labels)).toMatchObject([{ value: 1 }]);
+      const active = series(snapshot, 'agenticgen.model.calls.active', { 'gen_ai.provider.name': provider });
+      expect((active[0] as ScalarSeriesSnapshot | undefined)?.value ?? 0).toBe(0);
+    }
+    await runtime.dispose();
+  });
 });
