@@ -177,6 +177,8 @@ async function fail(runtime: Runtime, scope: CallScope, thrown: unknown, streami
   throw error;
 }
 
+const maxReportedAttempts = 32;
+
 /** `{ provider, modelId }` when `value` names a model, else undefined. */
 function modelNamed(value: unknown): { provider: string; modelId: string } | undefined {
   const record = value as { provider?: unknown; modelId?: unknown } | null | undefined;
@@ -192,7 +194,8 @@ function modelNamed(value: unknown): { provider: string; modelId: string } | und
  */
 function reportFailedAttempts(runtime: Runtime, scope: CallScope, attempts: unknown, streaming: boolean): void {
   if (!Array.isArray(attempts)) return;
-  attempts.forEach((attempt: { code?: unknown; durationMs?: unknown }, index) => {
+  // Metadata comes from the model: a fallback chain is short, so a long list is cut rather than replayed.
+  attempts.slice(0, maxReportedAttempts).forEach((attempt: { code?: unknown; durationMs?: unknown }, index) => {
     const model = modelNamed(attempt);
     if (model === undefined) return;
     const callId = `${scope.callId}:attempt-${index + 1}`;
