@@ -9,4 +9,7 @@ export default defineConfig({
   target: 'es2023',
   platform: 'neutral',
   treeshake: true,
+  // Classes keep their names: esbuild renames a self-referencing class (`_AgenticGenError`), which is what
+  // `console.log(error)` and stack traces would print.
+  keepNames: true,
 });

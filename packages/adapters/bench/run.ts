@@ -4,7 +4,7 @@
  * Run: npm run build -w packages/adapters && npm run bench -w packages/adapters
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
@@ -35,8 +35,11 @@ if (process.env.BENCH_ONLY === undefined) {
       throw new Error(`bench for ${provider} failed (exit ${child.status})`);
     figures.push(...(JSON.parse(payload.slice('FIGURES '.length)) as unknown[]));
   }
-  const results = { node: process.version, date: new Date().toISOString(), figures };
-  writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  const resultsUrl = new URL('./results.json', import.meta.url);
+  // Other benches (bench/sse-decoder.ts) keep their own keys in the same file.
+  const previous = JSON.parse(readFileSync(resultsUrl, 'utf8')) as Record<string, unknown>;
+  const results = { ...previous, node: process.version, date: new Date().toISOString(), figures };
+  writeFileSync(resultsUrl, `${JSON.stringify(results, null, 2)}\n`);
   console.log('wrote bench/results.json');
   process.exit(0);
 }

@@ -20,7 +20,9 @@ export { createOpenAIEmbeddingModel, type OpenAIEmbeddingModelOptions } from './
 export { createGeminiModel, type GeminiModelOptions } from './gemini/gemini-chat.js';
 export type { GeminiConnectionOptions } from './gemini/gemini-client.js';
 export type { LimiterClock } from './manager/limits.js';
+export type { ModelHealthOptions } from './manager/model-health.js';
 export {
+  type AnsweringModel,
   createModelManager,
   type FallbackRecord,
   type ModelEntry,

@@ -158,6 +158,7 @@ function usageFrom(usage: AnthropicUsage | null | undefined): ChatResponse['usag
 }
 
 export function fromMessage(message: Anthropic.Message): ChatResponse {
+  if (!Array.isArray(message?.content)) throw new TypeError('the message has no content list');
   const content: ChatResponse['content'] = [];
   const toolCalls: ToolCallPart[] = [];
   let text = '';

@@ -1,10 +1,11 @@
-import { runChatModelContractSuite } from '../testing/contract-suite.js';
+import { type ContractTarget, runChatModelContractSuite } from '../testing/contract-suite.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
+import { runChatModelFaultSuite } from '../testing/fault-contract-suite.js';
 import { createAnthropicModel } from './anthropic-messages.js';
 
 const urls = fakeServerUrls();
 
-runChatModelContractSuite({
+const anthropic: ContractTarget = {
   name: 'Anthropic Messages',
   serverUrl: urls.anthropic,
   modelId: 'claude-sonnet-4-20250514',
@@ -12,4 +13,6 @@ runChatModelContractSuite({
     createAnthropicModel({ modelId, apiKey: 'sk-ant-test', baseURL: urls.anthropic, ...browserOptIn, ...options }),
   overloadedCode: 'overloaded',
   streamErrorCode: 'overloaded',
-});
+};
+runChatModelContractSuite(anthropic);
+runChatModelFaultSuite(anthropic);

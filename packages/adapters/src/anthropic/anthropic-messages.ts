@@ -56,17 +56,17 @@ export function createAnthropicModel(options: AnthropicModelOptions): ChatModel 
   const maxTokens = options.defaultMaxOutputTokens ?? 4096;
   const headersOf = (request: { headers?: Record<string, string> }) =>
     request.headers === undefined ? {} : { headers: request.headers };
-  const driver: ProviderDriver<Anthropic, SseEvent[]> = {
+  const driver: ProviderDriver<Anthropic, SseEvent[], Anthropic.Message> = {
     provider: 'anthropic',
     modelId: options.modelId,
     async generate(client, request, signal) {
       const body = toMessagesBody(options.modelId, request, maxTokens);
-      const message = await client.messages.create(body as unknown as Anthropic.MessageCreateParamsNonStreaming, {
+      return client.messages.create(body as unknown as Anthropic.MessageCreateParamsNonStreaming, {
         signal,
         ...headersOf(request),
       });
-      return fromMessage(message);
     },
+    readAnswer: fromMessage,
     async openStream(client, request, signal) {
       const body = { ...toMessagesBody(options.modelId, request, maxTokens), stream: true };
       // The SDK sends the request and maps HTTP errors; the body is decoded here (see shared/sse-decoder.ts).

@@ -1,14 +1,17 @@
-import { runChatModelContractSuite } from '../testing/contract-suite.js';
+import { type ContractTarget, runChatModelContractSuite } from '../testing/contract-suite.js';
 import { fakeServerUrls } from '../testing/fake-server-urls.js';
+import { runChatModelFaultSuite } from '../testing/fault-contract-suite.js';
 import { createGeminiModel } from './gemini-chat.js';
 
 const urls = fakeServerUrls();
 
-runChatModelContractSuite({
+const gemini: ContractTarget = {
   name: 'Gemini',
   serverUrl: urls.gemini,
   modelId: 'gemini-2.5-flash',
   create: (modelId, options) => createGeminiModel({ modelId, apiKey: 'gemini-test', baseURL: urls.gemini, ...options }),
   overloadedCode: 'overloaded',
   streamErrorCode: 'overloaded',
-});
+};
+runChatModelContractSuite(gemini);
+runChatModelFaultSuite(gemini);

@@ -1,4 +1,4 @@
-import type { ChatModel, ModelCapabilities } from '@agenticgen/core';
+import type { ChatModel, ChatRequest, ModelCapabilities } from '@agenticgen/core';
 import type { GenerateContentResponse, GoogleGenAI } from '@google/genai';
 import {
   type ChatAdapterOptions,
@@ -7,6 +7,7 @@ import {
 } from '../shared/chat-model-runtime.js';
 import { defaultPrices } from '../shared/pricing.js';
 import { type GeminiConnectionOptions, geminiClientFactory } from './gemini-client.js';
+import { recordErrorHeaders } from './gemini-error-headers.js';
 import {
   fromGenerateContentResponse,
   GenerateContentChunkMapper,
@@ -24,19 +25,31 @@ export interface GeminiModelOptions extends GeminiConnectionOptions, ChatAdapter
  * reasoning parts when `providerOptions.gemini.thinkingConfig.includeThoughts` is set.
  */
 export function createGeminiModel(options: GeminiModelOptions): ChatModel {
-  const driver: ProviderDriver<GoogleGenAI, GenerateContentResponse> = {
+  const parametersFor = (request: ChatRequest, signal: AbortSignal) => {
+    const parameters = toGenerateContentParameters(options.modelId, request, signal);
+    if (options.client !== undefined) return { parameters, withHeaders: (error: unknown) => error };
+    return recordErrorHeaders(parameters, options.fetch);
+  };
+  const driver: ProviderDriver<GoogleGenAI, GenerateContentResponse, GenerateContentResponse> = {
     provider: 'gemini',
     modelId: options.modelId,
     async generate(client, request, signal) {
-      const response = await client.models.generateContent(
-        toGenerateContentParameters(options.modelId, request, signal),
-      );
-      return fromGenerateContentResponse(response, options.modelId);
+      const { parameters, withHeaders } = parametersFor(request, signal);
+      try {
+        return await client.models.generateContent(parameters);
+      } catch (error) {
+        throw withHeaders(error);
+      }
     },
+    readAnswer: (response) => fromGenerateContentResponse(response, options.modelId),
     async openStream(client, request, signal) {
-      const chunks = await client.models.generateContentStream(
-        toGenerateContentParameters(options.modelId, request, signal),
-      );
+      const { parameters, withHeaders } = parametersFor(request, signal);
+      let chunks: AsyncGenerator<GenerateContentResponse>;
+      try {
+        chunks = await client.models.generateContentStream(parameters);
+      } catch (error) {
+        throw withHeaders(error);
+      }
       return { events: chunks, mapper: new GenerateContentChunkMapper(options.modelId) };
     },
   };

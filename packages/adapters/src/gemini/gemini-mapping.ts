@@ -162,14 +162,20 @@ function partsOf(response: GenerateContentResponse): GeminiPart[] {
 }
 
 export function fromGenerateContentResponse(response: GenerateContentResponse, modelId: string): ChatResponse {
+  const blocked = response?.promptFeedback?.blockReason !== undefined;
+  // Only a blocked prompt comes without a candidate; `{}` is not an empty answer.
+  if (!blocked && (!Array.isArray(response?.candidates) || response.candidates.length === 0)) {
+    throw new TypeError('the response has no candidates');
+  }
   const content: ChatResponse['content'] = [];
   const toolCalls: ToolCallPart[] = [];
   let text = '';
-  partsOf(response).forEach((part, index) => {
+  for (const part of partsOf(response)) {
     if (part.functionCall !== undefined) {
+      // Numbered among the function calls only, as the stream numbers them, so both give the same ids.
       const call: ToolCallPart = {
         type: 'tool-call',
-        toolCallId: part.functionCall.id ?? `${generatedIdPrefix}${index}`,
+        toolCallId: part.functionCall.id ?? `${generatedIdPrefix}${toolCalls.length}`,
         toolName: part.functionCall.name ?? '',
         input: part.functionCall.args ?? {},
       };
@@ -187,8 +193,7 @@ export function fromGenerateContentResponse(response: GenerateContentResponse, m
         content.push({ type: 'text', text: part.text });
       }
     }
-  });
-  const blocked = response.promptFeedback?.blockReason !== undefined;
+  }
   return {
     text,
     content,
@@ -214,6 +219,9 @@ export class GenerateContentChunkMapper implements StreamMapper<GenerateContentR
   constructor(private readonly modelId: string) {}
 
   push(chunk: GenerateContentResponse, out: ChatStreamPart[]): void {
+    if (chunk?.candidates !== undefined && !Array.isArray(chunk.candidates)) {
+      throw new TypeError('the chunk has a candidates field that is not a list');
+    }
     if (!this.started) {
       this.started = true;
       this.id = chunk.responseId;

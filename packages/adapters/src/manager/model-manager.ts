@@ -8,83 +8,33 @@ import {
 import { sleep } from '../shared/retry.js';
 import { responseToParts, StreamCollector } from '../shared/stream-collect.js';
 import { type LimiterClock, Semaphore, TokenBucket } from './limits.js';
-import { defaultTokenEstimate, type ModelRequirements, meets } from './model-selection.js';
-import { cacheable, type ResponseCacheOptions, responseCacheKey } from './response-cache.js';
+import { ModelHealth, resolveHealthOptions } from './model-health.js';
+import type {
+  AnsweringModel,
+  FallbackRecord,
+  ModelEntry,
+  ModelManager,
+  ModelManagerEvent,
+  ModelManagerOptions,
+} from './model-manager-types.js';
+import { defaultTokenEstimate, meets } from './model-selection.js';
+import { cacheable, responseCacheKey } from './response-cache.js';
 
-/** A registered model with its limits. */
-export interface ModelEntry {
-  /** The model. */
-  model: ChatModel;
-  /** Other names that resolve to it (e.g. `fast`). */
-  aliases?: string[];
-  /** Requests in flight at once (default unlimited). */
-  maxConcurrency?: number;
-  /** Requests per minute, token bucket (default unlimited). */
-  requestsPerMinute?: number;
-  /** Input plus output tokens per minute, token bucket (default unlimited). */
-  tokensPerMinute?: number;
-  /** Models to try, in order, when this one fails with a fallback-worthy error. */
-  fallbacks?: string[];
-}
-
-/** A manager event; names are noun-verb. */
-export type ModelManagerEvent =
-  | { type: 'model-fallback'; from: string; to: string; code: string; message: string }
-  | { type: 'cache-hit'; model: string; key: string }
-  | { type: 'cache-miss'; model: string; key: string }
-  | { type: 'rate-limit-wait'; model: string; limit: 'requests' | 'tokens'; waitedMs: number };
-
-/** One failed attempt in a fallback chain, recorded on the response as `providerMetadata.fallbacks`. */
-export interface FallbackRecord {
-  /** The model that failed. */
-  model: string;
-  /** Its error code. */
-  code: string;
-  /** Its error message. */
-  message: string;
-}
-
-export interface ModelManagerOptions {
-  /** Models by name, e.g. `{ 'openai:gpt-4.1-mini': model }` or with limits `{ name: { model, … } }`. */
-  models: Record<string, ChatModel | ModelEntry>;
-  /** Extra aliases: alias → model name. */
-  aliases?: Record<string, string>;
-  /** Optional response cache. */
-  cache?: ResponseCacheOptions;
-  /** Which errors move on to the next model of a chain (default: retryable ones). */
-  shouldFallback?: (error: AgenticGenError) => boolean;
-  /** Token estimate of a request for the tokens-per-minute bucket (default: characters / 4 + maxOutputTokens). */
-  estimateTokens?: (request: ChatRequest) => number;
-  /** Manager events (fallbacks, cache hits and misses, rate-limit waits). */
-  onEvent?: (event: ModelManagerEvent) => void;
-  /** Time source for the rate limiters (tests). */
-  clock?: LimiterClock;
-}
-
-export interface ModelManager {
-  /** The canonical name for a name or alias; throws `not-found`. */
-  resolve(name: string): string;
-  /** Registered model names (not aliases), in registration order. */
-  names(): string[];
-  /** The raw model registered under a name or alias. */
-  model(name: string): ChatModel;
-  /** A ChatModel for a name or alias that applies limits, cache and the fallback chain. */
-  get(name: string): ChatModel;
-  /** Names of models meeting every requirement, in registration order. */
-  select(requirements: ModelRequirements): string[];
-  /** `get(name).generate(request)`. */
-  generate(name: string, request: ChatRequest): Promise<ChatResponse>;
-  /** `get(name).stream(request)`. */
-  stream(name: string, request: ChatRequest): AsyncIterable<ChatStreamPart>;
-  /** Live concurrency figures of a model. */
-  stats(name: string): { inFlight: number; queued: number };
-}
+export type {
+  AnsweringModel,
+  FallbackRecord,
+  ModelEntry,
+  ModelManager,
+  ModelManagerEvent,
+  ModelManagerOptions,
+} from './model-manager-types.js';
 
 const realClock: LimiterClock = { now: () => Date.now(), sleep: (ms, signal) => sleep(ms, signal) };
 
 interface Slot {
   name: string;
   entry: ModelEntry;
+  health: ModelHealth;
   semaphore?: Semaphore;
   requests?: TokenBucket;
   tokens?: TokenBucket;
@@ -99,10 +49,15 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
   const shouldFallback = options.shouldFallback ?? ((error: AgenticGenError) => error.retryable);
   const estimate = options.estimateTokens ?? defaultTokenEstimate;
   const namespace = options.cache?.namespace ?? 'agenticgen:model-response';
+  const healthOptions = resolveHealthOptions(options.health);
 
   for (const [name, value] of Object.entries(options.models)) {
     const entry: ModelEntry = 'model' in value ? value : { model: value };
-    const slot: Slot = { name, entry };
+    const slot: Slot = {
+      name,
+      entry,
+      health: new ModelHealth(healthOptions.failureThreshold, healthOptions.coolDownMs, clock),
+    };
     if (entry.maxConcurrency !== undefined)
       slot.semaphore = new Semaphore(positive(entry.maxConcurrency, name, 'maxConcurrency'));
     if (entry.requestsPerMinute !== undefined) {
@@ -202,11 +157,16 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
     if (cache?.hit !== undefined)
       return { ...cache.hit, providerMetadata: { ...cache.hit.providerMetadata, cacheHit: true } };
     const { release, reserved } = await admit(slot, request);
+    slot.health.claim();
     try {
       const response = await slot.entry.model.generate(request);
+      slot.health.succeeded();
       settleTokens(slot, reserved, response.usage);
       if (cache !== undefined) await store(cache.key, response);
       return response;
+    } catch (error) {
+      judge(slot, error, request);
+      throw error;
     } finally {
       release();
     }
@@ -225,20 +185,59 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
     }
     const { release, reserved } = await admit(slot, request);
     const collector = new StreamCollector(slot.entry.model.modelId);
+    let judged = false;
+    slot.health.claim();
     try {
       for await (const part of slot.entry.model.stream(request)) {
         started.value = true;
         collector.add(part);
         if (part.type === 'finish') {
+          judged = true;
+          slot.health.succeeded();
           settleTokens(slot, reserved, part.usage);
           if (cache !== undefined) await store(cache.key, collector.response());
         }
         yield part;
       }
+    } catch (error) {
+      judged = true;
+      judge(slot, error, request);
+      throw error;
     } finally {
+      // A consumer that stopped early says nothing about the model's health.
+      if (!judged) slot.health.released();
       release();
     }
   }
+
+  /** Records a failed call in the model's health: only fallback-worthy failures count against it. */
+  const judge = (slot: Slot, error: unknown, request: ChatRequest) => {
+    if (request.signal?.aborted || !AgenticGenError.isInstance(error) || !shouldFallback(error)) {
+      slot.health.released();
+      return;
+    }
+    const until = slot.health.failed();
+    if (until !== undefined) emit({ type: 'model-cooldown-start', model: slot.name, until, code: error.code });
+  };
+
+  /**
+   * Whether a chain passes over the model at `index`: it is cooling down and a later model of the chain is not.
+   * When every remaining model cools down, the chain still tries them rather than fail without a call.
+   */
+  const skips = (chain: Slot[], index: number): boolean => {
+    const slot = chain[index] as Slot;
+    const until = slot.health.coolingUntil();
+    if (until === undefined) return false;
+    if (!chain.slice(index + 1).some((later) => later.health.coolingUntil() === undefined)) return false;
+    emit({ type: 'model-skip', model: slot.name, until });
+    return true;
+  };
+
+  /** The metadata of an answer given by another model than the one asked for. */
+  const answerMetadata = (slot: Slot, failures: FallbackRecord[], skipped: string[]) => {
+    const answeredBy: AnsweringModel = { provider: slot.entry.model.provider, modelId: slot.entry.model.modelId };
+    return { model: slot.name, answeredBy, fallbacks: failures, ...(skipped.length > 0 ? { skipped } : {}) };
+  };
 
   const fallbackOrThrow = (
     error: unknown,
@@ -246,23 +245,37 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
     next: Slot | undefined,
     failures: FallbackRecord[],
     request: ChatRequest,
+    startedAt: number,
   ) => {
     const known = AgenticGenError.isInstance(error)
       ? error
       : new AgenticGenError('internal', `[adapters:manager] ${String(error)}`, { cause: error });
+    const failure: FallbackRecord = {
+      model: slot.name,
+      provider: slot.entry.model.provider,
+      modelId: slot.entry.model.modelId,
+      code: known.code,
+      message: known.message,
+      durationMs: Math.max(0, clock.now() - startedAt),
+    };
     if (next === undefined || request.signal?.aborted || !shouldFallback(known)) {
       if (failures.length === 0) throw known;
       throw new AgenticGenError(
         known.code,
-        `${known.message} (after falling back from ${failures.map((failure) => failure.model).join(', ')})`,
+        `${known.message} (after falling back from ${failures.map((entry) => entry.model).join(', ')})`,
         {
           cause: known,
           retryable: known.retryable,
-          data: { ...known.data, model: slot.name, fallbacks: failures },
+          data: {
+            ...known.data,
+            model: slot.name,
+            failedModel: { provider: failure.provider, modelId: failure.modelId },
+            fallbacks: failures,
+          },
         },
       );
     }
-    failures.push({ model: slot.name, code: known.code, message: known.message });
+    failures.push(failure);
     emit({ type: 'model-fallback', from: slot.name, to: next.name, code: known.code, message: known.message });
   };
 
@@ -275,16 +288,22 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
       async generate(request) {
         const chain = chainOf(name);
         const failures: FallbackRecord[] = [];
+        const skipped: string[] = [];
         for (const [index, slot] of chain.entries()) {
+          if (skips(chain, index)) {
+            skipped.push(slot.name);
+            continue;
+          }
+          const startedAt = clock.now();
           try {
             const response = await generateOn(slot, request);
-            if (failures.length === 0) return response;
+            if (failures.length === 0 && skipped.length === 0) return response;
             return {
               ...response,
-              providerMetadata: { ...response.providerMetadata, model: slot.name, fallbacks: failures },
+              providerMetadata: { ...response.providerMetadata, ...answerMetadata(slot, failures, skipped) },
             };
           } catch (error) {
-            fallbackOrThrow(error, slot, chain[index + 1], failures, request);
+            fallbackOrThrow(error, slot, chain[index + 1], failures, request, startedAt);
           }
         }
         throw new AgenticGenError('internal', '[adapters:manager] empty fallback chain');
@@ -292,19 +311,28 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
       async *stream(request) {
         const chain = chainOf(name);
         const failures: FallbackRecord[] = [];
+        const skipped: string[] = [];
         for (const [index, slot] of chain.entries()) {
+          if (skips(chain, index)) {
+            skipped.push(slot.name);
+            continue;
+          }
           const started = { value: false };
+          const startedAt = clock.now();
           try {
             for await (const part of streamOn(slot, request, started)) {
-              yield part.type === 'finish' && failures.length > 0
-                ? { ...part, providerMetadata: { ...part.providerMetadata, model: slot.name, fallbacks: failures } }
+              yield part.type === 'finish' && (failures.length > 0 || skipped.length > 0)
+                ? {
+                    ...part,
+                    providerMetadata: { ...part.providerMetadata, ...answerMetadata(slot, failures, skipped) },
+                  }
                 : part;
             }
             return;
           } catch (error) {
             // Parts already delivered cannot be taken back, so a started stream never falls back.
             if (started.value) throw error;
-            fallbackOrThrow(error, slot, chain[index + 1], failures, request);
+            fallbackOrThrow(error, slot, chain[index + 1], failures, request, startedAt);
           }
         }
       },

@@ -1,5 +1,4 @@
 import {
-  AgenticGenError,
   type ChatRequest,
   type ChatResponse,
   type ChatStreamPart,
@@ -145,12 +144,10 @@ function reasoningOf(value: object | null | undefined): string | undefined {
   return typeof text === 'string' && text !== '' ? text : undefined;
 }
 
-export function fromChatCompletion(completion: OpenAI.ChatCompletion, provider: string): ChatResponse {
-  const choice = completion.choices?.[0];
-  if (choice === undefined) {
-    throw new AgenticGenError('invalid-response', `[adapters:${provider}] the completion has no choices`, {
-      data: { provider },
-    });
+export function fromChatCompletion(completion: OpenAI.ChatCompletion): ChatResponse {
+  const choice = Array.isArray(completion?.choices) ? completion.choices[0] : undefined;
+  if (typeof choice?.message !== 'object' || choice.message === null) {
+    throw new TypeError('the completion has no choice with a message');
   }
   const content: ChatResponse['content'] = [];
   const reasoning = reasoningOf(choice.message);
@@ -189,6 +186,10 @@ export class ChatCompletionChunkMapper implements StreamMapper<OpenAI.ChatComple
   private id: string | undefined;
 
   push(chunk: OpenAI.ChatCompletionChunk, out: ChatStreamPart[]): void {
+    // Some compatible servers leave `choices` out of usage-only chunks; a `choices` that is not a list is unreadable.
+    if (chunk?.choices != null && !Array.isArray(chunk.choices)) {
+      throw new TypeError('the chunk has a choices field that is not a list');
+    }
     if (!this.started) {
       this.started = true;
       this.id = chunk.id;

@@ -1,11 +1,12 @@
-import { runChatModelContractSuite } from '../testing/contract-suite.js';
+import { type ContractTarget, runChatModelContractSuite } from '../testing/contract-suite.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
+import { runChatModelFaultSuite } from '../testing/fault-contract-suite.js';
 import { createOpenAIChatModel, createOpenAICompatibleModel } from './openai-chat.js';
 import { createOpenAIResponsesModel } from './openai-responses.js';
 
 const urls = fakeServerUrls();
 
-runChatModelContractSuite({
+const chatCompletions: ContractTarget = {
   name: 'OpenAI Chat Completions',
   serverUrl: urls.openai,
   modelId: 'gpt-4.1-mini',
@@ -13,9 +14,11 @@ runChatModelContractSuite({
     createOpenAIChatModel({ modelId, apiKey: 'sk-test', baseURL: `${urls.openai}/v1`, ...browserOptIn, ...options }),
   skip: { reasoning: 'OpenAI does not return reasoning over Chat Completions; the Responses API adapter streams it' },
   streamErrorCode: 'overloaded',
-});
+};
+runChatModelContractSuite(chatCompletions);
+runChatModelFaultSuite(chatCompletions);
 
-runChatModelContractSuite({
+const responsesApi: ContractTarget = {
   name: 'OpenAI Responses API',
   serverUrl: urls.openai,
   modelId: 'gpt-4.1-mini',
@@ -28,9 +31,11 @@ runChatModelContractSuite({
       ...options,
     }),
   streamErrorCode: 'server',
-});
+};
+runChatModelContractSuite(responsesApi);
+runChatModelFaultSuite(responsesApi);
 
-runChatModelContractSuite({
+const openAICompatible: ContractTarget = {
   name: 'OpenAI-compatible (Ollama/vLLM style)',
   serverUrl: urls.openai,
   // Local models have no list price; a price is registered so the cost assertion applies.
@@ -44,4 +49,6 @@ runChatModelContractSuite({
       ...options,
     }),
   streamErrorCode: 'overloaded',
-});
+};
+runChatModelContractSuite(openAICompatible);
+runChatModelFaultSuite(openAICompatible);

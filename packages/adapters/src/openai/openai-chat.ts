@@ -64,17 +64,17 @@ function createChatCompletionsModel(
   dialect: ChatCompletionsDialect,
   defaults: Partial<ModelCapabilities> = {},
 ): ChatModel {
-  const driver: ProviderDriver<OpenAI, SseEvent[]> = {
+  const driver: ProviderDriver<OpenAI, SseEvent[], OpenAI.ChatCompletion> = {
     provider: dialect.provider,
     modelId: options.modelId,
     async generate(client, request, signal) {
       const body = toChatCompletionsBody(options.modelId, request, dialect);
-      const completion = await client.chat.completions.create(
-        body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
-        { signal, ...(request.headers === undefined ? {} : { headers: request.headers }) },
-      );
-      return fromChatCompletion(completion, dialect.provider);
+      return client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, {
+        signal,
+        ...(request.headers === undefined ? {} : { headers: request.headers }),
+      });
     },
+    readAnswer: fromChatCompletion,
     async openStream(client, request, signal) {
       const body = {
         ...toChatCompletionsBody(options.modelId, request, dialect),

@@ -133,11 +133,12 @@ function failure(response: OpenAI.Responses.Response): Error {
 }
 
 export function fromResponse(response: OpenAI.Responses.Response): ChatResponse {
-  if (response.status === 'failed') throw failure(response);
+  if (response?.status === 'failed') throw failure(response);
+  if (!Array.isArray(response?.output)) throw new TypeError('the response has no output list');
   const content: ChatResponse['content'] = [];
   const toolCalls: ToolCallPart[] = [];
   let text = '';
-  for (const item of response.output ?? []) {
+  for (const item of response.output) {
     if (item.type === 'reasoning') {
       const summary = (item.summary ?? []).map((part) => part.text).join('');
       if (summary !== '') content.push({ type: 'reasoning', text: summary });

@@ -31,21 +31,18 @@ export interface OpenAIResponsesModelOptions extends OpenAIConnectionOptions, Ch
 export function createOpenAIResponsesModel(options: OpenAIResponsesModelOptions): ChatModel {
   const headersOf = (request: { headers?: Record<string, string> }) =>
     request.headers === undefined ? {} : { headers: request.headers };
-  const driver: ProviderDriver<OpenAI, SseEvent[]> = {
+  const driver: ProviderDriver<OpenAI, SseEvent[], OpenAI.Responses.Response> = {
     provider: 'openai',
     modelId: options.modelId,
     async generate(client, request, signal) {
       assertNoStopSequences(request);
       const body = toResponsesBody(options.modelId, request);
-      const response = await client.responses.create(
-        body as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming,
-        {
-          signal,
-          ...headersOf(request),
-        },
-      );
-      return fromResponse(response);
+      return client.responses.create(body as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming, {
+        signal,
+        ...headersOf(request),
+      });
     },
+    readAnswer: fromResponse,
     async openStream(client, request, signal) {
       assertNoStopSequences(request);
       const body = { ...toResponsesBody(options.modelId, request), stream: true };

@@ -9,17 +9,22 @@ import {
 } from '@agenticgen/core';
 import { ManagedStream, type OpenedStream } from './managed-stream.js';
 import { estimateCost, type PriceTable } from './pricing.js';
-import { toProviderError } from './provider-errors.js';
+import { toProviderError, unreadableAnswer } from './provider-errors.js';
 import { type RetryOptions, resolveRetryPolicy, withRetry } from './retry.js';
 
 /** The provider-specific half of an adapter: one HTTP call, no retries, no error mapping. */
-export interface ProviderDriver<Client, Event = unknown> {
+export interface ProviderDriver<Client, Event = unknown, Answer = unknown> {
   /** Provider name reported by the model. */
   readonly provider: string;
   /** Provider model id. */
   readonly modelId: string;
-  /** Sends one non-streaming request. Throws whatever the SDK throws. */
-  generate(client: Client, request: ChatRequest, signal: AbortSignal): Promise<ChatResponse>;
+  /** Sends one non-streaming request and returns the provider's answer as the SDK parsed it. Throws whatever the SDK throws. */
+  generate(client: Client, request: ChatRequest, signal: AbortSignal): Promise<Answer>;
+  /**
+   * Reads the provider's answer. Kept apart from `generate` so a body of the wrong shape (our mapping throws)
+   * is told from a failed connection: it becomes a non-retryable `invalid-response`.
+   */
+  readAnswer(answer: Answer): ChatResponse;
   /**
    * Opens one stream; resolves once the provider accepted the request (HTTP headers received), so
    * status errors surface here and can be retried before anything reached the caller.
@@ -42,8 +47,8 @@ export interface ChatAdapterOptions {
 const defaultTimeoutMs = 600_000;
 
 /** Builds a ChatModel from a driver: retries, timeouts, abort, error mapping and cost live here once. */
-export function createChatModelFromDriver<Client, Event>(
-  driver: ProviderDriver<Client, Event>,
+export function createChatModelFromDriver<Client, Event, Answer>(
+  driver: ProviderDriver<Client, Event, Answer>,
   getClient: () => Promise<Client>,
   capabilities: ModelCapabilities,
   options: ChatAdapterOptions,
@@ -76,15 +81,17 @@ export function createChatModelFromDriver<Client, Event>(
       return withRetry(
         async () => {
           const { guard } = attemptSignal(request);
+          let answer: Answer;
           try {
-            const response = await driver.generate(client, request, guard.signal);
-            const costUsd = costOf(response.modelId, response.usage);
-            return costUsd === undefined ? response : { ...response, costUsd };
+            answer = await driver.generate(client, request, guard.signal);
           } catch (error) {
             throw guard.signal.aborted ? abortErrorFrom(guard.signal, scope) : toProviderError(error, driver.provider);
           } finally {
             guard.dispose();
           }
+          const response = readAnswer(driver, answer);
+          const costUsd = costOf(response.modelId, response.usage);
+          return costUsd === undefined ? response : { ...response, costUsd };
         },
         policy,
         request.signal,
@@ -107,6 +114,19 @@ export function createChatModelFromDriver<Client, Event>(
       });
     },
   };
+}
+
+/**
+ * The driver's reading of an answer: a provider error it reports (a failed Responses API answer) maps as
+ * usual, our own mapping tripping over the body's shape (TypeError, RangeError) is `invalid-response`.
+ */
+function readAnswer<Answer>(driver: ProviderDriver<unknown, unknown, Answer>, answer: Answer): ChatResponse {
+  try {
+    return driver.readAnswer(answer);
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError) throw unreadableAnswer(driver.provider, error);
+    throw toProviderError(error, driver.provider);
+  }
 }
 
 function validateRequest(request: ChatRequest, scope: string): void {

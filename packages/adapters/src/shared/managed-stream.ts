@@ -1,5 +1,5 @@
 import { AgenticGenError, abortErrorFrom, type ChatRequest, type ChatStreamPart } from '@agenticgen/core';
-import { toProviderError } from './provider-errors.js';
+import { toProviderError, unreadableAnswer } from './provider-errors.js';
 import { type RetryPolicy, retryDelayFor } from './retry.js';
 
 /** Turns one provider's stream events into stream parts, synchronously, keeping its own state. */
@@ -43,7 +43,13 @@ export class ManagedStream<Event> implements AsyncIterableIterator<ChatStreamPar
   private mapper: StreamMapper<Event> | undefined;
   private attempt: ReturnType<ManagedStreamContext<Event>['attemptSignal']> | undefined;
   private attempts = 0;
+  /** A content part reached the caller: from then on a failure cannot be retried or fall back. */
   private delivered = false;
+  /**
+   * The attempt's contentless opening parts (`response-start`), held back until its first content part, so a
+   * stream that fails before any content is retried (or falls back) without the caller seeing two starts.
+   */
+  private readonly heldBack: ChatStreamPart[] = [];
   /** The finish part was delivered; the body's tail is drained before reporting done. */
   private finished = false;
   /** A failure that comes after the parts already in the buffer. */
@@ -98,19 +104,45 @@ export class ManagedStream<Event> implements AsyncIterableIterator<ChatStreamPar
   private readonly afterError = (error: unknown): Promise<IteratorResult<ChatStreamPart>> =>
     this.recover(error).then(() => this.next());
 
-  /** Maps one SDK result into the buffer; at the end, insists on a finish part. */
+  /**
+   * Maps one SDK result into the buffer; at the end, insists on a finish part. Our mapping tripping over an
+   * event of the wrong shape (TypeError, RangeError) is `invalid-response`, not a connection failure; provider
+   * errors the mapper raises map as usual.
+   */
   private take(result: IteratorResult<Event>): void {
-    if (result.done !== true) {
-      this.mapper?.push(result.value, this.buffer);
-      return;
+    const mapper = this.mapper;
+    try {
+      if (result.done !== true) {
+        mapper?.push(result.value, this.buffer);
+        return;
+      }
+      mapper?.end(this.buffer);
+    } catch (error) {
+      throw error instanceof TypeError || error instanceof RangeError
+        ? unreadableAnswer(this.context.provider, error)
+        : error;
+    } finally {
+      if (!this.delivered) this.holdBackStart();
     }
-    this.mapper?.end(this.buffer);
     if (!this.buffer.some((part) => part.type === 'finish')) {
       throw new AgenticGenError(
         'network',
         `[${this.context.scope}] the stream ended before the provider finished the answer; the connection was probably cut`,
         { data: { provider: this.context.provider } },
       );
+    }
+  }
+
+  /** Before the first content part, start parts wait in `heldBack`; once content arrives they go first. */
+  private holdBackStart(): void {
+    if (this.buffer.every((part) => part.type === 'response-start')) {
+      this.heldBack.push(...this.buffer);
+      this.buffer.length = 0;
+      this.index = 0;
+    } else if (this.heldBack.length > 0) {
+      this.buffer.splice(0, this.index, ...this.heldBack);
+      this.index = 0;
+      this.heldBack.length = 0;
     }
   }
 
@@ -176,6 +208,8 @@ export class ManagedStream<Event> implements AsyncIterableIterator<ChatStreamPar
       ? abortErrorFrom(signal, this.context.scope)
       : toProviderError(error, this.context.provider);
     this.release(true);
+    // The failed attempt's start parts never reach the caller; the next attempt sends its own.
+    this.heldBack.length = 0;
     const { policy, request } = this.context;
     // Once parts reached the caller a retry would duplicate them, so only a clean failure is retried.
     const delayMs =

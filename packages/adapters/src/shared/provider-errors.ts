@@ -95,6 +95,21 @@ export function toProviderError(error: unknown, provider: string): AgenticGenErr
   return make('invalid-response', 'the provider answered in an unexpected way');
 }
 
+/**
+ * A successful answer whose shape our mapping cannot read (a proxy that is not faithful, an API change):
+ * not retryable, since the same request gets the same body. `detail` is our own description or a mapping
+ * error's message, cut short so a hostile body is never echoed at length.
+ */
+export function unreadableAnswer(provider: string, detail: unknown): AgenticGenError {
+  const text = detail instanceof Error ? detail.message : String(detail);
+  const short = text.length > 160 ? `${text.slice(0, 160)}…` : text;
+  return new AgenticGenError(
+    'invalid-response',
+    `[adapters:${provider}] the provider's answer has an unexpected shape (${short}); check that baseURL points at the provider's API or a faithful proxy`,
+    { ...(detail instanceof Error ? { cause: detail } : {}), data: { provider } },
+  );
+}
+
 interface ErrorBody {
   type?: string;
   code?: string;

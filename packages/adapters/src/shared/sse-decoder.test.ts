@@ -70,6 +70,21 @@ describe('SseDecoder', () => {
     ]);
   });
 
+  it('fails an event longer than its bound with invalid-response, also while its line is unfinished', () => {
+    const decoder = new SseDecoder(64);
+    const out: SseEvent[] = [];
+    decoder.push(bytes(`data: ${'a'.repeat(40)}\n`), out);
+    expect(() => decoder.push(bytes(`data: ${'b'.repeat(40)}\n`), out)).toThrowError(
+      expect.objectContaining({ code: 'invalid-response', message: expect.stringContaining('64 characters') }),
+    );
+    const endless = new SseDecoder(64);
+    endless.push(bytes(`data: ${'c'.repeat(50)}`), out);
+    expect(() => endless.push(bytes('0123456789'), out)).toThrowError(
+      expect.objectContaining({ code: 'invalid-response' }),
+    );
+    expect(out).toEqual([]);
+  });
+
   it('decodes 20,000 events in one read in order', () => {
     const body = Array.from({ length: 20_000 }, (_, index) => `data: ${index}\n\n`).join('');
     const events = decode([bytes(body)]);

@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatStreamPart } from '../contracts/chat-model.js';
+import type { ChatModel, ChatStreamPart } from '../contracts/chat-model.js';
 import type { Meter } from '../contracts/meter.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import type { ModelCallFinishEvent, ModelCallStartEvent } from '../events/runtime-events.js';
@@ -211,5 +211,48 @@ describe('a metrics plugin on runtime events', () => {
     });
     await runtime.dispose();
     expect(runtime.events.listenerCount('model-call-finish')).toBe(0);
+  });
+});
+
+describe('a model that routes to others (fallbacks in its metadata)', () => {
+  const routed = (fallbacks: unknown[]): ChatModel => ({
+    provider: 'router',
+    modelId: 'router-model',
+    capabilities: { tools: false, vision: false, structuredOutput: false, streaming: true, contextWindow: 1000 },
+    generate: async () => ({
+      text: 'ok',
+      content: [{ type: 'text', text: 'ok' }],
+      toolCalls: [],
+      finishReason: 'stop',
+      usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+      modelId: 'backup-model',
+      costUsd: 0.5,
+      providerMetadata: { answeredBy: { provider: 'backup', modelId: 'backup-model' }, fallbacks },
+    }),
+    stream: async function* () {
+      yield* [];
+    },
+  });
+
+  it('reports each failed attempt as a call of its own and the answer under the model that answered', async () => {
+    const runtime = await createRuntime({});
+    const starts: ModelCallStartEvent[] = [];
+    const finishes: ModelCallFinishEvent[] = [];
+    runtime.events.on('model-call-start', (event) => starts.push(event));
+    runtime.events.on('model-call-finish', (event) => finishes.push(event));
+    const attempt = { provider: 'primary', modelId: 'primary-model', code: 'overloaded', durationMs: 12 };
+    await runtime.generate({ model: routed([attempt, { not: 'a model' }]), request: user('x') });
+    expect(starts.map((event) => event.provider)).toEqual(['router', 'primary']);
+    expect(finishes).toMatchObject([
+      { provider: 'primary', modelId: 'primary-model', status: 'error', errorCode: 'overloaded', durationMs: 12 },
+      { provider: 'backup', modelId: 'backup-model', status: 'success', costUsd: 0.5 },
+    ]);
+    expect(finishes[0]?.callId).toBe(`${starts[0]?.callId}:attempt-1`);
+
+    finishes.length = 0;
+    await runtime.generate({ model: routed(Array.from({ length: 40 }, () => attempt)), request: user('x') });
+    // Metadata comes from the model, so a long list is cut at 32 reported attempts.
+    expect(finishes.filter((event) => event.status === 'error')).toHaveLength(32);
+    await runtime.dispose();
   });
 });

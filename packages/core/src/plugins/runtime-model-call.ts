@@ -118,11 +118,13 @@ async function succeed(
     'gen_ai.usage.output_tokens': response.usage.outputTokens,
   });
   scope.span.end();
+  reportFailedAttempts(runtime, scope, response.providerMetadata?.fallbacks, streaming);
+  const answeredBy = modelNamed(response.providerMetadata?.answeredBy) ?? scope.model;
   const event: ModelCallFinishEvent = {
     ...scope.common,
     callId: scope.callId,
-    provider: scope.model.provider,
-    modelId: scope.model.modelId,
+    provider: answeredBy.provider,
+    modelId: answeredBy.modelId,
     responseModelId: response.modelId,
     streaming,
     status: 'success',
@@ -150,11 +152,13 @@ async function fail(runtime: Runtime, scope: CallScope, thrown: unknown, streami
   const durationMs = performance.now() - scope.started;
   markSpanFailed(scope.span, error);
   scope.span.end();
+  reportFailedAttempts(runtime, scope, error.data?.fallbacks, streaming);
+  const failedModel = modelNamed(error.data?.failedModel) ?? scope.model;
   runtime.events.emit('model-call-finish', {
     ...scope.common,
     callId: scope.callId,
-    provider: scope.model.provider,
-    modelId: scope.model.modelId,
+    provider: failedModel.provider,
+    modelId: failedModel.modelId,
     streaming,
     status: error.code === 'aborted' || error.code === 'disposed' ? 'aborted' : 'error',
     durationMs,
@@ -171,6 +175,43 @@ async function fail(runtime: Runtime, scope: CallScope, thrown: unknown, streami
     });
   }
   throw error;
+}
+
+const maxReportedAttempts = 32;
+
+/** `{ provider, modelId }` when `value` names a model, else undefined. */
+function modelNamed(value: unknown): { provider: string; modelId: string } | undefined {
+  const record = value as { provider?: unknown; modelId?: unknown } | null | undefined;
+  return typeof record?.provider === 'string' && typeof record.modelId === 'string'
+    ? { provider: record.provider, modelId: record.modelId }
+    : undefined;
+}
+
+/**
+ * A model that routes to others (the adapters' model manager) lists the attempts that failed before the answer
+ * (`providerMetadata.fallbacks`, or `data.fallbacks` of the final error). Each becomes a call of its own, with
+ * a start and a finish, so metrics count every failure under the model that failed and stay balanced.
+ */
+function reportFailedAttempts(runtime: Runtime, scope: CallScope, attempts: unknown, streaming: boolean): void {
+  if (!Array.isArray(attempts)) return;
+  // Metadata comes from the model: a fallback chain is short, so a long list is cut rather than replayed.
+  attempts.slice(0, maxReportedAttempts).forEach((attempt: { code?: unknown; durationMs?: unknown }, index) => {
+    const model = modelNamed(attempt);
+    if (model === undefined) return;
+    const callId = `${scope.callId}:attempt-${index + 1}`;
+    const timestamp = Date.now();
+    runtime.events.emit('model-call-start', { ...scope.common, callId, ...model, streaming, timestamp });
+    runtime.events.emit('model-call-finish', {
+      ...scope.common,
+      callId,
+      ...model,
+      streaming,
+      status: 'error',
+      durationMs: typeof attempt.durationMs === 'number' ? attempt.durationMs : 0,
+      errorCode: typeof attempt.code === 'string' ? attempt.code : 'internal',
+      timestamp,
+    });
+  });
 }
 
 /** Disposal of the runtime cancels model calls in flight, as it does tool calls. */

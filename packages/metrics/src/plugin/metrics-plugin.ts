@@ -94,15 +94,22 @@ export function createMetricsPlugin(options: MetricsPluginOptions = {}): Metrics
         buckets: genAiDurationBuckets,
       });
 
+      // A call that fell back finishes under the model that answered; the in-flight count goes back down under
+      // the provider it went up for.
+      const activeProviders = new Map<string, string>();
       unsubscribe.push(
-        context.events.on('model-call-start', (event) => active.add(1, { 'gen_ai.provider.name': event.provider })),
+        context.events.on('model-call-start', (event) => {
+          activeProviders.set(event.callId, event.provider);
+          active.add(1, { 'gen_ai.provider.name': event.provider });
+        }),
         context.events.on('model-call-finish', (event) => {
           const base = {
             'gen_ai.operation.name': 'chat',
             'gen_ai.provider.name': event.provider,
             'gen_ai.request.model': event.modelId,
           };
-          active.add(-1, { 'gen_ai.provider.name': event.provider });
+          active.add(-1, { 'gen_ai.provider.name': activeProviders.get(event.callId) ?? event.provider });
+          activeProviders.delete(event.callId);
           const errorType = event.status === 'success' ? '' : (event.errorCode ?? event.status);
           duration.record(seconds(event.durationMs), {
             ...base,

@@ -149,4 +149,5 @@ const anthropicShapes: ProviderFaultShapes = {
   },
   malformedEvent: () => 'event: content_block_delta\ndata: {"type": "content_block_delta", "index": 0, "delta": {\n\n',
   streamErrorEvent: () => sseEvent(errorBody('overloaded_error', 'Overloaded'), 'error'),
+  wrongShapeEvent: () => sseEvent({ type: 'message_start' }, 'message_start'),
 };

@@ -28,6 +28,8 @@ export interface ProviderFaultShapes {
   malformedEvent?(): string;
   /** An in-stream error event (provider overloaded mid-stream), or undefined if the provider has none. */
   streamErrorEvent?(): string;
+  /** A well-formed event whose JSON has the wrong shape for the provider (default: Chat Completions chunk). */
+  wrongShapeEvent?(): string;
 }
 
 /**
@@ -59,6 +61,16 @@ export async function answerHttpFault(
       return request.attempt === 1 ? reply('server') : false;
     case 'overloaded':
       return reply('overloaded');
+    case 'overloaded-retry-after-once':
+    case 'overloaded-retry-date-once': {
+      if (request.attempt !== 1) return false;
+      const error = shapes.error('overloaded');
+      // An HTTP date has whole seconds, so the client's wait lands between 4 and 5 s.
+      const retryAfter =
+        request.scenario === 'overloaded-retry-after-once' ? '1' : new Date(Date.now() + 5000).toUTCString();
+      sendJson(response, error.status, error.body, { ...error.headers, 'retry-after': retryAfter });
+      return true;
+    }
     case 'context-length':
       return reply('context-length');
     case 'bad-request':
@@ -77,6 +89,20 @@ export async function answerJson(request: ScenarioRequest, response: ServerRespo
     case 'malformed':
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end('{"id": "broken", "choices": [');
+      return;
+    case 'empty-object':
+      sendJson(response, 200, {});
+      return;
+    case 'wrong-shape':
+      // Valid JSON whose list fields are strings: every provider's answer list is unreadable.
+      sendJson(response, 200, {
+        id: 'wrong',
+        model: 'wrong',
+        content: 'not a list',
+        output: 'not a list',
+        choices: 'not a list',
+        candidates: 'not a list',
+      });
       return;
     case 'cut':
       response.writeHead(200, { 'content-type': 'application/json' });
@@ -127,14 +153,28 @@ export async function answerSse(
       await writeSplit(response, `${prefix}${shapes.streamErrorEvent?.() ?? ''}`);
       response.end();
       return;
+    case 'wrong-shape':
+      await writeSplit(response, shapes.wrongShapeEvent?.() ?? 'data: {"id":"wrong","choices":"not a list"}\n\n');
+      response.end();
+      return;
+    case 'error-before-content':
+    case 'error-before-content-once': {
+      if (request.scenario === 'error-before-content-once' && request.attempt > 1) break;
+      // Only the events before the first one carrying content (e.g. Anthropic's message_start), then the error.
+      const contentless = events.slice(0, Math.max(0, firstText)).join('');
+      await writeSplit(response, `${contentless}${shapes.streamErrorEvent?.() ?? ''}`);
+      response.end();
+      return;
+    }
     case 'many':
       await writeEvents(response, events);
       response.end();
       return;
     default:
-      await writeSplit(response, events.join(''));
-      response.end();
+      break;
   }
+  await writeSplit(response, events.join(''));
+  response.end();
 }
 
 /** A deterministic pseudo-embedding of a text (same text, same vector), unit length. */

@@ -70,6 +70,7 @@ const geminiShapes: ProviderFaultShapes = {
         };
     }
   },
+  wrongShapeEvent: () => `data: ${JSON.stringify({ candidates: 'not a list' })}\r\n\r\n`,
   streamErrorEvent: () =>
     `data: ${JSON.stringify(googleError(503, 'UNAVAILABLE', 'The model is overloaded.'))}\r\n\r\n`,
 };

@@ -300,6 +300,7 @@ async function answerResponses(request: ScenarioRequest, response: ServerRespons
   return answerSse(request, response, events, {
     ...openAIShapes,
     streamErrorEvent: () => event('error', { code: 'server_error', message: 'The server is overloaded.', param: null }),
+    wrongShapeEvent: () => event('response.created', {}),
   });
 }
 

@@ -1,0 +1,93 @@
+import type { AgenticGenError, ChatModel, ChatRequest, ChatResponse, ChatStreamPart } from '@agenticgen/core';
+import type { LimiterClock } from './limits.js';
+import type { ModelHealthOptions } from './model-health.js';
+import type { ModelRequirements } from './model-selection.js';
+import type { ResponseCacheOptions } from './response-cache.js';
+
+/** A registered model with its limits. */
+export interface ModelEntry {
+  /** The model. */
+  model: ChatModel;
+  /** Other names that resolve to it (e.g. `fast`). */
+  aliases?: string[];
+  /** Requests in flight at once (default unlimited). */
+  maxConcurrency?: number;
+  /** Requests per minute, token bucket (default unlimited). */
+  requestsPerMinute?: number;
+  /** Input plus output tokens per minute, token bucket (default unlimited). */
+  tokensPerMinute?: number;
+  /** Models to try, in order, when this one fails with a fallback-worthy error. */
+  fallbacks?: string[];
+}
+
+/** A manager event; names are noun-verb. */
+export type ModelManagerEvent =
+  | { type: 'model-fallback'; from: string; to: string; code: string; message: string }
+  | { type: 'cache-hit'; model: string; key: string }
+  | { type: 'cache-miss'; model: string; key: string }
+  | { type: 'rate-limit-wait'; model: string; limit: 'requests' | 'tokens'; waitedMs: number }
+  | { type: 'model-cooldown-start'; model: string; until: number; code: string }
+  | { type: 'model-skip'; model: string; until: number };
+
+/** One failed attempt in a fallback chain, recorded on the response as `providerMetadata.fallbacks`. */
+export interface FallbackRecord {
+  /** The model that failed (its name in the manager). */
+  model: string;
+  /** Its provider, so metrics can record the failure under the model that failed. */
+  provider: string;
+  /** Its provider model id. */
+  modelId: string;
+  /** Its error code. */
+  code: string;
+  /** Its error message. */
+  message: string;
+  /** How long the attempt took, in milliseconds. */
+  durationMs: number;
+}
+
+/** The model that answered after a fallback, as `providerMetadata.answeredBy` (metrics and cost go under it). */
+export interface AnsweringModel {
+  provider: string;
+  modelId: string;
+}
+
+export interface ModelManagerOptions {
+  /** Models by name, e.g. `{ 'openai:gpt-4.1-mini': model }` or with limits `{ name: { model, … } }`. */
+  models: Record<string, ChatModel | ModelEntry>;
+  /** Extra aliases: alias → model name. */
+  aliases?: Record<string, string>;
+  /** Optional response cache. */
+  cache?: ResponseCacheOptions;
+  /** Which errors move on to the next model of a chain (default: retryable ones). */
+  shouldFallback?: (error: AgenticGenError) => boolean;
+  /** Token estimate of a request for the tokens-per-minute bucket (default: characters / 4 + maxOutputTokens). */
+  estimateTokens?: (request: ChatRequest) => number;
+  /** Manager events (fallbacks, cache hits and misses, rate-limit waits). */
+  onEvent?: (event: ModelManagerEvent) => void;
+  /**
+   * Health-aware routing: a model that keeps failing is skipped by fallback chains during a cool-down, then
+   * tried again by one request (default: 3 failures, 30 s). `false` always tries every model in order.
+   */
+  health?: ModelHealthOptions | false;
+  /** Time source for the rate limiters and the health cool-downs (tests). */
+  clock?: LimiterClock;
+}
+
+export interface ModelManager {
+  /** The canonical name for a name or alias; throws `not-found`. */
+  resolve(name: string): string;
+  /** Registered model names (not aliases), in registration order. */
+  names(): string[];
+  /** The raw model registered under a name or alias. */
+  model(name: string): ChatModel;
+  /** A ChatModel for a name or alias that applies limits, cache and the fallback chain. */
+  get(name: string): ChatModel;
+  /** Names of models meeting every requirement, in registration order. */
+  select(requirements: ModelRequirements): string[];
+  /** `get(name).generate(request)`. */
+  generate(name: string, request: ChatRequest): Promise<ChatResponse>;
+  /** `get(name).stream(request)`. */
+  stream(name: string, request: ChatRequest): AsyncIterable<ChatStreamPart>;
+  /** Live concurrency figures of a model. */
+  stats(name: string): { inFlight: number; queued: number };
+}
