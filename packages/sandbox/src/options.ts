@@ -44,6 +44,20 @@ export interface SandboxPoolOptions {
   freshInterpreters?: boolean;
 }
 
+/**
+ * Limits that keep one caller from starving the others. Sessions each have their own worker and run one
+ * operation at a time; these bound what may wait. Past a limit the call fails at once with the retryable
+ * `busy` error instead of queueing.
+ */
+export interface SandboxFairnessOptions {
+  /** Operations (runs, file calls) that may wait behind the one in progress in one session (default 16). */
+  maxQueuedPerSession?: number;
+  /** Sessions one owner (`createSession({ owner })`) may hold at once (default: no limit besides `pool.max`). */
+  maxSessionsPerOwner?: number;
+  /** Operations that may wait across all sessions of one owner (default: no limit besides the per-session one). */
+  maxQueuedPerOwner?: number;
+}
+
 /** Options shared by the Node and the browser sandbox. */
 export interface SandboxOptions {
   /**
@@ -71,6 +85,8 @@ export interface SandboxOptions {
   limits?: SandboxLimits;
   /** Pool sizing. */
   pool?: SandboxPoolOptions;
+  /** Per-session and per-owner limits on waiting work. */
+  fairness?: SandboxFairnessOptions;
 }
 
 export interface ResolvedLimits {
@@ -81,6 +97,12 @@ export interface ResolvedLimits {
   recursionLimit: number;
   memoryLimitBytes: number;
   recycleAboveBytes: number;
+}
+
+export interface ResolvedFairness {
+  maxQueuedPerSession: number;
+  maxSessionsPerOwner: number;
+  maxQueuedPerOwner: number;
 }
 
 export interface ResolvedPool {
@@ -141,6 +163,19 @@ export function resolvePool(pool: SandboxPoolOptions = {}): ResolvedPool {
   if (resolved.max < 1) throw new AgenticGenError('invalid-config', '[sandbox] pool.max must be at least 1');
   if (resolved.min > resolved.max || resolved.warm > resolved.max) {
     throw new AgenticGenError('invalid-config', '[sandbox] pool.min and pool.warm must not exceed pool.max');
+  }
+  return resolved;
+}
+
+export function resolveFairness(fairness: SandboxFairnessOptions = {}): ResolvedFairness {
+  const unlimited = Number.POSITIVE_INFINITY;
+  const resolved = {
+    maxQueuedPerSession: count('fairness.maxQueuedPerSession', fairness.maxQueuedPerSession, 16),
+    maxSessionsPerOwner: count('fairness.maxSessionsPerOwner', fairness.maxSessionsPerOwner, unlimited),
+    maxQueuedPerOwner: count('fairness.maxQueuedPerOwner', fairness.maxQueuedPerOwner, unlimited),
+  };
+  if (resolved.maxSessionsPerOwner < 1) {
+    throw new AgenticGenError('invalid-config', '[sandbox] fairness.maxSessionsPerOwner must be at least 1');
   }
   return resolved;
 }
