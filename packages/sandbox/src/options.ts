@@ -19,9 +19,14 @@ export interface SandboxLimits {
   resultLimit?: number;
   /** Python recursion limit; code may lower it but never raise it past this value (default 1000). */
   recursionLimit?: number;
-  /** Hard cap of the wasm heap in MiB: growth beyond it fails with MemoryError (default 1024, max 4095). */
+  /**
+   * Memory of one worker in MiB, its wasm heap and its JavaScript heap together (default 1024, 256–4095). An
+   * eighth (at least 64 MiB) is the JavaScript heap's share, a hard V8 limit in Node; the rest caps the wasm heap,
+   * whose growth beyond it fails with MemoryError. A run that ends above the limit fails with MemoryError and the
+   * worker is replaced.
+   */
   memoryLimitMb?: number;
-  /** A worker whose heap is above this after a run is replaced (default 75% of `memoryLimitMb`). */
+  /** A worker whose memory (wasm + JavaScript heap) is above this after a run is replaced (default 75% of `memoryLimitMb`). */
   recycleAboveMb?: number;
 }
 
@@ -33,6 +38,11 @@ export interface SandboxPoolOptions {
   min?: number;
   /** Most workers alive at once, sessions included (default 8); `createSession` waits for a free one. */
   max?: number;
+  /**
+   * Memory all workers of this sandbox may be given together, in MiB (default 16 384): `max × memoryLimitMb`
+   * must not exceed it, so the sandbox as a whole stays within what the machine can spare.
+   */
+  memoryBudgetMb?: number;
   /** Without a new session for this long, ready workers beyond `min` are stopped (default 60 000 ms). */
   idleTimeoutMs?: number;
   /**
@@ -95,7 +105,10 @@ export interface ResolvedLimits {
   outputLimit: number;
   resultLimit: number;
   recursionLimit: number;
+  /** The worker's whole memory: wasm heap + JavaScript heap. */
   memoryLimitBytes: number;
+  /** The JavaScript heap's share of `memoryLimitBytes` (the rest caps the wasm heap). */
+  jsHeapLimitBytes: number;
   recycleAboveBytes: number;
 }
 
@@ -109,6 +122,7 @@ export interface ResolvedPool {
   warm: number;
   min: number;
   max: number;
+  memoryBudgetMb: number;
   idleTimeoutMs: number;
   freshInterpreters: boolean;
 }
@@ -137,8 +151,33 @@ function count(name: string, value: number | undefined, fallback: number): numbe
   return value;
 }
 
+const minimumMemoryMb = 256;
+
+/** The JavaScript heap's share of a worker's memory, in whole MiB. */
+export function jsHeapShareMb(memoryLimitMb: number): number {
+  return Math.max(64, Math.floor(memoryLimitMb / 8));
+}
+
+/** Every worker may use its whole limit at once: together they must fit the sandbox's memory budget. */
+export function checkMemoryBudget(limits: ResolvedLimits, pool: ResolvedPool): void {
+  const perWorkerMb = limits.memoryLimitBytes / 1048576;
+  if (pool.max * perWorkerMb > pool.memoryBudgetMb) {
+    throw new AgenticGenError(
+      'invalid-config',
+      `[sandbox] pool.max (${pool.max}) × limits.memoryLimitMb (${perWorkerMb}) = ${pool.max * perWorkerMb} MiB exceeds pool.memoryBudgetMb (${pool.memoryBudgetMb}); lower pool.max or memoryLimitMb, or raise the budget`,
+      { data: { max: pool.max, memoryLimitMb: perWorkerMb, memoryBudgetMb: pool.memoryBudgetMb } },
+    );
+  }
+}
+
 export function resolveLimits(limits: SandboxLimits = {}): ResolvedLimits {
   const memoryLimitMb = positive('limits.memoryLimitMb', limits.memoryLimitMb, 1024, 4095);
+  if (memoryLimitMb < minimumMemoryMb) {
+    throw new AgenticGenError(
+      'invalid-config',
+      `[sandbox] limits.memoryLimitMb must be at least ${minimumMemoryMb} (an interpreter needs about 100 MiB to start); got ${memoryLimitMb}`,
+    );
+  }
   const recycleAboveMb = positive('limits.recycleAboveMb', limits.recycleAboveMb, memoryLimitMb * 0.75, 4095);
   const recursionLimit = positive('limits.recursionLimit', limits.recursionLimit, 1000, 20_000);
   return {
@@ -148,6 +187,7 @@ export function resolveLimits(limits: SandboxLimits = {}): ResolvedLimits {
     resultLimit: Math.floor(positive('limits.resultLimit', limits.resultLimit, 100_000)),
     recursionLimit: Math.max(50, Math.floor(recursionLimit)),
     memoryLimitBytes: Math.floor(memoryLimitMb * 1024 * 1024),
+    jsHeapLimitBytes: jsHeapShareMb(memoryLimitMb) * 1024 * 1024,
     recycleAboveBytes: Math.floor(recycleAboveMb * 1024 * 1024),
   };
 }
@@ -157,6 +197,7 @@ export function resolvePool(pool: SandboxPoolOptions = {}): ResolvedPool {
     warm: count('pool.warm', pool.warm, 1),
     min: count('pool.min', pool.min, 0),
     max: count('pool.max', pool.max, 8),
+    memoryBudgetMb: positive('pool.memoryBudgetMb', pool.memoryBudgetMb, 16_384),
     idleTimeoutMs: positive('pool.idleTimeoutMs', pool.idleTimeoutMs, 60_000),
     freshInterpreters: pool.freshInterpreters === true,
   };

@@ -250,9 +250,20 @@ export class PythonSession implements CodeSession {
           traceback: runResult.error?.traceback ?? '',
         };
       }
+      const megabytes = (bytes: number) => Math.round(bytes / 1048576);
       if (reply.fatal) this.replace('crash', 'the interpreter failed during the run');
-      else if (heapBytes > limits.recycleAboveBytes) {
-        const used = Math.round(heapBytes / 1048576);
+      else if (heapBytes > limits.memoryLimitBytes) {
+        // JavaScript objects outside V8's heap limit (typed arrays) are only measured when the run ends.
+        this.replace('memory-limit', `the worker held ${megabytes(heapBytes)} MiB after a run (memoryLimitMb)`);
+        runResult.ok = false;
+        delete runResult.result;
+        runResult.error = {
+          type: 'MemoryError',
+          message: `out of memory: the run left ${megabytes(heapBytes)} MiB in use, above the sandbox memory limit (${megabytes(limits.memoryLimitBytes)} MiB); the session was restarted and its state is lost`,
+          traceback: '',
+        };
+      } else if (heapBytes > limits.recycleAboveBytes) {
+        const used = megabytes(heapBytes);
         this.replace('memory-limit', `the worker held ${used} MiB after a run (recycleAboveMb)`);
         runResult.stderr += `\n[sandbox] the session used ${used} MiB of memory; it was restarted and its state is lost\n`;
       }

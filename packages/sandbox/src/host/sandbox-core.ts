@@ -6,7 +6,14 @@ import {
   type EventBus,
   throwIfAborted,
 } from '@agenticgen/core';
-import { type ResolvedLimits, resolveFairness, resolveLimits, resolvePool, type SandboxOptions } from '../options.js';
+import {
+  checkMemoryBudget,
+  type ResolvedLimits,
+  resolveFairness,
+  resolveLimits,
+  resolvePool,
+  type SandboxOptions,
+} from '../options.js';
 import { readEnvelope } from './envelope.js';
 import { PythonSession } from './python-session.js';
 import type { WaitingBudget } from './run-queue.js';
@@ -40,6 +47,7 @@ export interface PythonSandbox extends CodeSandbox {
 export function createSandboxCore(transport: SandboxTransport, options: SandboxOptions = {}): PythonSandbox {
   const limits: ResolvedLimits = resolveLimits(options.limits);
   const poolOptions = resolvePool(options.pool);
+  checkMemoryBudget(limits, poolOptions);
   const fairness = resolveFairness(options.fairness);
   const events = createEventBus<SandboxEvents>();
   /** Sessions held and operations waiting, per owner. */
@@ -96,6 +104,7 @@ export function createSandboxCore(transport: SandboxTransport, options: SandboxO
         resultLimit: limits.resultLimit,
         recursionLimit: limits.recursionLimit,
         memoryLimitBytes: limits.memoryLimitBytes,
+        jsHeapLimitBytes: limits.jsHeapLimitBytes,
         // 1: workers start from a fresh interpreter (no snapshot is made); see SandboxPoolOptions.
         freshInterpreters: poolOptions.freshInterpreters ? 1 : 0,
       });

@@ -30,6 +30,7 @@ runAttackSuite({
   createSandbox: (options = {}) => createSandbox({ limits: attackLimits, pool: { warm: 1 }, ...options }),
   secret,
   hostFileExists: (path) => existsSync(path),
+  capsJavaScriptHeap: true,
   killWorkers:
     process.platform === 'linux'
       ? async () => {

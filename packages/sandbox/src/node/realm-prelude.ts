@@ -19,6 +19,8 @@ export interface NodeRealmHost {
   setTimer(id: number, delay: number, fire: (id: number) => void): void;
   clearTimer(id: number): void;
   post(json: string, payload?: Uint8Array | SharedArrayBuffer): void;
+  /** Bytes this worker's V8 isolate holds: JavaScript heap plus external memory (the wasm heap included). */
+  memoryBytes(): number;
   /** Evaluates Pyodide's two modules in the context and calls back with their namespaces (context objects). */
   loadModules(
     done: (loader: { loadPyodide: never }, asm: { default: unknown }) => void,
@@ -31,6 +33,7 @@ export interface NodeRealmHost {
 export interface NodeRealmPrelude {
   bridge: {
     post(json: string, payload?: Uint8Array | SharedArrayBuffer): void;
+    memoryBytes(): number;
     loadPyodideModule(): Promise<{ loadPyodide: (config: object) => Promise<unknown>; createPyodideModule: unknown }>;
     indexURL: string;
   };
@@ -223,6 +226,7 @@ export function nodeRealmPrelude(host: NodeRealmHost): NodeRealmPrelude {
     bridge: {
       indexURL: host.indexURL,
       post: safe(host.post),
+      memoryBytes: safe(host.memoryBytes),
       loadPyodideModule: () =>
         new Promise((resolve, reject) => {
           host.loadModules(

@@ -6,6 +6,7 @@
  * Imports use `.ts` so Node can run the source directly (type stripping) in tests; tsup bundles it as `worker.js`.
  */
 import { webcrypto } from 'node:crypto';
+import { getHeapStatistics } from 'node:v8';
 import vm from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { sandboxRuntime } from '../runtime/sandbox-runtime.ts';
@@ -89,6 +90,10 @@ const host: NodeRealmHost = {
       bytes.set(source);
       port.postMessage({ json, payload: bytes }, [bytes.buffer]);
     } else port.postMessage({ json });
+  },
+  memoryBytes: () => {
+    const statistics = getHeapStatistics();
+    return statistics.used_heap_size + statistics.external_memory;
   },
   loadModules: (done, fail) => {
     evaluateModules().then(

@@ -16,6 +16,11 @@ export interface RuntimeBridge {
   loadPyodideModule(): Promise<{ loadPyodide: (config: object) => Promise<unknown>; createPyodideModule: unknown }>;
   /** Base URL the fetch shim answers for (`pyodide.asm.wasm`, `python_stdlib.zip`, `pyodide-lock.json`). */
   indexURL: string;
+  /**
+   * All memory this worker's JavaScript engine holds, in bytes: its JavaScript heap plus external buffers, the
+   * wasm heap included. Absent where the runtime cannot measure it (then only the wasm heap is counted).
+   */
+  memoryBytes?(): number;
 }
 
 /** What the runtime gives back: the entry for messages from the supervising layer. */
@@ -30,7 +35,10 @@ export function sandboxRuntime(bridge: RuntimeBridge): RuntimeHandle {
     outputLimit: number;
     resultLimit: number;
     recursionLimit: number;
+    /** The worker's whole memory (wasm + JavaScript heap). */
     memoryLimitBytes: number;
+    /** The JavaScript heap's share of it: the wasm heap may grow to the rest. */
+    jsHeapLimitBytes?: number;
   }
   interface Stream {
     text: string;
@@ -190,7 +198,8 @@ def list_files(directory):
   let template = false;
   let interrupt: Int32Array | undefined;
   let current: Current | undefined;
-  let memoryLimitBytes = 0;
+  /** Cap of the wasm heap: the worker's memory limit minus the JavaScript heap's share. */
+  let wasmLimitBytes = 0;
   const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
 
   function post(message: object, payload?: Uint8Array | SharedArrayBuffer): void {
@@ -202,7 +211,7 @@ def list_files(directory):
     const prototype = WebAssembly.Memory.prototype;
     const grow = prototype.grow;
     prototype.grow = function capped(this: WebAssembly.Memory, delta: number): number {
-      if (memoryLimitBytes > 0 && this.buffer.byteLength + delta * 65536 > memoryLimitBytes) {
+      if (wasmLimitBytes > 0 && this.buffer.byteLength + delta * 65536 > wasmLimitBytes) {
         throw new RangeError('sandbox memory limit reached');
       }
       return grow.call(this, delta);
@@ -244,12 +253,21 @@ def list_files(directory):
     };
   }
 
+  /** The worker's memory: the wasm heap, or everything the engine holds where that can be measured. */
   function heapBytes(): number {
+    let wasm = 0;
     try {
-      return pyodide._module.HEAPU8.buffer.byteLength;
+      wasm = pyodide._module.HEAPU8.buffer.byteLength;
     } catch {
-      return 0;
+      // Not loaded yet.
     }
+    let total = 0;
+    try {
+      total = Number(bridge.memoryBytes?.()) || 0;
+    } catch {
+      // Unmeasurable here: the wasm heap alone is counted.
+    }
+    return Math.max(wasm, total);
   }
 
   async function init(
@@ -261,7 +279,7 @@ def list_files(directory):
     },
     snapshot?: Uint8Array,
   ) {
-    memoryLimitBytes = config.limits.memoryLimitBytes;
+    wasmLimitBytes = config.limits.memoryLimitBytes - (config.limits.jsHeapLimitBytes ?? 0);
     capMemoryGrowth();
     const { loadPyodide, createPyodideModule } = await bridge.loadPyodideModule();
     // `js` resolves to this empty object even if the import block were bypassed: no host globals behind it.

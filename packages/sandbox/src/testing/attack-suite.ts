@@ -18,6 +18,8 @@ export interface AttackEnvironment {
   listen?: () => Promise<{ port: number; connections(): number; close(): Promise<void> }>;
   /** Whether a file exists on the host (Node only). */
   hostFileExists?: (path: string) => boolean;
+  /** Whether this runtime caps and counts the JavaScript heap of each worker (Node; the browser's is issue 16 B4). */
+  capsJavaScriptHeap?: boolean;
   /** Kills the isolated layer that holds the workers, as a crash would (Node: the sandbox process). */
   killWorkers?: ((sandbox: PythonSandbox) => Promise<void>) | undefined;
 }

@@ -16,6 +16,33 @@ export interface RuntimeAttackContext {
 }
 
 export function runRuntimeAttacks(environment: AttackEnvironment, context: RuntimeAttackContext): void {
+  describe('JavaScript heap (issue 16, item 1)', { timeout: 120_000 }, () => {
+    it.runIf(environment.capsJavaScriptHeap === true)(
+      'counts JavaScript arrays allocated from Python against the memory limit and restarts the session',
+      async () => {
+        const attacker = context.attacker();
+        await attacker.run('kept_before = 1');
+        const result = await attacker.run(
+          [
+            'from pyodide.ffi import to_js',
+            'JsArray = to_js([]).constructor',
+            'hoard = []',
+            'for _ in range(8):',
+            '    hoard.append(JsArray.new(2**25).fill(1.5))',
+          ].join('\n'),
+          { timeoutMs: 60_000 },
+        );
+        expect(result.ok).toBe(false);
+        expect(result.error?.type).toBe('MemoryError');
+        expect(result.error?.message).toMatch(/memory limit/);
+        const next = await attacker.run('hoard');
+        expect(next.error?.type).toBe('NameError');
+        expect(next.stderr).toMatch(/the session was restarted \(memory limit\)/);
+        expect((await context.attack('21 * 2')).ok).toBe(true);
+      },
+    );
+  });
+
   describe('state loss is always reported (issue 16, item 3)', { timeout: 120_000 }, () => {
     it.runIf(environment.killWorkers !== undefined)(
       'a worker that died between runs: the next run says the state was lost, and an event says why',
