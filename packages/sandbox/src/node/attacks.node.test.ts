@@ -31,6 +31,7 @@ runAttackSuite({
   secret,
   hostFileExists: (path) => existsSync(path),
   capsJavaScriptHeap: true,
+  freezesPromiseJobs: true,
   killWorkers:
     process.platform === 'linux'
       ? async () => {

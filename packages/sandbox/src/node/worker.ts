@@ -25,7 +25,21 @@ const data = workerData as WorkerData;
 const context = vm.createContext(vm.constants.DONT_CONTEXTIFY, {
   name: 'agenticgen-sandbox',
   codeGeneration: { strings: false, wasm: true },
+  // The context's promise jobs wait in its own queue, run only when this file drains it: while the interpreter
+  // starts (see `drainUntilReady`), never once it serves a session. A promise chain Python started during a run
+  // (an async iterator, a thenable) therefore stays frozen after the run instead of running between runs.
+  microtaskMode: 'afterEvaluate',
 });
+const drainScript = new vm.Script('undefined');
+let serving = false;
+
+/** Runs the context's pending promise jobs until the runtime reports `ready` (Pyodide's start is async). */
+function drainUntilReady(): void {
+  const timer = setInterval(() => {
+    if (serving) clearInterval(timer);
+    else drainScript.runInContext(context);
+  }, 1);
+}
 
 const decoders = new Map<number, TextDecoder>();
 let nextDecoder = 1;
@@ -81,6 +95,7 @@ const host: NodeRealmHost = {
   },
   post: (json, payload) => {
     if (typeof json !== 'string') return;
+    if (!serving && json.startsWith('{"op":"ready"')) serving = true;
     // The payload comes from the context's realm, where `instanceof` against this realm's classes fails.
     const tag = Object.prototype.toString.call(payload);
     if (tag === '[object SharedArrayBuffer]') port.postMessage({ json, interrupt: payload });
@@ -139,3 +154,4 @@ port.on('message', (message: { json?: unknown; payload?: unknown }) => {
   const payload = message.payload instanceof Uint8Array ? prelude.copyIn(message.payload) : undefined;
   runtime.receive(message.json, payload);
 });
+drainUntilReady();

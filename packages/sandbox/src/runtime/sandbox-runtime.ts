@@ -196,6 +196,10 @@ def list_files(directory):
   let agent: Py;
   /** This worker made the snapshot and has not served a session yet. */
   let template = false;
+  /** The worker serves a session: callbacks scheduled from now on are cancelled when the run ends. */
+  let serving = false;
+  /** Cancels each timer scheduled while serving that has not fired. */
+  const pendingTimers = new Map<unknown, () => void>();
   let interrupt: Int32Array | undefined;
   let current: Current | undefined;
   /** Cap of the wasm heap: the worker's memory limit minus the JavaScript heap's share. */
@@ -216,6 +220,57 @@ def list_files(directory):
       }
       return grow.call(this, delta);
     };
+  }
+
+  /**
+   * Callbacks scheduled through timers or Pyodide's event loop (`webloop`, which uses `setTimeout` or, in
+   * browsers, a MessageChannel) never run between runs. The runtime is synchronous, so whatever a run schedules
+   * could only fire after it, on CPU no time limit covers: once the worker serves a session, timers still pending
+   * at the end of a run are cancelled and port messages are not sent. Callbacks get `this` undefined, so no global
+   * object reaches Python through them.
+   */
+  function gateScheduling(): void {
+    const scope = globalThis as unknown as Record<string, unknown>;
+    for (const [setName, clearName] of [
+      ['setTimeout', 'clearTimeout'],
+      ['setInterval', 'clearInterval'],
+    ] as const) {
+      const set = scope[setName] as ((callback: () => void, delay?: number) => unknown) | undefined;
+      const clear = scope[clearName] as ((id: unknown) => void) | undefined;
+      if (typeof set !== 'function' || typeof clear !== 'function') continue;
+      const once = setName === 'setTimeout';
+      scope[setName] = (callback: unknown, delay?: unknown, ...args: unknown[]) => {
+        // A string would be code: refused, as the realm refuses code generation anyway.
+        if (typeof callback !== 'function') return 0;
+        const id = set.call(
+          scope,
+          () => {
+            if (once) pendingTimers.delete(id);
+            Reflect.apply(callback, undefined, args);
+          },
+          Number(delay) || 0,
+        );
+        if (serving) pendingTimers.set(id, () => clear.call(scope, id));
+        return id;
+      };
+      scope[clearName] = (id: unknown) => {
+        pendingTimers.delete(id);
+        clear.call(scope, id);
+      };
+    }
+    const port = (scope.MessagePort as { prototype?: { postMessage?: (...args: unknown[]) => void } } | undefined)
+      ?.prototype;
+    const portPost = port?.postMessage;
+    if (port !== undefined && typeof portPost === 'function') {
+      port.postMessage = function gatedPost(this: unknown, ...args: unknown[]) {
+        if (!serving) portPost.apply(this, args);
+      };
+    }
+  }
+
+  function cancelPendingTimers(): void {
+    for (const cancel of pendingTimers.values()) cancel();
+    pendingTimers.clear();
   }
 
   function flush(force: boolean): void {
@@ -281,6 +336,7 @@ def list_files(directory):
   ) {
     wasmLimitBytes = config.limits.memoryLimitBytes - (config.limits.jsHeapLimitBytes ?? 0);
     capMemoryGrowth();
+    gateScheduling();
     const { loadPyodide, createPyodideModule } = await bridge.loadPyodideModule();
     // `js` resolves to this empty object even if the import block were bypassed: no host globals behind it.
     const jsglobals = Object.freeze({});
@@ -353,6 +409,7 @@ def list_files(directory):
     interrupt = new Int32Array(new SharedArrayBuffer(4));
     // The signal check that reads this buffer was made race-free before Pyodide loaded (signal-check-patch.ts).
     pyodide.setInterruptBuffer(interrupt);
+    serving = true;
     post({ op: 'ready', heapBytes: heapBytes() }, interrupt.buffer as SharedArrayBuffer);
   }
 
@@ -389,6 +446,7 @@ def list_files(directory):
     flush(true);
     const run = current;
     current = undefined;
+    cancelPendingTimers();
     post({
       op: 'reply',
       id,

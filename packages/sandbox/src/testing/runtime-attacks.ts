@@ -43,6 +43,64 @@ export function runRuntimeAttacks(environment: AttackEnvironment, context: Runti
     );
   });
 
+  describe('CPU between runs (issue 16, item 2)', () => {
+    /** Each run is a message the worker's event loop handles after any callback that was due: 20 round trips
+     * give a callback that was going to run every chance to, with no wall-clock threshold involved. */
+    async function expectNoTicks(attacker: CodeSession, expected: string): Promise<void> {
+      for (let round = 0; round < 20; round++) {
+        const seen = await attacker.run('dict(ticks)');
+        expect(seen.result?.repr).toBe(expected);
+      }
+    }
+
+    it('runs no callback scheduled through the event loop or timers after the run ended', async () => {
+      const attacker = context.attacker();
+      const scheduled = await attacker.run(
+        [
+          'import asyncio',
+          'from pyodide.ffi import create_proxy',
+          'import pyodide.webloop as webloop',
+          'ticks = {"soon": 0, "later": 0, "callback": 0}',
+          'def soon():',
+          '    ticks["soon"] += 1',
+          '    asyncio.get_event_loop().call_soon(soon)',
+          'asyncio.get_event_loop().call_soon(soon)',
+          'asyncio.get_event_loop().call_later(0.001, lambda: ticks.__setitem__("later", 1))',
+          'def callback():',
+          '    ticks["callback"] += 1',
+          '    webloop.scheduleCallback(keep, 0)',
+          'keep = create_proxy(callback)',
+          'webloop.scheduleCallback(keep, 0)',
+          'webloop.scheduleCallback(keep, 5)',
+        ].join('\n'),
+      );
+      expect(scheduled.ok).toBe(true);
+      await expectNoTicks(attacker, "{'soon': 0, 'later': 0, 'callback': 0}");
+    });
+
+    it.runIf(environment.freezesPromiseJobs === true)(
+      'runs no promise job Python started (an async iterator over a generator) after the run ended',
+      async () => {
+        const attacker = context.attacker();
+        const scheduled = await attacker.run(
+          [
+            'from pyodide.ffi import to_js',
+            'ticks = {"promise": 0}',
+            'def steps():',
+            '    while True:',
+            '        ticks["promise"] += 1',
+            '        yield 1',
+            'pending = to_js([]).constructor.fromAsync(steps())',
+            // The iterator's first step runs inside the call, within the run.
+            'dict(ticks)',
+          ].join('\n'),
+        );
+        expect(scheduled.ok).toBe(true);
+        await expectNoTicks(attacker, scheduled.result?.repr ?? 'missing');
+      },
+    );
+  });
+
   describe('state loss is always reported (issue 16, item 3)', { timeout: 120_000 }, () => {
     it.runIf(environment.killWorkers !== undefined)(
       'a worker that died between runs: the next run says the state was lost, and an event says why',
