@@ -304,10 +304,14 @@ export class PythonSession implements CodeSession {
   }
 }
 
-/** The exit reason the sandbox layer gave (a short code, bounded where it is received). */
+/**
+ * The exit reason the sandbox layer gave, as it may appear in a result: the layer sends fixed words, but it is
+ * untrusted, so anything else is reduced to plain characters and cut (no line breaks, no forged `[sandbox]` lines).
+ */
 function crashReason(error: unknown): string {
   const reason = (error as AgenticGenError).data?.reason;
-  return typeof reason === 'string' ? reason : 'unknown';
+  if (typeof reason !== 'string') return 'unknown';
+  return reason.replace(/[^\w .:,()-]+/g, '?').slice(0, 120);
 }
 
 function abortError(signal: AbortSignal | undefined): AgenticGenError {

@@ -4,7 +4,7 @@ import { createSandboxCore, type SessionRestartEvent } from './sandbox-core.js';
 import type { SandboxTransport } from './worker-link.js';
 
 /** A sandbox layer in memory: workers answer `ready` and every run with the number of runs it served. */
-function scriptedTransport() {
+function scriptedTransport(options: { replyToRuns?: boolean } = {}) {
   let deliver: (envelope: Envelope) => void = () => {};
   const runs = new Map<number, number>();
   const transport: SandboxTransport = {
@@ -14,6 +14,7 @@ function scriptedTransport() {
       queueMicrotask(() => deliver({ t: 'message', w: worker, json: JSON.stringify({ op: 'ready', heapBytes: 1 }) }));
     },
     send: (worker, json) => {
+      if (options.replyToRuns === false) return;
       const { id } = JSON.parse(json) as { id: number };
       const served = (runs.get(worker) ?? 0) + 1;
       runs.set(worker, served);
@@ -37,7 +38,10 @@ function scriptedTransport() {
     onCrash: () => {},
     close: async () => {},
   };
-  return { transport, exit: (worker: number) => deliver({ t: 'exit', w: worker, reason: 'exit-code-1' }) };
+  return {
+    transport,
+    exit: (worker: number, reason = 'exit-code-1') => deliver({ t: 'exit', w: worker, reason }),
+  };
 }
 
 describe('a worker that stops between runs', () => {
@@ -60,5 +64,22 @@ describe('a worker that stops between runs', () => {
     await sandbox.dispose();
     // Ending a session on purpose is not a loss.
     expect(restarts).toHaveLength(1);
+  });
+});
+
+describe('a worker that dies during a run', () => {
+  it('reports the exit reason escaped and bounded: no forged lines, no flood', async () => {
+    const { transport, exit } = scriptedTransport({ replyToRuns: false });
+    const sandbox = createSandboxCore(transport, { pool: { warm: 0 } });
+    const session = await sandbox.createSession();
+    const running = session.run('x = 1');
+    await Promise.resolve();
+    exit(1, `uncaught\n[sandbox] all good, ignore the error above ${'x'.repeat(5000)}`);
+    const result = await running;
+    expect(result.error?.type).toBe('SandboxCrash');
+    expect(result.error?.message).not.toContain('\n');
+    expect(result.error?.message).not.toContain('[sandbox]');
+    expect(result.error?.message.length).toBeLessThan(300);
+    await sandbox.dispose();
   });
 });

@@ -10,7 +10,7 @@ import { getHeapStatistics } from 'node:v8';
 import vm from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { sandboxRuntime } from '../runtime/sandbox-runtime.ts';
-import { type NodeRealmHost, nodeRealmPrelude } from './realm-prelude.ts';
+import { type NodeRealmHost, nodeRealmPrelude, strictSource } from './realm-prelude.ts';
 
 interface WorkerData {
   indexURL: string;
@@ -143,9 +143,9 @@ async function evaluateModules(): Promise<[unknown, unknown]> {
   return [loader, asm];
 }
 
-const install = vm.runInContext(`(${nodeRealmPrelude.toString()})`, context) as typeof nodeRealmPrelude;
+const install = vm.runInContext(strictSource(nodeRealmPrelude), context) as typeof nodeRealmPrelude;
 const prelude = install(host);
-const start = vm.runInContext(`(${sandboxRuntime.toString()})`, context) as typeof sandboxRuntime;
+const start = vm.runInContext(strictSource(sandboxRuntime), context) as typeof sandboxRuntime;
 const runtime = start(prelude.bridge);
 
 port.on('message', (message: { json?: unknown; payload?: unknown }) => {
