@@ -56,31 +56,27 @@ export function sandboxRuntime(bridge: RuntimeBridge): RuntimeHandle {
   const harness = `
 import sys, os, ast, json, base64, builtins, linecache, random, traceback, types
 
-_BLOCKED = frozenset(("js", "pyodide_js"))
-
-class _BlockHostModules:
-    """Refuses the modules that lead from Python to JavaScript objects of the host page or process."""
+# The blocker lives in a namespace of its own: it is visible in sys.meta_path, so nothing else of the harness
+# may be reachable from it (its methods' globals).
+_BLOCKER_SOURCE = """
+class BlockHostModules:
+    # Refuses the harness module and the modules that lead from Python to JavaScript objects.
+    blocked = frozenset(("_agenticgen", "js", "pyodide_js"))
     def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] in _BLOCKED:
-            raise ModuleNotFoundError(
-                f"[sandbox] module {name!r} is not available: the sandbox has no access to JavaScript", name=name)
+        if name.split(".")[0] in self.blocked:
+            raise ModuleNotFoundError(f"[sandbox] module {name!r} is not available in the sandbox", name=name)
         return None
+"""
 
-def block_host_modules():
-    if not any(isinstance(f, _BlockHostModules) for f in sys.meta_path):
-        sys.meta_path.insert(0, _BlockHostModules())
+def block_host_modules(drop_harness=False):
+    if not any(type(f).__name__ == "BlockHostModules" for f in sys.meta_path):
+        scope = {"__builtins__": builtins, "__name__": "sandbox"}
+        exec(_BLOCKER_SOURCE, scope)
+        sys.meta_path.insert(0, scope["BlockHostModules"]())
+    blocked = ("_agenticgen", "js", "pyodide_js") if drop_harness else ("js", "pyodide_js")
     for name in list(sys.modules):
-        if name.split(".")[0] in _BLOCKED:
+        if name.split(".")[0] in blocked:
             del sys.modules[name]
-
-_set_limit = sys.setrecursionlimit
-_max_recursion = [1000]
-
-def _clamped_setrecursionlimit(limit):
-    """The recursion limit is a sandbox limit: raising it past the configured maximum is capped."""
-    _set_limit(max(50, min(int(limit), _max_recursion[0])))
-
-sys.setrecursionlimit = _clamped_setrecursionlimit
 
 def _fresh_namespace():
     return {"__name__": "__main__", "__builtins__": builtins}
@@ -144,9 +140,7 @@ def _user_traceback(error, filename):
         tb = tb.tb_next
     return "".join(traceback.format_exception(type(error), error, tb))
 
-def run(code, result_limit, recursion_limit):
-    _max_recursion[0] = recursion_limit
-    _set_limit(recursion_limit)
+def run(code, result_limit):
     _cells[0] += 1
     filename = f"<cell-{_cells[0]}>"
     linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
@@ -265,6 +259,37 @@ def list_files(directory):
       port.postMessage = function gatedPost(this: unknown, ...args: unknown[]) {
         if (!serving) portPost.apply(this, args);
       };
+    }
+  }
+
+  /** Ceiling of the recursion limit: Python code may lower the limit, never raise it above this. */
+  let maxRecursion = 1000;
+
+  function setRecursionLimit(limit: number): void {
+    pyodide._module._Py_SetRecursionLimit(Math.max(50, Math.min(Math.floor(limit), maxRecursion)));
+  }
+
+  /**
+   * `sys.setrecursionlimit` becomes a JavaScript function that clamps, and the original builtin is replaced in
+   * every dictionary that holds it (sys's, and CPython's copy of it), so no Python object can raise the limit
+   * past `recursionLimit`: the runtime itself sets the limit through the C API. (A JavaScript function cannot be
+   * part of a memory snapshot, so every worker does this when it starts serving.)
+   */
+  function replaceRecursionSetter(): void {
+    const clamped = (limit: unknown) => {
+      const wanted = Number(limit);
+      if (!Number.isFinite(wanted)) throw new TypeError('setrecursionlimit() needs an integer');
+      setRecursionLimit(wanted);
+    };
+    const scope = pyodide.toPy({ replacement: clamped });
+    try {
+      pyodide.runPython(
+        'import gc, sys\noriginal = sys.setrecursionlimit\nfor holder in gc.get_objects():\n    if isinstance(holder, dict) and holder.get("setrecursionlimit") is original:\n        holder["setrecursionlimit"] = replacement\ndel original, holder',
+        { globals: scope },
+      );
+      scope.clear();
+    } finally {
+      scope.destroy();
     }
   }
 
@@ -403,6 +428,9 @@ def list_files(directory):
         // Not registered in this build: nothing to remove.
       }
     }
+    // The harness leaves sys.modules (the runtime keeps its own reference): `import _agenticgen` finds nothing.
+    agent.block_host_modules(true);
+    replaceRecursionSetter();
     pyodide.setStdout(sink('stdout'));
     pyodide.setStderr(sink('stderr'));
     agent.reseed();
@@ -426,7 +454,9 @@ def list_files(directory):
     let outcome: { ok: boolean; truncated: boolean; result?: unknown; error?: unknown };
     let fatal = false;
     try {
-      outcome = JSON.parse(agent.run(code, limits.resultLimit, limits.recursionLimit));
+      maxRecursion = limits.recursionLimit;
+      setRecursionLimit(limits.recursionLimit);
+      outcome = JSON.parse(agent.run(code, limits.resultLimit));
     } catch (error) {
       // A JavaScript-level failure inside Pyodide (wasm stack overflow, fatal error): the interpreter may be
       // unusable, so the supervisor replaces this worker.

@@ -163,6 +163,51 @@ export function runRuntimeAttacks(environment: AttackEnvironment, context: Runti
     });
   });
 
+  describe('the harness is out of reach (issue 16, item 5)', () => {
+    it('cannot import the harness module', async () => {
+      const result = await context.attack('import _agenticgen\n_agenticgen._set_limit(10**7)');
+      expect(result.ok).toBe(false);
+      expect(result.error?.type).toBe('ModuleNotFoundError');
+    });
+
+    it('finds the harness neither in sys.modules nor behind sys.setrecursionlimit or the import blocker', async () => {
+      const result = await context.attack(
+        [
+          'import sys',
+          'found = [name for name, module in list(sys.modules.items()) if "agenticgen" in name',
+          '         or hasattr(module, "_set_limit") or hasattr(module, "_mime")]',
+          'for finder in sys.meta_path:',
+          '    for method in vars(type(finder)).values():',
+          '        found.extend(name for name in ("run", "_mime", "reseed") if name in getattr(method, "__globals__", {}))',
+          'limit = sys.setrecursionlimit',
+          'for cell in getattr(limit, "__closure__", None) or ():',
+          '    found.append(repr(cell.cell_contents))',
+          'found.extend(name for name in ("_set_limit", "_max_recursion") if name in getattr(limit, "__globals__", {}))',
+          'found',
+        ].join('\n'),
+      );
+      expect(result.ok).toBe(true);
+      expect(result.result?.repr).toBe('[]');
+    });
+
+    it('finds no way through gc.get_objects() to lift the recursion limit', async () => {
+      const result = await context.attack(
+        [
+          'import gc, sys',
+          'for holder in gc.get_objects():',
+          '    if getattr(holder, "__name__", "") in ("setrecursionlimit", "_set_limit") and callable(holder):',
+          '        try:',
+          '            holder(10**6)',
+          '        except Exception:',
+          '            pass',
+          'sys.getrecursionlimit()',
+        ].join('\n'),
+      );
+      expect(result.ok).toBe(true);
+      expect(Number(result.result?.repr)).toBeLessThanOrEqual(1000);
+    });
+  });
+
   describe('fairness between callers (issue 16, item 7)', { timeout: 120_000 }, () => {
     let sandbox: PythonSandbox;
     beforeAll(() => {
