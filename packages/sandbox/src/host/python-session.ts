@@ -128,8 +128,9 @@ export class PythonSession implements CodeSession {
   private async worker(): Promise<WorkerLink> {
     if (this.disposed) throw new AgenticGenError('disposed', '[sandbox] the session was disposed');
     if (!this.link.alive) {
-      // A worker that stopped between runs was reported by `watch`; the new one starts empty.
-      this.lostState ??= restartNotice['worker-exit'];
+      // A worker that stopped on its own was reported by `watch` or the request that saw it die; one ended on
+      // purpose (reset) loses nothing the caller did not ask to lose.
+      if (!this.link.releasedByHost) this.lostState ??= restartNotice['worker-exit'];
       this.link = await this.host.acquire();
       this.watch(this.link);
     }
@@ -140,7 +141,7 @@ export class PythonSession implements CodeSession {
   private watch(link: WorkerLink): void {
     link.onExit((reason) => {
       if (link !== this.link || this.disposed || this.requesting || link.releasedByHost) return;
-      this.restarted('worker-exit', `the worker stopped between runs (${reason})`);
+      this.restarted('worker-exit', `the worker stopped between runs (${plainReason(reason)})`);
     });
   }
 
@@ -310,7 +311,10 @@ export class PythonSession implements CodeSession {
  */
 function crashReason(error: unknown): string {
   const reason = (error as AgenticGenError).data?.reason;
-  if (typeof reason !== 'string') return 'unknown';
+  return typeof reason === 'string' ? plainReason(reason) : 'unknown';
+}
+
+function plainReason(reason: string): string {
   return reason.replace(/[^\w .:,()-]+/g, '?').slice(0, 120);
 }
 

@@ -60,6 +60,9 @@ describe('a worker that stops between runs', () => {
     expect(next.stdout).toBe('run 1 of worker 2\n');
     expect(next.stderr).toMatch(/^\[sandbox\] the session was restarted \(worker stopped\); earlier state is lost\n/);
     expect((await session.run('x')).stderr).toBe('');
+    // A reset ends the worker on purpose: no event, no notice.
+    await session.reset();
+    expect((await session.run('x')).stderr).toBe('');
     await session.dispose();
     await sandbox.dispose();
     // Ending a session on purpose is not a loss.
