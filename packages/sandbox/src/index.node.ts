@@ -2,9 +2,21 @@
  * @agenticgen/sandbox for Node: Python (Pyodide) in worker threads of a separate, locked-down child process.
  * This file only re-exports the public surface.
  */
-export type { PythonSandbox } from './host/sandbox-core.js';
+export type {
+  PythonSandbox,
+  PythonSessionOptions,
+  SandboxEvents,
+  SessionRestartEvent,
+  SessionRestartReason,
+} from './host/sandbox-core.js';
 export { createSandbox, type NodeSandboxOptions } from './node/node-sandbox.js';
-export type { SandboxLimits, SandboxNetworkOptions, SandboxOptions, SandboxPoolOptions } from './options.js';
+export type {
+  SandboxFairnessOptions,
+  SandboxLimits,
+  SandboxNetworkOptions,
+  SandboxOptions,
+  SandboxPoolOptions,
+} from './options.js';
 export { pyodideVersion } from './pyodide-version.js';
 export { type PythonTool, type PythonToolOptions, type PythonToolOutput, pythonTool } from './tools/python-tool.js';
 export type { SessionSource } from './tools/session-source.js';

@@ -3,8 +3,20 @@
  * This file only re-exports the public surface.
  */
 export { type BrowserSandboxOptions, createSandbox } from './browser/browser-sandbox.js';
-export type { PythonSandbox } from './host/sandbox-core.js';
-export type { SandboxLimits, SandboxNetworkOptions, SandboxOptions, SandboxPoolOptions } from './options.js';
+export type {
+  PythonSandbox,
+  PythonSessionOptions,
+  SandboxEvents,
+  SessionRestartEvent,
+  SessionRestartReason,
+} from './host/sandbox-core.js';
+export type {
+  SandboxFairnessOptions,
+  SandboxLimits,
+  SandboxNetworkOptions,
+  SandboxOptions,
+  SandboxPoolOptions,
+} from './options.js';
 export { pyodideVersion } from './pyodide-version.js';
 export { type PythonTool, type PythonToolOptions, type PythonToolOutput, pythonTool } from './tools/python-tool.js';
 export type { SessionSource } from './tools/session-source.js';

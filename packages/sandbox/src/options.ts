@@ -19,9 +19,14 @@ export interface SandboxLimits {
   resultLimit?: number;
   /** Python recursion limit; code may lower it but never raise it past this value (default 1000). */
   recursionLimit?: number;
-  /** Hard cap of the wasm heap in MiB: growth beyond it fails with MemoryError (default 1024, max 4095). */
+  /**
+   * Memory of one worker in MiB, its wasm heap and its JavaScript heap together (default 1024, 256–4095). An
+   * eighth (at least 64 MiB) is the JavaScript heap's share, a hard V8 limit in Node; the rest caps the wasm heap,
+   * whose growth beyond it fails with MemoryError. A run that ends above the limit fails with MemoryError and the
+   * worker is replaced.
+   */
   memoryLimitMb?: number;
-  /** A worker whose heap is above this after a run is replaced (default 75% of `memoryLimitMb`). */
+  /** A worker whose memory (wasm + JavaScript heap) is above this after a run is replaced (default 75% of `memoryLimitMb`). */
   recycleAboveMb?: number;
 }
 
@@ -33,6 +38,11 @@ export interface SandboxPoolOptions {
   min?: number;
   /** Most workers alive at once, sessions included (default 8); `createSession` waits for a free one. */
   max?: number;
+  /**
+   * Memory all workers of this sandbox may be given together, in MiB (default 16 384): `max × memoryLimitMb`
+   * must not exceed it, so the sandbox as a whole stays within what the machine can spare.
+   */
+  memoryBudgetMb?: number;
   /** Without a new session for this long, ready workers beyond `min` are stopped (default 60 000 ms). */
   idleTimeoutMs?: number;
   /**
@@ -42,6 +52,20 @@ export interface SandboxPoolOptions {
    * pool hides it from `createSession` as long as sessions are not created faster than workers start.
    */
   freshInterpreters?: boolean;
+}
+
+/**
+ * Limits that keep one caller from starving the others. Sessions each have their own worker and run one
+ * operation at a time; these bound what may wait. Past a limit the call fails at once with the retryable
+ * `busy` error instead of queueing.
+ */
+export interface SandboxFairnessOptions {
+  /** Operations (runs, file calls) that may wait behind the one in progress in one session (default 16). */
+  maxQueuedPerSession?: number;
+  /** Sessions one owner (`createSession({ owner })`) may hold at once (default: no limit besides `pool.max`). */
+  maxSessionsPerOwner?: number;
+  /** Operations that may wait across all sessions of one owner (default: no limit besides the per-session one). */
+  maxQueuedPerOwner?: number;
 }
 
 /** Options shared by the Node and the browser sandbox. */
@@ -71,6 +95,8 @@ export interface SandboxOptions {
   limits?: SandboxLimits;
   /** Pool sizing. */
   pool?: SandboxPoolOptions;
+  /** Per-session and per-owner limits on waiting work. */
+  fairness?: SandboxFairnessOptions;
 }
 
 export interface ResolvedLimits {
@@ -79,14 +105,24 @@ export interface ResolvedLimits {
   outputLimit: number;
   resultLimit: number;
   recursionLimit: number;
+  /** The worker's whole memory: wasm heap + JavaScript heap. */
   memoryLimitBytes: number;
+  /** The JavaScript heap's share of `memoryLimitBytes` (the rest caps the wasm heap). */
+  jsHeapLimitBytes: number;
   recycleAboveBytes: number;
+}
+
+export interface ResolvedFairness {
+  maxQueuedPerSession: number;
+  maxSessionsPerOwner: number;
+  maxQueuedPerOwner: number;
 }
 
 export interface ResolvedPool {
   warm: number;
   min: number;
   max: number;
+  memoryBudgetMb: number;
   idleTimeoutMs: number;
   freshInterpreters: boolean;
 }
@@ -115,8 +151,33 @@ function count(name: string, value: number | undefined, fallback: number): numbe
   return value;
 }
 
+const minimumMemoryMb = 256;
+
+/** The JavaScript heap's share of a worker's memory, in whole MiB. */
+export function jsHeapShareMb(memoryLimitMb: number): number {
+  return Math.max(64, Math.floor(memoryLimitMb / 8));
+}
+
+/** Every worker may use its whole limit at once: together they must fit the sandbox's memory budget. */
+export function checkMemoryBudget(limits: ResolvedLimits, pool: ResolvedPool): void {
+  const perWorkerMb = limits.memoryLimitBytes / 1048576;
+  if (pool.max * perWorkerMb > pool.memoryBudgetMb) {
+    throw new AgenticGenError(
+      'invalid-config',
+      `[sandbox] pool.max (${pool.max}) × limits.memoryLimitMb (${perWorkerMb}) = ${pool.max * perWorkerMb} MiB exceeds pool.memoryBudgetMb (${pool.memoryBudgetMb}); lower pool.max or memoryLimitMb, or raise the budget`,
+      { data: { max: pool.max, memoryLimitMb: perWorkerMb, memoryBudgetMb: pool.memoryBudgetMb } },
+    );
+  }
+}
+
 export function resolveLimits(limits: SandboxLimits = {}): ResolvedLimits {
   const memoryLimitMb = positive('limits.memoryLimitMb', limits.memoryLimitMb, 1024, 4095);
+  if (memoryLimitMb < minimumMemoryMb) {
+    throw new AgenticGenError(
+      'invalid-config',
+      `[sandbox] limits.memoryLimitMb must be at least ${minimumMemoryMb} (an interpreter needs about 100 MiB to start); got ${memoryLimitMb}`,
+    );
+  }
   const recycleAboveMb = positive('limits.recycleAboveMb', limits.recycleAboveMb, memoryLimitMb * 0.75, 4095);
   const recursionLimit = positive('limits.recursionLimit', limits.recursionLimit, 1000, 20_000);
   return {
@@ -126,6 +187,7 @@ export function resolveLimits(limits: SandboxLimits = {}): ResolvedLimits {
     resultLimit: Math.floor(positive('limits.resultLimit', limits.resultLimit, 100_000)),
     recursionLimit: Math.max(50, Math.floor(recursionLimit)),
     memoryLimitBytes: Math.floor(memoryLimitMb * 1024 * 1024),
+    jsHeapLimitBytes: jsHeapShareMb(memoryLimitMb) * 1024 * 1024,
     recycleAboveBytes: Math.floor(recycleAboveMb * 1024 * 1024),
   };
 }
@@ -135,12 +197,26 @@ export function resolvePool(pool: SandboxPoolOptions = {}): ResolvedPool {
     warm: count('pool.warm', pool.warm, 1),
     min: count('pool.min', pool.min, 0),
     max: count('pool.max', pool.max, 8),
+    memoryBudgetMb: positive('pool.memoryBudgetMb', pool.memoryBudgetMb, 16_384),
     idleTimeoutMs: positive('pool.idleTimeoutMs', pool.idleTimeoutMs, 60_000),
     freshInterpreters: pool.freshInterpreters === true,
   };
   if (resolved.max < 1) throw new AgenticGenError('invalid-config', '[sandbox] pool.max must be at least 1');
   if (resolved.min > resolved.max || resolved.warm > resolved.max) {
     throw new AgenticGenError('invalid-config', '[sandbox] pool.min and pool.warm must not exceed pool.max');
+  }
+  return resolved;
+}
+
+export function resolveFairness(fairness: SandboxFairnessOptions = {}): ResolvedFairness {
+  const unlimited = Number.POSITIVE_INFINITY;
+  const resolved = {
+    maxQueuedPerSession: count('fairness.maxQueuedPerSession', fairness.maxQueuedPerSession, 16),
+    maxSessionsPerOwner: count('fairness.maxSessionsPerOwner', fairness.maxSessionsPerOwner, unlimited),
+    maxQueuedPerOwner: count('fairness.maxQueuedPerOwner', fairness.maxQueuedPerOwner, unlimited),
+  };
+  if (resolved.maxSessionsPerOwner < 1) {
+    throw new AgenticGenError('invalid-config', '[sandbox] fairness.maxSessionsPerOwner must be at least 1');
   }
   return resolved;
 }

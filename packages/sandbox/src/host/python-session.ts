@@ -8,13 +8,18 @@ import {
 } from '@agenticgen/core';
 import type { ResolvedLimits } from '../options.js';
 import { readFileList, readRunResult } from './envelope.js';
-import type { WorkerLink } from './worker-link.js';
+import { RunQueue, type WaitingBudget } from './run-queue.js';
+import { restartNotice, type SessionRestartEvent, type SessionRestartReason } from './sandbox-events.js';
+import type { Reply, WorkerLink } from './worker-link.js';
 
 export interface SessionHost {
   limits: ResolvedLimits;
+  /** Most operations that may wait behind the one in progress in one session. */
+  maxQueuedPerSession: number;
   acquire(signal?: AbortSignal): Promise<WorkerLink>;
   release(link: WorkerLink): void;
   forget(session: PythonSession): void;
+  restarted(event: SessionRestartEvent): void;
 }
 
 const home = '/home/pyodide';
@@ -22,16 +27,21 @@ const home = '/home/pyodide';
 /** One interpreter in its own worker; runs are queued, a worker that had to be killed is replaced. */
 export class PythonSession implements CodeSession {
   readonly id: string;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue: RunQueue;
   private disposed = false;
+  /** True while a request is in flight: its own error path reports a worker that dies meanwhile. */
+  private requesting = false;
   /** Set when the worker was replaced since the last run: the next result says the state was lost. */
   private lostState: string | undefined;
 
   constructor(
     private link: WorkerLink,
     private readonly host: SessionHost,
+    owner?: WaitingBudget,
   ) {
     this.id = `session-${link.id}-${Math.random().toString(36).slice(2, 10)}`;
+    this.queue = new RunQueue(host.maxQueuedPerSession, `session ${this.id}`, owner);
+    this.watch(link);
   }
 
   run(code: string, options: RunOptions = {}): Promise<RunResult> {
@@ -42,7 +52,7 @@ export class PythonSession implements CodeSession {
     if (!(timeoutMs > 0)) {
       return Promise.reject(new AgenticGenError('invalid-argument', '[sandbox] run(): timeoutMs must be above 0'));
     }
-    return this.enqueue(() => this.execute(code, timeoutMs, options));
+    return this.enqueue(() => this.execute(code, timeoutMs, options), options.signal);
   }
 
   writeFile(path: string, data: Uint8Array | string): Promise<void> {
@@ -59,8 +69,7 @@ export class PythonSession implements CodeSession {
       );
     }
     return this.enqueue(async () => {
-      const link = await this.worker();
-      await link.request({ op: 'write-file', path: absolute }, bytes);
+      await this.request({ op: 'write-file', path: absolute }, bytes);
     });
   }
 
@@ -72,8 +81,7 @@ export class PythonSession implements CodeSession {
       return Promise.reject(error);
     }
     return this.enqueue(async () => {
-      const link = await this.worker();
-      const reply = await link.request({ op: 'read-file', path: absolute });
+      const reply = await this.request({ op: 'read-file', path: absolute });
       return reply.payload ?? new Uint8Array(0);
     });
   }
@@ -86,8 +94,7 @@ export class PythonSession implements CodeSession {
       return Promise.reject(error);
     }
     return this.enqueue(async () => {
-      const link = await this.worker();
-      const reply = await link.request({ op: 'list-files', path: absolute });
+      const reply = await this.request({ op: 'list-files', path: absolute });
       const files = readFileList(reply.value);
       if (files === undefined)
         throw new AgenticGenError('invalid-response', '[sandbox] a worker sent an invalid file list');
@@ -97,7 +104,7 @@ export class PythonSession implements CodeSession {
 
   reset(): Promise<void> {
     return this.enqueue(async () => {
-      this.replace('reset');
+      this.release();
       this.lostState = undefined;
       await this.worker();
     });
@@ -107,30 +114,73 @@ export class PythonSession implements CodeSession {
     if (this.disposed) return;
     this.disposed = true;
     // Terminate first: a run in flight ends now (as a SandboxCrash result) instead of at its time limit.
-    this.host.release(this.link);
-    await this.queue.catch(() => {});
+    this.release();
+    await this.queue.drained();
     this.host.forget(this);
   }
 
-  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+  private enqueue<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (this.disposed) return Promise.reject(new AgenticGenError('disposed', '[sandbox] the session was disposed'));
-    const next = this.queue.then(task, task);
-    this.queue = next.catch(() => {});
-    return next;
+    return this.queue.enqueue(task, signal);
   }
 
   /** The session's worker, replaced by a fresh one from the pool if it died. */
   private async worker(): Promise<WorkerLink> {
     if (this.disposed) throw new AgenticGenError('disposed', '[sandbox] the session was disposed');
     if (!this.link.alive) {
+      // A worker that stopped on its own was reported by `watch` or the request that saw it die; one ended on
+      // purpose (reset) loses nothing the caller did not ask to lose.
+      if (!this.link.releasedByHost) this.lostState ??= restartNotice['worker-exit'];
       this.link = await this.host.acquire();
+      this.watch(this.link);
     }
     return this.link;
   }
 
-  private replace(reason: string): void {
-    this.lostState = reason;
+  /** Reports a worker that stops on its own while no request of this session is in flight. */
+  private watch(link: WorkerLink): void {
+    link.onExit((reason) => {
+      if (link !== this.link || this.disposed || this.requesting || link.releasedByHost) return;
+      this.restarted('worker-exit', `the worker stopped between runs (${plainReason(reason)})`);
+    });
+  }
+
+  /** Ends the use of the current worker on purpose (reset, dispose): no restart is reported. */
+  private release(): void {
+    this.link.releasedByHost = true;
     this.host.release(this.link);
+  }
+
+  /** Records a lost state: the next run says so, and `session-restart` says why now. */
+  private restarted(reason: SessionRestartReason, detail: string): void {
+    this.lostState = restartNotice[reason];
+    this.host.restarted({ sessionId: this.id, reason, detail });
+  }
+
+  /** Replaces the worker after a run that left it unusable or too big. */
+  private replace(reason: SessionRestartReason, detail: string): void {
+    this.release();
+    this.restarted(reason, detail);
+  }
+
+  /** One request to the session's worker; a worker that dies meanwhile is reported as a crash. */
+  private async request(
+    body: Record<string, unknown>,
+    payload?: Uint8Array,
+    onOutput?: (stream: 'stdout' | 'stderr', text: string) => void,
+  ): Promise<Reply> {
+    const link = await this.worker();
+    this.requesting = true;
+    try {
+      return await link.request(body, payload, onOutput);
+    } catch (error) {
+      if (AgenticGenError.hasCode(error, 'sandbox-crashed') && !this.disposed && !link.releasedByHost) {
+        this.restarted('crash', `the worker stopped during ${String(body.op)} (${crashReason(error)})`);
+      }
+      throw error;
+    } finally {
+      this.requesting = false;
+    }
   }
 
   private async execute(code: string, timeoutMs: number, options: RunOptions): Promise<RunResult> {
@@ -147,12 +197,21 @@ export class PythonSession implements CodeSession {
       stopping = reason;
       link.interrupt();
       // What the interrupt cannot stop (sleep, C loops, swallowed KeyboardInterrupt) is stopped by force.
-      killTimer = setTimeout(() => link.terminate(), limits.graceMs);
+      killTimer = setTimeout(() => {
+        if (!link.alive) return;
+        this.replace('time-limit', `the run did not stop within graceMs (${limits.graceMs} ms) of the interrupt`);
+      }, limits.graceMs);
     };
     const timer = setTimeout(() => stop('timeout'), timeoutMs);
     const onAbort = () => stop('abort');
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const started = performance.now();
+    const withNotice = (result: RunResult): RunResult => {
+      if (notice !== undefined)
+        result.stderr = `[sandbox] the session was restarted (${notice}); earlier state is lost\n${result.stderr}`;
+      return result;
+    };
+    this.requesting = true;
     try {
       const reply = await link.request(
         {
@@ -176,53 +235,87 @@ export class PythonSession implements CodeSession {
       );
       const result = readRunResult(reply.value);
       if (result === undefined) {
-        this.replace('invalid reply');
+        this.replace('invalid-reply', 'a run reply failed validation');
         throw new AgenticGenError('invalid-response', '[sandbox] a worker sent an invalid run result; it was replaced');
       }
       const { heapBytes, ...runResult } = result;
-      if (stopping !== undefined && runResult.error?.type === 'KeyboardInterrupt') {
-        if (stopping === 'abort') throw abortError(options.signal);
+      // Past the limit the run is a timeout, whatever Python made of the interrupt (caught it, or hit it inside
+      // a `__repr__` that the harness reported as a failed repr).
+      if (stopping === 'abort') throw abortError(options.signal);
+      if (stopping === 'timeout') {
+        runResult.ok = false;
+        delete runResult.result;
         runResult.error = {
           type: 'TimeoutError',
           message: `run exceeded the time limit of ${timeoutMs} ms and was interrupted`,
-          traceback: runResult.error.traceback,
+          traceback: runResult.error?.traceback ?? '',
         };
       }
-      if (reply.fatal) this.replace('the interpreter failed');
-      else if (heapBytes > limits.recycleAboveBytes) {
-        this.replace('memory');
-        runResult.stderr += `\n[sandbox] the session used ${Math.round(heapBytes / 1048576)} MiB of memory; it was restarted and its state is lost\n`;
+      const megabytes = (bytes: number) => Math.round(bytes / 1048576);
+      if (reply.fatal) this.replace('crash', 'the interpreter failed during the run');
+      else if (heapBytes > limits.memoryLimitBytes) {
+        // JavaScript objects outside V8's heap limit (typed arrays) are only measured when the run ends.
+        this.replace('memory-limit', `the worker held ${megabytes(heapBytes)} MiB after a run (memoryLimitMb)`);
+        runResult.ok = false;
+        delete runResult.result;
+        runResult.error = {
+          type: 'MemoryError',
+          message: `out of memory: the run left ${megabytes(heapBytes)} MiB in use, above the sandbox memory limit (${megabytes(limits.memoryLimitBytes)} MiB); the session was restarted and its state is lost`,
+          traceback: '',
+        };
+      } else if (heapBytes > limits.recycleAboveBytes) {
+        const used = megabytes(heapBytes);
+        this.replace('memory-limit', `the worker held ${used} MiB after a run (recycleAboveMb)`);
+        runResult.stderr += `\n[sandbox] the session used ${used} MiB of memory; it was restarted and its state is lost\n`;
       }
-      if (notice !== undefined)
-        runResult.stderr = `[sandbox] the session was restarted (${notice}); earlier state is lost\n${runResult.stderr}`;
-      return runResult;
+      return withNotice(runResult);
     } catch (error) {
       if (!AgenticGenError.hasCode(error, 'sandbox-crashed')) throw error;
       if (stopping === 'abort') throw abortError(options.signal);
       if (this.disposed) throw new AgenticGenError('disposed', '[sandbox] the session was disposed while the code ran');
-      // The worker was terminated (time limit) or died (e.g. out of memory): the session gets a fresh one.
-      this.lostState = stopping === 'timeout' ? 'time limit' : 'worker crash';
+      // The worker was terminated (time limit) or died (out of memory, crash): the session gets a fresh one.
+      const reason = crashReason(error);
       const timedOut = stopping === 'timeout';
-      return {
+      const outOfMemory = !timedOut && reason === 'out-of-memory';
+      if (outOfMemory) this.restarted('memory-limit', 'the worker reached its JavaScript heap limit during a run');
+      else if (!timedOut) this.restarted('crash', `the worker stopped during a run (${reason})`);
+      const megabytes = Math.round(limits.memoryLimitBytes / 1048576);
+      return withNotice({
         ok: false,
         stdout: streamed.stdout,
         stderr: streamed.stderr,
         error: {
-          type: timedOut ? 'TimeoutError' : 'SandboxCrash',
+          type: timedOut ? 'TimeoutError' : outOfMemory ? 'MemoryError' : 'SandboxCrash',
           message: timedOut
             ? `run exceeded the time limit of ${timeoutMs} ms and did not stop when interrupted; the session was restarted and its state is lost`
-            : `the sandbox worker stopped (${(error as AgenticGenError).message}); the session was restarted and its state is lost`,
+            : outOfMemory
+              ? `out of memory: the run reached the sandbox memory limit (${megabytes} MiB); the session was restarted and its state is lost`
+              : `the sandbox worker stopped (${reason}); the session was restarted and its state is lost`,
           traceback: '',
         },
         durationMs: performance.now() - started,
         truncated: streamed.stdout.length >= limits.outputLimit || streamed.stderr.length >= limits.outputLimit,
-      };
+      });
     } finally {
+      this.requesting = false;
       clearTimeout(timer);
       clearTimeout(killTimer);
       options.signal?.removeEventListener('abort', onAbort);
     }
   }
+}
+
+/**
+ * The exit reason the sandbox layer gave, as it may appear in a result: the layer sends fixed words, but it is
+ * untrusted, so anything else is reduced to plain characters and cut (no line breaks, no forged `[sandbox]` lines).
+ */
+function crashReason(error: unknown): string {
+  const reason = (error as AgenticGenError).data?.reason;
+  return typeof reason === 'string' ? plainReason(reason) : 'unknown';
+}
+
+function plainReason(reason: string): string {
+  return reason.replace(/[^\w .:,()-]+/g, '?').slice(0, 120);
 }
 
 function abortError(signal: AbortSignal | undefined): AgenticGenError {

@@ -152,7 +152,7 @@ describe('pool', () => {
       expect(big.stderr).toMatch(/restarted and its state is lost/);
       const after = await session.run('blob');
       expect(after.error?.type).toBe('NameError');
-      expect(after.stderr).toMatch(/session was restarted \(memory\)/);
+      expect(after.stderr).toMatch(/session was restarted \(memory limit\)/);
     } finally {
       await sandbox.dispose();
     }

@@ -39,6 +39,8 @@ export class WorkerLink {
   readonly ready: Promise<void>;
   heapBytes = 0;
   alive = true;
+  /** Set by the host side before it ends this worker on purpose, so its exit is not reported as a loss. */
+  releasedByHost = false;
   private pending: Pending | undefined;
   private nextRequest = 1;
   private settleReady!: (error?: AgenticGenError) => void;

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { createSandbox } from '@agenticgen/sandbox';
 import { attackLimits, runAttackSuite } from '../testing/attack-suite.js';
@@ -6,10 +6,40 @@ import { attackLimits, runAttackSuite } from '../testing/attack-suite.js';
 const secret = `host-secret-${Math.random().toString(36).slice(2)}`;
 process.env.AGENTICGEN_SANDBOX_TEST_SECRET = secret;
 
+/** The sandbox process this test process started last (Linux /proc): the one of the sandbox just created. */
+function newestSandboxProcess(): number | undefined {
+  let newest: { pid: number; started: number } | undefined;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+      if (Number(/PPid:\s+(\d+)/.exec(status)?.[1]) !== process.pid) continue;
+      if (!/supervisor\.(js|ts)/.test(readFileSync(`/proc/${entry}/cmdline`, 'utf8'))) continue;
+      // Field 22 of /proc/<pid>/stat is the start time; the command name before it may hold spaces.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const started = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+      if (newest === undefined || started >= newest.started) newest = { pid: Number(entry), started };
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return newest?.pid;
+}
+
 runAttackSuite({
-  createSandbox: () => createSandbox({ limits: attackLimits, pool: { warm: 1 } }),
+  createSandbox: (options = {}) => createSandbox({ limits: attackLimits, pool: { warm: 1 }, ...options }),
   secret,
   hostFileExists: (path) => existsSync(path),
+  capsJavaScriptHeap: true,
+  freezesPromiseJobs: true,
+  killWorkers:
+    process.platform === 'linux'
+      ? async () => {
+          const pid = newestSandboxProcess();
+          if (pid === undefined) throw new Error('no sandbox process found');
+          process.kill(pid, 'SIGKILL');
+        }
+      : undefined,
   listen: async () => {
     let connections = 0;
     const sockets = new Set<Socket>();

@@ -149,11 +149,13 @@ class NodeTransport implements SandboxTransport {
       });
       child.on('exit', (code, signal) => {
         if (this.child === child) this.child = undefined;
-        const reason = `exited with ${signal ?? `code ${code}`}${this.stderrTail ? `: ${this.stderrTail.trim().slice(-1000)}` : ''}`;
+        const reason = `exited with ${signal ?? `code ${code}`}`;
         if (!configured) {
+          // Before any session ran, the process's stderr is ours (Pyodide's start): it names the cause.
+          const tail = this.stderrTail ? `: ${this.stderrTail.trim().slice(-1000)}` : '';
           configured = true;
-          reject(new AgenticGenError('sandbox-start-failed', `[sandbox] the sandbox process ${reason}`));
-        } else if (!this.closing) this.crashListener?.(reason);
+          reject(new AgenticGenError('sandbox-start-failed', `[sandbox] the sandbox process ${reason}${tail}`));
+        } else if (!this.closing) this.crashListener?.(reason); // never stderr: sessions' code can write to it
       });
       child.on('error', (error) => {
         if (!configured) {

@@ -6,6 +6,14 @@
  * an object of the host realm reachable from Python would lead to the host's `Function` constructor.
  */
 
+/**
+ * The source that compiles `fn` inside a `vm` context in strict mode: sloppy functions there would hand
+ * `globalThis` to callbacks called without a receiver and expose `fn.caller` / `fn.arguments`.
+ */
+export function strictSource(fn: (...args: never[]) => unknown): string {
+  return `'use strict';(${fn.toString()})`;
+}
+
 /** Host functions handed to the prelude once; each returns primitives or host byte arrays that get copied. */
 export interface NodeRealmHost {
   log(text: string): void;
@@ -19,6 +27,8 @@ export interface NodeRealmHost {
   setTimer(id: number, delay: number, fire: (id: number) => void): void;
   clearTimer(id: number): void;
   post(json: string, payload?: Uint8Array | SharedArrayBuffer): void;
+  /** Bytes this worker's V8 isolate holds: JavaScript heap plus external memory (the wasm heap included). */
+  memoryBytes(): number;
   /** Evaluates Pyodide's two modules in the context and calls back with their namespaces (context objects). */
   loadModules(
     done: (loader: { loadPyodide: never }, asm: { default: unknown }) => void,
@@ -31,6 +41,7 @@ export interface NodeRealmHost {
 export interface NodeRealmPrelude {
   bridge: {
     post(json: string, payload?: Uint8Array | SharedArrayBuffer): void;
+    memoryBytes(): number;
     loadPyodideModule(): Promise<{ loadPyodide: (config: object) => Promise<unknown>; createPyodideModule: unknown }>;
     indexURL: string;
   };
@@ -65,7 +76,12 @@ export function nodeRealmPrelude(host: NodeRealmHost): NodeRealmPrelude {
   Object.setPrototypeOf(globalThis, WorkerGlobalScope.prototype);
   scope.self = globalThis;
   scope.location = { href: host.indexURL, toString: () => host.indexURL };
-  const log = (...parts: unknown[]) => host.log(parts.map((part) => String(part)).join(' '));
+  // Every host function is called through `safe`, shims included: an error it throws is rebuilt in this realm.
+  const hostLog = safe(host.log);
+  const hostSetTimer = safe(host.setTimer);
+  const hostClearTimer = safe(host.clearTimer);
+  const hostNow = safe(host.now);
+  const log = (...parts: unknown[]) => hostLog(parts.map((part) => String(part)).join(' '));
   scope.console = { log, info: log, warn: log, error: log, debug: () => {}, trace: () => {} };
 
   let nextTimer = 1;
@@ -78,17 +94,17 @@ export function nodeRealmPrelude(host: NodeRealmHost): NodeRealmPrelude {
   scope.setTimeout = (callback: (...args: unknown[]) => void, delay?: number, ...args: unknown[]) => {
     const id = nextTimer++;
     timers.set(id, () => callback(...args));
-    host.setTimer(id, Number(delay) || 0, fire);
+    hostSetTimer(id, Number(delay) || 0, fire);
     return id;
   };
   scope.clearTimeout = (id: number) => {
     timers.delete(id);
-    host.clearTimer(id);
+    hostClearTimer(id);
   };
   scope.queueMicrotask = (callback: () => void) => {
     Promise.resolve().then(callback);
   };
-  scope.performance = { now: () => host.now(), timeOrigin: 0 };
+  scope.performance = { now: () => hostNow(), timeOrigin: 0 };
   scope.crypto = {
     getRandomValues: safe(<T extends ArrayBufferView>(array: T): T => {
       const view = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
@@ -223,6 +239,7 @@ export function nodeRealmPrelude(host: NodeRealmHost): NodeRealmPrelude {
     bridge: {
       indexURL: host.indexURL,
       post: safe(host.post),
+      memoryBytes: safe(host.memoryBytes),
       loadPyodideModule: () =>
         new Promise((resolve, reject) => {
           host.loadModules(

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { fixSignalCheckRace } from '../runtime/signal-check-patch.ts';
+import { largestAllocationMb, watchWorkerMemory } from './memory-watch.ts';
 import type { SupervisorRequest } from './supervisor-protocol.ts';
 
 interface Live {
@@ -49,8 +50,7 @@ function startWorker(): Worker {
     workerData: { indexURL, assets, sources },
     env: {},
     stdout: true,
-    // Deep Python recursion runs on the JS stack of this thread; a larger stack keeps the limit meaningful.
-    resourceLimits: { stackSizeMb: 16 },
+    resourceLimits: workerResourceLimits(),
   };
   // The literal form lets bundlers of Node servers see and emit the worker file; `workerUrl` overrides it.
   // (`type: 'module'` is what web bundlers look for; Node ignores it and reads the file as ESM anyway.)
@@ -58,6 +58,18 @@ function startWorker(): Worker {
     return new Worker(new URL('./worker.js', import.meta.url), { type: 'module', ...options } as WorkerOptions);
   }
   return new Worker(workerUrl, options);
+}
+
+/**
+ * V8 limits of every worker, derived from its memory limit: the JavaScript heap's share plus one largest
+ * allocation of headroom (see memory-watch.ts: the watch stops a worker at the limit itself; the V8 limit is the
+ * backstop that never lets a worker's heap grow further). Deep Python recursion runs on the JS stack of the
+ * thread; a larger stack keeps the recursion limit meaningful.
+ */
+function workerResourceLimits(): NonNullable<WorkerOptions['resourceLimits']> {
+  const shareMb = Math.floor((limits.jsHeapLimitBytes ?? 0) / 1048576);
+  if (shareMb <= 0) return { stackSizeMb: 16 };
+  return { stackSizeMb: 16, maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: shareMb + largestAllocationMb };
 }
 
 function initMessage(mode: 'snapshot' | 'restore' | 'fresh'): string {
@@ -138,8 +150,11 @@ function spawn(id: number): void {
     workers.delete(id);
     send({ t: 'exit', w: id, reason });
   };
-  worker.on('error', (error) => exited(`error: ${error.message}`));
-  worker.on('exit', (code) => exited(`exit code ${code}`));
+  // Reasons are fixed words: an error's message can be text chosen by the sandboxed code.
+  worker.on('error', (error) =>
+    exited((error as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out-of-memory' : 'uncaught-error'),
+  );
+  worker.on('exit', (code) => exited(`exit-code-${Number(code)}`));
   const snapshotView = snapshot === undefined ? undefined : new Uint8Array(snapshot);
   if (template !== undefined) worker.postMessage({ json: JSON.stringify({ op: 'serve' }) });
   else if (limits.freshInterpreters === 1) worker.postMessage({ json: initMessage('fresh') });
@@ -204,6 +219,23 @@ async function handle(message: SupervisorRequest): Promise<void> {
     }
   }
 }
+
+/** A worker seen above its memory limit is stopped; the host reports the run as a MemoryError. */
+function stopOverLimit(id: number): void {
+  const live = workers.get(id);
+  if (live === undefined) return;
+  workers.delete(id);
+  void live.worker.terminate();
+  send({ t: 'exit', w: id, reason: 'out-of-memory' });
+}
+
+watchWorkerMemory(
+  function* () {
+    for (const [id, live] of workers) if (live.ready) yield [id, live.worker];
+  },
+  () => limits.memoryLimitBytes ?? 0,
+  stopOverLimit,
+);
 
 process.on('message', (message: SupervisorRequest) => {
   handle(message).catch((error: unknown) => {

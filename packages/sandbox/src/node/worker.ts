@@ -6,10 +6,11 @@
  * Imports use `.ts` so Node can run the source directly (type stripping) in tests; tsup bundles it as `worker.js`.
  */
 import { webcrypto } from 'node:crypto';
+import { getHeapStatistics } from 'node:v8';
 import vm from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { sandboxRuntime } from '../runtime/sandbox-runtime.ts';
-import { type NodeRealmHost, nodeRealmPrelude } from './realm-prelude.ts';
+import { type NodeRealmHost, nodeRealmPrelude, strictSource } from './realm-prelude.ts';
 
 interface WorkerData {
   indexURL: string;
@@ -24,7 +25,21 @@ const data = workerData as WorkerData;
 const context = vm.createContext(vm.constants.DONT_CONTEXTIFY, {
   name: 'agenticgen-sandbox',
   codeGeneration: { strings: false, wasm: true },
+  // The context's promise jobs wait in its own queue, run only when this file drains it: while the interpreter
+  // starts (see `drainUntilReady`), never once it serves a session. A promise chain Python started during a run
+  // (an async iterator, a thenable) therefore stays frozen after the run instead of running between runs.
+  microtaskMode: 'afterEvaluate',
 });
+const drainScript = new vm.Script('undefined');
+let serving = false;
+
+/** Runs the context's pending promise jobs until the runtime reports `ready` (Pyodide's start is async). */
+function drainUntilReady(): void {
+  const timer = setInterval(() => {
+    if (serving) clearInterval(timer);
+    else drainScript.runInContext(context);
+  }, 1);
+}
 
 const decoders = new Map<number, TextDecoder>();
 let nextDecoder = 1;
@@ -80,6 +95,7 @@ const host: NodeRealmHost = {
   },
   post: (json, payload) => {
     if (typeof json !== 'string') return;
+    if (!serving && json.startsWith('{"op":"ready"')) serving = true;
     // The payload comes from the context's realm, where `instanceof` against this realm's classes fails.
     const tag = Object.prototype.toString.call(payload);
     if (tag === '[object SharedArrayBuffer]') port.postMessage({ json, interrupt: payload });
@@ -89,6 +105,10 @@ const host: NodeRealmHost = {
       bytes.set(source);
       port.postMessage({ json, payload: bytes }, [bytes.buffer]);
     } else port.postMessage({ json });
+  },
+  memoryBytes: () => {
+    const statistics = getHeapStatistics();
+    return statistics.used_heap_size + statistics.external_memory;
   },
   loadModules: (done, fail) => {
     evaluateModules().then(
@@ -123,9 +143,9 @@ async function evaluateModules(): Promise<[unknown, unknown]> {
   return [loader, asm];
 }
 
-const install = vm.runInContext(`(${nodeRealmPrelude.toString()})`, context) as typeof nodeRealmPrelude;
+const install = vm.runInContext(strictSource(nodeRealmPrelude), context) as typeof nodeRealmPrelude;
 const prelude = install(host);
-const start = vm.runInContext(`(${sandboxRuntime.toString()})`, context) as typeof sandboxRuntime;
+const start = vm.runInContext(strictSource(sandboxRuntime), context) as typeof sandboxRuntime;
 const runtime = start(prelude.bridge);
 
 port.on('message', (message: { json?: unknown; payload?: unknown }) => {
@@ -134,3 +154,4 @@ port.on('message', (message: { json?: unknown; payload?: unknown }) => {
   const payload = message.payload instanceof Uint8Array ? prelude.copyIn(message.payload) : undefined;
   runtime.receive(message.json, payload);
 });
+drainUntilReady();

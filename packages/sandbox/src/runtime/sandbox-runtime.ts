@@ -16,6 +16,11 @@ export interface RuntimeBridge {
   loadPyodideModule(): Promise<{ loadPyodide: (config: object) => Promise<unknown>; createPyodideModule: unknown }>;
   /** Base URL the fetch shim answers for (`pyodide.asm.wasm`, `python_stdlib.zip`, `pyodide-lock.json`). */
   indexURL: string;
+  /**
+   * All memory this worker's JavaScript engine holds, in bytes: its JavaScript heap plus external buffers, the
+   * wasm heap included. Absent where the runtime cannot measure it (then only the wasm heap is counted).
+   */
+  memoryBytes?(): number;
 }
 
 /** What the runtime gives back: the entry for messages from the supervising layer. */
@@ -30,7 +35,10 @@ export function sandboxRuntime(bridge: RuntimeBridge): RuntimeHandle {
     outputLimit: number;
     resultLimit: number;
     recursionLimit: number;
+    /** The worker's whole memory (wasm + JavaScript heap). */
     memoryLimitBytes: number;
+    /** The JavaScript heap's share of it: the wasm heap may grow to the rest. */
+    jsHeapLimitBytes?: number;
   }
   interface Stream {
     text: string;
@@ -48,31 +56,27 @@ export function sandboxRuntime(bridge: RuntimeBridge): RuntimeHandle {
   const harness = `
 import sys, os, ast, json, base64, builtins, linecache, random, traceback, types
 
-_BLOCKED = frozenset(("js", "pyodide_js"))
-
-class _BlockHostModules:
-    """Refuses the modules that lead from Python to JavaScript objects of the host page or process."""
+# The blocker lives in a namespace of its own: it is visible in sys.meta_path, so nothing else of the harness
+# may be reachable from it (its methods' globals).
+_BLOCKER_SOURCE = """
+class BlockHostModules:
+    # Refuses the harness module and the modules that lead from Python to JavaScript objects.
+    blocked = frozenset(("_agenticgen", "js", "pyodide_js"))
     def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] in _BLOCKED:
-            raise ModuleNotFoundError(
-                f"[sandbox] module {name!r} is not available: the sandbox has no access to JavaScript", name=name)
+        if name.split(".")[0] in self.blocked:
+            raise ModuleNotFoundError(f"[sandbox] module {name!r} is not available in the sandbox", name=name)
         return None
+"""
 
-def block_host_modules():
-    if not any(isinstance(f, _BlockHostModules) for f in sys.meta_path):
-        sys.meta_path.insert(0, _BlockHostModules())
+def block_host_modules(drop_harness=False):
+    if not any(type(f).__name__ == "BlockHostModules" for f in sys.meta_path):
+        scope = {"__builtins__": builtins, "__name__": "sandbox"}
+        exec(_BLOCKER_SOURCE, scope)
+        sys.meta_path.insert(0, scope["BlockHostModules"]())
+    blocked = ("_agenticgen", "js", "pyodide_js") if drop_harness else ("js", "pyodide_js")
     for name in list(sys.modules):
-        if name.split(".")[0] in _BLOCKED:
+        if name.split(".")[0] in blocked:
             del sys.modules[name]
-
-_set_limit = sys.setrecursionlimit
-_max_recursion = [1000]
-
-def _clamped_setrecursionlimit(limit):
-    """The recursion limit is a sandbox limit: raising it past the configured maximum is capped."""
-    _set_limit(max(50, min(int(limit), _max_recursion[0])))
-
-sys.setrecursionlimit = _clamped_setrecursionlimit
 
 def _fresh_namespace():
     return {"__name__": "__main__", "__builtins__": builtins}
@@ -136,9 +140,7 @@ def _user_traceback(error, filename):
         tb = tb.tb_next
     return "".join(traceback.format_exception(type(error), error, tb))
 
-def run(code, result_limit, recursion_limit):
-    _max_recursion[0] = recursion_limit
-    _set_limit(recursion_limit)
+def run(code, result_limit):
     _cells[0] += 1
     filename = f"<cell-{_cells[0]}>"
     linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
@@ -188,9 +190,14 @@ def list_files(directory):
   let agent: Py;
   /** This worker made the snapshot and has not served a session yet. */
   let template = false;
+  /** The worker serves a session: callbacks scheduled from now on are cancelled when the run ends. */
+  let serving = false;
+  /** Cancels each timer scheduled while serving that has not fired. */
+  const pendingTimers = new Map<unknown, () => void>();
   let interrupt: Int32Array | undefined;
   let current: Current | undefined;
-  let memoryLimitBytes = 0;
+  /** Cap of the wasm heap: the worker's memory limit minus the JavaScript heap's share. */
+  let wasmLimitBytes = 0;
   const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
 
   function post(message: object, payload?: Uint8Array | SharedArrayBuffer): void {
@@ -202,11 +209,93 @@ def list_files(directory):
     const prototype = WebAssembly.Memory.prototype;
     const grow = prototype.grow;
     prototype.grow = function capped(this: WebAssembly.Memory, delta: number): number {
-      if (memoryLimitBytes > 0 && this.buffer.byteLength + delta * 65536 > memoryLimitBytes) {
+      if (wasmLimitBytes > 0 && this.buffer.byteLength + delta * 65536 > wasmLimitBytes) {
         throw new RangeError('sandbox memory limit reached');
       }
       return grow.call(this, delta);
     };
+  }
+
+  /**
+   * Callbacks scheduled through timers or Pyodide's event loop (`webloop`, which uses `setTimeout` or, in
+   * browsers, a MessageChannel) never run between runs. The runtime is synchronous, so whatever a run schedules
+   * could only fire after it, on CPU no time limit covers: once the worker serves a session, timers still pending
+   * at the end of a run are cancelled and port messages are not sent. Callbacks get `this` undefined, so no global
+   * object reaches Python through them.
+   */
+  function gateScheduling(): void {
+    const scope = globalThis as unknown as Record<string, unknown>;
+    for (const [setName, clearName] of [
+      ['setTimeout', 'clearTimeout'],
+      ['setInterval', 'clearInterval'],
+    ] as const) {
+      const set = scope[setName] as ((callback: () => void, delay?: number) => unknown) | undefined;
+      const clear = scope[clearName] as ((id: unknown) => void) | undefined;
+      if (typeof set !== 'function' || typeof clear !== 'function') continue;
+      const once = setName === 'setTimeout';
+      scope[setName] = (callback: unknown, delay?: unknown, ...args: unknown[]) => {
+        // A string would be code: refused, as the realm refuses code generation anyway.
+        if (typeof callback !== 'function') return 0;
+        const id = set.call(
+          scope,
+          () => {
+            if (once) pendingTimers.delete(id);
+            Reflect.apply(callback, undefined, args);
+          },
+          Number(delay) || 0,
+        );
+        if (serving) pendingTimers.set(id, () => clear.call(scope, id));
+        return id;
+      };
+      scope[clearName] = (id: unknown) => {
+        pendingTimers.delete(id);
+        clear.call(scope, id);
+      };
+    }
+    const port = (scope.MessagePort as { prototype?: { postMessage?: (...args: unknown[]) => void } } | undefined)
+      ?.prototype;
+    const portPost = port?.postMessage;
+    if (port !== undefined && typeof portPost === 'function') {
+      port.postMessage = function gatedPost(this: unknown, ...args: unknown[]) {
+        if (!serving) portPost.apply(this, args);
+      };
+    }
+  }
+
+  /** Ceiling of the recursion limit: Python code may lower the limit, never raise it above this. */
+  let maxRecursion = 1000;
+
+  function setRecursionLimit(limit: number): void {
+    pyodide._module._Py_SetRecursionLimit(Math.max(50, Math.min(Math.floor(limit), maxRecursion)));
+  }
+
+  /**
+   * `sys.setrecursionlimit` becomes a JavaScript function that clamps, and the original builtin is replaced in
+   * every dictionary that holds it (sys's, and CPython's copy of it), so no Python object can raise the limit
+   * past `recursionLimit`: the runtime itself sets the limit through the C API. (A JavaScript function cannot be
+   * part of a memory snapshot, so every worker does this when it starts serving.)
+   */
+  function replaceRecursionSetter(): void {
+    const clamped = (limit: unknown) => {
+      const wanted = Number(limit);
+      if (!Number.isFinite(wanted)) throw new TypeError('setrecursionlimit() needs an integer');
+      setRecursionLimit(wanted);
+    };
+    const scope = pyodide.toPy({ replacement: clamped });
+    try {
+      pyodide.runPython(
+        'import gc, sys\noriginal = sys.setrecursionlimit\nfor holder in gc.get_objects():\n    if isinstance(holder, dict) and holder.get("setrecursionlimit") is original:\n        holder["setrecursionlimit"] = replacement\ndel original, holder',
+        { globals: scope },
+      );
+      scope.clear();
+    } finally {
+      scope.destroy();
+    }
+  }
+
+  function cancelPendingTimers(): void {
+    for (const cancel of pendingTimers.values()) cancel();
+    pendingTimers.clear();
   }
 
   function flush(force: boolean): void {
@@ -244,12 +333,21 @@ def list_files(directory):
     };
   }
 
+  /** The worker's memory: the wasm heap, or everything the engine holds where that can be measured. */
   function heapBytes(): number {
+    let wasm = 0;
     try {
-      return pyodide._module.HEAPU8.buffer.byteLength;
+      wasm = pyodide._module.HEAPU8.buffer.byteLength;
     } catch {
-      return 0;
+      // Not loaded yet.
     }
+    let total = 0;
+    try {
+      total = Number(bridge.memoryBytes?.()) || 0;
+    } catch {
+      // Unmeasurable here: the wasm heap alone is counted.
+    }
+    return Math.max(wasm, total);
   }
 
   async function init(
@@ -261,8 +359,9 @@ def list_files(directory):
     },
     snapshot?: Uint8Array,
   ) {
-    memoryLimitBytes = config.limits.memoryLimitBytes;
+    wasmLimitBytes = config.limits.memoryLimitBytes - (config.limits.jsHeapLimitBytes ?? 0);
     capMemoryGrowth();
+    gateScheduling();
     const { loadPyodide, createPyodideModule } = await bridge.loadPyodideModule();
     // `js` resolves to this empty object even if the import block were bypassed: no host globals behind it.
     const jsglobals = Object.freeze({});
@@ -329,12 +428,16 @@ def list_files(directory):
         // Not registered in this build: nothing to remove.
       }
     }
+    // The harness leaves sys.modules (the runtime keeps its own reference): `import _agenticgen` finds nothing.
+    agent.block_host_modules(true);
+    replaceRecursionSetter();
     pyodide.setStdout(sink('stdout'));
     pyodide.setStderr(sink('stderr'));
     agent.reseed();
     interrupt = new Int32Array(new SharedArrayBuffer(4));
     // The signal check that reads this buffer was made race-free before Pyodide loaded (signal-check-patch.ts).
     pyodide.setInterruptBuffer(interrupt);
+    serving = true;
     post({ op: 'ready', heapBytes: heapBytes() }, interrupt.buffer as SharedArrayBuffer);
   }
 
@@ -351,7 +454,9 @@ def list_files(directory):
     let outcome: { ok: boolean; truncated: boolean; result?: unknown; error?: unknown };
     let fatal = false;
     try {
-      outcome = JSON.parse(agent.run(code, limits.resultLimit, limits.recursionLimit));
+      maxRecursion = limits.recursionLimit;
+      setRecursionLimit(limits.recursionLimit);
+      outcome = JSON.parse(agent.run(code, limits.resultLimit));
     } catch (error) {
       // A JavaScript-level failure inside Pyodide (wasm stack overflow, fatal error): the interpreter may be
       // unusable, so the supervisor replaces this worker.
@@ -371,6 +476,7 @@ def list_files(directory):
     flush(true);
     const run = current;
     current = undefined;
+    cancelPendingTimers();
     post({
       op: 'reply',
       id,

@@ -1,0 +1,263 @@
+/**
+ * Attacks of issue 16 on the limits both runtimes share: JavaScript heap, CPU between runs, silent state loss,
+ * timeouts hidden in `__repr__`, the harness module, and fairness between callers. Part of the attack suite
+ * (`attack-suite.ts`), so each runs in Node and in Chromium.
+ */
+import { AgenticGenError, type CodeSession, type RunResult } from '@agenticgen/core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { PythonSandbox, SessionRestartEvent } from '../host/sandbox-core.js';
+import type { AttackEnvironment } from './attack-suite.js';
+
+export interface RuntimeAttackContext {
+  /** The attacking session of the suite. */
+  attacker(): CodeSession;
+  /** Runs an attack, then checks the host, the victim and the attacker's next run. */
+  attack(code: string, options?: { timeoutMs?: number }): Promise<RunResult>;
+}
+
+export function runRuntimeAttacks(environment: AttackEnvironment, context: RuntimeAttackContext): void {
+  describe('JavaScript heap (issue 16, item 1)', { timeout: 120_000 }, () => {
+    it.runIf(environment.capsJavaScriptHeap === true)(
+      'counts JavaScript arrays allocated from Python against the memory limit and restarts the session',
+      async () => {
+        const attacker = context.attacker();
+        await attacker.run('kept_before = 1');
+        const result = await attacker.run(
+          [
+            'from pyodide.ffi import to_js',
+            'JsArray = to_js([]).constructor',
+            'hoard = []',
+            'for _ in range(8):',
+            '    hoard.append(JsArray.new(2**25).fill(1.5))',
+          ].join('\n'),
+          { timeoutMs: 60_000 },
+        );
+        expect(result.ok).toBe(false);
+        expect(result.error?.type).toBe('MemoryError');
+        expect(result.error?.message).toMatch(/memory limit/);
+        const next = await attacker.run('hoard');
+        expect(next.error?.type).toBe('NameError');
+        expect(next.stderr).toMatch(/the session was restarted \(memory limit\)/);
+        expect((await context.attack('21 * 2')).ok).toBe(true);
+      },
+    );
+  });
+
+  describe('CPU between runs (issue 16, item 2)', () => {
+    /** Each run is a message the worker's event loop handles after any callback that was due: 20 round trips
+     * give a callback that was going to run every chance to, with no wall-clock threshold involved. */
+    async function expectNoTicks(attacker: CodeSession, expected: string): Promise<void> {
+      for (let round = 0; round < 20; round++) {
+        const seen = await attacker.run('dict(ticks)');
+        expect(seen.result?.repr).toBe(expected);
+      }
+    }
+
+    it('runs no callback scheduled through the event loop or timers after the run ended', async () => {
+      const attacker = context.attacker();
+      const scheduled = await attacker.run(
+        [
+          'import asyncio',
+          'from pyodide.ffi import create_proxy',
+          'import pyodide.webloop as webloop',
+          'ticks = {"soon": 0, "later": 0, "callback": 0}',
+          'def soon():',
+          '    ticks["soon"] += 1',
+          '    asyncio.get_event_loop().call_soon(soon)',
+          'asyncio.get_event_loop().call_soon(soon)',
+          'asyncio.get_event_loop().call_later(0.001, lambda: ticks.__setitem__("later", 1))',
+          'def callback():',
+          '    ticks["callback"] += 1',
+          '    webloop.scheduleCallback(keep, 0)',
+          'keep = create_proxy(callback)',
+          'webloop.scheduleCallback(keep, 0)',
+          'webloop.scheduleCallback(keep, 5)',
+        ].join('\n'),
+      );
+      expect(scheduled.ok).toBe(true);
+      await expectNoTicks(attacker, "{'soon': 0, 'later': 0, 'callback': 0}");
+    });
+
+    it.runIf(environment.freezesPromiseJobs === true)(
+      'runs no promise job Python started (an async iterator over a generator) after the run ended',
+      async () => {
+        const attacker = context.attacker();
+        const scheduled = await attacker.run(
+          [
+            'from pyodide.ffi import to_js',
+            'ticks = {"promise": 0}',
+            'def steps():',
+            '    while True:',
+            '        ticks["promise"] += 1',
+            '        yield 1',
+            'pending = to_js([]).constructor.fromAsync(steps())',
+            // The iterator's first step runs inside the call, within the run.
+            'dict(ticks)',
+          ].join('\n'),
+        );
+        expect(scheduled.ok).toBe(true);
+        await expectNoTicks(attacker, scheduled.result?.repr ?? 'missing');
+      },
+    );
+  });
+
+  describe('state loss is always reported (issue 16, item 3)', { timeout: 120_000 }, () => {
+    it.runIf(environment.killWorkers !== undefined)(
+      'a worker that died between runs: the next run says the state was lost, and an event says why',
+      async () => {
+        const sandbox = environment.createSandbox({ pool: { warm: 0 } });
+        try {
+          const session = await sandbox.createSession();
+          const restarts: SessionRestartEvent[] = [];
+          sandbox.events.on('session-restart', (event) => {
+            restarts.push(event);
+          });
+          expect((await session.run('state = "kept"')).ok).toBe(true);
+          await environment.killWorkers?.(sandbox);
+          await vi.waitFor(() => expect(restarts).toHaveLength(1), { timeout: 20_000 });
+          expect(restarts[0]).toMatchObject({ sessionId: session.id, reason: 'worker-exit' });
+          const next = await session.run('state');
+          expect(next.error?.type).toBe('NameError');
+          expect(next.stderr).toMatch(
+            /^\[sandbox\] the session was restarted \(worker stopped\); earlier state is lost/,
+          );
+        } finally {
+          await sandbox.dispose();
+        }
+      },
+    );
+
+    it('every replacement emits session-restart with its reason', async () => {
+      const sandbox = environment.createSandbox({ pool: { warm: 0 } });
+      try {
+        const session = await sandbox.createSession();
+        const restarts: SessionRestartEvent[] = [];
+        sandbox.events.on('session-restart', (event) => {
+          restarts.push(event);
+        });
+        const stuck = await session.run('import time\ntime.sleep(1e6)', { timeoutMs: 200 });
+        expect(stuck.error?.type).toBe('TimeoutError');
+        expect(restarts).toEqual([expect.objectContaining({ sessionId: session.id, reason: 'time-limit' })]);
+      } finally {
+        await sandbox.dispose();
+      }
+    });
+  });
+
+  describe('timeouts are never reported as success (issue 16, item 4)', () => {
+    it('reports a time limit reached inside __repr__ as a timeout', async () => {
+      const result = await context.attack('class Slow:\n    def __repr__(self):\n        while True: pass\nSlow()', {
+        timeoutMs: 300,
+      });
+      expect(result.ok).toBe(false);
+      expect(result.error?.type).toBe('TimeoutError');
+    });
+
+    it('reports a run that swallowed the interrupt and finished as a timeout', async () => {
+      const result = await context.attack(
+        'try:\n    while True: pass\nexcept KeyboardInterrupt:\n    pass\n"finished anyway"',
+        { timeoutMs: 300 },
+      );
+      expect(result.ok).toBe(false);
+      expect(result.error?.type).toBe('TimeoutError');
+    });
+  });
+
+  describe('the harness is out of reach (issue 16, item 5)', () => {
+    it('cannot import the harness module', async () => {
+      const result = await context.attack('import _agenticgen\n_agenticgen._set_limit(10**7)');
+      expect(result.ok).toBe(false);
+      expect(result.error?.type).toBe('ModuleNotFoundError');
+    });
+
+    it('finds the harness neither in sys.modules nor behind sys.setrecursionlimit or the import blocker', async () => {
+      const result = await context.attack(
+        [
+          'import sys',
+          'found = [name for name, module in list(sys.modules.items()) if "agenticgen" in name',
+          '         or hasattr(module, "_set_limit") or hasattr(module, "_mime")]',
+          'for finder in sys.meta_path:',
+          '    for method in vars(type(finder)).values():',
+          '        found.extend(name for name in ("run", "_mime", "reseed") if name in getattr(method, "__globals__", {}))',
+          'limit = sys.setrecursionlimit',
+          'for cell in getattr(limit, "__closure__", None) or ():',
+          '    found.append(repr(cell.cell_contents))',
+          'found.extend(name for name in ("_set_limit", "_max_recursion") if name in getattr(limit, "__globals__", {}))',
+          'found',
+        ].join('\n'),
+      );
+      expect(result.ok).toBe(true);
+      expect(result.result?.repr).toBe('[]');
+    });
+
+    it('finds no way through gc.get_objects() to lift the recursion limit', async () => {
+      const result = await context.attack(
+        [
+          'import gc, sys',
+          'for holder in gc.get_objects():',
+          '    if getattr(holder, "__name__", "") in ("setrecursionlimit", "_set_limit") and callable(holder):',
+          '        try:',
+          '            holder(10**6)',
+          '        except Exception:',
+          '            pass',
+          'sys.getrecursionlimit()',
+        ].join('\n'),
+      );
+      expect(result.ok).toBe(true);
+      expect(Number(result.result?.repr)).toBeLessThanOrEqual(1000);
+    });
+  });
+
+  describe('fairness between callers (issue 16, item 7)', { timeout: 120_000 }, () => {
+    let sandbox: PythonSandbox;
+    beforeAll(() => {
+      sandbox = environment.createSandbox({
+        pool: { warm: 0, max: 4 },
+        fairness: { maxQueuedPerSession: 2, maxSessionsPerOwner: 1, maxQueuedPerOwner: 1 },
+      });
+    });
+    afterAll(async () => {
+      await sandbox?.dispose();
+    });
+
+    const busyLoop = 'while True: pass';
+    const isBusy = (error: unknown) => AgenticGenError.hasCode(error, 'busy');
+
+    it('refuses runs past the per-session queue limit with busy; a cancelled run leaves the queue at once', async () => {
+      const session = await sandbox.createSession();
+      const running = session.run(busyLoop, { timeoutMs: 3000 });
+      const cancel = new AbortController();
+      const cancelled = session.run('1', { signal: cancel.signal });
+      const queued = session.run('2');
+      const refused = await session.run('3').catch((error: unknown) => error);
+      expect(isBusy(refused)).toBe(true);
+      expect((refused as AgenticGenError).retryable).toBe(true);
+      cancel.abort();
+      await expect(cancelled).rejects.toMatchObject({ code: 'aborted' });
+      // The cancelled run's place is free while the first run is still going.
+      const admitted = session.run('4');
+      expect((await running).error?.type).toBe('TimeoutError');
+      expect((await queued).result?.repr).toBe('2');
+      expect((await admitted).result?.repr).toBe('4');
+      await session.dispose();
+    });
+
+    it('limits the sessions and the queued runs of one owner, not of the others', async () => {
+      const first = await sandbox.createSession({ owner: 'tenant-a' });
+      const second = await sandbox.createSession({ owner: 'tenant-a' }).catch((error: unknown) => error);
+      expect(isBusy(second)).toBe(true);
+      const other = await sandbox.createSession({ owner: 'tenant-b' });
+      const running = first.run(busyLoop, { timeoutMs: 3000 });
+      const queued = first.run('1');
+      // Below the per-session limit (2), at the owner's (1).
+      const refused = await first.run('2').catch((error: unknown) => error);
+      expect(isBusy(refused)).toBe(true);
+      expect((await other.run('"tenant b runs"')).result?.repr).toBe("'tenant b runs'");
+      expect((await running).error?.type).toBe('TimeoutError');
+      expect((await queued).result?.repr).toBe('1');
+      await Promise.all([first.dispose(), other.dispose()]);
+      const again = await sandbox.createSession({ owner: 'tenant-a' });
+      await again.dispose();
+    });
+  });
+}
