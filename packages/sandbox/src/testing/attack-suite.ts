@@ -125,15 +125,10 @@ export function runAttackSuite(environment: AttackEnvironment): void {
         ].join('\n'),
       );
       expect(scheduled.ok).toBe(true);
-      // The callbacks run on the worker's event loop once the run has returned.
-      let seen = '';
-      await expect
-        .poll(async () => {
-          seen = (await attacker.run('repr(captured)')).result?.repr ?? '';
-          return seen;
-        })
-        .toMatch(/,/);
-      expect(seen).toBe(`"['None', 'None']"`);
+      // Callbacks still pending when a run ends are cancelled (issue 16 item 2), and a timer that does fire calls
+      // its callback with `this` undefined: either way Python never holds the worker's global scope.
+      const seen = (await attacker.run('repr(captured)')).result?.repr ?? '';
+      expect([`'[]'`, `"['None', 'None']"`]).toContain(seen);
     });
 
     it('finds no JavaScript object that leads to host globals anywhere in the heap', async () => {
