@@ -1,0 +1,8 @@
+/** The Node entry: everything of the browser-safe entry, with the stdio transport available. */
+import { createMcpClientFactory } from './client/mcp-client.js';
+import { openStdioTransport } from './node/stdio.js';
+
+export * from './index.js';
+
+/** Connects to an MCP server over stdio (spawns a command), Streamable HTTP, HTTP+SSE or a custom transport. */
+export const createMcpClient = createMcpClientFactory(openStdioTransport);
