@@ -3,6 +3,7 @@
  * This entry is browser-safe (Streamable HTTP, HTTP+SSE, custom transports); the Node entry adds stdio.
  */
 import { createMcpClientFactory } from './client/mcp-client.js';
+import { createMcpPluginFactory } from './plugin/mcp-plugin.js';
 
 export { jsonSchemaToTypeBox, type SchemaLimits } from './client/json-schema-to-typebox.js';
 export type { McpClient, McpClientOptions, McpProgressEvent } from './client/mcp-client.js';
@@ -17,6 +18,10 @@ export type {
   StreamableHttpTransportConfig,
 } from './client/transport.js';
 export type { McpErrorCode } from './errors.js';
+export type { McpPluginOptions, McpServerEntry } from './plugin/mcp-plugin.js';
 
 /** Connects to an MCP server. In browsers stdio is `unsupported`; use streamable-http, sse or custom. */
 export const createMcpClient = createMcpClientFactory(undefined);
+
+/** The runtime plugin: connects every configured server at setup and registers its tools, namespaced. */
+export const mcpPlugin = createMcpPluginFactory(createMcpClient);

@@ -83,7 +83,9 @@ describe('client against @modelcontextprotocol/server-everything over stdio', ()
     const output = await tool?.execute({ duration: 0.3, steps: 3 }, context);
     expect(String(output)).toContain('completed');
     const own = progress.filter((event) => event.toolCallId === 'long');
-    expect(own.map((event) => event.progress)).toEqual([1, 2, 3]);
+    // The last notification races the result on the wire (the SDK drops progress after the answer): the
+    // steps before it must all arrive, in order.
+    expect(own.map((event) => event.progress).slice(0, 2)).toEqual([1, 2]);
     expect(own[0]).toMatchObject({ toolName: 'trigger-long-running-operation', total: 3 });
   });
 
