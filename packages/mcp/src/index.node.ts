@@ -4,6 +4,7 @@ import { openStdioTransport } from './node/stdio.js';
 import { createMcpPluginFactory } from './plugin/mcp-plugin.js';
 
 export * from './index.js';
+export { createMcpHttpHandler, type McpHttpHandler, type McpHttpHandlerOptions, serveStdio } from './node/serve.js';
 
 /** Connects to an MCP server over stdio (spawns a command), Streamable HTTP, HTTP+SSE or a custom transport. */
 export const createMcpClient = createMcpClientFactory(openStdioTransport);

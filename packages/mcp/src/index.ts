@@ -19,6 +19,8 @@ export type {
 } from './client/transport.js';
 export type { McpErrorCode } from './errors.js';
 export type { McpPluginOptions, McpServerEntry } from './plugin/mcp-plugin.js';
+export { createMcpServer, type McpServerFactory, type McpServerOptions } from './server/mcp-server.js';
+export type { McpProgressReporter } from './server/served-tools.js';
 
 /** Connects to an MCP server. In browsers stdio is `unsupported`; use streamable-http, sse or custom. */
 export const createMcpClient = createMcpClientFactory(undefined);
