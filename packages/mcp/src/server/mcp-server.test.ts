@@ -45,7 +45,7 @@ describe('createMcpServer driven by the SDK Client', () => {
 
   it('runs an agent as a tool and sends a progress notification per step', async () => {
     const client = await sdkClientFor();
-    const progress: Array<{ progress: number; message?: string }> = [];
+    const progress: Array<{ progress: number; message?: string | undefined }> = [];
     const result = await client.callTool({ name: 'calculator', arguments: { input: 'sums?' } }, undefined, {
       onprogress: (event) => progress.push(event),
     });
