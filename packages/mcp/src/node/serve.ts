@@ -19,6 +19,11 @@ export interface McpHttpHandlerOptions {
   stateless?: boolean;
   /** Most open sessions (default 100); a new one beyond it is refused with HTTP 503. */
   maxSessions?: number;
+  /**
+   * `Host` header values accepted (e.g. `['127.0.0.1:3000', 'localhost:3000']`); others get HTTP 403. Set it
+   * for a server on localhost, so a web page cannot reach it through DNS rebinding. Default: any host.
+   */
+  allowedHosts?: readonly string[];
 }
 
 /** A Node `(request, response)` handler for the Streamable HTTP transport, plus `close()` for every session. */
@@ -68,8 +73,13 @@ export function createMcpHttpHandler(factory: McpServerFactory, options: McpHttp
     await transport.handleRequest(request, response);
   };
 
-  const handler = ((request: IncomingMessage, response: ServerResponse) =>
-    options.stateless === true ? stateless(request, response) : stateful(request, response)) as McpHttpHandler;
+  const { allowedHosts } = options;
+  const handler = (async (request: IncomingMessage, response: ServerResponse) => {
+    if (allowedHosts !== undefined && !allowedHosts.includes(request.headers.host ?? '')) {
+      return refuse(response, 403, -32000, 'Forbidden: Host not allowed');
+    }
+    return options.stateless === true ? stateless(request, response) : stateful(request, response);
+  }) as McpHttpHandler;
   Object.defineProperty(handler, 'sessions', { get: () => sessions.size });
   handler.close = async () => {
     await Promise.all([...sessions.values()].map((transport) => transport.close()));

@@ -21,7 +21,9 @@ export const fixtureBearerToken = 'fixture-token';
 /** Starts the fixture server (our `createMcpServer` behind every transport) on a random 127.0.0.1 port. */
 export async function startHttpFixture(): Promise<{ urls: McpFixtureUrls; close(): Promise<void> }> {
   const factory = await createFixtureServer();
-  const stateful = createMcpHttpHandler(factory);
+  // The port is known only after listen; the handlers read it through this list.
+  const allowedHosts: string[] = [];
+  const stateful = createMcpHttpHandler(factory, { allowedHosts });
   const stateless = createMcpHttpHandler(factory, { stateless: true });
   const sseSessions = new Map<string, SSEServerTransport>();
 
@@ -64,7 +66,9 @@ export async function startHttpFixture(): Promise<{ urls: McpFixtureUrls; close(
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { port } = server.address() as AddressInfo;
+  allowedHosts.push(`127.0.0.1:${port}`, `localhost:${port}`);
+  const base = `http://127.0.0.1:${port}`;
   return {
     urls: {
       streamable: `${base}/mcp`,
