@@ -1,6 +1,7 @@
+import { defineTool, executeTool, Type } from '@agenticgen/core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMcpClient, createMcpServer } from '../index.js';
 import { createFixtureServer } from './fixture-server.js';
 
@@ -79,6 +80,43 @@ describe('createMcpServer driven by the SDK Client', () => {
     const add = (await client.tools()).find((tool) => tool.name === 'add');
     const context = { signal: new AbortController().signal, toolCallId: 'x', values: {} };
     expect(await add?.execute({ a: 1, b: 1 }, context)).toBe('2');
+  });
+
+  it('cancelling a call on the client aborts the tool on the server (notifications/cancelled → AbortSignal)', async () => {
+    const seen: string[] = [];
+    const wait = defineTool({
+      name: 'wait',
+      description: 'Waits until cancelled.',
+      parameters: Type.Object({}),
+      execute: (_args, context) =>
+        new Promise((_resolve, reject) => {
+          seen.push('started');
+          context.signal.addEventListener('abort', () => {
+            seen.push('aborted');
+            reject(context.signal.reason);
+          });
+        }),
+    });
+    const factory = createMcpServer({ tools: [wait] });
+    const client = createMcpClient({
+      transport: {
+        type: 'custom',
+        create: () => {
+          const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+          void factory.createServer().connect(serverSide);
+          return clientSide;
+        },
+      },
+    });
+    closers.push(() => client.close());
+    const [tool] = await client.tools();
+    if (tool === undefined) throw new Error('no tool');
+    const controller = new AbortController();
+    const outcome = executeTool(tool, {}, { toolCallId: 'w', signal: controller.signal });
+    await vi.waitFor(() => expect(seen).toEqual(['started']));
+    controller.abort();
+    expect(await outcome).toMatchObject({ ok: false, error: { code: 'aborted' } });
+    await vi.waitFor(() => expect(seen).toEqual(['started', 'aborted']));
   });
 
   it('refuses an empty server and duplicate names with invalid-config', () => {
