@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'index.node': 'src/index.node.ts' },
+  entry: { index: 'src/index.ts', 'index.node': 'src/index.node.ts', bin: 'src/node/bin.ts' },
   format: ['esm'],
   dts: true,
   sourcemap: true,

@@ -3,4 +3,6 @@ import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
 register('./source-loader.mjs', import.meta.url);
-await import(pathToFileURL(process.argv[2]).href);
+// The script sees the arguments after its own path, as if Node had started it directly.
+const [file] = process.argv.splice(2, 1);
+await import(pathToFileURL(file).href);
