@@ -1,5 +1,6 @@
 import { type AgenticGenError, type AnyTool, compileSchema, defineTool, type ToolRegistry } from '@agenticgen/core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   CallToolResultSchema,
@@ -187,6 +188,25 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
     });
   };
 
+  /**
+   * A progress token is asked for only when someone listens: with one, the SDK registers a progress handler
+   * and the server may stream notifications, a cost every call would pay for nothing.
+   */
+  const requestOptions = (signal: AbortSignal, toolCallId: string, toolName: string): RequestOptions => {
+    const { onProgress } = options;
+    if (onProgress === undefined) return { signal, timeout: settings.timeoutMs };
+    return {
+      signal,
+      timeout: settings.timeoutMs,
+      onprogress: (progress) => {
+        const event: McpProgressEvent = { toolName, toolCallId, progress: progress.progress };
+        if (progress.total !== undefined) event.total = progress.total;
+        if (progress.message !== undefined) event.message = progress.message;
+        onProgress(event);
+      },
+    };
+  };
+
   const toCoreTool = (definition: McpToolDefinition): AnyTool => {
     const name = coreToolName(options.toolNamePrefix ?? '', definition.name);
     const outputValidator =
@@ -203,20 +223,7 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
           const result = await client.request(
             { method: 'tools/call', params: { name: definition.name, arguments: args } },
             CallToolResultSchema,
-            {
-              signal: context.signal,
-              timeout: settings.timeoutMs,
-              onprogress: (progress) => {
-                const event: McpProgressEvent = {
-                  toolName: name,
-                  toolCallId: context.toolCallId,
-                  progress: progress.progress,
-                };
-                if (progress.total !== undefined) event.total = progress.total;
-                if (progress.message !== undefined) event.message = progress.message;
-                options.onProgress?.(event);
-              },
-            },
+            requestOptions(context.signal, context.toolCallId, name),
           );
           // The server announces a changed list before it answers the call that changed it: wait for the
           // refresh, so the agent's next step already offers the new tools.
