@@ -6,6 +6,11 @@ import { createMcpClientFactory } from './client/mcp-client.js';
 import { createMcpPluginFactory } from './plugin/mcp-plugin.js';
 
 export { jsonSchemaToTypeBox, type SchemaLimits } from './client/json-schema-to-typebox.js';
+export {
+  type AddResourcesOptions,
+  addMcpResourcesToKnowledge,
+  mcpPromptAsInstructions,
+} from './client/knowledge-sources.js';
 export type { McpClient, McpClientOptions, McpProgressEvent } from './client/mcp-client.js';
 export { coreToolName } from './client/mcp-client.js';
 export type { SamplingOptions, SamplingRequest, ServerRequestHandlers } from './client/server-requests.js';

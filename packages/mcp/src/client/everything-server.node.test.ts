@@ -1,8 +1,14 @@
 import { createRequire } from 'node:module';
-import { createAgent } from '@agenticgen/core';
+import { createAgent, createHashingEmbedder, createKnowledgeBase, createMemoryVectorStore } from '@agenticgen/core';
 import { MockChatModel } from '@agenticgen/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMcpClient, type McpClient, type McpProgressEvent } from '../index.node.js';
+import {
+  addMcpResourcesToKnowledge,
+  createMcpClient,
+  type McpClient,
+  type McpProgressEvent,
+  mcpPromptAsInstructions,
+} from '../index.node.js';
 
 // The reference server from npm, spawned over stdio exactly as a user would configure it.
 const everythingBin = createRequire(import.meta.url).resolve('@modelcontextprotocol/server-everything/dist/index.js');
@@ -116,5 +122,29 @@ describe('client against @modelcontextprotocol/server-everything over stdio', ()
     expect(simple).toBeDefined();
     const prompt = await client.getPrompt('simple-prompt');
     expect(prompt.messages.length).toBeGreaterThan(0);
+  });
+
+  it('text resources become knowledge-base documents an agent can retrieve and cite', async () => {
+    const knowledge = createKnowledgeBase({
+      embedder: createHashingEmbedder({ dimensions: 128 }),
+      vectorStore: createMemoryVectorStore({ dimensions: 128 }),
+    });
+    const report = await addMcpResourcesToKnowledge(client, knowledge, {
+      filter: (resource) => resource.uri.startsWith('demo://resource/static/document/') && resource.uri.endsWith('.md'),
+    });
+    expect(report.added.length).toBeGreaterThan(0);
+    const [best] = await knowledge.search('architecture of the everything server', { topK: 1 });
+    expect(best?.source).toMatch(/^demo:\/\/resource\/static\/document\//);
+    await expect(addMcpResourcesToKnowledge(client, knowledge, { maxDocuments: 1 })).rejects.toMatchObject({
+      code: 'mcp-limit-exceeded',
+    });
+  });
+
+  it('a prompt becomes agent instructions', async () => {
+    const instructions = await mcpPromptAsInstructions(client, 'simple-prompt');
+    expect(instructions).toBe('This is a simple prompt without arguments.');
+    const model = new MockChatModel({ responses: ['ok'] });
+    await createAgent({ name: 'prompted', instructions, model }).run('hi');
+    expect(model.requests[0]?.messages[0]).toEqual({ role: 'system', content: instructions });
   });
 });
