@@ -9,6 +9,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { SamplingOptions } from '../index.js';
 import { createMcpClient, type McpClient } from '../index.js';
 
 /** An SDK server whose tool list and answers the test changes while the client is connected. */
@@ -20,7 +21,10 @@ function sdkServer(tools: Tool[], answer: (name: string, args: unknown) => CallT
 }
 
 const clients: McpClient[] = [];
-function connectTo(server: Server, options: { maxResultChars?: number; toolNamePrefix?: string } = {}) {
+function connectTo(
+  server: Server,
+  options: { maxResultChars?: number; toolNamePrefix?: string; maxTools?: number; approveTools?: boolean } = {},
+) {
   const client = createMcpClient({
     ...options,
     transport: {
@@ -121,5 +125,69 @@ describe('createMcpClient tools', () => {
     const result = await agent.run('go');
     expect(model.requests[1]?.tools?.map((tool) => tool.name)).toContain('files_write');
     expect(result.steps[1]?.toolCalls[0]).toMatchObject({ toolName: 'files_write', output: 'ran files.write' });
+  });
+
+  it('a server listing more than maxTools tools is mcp-limit-exceeded', async () => {
+    const many: Tool[] = Array.from({ length: 3 }, (_, index) => ({
+      name: `t${index}`,
+      inputSchema: { type: 'object' },
+    }));
+    const client = connectTo(
+      sdkServer(many, () => ({ content: [] })),
+      { maxTools: 2 },
+    );
+    await expect(client.tools()).rejects.toMatchObject({ code: 'mcp-limit-exceeded' });
+  });
+
+  it('approveTools marks every tool that is not read-only as needing approval', async () => {
+    const readOnly: Tool = { ...echo, name: 'peek', annotations: { readOnlyHint: true } };
+    const client = connectTo(
+      sdkServer([echo, readOnly], () => ({ content: [] })),
+      { approveTools: true },
+    );
+    const tools = await client.tools();
+    expect(tools.map((tool) => [tool.name, tool.needsApproval])).toEqual([
+      ['files_read', true],
+      ['peek', false],
+    ]);
+  });
+
+  it('sampling: the approval hook can refuse, and requests beyond maxMessages never reach the model', async () => {
+    const model = new MockChatModel({ responses: ['sampled'], repeatLast: true });
+    const asks: number[] = [];
+    let server: Server;
+    server = sdkServer([echo], async (_name, args) => {
+      const count = Number((args as { path: string }).path);
+      asks.push(count);
+      const messages = Array.from({ length: count }, () => ({
+        role: 'user' as const,
+        content: { type: 'text' as const, text: 'question' },
+      }));
+      try {
+        const answer = await server.createMessage({ messages, maxTokens: 100 });
+        return { content: [{ type: 'text', text: JSON.stringify(answer.content) }] };
+      } catch (error) {
+        return { isError: true, content: [{ type: 'text', text: (error as Error).message }] };
+      }
+    });
+    const sampling: SamplingOptions = { model, approve: (request) => request.messages.length !== 2, maxMessages: 3 };
+    const client = createMcpClient({
+      sampling,
+      transport: {
+        type: 'custom',
+        create: () => {
+          const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+          void server.connect(serverSide);
+          return clientSide;
+        },
+      },
+    });
+    clients.push(client);
+    const [tool] = await client.tools();
+    const context = { signal: new AbortController().signal, toolCallId: 'c', values: {} };
+    expect(await tool?.execute({ path: '1' }, context)).toContain('sampled');
+    await expect(tool?.execute({ path: '2' }, context)).rejects.toThrow(/refused/);
+    await expect(tool?.execute({ path: '4' }, context)).rejects.toThrow(/4 messages \(max 3\)/);
+    expect(model.requests).toHaveLength(1);
   });
 });
