@@ -13,7 +13,7 @@ import type { SamplingOptions } from '../index.js';
 import { createMcpClient, type McpClient } from '../index.js';
 
 /** An SDK server whose tool list and answers the test changes while the client is connected. */
-function sdkServer(tools: Tool[], answer: (name: string, args: unknown) => CallToolResult) {
+function sdkServer(tools: Tool[], answer: (name: string, args: unknown) => CallToolResult | Promise<CallToolResult>) {
   const server = new Server({ name: 'test', version: '1.0.0' }, { capabilities: { tools: { listChanged: true } } });
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
   server.setRequestHandler(CallToolRequestSchema, (request) => answer(request.params.name, request.params.arguments));
@@ -156,7 +156,7 @@ describe('createMcpClient tools', () => {
     const model = new MockChatModel({ responses: ['sampled'], repeatLast: true });
     const asks: number[] = [];
     let server: Server;
-    server = sdkServer([echo], async (_name, args) => {
+    server = sdkServer([echo], async (_name, args): Promise<CallToolResult> => {
       const count = Number((args as { path: string }).path);
       asks.push(count);
       const messages = Array.from({ length: count }, () => ({
