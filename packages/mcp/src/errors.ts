@@ -69,7 +69,8 @@ export function toMcpError(error: unknown, what: string): AgenticGenError {
     return mcpError('mcp-protocol-error', `${what}: ${message}`, options);
   }
   if (code !== undefined) return mcpError('mcp-request-failed', `${what}: ${message}`, options);
-  if (error instanceof Error && error.name === 'ZodError') {
+  // The SDK rejects with the schema library's error (a list of `issues`) when a result has the wrong shape.
+  if (Array.isArray((error as { issues?: unknown })?.issues)) {
     return mcpError('mcp-protocol-error', `${what}: the server's answer does not match the MCP schema: ${message}`, {
       cause: error,
     });

@@ -145,7 +145,9 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
       const mapped = toMcpError(error, 'connect');
       if (mapped.code === 'unsupported' || mapped.code === 'invalid-config') throw mapped;
       const reason =
-        mapped.code === 'timeout' ? `no answer to initialize within ${settings.connectTimeoutMs} ms` : mapped.message;
+        mapped.code === 'timeout'
+          ? `no answer to initialize within ${settings.connectTimeoutMs} ms`
+          : mapped.message.replace(/^\[mcp\] /, '');
       throw mcpError('mcp-connect-failed', `connect failed: ${reason}`, { cause: mapped });
     }
     return current;

@@ -53,6 +53,11 @@ describe('client against misbehaving servers', () => {
     expect(outcome).toMatchObject({ ok: false, error: { code: 'timeout' } });
   });
 
+  it('a result of the wrong shape: mcp-protocol-error, without echoing the whole answer', async () => {
+    const outcome = await callWeather(connect('malformed'));
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'mcp-protocol-error' } });
+  });
+
   it('a result that fails its own outputSchema: mcp-invalid-result, and the agent keeps running', async () => {
     const client = connect('bad-output');
     const model = new MockChatModel({
