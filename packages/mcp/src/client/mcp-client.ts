@@ -1,9 +1,7 @@
-import { type AgenticGenError, type AnyTool, compileSchema, defineTool, type ToolRegistry } from '@agenticgen/core';
+import type { AgenticGenError, AnyTool, ToolRegistry } from '@agenticgen/core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
-  CallToolResultSchema,
   type GetPromptResult,
   type Tool as McpToolDefinition,
   type Prompt,
@@ -12,9 +10,8 @@ import {
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { mcpError, toMcpError } from '../errors.js';
-import { jsonSchemaToTypeBox } from './json-schema-to-typebox.js';
+import { coreToolName, remoteTool } from './remote-tool.js';
 import { installServerRequestHandlers, type ServerRequestHandlers } from './server-requests.js';
-import { toToolOutput } from './tool-result.js';
 import { type McpTransportConfig, openTransport, type StdioOpener } from './transport.js';
 
 export interface McpClientOptions extends ServerRequestHandlers {
@@ -190,54 +187,18 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
     });
   };
 
-  /**
-   * A progress token is asked for only when someone listens: with one, the SDK registers a progress handler
-   * and the server may stream notifications, a cost every call would pay for nothing.
-   */
-  const requestOptions = (signal: AbortSignal, toolCallId: string, toolName: string): RequestOptions => {
-    const { onProgress } = options;
-    if (onProgress === undefined) return { signal, timeout: settings.timeoutMs };
-    return {
-      signal,
-      timeout: settings.timeoutMs,
-      onprogress: (progress) => {
-        const event: McpProgressEvent = { toolName, toolCallId, progress: progress.progress };
-        if (progress.total !== undefined) event.total = progress.total;
-        if (progress.message !== undefined) event.message = progress.message;
-        onProgress(event);
-      },
-    };
-  };
-
-  const toCoreTool = (definition: McpToolDefinition): AnyTool => {
-    const name = coreToolName(options.toolNamePrefix ?? '', definition.name);
-    const outputValidator =
-      definition.outputSchema === undefined ? undefined : compileSchema(jsonSchemaToTypeBox(definition.outputSchema));
-    const tool = defineTool({
-      name,
-      description: definition.description ?? definition.title ?? definition.name,
-      parameters: jsonSchemaToTypeBox(definition.inputSchema),
+  const toCoreTool = (definition: McpToolDefinition): AnyTool =>
+    remoteTool(definition, {
+      name: coreToolName(options.toolNamePrefix ?? '', definition.name),
       timeoutMs: settings.timeoutMs,
-      needsApproval: definition.annotations?.readOnlyHint !== true && options.approveTools === true,
-      execute: async (args: Record<string, unknown>, context) => {
-        const { client } = await ensureSession();
-        try {
-          const result = await client.request(
-            { method: 'tools/call', params: { name: definition.name, arguments: args } },
-            CallToolResultSchema,
-            requestOptions(context.signal, context.toolCallId, name),
-          );
-          // The server announces a changed list before it answers the call that changed it: wait for the
-          // refresh, so the agent's next step already offers the new tools.
-          if (refreshing !== undefined) await refreshing;
-          return toToolOutput(name, result as never, outputValidator, settings.maxResultChars);
-        } catch (error) {
-          throw toMcpError(error, `tools/call ${name}`);
-        }
-      },
+      maxResultChars: settings.maxResultChars,
+      approveTools: options.approveTools === true,
+      onProgress: options.onProgress,
+      session: async () => (await ensureSession()).client,
+      // The server announces a changed list before it answers the call that changed it: a call waits for the
+      // refresh, so the agent's next step already offers the new tools.
+      settled: () => refreshing,
     });
-    return tool;
-  };
 
   const tools = (): Promise<AnyTool[]> => {
     toolCache ??= fetchTools().catch((error: unknown) => {
@@ -339,15 +300,6 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
     },
   };
   return client;
-}
-
-const invalidNameCharacters = /[^a-zA-Z0-9_-]/g;
-
-/** Core tool names are `^[a-zA-Z0-9_-]{1,64}$`; MCP names may hold dots and slashes and be longer. */
-export function coreToolName(prefix: string, mcpName: string): string {
-  const name = `${prefix}${mcpName}`.replace(invalidNameCharacters, '_').slice(0, 64);
-  if (name === '') throw mcpError('mcp-invalid-tool', 'a server tool has an empty name');
-  return name;
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {
