@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { createAgent, createHashingEmbedder, createKnowledgeBase, createMemoryVectorStore } from '@agenticgen/core';
 import { MockChatModel } from '@agenticgen/core/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   addMcpResourcesToKnowledge,
   createMcpClient,
@@ -146,5 +146,19 @@ describe('client against @modelcontextprotocol/server-everything over stdio', ()
     const model = new MockChatModel({ responses: ['ok'] });
     await createAgent({ name: 'prompted', instructions, model }).run('hi');
     expect(model.requests[0]?.messages[0]).toEqual({ role: 'system', content: instructions });
+  });
+
+  it('subscribes to a resource and hears its updates until it unsubscribes', async () => {
+    const [resource] = await client.listResources();
+    const uri = resource?.uri ?? '';
+    const updates: string[] = [];
+    const unsubscribe = await client.subscribeResource(uri, (updated) => updates.push(updated));
+    const toggle = (await client.tools()).find((tool) => tool.name === 'toggle-subscriber-updates');
+    const context = { signal: new AbortController().signal, toolCallId: 'toggle', values: {} };
+    // Turning updates on makes the server send one update per subscription at once (then every 5 s).
+    await toggle?.execute({}, context);
+    await vi.waitFor(() => expect(updates).toContain(uri));
+    await unsubscribe();
+    await toggle?.execute({}, context); // and off again, so the server stops its 5-second timer
   });
 });

@@ -7,6 +7,7 @@ import {
   type Prompt,
   type ReadResourceResult,
   type Resource,
+  ResourceUpdatedNotificationSchema,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { mcpError, toMcpError } from '../errors.js';
@@ -72,6 +73,11 @@ export interface McpClient extends AsyncDisposable {
   listResources(): Promise<Resource[]>;
   /** Reads one resource. */
   readResource(uri: string, options?: { signal?: AbortSignal }): Promise<ReadResourceResult>;
+  /**
+   * Subscribes to `notifications/resources/updated` for one URI (the server must support subscriptions);
+   * `listener` runs on each update. Returns a function that unsubscribes. Subscriptions last one connection.
+   */
+  subscribeResource(uri: string, listener: (uri: string) => void): Promise<() => Promise<void>>;
   /** Lists prompts. */
   listPrompts(): Promise<Prompt[]>;
   /** Gets one prompt with its arguments filled. */
@@ -111,6 +117,7 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
   let refreshing: Promise<void> | undefined;
   const disconnectListeners = new Set<(error: AgenticGenError) => void>();
   const registries = new Set<ToolRegistry>();
+  const resourceListeners = new Map<string, Set<(uri: string) => void>>();
 
   const connectOnce = async (): Promise<Session> => {
     const transport = openTransport(options.transport, openStdio);
@@ -126,11 +133,15 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
       });
       refreshing = refresh;
     });
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => {
+      for (const listener of resourceListeners.get(notification.params.uri) ?? []) listener(notification.params.uri);
+    });
     const current: Session = { client, transport };
     client.onclose = () => {
       if (session !== current) return;
       session = undefined;
       toolCache = undefined;
+      resourceListeners.clear(); // the server forgot them with the connection
       if (closed) return;
       const error = mcpError('mcp-connection-closed', 'the server closed the connection');
       for (const listener of disconnectListeners) listener(error);
@@ -270,6 +281,28 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
       return sdk.readResource({ uri }, { timeout: settings.timeoutMs, ...requestOptions }).catch((error: unknown) => {
         throw toMcpError(error, 'resources/read');
       });
+    },
+    async subscribeResource(uri, listener) {
+      if (typeof uri !== 'string' || uri === '') throw mcpError('invalid-argument', 'subscribeResource needs a URI');
+      const { client: sdk } = await ensureSession();
+      let listeners = resourceListeners.get(uri);
+      if (listeners === undefined) {
+        await sdk.subscribeResource({ uri }, { timeout: settings.timeoutMs }).catch((error: unknown) => {
+          throw toMcpError(error, 'resources/subscribe');
+        });
+        listeners = new Set();
+        resourceListeners.set(uri, listeners);
+      }
+      listeners.add(listener);
+      return async () => {
+        listeners.delete(listener);
+        if (listeners.size > 0 || resourceListeners.get(uri) !== listeners) return;
+        resourceListeners.delete(uri);
+        if (session === undefined) return;
+        await session.client.unsubscribeResource({ uri }, { timeout: settings.timeoutMs }).catch((error: unknown) => {
+          throw toMcpError(error, 'resources/unsubscribe');
+        });
+      };
     },
     async listPrompts() {
       const { client: sdk } = await ensureSession();
