@@ -38,6 +38,7 @@ export default defineConfig({
           ...page('Metrics', 'metrics'),
           ...page('Vector', 'vector'),
           ...page('Sandbox and its security model', 'sandbox'),
+          ...page('MCP (Model Context Protocol)', 'mcp'),
         ],
       },
       {

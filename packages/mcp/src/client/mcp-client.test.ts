@@ -1,0 +1,193 @@
+import { createAgent, ToolRegistry } from '@agenticgen/core';
+import { MockChatModel } from '@agenticgen/core/testing';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  ListToolsRequestSchema,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { SamplingOptions } from '../index.js';
+import { createMcpClient, type McpClient } from '../index.js';
+
+/** An SDK server whose tool list and answers the test changes while the client is connected. */
+function sdkServer(tools: Tool[], answer: (name: string, args: unknown) => CallToolResult | Promise<CallToolResult>) {
+  const server = new Server({ name: 'test', version: '1.0.0' }, { capabilities: { tools: { listChanged: true } } });
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
+  server.setRequestHandler(CallToolRequestSchema, (request) => answer(request.params.name, request.params.arguments));
+  return server;
+}
+
+const clients: McpClient[] = [];
+function connectTo(
+  server: Server,
+  options: { maxResultChars?: number; toolNamePrefix?: string; maxTools?: number; approveTools?: boolean } = {},
+) {
+  const client = createMcpClient({
+    ...options,
+    transport: {
+      type: 'custom',
+      create: () => {
+        const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+        void server.connect(serverSide);
+        return clientSide;
+      },
+    },
+  });
+  clients.push(client);
+  return client;
+}
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.close()));
+});
+
+const echo: Tool = {
+  name: 'files.read',
+  inputSchema: { type: 'object', properties: { path: { type: 'string', minLength: 1 } }, required: ['path'] },
+};
+
+describe('createMcpClient tools', () => {
+  it('names tools for core (prefix, invalid characters replaced) and calls them with the original name', async () => {
+    const seen: string[] = [];
+    const server = sdkServer([echo], (name) => {
+      seen.push(name);
+      return { content: [{ type: 'text', text: 'contents' }] };
+    });
+    const client = connectTo(server, { toolNamePrefix: 'disk_' });
+    const [tool] = await client.tools();
+    expect(tool?.name).toBe('disk_files_read');
+    const context = { signal: new AbortController().signal, toolCallId: 'c', values: {} };
+    expect(await tool?.execute({ path: 'a.txt' }, context)).toBe('contents');
+    expect(seen).toEqual(['files.read']);
+  });
+
+  it('isError results reach the model as mcp-tool-error tool errors carrying the server text', async () => {
+    const server = sdkServer([echo], () => ({ isError: true, content: [{ type: 'text', text: 'no such file' }] }));
+    const client = connectTo(server);
+    const model = new MockChatModel({
+      responses: [{ toolCalls: [{ toolName: 'files_read', input: { path: 'x' } }] }, 'It does not exist.'],
+    });
+    const agent = createAgent({ name: 'a', instructions: '', model, tools: await client.tools() });
+    const result = await agent.run('read x');
+    expect(result.steps[0]?.toolCalls[0]).toMatchObject({
+      isError: true,
+      output: { error: { code: 'mcp-tool-error' } },
+    });
+    expect(JSON.stringify(result.steps[0]?.toolCalls[0]?.output)).toContain('no such file');
+  });
+
+  it('a result larger than maxResultChars is mcp-limit-exceeded, not passed to the model', async () => {
+    const server = sdkServer([echo], () => ({ content: [{ type: 'text', text: 'x'.repeat(2_000) }] }));
+    const client = connectTo(server, { maxResultChars: 1_000 });
+    const [tool] = await client.tools();
+    const context = { signal: new AbortController().signal, toolCallId: 'c', values: {} };
+    await expect(tool?.execute({ path: 'big' }, context)).rejects.toMatchObject({ code: 'mcp-limit-exceeded' });
+  });
+
+  it('notifications/tools/list_changed refreshes an agent tool registry between steps', async () => {
+    const tools: Tool[] = [echo];
+    const server = sdkServer(tools, (name) => ({ content: [{ type: 'text', text: `ran ${name}` }] }));
+    const client = connectTo(server);
+    const registry = new ToolRegistry();
+    const stop = await client.syncTools(registry);
+    expect(registry.list().map((tool) => tool.name)).toEqual(['files_read']);
+    tools.push({ name: 'files.write', inputSchema: { type: 'object' } });
+    await server.sendToolListChanged();
+    await vi.waitFor(() => expect(registry.has('files_write')).toBe(true));
+    stop();
+    expect(registry.size).toBe(0);
+  });
+
+  it('an agent sees a tool the server added between two of its steps', async () => {
+    const tools: Tool[] = [echo];
+    let server: Server;
+    const added: Tool = { name: 'files.write', inputSchema: { type: 'object' } };
+    server = sdkServer(tools, (name) => {
+      // The first call changes the server's tool list, as an "enable plugin" tool would.
+      if (!tools.includes(added)) {
+        tools.push(added);
+        void server.sendToolListChanged();
+      }
+      return { content: [{ type: 'text', text: `ran ${name}` }] };
+    });
+    const client = connectTo(server);
+    const model = new MockChatModel({
+      responses: [
+        { toolCalls: [{ toolName: 'files_read', input: { path: 'a' } }] },
+        { toolCalls: [{ toolName: 'files_write', input: {} }] },
+        'done',
+      ],
+    });
+    const agent = createAgent({ name: 'a', instructions: '', model });
+    await client.syncTools(agent.tools);
+    const result = await agent.run('go');
+    expect(model.requests[1]?.tools?.map((tool) => tool.name)).toContain('files_write');
+    expect(result.steps[1]?.toolCalls[0]).toMatchObject({ toolName: 'files_write', output: 'ran files.write' });
+  });
+
+  it('a server listing more than maxTools tools is mcp-limit-exceeded', async () => {
+    const many: Tool[] = Array.from({ length: 3 }, (_, index) => ({
+      name: `t${index}`,
+      inputSchema: { type: 'object' },
+    }));
+    const client = connectTo(
+      sdkServer(many, () => ({ content: [] })),
+      { maxTools: 2 },
+    );
+    await expect(client.tools()).rejects.toMatchObject({ code: 'mcp-limit-exceeded' });
+  });
+
+  it('approveTools marks every tool that is not read-only as needing approval', async () => {
+    const readOnly: Tool = { ...echo, name: 'peek', annotations: { readOnlyHint: true } };
+    const client = connectTo(
+      sdkServer([echo, readOnly], () => ({ content: [] })),
+      { approveTools: true },
+    );
+    const tools = await client.tools();
+    expect(tools.map((tool) => [tool.name, tool.needsApproval])).toEqual([
+      ['files_read', true],
+      ['peek', false],
+    ]);
+  });
+
+  it('sampling: the approval hook can refuse, and requests beyond maxMessages never reach the model', async () => {
+    const model = new MockChatModel({ responses: ['sampled'], repeatLast: true });
+    const asks: number[] = [];
+    let server: Server;
+    server = sdkServer([echo], async (_name, args): Promise<CallToolResult> => {
+      const count = Number((args as { path: string }).path);
+      asks.push(count);
+      const messages = Array.from({ length: count }, () => ({
+        role: 'user' as const,
+        content: { type: 'text' as const, text: 'question' },
+      }));
+      try {
+        const answer = await server.createMessage({ messages, maxTokens: 100 });
+        return { content: [{ type: 'text', text: JSON.stringify(answer.content) }] };
+      } catch (error) {
+        return { isError: true, content: [{ type: 'text', text: (error as Error).message }] };
+      }
+    });
+    const sampling: SamplingOptions = { model, approve: (request) => request.messages.length !== 2, maxMessages: 3 };
+    const client = createMcpClient({
+      sampling,
+      transport: {
+        type: 'custom',
+        create: () => {
+          const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+          void server.connect(serverSide);
+          return clientSide;
+        },
+      },
+    });
+    clients.push(client);
+    const [tool] = await client.tools();
+    const context = { signal: new AbortController().signal, toolCallId: 'c', values: {} };
+    expect(await tool?.execute({ path: '1' }, context)).toContain('sampled');
+    await expect(tool?.execute({ path: '2' }, context)).rejects.toThrow(/refused/);
+    await expect(tool?.execute({ path: '4' }, context)).rejects.toThrow(/4 messages \(max 3\)/);
+    expect(model.requests).toHaveLength(1);
+  });
+});

@@ -1,0 +1,82 @@
+import { type AnyTool, compileSchema, defineTool } from '@agenticgen/core';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import { CallToolResultSchema, type Tool as McpToolDefinition } from '@modelcontextprotocol/sdk/types.js';
+import { mcpError, toMcpError } from '../errors.js';
+import { jsonSchemaToTypeBox } from './json-schema-to-typebox.js';
+import type { McpProgressEvent } from './mcp-client.js';
+import { toToolOutput } from './tool-result.js';
+
+/** What a server tool needs from its client. */
+export interface RemoteToolContext {
+  /** The core tool name. */
+  name: string;
+  timeoutMs: number;
+  maxResultChars: number;
+  approveTools: boolean;
+  onProgress: ((event: McpProgressEvent) => void) | undefined;
+  /** The connected SDK client (connects, or reconnects, when needed). */
+  session(): Promise<Client>;
+  /** A pending tool-list refresh to wait for before answering, if any. */
+  settled(): Promise<void> | undefined;
+}
+
+/**
+ * A server tool as a core tool: its input schema becomes a TypeBox schema core validates before the call, its
+ * output schema checks `structuredContent`, and `tools/call` goes out under the server's own name.
+ */
+export function remoteTool(definition: McpToolDefinition, context: RemoteToolContext): AnyTool {
+  const { name } = context;
+  const outputValidator =
+    definition.outputSchema === undefined ? undefined : compileSchema(jsonSchemaToTypeBox(definition.outputSchema));
+  return defineTool({
+    name,
+    description: definition.description ?? definition.title ?? definition.name,
+    parameters: jsonSchemaToTypeBox(definition.inputSchema),
+    timeoutMs: context.timeoutMs,
+    needsApproval: context.approveTools && definition.annotations?.readOnlyHint !== true,
+    execute: async (args: Record<string, unknown>, call) => {
+      const client = await context.session();
+      try {
+        const result = await client.request(
+          { method: 'tools/call', params: { name: definition.name, arguments: args } },
+          CallToolResultSchema,
+          requestOptions(context, call.signal, call.toolCallId),
+        );
+        const refresh = context.settled();
+        if (refresh !== undefined) await refresh;
+        return toToolOutput(name, result as never, outputValidator, context.maxResultChars);
+      } catch (error) {
+        throw toMcpError(error, `tools/call ${name}`);
+      }
+    },
+  });
+}
+
+/**
+ * A progress token is asked for only when someone listens: with one, the SDK registers a progress handler
+ * and the server may stream notifications, a cost every call would pay for nothing.
+ */
+function requestOptions(context: RemoteToolContext, signal: AbortSignal, toolCallId: string): RequestOptions {
+  const { onProgress, name, timeoutMs } = context;
+  if (onProgress === undefined) return { signal, timeout: timeoutMs };
+  return {
+    signal,
+    timeout: timeoutMs,
+    onprogress: (progress) => {
+      const event: McpProgressEvent = { toolName: name, toolCallId, progress: progress.progress };
+      if (progress.total !== undefined) event.total = progress.total;
+      if (progress.message !== undefined) event.message = progress.message;
+      onProgress(event);
+    },
+  };
+}
+
+const invalidNameCharacters = /[^a-zA-Z0-9_-]/g;
+
+/** Core tool names are `^[a-zA-Z0-9_-]{1,64}$`; MCP names may hold dots and slashes and be longer. */
+export function coreToolName(prefix: string, mcpName: string): string {
+  const name = `${prefix}${mcpName}`.replace(invalidNameCharacters, '_').slice(0, 64);
+  if (name === '') throw mcpError('mcp-invalid-tool', 'a server tool has an empty name');
+  return name;
+}

@@ -1,0 +1,13 @@
+/** The Node entry: everything of the browser-safe entry, with the stdio transport available. */
+import { createMcpClientFactory } from './client/mcp-client.js';
+import { openStdioTransport } from './node/stdio.js';
+import { createMcpPluginFactory } from './plugin/mcp-plugin.js';
+
+export * from './index.js';
+export { createMcpHttpHandler, type McpHttpHandler, type McpHttpHandlerOptions, serveStdio } from './node/serve.js';
+
+/** Connects to an MCP server over stdio (spawns a command), Streamable HTTP, HTTP+SSE or a custom transport. */
+export const createMcpClient = createMcpClientFactory(openStdioTransport);
+
+/** The runtime plugin, with stdio servers available. */
+export const mcpPlugin = createMcpPluginFactory(createMcpClient);

@@ -1,0 +1,34 @@
+/**
+ * @agenticgen/mcp — Model Context Protocol client and server for AgenticGen.
+ * This entry is browser-safe (Streamable HTTP, HTTP+SSE, custom transports); the Node entry adds stdio.
+ */
+import { createMcpClientFactory } from './client/mcp-client.js';
+import { createMcpPluginFactory } from './plugin/mcp-plugin.js';
+
+export { jsonSchemaToTypeBox, type SchemaLimits } from './client/json-schema-to-typebox.js';
+export {
+  type AddResourcesOptions,
+  addMcpResourcesToKnowledge,
+  mcpPromptAsInstructions,
+} from './client/knowledge-sources.js';
+export type { McpClient, McpClientOptions, McpProgressEvent } from './client/mcp-client.js';
+export { coreToolName } from './client/remote-tool.js';
+export type { SamplingOptions, SamplingRequest, ServerRequestHandlers } from './client/server-requests.js';
+export type { McpContentPart, McpToolOutput } from './client/tool-result.js';
+export type {
+  CustomTransportConfig,
+  McpTransportConfig,
+  SseTransportConfig,
+  StdioTransportConfig,
+  StreamableHttpTransportConfig,
+} from './client/transport.js';
+export type { McpErrorCode } from './errors.js';
+export type { McpPluginOptions, McpServerEntry } from './plugin/mcp-plugin.js';
+export { createMcpServer, type McpServerFactory, type McpServerOptions } from './server/mcp-server.js';
+export type { McpProgressReporter } from './server/served-tools.js';
+
+/** Connects to an MCP server. In browsers stdio is `unsupported`; use streamable-http, sse or custom. */
+export const createMcpClient = createMcpClientFactory(undefined);
+
+/** The runtime plugin: connects every configured server at setup and registers its tools, namespaced. */
+export const mcpPlugin = createMcpPluginFactory(createMcpClient);

@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpFixture } from './http-fixture-server.js';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const conformanceBin = here('../../../../node_modules/.bin/conformance');
+const baseline = here('./conformance-baseline.yml');
+
+/** Runs the conformance CLI without blocking this process (the fixture server lives in it). */
+function conformance(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(conformanceBin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+describe('@modelcontextprotocol/conformance', () => {
+  let fixture: Awaited<ReturnType<typeof startHttpFixture>>;
+  beforeAll(async () => {
+    fixture = await startHttpFixture();
+  });
+  afterAll(() => fixture.close());
+
+  it('server scenarios: every scenario passes except the documented baseline', { timeout: 240_000 }, async () => {
+    const run = await conformance(['server', '--url', fixture.urls.streamable, '--expected-failures', baseline]);
+    const summary = run.output.slice(run.output.indexOf('=== SUMMARY ==='));
+    expect(summary, run.output.slice(-4_000)).toContain('✓ server-initialize');
+    expect(summary).toContain('✓ tools-call-error');
+    expect(summary).toContain('✓ dns-rebinding-protection');
+    expect(run.code, summary).toBe(0);
+  });
+
+  it.each(['initialize', 'tools_call', 'elicitation-sep1034-client-defaults', 'sse-retry'])(
+    'client scenario %s passes',
+    { timeout: 120_000 },
+    async (scenario) => {
+      const command = `${process.execPath} ${here('./run-source.mjs')} ${here('./conformance-client.ts')}`;
+      const run = await conformance(['client', '--command', command, '--scenario', scenario]);
+      expect(run.output, run.output.slice(-4_000)).toContain('OVERALL: PASSED');
+      expect(run.code).toBe(0);
+    },
+  );
+});
