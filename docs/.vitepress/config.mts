@@ -31,7 +31,6 @@ export default defineConfig({
           ...page('Knowledge (RAG)', 'knowledge'),
           ...page('Store: threads and durable runs', 'store'),
           ...page('Memory', 'memory'),
-          ...page('MCP', 'mcp'),
           ...page('Chat UIs (UI message stream)', 'ui'),
           ...page('Model adapters', 'adapters'),
           ...page('Cache', 'cache'),
