@@ -1,6 +1,7 @@
 import { type ContractTarget, runChatModelContractSuite } from '../testing/contract-suite.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
 import { runChatModelFaultSuite } from '../testing/fault-contract-suite.js';
+import { runStructuredOutputSuite } from '../testing/structured-output-suite.js';
 import { createAnthropicModel } from './anthropic-messages.js';
 
 const urls = fakeServerUrls();
@@ -16,3 +17,8 @@ const anthropic: ContractTarget = {
 };
 runChatModelContractSuite(anthropic);
 runChatModelFaultSuite(anthropic);
+runStructuredOutputSuite({
+  ...anthropic,
+  nativeSchema: (body) => (body.output_config as { format?: { schema?: unknown } } | undefined)?.format?.schema,
+  refusalScenario: 'content-filter',
+});

@@ -1,6 +1,7 @@
 import { type ContractTarget, runChatModelContractSuite } from '../testing/contract-suite.js';
 import { fakeServerUrls } from '../testing/fake-server-urls.js';
 import { runChatModelFaultSuite } from '../testing/fault-contract-suite.js';
+import { runStructuredOutputSuite } from '../testing/structured-output-suite.js';
 import { createGeminiModel } from './gemini-chat.js';
 
 const urls = fakeServerUrls();
@@ -15,3 +16,8 @@ const gemini: ContractTarget = {
 };
 runChatModelContractSuite(gemini);
 runChatModelFaultSuite(gemini);
+runStructuredOutputSuite({
+  ...gemini,
+  nativeSchema: (body) => (body.generationConfig as { responseJsonSchema?: unknown } | undefined)?.responseJsonSchema,
+  refusalScenario: 'content-filter',
+});

@@ -166,14 +166,17 @@ export function fromChatCompletion(completion: OpenAI.ChatCompletion): ChatRespo
     toolCalls.push(part);
     content.push(part);
   }
+  // A structured-output refusal comes as `message.refusal` with finish_reason `stop`: it is a content filter.
+  const refusal =
+    typeof choice.message.refusal === 'string' && choice.message.refusal !== '' ? choice.message.refusal : undefined;
   return {
     text,
     content,
     toolCalls,
-    finishReason: finishReasonOf(choice.finish_reason),
+    finishReason: refusal === undefined ? finishReasonOf(choice.finish_reason) : 'content-filter',
     usage: usageFrom(completion.usage),
     modelId: completion.model,
-    providerMetadata: { id: completion.id },
+    providerMetadata: refusal === undefined ? { id: completion.id } : { id: completion.id, refusal },
   };
 }
 
@@ -184,6 +187,8 @@ export class ChatCompletionChunkMapper implements StreamMapper<OpenAI.ChatComple
   private usage: ChatResponse['usage'] | undefined;
   private started = false;
   private id: string | undefined;
+  /** Refusal text streamed in `delta.refusal` (structured outputs), reported on the finish part. */
+  private refusal = '';
 
   push(chunk: OpenAI.ChatCompletionChunk, out: ChatStreamPart[]): void {
     // Some compatible servers leave `choices` out of usage-only chunks; a `choices` that is not a list is unreadable.
@@ -203,6 +208,7 @@ export class ChatCompletionChunkMapper implements StreamMapper<OpenAI.ChatComple
     if (reasoning !== undefined) out.push({ type: 'reasoning-delta', delta: reasoning });
     if (typeof delta?.content === 'string' && delta.content !== '')
       out.push({ type: 'text-delta', delta: delta.content });
+    if (typeof delta?.refusal === 'string') this.refusal += delta.refusal;
     if (delta?.tool_calls !== undefined) {
       for (const callDelta of delta.tool_calls) {
         let call = this.calls.get(callDelta.index);
@@ -234,6 +240,14 @@ export class ChatCompletionChunkMapper implements StreamMapper<OpenAI.ChatComple
     }
     const usage = this.usage ?? usageOf(0, 0);
     if (this.usage !== undefined) out.push({ type: 'usage', usage });
-    out.push({ type: 'finish', finishReason, usage, ...(this.id ? { providerMetadata: { id: this.id } } : {}) });
+    const metadata: Record<string, unknown> = {};
+    if (this.id) metadata.id = this.id;
+    if (this.refusal !== '') metadata.refusal = this.refusal;
+    out.push({
+      type: 'finish',
+      finishReason: this.refusal === '' ? finishReason : 'content-filter',
+      usage,
+      ...(Object.keys(metadata).length > 0 ? { providerMetadata: metadata } : {}),
+    });
   }
 }

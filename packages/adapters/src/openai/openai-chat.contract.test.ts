@@ -1,6 +1,7 @@
 import { type ContractTarget, runChatModelContractSuite } from '../testing/contract-suite.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
 import { runChatModelFaultSuite } from '../testing/fault-contract-suite.js';
+import { runStructuredOutputSuite } from '../testing/structured-output-suite.js';
 import { createOpenAIChatModel, createOpenAICompatibleModel } from './openai-chat.js';
 import { createOpenAIResponsesModel } from './openai-responses.js';
 
@@ -17,6 +18,10 @@ const chatCompletions: ContractTarget = {
 };
 runChatModelContractSuite(chatCompletions);
 runChatModelFaultSuite(chatCompletions);
+/** The schema a Chat Completions body asks for natively (`response_format: json_schema`). */
+const chatCompletionsSchema = (body: Record<string, unknown>) =>
+  (body.response_format as { json_schema?: { schema?: unknown } } | undefined)?.json_schema?.schema;
+runStructuredOutputSuite({ ...chatCompletions, nativeSchema: chatCompletionsSchema, refusalScenario: 'refusal' });
 
 const responsesApi: ContractTarget = {
   name: 'OpenAI Responses API',
@@ -34,6 +39,11 @@ const responsesApi: ContractTarget = {
 };
 runChatModelContractSuite(responsesApi);
 runChatModelFaultSuite(responsesApi);
+runStructuredOutputSuite({
+  ...responsesApi,
+  nativeSchema: (body) => (body.text as { format?: { schema?: unknown } } | undefined)?.format?.schema,
+  refusalScenario: 'refusal',
+});
 
 const openAICompatible: ContractTarget = {
   name: 'OpenAI-compatible (Ollama/vLLM style)',
@@ -52,3 +62,9 @@ const openAICompatible: ContractTarget = {
 };
 runChatModelContractSuite(openAICompatible);
 runChatModelFaultSuite(openAICompatible);
+runStructuredOutputSuite({
+  ...openAICompatible,
+  nativeSchema: chatCompletionsSchema,
+  refusalScenario: 'refusal',
+  nativeByDefault: false,
+});

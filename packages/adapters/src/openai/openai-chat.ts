@@ -54,8 +54,11 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
       maxTokensField: options.useMaxCompletionTokens === true ? 'max_completion_tokens' : 'max_tokens',
       strictJsonSchema: options.strictJsonSchema ?? false,
     },
-    // Local servers: unknown context size, vision depends on the model; callers override.
-    { vision: false, contextWindow: 8192 },
+    // Local servers: unknown context size, vision depends on the model; callers override. Many of them ignore or
+    // refuse `json_schema` response formats, so structured output (core's generateObject, agent output) asks for
+    // JSON mode with the schema in the instructions and validates; `capabilities: { structuredOutput: true }` for a
+    // server that enforces JSON Schema.
+    { vision: false, contextWindow: 8192, structuredOutput: false },
   );
 }
 

@@ -138,6 +138,7 @@ export function fromResponse(response: OpenAI.Responses.Response): ChatResponse 
   const content: ChatResponse['content'] = [];
   const toolCalls: ToolCallPart[] = [];
   let text = '';
+  let refusal = '';
   for (const item of response.output) {
     if (item.type === 'reasoning') {
       const summary = (item.summary ?? []).map((part) => part.text).join('');
@@ -147,6 +148,8 @@ export function fromResponse(response: OpenAI.Responses.Response): ChatResponse 
         if (part.type === 'output_text') {
           text += part.text;
           content.push({ type: 'text', text: part.text });
+        } else if (part.type === 'refusal') {
+          refusal += part.refusal;
         }
       }
     } else if (item.type === 'function_call') {
@@ -164,10 +167,11 @@ export function fromResponse(response: OpenAI.Responses.Response): ChatResponse 
     text,
     content,
     toolCalls,
-    finishReason: finishReasonOf(response, toolCalls.length > 0),
+    // A structured-output refusal is a content part of its own: report it as a content filter.
+    finishReason: refusal === '' ? finishReasonOf(response, toolCalls.length > 0) : 'content-filter',
     usage: usageFrom(response.usage),
     modelId: response.model,
-    providerMetadata: { id: response.id },
+    providerMetadata: refusal === '' ? { id: response.id } : { id: response.id, refusal },
   };
 }
 
@@ -176,6 +180,8 @@ export class ResponseEventMapper implements StreamMapper<OpenAI.Responses.Respon
   private readonly calls = new Map<string, { id: string; name: string }>();
   private sawToolCall = false;
   private finished = false;
+  /** Refusal text streamed in `response.refusal.delta` events, reported on the finish part. */
+  private refusal = '';
 
   push(event: OpenAI.Responses.ResponseStreamEvent, out: ChatStreamPart[]): void {
     switch (event.type) {
@@ -188,6 +194,9 @@ export class ResponseEventMapper implements StreamMapper<OpenAI.Responses.Respon
       case 'response.reasoning_summary_text.delta':
       case 'response.reasoning_text.delta':
         out.push({ type: 'reasoning-delta', delta: event.delta });
+        break;
+      case 'response.refusal.delta':
+        this.refusal += event.delta;
         break;
       case 'response.output_item.added':
         if (event.item.type === 'function_call') {
@@ -220,9 +229,10 @@ export class ResponseEventMapper implements StreamMapper<OpenAI.Responses.Respon
         out.push({ type: 'usage', usage });
         out.push({
           type: 'finish',
-          finishReason: finishReasonOf(event.response, this.sawToolCall),
+          finishReason: this.refusal === '' ? finishReasonOf(event.response, this.sawToolCall) : 'content-filter',
           usage,
-          providerMetadata: { id: event.response.id },
+          providerMetadata:
+            this.refusal === '' ? { id: event.response.id } : { id: event.response.id, refusal: this.refusal },
         });
         break;
       }

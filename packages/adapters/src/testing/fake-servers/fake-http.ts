@@ -262,6 +262,8 @@ export const fixtures = {
   textChunks: ['Hello', ', wö', 'rld! 👋', ' Streaming', ' works.'],
   jsonChunks: ['{"name":', '"Ada",', '"age":36}'],
   reasoningChunks: ['Let me ', 'think.'],
+  /** What OpenAI sends in `refusal` when it declines a structured-output request. */
+  refusalChunks: ["I'm sorry, ", "I can't help with that."],
   reasoningAnswer: '42',
   toolCalls: [
     { id: 'call_weather', name: 'get_weather', argumentChunks: ['{"ci', 'ty":"Pa', 'ris"}'] },
@@ -276,6 +278,7 @@ export const fixtures = {
 export function answerChunks(scenario: string, count: number, body: unknown): string[] {
   switch (scenario) {
     case 'json':
+    case 'json-cut':
       return [...fixtures.jsonChunks];
     case 'echo':
       return [JSON.stringify(body)];

@@ -130,7 +130,10 @@ export async function answerSse(
   shapes: ProviderFaultShapes,
 ): Promise<void> {
   startSse(response);
-  const firstText = events.findIndex((event) => event.includes(fixtures.textChunks[0]));
+  // `json-cut` stops inside a JSON answer, after `{"name":"Ada",`; the other faults after the first text chunk.
+  const marker =
+    request.scenario === 'json-cut' ? JSON.stringify(fixtures.jsonChunks[1]).slice(1, -1) : fixtures.textChunks[0];
+  const firstText = events.findIndex((event) => event.includes(marker));
   const prefix = events.slice(0, firstText < 0 ? 2 : firstText + 1).join('');
   switch (request.scenario) {
     case 'malformed':
@@ -141,6 +144,7 @@ export async function answerSse(
       response.end();
       return;
     case 'cut':
+    case 'json-cut':
       await writeSplit(response, prefix);
       response.destroy();
       return;

@@ -109,8 +109,8 @@ async function answerChatCompletions(request: ScenarioRequest, response: ServerR
   if (!request.stream) {
     const message: Record<string, unknown> = {
       role: 'assistant',
-      content: texts.length > 0 ? texts.join('') : null,
-      refusal: null,
+      content: texts.length > 0 && scenario !== 'refusal' ? texts.join('') : null,
+      refusal: scenario === 'refusal' ? fixtures.refusalChunks.join('') : null,
     };
     if (scenario === 'reasoning') message.reasoning_content = fixtures.reasoningChunks.join('');
     if (calls.length > 0) {
@@ -143,7 +143,8 @@ async function answerChatCompletions(request: ScenarioRequest, response: ServerR
   if (scenario === 'reasoning') {
     for (const piece of fixtures.reasoningChunks) events.push(chunk({ reasoning_content: piece }));
   }
-  for (const text of texts) events.push(chunk({ content: text }));
+  if (scenario === 'refusal') for (const piece of fixtures.refusalChunks) events.push(chunk({ refusal: piece }));
+  else for (const text of texts) events.push(chunk({ content: text }));
   calls.forEach((call, index) => {
     events.push(
       chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }),
@@ -182,7 +183,10 @@ async function answerResponses(request: ScenarioRequest, response: ServerRespons
       type: 'message',
       role: 'assistant',
       status: 'completed',
-      content: [{ type: 'output_text', text: texts.join(''), annotations: [] }],
+      content:
+        scenario === 'refusal'
+          ? [{ type: 'refusal', refusal: fixtures.refusalChunks.join('') }]
+          : [{ type: 'output_text', text: texts.join(''), annotations: [] }],
     });
   }
   if (answer.calls.length > 0) {
@@ -244,32 +248,34 @@ async function answerResponses(request: ScenarioRequest, response: ServerRespons
           item: { ...item, status: 'in_progress', content: [] },
         }),
       );
+      const refusing = scenario === 'refusal';
+      const pieces = refusing ? fixtures.refusalChunks : texts;
+      const kind = refusing ? 'refusal' : 'output_text';
       events.push(
         event('response.content_part.added', {
           item_id: item.id,
           output_index: outputIndex,
           content_index: 0,
-          part: { type: 'output_text', text: '', annotations: [] },
+          part: refusing ? { type: 'refusal', refusal: '' } : { type: 'output_text', text: '', annotations: [] },
         }),
       );
-      for (const delta of texts) {
+      for (const delta of pieces) {
         events.push(
-          event('response.output_text.delta', {
+          event(`response.${kind}.delta`, {
             item_id: item.id,
             output_index: outputIndex,
             content_index: 0,
             delta,
-            logprobs: [],
+            ...(refusing ? {} : { logprobs: [] }),
           }),
         );
       }
       events.push(
-        event('response.output_text.done', {
+        event(`response.${kind}.done`, {
           item_id: item.id,
           output_index: outputIndex,
           content_index: 0,
-          text: texts.join(''),
-          logprobs: [],
+          ...(refusing ? { refusal: pieces.join('') } : { text: pieces.join(''), logprobs: [] }),
         }),
       );
     } else {
