@@ -12,5 +12,6 @@ export * from './models/index.js';
 export * from './orchestration/index.js';
 export * from './plugins/index.js';
 export * from './schema/index.js';
+export * from './storage/index.js';
 export * from './telemetry/index.js';
 export * from './tools/index.js';
