@@ -1,6 +1,7 @@
 import type { ChatMessage, ChatModel, FinishReason, ToolCallPart, ToolChoice, Usage } from '../contracts/chat-model.js';
 import type { SerializedAgenticGenError } from '../errors/agenticgen-error.js';
 import type { AnyTool } from '../tools/define-tool.js';
+import type { RunDurability } from './durable-run.js';
 import type { ConversationMemory } from './memory.js';
 import type { ResumeTokenStore } from './resume-tokens.js';
 
@@ -253,4 +254,6 @@ export interface AgentRunOptions {
   values?: Readonly<Record<string, unknown>>;
   /** Overrides the agent's run time limit. */
   timeoutMs?: number;
+  /** Set by `createDurableAgent`: checkpoints, idempotency ledger and the checkpoint to continue from. */
+  durability?: RunDurability;
 }

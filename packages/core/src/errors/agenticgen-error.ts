@@ -33,6 +33,7 @@ export type CoreErrorCode =
   | 'tool-not-found'
   | 'tool-invalid-arguments'
   | 'tool-execution-failed'
+  | 'tool-outcome-unknown'
   | 'authentication'
   | 'permission-denied'
   | 'rate-limit'
