@@ -4,4 +4,13 @@
  */
 export { createPgliteStore, type PgliteStoreOptions } from './drivers/pglite.js';
 export type { StoreErrorCode } from './errors.js';
+export {
+  createSemanticRecall,
+  type RecalledPassage,
+  type SemanticRecall,
+  type SemanticRecallOptions,
+  textOf,
+} from './memory/semantic-recall.js';
+export { createThreadMemory, type ThreadMemoryOptions } from './memory/thread-memory.js';
+export { createWorkingMemory, type WorkingMemory, type WorkingMemoryOptions } from './memory/working-memory.js';
 export { migrations } from './sql/migrations.js';
