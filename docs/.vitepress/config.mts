@@ -33,6 +33,8 @@ export default defineConfig({
           ...page('Metrics', 'metrics'),
           ...page('Vector', 'vector'),
           ...page('Sandbox and its security model', 'sandbox'),
+          ...page('Store: threads and durable runs', 'store'),
+          ...page('Memory', 'memory'),
         ],
       },
       {
