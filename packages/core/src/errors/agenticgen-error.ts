@@ -34,6 +34,7 @@ export type CoreErrorCode =
   | 'tool-invalid-arguments'
   | 'tool-execution-failed'
   | 'tool-outcome-unknown'
+  | 'run-suspended'
   | 'authentication'
   | 'permission-denied'
   | 'rate-limit'
