@@ -205,37 +205,37 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
             metadata: toStoreJson(checkMetadata(input.metadata, 'message metadata'), 'message metadata'),
           };
         });
-        const now = Date.now();
-        return client.transaction(async (tx) => {
-          // The row lock of this UPDATE serialises appenders of one thread across connections and processes:
-          // each batch reserves a contiguous range of positions, so nothing is lost or interleaved.
-          const reserved = await tx.query<{ first: unknown }>(
-            withNow(
-              `UPDATE agenticgen_threads SET next_seq = next_seq + $2, updated_at = ${nextThreadTime}
-               WHERE id = $1 RETURNING next_seq - $2 AS first`,
-              3,
-            ),
-            [threadId, prepared.length, now],
-          );
-          if (reserved[0] === undefined) throw threadMissing(threadId);
-          if (prepared.length === 0) return [];
-          const first = Number(reserved[0].first);
-          const rows = await tx.query(
-            `INSERT INTO agenticgen_messages (thread_id, seq, id, message, metadata, created_at)
-             SELECT $1, $2::bigint + ordinality - 1, id, message::jsonb, metadata::jsonb, $6
-             FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS input(id, message, metadata, ordinality)
+        if (prepared.length === 0) {
+          const [exists] = await client.query('SELECT 1 FROM agenticgen_threads WHERE id = $1', [threadId]);
+          if (exists === undefined) throw threadMissing(threadId);
+          return [];
+        }
+        // One statement, so one implicit transaction and one round trip. The row lock taken by the UPDATE
+        // serialises appenders of one thread across connections and processes: each batch reserves a contiguous
+        // range of positions, so nothing is lost or interleaved.
+        const rows = await client.query(
+          withNow(
+            `WITH reserved AS (
+               UPDATE agenticgen_threads SET next_seq = next_seq + $2, updated_at = ${nextThreadTime}
+               WHERE id = $1 RETURNING next_seq - $2 AS first
+             )
+             INSERT INTO agenticgen_messages (thread_id, seq, id, message, metadata, created_at)
+             SELECT $1, reserved.first + input.ordinality - 1, input.id, input.message::jsonb, input.metadata::jsonb, $now
+             FROM reserved, unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS input(id, message, metadata, ordinality)
              RETURNING thread_id, seq, id, message, metadata, created_at`,
-            [
-              threadId,
-              first,
-              prepared.map((entry) => entry.id),
-              prepared.map((entry) => entry.message),
-              prepared.map((entry) => entry.metadata),
-              now,
-            ],
-          );
-          return rows.map(toMessage).sort((a, b) => a.seq - b.seq);
-        });
+            6,
+          ),
+          [
+            threadId,
+            prepared.length,
+            prepared.map((entry) => entry.id),
+            prepared.map((entry) => entry.message),
+            prepared.map((entry) => entry.metadata),
+            Date.now(),
+          ],
+        );
+        if (rows.length === 0) throw threadMissing(threadId);
+        return rows.map(toMessage).sort((a, b) => a.seq - b.seq);
       }),
     listMessages: (threadId, query = {}) =>
       run('list messages', async () => {
@@ -476,30 +476,22 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
     beginCall: (key, toolName) =>
       run('begin call', async () => {
         checkStoreId(key, 'idempotency key');
-        return client.transaction(async (tx) => {
-          const before = await tx.query(
-            'SELECT key, tool_name, status, output, is_error, attempts, updated_at FROM agenticgen_ledger WHERE key = $1 FOR UPDATE',
-            [key],
-          );
-          const now = Date.now();
-          if (before[0] === undefined) {
-            // A concurrent first begin of the same key loses on the primary key and reports the winner's entry.
-            const inserted = await tx.query(
-              `INSERT INTO agenticgen_ledger (key, run_id, tool_name, status, attempts, updated_at)
-               VALUES ($1, $2, $3, 'started', 1, $4) ON CONFLICT (key) DO NOTHING RETURNING 1`,
-              [key, key.slice(0, Math.max(0, key.lastIndexOf(':'))), checkStoreId(toolName, 'tool name'), now],
-            );
-            if (inserted[0] !== undefined) return undefined;
-            return { key, toolName, status: 'started' as const, attempts: 1, updatedAt: now };
-          }
-          if (before[0].status === 'started') {
-            await tx.query('UPDATE agenticgen_ledger SET attempts = attempts + 1, updated_at = $2 WHERE key = $1', [
-              key,
-              now,
-            ]);
-          }
-          return toLedgerEntry(before[0]);
-        });
+        // One statement: the CTE reads the entry as it was before this statement (its snapshot), the upsert
+        // starts the call or counts another attempt; a completed entry is left untouched.
+        const rows = await client.query(
+          `WITH before AS (
+             SELECT key, tool_name, status, output, is_error, attempts, updated_at FROM agenticgen_ledger WHERE key = $1
+           ), started AS (
+             INSERT INTO agenticgen_ledger AS current (key, run_id, tool_name, status, attempts, updated_at)
+             VALUES ($1, $2, $3, 'started', 1, $4)
+             ON CONFLICT (key) DO UPDATE SET attempts = current.attempts + 1, updated_at = EXCLUDED.updated_at
+             WHERE current.status = 'started'
+             RETURNING 1
+           )
+           SELECT * FROM before`,
+          [key, key.slice(0, Math.max(0, key.lastIndexOf(':'))), checkStoreId(toolName, 'tool name'), Date.now()],
+        );
+        return rows[0] === undefined ? undefined : toLedgerEntry(rows[0]);
       }),
     completeCall: (key, outcome) =>
       run('complete call', async () => {
