@@ -24,6 +24,8 @@ export interface SuspendRequest<S extends TSchema> {
 
 /** The context of a durable node: the task context plus `suspend`. */
 export interface DurableTaskContext extends TaskContext {
+  /** `<runId>:<nodeId>`: the same on every re-run of the node; pass it to external APIs to dedupe side effects. */
+  readonly idempotencyKey: string;
   /** Resolves with the validated payload once resumed; until then the run suspends at this node. */
   suspend<S extends TSchema>(request: SuspendRequest<S>): Promise<Static<S>>;
 }
@@ -78,6 +80,7 @@ export async function runDurableDag(
       }
       const durableContext: DurableTaskContext = {
         taskId: context.taskId,
+        idempotencyKey: `${runId}:${node.id}`,
         attempt: context.attempt,
         signal: context.signal,
         progress: (fraction, message) => context.progress(fraction, message),
