@@ -10,7 +10,7 @@ import { createSqlStore } from '../sql/sql-store.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`. */
-  connectionString?: string;
+  connectionString?: string | undefined;
   /** An existing pool to use instead (the store ends it on `close()`). */
   pool?: Pool;
   /** Most connections of the pool it creates (default 10). */
