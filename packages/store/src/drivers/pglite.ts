@@ -3,7 +3,6 @@
  * PostgreSQL driver, so moving to a server is a change of factory, not of data model.
  */
 import type { AgentStore } from '@agenticgen/core';
-import type { PGlite } from '@electric-sql/pglite';
 import { storeError } from '../errors.js';
 import { migrate } from '../sql/migrations.js';
 import type { SqlClient, SqlQueryable } from '../sql/sql-client.js';
@@ -16,10 +15,21 @@ export interface PgliteStoreOptions {
    */
   dataDir?: string;
   /** An open PGlite instance to use instead (the store closes it on `close()`). */
-  pglite?: PGlite;
+  pglite?: PgliteDatabase;
 }
 
-type Queryable = Pick<PGlite, 'query' | 'exec'>;
+/**
+ * The part of a PGlite instance the store uses. Structural, so the published types do not import PGlite's
+ * (an optional peer); any `PGlite` satisfies it.
+ */
+export interface PgliteDatabase {
+  query<Row>(text: string, params?: unknown[]): Promise<{ rows: Row[] }>;
+  exec(text: string): Promise<unknown>;
+  transaction<T>(work: (tx: Pick<PgliteDatabase, 'query' | 'exec'>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+type Queryable = Pick<PgliteDatabase, 'query' | 'exec'>;
 
 const queryable = (database: Queryable): SqlQueryable => ({
   async query<Row>(text: string, params: readonly unknown[] = []) {
@@ -32,7 +42,7 @@ const queryable = (database: Queryable): SqlQueryable => ({
 });
 
 /** The SQL seam over an open PGlite instance (PGlite runs one statement at a time and queues the rest). */
-export function pgliteClient(database: PGlite): SqlClient {
+export function pgliteClient(database: PgliteDatabase): SqlClient {
   return {
     ...queryable(database),
     transaction: (work) => database.transaction((tx) => work(queryable(tx))),
@@ -45,7 +55,7 @@ export async function createPgliteStore(options: PgliteStoreOptions = {}): Promi
   if (options.dataDir !== undefined && (typeof options.dataDir !== 'string' || options.dataDir === '')) {
     throw storeError('invalid-config', 'dataDir must be a non-empty path or idb://<name>');
   }
-  let database = options.pglite;
+  let database: PgliteDatabase | undefined = options.pglite;
   if (database === undefined) {
     let module: typeof import('@electric-sql/pglite');
     try {

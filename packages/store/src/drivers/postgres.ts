@@ -2,22 +2,33 @@
  * PostgreSQL through `pg` (Node): the same schema and SQL as PGlite, for several processes sharing one database.
  */
 import type { AgentStore } from '@agenticgen/core';
-import type { Pool, PoolClient } from 'pg';
 import { storeError } from '../errors.js';
 import { migrate } from '../sql/migrations.js';
 import type { SqlClient, SqlQueryable } from '../sql/sql-client.js';
 import { createSqlStore } from '../sql/sql-store.js';
 
+/** The part of a `pg` client the store uses (structural, so the published types need no `@types/pg`). */
+export interface PostgresQueryable {
+  query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+/** The part of a `pg.Pool` the store uses; any `pg.Pool` satisfies it. */
+export interface PostgresPool extends PostgresQueryable {
+  connect(): Promise<PostgresQueryable & { release(): void }>;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  end(): Promise<void>;
+}
+
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`. */
   connectionString?: string | undefined;
   /** An existing pool to use instead (the store ends it on `close()`). */
-  pool?: Pool;
+  pool?: PostgresPool;
   /** Most connections of the pool it creates (default 10). */
   maxConnections?: number;
 }
 
-const queryable = (target: Pool | PoolClient): SqlQueryable => ({
+const queryable = (target: PostgresQueryable): SqlQueryable => ({
   async query<Row>(text: string, params: readonly unknown[] = []) {
     const result = await target.query(text, params as unknown[]);
     return result.rows as Row[];
@@ -29,7 +40,7 @@ const queryable = (target: Pool | PoolClient): SqlQueryable => ({
 
 /** Connects to PostgreSQL and migrates the schema to the latest version. */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<AgentStore> {
-  let pool = options.pool;
+  let pool: PostgresPool | undefined = options.pool;
   if (pool === undefined) {
     if (typeof options.connectionString !== 'string' || options.connectionString === '') {
       throw storeError('invalid-config', 'pass connectionString (postgres://…) or pool to createPostgresStore');
