@@ -27,7 +27,7 @@ const markdownFiles = [
  * A sample fenced as ```ts browser is browser code: it is checked against the packages' browser entries
  * (`src/index.ts`, what the `browser` export condition selects), the others against the Node entries.
  */
-const packageNames = ['core', 'cache', 'metrics', 'vector', 'sandbox', 'adapters', 'mcp'];
+const packageNames = ['core', 'cache', 'metrics', 'vector', 'sandbox', 'store', 'adapters', 'mcp'];
 const browserOut = join(out, 'browser');
 mkdirSync(browserOut);
 

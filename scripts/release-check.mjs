@@ -42,7 +42,8 @@ try {
   // Optional peers a user installs to use a feature: the adapters' provider SDKs (the browser page bundles the
   // openai one, and a bundler must resolve all three `import()`s) and ioredis. Our .d.ts files import their types,
   // so the consumer typecheck needs them too. Native peers (LanceDB, transformers.js, bullmq) stay out.
-  const featurePeers = ['openai', '@anthropic-ai/sdk', '@google/genai', 'ioredis'];
+  // vitest: @agenticgen/store/testing (the store contract suite) imports it.
+  const featurePeers = ['openai', '@anthropic-ai/sdk', '@google/genai', 'ioredis', 'vitest'];
   const peers = {};
   for (const manifest of Object.values(manifests)) {
     for (const [peer, range] of Object.entries(manifest.peerDependencies ?? {})) {

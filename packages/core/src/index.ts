@@ -12,6 +12,7 @@ export * from './models/index.js';
 export * from './orchestration/index.js';
 export * from './plugins/index.js';
 export * from './schema/index.js';
+export * from './storage/index.js';
 export * from './structured/index.js';
 export * from './telemetry/index.js';
 export * from './tools/index.js';

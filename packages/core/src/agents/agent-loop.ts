@@ -24,6 +24,7 @@ import {
   outputRepairMessage,
 } from './agent-output.js';
 import { type SpanHandle, startSpan } from './agent-telemetry.js';
+import type { RunDurability } from './durable-run.js';
 import { checkOutput, guardrailError } from './guardrails.js';
 import { trimToBudget } from './memory.js';
 import { runToolCalls } from './tool-calls.js';
@@ -57,6 +58,8 @@ export interface RunEnvironment {
   readonly values: Readonly<Record<string, unknown>>;
   readonly emit: (event: AgentEvent) => void;
   readonly span: SpanHandle;
+  /** Checkpoints and the idempotency ledger of a durable run (durable-run.ts). */
+  readonly durability?: RunDurability | undefined;
 }
 
 /** The mutable part of a run; `AgentRunState` is its JSON snapshot. */
@@ -129,6 +132,7 @@ export async function runSteps(environment: RunEnvironment, state: LoopState): P
         if (answered) return await complete(environment, state, 'stop');
         continue;
       }
+      await environment.durability?.checkpoint(state, 'tool-calls-planned');
       const outcome = await runToolCalls(environment, state, response.toolCalls, guard.signal, stepSpan, undefined);
       step.toolCalls = outcome.records;
       if (outcome.pending.length > 0) {
@@ -138,6 +142,7 @@ export async function runSteps(environment: RunEnvironment, state: LoopState): P
       state.messages.push(toolMessage(response.toolCalls, outcome.records));
       step.durationMs = performance.now() - started;
       environment.emit({ type: 'step-finish', runId: state.runId, ...step });
+      await environment.durability?.checkpoint(state, 'step-completed');
       stepSpan.end();
       if (agent.stopConditions.some((condition) => condition({ steps: state.steps }))) {
         return await complete(environment, state, 'stop-condition');
@@ -407,7 +412,7 @@ export async function complete(
   };
 }
 
-function suspend(
+export function suspend(
   environment: RunEnvironment,
   state: LoopState,
   pending: AgentRunState['pendingApprovals'],

@@ -18,6 +18,7 @@ import {
 } from './agent-loop.js';
 import { planAgentOutput } from './agent-output.js';
 import { startSpan } from './agent-telemetry.js';
+import { continueFromCheckpoint } from './durable-run.js';
 import { type AgentRun, streamRun } from './event-stream.js';
 import { checkInput, guardrailError } from './guardrails.js';
 import { createMemoryResumeTokenStore, resumeTokenOf } from './resume-tokens.js';
@@ -109,6 +110,8 @@ export function createAgent(options: CreateAgentOptions): Agent {
 
   const start = (input: AgentInput, runOptions: AgentRunWithEventsOptions, emit: (event: AgentEvent) => void) =>
     execute(resolved, runOptions, emit, { resumed: false, input }, async (environment) => {
+      const restore = runOptions.durability?.restore;
+      if (restore !== undefined) return continueFromCheckpoint(environment, restore);
       const inputMessages: ChatMessage[] =
         typeof input === 'string' ? [{ role: 'user', content: input }] : structuredClone([...input]);
       if (inputMessages.length === 0) {
@@ -306,7 +309,7 @@ async function execute(
 ): Promise<AgentResult> {
   const { options, events, runtime } = agent;
   const { resumed, input } = start;
-  const runId = start.runId ?? randomId();
+  const runId = start.runId ?? runOptions.durability?.runId ?? randomId();
   const started = performance.now();
   const callerSignal =
     runtime === undefined
@@ -326,7 +329,15 @@ async function execute(
     },
     undefined,
   );
-  const environment = { agent, signal: guard.signal, values: runOptions.values ?? {}, emit, span, runId };
+  const environment = {
+    agent,
+    signal: guard.signal,
+    values: runOptions.values ?? {},
+    emit,
+    span,
+    runId,
+    durability: runOptions.durability,
+  };
   emit({ type: 'run-start', runId, agentName: options.name, resumed });
   events?.emit('run-start', { runId, agentName: options.name, timestamp: Date.now() });
   try {

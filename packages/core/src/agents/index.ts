@@ -1,6 +1,16 @@
 export * from './agent-factory.js';
 export * from './agent-manager.js';
 export * from './create-agent.js';
+export {
+  createDurableAgent,
+  type DurableAgent,
+  type DurableResumeOptions,
+  type DurableRunOptions,
+  type DurableRunResult,
+  type UnknownOutcomeCall,
+  type UnknownOutcomeDecision,
+} from './durable-agent.js';
+export type { AgentCheckpointState, CheckpointPhase, LedgerCall, RunDurability } from './durable-run.js';
 export type { AgentRun } from './event-stream.js';
 export { defineInputGuardrail, defineOutputGuardrail, defineToolCallGuardrail } from './guardrails.js';
 export * from './memory.js';

@@ -177,12 +177,25 @@ async function executeOne(
   events?.emit('tool-call-start', { ...common, arguments: input, timestamp: Date.now() });
   if (outcome === undefined) {
     const tool = registry.get(call.toolName);
-    outcome =
+    const execute = (idempotencyKey?: string) =>
       tool === undefined
-        ? await registry.execute(call.toolName, input, { toolCallId: call.toolCallId, signal })
+        ? registry.execute(call.toolName, input, { toolCallId: call.toolCallId, signal })
         : // Spans the tool opens (a sub-agent's run, an HTTP client) nest under this one where a context manager exists.
-          await context.with(span.context, () =>
-            executeTool(tool, input, { toolCallId: call.toolCallId, signal, values: environment.values }),
+          context.with(span.context, () =>
+            executeTool(tool, input, {
+              toolCallId: call.toolCallId,
+              signal,
+              values: environment.values,
+              ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+            }),
+          );
+    // A durable run records the call in its idempotency ledger (durable-run.ts) so a crash never repeats it blindly.
+    outcome =
+      environment.durability === undefined || tool === undefined
+        ? await execute()
+        : await environment.durability.callTool(
+            { toolCallId: call.toolCallId, toolName: call.toolName, idempotent: tool.idempotent !== false },
+            execute,
           );
   }
   // A run-level abort must end the run, not become a tool error the model would see.

@@ -3,6 +3,7 @@ import type { SerializedAgenticGenError } from '../errors/agenticgen-error.js';
 import type { AnySchema } from '../structured/output-schema.js';
 import type { StructuredMode } from '../structured/structured-request.js';
 import type { AnyTool } from '../tools/define-tool.js';
+import type { RunDurability } from './durable-run.js';
 import type { ConversationMemory } from './memory.js';
 import type { ResumeTokenStore } from './resume-tokens.js';
 
@@ -266,4 +267,6 @@ export interface AgentRunOptions {
   values?: Readonly<Record<string, unknown>>;
   /** Overrides the agent's run time limit. */
   timeoutMs?: number;
+  /** Set by `createDurableAgent`: checkpoints, idempotency ledger and the checkpoint to continue from. */
+  durability?: RunDurability;
 }

@@ -33,6 +33,8 @@ export type CoreErrorCode =
   | 'tool-not-found'
   | 'tool-invalid-arguments'
   | 'tool-execution-failed'
+  | 'tool-outcome-unknown'
+  | 'run-suspended'
   | 'authentication'
   | 'permission-denied'
   | 'rate-limit'

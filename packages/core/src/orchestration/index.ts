@@ -1,4 +1,13 @@
 export * from './dag.js';
+export {
+  type DurableDagNode,
+  type DurableDagOptions,
+  type DurableDagResult,
+  type DurableTaskContext,
+  resolveWorkflowSuspension,
+  runDurableDag,
+  type SuspendRequest,
+} from './durable-dag.js';
 export * from './patterns.js';
 export { type Prioritized, PriorityQueue } from './priority-queue.js';
 export * from './scheduler.js';

@@ -13,6 +13,8 @@ export interface ToolContext {
   toolCallId: string;
   /** Free-form values the host passes down (user id, sandbox session, …). */
   values: Readonly<Record<string, unknown>>;
+  /** In a durable run: `<runId>:<toolCallId>`, stable across a crash and resume; pass it to external APIs. */
+  idempotencyKey?: string;
 }
 
 export interface ToolDefinition<S extends AnySchema, R> {
@@ -30,6 +32,11 @@ export interface ToolDefinition<S extends AnySchema, R> {
   needsApproval?: boolean;
   /** Ask providers to enforce the schema exactly (OpenAI strict mode). Default false. */
   strict?: boolean;
+  /**
+   * Default true. `false` tells a durable run that calling it twice is harmful: when a crash leaves its outcome
+   * unknown, the run reports it for a decision instead of calling it again.
+   */
+  idempotent?: boolean;
 }
 
 /** Validates a tool's arguments; Standard Schema validators may be asynchronous, TypeBox ones never are. */

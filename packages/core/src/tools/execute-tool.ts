@@ -31,6 +31,8 @@ export interface ExecuteToolOptions {
   timeoutMs?: number;
   /** Host values passed to `execute`. */
   values?: Readonly<Record<string, unknown>>;
+  /** Handed to the tool as `context.idempotencyKey` (durable runs). */
+  idempotencyKey?: string;
 }
 
 /**
@@ -67,6 +69,7 @@ export async function executeTool(
     options.timeoutMs ?? tool.timeoutMs ?? defaultToolTimeoutMs,
   );
   const context: ToolContext = { signal: guard.signal, toolCallId: options.toolCallId, values: options.values ?? {} };
+  if (options.idempotencyKey !== undefined) context.idempotencyKey = options.idempotencyKey;
   try {
     // An already cancelled call must not start side effects only to have its result dropped.
     throwIfAborted(guard.signal, `tool ${tool.name}`);

@@ -1,0 +1,207 @@
+/**
+ * Durable agent runs on any `RunStore`: a checkpoint after the model plans tool calls and after each step, an
+ * idempotency ledger around every tool call, and `resume(runId)` that continues a run from its last checkpoint
+ * in any process. Exactly-once rules (docs/store.md):
+ * - a call recorded `completed` in the ledger is replayed from its recorded output, never called again;
+ * - a call recorded `started` without an outcome (the process died during it) is called again with the same
+ *   `context.idempotencyKey` when the tool is idempotent (the default), and is reported for a decision when the
+ *   tool says `idempotent: false`.
+ */
+import type { ChatMessage } from '../contracts/chat-model.js';
+import type { RunCheckpoint, RunStore } from '../contracts/run-store.js';
+import { AgenticGenError } from '../errors/agenticgen-error.js';
+import { idempotencyKeyOf } from '../storage/store-input.js';
+import type { ToolOutcome } from '../tools/execute-tool.js';
+import type { Agent, AgentInput, AgentRunWithEventsOptions } from './create-agent.js';
+import { type AgentCheckpointState, checkpointStateOf, type RunDurability } from './durable-run.js';
+import type { AgentResult } from './types.js';
+
+/** A call whose outcome a crash left unknown, awaiting a decision. */
+export interface UnknownOutcomeCall {
+  /** The model's call id. */
+  toolCallId: string;
+  /** The tool's name. */
+  toolName: string;
+  /** The ledger key (`<runId>:<toolCallId>`): look it up in the external system to decide. */
+  idempotencyKey: string;
+}
+
+/** How to settle a call with an unknown outcome. */
+export type UnknownOutcomeDecision =
+  /** Call the tool again (it did not happen). */
+  | { action: 'retry' }
+  /** It happened: record `output` as its result and go on without calling it. */
+  | { action: 'assume-done'; output: unknown };
+
+/** What a durable run returns: the agent's result, or the calls a person must decide on before it can go on. */
+export type DurableRunResult =
+  | AgentResult
+  | { status: 'decision-required'; runId: string; calls: UnknownOutcomeCall[] };
+
+export interface DurableRunOptions extends Omit<AgentRunWithEventsOptions, 'durability'> {
+  /** The run's id (default: a random UUID). Reusing the id of an existing run is a `conflict` error. */
+  runId?: string;
+}
+
+export interface DurableResumeOptions extends Omit<AgentRunWithEventsOptions, 'durability' | 'conversationId'> {
+  /** Decisions on the calls a previous attempt reported, by `toolCallId`. */
+  decisions?: Readonly<Record<string, UnknownOutcomeDecision>>;
+}
+
+export interface DurableAgent {
+  /** The wrapped agent. */
+  readonly agent: Agent;
+  /** Starts a run that survives crashes; its id is `result.runId`. */
+  run(input: AgentInput, options?: DurableRunOptions): Promise<DurableRunResult>;
+  /** Continues a run from its last checkpoint (after a crash, in any process); a completed run returns its result. */
+  resume(runId: string, options?: DurableResumeOptions): Promise<DurableRunResult>;
+  /** Runs of this agent that have not finished (to resume after a restart), oldest first. */
+  unfinished(limit?: number): Promise<RunCheckpoint[]>;
+}
+
+/** The checkpoint `state` of a run before its first step: what it needs to start again. */
+interface StartState {
+  phase: 'input';
+  input: AgentInput;
+  conversationId?: string;
+}
+
+interface FinishedState {
+  phase: 'finished';
+  result: AgentResult;
+}
+
+type StoredState = StartState | AgentCheckpointState | FinishedState;
+
+const kind = 'agent';
+
+/** Wraps an agent so its runs checkpoint to `store` and resume after a crash. */
+export function createDurableAgent(agent: Agent, options: { store: RunStore }): DurableAgent {
+  const { store } = options;
+  const name = agent.name;
+
+  const unknownOutcome = (runId: string, call: { toolCallId: string; toolName: string }) =>
+    new AgenticGenError(
+      'tool-outcome-unknown',
+      `[agents] run ${runId.slice(0, 100)}: "${call.toolName}" (call ${call.toolCallId.slice(0, 100)}) started before a crash and is not idempotent; decide with resume(runId, { decisions })`,
+      { data: { runId, toolCallId: call.toolCallId, toolName: call.toolName } },
+    );
+
+  const durabilityFor = (
+    runId: string,
+    restore: AgentCheckpointState | undefined,
+    decisions: Readonly<Record<string, UnknownOutcomeDecision>>,
+    unknown: UnknownOutcomeCall[],
+  ): RunDurability => ({
+    runId,
+    ...(restore === undefined ? {} : { restore }),
+    async checkpoint(state, phase) {
+      await store.saveCheckpoint({
+        runId,
+        kind,
+        name,
+        status: 'running',
+        step: state.step,
+        state: checkpointStateOf(state, phase),
+      });
+    },
+    async callTool(call, execute) {
+      const key = idempotencyKeyOf(runId, call.toolCallId);
+      const recorded = await store.getCall(key);
+      if (recorded?.status === 'completed') return recorded.output as ToolOutcome;
+      if (recorded?.status === 'started' && !call.idempotent) {
+        const decision = decisions[call.toolCallId];
+        if (decision === undefined) {
+          unknown.push({ toolCallId: call.toolCallId, toolName: call.toolName, idempotencyKey: key });
+          throw unknownOutcome(runId, call);
+        }
+        if (decision.action === 'assume-done') {
+          const outcome: ToolOutcome = { ok: true, output: decision.output, durationMs: 0 };
+          await store.completeCall(key, { output: outcome, isError: false });
+          return outcome;
+        }
+      }
+      await store.beginCall(key, call.toolName);
+      const outcome = await execute(key);
+      // A cancelled call may or may not have had its effect: it stays `started` (outcome unknown), like a crash.
+      if (!outcome.ok && outcome.error.code === 'aborted') return outcome;
+      await store.completeCall(key, { output: outcome, isError: !outcome.ok });
+      return outcome;
+    },
+  });
+
+  const drive = async (
+    runId: string,
+    input: AgentInput,
+    runOptions: AgentRunWithEventsOptions,
+    restore: AgentCheckpointState | undefined,
+    decisions: Readonly<Record<string, UnknownOutcomeDecision>>,
+  ): Promise<DurableRunResult> => {
+    const unknown: UnknownOutcomeCall[] = [];
+    const durability = durabilityFor(runId, restore, decisions, unknown);
+    let result: AgentResult;
+    try {
+      result = await agent.run(input, { ...runOptions, durability });
+    } catch (error) {
+      // Parallel calls may report several unknown outcomes; the run waits for a decision on all of them.
+      if (unknown.length > 0 && AgenticGenError.hasCode(error, 'tool-outcome-unknown')) {
+        return { status: 'decision-required', runId, calls: unknown };
+      }
+      throw error;
+    }
+    const last = await store.loadCheckpoint(runId);
+    const finished: FinishedState = { phase: 'finished', result };
+    await store.saveCheckpoint({
+      runId,
+      kind,
+      name,
+      status: result.status === 'suspended' ? 'suspended' : 'completed',
+      step: Math.max(last?.step ?? 0, result.steps.length),
+      state: finished,
+    });
+    return result;
+  };
+
+  return {
+    agent,
+    async run(input, runOptions = {}) {
+      const { runId: requested, ...rest } = runOptions;
+      const runId = requested ?? crypto.randomUUID();
+      if ((await store.loadCheckpoint(runId)) !== undefined) {
+        throw new AgenticGenError(
+          'conflict',
+          `[agents] run ${runId.slice(0, 100)} already exists; continue it with resume(runId)`,
+        );
+      }
+      const start: StartState = { phase: 'input', input };
+      if (rest.conversationId !== undefined) start.conversationId = rest.conversationId;
+      await store.saveCheckpoint({ runId, kind, name, status: 'running', step: 0, state: start });
+      return drive(runId, input, rest, undefined, {});
+    },
+    async resume(runId, resumeOptions = {}) {
+      const { decisions = {}, ...rest } = resumeOptions;
+      const checkpoint = await store.loadCheckpoint(runId);
+      if (checkpoint === undefined) {
+        throw new AgenticGenError('not-found', `[agents] no durable run ${runId.slice(0, 100)} in the store`);
+      }
+      if (checkpoint.name !== name || checkpoint.kind !== kind) {
+        throw new AgenticGenError(
+          'conflict',
+          `[agents] run ${runId.slice(0, 100)} belongs to ${checkpoint.kind} "${checkpoint.name.slice(0, 100)}", not agent "${name}"`,
+        );
+      }
+      const state = checkpoint.state as StoredState;
+      if (state.phase === 'finished') return state.result;
+      if (state.phase === 'input') {
+        const runOptions: AgentRunWithEventsOptions = { ...rest };
+        if (state.conversationId !== undefined) runOptions.conversationId = state.conversationId;
+        return drive(runId, state.input, runOptions, undefined, decisions);
+      }
+      // The input is not read when continuing from a checkpoint; the agent rebuilds nothing from it.
+      const placeholder: ChatMessage[] = [{ role: 'user', content: '' }];
+      return drive(runId, placeholder, rest, state, decisions);
+    },
+    unfinished: (limit = 100) =>
+      store.listRuns({ status: 'running', kind, limit }).then((runs) => runs.filter((run) => run.name === name)),
+  };
+}

@@ -1,0 +1,15 @@
+export { type AgentStore, createMemoryStore } from './memory-store.js';
+export {
+  checkChatMessage,
+  checkMetadata,
+  checkPageSize,
+  checkStoreId,
+  decodeSeqCursor,
+  decodeThreadCursor,
+  encodeThreadCursor,
+  idempotencyKeyOf,
+  metadataMatches,
+  newStoreId,
+  storeLimits,
+  toStoreJson,
+} from './store-input.js';

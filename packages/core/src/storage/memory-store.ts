@@ -1,0 +1,345 @@
+import type {
+  LedgerEntry,
+  NewRunCheckpoint,
+  RunCheckpoint,
+  RunStore,
+  RunSuspension,
+  StoredRunStatus,
+} from '../contracts/run-store.js';
+import type { Page, StoredMessage, StoredThread, ThreadStore } from '../contracts/thread-store.js';
+import type { WorkingMemoryRecord, WorkingMemoryScope, WorkingMemoryStore } from '../contracts/working-memory-store.js';
+import { AgenticGenError } from '../errors/agenticgen-error.js';
+import {
+  checkChatMessage,
+  checkMetadata,
+  checkPageSize,
+  checkStoreId,
+  decodeSeqCursor,
+  decodeThreadCursor,
+  encodeThreadCursor,
+  metadataMatches,
+  newStoreId,
+  storeLimits,
+  toStoreJson,
+} from './store-input.js';
+
+/** Every store contract in one object: what the drivers of `@agenticgen/store` return too. */
+export interface AgentStore extends ThreadStore, RunStore, WorkingMemoryStore {
+  /** Driver name (`memory`, `pglite`, `postgres`). */
+  readonly name: string;
+  /** Releases connections; later calls fail with `disposed`. */
+  close(): Promise<void>;
+}
+
+/** Plain JSON copy: what a database driver would give back, so callers never share objects with the store. */
+const copy = <T>(value: T, what: string): T => JSON.parse(toStoreJson(value, what)) as T;
+
+/**
+ * Every store in this process's memory: for tests and demos. Nothing survives the process; it passes the same
+ * contract suite as the database drivers.
+ */
+export function createMemoryStore(): AgentStore {
+  const threads = new Map<string, StoredThread>();
+  const messages = new Map<string, StoredMessage[]>();
+  const working = new Map<string, WorkingMemoryRecord>();
+  const runs = new Map<string, RunCheckpoint>();
+  const nodes = new Map<string, Map<string, unknown>>();
+  const suspensions = new Map<string, RunSuspension[]>();
+  const ledger = new Map<string, LedgerEntry>();
+  let closed = false;
+  let clock = 0;
+  // Strictly increasing time, so "most recently updated" is well defined within one millisecond.
+  const now = () => {
+    clock = Math.max(clock + 1, Date.now());
+    return clock;
+  };
+  const open = () => {
+    if (closed) throw new AgenticGenError('disposed', '[store] the memory store is closed');
+  };
+  const threadOf = (threadId: string) => {
+    const thread = threads.get(checkStoreId(threadId, 'thread id'));
+    if (thread === undefined) {
+      throw new AgenticGenError('not-found', `[store] thread "${threadId.slice(0, 100)}" does not exist`);
+    }
+    return thread;
+  };
+  const scopeKey = (scope: WorkingMemoryScope) => {
+    if (scope.kind !== 'resource' && scope.kind !== 'thread') {
+      throw new AgenticGenError('invalid-argument', `[store] a working-memory scope kind is 'resource' or 'thread'`);
+    }
+    return `${scope.kind}:${checkStoreId(scope.id, 'working-memory scope id')}`;
+  };
+
+  return {
+    name: 'memory',
+    async close() {
+      closed = true;
+    },
+
+    async createThread(input) {
+      open();
+      const id = input.id === undefined ? newStoreId() : checkStoreId(input.id, 'thread id');
+      if (threads.has(id)) {
+        throw new AgenticGenError('already-exists', `[store] thread "${id.slice(0, 100)}" already exists`);
+      }
+      const time = now();
+      const thread: StoredThread = {
+        id,
+        metadata: { ...checkMetadata(input.metadata, 'thread metadata') },
+        createdAt: time,
+        updatedAt: time,
+      };
+      if (input.resourceId !== undefined) thread.resourceId = checkStoreId(input.resourceId, 'resource id');
+      if (input.title !== undefined) thread.title = String(input.title).slice(0, storeLimits.maxMetadataValueLength);
+      threads.set(id, thread);
+      messages.set(id, []);
+      return copy(thread, 'thread');
+    },
+    async getThread(threadId) {
+      open();
+      const thread = threads.get(checkStoreId(threadId, 'thread id'));
+      return thread === undefined ? undefined : copy(thread, 'thread');
+    },
+    async updateThread(threadId, patch) {
+      open();
+      const thread = threadOf(threadId);
+      if (patch.metadata !== undefined) thread.metadata = { ...checkMetadata(patch.metadata, 'thread metadata') };
+      if (patch.title !== undefined) thread.title = String(patch.title).slice(0, storeLimits.maxMetadataValueLength);
+      thread.updatedAt = now();
+      return copy(thread, 'thread');
+    },
+    async deleteThread(threadId) {
+      open();
+      threads.delete(checkStoreId(threadId, 'thread id'));
+      messages.delete(threadId);
+    },
+    async listThreads(query = {}) {
+      open();
+      const limit = checkPageSize(query.limit);
+      const after = decodeThreadCursor(query.cursor);
+      const filter = query.metadata === undefined ? undefined : checkMetadata(query.metadata, 'metadata filter');
+      const sorted = [...threads.values()]
+        .filter((thread) => query.resourceId === undefined || thread.resourceId === query.resourceId)
+        .filter((thread) => metadataMatches(thread.metadata, filter))
+        .sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+        .filter(
+          (thread) =>
+            after === undefined ||
+            thread.updatedAt < after.updatedAt ||
+            (thread.updatedAt === after.updatedAt && thread.id < after.id),
+        );
+      const items = sorted.slice(0, limit).map((thread) => copy(thread, 'thread'));
+      const page: Page<StoredThread> = { items };
+      const last = items[items.length - 1];
+      if (sorted.length > limit && last !== undefined) page.nextCursor = encodeThreadCursor(last.updatedAt, last.id);
+      return page;
+    },
+    async appendMessages(threadId, batch) {
+      open();
+      const thread = threadOf(threadId);
+      if (batch.length > storeLimits.maxBatch) {
+        throw new AgenticGenError(
+          'invalid-argument',
+          `[store] ${batch.length} messages in one append; at most ${storeLimits.maxBatch} are allowed`,
+        );
+      }
+      const list = messages.get(thread.id) ?? [];
+      const time = now();
+      const stored = batch.map((input, index): StoredMessage => {
+        checkChatMessage(input.message, index);
+        return {
+          id: input.id === undefined ? newStoreId() : checkStoreId(input.id, 'message id'),
+          threadId: thread.id,
+          seq: list.length + index + 1,
+          message: copy(input.message, 'message'),
+          metadata: { ...checkMetadata(input.metadata, 'message metadata') },
+          createdAt: time,
+        };
+      });
+      list.push(...stored);
+      thread.updatedAt = time;
+      return copy(stored, 'messages');
+    },
+    async listMessages(threadId, query = {}) {
+      open();
+      const thread = threadOf(threadId);
+      const limit = checkPageSize(query.limit);
+      const cursor = decodeSeqCursor(query.cursor);
+      const filter = query.metadata === undefined ? undefined : checkMetadata(query.metadata, 'metadata filter');
+      const all = (messages.get(thread.id) ?? []).filter((message) => metadataMatches(message.metadata, filter));
+      const fromLast = (query.from ?? 'last') === 'last';
+      const candidates = fromLast
+        ? all.filter((message) => cursor === undefined || message.seq < cursor)
+        : all.filter((message) => cursor === undefined || message.seq > cursor);
+      const items = fromLast ? candidates.slice(-limit) : candidates.slice(0, limit);
+      const page: Page<StoredMessage> = { items: copy(items, 'messages') };
+      if (candidates.length > limit) {
+        const edge = fromLast ? items[0] : items[items.length - 1];
+        if (edge !== undefined) page.nextCursor = String(edge.seq);
+      }
+      return page;
+    },
+
+    async getWorkingMemory(scope) {
+      open();
+      const record = working.get(scopeKey(scope));
+      return record === undefined ? undefined : copy(record, 'working memory');
+    },
+    async setWorkingMemory(scope, value, options = {}) {
+      open();
+      const key = scopeKey(scope);
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw new AgenticGenError('invalid-argument', '[store] working memory must be a JSON object');
+      }
+      const current = working.get(key);
+      if (options.expectedVersion !== undefined && options.expectedVersion !== (current?.version ?? 0)) {
+        throw new AgenticGenError(
+          'conflict',
+          `[store] working memory was changed by another writer (version ${current?.version ?? 0}, expected ${options.expectedVersion}); read it again and retry`,
+          { data: { version: current?.version ?? 0 } },
+        );
+      }
+      const record: WorkingMemoryRecord = {
+        value: copy(value, 'working memory'),
+        version: (current?.version ?? 0) + 1,
+        updatedAt: now(),
+      };
+      working.set(key, record);
+      return copy(record, 'working memory');
+    },
+    async deleteWorkingMemory(scope) {
+      open();
+      working.delete(scopeKey(scope));
+    },
+
+    async saveCheckpoint(checkpoint: NewRunCheckpoint) {
+      open();
+      const runId = checkStoreId(checkpoint.runId, 'run id');
+      checkStoreId(checkpoint.name, 'run name');
+      checkStoreId(checkpoint.kind, 'run kind');
+      const current = runs.get(runId);
+      if (current !== undefined && checkpoint.step < current.step) {
+        throw new AgenticGenError(
+          'conflict',
+          `[store] run "${runId.slice(0, 100)}" is at step ${current.step}; a checkpoint of step ${checkpoint.step} is stale`,
+          { data: { step: current.step } },
+        );
+      }
+      runs.set(runId, { ...copy(checkpoint, 'checkpoint'), updatedAt: now() });
+    },
+    async loadCheckpoint(runId) {
+      open();
+      const checkpoint = runs.get(checkStoreId(runId, 'run id'));
+      return checkpoint === undefined ? undefined : copy(checkpoint, 'checkpoint');
+    },
+    async listRuns(query: { status: StoredRunStatus; kind?: string; limit?: number }) {
+      open();
+      const limit = checkPageSize(query.limit, 100);
+      return [...runs.values()]
+        .filter((run) => run.status === query.status && (query.kind === undefined || run.kind === query.kind))
+        .sort((a, b) => a.updatedAt - b.updatedAt)
+        .slice(0, limit)
+        .map((run) => copy(run, 'checkpoint'));
+    },
+    async deleteRun(runId) {
+      open();
+      checkStoreId(runId, 'run id');
+      runs.delete(runId);
+      nodes.delete(runId);
+      suspensions.delete(runId);
+      for (const key of ledger.keys()) if (key.startsWith(`${runId}:`)) ledger.delete(key);
+    },
+
+    async saveNodeResult(runId, nodeId, result) {
+      open();
+      const forRun = nodes.get(checkStoreId(runId, 'run id')) ?? new Map<string, unknown>();
+      nodes.set(runId, forRun);
+      if (!forRun.has(checkStoreId(nodeId, 'node id'))) forRun.set(nodeId, copy(result, 'node result'));
+    },
+    async loadNodeResults(runId) {
+      open();
+      return copy(Object.fromEntries(nodes.get(checkStoreId(runId, 'run id')) ?? []), 'node results');
+    },
+
+    async saveSuspension(input) {
+      open();
+      const list = suspensions.get(checkStoreId(input.runId, 'run id')) ?? [];
+      suspensions.set(input.runId, list);
+      if (list.some((entry) => entry.suspensionId === checkStoreId(input.suspensionId, 'suspension id'))) {
+        throw new AgenticGenError(
+          'already-exists',
+          `[store] suspension "${input.suspensionId.slice(0, 100)}" of run "${input.runId.slice(0, 100)}" already exists`,
+        );
+      }
+      const suspension: RunSuspension = {
+        runId: input.runId,
+        suspensionId: input.suspensionId,
+        reason: String(input.reason).slice(0, storeLimits.maxMetadataValueLength),
+        status: 'pending',
+        createdAt: now(),
+      };
+      if (input.schema !== undefined) suspension.schema = copy(input.schema, 'suspension schema');
+      list.push(suspension);
+      return copy(suspension, 'suspension');
+    },
+    async listSuspensions(query) {
+      open();
+      const lists =
+        query.runId === undefined
+          ? [...suspensions.values()]
+          : [suspensions.get(checkStoreId(query.runId, 'run id')) ?? []];
+      return copy(
+        lists
+          .flat()
+          .filter((entry) => query.status === undefined || entry.status === query.status)
+          .sort((a, b) => a.createdAt - b.createdAt),
+        'suspensions',
+      );
+    },
+    async resolveSuspension(runId, suspensionId, payload) {
+      open();
+      const entry = (suspensions.get(checkStoreId(runId, 'run id')) ?? []).find(
+        (candidate) => candidate.suspensionId === suspensionId,
+      );
+      if (entry === undefined) {
+        throw new AgenticGenError(
+          'not-found',
+          `[store] suspension "${String(suspensionId).slice(0, 100)}" of run "${runId.slice(0, 100)}" does not exist`,
+        );
+      }
+      if (entry.status === 'resolved') return false;
+      entry.payload = copy(payload ?? null, 'suspension payload');
+      entry.status = 'resolved';
+      return true;
+    },
+
+    async beginCall(key, toolName) {
+      open();
+      const current = ledger.get(checkStoreId(key, 'idempotency key'));
+      const before = current === undefined ? undefined : copy(current, 'ledger entry');
+      if (current === undefined) {
+        ledger.set(key, { key, toolName, status: 'started', attempts: 1, updatedAt: now() });
+      } else if (current.status === 'started') {
+        current.attempts++;
+        current.updatedAt = now();
+      }
+      return before;
+    },
+    async completeCall(key, outcome) {
+      open();
+      const current = ledger.get(checkStoreId(key, 'idempotency key'));
+      if (current === undefined) {
+        throw new AgenticGenError('not-found', `[store] call "${key.slice(0, 100)}" was never started`);
+      }
+      current.status = 'completed';
+      current.output = copy(outcome.output ?? null, 'tool output');
+      current.isError = outcome.isError;
+      current.updatedAt = now();
+    },
+    async getCall(key) {
+      open();
+      const entry = ledger.get(checkStoreId(key, 'idempotency key'));
+      return entry === undefined ? undefined : copy(entry, 'ledger entry');
+    },
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * Benchmarks of @agenticgen/store, one run, side by side: our layer against a plain INSERT/SELECT through the same
+ * driver, PGlite (on disk, this process) against PostgreSQL (a private local server, the test helper), and the
+ * cost of durable checkpoints on an agent step. Writes bench/results.json.
+ * Run with `npm run bench -w packages/store` (`-- --quick` for a short run). Figures are p50 of repeated calls.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type AgentStore,
+  createAgent,
+  createDurableAgent,
+  createMemoryStore,
+  defineTool,
+  Type,
+} from '@agenticgen/core';
+import { MockChatModel } from '@agenticgen/core/testing';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { postgresServerAvailable, startPostgresServer } from '../../../test-support/postgres-server.ts';
+import { createPgliteStore } from '../src/drivers/pglite.ts';
+import { createPostgresStore } from '../src/drivers/postgres.ts';
+
+const quick = process.argv.includes('--quick');
+const loadAtStart = (loadavg()[0] ?? 0).toFixed(1);
+const iterations = quick ? 100 : 400;
+const bigThread = quick ? 20_000 : 100_000;
+
+interface Figure {
+  name: string;
+  unit: 'ms' | 'ratio';
+  ours: number;
+  peers: Record<string, number>;
+}
+const figures: Figure[] = [];
+const notes: string[] = [];
+
+const p50 = (samples: number[]) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return Number((sorted[Math.floor(sorted.length / 2)] ?? 0).toFixed(4));
+};
+async function time(count: number, operation: (index: number) => Promise<unknown>): Promise<number> {
+  for (let index = 0; index < Math.min(20, count); index++) await operation(-1 - index); // warm-up
+  const samples: number[] = [];
+  for (let index = 0; index < count; index++) {
+    const started = performance.now();
+    await operation(index);
+    samples.push(performance.now() - started);
+  }
+  return p50(samples);
+}
+
+const message = (index: number) => ({ message: { role: 'user' as const, content: `message number ${index}` } });
+const plainTable = `CREATE TABLE IF NOT EXISTS plain_messages (thread_id text, seq bigint, message jsonb, PRIMARY KEY (thread_id, seq))`;
+
+/** thread-append and thread-load-last-50 for one driver; `plain` runs SQL on the same database. */
+async function measureDriver(
+  label: string,
+  store: AgentStore,
+  plain: (text: string, params?: unknown[]) => Promise<unknown>,
+) {
+  await plain(plainTable);
+  const thread = await store.createThread({});
+  const append = await time(iterations, (index) => store.appendMessages(thread.id, [message(index)]));
+  let seq = 0;
+  const insert = await time(iterations, () =>
+    plain('INSERT INTO plain_messages (thread_id, seq, message) VALUES ($1, $2, $3::jsonb)', [
+      'plain',
+      ++seq,
+      JSON.stringify(message(seq).message),
+    ]),
+  );
+  const big = await store.createThread({});
+  for (let start = 0; start < bigThread; start += 1000) {
+    await store.appendMessages(
+      big.id,
+      Array.from({ length: 1000 }, (_, offset) => message(start + offset)),
+    );
+  }
+  const loadLast = await time(iterations, () => store.listMessages(big.id, { limit: 50 }));
+  return { label, append, insert, loadLast };
+}
+
+const directory = mkdtempSync(join(tmpdir(), 'agenticgen-store-bench-'));
+const pglite = await createPgliteStore({ dataDir: join(directory, 'pglite') });
+const pgliteRaw = new PGlite(join(directory, 'pglite-plain'));
+const pgliteFigures = await measureDriver('pglite', pglite, (text, params) => pgliteRaw.query(text, params));
+figures.push({
+  name: 'thread-append',
+  unit: 'ms',
+  ours: pgliteFigures.append,
+  peers: { 'plain INSERT (pglite)': pgliteFigures.insert },
+});
+figures.push({ name: 'thread-load-last-50', unit: 'ms', ours: pgliteFigures.loadLast, peers: {} });
+notes.push(`thread-load-last-50: last 50 of a ${bigThread}-message thread, PGlite on disk.`);
+
+let postgresFigures: Awaited<ReturnType<typeof measureDriver>> | undefined;
+if (postgresServerAvailable()) {
+  const server = await startPostgresServer();
+  const postgres = await createPostgresStore({ connectionString: server.url, maxConnections: 2 });
+  const raw = new pg.Pool({ connectionString: server.url, max: 1 });
+  postgresFigures = await measureDriver('postgres', postgres, (text, params) => raw.query(text, params));
+  await postgres.close();
+  await raw.end();
+  await server.stop();
+  figures.push({
+    name: 'thread-append-postgres',
+    unit: 'ms',
+    ours: postgresFigures.append,
+    peers: { 'plain INSERT (postgres)': postgresFigures.insert },
+  });
+  figures.push({
+    name: 'pglite-vs-postgres-thread-append',
+    unit: 'ms',
+    ours: pgliteFigures.append,
+    peers: { postgres: postgresFigures.append },
+  });
+  figures.push({
+    name: 'pglite-vs-postgres-thread-load-last-50',
+    unit: 'ms',
+    ours: pgliteFigures.loadLast,
+    peers: { postgres: postgresFigures.loadLast },
+  });
+}
+
+// ── checkpoint-step-overhead: one agent step (model call + one tool call), with and without durability ──────────
+const tool = defineTool({
+  name: 'noop',
+  description: 'Does nothing',
+  parameters: Type.Object({}),
+  execute: () => 'ok',
+});
+const makeAgent = () =>
+  createAgent({
+    name: 'bench',
+    instructions: 'Bench.',
+    tools: [tool],
+    model: new MockChatModel({
+      repeatLast: true,
+      responses: [
+        (request) =>
+          request.messages.some((entry) => entry.role === 'tool')
+            ? { text: 'done', chunkSize: 1000 }
+            : { toolCalls: [{ toolName: 'noop', input: {}, toolCallId: 'c1' }], chunkSize: 1000 },
+      ],
+    }),
+  });
+const plainAgent = makeAgent();
+const plainRun = await time(iterations, () => plainAgent.run('go'));
+const memoryDurable = createDurableAgent(makeAgent(), { store: createMemoryStore() });
+const memoryRun = await time(iterations, () => memoryDurable.run('go'));
+const pgliteDurable = createDurableAgent(makeAgent(), { store: pglite });
+const pgliteRun = await time(iterations, () => pgliteDurable.run('go'));
+figures.push({
+  name: 'checkpoint-step-overhead',
+  unit: 'ratio',
+  ours: Number((memoryRun / plainRun).toFixed(3)),
+  peers: { 'plain run': 1 },
+});
+figures.push({
+  name: 'checkpoint-step-overhead-pglite',
+  unit: 'ms',
+  ours: Number((pgliteRun - plainRun).toFixed(3)),
+  peers: { 'plain run (ms)': plainRun },
+});
+notes.push(
+  'checkpoint-step-overhead: a 2-step agent run (tool step + answer) with MockChatModel; durable runs write a start checkpoint, 2 step checkpoints, 2 ledger writes and a final checkpoint. The memory figure is durable/plain run time; the PGlite figure is the added milliseconds per run.',
+);
+
+await pglite.close();
+await pgliteRaw.close();
+rmSync(directory, { recursive: true, force: true });
+const results = {
+  node: process.version,
+  date: new Date().toISOString(),
+  machine: `${cpus().length} cores, load ${loadAtStart} at start`,
+  iterations,
+  figures,
+  notes,
+};
+writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+console.log(JSON.stringify(results, null, 2));

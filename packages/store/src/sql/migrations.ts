@@ -1,0 +1,106 @@
+/**
+ * The schema, versioned: each migration moves the database one version forward, in one transaction, under an
+ * advisory lock so two processes opening the same database at once never apply a migration twice.
+ * Never edit a released migration; append a new one.
+ */
+import { storeError } from '../errors.js';
+import type { SqlClient } from './sql-client.js';
+
+/** Forward migrations, in order; the index + 1 is the schema version. */
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE agenticgen_threads (
+    id text PRIMARY KEY,
+    resource_id text,
+    title text,
+    metadata jsonb NOT NULL DEFAULT '{}',
+    created_at bigint NOT NULL,
+    updated_at bigint NOT NULL,
+    next_seq bigint NOT NULL DEFAULT 1
+  );
+  CREATE INDEX agenticgen_threads_recent ON agenticgen_threads (updated_at DESC, id DESC);
+  CREATE INDEX agenticgen_threads_resource ON agenticgen_threads (resource_id, updated_at DESC, id DESC);
+  CREATE INDEX agenticgen_threads_metadata ON agenticgen_threads USING gin (metadata jsonb_path_ops);
+  CREATE TABLE agenticgen_messages (
+    thread_id text NOT NULL REFERENCES agenticgen_threads (id) ON DELETE CASCADE,
+    seq bigint NOT NULL,
+    id text NOT NULL,
+    message jsonb NOT NULL,
+    metadata jsonb NOT NULL DEFAULT '{}',
+    created_at bigint NOT NULL,
+    PRIMARY KEY (thread_id, seq)
+  );
+  CREATE TABLE agenticgen_working_memory (
+    scope_kind text NOT NULL,
+    scope_id text NOT NULL,
+    value jsonb NOT NULL,
+    version integer NOT NULL,
+    updated_at bigint NOT NULL,
+    PRIMARY KEY (scope_kind, scope_id)
+  );
+  CREATE TABLE agenticgen_runs (
+    run_id text PRIMARY KEY,
+    kind text NOT NULL,
+    name text NOT NULL,
+    status text NOT NULL,
+    step integer NOT NULL,
+    state jsonb NOT NULL,
+    updated_at bigint NOT NULL
+  );
+  CREATE INDEX agenticgen_runs_status ON agenticgen_runs (status, kind, updated_at);
+  CREATE TABLE agenticgen_run_nodes (
+    run_id text NOT NULL,
+    node_id text NOT NULL,
+    result jsonb NOT NULL,
+    PRIMARY KEY (run_id, node_id)
+  );
+  CREATE TABLE agenticgen_suspensions (
+    run_id text NOT NULL,
+    suspension_id text NOT NULL,
+    reason text NOT NULL,
+    schema jsonb,
+    status text NOT NULL,
+    payload jsonb,
+    created_at bigint NOT NULL,
+    seq bigserial,
+    PRIMARY KEY (run_id, suspension_id)
+  );
+  CREATE TABLE agenticgen_ledger (
+    key text PRIMARY KEY,
+    run_id text NOT NULL,
+    tool_name text NOT NULL,
+    status text NOT NULL,
+    output jsonb,
+    is_error boolean,
+    attempts integer NOT NULL,
+    updated_at bigint NOT NULL
+  );
+  CREATE INDEX agenticgen_ledger_run ON agenticgen_ledger (run_id);
+  `,
+];
+
+/** Arbitrary constant naming our advisory lock (the bytes of "agntcgen"). */
+const migrationLock = '7018988744339713390';
+
+/** Brings the schema to the latest version; returns the version reached. */
+export async function migrate(client: SqlClient, steps: readonly string[] = migrations): Promise<number> {
+  return client.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(${migrationLock})`);
+    await tx.query(
+      'CREATE TABLE IF NOT EXISTS agenticgen_schema (version integer PRIMARY KEY, applied_at bigint NOT NULL)',
+    );
+    const [row] = await tx.query<{ version: unknown }>('SELECT max(version) AS version FROM agenticgen_schema');
+    const current = Number(row?.version ?? 0);
+    if (current > steps.length) {
+      throw storeError(
+        'store-schema-newer',
+        `the database schema is at version ${current}, this package knows ${steps.length}; upgrade @agenticgen/store`,
+      );
+    }
+    for (let version = current + 1; version <= steps.length; version++) {
+      await tx.script(steps[version - 1] as string);
+      await tx.query('INSERT INTO agenticgen_schema (version, applied_at) VALUES ($1, $2)', [version, Date.now()]);
+    }
+    return steps.length;
+  });
+}

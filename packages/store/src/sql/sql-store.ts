@@ -1,0 +1,531 @@
+/**
+ * The store on Postgres SQL: one implementation for PGlite and PostgreSQL (see sql-client.ts). Input checks and
+ * limits come from core, so every driver refuses the same input the same way.
+ */
+import {
+  type AgentStore,
+  checkChatMessage,
+  checkMetadata,
+  checkPageSize,
+  checkStoreId,
+  decodeSeqCursor,
+  decodeThreadCursor,
+  encodeThreadCursor,
+  type LedgerEntry,
+  newStoreId,
+  type Page,
+  type RunCheckpoint,
+  type RunSuspension,
+  type StoredMessage,
+  type StoredThread,
+  storeLimits,
+  toStoreJson,
+  type WorkingMemoryRecord,
+  type WorkingMemoryScope,
+} from '@agenticgen/core';
+import { storeError, toStoreError } from '../errors.js';
+import type { SqlClient } from './sql-client.js';
+
+type Row = Record<string, unknown>;
+
+const threadColumns = 'id, resource_id, title, metadata, created_at, updated_at';
+// Timestamps of threads only move forward, even within one millisecond, so "most recently updated" is an order.
+const nextThreadTime = 'GREATEST($now, (SELECT COALESCE(max(updated_at), 0) + 1 FROM agenticgen_threads))';
+
+function toThread(row: Row): StoredThread {
+  const thread: StoredThread = {
+    id: row.id as string,
+    metadata: row.metadata as StoredThread['metadata'],
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+  if (row.resource_id !== null) thread.resourceId = row.resource_id as string;
+  if (row.title !== null) thread.title = row.title as string;
+  return thread;
+}
+
+function toMessage(row: Row): StoredMessage {
+  return {
+    id: row.id as string,
+    threadId: row.thread_id as string,
+    seq: Number(row.seq),
+    message: row.message as StoredMessage['message'],
+    metadata: row.metadata as StoredMessage['metadata'],
+    createdAt: Number(row.created_at),
+  };
+}
+
+function toSuspension(row: Row): RunSuspension {
+  const suspension: RunSuspension = {
+    runId: row.run_id as string,
+    suspensionId: row.suspension_id as string,
+    reason: row.reason as string,
+    status: row.status as RunSuspension['status'],
+    createdAt: Number(row.created_at),
+  };
+  if (row.schema !== null) suspension.schema = row.schema;
+  if (row.payload !== null) suspension.payload = row.payload;
+  return suspension;
+}
+
+function toLedgerEntry(row: Row): LedgerEntry {
+  const entry: LedgerEntry = {
+    key: row.key as string,
+    toolName: row.tool_name as string,
+    status: row.status as LedgerEntry['status'],
+    attempts: Number(row.attempts),
+    updatedAt: Number(row.updated_at),
+  };
+  if (row.status === 'completed') {
+    entry.output = row.output;
+    entry.isError = row.is_error as boolean;
+  }
+  return entry;
+}
+
+/** Replaces the named `$now` placeholder by a positional one (it is always the last parameter). */
+const withNow = (text: string, position: number) => text.replaceAll('$now', `$${position}`);
+
+function scopeOf(scope: WorkingMemoryScope): [string, string] {
+  if (scope?.kind !== 'resource' && scope?.kind !== 'thread') {
+    throw storeError('invalid-argument', "a working-memory scope kind is 'resource' or 'thread'");
+  }
+  return [scope.kind, checkStoreId(scope.id, 'working-memory scope id')];
+}
+
+/** An `AgentStore` on a migrated Postgres database reached through `client`. */
+export function createSqlStore(name: string, client: SqlClient): AgentStore {
+  let closed = false;
+  // Every call goes through here: closed check, and database errors wrapped with the operation's name.
+  const run = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
+    if (closed) throw storeError('disposed', `the ${name} store is closed`);
+    try {
+      return await work();
+    } catch (error) {
+      throw toStoreError(error, what);
+    }
+  };
+  const threadMissing = (threadId: string) =>
+    storeError('not-found', `thread "${threadId.slice(0, 100)}" does not exist`);
+
+  return {
+    name,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.close();
+    },
+
+    createThread: (input) =>
+      run('create thread', async () => {
+        const id = input.id === undefined ? newStoreId() : checkStoreId(input.id, 'thread id');
+        const resourceId = input.resourceId === undefined ? null : checkStoreId(input.resourceId, 'resource id');
+        const title =
+          input.title === undefined ? null : String(input.title).slice(0, storeLimits.maxMetadataValueLength);
+        const metadata = toStoreJson(checkMetadata(input.metadata, 'thread metadata'), 'thread metadata');
+        const rows = await client.query(
+          withNow(
+            `INSERT INTO agenticgen_threads (id, resource_id, title, metadata, created_at, updated_at)
+             VALUES ($1, $2, $3, $4::jsonb, $now, ${nextThreadTime})
+             ON CONFLICT (id) DO NOTHING RETURNING ${threadColumns}`,
+            5,
+          ),
+          [id, resourceId, title, metadata, Date.now()],
+        );
+        if (rows[0] === undefined) throw storeError('already-exists', `thread "${id.slice(0, 100)}" already exists`);
+        return toThread(rows[0]);
+      }),
+    getThread: (threadId) =>
+      run('get thread', async () => {
+        const rows = await client.query(`SELECT ${threadColumns} FROM agenticgen_threads WHERE id = $1`, [
+          checkStoreId(threadId, 'thread id'),
+        ]);
+        return rows[0] === undefined ? undefined : toThread(rows[0]);
+      }),
+    updateThread: (threadId, patch) =>
+      run('update thread', async () => {
+        checkStoreId(threadId, 'thread id');
+        const metadata =
+          patch.metadata === undefined
+            ? null
+            : toStoreJson(checkMetadata(patch.metadata, 'thread metadata'), 'thread metadata');
+        const title =
+          patch.title === undefined ? null : String(patch.title).slice(0, storeLimits.maxMetadataValueLength);
+        const rows = await client.query(
+          withNow(
+            `UPDATE agenticgen_threads SET title = COALESCE($2, title), metadata = COALESCE($3::jsonb, metadata),
+               updated_at = ${nextThreadTime} WHERE id = $1 RETURNING ${threadColumns}`,
+            4,
+          ),
+          [threadId, title, metadata, Date.now()],
+        );
+        if (rows[0] === undefined) throw threadMissing(threadId);
+        return toThread(rows[0]);
+      }),
+    deleteThread: (threadId) =>
+      run('delete thread', async () => {
+        await client.query('DELETE FROM agenticgen_threads WHERE id = $1', [checkStoreId(threadId, 'thread id')]);
+      }),
+    listThreads: (query = {}) =>
+      run('list threads', async () => {
+        const limit = checkPageSize(query.limit);
+        const after = decodeThreadCursor(query.cursor);
+        const metadata =
+          query.metadata === undefined
+            ? null
+            : toStoreJson(checkMetadata(query.metadata, 'metadata filter'), 'metadata filter');
+        const resourceId = query.resourceId === undefined ? null : checkStoreId(query.resourceId, 'resource id');
+        const rows = await client.query(
+          `SELECT ${threadColumns} FROM agenticgen_threads
+           WHERE ($1::text IS NULL OR resource_id = $1) AND ($2::jsonb IS NULL OR metadata @> $2::jsonb)
+             AND ($3::bigint IS NULL OR (updated_at, id) < ($3::bigint, $4::text))
+           ORDER BY updated_at DESC, id DESC LIMIT $5`,
+          [resourceId, metadata, after?.updatedAt ?? null, after?.id ?? null, limit + 1],
+        );
+        const items = rows.slice(0, limit).map(toThread);
+        const page: Page<StoredThread> = { items };
+        const last = items[items.length - 1];
+        if (rows.length > limit && last !== undefined) page.nextCursor = encodeThreadCursor(last.updatedAt, last.id);
+        return page;
+      }),
+    appendMessages: (threadId, batch) =>
+      run('append messages', async () => {
+        checkStoreId(threadId, 'thread id');
+        if (batch.length > storeLimits.maxBatch) {
+          throw storeError(
+            'invalid-argument',
+            `${batch.length} messages in one append; at most ${storeLimits.maxBatch} are allowed`,
+          );
+        }
+        const prepared = batch.map((input, index) => {
+          checkChatMessage(input.message, index);
+          return {
+            id: input.id === undefined ? newStoreId() : checkStoreId(input.id, 'message id'),
+            message: toStoreJson(input.message, 'message'),
+            metadata: toStoreJson(checkMetadata(input.metadata, 'message metadata'), 'message metadata'),
+          };
+        });
+        if (prepared.length === 0) {
+          const [exists] = await client.query('SELECT 1 FROM agenticgen_threads WHERE id = $1', [threadId]);
+          if (exists === undefined) throw threadMissing(threadId);
+          return [];
+        }
+        // One statement, so one implicit transaction and one round trip. The row lock taken by the UPDATE
+        // serialises appenders of one thread across connections and processes: each batch reserves a contiguous
+        // range of positions, so nothing is lost or interleaved.
+        const rows = await client.query(
+          withNow(
+            `WITH reserved AS (
+               UPDATE agenticgen_threads SET next_seq = next_seq + $2, updated_at = ${nextThreadTime}
+               WHERE id = $1 RETURNING next_seq - $2 AS first
+             )
+             INSERT INTO agenticgen_messages (thread_id, seq, id, message, metadata, created_at)
+             SELECT $1, reserved.first + input.ordinality - 1, input.id, input.message::jsonb, input.metadata::jsonb, $now
+             FROM reserved, unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS input(id, message, metadata, ordinality)
+             RETURNING thread_id, seq, id, message, metadata, created_at`,
+            6,
+          ),
+          [
+            threadId,
+            prepared.length,
+            prepared.map((entry) => entry.id),
+            prepared.map((entry) => entry.message),
+            prepared.map((entry) => entry.metadata),
+            Date.now(),
+          ],
+        );
+        if (rows.length === 0) throw threadMissing(threadId);
+        return rows.map(toMessage).sort((a, b) => a.seq - b.seq);
+      }),
+    listMessages: (threadId, query = {}) =>
+      run('list messages', async () => {
+        checkStoreId(threadId, 'thread id');
+        const limit = checkPageSize(query.limit);
+        const cursor = decodeSeqCursor(query.cursor) ?? null;
+        const metadata =
+          query.metadata === undefined
+            ? null
+            : toStoreJson(checkMetadata(query.metadata, 'metadata filter'), 'metadata filter');
+        const fromLast = (query.from ?? 'last') === 'last';
+        const [exists] = await client.query('SELECT 1 FROM agenticgen_threads WHERE id = $1', [threadId]);
+        if (exists === undefined) throw threadMissing(threadId);
+        const rows = await client.query(
+          `SELECT thread_id, seq, id, message, metadata, created_at FROM agenticgen_messages
+           WHERE thread_id = $1 AND ($2::bigint IS NULL OR seq ${fromLast ? '<' : '>'} $2::bigint)
+             AND ($3::jsonb IS NULL OR metadata @> $3::jsonb)
+           ORDER BY seq ${fromLast ? 'DESC' : 'ASC'} LIMIT $4`,
+          [threadId, cursor, metadata, limit + 1],
+        );
+        const items = rows.slice(0, limit).map(toMessage);
+        if (fromLast) items.reverse();
+        const page: Page<StoredMessage> = { items };
+        if (rows.length > limit) {
+          const edge = fromLast ? items[0] : items[items.length - 1];
+          if (edge !== undefined) page.nextCursor = String(edge.seq);
+        }
+        return page;
+      }),
+
+    getWorkingMemory: (scope) =>
+      run('get working memory', async () => {
+        const rows = await client.query(
+          'SELECT value, version, updated_at FROM agenticgen_working_memory WHERE scope_kind = $1 AND scope_id = $2',
+          scopeOf(scope),
+        );
+        const row = rows[0];
+        return row === undefined
+          ? undefined
+          : {
+              value: row.value as Record<string, unknown>,
+              version: Number(row.version),
+              updatedAt: Number(row.updated_at),
+            };
+      }),
+    setWorkingMemory: (scope, value, options = {}) =>
+      run('set working memory', async () => {
+        const [kind, id] = scopeOf(scope);
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+          throw storeError('invalid-argument', 'working memory must be a JSON object');
+        }
+        const json = toStoreJson(value, 'working memory');
+        const expected = options.expectedVersion ?? null;
+        // One statement: insert when absent, update when the version matches (or no version was asked for).
+        const rows = await client.query(
+          `INSERT INTO agenticgen_working_memory AS current (scope_kind, scope_id, value, version, updated_at)
+           SELECT $1, $2, $3::jsonb, 1, $5 WHERE $4::integer IS NULL OR $4::integer = 0
+           ON CONFLICT (scope_kind, scope_id) DO UPDATE SET value = EXCLUDED.value,
+             version = current.version + 1, updated_at = EXCLUDED.updated_at
+           WHERE $4::integer IS NULL OR current.version = $4::integer
+           RETURNING value, version, updated_at`,
+          [kind, id, json, expected, Date.now()],
+        );
+        let row = rows[0];
+        if (row === undefined && expected !== null && expected !== 0) {
+          // Expected version > 0 and the INSERT branch was skipped: try the guarded UPDATE directly.
+          const updated = await client.query(
+            `UPDATE agenticgen_working_memory SET value = $3::jsonb, version = version + 1, updated_at = $5
+             WHERE scope_kind = $1 AND scope_id = $2 AND version = $4 RETURNING value, version, updated_at`,
+            [kind, id, json, expected, Date.now()],
+          );
+          row = updated[0];
+        }
+        if (row === undefined) {
+          const current = await client.query(
+            'SELECT version FROM agenticgen_working_memory WHERE scope_kind = $1 AND scope_id = $2',
+            [kind, id],
+          );
+          const version = Number(current[0]?.version ?? 0);
+          throw storeError(
+            'conflict',
+            `working memory was changed by another writer (version ${version}, expected ${expected}); read it again and retry`,
+            { data: { version } },
+          );
+        }
+        const record: WorkingMemoryRecord = {
+          value: row.value as Record<string, unknown>,
+          version: Number(row.version),
+          updatedAt: Number(row.updated_at),
+        };
+        return record;
+      }),
+    deleteWorkingMemory: (scope) =>
+      run('delete working memory', async () => {
+        await client.query(
+          'DELETE FROM agenticgen_working_memory WHERE scope_kind = $1 AND scope_id = $2',
+          scopeOf(scope),
+        );
+      }),
+
+    saveCheckpoint: (checkpoint) =>
+      run('save checkpoint', async () => {
+        const runId = checkStoreId(checkpoint.runId, 'run id');
+        const state = toStoreJson(checkpoint.state ?? null, 'checkpoint state');
+        const rows = await client.query(
+          `INSERT INTO agenticgen_runs AS current (run_id, kind, name, status, step, state, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)
+           ON CONFLICT (run_id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, status = EXCLUDED.status,
+             step = EXCLUDED.step, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at
+           WHERE current.step <= EXCLUDED.step
+           RETURNING step`,
+          [
+            runId,
+            checkStoreId(checkpoint.kind, 'run kind'),
+            checkStoreId(checkpoint.name, 'run name'),
+            checkpoint.status,
+            checkpoint.step,
+            state,
+            Date.now(),
+          ],
+        );
+        if (rows[0] === undefined) {
+          const current = await client.query('SELECT step FROM agenticgen_runs WHERE run_id = $1', [runId]);
+          const step = Number(current[0]?.step);
+          throw storeError(
+            'conflict',
+            `run "${runId.slice(0, 100)}" is at step ${step}; a checkpoint of step ${checkpoint.step} is stale`,
+            { data: { step } },
+          );
+        }
+      }),
+    loadCheckpoint: (runId) =>
+      run('load checkpoint', async () => {
+        const rows = await client.query(
+          'SELECT run_id, kind, name, status, step, state, updated_at FROM agenticgen_runs WHERE run_id = $1',
+          [checkStoreId(runId, 'run id')],
+        );
+        return rows[0] === undefined ? undefined : toCheckpoint(rows[0]);
+      }),
+    listRuns: (query) =>
+      run('list runs', async () => {
+        const rows = await client.query(
+          `SELECT run_id, kind, name, status, step, state, updated_at FROM agenticgen_runs
+           WHERE status = $1 AND ($2::text IS NULL OR kind = $2) ORDER BY updated_at, run_id LIMIT $3`,
+          [query.status, query.kind ?? null, checkPageSize(query.limit, 100)],
+        );
+        return rows.map(toCheckpoint);
+      }),
+    deleteRun: (runId) =>
+      run('delete run', async () => {
+        checkStoreId(runId, 'run id');
+        await client.transaction(async (tx) => {
+          for (const table of [
+            'agenticgen_runs',
+            'agenticgen_run_nodes',
+            'agenticgen_suspensions',
+            'agenticgen_ledger',
+          ]) {
+            await tx.query(`DELETE FROM ${table} WHERE run_id = $1`, [runId]);
+          }
+        });
+      }),
+
+    saveNodeResult: (runId, nodeId, result) =>
+      run('save node result', async () => {
+        await client.query(
+          `INSERT INTO agenticgen_run_nodes (run_id, node_id, result) VALUES ($1, $2, $3::jsonb)
+           ON CONFLICT (run_id, node_id) DO NOTHING`,
+          [checkStoreId(runId, 'run id'), checkStoreId(nodeId, 'node id'), toStoreJson(result ?? null, 'node result')],
+        );
+      }),
+    loadNodeResults: (runId) =>
+      run('load node results', async () => {
+        const rows = await client.query('SELECT node_id, result FROM agenticgen_run_nodes WHERE run_id = $1', [
+          checkStoreId(runId, 'run id'),
+        ]);
+        return Object.fromEntries(rows.map((row) => [row.node_id as string, row.result]));
+      }),
+
+    saveSuspension: (input) =>
+      run('save suspension', async () => {
+        const runId = checkStoreId(input.runId, 'run id');
+        const suspensionId = checkStoreId(input.suspensionId, 'suspension id');
+        const rows = await client.query(
+          `INSERT INTO agenticgen_suspensions (run_id, suspension_id, reason, schema, status, created_at)
+           VALUES ($1, $2, $3, $4::jsonb, 'pending', $5) ON CONFLICT (run_id, suspension_id) DO NOTHING
+           RETURNING run_id, suspension_id, reason, schema, status, payload, created_at`,
+          [
+            runId,
+            suspensionId,
+            String(input.reason).slice(0, storeLimits.maxMetadataValueLength),
+            input.schema === undefined ? null : toStoreJson(input.schema, 'suspension schema'),
+            Date.now(),
+          ],
+        );
+        if (rows[0] === undefined) {
+          throw storeError(
+            'already-exists',
+            `suspension "${suspensionId.slice(0, 100)}" of run "${runId.slice(0, 100)}" already exists`,
+          );
+        }
+        return toSuspension(rows[0]);
+      }),
+    listSuspensions: (query) =>
+      run('list suspensions', async () => {
+        const runId = query.runId === undefined ? null : checkStoreId(query.runId, 'run id');
+        const rows = await client.query(
+          `SELECT run_id, suspension_id, reason, schema, status, payload, created_at FROM agenticgen_suspensions
+           WHERE ($1::text IS NULL OR run_id = $1) AND ($2::text IS NULL OR status = $2) ORDER BY seq LIMIT $3`,
+          [runId, query.status ?? null, storeLimits.maxPageSize],
+        );
+        return rows.map(toSuspension);
+      }),
+    resolveSuspension: (runId, suspensionId, payload) =>
+      run('resolve suspension', async () => {
+        checkStoreId(runId, 'run id');
+        checkStoreId(suspensionId, 'suspension id');
+        // The status guard makes the update itself the arbiter: of two concurrent resolvers one updates a row.
+        const rows = await client.query(
+          `UPDATE agenticgen_suspensions SET status = 'resolved', payload = $3::jsonb
+           WHERE run_id = $1 AND suspension_id = $2 AND status = 'pending' RETURNING 1`,
+          [runId, suspensionId, toStoreJson(payload ?? null, 'suspension payload')],
+        );
+        if (rows[0] !== undefined) return true;
+        const existing = await client.query(
+          'SELECT 1 FROM agenticgen_suspensions WHERE run_id = $1 AND suspension_id = $2',
+          [runId, suspensionId],
+        );
+        if (existing[0] === undefined) {
+          throw storeError(
+            'not-found',
+            `suspension "${suspensionId.slice(0, 100)}" of run "${runId.slice(0, 100)}" does not exist`,
+          );
+        }
+        return false;
+      }),
+
+    beginCall: (key, toolName) =>
+      run('begin call', async () => {
+        checkStoreId(key, 'idempotency key');
+        // One statement: the CTE reads the entry as it was before this statement (its snapshot), the upsert
+        // starts the call or counts another attempt; a completed entry is left untouched.
+        const rows = await client.query(
+          `WITH before AS (
+             SELECT key, tool_name, status, output, is_error, attempts, updated_at FROM agenticgen_ledger WHERE key = $1
+           ), started AS (
+             INSERT INTO agenticgen_ledger AS current (key, run_id, tool_name, status, attempts, updated_at)
+             VALUES ($1, $2, $3, 'started', 1, $4)
+             ON CONFLICT (key) DO UPDATE SET attempts = current.attempts + 1, updated_at = EXCLUDED.updated_at
+             WHERE current.status = 'started'
+             RETURNING 1
+           )
+           SELECT * FROM before`,
+          [key, key.slice(0, Math.max(0, key.lastIndexOf(':'))), checkStoreId(toolName, 'tool name'), Date.now()],
+        );
+        return rows[0] === undefined ? undefined : toLedgerEntry(rows[0]);
+      }),
+    completeCall: (key, outcome) =>
+      run('complete call', async () => {
+        const rows = await client.query(
+          `UPDATE agenticgen_ledger SET status = 'completed', output = $2::jsonb, is_error = $3, updated_at = $4
+           WHERE key = $1 RETURNING 1`,
+          [
+            checkStoreId(key, 'idempotency key'),
+            toStoreJson(outcome.output ?? null, 'tool output'),
+            outcome.isError,
+            Date.now(),
+          ],
+        );
+        if (rows[0] === undefined) throw storeError('not-found', `call "${key.slice(0, 100)}" was never started`);
+      }),
+    getCall: (key) =>
+      run('get call', async () => {
+        const rows = await client.query(
+          'SELECT key, tool_name, status, output, is_error, attempts, updated_at FROM agenticgen_ledger WHERE key = $1',
+          [checkStoreId(key, 'idempotency key')],
+        );
+        return rows[0] === undefined ? undefined : toLedgerEntry(rows[0]);
+      }),
+  };
+}
+
+function toCheckpoint(row: Row): RunCheckpoint {
+  return {
+    runId: row.run_id as string,
+    kind: row.kind as string,
+    name: row.name as string,
+    status: row.status as RunCheckpoint['status'],
+    step: Number(row.step),
+    state: row.state,
+    updatedAt: Number(row.updated_at),
+  };
+}
