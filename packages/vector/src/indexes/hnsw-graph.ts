@@ -69,6 +69,15 @@ export class HnswGraph {
     this.maxLevel = -1;
   }
 
+  /** The level generator's state: saved with the index so inserts after a load continue the same sequence. */
+  get randomState(): number {
+    return this.#random;
+  }
+
+  set randomState(state: number) {
+    this.#random = state >>> 0;
+  }
+
   #nextRandom(): number {
     // mulberry32: tiny, seedable, good enough for level sampling.
     this.#random = (this.#random + 0x6d2b79f5) >>> 0;

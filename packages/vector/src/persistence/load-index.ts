@@ -6,7 +6,7 @@ import { VectorStorage } from '../indexes/vector-storage.js';
 import type { KernelPreference } from '../kernels/kernel-backend.js';
 import { createKernelBackend } from '../kernels/load-kernels.js';
 import { BinaryReader, corrupt, crc32 } from './binary-io.js';
-import { formatMagic, formatVersion, metricCodes } from './index-format.js';
+import { formatMagic, formatVersion, metricCodes, oldestReadableVersion } from './index-format.js';
 
 /** Options of `loadIndex`. */
 export interface LoadIndexOptions {
@@ -34,10 +34,10 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
   const reader = new BinaryReader(bytes, bytes.length - 4);
   reader.offset = 4;
   const version = reader.u8();
-  if (version !== formatVersion) {
+  if (version < oldestReadableVersion || version > formatVersion) {
     throw new AgenticGenError(
       'unsupported',
-      `[vector] index format version ${version} is not supported by this version (reads ${formatVersion}); upgrade @agenticgen/vector`,
+      `[vector] index format version ${version} is not supported by this version (reads ${oldestReadableVersion}–${formatVersion}); upgrade @agenticgen/vector`,
     );
   }
   const kind = reader.u8();
@@ -55,11 +55,14 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
   let ratios = { filterExactScanRatio: 0.1, compactionRatio: 0.5 };
   let entryPoint = -1;
   let maxLevel = -1;
+  let randomState: number | undefined;
   if (kind === 1) {
     graphHeader = { M: reader.u32(), efConstruction: reader.u32(), efSearch: reader.u32(), seed: reader.i32() };
     ratios = { filterExactScanRatio: reader.f64(), compactionRatio: reader.f64() };
     entryPoint = reader.i32();
     maxLevel = reader.i32();
+    // Version 1 did not save it: such an index continues from the seed, as it always did.
+    if (version >= 2) randomState = reader.u32();
     if (graphHeader.M < 1 || graphHeader.M > 128 || entryPoint >= size || maxLevel > 16)
       throw corrupt('invalid graph header');
   }
@@ -119,6 +122,7 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
     if (size > 0 && (entryPoint < 0 || levels[entryPoint] !== maxLevel)) throw corrupt('invalid entry point');
     graph.entryPoint = entryPoint;
     graph.maxLevel = maxLevel;
+    if (randomState !== undefined) graph.randomState = randomState;
   }
   if (reader.remaining !== 0) throw corrupt(`${reader.remaining} unexpected trailing bytes`);
   const seen = new Set<string>();
