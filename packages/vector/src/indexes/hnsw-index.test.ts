@@ -164,6 +164,7 @@ describe('HNSW index', () => {
     expect(await code(() => createHnswIndex({ dimensions: 0 }))).toBe('invalid-config');
     expect(await code(() => createHnswIndex({ dimensions: 8, M: 0 }))).toBe('invalid-config');
     expect(await code(() => createHnswIndex({ dimensions: 8, compactionRatio: 2 }))).toBe('invalid-config');
+    expect(await code(() => createHnswIndex({ dimensions: 8, filterIndexMaxValues: 0 }))).toBe('invalid-config');
     expect(await code(() => createHnswIndex({ dimensions: 8, metric: 'hamming' as 'dot' }))).toBe('unknown-metric');
     expect(await code(() => createFlatIndex({ dimensions: 8, quantization: 'int4' as 'int8' }))).toBe('invalid-config');
     const disposed = await createFlatIndex({ dimensions: 4 });

@@ -1,6 +1,7 @@
-import type { DistanceMetric, Metadata } from '@agenticgen/core';
+import { type DistanceMetric, type Metadata, type MetadataFilter, matchesFilter } from '@agenticgen/core';
 import type { KernelBackend } from '../kernels/kernel-backend.js';
 import { dequantizeInt8, quantizeInt8 } from '../kernels/quantization.js';
+import { MetadataIndex } from './metadata-index.js';
 import { VectorArena } from './vector-arena.js';
 
 /** How rows are kept: float32 only, int8 plus float32 (re-ranking), or int8 only (4× smaller). */
@@ -21,7 +22,10 @@ export class VectorStorage {
   readonly layout: StorageLayout;
   size = 0;
   ids: string[] = [];
+  /** Metadata per slot: read freely, write only through `append`/`setMetadata` (the filter index follows). */
   metadata: Metadata[] = [];
+  /** Inverted index of the live records' metadata, for filters. */
+  readonly filterIndex: MetadataIndex;
   readonly slotById = new Map<string, number>();
   deleted = new Uint8Array(0);
   deletedCount = 0;
@@ -31,13 +35,22 @@ export class VectorStorage {
   squaredNorms = new Float32Array(0);
   /** int8 scale per row. */
   scales = new Float32Array(0);
+  /** How many times a record's metadata was evaluated against a query filter (diagnostics and tests). */
+  metadataEvaluations = 0;
   /** Post-processed similarities of the last score call. */
   scores = new Float32Array(0);
   #queryInverseNorm = 1;
   #querySquaredNorm = 0;
   #queryScale = 0;
 
-  constructor(backend: KernelBackend, dimensions: number, metric: DistanceMetric, layout: StorageLayout) {
+  constructor(
+    backend: KernelBackend,
+    dimensions: number,
+    metric: DistanceMetric,
+    layout: StorageLayout,
+    filterIndexMaxValues?: number,
+  ) {
+    this.filterIndex = new MetadataIndex(filterIndexMaxValues);
     this.dimensions = dimensions;
     this.metric = metric;
     this.layout = layout;
@@ -98,10 +111,42 @@ export class VectorStorage {
     this.writeRow(slot, vector);
     this.ids[slot] = id;
     this.metadata[slot] = metadata;
+    this.filterIndex.add(slot, metadata);
     this.deleted[slot] = 0;
     this.slotById.set(id, slot);
     this.size++;
     return slot;
+  }
+
+  /** Replaces the metadata of a live slot. */
+  setMetadata(slot: number, metadata: Metadata): void {
+    this.filterIndex.remove(slot, this.metadata[slot]!);
+    this.metadata[slot] = metadata;
+    this.filterIndex.add(slot, metadata);
+  }
+
+  /**
+   * The live slots matching `filter`, ascending. Conditions the filter index answers cost nothing per
+   * record; only the rest are evaluated, and only on the slots the index lets through.
+   */
+  matchingSlots(filter: MetadataFilter, candidates = this.filterIndex.candidates(filter)): Int32Array {
+    const matches: number[] = [];
+    if (candidates === undefined) {
+      for (let slot = 0; slot < this.size; slot++) {
+        if (this.deleted[slot] === 0 && this.matches(slot, filter)) matches.push(slot);
+      }
+    } else if (candidates.exact) {
+      for (const slot of candidates.slots) matches.push(slot);
+    } else {
+      for (const slot of candidates.slots) if (this.matches(slot, filter)) matches.push(slot);
+    }
+    return Int32Array.from(matches).sort();
+  }
+
+  /** Whether the metadata of `slot` matches `filter`, counted in `metadataEvaluations`. */
+  matches(slot: number, filter: MetadataFilter): boolean {
+    this.metadataEvaluations++;
+    return matchesFilter(this.metadata[slot]!, filter);
   }
 
   /** Marks a slot deleted (its row stays until compaction). */
@@ -109,6 +154,7 @@ export class VectorStorage {
     if (this.deleted[slot] === 1) return;
     this.deleted[slot] = 1;
     this.deletedCount++;
+    this.filterIndex.remove(slot, this.metadata[slot]!);
     this.slotById.delete(this.ids[slot]!);
   }
 
@@ -143,15 +189,20 @@ export class VectorStorage {
     this.metadata = data.metadata;
     this.size = size;
     this.deletedCount = 0;
+    this.filterIndex.clear();
     for (let slot = 0; slot < size; slot++) {
       if (data.deleted[slot] === 1) this.deletedCount++;
-      else this.slotById.set(data.ids[slot]!, slot);
+      else {
+        this.slotById.set(data.ids[slot]!, slot);
+        this.filterIndex.add(slot, data.metadata[slot]!);
+      }
     }
   }
 
   /** Removes a live slot by moving the last slot into it (keeps rows dense; flat index). */
   swapRemove(slot: number): void {
     this.slotById.delete(this.ids[slot]!);
+    this.filterIndex.remove(slot, this.metadata[slot]!);
     const last = this.size - 1;
     if (slot !== last) this.moveSlot(last, slot);
     this.size--;
@@ -160,8 +211,12 @@ export class VectorStorage {
     this.metadata.length = this.size;
   }
 
-  /** Moves the record in `from` to `to`, overwriting it (used by swap-remove). */
+  /**
+   * Moves the record in `from` to `to`, overwriting it (swap-remove, compaction). The record in `to` must
+   * already be out of the filter index (deleted, or moved away itself).
+   */
   moveSlot(from: number, to: number): void {
+    if (this.deleted[from] === 0) this.filterIndex.move(from, to, this.metadata[from]!);
     this.arena.moveRow(from, to);
     this.inverseNorms[to] = this.inverseNorms[from]!;
     this.squaredNorms[to] = this.squaredNorms[from]!;

@@ -2,6 +2,8 @@ import { AgenticGenError, type Metadata } from '@agenticgen/core';
 import { FlatIndex } from '../indexes/flat-index.js';
 import { HnswGraph } from '../indexes/hnsw-graph.js';
 import { HnswIndex } from '../indexes/hnsw-index.js';
+import { defaultFilterIndexMaxValues } from '../indexes/metadata-index.js';
+import { assertPositiveInteger } from '../indexes/validation.js';
 import { VectorStorage } from '../indexes/vector-storage.js';
 import type { KernelPreference } from '../kernels/kernel-backend.js';
 import { createKernelBackend } from '../kernels/load-kernels.js';
@@ -12,6 +14,8 @@ import { formatMagic, formatVersion, metricCodes, oldestReadableVersion } from '
 export interface LoadIndexOptions {
   /** Kernel implementation for the loaded index; default `auto`. */
   kernels?: KernelPreference;
+  /** Distinct values per metadata field kept in the filter index (default 10,000; see the index options). */
+  filterIndexMaxValues?: number;
 }
 
 function isMetadata(value: unknown): value is Metadata {
@@ -137,7 +141,14 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
 
   // Everything is verified: build the index.
   const backend = await createKernelBackend(options.kernels);
-  const storage = new VectorStorage(backend, dims, metric, layout);
+  const maxValues = options.filterIndexMaxValues ?? defaultFilterIndexMaxValues;
+  const storage = new VectorStorage(
+    backend,
+    dims,
+    metric,
+    layout,
+    assertPositiveInteger(maxValues, 'filterIndexMaxValues', 'vector', 10_000_000),
+  );
   storage.restore({ ids, metadata: metadata as Metadata[], deleted, squaredNorms, rows, scales, int8Rows });
   if (graph !== undefined) {
     return new HnswIndex(storage, graph, { rerankFactor, ...ratios });
