@@ -173,8 +173,9 @@ export class HnswIndex extends InMemoryIndex {
   }
 }
 
-function sameVector(a: Float32Array, b: Float32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** Whether a stored row equals a new vector once that is rounded to float32, as it would be stored. */
+function sameVector(a: Float32Array, b: ArrayLike<number>): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== Math.fround(b[i]!)) return false;
   return true;
 }
 

@@ -101,7 +101,7 @@ export abstract class InMemoryIndex implements VectorStore {
 
   async upsert(records: readonly VectorRecord[]): Promise<void> {
     this.assertOpen();
-    const checked = checkRecords(records, this.dimensions, this.metric);
+    const checked = checkRecords(records, this.dimensions, this.metric, 'vector', { copyVectors: false });
     if (checked.length === 0) return;
     await this.serialize(() => this.applyUpsert(checked));
   }

@@ -1,4 +1,10 @@
-import { type DistanceMetric, type Metadata, type MetadataFilter, matchesFilter } from '@agenticgen/core';
+import {
+  AgenticGenError,
+  type DistanceMetric,
+  type Metadata,
+  type MetadataFilter,
+  matchesFilter,
+} from '@agenticgen/core';
 import type { KernelBackend } from '../kernels/kernel-backend.js';
 import { dequantizeInt8, quantizeInt8 } from '../kernels/quantization.js';
 import { MetadataIndex } from './metadata-index.js';
@@ -39,6 +45,8 @@ export class VectorStorage {
   metadataEvaluations = 0;
   /** Post-processed similarities of the last score call. */
   scores = new Float32Array(0);
+  /** Float32 rounding of a plain-array vector before it is written (one row, reused). */
+  readonly #rowScratch: Float32Array;
   #queryInverseNorm = 1;
   #querySquaredNorm = 0;
   #queryScale = 0;
@@ -51,6 +59,7 @@ export class VectorStorage {
     filterIndexMaxValues?: number,
   ) {
     this.filterIndex = new MetadataIndex(filterIndexMaxValues);
+    this.#rowScratch = new Float32Array(dimensions);
     this.dimensions = dimensions;
     this.metric = metric;
     this.layout = layout;
@@ -86,12 +95,27 @@ export class VectorStorage {
     if (rows > this.arena.capacity || rows > this.deleted.length) this.#grow(rows);
   }
 
-  /** Writes `vector` into `slot` (which must be < capacity) and its norms. */
-  writeRow(slot: number, vector: Float32Array): void {
+  /**
+   * Writes `vector` into `slot` (which must be < capacity) and its norms. The vector is the caller's
+   * (validated when `upsert` was called, never copied as a batch), so it is checked again before anything is
+   * written: a vector changed in between must not put NaN or a wrong length into the rows.
+   */
+  writeRow(slot: number, vector: ArrayLike<number>): void {
     const arena = this.arena;
-    if (this.layout.float32) arena.f32.set(vector, arena.rowOffset(slot) >> 2);
+    let row: ArrayLike<number> = vector;
+    if (!(vector instanceof Float32Array) && vector.length === this.dimensions) {
+      this.#rowScratch.set(vector);
+      row = this.#rowScratch;
+    }
     let squared = 0;
-    for (let i = 0; i < vector.length; i++) squared += vector[i]! * vector[i]!;
+    for (let i = 0; i < row.length; i++) squared += row[i]! * row[i]!;
+    if (row.length !== this.dimensions || !Number.isFinite(squared) || (this.metric === 'cosine' && squared === 0)) {
+      throw new AgenticGenError(
+        'invalid-vector',
+        '[vector] a vector changed after upsert was called (now non-finite, all zeros or resized); keep vectors unchanged until upsert resolves',
+      );
+    }
+    if (this.layout.float32) arena.f32.set(row, arena.rowOffset(slot) >> 2);
     // Derive the inverse norm from the stored float32 value so a loaded index scores bit-identically.
     this.squaredNorms[slot] = squared;
     const stored = this.squaredNorms[slot]!;
@@ -99,13 +123,13 @@ export class VectorStorage {
     if (this.layout.int8) {
       const i8 = arena.i8;
       const offset = arena.rowInt8Offset(slot);
-      this.scales[slot] = quantizeInt8(vector, i8, offset);
+      this.scales[slot] = quantizeInt8(row, i8, offset);
       i8.fill(0, offset + this.dimensions, offset + arena.int8Stride);
     }
   }
 
   /** Appends a record and returns its slot. */
-  append(id: string, vector: Float32Array, metadata: Metadata): number {
+  append(id: string, vector: ArrayLike<number>, metadata: Metadata): number {
     const slot = this.size;
     this.ensureCapacity(slot + 1);
     this.writeRow(slot, vector);
