@@ -1,6 +1,6 @@
 import { AgenticGenError, type MetadataFilter } from '@agenticgen/core';
 import { describe, expect, it } from 'vitest';
-import { clusteredVectors, row } from '../testing/random-vectors.js';
+import { clusteredVectors, createRandom, row } from '../testing/random-vectors.js';
 import { createFlatIndex } from './flat-index.js';
 import { createHnswIndex } from './hnsw-index.js';
 import type { BuildProgressEvent } from './index-events.js';
@@ -150,6 +150,32 @@ describe('HNSW index', () => {
       if (best!.id === `v${index}`) correct++;
     }
     expect(correct).toBeGreaterThanOrEqual(3);
+  });
+
+  it('runs the same graph search on the WebAssembly and TypeScript backends (same graph, same answers)', async () => {
+    // Small integer components: every dot product is exact in float32 and float64, so both backends score
+    // identically and any difference would come from the search loops themselves.
+    const random = createRandom(12);
+    const integerRecords = Array.from({ length: 1500 }, (_, index) => ({
+      id: `i${index}`,
+      vector: Float32Array.from({ length: 24 }, () => Math.floor(random() * 17) - 8),
+      metadata: { group: index % 20 },
+    }));
+    const [wasm, typescript] = await Promise.all(
+      (['wasm-simd', 'typescript'] as const).map((kernels) =>
+        createHnswIndex({ dimensions: 24, metric: 'l2', M: 8, efConstruction: 40, efSearch: 32, kernels }),
+      ),
+    );
+    for (const index of [wasm!, typescript!]) {
+      await index.upsert(integerRecords);
+      await index.delete(integerRecords.slice(0, 100).map((record) => record.id));
+    }
+    for (const record of integerRecords.slice(200, 240)) {
+      for (const filter of [undefined, { group: { $in: [1, 2, 3, 4, 5] } }]) {
+        const query = { vector: record.vector, topK: 10, ...(filter ? { filter } : {}) };
+        expect(await typescript!.query(query)).toEqual(await wasm!.query(query));
+      }
+    }
   });
 
   it('rejects invalid options with invalid-config and unknown metrics with unknown-metric', async () => {

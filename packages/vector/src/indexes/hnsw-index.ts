@@ -139,7 +139,7 @@ export class HnswIndex extends InMemoryIndex {
     const int8 = this.useInt8;
     const shortlist = topK * this.rerankFactor;
     let ef = Math.max(this.graph.parameters.efSearch, topK);
-    let accept: (slot: number) => boolean = (slot) => storage.deleted[slot] === 0;
+    let accept: ((slot: number) => boolean) | 'live' | 'allowed' = 'live';
     if (filter !== undefined) {
       let fraction: number;
       const candidates = storage.filterIndex.candidates(filter);
@@ -151,9 +151,8 @@ export class HnswIndex extends InMemoryIndex {
           throwIfAborted(signal, 'vector');
           return exactSearch(storage, topK, int8, shortlist, slots);
         }
-        const allowed = new Uint8Array(storage.size);
-        for (const slot of slots) allowed[slot] = 1;
-        accept = (slot) => allowed[slot] === 1;
+        this.graph.markAllowed(slots);
+        accept = 'allowed';
       } else {
         fraction = estimateMatchFraction(storage, filter);
         if (fraction < this.filterExactScanRatio) {
@@ -245,6 +244,7 @@ export async function createHnswIndex(options: HnswIndexOptions): Promise<HnswIn
     resolved.metric,
     resolved.layout,
     resolved.filterIndexMaxValues,
+    parameters.M * 2 + 1,
   );
-  return new HnswIndex(storage, new HnswGraph(parameters), settings);
+  return new HnswIndex(storage, new HnswGraph(parameters, storage), settings);
 }

@@ -57,13 +57,14 @@ export class VectorStorage {
     metric: DistanceMetric,
     layout: StorageLayout,
     filterIndexMaxValues?: number,
+    linkStride = 0,
   ) {
     this.filterIndex = new MetadataIndex(filterIndexMaxValues);
     this.#rowScratch = new Float32Array(dimensions);
     this.dimensions = dimensions;
     this.metric = metric;
     this.layout = layout;
-    this.arena = new VectorArena(backend, dimensions, layout);
+    this.arena = new VectorArena(backend, dimensions, layout, linkStride);
     this.#grow(16);
   }
 
@@ -120,6 +121,7 @@ export class VectorStorage {
     this.squaredNorms[slot] = squared;
     const stored = this.squaredNorms[slot]!;
     this.inverseNorms[slot] = stored > 0 ? 1 / Math.sqrt(stored) : 0;
+    this.#mirror(slot);
     if (this.layout.int8) {
       const i8 = arena.i8;
       const offset = arena.rowInt8Offset(slot);
@@ -137,9 +139,18 @@ export class VectorStorage {
     this.metadata[slot] = metadata;
     this.filterIndex.add(slot, metadata);
     this.deleted[slot] = 0;
+    this.#mirror(slot);
     this.slotById.set(id, slot);
     this.size++;
     return slot;
+  }
+
+  /** Copies a slot's inverse norm and deleted flag into the arena, where the graph search reads them. */
+  #mirror(slot: number): void {
+    const arena = this.arena;
+    if (arena.linkStride === 0) return;
+    arena.f32[(arena.inverseNormsOffset >> 2) + slot] = this.inverseNorms[slot]!;
+    arena.u8[arena.flagsOffset + slot] = this.deleted[slot]!;
   }
 
   /** Replaces the metadata of a live slot. */
@@ -177,6 +188,7 @@ export class VectorStorage {
   tombstone(slot: number): void {
     if (this.deleted[slot] === 1) return;
     this.deleted[slot] = 1;
+    this.#mirror(slot);
     this.deletedCount++;
     this.filterIndex.remove(slot, this.metadata[slot]!);
     this.slotById.delete(this.ids[slot]!);
@@ -215,6 +227,7 @@ export class VectorStorage {
     this.deletedCount = 0;
     this.filterIndex.clear();
     for (let slot = 0; slot < size; slot++) {
+      this.#mirror(slot);
       if (data.deleted[slot] === 1) this.deletedCount++;
       else {
         this.slotById.set(data.ids[slot]!, slot);
@@ -246,6 +259,7 @@ export class VectorStorage {
     this.squaredNorms[to] = this.squaredNorms[from]!;
     this.scales[to] = this.scales[from]!;
     this.deleted[to] = this.deleted[from]!;
+    this.#mirror(to);
     this.ids[to] = this.ids[from]!;
     this.metadata[to] = this.metadata[from]!;
     if (this.deleted[to] === 0) this.slotById.set(this.ids[to]!, to);
@@ -256,6 +270,7 @@ export class VectorStorage {
     this.size--;
     if (this.deleted[this.size] === 1) this.deletedCount--;
     this.deleted[this.size] = 0;
+    this.#mirror(this.size);
     this.ids.length = this.size;
     this.metadata.length = this.size;
   }
@@ -283,6 +298,11 @@ export class VectorStorage {
       this.#queryScale = quantizeInt8(vector, i8, arena.queryInt8Offset);
       i8.fill(0, arena.queryInt8Offset + this.dimensions, arena.queryInt8Offset + arena.int8Stride);
     }
+  }
+
+  /** 1/‖query‖ of the loaded query (cosine scoring in the graph search). */
+  get queryInverseNorm(): number {
+    return this.#queryInverseNorm;
   }
 
   /** Uses a stored row as the query (index construction): copies it inside the memory, no allocation. */

@@ -76,7 +76,7 @@ export function encodeIndex(index: FlatIndex | HnswIndex): Uint8Array {
     writer.bytes(new Uint8Array(graph.levels.buffer, 0, size));
     writer.align4();
     const perSlot = graph.maxLinks0 + 1;
-    writer.bytes(new Uint8Array(graph.links0.buffer, 0, size * perSlot * 4));
+    writer.bytes(new Uint8Array(graph.links0(size).buffer, 0, size * perSlot * 4));
     for (let slot = 0; slot < size; slot++) {
       const upper = graph.upper[slot];
       if (upper !== undefined) writer.bytes(new Uint8Array(upper.buffer, upper.byteOffset, upper.byteLength));

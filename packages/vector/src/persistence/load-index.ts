@@ -95,16 +95,14 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
     int8Rows = reader.bytes(size * dims);
     reader.align4();
   }
-  let graph: HnswGraph | undefined;
+  let graph: { levels: Int8Array; links0: Int32Array; upper: (Int32Array | undefined)[] } | undefined;
   if (graphHeader !== undefined) {
-    graph = new HnswGraph(graphHeader);
-    graph.ensureCapacity(size);
+    const maxLinks0 = graphHeader.M * 2;
     const levels = new Int8Array(reader.bytes(size).buffer);
     reader.align4();
-    const perSlot = graph.maxLinks0 + 1;
+    const perSlot = maxLinks0 + 1;
     const links0 = reader.int32Array(size * perSlot);
-    graph.levels.set(levels);
-    graph.links0.set(links0);
+    graph = { levels, links0, upper: [] };
     const checkLinks = (array: Int32Array, offset: number, limit: number) => {
       const count = array[offset]!;
       if (count < 0 || count > limit) throw corrupt('invalid link count');
@@ -116,7 +114,7 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
     for (let slot = 0; slot < size; slot++) {
       const level = levels[slot]!;
       if (level < 0 || level > maxLevel) throw corrupt('invalid node level');
-      checkLinks(links0, slot * perSlot, graph.maxLinks0);
+      checkLinks(links0, slot * perSlot, maxLinks0);
       if (level > 0) {
         const upper = reader.int32Array(level * (graphHeader.M + 1));
         for (let layer = 0; layer < level; layer++) checkLinks(upper, layer * (graphHeader.M + 1), graphHeader.M);
@@ -124,9 +122,6 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
       }
     }
     if (size > 0 && (entryPoint < 0 || levels[entryPoint] !== maxLevel)) throw corrupt('invalid entry point');
-    graph.entryPoint = entryPoint;
-    graph.maxLevel = maxLevel;
-    if (randomState !== undefined) graph.randomState = randomState;
   }
   if (reader.remaining !== 0) throw corrupt(`${reader.remaining} unexpected trailing bytes`);
   const seen = new Set<string>();
@@ -148,10 +143,18 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
     metric,
     layout,
     assertPositiveInteger(maxValues, 'filterIndexMaxValues', 'vector', 10_000_000),
+    graphHeader === undefined ? 0 : graphHeader.M * 2 + 1,
   );
   storage.restore({ ids, metadata: metadata as Metadata[], deleted, squaredNorms, rows, scales, int8Rows });
-  if (graph !== undefined) {
-    return new HnswIndex(storage, graph, { rerankFactor, ...ratios });
+  if (graphHeader !== undefined && graph !== undefined) {
+    const hnsw = new HnswGraph(graphHeader, storage);
+    hnsw.restoreLinks0(graph.links0);
+    hnsw.levels.set(graph.levels);
+    hnsw.upper = graph.upper;
+    hnsw.entryPoint = entryPoint;
+    hnsw.maxLevel = maxLevel;
+    if (randomState !== undefined) hnsw.randomState = randomState;
+    return new HnswIndex(storage, hnsw, { rerankFactor, ...ratios });
   }
   return new FlatIndex(storage, rerankFactor);
 }
