@@ -30,7 +30,9 @@ export function encodeIndex(index: FlatIndex | HnswIndex): Uint8Array {
   const arena = storage.arena;
   const size = storage.size;
   const dims = storage.dimensions;
-  const writer = new BinaryWriter();
+  const graphBytes = index.name === 'hnsw' ? 1 + ((index as HnswIndex).graph.linkStride + 4) * 4 : 0;
+  const rowBytes = (storage.layout.float32 ? dims * 4 : 0) + (storage.layout.int8 ? dims + 4 : 0);
+  const writer = new BinaryWriter(128 + size * (rowBytes + graphBytes + 16));
   for (const char of formatMagic) writer.u8(char.charCodeAt(0));
   writer.u8(formatVersion);
   writer.u8(index.name === 'hnsw' ? 1 : 0);

@@ -30,6 +30,8 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
   if (!(bytes instanceof Uint8Array)) {
     throw new AgenticGenError('invalid-argument', '[vector] loadIndex takes the Uint8Array written by index.save()');
   }
+  // Before parsing: from here on nothing awaits, so the caller's bytes cannot change under the views below.
+  const backend = await createKernelBackend(options.kernels);
   if (bytes.length < 28) throw corrupt(`only ${bytes.length} bytes`);
   const magic = String.fromCharCode(...bytes.subarray(0, 4));
   if (magic !== formatMagic) throw corrupt('not an AgenticGen vector index (bad magic)');
@@ -86,8 +88,9 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
   }
   const deleted = reader.bytes(size);
   reader.align4();
-  const squaredNorms = reader.float32Array(size);
-  const rows = layout.float32 ? reader.float32Array(size * dims) : undefined;
+  // Views, not copies: the rows are copied once, into the index's memory.
+  const squaredNorms = reader.float32View(size);
+  const rows = layout.float32 ? reader.float32View(size * dims) : undefined;
   let scales: Float32Array | undefined;
   let int8Rows: Uint8Array | undefined;
   if (layout.int8) {
@@ -101,7 +104,7 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
     const levels = new Int8Array(reader.bytes(size).buffer);
     reader.align4();
     const perSlot = maxLinks0 + 1;
-    const links0 = reader.int32Array(size * perSlot);
+    const links0 = reader.int32View(size * perSlot);
     graph = { levels, links0, upper: [] };
     const checkLinks = (array: Int32Array, offset: number, limit: number) => {
       const count = array[offset]!;
@@ -134,8 +137,7 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
   }
   if (kind === 0 && seen.size !== size) throw corrupt('a flat index has no tombstones');
 
-  // Everything is verified: build the index.
-  const backend = await createKernelBackend(options.kernels);
+  // Everything is verified: build the index (synchronously: the views above read the caller's bytes).
   const maxValues = options.filterIndexMaxValues ?? defaultFilterIndexMaxValues;
   const storage = new VectorStorage(
     backend,
