@@ -177,7 +177,9 @@ export class HnswGraph {
     int8: boolean,
     accept: ((slot: number) => boolean) | undefined,
   ): Found {
-    if (level === 0 && !int8 && accept === undefined) return this.#searchLayer0InBackend(entry, entryScore, ef, 1);
+    // Construction: every node, tombstones included, can become a neighbour (no flag rejects), as in the
+    // TypeScript loop this replaced.
+    if (level === 0 && !int8 && accept === undefined) return this.#searchLayer0InBackend(entry, entryScore, ef, 0);
     const arena = storage.arena;
     const visited = arena.u32;
     const visitedBase = arena.visitedOffset >> 2;
