@@ -62,7 +62,8 @@ interface Library {
 }
 
 gc();
-const rssBefore = process.memoryUsage().rss;
+const memoryBefore = process.memoryUsage();
+const rssBefore = memoryBefore.rss;
 const wallStart = performance.now();
 const cpuStart = process.cpuUsage();
 let subject: Library;
@@ -111,7 +112,14 @@ if (library === 'ours') {
 const buildWall = performance.now() - wallStart;
 const buildCpu = process.cpuUsage(cpuStart).user / 1000;
 gc();
-const rssAfterBuild = process.memoryUsage().rss - rssBefore;
+const memoryAfter = process.memoryUsage();
+const rssAfterBuild = memoryAfter.rss - rssBefore;
+// Where the RSS went: the JS heap (committed), and memory outside it (typed arrays, WASM memory, native).
+const memoryGrowth = {
+  heapUsed: memoryAfter.heapUsed - memoryBefore.heapUsed,
+  heapTotal: memoryAfter.heapTotal - memoryBefore.heapTotal,
+  external: memoryAfter.external - memoryBefore.external,
+};
 
 const sweep: { ef: number; p50: number; p99: number; recall: number }[] = [];
 for (const ef of settings.efValues) {
@@ -142,4 +150,6 @@ await subject.load(file);
 const loadMs = performance.now() - start;
 await rm(file, { force: true });
 
-console.log(JSON.stringify({ library, buildWall, buildCpu, rssAfterBuild, sweep, filtered, saveMs, loadMs, bytes }));
+console.log(
+  JSON.stringify({ library, buildWall, buildCpu, rssAfterBuild, memoryGrowth, sweep, filtered, saveMs, loadMs, bytes }),
+);

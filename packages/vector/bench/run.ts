@@ -423,7 +423,7 @@ if (lance) {
   );
 }
 notes.push(
-  `Data: clusters = ${count} × ${dimensions} float32 vectors in 100 Gaussian clusters (spread 0.6, seed 2024), ${queryCount} held-out queries from the same distribution; text = ${count} passages of 32 words (stride 16) from the documentation under node_modules (*.md and *.d.ts doc comments), hashed TF-IDF + seeded sparse random projection to ${dimensions} dimensions (bench/text-dataset.ts), ${queryCount} held-out passages as queries. Cosine, k = ${k}.`,
+  `Data: clusters = ${count} × ${dimensions} float32 vectors in 100 Gaussian clusters (spread 0.6, seed 2024), ${queryCount} held-out queries from the same distribution; text = ${count} non-overlapping passages of 16 words from the documentation under node_modules (*.md and *.d.ts doc comments), hashed TF-IDF + seeded sparse random projection to ${dimensions} dimensions (bench/text-dataset.ts), ${queryCount} held-out passages as queries. Cosine, k = ${k}.`,
   `Ground truth: our exact flat scan; checked against a float64 scan — ${truthChecks.join('; ')}.`,
   `HNSW figures (hnsw-* = clusters, hnsw-text-* = text): M = ${M}, efConstruction = ${efConstruction}, one thread, each library in its own child process (RSS = process RSS after the build minus before it, after GC, with the data loaded). Latency at the smallest efSearch reaching the recall: ${efNotes.join('; ')}. Ours is timed through index.query (validation, metadata copies); hnswlib-node through searchKnn(Array.from(query)).`,
   'hnsw-filtered-1pct-query-p50 (clusters): metadata { category: slot % 100 }, filter category 7 (1 %); ours answers it from the metadata index with an exact scan of the 1,000 matches; hnswlib-node runs searchKnn with a filter callback at the efSearch of recall 0.95.',

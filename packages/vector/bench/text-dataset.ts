@@ -1,7 +1,7 @@
 /**
  * A real-text benchmark set made offline from the documentation installed with the repository's
  * dependencies: every `*.md` file and the doc comments of every `*.d.ts` file under node_modules, cut into
- * overlapping passages of 32 words (stride 16, as RAG chunkers do), de-duplicated, embedded with hashed
+ * passages of 16 words (about a sentence) that do not overlap (overlapping windows would make each passage's nearest neighbours its own near-duplicate halves, an easy set), de-duplicated, embedded with hashed
  * TF-IDF (sublinear tf, smoothed idf) and a seeded sparse random projection to `dimensions`, L2-normalised.
  * Text neighbourhoods are far less clustered than the Gaussian clusters, so HNSW needs a much wider beam
  * for the same recall: this is the data the "real text" figures come from.
@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const passageWords = 32;
+const passageWords = 16;
 const passageStride = 16;
 /** Non-zero entries per hashed feature in the sparse projection (±1 each). */
 const projectionFanout = 8;
