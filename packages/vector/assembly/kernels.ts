@@ -126,3 +126,140 @@ export function dotI8Gather(query: usize, rows: usize, ids: usize, count: i32, s
     store<i32>(out + ((<usize>r) << 2), dotI8(query, row, stride));
   }
 }
+
+// HNSW layer-0 search: the whole best-first loop (two heaps, visited tags, neighbour scan, scoring) runs
+// here over the arena's contiguous link lists and rows, so a query costs one call instead of one per node.
+// Heaps hold (f32 score, i32 slot) pairs, 8 bytes each; the algorithm mirrors `score-heap.ts` exactly so
+// both backends return the same results for the same scores.
+
+// Metric of `hnswSearch0`: 0 dot, 1 l2 (similarity = −squared distance), 2 cosine.
+function similarity(
+  metric: i32,
+  query: usize,
+  queryInverse: f64,
+  rows: usize,
+  inverseNorms: usize,
+  slot: i32,
+  dims: i32,
+): f32 {
+  const row = rows + <usize>slot * ((<usize>dims) << 2);
+  if (metric === 1) return -l2F32(query, row, dims);
+  const dot = dotF32(query, row, dims);
+  if (metric === 0) return dot;
+  return <f32>(<f64>dot * queryInverse * <f64>load<f32>(inverseNorms + ((<usize>slot) << 2)));
+}
+
+// `max`: highest score on top (candidates); otherwise lowest on top (results).
+function before(max: bool, a: f32, b: f32): bool {
+  return max ? a > b : a < b;
+}
+
+function heapPush(heap: usize, size: i32, max: bool, slot: i32, score: f32): void {
+  let index = size;
+  while (index > 0) {
+    const parent = (index - 1) >> 1;
+    const parentAt = heap + ((<usize>parent) << 3);
+    const parentScore = load<f32>(parentAt);
+    if (!before(max, score, parentScore)) break;
+    const at = heap + ((<usize>index) << 3);
+    store<f32>(at, parentScore);
+    store<i32>(at, load<i32>(parentAt, 4), 4);
+    index = parent;
+  }
+  const at = heap + ((<usize>index) << 3);
+  store<f32>(at, score);
+  store<i32>(at, slot, 4);
+}
+
+// Removes the top of a heap of `size` entries (the caller reads it first).
+function heapPop(heap: usize, size: i32, max: bool): void {
+  const last = size - 1;
+  if (last === 0) return;
+  const lastAt = heap + ((<usize>last) << 3);
+  const score = load<f32>(lastAt);
+  const slot = load<i32>(lastAt, 4);
+  let index = 0;
+  for (;;) {
+    const left = 2 * index + 1;
+    if (left >= last) break;
+    const right = left + 1;
+    let child = left;
+    if (right < last && before(max, load<f32>(heap + ((<usize>right) << 3)), load<f32>(heap + ((<usize>left) << 3))))
+      child = right;
+    const childAt = heap + ((<usize>child) << 3);
+    const childScore = load<f32>(childAt);
+    if (!before(max, childScore, score)) break;
+    const at = heap + ((<usize>index) << 3);
+    store<f32>(at, childScore);
+    store<i32>(at, load<i32>(childAt, 4), 4);
+    index = child;
+  }
+  const at = heap + ((<usize>index) << 3);
+  store<f32>(at, score);
+  store<i32>(at, slot, 4);
+}
+
+/**
+ * Best-first search on layer 0 from `entry`. Every node routes; only nodes with `(flags[slot] & reject) == 0`
+ * enter the results. Writes the results best first to `outSlots` (i32) and `outScores` (f32) and returns
+ * how many there are (at most `ef`).
+ */
+export function hnswSearch0(
+  metric: i32,
+  query: usize,
+  queryInverse: f64,
+  rows: usize,
+  dims: i32,
+  inverseNorms: usize,
+  links: usize,
+  linkStride: i32,
+  visited: usize,
+  tag: u32,
+  flags: usize,
+  reject: i32,
+  entry: i32,
+  entryScore: f32,
+  ef: i32,
+  candidates: usize,
+  results: usize,
+  outSlots: usize,
+  outScores: usize,
+): i32 {
+  let candidateCount = 0;
+  let resultCount = 0;
+  store<u32>(visited + ((<usize>entry) << 2), tag);
+  heapPush(candidates, candidateCount++, true, entry, entryScore);
+  if ((<i32>load<u8>(flags + <usize>entry) & reject) === 0) heapPush(results, resultCount++, false, entry, entryScore);
+  let lowerBound: f32 = resultCount > 0 ? load<f32>(results) : -Infinity;
+  const stride = (<usize>linkStride) << 2;
+  while (candidateCount > 0) {
+    if (load<f32>(candidates) < lowerBound && resultCount >= ef) break;
+    const current = load<i32>(candidates, 4);
+    heapPop(candidates, candidateCount--, true);
+    const list = links + <usize>current * stride;
+    const count = load<i32>(list);
+    for (let i = 0; i < count; i++) {
+      const neighbour = load<i32>(list + ((<usize>i + 1) << 2));
+      const seen = visited + ((<usize>neighbour) << 2);
+      if (load<u32>(seen) === tag) continue;
+      store<u32>(seen, tag);
+      const score = similarity(metric, query, queryInverse, rows, inverseNorms, neighbour, dims);
+      if (resultCount < ef || score > lowerBound) {
+        heapPush(candidates, candidateCount++, true, neighbour, score);
+        if ((<i32>load<u8>(flags + <usize>neighbour) & reject) === 0) {
+          heapPush(results, resultCount++, false, neighbour, score);
+          if (resultCount > ef) heapPop(results, resultCount--, false);
+          lowerBound = load<f32>(results);
+        }
+      }
+    }
+  }
+  // Drain the min-heap worst first into the output from its end: best first.
+  const total = resultCount;
+  for (let at = total - 1; at >= 0; at--) {
+    store<f32>(outScores + ((<usize>at) << 2), load<f32>(results));
+    store<i32>(outSlots + ((<usize>at) << 2), load<i32>(results, 4));
+    heapPop(results, resultCount--, false);
+  }
+  return total;
+}

@@ -1,7 +1,8 @@
 import { AgenticGenError, type MetadataFilter, throwIfAborted } from '@agenticgen/core';
 import { createKernelBackend } from '../kernels/load-kernels.js';
 import { type Candidates, exactSearch } from './exact-search.js';
-import { InMemoryIndex, type InMemoryIndexOptions, matchingSlots } from './in-memory-index.js';
+import { InMemoryIndex, type InMemoryIndexOptions } from './in-memory-index.js';
+import { defaultFilterIndexMaxValues } from './metadata-index.js';
 import { assertMetric, assertPositiveInteger, type CheckedRecord } from './validation.js';
 import { type StorageLayout, VectorStorage } from './vector-storage.js';
 
@@ -28,7 +29,7 @@ export class FlatIndex extends InMemoryIndex {
       if (slot === undefined) storage.append(record.id, record.vector, record.metadata);
       else {
         storage.writeRow(slot, record.vector);
-        storage.metadata[slot] = record.metadata;
+        storage.setMetadata(slot, record.metadata);
       }
     }
   }
@@ -42,7 +43,7 @@ export class FlatIndex extends InMemoryIndex {
   protected search(topK: number, filter: MetadataFilter | undefined, signal?: AbortSignal): Candidates {
     const shortlist = topK * this.rerankFactor;
     if (filter === undefined) return exactSearch(this.storage, topK, this.useInt8, shortlist);
-    const slots = matchingSlots(this.storage, filter);
+    const slots = this.storage.matchingSlots(filter);
     throwIfAborted(signal, 'vector');
     return exactSearch(this.storage, topK, this.useInt8, shortlist, slots);
   }
@@ -54,6 +55,7 @@ export function resolveStorageOptions(options: InMemoryIndexOptions): {
   metric: InMemoryIndex['metric'];
   layout: StorageLayout;
   rerankFactor: number;
+  filterIndexMaxValues: number;
 } {
   const dimensions = assertPositiveInteger(options?.dimensions, 'dimensions', 'vector', 65_536);
   const metric = options.metric ?? 'cosine';
@@ -68,7 +70,13 @@ export function resolveStorageOptions(options: InMemoryIndexOptions): {
   const int8 = quantization === 'int8';
   const layout = { int8, float32: !int8 || options.rerank !== false };
   const rerankFactor = assertPositiveInteger(options.rerankFactor ?? 4, 'rerankFactor', 'vector', 100);
-  return { dimensions, metric, layout, rerankFactor };
+  const filterIndexMaxValues = assertPositiveInteger(
+    options.filterIndexMaxValues ?? defaultFilterIndexMaxValues,
+    'filterIndexMaxValues',
+    'vector',
+    10_000_000,
+  );
+  return { dimensions, metric, layout, rerankFactor, filterIndexMaxValues };
 }
 
 /** Creates an exact (brute-force) in-process index. */
@@ -76,7 +84,7 @@ export async function createFlatIndex(options: FlatIndexOptions): Promise<FlatIn
   const resolved = resolveStorageOptions(options);
   const backend = await createKernelBackend(options.kernels);
   return new FlatIndex(
-    new VectorStorage(backend, resolved.dimensions, resolved.metric, resolved.layout),
+    new VectorStorage(backend, resolved.dimensions, resolved.metric, resolved.layout, resolved.filterIndexMaxValues),
     resolved.rerankFactor,
   );
 }

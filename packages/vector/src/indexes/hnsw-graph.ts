@@ -14,20 +14,26 @@ export interface HnswParameters {
   seed: number;
 }
 
+/** Metric codes of the backend's graph search. */
+const searchMetric = { dot: 0, l2: 1, cosine: 2 } as const;
+
 /**
- * The HNSW graph (Malkov & Yashunin) over a VectorStorage's slots. Layer-0 links live in one Int32Array
- * (`[count, n1, n2, …]` per slot); the few nodes above layer 0 get a small array each. Neighbours of a
- * visited node are scored in one batched kernel call.
+ * The HNSW graph (Malkov & Yashunin) over a VectorStorage's slots. Layer-0 links live in the storage's
+ * arena (`[count, n1, n2, …]`, `linkStride` ints per slot), next to the rows, the inverse norms, the deleted
+ * flags and the visited tags, so the layer-0 search — where nearly all the work is — runs as one backend
+ * call (WebAssembly or its TypeScript twin). The few nodes above layer 0 get a small JS array each and are
+ * searched here, with neighbours scored in one batched kernel call.
  */
 export class HnswGraph {
   readonly parameters: HnswParameters;
   readonly maxLinks0: number;
+  /** Ints per slot in the arena's layer-0 link area. */
+  readonly linkStride: number;
+  readonly storage: VectorStorage;
   levels = new Int8Array(0);
-  links0 = new Int32Array(0);
   upper: (Int32Array | undefined)[] = [];
   entryPoint = -1;
   maxLevel = -1;
-  #visited = new Uint32Array(0);
   #visitTag = 0;
   #random: number;
   readonly #levelMultiplier: number;
@@ -35,38 +41,55 @@ export class HnswGraph {
   readonly #results = new ScoreHeap(false);
   #batch: Int32Array;
 
-  constructor(parameters: HnswParameters) {
+  constructor(parameters: HnswParameters, storage: VectorStorage) {
     this.parameters = parameters;
+    this.storage = storage;
     this.maxLinks0 = parameters.M * 2;
+    this.linkStride = this.maxLinks0 + 1;
+    if (storage.arena.linkStride !== this.linkStride) throw new Error('[vector] storage laid out for another M');
     this.#levelMultiplier = 1 / Math.log(Math.max(2, parameters.M));
     this.#random = parameters.seed >>> 0 || 1;
     this.#batch = new Int32Array(this.maxLinks0 + 1);
   }
 
-  get capacity(): number {
-    return this.levels.length;
-  }
-
   ensureCapacity(slots: number): void {
+    this.storage.ensureCapacity(slots);
     if (slots <= this.levels.length) return;
     const capacity = Math.max(slots, Math.ceil(this.levels.length * 1.5), 16);
     const levels = new Int8Array(capacity).fill(-1);
     levels.set(this.levels);
-    const links0 = new Int32Array(capacity * (this.maxLinks0 + 1));
-    links0.set(this.links0);
     this.levels = levels;
-    this.links0 = links0;
-    this.#visited = new Uint32Array(capacity);
-    this.#visitTag = 0;
+  }
+
+  /** The layer-0 links of the first `size` slots (a copy, for saving). */
+  links0(size: number): Int32Array {
+    const start = this.storage.arena.linksOffset >> 2;
+    return this.storage.arena.i32.slice(start, start + size * this.linkStride);
+  }
+
+  /** Puts verified persisted links back (see `load-index.ts`). */
+  restoreLinks0(links: Int32Array): void {
+    this.ensureCapacity(links.length / this.linkStride);
+    this.storage.arena.i32.set(links, this.storage.arena.linksOffset >> 2);
   }
 
   /** Forgets every node (compaction rebuilds from scratch). */
   reset(): void {
+    const arena = this.storage.arena;
     this.levels.fill(-1);
-    this.links0.fill(0);
+    arena.i32.fill(0, arena.linksOffset >> 2, (arena.linksOffset >> 2) + arena.capacity * this.linkStride);
     this.upper = [];
     this.entryPoint = -1;
     this.maxLevel = -1;
+  }
+
+  /** The level generator's state: saved with the index so inserts after a load continue the same sequence. */
+  get randomState(): number {
+    return this.#random;
+  }
+
+  set randomState(state: number) {
+    this.#random = state >>> 0;
   }
 
   #nextRandom(): number {
@@ -85,7 +108,8 @@ export class HnswGraph {
 
   #nextTag(): number {
     if (this.#visitTag === 0xffffffff) {
-      this.#visited.fill(0);
+      const arena = this.storage.arena;
+      arena.u32.fill(0, arena.visitedOffset >> 2, (arena.visitedOffset >> 2) + arena.capacity);
       this.#visitTag = 0;
     }
     return ++this.#visitTag;
@@ -93,18 +117,19 @@ export class HnswGraph {
 
   /** The array holding the links of `slot` at `level` (see `#linksOffset` for where they start). */
   #linksArray(slot: number, level: number): Int32Array {
-    return level === 0 ? this.links0 : this.upper[slot]!;
+    return level === 0 ? this.storage.arena.i32 : this.upper[slot]!;
   }
 
   /** Offset of the `[count, …links]` block; with `#linksArray` this avoids allocating a tuple per visit. */
   #linksOffset(slot: number, level: number): number {
-    return level === 0 ? slot * (this.maxLinks0 + 1) : (level - 1) * (this.parameters.M + 1);
+    return level === 0
+      ? (this.storage.arena.linksOffset >> 2) + slot * this.linkStride
+      : (level - 1) * (this.parameters.M + 1);
   }
 
   /** The links of `slot` at `level` as [array, offset of the count] (cold paths). */
   #linksAt(slot: number, level: number): [Int32Array, number] {
-    if (level === 0) return [this.links0, slot * (this.maxLinks0 + 1)];
-    return [this.upper[slot]!, (level - 1) * (this.parameters.M + 1)];
+    return [this.#linksArray(slot, level), this.#linksOffset(slot, level)];
   }
 
   #scoreOne(storage: VectorStorage, slot: number, int8: boolean): number {
@@ -151,14 +176,19 @@ export class HnswGraph {
     level: number,
     int8: boolean,
     accept: ((slot: number) => boolean) | undefined,
-  ): void {
-    const visited = this.#visited;
+  ): Found {
+    // Construction: every node, tombstones included, can become a neighbour (no flag rejects), as in the
+    // TypeScript loop this replaced.
+    if (level === 0 && !int8 && accept === undefined) return this.#searchLayer0InBackend(entry, entryScore, ef, 0);
+    const arena = storage.arena;
+    const visited = arena.u32;
+    const visitedBase = arena.visitedOffset >> 2;
     const tag = this.#nextTag();
     const candidates = this.#candidates;
     const results = this.#results;
     candidates.clear();
     results.clear();
-    visited[entry] = tag;
+    visited[visitedBase + entry] = tag;
     candidates.push(entry, entryScore);
     if (accept === undefined || accept(entry)) results.push(entry, entryScore);
     let lowerBound = results.size > 0 ? results.topScore : Number.NEGATIVE_INFINITY;
@@ -172,8 +202,8 @@ export class HnswGraph {
       let fresh = 0;
       for (let i = 0; i < count; i++) {
         const neighbour = array[offset + 1 + i]!;
-        if (visited[neighbour] !== tag) {
-          visited[neighbour] = tag;
+        if (visited[visitedBase + neighbour] !== tag) {
+          visited[visitedBase + neighbour] = tag;
           batch[fresh++] = neighbour;
         }
       }
@@ -192,6 +222,56 @@ export class HnswGraph {
         }
       }
     }
+    return results.drainDescending();
+  }
+
+  /**
+   * Layer-0 search in one backend call over the arena. `reject`: flag bits that keep a slot out of the
+   * results (1 = deleted, 2 = filtered out for this query; see `markAllowed`).
+   */
+  #searchLayer0InBackend(entry: number, entryScore: number, ef: number, reject: number): Found {
+    const storage = this.storage;
+    const arena = storage.arena;
+    const count = arena.backend.hnswSearch0({
+      metric: searchMetric[storage.metric],
+      query: arena.queryOffset,
+      queryInverse: storage.queryInverseNorm,
+      rows: arena.rowsOffset,
+      dims: storage.dimensions,
+      inverseNorms: arena.inverseNormsOffset,
+      links: arena.linksOffset,
+      linkStride: this.linkStride,
+      visited: arena.visitedOffset,
+      tag: this.#nextTag(),
+      flags: arena.flagsOffset,
+      reject,
+      entry,
+      entryScore,
+      ef,
+      candidates: arena.candidatesOffset,
+      results: arena.resultsOffset,
+      outSlots: arena.idsOffset,
+      outScores: arena.outOffset,
+    });
+    const slots = arena.i32;
+    const scores = arena.f32;
+    const items = new Array<number>(count);
+    const found = new Array<number>(count);
+    for (let i = 0; i < count; i++) {
+      items[i] = slots[(arena.idsOffset >> 2) + i]!;
+      found[i] = scores[(arena.outOffset >> 2) + i]!;
+    }
+    return { items, scores: found };
+  }
+
+  /** Flags every slot but `allowed` as filtered out (bit 2) for the next `search` with `filtered`. */
+  markAllowed(allowed: Int32Array): void {
+    const arena = this.storage.arena;
+    const flags = arena.u8;
+    const start = arena.flagsOffset;
+    const size = this.storage.size;
+    for (let slot = 0; slot < size; slot++) flags[start + slot] = flags[start + slot]! | 2;
+    for (const slot of allowed) flags[start + slot] = flags[start + slot]! & 1;
   }
 
   /**
@@ -261,7 +341,7 @@ export class HnswGraph {
     this.ensureCapacity(slot + 1);
     const level = this.#randomLevel();
     this.levels[slot] = level;
-    this.links0[slot * (this.maxLinks0 + 1)] = 0;
+    this.storage.arena.i32[this.#linksOffset(slot, 0)] = 0;
     this.upper[slot] = level > 0 ? new Int32Array(level * (this.parameters.M + 1)) : undefined;
     if (this.entryPoint < 0) {
       this.entryPoint = slot;
@@ -271,8 +351,15 @@ export class HnswGraph {
     storage.setQueryFromSlot(slot);
     let [current, currentScore] = this.#descend(storage, level, int8);
     for (let layer = Math.min(level, this.maxLevel); layer >= 0; layer--) {
-      this.#searchLayer(storage, current, currentScore, this.parameters.efConstruction, layer, int8, undefined);
-      const found = this.#results.drainDescending();
+      const found = this.#searchLayer(
+        storage,
+        current,
+        currentScore,
+        this.parameters.efConstruction,
+        layer,
+        int8,
+        undefined,
+      );
       const neighbours = this.#selectNeighbours(storage, found.items, found.scores, this.parameters.M, int8);
       this.#setLinks(slot, layer, neighbours);
       for (const neighbour of neighbours) {
@@ -288,17 +375,35 @@ export class HnswGraph {
     }
   }
 
-  /** The best `ef` accepted nodes for the query already loaded in storage, best first. */
+  /**
+   * The best `ef` accepted nodes for the query already loaded in storage, best first. `accept`: a per-slot
+   * predicate (JS loop), or `'live'` (skip tombstones) / `'allowed'` (also skip what `markAllowed` flagged),
+   * which run in the backend when scoring float32 rows.
+   */
   search(
     storage: VectorStorage,
     ef: number,
     int8: boolean,
-    accept: ((slot: number) => boolean) | undefined,
+    accept: ((slot: number) => boolean) | 'live' | 'allowed',
   ): Candidates {
     if (this.entryPoint < 0) return { slots: [], similarities: [] };
     const [entry, entryScore] = this.#descend(storage, 0, int8);
-    this.#searchLayer(storage, entry, entryScore, ef, 0, int8, accept);
-    const found = this.#results.drainDescending();
+    let found: Found;
+    if (typeof accept !== 'function' && !int8) {
+      found = this.#searchLayer0InBackend(entry, entryScore, ef, accept === 'live' ? 1 : 3);
+    } else {
+      const flags = storage.arena.u8;
+      const start = storage.arena.flagsOffset;
+      const reject = accept === 'live' ? 1 : 3;
+      const predicate = typeof accept === 'function' ? accept : (slot: number) => (flags[start + slot]! & reject) === 0;
+      found = this.#searchLayer(storage, entry, entryScore, ef, 0, int8, predicate);
+    }
     return { slots: found.items, similarities: found.scores };
   }
+}
+
+/** Search results, best first. */
+interface Found {
+  items: number[];
+  scores: number[];
 }

@@ -1,6 +1,6 @@
 import { AgenticGenError, type MetadataFilter } from '@agenticgen/core';
 import { describe, expect, it } from 'vitest';
-import { clusteredVectors, row } from '../testing/random-vectors.js';
+import { clusteredVectors, createRandom, row } from '../testing/random-vectors.js';
 import { createFlatIndex } from './flat-index.js';
 import { createHnswIndex } from './hnsw-index.js';
 import type { BuildProgressEvent } from './index-events.js';
@@ -152,6 +152,36 @@ describe('HNSW index', () => {
     expect(correct).toBeGreaterThanOrEqual(3);
   });
 
+  it('runs the same graph search on the WebAssembly and TypeScript backends (same graph, same answers)', async () => {
+    // Small integer components: every dot product is exact in float32 and float64, so both backends score
+    // identically and any difference would come from the search loops themselves.
+    const random = createRandom(12);
+    const integerRecords = Array.from({ length: 1500 }, (_, index) => ({
+      id: `i${index}`,
+      vector: Float32Array.from({ length: 24 }, () => Math.floor(random() * 17) - 8),
+      metadata: { group: index % 20 },
+    }));
+    const [wasm, typescript] = await Promise.all(
+      (['wasm-simd', 'typescript'] as const).map((kernels) =>
+        createHnswIndex({ dimensions: 24, metric: 'l2', M: 8, efConstruction: 40, efSearch: 32, kernels }),
+      ),
+    );
+    for (const index of [wasm!, typescript!]) {
+      await index.upsert(integerRecords.slice(0, 1000));
+      await index.delete(integerRecords.slice(0, 100).map((record) => record.id));
+      // Inserted after the deletes: construction must treat tombstones the same way on both backends.
+      await index.upsert(integerRecords.slice(1000));
+    }
+    // Layer 0 is built in WebAssembly on one and in TypeScript on the other: the links must be identical.
+    expect(Array.from(wasm!.graph.links0(1500))).toEqual(Array.from(typescript!.graph.links0(1500)));
+    for (const record of integerRecords.slice(200, 240)) {
+      for (const filter of [undefined, { group: { $in: [1, 2, 3, 4, 5] } }]) {
+        const query = { vector: record.vector, topK: 10, ...(filter ? { filter } : {}) };
+        expect(await typescript!.query(query)).toEqual(await wasm!.query(query));
+      }
+    }
+  });
+
   it('rejects invalid options with invalid-config and unknown metrics with unknown-metric', async () => {
     const code = async (run: () => Promise<unknown>) => {
       try {
@@ -164,6 +194,7 @@ describe('HNSW index', () => {
     expect(await code(() => createHnswIndex({ dimensions: 0 }))).toBe('invalid-config');
     expect(await code(() => createHnswIndex({ dimensions: 8, M: 0 }))).toBe('invalid-config');
     expect(await code(() => createHnswIndex({ dimensions: 8, compactionRatio: 2 }))).toBe('invalid-config');
+    expect(await code(() => createHnswIndex({ dimensions: 8, filterIndexMaxValues: 0 }))).toBe('invalid-config');
     expect(await code(() => createHnswIndex({ dimensions: 8, metric: 'hamming' as 'dot' }))).toBe('unknown-metric');
     expect(await code(() => createFlatIndex({ dimensions: 8, quantization: 'int4' as 'int8' }))).toBe('invalid-config');
     const disposed = await createFlatIndex({ dimensions: 4 });

@@ -1,9 +1,9 @@
-import { AgenticGenError, type MetadataFilter, matchesFilter, throwIfAborted } from '@agenticgen/core';
+import { AgenticGenError, type MetadataFilter, throwIfAborted } from '@agenticgen/core';
 import { createKernelBackend } from '../kernels/load-kernels.js';
 import { type Candidates, exactSearch, rerank } from './exact-search.js';
 import { resolveStorageOptions } from './flat-index.js';
 import { HnswGraph, type HnswParameters } from './hnsw-graph.js';
-import { InMemoryIndex, type InMemoryIndexOptions, matchingSlots } from './in-memory-index.js';
+import { InMemoryIndex, type InMemoryIndexOptions } from './in-memory-index.js';
 import { yieldToEventLoop } from './index-events.js';
 import { assertPositiveInteger, type CheckedRecord } from './validation.js';
 import { VectorStorage } from './vector-storage.js';
@@ -74,7 +74,7 @@ export class HnswIndex extends InMemoryIndex {
     for (const record of records) {
       const existing = storage.slotById.get(record.id);
       if (existing !== undefined && sameVector(storage.vector(existing), record.vector)) {
-        storage.metadata[existing] = record.metadata;
+        storage.setMetadata(existing, record.metadata);
       } else {
         if (existing !== undefined) storage.tombstone(existing);
         const slot = storage.append(record.id, record.vector, record.metadata);
@@ -139,25 +139,29 @@ export class HnswIndex extends InMemoryIndex {
     const int8 = this.useInt8;
     const shortlist = topK * this.rerankFactor;
     let ef = Math.max(this.graph.parameters.efSearch, topK);
-    let accept: (slot: number) => boolean = (slot) => storage.deleted[slot] === 0;
+    let accept: ((slot: number) => boolean) | 'live' | 'allowed' = 'live';
     if (filter !== undefined) {
-      const fraction = estimateMatchFraction(storage, filter);
-      if (fraction < this.filterExactScanRatio) {
-        const slots = matchingSlots(storage, filter);
-        throwIfAborted(signal, 'vector');
-        return exactSearch(storage, topK, int8, shortlist, slots);
-      }
-      // Memoise the filter per slot: the graph search may meet a node many times.
-      const verdicts = new Uint8Array(storage.size);
-      accept = (slot) => {
-        if (storage.deleted[slot] === 1) return false;
-        let verdict = verdicts[slot]!;
-        if (verdict === 0) {
-          verdict = matchesFilter(storage.metadata[slot]!, filter) ? 1 : 2;
-          verdicts[slot] = verdict;
+      let fraction: number;
+      const candidates = storage.filterIndex.candidates(filter);
+      if (candidates !== undefined) {
+        // The filter index narrows it: the exact matches cost only their own count.
+        const slots = storage.matchingSlots(filter, candidates);
+        fraction = slots.length / Math.max(1, storage.liveCount);
+        if (fraction < this.filterExactScanRatio) {
+          throwIfAborted(signal, 'vector');
+          return exactSearch(storage, topK, int8, shortlist, slots);
         }
-        return verdict === 1;
-      };
+        this.graph.markAllowed(slots);
+        accept = 'allowed';
+      } else {
+        fraction = estimateMatchFraction(storage, filter);
+        if (fraction < this.filterExactScanRatio) {
+          const slots = storage.matchingSlots(filter, undefined);
+          throwIfAborted(signal, 'vector');
+          return exactSearch(storage, topK, int8, shortlist, slots);
+        }
+        accept = memoisedFilter(storage, filter);
+      }
       // Fewer matching nodes → widen the beam so enough of them are found.
       ef = Math.min(Math.ceil(ef / Math.max(fraction, 0.05)), Math.max(ef, 2_000));
     }
@@ -168,9 +172,24 @@ export class HnswIndex extends InMemoryIndex {
   }
 }
 
-function sameVector(a: Float32Array, b: Float32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** Whether a stored row equals a new vector once that is rounded to float32, as it would be stored. */
+function sameVector(a: Float32Array, b: ArrayLike<number>): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== Math.fround(b[i]!)) return false;
   return true;
+}
+
+/** Filter verdicts memoised per slot: the graph search may meet a node many times. */
+function memoisedFilter(storage: VectorStorage, filter: MetadataFilter): (slot: number) => boolean {
+  const verdicts = new Uint8Array(storage.size);
+  return (slot) => {
+    if (storage.deleted[slot] === 1) return false;
+    let verdict = verdicts[slot]!;
+    if (verdict === 0) {
+      verdict = storage.matches(slot, filter) ? 1 : 2;
+      verdicts[slot] = verdict;
+    }
+    return verdict === 1;
+  };
 }
 
 /** Fraction of live records matching `filter`, from an evenly spaced sample of at most 512 slots. */
@@ -183,7 +202,7 @@ function estimateMatchFraction(storage: VectorStorage, filter: MetadataFilter): 
     const slot = Math.floor(i * step);
     if (storage.deleted[slot] === 1) continue;
     live++;
-    if (matchesFilter(storage.metadata[slot]!, filter)) matching++;
+    if (storage.matches(slot, filter)) matching++;
   }
   return live === 0 ? 0 : matching / live;
 }
@@ -219,6 +238,13 @@ export async function createHnswIndex(options: HnswIndexOptions): Promise<HnswIn
     compactionRatio: resolveRatio(options.compactionRatio, 0.5, 'compactionRatio'),
   };
   const backend = await createKernelBackend(options.kernels);
-  const storage = new VectorStorage(backend, resolved.dimensions, resolved.metric, resolved.layout);
-  return new HnswIndex(storage, new HnswGraph(parameters), settings);
+  const storage = new VectorStorage(
+    backend,
+    resolved.dimensions,
+    resolved.metric,
+    resolved.layout,
+    resolved.filterIndexMaxValues,
+    parameters.M * 2 + 1,
+  );
+  return new HnswIndex(storage, new HnswGraph(parameters, storage), settings);
 }

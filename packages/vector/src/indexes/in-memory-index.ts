@@ -3,7 +3,6 @@ import {
   type DistanceMetric,
   type Metadata,
   type MetadataFilter,
-  matchesFilter,
   throwIfAborted,
   type VectorMatch,
   type VectorQuery,
@@ -39,15 +38,11 @@ export interface InMemoryIndexOptions {
   rerankFactor?: number;
   /** Kernel implementation; default `auto` (WebAssembly SIMD when available, else TypeScript). */
   kernels?: KernelPreference;
-}
-
-/** The live records that match a filter, as slots. */
-export function matchingSlots(storage: VectorStorage, filter: MetadataFilter): Int32Array {
-  const matches: number[] = [];
-  for (let slot = 0; slot < storage.size; slot++) {
-    if (storage.deleted[slot] === 0 && matchesFilter(storage.metadata[slot]!, filter)) matches.push(slot);
-  }
-  return Int32Array.from(matches);
+  /**
+   * Distinct values per metadata field kept in the filter index (default 10,000). A field with more (free
+   * text, unique ids) stops being indexed, and filters on it evaluate each record instead.
+   */
+  filterIndexMaxValues?: number;
 }
 
 /**
@@ -106,7 +101,7 @@ export abstract class InMemoryIndex implements VectorStore {
 
   async upsert(records: readonly VectorRecord[]): Promise<void> {
     this.assertOpen();
-    const checked = checkRecords(records, this.dimensions, this.metric);
+    const checked = checkRecords(records, this.dimensions, this.metric, 'vector', { copyVectors: false });
     if (checked.length === 0) return;
     await this.serialize(() => this.applyUpsert(checked));
   }

@@ -26,16 +26,17 @@ export function assertPositiveInteger(value: unknown, name: string, scope = 'vec
 }
 
 /**
- * Checks one vector and returns it as a Float32Array: the right length, only finite components and, for
- * cosine, not all zeros (a zero vector has no direction). `label` names it in the message.
+ * Checks one vector: an array or Float32Array of the right length, only finite components (also after
+ * rounding to float32: 1e39 → Infinity) and, for cosine, not all zeros (a zero vector has no direction).
+ * `label` names it in the message. Nothing is copied.
  */
-export function toCheckedVector(
+export function assertVector(
   vector: unknown,
   dimensions: number,
   metric: DistanceMetric,
   label: string,
   scope = 'vector',
-): Float32Array {
+): asserts vector is ArrayLike<number> {
   if (!(vector instanceof Float32Array) && !Array.isArray(vector)) {
     throw new AgenticGenError(
       'invalid-vector',
@@ -50,11 +51,9 @@ export function toCheckedVector(
       { data: { expected: dimensions, actual: values.length } },
     );
   }
-  const result = new Float32Array(dimensions);
   let nonZero = false;
   for (let i = 0; i < dimensions; i++) {
     const value = values[i];
-    // Also catch finite doubles that overflow float32 (1e39 → Infinity).
     if (typeof value !== 'number' || !Number.isFinite(value) || !Number.isFinite(Math.fround(value))) {
       throw new AgenticGenError(
         'invalid-vector',
@@ -62,7 +61,6 @@ export function toCheckedVector(
         { data: { index: i } },
       );
     }
-    result[i] = value;
     if (value !== 0) nonZero = true;
   }
   if (metric === 'cosine' && !nonZero) {
@@ -71,26 +69,42 @@ export function toCheckedVector(
       `[${scope}] ${label} is all zeros, which has no cosine similarity; drop it or use the "dot" or "l2" metric`,
     );
   }
-  return result;
+}
+
+/** `assertVector`, then a Float32Array copy (queries, and stores that keep the batch past the call). */
+export function toCheckedVector(
+  vector: unknown,
+  dimensions: number,
+  metric: DistanceMetric,
+  label: string,
+  scope = 'vector',
+): Float32Array {
+  assertVector(vector, dimensions, metric, label, scope);
+  return Float32Array.from(vector);
 }
 
 /** A record after validation. */
 export interface CheckedRecord {
   id: string;
-  vector: Float32Array;
+  /** The caller's vector, not a copy, unless `checkRecords` was asked to copy. */
+  vector: ArrayLike<number>;
   metadata: Record<string, string | number | boolean | null>;
 }
 
 /**
  * Validates a whole batch before anything changes. Duplicate ids in one batch: the last one wins, as if
- * the records were upserted one after another.
+ * the records were upserted one after another. With `copyVectors: false` the records keep the caller's
+ * vectors: the in-process indexes copy each one straight into their rows (and re-check it there), so a
+ * bulk upsert never holds a second copy of the whole batch.
  */
 export function checkRecords(
   records: readonly VectorRecord[],
   dimensions: number,
   metric: DistanceMetric,
   scope = 'vector',
+  options: { copyVectors?: boolean } = {},
 ): CheckedRecord[] {
+  const copyVectors = options.copyVectors ?? true;
   if (!Array.isArray(records)) {
     throw new AgenticGenError('invalid-argument', `[${scope}] upsert takes an array of records`);
   }
@@ -107,7 +121,13 @@ export function checkRecords(
         { data: { index } },
       );
     }
-    const vector = toCheckedVector(record.vector, dimensions, metric, `record "${id}"`, scope);
+    const label = `record "${id}"`;
+    let vector: ArrayLike<number>;
+    if (copyVectors) vector = toCheckedVector(record.vector, dimensions, metric, label, scope);
+    else {
+      assertVector(record.vector, dimensions, metric, label, scope);
+      vector = record.vector;
+    }
     const metadata = checkMetadata(record.metadata, id, scope);
     byId.delete(id);
     byId.set(id, { id, vector, metadata });

@@ -4,9 +4,13 @@ const align = (value: number) => Math.ceil(value / 16) * 16;
 
 /**
  * Lays one index's rows out in its kernel backend's memory:
- * [query f32 | query int8 | scratch ids (i32) | scratch scores | rows f32 | rows int8].
+ * [query f32 | query int8 | scratch ids (i32) | scratch scores | graph areas | rows f32 | rows int8].
  * Rows are contiguous so one kernel call scores the whole table; the scratch areas are sized to the
  * capacity so a gather over every row also fits. Growing moves the row areas to higher offsets.
+ *
+ * An HNSW index (`linkStride` > 0) also keeps its search state here, so the whole layer-0 search runs in
+ * the backend over contiguous memory: [inverse norms f32 | flags u8 | visited tags u32 | candidate heap |
+ * result heap | layer-0 links (`linkStride` i32 per slot)].
  */
 export class VectorArena {
   readonly backend: KernelBackend;
@@ -22,13 +26,29 @@ export class VectorArena {
   outOffset = 0;
   rowsOffset = 0;
   rowsInt8Offset = 0;
+  /** i32 per slot in the layer-0 link area (0: no graph areas). */
+  readonly linkStride: number;
+  inverseNormsOffset = 0;
+  flagsOffset = 0;
+  visitedOffset = 0;
+  candidatesOffset = 0;
+  resultsOffset = 0;
+  linksOffset = 0;
   #f32: Float32Array = new Float32Array(0);
   #i32: Int32Array = new Int32Array(0);
   #i8: Int8Array = new Int8Array(0);
+  #u8: Uint8Array = new Uint8Array(0);
+  #u32: Uint32Array = new Uint32Array(0);
   #bufferSeen: ArrayBuffer | undefined;
 
-  constructor(backend: KernelBackend, dimensions: number, storage: { float32: boolean; int8: boolean }) {
+  constructor(
+    backend: KernelBackend,
+    dimensions: number,
+    storage: { float32: boolean; int8: boolean },
+    linkStride = 0,
+  ) {
     this.backend = backend;
+    this.linkStride = linkStride;
     this.dimensions = dimensions;
     this.int8Stride = align(dimensions);
     this.hasFloat32 = storage.float32;
@@ -42,7 +62,14 @@ export class VectorArena {
     const queryInt8 = align(query + this.dimensions * 4);
     const ids = align(queryInt8 + this.int8Stride);
     const out = align(ids + capacity * 4);
-    const rows = align(out + capacity * 4);
+    const graph = this.linkStride > 0 ? capacity : 0;
+    const inverseNorms = align(out + capacity * 4);
+    const flags = align(inverseNorms + graph * 4);
+    const visited = align(flags + graph);
+    const candidates = align(visited + graph * 4);
+    const results = align(candidates + (graph > 0 ? (graph + 1) * 8 : 0));
+    const links = align(results + (graph > 0 ? (graph + 1) * 8 : 0));
+    const rows = align(links + graph * this.linkStride * 4);
     const rowsInt8 = align(rows + (this.hasFloat32 ? capacity * this.dimensions * 4 : 0));
     const end = rowsInt8 + (this.hasInt8 ? capacity * this.int8Stride : 0);
     this.backend.reserve(end);
@@ -53,11 +80,28 @@ export class VectorArena {
         bytes.copyWithin(rowsInt8, this.rowsInt8Offset, this.rowsInt8Offset + this.capacity * this.int8Stride);
       if (this.hasFloat32)
         bytes.copyWithin(rows, this.rowsOffset, this.rowsOffset + this.capacity * this.dimensions * 4);
+      if (graph > 0) {
+        bytes.copyWithin(links, this.linksOffset, this.linksOffset + this.capacity * this.linkStride * 4);
+        bytes.copyWithin(flags, this.flagsOffset, this.flagsOffset + this.capacity);
+        bytes.copyWithin(inverseNorms, this.inverseNormsOffset, this.inverseNormsOffset + this.capacity * 4);
+      }
+    }
+    if (graph > 0) {
+      // Old rows may lie here now: start with no slot visited (tags only need to be ≠ the current one).
+      bytes.fill(0, visited, visited + graph * 4);
+      bytes.fill(0, flags + this.capacity, flags + graph);
+      bytes.fill(0, links + this.capacity * this.linkStride * 4, links + graph * this.linkStride * 4);
     }
     this.queryOffset = query;
     this.queryInt8Offset = queryInt8;
     this.idsOffset = ids;
     this.outOffset = out;
+    this.inverseNormsOffset = inverseNorms;
+    this.flagsOffset = flags;
+    this.visitedOffset = visited;
+    this.candidatesOffset = candidates;
+    this.resultsOffset = results;
+    this.linksOffset = links;
     this.rowsOffset = rows;
     this.rowsInt8Offset = rowsInt8;
     this.capacity = capacity;
@@ -77,6 +121,8 @@ export class VectorArena {
     this.#f32 = new Float32Array(buffer);
     this.#i32 = new Int32Array(buffer);
     this.#i8 = new Int8Array(buffer);
+    this.#u8 = new Uint8Array(buffer);
+    this.#u32 = new Uint32Array(buffer);
   }
 
   /** Float32 view over the whole memory (index = byte offset / 4). */
@@ -89,6 +135,18 @@ export class VectorArena {
   get i32(): Int32Array {
     this.#refresh();
     return this.#i32;
+  }
+
+  /** Uint8 view over the whole memory. */
+  get u8(): Uint8Array {
+    this.#refresh();
+    return this.#u8;
+  }
+
+  /** Uint32 view over the whole memory. */
+  get u32(): Uint32Array {
+    this.#refresh();
+    return this.#u32;
   }
 
   /** Int8 view over the whole memory. */

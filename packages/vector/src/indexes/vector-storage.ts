@@ -1,6 +1,13 @@
-import type { DistanceMetric, Metadata } from '@agenticgen/core';
+import {
+  AgenticGenError,
+  type DistanceMetric,
+  type Metadata,
+  type MetadataFilter,
+  matchesFilter,
+} from '@agenticgen/core';
 import type { KernelBackend } from '../kernels/kernel-backend.js';
 import { dequantizeInt8, quantizeInt8 } from '../kernels/quantization.js';
+import { MetadataIndex } from './metadata-index.js';
 import { VectorArena } from './vector-arena.js';
 
 /** How rows are kept: float32 only, int8 plus float32 (re-ranking), or int8 only (4× smaller). */
@@ -21,7 +28,10 @@ export class VectorStorage {
   readonly layout: StorageLayout;
   size = 0;
   ids: string[] = [];
+  /** Metadata per slot: read freely, write only through `append`/`setMetadata` (the filter index follows). */
   metadata: Metadata[] = [];
+  /** Inverted index of the live records' metadata, for filters. */
+  readonly filterIndex: MetadataIndex;
   readonly slotById = new Map<string, number>();
   deleted = new Uint8Array(0);
   deletedCount = 0;
@@ -31,17 +41,30 @@ export class VectorStorage {
   squaredNorms = new Float32Array(0);
   /** int8 scale per row. */
   scales = new Float32Array(0);
+  /** How many times a record's metadata was evaluated against a query filter (diagnostics and tests). */
+  metadataEvaluations = 0;
   /** Post-processed similarities of the last score call. */
   scores = new Float32Array(0);
+  /** Float32 rounding of a plain-array vector before it is written (one row, reused). */
+  readonly #rowScratch: Float32Array;
   #queryInverseNorm = 1;
   #querySquaredNorm = 0;
   #queryScale = 0;
 
-  constructor(backend: KernelBackend, dimensions: number, metric: DistanceMetric, layout: StorageLayout) {
+  constructor(
+    backend: KernelBackend,
+    dimensions: number,
+    metric: DistanceMetric,
+    layout: StorageLayout,
+    filterIndexMaxValues?: number,
+    linkStride = 0,
+  ) {
+    this.filterIndex = new MetadataIndex(filterIndexMaxValues);
+    this.#rowScratch = new Float32Array(dimensions);
     this.dimensions = dimensions;
     this.metric = metric;
     this.layout = layout;
-    this.arena = new VectorArena(backend, dimensions, layout);
+    this.arena = new VectorArena(backend, dimensions, layout, linkStride);
     this.#grow(16);
   }
 
@@ -73,42 +96,101 @@ export class VectorStorage {
     if (rows > this.arena.capacity || rows > this.deleted.length) this.#grow(rows);
   }
 
-  /** Writes `vector` into `slot` (which must be < capacity) and its norms. */
-  writeRow(slot: number, vector: Float32Array): void {
+  /**
+   * Writes `vector` into `slot` (which must be < capacity) and its norms. The vector is the caller's
+   * (validated when `upsert` was called, never copied as a batch), so it is checked again before anything is
+   * written: a vector changed in between must not put NaN or a wrong length into the rows.
+   */
+  writeRow(slot: number, vector: ArrayLike<number>): void {
     const arena = this.arena;
-    if (this.layout.float32) arena.f32.set(vector, arena.rowOffset(slot) >> 2);
+    let row: ArrayLike<number> = vector;
+    if (!(vector instanceof Float32Array) && vector.length === this.dimensions) {
+      this.#rowScratch.set(vector);
+      row = this.#rowScratch;
+    }
     let squared = 0;
-    for (let i = 0; i < vector.length; i++) squared += vector[i]! * vector[i]!;
+    for (let i = 0; i < row.length; i++) squared += row[i]! * row[i]!;
+    if (row.length !== this.dimensions || !Number.isFinite(squared) || (this.metric === 'cosine' && squared === 0)) {
+      throw new AgenticGenError(
+        'invalid-vector',
+        '[vector] a vector changed after upsert was called (now non-finite, all zeros or resized); keep vectors unchanged until upsert resolves',
+      );
+    }
+    if (this.layout.float32) arena.f32.set(row, arena.rowOffset(slot) >> 2);
     // Derive the inverse norm from the stored float32 value so a loaded index scores bit-identically.
     this.squaredNorms[slot] = squared;
     const stored = this.squaredNorms[slot]!;
     this.inverseNorms[slot] = stored > 0 ? 1 / Math.sqrt(stored) : 0;
+    this.#mirror(slot);
     if (this.layout.int8) {
       const i8 = arena.i8;
       const offset = arena.rowInt8Offset(slot);
-      this.scales[slot] = quantizeInt8(vector, i8, offset);
+      this.scales[slot] = quantizeInt8(row, i8, offset);
       i8.fill(0, offset + this.dimensions, offset + arena.int8Stride);
     }
   }
 
   /** Appends a record and returns its slot. */
-  append(id: string, vector: Float32Array, metadata: Metadata): number {
+  append(id: string, vector: ArrayLike<number>, metadata: Metadata): number {
     const slot = this.size;
     this.ensureCapacity(slot + 1);
     this.writeRow(slot, vector);
     this.ids[slot] = id;
     this.metadata[slot] = metadata;
+    this.filterIndex.add(slot, metadata);
     this.deleted[slot] = 0;
+    this.#mirror(slot);
     this.slotById.set(id, slot);
     this.size++;
     return slot;
+  }
+
+  /** Copies a slot's inverse norm and deleted flag into the arena, where the graph search reads them. */
+  #mirror(slot: number): void {
+    const arena = this.arena;
+    if (arena.linkStride === 0) return;
+    arena.f32[(arena.inverseNormsOffset >> 2) + slot] = this.inverseNorms[slot]!;
+    arena.u8[arena.flagsOffset + slot] = this.deleted[slot]!;
+  }
+
+  /** Replaces the metadata of a live slot. */
+  setMetadata(slot: number, metadata: Metadata): void {
+    this.filterIndex.remove(slot, this.metadata[slot]!);
+    this.metadata[slot] = metadata;
+    this.filterIndex.add(slot, metadata);
+  }
+
+  /**
+   * The live slots matching `filter`, ascending. Conditions the filter index answers cost nothing per
+   * record; only the rest are evaluated, and only on the slots the index lets through.
+   */
+  matchingSlots(filter: MetadataFilter, candidates = this.filterIndex.candidates(filter)): Int32Array {
+    const matches: number[] = [];
+    if (candidates === undefined) {
+      for (let slot = 0; slot < this.size; slot++) {
+        if (this.deleted[slot] === 0 && this.matches(slot, filter)) matches.push(slot);
+      }
+    } else if (candidates.exact) {
+      for (const slot of candidates.slots) matches.push(slot);
+    } else {
+      for (const slot of candidates.slots) if (this.matches(slot, filter)) matches.push(slot);
+    }
+    return Int32Array.from(matches).sort();
+  }
+
+  /** Whether the metadata of `slot` matches `filter`, counted in `metadataEvaluations`. */
+  matches(slot: number, filter: MetadataFilter): boolean {
+    this.metadataEvaluations++;
+    return matchesFilter(this.metadata[slot]!, filter);
   }
 
   /** Marks a slot deleted (its row stays until compaction). */
   tombstone(slot: number): void {
     if (this.deleted[slot] === 1) return;
     this.deleted[slot] = 1;
+    this.#mirror(slot);
     this.deletedCount++;
+    this.filterIndex.remove(slot, this.metadata[slot]!);
     this.slotById.delete(this.ids[slot]!);
   }
 
@@ -143,15 +225,21 @@ export class VectorStorage {
     this.metadata = data.metadata;
     this.size = size;
     this.deletedCount = 0;
+    this.filterIndex.clear();
     for (let slot = 0; slot < size; slot++) {
+      this.#mirror(slot);
       if (data.deleted[slot] === 1) this.deletedCount++;
-      else this.slotById.set(data.ids[slot]!, slot);
+      else {
+        this.slotById.set(data.ids[slot]!, slot);
+        this.filterIndex.add(slot, data.metadata[slot]!);
+      }
     }
   }
 
   /** Removes a live slot by moving the last slot into it (keeps rows dense; flat index). */
   swapRemove(slot: number): void {
     this.slotById.delete(this.ids[slot]!);
+    this.filterIndex.remove(slot, this.metadata[slot]!);
     const last = this.size - 1;
     if (slot !== last) this.moveSlot(last, slot);
     this.size--;
@@ -160,13 +248,18 @@ export class VectorStorage {
     this.metadata.length = this.size;
   }
 
-  /** Moves the record in `from` to `to`, overwriting it (used by swap-remove). */
+  /**
+   * Moves the record in `from` to `to`, overwriting it (swap-remove, compaction). The record in `to` must
+   * already be out of the filter index (deleted, or moved away itself).
+   */
   moveSlot(from: number, to: number): void {
+    if (this.deleted[from] === 0) this.filterIndex.move(from, to, this.metadata[from]!);
     this.arena.moveRow(from, to);
     this.inverseNorms[to] = this.inverseNorms[from]!;
     this.squaredNorms[to] = this.squaredNorms[from]!;
     this.scales[to] = this.scales[from]!;
     this.deleted[to] = this.deleted[from]!;
+    this.#mirror(to);
     this.ids[to] = this.ids[from]!;
     this.metadata[to] = this.metadata[from]!;
     if (this.deleted[to] === 0) this.slotById.set(this.ids[to]!, to);
@@ -177,6 +270,7 @@ export class VectorStorage {
     this.size--;
     if (this.deleted[this.size] === 1) this.deletedCount--;
     this.deleted[this.size] = 0;
+    this.#mirror(this.size);
     this.ids.length = this.size;
     this.metadata.length = this.size;
   }
@@ -204,6 +298,11 @@ export class VectorStorage {
       this.#queryScale = quantizeInt8(vector, i8, arena.queryInt8Offset);
       i8.fill(0, arena.queryInt8Offset + this.dimensions, arena.queryInt8Offset + arena.int8Stride);
     }
+  }
+
+  /** 1/‖query‖ of the loaded query (cosine scoring in the graph search). */
+  get queryInverseNorm(): number {
+    return this.#queryInverseNorm;
   }
 
   /** Uses a stored row as the query (index construction): copies it inside the memory, no allocation. */

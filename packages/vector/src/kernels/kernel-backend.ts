@@ -44,9 +44,47 @@ export interface KernelBackend {
   dotI8Range(query: number, rows: number, count: number, stride: number, out: number): void;
   /** `out[r]` (i32) = dotI8(query, row ids[r]). */
   dotI8Gather(query: number, rows: number, ids: number, count: number, stride: number, out: number): void;
+  /** The HNSW layer-0 search loop over arena memory (see `assembly/kernels.ts`); returns the result count. */
+  hnswSearch0(search: GraphSearch): number;
+}
+
+/** Arguments of `hnswSearch0`: pointers are byte offsets into the backend memory. */
+export interface GraphSearch {
+  /** 0 dot, 1 l2 (similarity = −squared distance), 2 cosine. */
+  metric: 0 | 1 | 2;
+  query: number;
+  /** 1/‖query‖ (cosine), kept in float64 as the JavaScript scoring does. */
+  queryInverse: number;
+  rows: number;
+  dims: number;
+  /** f32 1/‖row‖ per slot. */
+  inverseNorms: number;
+  /** i32 `[count, …links]` blocks of `linkStride` ints per slot. */
+  links: number;
+  linkStride: number;
+  /** u32 per slot: a slot is visited in this search when it holds `tag`. */
+  visited: number;
+  tag: number;
+  /** u8 per slot; a slot enters the results only when `flags & reject` is 0. */
+  flags: number;
+  reject: number;
+  entry: number;
+  entryScore: number;
+  ef: number;
+  /** Heap scratch: 8 bytes per entry, room for every slot (+1). */
+  candidates: number;
+  results: number;
+  /** Output: result slots (i32) and similarities (f32), best first. */
+  outSlots: number;
+  outScores: number;
 }
 
 const pageBytes = 65_536;
+
+/** Heap order of `#heapPush`/`#heapPop`: `max` puts the highest score on top. */
+function before(max: boolean, a: number, b: number): boolean {
+  return max ? a > b : a < b;
+}
 
 /**
  * The pure-TypeScript fallback: same memory model as the WASM module (one growable ArrayBuffer addressed by
@@ -161,5 +199,99 @@ export class TypeScriptKernels implements KernelBackend {
     for (let r = 0; r < count; r++) {
       this.#i32[base + r] = this.dotI8(query, rows + this.#i32[idsBase + r]! * stride, stride);
     }
+  }
+
+  #similarity(search: GraphSearch, slot: number): number {
+    const row = search.rows + slot * search.dims * 4;
+    if (search.metric === 1) return Math.fround(-this.l2F32(search.query, row, search.dims));
+    const dot = Math.fround(this.dotF32(search.query, row, search.dims));
+    if (search.metric === 0) return dot;
+    return Math.fround(dot * search.queryInverse * this.#f32[(search.inverseNorms >> 2) + slot]!);
+  }
+
+  #heapPush(heap: number, size: number, max: boolean, slot: number, score: number): void {
+    const f = this.#f32;
+    const ints = this.#i32;
+    const base = heap >> 2;
+    let index = size;
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      const parentScore = f[base + parent * 2]!;
+      if (!before(max, score, parentScore)) break;
+      f[base + index * 2] = parentScore;
+      ints[base + index * 2 + 1] = ints[base + parent * 2 + 1]!;
+      index = parent;
+    }
+    f[base + index * 2] = score;
+    ints[base + index * 2 + 1] = slot;
+  }
+
+  #heapPop(heap: number, size: number, max: boolean): void {
+    const f = this.#f32;
+    const ints = this.#i32;
+    const base = heap >> 2;
+    const last = size - 1;
+    if (last === 0) return;
+    const score = f[base + last * 2]!;
+    const slot = ints[base + last * 2 + 1]!;
+    let index = 0;
+    for (;;) {
+      const left = 2 * index + 1;
+      if (left >= last) break;
+      const right = left + 1;
+      const child = right < last && before(max, f[base + right * 2]!, f[base + left * 2]!) ? right : left;
+      const childScore = f[base + child * 2]!;
+      if (!before(max, childScore, score)) break;
+      f[base + index * 2] = childScore;
+      ints[base + index * 2 + 1] = ints[base + child * 2 + 1]!;
+      index = child;
+    }
+    f[base + index * 2] = score;
+    ints[base + index * 2 + 1] = slot;
+  }
+
+  hnswSearch0(search: GraphSearch): number {
+    const f = this.#f32;
+    const ints = this.#i32;
+    const bytes = new Uint8Array(this.#buffer);
+    const visited = new Uint32Array(this.#buffer);
+    const visitedBase = search.visited >> 2;
+    const { candidates, results, ef, tag, reject, flags } = search;
+    let candidateCount = 0;
+    let resultCount = 0;
+    visited[visitedBase + search.entry] = tag;
+    this.#heapPush(candidates, candidateCount++, true, search.entry, search.entryScore);
+    if ((bytes[flags + search.entry]! & reject) === 0) {
+      this.#heapPush(results, resultCount++, false, search.entry, search.entryScore);
+    }
+    let lowerBound = resultCount > 0 ? f[results >> 2]! : Number.NEGATIVE_INFINITY;
+    while (candidateCount > 0) {
+      if (f[candidates >> 2]! < lowerBound && resultCount >= ef) break;
+      const current = ints[(candidates >> 2) + 1]!;
+      this.#heapPop(candidates, candidateCount--, true);
+      const list = (search.links >> 2) + current * search.linkStride;
+      const count = ints[list]!;
+      for (let i = 0; i < count; i++) {
+        const neighbour = ints[list + 1 + i]!;
+        if (visited[visitedBase + neighbour] === tag) continue;
+        visited[visitedBase + neighbour] = tag;
+        const score = this.#similarity(search, neighbour);
+        if (resultCount < ef || score > lowerBound) {
+          this.#heapPush(candidates, candidateCount++, true, neighbour, score);
+          if ((bytes[flags + neighbour]! & reject) === 0) {
+            this.#heapPush(results, resultCount++, false, neighbour, score);
+            if (resultCount > ef) this.#heapPop(results, resultCount--, false);
+            lowerBound = f[results >> 2]!;
+          }
+        }
+      }
+    }
+    const total = resultCount;
+    for (let at = total - 1; at >= 0; at--) {
+      f[(search.outScores >> 2) + at] = f[results >> 2]!;
+      ints[(search.outSlots >> 2) + at] = ints[(results >> 2) + 1]!;
+      this.#heapPop(results, resultCount--, false);
+    }
+    return total;
   }
 }

@@ -1,5 +1,5 @@
 import { kernelsWasmBase64 } from '../wasm/kernels.generated.js';
-import type { FloatKernelKind, KernelBackend } from './kernel-backend.js';
+import type { FloatKernelKind, GraphSearch, KernelBackend } from './kernel-backend.js';
 
 interface KernelExports {
   memory: WebAssembly.Memory;
@@ -18,6 +18,27 @@ interface KernelExports {
   ): void;
   dotI8Range(query: number, rows: number, count: number, stride: number, out: number): void;
   dotI8Gather(query: number, rows: number, ids: number, count: number, stride: number, out: number): void;
+  hnswSearch0(
+    metric: number,
+    query: number,
+    queryInverse: number,
+    rows: number,
+    dims: number,
+    inverseNorms: number,
+    links: number,
+    linkStride: number,
+    visited: number,
+    tag: number,
+    flags: number,
+    reject: number,
+    entry: number,
+    entryScore: number,
+    ef: number,
+    candidates: number,
+    results: number,
+    outSlots: number,
+    outScores: number,
+  ): number;
 }
 
 const pageBytes = 65_536;
@@ -114,5 +135,29 @@ export class WasmSimdKernels implements KernelBackend {
 
   dotI8Gather(query: number, rows: number, ids: number, count: number, stride: number, out: number): void {
     this.#exports.dotI8Gather(query, rows, ids, count, stride, out);
+  }
+
+  hnswSearch0(search: GraphSearch): number {
+    return this.#exports.hnswSearch0(
+      search.metric,
+      search.query,
+      search.queryInverse,
+      search.rows,
+      search.dims,
+      search.inverseNorms,
+      search.links,
+      search.linkStride,
+      search.visited,
+      search.tag,
+      search.flags,
+      search.reject,
+      search.entry,
+      search.entryScore,
+      search.ef,
+      search.candidates,
+      search.results,
+      search.outSlots,
+      search.outScores,
+    );
   }
 }

@@ -1,27 +1,69 @@
 import { AgenticGenError } from '@agenticgen/core';
 
-const crcTable = (() => {
-  const table = new Uint32Array(256);
+/** CRC-32 (IEEE) tables for slice-by-8: table k advances a byte through k further zero bytes. */
+const crcTables = (() => {
+  const tables = Array.from({ length: 8 }, () => new Uint32Array(256));
+  const [first] = tables as [Uint32Array];
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
+    first[n] = c >>> 0;
   }
-  return table;
+  for (let k = 1; k < 8; k++) {
+    for (let n = 0; n < 256; n++) {
+      const previous = tables[k - 1]![n]!;
+      tables[k]![n] = (previous >>> 8) ^ first[previous & 0xff]!;
+    }
+  }
+  return tables as [
+    Uint32Array,
+    Uint32Array,
+    Uint32Array,
+    Uint32Array,
+    Uint32Array,
+    Uint32Array,
+    Uint32Array,
+    Uint32Array,
+  ];
 })();
 
-/** CRC-32 (IEEE), as in zip and PNG: catches truncation and bit flips. */
+/**
+ * CRC-32 (IEEE), as in zip and PNG: catches truncation and bit flips. Slice-by-8 (eight bytes per step)
+ * because a saved index is hundreds of MB and both save and load checksum all of it.
+ */
 export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  const [t0, t1, t2, t3, t4, t5, t6, t7] = crcTables;
   let crc = 0xffffffff;
-  for (let i = start; i < end; i++) crc = crcTable[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
+  let i = start;
+  for (; i + 8 <= end; i += 8) {
+    const low = (crc ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24))) >>> 0;
+    crc =
+      t7[low & 0xff]! ^
+      t6[(low >>> 8) & 0xff]! ^
+      t5[(low >>> 16) & 0xff]! ^
+      t4[low >>> 24]! ^
+      t3[bytes[i + 4]!]! ^
+      t2[bytes[i + 5]!]! ^
+      t1[bytes[i + 6]!]! ^
+      t0[bytes[i + 7]!]!;
+  }
+  for (; i < end; i++) crc = t0[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** An append-only little-endian writer that grows as needed. */
 export class BinaryWriter {
-  #bytes = new Uint8Array(1024);
-  #view = new DataView(this.#bytes.buffer);
+  #bytes: Uint8Array;
+  #view: DataView;
   length = 0;
+
+  /** `expectedBytes`: a size estimate, so a large index is not copied on every doubling. */
+  constructor(expectedBytes = 1024) {
+    this.#bytes = new Uint8Array(Math.max(16, expectedBytes));
+    this.#view = new DataView(this.#bytes.buffer);
+  }
 
   #ensure(extra: number): void {
     if (this.length + extra <= this.#bytes.length) return;
@@ -148,8 +190,11 @@ export class BinaryReader {
 
   string(): string {
     const length = this.u32();
+    this.#need(length);
+    const text = this.#bytes.subarray(this.offset, this.offset + length);
+    this.offset += length;
     try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(this.bytes(length));
+      return utf8.decode(text);
     } catch (error) {
       if (AgenticGenError.isInstance(error)) throw error;
       throw corrupt('invalid UTF-8 text');
@@ -158,6 +203,24 @@ export class BinaryReader {
 
   align4(): void {
     while (this.offset % 4 !== 0) this.u8();
+  }
+
+  /** `count` floats, as a view of the input when it is 4-byte aligned (read it before the input changes). */
+  float32View(count: number): Float32Array {
+    const at = this.#bytes.byteOffset + this.offset;
+    if (at % 4 !== 0) return this.float32Array(count);
+    this.#need(count * 4);
+    this.offset += count * 4;
+    return new Float32Array(this.#bytes.buffer, at, count);
+  }
+
+  /** `count` int32s, as a view of the input when it is 4-byte aligned (read it before the input changes). */
+  int32View(count: number): Int32Array {
+    const at = this.#bytes.byteOffset + this.offset;
+    if (at % 4 !== 0) return this.int32Array(count);
+    this.#need(count * 4);
+    this.offset += count * 4;
+    return new Int32Array(this.#bytes.buffer, at, count);
   }
 
   float32Array(count: number): Float32Array {

@@ -4,7 +4,7 @@
  *   "AGVX" | u8 version | u8 kind (0 flat, 1 hnsw) | u8 metric (0 cosine, 1 dot, 2 l2) | u8 layout bits
  *   (1 = float32 rows, 2 = int8 rows) | u32 dimensions | u32 slots | u32 rerankFactor
  *   [hnsw: u32 M, efConstruction, efSearch | i32 seed | f64 filterExactScanRatio, compactionRatio |
- *    i32 entryPoint, maxLevel]
+ *    i32 entryPoint, maxLevel | u32 level generator state (version ≥ 2)]
  *   ids (u32 length + UTF-8 each) | metadata (one JSON array) | deleted flags (u8 per slot) | pad to 4
  *   | squared norms (f32) | [float32 rows] | [int8 scales (f32), int8 rows (dimensions bytes each), pad]
  *   | [hnsw: levels (i8 per slot), pad, layer-0 links (i32 × (2M+1) per slot), upper links per node]
@@ -19,7 +19,9 @@ import type { HnswIndex } from '../indexes/hnsw-index.js';
 import { BinaryWriter } from './binary-io.js';
 
 export const formatMagic = 'AGVX';
-export const formatVersion = 1;
+export const formatVersion = 2;
+/** Oldest version `loadIndex` still reads (version 1 has no level generator state). */
+export const oldestReadableVersion = 1;
 export const metricCodes: readonly DistanceMetric[] = ['cosine', 'dot', 'l2'];
 
 /** Encodes an index (call through `index.save()`, which waits for running writes). */
@@ -28,7 +30,9 @@ export function encodeIndex(index: FlatIndex | HnswIndex): Uint8Array {
   const arena = storage.arena;
   const size = storage.size;
   const dims = storage.dimensions;
-  const writer = new BinaryWriter();
+  const graphBytes = index.name === 'hnsw' ? 1 + ((index as HnswIndex).graph.linkStride + 4) * 4 : 0;
+  const rowBytes = (storage.layout.float32 ? dims * 4 : 0) + (storage.layout.int8 ? dims + 4 : 0);
+  const writer = new BinaryWriter(128 + size * (rowBytes + graphBytes + 16));
   for (const char of formatMagic) writer.u8(char.charCodeAt(0));
   writer.u8(formatVersion);
   writer.u8(index.name === 'hnsw' ? 1 : 0);
@@ -48,6 +52,7 @@ export function encodeIndex(index: FlatIndex | HnswIndex): Uint8Array {
     writer.f64(hnsw.compactionRatio);
     writer.i32(hnsw.graph.entryPoint);
     writer.i32(hnsw.graph.maxLevel);
+    writer.u32(hnsw.graph.randomState);
   }
   for (let slot = 0; slot < size; slot++) writer.string(storage.ids[slot]!);
   const metadata: Metadata[] = storage.metadata.slice(0, size);
@@ -73,7 +78,7 @@ export function encodeIndex(index: FlatIndex | HnswIndex): Uint8Array {
     writer.bytes(new Uint8Array(graph.levels.buffer, 0, size));
     writer.align4();
     const perSlot = graph.maxLinks0 + 1;
-    writer.bytes(new Uint8Array(graph.links0.buffer, 0, size * perSlot * 4));
+    writer.bytes(new Uint8Array(graph.links0(size).buffer, 0, size * perSlot * 4));
     for (let slot = 0; slot < size; slot++) {
       const upper = graph.upper[slot];
       if (upper !== undefined) writer.bytes(new Uint8Array(upper.buffer, upper.byteOffset, upper.byteLength));

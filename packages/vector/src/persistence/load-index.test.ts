@@ -61,6 +61,43 @@ describe('index persistence', () => {
     });
   }
 
+  it('keeps the level generator state: the same inserts after a load build the same graph', async () => {
+    const more = clusteredVectors(600, dims, { seed: 9 });
+    const later = Array.from({ length: 400 }, (_, index) => ({ id: `later-${index}`, vector: row(more, dims, index) }));
+    const probes = Array.from({ length: 200 }, (_, index) => row(more, dims, 400 + index));
+    const original = await createHnswIndex({ dimensions: dims, M: 6, efConstruction: 24, efSearch: 8 });
+    await original.upsert(records);
+    const loaded = await loadIndex(await original.save());
+    await original.upsert(later);
+    await loaded.upsert(later);
+    const levels = (index: typeof original) => Array.from(index.graph.levels.subarray(0, index.storage.size));
+    expect(levels(loaded as typeof original)).toEqual(levels(original));
+    let differing = 0;
+    for (const vector of probes) {
+      const [a, b] = [await original.query({ vector, topK: 10 }), await loaded.query({ vector, topK: 10 })];
+      if (JSON.stringify(a) !== JSON.stringify(b)) differing++;
+    }
+    expect(differing).toBe(0);
+  });
+
+  it('still reads version 1 files, which lack the level generator state', async () => {
+    const index = await createHnswIndex({ dimensions: dims, M: 8 });
+    await index.upsert(records.slice(0, 50));
+    const current = await index.save();
+    // Header (20 bytes) + HNSW header (40 bytes), then the 4-byte generator state that version 1 lacks.
+    const old = new Uint8Array(current.length - 4);
+    old.set(current.subarray(0, 60));
+    old.set(current.subarray(64), 60);
+    old[4] = 1;
+    const { crc32 } = await import('./binary-io.js');
+    new DataView(old.buffer).setUint32(old.length - 4, crc32(old, 0, old.length - 4), true);
+    const loaded = await loadIndex(old);
+    expect(await loaded.count()).toBe(50);
+    expect(await loaded.query({ vector: queries[0]!, topK: 3 })).toEqual(
+      await index.query({ vector: queries[0]!, topK: 3 }),
+    );
+  });
+
   it('is compact: about dims × 4 bytes per vector plus ids, metadata and links', async () => {
     const index = await createFlatIndex({ dimensions: dims });
     await index.upsert(records.map((record) => ({ id: record.id, vector: record.vector })));

@@ -2,16 +2,20 @@ import { AgenticGenError, type Metadata } from '@agenticgen/core';
 import { FlatIndex } from '../indexes/flat-index.js';
 import { HnswGraph } from '../indexes/hnsw-graph.js';
 import { HnswIndex } from '../indexes/hnsw-index.js';
+import { defaultFilterIndexMaxValues } from '../indexes/metadata-index.js';
+import { assertPositiveInteger } from '../indexes/validation.js';
 import { VectorStorage } from '../indexes/vector-storage.js';
 import type { KernelPreference } from '../kernels/kernel-backend.js';
 import { createKernelBackend } from '../kernels/load-kernels.js';
 import { BinaryReader, corrupt, crc32 } from './binary-io.js';
-import { formatMagic, formatVersion, metricCodes } from './index-format.js';
+import { formatMagic, formatVersion, metricCodes, oldestReadableVersion } from './index-format.js';
 
 /** Options of `loadIndex`. */
 export interface LoadIndexOptions {
   /** Kernel implementation for the loaded index; default `auto`. */
   kernels?: KernelPreference;
+  /** Distinct values per metadata field kept in the filter index (default 10,000; see the index options). */
+  filterIndexMaxValues?: number;
 }
 
 function isMetadata(value: unknown): value is Metadata {
@@ -26,6 +30,8 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
   if (!(bytes instanceof Uint8Array)) {
     throw new AgenticGenError('invalid-argument', '[vector] loadIndex takes the Uint8Array written by index.save()');
   }
+  // Before parsing: from here on nothing awaits, so the caller's bytes cannot change under the views below.
+  const backend = await createKernelBackend(options.kernels);
   if (bytes.length < 28) throw corrupt(`only ${bytes.length} bytes`);
   const magic = String.fromCharCode(...bytes.subarray(0, 4));
   if (magic !== formatMagic) throw corrupt('not an AgenticGen vector index (bad magic)');
@@ -34,10 +40,10 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
   const reader = new BinaryReader(bytes, bytes.length - 4);
   reader.offset = 4;
   const version = reader.u8();
-  if (version !== formatVersion) {
+  if (version < oldestReadableVersion || version > formatVersion) {
     throw new AgenticGenError(
       'unsupported',
-      `[vector] index format version ${version} is not supported by this version (reads ${formatVersion}); upgrade @agenticgen/vector`,
+      `[vector] index format version ${version} is not supported by this version (reads ${oldestReadableVersion}–${formatVersion}); upgrade @agenticgen/vector`,
     );
   }
   const kind = reader.u8();
@@ -55,11 +61,14 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
   let ratios = { filterExactScanRatio: 0.1, compactionRatio: 0.5 };
   let entryPoint = -1;
   let maxLevel = -1;
+  let randomState: number | undefined;
   if (kind === 1) {
     graphHeader = { M: reader.u32(), efConstruction: reader.u32(), efSearch: reader.u32(), seed: reader.i32() };
     ratios = { filterExactScanRatio: reader.f64(), compactionRatio: reader.f64() };
     entryPoint = reader.i32();
     maxLevel = reader.i32();
+    // Version 1 did not save it: such an index continues from the seed, as it always did.
+    if (version >= 2) randomState = reader.u32();
     if (graphHeader.M < 1 || graphHeader.M > 128 || entryPoint >= size || maxLevel > 16)
       throw corrupt('invalid graph header');
   }
@@ -79,8 +88,9 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
   }
   const deleted = reader.bytes(size);
   reader.align4();
-  const squaredNorms = reader.float32Array(size);
-  const rows = layout.float32 ? reader.float32Array(size * dims) : undefined;
+  // Views, not copies: the rows are copied once, into the index's memory.
+  const squaredNorms = reader.float32View(size);
+  const rows = layout.float32 ? reader.float32View(size * dims) : undefined;
   let scales: Float32Array | undefined;
   let int8Rows: Uint8Array | undefined;
   if (layout.int8) {
@@ -88,16 +98,14 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
     int8Rows = reader.bytes(size * dims);
     reader.align4();
   }
-  let graph: HnswGraph | undefined;
+  let graph: { levels: Int8Array; links0: Int32Array; upper: (Int32Array | undefined)[] } | undefined;
   if (graphHeader !== undefined) {
-    graph = new HnswGraph(graphHeader);
-    graph.ensureCapacity(size);
+    const maxLinks0 = graphHeader.M * 2;
     const levels = new Int8Array(reader.bytes(size).buffer);
     reader.align4();
-    const perSlot = graph.maxLinks0 + 1;
-    const links0 = reader.int32Array(size * perSlot);
-    graph.levels.set(levels);
-    graph.links0.set(links0);
+    const perSlot = maxLinks0 + 1;
+    const links0 = reader.int32View(size * perSlot);
+    graph = { levels, links0, upper: [] };
     const checkLinks = (array: Int32Array, offset: number, limit: number) => {
       const count = array[offset]!;
       if (count < 0 || count > limit) throw corrupt('invalid link count');
@@ -109,7 +117,7 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
     for (let slot = 0; slot < size; slot++) {
       const level = levels[slot]!;
       if (level < 0 || level > maxLevel) throw corrupt('invalid node level');
-      checkLinks(links0, slot * perSlot, graph.maxLinks0);
+      checkLinks(links0, slot * perSlot, maxLinks0);
       if (level > 0) {
         const upper = reader.int32Array(level * (graphHeader.M + 1));
         for (let layer = 0; layer < level; layer++) checkLinks(upper, layer * (graphHeader.M + 1), graphHeader.M);
@@ -117,8 +125,6 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
       }
     }
     if (size > 0 && (entryPoint < 0 || levels[entryPoint] !== maxLevel)) throw corrupt('invalid entry point');
-    graph.entryPoint = entryPoint;
-    graph.maxLevel = maxLevel;
   }
   if (reader.remaining !== 0) throw corrupt(`${reader.remaining} unexpected trailing bytes`);
   const seen = new Set<string>();
@@ -131,12 +137,26 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
   }
   if (kind === 0 && seen.size !== size) throw corrupt('a flat index has no tombstones');
 
-  // Everything is verified: build the index.
-  const backend = await createKernelBackend(options.kernels);
-  const storage = new VectorStorage(backend, dims, metric, layout);
+  // Everything is verified: build the index (synchronously: the views above read the caller's bytes).
+  const maxValues = options.filterIndexMaxValues ?? defaultFilterIndexMaxValues;
+  const storage = new VectorStorage(
+    backend,
+    dims,
+    metric,
+    layout,
+    assertPositiveInteger(maxValues, 'filterIndexMaxValues', 'vector', 10_000_000),
+    graphHeader === undefined ? 0 : graphHeader.M * 2 + 1,
+  );
   storage.restore({ ids, metadata: metadata as Metadata[], deleted, squaredNorms, rows, scales, int8Rows });
-  if (graph !== undefined) {
-    return new HnswIndex(storage, graph, { rerankFactor, ...ratios });
+  if (graphHeader !== undefined && graph !== undefined) {
+    const hnsw = new HnswGraph(graphHeader, storage);
+    hnsw.restoreLinks0(graph.links0);
+    hnsw.levels.set(graph.levels);
+    hnsw.upper = graph.upper;
+    hnsw.entryPoint = entryPoint;
+    hnsw.maxLevel = maxLevel;
+    if (randomState !== undefined) hnsw.randomState = randomState;
+    return new HnswIndex(storage, hnsw, { rerankFactor, ...ratios });
   }
   return new FlatIndex(storage, rerankFactor);
 }
