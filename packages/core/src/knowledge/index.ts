@@ -1,6 +1,7 @@
 export * from './bm25-index.js';
 export * from './chunking.js';
 export * from './clean-text.js';
+export * from './evaluate-retrieval.js';
 export * from './hashing-embedder.js';
 export * from './knowledge-base.js';
 export * from './memory-vector-store.js';

@@ -71,11 +71,35 @@ export interface SearchOptions {
   ranker?: Ranker | false;
   /** Drop results scoring below this (applied to the final score). */
   minScore?: number;
-  /** The RRF constant k (default 60). */
+  /** The RRF constant k (default 60); used when `fusion.method` is `rrf`. */
   rrfK?: number;
+  /** How hybrid mode combines vector and BM25 scores (defaults chosen on the retrieval benchmark). */
+  fusion?: FusionOptions;
+  /**
+   * Relevance floor (default true): a query none of whose terms occur in the indexed text returns no results, in
+   * every mode (a vector retriever otherwise always answers with its nearest, unrelated, neighbours). Turn it off
+   * for semantic embedders that match across vocabularies (synonyms, other languages).
+   */
+  relevanceFloor?: boolean;
   /** Cancels the search. */
   signal?: AbortSignal;
 }
+
+/** Score fusion of hybrid search. */
+export interface FusionOptions {
+  /**
+   * `weighted` (default): convex combination of scores normalised to the best candidate's, BM25 scored
+   * exactly for every candidate of either retriever; `rrf`: weighted reciprocal rank fusion.
+   */
+  method?: 'weighted' | 'rrf';
+  /** Weight of BM25 (default `defaultFusionWeights.keyword`). */
+  keywordWeight?: number;
+  /** Weight of the vector retriever (default `defaultFusionWeights.vector`). */
+  vectorWeight?: number;
+}
+
+/** Default fusion weights, measured on packages/core/bench/retrieval (see docs/knowledge.md). */
+export const defaultFusionWeights = { keyword: 0.8, vector: 0.2 } as const;
 
 /** Events of a knowledge base. */
 export interface KnowledgeEvents {
