@@ -129,7 +129,7 @@ const results = JSON.parse(readFileSync(resultsUrl, 'utf8')) as { figures: Figur
 const names = new Set(figures.map((figure) => figure.name));
 results.figures = [...results.figures.filter((figure) => !names.has(figure.name)), ...figures];
 writeFileSync(resultsUrl, `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(new URL('./last-run.json', import.meta.url), `${JSON.stringify(reports, null, 1)}\n`);
+writeFileSync(new URL('./last-run.json', import.meta.url), `${JSON.stringify(reports, null, 2)}\n`);
 console.log(
   figures.map((figure) => `${figure.name}: ${figure.ours.toFixed(3)} ${JSON.stringify(figure.peers)}`).join('\n'),
 );
