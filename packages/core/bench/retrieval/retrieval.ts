@@ -1,16 +1,19 @@
 /**
  * Retrieval benchmark (issue 23): the corpus of corpus.ts (6,500 passages of installed packages' Markdown docs)
  * and the query sets of queries.json, searched by BM25 alone, the hashing-embedder vector retriever alone, and
- * hybrid fusion, side by side. Also ingest throughput and search latency. Merges its figures into
+ * hybrid fusion, side by side, and hybrid reranked by the lexical ranker. Also ingest throughput and search latency. Merges its figures into
  * bench/results.json (other figures kept). Run from packages/core after `npm run build -w packages/core`:
- * `node bench/retrieval/retrieval.ts` (`--tune` prints a grid of fusion weights instead).
+ * `node bench/retrieval/retrieval.ts` (`--tune` prints a grid of fusion weights instead, `--tune-rerank` one
+ * of ranker settings).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   createHashingEmbedder,
   createKnowledgeBase,
+  createLexicalRanker,
   createMemoryVectorStore,
+  createMmrRanker,
   evaluateRetrieval,
   formatRetrievalTable,
   type RetrievalDataset,
@@ -53,6 +56,21 @@ console.log(`ingested ${passages.length} passages in ${ingestSeconds.toFixed(2)}
 const evaluate = (dataset: RetrievalDataset, search: Omit<SearchOptions, 'topK'>) =>
   evaluateRetrieval(knowledgeBase, dataset, { k: [1, 5, 10], search });
 
+if (process.argv.includes('--tune-rerank')) {
+  for (const dataset of queriesFile.datasets) {
+    const rows = [{ label: 'hybrid', report: await evaluate(dataset, {}) }];
+    for (const coverageWeight of [0.2, 0.3, 0.5]) {
+      for (const prefixLength of [4, 5]) {
+        const ranker = createLexicalRanker({ coverageWeight, prefixLength });
+        rows.push({ label: `lexical ${coverageWeight} p${prefixLength}`, report: await evaluate(dataset, { ranker }) });
+      }
+    }
+    rows.push({ label: 'mmr 0.7', report: await evaluate(dataset, { ranker: createMmrRanker() }) });
+    console.log(`\n${dataset.name}\n${formatRetrievalTable(rows)}`);
+  }
+  process.exit(0);
+}
+
 if (process.argv.includes('--tune')) {
   const grid: Array<{ label: string; search: Omit<SearchOptions, 'topK'> }> = [];
   for (const keywordWeight of [0.5, 0.6, 0.7, 0.8, 0.9]) {
@@ -85,6 +103,7 @@ for (const dataset of queriesFile.datasets) {
     hybrid: await evaluate(dataset, {}),
     bm25: await evaluate(dataset, { mode: 'keyword' }),
     vector: await evaluate(dataset, { mode: 'vector' }),
+    reranked: await evaluate(dataset, { ranker: createLexicalRanker() }),
   };
   const rows = Object.entries(reports[dataset.name] ?? {}).map(([label, report]) => ({ label, report }));
   console.log(`\n${dataset.name}\n${formatRetrievalTable(rows)}`);
@@ -113,6 +132,20 @@ const metric = (name: string, pick: (report: RetrievalReport) => number) => {
 };
 metric('retrieval-mrr-hybrid', (report) => report.mrr);
 metric('retrieval-recall5-hybrid', (report) => report.recall[5] ?? Number.NaN);
+figures.push({
+  name: 'retrieval-mrr-reranked',
+  unit: 'score',
+  ours: mean((report) => report.mrr, 'reranked'),
+  peers: { hybrid: mean((report) => report.mrr, 'hybrid') },
+});
+for (const [set, runs] of Object.entries(reports)) {
+  figures.push({
+    name: `retrieval-mrr-reranked-${set}`,
+    unit: 'score',
+    ours: (runs.reranked as RetrievalReport).mrr,
+    peers: { hybrid: (runs.hybrid as RetrievalReport).mrr },
+  });
+}
 figures.push({ name: 'ingest-passages-per-s', unit: 'passages/s', ours: passages.length / ingestSeconds, peers: {} });
 figures.push({
   name: 'retrieval-search-p50-ms',

@@ -1,11 +1,12 @@
 import type { Embedder } from '../contracts/embedder.js';
+import type { Ranker } from '../contracts/ranker.js';
 import type { Metadata, VectorStore } from '../contracts/vector-store.js';
 import { throwIfAborted } from '../errors/abort.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { matchesFilter, validateFilter } from '../filters/metadata-filter.js';
 import type { Bm25Index } from './bm25-index.js';
 import { defaultFusionWeights, type SearchOptions, type SearchResult } from './knowledge-types.js';
-import { maximalMarginalRelevance, type Ranker, reciprocalRankFusion, weightedScoreFusion } from './ranking.js';
+import { maximalMarginalRelevance, reciprocalRankFusion, weightedScoreFusion } from './ranking.js';
 
 /** A chunk as the knowledge base keeps it in memory. */
 export interface ChunkEntry {
@@ -50,6 +51,13 @@ export async function hybridSearch(
   // still finds a nearest neighbour), so say "no matches" instead.
   if (searchOptions.relevanceFloor !== false && !keywords.knowsAnyTerm(query)) return [];
   const candidates = searchOptions.candidates ?? Math.max(20, topK * 4);
+  const rerankTopK = searchOptions.rerankTopK ?? candidates;
+  if (!Number.isInteger(rerankTopK) || rerankTopK < 1 || rerankTopK > 10_000) {
+    throw new AgenticGenError(
+      'invalid-argument',
+      `[knowledge] rerankTopK must be an integer from 1 to 10000, got ${String(rerankTopK).slice(0, 20)}`,
+    );
+  }
   const vectorScores = new Map<string, number>();
   const keywordScores = new Map<string, number>();
   const found = new Map<string, { text: string; metadata: Metadata }>();
@@ -134,18 +142,27 @@ export async function hybridSearch(
 
   const ranker = searchOptions.ranker === false ? undefined : (searchOptions.ranker ?? index.ranker);
   if (ranker !== undefined && ranked.length > 0) {
+    // Only the head goes to the ranker (a cross-encoder costs a forward pass per candidate); the tail keeps its
+    // order below the reranked head.
+    const head = ranked.slice(0, rerankTopK);
     const rescored = await ranker.rank(
       query,
-      ranked.map(({ id, text, metadata, score }) => ({ id, text, metadata, score })),
+      head.map(({ id, text, metadata, score }) => {
+        const vector = chunks.get(id)?.vector;
+        return vector === undefined ? { id, text, metadata, score } : { id, text, metadata, score, vector };
+      }),
       { topK, ...(signal === undefined ? {} : { signal }) },
     );
-    const byId = new Map(ranked.map((result) => [result.id, result]));
-    ranked = rescored.flatMap(({ id, score }) => {
+    throwIfAborted(signal, 'knowledge');
+    const byId = new Map(head.map((result) => [result.id, result]));
+    const reranked = rescored.flatMap(({ id, score }) => {
       const result = byId.get(id);
-      if (result === undefined) return [];
+      if (result === undefined || typeof score !== 'number' || Number.isNaN(score)) return [];
+      byId.delete(id);
       return [{ ...result, score, scores: { ...result.scores, rerank: score } }];
     });
-    ranked.sort((a, b) => b.score - a.score);
+    reranked.sort((a, b) => b.score - a.score);
+    ranked = [...reranked, ...ranked.slice(rerankTopK)];
   }
   if (searchOptions.mmr) {
     const lambda = typeof searchOptions.mmr === 'object' ? searchOptions.mmr.lambda : undefined;

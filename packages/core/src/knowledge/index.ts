@@ -4,6 +4,13 @@ export * from './clean-text.js';
 export * from './evaluate-retrieval.js';
 export * from './hashing-embedder.js';
 export * from './knowledge-base.js';
+export {
+  createKnowledgeSearchTool,
+  type KnowledgeSearcher,
+  type KnowledgeSearchPassage,
+  type KnowledgeSearchToolOptions,
+} from './knowledge-search-tool.js';
+export * from './lexical-ranker.js';
 export * from './memory-vector-store.js';
 export * from './ranking.js';
 export { analyze as analyzeText } from './text-analysis.js';

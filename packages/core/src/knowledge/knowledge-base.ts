@@ -1,5 +1,6 @@
 import type { CacheStore } from '../contracts/cache-store.js';
 import type { Embedder } from '../contracts/embedder.js';
+import type { Ranker } from '../contracts/ranker.js';
 import type { Metadata, VectorStore } from '../contracts/vector-store.js';
 import { throwIfAborted } from '../errors/abort.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
@@ -17,7 +18,6 @@ import {
   type SearchOptions,
   type SearchResult,
 } from './knowledge-types.js';
-import type { Ranker } from './ranking.js';
 
 export * from './knowledge-types.js';
 

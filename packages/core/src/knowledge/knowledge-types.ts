@@ -1,7 +1,7 @@
+import type { Ranker } from '../contracts/ranker.js';
 import type { Metadata, MetadataFilter } from '../contracts/vector-store.js';
 import type { ChunkingOptions } from './chunking.js';
 import type { DocumentFormat } from './clean-text.js';
-import type { Ranker } from './ranking.js';
 
 /** A document to ingest. */
 export interface KnowledgeDocument {
@@ -69,6 +69,11 @@ export interface SearchOptions {
   mmr?: boolean | { lambda?: number };
   /** Reranker for this query; `false` disables the knowledge base's default one. */
   ranker?: Ranker | false;
+  /**
+   * Candidates handed to the ranker, best fused first (default: all of them, `candidates`; at most 10,000).
+   * Results below the reranked head keep their fused order.
+   */
+  rerankTopK?: number;
   /** Drop results scoring below this (applied to the final score). */
   minScore?: number;
   /** The RRF constant k (default 60); used when `fusion.method` is `rrf`. */

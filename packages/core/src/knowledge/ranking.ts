@@ -1,31 +1,5 @@
-import type { Metadata } from '../contracts/vector-store.js';
-
-/** A retrieval candidate handed to a ranker. */
-export interface RankCandidate {
-  /** Chunk id. */
-  id: string;
-  /** Chunk text. */
-  text: string;
-  /** Chunk metadata. */
-  metadata: Metadata;
-  /** The score retrieval gave it (higher is better). */
-  score: number;
-}
-
-/**
- * Re-scores retrieval candidates, typically with a cross-encoder or a provider rerank API. Implementations
- * return the candidates they keep, each with a new score; the knowledge base re-sorts by that score.
- */
-export interface Ranker {
-  /** Name, for logs and result scores. */
-  readonly name: string;
-  /** New scores for `candidates` (higher is better); omitted ids are dropped. */
-  rank(
-    query: string,
-    candidates: readonly RankCandidate[],
-    options: { topK: number; signal?: AbortSignal },
-  ): Promise<Array<{ id: string; score: number }>>;
-}
+import type { Ranker } from '../contracts/ranker.js';
+import { AgenticGenError } from '../errors/agenticgen-error.js';
 
 /**
  * Reciprocal rank fusion (Cormack et al. 2009): `Σ 1 / (k + rank)` over the lists a document appears in.
@@ -127,4 +101,26 @@ export function maximalMarginalRelevance<T extends { id: string; score: number }
     picked.push(...remaining.splice(bestIndex, 1));
   }
   return picked;
+}
+
+/**
+ * A ranker that reorders candidates by maximal marginal relevance over their vectors (see
+ * `maximalMarginalRelevance`): near-duplicate passages stop crowding out other answers. Candidates without a
+ * vector count as unlike all others. Scores returned are `1 − position / count`.
+ */
+export function createMmrRanker(options: { lambda?: number } = {}): Ranker {
+  const lambda = options.lambda ?? 0.7;
+  if (typeof lambda !== 'number' || !(lambda >= 0 && lambda <= 1)) {
+    throw new AgenticGenError('invalid-config', '[knowledge] MMR lambda must be a number from 0 to 1');
+  }
+  return {
+    name: 'mmr',
+    rank: async (_query, candidates, { topK }) => {
+      const vectors = new Map<string, Float32Array>();
+      for (const candidate of candidates)
+        if (candidate.vector !== undefined) vectors.set(candidate.id, candidate.vector);
+      const picked = maximalMarginalRelevance(candidates, vectors, Math.min(topK, candidates.length), lambda);
+      return picked.map(({ id }, position) => ({ id, score: 1 - position / picked.length }));
+    },
+  };
 }
