@@ -11,6 +11,12 @@ export {
   type KnowledgeSearchToolOptions,
 } from './knowledge-search-tool.js';
 export * from './lexical-ranker.js';
+export {
+  type LoadedChunk,
+  loadMarkdown,
+  type MarkdownLoaderOptions,
+  type MarkedModule,
+} from './loaders/markdown-loader.js';
 export * from './memory-vector-store.js';
 export * from './ranking.js';
 export { analyze as analyzeText } from './text-analysis.js';
