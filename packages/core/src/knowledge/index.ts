@@ -11,12 +11,15 @@ export {
   type KnowledgeSearchToolOptions,
 } from './knowledge-search-tool.js';
 export * from './lexical-ranker.js';
+export type { LoadedChunk } from './loaders/loaded-chunk.js';
+export { loadMarkdown, type MarkdownLoaderOptions, type MarkedModule } from './loaders/markdown-loader.js';
 export {
-  type LoadedChunk,
-  loadMarkdown,
-  type MarkdownLoaderOptions,
-  type MarkedModule,
-} from './loaders/markdown-loader.js';
+  type CsvLoaderOptions,
+  decodeText,
+  loadCsv,
+  loadJson,
+  type RecordLoaderOptions,
+} from './loaders/record-loaders.js';
 export * from './memory-vector-store.js';
 export * from './ranking.js';
 export { analyze as analyzeText } from './text-analysis.js';

@@ -1,21 +1,8 @@
 import { AgenticGenError } from '../../errors/agenticgen-error.js';
 import { countTokens } from '../chunking.js';
+import type { LoadedChunk } from './loaded-chunk.js';
 
-/** One chunk of a loaded document, with where it came from. */
-export interface LoadedChunk {
-  /** The chunk text (Markdown source of its blocks: code fences, `<`, `>` and generics kept verbatim). */
-  text: string;
-  /** 0-based position among the document's chunks. */
-  index: number;
-  /** Where the document came from (path, URL, title). */
-  source: string;
-  /** Heading path of the section (`Guide > Install`), from the syntax tree; absent before the first heading. */
-  heading?: string;
-  /** Character offset of the chunk's first block in the input. */
-  start: number;
-  /** Character offset just past its last block. */
-  end: number;
-}
+export type { LoadedChunk } from './loaded-chunk.js';
 
 export interface MarkdownLoaderOptions {
   /** Where the document came from (default `markdown`). */
