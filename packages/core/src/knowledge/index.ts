@@ -11,6 +11,7 @@ export {
   type KnowledgeSearchToolOptions,
 } from './knowledge-search-tool.js';
 export * from './lexical-ranker.js';
+export { type DocxLoaderOptions, loadDocx, type MammothModule } from './loaders/docx-loader.js';
 export { type HtmlLoaderOptions, loadHtml, type Parse5Module } from './loaders/html-loader.js';
 export type { LoadedChunk } from './loaders/loaded-chunk.js';
 export { loadMarkdown, type MarkdownLoaderOptions, type MarkedModule } from './loaders/markdown-loader.js';
