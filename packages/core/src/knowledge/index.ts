@@ -15,6 +15,7 @@ export { type DocxLoaderOptions, loadDocx, type MammothModule } from './loaders/
 export { type HtmlLoaderOptions, loadHtml, type Parse5Module } from './loaders/html-loader.js';
 export type { LoadedChunk } from './loaders/loaded-chunk.js';
 export { loadMarkdown, type MarkdownLoaderOptions, type MarkedModule } from './loaders/markdown-loader.js';
+export { loadPdf, type PdfLoaderOptions, type UnpdfModule } from './loaders/pdf-loader.js';
 export {
   type CsvLoaderOptions,
   decodeText,

@@ -8,6 +8,8 @@ export interface LoadedChunk {
   source: string;
   /** Heading path of the section (`Guide > Install`); absent before the first heading and for formats without. */
   heading?: string;
+  /** 1-based page number (PDF). */
+  page?: number;
   /** 1-based record number (CSV, JSON). */
   record?: number;
   /** Character offset of the chunk in the (decoded) input. */
