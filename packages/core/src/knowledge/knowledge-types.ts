@@ -2,6 +2,7 @@ import type { Ranker } from '../contracts/ranker.js';
 import type { Metadata, MetadataFilter } from '../contracts/vector-store.js';
 import type { ChunkingOptions } from './chunking.js';
 import type { DocumentFormat } from './clean-text.js';
+import type { LoadedChunk } from './loaders/loaded-chunk.js';
 
 /** A document to ingest. */
 export interface KnowledgeDocument {
@@ -17,7 +18,16 @@ export interface KnowledgeDocument {
   metadata?: Metadata;
   /** Chunking for this document (overrides the knowledge base default). */
   chunking?: ChunkingOptions;
+  /**
+   * Chunks made by a loader (`loadPdf`, `loadMarkdown`…): stored as they are instead of chunking `content`
+   * (pass `content: ''`), each with `heading` and, when the loader set them, `page`, `record`, `start` and `end`
+   * in its metadata, so a search result points to the place.
+   */
+  chunks?: readonly LoadedChunk[];
 }
+
+/** Metadata keys written on chunks of documents added with `chunks` (the document's own metadata may not use them). */
+export const loadedChunkMetadataKeys = ['page', 'record', 'start', 'end'] as const;
 
 /** Metadata keys the knowledge base writes on every chunk. */
 export const reservedMetadataKeys = ['documentId', 'source', 'chunkIndex', 'heading', 'text'] as const;
