@@ -46,14 +46,24 @@ function prose(markdown: string): string[] {
     .filter((block) => block.split(' ').length >= 6 && /[a-z]{3}/.test(block));
 }
 
-/** Passages of the installed packages' documentation, at most `limit`. */
-export function buildCorpus(nodeModules: string, limit = 6_500): Passage[] {
+/** The Markdown files the corpus is read from (relative to node_modules), in order. */
+export function corpusFiles(nodeModules: string): string[] {
   const files: string[] = [];
   markdownFiles(nodeModules, nodeModules, files);
+  return files.map((file) => relative(nodeModules, file));
+}
+
+/**
+ * Passages of the installed packages' documentation, at most `limit`. `files` pins the list (corpus-files.json),
+ * so installing an unrelated package does not shift the corpus; a listed file that is missing or changed
+ * changes the fingerprint the benchmark checks.
+ */
+export function buildCorpus(nodeModules: string, limit = 6_500, files = corpusFiles(nodeModules)): Passage[] {
   const passages: Passage[] = [];
   const seen = new Set<string>();
-  for (const file of files) {
-    const name = relative(nodeModules, file);
+  for (const name of files) {
+    const file = join(nodeModules, name);
+    if (statSync(file, { throwIfNoEntry: false }) === undefined) continue;
     let current: string[] = [];
     let count = 0;
     const flush = () => {
