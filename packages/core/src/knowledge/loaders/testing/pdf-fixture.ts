@@ -23,7 +23,9 @@ function pageContent(lines: readonly string[], header: string | undefined, foote
   const show = (text: string, y: number) => `BT /F1 12 Tf 72 ${y} Td (${escapePdf(text)}) Tj ET`;
   const parts: string[] = [];
   if (header !== undefined) parts.push(show(header, 770));
-  lines.forEach((line, index) => parts.push(show(line, 720 - index * 18)));
+  lines.forEach((line, index) => {
+    parts.push(show(line, 720 - index * 18));
+  });
   if (footer !== undefined) parts.push(show(footer, 40));
   return parts.join('\n');
 }
