@@ -13,3 +13,4 @@ export * from './embedders/index.js';
 export * from './indexes/index.js';
 export * from './kernels/index.js';
 export * from './persistence/index.js';
+export * from './rankers/index.js';

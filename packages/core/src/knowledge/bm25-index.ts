@@ -67,6 +67,36 @@ export class Bm25Index {
     }
   }
 
+  /** Whether any term of `query` occurs in the index (the relevance floor of hybrid search). */
+  knowsAnyTerm(query: string): boolean {
+    return analyze(query).some((term) => this.#postings.has(term));
+  }
+
+  /** BM25 scores of `query` for the given ids (0 when none of its terms occur there). */
+  scoreOf(query: string, ids: Iterable<string>): Map<string, number> {
+    const count = this.#documents.size;
+    const averageLength = this.#totalLength / count || 1;
+    const terms = [...new Set(analyze(query))];
+    const scores = new Map<string, number>();
+    for (const id of ids) {
+      const posting = this.#documents.get(id);
+      let score = 0;
+      if (posting !== undefined) {
+        for (const term of terms) {
+          const tf = posting.terms.get(term);
+          if (tf === undefined) continue;
+          const frequency = this.#documentFrequency.get(term) ?? 0;
+          const idf = Math.log(1 + (count - frequency + 0.5) / (frequency + 0.5));
+          score +=
+            (idf * (tf * (this.#k1 + 1))) /
+            (tf + this.#k1 * (1 - this.#b + (this.#b * posting.length) / averageLength));
+        }
+      }
+      scores.set(id, score);
+    }
+    return scores;
+  }
+
   /** The best `topK` documents for `query`, best first; `accept` filters candidates. */
   search(query: string, topK: number, accept?: (id: string) => boolean): Array<{ id: string; score: number }> {
     const count = this.#documents.size;

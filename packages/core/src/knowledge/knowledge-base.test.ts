@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { CacheStore } from '../contracts/cache-store.js';
 import type { Embedder } from '../contracts/embedder.js';
+import type { Ranker } from '../contracts/ranker.js';
 import { createHashingEmbedder } from './hashing-embedder.js';
 import { createKnowledgeBase, type KnowledgeDocument, type KnowledgeEvents } from './knowledge-base.js';
 import { createMemoryVectorStore } from './memory-vector-store.js';
-import type { Ranker } from './ranking.js';
 
 /** A small corpus with one clear answer per question. */
 const corpus: KnowledgeDocument[] = [

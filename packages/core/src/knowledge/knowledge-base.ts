@@ -1,5 +1,6 @@
 import type { CacheStore } from '../contracts/cache-store.js';
 import type { Embedder } from '../contracts/embedder.js';
+import type { Ranker } from '../contracts/ranker.js';
 import type { Metadata, VectorStore } from '../contracts/vector-store.js';
 import { throwIfAborted } from '../errors/abort.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
@@ -13,11 +14,12 @@ import {
   type IngestReport,
   type KnowledgeDocument,
   type KnowledgeEvents,
+  loadedChunkMetadataKeys,
   reservedMetadataKeys,
   type SearchOptions,
   type SearchResult,
 } from './knowledge-types.js';
-import type { Ranker } from './ranking.js';
+import type { LoadedChunk } from './loaders/loaded-chunk.js';
 
 export * from './knowledge-types.js';
 
@@ -166,7 +168,7 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
         ...document.chunking,
       };
       const hash = await contentHash(
-        JSON.stringify([format, document.content, metadata, chunking, source, embedder.id]),
+        JSON.stringify([format, document.content, metadata, chunking, source, embedder.id, document.chunks ?? null]),
       );
       const previous = documents.get(document.id);
       if (previous?.hash === hash) {
@@ -175,8 +177,15 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
         events.emit('document-skip', { documentId: document.id });
         continue;
       }
-      const text = toCleanText(document.content, format);
-      const pieces = chunkText(text, chunking);
+      const pieces: Array<{ text: string; index: number; heading?: string; place?: Metadata }> =
+        document.chunks === undefined
+          ? chunkText(toCleanText(document.content, format), chunking)
+          : document.chunks.map((chunk, index) => ({
+              text: chunk.text,
+              index,
+              ...(chunk.heading === undefined ? {} : { heading: chunk.heading }),
+              place: placeOf(chunk),
+            }));
       const entries: Array<{ id: string; entry: ChunkEntry }> = [];
       // Embed everything before writing anything: a failure leaves the previous version intact.
       for (let start = 0; start < pieces.length; start += batchSize) {
@@ -202,6 +211,7 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
             text: piece.text,
           };
           if (piece.heading !== undefined) chunkMetadata.heading = piece.heading;
+          if (piece.place !== undefined) Object.assign(chunkMetadata, piece.place);
           entries.push({
             id: `${document.id}#${piece.index}`,
             entry: { text: piece.text, metadata: chunkMetadata, vector },
@@ -257,9 +267,10 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
       if (typeof document.content !== 'string') {
         throw new AgenticGenError('invalid-argument', `[knowledge] document "${document.id}" content must be a string`);
       }
-      const clash = Object.keys(document.metadata ?? {}).filter((key) =>
-        (reservedMetadataKeys as readonly string[]).includes(key),
-      );
+      if (document.chunks !== undefined) validateLoadedChunks(document);
+      const reserved: readonly string[] =
+        document.chunks === undefined ? reservedMetadataKeys : [...reservedMetadataKeys, ...loadedChunkMetadataKeys];
+      const clash = Object.keys(document.metadata ?? {}).filter((key) => reserved.includes(key));
       if (clash.length > 0) {
         throw new AgenticGenError(
           'invalid-argument',
@@ -334,4 +345,35 @@ async function contentHash(text: string): Promise<string> {
     }
   }
   return `fallback-${text.length.toString(16)}-${lanes.map((lane) => (lane >>> 0).toString(16).padStart(8, '0')).join('')}`;
+}
+
+/** Largest number of loader chunks in one document. */
+const maxLoadedChunks = 1_000_000;
+
+function validateLoadedChunks(document: KnowledgeDocument): void {
+  const chunks = document.chunks;
+  if (!Array.isArray(chunks) || chunks.length > maxLoadedChunks) {
+    throw new AgenticGenError(
+      'invalid-argument',
+      `[knowledge] document "${document.id.slice(0, 100)}" chunks must be an array of at most ${maxLoadedChunks} loader chunks`,
+    );
+  }
+  chunks.forEach((chunk: LoadedChunk, position: number) => {
+    if (typeof chunk?.text !== 'string' || chunk.text.trim() === '') {
+      throw new AgenticGenError(
+        'invalid-argument',
+        `[knowledge] document "${document.id.slice(0, 100)}" chunk ${position} needs non-empty text`,
+      );
+    }
+  });
+}
+
+/** Where a loader chunk came from, as chunk metadata. */
+function placeOf(chunk: LoadedChunk): Metadata {
+  const place: Metadata = {};
+  for (const key of ['page', 'record', 'start', 'end'] as const) {
+    const value = chunk[key];
+    if (typeof value === 'number' && Number.isFinite(value)) place[key] = value;
+  }
+  return place;
 }

@@ -1,7 +1,8 @@
+import type { Ranker } from '../contracts/ranker.js';
 import type { Metadata, MetadataFilter } from '../contracts/vector-store.js';
 import type { ChunkingOptions } from './chunking.js';
 import type { DocumentFormat } from './clean-text.js';
-import type { Ranker } from './ranking.js';
+import type { LoadedChunk } from './loaders/loaded-chunk.js';
 
 /** A document to ingest. */
 export interface KnowledgeDocument {
@@ -17,7 +18,16 @@ export interface KnowledgeDocument {
   metadata?: Metadata;
   /** Chunking for this document (overrides the knowledge base default). */
   chunking?: ChunkingOptions;
+  /**
+   * Chunks made by a loader (`loadPdf`, `loadMarkdown`…): stored as they are instead of chunking `content`
+   * (pass `content: ''`), each with `heading` and, when the loader set them, `page`, `record`, `start` and `end`
+   * in its metadata, so a search result points to the place.
+   */
+  chunks?: readonly LoadedChunk[];
 }
+
+/** Metadata keys written on chunks of documents added with `chunks` (the document's own metadata may not use them). */
+export const loadedChunkMetadataKeys = ['page', 'record', 'start', 'end'] as const;
 
 /** Metadata keys the knowledge base writes on every chunk. */
 export const reservedMetadataKeys = ['documentId', 'source', 'chunkIndex', 'heading', 'text'] as const;
@@ -69,13 +79,42 @@ export interface SearchOptions {
   mmr?: boolean | { lambda?: number };
   /** Reranker for this query; `false` disables the knowledge base's default one. */
   ranker?: Ranker | false;
+  /**
+   * Candidates handed to the ranker, best fused first (default: all of them, `candidates`; at most 10,000).
+   * Results below the reranked head keep their fused order.
+   */
+  rerankTopK?: number;
   /** Drop results scoring below this (applied to the final score). */
   minScore?: number;
-  /** The RRF constant k (default 60). */
+  /** The RRF constant k (default 60); used when `fusion.method` is `rrf`. */
   rrfK?: number;
+  /** How hybrid mode combines vector and BM25 scores (defaults chosen on the retrieval benchmark). */
+  fusion?: FusionOptions;
+  /**
+   * Relevance floor (default true): a query none of whose terms occur in the indexed text returns no results, in
+   * every mode (a vector retriever otherwise always answers with its nearest, unrelated, neighbours). Turn it off
+   * for semantic embedders that match across vocabularies (synonyms, other languages).
+   */
+  relevanceFloor?: boolean;
   /** Cancels the search. */
   signal?: AbortSignal;
 }
+
+/** Score fusion of hybrid search. */
+export interface FusionOptions {
+  /**
+   * `weighted` (default): convex combination of scores normalised to the best candidate's, BM25 scored
+   * exactly for every candidate of either retriever; `rrf`: weighted reciprocal rank fusion.
+   */
+  method?: 'weighted' | 'rrf';
+  /** Weight of BM25 (default `defaultFusionWeights.keyword`). */
+  keywordWeight?: number;
+  /** Weight of the vector retriever (default `defaultFusionWeights.vector`). */
+  vectorWeight?: number;
+}
+
+/** Default fusion weights, measured on packages/core/bench/retrieval (see docs/knowledge.md). */
+export const defaultFusionWeights = { keyword: 0.8, vector: 0.2 } as const;
 
 /** Events of a knowledge base. */
 export interface KnowledgeEvents {

@@ -40,4 +40,21 @@ describe('memory vector store', () => {
     await store.delete(['a', 'missing']);
     expect(await store.count()).toBe(0);
   });
+
+  it('keeps the exact top k, ties broken by id, while scanning many records', async () => {
+    const store = createMemoryVectorStore({ dimensions: 4, metric: 'dot' });
+    // Deterministic values with many ties (components from a small set).
+    const records = Array.from({ length: 300 }, (_, index) => ({
+      id: `r${String(index).padStart(3, '0')}`,
+      vector: [index % 5, (index * 7) % 3, (index * 11) % 4, 1],
+    }));
+    await store.upsert(records);
+    const query = [1, 2, 0.5, 1];
+    const expected = records
+      .map(({ id, vector }) => ({ id, score: vector.reduce((sum, value, d) => sum + value * (query[d] ?? 0), 0) }))
+      .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
+      .slice(0, 17);
+    const matches = await store.query({ vector: query, topK: 17 });
+    expect(matches.map(({ id, score }) => ({ id, score }))).toEqual(expected);
+  });
 });

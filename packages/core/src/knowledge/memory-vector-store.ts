@@ -48,18 +48,20 @@ export function createMemoryVectorStore(options: MemoryVectorStoreOptions): Vect
     for (let index = 0; index < vector.length; index++) sum += (vector[index] ?? 0) ** 2;
     return Math.sqrt(sum);
   };
+  // One loop per metric: the knowledge base's vector side is this scan, so it computes only what it returns.
   const score = (query: Float32Array, queryNorm: number, entry: Entry): number => {
-    let dot = 0;
-    let distance = 0;
     const vector = entry.vector;
-    for (let index = 0; index < dimensions; index++) {
-      const a = query[index] ?? 0;
-      const b = vector[index] ?? 0;
-      dot += a * b;
-      distance += (a - b) ** 2;
+    if (metric === 'l2') {
+      let distance = 0;
+      for (let index = 0; index < dimensions; index++) {
+        const difference = (query[index] as number) - (vector[index] as number);
+        distance += difference * difference;
+      }
+      return -Math.sqrt(distance);
     }
+    let dot = 0;
+    for (let index = 0; index < dimensions; index++) dot += (query[index] as number) * (vector[index] as number);
     if (metric === 'dot') return dot;
-    if (metric === 'l2') return -Math.sqrt(distance);
     return queryNorm === 0 || entry.norm === 0 ? 0 : dot / (queryNorm * entry.norm);
   };
   return {
@@ -91,17 +93,27 @@ export function createMemoryVectorStore(options: MemoryVectorStoreOptions): Vect
       throwIfAborted(query.signal, 'knowledge');
       const vector = Float32Array.from(query.vector);
       const queryNorm = normOf(vector);
-      const matches: VectorMatch[] = [];
+      // Keep only the best topK while scanning (sorted, best first); copies are made for those alone.
+      const best: Array<{ id: string; score: number; entry: Entry }> = [];
+      const before = (a: { id: string; score: number }, b: { id: string; score: number }) =>
+        a.score > b.score || (a.score === b.score && a.id < b.id);
       for (const [id, entry] of entries) {
         if (query.filter !== undefined && !matchesFilter(entry.metadata, query.filter)) continue;
         const similarity = score(vector, queryNorm, entry);
         if (query.minScore !== undefined && similarity < query.minScore) continue;
+        const candidate = { id, score: similarity, entry };
+        const last = best[best.length - 1];
+        if (best.length === query.topK && last !== undefined && !before(candidate, last)) continue;
+        let position = best.length;
+        while (position > 0 && before(candidate, best[position - 1] as { id: string; score: number })) position--;
+        best.splice(position, 0, candidate);
+        if (best.length > query.topK) best.pop();
+      }
+      return best.map(({ id, score: similarity, entry }) => {
         const match: VectorMatch = { id, score: similarity, metadata: { ...entry.metadata } };
         if (query.includeVectors) match.vector = entry.vector.slice();
-        matches.push(match);
-      }
-      matches.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
-      return matches.slice(0, query.topK);
+        return match;
+      });
     },
     async count() {
       return entries.size;

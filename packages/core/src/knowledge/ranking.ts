@@ -1,42 +1,48 @@
-import type { Metadata } from '../contracts/vector-store.js';
-
-/** A retrieval candidate handed to a ranker. */
-export interface RankCandidate {
-  /** Chunk id. */
-  id: string;
-  /** Chunk text. */
-  text: string;
-  /** Chunk metadata. */
-  metadata: Metadata;
-  /** The score retrieval gave it (higher is better). */
-  score: number;
-}
-
-/**
- * Re-scores retrieval candidates, typically with a cross-encoder or a provider rerank API. Implementations
- * return the candidates they keep, each with a new score; the knowledge base re-sorts by that score.
- */
-export interface Ranker {
-  /** Name, for logs and result scores. */
-  readonly name: string;
-  /** New scores for `candidates` (higher is better); omitted ids are dropped. */
-  rank(
-    query: string,
-    candidates: readonly RankCandidate[],
-    options: { topK: number; signal?: AbortSignal },
-  ): Promise<Array<{ id: string; score: number }>>;
-}
+import type { Ranker } from '../contracts/ranker.js';
+import { AgenticGenError } from '../errors/agenticgen-error.js';
 
 /**
  * Reciprocal rank fusion (Cormack et al. 2009): `Σ 1 / (k + rank)` over the lists a document appears in.
  * It needs no score calibration between lists, which is exactly the problem of mixing cosine and BM25.
  */
-export function reciprocalRankFusion(lists: ReadonlyArray<ReadonlyArray<{ id: string }>>, k = 60): Map<string, number> {
+export function reciprocalRankFusion(
+  lists: ReadonlyArray<ReadonlyArray<{ id: string }>>,
+  k = 60,
+  weights?: readonly number[],
+): Map<string, number> {
   const fused = new Map<string, number>();
-  for (const list of lists) {
+  lists.forEach((list, position) => {
+    const weight = weights?.[position] ?? 1;
     list.forEach((item, rank) => {
-      fused.set(item.id, (fused.get(item.id) ?? 0) + 1 / (k + rank + 1));
+      fused.set(item.id, (fused.get(item.id) ?? 0) + weight / (k + rank + 1));
     });
+  });
+  return fused;
+}
+
+/**
+ * Convex combination of normalised scores: each retriever's scores over the candidate union are rescaled to
+ * [0, 1] (best 1), then summed with its weight. Unlike RRF it keeps how far apart two
+ * candidates are, so a passage that is far ahead in one retriever is not pulled level by rank alone.
+ */
+export function weightedScoreFusion(
+  retrievers: ReadonlyArray<{ scores: ReadonlyMap<string, number>; weight: number }>,
+): Map<string, number> {
+  const fused = new Map<string, number>();
+  for (const { scores, weight } of retrievers) {
+    let max = Number.NEGATIVE_INFINITY;
+    let min = Number.POSITIVE_INFINITY;
+    for (const score of scores.values()) {
+      if (score > max) max = score;
+      if (score < min) min = score;
+    }
+    const range = max - min;
+    for (const [id, score] of scores) {
+      // Non-negative scores (BM25, cosine of non-negative vectors) keep their ratio to the best, so a weak match
+      // stays weak; only signed scores are min-max rescaled. Measured better than min-max on the benchmark.
+      const normalised = min >= 0 ? (max > 0 ? score / max : 0) : range > 0 ? (score - min) / range : 1;
+      fused.set(id, (fused.get(id) ?? 0) + weight * normalised);
+    }
   }
   return fused;
 }
@@ -95,4 +101,26 @@ export function maximalMarginalRelevance<T extends { id: string; score: number }
     picked.push(...remaining.splice(bestIndex, 1));
   }
   return picked;
+}
+
+/**
+ * A ranker that reorders candidates by maximal marginal relevance over their vectors (see
+ * `maximalMarginalRelevance`): near-duplicate passages stop crowding out other answers. Candidates without a
+ * vector count as unlike all others. Scores returned are `1 − position / count`.
+ */
+export function createMmrRanker(options: { lambda?: number } = {}): Ranker {
+  const lambda = options.lambda ?? 0.7;
+  if (typeof lambda !== 'number' || !(lambda >= 0 && lambda <= 1)) {
+    throw new AgenticGenError('invalid-config', '[knowledge] MMR lambda must be a number from 0 to 1');
+  }
+  return {
+    name: 'mmr',
+    rank: async (_query, candidates, { topK }) => {
+      const vectors = new Map<string, Float32Array>();
+      for (const candidate of candidates)
+        if (candidate.vector !== undefined) vectors.set(candidate.id, candidate.vector);
+      const picked = maximalMarginalRelevance(candidates, vectors, Math.min(topK, candidates.length), lambda);
+      return picked.map(({ id }, position) => ({ id, score: 1 - position / picked.length }));
+    },
+  };
 }

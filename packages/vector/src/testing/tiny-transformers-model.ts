@@ -119,7 +119,7 @@ export function tinyTransformersModelFiles(): Record<string, Uint8Array<ArrayBuf
 
 // --- A minimal protobuf writer for the ONNX ModelProto (field numbers from onnx.proto). ---
 
-type Field = [field: number, value: number | string | Uint8Array | Field[]];
+export type Field = [field: number, value: number | string | Uint8Array | Field[]];
 
 function varint(value: number): number[] {
   const bytes: number[] = [];
@@ -132,7 +132,7 @@ function varint(value: number): number[] {
   return bytes;
 }
 
-function encode(fields: Field[]): Uint8Array<ArrayBuffer> {
+export function encode(fields: Field[]): Uint8Array<ArrayBuffer> {
   const parts: number[] = [];
   for (const [field, value] of fields) {
     if (typeof value === 'number') {
@@ -149,7 +149,7 @@ function encode(fields: Field[]): Uint8Array<ArrayBuffer> {
 const floatType = 1;
 const int64Type = 7;
 
-function tensorValueInfo(name: string, elementType: number, dims: (string | number)[]): Field[] {
+export function tensorValueInfo(name: string, elementType: number, dims: (string | number)[]): Field[] {
   const shape: Field[] = dims.map((dim) => [1, typeof dim === 'number' ? [[1, dim]] : [[2, dim]]]);
   return [
     [1, name],

@@ -1,7 +1,6 @@
-import { Type } from '@sinclair/typebox';
 import type { MetadataFilter } from '../../contracts/vector-store.js';
 import type { KnowledgeBase } from '../../knowledge/knowledge-base.js';
-import { defineTool } from '../../tools/define-tool.js';
+import { createKnowledgeSearchTool, knowledgeSearchToolName } from '../../knowledge/knowledge-search-tool.js';
 import { type Agent, type CreateAgentOptions, createAgent } from '../create-agent.js';
 import type { AgentResult } from '../types.js';
 
@@ -32,8 +31,7 @@ export interface Citation {
   text: string;
 }
 
-/** Name of the research agent's search tool. */
-export const knowledgeSearchToolName = 'search_knowledge';
+export { knowledgeSearchToolName };
 
 const defaultInstructions = [
   'You are a meticulous research assistant.',
@@ -45,27 +43,9 @@ const defaultInstructions = [
 /** Creates a research agent that retrieves from a knowledge base and cites its sources. */
 export function createResearchAgent(options: ResearchAgentOptions): Agent {
   const { knowledgeBase, topK, filter, ...rest } = options;
-  const search = defineTool({
-    name: knowledgeSearchToolName,
-    description: 'Searches the knowledge base. Returns passages with a ref to cite, their source and text.',
-    parameters: Type.Object({ query: Type.String({ description: 'What to look for.', minLength: 1 }) }),
-    async execute({ query }, context) {
-      const results = await knowledgeBase.search(query, {
-        topK: topK ?? 5,
-        signal: context.signal,
-        ...(filter === undefined ? {} : { filter }),
-      });
-      return {
-        results: results.map((result) => ({
-          ref: result.id,
-          source: result.source,
-          documentId: result.documentId,
-          chunkIndex: result.chunkIndex,
-          text: result.text,
-          score: Number(result.score.toFixed(4)),
-        })),
-      };
-    },
+  const search = createKnowledgeSearchTool(knowledgeBase, {
+    ...(topK === undefined ? {} : { topK }),
+    ...(filter === undefined ? {} : { filter }),
   });
   return createAgent({
     ...rest,

@@ -1,0 +1,169 @@
+/**
+ * Retrieval benchmark (issue 23): the corpus of corpus.ts (6,500 passages of installed packages' Markdown docs)
+ * and the query sets of queries.json, searched by BM25 alone, the hashing-embedder vector retriever alone, and
+ * hybrid fusion, side by side, and hybrid reranked by the lexical ranker. Also ingest throughput and search latency. Merges its figures into
+ * bench/results.json (other figures kept). Run from packages/core after `npm run build -w packages/core`:
+ * `node bench/retrieval/retrieval.ts` (`--tune` prints a grid of fusion weights instead, `--tune-rerank` one
+ * of ranker settings).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  createHashingEmbedder,
+  createKnowledgeBase,
+  createLexicalRanker,
+  createMemoryVectorStore,
+  createMmrRanker,
+  evaluateRetrieval,
+  formatRetrievalTable,
+  type RetrievalDataset,
+  type RetrievalReport,
+  type SearchOptions,
+} from '../../dist/index.js';
+import { buildCorpus } from './corpus.ts';
+import { corpusFingerprint } from './make-queries.ts';
+
+interface Figure {
+  name: string;
+  unit: string;
+  ours: number;
+  peers: Record<string, number>;
+}
+
+const queriesFile = JSON.parse(readFileSync(new URL('./queries.json', import.meta.url), 'utf8')) as {
+  corpusSha256: string;
+  datasets: RetrievalDataset[];
+};
+const pinnedFiles = JSON.parse(readFileSync(new URL('./corpus-files.json', import.meta.url), 'utf8')) as string[];
+const passages = buildCorpus(fileURLToPath(new URL('../../../../node_modules', import.meta.url)), 6_500, pinnedFiles);
+if (corpusFingerprint(passages) !== queriesFile.corpusSha256) {
+  throw new Error(
+    'the corpus differs from the one queries.json was made from (other package versions?); run make-queries.ts',
+  );
+}
+
+const embedder = createHashingEmbedder();
+const knowledgeBase = createKnowledgeBase({
+  embedder,
+  vectorStore: createMemoryVectorStore({ dimensions: embedder.dimensions }),
+  // One chunk per passage, so a passage id is the answer's document id.
+  chunking: { strategy: 'sentences', chunkSize: 1_000, chunkOverlap: 0 },
+});
+const started = performance.now();
+await knowledgeBase.add(passages.map((passage) => ({ id: passage.id.replaceAll('#', '_'), content: passage.text })));
+const ingestSeconds = (performance.now() - started) / 1000;
+console.log(`ingested ${passages.length} passages in ${ingestSeconds.toFixed(2)} s`);
+
+const evaluate = (dataset: RetrievalDataset, search: Omit<SearchOptions, 'topK'>) =>
+  evaluateRetrieval(knowledgeBase, dataset, { k: [1, 5, 10], search });
+
+if (process.argv.includes('--tune-rerank')) {
+  for (const dataset of queriesFile.datasets) {
+    const rows = [{ label: 'hybrid', report: await evaluate(dataset, {}) }];
+    for (const coverageWeight of [0.2, 0.3, 0.5]) {
+      for (const prefixLength of [4, 5]) {
+        const ranker = createLexicalRanker({ coverageWeight, prefixLength });
+        rows.push({ label: `lexical ${coverageWeight} p${prefixLength}`, report: await evaluate(dataset, { ranker }) });
+      }
+    }
+    rows.push({ label: 'mmr 0.7', report: await evaluate(dataset, { ranker: createMmrRanker() }) });
+    console.log(`\n${dataset.name}\n${formatRetrievalTable(rows)}`);
+  }
+  process.exit(0);
+}
+
+if (process.argv.includes('--tune')) {
+  const grid: Array<{ label: string; search: Omit<SearchOptions, 'topK'> }> = [];
+  for (const keywordWeight of [0.5, 0.6, 0.7, 0.8, 0.9]) {
+    grid.push({
+      label: `weighted ${keywordWeight}`,
+      search: { fusion: { keywordWeight, vectorWeight: 1 - keywordWeight } },
+    });
+  }
+  for (const keywordWeight of [1, 2, 3]) {
+    for (const rrfK of [10, 60]) {
+      grid.push({
+        label: `rrf k${rrfK} w${keywordWeight}`,
+        search: { rrfK, fusion: { method: 'rrf', keywordWeight, vectorWeight: 1 } },
+      });
+    }
+  }
+  for (const dataset of queriesFile.datasets) {
+    const rows = [];
+    for (const mode of ['keyword', 'vector'] as const)
+      rows.push({ label: mode, report: await evaluate(dataset, { mode }) });
+    for (const { label, search } of grid) rows.push({ label, report: await evaluate(dataset, search) });
+    console.log(`\n${dataset.name}\n${formatRetrievalTable(rows)}`);
+  }
+  process.exit(0);
+}
+
+const reports: Record<string, Record<string, RetrievalReport>> = {};
+for (const dataset of queriesFile.datasets) {
+  reports[dataset.name] = {
+    hybrid: await evaluate(dataset, {}),
+    bm25: await evaluate(dataset, { mode: 'keyword' }),
+    vector: await evaluate(dataset, { mode: 'vector' }),
+    reranked: await evaluate(dataset, { ranker: createLexicalRanker() }),
+  };
+  const rows = Object.entries(reports[dataset.name] ?? {}).map(([label, report]) => ({ label, report }));
+  console.log(`\n${dataset.name}\n${formatRetrievalTable(rows)}`);
+}
+
+const mean = (pick: (report: RetrievalReport) => number, run: string) =>
+  Object.values(reports).reduce((sum, runs) => sum + pick(runs[run] as RetrievalReport), 0) /
+  Object.keys(reports).length;
+const figures: Figure[] = [];
+const metric = (name: string, pick: (report: RetrievalReport) => number) => {
+  figures.push({
+    name,
+    unit: 'score',
+    ours: mean(pick, 'hybrid'),
+    peers: { bm25: mean(pick, 'bm25'), vector: mean(pick, 'vector') },
+  });
+  for (const [set, runs] of Object.entries(reports)) {
+    const value = (run: string) => pick(runs[run] as RetrievalReport);
+    figures.push({
+      name: `${name}-${set}`,
+      unit: 'score',
+      ours: value('hybrid'),
+      peers: { bm25: value('bm25'), vector: value('vector') },
+    });
+  }
+};
+metric('retrieval-mrr-hybrid', (report) => report.mrr);
+metric('retrieval-recall5-hybrid', (report) => report.recall[5] ?? Number.NaN);
+figures.push({
+  name: 'retrieval-mrr-reranked',
+  unit: 'score',
+  ours: mean((report) => report.mrr, 'reranked'),
+  peers: { hybrid: mean((report) => report.mrr, 'hybrid') },
+});
+for (const [set, runs] of Object.entries(reports)) {
+  figures.push({
+    name: `retrieval-mrr-reranked-${set}`,
+    unit: 'score',
+    ours: (runs.reranked as RetrievalReport).mrr,
+    peers: { hybrid: (runs.hybrid as RetrievalReport).mrr },
+  });
+}
+figures.push({ name: 'ingest-passages-per-s', unit: 'passages/s', ours: passages.length / ingestSeconds, peers: {} });
+figures.push({
+  name: 'retrieval-search-p50-ms',
+  unit: 'ms',
+  ours: mean((report) => report.latencyMs.p50, 'hybrid'),
+  peers: {
+    bm25: mean((report) => report.latencyMs.p50, 'bm25'),
+    vector: mean((report) => report.latencyMs.p50, 'vector'),
+  },
+});
+
+const resultsUrl = new URL('../results.json', import.meta.url);
+const results = JSON.parse(readFileSync(resultsUrl, 'utf8')) as { figures: Figure[] };
+const names = new Set(figures.map((figure) => figure.name));
+results.figures = [...results.figures.filter((figure) => !names.has(figure.name)), ...figures];
+writeFileSync(resultsUrl, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(new URL('./last-run.json', import.meta.url), `${JSON.stringify(reports, null, 2)}\n`);
+console.log(
+  figures.map((figure) => `${figure.name}: ${figure.ours.toFixed(3)} ${JSON.stringify(figure.peers)}`).join('\n'),
+);

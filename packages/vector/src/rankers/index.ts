@@ -1,0 +1,5 @@
+export {
+  type CrossEncoderRankerOptions,
+  type CrossEncoderTransformersModule,
+  createCrossEncoderRanker,
+} from './cross-encoder-ranker.js';
