@@ -107,9 +107,14 @@ export async function createRedisTaskQueue(options: RedisTaskQueueOptions): Prom
         const job = await queue.getJob(id);
         if (job === undefined) return jobGone(id);
         const state = await job.getState();
-        if (state === 'completed') return job.returnvalue as R;
-        if (state === 'failed') throw decodeError(job.failedReason ?? 'failed', id);
         if (state === 'unknown') return jobGone(id);
+        if (state !== 'completed' && state !== 'failed') continue;
+        // The job was read before its state: a task that finished in between has a stale (null) return value
+        // and no failure reason in that copy, so read it again now that it is final.
+        const final = await queue.getJob(id);
+        if (final === undefined) return jobGone(id);
+        if (state === 'completed') return final.returnvalue as R;
+        throw decodeError(final.failedReason ?? 'failed', id);
       }
     })();
     try {
