@@ -84,6 +84,17 @@ describe.runIf(hasChromium)('chat end to end (Chromium)', () => {
     expect(await answer.locator('.sources').textContent()).not.toContain('sourdough.md');
   });
 
+  it('search says "no matches" for words no document has, once documents are loaded (relevance floor)', async () => {
+    await page.click('[data-tab="knowledge"]');
+    await page.fill('#search-query', 'xylophone quasar marmalade');
+    await page.click('#search-form button[type="submit"]');
+    await page.waitForSelector('#search-results li:has-text("no matches")');
+    await page.fill('#search-query', 'lamp wick');
+    await page.click('#search-form button[type="submit"]');
+    await page.waitForSelector('#search-results li:has-text("lighthouses.md")');
+    await page.click('[data-tab="chat"]');
+  });
+
   it('shows no sources under an answer that says the knowledge base has nothing on the question', async () => {
     const answer = await ask(page, 'How do volcanoes erupt?');
     expect(await answer.locator('.answer').textContent()).toContain('nothing on that');
