@@ -112,6 +112,24 @@ describe('generateObject', () => {
     expect(data.usage.totalTokens).toBeGreaterThan(0);
   });
 
+  it('reads null for an optional property as not given (OpenAI strict mode sends it that way)', async () => {
+    const model = new MockChatModel({ responses: [{ object: { name: 'Ada', nick: null } }], repeatLast: true });
+    const typebox = await generateObject({
+      model,
+      schema: Type.Object({ name: Type.String(), nick: Type.Optional(Type.String()) }),
+      prompt: 'x',
+      maxRepairs: 0,
+    });
+    expect(typebox.object).toEqual({ name: 'Ada' });
+    const zod = await generateObject({
+      model,
+      schema: z.object({ name: z.string(), nick: z.string().optional() }),
+      prompt: 'x',
+      maxRepairs: 0,
+    });
+    expect(zod.object).toEqual({ name: 'Ada' });
+  });
+
   it('does not repair an answer cut at the token limit, and says so', async () => {
     const model = new MockChatModel({ responses: [{ text: '{"name": "Pan', finishReason: 'length' }] });
     const failure = await generateObject({ model, schema: schemas.typebox, prompt: 'x' }).catch(

@@ -1,6 +1,7 @@
 import type { JsonSchema } from '../contracts/chat-model.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import type { ValidationResult } from '../schema/validator.js';
+import { dropNullOptionals } from '../tools/drop-null-optionals.js';
 import { type AnySchema, type ResolvedSchema, resolveSchema } from './output-schema.js';
 
 /** What the model is asked to produce. */
@@ -47,7 +48,9 @@ export function createOutputStrategy<T>(options: OutputStrategyOptions): OutputS
       return {
         kind,
         jsonSchema: resolved.jsonSchema,
-        finalize: async (parsed) => (await resolved.validate(parsed)) as ValidationResult<T>,
+        // OpenAI strict mode makes optional properties required and nullable, so "not given" arrives as null.
+        finalize: async (parsed) =>
+          (await resolved.validate(dropNullOptionals(resolved.jsonSchema, parsed))) as ValidationResult<T>,
         partial: (snapshot) => snapshot,
       };
     }
@@ -60,7 +63,7 @@ export function createOutputStrategy<T>(options: OutputStrategyOptions): OutputS
         }
         const values: unknown[] = [];
         for (let index = 0; index < elements.length; index++) {
-          const result = await element.validate(elements[index]);
+          const result = await element.validate(dropNullOptionals(element.jsonSchema, elements[index]));
           if (!result.ok) {
             return {
               ok: false,
@@ -82,7 +85,7 @@ export function createOutputStrategy<T>(options: OutputStrategyOptions): OutputS
         finalize: validateArray,
         partial: (snapshot) => (snapshot as { elements?: unknown } | undefined)?.elements,
         elementDepth: 2,
-        validateElement: async (value) => element.validate(value),
+        validateElement: async (value) => element.validate(dropNullOptionals(element.jsonSchema, value)),
       };
     }
     case 'enum': {
