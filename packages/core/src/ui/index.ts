@@ -4,6 +4,17 @@ export {
   fromUIMessages,
 } from './from-ui-messages.js';
 export {
+  createMemoryUIStreamDriver,
+  type MemoryUIStreamDriverOptions,
+} from './memory-ui-stream-driver.js';
+export {
+  createRedisUIStreamDriver,
+  type RedisUIStreamDriverOptions,
+  type UIStreamRedisClient,
+  type UIStreamRedisPipeline,
+  type UIStreamRedisSubscriber,
+} from './redis-ui-stream-driver.js';
+export {
   type ToUIMessageStreamOptions,
   type ToUIMessageStreamResponseOptions,
   toUIMessageSseBytes,
@@ -20,3 +31,10 @@ export {
   uiMessageStreamDone,
   uiMessageStreamHeaders,
 } from './ui-message-chunk.js';
+export type { UIStreamDriver } from './ui-stream-driver.js';
+export {
+  createUIStreamRegistry,
+  type ResumeOptions,
+  type UIStreamRegistry,
+  type UIStreamRegistryOptions,
+} from './ui-stream-registry.js';
