@@ -10,7 +10,7 @@ import { hasChromium, launchChromium, openPage } from './e2e-browser.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 import { transfers, uiChatServices, wickiesDocument } from './ui-chat-fixture.ts';
 
-const assistantText = (page: Page) => page.locator('[data-role="assistant"] .text').allInnerTexts();
+const assistantText = (page: Page) => page.locator('[data-role="assistant"] .text').allTextContents();
 
 describe.runIf(hasChromium)('useChat (@ai-sdk/react, default transport) against the starter server', () => {
   let server: TestServer;
@@ -67,8 +67,8 @@ describe.runIf(hasChromium)('useChat (@ai-sdk/react, default transport) against 
     await send(page, 'weather in Paris');
     const tool = page.locator('[data-tool="weather"][data-state="output-available"]');
     await tool.waitFor();
-    expect(await tool.locator('.tool-input').innerText()).toBe('{"city":"Paris"}');
-    expect(await tool.locator('.tool-output').innerText()).toBe('{"city":"Paris","celsius":21}');
+    expect(await tool.locator('.tool-input').textContent()).toBe('{"city":"Paris"}');
+    expect(await tool.locator('.tool-output').textContent()).toBe('{"city":"Paris","celsius":21}');
     await page.waitForSelector('main[data-status="ready"]');
     expect((await assistantText(page)).at(-1)).toBe('Tool said [{"city":"Paris","celsius":21}].');
     expect(errors).toEqual([]);
@@ -92,7 +92,7 @@ describe.runIf(hasChromium)('useChat (@ai-sdk/react, default transport) against 
     const { page, context } = await open('sources');
     await send(page, 'cite wickies');
     await page.locator('[data-source="1"]').waitFor();
-    expect(await page.locator('.source').allInnerTexts()).toEqual(['wickies.md']);
+    expect(await page.locator('.source').allTextContents()).toEqual(['wickies.md']);
     await context.close();
   });
 
@@ -100,7 +100,7 @@ describe.runIf(hasChromium)('useChat (@ai-sdk/react, default transport) against 
     const { page, context } = await open('error');
     await send(page, 'fail now');
     await page.waitForSelector('main[data-status="error"]');
-    expect(await page.locator('#error').innerText()).toBe('[server] the model provider failed');
+    expect(await page.locator('#error').textContent()).toBe('[server] the model provider failed');
     expect((await assistantText(page)).join('')).toMatch(/^This /);
     await context.close();
   });

@@ -20,7 +20,7 @@ function Part({ part, onApprove }) {
       h('code', { className: 'tool-input' }, JSON.stringify(part.input ?? null)),
       part.state === 'output-available' ? h('code', { className: 'tool-output' }, JSON.stringify(part.output)) : null,
       part.state === 'approval-requested'
-        ? h('button', { className: 'approve', onClick: () => onApprove(part.approval.id) }, 'Approve')
+        ? h('button', { type: 'button', className: 'approve', onClick: () => onApprove(part.approval.id) }, 'Approve')
         : null,
     );
   }
@@ -57,6 +57,7 @@ function App() {
     h(
       'button',
       {
+        type: 'button',
         id: 'send',
         onClick: () => {
           sendMessage({ text: input });
@@ -68,6 +69,7 @@ function App() {
     h(
       'button',
       {
+        type: 'button',
         id: 'stop',
         onClick: () => {
           stop();
