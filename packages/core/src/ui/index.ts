@@ -1,4 +1,11 @@
 export {
+  type ChatClient,
+  type ChatClientOptions,
+  type ChatState,
+  type ChatStatus,
+  createChatClient,
+} from './chat-client.js';
+export {
   type FromUIMessagesLimits,
   type FromUIMessagesResult,
   fromUIMessages,
@@ -22,6 +29,13 @@ export {
   toUIMessageStreamResponse,
   type UIMessageStreamSource,
 } from './to-ui-message-stream.js';
+export {
+  applyUIMessageChunk,
+  parseUIMessageSse,
+  type UIMessage,
+  type UIMessagePart,
+  type UIToolPart,
+} from './ui-message-assembler.js';
 export {
   type AgenticGenMessageMetadata,
   createUIMessageSseStream,

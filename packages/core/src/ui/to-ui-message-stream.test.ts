@@ -222,6 +222,15 @@ describe('toUIMessageStream', () => {
     expect(chunks.at(-1)).toEqual({ type: 'error', errorText: 'An error occurred.' });
   });
 
+  it('hides the message of an internal error (a foreign error an agent wrapped), keeps declared codes', async () => {
+    const model = new MockChatModel({
+      responses: [{ text: 'abc', error: new Error('secret path /etc'), errorAfterParts: 2 }],
+    });
+    const agent = createAgent({ name: 'w', instructions: 'x', model });
+    const chunks = await collect(toUIMessageStream(agent.stream('hi')));
+    expect(chunks.at(-1)).toEqual({ type: 'error', errorText: 'An error occurred.' });
+  });
+
   it('cancelling the stream cancels the agent run', async () => {
     const model = new MockChatModel({ responses: [{ text: 'a long answer', chunkSize: 1, partDelayMs: 5 }] });
     const agent = createAgent({ name: 'c', instructions: 'x', model });

@@ -22,7 +22,7 @@ export interface ToUIMessageStreamOptions {
   signal?: AbortSignal;
   /**
    * Turns a failure into the `errorText` the client sees. Default: `[code] message` of an AgenticGenError
-   * (whose messages never carry unbounded input), a generic text for anything else.
+   * (whose messages never carry unbounded input), a generic text for `internal` errors and anything else.
    */
   errorText?: (error: unknown) => string;
   /** The sources cited by a finished run, sent as `source-url` / `source-document` (default: `citationsOf`). */
@@ -32,7 +32,9 @@ export interface ToUIMessageStreamOptions {
 const maxErrorTextLength = 500;
 
 function defaultErrorText(error: unknown): string {
-  if (AgenticGenError.isInstance(error)) return `[${error.code}] ${error.message}`.slice(0, maxErrorTextLength);
+  // `internal` wraps foreign errors, whose messages may carry paths or secrets: the browser gets none of it.
+  if (AgenticGenError.isInstance(error) && error.code !== 'internal')
+    return `[${error.code}] ${error.message}`.slice(0, maxErrorTextLength);
   return 'An error occurred.';
 }
 
