@@ -25,6 +25,7 @@ export {
   type ToUIMessageStreamOptions,
   type ToUIMessageStreamResponseOptions,
   toUIMessageSseBytes,
+  toUIMessageSseStream,
   toUIMessageStream,
   toUIMessageStreamResponse,
   type UIMessageStreamSource,

@@ -72,10 +72,12 @@ export function createMemoryUIStreamDriver(options: MemoryUIStreamDriverOptions 
       if (stream === undefined) return;
       let index = Math.max(0, from);
       for (;;) {
-        while (index < stream.events.length) {
-          if (signal?.aborted) return;
-          yield stream.events[index] as string;
-          index += 1;
+        if (signal?.aborted) return;
+        if (index < stream.events.length) {
+          const batch = stream.events.slice(index);
+          index += batch.length;
+          yield batch;
+          continue;
         }
         if (stream.finished || signal?.aborted) return;
         await new Promise<void>((resolve) => {

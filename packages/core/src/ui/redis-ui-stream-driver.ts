@@ -133,12 +133,12 @@ export function createRedisUIStreamDriver(options: RedisUIStreamDriverOptions): 
           if (signal?.aborted) return;
           const seen = notified;
           const entries = await client.xrange(key.events, `0-${next}`, '+', 'COUNT', readBatch);
-          for (const [id, fields] of entries) {
+          if (entries.length > 0) {
             if (signal?.aborted) return;
-            yield fields[1] as string;
-            next = Number(id.slice(2)) + 1;
+            next = Number((entries.at(-1) as [string, string[]])[0].slice(2)) + 1;
+            yield entries.map(([, fields]) => fields[1] as string);
+            continue;
           }
-          if (entries.length > 0) continue;
           // Nothing new: the stream is over once finished (the last append precedes finish), else wait.
           if ((await client.get(key.state)) !== 'active') {
             const tail = await client.xrange(key.events, `0-${next}`, '+', 'COUNT', readBatch);

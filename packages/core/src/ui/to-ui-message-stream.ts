@@ -5,8 +5,10 @@ import { AgenticGenError } from '../errors/agenticgen-error.js';
 import {
   type AgenticGenMessageMetadata,
   createUIMessageSseStream,
+  encodeUIMessageChunk,
   type UIFinishReason,
   type UIMessageChunk,
+  uiMessageStreamDone,
   uiMessageStreamHeaders,
 } from './ui-message-chunk.js';
 
@@ -268,6 +270,41 @@ export function toUIMessageStream(
   source: UIMessageStreamSource,
   options: ToUIMessageStreamOptions = {},
 ): ReadableStream<UIMessageChunk> {
+  return translatedStream<UIMessageChunk>(source, options, (chunks, controller) => {
+    for (const chunk of chunks) controller.enqueue(chunk);
+  });
+}
+
+const sseEncoder = new TextEncoder();
+const sseDone = sseEncoder.encode(uiMessageStreamDone);
+
+/**
+ * The UI message stream as SSE bytes in one stream stage: the chunks of one source item are framed and encoded
+ * together (the same bytes as `toUIMessageSseBytes(toUIMessageStream(...))`, with fewer hops per part).
+ */
+export function toUIMessageSseStream(
+  source: UIMessageStreamSource,
+  options: ToUIMessageStreamOptions = {},
+): ReadableStream<Uint8Array> {
+  return translatedStream<Uint8Array>(
+    source,
+    options,
+    (chunks, controller) => {
+      let text = '';
+      for (const chunk of chunks) text += encodeUIMessageChunk(chunk);
+      if (text !== '') controller.enqueue(sseEncoder.encode(text));
+    },
+    (controller) => controller.enqueue(sseDone),
+  );
+}
+
+/** Pulls the source, translates each item and hands the chunks to `write`; `end` runs before closing. */
+function translatedStream<T>(
+  source: UIMessageStreamSource,
+  options: ToUIMessageStreamOptions,
+  write: (chunks: readonly UIMessageChunk[], controller: ReadableStreamDefaultController<T>) => void,
+  end?: (controller: ReadableStreamDefaultController<T>) => void,
+): ReadableStream<T> {
   const translator = new ChunkTranslator(options, options.messageId ?? crypto.randomUUID());
   const iterator = (source as AsyncIterable<AgentEvent | ChatStreamPart>)[Symbol.asyncIterator]();
   const { signal } = options;
@@ -279,16 +316,17 @@ export function toUIMessageStream(
     void iterator.return?.().catch(() => undefined);
   };
   signal?.addEventListener('abort', stop, { once: true });
-  return new ReadableStream<UIMessageChunk>({
+  return new ReadableStream<T>({
     start(controller) {
-      for (const chunk of translator.start()) controller.enqueue(chunk);
+      write(translator.start(), controller);
     },
     // Loops until it enqueues something: a pull that enqueues nothing is not called again by the stream.
     async pull(controller) {
       for (;;) {
         const chunks = await nextChunks();
-        for (const chunk of chunks) controller.enqueue(chunk);
+        write(chunks, controller);
         if (translator.ended && closed) {
+          end?.(controller);
           controller.close();
           return;
         }
@@ -350,7 +388,7 @@ export function toUIMessageStreamResponse(
   source: UIMessageStreamSource,
   options: ToUIMessageStreamResponseOptions = {},
 ): Response {
-  return new Response(toUIMessageSseBytes(toUIMessageStream(source, options)), {
+  return new Response(toUIMessageSseStream(source, options), {
     status: options.status ?? 200,
     headers: { ...options.headers, ...uiMessageStreamHeaders },
   });

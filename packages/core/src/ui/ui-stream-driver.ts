@@ -17,8 +17,11 @@ export interface UIStreamDriver {
   finish(streamId: string): Promise<void>;
   /** `active`, `finished`, or `undefined` when the driver does not know the stream (never started or expired). */
   state(streamId: string): Promise<'active' | 'finished' | undefined>;
-  /** Events from index `from` on, then new ones as they are appended, until the stream finishes or `signal` aborts. */
-  read(streamId: string, from: number, signal?: AbortSignal): AsyncIterable<string>;
+  /**
+   * Events from index `from` on, then new ones as they are appended, until the stream finishes or `signal`
+   * aborts. Yields them in batches (every event available at the time), so a long replay costs few round trips.
+   */
+  read(streamId: string, from: number, signal?: AbortSignal): AsyncIterable<readonly string[]>;
   /** Asks the producer of the stream, on whichever instance it runs, to stop. */
   cancel(streamId: string): Promise<void>;
   /** Calls `listener` when `cancel(streamId)` is called on any instance; resolves once listening. Returns an unsubscribe. */

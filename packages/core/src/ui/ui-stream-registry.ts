@@ -116,7 +116,7 @@ export function createUIStreamRegistry(options: UIStreamRegistryOptions = {}): U
           const next = await events.next();
           if (next.done) {
             if (!stop.signal.aborted) controller.close();
-          } else controller.enqueue(encoder.encode(next.value));
+          } else controller.enqueue(encoder.encode(next.value.join('')));
         },
         cancel() {
           stop.abort();
