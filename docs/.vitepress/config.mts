@@ -28,6 +28,7 @@ export default defineConfig({
           ...page('Agents', 'agents'),
           ...page('Orchestration', 'orchestration'),
           ...page('Knowledge (RAG)', 'knowledge'),
+          ...page('Agents in a web UI', 'ui'),
           ...page('Model adapters', 'adapters'),
           ...page('Cache', 'cache'),
           ...page('Metrics', 'metrics'),
