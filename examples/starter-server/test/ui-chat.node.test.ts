@@ -44,6 +44,16 @@ describe('POST /api/ui/chat (AI SDK UI message stream protocol)', () => {
     expect(chunks.at(-1)).toMatchObject({ type: 'finish', messageMetadata: { model: 'scripted-model' } });
   });
 
+  it('streams the arguments of a tool call before its output', async () => {
+    const chunks = await chunksOf(await post({ id: 'chat-tool', messages: [userMessage('weather in Paris')] }));
+    const deltas = chunks.filter((chunk) => chunk.type === 'tool-input-delta').map((chunk) => chunk.inputTextDelta);
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.join('')).toBe('{"city":"Paris"}');
+    expect(chunks.find((chunk) => chunk.type === 'tool-output-available')).toMatchObject({
+      output: { city: 'Paris', celsius: 21 },
+    });
+  });
+
   it('round-trips a tool approval: the answered approval resumes the suspended run', async () => {
     transfers.length = 0;
     const first = await chunksOf(await post({ id: 'chat2', messages: [userMessage('pay alice')] }));

@@ -111,6 +111,25 @@ describe('toUIMessageStream', () => {
     expect(message.metadata).toMatchObject({ model: 'mock-model' });
   });
 
+  it('streams the tool input of an agent run as deltas before the call runs', async () => {
+    const model = new MockChatModel({
+      responses: [
+        { toolCalls: [{ toolName: 'weather', input: { city: 'Oslo' }, toolCallId: 'w2' }], chunkSize: 3 },
+        'ok',
+      ],
+    });
+    const agent = createAgent({ name: 'w', instructions: 'x', model, tools: [weather] });
+    const chunks = await collect(toUIMessageStream(agent.stream('Weather in Oslo?')));
+    await expectValidChunks(chunks);
+    const deltas = chunks.flatMap((chunk) => (chunk.type === 'tool-input-delta' ? [chunk.inputTextDelta] : []));
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.join('')).toBe('{"city":"Oslo"}');
+    const types = chunks.map((chunk) => chunk.type);
+    expect(types.indexOf('tool-input-start')).toBeLessThan(types.indexOf('tool-input-delta'));
+    expect(types.lastIndexOf('tool-input-delta')).toBeLessThan(types.indexOf('tool-input-available'));
+    expect(types.filter((type) => type === 'tool-input-start')).toHaveLength(1);
+  });
+
   it('maps a suspended run to a tool approval request and a data-suspended part', async () => {
     const model = new MockChatModel({
       responses: [{ toolCalls: [{ toolName: 'transfer', input: { to: 'alice' }, toolCallId: 't1' }] }],

@@ -173,7 +173,12 @@ class ChunkTranslator {
         if (item.delta !== '') this.delta('reasoning', item.delta, out);
         break;
       case 'tool-call-start':
+      case 'tool-input-start':
         this.toolInputStart(item.toolCallId, item.toolName, out);
+        break;
+      case 'tool-input-delta':
+        if (this.announcedTools.has(item.toolCallId) && item.delta !== '')
+          out.push({ type: 'tool-input-delta', toolCallId: item.toolCallId, inputTextDelta: item.delta });
         break;
       case 'tool-call-delta':
         if (this.announcedTools.has(item.toolCallId) && item.argumentsDelta !== '')
