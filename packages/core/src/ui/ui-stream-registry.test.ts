@@ -32,3 +32,18 @@ describe('the memory UI stream driver', () => {
     source.close();
   });
 });
+
+describe('a failing driver', () => {
+  it('cancels the source (the agent run) when the driver cannot store events', async () => {
+    const memory = createMemoryUIStreamDriver();
+    const registry = createUIStreamRegistry({
+      driver: { ...memory, append: () => Promise.reject(new Error('store down')) },
+    });
+    const source = manualChunks();
+    const { done } = await registry.start('broken', source.stream);
+    source.push({ type: 'start' });
+    await expect(done).rejects.toThrow('store down');
+    await source.cancelled;
+    expect(await registry.driver.state('broken')).toBe('finished');
+  });
+});

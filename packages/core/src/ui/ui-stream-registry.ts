@@ -53,6 +53,7 @@ export function createUIStreamRegistry(options: UIStreamRegistryOptions = {}): U
     let written = 0;
     let pending: string[] = [];
     let flushing: Promise<void> = Promise.resolve();
+    let failure: { error: unknown } | undefined;
     const flush = () => {
       if (pending.length === 0) return flushing;
       const batch = pending;
@@ -60,6 +61,11 @@ export function createUIStreamRegistry(options: UIStreamRegistryOptions = {}): U
       written += batch.length;
       pending = [];
       flushing = flushing.then(() => driver.append(streamId, from, batch));
+      // A store that cannot take events stops the answer: nobody could ever read the rest of it.
+      flushing.catch((error: unknown) => {
+        failure ??= { error };
+        void reader.cancel().catch(() => undefined);
+      });
       return flushing;
     };
     try {
@@ -81,6 +87,7 @@ export function createUIStreamRegistry(options: UIStreamRegistryOptions = {}): U
       }
       if (cancelled && last?.type !== 'abort')
         pending.push(encodeUIMessageChunk({ type: 'abort', reason: 'cancelled' }));
+      if (failure !== undefined) throw failure.error;
       pending.push(uiMessageStreamDone);
       await flush();
     } finally {
