@@ -33,7 +33,7 @@ export interface AgenticGenAppOptions {
    * Where `/api/ui/chat` answers are recorded for resume and cancel. Default: in memory (this instance); give
    * one on `createRedisUIStreamDriver` when several instances share a load balancer.
    */
-  uiStreams?: UIStreamRegistry;
+  uiStreams?: UIStreamRegistry | (() => UIStreamRegistry);
   /** Records each request (route pattern, status, seconds). */
   onRequest?: (record: { method: string; route: string; status: number; seconds: number }) => void;
 }

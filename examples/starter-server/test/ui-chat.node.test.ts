@@ -1,6 +1,7 @@
 import { uiMessageChunkSchema } from 'ai';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RedisTestServer, redisServerAvailable, startRedisServer } from '../../../test-support/redis-server.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 import { transfers, uiChatServices, wickiesDocument } from './ui-chat-fixture.ts';
 
@@ -171,5 +172,48 @@ describe('POST /api/ui/chat (AI SDK UI message stream protocol)', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe.runIf(redisServerAvailable())('/api/ui/chat on two instances sharing Redis', () => {
+  let redis: RedisTestServer;
+  let first: TestServer;
+  let second: TestServer;
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    first = await startTestServer({ config: { redisUrl: redis.url }, services: uiChatServices() });
+    second = await startTestServer({ config: { redisUrl: redis.url }, services: uiChatServices() });
+  });
+  afterAll(async () => {
+    await first?.close();
+    await second?.close();
+    await redis?.stop();
+  });
+
+  it('an answer started on one instance resumes from the other, and the other cancels it', async () => {
+    const controller = new AbortController();
+    const response = await first.api('/api/ui/chat', {
+      method: 'POST',
+      json: { id: 'shared', messages: [userMessage('slow')] },
+      signal: controller.signal,
+    });
+    await response.body?.getReader().read();
+    controller.abort();
+    const resumed = await second.api('/api/ui/chat/shared/stream?from=0');
+    expect(resumed.status).toBe(200);
+    const reader = resumed.body?.getReader();
+    const head = new TextDecoder().decode((await reader?.read())?.value);
+    expect(head.startsWith('data: {"type":"start"')).toBe(true);
+    expect((await second.api('/api/ui/chat/shared/stream', { method: 'DELETE' })).status).toBe(204);
+    let rest = '';
+    for (;;) {
+      const next = await reader?.read();
+      if (next === undefined || next.done) break;
+      rest += new TextDecoder().decode(next.value);
+    }
+    expect(rest).toContain('"type":"abort"');
+    expect(rest).not.toContain('word399');
+    expect(rest.endsWith('data: [DONE]\n\n')).toBe(true);
   });
 });

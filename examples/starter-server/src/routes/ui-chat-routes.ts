@@ -66,8 +66,11 @@ export function starterCitations(result: AgentResult): Citation[] {
 }
 
 export interface UIChatRouteOptions {
-  /** Where answers are recorded for resume and cancel (default: in memory, this instance only). */
-  streams?: UIStreamRegistry;
+  /**
+   * Where answers are recorded for resume and cancel (default: in memory, this instance only). A function is
+   * asked on every request (the starter swaps in a Redis-backed registry once Redis is connected).
+   */
+  streams?: UIStreamRegistry | (() => UIStreamRegistry);
 }
 
 /**
@@ -79,7 +82,8 @@ export interface UIChatRouteOptions {
  * - `DELETE /api/ui/chat/:id/stream` cancels it, from any instance sharing the registry.
  */
 export function registerUIChatRoutes(app: ApiApp, context: AppContext, options: UIChatRouteOptions = {}): void {
-  const streams = options.streams ?? createUIStreamRegistry();
+  const fallback = createUIStreamRegistry();
+  const registry = () => (typeof options.streams === 'function' ? options.streams() : (options.streams ?? fallback));
   const suspended = new Map<string, { owner: string; state: AgentRunState }>();
   const limits = { bytes: context.config.limits.jsonBodyBytes, depth: context.config.limits.jsonDepth };
   // Streams are per token, so one user cannot resume or cancel another's answer.
@@ -116,6 +120,7 @@ export function registerUIChatRoutes(app: ApiApp, context: AppContext, options: 
     );
     const key = streamKey(c, body.id);
     const chunks = toUIMessageStream(run, { model: context.services.model.model.modelId, sources: starterCitations });
+    const streams = registry();
     try {
       await streams.start(key, chunks);
     } catch (error) {
@@ -133,7 +138,7 @@ export function registerUIChatRoutes(app: ApiApp, context: AppContext, options: 
     const from = fromText === undefined ? undefined : Number(fromText);
     if (from !== undefined && !(Number.isInteger(from) && from >= 0))
       throw new AgenticGenError('invalid-argument', '[server] from must be a non-negative integer');
-    const stream = await streams.resume(streamKey(c, id), {
+    const stream = await registry().resume(streamKey(c, id), {
       ...(from === undefined ? {} : { from }),
       signal: c.req.raw.signal,
     });
@@ -144,7 +149,7 @@ export function registerUIChatRoutes(app: ApiApp, context: AppContext, options: 
   app.delete('/api/ui/chat/:id/stream', async (c) => {
     const id = c.req.param('id');
     if (!/^[a-zA-Z0-9_-]{1,100}$/.test(id)) throw new AgenticGenError('invalid-argument', '[server] invalid chat id');
-    await streams.cancel(streamKey(c, id));
+    await registry().cancel(streamKey(c, id));
     return c.body(null, 204);
   });
 }
