@@ -2,6 +2,9 @@
  * The real client: a Vite + React page using `useChat` from `@ai-sdk/react` with its default transport, against
  * the starter server's `/api/ui/chat`, in Chromium.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -15,6 +18,14 @@ const assistantText = (page: Page) => page.locator('[data-role="assistant"] .tex
 describe.runIf(hasChromium)('useChat (@ai-sdk/react, default transport) against the starter server', () => {
   let server: TestServer;
   let vite: ViteDevServer;
+  let vueVite: ViteDevServer;
+  let vuePageUrl: string;
+  const cacheDirs: string[] = [];
+  const cacheDir = (name: string) => {
+    const path = mkdtempSync(join(tmpdir(), `use-chat-${name}-`));
+    cacheDirs.push(path);
+    return path;
+  };
   let browser: Browser;
   let pageUrl: string;
 
@@ -26,6 +37,10 @@ describe.runIf(hasChromium)('useChat (@ai-sdk/react, default transport) against 
     vite = await createServer({
       configFile: false,
       root: new URL('./use-chat-page/', import.meta.url).pathname,
+      // Each server its own dependency cache, with its dependencies declared up front: two servers sharing a
+      // cache, or a dependency found late (which makes Vite reload the page), break a run.
+      cacheDir: cacheDir('react'),
+      optimizeDeps: { include: ['react', 'react-dom/client', '@ai-sdk/react', 'ai'] },
       logLevel: 'error',
       server: {
         host: '127.0.0.1',
@@ -36,12 +51,35 @@ describe.runIf(hasChromium)('useChat (@ai-sdk/react, default transport) against 
     });
     await vite.listen();
     pageUrl = `http://127.0.0.1:${port}/`;
+    const vuePort = await freePort();
+    vueVite = await createServer({
+      configFile: false,
+      root: new URL('./use-chat-vue-page/', import.meta.url).pathname,
+      cacheDir: cacheDir('vue'),
+      optimizeDeps: { include: ['vue', '@ai-sdk/vue', 'ai'] },
+      logLevel: 'error',
+      define: {
+        __VUE_OPTIONS_API__: 'true',
+        __VUE_PROD_DEVTOOLS__: 'false',
+        __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
+      },
+      server: {
+        host: '127.0.0.1',
+        port: vuePort,
+        strictPort: true,
+        proxy: { '/api': { target: server.url, changeOrigin: true } },
+      },
+    });
+    await vueVite.listen();
+    vuePageUrl = `http://127.0.0.1:${vuePort}/`;
     browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
     await vite?.close();
+    await vueVite?.close();
+    for (const path of cacheDirs) rmSync(path, { recursive: true, force: true });
     await server?.close();
   });
 
@@ -116,6 +154,22 @@ describe.runIf(hasChromium)('useChat (@ai-sdk/react, default transport) against 
     await vi.waitFor(async () => expect((await server.api('/api/ui/chat/stop/stream')).status).toBe(204));
     const text = (await assistantText(page)).join('');
     expect(text).not.toContain('word399');
+    await context.close();
+  });
+
+  it('the same conversation through @ai-sdk/vue (smoke): text, then a tool call with its output', async () => {
+    const { page, context, errors } = await openPage(browser);
+    await page.goto(`${vuePageUrl}?chat=vue-smoke&token=${server.token}`);
+    await page.waitForSelector('main[data-status="ready"]');
+    await page.fill('#input', 'hello');
+    await page.click('#send');
+    await page.waitForSelector('main[data-status="ready"] [data-role="assistant"] .text');
+    expect(await page.locator('[data-role="assistant"] .text').allTextContents()).toEqual(['You said: hello']);
+    await page.fill('#input', 'weather in Paris');
+    await page.click('#send');
+    await page.locator('.tool[data-state="output-available"]').waitFor();
+    expect(await page.locator('.tool').textContent()).toBe('{"city":"Paris","celsius":21}');
+    expect(errors).toEqual([]);
     await context.close();
   });
 
