@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { AgenticGenError, type UIStreamRegistry } from '@agenticgen/core';
+import { AgenticGenError } from '@agenticgen/core';
+import type { UIStreamRegistry } from '@agenticgen/core/ui';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { methodNotAllowed } from 'hono/method-not-allowed';

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRedisUIStreamDriver, createUIStreamRegistry, type UIStreamRegistry } from '@agenticgen/core';
+import { createRedisUIStreamDriver, createUIStreamRegistry, type UIStreamRegistry } from '@agenticgen/core/ui';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Redis } from 'ioredis';
 import { type AgenticGenAppOptions, createAgenticGenApp, hostName, starterPublicDir } from './agenticgen-app.ts';

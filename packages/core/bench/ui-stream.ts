@@ -6,12 +6,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createUIMessageStream, JsonToSseTransformStream } from 'ai';
-import {
-  type ChatStreamPart,
-  createUIStreamRegistry,
-  toUIMessageSseStream,
-  type UIMessageChunk,
-} from '../dist/index.js';
+import type { ChatStreamPart } from '../dist/index.js';
+import { createUIStreamRegistry, toUIMessageSseStream, type UIMessageChunk } from '../dist/ui.js';
 
 const quick = process.argv.includes('--quick');
 const rounds = quick ? 3 : 9;

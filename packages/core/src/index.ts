@@ -14,4 +14,3 @@ export * from './plugins/index.js';
 export * from './schema/index.js';
 export * from './telemetry/index.js';
 export * from './tools/index.js';
-export * from './ui/index.js';

@@ -4,13 +4,15 @@ import {
   type AgentRunState,
   type Citation,
   compileSchema,
+  Type,
+} from '@agenticgen/core';
+import {
   createUIStreamRegistry,
   fromUIMessages,
-  Type,
   toUIMessageStream,
   type UIStreamRegistry,
   uiMessageStreamHeaders,
-} from '@agenticgen/core';
+} from '@agenticgen/core/ui';
 import type { Context } from 'hono';
 import type { AppContext } from '../context.ts';
 import { jsonBody, validBody } from '../http/body.ts';

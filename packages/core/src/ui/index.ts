@@ -1,3 +1,8 @@
+/**
+ * @agenticgen/core/ui — agents in a web UI: the AI SDK UI message stream protocol (encode, decode, validate),
+ * resumable streams (memory and Redis drivers) and a framework-free chat client. A subpath of its own, so pages
+ * that do not chat pay nothing for it in their bundle.
+ */
 export {
   type ChatClient,
   type ChatClientOptions,
