@@ -1,7 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', 'redis-queue': 'src/redis-queue.ts' },
+  entry: {
+    index: 'src/index.ts',
+    testing: 'src/testing/index.ts',
+    'redis-queue': 'src/redis-queue.ts',
+    ui: 'src/ui/index.ts',
+  },
   format: ['esm'],
   dts: true,
   sourcemap: true,

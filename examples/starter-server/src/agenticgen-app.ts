@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { AgenticGenError } from '@agenticgen/core';
+import type { UIStreamRegistry } from '@agenticgen/core/ui';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { methodNotAllowed } from 'hono/method-not-allowed';
@@ -14,6 +15,7 @@ import { registerChatRoutes } from './routes/chat-routes.ts';
 import { registerKnowledgeRoutes } from './routes/knowledge-routes.ts';
 import { type MonitoringState, registerMonitoringRoutes, registerPublicRoutes } from './routes/monitoring-routes.ts';
 import { registerToolRoutes } from './routes/tools-routes.ts';
+import { registerUIChatRoutes } from './routes/ui-chat-routes.ts';
 import { registerWorkflowRoutes } from './routes/workflow-routes.ts';
 
 export interface AgenticGenAppOptions {
@@ -28,6 +30,11 @@ export interface AgenticGenAppOptions {
   allowedHosts?: readonly string[];
   /** The client's address, for failed-auth throttling (default: the Node socket's remote address). */
   clientAddress?: (c: Context) => string;
+  /**
+   * Where `/api/ui/chat` answers are recorded for resume and cancel. Default: in memory (this instance); give
+   * one on `createRedisUIStreamDriver` when several instances share a load balancer.
+   */
+  uiStreams?: UIStreamRegistry | (() => UIStreamRegistry);
   /** Records each request (route pattern, status, seconds). */
   onRequest?: (record: { method: string; route: string; status: number; seconds: number }) => void;
 }
@@ -110,6 +117,7 @@ export function createAgenticGenApp(context: AppContext, options: AgenticGenAppO
   });
   registerMonitoringRoutes(app, context);
   registerChatRoutes(app, context);
+  registerUIChatRoutes(app, context, options.uiStreams === undefined ? {} : { streams: options.uiStreams });
   registerKnowledgeRoutes(app, context);
   registerToolRoutes(app, context);
   registerWorkflowRoutes(app, context);

@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createRedisUIStreamDriver, createUIStreamRegistry, type UIStreamRegistry } from '@agenticgen/core/ui';
 import { createAdaptorServer } from '@hono/node-server';
+import type { Redis } from 'ioredis';
 import { type AgenticGenAppOptions, createAgenticGenApp, hostName, starterPublicDir } from './agenticgen-app.ts';
 import type { ServerConfig } from './config.ts';
 import { type AppContext, executeSpec } from './context.ts';
@@ -55,7 +57,11 @@ export function createApp(options: AppOptions): App {
   const { runs, gateway } = context;
   let shuttingDown: Promise<void> | undefined;
   const allowedHosts = allowedHostsFor(config);
+  // In memory until listen() connects Redis; then every instance records and serves every answer.
+  let uiStreams: UIStreamRegistry = createUIStreamRegistry();
+  let uiStreamConnections: { publisher: Redis; subscriber: Redis } | undefined;
   const appOptions: AgenticGenAppOptions = {
+    uiStreams: () => uiStreams,
     publicDir: options.publicDir ?? starterPublicDir,
     readiness: () => {
       if (shuttingDown !== undefined || !runs.accepting) return { ready: false, status: 'shutting-down' };
@@ -119,6 +125,18 @@ export function createApp(options: AppOptions): App {
           log('warn', 'rooms: Redis relay unavailable; rooms are per instance', { error: String(error) });
         }
       }
+      if (config.redisUrl !== undefined && uiStreamConnections === undefined) {
+        try {
+          const { connectPubSub } = await import('./redis-pub-sub.ts');
+          uiStreamConnections = await connectPubSub(config.redisUrl, { log, scope: 'ui streams' });
+          const { publisher: client, subscriber } = uiStreamConnections;
+          uiStreams = createUIStreamRegistry({ driver: createRedisUIStreamDriver({ client, subscriber }) });
+        } catch (error) {
+          log('warn', 'ui streams: Redis unavailable; /api/ui/chat answers resume on this instance only', {
+            error: String(error),
+          });
+        }
+      }
       if (config.redisUrl !== undefined && context.runQueue === undefined) {
         const { createRedisRunQueue } = await import('./runs/redis-run-queue.ts');
         const executesRuns = config.runWorker !== false;
@@ -165,6 +183,8 @@ export function createApp(options: AppOptions): App {
         const closeTimeoutMs = config.closeTimeoutMs ?? 5_000;
         await withDeadline(gateway.close(), closeTimeoutMs, 'WebSocket connections', log);
         await withDeadline(relay?.dispose(), closeTimeoutMs, 'room relay', log);
+        uiStreamConnections?.publisher.disconnect();
+        uiStreamConnections?.subscriber.disconnect();
         await context.runQueue?.close({ timeoutMs: closeTimeoutMs });
         server.closeAllConnections();
         await withDeadline(closed, closeTimeoutMs, 'HTTP server', log);

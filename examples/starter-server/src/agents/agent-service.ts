@@ -39,6 +39,8 @@ export interface AgentService {
   /** Validates a JSON config with core's schema and builds the agent. */
   create(config: Record<string, unknown>): AgentSummary;
   has(name: string): boolean;
+  /** The agent itself (built-in or created), for routes that stream it in another format. */
+  get(name: string): Agent | undefined;
   run(name: string, input: AgentInput, context: RunContext): Promise<StreamedAgentResult>;
   /** The collaboration task: a supervisor delegating to the researcher and the coder. */
   collaborate(task: string, context: RunContext): Promise<StreamedAgentResult & { delegations: string[] }>;
@@ -118,6 +120,7 @@ export function createAgentService(services: Services): AgentService {
       ...[...custom.values()].map((agent) => summary(agent, false)),
     ],
     has: (name) => find(name) !== undefined,
+    get: (name) => find(name),
     create(input) {
       const config = parseAgentConfig({ model: 'default', ...input });
       if (find(config.name) !== undefined) {

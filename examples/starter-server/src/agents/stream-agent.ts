@@ -23,6 +23,8 @@ export async function streamAgent(
   run.result.catch(() => {});
   for await (const event of run) {
     if (event.type === 'run-start' || event.type === 'run-finish' || event.type === 'run-error') continue;
+    // Streamed tool arguments are for UI message stream clients (/api/ui/chat); this event format never had them.
+    if (event.type === 'tool-input-start' || event.type === 'tool-input-delta') continue;
     const { runId: _agentRunId, ...rest } = event;
     if (event.type === 'step-finish') options.onUsage?.(event.usage);
     options.emit({ ...rest, agent: agent.name } as RunEvent);

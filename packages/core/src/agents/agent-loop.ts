@@ -257,6 +257,13 @@ async function callModel(
       environment.emit({ type: 'text-delta', runId: state.runId, step: stepNumber, delta: part.delta });
     } else if (part.type === 'reasoning-delta') {
       environment.emit({ type: 'reasoning-delta', runId: state.runId, step: stepNumber, delta: part.delta });
+    } else if (part.type === 'tool-call-start') {
+      // Tool arguments stream too, so a UI can show a call taking shape before it runs.
+      const { toolCallId, toolName } = part;
+      environment.emit({ type: 'tool-input-start', runId: state.runId, step: stepNumber, toolCallId, toolName });
+    } else if (part.type === 'tool-call-delta') {
+      const { toolCallId, argumentsDelta: delta } = part;
+      environment.emit({ type: 'tool-input-delta', runId: state.runId, step: stepNumber, toolCallId, delta });
     }
   };
   const { runtime } = environment.agent;

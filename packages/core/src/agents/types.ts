@@ -175,6 +175,8 @@ export type AgentEvent =
   | { type: 'step-start'; runId: string; step: number }
   | { type: 'text-delta'; runId: string; step: number; delta: string }
   | { type: 'reasoning-delta'; runId: string; step: number; delta: string }
+  | { type: 'tool-input-start'; runId: string; step: number; toolCallId: string; toolName: string }
+  | { type: 'tool-input-delta'; runId: string; step: number; toolCallId: string; delta: string }
   | { type: 'tool-call'; runId: string; step: number; toolCallId: string; toolName: string; input: unknown }
   | ({ type: 'tool-result'; runId: string; step: number } & ToolCallRecord)
   | { type: 'tool-approval-request'; runId: string; step: number; toolCallId: string; toolName: string; input: unknown }
