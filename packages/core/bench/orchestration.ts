@@ -3,23 +3,16 @@
  * per-step overhead of the agent loop with a mock model. Merges its figures into bench/results.json (other
  * figures of the file are kept). Run after `npm run build -w packages/core`; `--quick` for a short run.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { Type } from '@sinclair/typebox';
 import PQueue from 'p-queue';
 import { createAgent, createScheduler, defineTool } from '../dist/index.js';
 import { MockChatModel } from '../dist/testing.js';
+import { type Figure, saveFigures } from './results-file.ts';
 
 const quick = process.argv.includes('--quick');
 const rounds = quick ? 3 : 7;
 const taskCount = 100_000;
 const concurrency = 64;
-
-interface Figure {
-  name: string;
-  unit: string;
-  ours: number;
-  peers: Record<string, number>;
-}
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with node --expose-gc');
@@ -203,22 +196,4 @@ for (const workload of schedulerWorkloads) {
   console.log(`(a bare MockChatModel call takes ${median(bare).toFixed(4)} ms of each step)`);
 }
 
-const path = new URL('./results.json', import.meta.url);
-let existing: { figures?: Figure[] } = {};
-try {
-  existing = JSON.parse(readFileSync(path, 'utf8'));
-} catch {
-  existing = {};
-}
-const names = new Set(figures.map((figure) => figure.name));
-const merged = [...(existing.figures ?? []).filter((figure) => !names.has(figure.name)), ...figures];
-writeFileSync(
-  path,
-  `${JSON.stringify({ node: process.version, date: new Date().toISOString(), figures: merged }, null, 2)}\n`,
-);
-for (const figure of figures) {
-  const peers = Object.entries(figure.peers)
-    .map(([name, value]) => `${name} ${value.toFixed(3)} (×${(value / figure.ours).toFixed(2)})`)
-    .join(', ');
-  console.log(`${figure.name}: ours ${figure.ours.toFixed(3)} ${figure.unit}; ${peers}`);
-}
+saveFigures(figures);

@@ -9,27 +9,20 @@
  * The object is built from real text: the Markdown READMEs of installed packages (paragraphs and headings).
  * Merges its figures into bench/results.json. Run after `npm run build -w packages/core`.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { streamObject as aiStreamObject, jsonSchema, parsePartialJson } from 'ai';
 import { MockLanguageModelV4, simulateReadableStream } from 'ai/test';
 import { parse as partialJsonParse } from 'partial-json';
 import { PartialJsonParser, streamObject, Type } from '../dist/index.js';
 import { MockChatModel } from '../dist/testing.js';
+import { type Figure, saveFigures } from './results-file.ts';
 
 const quick = process.argv.includes('--quick');
 const rounds = quick ? 3 : 7;
 const chunkSize = 20;
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with node --expose-gc');
-
-interface Figure {
-  name: string;
-  unit: string;
-  ours: number;
-  peers: Record<string, number>;
-  data?: string;
-}
 
 /** Sections of real documentation text until the JSON reaches `bytes`. */
 function realTextObject(bytes: number) {
@@ -200,6 +193,7 @@ const figures: Figure[] = [
     ours: parsers.ours as number,
     peers: { 'partial-json': parsers['partial-json'] as number, ai: parsers.ai as number },
     data,
+    details: { peakHeapGrowthMbByInputBytes: Object.fromEntries(heap) },
   },
   { name: 'stream-object-100k', unit: 'ms', ours: whole.ours as number, peers: { ai: whole.ai as number }, data },
 ];
@@ -208,22 +202,4 @@ console.log(
 );
 void sink;
 
-const path = new URL('./results.json', import.meta.url);
-let existing: { figures?: Figure[] } = {};
-try {
-  existing = JSON.parse(readFileSync(path, 'utf8'));
-} catch {
-  existing = {};
-}
-const names = new Set(figures.map((figure) => figure.name));
-const merged = [...(existing.figures ?? []).filter((figure) => !names.has(figure.name)), ...figures];
-writeFileSync(
-  path,
-  `${JSON.stringify({ node: process.version, date: new Date().toISOString(), figures: merged }, null, 2)}\n`,
-);
-for (const figure of figures) {
-  const peers = Object.entries(figure.peers)
-    .map(([name, value]) => `${name} ${value.toFixed(2)} (×${(value / figure.ours).toFixed(1)})`)
-    .join(', ');
-  console.log(`${figure.name}: ours ${figure.ours.toFixed(2)} ${figure.unit}; ${peers}`);
-}
+saveFigures(figures);

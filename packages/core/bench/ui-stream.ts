@@ -4,21 +4,14 @@
  * to resume a 10,000-part stream from its middle. Merges its figures into bench/results.json (other figures are
  * kept). Run after `npm run build -w packages/core`: `node --expose-gc bench/ui-stream.ts` (`--quick` for short).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { createUIMessageStream, JsonToSseTransformStream } from 'ai';
 import type { ChatStreamPart } from '../dist/index.js';
 import { createUIStreamRegistry, toUIMessageSseStream, type UIMessageChunk } from '../dist/ui.js';
+import { type Figure, saveFigures } from './results-file.ts';
 
 const quick = process.argv.includes('--quick');
 const rounds = quick ? 3 : 9;
 const partCount = 100_000;
-
-interface Figure {
-  name: string;
-  unit: string;
-  ours: number;
-  peers: Record<string, number>;
-}
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with node --expose-gc');
@@ -155,22 +148,4 @@ const figures: Figure[] = [];
   figures.push({ name: 'ui-stream-resume-10k-suffix', unit: 'ms', ours: median(runs), peers: {} });
 }
 
-const path = new URL('./results.json', import.meta.url);
-let existing: { figures?: Figure[] } = {};
-try {
-  existing = JSON.parse(readFileSync(path, 'utf8'));
-} catch {
-  existing = {};
-}
-const names = new Set(figures.map((figure) => figure.name));
-const merged = [...(existing.figures ?? []).filter((figure) => !names.has(figure.name)), ...figures];
-writeFileSync(
-  path,
-  `${JSON.stringify({ node: process.version, date: new Date().toISOString(), figures: merged }, null, 2)}\n`,
-);
-for (const figure of figures) {
-  const peers = Object.entries(figure.peers)
-    .map(([name, value]) => `${name} ${value.toFixed(3)} (×${(value / figure.ours).toFixed(2)})`)
-    .join(', ');
-  console.log(`${figure.name}: ours ${figure.ours.toFixed(3)} ${figure.unit}; ${peers}`);
-}
+saveFigures(figures);

@@ -20,15 +20,9 @@ import {
   type RetrievalReport,
   type SearchOptions,
 } from '../../dist/index.js';
+import { type Figure, saveFigures } from '../results-file.ts';
 import { buildCorpus } from './corpus.ts';
 import { corpusFingerprint } from './make-queries.ts';
-
-interface Figure {
-  name: string;
-  unit: string;
-  ours: number;
-  peers: Record<string, number>;
-}
 
 const queriesFile = JSON.parse(readFileSync(new URL('./queries.json', import.meta.url), 'utf8')) as {
   corpusSha256: string;
@@ -158,11 +152,7 @@ figures.push({
   },
 });
 
-const resultsUrl = new URL('../results.json', import.meta.url);
-const results = JSON.parse(readFileSync(resultsUrl, 'utf8')) as { figures: Figure[] };
-const names = new Set(figures.map((figure) => figure.name));
-results.figures = [...results.figures.filter((figure) => !names.has(figure.name)), ...figures];
-writeFileSync(resultsUrl, `${JSON.stringify(results, null, 2)}\n`);
+saveFigures(figures);
 writeFileSync(new URL('./last-run.json', import.meta.url), `${JSON.stringify(reports, null, 2)}\n`);
 console.log(
   figures.map((figure) => `${figure.name}: ${figure.ours.toFixed(3)} ${JSON.stringify(figure.peers)}`).join('\n'),
