@@ -9,6 +9,7 @@ export type {
   SandboxEvents,
   SessionRestartEvent,
   SessionRestartReason,
+  SnapshotCacheEvent,
 } from './host/sandbox-core.js';
 export type {
   SandboxFairnessOptions,

@@ -146,7 +146,7 @@ class FrameTransport implements SandboxTransport {
     if (typeof location !== 'undefined') this.packageSources();
   }
 
-  async start(limits: Record<string, number>): Promise<void> {
+  async start(limits: Record<string, number>): Promise<undefined> {
     if (typeof document === 'undefined') {
       throw new AgenticGenError(
         'unsupported',
@@ -236,6 +236,8 @@ class FrameTransport implements SandboxTransport {
       await this.close();
       throw error;
     }
+    // No persisted snapshot in the browser yet: no snapshot-cache event.
+    return undefined;
   }
 
   /**

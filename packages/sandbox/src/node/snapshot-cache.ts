@@ -1,0 +1,147 @@
+/**
+ * The Node half of the persisted memory snapshot: a file in a cache directory, with a JSON record beside it
+ * (what the snapshot was made from, its size and sha256). This runs in the host process: the sandbox process
+ * cannot write anything (permission model), so it only receives verified bytes or sends fresh ones back.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { AgenticGenError } from '@agenticgen/core';
+import type { SnapshotCacheEvent } from '../host/sandbox-events.js';
+
+/** `snapshotCache` of the Node sandbox. */
+export interface SnapshotCacheOptions {
+  /** Where snapshots are kept (default: `node_modules/.cache/agenticgen/sandbox` of the working directory if it has a `node_modules`, else the OS cache directory). */
+  directory?: string;
+  /** Largest snapshot read or written, in bytes (default 512 MiB); a larger one is neither loaded nor stored. */
+  maxBytes?: number;
+}
+
+/** What a snapshot depends on: any difference makes a stored one stale. */
+export interface SnapshotKey {
+  /** Names the file: the same sandbox configuration (lock, packages, limits) always uses the same one. */
+  slot: string;
+  /** Pyodide's version and files, and the hash of the code that runs inside the interpreter. */
+  pyodide: string;
+  harness: string;
+}
+
+interface Record_ {
+  format: 1;
+  pyodide: string;
+  harness: string;
+  bytes: number;
+  sha256: string;
+}
+
+const defaultMaxBytes = 512 * 1024 * 1024;
+
+export interface ResolvedSnapshotCache {
+  directory: string;
+  maxBytes: number;
+}
+
+export function resolveSnapshotCache(
+  option: SnapshotCacheOptions | false | undefined,
+): ResolvedSnapshotCache | undefined {
+  if (option === false) return undefined;
+  const maxBytes = option?.maxBytes ?? defaultMaxBytes;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) {
+    throw new AgenticGenError('invalid-config', '[sandbox] snapshotCache.maxBytes must be a positive integer');
+  }
+  if (option?.directory !== undefined && (typeof option.directory !== 'string' || option.directory.length === 0)) {
+    throw new AgenticGenError('invalid-config', '[sandbox] snapshotCache.directory must be a non-empty path');
+  }
+  return { directory: option?.directory ?? defaultDirectory(), maxBytes };
+}
+
+/** The default place, following the conventions of build tools (find-cache-dir) and of each OS. */
+export function defaultDirectory(): string {
+  const local = join(process.cwd(), 'node_modules');
+  if (existsSync(local)) return join(local, '.cache', 'agenticgen', 'sandbox');
+  const env = process.env;
+  const base =
+    process.platform === 'win32'
+      ? (env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'))
+      : process.platform === 'darwin'
+        ? join(homedir(), 'Library', 'Caches')
+        : (env.XDG_CACHE_HOME ?? join(homedir(), '.cache'));
+  return join(base, 'agenticgen', 'sandbox');
+}
+
+/** The hash of a key's parts (separated, so that no two lists of parts hash alike by concatenation). */
+export function keyHash(...parts: (string | Uint8Array)[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part).update('\0');
+  return hash.digest('hex');
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function files(cache: ResolvedSnapshotCache, key: SnapshotKey): { data: string; record: string } {
+  return { data: join(cache.directory, `${key.slot}.snapshot`), record: join(cache.directory, `${key.slot}.json`) };
+}
+
+export type LoadedSnapshot = { bytes: Uint8Array } | { reason: NonNullable<SnapshotCacheEvent['reason']> };
+
+/** Reads the stored snapshot if, and only if, it matches the key, its recorded size and its sha256. */
+export function loadSnapshot(cache: ResolvedSnapshotCache, key: SnapshotKey): LoadedSnapshot {
+  const paths = files(cache, key);
+  let record: Partial<Record_>;
+  let size: number;
+  try {
+    size = statSync(paths.data).size;
+    record = JSON.parse(readFileSync(paths.record, 'utf8'));
+  } catch {
+    return { reason: 'missing' };
+  }
+  if (record?.format !== 1 || typeof record.sha256 !== 'string' || typeof record.bytes !== 'number') {
+    return { reason: 'tampered' };
+  }
+  if (record.pyodide !== key.pyodide || record.harness !== key.harness) return { reason: 'stale' };
+  if (record.bytes > cache.maxBytes || size > cache.maxBytes) return { reason: 'too-large' };
+  if (size < record.bytes) return { reason: 'truncated' };
+  if (size !== record.bytes) return { reason: 'tampered' };
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(paths.data);
+  } catch {
+    return { reason: 'missing' };
+  }
+  if (bytes.length !== record.bytes) return { reason: 'truncated' };
+  if (sha256(bytes) !== record.sha256) return { reason: 'tampered' };
+  return { bytes };
+}
+
+/**
+ * Stores a fresh snapshot: each file is written under a temporary name and renamed, so a reader never sees a
+ * partial file; a reader that meets another writer's record is caught by the sha256 and rebuilds.
+ * Returns false (and stores nothing) when the snapshot exceeds `maxBytes` or the directory is not writable.
+ */
+export function storeSnapshot(cache: ResolvedSnapshotCache, key: SnapshotKey, bytes: Uint8Array): boolean {
+  if (bytes.length > cache.maxBytes) return false;
+  const paths = files(cache, key);
+  const record: Record_ = {
+    format: 1,
+    pyodide: key.pyodide,
+    harness: key.harness,
+    bytes: bytes.length,
+    sha256: sha256(bytes),
+  };
+  const suffix = `.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    mkdirSync(cache.directory, { recursive: true });
+    writeFileSync(paths.data + suffix, bytes, { mode: 0o600 });
+    renameSync(paths.data + suffix, paths.data);
+    writeFileSync(paths.record + suffix, JSON.stringify(record), { mode: 0o600 });
+    renameSync(paths.record + suffix, paths.record);
+    return true;
+  } catch {
+    rmSync(paths.data + suffix, { force: true });
+    rmSync(paths.record + suffix, { force: true });
+    return false;
+  }
+}
