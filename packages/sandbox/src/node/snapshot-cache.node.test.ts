@@ -104,7 +104,7 @@ describe('persisted memory snapshot (Node)', () => {
     }
   }, 240_000);
 
-  it('stays off with snapshotCache: false and rejects a bad maxBytes', async () => {
+  it('stays off with snapshotCache: false and rejects a bad maxBytes or directory', async () => {
     expect((await startAndRun({ snapshotCache: false })).event).toBeUndefined();
     let error: unknown;
     try {
@@ -113,5 +113,6 @@ describe('persisted memory snapshot (Node)', () => {
       error = caught;
     }
     expect(AgenticGenError.hasCode(error, 'invalid-config')).toBe(true);
+    expect(() => createSandbox({ snapshotCache: { directory: '' } })).toThrow(/snapshotCache.directory/);
   }, 120_000);
 });
