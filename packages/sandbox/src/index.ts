@@ -3,6 +3,7 @@
  * This file only re-exports the public surface.
  */
 export { type BrowserSandboxOptions, createSandbox } from './browser/browser-sandbox.js';
+export type { BrowserSnapshotCacheOptions } from './browser/snapshot-store.js';
 export type {
   PythonSandbox,
   PythonSessionOptions,

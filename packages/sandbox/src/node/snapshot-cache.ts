@@ -9,6 +9,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AgenticGenError } from '@agenticgen/core';
 import type { SnapshotCacheEvent } from '../host/sandbox-events.js';
+import { checkSnapshotBytes, judgeRecord, type SnapshotKey, type SnapshotRecord } from '../host/snapshot-record.js';
+
+export type { SnapshotKey } from '../host/snapshot-record.js';
 
 /** `snapshotCache` of the Node sandbox. */
 export interface SnapshotCacheOptions {
@@ -16,23 +19,6 @@ export interface SnapshotCacheOptions {
   directory?: string;
   /** Largest snapshot read or written, in bytes (default 512 MiB); a larger one is neither loaded nor stored. */
   maxBytes?: number;
-}
-
-/** What a snapshot depends on: any difference makes a stored one stale. */
-export interface SnapshotKey {
-  /** Names the file: the same sandbox configuration (lock, packages, limits) always uses the same one. */
-  slot: string;
-  /** Pyodide's version and files, and the hash of the code that runs inside the interpreter. */
-  pyodide: string;
-  harness: string;
-}
-
-interface Record_ {
-  format: 1;
-  pyodide: string;
-  harness: string;
-  bytes: number;
-  sha256: string;
 }
 
 const defaultMaxBytes = 512 * 1024 * 1024;
@@ -90,7 +76,7 @@ export type LoadedSnapshot = { bytes: Uint8Array } | { reason: NonNullable<Snaps
 /** Reads the stored snapshot if, and only if, it matches the key, its recorded size and its sha256. */
 export function loadSnapshot(cache: ResolvedSnapshotCache, key: SnapshotKey): LoadedSnapshot {
   const paths = files(cache, key);
-  let record: Partial<Record_>;
+  let record: Partial<SnapshotRecord>;
   let size: number;
   try {
     size = statSync(paths.data).size;
@@ -98,21 +84,16 @@ export function loadSnapshot(cache: ResolvedSnapshotCache, key: SnapshotKey): Lo
   } catch {
     return { reason: 'missing' };
   }
-  if (record?.format !== 1 || typeof record.sha256 !== 'string' || typeof record.bytes !== 'number') {
-    return { reason: 'tampered' };
-  }
-  if (record.pyodide !== key.pyodide || record.harness !== key.harness) return { reason: 'stale' };
-  if (record.bytes > cache.maxBytes || size > cache.maxBytes) return { reason: 'too-large' };
-  if (size < record.bytes) return { reason: 'truncated' };
-  if (size !== record.bytes) return { reason: 'tampered' };
+  const refused = judgeRecord(record, key, size, cache.maxBytes);
+  if (refused !== undefined) return { reason: refused };
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(paths.data);
   } catch {
     return { reason: 'missing' };
   }
-  if (bytes.length !== record.bytes) return { reason: 'truncated' };
-  if (sha256(bytes) !== record.sha256) return { reason: 'tampered' };
+  const damaged = checkSnapshotBytes(record as SnapshotRecord, bytes.length, sha256(bytes));
+  if (damaged !== undefined) return { reason: damaged };
   return { bytes };
 }
 
@@ -124,7 +105,7 @@ export function loadSnapshot(cache: ResolvedSnapshotCache, key: SnapshotKey): Lo
 export function storeSnapshot(cache: ResolvedSnapshotCache, key: SnapshotKey, bytes: Uint8Array): boolean {
   if (bytes.length > cache.maxBytes) return false;
   const paths = files(cache, key);
-  const record: Record_ = {
+  const record: SnapshotRecord = {
     format: 1,
     pyodide: key.pyodide,
     harness: key.harness,
