@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -12,16 +12,12 @@ import { createSandboxCore, type PythonSandbox } from '../host/sandbox-core.js';
 import type { SnapshotCacheEvent } from '../host/sandbox-events.js';
 import type { SandboxTransport } from '../host/worker-link.js';
 import type { SandboxOptions } from '../options.js';
-import { sandboxRuntime } from '../runtime/sandbox-runtime.js';
-import { fixSignalCheckRace } from '../runtime/signal-check-patch.js';
-import { nodeRealmPrelude } from './realm-prelude.js';
 import {
-  keyHash,
   loadSnapshot,
   type ResolvedSnapshotCache,
   resolveSnapshotCache,
   type SnapshotCacheOptions,
-  type SnapshotKey,
+  snapshotKey,
   storeSnapshot,
 } from './snapshot-cache.js';
 import type { SupervisorRequest } from './supervisor-protocol.js';
@@ -47,44 +43,6 @@ export interface NodeSandboxOptions extends SandboxOptions {
    * checked against its recorded size and sha256 before use; see docs/sandbox.md.
    */
   snapshotCache?: SnapshotCacheOptions | false;
-}
-
-/** Hash of the code that shapes the interpreter a snapshot holds: a change to it makes stored snapshots stale. */
-const harnessHash = keyHash(String(sandboxRuntime), String(nodeRealmPrelude), String(fixSignalCheckRace));
-
-/**
- * What a snapshot depends on. `slot` names the file per configuration (lock file, packages, limits); `pyodide`
- * (version and the size and time of its files) and `harness` make an older snapshot stale when they change.
- */
-function snapshotKey(
-  pyodideDirectory: string,
-  setup: Partial<ConfigureRequest>,
-  limits: Record<string, number>,
-): SnapshotKey {
-  const lock = setup.lockBytes ?? readFileSync(setup.lockFile ?? join(pyodideDirectory, 'pyodide-lock.json'));
-  const packages = (setup.packageFiles ?? []).map(({ fileName, sha256, imports }) => ({ fileName, sha256, imports }));
-  const slot = keyHash(
-    lock,
-    JSON.stringify(packages),
-    JSON.stringify(Object.entries(limits).sort(([a], [b]) => (a < b ? -1 : 1))),
-  ).slice(0, 32);
-  const pyodideFiles = ['package.json', 'pyodide.asm.wasm', 'pyodide.asm.mjs', 'pyodide.mjs', 'python_stdlib.zip'].map(
-    (name) => {
-      try {
-        const stat = statSync(join(pyodideDirectory, name));
-        return `${name}:${stat.size}:${stat.mtimeMs}`;
-      } catch {
-        return `${name}:none`;
-      }
-    },
-  );
-  let version = 'unknown';
-  try {
-    version = String(JSON.parse(readFileSync(join(pyodideDirectory, 'package.json'), 'utf8')).version);
-  } catch {
-    // A directory of Pyodide's files without its package.json: the files' sizes and times still key it.
-  }
-  return { slot, pyodide: `${version} ${keyHash(...pyodideFiles)}`, harness: harnessHash };
 }
 
 /** Creates a Python sandbox whose workers live in a separate, locked-down child process. */

@@ -10,6 +10,10 @@ import { join } from 'node:path';
 import { AgenticGenError } from '@agenticgen/core';
 import type { SnapshotCacheEvent } from '../host/sandbox-events.js';
 import { checkSnapshotBytes, judgeRecord, type SnapshotKey, type SnapshotRecord } from '../host/snapshot-record.js';
+import { sandboxRuntime } from '../runtime/sandbox-runtime.js';
+import { fixSignalCheckRace } from '../runtime/signal-check-patch.js';
+import { nodeRealmPrelude } from './realm-prelude.js';
+import type { SupervisorRequest } from './supervisor-protocol.js';
 
 export type { SnapshotKey } from '../host/snapshot-record.js';
 
@@ -125,4 +129,42 @@ export function storeSnapshot(cache: ResolvedSnapshotCache, key: SnapshotKey, by
     rmSync(paths.record + suffix, { force: true });
     return false;
   }
+}
+
+/** Hash of the code that shapes the interpreter a snapshot holds: a change to it makes stored snapshots stale. */
+const harnessHash = keyHash(String(sandboxRuntime), String(nodeRealmPrelude), String(fixSignalCheckRace));
+
+/**
+ * What a snapshot depends on. `slot` names the file per configuration (lock file, packages, limits); `pyodide`
+ * (version and the size and time of its files) and `harness` make an older snapshot stale when they change.
+ */
+export function snapshotKey(
+  pyodideDirectory: string,
+  setup: Partial<Extract<SupervisorRequest, { t: 'configure' }>>,
+  limits: Record<string, number>,
+): SnapshotKey {
+  const lock = setup.lockBytes ?? readFileSync(setup.lockFile ?? join(pyodideDirectory, 'pyodide-lock.json'));
+  const packages = (setup.packageFiles ?? []).map(({ fileName, sha256, imports }) => ({ fileName, sha256, imports }));
+  const slot = keyHash(
+    lock,
+    JSON.stringify(packages),
+    JSON.stringify(Object.entries(limits).sort(([a], [b]) => (a < b ? -1 : 1))),
+  ).slice(0, 32);
+  const pyodideFiles = ['package.json', 'pyodide.asm.wasm', 'pyodide.asm.mjs', 'pyodide.mjs', 'python_stdlib.zip'].map(
+    (name) => {
+      try {
+        const stat = statSync(join(pyodideDirectory, name));
+        return `${name}:${stat.size}:${stat.mtimeMs}`;
+      } catch {
+        return `${name}:none`;
+      }
+    },
+  );
+  let version = 'unknown';
+  try {
+    version = String(JSON.parse(readFileSync(join(pyodideDirectory, 'package.json'), 'utf8')).version);
+  } catch {
+    // A directory of Pyodide's files without its package.json: the files' sizes and times still key it.
+  }
+  return { slot, pyodide: `${version} ${keyHash(...pyodideFiles)}`, harness: harnessHash };
 }
