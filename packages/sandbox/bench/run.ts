@@ -1,6 +1,8 @@
 /**
  * Benchmarks of @agenticgen/sandbox (built code, `npm run build` first) against raw Pyodide in the same process:
- *   cold-start        createSandbox + first session + first run   vs  loadPyodide() in-process
+ *   cold-start        createSandbox + first session + first run, no stored snapshot (empty snapshotCache)
+ *                                                                 vs  loadPyodide() + first run in-process
+ *   cold-start-persisted-snapshot  the same with a snapshot an earlier process stored  vs  the same peer
  *   snapshot-restore  a fresh isolated session, no warm worker     vs  loadPyodide({ _loadSnapshot }) in-process
  *   pool-acquire      createSession with a warm worker ready
  *   run-roundtrip     session.run('x') round trip                   vs  a raw worker_thread, no isolation
@@ -9,9 +11,10 @@
  * Writes bench/results.json. `-- --quick` does fewer repetitions. The machine is shared: read the ratios.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { measure } from 'mitata';
@@ -43,29 +46,53 @@ async function timed(task: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
-// ── cold start ───────────────────────────────────────────────────────────────────────────────────────────────
-const oursCold: number[] = [];
-for (let index = 0; index < coldRepeats; index++) {
-  const sandbox = createSandbox({ pool: { warm: 0 } });
-  oursCold.push(
-    await timed(async () => {
-      const session = await sandbox.createSession();
-      await session.run('1 + 1');
-    }),
-  );
+// ── cold start: without a stored snapshot (an empty cache: boot, snapshot, store), with one, and raw ─────────
+// Interleaved, so that a load change on the shared machine hits all three alike.
+const cacheRoot = mkdtempSync(join(tmpdir(), 'agenticgen-bench-snapshots-'));
+const persistedDirectory = join(cacheRoot, 'persisted');
+const coldOnce = async (options: Parameters<typeof createSandbox>[0]) => {
+  const sandbox = createSandbox({ pool: { warm: 0 }, ...options });
+  const outcome: string[] = [];
+  sandbox.events.on('snapshot-cache', (event) => {
+    outcome.push(event.outcome);
+  });
+  const ms = await timed(async () => {
+    const session = await sandbox.createSession();
+    await session.run('1 + 1');
+  });
   await sandbox.dispose();
-}
+  return { ms, outcome: outcome.join() };
+};
+// Stores the snapshot the persisted runs restore (what an earlier process of the same app left behind).
+await coldOnce({ snapshotCache: { directory: persistedDirectory } });
+const oursCold: number[] = [];
+const oursPersisted: number[] = [];
 const rawCold: number[] = [];
 for (let index = 0; index < coldRepeats; index++) {
+  const missed = await coldOnce({ snapshotCache: { directory: join(cacheRoot, `empty-${index}`) } });
+  if (missed.outcome !== 'rebuilt') throw new Error(`bench: expected a rebuilt snapshot, got ${missed.outcome}`);
+  oursCold.push(missed.ms);
+  const restored = await coldOnce({ snapshotCache: { directory: persistedDirectory } });
+  if (restored.outcome !== 'restored-from-cache') throw new Error(`bench: expected a restore, got ${restored.outcome}`);
+  oursPersisted.push(restored.ms);
   rawCold.push(await timed(async () => (await loadPyodide()).runPython('1 + 1')));
 }
+rmSync(cacheRoot, { recursive: true, force: true });
 figures.push({
   name: 'cold-start',
   unit: 'ms',
   ours: round(median(oursCold)),
   peers: { pyodide: round(median(rawCold)) },
 });
-log(`cold-start ours ${median(oursCold).toFixed(0)} ms, raw loadPyodide ${median(rawCold).toFixed(0)} ms`);
+figures.push({
+  name: 'cold-start-persisted-snapshot',
+  unit: 'ms',
+  ours: round(median(oursPersisted)),
+  peers: { pyodide: round(median(rawCold)) },
+});
+log(
+  `cold-start ours ${median(oursCold).toFixed(0)} ms (no stored snapshot), ${median(oursPersisted).toFixed(0)} ms (stored snapshot), raw loadPyodide ${median(rawCold).toFixed(0)} ms; ratios ${(median(oursCold) / median(rawCold)).toFixed(2)} and ${(median(oursPersisted) / median(rawCold)).toFixed(2)}`,
+);
 
 // ── snapshot restore and pool acquire (one sandbox) ─────────────────────────────────────────────────────────
 const sandbox = createSandbox({ pool: { warm: 0, max: 16 } });

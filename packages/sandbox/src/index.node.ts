@@ -8,8 +8,10 @@ export type {
   SandboxEvents,
   SessionRestartEvent,
   SessionRestartReason,
+  SnapshotCacheEvent,
 } from './host/sandbox-core.js';
 export { createSandbox, type NodeSandboxOptions } from './node/node-sandbox.js';
+export type { SnapshotCacheOptions } from './node/snapshot-cache.js';
 export type {
   SandboxFairnessOptions,
   SandboxLimits,

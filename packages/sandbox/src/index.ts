@@ -3,12 +3,14 @@
  * This file only re-exports the public surface.
  */
 export { type BrowserSandboxOptions, createSandbox } from './browser/browser-sandbox.js';
+export type { BrowserSnapshotCacheOptions } from './browser/snapshot-store.js';
 export type {
   PythonSandbox,
   PythonSessionOptions,
   SandboxEvents,
   SessionRestartEvent,
   SessionRestartReason,
+  SnapshotCacheEvent,
 } from './host/sandbox-core.js';
 export type {
   SandboxFairnessOptions,

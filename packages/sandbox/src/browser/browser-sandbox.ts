@@ -4,12 +4,22 @@ import { createNetworkPolicy, type NetworkPolicy } from '../host/network-policy.
 import { directoryUrl, downloadAllowed, downloadPackageFiles, isHttpUrl } from '../host/package-download.js';
 import { resolvePackageFiles } from '../host/packages.js';
 import { createSandboxCore, type PythonSandbox } from '../host/sandbox-core.js';
+import type { SnapshotCacheEvent } from '../host/sandbox-events.js';
+import type { SnapshotKey } from '../host/snapshot-record.js';
 import type { SandboxTransport } from '../host/worker-link.js';
 import type { SandboxOptions } from '../options.js';
 import { pyodideVersion } from '../pyodide-version.js';
 import { sandboxRuntime } from '../runtime/sandbox-runtime.js';
 import { fixSignalCheckRace } from '../runtime/signal-check-patch.js';
 import { frameMain } from './frame-main.js';
+import {
+  type BrowserSnapshotCacheOptions,
+  loadBrowserSnapshot,
+  type ResolvedBrowserSnapshotCache,
+  resolveBrowserSnapshotCache,
+  sha256Hex,
+  storeBrowserSnapshot,
+} from './snapshot-store.js';
 import { browserWorkerMain } from './worker-main.js';
 
 /** Options of the browser sandbox. */
@@ -27,6 +37,11 @@ export interface BrowserSandboxOptions extends SandboxOptions {
   loadFile?: (name: string) => Promise<Uint8Array | ArrayBuffer | string>;
   /** Element the hidden sandbox iframe is appended to (default `document.body`). */
   container?: HTMLElement;
+  /**
+   * Keep the memory snapshot in the page origin's Cache Storage, so the next page load restores it instead of
+   * booting Pyodide (default on where Cache Storage exists; `false` turns it off). Checked like Node's.
+   */
+  snapshotCache?: BrowserSnapshotCacheOptions | false;
 }
 
 /** Creates a Python sandbox whose workers run inside an opaque-origin sandboxed iframe without network. */
@@ -92,6 +107,29 @@ function workerSource(): string {
   return `(${browserWorkerMain.toString()})(${sandboxRuntime.toString()}, loader, asm);`;
 }
 
+/**
+ * What a browser snapshot depends on, as in Node: `slot` per configuration (lock file, packages, limits);
+ * `pyodide` (version and its files' code and sizes) and `harness` (worker and frame code) make older ones stale.
+ */
+async function snapshotKey(
+  files: { assets: Record<string, Uint8Array>; sources: { loader: string; asm: string } },
+  packages: { assets: Record<string, Uint8Array>; files: unknown[] },
+  limits: Record<string, number>,
+  html: string,
+): Promise<SnapshotKey> {
+  const lock = packages.assets['pyodide-lock.json'] ?? files.assets['pyodide-lock.json'] ?? new Uint8Array();
+  const slot = (
+    await sha256Hex(
+      lock,
+      JSON.stringify(packages.files),
+      JSON.stringify(Object.entries(limits).sort(([a], [b]) => (a < b ? -1 : 1))),
+    )
+  ).slice(0, 32);
+  const sizes = Object.entries(files.assets).map(([name, bytes]) => `${name}:${bytes.length}`);
+  const pyodide = `${pyodideVersion} ${await sha256Hex(files.sources.loader, files.sources.asm, ...sizes.sort())}`;
+  return { slot, pyodide, harness: await sha256Hex(workerSource(), html) };
+}
+
 /** The sandbox frame's document: its script, and a CSP that allows only that script (by hash) and blob workers. */
 export async function frameDocument(): Promise<string> {
   const script = `(${frameMain.toString()})();`;
@@ -139,14 +177,16 @@ class FrameTransport implements SandboxTransport {
   private startFailed: ((error: AgenticGenError) => void) | undefined;
 
   private readonly policy: NetworkPolicy;
+  private readonly snapshotCache: ResolvedBrowserSnapshotCache | undefined;
 
   constructor(private readonly options: BrowserSandboxOptions) {
     this.policy = createNetworkPolicy(options.network);
+    this.snapshotCache = resolveBrowserSnapshotCache(options.snapshotCache);
     // Refused package hosts fail here, in createSandbox, long before anything is downloaded.
     if (typeof location !== 'undefined') this.packageSources();
   }
 
-  async start(limits: Record<string, number>): Promise<void> {
+  async start(limits: Record<string, number>): Promise<SnapshotCacheEvent | undefined> {
     if (typeof document === 'undefined') {
       throw new AgenticGenError(
         'unsupported',
@@ -160,6 +200,9 @@ class FrameTransport implements SandboxTransport {
     const indexURL = new URL(given.endsWith('/') ? given : `${given}/`, location.href).href;
     const [files, html] = await Promise.all([download(indexURL, this.options.loadFile), frameDocument()]);
     const packages = await this.packageAssets(files.assets);
+    const cache = limits.freshInterpreters === 1 ? undefined : this.snapshotCache;
+    const key = cache === undefined ? undefined : await snapshotKey(files, packages, limits, html);
+    const stored = cache === undefined || key === undefined ? undefined : await loadBrowserSnapshot(cache, key);
     const frame = document.createElement('iframe');
     // allow-scripts only: an opaque origin with no access to this page, its storage or cookies.
     frame.setAttribute('sandbox', 'allow-scripts');
@@ -197,12 +240,16 @@ class FrameTransport implements SandboxTransport {
     frame.contentWindow?.postMessage({ agenticgenSandboxPort: true }, '*', [channel.port2]);
     this.port = channel.port1;
     let unanswered = 0;
+    let madeSnapshot: Uint8Array | undefined;
     const configured = new Promise<void>((resolve, reject) => {
       channel.port1.onmessage = (event: MessageEvent) => {
         const tag = (event.data as { t?: unknown } | null)?.t;
         if (tag === 'pong') unanswered = 0;
-        else if (tag === 'configured') resolve();
-        else if (tag === 'configure-failed') {
+        else if (tag === 'configured') {
+          const made = (event.data as { snapshot?: unknown }).snapshot;
+          madeSnapshot = made instanceof Uint8Array ? made : undefined;
+          resolve();
+        } else if (tag === 'configure-failed') {
           const message = String((event.data as { message?: unknown }).message).slice(0, 2000);
           reject(
             message === 'not-cross-origin-isolated'
@@ -228,6 +275,8 @@ class FrameTransport implements SandboxTransport {
       sources: files.sources,
       limits,
       packages: packages.files,
+      ...(stored !== undefined && 'bytes' in stored ? { snapshot: stored.bytes } : {}),
+      returnSnapshot: stored !== undefined && 'reason' in stored,
     });
     try {
       await configured;
@@ -236,6 +285,15 @@ class FrameTransport implements SandboxTransport {
       await this.close();
       throw error;
     }
+    if (cache === undefined || key === undefined || stored === undefined) return undefined;
+    if ('bytes' in stored) return { outcome: 'restored-from-cache', bytes: stored.bytes.length };
+    const bytes = madeSnapshot;
+    return {
+      outcome: 'rebuilt',
+      reason: stored.reason,
+      stored: bytes !== undefined && (await storeBrowserSnapshot(cache, key, bytes)),
+      bytes: bytes?.length ?? 0,
+    };
   }
 
   /**

@@ -18,6 +18,10 @@ export function frameMain(): void {
     sources: { loader: string; asm: string };
     limits: Record<string, number>;
     packages: { fileName: string; imports: string[] }[];
+    /** A stored snapshot the page has verified (size, sha256): workers restore it, Pyodide never boots in full. */
+    snapshot?: Uint8Array;
+    /** Send the snapshot made here back with `configured`, for the page to store. */
+    returnSnapshot?: boolean;
   }
   let port: MessagePort | undefined;
   let config: Configure | undefined;
@@ -157,8 +161,16 @@ export function frameMain(): void {
         try {
           // The page may be isolated while this frame is not (a Permissions-Policy denying it): same failure.
           if (!self.crossOriginIsolated) throw new Error('not-cross-origin-isolated');
-          if (config.limits?.freshInterpreters !== 1) snapshot = await makeSnapshot();
-          send({ t: 'configured' });
+          if (config.limits?.freshInterpreters === 1) send({ t: 'configured' });
+          else if (config.snapshot instanceof Uint8Array) {
+            // Verified by the page. No template: the first session is restored like every other.
+            snapshot = config.snapshot;
+            delete config.snapshot;
+            send({ t: 'configured' });
+          } else {
+            snapshot = await makeSnapshot();
+            send({ t: 'configured', snapshot: config.returnSnapshot ? snapshot.slice() : undefined });
+          }
         } catch (error) {
           send({ t: 'configure-failed', message: String((error as Error)?.message ?? error) });
         }

@@ -21,7 +21,12 @@ import type { SandboxEvents } from './sandbox-events.js';
 import { type SandboxTransport, WorkerLink } from './worker-link.js';
 import { WorkerPool } from './worker-pool.js';
 
-export type { SandboxEvents, SessionRestartEvent, SessionRestartReason } from './sandbox-events.js';
+export type {
+  SandboxEvents,
+  SessionRestartEvent,
+  SessionRestartReason,
+  SnapshotCacheEvent,
+} from './sandbox-events.js';
 
 /** Options of `createSession`. */
 export interface PythonSessionOptions {
@@ -99,15 +104,19 @@ export function createSandboxCore(transport: SandboxTransport, options: SandboxO
     if (disposed) return Promise.reject(new AgenticGenError('disposed', '[sandbox] the sandbox was disposed'));
     if (started === undefined) {
       crash = undefined;
-      started = transport.start({
-        outputLimit: limits.outputLimit,
-        resultLimit: limits.resultLimit,
-        recursionLimit: limits.recursionLimit,
-        memoryLimitBytes: limits.memoryLimitBytes,
-        jsHeapLimitBytes: limits.jsHeapLimitBytes,
-        // 1: workers start from a fresh interpreter (no snapshot is made); see SandboxPoolOptions.
-        freshInterpreters: poolOptions.freshInterpreters ? 1 : 0,
-      });
+      started = transport
+        .start({
+          outputLimit: limits.outputLimit,
+          resultLimit: limits.resultLimit,
+          recursionLimit: limits.recursionLimit,
+          memoryLimitBytes: limits.memoryLimitBytes,
+          jsHeapLimitBytes: limits.jsHeapLimitBytes,
+          // 1: workers start from a fresh interpreter (no snapshot is made); see SandboxPoolOptions.
+          freshInterpreters: poolOptions.freshInterpreters ? 1 : 0,
+        })
+        .then((snapshot) => {
+          if (snapshot) events.emit('snapshot-cache', snapshot);
+        });
       started.catch(() => {
         started = undefined;
       });

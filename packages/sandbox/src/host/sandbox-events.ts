@@ -21,8 +21,25 @@ export interface SessionRestartEvent {
   detail: string;
 }
 
+/** Payload of `snapshot-cache` (Node): where the memory snapshot of this start came from. */
+export interface SnapshotCacheEvent {
+  /** `restored-from-cache`: a stored snapshot passed every check; `rebuilt`: Pyodide booted and made a new one. */
+  outcome: 'restored-from-cache' | 'rebuilt';
+  /**
+   * Why it was rebuilt: none stored (`missing`), made by another Pyodide or harness (`stale`), shorter than
+   * its record (`truncated`), not matching its sha256 or record (`tampered`), above `maxBytes` (`too-large`).
+   */
+  reason?: 'missing' | 'stale' | 'truncated' | 'tampered' | 'too-large';
+  /** Whether the rebuilt snapshot was stored (false: above `maxBytes`, or the directory is not writable). */
+  stored?: boolean;
+  /** Size of the snapshot. */
+  bytes: number;
+}
+
 /** Events of a sandbox (`sandbox.events`). */
 export interface SandboxEvents {
+  /** Node, with `snapshotCache` on: the sandbox process started from a stored snapshot or made a new one. */
+  'snapshot-cache': SnapshotCacheEvent;
   /** A session's worker was replaced: its next run starts from a fresh interpreter and says so in `stderr`. */
   'session-restart': SessionRestartEvent;
 }

@@ -8,7 +8,7 @@ function scriptedTransport(options: { replyToRuns?: boolean } = {}) {
   let deliver: (envelope: Envelope) => void = () => {};
   const runs = new Map<number, number>();
   const transport: SandboxTransport = {
-    start: async () => {},
+    start: async () => undefined,
     spawn: (worker) => {
       runs.set(worker, 0);
       queueMicrotask(() => deliver({ t: 'message', w: worker, json: JSON.stringify({ op: 'ready', heapBytes: 1 }) }));

@@ -6,7 +6,7 @@ import { type SandboxTransport, WorkerLink } from './worker-link.js';
 function fakeTransport() {
   const sent: { worker: number; json: string }[] = [];
   const transport: SandboxTransport = {
-    start: async () => {},
+    start: async () => undefined,
     spawn: () => {},
     send: (worker, json) => sent.push({ worker, json }),
     interrupt: () => {},

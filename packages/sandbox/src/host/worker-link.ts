@@ -1,5 +1,6 @@
 import { AgenticGenError } from '@agenticgen/core';
 import { type Envelope, type RuntimeMessage, readRuntimeMessage } from './envelope.js';
+import type { SnapshotCacheEvent } from './sandbox-events.js';
 
 /**
  * What a runtime half offers the shared sandbox logic: the Node half talks to a child process over IPC, the
@@ -7,7 +8,7 @@ import { type Envelope, type RuntimeMessage, readRuntimeMessage } from './envelo
  */
 export interface SandboxTransport {
   /** Starts the isolated layer (and its memory snapshot); resolves when workers can be spawned. */
-  start(limits: Record<string, number>): Promise<void>;
+  start(limits: Record<string, number>): Promise<SnapshotCacheEvent | undefined>;
   spawn(worker: number): void;
   send(worker: number, json: string, payload?: Uint8Array): void;
   interrupt(worker: number): void;

@@ -9,8 +9,17 @@ import { createNetworkPolicy, type NetworkPolicy } from '../host/network-policy.
 import { directoryUrl, downloadAllowed, downloadPackageFiles, isHttpUrl } from '../host/package-download.js';
 import { resolvePackageFiles } from '../host/packages.js';
 import { createSandboxCore, type PythonSandbox } from '../host/sandbox-core.js';
+import type { SnapshotCacheEvent } from '../host/sandbox-events.js';
 import type { SandboxTransport } from '../host/worker-link.js';
 import type { SandboxOptions } from '../options.js';
+import {
+  loadSnapshot,
+  type ResolvedSnapshotCache,
+  resolveSnapshotCache,
+  type SnapshotCacheOptions,
+  snapshotKey,
+  storeSnapshot,
+} from './snapshot-cache.js';
 import type { SupervisorRequest } from './supervisor-protocol.js';
 
 type ConfigureRequest = Extract<SupervisorRequest, { t: 'configure' }>;
@@ -28,6 +37,12 @@ export interface NodeSandboxOptions extends SandboxOptions {
   supervisorUrl?: URL | string;
   /** The worker-thread entry, for bundled servers that do not copy `worker.js` next to the bundle. */
   workerUrl?: URL | string;
+  /**
+   * Keep the memory snapshot (made after the standard imports and the hardening) in a cache directory, so the
+   * next process restores it instead of booting Pyodide (default on; `false` turns it off). Each snapshot is
+   * checked against its recorded size and sha256 before use; see docs/sandbox.md.
+   */
+  snapshotCache?: SnapshotCacheOptions | false;
 }
 
 /** Creates a Python sandbox whose workers live in a separate, locked-down child process. */
@@ -82,14 +97,16 @@ class NodeTransport implements SandboxTransport {
   private closing = false;
 
   private readonly policy: NetworkPolicy;
+  private readonly snapshotCache: ResolvedSnapshotCache | undefined;
 
   constructor(private readonly options: NodeSandboxOptions) {
     this.policy = createNetworkPolicy(options.network);
+    this.snapshotCache = resolveSnapshotCache(options.snapshotCache);
     // Refused package hosts fail here, in createSandbox, long before anything is downloaded.
     this.packageSources();
   }
 
-  async start(limits: Record<string, number>): Promise<void> {
+  async start(limits: Record<string, number>): Promise<SnapshotCacheEvent | undefined> {
     const files = entryFiles(this.options);
     const pyodideDirectory = this.options.pyodideDirectory ?? defaultPyodideDirectory();
     for (const name of ['pyodide.asm.wasm', 'pyodide.asm.mjs', 'pyodide.mjs', 'python_stdlib.zip']) {
@@ -101,6 +118,9 @@ class NodeTransport implements SandboxTransport {
       }
     }
     const packageSetup = await this.packageSetup(pyodideDirectory);
+    const cache = limits.freshInterpreters === 1 ? undefined : this.snapshotCache;
+    const key = cache === undefined ? undefined : snapshotKey(pyodideDirectory, packageSetup, limits);
+    const stored = cache === undefined || key === undefined ? undefined : loadSnapshot(cache, key);
     const execArgv = ['--experimental-vm-modules', '--disallow-code-generation-from-strings', '--no-warnings'];
     if (this.options.permissionModel !== false) {
       execArgv.push(
@@ -129,13 +149,25 @@ class NodeTransport implements SandboxTransport {
       this.stderrTail = (this.stderrTail + text).slice(-4000);
       if (debug) process.stderr.write(text);
     });
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<SnapshotCacheEvent | undefined>((resolve, reject) => {
       let configured = false;
       child.on('message', (raw: unknown) => {
         const tag = (raw as { t?: unknown } | null)?.t;
         if (!configured && tag === 'configured') {
           configured = true;
-          resolve();
+          if (cache === undefined || key === undefined || stored === undefined) resolve(undefined);
+          else if ('bytes' in stored) resolve({ outcome: 'restored-from-cache', bytes: stored.bytes.length });
+          else {
+            // The bytes come from the sandbox process: stored as they are, checked against their sha256 when read.
+            const made = (raw as { payload?: unknown }).payload;
+            const bytes = made instanceof Uint8Array ? made : undefined;
+            resolve({
+              outcome: 'rebuilt',
+              reason: stored.reason,
+              stored: bytes !== undefined && storeSnapshot(cache, key, bytes),
+              bytes: bytes?.length ?? 0,
+            });
+          }
         } else if (!configured && tag === 'configure-failed') {
           configured = true;
           reject(
@@ -177,6 +209,8 @@ class NodeTransport implements SandboxTransport {
         ...packageSetup,
       };
       if (files.worker !== undefined) configure.workerUrl = files.worker;
+      if (stored !== undefined && 'bytes' in stored) configure.snapshot = stored.bytes;
+      else if (stored !== undefined) configure.returnSnapshot = true;
       child.send(configure);
     });
   }

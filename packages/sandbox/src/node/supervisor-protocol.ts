@@ -22,6 +22,10 @@ export type SupervisorRequest =
       packageDirectory?: string;
       /** `bytes`: downloaded by the host from an allowed host (the sandbox process has no network of its own). */
       packageFiles?: { fileName: string; sha256: string; imports: string[]; bytes?: Uint8Array }[];
+      /** A stored memory snapshot the host has verified: workers restore it, Pyodide never boots in full. */
+      snapshot?: Uint8Array;
+      /** Send the snapshot made here back with `configured`, for the host to store. */
+      returnSnapshot?: boolean;
     }
   | { t: 'spawn'; w: number }
   | { t: 'send'; w: number; json: string; payload?: Uint8Array }

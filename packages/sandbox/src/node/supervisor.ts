@@ -188,8 +188,16 @@ async function handle(message: SupervisorRequest): Promise<void> {
         loader: readFileSync(`${directory}pyodide.mjs`, 'utf8'),
         asm: fixSignalCheckRace(readFileSync(`${directory}pyodide.asm.mjs`, 'utf8')),
       };
-      if (limits.freshInterpreters !== 1) await makeSnapshot();
-      send({ t: 'configured', snapshotBytes: snapshot?.byteLength ?? 0 });
+      if (limits.freshInterpreters === 1) send({ t: 'configured', snapshotBytes: 0 });
+      else if (message.snapshot instanceof Uint8Array) {
+        // Verified by the host (size and sha256). No template: the first session is restored like every other.
+        snapshot = share(message.snapshot);
+        send({ t: 'configured', snapshotBytes: snapshot.byteLength });
+      } else {
+        await makeSnapshot();
+        const made = snapshot === undefined ? undefined : new Uint8Array(snapshot);
+        send({ t: 'configured', snapshotBytes: made?.byteLength ?? 0 }, message.returnSnapshot ? made : undefined);
+      }
       return;
     }
     case 'spawn':

@@ -1,0 +1,170 @@
+/**
+ * The Node half of the persisted memory snapshot: a file in a cache directory, with a JSON record beside it
+ * (what the snapshot was made from, its size and sha256). This runs in the host process: the sandbox process
+ * cannot write anything (permission model), so it only receives verified bytes or sends fresh ones back.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { AgenticGenError } from '@agenticgen/core';
+import type { SnapshotCacheEvent } from '../host/sandbox-events.js';
+import { checkSnapshotBytes, judgeRecord, type SnapshotKey, type SnapshotRecord } from '../host/snapshot-record.js';
+import { sandboxRuntime } from '../runtime/sandbox-runtime.js';
+import { fixSignalCheckRace } from '../runtime/signal-check-patch.js';
+import { nodeRealmPrelude } from './realm-prelude.js';
+import type { SupervisorRequest } from './supervisor-protocol.js';
+
+export type { SnapshotKey } from '../host/snapshot-record.js';
+
+/** `snapshotCache` of the Node sandbox. */
+export interface SnapshotCacheOptions {
+  /** Where snapshots are kept (default: `node_modules/.cache/agenticgen/sandbox` of the working directory if it has a `node_modules`, else the OS cache directory). */
+  directory?: string;
+  /** Largest snapshot read or written, in bytes (default 512 MiB); a larger one is neither loaded nor stored. */
+  maxBytes?: number;
+}
+
+const defaultMaxBytes = 512 * 1024 * 1024;
+
+export interface ResolvedSnapshotCache {
+  directory: string;
+  maxBytes: number;
+}
+
+export function resolveSnapshotCache(
+  option: SnapshotCacheOptions | false | undefined,
+): ResolvedSnapshotCache | undefined {
+  if (option === false) return undefined;
+  const maxBytes = option?.maxBytes ?? defaultMaxBytes;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) {
+    throw new AgenticGenError('invalid-config', '[sandbox] snapshotCache.maxBytes must be a positive integer');
+  }
+  if (option?.directory !== undefined && (typeof option.directory !== 'string' || option.directory.length === 0)) {
+    throw new AgenticGenError('invalid-config', '[sandbox] snapshotCache.directory must be a non-empty path');
+  }
+  return { directory: option?.directory ?? defaultDirectory(), maxBytes };
+}
+
+/** The default place, following the conventions of build tools (find-cache-dir) and of each OS. */
+export function defaultDirectory(): string {
+  const local = join(process.cwd(), 'node_modules');
+  if (existsSync(local)) return join(local, '.cache', 'agenticgen', 'sandbox');
+  const env = process.env;
+  const base =
+    process.platform === 'win32'
+      ? (env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'))
+      : process.platform === 'darwin'
+        ? join(homedir(), 'Library', 'Caches')
+        : (env.XDG_CACHE_HOME ?? join(homedir(), '.cache'));
+  return join(base, 'agenticgen', 'sandbox');
+}
+
+/** The hash of a key's parts (separated, so that no two lists of parts hash alike by concatenation). */
+export function keyHash(...parts: (string | Uint8Array)[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part).update('\0');
+  return hash.digest('hex');
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function files(cache: ResolvedSnapshotCache, key: SnapshotKey): { data: string; record: string } {
+  return { data: join(cache.directory, `${key.slot}.snapshot`), record: join(cache.directory, `${key.slot}.json`) };
+}
+
+export type LoadedSnapshot = { bytes: Uint8Array } | { reason: NonNullable<SnapshotCacheEvent['reason']> };
+
+/** Reads the stored snapshot if, and only if, it matches the key, its recorded size and its sha256. */
+export function loadSnapshot(cache: ResolvedSnapshotCache, key: SnapshotKey): LoadedSnapshot {
+  const paths = files(cache, key);
+  let record: Partial<SnapshotRecord>;
+  let size: number;
+  try {
+    size = statSync(paths.data).size;
+    record = JSON.parse(readFileSync(paths.record, 'utf8'));
+  } catch {
+    return { reason: 'missing' };
+  }
+  const refused = judgeRecord(record, key, size, cache.maxBytes);
+  if (refused !== undefined) return { reason: refused };
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(paths.data);
+  } catch {
+    return { reason: 'missing' };
+  }
+  const damaged = checkSnapshotBytes(record as SnapshotRecord, bytes.length, sha256(bytes));
+  if (damaged !== undefined) return { reason: damaged };
+  return { bytes };
+}
+
+/**
+ * Stores a fresh snapshot: each file is written under a temporary name and renamed, so a reader never sees a
+ * partial file; a reader that meets another writer's record is caught by the sha256 and rebuilds.
+ * Returns false (and stores nothing) when the snapshot exceeds `maxBytes` or the directory is not writable.
+ */
+export function storeSnapshot(cache: ResolvedSnapshotCache, key: SnapshotKey, bytes: Uint8Array): boolean {
+  if (bytes.length > cache.maxBytes) return false;
+  const paths = files(cache, key);
+  const record: SnapshotRecord = {
+    format: 1,
+    pyodide: key.pyodide,
+    harness: key.harness,
+    bytes: bytes.length,
+    sha256: sha256(bytes),
+  };
+  const suffix = `.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    mkdirSync(cache.directory, { recursive: true });
+    writeFileSync(paths.data + suffix, bytes, { mode: 0o600 });
+    renameSync(paths.data + suffix, paths.data);
+    writeFileSync(paths.record + suffix, JSON.stringify(record), { mode: 0o600 });
+    renameSync(paths.record + suffix, paths.record);
+    return true;
+  } catch {
+    rmSync(paths.data + suffix, { force: true });
+    rmSync(paths.record + suffix, { force: true });
+    return false;
+  }
+}
+
+/** Hash of the code that shapes the interpreter a snapshot holds: a change to it makes stored snapshots stale. */
+const harnessHash = keyHash(String(sandboxRuntime), String(nodeRealmPrelude), String(fixSignalCheckRace));
+
+/**
+ * What a snapshot depends on. `slot` names the file per configuration (lock file, packages, limits); `pyodide`
+ * (version and the size and time of its files) and `harness` make an older snapshot stale when they change.
+ */
+export function snapshotKey(
+  pyodideDirectory: string,
+  setup: Partial<Extract<SupervisorRequest, { t: 'configure' }>>,
+  limits: Record<string, number>,
+): SnapshotKey {
+  const lock = setup.lockBytes ?? readFileSync(setup.lockFile ?? join(pyodideDirectory, 'pyodide-lock.json'));
+  const packages = (setup.packageFiles ?? []).map(({ fileName, sha256, imports }) => ({ fileName, sha256, imports }));
+  const slot = keyHash(
+    lock,
+    JSON.stringify(packages),
+    JSON.stringify(Object.entries(limits).sort(([a], [b]) => (a < b ? -1 : 1))),
+  ).slice(0, 32);
+  const pyodideFiles = ['package.json', 'pyodide.asm.wasm', 'pyodide.asm.mjs', 'pyodide.mjs', 'python_stdlib.zip'].map(
+    (name) => {
+      try {
+        const stat = statSync(join(pyodideDirectory, name));
+        return `${name}:${stat.size}:${stat.mtimeMs}`;
+      } catch {
+        return `${name}:none`;
+      }
+    },
+  );
+  let version = 'unknown';
+  try {
+    version = String(JSON.parse(readFileSync(join(pyodideDirectory, 'package.json'), 'utf8')).version);
+  } catch {
+    // A directory of Pyodide's files without its package.json: the files' sizes and times still key it.
+  }
+  return { slot, pyodide: `${version} ${keyHash(...pyodideFiles)}`, harness: harnessHash };
+}
