@@ -92,6 +92,10 @@ describe('coding agent preset over the OpenAI wire', () => {
       'run-start',
       'step-start:1',
       'text-delta',
+      // The tool's arguments stream in (the fake server sends them in two pieces) before the call runs.
+      'tool-input-start',
+      'tool-input-delta',
+      'tool-input-delta',
       'tool-call',
       'tool-result',
       'step-finish:1',
