@@ -4,7 +4,8 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
-import { createSandbox, type NodeSandboxOptions } from '@agenticgen/sandbox';
+// Node-only helper: the Node entry's sandbox, imported from its module (the package name resolves per runtime).
+import { createSandbox, type NodeSandboxOptions } from '../node/node-sandbox.js';
 import { type AttackEnvironment, attackLimits } from './attack-suite.js';
 
 const secret = `host-secret-${Math.random().toString(36).slice(2)}`;
