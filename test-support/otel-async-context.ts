@@ -3,7 +3,9 @@
  * async calls through AsyncLocalStorage, as it does in an app that registered the Node SDK.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { type Context, type ContextManager, ROOT_CONTEXT } from '@opentelemetry/api';
+import { type Context, type ContextManager, context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll } from 'vitest';
 
 export class AsyncLocalStorageContextManager implements ContextManager {
   readonly #storage = new AsyncLocalStorage<Context>();
@@ -28,4 +30,23 @@ export class AsyncLocalStorageContextManager implements ContextManager {
     this.#storage.disable();
     return this;
   }
+}
+
+/**
+ * Registers, for the calling test file, an AsyncLocalStorage context manager and a tracer provider that keeps
+ * finished spans in memory; returns the exporter to read them from. Both are removed after the file.
+ */
+export function useInMemoryTracing(): InMemorySpanExporter {
+  const exporter = new InMemorySpanExporter();
+  beforeAll(() => {
+    trace.disable();
+    context.disable();
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager());
+    trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+  });
+  afterAll(() => {
+    trace.disable();
+    context.disable();
+  });
+  return exporter;
 }

@@ -1,23 +1,10 @@
-import { context, trace } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AsyncLocalStorageContextManager } from '../../../../test-support/otel-async-context.js';
+import { describe, expect, it } from 'vitest';
+import { useInMemoryTracing } from '../../../../test-support/otel-async-context.js';
 import { createRuntime } from '../plugins/create-runtime.js';
 import { MockChatModel } from '../testing/mock-chat-model.js';
 import { createAgent } from './create-agent.js';
 
-const exporter = new InMemorySpanExporter();
-
-beforeAll(() => {
-  trace.disable();
-  context.disable();
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager());
-  trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
-});
-afterAll(() => {
-  trace.disable();
-  context.disable();
-});
+const exporter = useInMemoryTracing();
 
 describe('span nesting with an async context manager', () => {
   it('a sub-agent run nests under the tool call that invoked it; runtime chat spans under the step', async () => {

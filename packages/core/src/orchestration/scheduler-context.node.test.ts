@@ -1,23 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { context, trace } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AsyncLocalStorageContextManager } from '../../../../test-support/otel-async-context.js';
+import { describe, expect, it } from 'vitest';
+import { useInMemoryTracing } from '../../../../test-support/otel-async-context.js';
 import { withSpan } from '../telemetry/with-span.js';
 import { createScheduler } from './scheduler.js';
 
-const exporter = new InMemorySpanExporter();
-
-beforeAll(() => {
-  trace.disable();
-  context.disable();
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager());
-  trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
-});
-afterAll(() => {
-  trace.disable();
-  context.disable();
-});
+const exporter = useInMemoryTracing();
 
 function gate() {
   let open!: () => void;
