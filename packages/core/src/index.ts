@@ -12,7 +12,46 @@ export * from './models/index.js';
 export * from './orchestration/index.js';
 export * from './plugins/index.js';
 export * from './schema/index.js';
-export * from './storage/index.js';
-export * from './structured/index.js';
+// The in-memory stores and the input checks every store driver shares (named: see the API surface in #18).
+export {
+  type AgentStore,
+  checkChatMessage,
+  checkMetadata,
+  checkPageSize,
+  checkStoreId,
+  createMemoryStore,
+  decodeSeqCursor,
+  decodeThreadCursor,
+  encodeThreadCursor,
+  idempotencyKeyOf,
+  metadataMatches,
+  newStoreId,
+  storeLimits,
+  toStoreJson,
+} from './storage/index.js';
+export {
+  type AnySchema,
+  type DeepPartial,
+  type GenerateArrayOptions,
+  type GenerateEnumOptions,
+  type GenerateJsonOptions,
+  type GenerateObjectOptions,
+  type GenerateObjectResult,
+  generateObject,
+  type InferSchema,
+  isStandardSchema,
+  type OutputKind,
+  type ParsedAnswer,
+  PartialJsonParser,
+  type PartialJsonParserOptions,
+  parseJsonAnswer,
+  type ResolvedSchema,
+  resolveSchema,
+  type StreamObjectPart,
+  type StreamObjectResult,
+  type StructuredCallOptions,
+  type StructuredMode,
+  streamObject,
+} from './structured/index.js';
 export * from './telemetry/index.js';
 export * from './tools/index.js';
