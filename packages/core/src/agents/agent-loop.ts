@@ -199,6 +199,50 @@ async function acceptOutput(
   return false;
 }
 
+/**
+ * Runs the tool calls of a step that a resume picked up (an approval, or a crash after the model planned them)
+ * inside that step's span and time limit, then goes on as any step does: stop conditions, then the next steps.
+ * `body` returns a result to end the run there (the step suspended again).
+ */
+export async function resumeStep(
+  environment: RunEnvironment,
+  state: LoopState,
+  body: (signal: AbortSignal, stepSpan: SpanHandle) => Promise<AgentResult | undefined>,
+): Promise<AgentResult> {
+  const { agent } = environment;
+  const stepSpan = startSpan(
+    `step ${state.step}`,
+    {
+      'gen_ai.agent.name': agent.options.name,
+      'agenticgen.agent.step': state.step,
+      'agenticgen.agent.resumed': true,
+    },
+    environment.span.context,
+  );
+  const guard = combineSignals(
+    `agents ${agent.options.name} step ${state.step}`,
+    environment.signal,
+    agent.options.stepTimeoutMs,
+  );
+  try {
+    const suspended = await body(guard.signal, stepSpan);
+    if (suspended !== undefined) {
+      stepSpan.end({ 'agenticgen.agent.suspended': true });
+      return suspended;
+    }
+    stepSpan.end();
+  } catch (error) {
+    stepSpan.fail(error);
+    throw error;
+  } finally {
+    guard.dispose();
+  }
+  if (agent.stopConditions.some((condition) => condition({ steps: state.steps }))) {
+    return complete(environment, state, 'stop-condition');
+  }
+  return runSteps(environment, state);
+}
+
 /** The tool message answering `calls`, in the model's order. */
 export function toolMessage(
   calls: readonly ToolCallPart[],

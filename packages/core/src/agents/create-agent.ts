@@ -9,10 +9,10 @@ import type { AnySchema, InferSchema } from '../structured/output-schema.js';
 import { type AnyTool, defineTool } from '../tools/define-tool.js';
 import { ToolRegistry } from '../tools/tool-registry.js';
 import {
-  complete,
   type LoopState,
   type ResolvedAgent,
   type RunEnvironment,
+  resumeStep,
   runSteps,
   toolMessage,
 } from './agent-loop.js';
@@ -219,18 +219,8 @@ export function createAgent(options: CreateAgentOptions): Agent {
         };
         if (saved.conversationId !== undefined) state.conversationId = saved.conversationId;
         const calls: ToolCallPart[] = saved.pendingApprovals.map((call) => ({ type: 'tool-call', ...call }));
-        const stepSpan = startSpan(
-          `step ${state.step}`,
-          { 'gen_ai.agent.name': options.name, 'agenticgen.agent.step': state.step, 'agenticgen.agent.resumed': true },
-          environment.span.context,
-        );
-        const guard = combineSignals(
-          `agents ${options.name} step ${state.step}`,
-          environment.signal,
-          options.stepTimeoutMs,
-        );
-        try {
-          const outcome = await runToolCalls(environment, state, calls, guard.signal, stepSpan, decisions);
+        return resumeStep(environment, state, async (signal, stepSpan) => {
+          const outcome = await runToolCalls(environment, state, calls, signal, stepSpan, decisions);
           const all = [...saved.completedToolCalls, ...outcome.records];
           const last = state.messages[state.messages.length - 1];
           const askedFor =
@@ -244,17 +234,8 @@ export function createAgent(options: CreateAgentOptions): Agent {
             step.toolCalls = all.sort((a, b) => (order.get(a.toolCallId) ?? 0) - (order.get(b.toolCallId) ?? 0));
             environment.emit({ type: 'step-finish', runId: state.runId, ...step });
           }
-          stepSpan.end();
-        } catch (error) {
-          stepSpan.fail(error);
-          throw error;
-        } finally {
-          guard.dispose();
-        }
-        if (resolved.stopConditions.some((condition) => condition({ steps: state.steps }))) {
-          return complete(environment, state, 'stop-condition');
-        }
-        return runSteps(environment, state);
+          return undefined;
+        });
       },
     );
   };

@@ -4,10 +4,16 @@
  * `createDurableAgent` (durable-agent.ts) builds it on a `RunStore`; runs without it pay nothing.
  */
 import type { ChatMessage, ToolCallPart, Usage } from '../contracts/chat-model.js';
-import { combineSignals } from '../errors/abort.js';
 import type { ToolOutcome } from '../tools/execute-tool.js';
-import { complete, type LoopState, type RunEnvironment, runSteps, suspend, toolMessage } from './agent-loop.js';
-import { startSpan } from './agent-telemetry.js';
+import {
+  complete,
+  type LoopState,
+  type RunEnvironment,
+  resumeStep,
+  runSteps,
+  suspend,
+  toolMessage,
+} from './agent-loop.js';
 import { runToolCalls } from './tool-calls.js';
 import type { AgentResult, StepResult } from './types.js';
 
@@ -95,38 +101,16 @@ export async function continueFromCheckpoint(
       last?.role === 'assistant' && Array.isArray(last.content)
         ? last.content.filter((part): part is ToolCallPart => part.type === 'tool-call')
         : [];
-    const stepSpan = startSpan(
-      `step ${state.step}`,
-      {
-        'gen_ai.agent.name': agent.options.name,
-        'agenticgen.agent.step': state.step,
-        'agenticgen.agent.resumed': true,
-      },
-      environment.span.context,
-    );
-    const guard = combineSignals(
-      `agents ${agent.options.name} step ${state.step}`,
-      environment.signal,
-      agent.options.stepTimeoutMs,
-    );
-    try {
-      const outcome = await runToolCalls(environment, state, calls, guard.signal, stepSpan, undefined);
+    return resumeStep(environment, state, async (signal, stepSpan) => {
+      const outcome = await runToolCalls(environment, state, calls, signal, stepSpan, undefined);
       const step = state.steps[state.steps.length - 1];
       if (step !== undefined) step.toolCalls = outcome.records;
-      if (outcome.pending.length > 0) {
-        stepSpan.end({ 'agenticgen.agent.suspended': true });
-        return suspend(environment, state, outcome.pending, outcome.records);
-      }
+      if (outcome.pending.length > 0) return suspend(environment, state, outcome.pending, outcome.records);
       state.messages.push(toolMessage(calls, outcome.records));
       if (step !== undefined) environment.emit({ type: 'step-finish', runId: state.runId, ...step });
       await environment.durability?.checkpoint(state, 'step-completed');
-      stepSpan.end();
-    } catch (error) {
-      stepSpan.fail(error);
-      throw error;
-    } finally {
-      guard.dispose();
-    }
+      return undefined;
+    });
   }
   if (agent.stopConditions.some((condition) => condition({ steps: state.steps }))) {
     return complete(environment, state, 'stop-condition');
