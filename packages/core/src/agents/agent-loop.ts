@@ -1,4 +1,3 @@
-import { type Context, context, SpanKind } from '@opentelemetry/api';
 import type {
   ChatMessage,
   ChatRequest,
@@ -8,12 +7,13 @@ import type {
   Usage,
 } from '../contracts/chat-model.js';
 import { combineSignals, raceWithSignal, throwIfAborted } from '../errors/abort.js';
-import { AgenticGenError, toAgenticGenError } from '../errors/agenticgen-error.js';
+import { AgenticGenError } from '../errors/agenticgen-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { RuntimeEvents } from '../events/runtime-events.js';
 import { collectStream } from '../models/collect-stream.js';
 import { addUsage } from '../models/usage.js';
 import type { Runtime } from '../plugins/runtime.js';
+import { type ModelCallHost, streamThroughRuntime } from '../plugins/runtime-model-call.js';
 import { invalidOutputError } from '../structured/structured-request.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 import {
@@ -45,8 +45,10 @@ export interface ResolvedAgent {
   readonly stopConditions: readonly StopCondition[];
   readonly maxSteps: number;
   readonly events: EventBus<RuntimeEvents> | undefined;
-  /** Plugin runtime: model calls go through it (hooks, events, spans) and its hooks see tool calls and runs. */
+  /** Plugin runtime: its hooks see model calls, tool calls and runs. */
   readonly runtime: Runtime | undefined;
+  /** Where model calls go (hooks, events, `chat` span): the plugin runtime, else a bare one. */
+  readonly modelCalls: ModelCallHost;
   /** How the structured final answer is asked for, when the agent has `output`. */
   readonly output: AgentOutputPlan | undefined;
 }
@@ -276,7 +278,7 @@ async function callModel(
   signal: AbortSignal,
   stepSpan: SpanHandle,
 ): Promise<ChatResponse> {
-  const { options, registry, events } = environment.agent;
+  const { options, registry } = environment.agent;
   const { model } = options;
   const budget =
     options.contextBudgetTokens ?? Math.max(256, model.capabilities.contextWindow - (options.maxOutputTokens ?? 4096));
@@ -310,104 +312,22 @@ async function callModel(
       environment.emit({ type: 'tool-input-delta', runId: state.runId, step: stepNumber, toolCallId, delta });
     }
   };
-  const { runtime } = environment.agent;
-  if (runtime !== undefined) {
-    // The runtime runs the model hooks and emits the model-call events and the `chat` span itself.
-    const parts = runtime.stream({ model, request, runId: state.runId, agentName: options.name });
-    return collectStream(abortable(parts, signal, `agents ${options.name}`, stepSpan.context), {
-      modelId: model.modelId,
-      onPart,
-    });
-  }
-  const callId = `${state.runId}:${stepNumber}`;
-  const common = {
-    runId: state.runId,
-    agentName: options.name,
-    callId,
-    provider: model.provider,
-    modelId: model.modelId,
-  };
-  events?.emit('model-call-start', { ...common, streaming: true, timestamp: Date.now() });
-  const span = startSpan(
-    `chat ${model.modelId}`,
-    {
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.provider.name': model.provider,
-      'gen_ai.request.model': model.modelId,
-      'gen_ai.agent.name': options.name,
-      'gen_ai.request.temperature': options.temperature,
-      'gen_ai.request.top_p': options.topP,
-      'gen_ai.request.max_tokens': options.maxOutputTokens,
-      'gen_ai.request.seed': options.seed,
-    },
+  // One path for every agent: the plugin runtime's model call, or the bare runtime's (same events and span).
+  const parts = streamThroughRuntime(
+    environment.agent.modelCalls,
+    { model, request, runId: state.runId, agentName: options.name },
     stepSpan.context,
-    SpanKind.CLIENT,
   );
-  const started = performance.now();
-  let firstTokenMs: number | undefined;
-  try {
-    const response = await collectStream(
-      abortable(model.stream(request), signal, `agents ${options.name}`, span.context),
-      {
-        modelId: model.modelId,
-        onPart(part) {
-          if (part.type === 'text-delta' || part.type === 'reasoning-delta' || part.type === 'tool-call-start') {
-            firstTokenMs ??= performance.now() - started;
-          }
-          onPart(part);
-        },
-      },
-    );
-    const durationMs = performance.now() - started;
-    span.end({
-      'gen_ai.response.model': response.modelId,
-      'gen_ai.response.finish_reasons': [response.finishReason],
-      'gen_ai.usage.input_tokens': response.usage.inputTokens,
-      'gen_ai.usage.output_tokens': response.usage.outputTokens,
-    });
-    const finish: RuntimeEvents['model-call-finish'] = {
-      ...common,
-      streaming: true,
-      status: 'success',
-      durationMs,
-      usage: response.usage,
-      finishReason: response.finishReason,
-      responseModelId: response.modelId,
-      timestamp: Date.now(),
-    };
-    if (firstTokenMs !== undefined) finish.timeToFirstTokenMs = firstTokenMs;
-    if (response.costUsd !== undefined) finish.costUsd = response.costUsd;
-    events?.emit('model-call-finish', finish);
-    return response;
-  } catch (thrown) {
-    const error = toAgenticGenError(thrown, 'internal', `agents ${options.name}`);
-    span.fail(error);
-    events?.emit('model-call-finish', {
-      ...common,
-      streaming: true,
-      status: error.code === 'aborted' ? 'aborted' : 'error',
-      durationMs: performance.now() - started,
-      errorCode: error.code,
-      timestamp: Date.now(),
-    });
-    throw error;
-  }
+  return collectStream(abortable(parts, signal, `agents ${options.name}`), { modelId: model.modelId, onPart });
 }
 
 /** Iterates `iterable` but stops with the abort error as soon as `signal` aborts, even if the source hangs. */
-async function* abortable<T>(
-  iterable: AsyncIterable<T>,
-  signal: AbortSignal,
-  scope: string,
-  parent?: Context,
-): AsyncGenerator<T> {
+async function* abortable<T>(iterable: AsyncIterable<T>, signal: AbortSignal, scope: string): AsyncGenerator<T> {
   const iterator = iterable[Symbol.asyncIterator]();
   let finished = false;
   try {
     for (;;) {
-      // With a context manager (AsyncLocalStorage in Node), spans the source opens nest under `parent`.
-      const pending = parent === undefined ? iterator.next() : context.with(parent, () => iterator.next());
-      const next = await raceWithSignal(pending, signal, scope);
+      const next = await raceWithSignal(iterator.next(), signal, scope);
       if (next.done) {
         finished = true;
         return;

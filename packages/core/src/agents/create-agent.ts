@@ -4,6 +4,7 @@ import { combineSignals } from '../errors/abort.js';
 import { AgenticGenError, toAgenticGenError } from '../errors/agenticgen-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { RuntimeEvents } from '../events/runtime-events.js';
+import { createBareRuntime } from '../plugins/bare-runtime.js';
 import type { Runtime } from '../plugins/runtime.js';
 import type { AnySchema, InferSchema } from '../structured/output-schema.js';
 import { type AnyTool, defineTool } from '../tools/define-tool.js';
@@ -104,6 +105,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
     maxSteps: options.maxSteps ?? defaultMaxSteps,
     events: options.events ?? options.runtime?.events,
     runtime: options.runtime,
+    modelCalls: options.runtime ?? createBareRuntime(options.events),
     output: planAgentOutput(options),
   };
   const resumeTokens = options.resumeTokens ?? createMemoryResumeTokenStore();

@@ -1,4 +1,4 @@
-import { type Span, SpanKind } from '@opentelemetry/api';
+import { type Context, context, type Span, SpanKind, trace } from '@opentelemetry/api';
 import type { ChatModel, ChatRequest, ChatResponse, ChatStreamPart } from '../contracts/chat-model.js';
 import { AgenticGenError, toAgenticGenError } from '../errors/agenticgen-error.js';
 import type { ModelCallFinishEvent } from '../events/runtime-events.js';
@@ -8,6 +8,12 @@ import type { Runtime, RuntimeModelCall } from './runtime.js';
 
 let callCounter = 0;
 
+/**
+ * What a model call needs from its runtime. A plugin runtime is one; an agent created without a runtime gets a
+ * bare one (`createBareRuntime`), so every agent model call takes this single path.
+ */
+export type ModelCallHost = Pick<Runtime, 'id' | 'events' | 'hooks' | 'models' | 'signal' | 'disposed'>;
+
 /** What one model call through the runtime shares between its start, success and failure. */
 interface CallScope {
   model: ChatModel;
@@ -15,6 +21,8 @@ interface CallScope {
   callId: string;
   common: { runId?: string; agentName?: string };
   span: Span;
+  /** Context whose active span is the `chat` span: the model's own spans nest under it. */
+  spanContext: Context;
   started: number;
 }
 
@@ -23,28 +31,35 @@ interface CallScope {
  * `chat {model}` CLIENT span per the OpenTelemetry GenAI conventions, `model-call-finish` with usage and
  * latency, `afterModelCall` hooks (which may replace the response).
  */
-export async function generateThroughRuntime(runtime: Runtime, call: RuntimeModelCall): Promise<ChatResponse> {
-  const scope = await begin(runtime, call, false);
+export async function generateThroughRuntime(runtime: ModelCallHost, call: RuntimeModelCall): Promise<ChatResponse> {
+  const scope = await begin(runtime, call, false, undefined);
   let response: ChatResponse;
   try {
-    response = await scope.model.generate(withRuntimeSignal(runtime, scope.request));
+    const request = withRuntimeSignal(runtime, scope.request);
+    response = await context.with(scope.spanContext, () => scope.model.generate(request));
   } catch (thrown) {
     return fail(runtime, scope, thrown, false);
   }
   return succeed(runtime, scope, response, false, undefined);
 }
 
-/** `runtime.stream`: as `generate`, for streams; a consumer that stops early ends the call as `aborted`. */
+/**
+ * `runtime.stream`: as `generate`, for streams; a consumer that stops early ends the call as `aborted`.
+ * `parent` parents the `chat` span explicitly (agents pass their step span), which browsers need: they have
+ * no async context manager to carry the active span across awaits.
+ */
 export async function* streamThroughRuntime(
-  runtime: Runtime,
+  runtime: ModelCallHost,
   call: RuntimeModelCall,
+  parent?: Context,
 ): AsyncGenerator<ChatStreamPart, void, undefined> {
-  const scope = await begin(runtime, call, true);
+  const scope = await begin(runtime, call, true, parent);
   const parts: ChatStreamPart[] = [];
   let firstContentMs: number | undefined;
   let settled = false;
   try {
-    for await (const part of scope.model.stream(withRuntimeSignal(runtime, scope.request))) {
+    const source = context.with(scope.spanContext, () => scope.model.stream(withRuntimeSignal(runtime, scope.request)));
+    for await (const part of inContext(source, scope.spanContext)) {
       if (firstContentMs === undefined && isContent(part)) firstContentMs = performance.now() - scope.started;
       parts.push(part);
       yield part;
@@ -70,7 +85,12 @@ export async function* streamThroughRuntime(
   }
 }
 
-async function begin(runtime: Runtime, call: RuntimeModelCall, streaming: boolean): Promise<CallScope> {
+async function begin(
+  runtime: ModelCallHost,
+  call: RuntimeModelCall,
+  streaming: boolean,
+  parent: Context | undefined,
+): Promise<CallScope> {
   const model = typeof call.model === 'string' ? runtime.models.require(call.model) : call.model;
   const common: CallScope['common'] = {};
   if (call.runId !== undefined) common.runId = call.runId;
@@ -86,25 +106,31 @@ async function begin(runtime: Runtime, call: RuntimeModelCall, streaming: boolea
     streaming,
     timestamp: Date.now(),
   });
-  const span = getTracer().startSpan(`chat ${model.modelId}`, {
-    kind: SpanKind.CLIENT,
-    attributes: definedAttributes({
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.provider.name': model.provider,
-      'gen_ai.request.model': model.modelId,
-      'gen_ai.agent.name': call.agentName,
-      'gen_ai.request.temperature': request.temperature,
-      'gen_ai.request.top_p': request.topP,
-      'gen_ai.request.max_tokens': request.maxOutputTokens,
-      'gen_ai.request.seed': request.seed,
-      'gen_ai.request.stop_sequences': request.stopSequences,
-    }),
-  });
-  return { model, request, callId, common, span, started: performance.now() };
+  const parentContext = parent ?? context.active();
+  const span = getTracer().startSpan(
+    `chat ${model.modelId}`,
+    {
+      kind: SpanKind.CLIENT,
+      attributes: definedAttributes({
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': model.provider,
+        'gen_ai.request.model': model.modelId,
+        'gen_ai.agent.name': call.agentName,
+        'gen_ai.request.temperature': request.temperature,
+        'gen_ai.request.top_p': request.topP,
+        'gen_ai.request.max_tokens': request.maxOutputTokens,
+        'gen_ai.request.seed': request.seed,
+        'gen_ai.request.stop_sequences': request.stopSequences,
+      }),
+    },
+    parentContext,
+  );
+  const spanContext = trace.setSpan(parentContext, span);
+  return { model, request, callId, common, span, spanContext, started: performance.now() };
 }
 
 async function succeed(
-  runtime: Runtime,
+  runtime: ModelCallHost,
   scope: CallScope,
   response: ChatResponse,
   streaming: boolean,
@@ -147,7 +173,7 @@ async function succeed(
   return after.response ?? response;
 }
 
-async function fail(runtime: Runtime, scope: CallScope, thrown: unknown, streaming: boolean): Promise<never> {
+async function fail(runtime: ModelCallHost, scope: CallScope, thrown: unknown, streaming: boolean): Promise<never> {
   const error = toAgenticGenError(thrown, 'internal', `runtime model ${scope.model.modelId}`);
   const durationMs = performance.now() - scope.started;
   markSpanFailed(scope.span, error);
@@ -192,7 +218,7 @@ function modelNamed(value: unknown): { provider: string; modelId: string } | und
  * (`providerMetadata.fallbacks`, or `data.fallbacks` of the final error). Each becomes a call of its own, with
  * a start and a finish, so metrics count every failure under the model that failed and stay balanced.
  */
-function reportFailedAttempts(runtime: Runtime, scope: CallScope, attempts: unknown, streaming: boolean): void {
+function reportFailedAttempts(runtime: ModelCallHost, scope: CallScope, attempts: unknown, streaming: boolean): void {
   if (!Array.isArray(attempts)) return;
   // Metadata comes from the model: a fallback chain is short, so a long list is cut rather than replayed.
   attempts.slice(0, maxReportedAttempts).forEach((attempt: { code?: unknown; durationMs?: unknown }, index) => {
@@ -215,13 +241,31 @@ function reportFailedAttempts(runtime: Runtime, scope: CallScope, attempts: unkn
 }
 
 /** Disposal of the runtime cancels model calls in flight, as it does tool calls. */
-function withRuntimeSignal(runtime: Runtime, request: ChatRequest): ChatRequest {
+function withRuntimeSignal(runtime: ModelCallHost, request: ChatRequest): ChatRequest {
   const signal = request.signal === undefined ? runtime.signal : AbortSignal.any([runtime.signal, request.signal]);
   return { ...request, signal };
 }
 
 function isContent(part: ChatStreamPart): boolean {
   return part.type === 'text-delta' || part.type === 'reasoning-delta' || part.type === 'tool-call-start';
+}
+
+/** Pulls each part with `active` as the active context, so spans the source opens nest under the call's span. */
+async function* inContext<T>(iterable: AsyncIterable<T>, active: Context): AsyncGenerator<T> {
+  const iterator = iterable[Symbol.asyncIterator]();
+  let done = false;
+  try {
+    for (;;) {
+      const next = await context.with(active, () => iterator.next());
+      if (next.done) {
+        done = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    if (!done) await iterator.return?.();
+  }
 }
 
 async function* replay(parts: readonly ChatStreamPart[]): AsyncGenerator<ChatStreamPart> {
