@@ -4,13 +4,13 @@ import {
   type ChatMessage,
   type ChatModel,
   type ChatRequest,
+  ChatStreamFolder,
   type FinishReason,
   parseJsonAnswer,
   type ResolvedSchema,
   resolveSchema,
   type ValidationIssue,
 } from '@agenticgen/core';
-import { StreamCollector } from '../shared/stream-collect.js';
 
 export interface CompareModelsOptions {
   /** Models to compare; a record gives them display names, an array uses `provider:modelId`. */
@@ -104,7 +104,7 @@ async function runOne(
 ): Promise<ModelComparisonResult> {
   const started = now();
   let ttftMs: number | undefined;
-  const collector = new StreamCollector(model.modelId);
+  const collector = new ChatStreamFolder({ modelId: model.modelId });
   const result: ModelComparisonResult = {
     model: name,
     provider: model.provider,

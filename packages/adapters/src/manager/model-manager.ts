@@ -3,10 +3,11 @@ import {
   type ChatModel,
   type ChatRequest,
   type ChatResponse,
+  ChatStreamFolder,
   type ChatStreamPart,
+  partsFromResponse,
 } from '@agenticgen/core';
 import { sleep } from '../shared/retry.js';
-import { responseToParts, StreamCollector } from '../shared/stream-collect.js';
 import { type LimiterClock, Semaphore, TokenBucket } from './limits.js';
 import { ModelHealth, resolveHealthOptions } from './model-health.js';
 import type {
@@ -180,11 +181,11 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
     const cache = await cached(slot, request);
     if (cache?.hit !== undefined) {
       started.value = true;
-      yield* responseToParts({ ...cache.hit, providerMetadata: { ...cache.hit.providerMetadata, cacheHit: true } });
+      yield* partsFromResponse({ ...cache.hit, providerMetadata: { ...cache.hit.providerMetadata, cacheHit: true } });
       return;
     }
     const { release, reserved } = await admit(slot, request);
-    const collector = new StreamCollector(slot.entry.model.modelId);
+    const collector = new ChatStreamFolder({ modelId: slot.entry.model.modelId });
     let judged = false;
     slot.health.claim();
     try {

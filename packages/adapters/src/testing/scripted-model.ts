@@ -1,5 +1,10 @@
-import type { ChatModel, ChatRequest, ChatResponse, ModelCapabilities } from '@agenticgen/core';
-import { responseToParts } from '../shared/stream-collect.js';
+import {
+  type ChatModel,
+  type ChatRequest,
+  type ChatResponse,
+  type ModelCapabilities,
+  partsFromResponse,
+} from '@agenticgen/core';
 
 /** A ChatModel whose answers a test scripts; records calls. Used to test the manager and compareModels. */
 export interface ScriptedModel extends ChatModel {
@@ -49,7 +54,7 @@ export function createScriptedModel(options: {
     async *stream(request) {
       calls.push(request);
       const response = await options.answer(request, calls.length);
-      yield* responseToParts(response);
+      yield* partsFromResponse(response);
     },
   };
 }

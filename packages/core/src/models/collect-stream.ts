@@ -25,42 +25,44 @@ interface PendingToolCall {
 }
 
 /**
- * Assembles a streamed answer into the `ChatResponse` that `generate` would have returned: consecutive text
- * and reasoning deltas merge into one part each, tool calls take their place in `content` at their start,
- * their input comes from `tool-call-end` (or from the argument deltas when a stream omits the end), and
- * usage/finish come from the last such parts. A stream that ends without `finish` is an `invalid-response`.
+ * Folds stream parts, pushed one at a time, into the `ChatResponse` that `generate` would have returned:
+ * consecutive text and reasoning deltas merge into one part each, tool calls take their place in `content` at
+ * their start, their input comes from `tool-call-end` (or from the argument deltas when a stream omits the
+ * end), and usage/finish come from the last such parts. The one owner of stream folding: `collectStream`,
+ * the runtime, caches and the adapters' model manager all use it.
  */
-export async function collectStream(
-  stream: AsyncIterable<ChatStreamPart>,
-  options: CollectStreamOptions = {},
-): Promise<ChatResponse> {
-  const content: ChatResponse['content'] = [];
-  const toolCalls = new Map<string, PendingToolCall>();
-  let modelId = options.modelId ?? '';
-  let usage: Usage | undefined;
-  let finish: Extract<ChatStreamPart, { type: 'finish' }> | undefined;
-  let responseId: string | undefined;
+export class ChatStreamFolder {
+  readonly #content: ChatResponse['content'] = [];
+  readonly #toolCalls = new Map<string, PendingToolCall>();
+  #modelId: string;
+  #usage: Usage | undefined;
+  #finish: Extract<ChatStreamPart, { type: 'finish' }> | undefined;
+  #responseId: string | undefined;
 
-  const last = () => content[content.length - 1];
-  for await (const part of stream) {
-    options.onPart?.(part);
+  /** `modelId` is used when the stream has no `response-start` part. */
+  constructor(options: { modelId?: string } = {}) {
+    this.#modelId = options.modelId ?? '';
+  }
+
+  /** Adds the next part; a `tool-call-delta` for a call that never started is an `invalid-response`. */
+  add(part: ChatStreamPart): void {
+    const content = this.#content;
+    const last = content[content.length - 1];
     switch (part.type) {
       case 'response-start':
-        modelId = part.modelId;
-        if (part.id !== undefined) responseId = part.id;
+        this.#modelId = part.modelId;
+        if (part.id !== undefined) this.#responseId = part.id;
         break;
-      case 'text-delta': {
-        const current = last();
-        if (current?.type === 'text') current.text += part.delta;
+      case 'text-delta':
+        if (last?.type === 'text') last.text += part.delta;
         else content.push({ type: 'text', text: part.delta } satisfies TextPart);
         break;
-      }
       case 'reasoning-delta': {
-        const current = last();
         // A signature closes a reasoning block (Anthropic), so the next delta starts a new part.
-        if (current?.type === 'reasoning' && current.signature === undefined) current.text += part.delta;
-        else content.push({ type: 'reasoning', text: part.delta } satisfies ReasoningPart);
-        const target = last() as ReasoningPart;
+        const target: ReasoningPart =
+          last?.type === 'reasoning' && last.signature === undefined ? last : { type: 'reasoning', text: '' };
+        if (target !== last) content.push(target);
+        target.text += part.delta;
         if (part.signature !== undefined) target.signature = part.signature;
         break;
       }
@@ -71,18 +73,18 @@ export async function collectStream(
           toolName: part.toolName,
           input: undefined,
         };
-        toolCalls.set(part.toolCallId, { part: call, argumentsText: '', ended: false });
+        this.#toolCalls.set(part.toolCallId, { part: call, argumentsText: '', ended: false });
         content.push(call);
         break;
       }
       case 'tool-call-delta': {
-        const pending = toolCalls.get(part.toolCallId);
+        const pending = this.#toolCalls.get(part.toolCallId);
         if (pending === undefined) throw unknownCall(part.toolCallId);
         pending.argumentsText += part.argumentsDelta;
         break;
       }
       case 'tool-call-end': {
-        let pending = toolCalls.get(part.toolCallId);
+        let pending = this.#toolCalls.get(part.toolCallId);
         if (pending === undefined) {
           // Some providers send a complete call without a start; accept it as one.
           const call: ToolCallPart = {
@@ -92,7 +94,7 @@ export async function collectStream(
             input: part.input,
           };
           pending = { part: call, argumentsText: '', ended: true };
-          toolCalls.set(part.toolCallId, pending);
+          this.#toolCalls.set(part.toolCallId, pending);
           content.push(call);
         }
         pending.part.input = part.input === undefined ? parseArguments(pending.argumentsText) : part.input;
@@ -100,35 +102,55 @@ export async function collectStream(
         break;
       }
       case 'usage':
-        usage = part.usage;
+        this.#usage = part.usage;
         break;
       case 'finish':
-        finish = part;
-        usage = part.usage;
+        this.#finish = part;
+        this.#usage = part.usage;
         break;
     }
   }
-  if (finish === undefined) {
-    throw new AgenticGenError(
-      'invalid-response',
-      '[models] the stream ended without a finish part; the model adapter must end every stream with one',
-    );
+
+  /** The folded response; a stream that ended without `finish` is an `invalid-response`. */
+  response(): ChatResponse {
+    const finish = this.#finish;
+    if (finish === undefined) {
+      throw new AgenticGenError(
+        'invalid-response',
+        '[models] the stream ended without a finish part; the model adapter must end every stream with one',
+      );
+    }
+    for (const pending of this.#toolCalls.values()) {
+      if (!pending.ended) pending.part.input = parseArguments(pending.argumentsText);
+    }
+    const content = this.#content;
+    const response: ChatResponse = {
+      text: content.map((part) => (part.type === 'text' ? part.text : '')).join(''),
+      content,
+      toolCalls: content.filter((part): part is ToolCallPart => part.type === 'tool-call'),
+      finishReason: finish.finishReason,
+      usage: this.#usage ?? { ...emptyUsage },
+      modelId: this.#modelId,
+    };
+    if (finish.costUsd !== undefined) response.costUsd = finish.costUsd;
+    const id = this.#responseId;
+    const metadata = { ...(id === undefined ? {} : { id }), ...finish.providerMetadata };
+    if (Object.keys(metadata).length > 0) response.providerMetadata = metadata;
+    return response;
   }
-  for (const pending of toolCalls.values()) {
-    if (!pending.ended) pending.part.input = parseArguments(pending.argumentsText);
+}
+
+/** Assembles a streamed answer with a `ChatStreamFolder`, calling `onPart` with each part first. */
+export async function collectStream(
+  stream: AsyncIterable<ChatStreamPart>,
+  options: CollectStreamOptions = {},
+): Promise<ChatResponse> {
+  const folder = new ChatStreamFolder(options.modelId === undefined ? {} : { modelId: options.modelId });
+  for await (const part of stream) {
+    options.onPart?.(part);
+    folder.add(part);
   }
-  const response: ChatResponse = {
-    text: content.map((part) => (part.type === 'text' ? part.text : '')).join(''),
-    content,
-    toolCalls: content.filter((part): part is ToolCallPart => part.type === 'tool-call'),
-    finishReason: finish.finishReason,
-    usage: usage ?? { ...emptyUsage },
-    modelId,
-  };
-  if (finish.costUsd !== undefined) response.costUsd = finish.costUsd;
-  const metadata = { ...(responseId === undefined ? {} : { id: responseId }), ...finish.providerMetadata };
-  if (Object.keys(metadata).length > 0) response.providerMetadata = metadata;
-  return response;
+  return folder.response();
 }
 
 /** Parsed JSON arguments; the raw text when they do not parse (the tool layer reports it to the model). */
