@@ -1,21 +1,10 @@
-import type {
-  ChatMessage,
-  ChatRequest,
-  ChatResponse,
-  ChatStreamPart,
-  ToolCallPart,
-  Usage,
-} from '../contracts/chat-model.js';
+import type { ChatMessage, ChatRequest, ChatResponse, ChatStreamPart, ToolCallPart } from '../contracts/chat-model.js';
 import { combineSignals, raceWithSignal, throwIfAborted } from '../errors/abort.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
-import type { EventBus } from '../events/event-bus.js';
-import type { RuntimeEvents } from '../events/runtime-events.js';
 import { collectStream } from '../models/collect-stream.js';
 import { addUsage } from '../models/usage.js';
-import type { Runtime } from '../plugins/runtime.js';
-import { type ModelCallHost, streamThroughRuntime } from '../plugins/runtime-model-call.js';
+import { streamThroughRuntime } from '../plugins/runtime-model-call.js';
 import { invalidOutputError } from '../structured/structured-request.js';
-import type { ToolRegistry } from '../tools/tool-registry.js';
 import {
   type AgentOutputPlan,
   applyOutputPlan,
@@ -24,69 +13,12 @@ import {
   outputRepairMessage,
 } from './agent-output.js';
 import { type SpanHandle, startSpan } from './agent-telemetry.js';
-import type { RunDurability } from './durable-run.js';
 import { checkOutput, guardrailError } from './guardrails.js';
+import type { LoopState } from './loop-state.js';
 import { trimToBudget } from './memory.js';
+import { guardrailContext, type RunEnvironment } from './run-environment.js';
 import { runToolCalls } from './tool-calls.js';
-import type {
-  AgentEvent,
-  AgentOptions,
-  AgentResult,
-  AgentRunState,
-  GuardrailContext,
-  StepResult,
-  StopCondition,
-} from './types.js';
-
-/** An agent's options after defaults, shared by every run. */
-export interface ResolvedAgent {
-  readonly options: AgentOptions;
-  readonly registry: ToolRegistry;
-  readonly stopConditions: readonly StopCondition[];
-  readonly maxSteps: number;
-  readonly events: EventBus<RuntimeEvents> | undefined;
-  /** Plugin runtime: its hooks see model calls, tool calls and runs. */
-  readonly runtime: Runtime | undefined;
-  /** Where model calls go (hooks, events, `chat` span): the plugin runtime, else a bare one. */
-  readonly modelCalls: ModelCallHost;
-  /** How the structured final answer is asked for, when the agent has `output`. */
-  readonly output: AgentOutputPlan | undefined;
-}
-
-/** Per-run values that do not belong in the serializable state. */
-export interface RunEnvironment {
-  readonly agent: ResolvedAgent;
-  readonly signal: AbortSignal;
-  readonly values: Readonly<Record<string, unknown>>;
-  readonly emit: (event: AgentEvent) => void;
-  readonly span: SpanHandle;
-  /** Checkpoints and the idempotency ledger of a durable run (durable-run.ts). */
-  readonly durability?: RunDurability | undefined;
-}
-
-/** The mutable part of a run; `AgentRunState` is its JSON snapshot. */
-export interface LoopState {
-  runId: string;
-  messages: ChatMessage[];
-  inputStart: number;
-  step: number;
-  usage: Usage;
-  steps: StepResult[];
-  conversationId?: string;
-  /** The validated structured answer (agents with `output`). */
-  output?: unknown;
-  /** Repairs of the structured answer so far in this run. */
-  outputRepairs?: number;
-}
-
-export function guardrailContext(environment: RunEnvironment, state: LoopState): GuardrailContext {
-  return {
-    agentName: environment.agent.options.name,
-    messages: state.messages,
-    signal: environment.signal,
-    values: environment.values,
-  };
-}
+import type { AgentResult, AgentRunState, StepResult } from './types.js';
 
 /** Runs model steps until the model answers, a stop condition holds, the step limit is hit or tools need approval. */
 export async function runSteps(environment: RunEnvironment, state: LoopState): Promise<AgentResult> {

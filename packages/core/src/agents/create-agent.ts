@@ -9,20 +9,15 @@ import type { Runtime } from '../plugins/runtime.js';
 import type { AnySchema, InferSchema } from '../structured/output-schema.js';
 import { type AnyTool, defineTool } from '../tools/define-tool.js';
 import { ToolRegistry } from '../tools/tool-registry.js';
-import {
-  type LoopState,
-  type ResolvedAgent,
-  type RunEnvironment,
-  resumeStep,
-  runSteps,
-  toolMessage,
-} from './agent-loop.js';
+import { resumeStep, runSteps, toolMessage } from './agent-loop.js';
 import { planAgentOutput } from './agent-output.js';
 import { startSpan } from './agent-telemetry.js';
 import { continueFromCheckpoint } from './durable-run.js';
 import { type AgentRun, streamRun } from './event-stream.js';
 import { checkInput, guardrailError } from './guardrails.js';
+import type { LoopState } from './loop-state.js';
 import { createMemoryResumeTokenStore, resumeTokenOf } from './resume-tokens.js';
+import type { ResolvedAgent, RunEnvironment } from './run-environment.js';
 import { parseRunState } from './run-state.js';
 import { runToolCalls } from './tool-calls.js';
 import type {

@@ -13,7 +13,7 @@ import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { idempotencyKeyOf } from '../storage/store-input.js';
 import type { ToolOutcome } from '../tools/execute-tool.js';
 import type { Agent, AgentInput, AgentRunWithEventsOptions } from './create-agent.js';
-import { type AgentCheckpointState, checkpointStateOf, type RunDurability } from './durable-run.js';
+import { type AgentCheckpointState, checkpointStateOf, type RunDurability } from './run-durability.js';
 import type { AgentResult } from './types.js';
 
 /** A call whose outcome a crash left unknown, awaiting a decision. */

@@ -1,81 +1,10 @@
-/**
- * The seam between the agent loop and a durable run: the loop calls `checkpoint` after the model planned tool
- * calls and after each completed step, and runs every tool call through `callTool` (the idempotency ledger).
- * `createDurableAgent` (durable-agent.ts) builds it on a `RunStore`; runs without it pay nothing.
- */
-import type { ChatMessage, ToolCallPart, Usage } from '../contracts/chat-model.js';
-import type { ToolOutcome } from '../tools/execute-tool.js';
-import {
-  complete,
-  type LoopState,
-  type RunEnvironment,
-  resumeStep,
-  runSteps,
-  suspend,
-  toolMessage,
-} from './agent-loop.js';
+import type { ToolCallPart } from '../contracts/chat-model.js';
+import { complete, resumeStep, runSteps, suspend, toolMessage } from './agent-loop.js';
+import type { LoopState } from './loop-state.js';
+import type { AgentCheckpointState } from './run-durability.js';
+import type { RunEnvironment } from './run-environment.js';
 import { runToolCalls } from './tool-calls.js';
-import type { AgentResult, StepResult } from './types.js';
-
-/** Where in a step a checkpoint was taken. */
-export type CheckpointPhase = 'tool-calls-planned' | 'step-completed';
-
-/** What a durable agent run stores after each step (plain JSON). */
-export interface AgentCheckpointState {
-  /** Format version. */
-  version: 1;
-  /** `tool-calls-planned`: the last message asks for tools not all known to have run; `step-completed`: all ran. */
-  phase: CheckpointPhase;
-  /** The conversation so far. */
-  messages: ChatMessage[];
-  /** Index in `messages` where this run's own messages start. */
-  inputStart: number;
-  /** Steps taken. */
-  step: number;
-  /** Tokens used so far. */
-  usage: Usage;
-  /** The steps so far. */
-  steps: StepResult[];
-  /** Conversation id for memory, when the run used one. */
-  conversationId?: string;
-}
-
-/** A tool call as the ledger sees it. */
-export interface LedgerCall {
-  /** The model's call id. */
-  toolCallId: string;
-  /** The tool's name. */
-  toolName: string;
-  /** False when the tool declared `idempotent: false`. */
-  idempotent: boolean;
-}
-
-/** Hooks of a durable run; built by `createDurableAgent`, passed as `AgentRunOptions.durability`. */
-export interface RunDurability {
-  /** The run's id (kept across crashes: checkpoints and ledger keys use it). */
-  readonly runId: string;
-  /** The checkpoint to continue from instead of starting from the input. */
-  readonly restore?: AgentCheckpointState;
-  /** Persists the loop state; the loop waits for it before going on. */
-  checkpoint(state: LoopState, phase: CheckpointPhase): Promise<void>;
-  /** Runs one tool call through the idempotency ledger; `execute` receives the call's idempotency key. */
-  callTool(call: LedgerCall, execute: (idempotencyKey: string) => Promise<ToolOutcome>): Promise<ToolOutcome>;
-}
-
-/** The JSON snapshot of the loop state at a checkpoint. */
-export function checkpointStateOf(state: LoopState, phase: CheckpointPhase): AgentCheckpointState {
-  const snapshot: AgentCheckpointState = {
-    version: 1,
-    phase,
-    messages: state.messages,
-    inputStart: state.inputStart,
-    step: state.step,
-    usage: state.usage,
-    steps: state.steps,
-  };
-  if (state.conversationId !== undefined) snapshot.conversationId = state.conversationId;
-  return JSON.parse(JSON.stringify(snapshot)) as AgentCheckpointState;
-}
+import type { AgentResult } from './types.js';
 
 /**
  * Continues a run from its last checkpoint: the tool calls of a planned step run (through the ledger, so the

@@ -10,7 +10,6 @@ export {
   type UnknownOutcomeCall,
   type UnknownOutcomeDecision,
 } from './durable-agent.js';
-export type { AgentCheckpointState, CheckpointPhase, LedgerCall, RunDurability } from './durable-run.js';
 export type { AgentRun } from './event-stream.js';
 export { defineInputGuardrail, defineOutputGuardrail, defineToolCallGuardrail } from './guardrails.js';
 export * from './memory.js';
@@ -20,6 +19,7 @@ export {
   type MemoryResumeTokenStoreOptions,
   type ResumeTokenStore,
 } from './resume-tokens.js';
+export type { AgentCheckpointState, CheckpointPhase, LedgerCall, RunDurability } from './run-durability.js';
 export { agentRunStateSchema, parseRunState } from './run-state.js';
 export * from './stop-conditions.js';
 export type * from './types.js';

@@ -3,9 +3,10 @@ import type { ToolCallPart } from '../contracts/chat-model.js';
 import { AgenticGenError, toAgenticGenError } from '../errors/agenticgen-error.js';
 import type { ArgumentsValidator } from '../tools/define-tool.js';
 import { executeTool, type ToolOutcome } from '../tools/execute-tool.js';
-import { guardrailContext, type LoopState, type RunEnvironment } from './agent-loop.js';
 import { type SpanHandle, startSpan } from './agent-telemetry.js';
 import { checkToolCall, guardrailError } from './guardrails.js';
+import type { LoopState } from './loop-state.js';
+import { guardrailContext, type RunEnvironment } from './run-environment.js';
 import type { ApprovalDecision, PendingApproval, ToolCallRecord } from './types.js';
 
 export interface ToolCallsOutcome {

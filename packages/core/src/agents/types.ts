@@ -1,11 +1,14 @@
-import type { ChatMessage, ChatModel, FinishReason, ToolCallPart, ToolChoice, Usage } from '../contracts/chat-model.js';
+import type { ChatMessage, ChatModel, ToolCallPart, ToolChoice, Usage } from '../contracts/chat-model.js';
 import type { SerializedAgenticGenError } from '../errors/agenticgen-error.js';
 import type { AnySchema } from '../structured/output-schema.js';
 import type { StructuredMode } from '../structured/structured-request.js';
 import type { AnyTool } from '../tools/define-tool.js';
-import type { RunDurability } from './durable-run.js';
 import type { ConversationMemory } from './memory.js';
 import type { ResumeTokenStore } from './resume-tokens.js';
+import type { RunDurability } from './run-durability.js';
+import type { StepResult, ToolCallRecord } from './step-result.js';
+
+export type { StepResult, ToolCallRecord };
 
 /** What a guardrail decided. `tripwire: true` stops the run with a `guardrail-tripped` error. */
 export interface GuardrailVerdict {
@@ -67,38 +70,6 @@ export interface StopConditionContext {
 
 /** Returns true to end the run after the current step. */
 export type StopCondition = (context: StopConditionContext) => boolean;
-
-/** One tool call and its result within a step. */
-export interface ToolCallRecord {
-  /** The model's call id. */
-  toolCallId: string;
-  /** The tool's name. */
-  toolName: string;
-  /** Arguments as the model produced them. */
-  input: unknown;
-  /** What was sent back to the model. */
-  output: unknown;
-  /** True when `output` is a structured error. */
-  isError: boolean;
-  /** Wall time of the call in milliseconds. */
-  durationMs: number;
-}
-
-/** One model call and the tool calls it asked for. */
-export interface StepResult {
-  /** 1-based step number within the run. */
-  step: number;
-  /** Text the model produced in this step. */
-  text: string;
-  /** Why the model stopped. */
-  finishReason: FinishReason;
-  /** Tokens of this step. */
-  usage: Usage;
-  /** Tool calls executed in this step, in the model's order. */
-  toolCalls: ToolCallRecord[];
-  /** Wall time of the step in milliseconds. */
-  durationMs: number;
-}
 
 /** A tool call waiting for a person's decision. */
 export interface PendingApproval {

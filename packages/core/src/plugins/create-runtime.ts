@@ -7,11 +7,11 @@ import { compileSchema, type ValidationIssue } from '../schema/validator.js';
 import { noopMeter } from '../telemetry/noop-meter.js';
 import { definedAttributes, getTracer, markSpanFailed } from '../telemetry/with-span.js';
 import { ToolRegistry } from '../tools/tool-registry.js';
-import { type AgentFactory, type AnyPlugin, definePlugin, type PluginContribution } from './define-plugin.js';
+import { type AnyPlugin, definePlugin, type PluginContribution } from './define-plugin.js';
 import { PluginHookRunner } from './hook-runner.js';
 import { NamedRegistry } from './named-registry.js';
 import { orderPlugins } from './plugin-order.js';
-import type { Runtime, RuntimePluginInfo } from './runtime.js';
+import type { AgentFactory, Runtime, RuntimePluginInfo } from './runtime.js';
 import { generateThroughRuntime, streamThroughRuntime } from './runtime-model-call.js';
 import { callToolThroughRuntime } from './runtime-tool-call.js';
 

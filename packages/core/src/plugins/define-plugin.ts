@@ -9,13 +9,7 @@ import { AgenticGenError } from '../errors/agenticgen-error.js';
 import type { RuntimeEventBus } from '../events/runtime-events.js';
 import type { AnyTool } from '../tools/define-tool.js';
 import type { PluginHooks } from './hooks.js';
-import type { Runtime } from './runtime.js';
-
-/**
- * Makes an agent. The runtime does not know the agent type (agents live in their own module and apps may
- * bring their own), so a factory returns whatever agent object it builds.
- */
-export type AgentFactory<A = unknown> = (options?: Readonly<Record<string, unknown>>) => A | Promise<A>;
+import type { AgentFactory, Runtime } from './runtime.js';
 
 /** What a plugin's `setup` returns: everything it adds to the runtime. All fields optional. */
 export interface PluginContribution {

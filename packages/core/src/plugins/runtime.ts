@@ -7,9 +7,14 @@ import type { VectorStore } from '../contracts/vector-store.js';
 import type { RuntimeEventBus } from '../events/runtime-events.js';
 import type { ToolOutcome } from '../tools/execute-tool.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
-import type { AgentFactory } from './define-plugin.js';
 import type { HookRunner } from './hooks.js';
 import type { NamedRegistry } from './named-registry.js';
+
+/**
+ * Makes an agent. The runtime does not know the agent type (agents live in their own module and apps may
+ * bring their own), so a factory returns whatever agent object it builds.
+ */
+export type AgentFactory<A = unknown> = (options?: Readonly<Record<string, unknown>>) => A | Promise<A>;
 
 /** A plugin as set up in a runtime. */
 export interface RuntimePluginInfo {

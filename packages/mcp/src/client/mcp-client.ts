@@ -11,9 +11,11 @@ import {
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { mcpError, toMcpError } from '../errors.js';
-import { coreToolName, remoteTool } from './remote-tool.js';
+import { coreToolName, type McpProgressEvent, remoteTool } from './remote-tool.js';
 import { installServerRequestHandlers, type ServerRequestHandlers } from './server-requests.js';
 import { type McpTransportConfig, openTransport, type StdioOpener } from './transport.js';
+
+export type { McpProgressEvent };
 
 export interface McpClientOptions extends ServerRequestHandlers {
   /** How to reach the server. */
@@ -39,20 +41,6 @@ export interface McpClientOptions extends ServerRequestHandlers {
   onToolsChanged?: (tools: readonly AnyTool[]) => void;
   /** Called with `notifications/progress` of a running tool call. */
   onProgress?: (event: McpProgressEvent) => void;
-}
-
-/** Progress of one tool call, as the server reported it. */
-export interface McpProgressEvent {
-  /** The core tool name. */
-  toolName: string;
-  /** The model's call id. */
-  toolCallId: string;
-  /** Units done so far. */
-  progress: number;
-  /** Units in total, when the server knows. */
-  total?: number;
-  /** A human message, when the server sent one. */
-  message?: string;
 }
 
 /** A connection to one MCP server. */

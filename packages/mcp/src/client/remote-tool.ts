@@ -4,8 +4,21 @@ import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.j
 import { CallToolResultSchema, type Tool as McpToolDefinition } from '@modelcontextprotocol/sdk/types.js';
 import { mcpError, toMcpError } from '../errors.js';
 import { jsonSchemaToTypeBox } from './json-schema-to-typebox.js';
-import type { McpProgressEvent } from './mcp-client.js';
 import { toToolOutput } from './tool-result.js';
+
+/** Progress of one tool call, as the server reported it. */
+export interface McpProgressEvent {
+  /** The core tool name. */
+  toolName: string;
+  /** The model's call id. */
+  toolCallId: string;
+  /** Units done so far. */
+  progress: number;
+  /** Units in total, when the server knows. */
+  total?: number;
+  /** A human message, when the server sent one. */
+  message?: string;
+}
 
 /** What a server tool needs from its client. */
 export interface RemoteToolContext {

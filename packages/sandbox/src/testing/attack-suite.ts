@@ -6,25 +6,10 @@
 import type { CodeSession, RunResult } from '@agenticgen/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PythonSandbox } from '../host/sandbox-core.js';
-import type { SandboxOptions } from '../options.js';
+import type { AttackEnvironment } from './attack-environment.js';
 import { runRuntimeAttacks } from './runtime-attacks.js';
 
-export interface AttackEnvironment {
-  /** Creates the sandbox under test (shared by the whole suite); `options` override the suite's defaults. */
-  createSandbox(options?: SandboxOptions): PythonSandbox;
-  /** A secret present in the host's environment that must stay out of reach. */
-  secret?: string;
-  /** Opens a TCP listener on 127.0.0.1 that counts connections (Node only). */
-  listen?: () => Promise<{ port: number; connections(): number; close(): Promise<void> }>;
-  /** Whether a file exists on the host (Node only). */
-  hostFileExists?: (path: string) => boolean;
-  /** Whether this runtime caps and counts the JavaScript heap of each worker (Node; the browser's is issue 16 B4). */
-  capsJavaScriptHeap?: boolean;
-  /** Whether promise jobs started during a run stay frozen after it (Node: the realm's own microtask queue). */
-  freezesPromiseJobs?: boolean;
-  /** Kills the isolated layer that holds the workers, as a crash would (Node: the sandbox process). */
-  killWorkers?: ((sandbox: PythonSandbox) => Promise<void>) | undefined;
-}
+export type { AttackEnvironment };
 
 /** Limits small enough to keep the suite fast, large enough for honest code. */
 export const attackLimits = {

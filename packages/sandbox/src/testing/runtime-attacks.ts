@@ -6,7 +6,7 @@
 import { AgenticGenError, type CodeSession, type RunResult } from '@agenticgen/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PythonSandbox, SessionRestartEvent } from '../host/sandbox-core.js';
-import type { AttackEnvironment } from './attack-suite.js';
+import type { AttackEnvironment } from './attack-environment.js';
 
 export interface RuntimeAttackContext {
   /** The attacking session of the suite. */

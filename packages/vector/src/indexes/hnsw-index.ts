@@ -1,5 +1,6 @@
 import { AgenticGenError, type MetadataFilter, throwIfAborted } from '@agenticgen/core';
 import { createKernelBackend } from '../kernels/load-kernels.js';
+import type { EncodableIndex } from '../persistence/index-format.js';
 import { type Candidates, exactSearch, rerank } from './exact-search.js';
 import { resolveStorageOptions } from './flat-index.js';
 import { HnswGraph, type HnswParameters } from './hnsw-graph.js';
@@ -50,6 +51,11 @@ export class HnswIndex extends InMemoryIndex {
     this.graph = graph;
     this.filterExactScanRatio = settings.filterExactScanRatio;
     this.compactionRatio = settings.compactionRatio;
+  }
+
+  protected override encodable(): EncodableIndex {
+    const { filterExactScanRatio, compactionRatio } = this;
+    return { ...super.encodable(), hnsw: { graph: this.graph, filterExactScanRatio, compactionRatio } };
   }
 
   /** Query-time candidate list size. */

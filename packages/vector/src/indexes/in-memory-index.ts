@@ -10,10 +10,8 @@ import {
   type VectorStore,
 } from '@agenticgen/core';
 import type { KernelBackendKind, KernelPreference } from '../kernels/kernel-backend.js';
-import { encodeIndex } from '../persistence/index-format.js';
+import { type EncodableIndex, encodeIndex } from '../persistence/index-format.js';
 import type { Candidates } from './exact-search.js';
-import type { FlatIndex } from './flat-index.js';
-import type { HnswIndex } from './hnsw-index.js';
 import { type IndexEventListener, type IndexEventMap, IndexEvents } from './index-events.js';
 import { type CheckedRecord, checkIds, checkQueryShape, checkRecords, toCheckedVector } from './validation.js';
 import type { VectorStorage } from './vector-storage.js';
@@ -168,7 +166,12 @@ export abstract class InMemoryIndex implements VectorStore {
    */
   save(): Promise<Uint8Array> {
     this.assertOpen();
-    return this.serialize(() => encodeIndex(this as unknown as FlatIndex | HnswIndex));
+    return this.serialize(() => encodeIndex(this.encodable()));
+  }
+
+  /** What `save` writes: the rows and settings; an HNSW index adds its graph. */
+  protected encodable(): EncodableIndex {
+    return { storage: this.storage, rerankFactor: this.rerankFactor };
   }
 
   async dispose(): Promise<void> {

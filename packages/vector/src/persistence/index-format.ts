@@ -14,9 +14,26 @@
  * altered file is a `corrupt-index` error and never a half-loaded index.
  */
 import type { DistanceMetric, Metadata } from '@agenticgen/core';
-import type { FlatIndex } from '../indexes/flat-index.js';
-import type { HnswIndex } from '../indexes/hnsw-index.js';
+import type { HnswGraph } from '../indexes/hnsw-graph.js';
+import type { VectorStorage } from '../indexes/vector-storage.js';
 import { BinaryWriter } from './binary-io.js';
+
+/**
+ * What the binary format needs from an index. Kept this small so the format depends on the index's parts
+ * (storage, graph) and never on the index classes, which depend on it to save themselves.
+ */
+export interface EncodableIndex {
+  /** Rows, ids, metadata and tombstones. */
+  readonly storage: VectorStorage;
+  /** Shortlist multiplier of int8 scans, restored on load. */
+  readonly rerankFactor: number;
+  /** The graph and its tuning: present for an HNSW index, absent for a flat one. */
+  readonly hnsw?: {
+    readonly graph: HnswGraph;
+    readonly filterExactScanRatio: number;
+    readonly compactionRatio: number;
+  };
+}
 
 export const formatMagic = 'AGVX';
 export const formatVersion = 2;
@@ -25,23 +42,23 @@ export const oldestReadableVersion = 1;
 export const metricCodes: readonly DistanceMetric[] = ['cosine', 'dot', 'l2'];
 
 /** Encodes an index (call through `index.save()`, which waits for running writes). */
-export function encodeIndex(index: FlatIndex | HnswIndex): Uint8Array {
+export function encodeIndex(index: EncodableIndex): Uint8Array {
   const storage = index.storage;
   const arena = storage.arena;
   const size = storage.size;
   const dims = storage.dimensions;
-  const graphBytes = index.name === 'hnsw' ? 1 + ((index as HnswIndex).graph.linkStride + 4) * 4 : 0;
+  const hnsw = index.hnsw;
+  const graphBytes = hnsw === undefined ? 0 : 1 + (hnsw.graph.linkStride + 4) * 4;
   const rowBytes = (storage.layout.float32 ? dims * 4 : 0) + (storage.layout.int8 ? dims + 4 : 0);
   const writer = new BinaryWriter(128 + size * (rowBytes + graphBytes + 16));
   for (const char of formatMagic) writer.u8(char.charCodeAt(0));
   writer.u8(formatVersion);
-  writer.u8(index.name === 'hnsw' ? 1 : 0);
+  writer.u8(hnsw === undefined ? 0 : 1);
   writer.u8(metricCodes.indexOf(storage.metric));
   writer.u8((storage.layout.float32 ? 1 : 0) | (storage.layout.int8 ? 2 : 0));
   writer.u32(dims);
   writer.u32(size);
   writer.u32(index.rerankFactor);
-  const hnsw = index.name === 'hnsw' ? (index as HnswIndex) : undefined;
   if (hnsw !== undefined) {
     const { M, efConstruction, efSearch, seed } = hnsw.graph.parameters;
     writer.u32(M);
