@@ -5,7 +5,11 @@ import {
   type ChatResponse,
   ChatStreamFolder,
   type ChatStreamPart,
+  checkResponseCacheRules,
+  isCacheableResponse,
   partsFromResponse,
+  planResponseCache,
+  responseCacheKey,
 } from '@agenticgen/core';
 import { sleep } from '../shared/retry.js';
 import { type LimiterClock, Semaphore, TokenBucket } from './limits.js';
@@ -19,7 +23,7 @@ import type {
   ModelManagerOptions,
 } from './model-manager-types.js';
 import { defaultTokenEstimate, meets } from './model-selection.js';
-import { cacheable, responseCacheKey } from './response-cache.js';
+import { responseCacheRules } from './response-cache.js';
 
 export type {
   AnsweringModel,
@@ -50,6 +54,8 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
   const shouldFallback = options.shouldFallback ?? ((error: AgenticGenError) => error.retryable);
   const estimate = options.estimateTokens ?? defaultTokenEstimate;
   const namespace = options.cache?.namespace ?? 'agenticgen:model-response';
+  if (options.cache !== undefined) checkResponseCacheRules(options.cache, 'adapters model manager');
+  const cacheRules = options.cache === undefined ? undefined : responseCacheRules(options.cache);
   const healthOptions = resolveHealthOptions(options.health);
 
   for (const [name, value] of Object.entries(options.models)) {
@@ -132,38 +138,46 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
       slot.tokens.adjust(usage.totalTokens - Math.min(reserved, slot.tokens.perMinute));
   };
 
-  async function cached(slot: Slot, request: ChatRequest): Promise<{ key: string; hit?: ChatResponse } | undefined> {
-    const cache = options.cache;
-    if (cache === undefined || (cache.when !== undefined && !cache.when(request))) return undefined;
-    const key = await responseCacheKey(
-      namespace,
-      `${slot.name}|${slot.entry.model.provider}:${slot.entry.model.modelId}`,
-      request,
-    );
+  /** Core's response cache rules decide; `forwarded` is the request without `providerOptions.cache`. */
+  async function cached(
+    slot: Slot,
+    request: ChatRequest,
+  ): Promise<{
+    forwarded: ChatRequest;
+    key?: string;
+    storeOptions?: { ttlMs?: number; tags?: string[] };
+    hit?: ChatResponse;
+  }> {
+    if (options.cache === undefined || cacheRules === undefined) return { forwarded: request };
+    const plan = planResponseCache(request, cacheRules);
+    if (!plan.enabled) return { forwarded: plan.request };
+    const key = await responseCacheKey(namespace, slot.entry.model, plan.request, slot.name);
     // The cache is an optimisation: a failing store must not fail the request.
-    const hit = await cache.store.get<ChatResponse>(key).catch(() => undefined);
+    const hit = await options.cache.store.get<ChatResponse>(key).catch(() => undefined);
     emit({ type: hit === undefined ? 'cache-miss' : 'cache-hit', model: slot.name, key });
-    return hit === undefined ? { key } : { key, hit };
+    const found = { forwarded: plan.request, key, storeOptions: plan.storeOptions };
+    return hit === undefined ? found : { ...found, hit };
   }
 
-  const store = async (key: string, response: ChatResponse) => {
-    if (options.cache === undefined || !cacheable(response)) return;
-    await options.cache.store
-      .set(key, response, options.cache.ttlMs === undefined ? {} : { ttlMs: options.cache.ttlMs })
-      .catch(() => undefined);
+  const store = async (
+    cache: { key?: string; storeOptions?: { ttlMs?: number; tags?: string[] } },
+    response: ChatResponse,
+  ) => {
+    if (options.cache === undefined || cache.key === undefined || !isCacheableResponse(response)) return;
+    await options.cache.store.set(cache.key, response, cache.storeOptions ?? {}).catch(() => undefined);
   };
 
   async function generateOn(slot: Slot, request: ChatRequest): Promise<ChatResponse> {
     const cache = await cached(slot, request);
-    if (cache?.hit !== undefined)
+    if (cache.hit !== undefined)
       return { ...cache.hit, providerMetadata: { ...cache.hit.providerMetadata, cacheHit: true } };
     const { release, reserved } = await admit(slot, request);
     slot.health.claim();
     try {
-      const response = await slot.entry.model.generate(request);
+      const response = await slot.entry.model.generate(cache.forwarded);
       slot.health.succeeded();
       settleTokens(slot, reserved, response.usage);
-      if (cache !== undefined) await store(cache.key, response);
+      await store(cache, response);
       return response;
     } catch (error) {
       judge(slot, error, request);
@@ -179,7 +193,7 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
     started: { value: boolean },
   ): AsyncGenerator<ChatStreamPart> {
     const cache = await cached(slot, request);
-    if (cache?.hit !== undefined) {
+    if (cache.hit !== undefined) {
       started.value = true;
       yield* partsFromResponse({ ...cache.hit, providerMetadata: { ...cache.hit.providerMetadata, cacheHit: true } });
       return;
@@ -189,14 +203,14 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
     let judged = false;
     slot.health.claim();
     try {
-      for await (const part of slot.entry.model.stream(request)) {
+      for await (const part of slot.entry.model.stream(cache.forwarded)) {
         started.value = true;
         collector.add(part);
         if (part.type === 'finish') {
           judged = true;
           slot.health.succeeded();
           settleTokens(slot, reserved, part.usage);
-          if (cache !== undefined) await store(cache.key, collector.response());
+          await store(cache, collector.response());
         }
         yield part;
       }

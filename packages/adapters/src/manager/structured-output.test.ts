@@ -1,8 +1,7 @@
-import { AgenticGenError, generateObject, streamObject, Type } from '@agenticgen/core';
+import { AgenticGenError, generateObject, responseCacheKey, streamObject, Type } from '@agenticgen/core';
 import { MockChatModel } from '@agenticgen/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createModelManager } from './model-manager.js';
-import { responseCacheKey } from './response-cache.js';
 
 const Person = Type.Object({ name: Type.String(), age: Type.Integer() });
 
@@ -38,8 +37,9 @@ describe('structured output through the model manager', () => {
       messages: [{ role: 'user' as const, content: 'Who?' }],
       responseFormat: { type: 'json' as const, schema, name: 'response' },
     });
-    const person = await responseCacheKey('ns', 'm', request({ type: 'object', required: ['name'] }));
-    expect(await responseCacheKey('ns', 'm', request({ type: 'object', required: ['name'] }))).toBe(person);
-    expect(await responseCacheKey('ns', 'm', request({ type: 'object', required: ['age'] }))).not.toBe(person);
+    const model = { provider: 'mock', modelId: 'm' };
+    const person = await responseCacheKey('ns', model, request({ type: 'object', required: ['name'] }));
+    expect(await responseCacheKey('ns', model, request({ type: 'object', required: ['name'] }))).toBe(person);
+    expect(await responseCacheKey('ns', model, request({ type: 'object', required: ['age'] }))).not.toBe(person);
   });
 });

@@ -1,27 +1,23 @@
 import {
   AgenticGenError,
   type CacheStore,
+  type ChatCacheCallOptions,
   type ChatModel,
   type ChatRequest,
   type ChatResponse,
   type ChatStreamPart,
+  chatCacheOptionsKey,
+  checkResponseCacheRules,
   collectStream,
+  isCacheableResponse,
   partsFromResponse,
+  planResponseCache,
+  type ResponseCacheRules,
   raceWithSignal,
+  responseCacheKey,
 } from '@agenticgen/core';
 import { cacheError } from '../errors.js';
 import { assertTtl } from '../validation.js';
-import { stableHash } from './stable-hash.js';
-
-/** Per-call cache settings, passed as `request.providerOptions.cache` (removed before the model sees the request). */
-export interface ChatCacheCallOptions {
-  /** `false` skips the cache for this call: no lookup, no store. */
-  enabled?: boolean;
-  /** TTL of this answer, overriding the middleware's. */
-  ttlMs?: number;
-  /** Tags stored with this answer (for `invalidateTags`). */
-  tags?: string[];
-}
 
 /** What a lookup found, for logs and metrics. */
 export interface ChatCacheLookup {
@@ -33,28 +29,18 @@ export interface ChatCacheLookup {
   method: 'generate' | 'stream';
 }
 
-export interface CachedChatModelOptions {
+/** Core's response cache rules (`maxTemperature`, `cacheUnsetTemperature`, `ttlMs`, `shouldCache`) and a store. */
+export interface CachedChatModelOptions extends ResponseCacheRules {
   /** Where answers are stored: a `createCache()` cache or any `CacheStore`. */
   cache: CacheStore;
-  /** TTL of stored answers (default: the store's default). */
-  ttlMs?: number;
-  /**
-   * Requests with a temperature above this are not cached: their callers asked for variety. Default 0.3.
-   * Requests without a temperature are cached (see `cacheUnsetTemperature`).
-   */
-  maxTemperature?: number;
-  /** Cache requests that do not set a temperature (the provider's default applies). Default true. */
-  cacheUnsetTemperature?: boolean;
   /** Prefix of the cache keys (default `chat`). */
   keyPrefix?: string;
-  /** Extra veto: return false to skip the cache for a request (runs after the built-in checks). */
-  shouldCache?: (request: ChatRequest) => boolean;
   /** Told about every lookup (hit or miss). May not throw. */
   onLookup?: (lookup: ChatCacheLookup) => void;
 }
 
-/** The name under `providerOptions` that carries per-call cache settings. */
-export const chatCacheOptionsKey = 'cache';
+/** Per-call cache settings and their `providerOptions` key, defined in core with the rules. */
+export { type ChatCacheCallOptions, chatCacheOptionsKey };
 
 type StoredAnswer = { kind: 'parts'; parts: ChatStreamPart[] } | { kind: 'response'; response: ChatResponse };
 
@@ -70,39 +56,17 @@ export function createCachedChatModel(model: ChatModel, options: CachedChatModel
   if (typeof options?.cache?.getOrSet !== 'function') {
     throw cacheError('invalid-config', 'createCachedChatModel needs { cache: createCache() } or another CacheStore');
   }
-  const maxTemperature = options.maxTemperature ?? 0.3;
-  if (typeof maxTemperature !== 'number' || Number.isNaN(maxTemperature)) {
-    throw cacheError('invalid-config', `maxTemperature must be a number, got ${String(maxTemperature)}`);
-  }
   if (options.ttlMs !== undefined) assertTtl(options.ttlMs, 'ttlMs');
+  checkResponseCacheRules(options, 'cache');
   const { cache } = options;
   const keyPrefix = options.keyPrefix ?? 'chat';
 
   function plan(request: ChatRequest) {
-    const { [chatCacheOptionsKey]: callOptions, ...providerOptions } = request.providerOptions ?? {};
-    const call = (callOptions ?? {}) as ChatCacheCallOptions;
-    const forwarded: ChatRequest = { ...request };
-    if (request.providerOptions !== undefined) {
-      if (Object.keys(providerOptions).length > 0) forwarded.providerOptions = providerOptions;
-      else delete forwarded.providerOptions;
-    }
-    const temperature = request.temperature;
-    const enabled =
-      call.enabled !== false &&
-      (temperature === undefined ? options.cacheUnsetTemperature !== false : temperature <= maxTemperature) &&
-      (options.shouldCache?.(forwarded) ?? true);
-    const storeOptions: { ttlMs?: number; tags?: string[] } = {};
-    const ttlMs = call.ttlMs ?? options.ttlMs;
-    if (ttlMs !== undefined) storeOptions.ttlMs = ttlMs;
-    if (call.tags !== undefined) storeOptions.tags = call.tags;
-    return { forwarded, enabled, storeOptions };
+    const planned = planResponseCache(request, options);
+    return { forwarded: planned.request, enabled: planned.enabled, storeOptions: planned.storeOptions };
   }
 
-  async function keyOf(request: ChatRequest): Promise<string> {
-    const { signal: _signal, timeoutMs: _timeout, headers: _headers, ...shaping } = request;
-    const hash = await stableHash({ v: 1, provider: model.provider, modelId: model.modelId, request: shaping });
-    return `${keyPrefix}:${model.provider}:${model.modelId}:${hash}`;
-  }
+  const keyOf = (request: ChatRequest) => responseCacheKey(keyPrefix, model, request);
 
   function report(lookup: ChatCacheLookup): void {
     try {
@@ -122,14 +86,21 @@ export function createCachedChatModel(model: ChatModel, options: CachedChatModel
       if (!enabled) return model.generate(forwarded);
       const key = await keyOf(forwarded);
       let called = false;
-      const load = async (): Promise<StoredAnswer> => {
+      let uncached: ChatResponse | undefined;
+      const load = async (): Promise<StoredAnswer | undefined> => {
         called = true;
-        return { kind: 'response', response: await model.generate(forwarded) };
+        const response = await model.generate(forwarded);
+        // `undefined` is not stored by getOrSet: an answer that ended in an error is handed back, never cached.
+        if (!isCacheableResponse(response)) {
+          uncached = response;
+          return undefined;
+        }
+        return { kind: 'response', response };
       };
       // With a tiered cache the signal also keeps a cancelled call out of negative caching; other stores ignore it.
       const lookupOptions: typeof storeOptions & { signal?: AbortSignal } = { ...storeOptions };
       if (request.signal !== undefined) lookupOptions.signal = request.signal;
-      let stored: StoredAnswer;
+      let stored: StoredAnswer | undefined;
       for (;;) {
         try {
           // A caller that joins another caller's flight still gets its own cancellation: the race drops only its wait.
@@ -141,6 +112,11 @@ export function createCachedChatModel(model: ChatModel, options: CachedChatModel
           // new shared call instead of calling the model alone. Ends: a caller that started a call never loops.
           if (!AgenticGenError.hasCode(error, 'aborted') || request.signal?.aborted === true || called) throw error;
         }
+      }
+      if (stored === undefined) {
+        report({ key, hit: false, method: 'generate' });
+        // A caller that joined another's call whose answer was not cacheable asks the model itself.
+        return uncached ?? model.generate(forwarded);
       }
       report({ key, hit: !called, method: 'generate' });
       return stored.kind === 'response' ? structuredClone(stored.response) : collectStream(replay(stored.parts));
@@ -162,10 +138,10 @@ export function createCachedChatModel(model: ChatModel, options: CachedChatModel
         let finished = false;
         for await (const part of model.stream(forwarded)) {
           parts.push(structuredClone(part)); // the consumer may edit the part it is given; the stored one stays
-          if (part.type === 'finish') finished = true;
+          if (part.type === 'finish') finished = part.finishReason !== 'error';
           yield part;
         }
-        // Only complete answers are stored: an error or an early `break` never reaches this line.
+        // Only complete answers are stored: an error, an early `break` or a `finish` with reason `error` is not.
         if (finished) await cache.set(key, { kind: 'parts', parts } satisfies StoredAnswer, storeOptions);
       })();
     },

@@ -1,2 +1,4 @@
 export * from './collect-stream.js';
+export * from './response-cache.js';
+export * from './stable-hash.js';
 export * from './stream-from-response.js';
