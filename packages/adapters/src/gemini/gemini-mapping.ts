@@ -1,5 +1,4 @@
 import type { ChatRequest, ChatResponse, ChatStreamPart, FinishReason, ToolCallPart } from '@agenticgen/core';
-import { toJsonSchema } from '@agenticgen/core';
 import type { GenerateContentParameters, GenerateContentResponse } from '@google/genai';
 import { usageOf } from '../shared/chat-model-runtime.js';
 import { resolveImage } from '../shared/content.js';
@@ -92,7 +91,8 @@ export function toGenerateContentParameters(
         functionDeclarations: request.tools.map((tool) => ({
           name: tool.name,
           description: tool.description,
-          parameters: toJsonSchema(tool.parameters, 'gemini'),
+          // Plain JSON Schema: the API's JSON Schema field, so core needs no Gemini-specific schema flavour.
+          parametersJsonSchema: tool.parameters,
         })),
       },
     ];

@@ -46,8 +46,9 @@ describe('Gemini request mapping on the wire', () => {
     const declaration = (body.tools as Array<{ functionDeclarations: Array<Record<string, unknown>> }>)[0]
       ?.functionDeclarations[0];
     expect(declaration?.name).toBe('get_weather');
-    // The Gemini flavour drops additionalProperties, which the API rejects.
-    expect(JSON.stringify(declaration)).not.toContain('additionalProperties');
+    // Plain JSON Schema goes in `parametersJsonSchema` (the SDK's JSON Schema field); no OpenAPI-subset rewrite.
+    expect(declaration?.parametersJsonSchema).toEqual(richRequest.tools?.[0]?.parameters);
+    expect(declaration).not.toHaveProperty('parameters');
     expect(body.toolConfig).toEqual({ functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['get_weather'] } });
     expect(body.generationConfig).toMatchObject({
       temperature: 0.2,
@@ -90,5 +91,28 @@ describe('Gemini request mapping on the wire', () => {
     const body = (await serverLog(urls.gemini, key)).bodies[1] as { contents: Array<{ parts: unknown[] }> };
     expect(body.contents[1]?.parts[0]).toEqual({ functionCall: { name: 'get_weather', args: { city: 'Paris' } } });
     expect(body.contents[2]?.parts[1]).toEqual({ functionResponse: { name: 'get_time', response: { output: 'ok' } } });
+  });
+
+  it('sends schemas the OpenAPI subset could not express (references, type unions) as they are', async () => {
+    const key = uniqueKey();
+    const model = createGeminiModel({
+      modelId: `gemini-2.5-flash~text~${key}`,
+      apiKey: 'gemini-test',
+      baseURL: urls.gemini,
+    });
+    const tree = {
+      type: 'object',
+      properties: { root: { $ref: '#/$defs/node' }, label: { type: ['string', 'integer'] } },
+      required: ['root'],
+      $defs: { node: { type: 'object', properties: { children: { type: 'array', items: { $ref: '#/$defs/node' } } } } },
+    };
+    await model.generate({
+      messages: [{ role: 'user', content: 'Draw a tree.' }],
+      tools: [{ name: 'draw_tree', description: 'Draws a tree.', parameters: tree }],
+    });
+    const body = (await serverLog(urls.gemini, key)).bodies[0] as {
+      tools: Array<{ functionDeclarations: Array<Record<string, unknown>> }>;
+    };
+    expect(body.tools[0]?.functionDeclarations[0]?.parametersJsonSchema).toEqual(tree);
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { JsonSchema } from '../contracts/chat-model.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { defineTool } from './define-tool.js';
-import { toJsonSchema } from './json-schema.js';
+import { type JsonSchemaFlavour, toJsonSchema } from './json-schema.js';
 
 const Search = Type.Object({
   query: Type.String({ minLength: 1, maxLength: 200, description: 'What to look for' }),
@@ -171,66 +171,8 @@ describe('toJsonSchema: openai-strict', () => {
   });
 });
 
-describe('toJsonSchema: gemini', () => {
-  const gemini = toJsonSchema(Search, 'gemini');
-  const properties = gemini.properties as Record<string, JsonSchema>;
-  const geminiKeywords = new Set([
-    'type',
-    'format',
-    'title',
-    'description',
-    'nullable',
-    'enum',
-    'properties',
-    'required',
-    'propertyOrdering',
-    'items',
-    'minItems',
-    'maxItems',
-    'minLength',
-    'maxLength',
-    'minProperties',
-    'maxProperties',
-    'minimum',
-    'maximum',
-    'pattern',
-    'anyOf',
-    'default',
-    'example',
-  ]);
-  const assertGemini = (schema: JsonSchema, path = ''): void => {
-    for (const key of Object.keys(schema)) expect(geminiKeywords.has(key), `${path}: keyword "${key}"`).toBe(true);
-    if (schema.type !== undefined) expect(typeof schema.type, `${path}: single type`).toBe('string');
-    if (Array.isArray(schema.enum)) expect(schema.enum.every((value: unknown) => typeof value === 'string')).toBe(true);
-    for (const [key, child] of Object.entries((schema.properties as Record<string, JsonSchema>) ?? {})) {
-      assertGemini(child, `${path}/${key}`);
-    }
-    if (schema.items !== undefined) assertGemini(schema.items as JsonSchema, `${path}/items`);
-    for (const child of (schema.anyOf as JsonSchema[] | undefined) ?? []) assertGemini(child, `${path}/anyOf`);
-  };
-
-  it('uses only keywords of Gemini function declarations, one type per node', () => {
-    assertGemini(gemini);
-    expect(gemini.required).toEqual(['query', 'tags', 'mode', 'cursor']);
-  });
-
-  it('expresses null unions as nullable, constants and literal unions as string enums', () => {
-    expect(properties.cursor).toEqual({ type: 'string', nullable: true });
-    expect(properties.mode).toEqual({ type: 'string', enum: ['fast'] });
-    expect(properties.sort).toEqual({ type: 'string', enum: ['relevance', 'date'] });
-    expect(properties.query).toEqual({ type: 'string', minLength: 1, maxLength: 200, description: 'What to look for' });
-  });
-
-  it('moves non-string enums into the description and refuses references', () => {
-    const converted = toJsonSchema(
-      Type.Object({ level: Type.Union([Type.Literal(1), Type.Literal(2)], { description: 'Level.' }) }),
-      'gemini',
-    );
-    expect((converted.properties as Record<string, JsonSchema>).level).toEqual({
-      type: 'number',
-      description: 'Level. One of: 1, 2.',
-    });
-    const Node = Type.Recursive((self) => Type.Object({ children: Type.Array(self) }));
-    expect(() => toJsonSchema(Type.Object({ tree: Node }), 'gemini')).toThrowError(/\/tree.*references/);
+describe('toJsonSchema: provider-specific flavours', () => {
+  it('has none for Gemini, which takes plain JSON Schema: an unknown flavour is an invalid-argument error', () => {
+    expect(() => toJsonSchema(Search, 'gemini' as JsonSchemaFlavour)).toThrowError(/unknown JSON Schema flavour/);
   });
 });

@@ -8,11 +8,10 @@ import { AgenticGenError } from '../errors/agenticgen-error.js';
  * - `openai-strict`: OpenAI structured-output rules: every object closed (`additionalProperties: false`),
  *   every property listed in `required`, optional ones made nullable instead; only the supported keywords
  *   (`oneOf` becomes `anyOf`, `const` becomes a one-value `enum`, `default` and length/uniqueness constraints
- *   are dropped — our own validator still enforces them); unsupported constructs are an `unsupported` error;
- * - `gemini`: the OpenAPI 3.0 subset Gemini's function declarations take: one `type` per node with
- *   `nullable: true` instead of null unions, string-only `enum`, no `additionalProperties`, `$ref`, `const`.
+ *   are dropped — our own validator still enforces them); unsupported constructs are an `unsupported` error.
+ * Gemini takes plain JSON Schema (`parametersJsonSchema`, `responseJsonSchema`), so it needs no flavour.
  */
-export type JsonSchemaFlavour = 'json-schema' | 'openai-strict' | 'gemini';
+export type JsonSchemaFlavour = 'json-schema' | 'openai-strict';
 
 /** Converts a TypeBox (or plain JSON) schema into the given flavour, as fresh plain data. */
 export function toJsonSchema(schema: TSchema | JsonSchema, flavour: JsonSchemaFlavour = 'json-schema'): JsonSchema {
@@ -24,12 +23,10 @@ export function toJsonSchema(schema: TSchema | JsonSchema, flavour: JsonSchemaFl
     case 'openai-strict':
       if (plain.type !== 'object') unsupported('openai-strict', '', 'the root must be an object schema');
       return toOpenAiStrict(plain, '');
-    case 'gemini':
-      return toGemini(plain, '');
     default:
       throw new AgenticGenError(
         'invalid-argument',
-        `[tools] unknown JSON Schema flavour ${JSON.stringify(flavour)}; use json-schema, openai-strict or gemini`,
+        `[tools] unknown JSON Schema flavour ${JSON.stringify(flavour)}; use json-schema or openai-strict`,
       );
   }
 }
@@ -115,80 +112,8 @@ function acceptsNull(schema: JsonSchema): boolean {
   return Array.isArray(schema.anyOf) && schema.anyOf.some((child: JsonSchema) => acceptsNull(child));
 }
 
-/** Keywords Gemini's function-declaration `Schema` has. */
-const geminiKeywords = new Set([
-  'type',
-  'format',
-  'title',
-  'description',
-  'nullable',
-  'enum',
-  'properties',
-  'required',
-  'propertyOrdering',
-  'items',
-  'minItems',
-  'maxItems',
-  'minLength',
-  'maxLength',
-  'minProperties',
-  'maxProperties',
-  'minimum',
-  'maximum',
-  'pattern',
-  'anyOf',
-  'default',
-  'example',
-]);
-
-function toGemini(input: JsonSchema, path: string): JsonSchema {
-  const node = normalize(input, path, 'gemini');
-  if (node.$ref !== undefined || node.$defs !== undefined) {
-    unsupported('gemini', path, 'references ($ref / Type.Ref / Type.Recursive) are not accepted; inline the schema');
-  }
-  const result: JsonSchema = {};
-  for (const [key, value] of Object.entries(node)) if (geminiKeywords.has(key)) result[key] = value;
-  if (Array.isArray(node.type)) {
-    const types = (node.type as string[]).filter((type) => type !== 'null');
-    if (types.length !== 1) unsupported('gemini', path, `a node may have one type, not ${types.join(' | ')}`);
-    result.type = types[0];
-    if (types.length < node.type.length) result.nullable = true;
-  }
-  if (Array.isArray(result.enum)) {
-    const values = result.enum.filter((value: unknown) => value !== null);
-    if (values.length < result.enum.length) result.nullable = true;
-    if (values.every((value: unknown) => typeof value === 'string')) result.enum = values;
-    else {
-      // Gemini enums are strings only: keep the choice visible to the model in the description instead.
-      delete result.enum;
-      const choices = `One of: ${values.map((value: unknown) => JSON.stringify(value)).join(', ')}.`;
-      result.description = result.description === undefined ? choices : `${String(result.description)} ${choices}`;
-    }
-  }
-  if (isSchema(result.properties)) {
-    result.properties = Object.fromEntries(
-      Object.entries(result.properties as Record<string, JsonSchema>).map(([name, child]) => [
-        name,
-        toGemini(child, `${path}/${name}`),
-      ]),
-    );
-  }
-  if (isSchema(result.items)) result.items = toGemini(result.items, `${path}/items`);
-  if (Array.isArray(result.anyOf)) {
-    const branches = (result.anyOf as JsonSchema[]).filter((child) => child.type !== 'null');
-    if (branches.length < result.anyOf.length) result.nullable = true;
-    if (branches.length === 1) {
-      delete result.anyOf;
-      const only = toGemini(branches[0] as JsonSchema, `${path}/anyOf/0`);
-      return { ...only, ...result, ...(only.nullable === true || result.nullable === true ? { nullable: true } : {}) };
-    }
-    result.anyOf = branches.map((child, index) => toGemini(child, `${path}/anyOf/${index}`));
-  }
-  return result;
-}
-
 /**
- * Rewrites what both restricted flavours share: `oneOf` → `anyOf`, `const` → one-value `enum`, a union of
+ * Rewrites what a restricted flavour cannot take as is: `oneOf` → `anyOf`, `const` → one-value `enum`, a union of
  * constants → one `enum`, an `allOf` of plain objects → one merged object; fails on inexpressible keywords.
  */
 function normalize(input: JsonSchema, path: string, flavour: JsonSchemaFlavour): JsonSchema {
