@@ -48,7 +48,7 @@ export default defineConfig({
           ...page('Benchmarks', 'benchmarks'),
         ],
       },
-      { text: 'Reference', items: [{ text: 'API (TypeDoc)', link: '/api/' }] },
+      { text: 'Reference', items: [{ text: 'API (TypeDoc)', link: '/api/' }, ...page('Events', 'events')] },
     ],
   },
 });

@@ -142,25 +142,142 @@ export interface AgentResult<TOutput = unknown> {
 
 /** Events of a streamed run, in order. */
 export type AgentEvent =
-  | { type: 'run-start'; runId: string; agentName: string; resumed: boolean }
-  | { type: 'step-start'; runId: string; step: number }
-  | { type: 'text-delta'; runId: string; step: number; delta: string }
-  | { type: 'reasoning-delta'; runId: string; step: number; delta: string }
-  | { type: 'tool-input-start'; runId: string; step: number; toolCallId: string; toolName: string }
-  | { type: 'tool-input-delta'; runId: string; step: number; toolCallId: string; delta: string }
-  | { type: 'tool-call'; runId: string; step: number; toolCallId: string; toolName: string; input: unknown }
-  | ({ type: 'tool-result'; runId: string; step: number } & ToolCallRecord)
-  | { type: 'tool-approval-request'; runId: string; step: number; toolCallId: string; toolName: string; input: unknown }
   | {
-      type: 'guardrail-tripped';
+      /** A run started, or a suspended run resumed. */
+      type: 'run-start';
+      /** The run's id (kept across resumes). */
       runId: string;
+      /** The agent's name. */
+      agentName: string;
+      /** True when the run continues a suspended or checkpointed run. */
+      resumed: boolean;
+    }
+  | {
+      /** A model step began: one model call and the tools it asks for. */
+      type: 'step-start';
+      /** The run's id. */
+      runId: string;
+      /** 1-based step number within the run. */
+      step: number;
+    }
+  | {
+      /** A piece of the answer text, as the model streams it. */
+      type: 'text-delta';
+      /** The run's id. */
+      runId: string;
+      /** The step the text belongs to. */
+      step: number;
+      /** The new text. */
+      delta: string;
+    }
+  | {
+      /** A piece of the model's reasoning, for models that expose it. */
+      type: 'reasoning-delta';
+      /** The run's id. */
+      runId: string;
+      /** The step the reasoning belongs to. */
+      step: number;
+      /** The new reasoning text. */
+      delta: string;
+    }
+  | {
+      /** The model began writing a tool call's arguments (a UI can show the call taking shape). */
+      type: 'tool-input-start';
+      /** The run's id. */
+      runId: string;
+      /** The step the call belongs to. */
+      step: number;
+      /** The model's id for the call. */
+      toolCallId: string;
+      /** The tool being called. */
+      toolName: string;
+    }
+  | {
+      /** A piece of a tool call's argument JSON, as the model streams it. */
+      type: 'tool-input-delta';
+      /** The run's id. */
+      runId: string;
+      /** The step the call belongs to. */
+      step: number;
+      /** The model's id for the call. */
+      toolCallId: string;
+      /** The new argument text (raw JSON, possibly incomplete). */
+      delta: string;
+    }
+  | {
+      /** The model asked for a tool call; guardrails and approval come next. */
+      type: 'tool-call';
+      /** The run's id. */
+      runId: string;
+      /** The step the call belongs to. */
+      step: number;
+      /** The model's id for the call. */
+      toolCallId: string;
+      /** The tool to call. */
+      toolName: string;
+      /** The parsed arguments (the raw text when they are not JSON). */
+      input: unknown;
+    }
+  | ({
+      /** A tool call ended; `output` went back to the model, `isError` says whether it is an error. */
+      type: 'tool-result';
+      /** The run's id. */
+      runId: string;
+      /** The step the call belongs to. */
+      step: number;
+    } & ToolCallRecord)
+  | {
+      /** A tool that needs approval was set aside; the run suspends after the step. */
+      type: 'tool-approval-request';
+      /** The run's id. */
+      runId: string;
+      /** The step the call belongs to. */
+      step: number;
+      /** The model's id for the call (key of the decision passed to `resume`). */
+      toolCallId: string;
+      /** The tool to call. */
+      toolName: string;
+      /** The arguments waiting for approval. */
+      input: unknown;
+    }
+  | {
+      /** A guardrail stopped the run (the run then fails with `guardrail-tripped`). */
+      type: 'guardrail-tripped';
+      /** The run's id. */
+      runId: string;
+      /** The guardrail's name. */
       guardrail: string;
+      /** Which guardrail list it belongs to. */
       kind: 'input' | 'output' | 'tool-call';
+      /** Why it tripped, as the guardrail said. */
       reason: string;
     }
-  | ({ type: 'step-finish'; runId: string } & StepResult)
-  | { type: 'run-finish'; runId: string; result: AgentResult; durationMs: number }
-  | { type: 'run-error'; runId: string; error: SerializedAgenticGenError; durationMs: number };
+  | ({
+      /** A step ended, with its text, usage and tool calls. */
+      type: 'step-finish';
+      /** The run's id. */
+      runId: string;
+    } & StepResult)
+  | {
+      /** The run completed or suspended; the last event of a successful run. */
+      type: 'run-finish';
+      /** The run's id. */
+      runId: string;
+      /** What `run()` returns. */
+      result: AgentResult;
+      /** Wall time of this run (or of this resume) in milliseconds. */
+      durationMs: number;
+    }
+  | {
+      /** The run failed; the last event of a failed run. */
+      type: 'run-error';
+      /** The run's id. */
+      runId: string;
+      /** The error as plain data (`AgenticGenError.toJSON()`). */
+      error: SerializedAgenticGenError;
+      /** Wall time until the failure in milliseconds. */
+      durationMs: number;
+    };
 
 /** Sampling settings passed to every model call. */
 export interface SamplingSettings {

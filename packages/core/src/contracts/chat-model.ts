@@ -167,18 +167,70 @@ export interface ChatResponse {
 
 /** One part of a streamed answer. Tool calls arrive as start, argument deltas, end. */
 export type ChatStreamPart =
-  | { type: 'response-start'; modelId: string; id?: string }
-  | { type: 'text-delta'; delta: string }
-  | { type: 'reasoning-delta'; delta: string; signature?: string }
-  | { type: 'tool-call-start'; toolCallId: string; toolName: string }
-  | { type: 'tool-call-delta'; toolCallId: string; argumentsDelta: string }
-  | { type: 'tool-call-end'; toolCallId: string; toolName: string; input: unknown }
-  | { type: 'usage'; usage: Usage }
   | {
-      type: 'finish';
-      finishReason: FinishReason;
+      /** The provider accepted the request; comes first when the provider reports the model or a response id. */
+      type: 'response-start';
+      /** The model that answers (may differ from the requested id). */
+      modelId: string;
+      /** The provider's response id, when it sends one. */
+      id?: string;
+    }
+  | {
+      /** A piece of the answer text. */
+      type: 'text-delta';
+      /** The new text. */
+      delta: string;
+    }
+  | {
+      /** A piece of the model's reasoning. */
+      type: 'reasoning-delta';
+      /** The new reasoning text. */
+      delta: string;
+      /** Signature that closes a reasoning block (Anthropic); the next delta starts a new block. */
+      signature?: string;
+    }
+  | {
+      /** A tool call begins; argument deltas follow. */
+      type: 'tool-call-start';
+      /** The call's id (the adapter makes one up when the provider sends none). */
+      toolCallId: string;
+      /** The tool to call. */
+      toolName: string;
+    }
+  | {
+      /** A piece of a tool call's argument JSON. */
+      type: 'tool-call-delta';
+      /** The call the arguments belong to. */
+      toolCallId: string;
+      /** The new argument text (raw JSON, possibly incomplete). */
+      argumentsDelta: string;
+    }
+  | {
+      /** A tool call is complete. */
+      type: 'tool-call-end';
+      /** The call's id. */
+      toolCallId: string;
+      /** The tool to call. */
+      toolName: string;
+      /** The parsed arguments (the raw text when they are not JSON). */
+      input: unknown;
+    }
+  | {
+      /** Token usage so far (some providers report it before `finish`). */
+      type: 'usage';
+      /** Tokens used. */
       usage: Usage;
+    }
+  | {
+      /** The last part of every stream. */
+      type: 'finish';
+      /** Why generation stopped. */
+      finishReason: FinishReason;
+      /** Tokens used by the whole call. */
+      usage: Usage;
+      /** Cost in US dollars, when the adapter knows the model's price. */
       costUsd?: number;
+      /** Provider-specific data (response id, fallbacks of a routing model, cache hits, …). */
       providerMetadata?: Record<string, unknown>;
     };
 
