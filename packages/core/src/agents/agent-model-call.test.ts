@@ -80,9 +80,10 @@ function chatSpan(spans: readonly ReadableSpan[]): ReadableSpan | undefined {
 describe('agent model calls, with and without a runtime', () => {
   it('emit the same model-call events and chat span attributes', async () => {
     const script = { responses: [{ text: 'hello', usage: { inputTokens: 4, outputTokens: 2 }, costUsd: 0.01 }] };
-    const bare = await runAgent('without a runtime', script, { temperature: 0.2 });
+    const settings = { temperature: 0.2, stopSequences: ['END'] };
+    const bare = await runAgent('without a runtime', script, settings);
     exporter.reset();
-    const hosted = await runAgent('with a runtime', script, { temperature: 0.2 });
+    const hosted = await runAgent('with a runtime', script, settings);
     expect(bare.starts).toHaveLength(1);
     expect(bare.finishes).toHaveLength(1);
     expect(stable(bare.starts[0])).toEqual(stable(hosted.starts[0]));
