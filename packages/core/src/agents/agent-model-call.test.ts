@@ -111,6 +111,12 @@ describe('agent model calls, with and without a runtime', () => {
     expect(finishes).toMatchObject([{ status: 'aborted', errorCode: 'disposed' }]);
   });
 
+  it.each(paths)('%s: report a stream that ends without a finish part as a failed call', async (path) => {
+    const { finishes, error } = await runAgent(path, { responses: [{ parts: [{ type: 'text-delta', delta: 'hi' }] }] });
+    expect(AgenticGenError.isInstance(error) && error.code).toBe('invalid-response');
+    expect(finishes).toMatchObject([{ status: 'error', errorCode: 'invalid-response' }]);
+  });
+
   it.each(paths)('%s: name the call `<runtime>:model-<n>`, unique across runs', async (path) => {
     const first = await runAgent(path, { responses: ['one'] });
     const second = await runAgent(path, { responses: ['two'] });

@@ -2,7 +2,7 @@ import { type Context, context, type Span, SpanKind, trace } from '@opentelemetr
 import type { ChatModel, ChatRequest, ChatResponse, ChatStreamPart } from '../contracts/chat-model.js';
 import { AgenticGenError, toAgenticGenError } from '../errors/agenticgen-error.js';
 import type { ModelCallFinishEvent } from '../events/runtime-events.js';
-import { collectStream } from '../models/collect-stream.js';
+import { ChatStreamFolder } from '../models/collect-stream.js';
 import { definedAttributes, getTracer, markSpanFailed } from '../telemetry/with-span.js';
 import type { Runtime, RuntimeModelCall } from './runtime.js';
 
@@ -54,24 +54,21 @@ export async function* streamThroughRuntime(
   parent?: Context,
 ): AsyncGenerator<ChatStreamPart, void, undefined> {
   const scope = await begin(runtime, call, true, parent);
-  const parts: ChatStreamPart[] = [];
+  // Folded as the parts pass, so the call's usage is known at the end without keeping every part.
+  const folder = new ChatStreamFolder({ modelId: scope.model.modelId });
   let firstContentMs: number | undefined;
   let settled = false;
   try {
     const source = context.with(scope.spanContext, () => scope.model.stream(withRuntimeSignal(runtime, scope.request)));
     for await (const part of inContext(source, scope.spanContext)) {
       if (firstContentMs === undefined && isContent(part)) firstContentMs = performance.now() - scope.started;
-      parts.push(part);
+      folder.add(part);
       yield part;
     }
+    // A stream that ended without `finish` throws here, before settling: it is reported as a failed call.
+    const response = folder.response();
     settled = true;
-    await succeed(
-      runtime,
-      scope,
-      await collectStream(replay(parts), { modelId: scope.model.modelId }),
-      true,
-      firstContentMs,
-    );
+    await succeed(runtime, scope, response, true, firstContentMs);
   } catch (thrown) {
     if (settled) throw thrown;
     settled = true;
@@ -266,8 +263,4 @@ async function* inContext<T>(iterable: AsyncIterable<T>, active: Context): Async
   } finally {
     if (!done) await iterator.return?.();
   }
-}
-
-async function* replay(parts: readonly ChatStreamPart[]): AsyncGenerator<ChatStreamPart> {
-  yield* parts;
 }
