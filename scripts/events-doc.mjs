@@ -40,6 +40,27 @@ const sections = [
       "Emitted on `runtime.events` (and on an agent's `events` bus) by name; each carries one payload object. " +
       'Payloads only grow: new fields are optional (`@agenticgen/core`).',
   },
+  {
+    title: 'Knowledge base events',
+    file: 'packages/core/src/knowledge/knowledge-types.ts',
+    type: 'KnowledgeEvents',
+    kind: 'map',
+    intro: "Emitted on a knowledge base's `events` while documents are added and deleted (`@agenticgen/core`).",
+  },
+  {
+    title: 'Vector index events',
+    file: 'packages/vector/src/indexes/index-events.ts',
+    type: 'IndexEventMap',
+    kind: 'map',
+    intro: 'Emitted by the in-process flat and HNSW indexes (`@agenticgen/vector`).',
+  },
+  {
+    title: 'Sandbox events',
+    file: 'packages/sandbox/src/host/sandbox-events.ts',
+    type: 'SandboxEvents',
+    kind: 'map',
+    intro: 'Emitted by a Python sandbox (`@agenticgen/sandbox`).',
+  },
 ];
 
 const config = ts.getParsedCommandLineOfConfigFile(
@@ -103,7 +124,10 @@ function literalUnion(type, property) {
   const declared = node === undefined ? type : checker.getTypeFromTypeNode(node);
   const alias = declared.aliasSymbol?.declarations?.[0];
   const source = alias !== undefined && ts.isTypeAliasDeclaration(alias) ? alias.type : node;
-  if (source !== undefined && ts.isUnionTypeNode(source)) return source.getText().replace(/\s+/g, ' ');
+  if (source !== undefined && ts.isUnionTypeNode(source)) {
+    // Member by member: comments between the members stay out of the page.
+    return source.types.map((member) => member.getText().replace(/\s+/g, ' ')).join(' | ');
+  }
   return members
     .map((member) => checker.typeToString(member))
     .sort()
@@ -162,8 +186,8 @@ function render() {
     '',
     '# Events',
     '',
-    'Every event AgenticGen emits, with its fields, generated from the TypeScript types (CI fails when this page',
-    'and the types disagree). A field marked `?` may be absent.',
+    'The events AgenticGen emits, with their fields, generated from the TypeScript types (CI fails when this',
+    'page and the types disagree). A field marked `?` may be absent.',
     '',
   ];
   for (const section of sections) {

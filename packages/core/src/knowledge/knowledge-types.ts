@@ -120,18 +120,38 @@ export const defaultFusionWeights = { keyword: 0.8, vector: 0.2 } as const;
 export interface KnowledgeEvents {
   /** Progress of an `add` call, after each embedded batch. */
   'ingest-progress': {
+    /** The document being embedded. */
     documentId: string;
+    /** Chunks of that document embedded so far. */
     completedChunks: number;
+    /** Chunks of that document in all. */
     totalChunks: number;
+    /** Documents of this `add` call fully written before this one. */
     completedDocuments: number;
+    /** Documents in this `add` call. */
     totalDocuments: number;
   };
   /** A document was written (new or changed). */
-  'document-add': { documentId: string; chunks: number; replaced: boolean };
+  'document-add': {
+    /** The document. */
+    documentId: string;
+    /** Chunks it was split into. */
+    chunks: number;
+    /** True when it replaced an earlier version. */
+    replaced: boolean;
+  };
   /** A document was skipped because its content hash matched. */
-  'document-skip': { documentId: string };
+  'document-skip': {
+    /** The document. */
+    documentId: string;
+  };
   /** A document was deleted. */
-  'document-delete': { documentId: string; chunks: number };
+  'document-delete': {
+    /** The document. */
+    documentId: string;
+    /** Chunks removed with it. */
+    chunks: number;
+  };
 }
 
 /** What the knowledge base knows about a document. */
