@@ -12,7 +12,6 @@ export {
   mcpPromptAsInstructions,
 } from './client/knowledge-sources.js';
 export type { McpClient, McpClientOptions, McpProgressEvent } from './client/mcp-client.js';
-export { coreToolName } from './client/remote-tool.js';
 export type { SamplingOptions, SamplingRequest, ServerRequestHandlers } from './client/server-requests.js';
 export type { McpContentPart, McpToolOutput } from './client/tool-result.js';
 export type {

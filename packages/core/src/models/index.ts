@@ -1,2 +1,2 @@
-export * from './collect-stream.js';
-export * from './stream-from-response.js';
+export { type CollectStreamOptions, collectStream } from './collect-stream.js';
+export { partsFromResponse, type StreamFromResponseOptions, streamFromResponse } from './stream-from-response.js';

@@ -14,7 +14,16 @@ import { cancelledError, createJobProcessor, type JobData } from './redis-queue-
  * A task queue shared by several processes through Redis, built on BullMQ (an optional peer dependency,
  * loaded on first use). Producers `enqueue`, any process can `process` with handlers by task name.
  */
-export type * from './redis-queue-types.js';
+export type {
+  DeadLetter,
+  EnqueueOptions,
+  RedisConnection,
+  RedisQueueWorker,
+  RedisTaskQueue,
+  RedisTaskQueueOptions,
+  RemoteTaskHandle,
+  RemoteTaskHandler,
+} from './redis-queue-types.js';
 
 /** QueueEvents also emits per-job (`completed:<id>`) and custom events, which its typings do not list. */
 interface EventEmitterLike {
