@@ -36,4 +36,7 @@ export { createMcpHttpHandler, type McpHttpHandler, type McpHttpHandlerOptions, 
 export const createMcpClient = createMcpClientFactory(openStdioTransport);
 
 /** The runtime plugin, with stdio servers available. */
-export const mcpPlugin = createMcpPluginFactory(createMcpClient);
+export const createMcpPlugin = createMcpPluginFactory(createMcpClient);
+
+/** @deprecated Use `createMcpPlugin` (factories are named `create*`, like `createMetricsPlugin`); this alias is removed in the next minor release. */
+export const mcpPlugin = createMcpPlugin;

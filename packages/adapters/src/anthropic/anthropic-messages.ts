@@ -34,7 +34,7 @@ export interface AnthropicModelOptions extends ChatAdapterOptions {
 }
 
 /** Anthropic through the Messages API (`/v1/messages`), with thinking as reasoning parts. */
-export function createAnthropicModel(options: AnthropicModelOptions): ChatModel {
+export function createAnthropicChatModel(options: AnthropicModelOptions): ChatModel {
   const given = options.client;
   const getClient =
     given !== undefined
@@ -91,3 +91,6 @@ export function createAnthropicModel(options: AnthropicModelOptions): ChatModel 
   };
   return createChatModelFromDriver(driver, getClient, capabilities, options, options.prices ?? defaultPrices);
 }
+
+/** @deprecated Use `createAnthropicChatModel` (one `create<Provider>ChatModel` scheme, like `createOpenAIChatModel`); this alias is removed in the next minor release. */
+export const createAnthropicModel = createAnthropicChatModel;

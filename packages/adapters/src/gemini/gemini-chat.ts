@@ -24,7 +24,7 @@ export interface GeminiModelOptions extends GeminiConnectionOptions, ChatAdapter
  * Gemini through `@google/genai` (generateContent / streamGenerateContent?alt=sse). Thoughts arrive as
  * reasoning parts when `providerOptions.gemini.thinkingConfig.includeThoughts` is set.
  */
-export function createGeminiModel(options: GeminiModelOptions): ChatModel {
+export function createGeminiChatModel(options: GeminiModelOptions): ChatModel {
   const parametersFor = (request: ChatRequest, signal: AbortSignal) => {
     const parameters = toGenerateContentParameters(options.modelId, request, signal);
     if (options.client !== undefined) return { parameters, withHeaders: (error: unknown) => error };
@@ -71,3 +71,6 @@ export function createGeminiModel(options: GeminiModelOptions): ChatModel {
     options.prices ?? defaultPrices,
   );
 }
+
+/** @deprecated Use `createGeminiChatModel` (one `create<Provider>ChatModel` scheme, like `createOpenAIChatModel`); this alias is removed in the next minor release. */
+export const createGeminiModel = createGeminiChatModel;

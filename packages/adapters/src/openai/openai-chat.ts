@@ -46,7 +46,7 @@ export interface OpenAICompatibleModelOptions extends OpenAIConnectionOptions, C
 }
 
 /** An OpenAI-compatible server through the official `openai` SDK with a base URL. */
-export function createOpenAICompatibleModel(options: OpenAICompatibleModelOptions): ChatModel {
+export function createOpenAICompatibleChatModel(options: OpenAICompatibleModelOptions): ChatModel {
   return createChatCompletionsModel(
     { ...options, apiKey: options.apiKey ?? 'not-needed' },
     {
@@ -121,3 +121,6 @@ export function guessContextWindow(modelId: string): number {
   if (/^(o3|o4|o1)/.test(modelId)) return 200_000;
   return 128_000;
 }
+
+/** @deprecated Use `createOpenAICompatibleChatModel` (one `create<Provider>ChatModel` scheme, like `createOpenAIChatModel`); this alias is removed in the next minor release. */
+export const createOpenAICompatibleModel = createOpenAICompatibleChatModel;

@@ -28,7 +28,7 @@ export interface OpenAIResponsesModelOptions extends OpenAIConnectionOptions, Ch
  * Requests are stateless (the whole conversation is sent each time); pass
  * `providerOptions.openai.previous_response_id` / `store` to use server-side state.
  */
-export function createOpenAIResponsesModel(options: OpenAIResponsesModelOptions): ChatModel {
+export function createOpenAIResponsesChatModel(options: OpenAIResponsesModelOptions): ChatModel {
   const headersOf = (request: { headers?: Record<string, string> }) =>
     request.headers === undefined ? {} : { headers: request.headers };
   const driver: ProviderDriver<OpenAI, SseEvent[], OpenAI.Responses.Response> = {
@@ -73,3 +73,6 @@ export function createOpenAIResponsesModel(options: OpenAIResponsesModelOptions)
     options.prices ?? defaultPrices,
   );
 }
+
+/** @deprecated Use `createOpenAIResponsesChatModel` (one `create<Provider>ChatModel` scheme, like `createOpenAIChatModel`); this alias is removed in the next minor release. */
+export const createOpenAIResponsesModel = createOpenAIResponsesChatModel;

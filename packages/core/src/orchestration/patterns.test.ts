@@ -187,6 +187,23 @@ describe('DAG', () => {
     expect(result.completionOrder.at(-1)).toBe('sum');
   });
 
+  it('retries a failing node up to its maxRetries (the deprecated retries name still works)', async () => {
+    const flakyUntil = (succeedOn: number) => {
+      let calls = 0;
+      return () => {
+        calls++;
+        if (calls < succeedOn) throw new Error('[test] connection reset');
+        return calls;
+      };
+    };
+    const result = await runDag([
+      { id: 'fresh', maxRetries: 2, backoff: { initialDelayMs: 1 }, run: flakyUntil(3) },
+      { id: 'legacy', retries: 1, backoff: { initialDelayMs: 1 }, run: flakyUntil(2) },
+    ]);
+    expect(result.ok).toBe(true);
+    expect(result.outputs).toEqual({ fresh: 3, legacy: 2 });
+  });
+
   it('detects cycles and unknown dependencies before running anything', async () => {
     let ran = false;
     const run = () => {
