@@ -59,11 +59,28 @@ function entriesOf(packageJson) {
   return entries;
 }
 
-const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
+const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed });
+// A declaration exported under two names is visited twice: mark its nodes once.
+const stripped = new WeakSet();
 
-/** Declaration text without rollup-plugin-dts' collision suffixes (`Options$1`), which move when unrelated names do. */
+/**
+ * Declaration text without comments, except a `/** @deprecated *\/` marker where the JSDoc has the tag (a
+ * deprecated export or option is part of the surface a reviewer should see), and without rollup-plugin-dts'
+ * collision suffixes (`Options$1`), which move when unrelated names do.
+ */
 function declarationText(declaration) {
   const node = ts.isVariableDeclaration(declaration) ? declaration.parent.parent : declaration;
+  const strip = (child) => {
+    if (stripped.has(child)) return;
+    stripped.add(child);
+    ts.setEmitFlags(child, ts.EmitFlags.NoComments);
+    // `jsDoc` is where the parser keeps a node's own doc comments (a variable's sit on its statement).
+    if (child.jsDoc?.some((doc) => doc.tags?.some((tag) => tag.tagName.text === 'deprecated'))) {
+      ts.addSyntheticLeadingComment(child, ts.SyntaxKind.MultiLineCommentTrivia, '* @deprecated ', true);
+    }
+    ts.forEachChild(child, strip);
+  };
+  strip(node);
   const text = printer.printNode(ts.EmitHint.Unspecified, node, node.getSourceFile());
   return text.replace(/\b([A-Za-z_]\w*)\$\d+\b/g, '$1');
 }
@@ -93,12 +110,7 @@ function exportsOf(program, checker, typesPath, distFolder) {
     if (foreign && !foreign.startsWith('@agenticgen/')) {
       text = `export ${typeOnly ? 'type ' : ''}{ ${target.name === symbol.name ? symbol.name : `${target.name} as ${symbol.name}`} } from '${foreign}';`;
     } else {
-      text = declarations
-        .map((declaration) => {
-          const deprecated = ts.getJSDocDeprecatedTag(declaration) ? '/** @deprecated */\n' : '';
-          return `${deprecated}${declarationText(declaration)}`;
-        })
-        .join('\n');
+      text = declarations.map(declarationText).join('\n');
       if (typeOnly && target.flags & ts.SymbolFlags.Value) text = `// type-only export\n${text}`;
       const declaredName = target.name.replace(/\$\d+$/, '');
       if (declaredName !== symbol.name) text = `// exported as ${symbol.name}\n${text}`;

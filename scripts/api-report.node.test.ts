@@ -20,7 +20,12 @@ async function report(root: string, ...flags: string[]) {
 }
 
 const browserTypes = `declare function createThing(options: { size: number }): Thing;
-interface Thing { readonly size: number }
+interface Thing {
+  /** Items held. */
+  readonly size: number;
+  /** @deprecated use size */
+  readonly length?: number;
+}
 /** @deprecated use createThing */
 declare const thing: typeof createThing;
 export { type Thing, createThing, thing };
@@ -56,6 +61,10 @@ describe('api-report', () => {
     const browser = readFileSync(join(root, 'packages/demo/api/index.api.md'), 'utf8');
     expect(browser).toContain('declare function createThing(options: {');
     expect(browser).toContain('/** @deprecated */\ndeclare const thing: typeof createThing;');
+    // Doc comments are left out, except the deprecation marker of an export or a member.
+    expect(browser).toContain(
+      'interface Thing {\n    readonly size: number;\n    /** @deprecated */\n    readonly length?: number;\n}',
+    );
     const node = readFileSync(join(root, 'packages/demo/api/index.node.api.md'), 'utf8');
     expect(node).toContain('condition `node`');
     expect(node).toContain('// createFileThing');
