@@ -4,6 +4,7 @@
  * This file only re-exports the public surface.
  */
 export {
+  type AnthropicChatModelOptions,
   type AnthropicModelOptions,
   createAnthropicChatModel,
   createAnthropicModel,
@@ -21,7 +22,12 @@ export {
 } from './demo/offline-demo-model.js';
 export { createGeminiEmbeddingModel, type GeminiEmbeddingModelOptions } from './embeddings/gemini-embedding.js';
 export { createOpenAIEmbeddingModel, type OpenAIEmbeddingModelOptions } from './embeddings/openai-embedding.js';
-export { createGeminiChatModel, createGeminiModel, type GeminiModelOptions } from './gemini/gemini-chat.js';
+export {
+  createGeminiChatModel,
+  createGeminiModel,
+  type GeminiChatModelOptions,
+  type GeminiModelOptions,
+} from './gemini/gemini-chat.js';
 export type { GeminiConnectionOptions } from './gemini/gemini-client.js';
 export type { LimiterClock } from './manager/limits.js';
 export type { ModelHealthOptions } from './manager/model-health.js';
@@ -41,12 +47,14 @@ export {
   createOpenAICompatibleChatModel,
   createOpenAICompatibleModel,
   type OpenAIChatModelOptions,
+  type OpenAICompatibleChatModelOptions,
   type OpenAICompatibleModelOptions,
 } from './openai/openai-chat.js';
 export type { OpenAIConnectionOptions } from './openai/openai-client.js';
 export {
   createOpenAIResponsesChatModel,
   createOpenAIResponsesModel,
+  type OpenAIResponsesChatModelOptions,
   type OpenAIResponsesModelOptions,
 } from './openai/openai-responses.js';
 export type { ChatAdapterOptions, ProviderDriver } from './shared/chat-model-runtime.js';

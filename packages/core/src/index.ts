@@ -269,6 +269,7 @@ export {
   agentTask,
   type BackoffOptions,
   backoffDelay,
+  createAgentTask,
   createHandoffTool,
   createScheduler,
   createSupervisor,

@@ -14,7 +14,7 @@ import { readAnthropicEvent, SseJsonMapper, sseEventBatches } from '../shared/ss
 import { fromMessage, MessageEventMapper, toMessagesBody } from './anthropic-mapping.js';
 
 /** Options of the Anthropic Messages adapter. */
-export interface AnthropicModelOptions extends ChatAdapterOptions {
+export interface AnthropicChatModelOptions extends ChatAdapterOptions {
   /** Model id, e.g. `claude-sonnet-4-20250514`. */
   modelId: string;
   /** An existing client; when given, the connection options are ignored. */
@@ -34,7 +34,7 @@ export interface AnthropicModelOptions extends ChatAdapterOptions {
 }
 
 /** Anthropic through the Messages API (`/v1/messages`), with thinking as reasoning parts. */
-export function createAnthropicChatModel(options: AnthropicModelOptions): ChatModel {
+export function createAnthropicChatModel(options: AnthropicChatModelOptions): ChatModel {
   const given = options.client;
   const getClient =
     given !== undefined
@@ -94,3 +94,6 @@ export function createAnthropicChatModel(options: AnthropicModelOptions): ChatMo
 
 /** @deprecated Use `createAnthropicChatModel` (one `create<Provider>ChatModel` scheme, like `createOpenAIChatModel`); this alias is removed in the next minor release. */
 export const createAnthropicModel = createAnthropicChatModel;
+
+/** @deprecated Use `AnthropicChatModelOptions` (named after its factory); this alias is removed in the next minor release. */
+export type AnthropicModelOptions = AnthropicChatModelOptions;

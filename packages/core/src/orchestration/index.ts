@@ -10,6 +10,7 @@ export {
 } from './durable-dag.js';
 export {
   agentTask,
+  createAgentTask,
   type ParallelOptions,
   type PatternWorker,
   type PipelineOptions,
