@@ -368,14 +368,7 @@ export {
   type StructuredMode,
   streamObject,
 } from './structured/index.js';
-export {
-  definedAttributes,
-  noopMeter,
-  type SpanAttributes,
-  tracerName,
-  type WithSpanOptions,
-  withSpan,
-} from './telemetry/index.js';
+export { noopMeter, type SpanAttributes, tracerName, type WithSpanOptions, withSpan } from './telemetry/index.js';
 export {
   type AnyTool,
   type ArgumentsValidator,

@@ -1,2 +1,2 @@
 export { noopMeter } from './noop-meter.js';
-export { definedAttributes, type SpanAttributes, tracerName, type WithSpanOptions, withSpan } from './with-span.js';
+export { type SpanAttributes, tracerName, type WithSpanOptions, withSpan } from './with-span.js';
