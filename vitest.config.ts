@@ -73,7 +73,8 @@ const nodeProject: TestProjectInlineConfiguration = {
   test: {
     name: 'node',
     environment: 'node',
-    include: sharedInclude,
+    // The repository scripts' own tests (e.g. the API report) are Node-only.
+    include: [...sharedInclude, 'scripts/*.node.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**', '**/*.browser.test.ts'],
     globalSetup: packageGlobalSetups,
     testTimeout: 30_000,

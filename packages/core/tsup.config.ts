@@ -6,6 +6,7 @@ export default defineConfig({
     testing: 'src/testing/index.ts',
     'redis-queue': 'src/redis-queue.ts',
     ui: 'src/ui/index.ts',
+    internal: 'src/internal/index.ts',
   },
   format: ['esm'],
   dts: true,

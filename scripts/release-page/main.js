@@ -1,7 +1,7 @@
 // The release check's browser page: imports the browser entries of every package as installed from the tarballs
 // and exercises each one for real (no mocks of our own code), then publishes `window.__smoke` for the driver:
 // `{ done: true, results: { <package>: { ok, detail } } }`. Every check throws on a wrong result.
-import { createOpenAICompatibleModel } from '@agenticgen/adapters';
+import { createOpenAICompatibleChatModel } from '@agenticgen/adapters';
 import { createCache, createIndexedDbDriver } from '@agenticgen/cache';
 import { createAgent, createRuntime, definePlugin, defineTool, Type } from '@agenticgen/core';
 import { MockChatModel } from '@agenticgen/core/testing';
@@ -134,7 +134,7 @@ async function checkVector() {
 
 async function checkAdapters() {
   // The release check's static server answers /v1/chat/completions like OpenAI would (same origin, 127.0.0.1).
-  const model = createOpenAICompatibleModel({
+  const model = createOpenAICompatibleChatModel({
     modelId: 'release-smoke',
     baseURL: new URL('v1', location.href).href,
     apiKey: 'not-a-real-key',

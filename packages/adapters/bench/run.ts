@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
-import { createAnthropicModel, createGeminiModel, createOpenAIChatModel } from '../dist/index.js';
+import { createAnthropicChatModel, createGeminiChatModel, createOpenAIChatModel } from '../dist/index.js';
 import { startFakeServers } from '../src/testing/fake-servers/index.ts';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
@@ -92,7 +92,7 @@ const allPairs: Pair[] = [
     peer: '@anthropic-ai/sdk',
     model: 'claude-sonnet-4-0',
     ours: (model, onDelta) =>
-      oursStream((modelId) => createAnthropicModel({ modelId, client: anthropic }), model, onDelta),
+      oursStream((modelId) => createAnthropicChatModel({ modelId, client: anthropic }), model, onDelta),
     async sdk(model, onDelta) {
       const stream = await anthropic.messages.create({ model, max_tokens: 4096, messages: ask, stream: true });
       for await (const event of stream) {
@@ -104,7 +104,8 @@ const allPairs: Pair[] = [
     provider: 'gemini',
     peer: '@google/genai',
     model: 'gemini-2.5-flash',
-    ours: (model, onDelta) => oursStream((modelId) => createGeminiModel({ modelId, client: gemini }), model, onDelta),
+    ours: (model, onDelta) =>
+      oursStream((modelId) => createGeminiChatModel({ modelId, client: gemini }), model, onDelta),
     async sdk(model, onDelta) {
       const stream = await gemini.models.generateContentStream({
         model,

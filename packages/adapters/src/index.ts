@@ -3,7 +3,12 @@
  * OpenAI-compatible models through the official SDKs; embeddings; the model manager and model comparison.
  * This file only re-exports the public surface.
  */
-export { type AnthropicModelOptions, createAnthropicModel } from './anthropic/anthropic-messages.js';
+export {
+  type AnthropicChatModelOptions,
+  type AnthropicModelOptions,
+  createAnthropicChatModel,
+  createAnthropicModel,
+} from './anthropic/anthropic-messages.js';
 export {
   type CompareModelsOptions,
   compareModels,
@@ -17,7 +22,12 @@ export {
 } from './demo/offline-demo-model.js';
 export { createGeminiEmbeddingModel, type GeminiEmbeddingModelOptions } from './embeddings/gemini-embedding.js';
 export { createOpenAIEmbeddingModel, type OpenAIEmbeddingModelOptions } from './embeddings/openai-embedding.js';
-export { createGeminiModel, type GeminiModelOptions } from './gemini/gemini-chat.js';
+export {
+  createGeminiChatModel,
+  createGeminiModel,
+  type GeminiChatModelOptions,
+  type GeminiModelOptions,
+} from './gemini/gemini-chat.js';
 export type { GeminiConnectionOptions } from './gemini/gemini-client.js';
 export type { LimiterClock } from './manager/limits.js';
 export type { ModelHealthOptions } from './manager/model-health.js';
@@ -34,12 +44,19 @@ export { defaultTokenEstimate, type ModelRequirements } from './manager/model-se
 export type { ResponseCacheOptions } from './manager/response-cache.js';
 export {
   createOpenAIChatModel,
+  createOpenAICompatibleChatModel,
   createOpenAICompatibleModel,
   type OpenAIChatModelOptions,
+  type OpenAICompatibleChatModelOptions,
   type OpenAICompatibleModelOptions,
 } from './openai/openai-chat.js';
 export type { OpenAIConnectionOptions } from './openai/openai-client.js';
-export { createOpenAIResponsesModel, type OpenAIResponsesModelOptions } from './openai/openai-responses.js';
+export {
+  createOpenAIResponsesChatModel,
+  createOpenAIResponsesModel,
+  type OpenAIResponsesChatModelOptions,
+  type OpenAIResponsesModelOptions,
+} from './openai/openai-responses.js';
 export type { ChatAdapterOptions, ProviderDriver } from './shared/chat-model-runtime.js';
 export { createChatModelFromDriver } from './shared/chat-model-runtime.js';
 export type { EmbeddingAdapterOptions } from './shared/embedding-runtime.js';

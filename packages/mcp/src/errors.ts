@@ -3,7 +3,7 @@ import { AgenticGenError, type AgenticGenErrorOptions } from '@agenticgen/core';
 /**
  * Codes this package throws (documented in docs/mcp.md):
  * - `invalid-argument`      a call's input is not acceptable (unknown tool, empty URI, …);
- * - `invalid-config`        an option of `createMcpClient`, `mcpPlugin` or `createMcpServer` is not acceptable;
+ * - `invalid-config`        an option of `createMcpClient`, `createMcpPlugin` or `createMcpServer` is not acceptable;
  * - `unsupported`           the transport needs another runtime (stdio in a browser) or the server lacks a capability;
  * - `timeout`               the server did not answer within the call's time limit (retryable);
  * - `aborted`               the caller cancelled the call (the server is sent `notifications/cancelled`);

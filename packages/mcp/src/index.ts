@@ -12,7 +12,6 @@ export {
   mcpPromptAsInstructions,
 } from './client/knowledge-sources.js';
 export type { McpClient, McpClientOptions, McpProgressEvent } from './client/mcp-client.js';
-export { coreToolName } from './client/remote-tool.js';
 export type { SamplingOptions, SamplingRequest, ServerRequestHandlers } from './client/server-requests.js';
 export type { McpContentPart, McpToolOutput } from './client/tool-result.js';
 export type {
@@ -31,4 +30,7 @@ export type { McpProgressReporter } from './server/served-tools.js';
 export const createMcpClient = createMcpClientFactory(undefined);
 
 /** The runtime plugin: connects every configured server at setup and registers its tools, namespaced. */
-export const mcpPlugin = createMcpPluginFactory(createMcpClient);
+export const createMcpPlugin = createMcpPluginFactory(createMcpClient);
+
+/** @deprecated Use `createMcpPlugin` (factories are named `create*`, like `createMetricsPlugin`); this alias is removed in the next minor release. */
+export const mcpPlugin = createMcpPlugin;

@@ -21,7 +21,6 @@ export {
   type MetricsHistory,
   type MetricsHistoryOptions,
 } from './history/metrics-history.js';
-export { RingBuffer } from './history/ring-buffer.js';
 export { defaultBuckets, type HistogramInstrument, type HistogramSeries } from './instruments/histogram.js';
 export type { MetricsWarning } from './instruments/instrument.js';
 export type {

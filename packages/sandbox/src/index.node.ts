@@ -20,6 +20,19 @@ export type {
   SandboxPoolOptions,
 } from './options.js';
 export { pyodideVersion } from './pyodide-version.js';
-export { type PythonTool, type PythonToolOptions, type PythonToolOutput, pythonTool } from './tools/python-tool.js';
+export {
+  createPythonTool,
+  type PythonTool,
+  type PythonToolOptions,
+  type PythonToolOutput,
+  pythonTool,
+} from './tools/python-tool.js';
 export type { SessionSource } from './tools/session-source.js';
-export { type SqlData, type SqlTool, type SqlToolOptions, type SqlToolOutput, sqlTool } from './tools/sql-tool.js';
+export {
+  createSqlTool,
+  type SqlData,
+  type SqlTool,
+  type SqlToolOptions,
+  type SqlToolOutput,
+  sqlTool,
+} from './tools/sql-tool.js';

@@ -6,4 +6,19 @@ export {
   type PostgresQueryable,
   type PostgresStoreOptions,
 } from './drivers/postgres.js';
-export * from './index.js';
+export {
+  createPgliteStore,
+  createSemanticRecall,
+  createThreadMemory,
+  createWorkingMemory,
+  migrations,
+  type PgliteDatabase,
+  type PgliteStoreOptions,
+  type RecalledPassage,
+  type SemanticRecall,
+  type SemanticRecallOptions,
+  type StoreErrorCode,
+  type ThreadMemoryOptions,
+  type WorkingMemory,
+  type WorkingMemoryOptions,
+} from './index.js';

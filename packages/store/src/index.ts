@@ -9,7 +9,6 @@ export {
   type RecalledPassage,
   type SemanticRecall,
   type SemanticRecallOptions,
-  textOf,
 } from './memory/semantic-recall.js';
 export { createThreadMemory, type ThreadMemoryOptions } from './memory/thread-memory.js';
 export { createWorkingMemory, type WorkingMemory, type WorkingMemoryOptions } from './memory/working-memory.js';

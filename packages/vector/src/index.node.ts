@@ -2,7 +2,46 @@
  * The Node entry of @agenticgen/vector: everything from the browser-safe entry plus the LanceDB store
  * (loaded lazily) and file persistence.
  */
-export * from './index.js';
+export {
+  type BuildProgressEvent,
+  type CachedEmbedder,
+  type CachedEmbedderOptions,
+  type CrossEncoderRankerOptions,
+  type CrossEncoderTransformersModule,
+  createCachedEmbedder,
+  createCrossEncoderRanker,
+  createFlatIndex,
+  createHashingEmbedder,
+  createHnswIndex,
+  createTransformersEmbedder,
+  createVectorKernels,
+  deleteIndexFromIndexedDb,
+  dequantizeInt8,
+  type FeatureExtractor,
+  type FeatureTensor,
+  FlatIndex,
+  type FlatIndexOptions,
+  type HashingEmbedderOptions,
+  HnswIndex,
+  type HnswIndexOptions,
+  type IndexEventListener,
+  type IndexEventMap,
+  type IndexedDbLocation,
+  type InMemoryIndex,
+  type InMemoryIndexOptions,
+  type KernelBackendKind,
+  type KernelMatch,
+  type KernelPreference,
+  type LoadIndexOptions,
+  loadIndex,
+  loadIndexFromIndexedDb,
+  quantizeInt8,
+  saveIndexToIndexedDb,
+  type TransformersEmbedderOptions,
+  type TransformersModule,
+  type VectorKernels,
+  wasmSimdSupported,
+} from './index.js';
 export { loadIndexFromFile, saveIndexToFile } from './node/file-persistence.js';
 export { filterToSql, type MetadataFieldType } from './node/lancedb-filter.js';
 export type {

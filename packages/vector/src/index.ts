@@ -9,8 +9,44 @@ export {
   loadIndexFromIndexedDb,
   saveIndexToIndexedDb,
 } from './browser/indexeddb-persistence.js';
-export * from './embedders/index.js';
-export * from './indexes/index.js';
-export * from './kernels/index.js';
-export * from './persistence/index.js';
-export * from './rankers/index.js';
+export {
+  type CachedEmbedder,
+  type CachedEmbedderOptions,
+  createCachedEmbedder,
+  createHashingEmbedder,
+  createTransformersEmbedder,
+  type FeatureExtractor,
+  type FeatureTensor,
+  type HashingEmbedderOptions,
+  type TransformersEmbedderOptions,
+  type TransformersModule,
+} from './embedders/index.js';
+export {
+  type BuildProgressEvent,
+  createFlatIndex,
+  createHnswIndex,
+  FlatIndex,
+  type FlatIndexOptions,
+  HnswIndex,
+  type HnswIndexOptions,
+  type IndexEventListener,
+  type IndexEventMap,
+  type InMemoryIndex,
+  type InMemoryIndexOptions,
+} from './indexes/index.js';
+export {
+  createVectorKernels,
+  dequantizeInt8,
+  type KernelBackendKind,
+  type KernelMatch,
+  type KernelPreference,
+  quantizeInt8,
+  type VectorKernels,
+  wasmSimdSupported,
+} from './kernels/index.js';
+export { type LoadIndexOptions, loadIndex } from './persistence/index.js';
+export {
+  type CrossEncoderRankerOptions,
+  type CrossEncoderTransformersModule,
+  createCrossEncoderRanker,
+} from './rankers/index.js';

@@ -6,7 +6,7 @@ import {
   instrumentCodeSandbox,
   type MetricsRegistry,
 } from '@agenticgen/metrics';
-import { type PythonTool, pythonTool } from '@agenticgen/sandbox';
+import { createPythonTool, type PythonTool } from '@agenticgen/sandbox';
 import { openPersistentKnowledge, type PersistentKnowledge } from '../knowledge/persistent-knowledge.js';
 import { createBrowserSandbox } from '../sandbox/browser-sandbox.js';
 
@@ -52,7 +52,7 @@ export async function createAppServices(): Promise<AppServices> {
   });
   const pythonSandbox = createBrowserSandbox();
   const sandbox = instrumentCodeSandbox(pythonSandbox, registry, 'pyodide');
-  const python = pythonTool({ sandbox, timeoutMs: 20_000 });
+  const python = createPythonTool({ sandbox, timeoutMs: 20_000 });
   const runtime = await createRuntime({ plugins: [createMetricsPlugin({ registry, caches: { answers } })] });
 
   const services: AppServices = {

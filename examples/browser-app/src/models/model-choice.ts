@@ -1,9 +1,9 @@
 import {
-  createAnthropicModel,
-  createGeminiModel,
+  createAnthropicChatModel,
+  createGeminiChatModel,
   createOfflineDemoModel,
   createOpenAIChatModel,
-  createOpenAICompatibleModel,
+  createOpenAICompatibleChatModel,
 } from '@agenticgen/adapters';
 import { AgenticGenError, type ChatModel } from '@agenticgen/core';
 
@@ -40,8 +40,8 @@ export function createModelFromChoice(choice: ModelChoice): ChatModel {
     // The SDKs refuse browser use without this opt-in: a typed key is visible to this page. Use a proxy in production.
     const connection = { apiKey: choice.apiKey.trim(), modelId, dangerouslyAllowBrowser: true };
     if (choice.provider === 'openai') return createOpenAIChatModel(connection);
-    if (choice.provider === 'anthropic') return createAnthropicModel(connection);
-    return createGeminiModel({ apiKey: connection.apiKey, modelId });
+    if (choice.provider === 'anthropic') return createAnthropicChatModel(connection);
+    return createGeminiChatModel({ apiKey: connection.apiKey, modelId });
   }
   let url: URL;
   try {
@@ -63,7 +63,7 @@ export function createModelFromChoice(choice: ModelChoice): ChatModel {
     );
   }
   // The proxy adds the real key on the server; the SDK still wants some key string.
-  return createOpenAICompatibleModel({
+  return createOpenAICompatibleChatModel({
     baseURL: url.href,
     modelId: choice.modelId.trim(),
     apiKey: 'set-by-proxy',

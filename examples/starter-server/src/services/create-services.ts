@@ -141,7 +141,10 @@ export async function createServices(
   features.sql =
     python === undefined
       ? { available: false, detail: 'needs the sandbox' }
-      : { available: true, detail: '@agenticgen/sandbox sqlTool: SQLite in Pyodide over uploaded CSV or SQLite files' };
+      : {
+          available: true,
+          detail: '@agenticgen/sandbox createSqlTool: SQLite in Pyodide over uploaded CSV or SQLite files',
+        };
 
   const serverTools = await import('./server-tools.ts');
   const tools = [

@@ -1,9 +1,9 @@
 import {
-  createAnthropicModel,
-  createGeminiModel,
+  createAnthropicChatModel,
+  createGeminiChatModel,
   createModelManager,
   createOpenAIChatModel,
-  createOpenAICompatibleModel,
+  createOpenAICompatibleChatModel,
 } from '@agenticgen/adapters';
 import type { CacheStore, ChatModel } from '@agenticgen/core';
 import type { Logger } from '../log.ts';
@@ -22,7 +22,7 @@ export function providerModelsFromEnvironment(environment: NodeJS.ProcessEnv): M
   if (environment.OPENAI_BASE_URL) {
     const modelId = id('llama3.2');
     choices.push({
-      model: createOpenAICompatibleModel({
+      model: createOpenAICompatibleChatModel({
         baseURL: environment.OPENAI_BASE_URL,
         modelId,
         apiKey: environment.OPENAI_API_KEY ?? 'not-needed',
@@ -41,7 +41,7 @@ export function providerModelsFromEnvironment(environment: NodeJS.ProcessEnv): M
   if (environment.ANTHROPIC_API_KEY) {
     const modelId = id('claude-sonnet-4-20250514');
     choices.push({
-      model: createAnthropicModel({
+      model: createAnthropicChatModel({
         modelId,
         apiKey: environment.ANTHROPIC_API_KEY,
         ...(environment.ANTHROPIC_BASE_URL ? { baseURL: environment.ANTHROPIC_BASE_URL } : {}),
@@ -53,7 +53,7 @@ export function providerModelsFromEnvironment(environment: NodeJS.ProcessEnv): M
   if (environment.GEMINI_API_KEY) {
     const modelId = id('gemini-2.5-flash');
     choices.push({
-      model: createGeminiModel({
+      model: createGeminiChatModel({
         modelId,
         apiKey: environment.GEMINI_API_KEY,
         ...(environment.GEMINI_BASE_URL ? { baseURL: environment.GEMINI_BASE_URL } : {}),
@@ -75,9 +75,9 @@ export function manageModels(
   options: { cache: CacheStore | undefined; log: Logger },
 ): ModelChoice[] {
   const names = choices.map((choice, index) => `${index}:${choice.model.provider}:${choice.model.modelId}`);
-  const models: Record<string, { model: ChatModel; maxConcurrency: number }> = {};
+  const models: Record<string, { model: ChatModel; concurrency: number }> = {};
   choices.forEach((choice, index) => {
-    models[names[index] as string] = { model: choice.model, maxConcurrency: choice.offlineDemo ? 64 : 8 };
+    models[names[index] as string] = { model: choice.model, concurrency: choice.offlineDemo ? 64 : 8 };
   });
   const manager = createModelManager({
     models,

@@ -1,6 +1,6 @@
 import type { CodeSandbox } from '@agenticgen/core';
 import { AgenticGenError } from '@agenticgen/core';
-import { createSandbox, type SqlTool, sqlTool } from '@agenticgen/sandbox';
+import { createSandbox, createSqlTool, type SqlTool } from '@agenticgen/sandbox';
 import type { Logger } from '../log.ts';
 import { createPythonService } from './python-service.ts';
 import type { FeatureStatus, PythonService } from './types.ts';
@@ -62,7 +62,7 @@ export function createStarterSandbox(options: {
     const data = /\.csv$/i.test(file.name)
       ? { csv: { [table]: new TextDecoder().decode(file.bytes) } }
       : { database: file.bytes };
-    tool = sqlTool({ sandbox: instrumented, data, maxRows: 500 });
+    tool = createSqlTool({ sandbox: instrumented, data, maxRows: 500 });
     sqlTools.set(key, tool);
     if (sqlTools.size > 4) {
       const [oldestKey, oldest] = sqlTools.entries().next().value as [string, SqlTool];

@@ -2,7 +2,7 @@ import { type ContractTarget, runChatModelContractSuite } from '../testing/contr
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
 import { runChatModelFaultSuite } from '../testing/fault-contract-suite.js';
 import { runStructuredOutputSuite } from '../testing/structured-output-suite.js';
-import { createAnthropicModel } from './anthropic-messages.js';
+import { createAnthropicChatModel } from './anthropic-messages.js';
 
 const urls = fakeServerUrls();
 
@@ -11,7 +11,7 @@ const anthropic: ContractTarget = {
   serverUrl: urls.anthropic,
   modelId: 'claude-sonnet-4-20250514',
   create: (modelId, options) =>
-    createAnthropicModel({ modelId, apiKey: 'sk-ant-test', baseURL: urls.anthropic, ...browserOptIn, ...options }),
+    createAnthropicChatModel({ modelId, apiKey: 'sk-ant-test', baseURL: urls.anthropic, ...browserOptIn, ...options }),
   overloadedCode: 'overloaded',
   streamErrorCode: 'overloaded',
 };

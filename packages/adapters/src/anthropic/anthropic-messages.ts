@@ -14,7 +14,7 @@ import { readAnthropicEvent, SseJsonMapper, sseEventBatches } from '../shared/ss
 import { fromMessage, MessageEventMapper, toMessagesBody } from './anthropic-mapping.js';
 
 /** Options of the Anthropic Messages adapter. */
-export interface AnthropicModelOptions extends ChatAdapterOptions {
+export interface AnthropicChatModelOptions extends ChatAdapterOptions {
   /** Model id, e.g. `claude-sonnet-4-20250514`. */
   modelId: string;
   /** An existing client; when given, the connection options are ignored. */
@@ -34,7 +34,7 @@ export interface AnthropicModelOptions extends ChatAdapterOptions {
 }
 
 /** Anthropic through the Messages API (`/v1/messages`), with thinking as reasoning parts. */
-export function createAnthropicModel(options: AnthropicModelOptions): ChatModel {
+export function createAnthropicChatModel(options: AnthropicChatModelOptions): ChatModel {
   const given = options.client;
   const getClient =
     given !== undefined
@@ -91,3 +91,9 @@ export function createAnthropicModel(options: AnthropicModelOptions): ChatModel 
   };
   return createChatModelFromDriver(driver, getClient, capabilities, options, options.prices ?? defaultPrices);
 }
+
+/** @deprecated Use `createAnthropicChatModel` (one `create<Provider>ChatModel` scheme, like `createOpenAIChatModel`); this alias is removed in the next minor release. */
+export const createAnthropicModel = createAnthropicChatModel;
+
+/** @deprecated Use `AnthropicChatModelOptions` (named after its factory); this alias is removed in the next minor release. */
+export type AnthropicModelOptions = AnthropicChatModelOptions;

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { serverLog, uniqueKey } from '../testing/contract-suite.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
 import { pngBase64, richRequest } from '../testing/rich-request.js';
-import { createAnthropicModel } from './anthropic-messages.js';
+import { createAnthropicChatModel } from './anthropic-messages.js';
 
 const urls = fakeServerUrls();
 
 describe('Anthropic request mapping on the wire', () => {
   it('system, image sources, tool_use history, tool_result in a user turn, tool choice, sampling', async () => {
     const key = uniqueKey();
-    const model = createAnthropicModel({
+    const model = createAnthropicChatModel({
       modelId: `claude-sonnet-4-20250514~text~${key}`,
       apiKey: 'sk-ant-test',
       baseURL: urls.anthropic,
@@ -59,7 +59,7 @@ describe('Anthropic request mapping on the wire', () => {
 
   it('sends a default max_tokens and signed thinking back unchanged', async () => {
     const key = uniqueKey();
-    const model = createAnthropicModel({
+    const model = createAnthropicChatModel({
       modelId: `claude-sonnet-4-20250514~text~${key}`,
       apiKey: 'sk-ant-test',
       baseURL: urls.anthropic,
@@ -89,7 +89,7 @@ describe('Anthropic request mapping on the wire', () => {
   });
 
   it('keeps the thinking signature from a streamed answer', async () => {
-    const model = createAnthropicModel({
+    const model = createAnthropicChatModel({
       modelId: `claude-sonnet-4-20250514~reasoning~${uniqueKey()}`,
       apiKey: 'sk-ant-test',
       baseURL: urls.anthropic,

@@ -1,7 +1,7 @@
 import { AgenticGenError } from '@agenticgen/core';
 import { describe, expect, it } from 'vitest';
-import { createAnthropicModel } from '../anthropic/anthropic-messages.js';
-import { createGeminiModel } from '../gemini/gemini-chat.js';
+import { createAnthropicChatModel } from '../anthropic/anthropic-messages.js';
+import { createGeminiChatModel } from '../gemini/gemini-chat.js';
 import { createOpenAIChatModel } from '../openai/openai-chat.js';
 import { uniqueKey } from '../testing/contract-suite.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
@@ -20,13 +20,13 @@ describe('compareModels', () => {
           baseURL: `${urls.openai}/v1`,
           ...browserOptIn,
         }),
-        claude: createAnthropicModel({
+        claude: createAnthropicChatModel({
           modelId: `claude-sonnet-4-0~text~${key}`,
           apiKey: 'k',
           baseURL: urls.anthropic,
           ...browserOptIn,
         }),
-        gemini: createGeminiModel({
+        gemini: createGeminiChatModel({
           modelId: `gemini-2.5-flash~unauthorized~${key}`,
           apiKey: 'k',
           baseURL: urls.gemini,

@@ -39,7 +39,7 @@ async function knowledgeBase() {
 }
 
 /** A stand-in for @agenticgen/sandbox's run_python tool with the same name and output shape. */
-const pythonTool = defineTool({
+const createPythonTool = defineTool({
   name: 'run_python',
   description: 'Runs Python.',
   parameters: Type.Object({ code: Type.String() }),
@@ -130,7 +130,7 @@ describe('offline demo model', () => {
     const agent = createResearchAgent({
       model: createOfflineDemoModel({ wordDelayMs: 0 }),
       knowledgeBase: await knowledgeBase(),
-      tools: [pythonTool],
+      tools: [createPythonTool],
     });
     const result = await agent.run('Please run this:\n```python\nprint(6 * 7)\n```');
     expect(result.steps[0]?.toolCalls[0]).toMatchObject({ toolName: 'run_python', input: { code: 'print(6 * 7)\n' } });

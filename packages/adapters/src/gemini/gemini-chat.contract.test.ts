@@ -2,7 +2,7 @@ import { type ContractTarget, runChatModelContractSuite } from '../testing/contr
 import { fakeServerUrls } from '../testing/fake-server-urls.js';
 import { runChatModelFaultSuite } from '../testing/fault-contract-suite.js';
 import { runStructuredOutputSuite } from '../testing/structured-output-suite.js';
-import { createGeminiModel } from './gemini-chat.js';
+import { createGeminiChatModel } from './gemini-chat.js';
 
 const urls = fakeServerUrls();
 
@@ -10,7 +10,8 @@ const gemini: ContractTarget = {
   name: 'Gemini',
   serverUrl: urls.gemini,
   modelId: 'gemini-2.5-flash',
-  create: (modelId, options) => createGeminiModel({ modelId, apiKey: 'gemini-test', baseURL: urls.gemini, ...options }),
+  create: (modelId, options) =>
+    createGeminiChatModel({ modelId, apiKey: 'gemini-test', baseURL: urls.gemini, ...options }),
   overloadedCode: 'overloaded',
   streamErrorCode: 'overloaded',
 };

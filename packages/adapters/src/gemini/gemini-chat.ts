@@ -15,7 +15,7 @@ import {
 } from './gemini-mapping.js';
 
 /** Options of the Gemini adapter. */
-export interface GeminiModelOptions extends GeminiConnectionOptions, ChatAdapterOptions {
+export interface GeminiChatModelOptions extends GeminiConnectionOptions, ChatAdapterOptions {
   /** Model id, e.g. `gemini-2.5-flash`. */
   modelId: string;
 }
@@ -24,7 +24,7 @@ export interface GeminiModelOptions extends GeminiConnectionOptions, ChatAdapter
  * Gemini through `@google/genai` (generateContent / streamGenerateContent?alt=sse). Thoughts arrive as
  * reasoning parts when `providerOptions.gemini.thinkingConfig.includeThoughts` is set.
  */
-export function createGeminiModel(options: GeminiModelOptions): ChatModel {
+export function createGeminiChatModel(options: GeminiChatModelOptions): ChatModel {
   const parametersFor = (request: ChatRequest, signal: AbortSignal) => {
     const parameters = toGenerateContentParameters(options.modelId, request, signal);
     if (options.client !== undefined) return { parameters, withHeaders: (error: unknown) => error };
@@ -71,3 +71,9 @@ export function createGeminiModel(options: GeminiModelOptions): ChatModel {
     options.prices ?? defaultPrices,
   );
 }
+
+/** @deprecated Use `createGeminiChatModel` (one `create<Provider>ChatModel` scheme, like `createOpenAIChatModel`); this alias is removed in the next minor release. */
+export const createGeminiModel = createGeminiChatModel;
+
+/** @deprecated Use `GeminiChatModelOptions` (named after its factory); this alias is removed in the next minor release. */
+export type GeminiModelOptions = GeminiChatModelOptions;

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { serverLog, uniqueKey } from '../testing/contract-suite.js';
 import { fakeServerUrls } from '../testing/fake-server-urls.js';
 import { pngBase64, richRequest } from '../testing/rich-request.js';
-import { createGeminiModel } from './gemini-chat.js';
+import { createGeminiChatModel } from './gemini-chat.js';
 
 const urls = fakeServerUrls();
 
 describe('Gemini request mapping on the wire', () => {
   it('systemInstruction, inline and file images, function calls and responses, tool config, generation config', async () => {
     const key = uniqueKey();
-    const model = createGeminiModel({
+    const model = createGeminiChatModel({
       modelId: `gemini-2.5-flash~text~${key}`,
       apiKey: 'gemini-test',
       baseURL: urls.gemini,
@@ -65,7 +65,7 @@ describe('Gemini request mapping on the wire', () => {
 
   it('round-trips id-less function calls without inventing ids on the wire', async () => {
     const key = uniqueKey();
-    const model = createGeminiModel({
+    const model = createGeminiChatModel({
       modelId: `gemini-2.5-flash~tools~${key}`,
       apiKey: 'gemini-test',
       baseURL: urls.gemini,
@@ -95,7 +95,7 @@ describe('Gemini request mapping on the wire', () => {
 
   it('sends schemas the OpenAPI subset could not express (references, type unions) as they are', async () => {
     const key = uniqueKey();
-    const model = createGeminiModel({
+    const model = createGeminiChatModel({
       modelId: `gemini-2.5-flash~text~${key}`,
       apiKey: 'gemini-test',
       baseURL: urls.gemini,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ask, collectParts, uniqueKey } from '../testing/contract-suite.js';
 import { scriptFakeServer } from '../testing/fake-server-script.js';
 import { fakeServerUrls } from '../testing/fake-server-urls.js';
-import { createGeminiModel } from './gemini-chat.js';
+import { createGeminiChatModel } from './gemini-chat.js';
 
 const urls = fakeServerUrls();
 const tools: ToolSpec[] = [
@@ -23,7 +23,7 @@ async function scriptedModel() {
       ],
     },
   ]);
-  return createGeminiModel({
+  return createGeminiChatModel({
     modelId: `gemini-2.5-flash~scripted~${key}`,
     apiKey: 'gemini-test',
     baseURL: urls.gemini,

@@ -1,6 +1,6 @@
 import { AgenticGenError } from '@agenticgen/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createAnthropicModel } from '../anthropic/anthropic-messages.js';
+import { createAnthropicChatModel } from '../anthropic/anthropic-messages.js';
 import { createOpenAIChatModel } from '../openai/openai-chat.js';
 import { ask, collectParts, serverLog, uniqueKey } from '../testing/contract-suite.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
@@ -110,7 +110,7 @@ describe('model manager health-aware routing', () => {
     const manager = createModelManager({
       models: {
         claude: {
-          model: createAnthropicModel({
+          model: createAnthropicChatModel({
             modelId: `claude-sonnet-4-0~error-before-content~${key}`,
             apiKey: 'k',
             baseURL: urls.anthropic,

@@ -6,7 +6,7 @@
 import { createRuntime } from '@agenticgen/core';
 import { createMetricsPlugin, type MetricsSnapshot, type ScalarSeriesSnapshot } from '@agenticgen/metrics';
 import { describe, expect, it } from 'vitest';
-import { createAnthropicModel } from '../anthropic/anthropic-messages.js';
+import { createAnthropicChatModel } from '../anthropic/anthropic-messages.js';
 import { createOpenAIChatModel } from '../openai/openai-chat.js';
 import { ask, uniqueKey } from '../testing/contract-suite.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
@@ -40,7 +40,12 @@ describe('model manager metrics through the runtime', () => {
             }),
             fallbacks: ['backup'],
           },
-          backup: createAnthropicModel({ modelId: backupId, apiKey: 'k', baseURL: urls.anthropic, ...browserOptIn }),
+          backup: createAnthropicChatModel({
+            modelId: backupId,
+            apiKey: 'k',
+            baseURL: urls.anthropic,
+            ...browserOptIn,
+          }),
         },
       });
       const metrics = createMetricsPlugin();
@@ -93,7 +98,7 @@ describe('model manager metrics through the runtime', () => {
           }),
           fallbacks: ['backup'],
         },
-        backup: createAnthropicModel({
+        backup: createAnthropicChatModel({
           modelId: backupId,
           apiKey: 'k',
           baseURL: urls.anthropic,

@@ -11,6 +11,8 @@ export interface ModelEntry {
   /** Other names that resolve to it (e.g. `fast`). */
   aliases?: string[];
   /** Requests in flight at once (default unlimited). */
+  concurrency?: number;
+  /** @deprecated Use `concurrency` (the name core's scheduler and DAG use for the idea); removed in the next minor release. */
   maxConcurrency?: number;
   /** Requests per minute, token bucket (default unlimited). */
   requestsPerMinute?: number;

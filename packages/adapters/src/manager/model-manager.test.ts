@@ -1,6 +1,6 @@
 import { AgenticGenError, type CacheStore, type ChatStreamPart } from '@agenticgen/core';
 import { describe, expect, it } from 'vitest';
-import { createAnthropicModel } from '../anthropic/anthropic-messages.js';
+import { createAnthropicChatModel } from '../anthropic/anthropic-messages.js';
 import { createOpenAIChatModel } from '../openai/openai-chat.js';
 import { ask, collectParts, rejection, uniqueKey } from '../testing/contract-suite.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
@@ -158,7 +158,7 @@ describe('createModelManager', () => {
         return textResponse('done', 'slow');
       },
     });
-    const manager = createModelManager({ models: { slow: { model: slow, maxConcurrency: 2 } } });
+    const manager = createModelManager({ models: { slow: { model: slow, concurrency: 2 } } });
     const pending = Array.from({ length: 5 }, () => manager.generate('slow', ask));
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(manager.stats('slow')).toEqual({ inFlight: 2, queued: 3 });
@@ -173,6 +173,7 @@ describe('createModelManager', () => {
 
   it('a queued request can be aborted', async () => {
     const never = createScriptedModel({ modelId: 'never', answer: () => new Promise(() => undefined) });
+    // The deprecated `maxConcurrency` name still limits.
     const manager = createModelManager({ models: { never: { model: never, maxConcurrency: 1 } } });
     void manager.generate('never', ask);
     const controller = new AbortController();
@@ -260,7 +261,7 @@ describe('createModelManager', () => {
     const manager = createModelManager({
       models: {
         'anthropic:claude': {
-          model: createAnthropicModel({
+          model: createAnthropicChatModel({
             modelId: `claude-sonnet-4-0~overloaded~${key}`,
             apiKey: 'k',
             baseURL: urls.anthropic,

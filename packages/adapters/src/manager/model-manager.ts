@@ -65,8 +65,8 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
       entry,
       health: new ModelHealth(healthOptions.failureThreshold, healthOptions.coolDownMs, clock),
     };
-    if (entry.maxConcurrency !== undefined)
-      slot.semaphore = new Semaphore(positive(entry.maxConcurrency, name, 'maxConcurrency'));
+    const concurrency = entry.concurrency ?? entry.maxConcurrency;
+    if (concurrency !== undefined) slot.semaphore = new Semaphore(positive(concurrency, name, 'concurrency'));
     if (entry.requestsPerMinute !== undefined) {
       slot.requests = new TokenBucket(positive(entry.requestsPerMinute, name, 'requestsPerMinute'), clock);
     }

@@ -2,8 +2,8 @@ import { type ContractTarget, runChatModelContractSuite } from '../testing/contr
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
 import { runChatModelFaultSuite } from '../testing/fault-contract-suite.js';
 import { runStructuredOutputSuite } from '../testing/structured-output-suite.js';
-import { createOpenAIChatModel, createOpenAICompatibleModel } from './openai-chat.js';
-import { createOpenAIResponsesModel } from './openai-responses.js';
+import { createOpenAIChatModel, createOpenAICompatibleChatModel } from './openai-chat.js';
+import { createOpenAIResponsesChatModel } from './openai-responses.js';
 
 const urls = fakeServerUrls();
 
@@ -28,7 +28,7 @@ const responsesApi: ContractTarget = {
   serverUrl: urls.openai,
   modelId: 'gpt-4.1-mini',
   create: (modelId, options) =>
-    createOpenAIResponsesModel({
+    createOpenAIResponsesChatModel({
       modelId,
       apiKey: 'sk-test',
       baseURL: `${urls.openai}/v1`,
@@ -51,7 +51,7 @@ const openAICompatible: ContractTarget = {
   // Local models have no list price; a price is registered so the cost assertion applies.
   modelId: 'llama3.2',
   create: (modelId, options) =>
-    createOpenAICompatibleModel({
+    createOpenAICompatibleChatModel({
       modelId,
       baseURL: `${urls.openai}/v1`,
       ...browserOptIn,

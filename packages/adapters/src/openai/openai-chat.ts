@@ -32,7 +32,7 @@ export function createOpenAIChatModel(options: OpenAIChatModelOptions): ChatMode
 }
 
 /** Options of the OpenAI-compatible adapter (Ollama, vLLM, llama.cpp server, LM Studio, gateways). */
-export interface OpenAICompatibleModelOptions extends OpenAIConnectionOptions, ChatAdapterOptions {
+export interface OpenAICompatibleChatModelOptions extends OpenAIConnectionOptions, ChatAdapterOptions {
   /** Model id as the server names it, e.g. `llama3.2`. */
   modelId: string;
   /** Base URL of the server's OpenAI-compatible API, e.g. `http://localhost:11434/v1`. */
@@ -46,7 +46,7 @@ export interface OpenAICompatibleModelOptions extends OpenAIConnectionOptions, C
 }
 
 /** An OpenAI-compatible server through the official `openai` SDK with a base URL. */
-export function createOpenAICompatibleModel(options: OpenAICompatibleModelOptions): ChatModel {
+export function createOpenAICompatibleChatModel(options: OpenAICompatibleChatModelOptions): ChatModel {
   return createChatCompletionsModel(
     { ...options, apiKey: options.apiKey ?? 'not-needed' },
     {
@@ -121,3 +121,9 @@ export function guessContextWindow(modelId: string): number {
   if (/^(o3|o4|o1)/.test(modelId)) return 200_000;
   return 128_000;
 }
+
+/** @deprecated Use `createOpenAICompatibleChatModel` (one `create<Provider>ChatModel` scheme, like `createOpenAIChatModel`); this alias is removed in the next minor release. */
+export const createOpenAICompatibleModel = createOpenAICompatibleChatModel;
+
+/** @deprecated Use `OpenAICompatibleChatModelOptions` (named after its factory); this alias is removed in the next minor release. */
+export type OpenAICompatibleModelOptions = OpenAICompatibleChatModelOptions;

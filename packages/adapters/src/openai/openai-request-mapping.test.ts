@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { serverLog, uniqueKey } from '../testing/contract-suite.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
 import { pngBase64, richRequest } from '../testing/rich-request.js';
-import { createOpenAIChatModel, createOpenAICompatibleModel } from './openai-chat.js';
-import { createOpenAIResponsesModel } from './openai-responses.js';
+import { createOpenAIChatModel, createOpenAICompatibleChatModel } from './openai-chat.js';
+import { createOpenAIResponsesChatModel } from './openai-responses.js';
 
 const urls = fakeServerUrls();
 const connection = { apiKey: 'sk-test', baseURL: `${urls.openai}/v1`, ...browserOptIn };
@@ -103,7 +103,7 @@ describe('OpenAI request mapping on the wire', () => {
 
   it('OpenAI-compatible: max_tokens and plain JSON schema, no key needed', async () => {
     const key = uniqueKey();
-    await createOpenAICompatibleModel({
+    await createOpenAICompatibleChatModel({
       modelId: `llama3.2~text~${key}`,
       baseURL: `${urls.openai}/v1`,
       ...browserOptIn,
@@ -127,7 +127,7 @@ describe('OpenAI request mapping on the wire', () => {
 
   it('Responses API: instructions, input items, function tools, tool choice, text format', async () => {
     const key = uniqueKey();
-    await createOpenAIResponsesModel({ modelId: `gpt-4.1-mini~text~${key}`, ...connection }).generate({
+    await createOpenAIResponsesChatModel({ modelId: `gpt-4.1-mini~text~${key}`, ...connection }).generate({
       ...richRequest,
       responseFormat: {
         type: 'json',
@@ -160,7 +160,7 @@ describe('OpenAI request mapping on the wire', () => {
   });
 
   it('Responses API: rejects stop sequences with unsupported instead of ignoring them', async () => {
-    const model = createOpenAIResponsesModel({ modelId: `gpt-4.1-mini~text~${uniqueKey()}`, ...connection });
+    const model = createOpenAIResponsesChatModel({ modelId: `gpt-4.1-mini~text~${uniqueKey()}`, ...connection });
     await expect(
       model.generate({ messages: [{ role: 'user', content: 'x' }], stopSequences: ['.'] }),
     ).rejects.toMatchObject({

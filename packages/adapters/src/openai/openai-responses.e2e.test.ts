@@ -4,7 +4,7 @@ import { createArithmeticSandbox } from '../testing/arithmetic-sandbox.js';
 import { serverLog, uniqueKey } from '../testing/contract-suite.js';
 import { scriptFakeServer } from '../testing/fake-server-script.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
-import { createOpenAIResponsesModel } from './openai-responses.js';
+import { createOpenAIResponsesChatModel } from './openai-responses.js';
 
 /**
  * A whole agent tool loop over the Responses API (Node and Chromium): the openai SDK streams typed events from
@@ -15,7 +15,7 @@ const urls = fakeServerUrls();
 
 /** A Responses API model whose answers are the fake server's script for `key`. */
 const scriptedResponsesModel = (key: string) =>
-  createOpenAIResponsesModel({
+  createOpenAIResponsesChatModel({
     modelId: `gpt-4.1-mini~scripted~${key}`,
     apiKey: 'sk-test',
     baseURL: `${urls.openai}/v1`,

@@ -18,7 +18,7 @@ import {
 } from './openai-responses-mapping.js';
 
 /** Options of the OpenAI Responses API adapter. */
-export interface OpenAIResponsesModelOptions extends OpenAIConnectionOptions, ChatAdapterOptions {
+export interface OpenAIResponsesChatModelOptions extends OpenAIConnectionOptions, ChatAdapterOptions {
   /** Model id, e.g. `gpt-4.1-mini` or `o4-mini`. */
   modelId: string;
 }
@@ -28,7 +28,7 @@ export interface OpenAIResponsesModelOptions extends OpenAIConnectionOptions, Ch
  * Requests are stateless (the whole conversation is sent each time); pass
  * `providerOptions.openai.previous_response_id` / `store` to use server-side state.
  */
-export function createOpenAIResponsesModel(options: OpenAIResponsesModelOptions): ChatModel {
+export function createOpenAIResponsesChatModel(options: OpenAIResponsesChatModelOptions): ChatModel {
   const headersOf = (request: { headers?: Record<string, string> }) =>
     request.headers === undefined ? {} : { headers: request.headers };
   const driver: ProviderDriver<OpenAI, SseEvent[], OpenAI.Responses.Response> = {
@@ -73,3 +73,9 @@ export function createOpenAIResponsesModel(options: OpenAIResponsesModelOptions)
     options.prices ?? defaultPrices,
   );
 }
+
+/** @deprecated Use `createOpenAIResponsesChatModel` (one `create<Provider>ChatModel` scheme, like `createOpenAIChatModel`); this alias is removed in the next minor release. */
+export const createOpenAIResponsesModel = createOpenAIResponsesChatModel;
+
+/** @deprecated Use `OpenAIResponsesChatModelOptions` (named after its factory); this alias is removed in the next minor release. */
+export type OpenAIResponsesModelOptions = OpenAIResponsesChatModelOptions;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAnthropicModel } from '../anthropic/anthropic-messages.js';
+import { createAnthropicChatModel } from '../anthropic/anthropic-messages.js';
 import { createOpenAIChatModel } from '../openai/openai-chat.js';
 import { ask, rejection, serverLog, uniqueKey } from '../testing/contract-suite.js';
 import { fakeServerUrls } from '../testing/fake-server-urls.js';
@@ -17,7 +17,7 @@ describe('browser opt-in', () => {
     const error = await rejection(openai.generate(ask));
     expect(error.code).toBe('invalid-config');
     expect(error.message).toContain('dangerouslyAllowBrowser');
-    const anthropic = createAnthropicModel({
+    const anthropic = createAnthropicChatModel({
       modelId: `claude-sonnet-4-0~text~${key}`,
       apiKey: 'sk-ant',
       baseURL: urls.anthropic,

@@ -2,10 +2,10 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { ChatModel } from '@agenticgen/core';
 import { describe, expect, it } from 'vitest';
-import { createAnthropicModel } from '../anthropic/anthropic-messages.js';
-import { createGeminiModel } from '../gemini/gemini-chat.js';
+import { createAnthropicChatModel } from '../anthropic/anthropic-messages.js';
+import { createGeminiChatModel } from '../gemini/gemini-chat.js';
 import { createOpenAIChatModel } from '../openai/openai-chat.js';
-import { createOpenAIResponsesModel } from '../openai/openai-responses.js';
+import { createOpenAIResponsesChatModel } from '../openai/openai-responses.js';
 import { ask, uniqueKey } from '../testing/contract-suite.js';
 import { fakeServerUrls } from '../testing/fake-server-urls.js';
 
@@ -39,7 +39,7 @@ describe('100,000-chunk streams', () => {
     [
       'openai responses',
       (key) =>
-        createOpenAIResponsesModel({
+        createOpenAIResponsesChatModel({
           modelId: `gpt-4.1-mini~many-${chunks}~${key}`,
           apiKey: 'k',
           baseURL: `${urls.openai}/v1`,
@@ -48,7 +48,7 @@ describe('100,000-chunk streams', () => {
     [
       'anthropic',
       (key) =>
-        createAnthropicModel({
+        createAnthropicChatModel({
           modelId: `claude-sonnet-4-0~many-${chunks}~${key}`,
           apiKey: 'k',
           baseURL: urls.anthropic,
@@ -57,7 +57,7 @@ describe('100,000-chunk streams', () => {
     [
       'gemini',
       (key) =>
-        createGeminiModel({ modelId: `gemini-2.5-flash~many-${chunks}~${key}`, apiKey: 'k', baseURL: urls.gemini }),
+        createGeminiChatModel({ modelId: `gemini-2.5-flash~many-${chunks}~${key}`, apiKey: 'k', baseURL: urls.gemini }),
     ],
   ];
   for (const [name, create] of models) {

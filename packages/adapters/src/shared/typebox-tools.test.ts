@@ -1,8 +1,8 @@
 import { defineTool } from '@agenticgen/core';
 import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
-import { createAnthropicModel } from '../anthropic/anthropic-messages.js';
-import { createGeminiModel } from '../gemini/gemini-chat.js';
+import { createAnthropicChatModel } from '../anthropic/anthropic-messages.js';
+import { createGeminiChatModel } from '../gemini/gemini-chat.js';
 import { createOpenAIChatModel } from '../openai/openai-chat.js';
 import { serverLog, uniqueKey } from '../testing/contract-suite.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
@@ -45,7 +45,7 @@ describe('TypeBox tools on the wire', () => {
     });
 
     const anthropicKey = uniqueKey();
-    await createAnthropicModel({
+    await createAnthropicChatModel({
       modelId: `claude-sonnet-4-0~tools~${anthropicKey}`,
       apiKey: 'k',
       baseURL: urls.anthropic,
@@ -60,7 +60,7 @@ describe('TypeBox tools on the wire', () => {
     expect(anthropicTool?.input_schema).toMatchObject({ type: 'object', required: ['city'] });
 
     const geminiKey = uniqueKey();
-    const response = await createGeminiModel({
+    const response = await createGeminiChatModel({
       modelId: `gemini-2.5-flash~tools~${geminiKey}`,
       apiKey: 'k',
       baseURL: urls.gemini,

@@ -1,6 +1,18 @@
-export * from './agent-factory.js';
-export * from './agent-manager.js';
-export * from './create-agent.js';
+export {
+  type AgentConfig,
+  type AgentResources,
+  agentConfigSchema,
+  createAgentFromConfig,
+  parseAgentConfig,
+} from './agent-factory.js';
+export { type AgentBuilder, AgentManager, type RegisteredAgentInfo } from './agent-manager.js';
+export {
+  type Agent,
+  type AgentInput,
+  type AgentRunWithEventsOptions,
+  type CreateAgentOptions,
+  createAgent,
+} from './create-agent.js';
 export {
   createDurableAgent,
   type DurableAgent,
@@ -12,8 +24,28 @@ export {
 } from './durable-agent.js';
 export type { AgentRun } from './event-stream.js';
 export { defineInputGuardrail, defineOutputGuardrail, defineToolCallGuardrail } from './guardrails.js';
-export * from './memory.js';
-export * from './presets/index.js';
+export {
+  type CacheConversationMemoryOptions,
+  type ConversationMemory,
+  createCacheConversationMemory,
+  createInMemoryConversationMemory,
+  estimateTokens,
+  type MemoryOptions,
+  trimToBudget,
+} from './memory.js';
+export {
+  type Citation,
+  type CodingAgent,
+  type CodingAgentOptions,
+  type CreativeAgentOptions,
+  citationsOf,
+  createCodingAgent,
+  createCreativeAgent,
+  createResearchAgent,
+  creativeSamplingDefaults,
+  knowledgeSearchToolName,
+  type ResearchAgentOptions,
+} from './presets/index.js';
 export {
   createMemoryResumeTokenStore,
   type MemoryResumeTokenStoreOptions,
@@ -21,5 +53,25 @@ export {
 } from './resume-tokens.js';
 export type { AgentCheckpointState, CheckpointPhase, LedgerCall, RunDurability } from './run-durability.js';
 export { agentRunStateSchema, parseRunState } from './run-state.js';
-export * from './stop-conditions.js';
-export type * from './types.js';
+export { hasToolCall, stepCountIs } from './stop-conditions.js';
+export type {
+  AgentEvent,
+  AgentOptions,
+  AgentResult,
+  AgentRunOptions,
+  AgentRunState,
+  ApprovalDecision,
+  GuardrailContext,
+  GuardrailResult,
+  GuardrailVerdict,
+  InputGuardrail,
+  OutputGuardrail,
+  PendingApproval,
+  RunStatus,
+  SamplingSettings,
+  StepResult,
+  StopCondition,
+  StopConditionContext,
+  ToolCallGuardrail,
+  ToolCallRecord,
+} from './types.js';

@@ -1,2 +1,26 @@
-export * from './event-bus.js';
-export type * from './runtime-events.js';
+export {
+  createEventBus,
+  type EventBus,
+  type EventBusOptions,
+  type EventListener,
+  type EventMap,
+  type EventName,
+  type EventsWithError,
+  type ListenerErrorEvent,
+} from './event-bus.js';
+export type {
+  ModelCallFinishEvent,
+  ModelCallStartEvent,
+  OutcomeStatus,
+  PluginErrorEvent,
+  PluginSetupEvent,
+  RunFinishEvent,
+  RunScopedEvent,
+  RunStartEvent,
+  RuntimeDisposeEvent,
+  RuntimeEventBus,
+  RuntimeEvents,
+  RuntimeReadyEvent,
+  ToolCallFinishEvent,
+  ToolCallStartEvent,
+} from './runtime-events.js';

@@ -1,1 +1,1 @@
-export * from './metadata-filter.js';
+export { matchesFilter, validateFilter } from './metadata-filter.js';

@@ -21,7 +21,18 @@ import {
 } from './knowledge-types.js';
 import type { LoadedChunk } from './loaders/loaded-chunk.js';
 
-export * from './knowledge-types.js';
+export {
+  type DocumentInfo,
+  defaultFusionWeights,
+  type FusionOptions,
+  type IngestReport,
+  type KnowledgeDocument,
+  type KnowledgeEvents,
+  loadedChunkMetadataKeys,
+  reservedMetadataKeys,
+  type SearchOptions,
+  type SearchResult,
+} from './knowledge-types.js';
 
 export interface KnowledgeBaseOptions {
   /** Where chunk vectors go. Its dimensions must equal the embedder's. */

@@ -1,6 +1,6 @@
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
-import type { BackoffOptions, TaskContext } from './task.js';
+import { type BackoffOptions, maxRetriesOf, type TaskContext } from './task.js';
 
 /** One node of a task graph. */
 export interface DagNode<O = unknown> {
@@ -14,7 +14,9 @@ export interface DagNode<O = unknown> {
   priority?: number;
   /** Concurrency group (for per-agent limits). */
   group?: string;
-  /** Retries of this node. */
+  /** Retries of this node after its first attempt (default: the scheduler's). */
+  maxRetries?: number;
+  /** @deprecated Use `maxRetries` (one name for the idea across packages, as in the adapters' retry options); removed in the next minor release. */
   retries?: number;
   /** Backoff between retries. */
   backoff?: BackoffOptions;
@@ -131,6 +133,7 @@ export async function runDag(nodes: readonly DagNode[], options: DagOptions = {}
     };
     const start = (node: DagNode) => {
       remaining.delete(node.id);
+      const maxRetries = maxRetriesOf(node);
       const inputs: Record<string, unknown> = {};
       for (const dependency of node.dependsOn ?? []) inputs[dependency] = result.outputs[dependency];
       const handle = scheduler.schedule({
@@ -141,7 +144,7 @@ export async function runDag(nodes: readonly DagNode[], options: DagOptions = {}
         signal: controller.signal,
         ...(node.priority === undefined ? {} : { priority: node.priority }),
         ...(node.group === undefined ? {} : { group: node.group }),
-        ...(node.retries === undefined ? {} : { retries: node.retries }),
+        ...(maxRetries === undefined ? {} : { maxRetries }),
         ...(node.backoff === undefined ? {} : { backoff: node.backoff }),
         ...(node.timeoutMs === undefined ? {} : { timeoutMs: node.timeoutMs }),
       });

@@ -3,7 +3,7 @@ import { createAgent } from '../agents/create-agent.js';
 import type { ChatModel } from '../contracts/chat-model.js';
 import { MockChatModel } from '../testing/mock-chat-model.js';
 import { runDag, validateDag } from './dag.js';
-import { agentTask, runParallel, runPipeline } from './patterns.js';
+import { createAgentTask, runParallel, runPipeline } from './patterns.js';
 import { createScheduler } from './scheduler.js';
 import { createSupervisor } from './supervisor.js';
 
@@ -187,6 +187,23 @@ describe('DAG', () => {
     expect(result.completionOrder.at(-1)).toBe('sum');
   });
 
+  it('retries a failing node up to its maxRetries (the deprecated retries name still works)', async () => {
+    const flakyUntil = (succeedOn: number) => {
+      let calls = 0;
+      return () => {
+        calls++;
+        if (calls < succeedOn) throw new Error('[test] connection reset');
+        return calls;
+      };
+    };
+    const result = await runDag([
+      { id: 'fresh', maxRetries: 2, backoff: { initialDelayMs: 1 }, run: flakyUntil(3) },
+      { id: 'legacy', retries: 1, backoff: { initialDelayMs: 1 }, run: flakyUntil(2) },
+    ]);
+    expect(result.ok).toBe(true);
+    expect(result.outputs).toEqual({ fresh: 3, legacy: 2 });
+  });
+
   it('detects cycles and unknown dependencies before running anything', async () => {
     let ran = false;
     const run = () => {
@@ -275,8 +292,10 @@ describe('agent tasks on a scheduler', () => {
     const writer = echoAgent('writer', (input) => `wrote ${input}`);
     const scheduler = createScheduler({ concurrency: 8, groupConcurrency: { researcher: 1 } });
     const results = await Promise.all([
-      ...Array.from({ length: 4 }, (_, index) => scheduler.run(agentTask(researcher, `q${index}`, { priority: 1 }))),
-      scheduler.run(agentTask(writer, 'essay')),
+      ...Array.from({ length: 4 }, (_, index) =>
+        scheduler.run(createAgentTask(researcher, `q${index}`, { priority: 1 })),
+      ),
+      scheduler.run(createAgentTask(writer, 'essay')),
     ]);
     expect(results.map((result) => result.text)).toEqual(['found', 'found', 'found', 'found', 'wrote essay']);
     expect(peak).toBe(1);
@@ -286,6 +305,8 @@ describe('agent tasks on a scheduler', () => {
       instructions: '',
       model: new MockChatModel({ responses: [{ text: 'x', delayMs: 10_000 }] }),
     });
-    await expect(scheduler.run(agentTask(slow, 'x', { timeoutMs: 20 }))).rejects.toMatchObject({ code: 'timeout' });
+    await expect(scheduler.run(createAgentTask(slow, 'x', { timeoutMs: 20 }))).rejects.toMatchObject({
+      code: 'timeout',
+    });
   });
 });

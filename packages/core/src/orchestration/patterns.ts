@@ -164,7 +164,7 @@ function toError(reason: unknown): AgenticGenError {
  * `groupConcurrency: { [agent.name]: n }` limits that agent across all the work of a scheduler. The run gets
  * the task's signal (cancellation, timeouts and deadlines stop the agent).
  */
-export function agentTask(
+export function createAgentTask(
   agent: Agent,
   input: AgentInput,
   options: Omit<Task<AgentInput, AgentResult>, 'run' | 'input' | 'group'> & { runOptions?: AgentRunOptions } = {},
@@ -183,3 +183,6 @@ export function agentTask(
       }),
   };
 }
+
+/** @deprecated Use `createAgentTask` (factories are named `create*`); this alias is removed in the next minor release. */
+export const agentTask = createAgentTask;

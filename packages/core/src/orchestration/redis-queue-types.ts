@@ -12,6 +12,8 @@ export interface RedisTaskQueueOptions {
   /** Key prefix in Redis (default `agenticgen`). */
   prefix?: string;
   /** Retries after the first attempt (default 0). */
+  maxRetries?: number;
+  /** @deprecated Use `maxRetries` (one name for the idea across packages, as in the adapters' retry options); removed in the next minor release. */
   retries?: number;
   /** Exponential backoff base delay in ms between retries (default 1000). */
   backoffDelayMs?: number;
@@ -45,7 +47,9 @@ export interface EnqueueOptions {
   id?: string;
   /** Higher runs first (default 0), as with the in-process scheduler. */
   priority?: number;
-  /** Overrides the queue's retries. */
+  /** Overrides the queue's `maxRetries`. */
+  maxRetries?: number;
+  /** @deprecated Use `maxRetries` (one name for the idea across packages, as in the adapters' retry options); removed in the next minor release. */
   retries?: number;
   /** Run no earlier than this many ms from now. */
   delayMs?: number;

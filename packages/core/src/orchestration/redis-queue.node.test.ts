@@ -14,7 +14,7 @@ describe.skipIf(!available)('Redis task queue (BullMQ)', () => {
   const queues: RedisTaskQueue[] = [];
   const children: ChildProcess[] = [];
   let counter = 0;
-  const open = async (options: { retries?: number } = {}) => {
+  const open = async (options: { maxRetries?: number; retries?: number } = {}) => {
     const queue = await createRedisTaskQueue({
       name: `test-${process.pid}-${++counter}`,
       connection: server.url,
@@ -85,7 +85,7 @@ describe.skipIf(!available)('Redis task queue (BullMQ)', () => {
   });
 
   it('retries failures with backoff and keeps error codes across the Redis boundary', async () => {
-    const { queue } = await open({ retries: 2 });
+    const { queue } = await open({ maxRetries: 2 });
     const attempts = new Map<string, number>();
     await queue.process({
       flaky: (input, context) => {
@@ -111,6 +111,10 @@ describe.skipIf(!available)('Redis task queue (BullMQ)', () => {
     const unknown = await queue.enqueue('missing-handler', null);
     await expect(unknown.result({ timeoutMs: 20_000 })).rejects.toMatchObject({ code: 'not-found' });
     expect((await queue.counts()).failed).toBe(2);
+    // Per task, `maxRetries` overrides the queue's budget.
+    const once = await queue.enqueue('flaky', 'b', { maxRetries: 0 });
+    await expect(once.result({ timeoutMs: 20_000 })).rejects.toThrow(/transient/);
+    expect(attempts.get('b')).toBe(1);
   });
 
   it('honours priority, deadlines, per-attempt timeouts and idempotent ids', async () => {

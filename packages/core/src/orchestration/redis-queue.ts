@@ -9,12 +9,22 @@ import type {
   RemoteTaskHandle,
 } from './redis-queue-types.js';
 import { cancelledError, createJobProcessor, type JobData } from './redis-queue-worker.js';
+import { maxRetriesOf } from './task.js';
 
 /**
  * A task queue shared by several processes through Redis, built on BullMQ (an optional peer dependency,
  * loaded on first use). Producers `enqueue`, any process can `process` with handlers by task name.
  */
-export type * from './redis-queue-types.js';
+export type {
+  DeadLetter,
+  EnqueueOptions,
+  RedisConnection,
+  RedisQueueWorker,
+  RedisTaskQueue,
+  RedisTaskQueueOptions,
+  RemoteTaskHandle,
+  RemoteTaskHandler,
+} from './redis-queue-types.js';
 
 /** QueueEvents also emits per-job (`completed:<id>`) and custom events, which its typings do not list. */
 interface EventEmitterLike {
@@ -48,7 +58,7 @@ export async function createRedisTaskQueue(options: RedisTaskQueueOptions): Prom
     connection,
     prefix,
     defaultJobOptions: {
-      attempts: (options.retries ?? 0) + 1,
+      attempts: (maxRetriesOf(options) ?? 0) + 1,
       backoff: { type: 'exponential', delay: options.backoffDelayMs ?? 1000 },
       removeOnComplete: { count: keep },
       removeOnFail: { count: keep },
@@ -141,10 +151,11 @@ export async function createRedisTaskQueue(options: RedisTaskQueueOptions): Prom
       if (enqueueOptions.timeoutMs !== undefined) data.timeoutMs = enqueueOptions.timeoutMs;
       // Start listening before adding, so a job finishing instantly is not missed.
       const jobEvents = await queueEvents();
+      const maxRetries = maxRetriesOf(enqueueOptions);
       const job = await queue.add(handlerName, data, {
         priority: toBullPriority(enqueueOptions.priority),
         ...(enqueueOptions.id === undefined ? {} : { jobId: enqueueOptions.id }),
-        ...(enqueueOptions.retries === undefined ? {} : { attempts: enqueueOptions.retries + 1 }),
+        ...(maxRetries === undefined ? {} : { attempts: maxRetries + 1 }),
         ...(enqueueOptions.delayMs === undefined ? {} : { delay: enqueueOptions.delayMs }),
       });
       const id = String(job.id);

@@ -20,7 +20,9 @@ export interface SchedulerOptions {
   groupConcurrency?: number | Readonly<Record<string, number>>;
   /** Tasks waiting (queued or between retries) before `schedule` refuses with `queue-full` (default unlimited). */
   maxQueueSize?: number;
-  /** Default retries per task (default 0). */
+  /** Default retries per task after its first attempt (default 0). */
+  maxRetries?: number;
+  /** @deprecated Use `maxRetries` (one name for the idea across packages, as in the adapters' retry options); removed in the next minor release. */
   retries?: number;
   /** Default backoff. */
   backoff?: BackoffOptions;

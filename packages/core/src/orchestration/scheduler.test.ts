@@ -110,7 +110,7 @@ describe('scheduler', () => {
     let calls = 0;
     const handle = scheduler.schedule({
       name: 'flaky',
-      retries: 3,
+      maxRetries: 3,
       backoff: { initialDelayMs: 5, factor: 3, jitter: false },
       run: (_input, context) => {
         calls++;
@@ -128,7 +128,7 @@ describe('scheduler', () => {
 
     let permanentCalls = 0;
     const permanent = scheduler.run({
-      retries: 5,
+      maxRetries: 5,
       run: () => {
         permanentCalls++;
         throw new AgenticGenError('invalid-argument', '[test] bad input');
@@ -138,11 +138,28 @@ describe('scheduler', () => {
     expect(permanentCalls).toBe(1);
 
     const exhausted = scheduler.run({
-      retries: 1,
+      maxRetries: 1,
       backoff: { initialDelayMs: 1 },
       run: () => Promise.reject(new Error('boom')),
     });
     await expect(exhausted).rejects.toMatchObject({ code: 'task-failed', message: expect.stringContaining('boom') });
+  });
+
+  it('accepts the deprecated `retries` name for the scheduler default and per task, `maxRetries` winning', async () => {
+    const flaky = (calls: { count: number }) => () => {
+      calls.count++;
+      throw new AgenticGenError('network', '[test] connection reset');
+    };
+    const scheduler = createScheduler({ retries: 2, backoff: { initialDelayMs: 1 } });
+    const byDefault = { count: 0 };
+    await expect(scheduler.run({ run: flaky(byDefault) })).rejects.toThrow('connection reset');
+    expect(byDefault.count).toBe(3);
+    const perTask = { count: 0 };
+    await expect(scheduler.run({ retries: 1, run: flaky(perTask) })).rejects.toThrow('connection reset');
+    expect(perTask.count).toBe(2);
+    const both = { count: 0 };
+    await expect(scheduler.run({ maxRetries: 0, retries: 4, run: flaky(both) })).rejects.toThrow('connection reset');
+    expect(both.count).toBe(1);
   });
 
   it('times out an attempt, aborting its signal, and frees the slot', async () => {
@@ -214,7 +231,7 @@ describe('scheduler', () => {
     let attempts = 0;
     const slow = scheduler.run({
       deadline: new Date(Date.now() + 15),
-      retries: 3,
+      maxRetries: 3,
       run: (_input, context) => {
         attempts++;
         return new Promise((_, reject) =>

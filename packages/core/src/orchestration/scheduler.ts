@@ -13,7 +13,7 @@ export type {
   TaskEventBase,
 } from './scheduler-types.js';
 
-import { backoffDelay, type Task, type TaskContext, type TaskHandle, type TaskStatus } from './task.js';
+import { backoffDelay, maxRetriesOf, type Task, type TaskContext, type TaskHandle, type TaskStatus } from './task.js';
 
 type Settle = (value: unknown) => void;
 
@@ -382,7 +382,7 @@ class SchedulerCore implements Scheduler {
     record.controller?.abort(error);
     record.controller = undefined;
     this.#release(record);
-    const retries = record.task.retries ?? this.#options.retries ?? 0;
+    const retries = maxRetriesOf(record.task) ?? maxRetriesOf(this.#options) ?? 0;
     const retryOn =
       record.task.retryOn ?? ((candidate: unknown) => !AgenticGenError.isInstance(candidate) || candidate.retryable);
     if (attempt <= retries && error.code !== 'deadline-exceeded' && retryOn(thrown, attempt)) {

@@ -41,6 +41,8 @@ export interface Task<I = unknown, R = unknown> {
   /** Time limit per attempt in ms (a `timeout` error, retried like other transient failures). */
   timeoutMs?: number;
   /** Retries after the first attempt (default: the scheduler's, 0). */
+  maxRetries?: number;
+  /** @deprecated Use `maxRetries` (one name for the idea across packages, as in the adapters' retry options); removed in the next minor release. */
   retries?: number;
   /** Backoff between retries (default: the scheduler's). */
   backoff?: BackoffOptions;
@@ -79,4 +81,9 @@ export function backoffDelay(attempt: number, options: BackoffOptions = {}): num
   const max = options.maxDelayMs ?? 30_000;
   const delay = Math.min(max, initial * factor ** Math.max(0, attempt - 1));
   return options.jitter === false ? delay : delay * (0.5 + Math.random() * 0.5);
+}
+
+/** The retry budget of options that still accept the deprecated `retries` beside `maxRetries` (the new name wins). */
+export function maxRetriesOf(options: { readonly maxRetries?: number; readonly retries?: number }): number | undefined {
+  return options.maxRetries ?? options.retries;
 }

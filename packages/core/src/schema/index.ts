@@ -1,2 +1,9 @@
 export { type Static, type TSchema, Type } from '@sinclair/typebox';
-export * from './validator.js';
+export {
+  type CompileSchemaOptions,
+  compileSchema,
+  formatIssues,
+  type ValidationIssue,
+  type ValidationResult,
+  type Validator,
+} from './validator.js';

@@ -1,15 +1,2 @@
 export { type AgentStore, createMemoryStore } from './memory-store.js';
-export {
-  checkChatMessage,
-  checkMetadata,
-  checkPageSize,
-  checkStoreId,
-  decodeSeqCursor,
-  decodeThreadCursor,
-  encodeThreadCursor,
-  idempotencyKeyOf,
-  metadataMatches,
-  newStoreId,
-  storeLimits,
-  toStoreJson,
-} from './store-input.js';
+export { storeLimits } from './store-input.js';

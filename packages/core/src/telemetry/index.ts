@@ -1,2 +1,2 @@
-export * from './noop-meter.js';
-export * from './with-span.js';
+export { noopMeter } from './noop-meter.js';
+export { type SpanAttributes, tracerName, type WithSpanOptions, withSpan } from './with-span.js';

@@ -28,7 +28,7 @@ export interface WithSpanOptions {
   kind?: SpanKind;
   /** Parent context; default: the active context. */
   parent?: Context;
-  /** Tracer to use (default: `getTracer()`). */
+  /** Tracer to use (default: the registered provider's tracer named `tracerName`, looked up per call). */
   tracer?: Tracer;
 }
 

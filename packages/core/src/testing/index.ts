@@ -1,4 +1,11 @@
 /**
  * @agenticgen/core/testing — helpers for tests of code built on AgenticGen (not for production bundles).
  */
-export * from './mock-chat-model.js';
+export {
+  type MockCall,
+  MockChatModel,
+  type MockChatModelOptions,
+  type MockResponse,
+  type MockScriptEntry,
+  type MockToolCall,
+} from './mock-chat-model.js';

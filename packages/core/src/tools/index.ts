@@ -1,4 +1,12 @@
-export * from './define-tool.js';
-export * from './execute-tool.js';
-export * from './json-schema.js';
-export * from './tool-registry.js';
+export {
+  type AnyTool,
+  type ArgumentsValidator,
+  defineTool,
+  type SyncArgumentsValidator,
+  type Tool,
+  type ToolContext,
+  type ToolDefinition,
+} from './define-tool.js';
+export { type ExecuteToolOptions, executeTool, type ToolOutcome } from './execute-tool.js';
+export { type JsonSchemaFlavour, toJsonSchema } from './json-schema.js';
+export { ToolRegistry } from './tool-registry.js';

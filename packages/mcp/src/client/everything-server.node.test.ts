@@ -138,6 +138,14 @@ describe('client against @modelcontextprotocol/server-everything over stdio', ()
     await expect(addMcpResourcesToKnowledge(client, knowledge, { maxDocuments: 1 })).rejects.toMatchObject({
       code: 'mcp-limit-exceeded',
     });
+    const documents = (resource: { uri: string }) => resource.uri.startsWith('demo://resource/static/document/');
+    await expect(
+      addMcpResourcesToKnowledge(client, knowledge, { filter: documents, maxCharacters: 10 }),
+    ).rejects.toMatchObject({ code: 'mcp-limit-exceeded', message: expect.stringContaining('maxCharacters (10)') });
+    // The deprecated name still limits.
+    await expect(
+      addMcpResourcesToKnowledge(client, knowledge, { filter: documents, maxChars: 10 }),
+    ).rejects.toMatchObject({ code: 'mcp-limit-exceeded' });
   });
 
   it('a prompt becomes agent instructions', async () => {

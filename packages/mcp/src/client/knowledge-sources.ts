@@ -9,6 +9,8 @@ export interface AddResourcesOptions {
   /** Most resources read (default 100); more matching ones is `mcp-limit-exceeded`. */
   maxDocuments?: number;
   /** Most characters of text over all resources (default 5,000,000). */
+  maxCharacters?: number;
+  /** @deprecated Use `maxCharacters` (no abbreviations in public names, as core's loaders); removed in the next minor release. */
   maxChars?: number;
   /** Cancels the reads and the ingest. */
   signal?: AbortSignal;
@@ -27,7 +29,7 @@ export async function addMcpResourcesToKnowledge(
   options: AddResourcesOptions = {},
 ): Promise<IngestReport> {
   const maxDocuments = options.maxDocuments ?? 100;
-  const maxChars = options.maxChars ?? 5_000_000;
+  const maxCharacters = options.maxCharacters ?? options.maxChars ?? 5_000_000;
   const chosen = (await client.listResources()).filter(options.filter ?? textLike);
   if (chosen.length > maxDocuments) {
     throw mcpError('mcp-limit-exceeded', `${chosen.length} resources match, more than maxDocuments (${maxDocuments})`);
@@ -39,8 +41,8 @@ export async function addMcpResourcesToKnowledge(
     const text = read.contents.flatMap((content) => ('text' in content ? [content.text] : [])).join('\n');
     if (text === '') continue;
     total += text.length;
-    if (total > maxChars)
-      throw mcpError('mcp-limit-exceeded', `resources hold more than maxChars (${maxChars}) of text`);
+    if (total > maxCharacters)
+      throw mcpError('mcp-limit-exceeded', `resources hold more than maxCharacters (${maxCharacters}) of text`);
     documents.push({
       id: resource.uri,
       source: resource.uri,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRuntime } from '@agenticgen/core';
 import { describe, expect, it, vi } from 'vitest';
-import { mcpPlugin } from '../index.node.js';
+import { createMcpPlugin } from '../index.node.js';
 
 const everythingBin = createRequire(import.meta.url).resolve('@modelcontextprotocol/server-everything/dist/index.js');
 const misbehaving = fileURLToPath(new URL('../client/fixtures/misbehaving-server.mjs', import.meta.url));
@@ -19,12 +19,12 @@ function isRunning(pid: number): boolean {
   }
 }
 
-describe('mcpPlugin over stdio', () => {
+describe('createMcpPlugin over stdio', () => {
   it('connects at setup, namespaces tools per server, and ends the stdio children on dispose', async () => {
     const pidFile = join(mkdtempSync(join(tmpdir(), 'agenticgen-mcp-')), 'pid');
     const runtime = await createRuntime({
       plugins: [
-        mcpPlugin({
+        createMcpPlugin({
           servers: {
             everything: {
               transport: { type: 'stdio', command: process.execPath, args: [everythingBin], stderr: 'ignore' },
@@ -58,7 +58,9 @@ describe('mcpPlugin over stdio', () => {
 
   it('a server that fails at setup fails the runtime with plugin-setup-failed naming the server', async () => {
     const setup = createRuntime({
-      plugins: [mcpPlugin({ servers: { broken: { transport: { type: 'stdio', command: '/nonexistent/server' } } } })],
+      plugins: [
+        createMcpPlugin({ servers: { broken: { transport: { type: 'stdio', command: '/nonexistent/server' } } } }),
+      ],
     });
     await expect(setup).rejects.toMatchObject({ code: 'plugin-setup-failed' });
     await expect(setup).rejects.toThrow(/broken/);

@@ -3,7 +3,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it, vi } from 'vitest';
-import { mcpPlugin } from '../index.js';
+import { createMcpPlugin } from '../index.js';
 
 /** Each connection gets a fresh SDK server; `servers` lets the test make the current one go away. */
 function inMemoryServers() {
@@ -24,13 +24,13 @@ function inMemoryServers() {
   return { servers, create };
 }
 
-describe('mcpPlugin', () => {
+describe('createMcpPlugin', () => {
   it('reconnects with backoff after the server went away, without waiting for a tool call', async () => {
     const { servers, create } = inMemoryServers();
     const errors: string[] = [];
     const runtime = await createRuntime({
       plugins: [
-        mcpPlugin({
+        createMcpPlugin({
           servers: { mem: { transport: { type: 'custom', create } } },
           reconnect: { initialDelayMs: 5, jitter: false },
           onConnectionError: (server, error) => errors.push(`${server}: ${(error as { code: string }).code}`),
@@ -52,9 +52,11 @@ describe('mcpPlugin', () => {
   });
 
   it('refuses a config without servers or with a bad server name', () => {
-    expect(() => mcpPlugin({ servers: {} })).toThrow(expect.objectContaining({ code: 'invalid-config' }));
+    expect(() => createMcpPlugin({ servers: {} })).toThrow(expect.objectContaining({ code: 'invalid-config' }));
     expect(() =>
-      mcpPlugin({ servers: { 'a b': { transport: { type: 'custom', create: () => inMemoryServers().create() } } } }),
+      createMcpPlugin({
+        servers: { 'a b': { transport: { type: 'custom', create: () => inMemoryServers().create() } } },
+      }),
     ).toThrow(expect.objectContaining({ code: 'invalid-config' }));
   });
 });

@@ -24,11 +24,11 @@ export interface McpPluginOptions {
 
 const serverNamePattern = /^[a-zA-Z0-9-]{1,32}$/;
 
-/** Builds `mcpPlugin` for a runtime's `createMcpClient` (the Node one spawns stdio servers). */
+/** Builds `createMcpPlugin` for a runtime's `createMcpClient` (the Node one spawns stdio servers). */
 export function createMcpPluginFactory(createClient: (options: McpClientOptions) => McpClient) {
   return (options: McpPluginOptions): Plugin<undefined> => {
     const entries = Object.entries(options?.servers ?? {});
-    if (entries.length === 0) throw mcpError('invalid-config', 'mcpPlugin needs at least one server in servers');
+    if (entries.length === 0) throw mcpError('invalid-config', 'createMcpPlugin needs at least one server in servers');
     for (const [name] of entries) {
       if (!serverNamePattern.test(name)) {
         throw mcpError(

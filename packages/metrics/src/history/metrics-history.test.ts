@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createMetricsHistory, createMetricsRegistry, RingBuffer } from '../index.js';
+import { createMetricsHistory, createMetricsRegistry } from '../index.js';
+import { RingBuffer } from './ring-buffer.js';
 
 describe('RingBuffer', () => {
   it('keeps the most recent points up to its capacity, oldest first', () => {

@@ -1,7 +1,7 @@
 /**
  * Node-side harness for tests that must watch a whole Chromium page from outside: the fixture app in
  * `fixtures/vite-app`, served by Vite (dev server, or a build served by `vite preview`) with
- * `sandboxVitePlugin()`, opened with playwright-core. Vitest's browser mode cannot host these tests: it fails
+ * `createSandboxVitePlugin()`, opened with playwright-core. Vitest's browser mode cannot host these tests: it fails
  * the run as soon as any renderer of the tab crashes, and surviving the crash of the sandbox frame's renderer
  * is what they check. Pages are driven over CDP, which keeps answering after Playwright marks the page crashed.
  */
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type CDPSession, chromium } from 'playwright-core';
 import { build, createServer, type InlineConfig, preview } from 'vite';
-import { sandboxVitePlugin } from '../vite/sandbox-vite-plugin.js';
+import { createSandboxVitePlugin } from '../vite/sandbox-vite-plugin.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -29,7 +29,7 @@ function viteConfig(crossOriginIsolation: boolean): InlineConfig {
     configFile: false,
     logLevel: 'silent',
     base: './',
-    plugins: [sandboxVitePlugin({ crossOriginIsolation })],
+    plugins: [createSandboxVitePlugin({ crossOriginIsolation })],
     resolve: {
       alias: {
         '@agenticgen/sandbox': join(packages, 'sandbox/src/index.ts'),

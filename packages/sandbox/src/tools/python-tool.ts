@@ -41,12 +41,15 @@ const defaultDescription =
   'and files persist between calls.';
 
 /** A tool that runs model-written Python in a sandbox session. */
-export function pythonTool(options: PythonToolOptions): PythonTool {
+export function createPythonTool(options: PythonToolOptions): PythonTool {
   const opener = sessionOpener(options, 'sandbox');
   const timeoutMs = options.timeoutMs ?? 30_000;
   const limit = options.maxOutputChars ?? 20_000;
   if (!(timeoutMs > 0) || !(limit > 0)) {
-    throw new AgenticGenError('invalid-config', '[sandbox] pythonTool: timeoutMs and maxOutputChars must be above 0');
+    throw new AgenticGenError(
+      'invalid-config',
+      '[sandbox] createPythonTool: timeoutMs and maxOutputChars must be above 0',
+    );
   }
   const tool = defineTool({
     name: options.name ?? 'run_python',
@@ -76,3 +79,6 @@ export function pythonTool(options: PythonToolOptions): PythonTool {
   });
   return Object.assign(tool, { dispose: () => opener.dispose() });
 }
+
+/** @deprecated Use `createPythonTool` (factories are named `create*`); this alias is removed in the next minor release. */
+export const pythonTool = createPythonTool;

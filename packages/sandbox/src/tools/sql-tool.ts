@@ -45,26 +45,26 @@ const databasePath = '/home/pyodide/.agenticgen/sql-tool.db';
 const tableName = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 /** A tool that runs SQL against SQLite inside the sandbox: read-only by default, with row and time limits. */
-export function sqlTool(options: SqlToolOptions): SqlTool {
+export function createSqlTool(options: SqlToolOptions): SqlTool {
   const opener = sessionOpener(options, 'sandbox');
   const maxRows = options.maxRows ?? 200;
   const timeoutMs = options.timeoutMs ?? 10_000;
   if (!Number.isInteger(maxRows) || maxRows < 1 || !(timeoutMs > 0)) {
     throw new AgenticGenError(
       'invalid-config',
-      '[sandbox] sqlTool: maxRows must be an integer ≥ 1 and timeoutMs above 0',
+      '[sandbox] createSqlTool: maxRows must be an integer ≥ 1 and timeoutMs above 0',
     );
   }
   for (const name of Object.keys(options.data.csv ?? {})) {
     if (!tableName.test(name)) {
       throw new AgenticGenError(
         'invalid-config',
-        `[sandbox] sqlTool: table name ${JSON.stringify(name)} must be a SQL identifier`,
+        `[sandbox] createSqlTool: table name ${JSON.stringify(name)} must be a SQL identifier`,
       );
     }
   }
   if (options.data.database === undefined && Object.keys(options.data.csv ?? {}).length === 0) {
-    throw new AgenticGenError('invalid-config', '[sandbox] sqlTool: pass data.database and/or data.csv');
+    throw new AgenticGenError('invalid-config', '[sandbox] createSqlTool: pass data.database and/or data.csv');
   }
 
   async function load(session: CodeSession): Promise<void> {
@@ -79,7 +79,7 @@ export function sqlTool(options: SqlToolOptions): SqlTool {
       if (!loaded.ok) {
         throw new AgenticGenError(
           'invalid-argument',
-          `[sandbox] sqlTool: loading CSV table "${name}" failed: ${loaded.error?.message ?? ''}`,
+          `[sandbox] createSqlTool: loading CSV table "${name}" failed: ${loaded.error?.message ?? ''}`,
         );
       }
     }
@@ -198,3 +198,6 @@ def _agenticgen_sql():
 print(_agenticgen_sql(), end="")
 `;
 }
+
+/** @deprecated Use `createSqlTool` (factories are named `create*`); this alias is removed in the next minor release. */
+export const sqlTool = createSqlTool;

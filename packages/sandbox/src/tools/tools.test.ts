@@ -3,8 +3,8 @@ import { MockChatModel } from '@agenticgen/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PythonSandbox } from '../host/sandbox-core.js';
 import { createTestSandbox } from '../testing/test-sandbox.js';
-import { type PythonToolOutput, pythonTool } from './python-tool.js';
-import { type SqlToolOutput, sqlTool } from './sql-tool.js';
+import { createPythonTool, type PythonToolOutput } from './python-tool.js';
+import { createSqlTool, type SqlToolOutput } from './sql-tool.js';
 
 const sales = 'region,product,units,price\nnorth,apple,10,1.5\nsouth,apple,4,1.5\nnorth,pear,7,2.25\nwest,plum,,3\n';
 
@@ -20,8 +20,8 @@ describe('tools inside an agent run', () => {
     await sandbox?.dispose();
   });
 
-  it('pythonTool runs model-written code, keeps state and reports produced files', async () => {
-    const tool = pythonTool({ sandbox });
+  it('createPythonTool runs model-written code, keeps state and reports produced files', async () => {
+    const tool = createPythonTool({ sandbox });
     const model = new MockChatModel({
       responses: [
         { toolCalls: [{ toolName: 'run_python', input: { code: 'total = sum(range(10))\nprint("total", total)' } }] },
@@ -49,8 +49,8 @@ describe('tools inside an agent run', () => {
     await tool.dispose();
   });
 
-  it('sqlTool queries CSV tables read-only with row limits', async () => {
-    const tool = sqlTool({ sandbox, data: { csv: { sales } }, maxRows: 2 });
+  it('createSqlTool queries CSV tables read-only with row limits', async () => {
+    const tool = createSqlTool({ sandbox, data: { csv: { sales } }, maxRows: 2 });
     const model = new MockChatModel({
       responses: [
         {
@@ -88,8 +88,8 @@ describe('tools inside an agent run', () => {
     await tool.dispose();
   });
 
-  it('sqlTool stops a runaway query at its time limit and allows writes only when asked', async () => {
-    const tool = sqlTool({ sandbox, data: { csv: { sales } }, timeoutMs: 300, allowWrites: true });
+  it('createSqlTool stops a runaway query at its time limit and allows writes only when asked', async () => {
+    const tool = createSqlTool({ sandbox, data: { csv: { sales } }, timeoutMs: 300, allowWrites: true });
     const runaway = await tool.execute(
       { query: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n' },
       { signal: new AbortController().signal, toolCallId: 'call_1', values: {} },

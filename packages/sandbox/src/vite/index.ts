@@ -1,4 +1,5 @@
 export {
+  createSandboxVitePlugin,
   crossOriginIsolationHeaders,
   pyodideFileNames,
   type SandboxVitePluginOptions,

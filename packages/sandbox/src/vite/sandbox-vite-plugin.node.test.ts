@@ -11,7 +11,7 @@ afterEach(async () => {
   served = undefined;
 });
 
-describe.runIf(chromiumTestsEnabled)('sandboxVitePlugin', { timeout: 180_000 }, () => {
+describe.runIf(chromiumTestsEnabled)('createSandboxVitePlugin', { timeout: 180_000 }, () => {
   for (const mode of ['dev', 'build'] as const) {
     it(`serves Pyodide and the isolation headers so a sandbox runs Python in \`vite ${mode === 'dev' ? 'dev' : 'build'}\``, async () => {
       served = await serveApp(mode);

@@ -44,7 +44,7 @@ const contentTypes: Record<string, string> = {
  * `Failed to resolve module specifier "/@vite/client"`), in `vite build` as assets with fixed names. The page
  * passes `indexURL: \`${import.meta.env.BASE_URL}pyodide/\`` to `createSandbox`.
  */
-export function sandboxVitePlugin(options: SandboxVitePluginOptions = {}): Plugin {
+export function createSandboxVitePlugin(options: SandboxVitePluginOptions = {}): Plugin {
   const directory = (options.directory ?? 'pyodide').replace(/^\/+|\/+$/g, '');
   const source = options.pyodideDirectory ?? dirname(createRequire(import.meta.url).resolve('pyodide/package.json'));
   const isolate = options.crossOriginIsolation !== false;
@@ -78,3 +78,6 @@ export function sandboxVitePlugin(options: SandboxVitePluginOptions = {}): Plugi
     },
   };
 }
+
+/** @deprecated Use `createSandboxVitePlugin` (factories are named `create*`); this alias is removed in the next minor release. */
+export const sandboxVitePlugin = createSandboxVitePlugin;

@@ -68,16 +68,18 @@ describe('working memory', () => {
     );
   });
 
-  it('refuses a memory larger than maxChars', async () => {
-    const working = createWorkingMemory({
-      store: createMemoryStore(),
-      schema,
-      scopeOf: () => ({ kind: 'thread', id: 't' }),
-      maxChars: 50,
-    });
-    await expect(working.set({ kind: 'thread', id: 't' }, { name: 'x'.repeat(60) })).rejects.toSatisfy(
-      (error) => AgenticGenError.hasCode(error, 'invalid-argument') && /at most 50/.test((error as Error).message),
-    );
+  it('refuses a memory larger than maxCharacters (or the deprecated maxChars)', async () => {
+    for (const limit of [{ maxCharacters: 50 }, { maxChars: 50 }]) {
+      const working = createWorkingMemory({
+        store: createMemoryStore(),
+        schema,
+        scopeOf: () => ({ kind: 'thread', id: 't' }),
+        ...limit,
+      });
+      await expect(working.set({ kind: 'thread', id: 't' }, { name: 'x'.repeat(60) })).rejects.toSatisfy(
+        (error) => AgenticGenError.hasCode(error, 'invalid-argument') && /at most 50/.test((error as Error).message),
+      );
+    }
   });
 });
 

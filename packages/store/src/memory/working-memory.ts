@@ -22,6 +22,8 @@ export interface WorkingMemoryOptions<S extends TSchema> {
   /** Whose memory a tool call updates, from the run's host values (e.g. `{ kind: 'resource', id: values.userId }`). */
   scopeOf: (values: Readonly<Record<string, unknown>>) => WorkingMemoryScope;
   /** Largest memory as JSON, in characters (default 8,000): it is sent with every prompt. */
+  maxCharacters?: number;
+  /** @deprecated Use `maxCharacters` (no abbreviations in public names, as core's loaders); removed in the next minor release. */
   maxChars?: number;
   /** Name of the update tool (default `update_working_memory`). */
   toolName?: string;
@@ -39,9 +41,9 @@ export interface WorkingMemory<S extends TSchema> {
 }
 
 export function createWorkingMemory<S extends TSchema>(options: WorkingMemoryOptions<S>): WorkingMemory<S> {
-  const maxChars = options.maxChars ?? 8000;
-  if (!(Number.isInteger(maxChars) && maxChars > 0))
-    throw storeError('invalid-config', 'maxChars must be an integer > 0');
+  const maxCharacters = options.maxCharacters ?? options.maxChars ?? 8000;
+  if (!(Number.isInteger(maxCharacters) && maxCharacters > 0))
+    throw storeError('invalid-config', 'maxCharacters must be an integer > 0');
   const validator = compileSchema(options.schema);
   const memory: WorkingMemory<S> = {
     async get(scope) {
@@ -50,10 +52,10 @@ export function createWorkingMemory<S extends TSchema>(options: WorkingMemoryOpt
     async set(scope, value) {
       const valid = validator.parse(value, { scope: 'store', code: 'invalid-argument', what: 'working memory' });
       const length = JSON.stringify(valid).length;
-      if (length > maxChars) {
+      if (length > maxCharacters) {
         throw storeError(
           'invalid-argument',
-          `working memory is ${length} characters of JSON; at most ${maxChars} are allowed, keep only what matters`,
+          `working memory is ${length} characters of JSON; at most ${maxCharacters} are allowed, keep only what matters`,
         );
       }
       await options.store.setWorkingMemory(scope, valid as Record<string, unknown>);

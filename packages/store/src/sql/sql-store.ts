@@ -2,8 +2,19 @@
  * The store on Postgres SQL: one implementation for PGlite and PostgreSQL (see sql-client.ts). Input checks and
  * limits come from core, so every driver refuses the same input the same way.
  */
+import type {
+  AgentStore,
+  LedgerEntry,
+  Page,
+  RunCheckpoint,
+  RunSuspension,
+  StoredMessage,
+  StoredThread,
+  WorkingMemoryRecord,
+  WorkingMemoryScope,
+} from '@agenticgen/core';
+import { storeLimits } from '@agenticgen/core';
 import {
-  type AgentStore,
   checkChatMessage,
   checkMetadata,
   checkPageSize,
@@ -11,18 +22,9 @@ import {
   decodeSeqCursor,
   decodeThreadCursor,
   encodeThreadCursor,
-  type LedgerEntry,
   newStoreId,
-  type Page,
-  type RunCheckpoint,
-  type RunSuspension,
-  type StoredMessage,
-  type StoredThread,
-  storeLimits,
   toStoreJson,
-  type WorkingMemoryRecord,
-  type WorkingMemoryScope,
-} from '@agenticgen/core';
+} from '@agenticgen/core/internal';
 import { storeError, toStoreError } from '../errors.js';
 import type { SqlClient } from './sql-client.js';
 
