@@ -92,10 +92,12 @@ export function createDurableAgent(agent: Agent, options: { store: RunStore }): 
     restore: AgentCheckpointState | undefined,
     decisions: Readonly<Record<string, UnknownOutcomeDecision>>,
     unknown: UnknownOutcomeCall[],
+    progress: { step: number },
   ): RunDurability => ({
     runId,
     ...(restore === undefined ? {} : { restore }),
     async checkpoint(state, phase) {
+      progress.step = state.step;
       await store.saveCheckpoint({
         runId,
         kind,
@@ -138,7 +140,9 @@ export function createDurableAgent(agent: Agent, options: { store: RunStore }): 
     decisions: Readonly<Record<string, UnknownOutcomeDecision>>,
   ): Promise<DurableRunResult> => {
     const unknown: UnknownOutcomeCall[] = [];
-    const durability = durabilityFor(runId, restore, decisions, unknown);
+    // The last saved step, tracked here so finishing needs no read of the checkpoint back.
+    const progress = { step: restore?.step ?? 0 };
+    const durability = durabilityFor(runId, restore, decisions, unknown, progress);
     let result: AgentResult;
     try {
       result = await agent.run(input, { ...runOptions, durability });
@@ -149,14 +153,13 @@ export function createDurableAgent(agent: Agent, options: { store: RunStore }): 
       }
       throw error;
     }
-    const last = await store.loadCheckpoint(runId);
     const finished: FinishedState = { phase: 'finished', result };
     await store.saveCheckpoint({
       runId,
       kind,
       name,
       status: result.status === 'suspended' ? 'suspended' : 'completed',
-      step: Math.max(last?.step ?? 0, result.steps.length),
+      step: Math.max(progress.step, result.steps.length),
       state: finished,
     });
     return result;

@@ -62,7 +62,10 @@ export interface RunDurability {
   callTool(call: LedgerCall, execute: (idempotencyKey: string) => Promise<ToolOutcome>): Promise<ToolOutcome>;
 }
 
-/** The JSON snapshot of the loop state at a checkpoint. */
+/**
+ * The loop state at a checkpoint, as the object the store saves. Not copied here: every `RunStore` serialises
+ * or copies what it saves (a second JSON round trip per checkpoint was most of the memory driver's overhead).
+ */
 export function checkpointStateOf(state: LoopState, phase: CheckpointPhase): AgentCheckpointState {
   const snapshot: AgentCheckpointState = {
     version: 1,
@@ -74,7 +77,7 @@ export function checkpointStateOf(state: LoopState, phase: CheckpointPhase): Age
     steps: state.steps,
   };
   if (state.conversationId !== undefined) snapshot.conversationId = state.conversationId;
-  return JSON.parse(JSON.stringify(snapshot)) as AgentCheckpointState;
+  return snapshot;
 }
 
 /**
