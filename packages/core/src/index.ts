@@ -19,6 +19,7 @@ export {
   checkMetadata,
   checkPageSize,
   checkStoreId,
+  checkThreadSummary,
   createMemoryStore,
   decodeSeqCursor,
   decodeThreadCursor,

@@ -12,5 +12,6 @@ export {
   textOf,
 } from './memory/semantic-recall.js';
 export { createThreadMemory, type ThreadMemoryOptions } from './memory/thread-memory.js';
+export { defaultSummaryInstructions, type ThreadSummaryOptions } from './memory/thread-summary.js';
 export { createWorkingMemory, type WorkingMemory, type WorkingMemoryOptions } from './memory/working-memory.js';
 export { migrations } from './sql/migrations.js';

@@ -4,6 +4,7 @@ export {
   checkMetadata,
   checkPageSize,
   checkStoreId,
+  checkThreadSummary,
   decodeSeqCursor,
   decodeThreadCursor,
   encodeThreadCursor,

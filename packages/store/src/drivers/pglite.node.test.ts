@@ -53,7 +53,7 @@ describe('pglite store on disk', () => {
     );
     await database.query(`INSERT INTO agenticgen_messages (thread_id, seq, id, message, created_at)
       VALUES ('old', 1, 'm1', '{"role":"user","content":"one"}', 1), ('old', 2, 'm2', '{"role":"user","content":"two"}', 1)`);
-    expect(await migrate(client)).toBe(2);
+    expect(await migrate(client)).toBe(migrations.length);
     const store = createSqlStore('pglite', client);
     const [appended] = await store.appendMessages('old', [{ message: { role: 'user', content: 'three' } }]);
     expect(appended).toMatchObject({ seq: 3, threadId: 'old', message: { role: 'user', content: 'three' } });

@@ -101,6 +101,11 @@ export const migrations: readonly string[] = [
     RETURN first_seq;
   END $$;
   `,
+  // v3: the summary of a thread's older messages (conversation memory), kept with the thread.
+  `
+  ALTER TABLE agenticgen_threads ADD COLUMN summary text, ADD COLUMN summary_seq bigint,
+    ADD COLUMN summary_updated_at bigint;
+  `,
 ];
 
 /** Arbitrary constant naming our advisory lock (the bytes of "agntcgen"). */

@@ -8,6 +8,7 @@ import {
   checkMetadata,
   checkPageSize,
   checkStoreId,
+  checkThreadSummary,
   decodeSeqCursor,
   decodeThreadCursor,
   encodeThreadCursor,
@@ -28,7 +29,8 @@ import type { SqlClient } from './sql-client.js';
 
 type Row = Record<string, unknown>;
 
-const threadColumns = 'id, resource_id, title, metadata, created_at, updated_at';
+const threadColumns =
+  'id, resource_id, title, metadata, created_at, updated_at, summary, summary_seq, summary_updated_at';
 // Timestamps of threads only move forward, even within one millisecond, so "most recently updated" is an order.
 const nextThreadTime = 'GREATEST($now, (SELECT COALESCE(max(updated_at), 0) + 1 FROM agenticgen_threads))';
 
@@ -41,6 +43,13 @@ function toThread(row: Row): StoredThread {
   };
   if (row.resource_id !== null) thread.resourceId = row.resource_id as string;
   if (row.title !== null) thread.title = row.title as string;
+  if (row.summary !== null) {
+    thread.summary = {
+      text: row.summary as string,
+      throughSeq: Number(row.summary_seq),
+      updatedAt: Number(row.summary_updated_at),
+    };
+  }
   return thread;
 }
 
@@ -234,6 +243,21 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
           metadata: JSON.parse(entry.metadata) as StoredMessage['metadata'],
           createdAt: now,
         }));
+      }),
+    saveThreadSummary: (threadId, summary) =>
+      run('save thread summary', async () => {
+        checkStoreId(threadId, 'thread id');
+        const { text, throughSeq } = checkThreadSummary(summary);
+        // The guard in the UPDATE arbitrates between racing summarisers: only a summary further along is written.
+        const rows = await client.query(
+          `UPDATE agenticgen_threads SET summary = $2, summary_seq = $3, summary_updated_at = $4
+           WHERE id = $1 AND (summary_seq IS NULL OR summary_seq < $3) RETURNING 1`,
+          [threadId, text, throughSeq, Date.now()],
+        );
+        if (rows[0] !== undefined) return true;
+        const [exists] = await client.query('SELECT 1 FROM agenticgen_threads WHERE id = $1', [threadId]);
+        if (exists === undefined) throw threadMissing(threadId);
+        return false;
       }),
     listMessages: (threadId, query = {}) =>
       run('list messages', async () => {
