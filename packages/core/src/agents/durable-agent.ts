@@ -8,12 +8,13 @@
  *   tool says `idempotent: false`.
  */
 import type { ChatMessage } from '../contracts/chat-model.js';
-import type { RunCheckpoint, RunStore } from '../contracts/run-store.js';
+import type { RunCheckpoint, RunStore, RunSuspension } from '../contracts/run-store.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { idempotencyKeyOf } from '../storage/store-input.js';
 import type { ToolOutcome } from '../tools/execute-tool.js';
 import type { Agent, AgentInput, AgentRunWithEventsOptions } from './create-agent.js';
 import { type AgentCheckpointState, checkpointStateOf, type RunDurability } from './durable-run.js';
+import { loadToolSuspensions, type ToolSuspensions } from './durable-suspensions.js';
 import type { AgentResult } from './types.js';
 
 /** A call whose outcome a crash left unknown, awaiting a decision. */
@@ -33,10 +34,14 @@ export type UnknownOutcomeDecision =
   /** It happened: record `output` as its result and go on without calling it. */
   | { action: 'assume-done'; output: unknown };
 
-/** What a durable run returns: the agent's result, or the calls a person must decide on before it can go on. */
+/**
+ * What a durable run returns: the agent's result; the calls a person must decide on before it can go on; or
+ * the suspensions (from tools calling `suspend`) whose payloads it waits for.
+ */
 export type DurableRunResult =
   | AgentResult
-  | { status: 'decision-required'; runId: string; calls: UnknownOutcomeCall[] };
+  | { status: 'decision-required'; runId: string; calls: UnknownOutcomeCall[] }
+  | { status: 'input-required'; runId: string; suspensions: RunSuspension[] };
 
 export interface DurableRunOptions extends Omit<AgentRunWithEventsOptions, 'durability'> {
   /** The run's id (default: a random UUID). Reusing the id of an existing run is a `conflict` error. */
@@ -46,6 +51,12 @@ export interface DurableRunOptions extends Omit<AgentRunWithEventsOptions, 'dura
 export interface DurableResumeOptions extends Omit<AgentRunWithEventsOptions, 'durability' | 'conversationId'> {
   /** Decisions on the calls a previous attempt reported, by `toolCallId`. */
   decisions?: Readonly<Record<string, UnknownOutcomeDecision>>;
+  /**
+   * Payloads for the run's pending suspensions, by `suspensionId` (from the `input-required` result). Each is
+   * checked against the schema its tool suspended with; an invalid one is an `invalid-argument` error and the run
+   * stays suspended. An id that is not pending is `not-found`.
+   */
+  payloads?: Readonly<Record<string, unknown>>;
 }
 
 export interface DurableAgent {
@@ -93,9 +104,12 @@ export function createDurableAgent(agent: Agent, options: { store: RunStore }): 
     decisions: Readonly<Record<string, UnknownOutcomeDecision>>,
     unknown: UnknownOutcomeCall[],
     progress: { step: number },
+    suspensions: ToolSuspensions,
   ): RunDurability => ({
     runId,
     ...(restore === undefined ? {} : { restore }),
+    suspender: (toolCallId) => suspensions.suspender(toolCallId),
+    afterToolCalls: () => suspensions.afterToolCalls(),
     async checkpoint(state, phase) {
       progress.step = state.step;
       await store.saveCheckpoint({
@@ -111,7 +125,8 @@ export function createDurableAgent(agent: Agent, options: { store: RunStore }): 
       const key = idempotencyKeyOf(runId, call.toolCallId);
       const recorded = await store.getCall(key);
       if (recorded?.status === 'completed') return recorded.output as ToolOutcome;
-      if (recorded?.status === 'started' && !call.idempotent) {
+      // A call that suspended stopped at its `suspend`: running it again is the resume, not a blind repeat.
+      if (recorded?.status === 'started' && !call.idempotent && !suspensions.suspendedBefore(call.toolCallId)) {
         const decision = decisions[call.toolCallId];
         if (decision === undefined) {
           unknown.push({ toolCallId: call.toolCallId, toolName: call.toolName, idempotencyKey: key });
@@ -127,6 +142,8 @@ export function createDurableAgent(agent: Agent, options: { store: RunStore }): 
       const outcome = await execute(key);
       // A cancelled call may or may not have had its effect: it stays `started` (outcome unknown), like a crash.
       if (!outcome.ok && outcome.error.code === 'aborted') return outcome;
+      // A suspended call has no outcome yet: it runs again when the run is resumed with its payload.
+      if (suspensions.stoppedIn(call.toolCallId)) return outcome;
       await store.completeCall(key, { output: outcome, isError: !outcome.ok });
       return outcome;
     },
@@ -138,11 +155,13 @@ export function createDurableAgent(agent: Agent, options: { store: RunStore }): 
     runOptions: AgentRunWithEventsOptions,
     restore: AgentCheckpointState | undefined,
     decisions: Readonly<Record<string, UnknownOutcomeDecision>>,
+    payloads: Readonly<Record<string, unknown>> = {},
   ): Promise<DurableRunResult> => {
     const unknown: UnknownOutcomeCall[] = [];
     // The last saved step, tracked here so finishing needs no read of the checkpoint back.
     const progress = { step: restore?.step ?? 0 };
-    const durability = durabilityFor(runId, restore, decisions, unknown, progress);
+    const suspensions = await loadToolSuspensions(store, runId, payloads);
+    const durability = durabilityFor(runId, restore, decisions, unknown, progress, suspensions);
     let result: AgentResult;
     try {
       result = await agent.run(input, { ...runOptions, durability });
@@ -150,6 +169,20 @@ export function createDurableAgent(agent: Agent, options: { store: RunStore }): 
       // Parallel calls may report several unknown outcomes; the run waits for a decision on all of them.
       if (unknown.length > 0 && AgenticGenError.hasCode(error, 'tool-outcome-unknown')) {
         return { status: 'decision-required', runId, calls: unknown };
+      }
+      if (suspensions.stopped) {
+        // The checkpoint of the planned calls stays the resume point; only its status changes.
+        const planned = await store.loadCheckpoint(runId);
+        if (planned !== undefined) {
+          const { updatedAt: _, ...checkpoint } = planned;
+          await store.saveCheckpoint({ ...checkpoint, status: 'suspended' });
+        }
+        if (suspensions.invalidPayload !== undefined) throw suspensions.invalidPayload;
+        return {
+          status: 'input-required',
+          runId,
+          suspensions: await store.listSuspensions({ runId, status: 'pending' }),
+        };
       }
       throw error;
     }
@@ -182,7 +215,7 @@ export function createDurableAgent(agent: Agent, options: { store: RunStore }): 
       return drive(runId, input, rest, undefined, {});
     },
     async resume(runId, resumeOptions = {}) {
-      const { decisions = {}, ...rest } = resumeOptions;
+      const { decisions = {}, payloads = {}, ...rest } = resumeOptions;
       const checkpoint = await store.loadCheckpoint(runId);
       if (checkpoint === undefined) {
         throw new AgenticGenError('not-found', `[agents] no durable run ${runId.slice(0, 100)} in the store`);
@@ -195,14 +228,26 @@ export function createDurableAgent(agent: Agent, options: { store: RunStore }): 
       }
       const state = checkpoint.state as StoredState;
       if (state.phase === 'finished') return state.result;
+      const pending = await store.listSuspensions({ runId, status: 'pending' });
+      const unknownId = Object.keys(payloads).find((id) => !pending.some((entry) => entry.suspensionId === id));
+      if (unknownId !== undefined) {
+        throw new AgenticGenError(
+          'not-found',
+          `[agents] run ${runId.slice(0, 100)} has no pending suspension "${unknownId.slice(0, 100)}"`,
+        );
+      }
+      // Without a payload for every pending suspension, running again would only stop at the same place.
+      if (pending.some((entry) => !Object.hasOwn(payloads, entry.suspensionId))) {
+        return { status: 'input-required', runId, suspensions: pending };
+      }
       if (state.phase === 'input') {
         const runOptions: AgentRunWithEventsOptions = { ...rest };
         if (state.conversationId !== undefined) runOptions.conversationId = state.conversationId;
-        return drive(runId, state.input, runOptions, undefined, decisions);
+        return drive(runId, state.input, runOptions, undefined, decisions, payloads);
       }
       // The input is not read when continuing from a checkpoint; the agent rebuilds nothing from it.
       const placeholder: ChatMessage[] = [{ role: 'user', content: '' }];
-      return drive(runId, placeholder, rest, state, decisions);
+      return drive(runId, placeholder, rest, state, decisions, payloads);
     },
     unfinished: (limit = 100) =>
       store.listRuns({ status: 'running', kind, limit }).then((runs) => runs.filter((run) => run.name === name)),

@@ -4,6 +4,7 @@
  * `createDurableAgent` (durable-agent.ts) builds it on a `RunStore`; runs without it pay nothing.
  */
 import type { ChatMessage, ToolCallPart, Usage } from '../contracts/chat-model.js';
+import type { ToolSuspend } from '../tools/define-tool.js';
 import type { ToolOutcome } from '../tools/execute-tool.js';
 import {
   complete,
@@ -60,6 +61,10 @@ export interface RunDurability {
   checkpoint(state: LoopState, phase: CheckpointPhase): Promise<void>;
   /** Runs one tool call through the idempotency ledger; `execute` receives the call's idempotency key. */
   callTool(call: LedgerCall, execute: (idempotencyKey: string) => Promise<ToolOutcome>): Promise<ToolOutcome>;
+  /** The `context.suspend` of a tool call. */
+  suspender?(toolCallId: string): ToolSuspend;
+  /** Called when a step's tool calls have all returned: throws to end the run when one of them suspended it. */
+  afterToolCalls?(): void;
 }
 
 /**
@@ -106,6 +111,7 @@ export async function continueFromCheckpoint(
         : [];
     return resumeStep(environment, state, async (signal, stepSpan) => {
       const outcome = await runToolCalls(environment, state, calls, signal, stepSpan, undefined);
+      environment.durability?.afterToolCalls?.();
       const step = state.steps[state.steps.length - 1];
       if (step !== undefined) step.toolCalls = outcome.records;
       if (outcome.pending.length > 0) return suspend(environment, state, outcome.pending, outcome.records);
