@@ -123,22 +123,29 @@ export function createDurableAgent(agent: Agent, options: { store: RunStore }): 
     },
     async callTool(call, execute) {
       const key = idempotencyKeyOf(runId, call.toolCallId);
-      const recorded = await store.getCall(key);
-      if (recorded?.status === 'completed') return recorded.output as ToolOutcome;
-      // A call that suspended stopped at its `suspend`: running it again is the resume, not a blind repeat.
-      if (recorded?.status === 'started' && !call.idempotent && !suspensions.suspendedBefore(call.toolCallId)) {
-        const decision = decisions[call.toolCallId];
-        if (decision === undefined) {
-          unknown.push({ toolCallId: call.toolCallId, toolName: call.toolName, idempotencyKey: key });
-          throw unknownOutcome(runId, call);
+      if (call.idempotent) {
+        // One store call: beginCall returns the entry as it was, and leaves a completed one untouched.
+        const before = await store.beginCall(key, call.toolName);
+        if (before?.status === 'completed') return before.output as ToolOutcome;
+      } else {
+        // Read first: a started call of a non-idempotent tool must not count as started again before a decision.
+        const recorded = await store.getCall(key);
+        if (recorded?.status === 'completed') return recorded.output as ToolOutcome;
+        // A call that suspended stopped at its `suspend`: running it again is the resume, not a blind repeat.
+        if (recorded?.status === 'started' && !suspensions.suspendedBefore(call.toolCallId)) {
+          const decision = decisions[call.toolCallId];
+          if (decision === undefined) {
+            unknown.push({ toolCallId: call.toolCallId, toolName: call.toolName, idempotencyKey: key });
+            throw unknownOutcome(runId, call);
+          }
+          if (decision.action === 'assume-done') {
+            const outcome: ToolOutcome = { ok: true, output: decision.output, durationMs: 0 };
+            await store.completeCall(key, { output: outcome, isError: false });
+            return outcome;
+          }
         }
-        if (decision.action === 'assume-done') {
-          const outcome: ToolOutcome = { ok: true, output: decision.output, durationMs: 0 };
-          await store.completeCall(key, { output: outcome, isError: false });
-          return outcome;
-        }
+        await store.beginCall(key, call.toolName);
       }
-      await store.beginCall(key, call.toolName);
       const outcome = await execute(key);
       // A cancelled call may or may not have had its effect: it stays `started` (outcome unknown), like a crash.
       if (!outcome.ok && outcome.error.code === 'aborted') return outcome;
