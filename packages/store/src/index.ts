@@ -2,6 +2,7 @@
  * @agenticgen/store — threads, working memory and durable runs on PGlite (Node and browser).
  * This entry is browser-safe; the Node entry (index.node.ts) adds the PostgreSQL driver.
  */
+export { createIndexedDbStore, type IndexedDbStoreOptions } from './drivers/indexeddb.js';
 export { createPgliteStore, type PgliteDatabase, type PgliteStoreOptions } from './drivers/pglite.js';
 export type { StoreErrorCode } from './errors.js';
 export {
