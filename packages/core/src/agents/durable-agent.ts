@@ -85,6 +85,7 @@ interface FinishedState {
 type StoredState = StartState | AgentCheckpointState | FinishedState;
 
 const kind = 'agent';
+const noPayloads: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /** Wraps an agent so its runs checkpoint to `store` and resume after a crash. */
 export function createDurableAgent(agent: Agent, options: { store: RunStore }): DurableAgent {
@@ -162,12 +163,15 @@ export function createDurableAgent(agent: Agent, options: { store: RunStore }): 
     runOptions: AgentRunWithEventsOptions,
     restore: AgentCheckpointState | undefined,
     decisions: Readonly<Record<string, UnknownOutcomeDecision>>,
-    payloads: Readonly<Record<string, unknown>> = {},
+    payloads: Readonly<Record<string, unknown>> = noPayloads,
   ): Promise<DurableRunResult> => {
     const unknown: UnknownOutcomeCall[] = [];
     // The last saved step, tracked here so finishing needs no read of the checkpoint back.
     const progress = { step: restore?.step ?? 0 };
-    const suspensions = await loadToolSuspensions(store, runId, payloads);
+    // A new run has no suspensions yet: it skips the read (one store call of a short run).
+    const suspensions = await loadToolSuspensions(store, runId, payloads, {
+      fresh: restore === undefined && payloads === noPayloads,
+    });
     const durability = durabilityFor(runId, restore, decisions, unknown, progress, suspensions);
     let result: AgentResult;
     try {

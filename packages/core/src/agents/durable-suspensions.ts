@@ -32,8 +32,9 @@ export async function loadToolSuspensions(
   store: RunStore,
   runId: string,
   payloads: Readonly<Record<string, unknown>>,
+  options: { fresh?: boolean } = {},
 ): Promise<ToolSuspensions> {
-  const known = await store.listSuspensions({ runId });
+  const known = options.fresh === true ? [] : await store.listSuspensions({ runId });
   const resolved = new Map(
     known.filter((entry) => entry.status === 'resolved').map((entry) => [entry.suspensionId, entry.payload]),
   );
