@@ -60,5 +60,6 @@ describe('a suspended durable run resumes in another process (PGlite on disk)', 
       { suspensionId: 'call-1:1', status: 'resolved', payload: { approved: true, by: 'Grace' } },
     ]);
     await reopened.close();
-  });
+    // Two child processes each start PGlite (seconds on a loaded machine): a safety limit, not a performance check.
+  }, 180_000);
 });
