@@ -67,6 +67,8 @@ const bundle = (contents: string, out: string) =>
     outfile: join(directory, out),
     bundle: true,
     minify: true,
+    // Core from its sources (no build needed); its package.json still marks it side-effect free for tree-shaking.
+    alias: { '@agenticgen/core': fileURLToPath(new URL('../../core/src/index.ts', import.meta.url)) },
     format: 'esm',
     platform: 'browser',
     // PGlite reaches Node modules only on its Node path; browser bundlers replace them by empty modules too.
