@@ -1,11 +1,21 @@
 import { AgenticGenError, type AgentStore, createMemoryStore } from '@agenticgen/core';
 import { describe, expect, it } from 'vitest';
+import { createIndexedDbStore } from '../drivers/indexeddb.js';
 import { createPgliteStore } from '../drivers/pglite.js';
 import { approvalAgent } from '../testing/fixtures/approval-agent.js';
 
 const drivers: Array<[string, () => Promise<AgentStore>]> = [
   ['memory', async () => createMemoryStore()],
   ['pglite', () => createPgliteStore()],
+  // IndexedDB exists in the browser project only.
+  ...(typeof indexedDB === 'undefined'
+    ? []
+    : [
+        ['indexeddb', () => createIndexedDbStore({ name: `suspend-${crypto.randomUUID()}` })] as [
+          string,
+          () => Promise<AgentStore>,
+        ],
+      ]),
 ];
 
 describe.each(drivers)('a tool suspends a durable run (%s store)', (_name, open) => {
