@@ -2,6 +2,16 @@
  * @agenticgen/core/redis-queue — a task queue shared by several Node processes through Redis (BullMQ, an
  * optional peer dependency loaded on first use). Kept out of the main entry so browser bundles never see it.
  */
+
+export {
+  durableStepHandlers,
+  type QueuedStep,
+  type QueuedStepContext,
+  type QueuedStepInput,
+  type QueuedStepOptions,
+  queuedStep,
+  queuedStepJobId,
+} from './orchestration/durable-queue.js';
 export {
   createRedisTaskQueue,
   type DeadLetter,

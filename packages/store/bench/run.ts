@@ -54,7 +54,35 @@ async function time(count: number, operation: (index: number) => Promise<unknown
 const message = (index: number) => ({ message: { role: 'user' as const, content: `message number ${index}` } });
 const plainTable = `CREATE TABLE IF NOT EXISTS plain_messages (thread_id text, seq bigint, message jsonb, PRIMARY KEY (thread_id, seq))`;
 
-/** thread-append and thread-load-last-50 for one driver; `plain` runs SQL on the same database. */
+// ── The agent of the checkpoint figures: one tool step (model call + one tool call), then an answer ─────────────
+const tool = defineTool({
+  name: 'noop',
+  description: 'Does nothing',
+  parameters: Type.Object({}),
+  execute: () => 'ok',
+});
+const makeAgent = () =>
+  createAgent({
+    name: 'bench',
+    instructions: 'Bench.',
+    tools: [tool],
+    model: new MockChatModel({
+      repeatLast: true,
+      responses: [
+        (request) =>
+          request.messages.some((entry) => entry.role === 'tool')
+            ? { text: 'done', chunkSize: 1000 }
+            : { toolCalls: [{ toolName: 'noop', input: {}, toolCallId: 'c1' }], chunkSize: 1000 },
+      ],
+    }),
+  });
+/** The state a durable run checkpoints after its tool step: a real 2-step run's messages, steps and usage. */
+const checkpointState = await (async () => {
+  const result = await makeAgent().run('go');
+  return { version: 1, phase: 'step-completed', messages: result.messages, steps: result.steps, usage: result.usage };
+})();
+
+/** thread-append, thread-load-last-50 and one checkpoint save for one driver; `plain` runs SQL on the same database. */
 async function measureDriver(
   label: string,
   store: AgentStore,
@@ -79,12 +107,25 @@ async function measureDriver(
     );
   }
   const loadLast = await time(iterations, () => store.listMessages(big.id, { limit: 50 }));
-  return { label, append, insert, loadLast };
+  let step = 0;
+  const runId = `bench-${label}-${Date.now()}`;
+  const checkpoint = await time(iterations, () =>
+    store.saveCheckpoint({
+      runId,
+      kind: 'agent',
+      name: 'bench',
+      status: 'running',
+      step: ++step,
+      state: checkpointState,
+    }),
+  );
+  return { label, append, insert, loadLast, checkpoint };
 }
 
 const directory = mkdtempSync(join(tmpdir(), 'agenticgen-store-bench-'));
 const pglite = await createPgliteStore({ dataDir: join(directory, 'pglite') });
-const pgliteRaw = new PGlite(join(directory, 'pglite-plain'));
+// Awaited: a PGlite still initialising in the background would slow down the figures measured meanwhile.
+const pgliteRaw = await PGlite.create(join(directory, 'pglite-plain'));
 const pgliteFigures = await measureDriver('pglite', pglite, (text, params) => pgliteRaw.query(text, params));
 figures.push({
   name: 'thread-append',
@@ -93,6 +134,7 @@ figures.push({
   peers: { 'plain INSERT (pglite)': pgliteFigures.insert },
 });
 figures.push({ name: 'thread-load-last-50', unit: 'ms', ours: pgliteFigures.loadLast, peers: {} });
+figures.push({ name: 'checkpoint-save-pglite', unit: 'ms', ours: pgliteFigures.checkpoint, peers: {} });
 notes.push(`thread-load-last-50: last 50 of a ${bigThread}-message thread, PGlite on disk.`);
 
 let postgresFigures: Awaited<ReturnType<typeof measureDriver>> | undefined;
@@ -122,30 +164,14 @@ if (postgresServerAvailable()) {
     ours: pgliteFigures.loadLast,
     peers: { postgres: postgresFigures.loadLast },
   });
+  figures.push({
+    name: 'pglite-vs-postgres-checkpoint-save',
+    unit: 'ms',
+    ours: pgliteFigures.checkpoint,
+    peers: { postgres: postgresFigures.checkpoint },
+  });
 }
 
-// ── checkpoint-step-overhead: one agent step (model call + one tool call), with and without durability ──────────
-const tool = defineTool({
-  name: 'noop',
-  description: 'Does nothing',
-  parameters: Type.Object({}),
-  execute: () => 'ok',
-});
-const makeAgent = () =>
-  createAgent({
-    name: 'bench',
-    instructions: 'Bench.',
-    tools: [tool],
-    model: new MockChatModel({
-      repeatLast: true,
-      responses: [
-        (request) =>
-          request.messages.some((entry) => entry.role === 'tool')
-            ? { text: 'done', chunkSize: 1000 }
-            : { toolCalls: [{ toolName: 'noop', input: {}, toolCallId: 'c1' }], chunkSize: 1000 },
-      ],
-    }),
-  });
 const plainAgent = makeAgent();
 const plainRun = await time(iterations, () => plainAgent.run('go'));
 const memoryDurable = createDurableAgent(makeAgent(), { store: createMemoryStore() });
@@ -165,7 +191,8 @@ figures.push({
   peers: { 'plain run (ms)': plainRun },
 });
 notes.push(
-  'checkpoint-step-overhead: a 2-step agent run (tool step + answer) with MockChatModel; durable runs write a start checkpoint, 2 step checkpoints, 2 ledger writes and a final checkpoint. The memory figure is durable/plain run time; the PGlite figure is the added milliseconds per run.',
+  'checkpoint-step-overhead: a 2-step agent run (tool step + answer) with MockChatModel; a durable run makes 7 store calls (existence check; start, planned-calls, step and final checkpoints; ledger start and outcome). The memory figure is durable/plain run time; the PGlite figure is the added milliseconds per run.',
+  "checkpoint-save-*: one saveCheckpoint of the state a durable run stores after its tool step (the 2-step run's messages, steps and usage).",
 );
 
 await pglite.close();

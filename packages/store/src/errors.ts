@@ -9,6 +9,7 @@ import { AgenticGenError, type AgenticGenErrorOptions } from '@agenticgen/core';
  * - `conflict`           a stale checkpoint or a working-memory version mismatch (re-read and retry);
  * - `disposed`           the store was closed;
  * - `dependency-missing` the optional `@electric-sql/pglite` or `pg` peer is not installed;
+ * - `unsupported`        the runtime lacks what the driver needs (IndexedDB outside a browser);
  * - `store-schema-newer` the database was migrated by a newer version of this package;
  * - `store-failed`       the database failed (wraps its error as `cause`; retryable).
  */
@@ -20,6 +21,7 @@ export type StoreErrorCode =
   | 'conflict'
   | 'disposed'
   | 'dependency-missing'
+  | 'unsupported'
   | 'store-schema-newer'
   | 'store-failed';
 

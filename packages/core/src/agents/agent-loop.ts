@@ -68,6 +68,7 @@ export async function runSteps(environment: RunEnvironment, state: LoopState): P
       }
       await environment.durability?.checkpoint(state, 'tool-calls-planned');
       const outcome = await runToolCalls(environment, state, response.toolCalls, guard.signal, stepSpan, undefined);
+      environment.durability?.afterToolCalls?.();
       step.toolCalls = outcome.records;
       if (outcome.pending.length > 0) {
         stepSpan.end({ 'agenticgen.agent.suspended': true });

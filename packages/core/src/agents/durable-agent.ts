@@ -8,11 +8,12 @@
  *   tool says `idempotent: false`.
  */
 import type { ChatMessage } from '../contracts/chat-model.js';
-import type { RunCheckpoint, RunStore } from '../contracts/run-store.js';
+import type { RunCheckpoint, RunStore, RunSuspension } from '../contracts/run-store.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { idempotencyKeyOf } from '../storage/store-input.js';
 import type { ToolOutcome } from '../tools/execute-tool.js';
 import type { Agent, AgentInput, AgentRunWithEventsOptions } from './create-agent.js';
+import { loadToolSuspensions, type ToolSuspensions } from './durable-suspensions.js';
 import { type AgentCheckpointState, checkpointStateOf, type RunDurability } from './run-durability.js';
 import type { AgentResult } from './types.js';
 
@@ -33,10 +34,14 @@ export type UnknownOutcomeDecision =
   /** It happened: record `output` as its result and go on without calling it. */
   | { action: 'assume-done'; output: unknown };
 
-/** What a durable run returns: the agent's result, or the calls a person must decide on before it can go on. */
+/**
+ * What a durable run returns: the agent's result; the calls a person must decide on before it can go on; or
+ * the suspensions (from tools calling `suspend`) whose payloads it waits for.
+ */
 export type DurableRunResult =
   | AgentResult
-  | { status: 'decision-required'; runId: string; calls: UnknownOutcomeCall[] };
+  | { status: 'decision-required'; runId: string; calls: UnknownOutcomeCall[] }
+  | { status: 'input-required'; runId: string; suspensions: RunSuspension[] };
 
 export interface DurableRunOptions extends Omit<AgentRunWithEventsOptions, 'durability'> {
   /** The run's id (default: a random UUID). Reusing the id of an existing run is a `conflict` error. */
@@ -46,6 +51,12 @@ export interface DurableRunOptions extends Omit<AgentRunWithEventsOptions, 'dura
 export interface DurableResumeOptions extends Omit<AgentRunWithEventsOptions, 'durability' | 'conversationId'> {
   /** Decisions on the calls a previous attempt reported, by `toolCallId`. */
   decisions?: Readonly<Record<string, UnknownOutcomeDecision>>;
+  /**
+   * Payloads for the run's pending suspensions, by `suspensionId` (from the `input-required` result). Each is
+   * checked against the schema its tool suspended with; an invalid one is an `invalid-argument` error and the run
+   * stays suspended. An id that is not pending is `not-found`.
+   */
+  payloads?: Readonly<Record<string, unknown>>;
 }
 
 export interface DurableAgent {
@@ -74,6 +85,7 @@ interface FinishedState {
 type StoredState = StartState | AgentCheckpointState | FinishedState;
 
 const kind = 'agent';
+const noPayloads: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /** Wraps an agent so its runs checkpoint to `store` and resume after a crash. */
 export function createDurableAgent(agent: Agent, options: { store: RunStore }): DurableAgent {
@@ -92,10 +104,15 @@ export function createDurableAgent(agent: Agent, options: { store: RunStore }): 
     restore: AgentCheckpointState | undefined,
     decisions: Readonly<Record<string, UnknownOutcomeDecision>>,
     unknown: UnknownOutcomeCall[],
+    progress: { step: number },
+    suspensions: ToolSuspensions,
   ): RunDurability => ({
     runId,
     ...(restore === undefined ? {} : { restore }),
+    suspender: (toolCallId) => suspensions.suspender(toolCallId),
+    afterToolCalls: () => suspensions.afterToolCalls(),
     async checkpoint(state, phase) {
+      progress.step = state.step;
       await store.saveCheckpoint({
         runId,
         kind,
@@ -107,24 +124,34 @@ export function createDurableAgent(agent: Agent, options: { store: RunStore }): 
     },
     async callTool(call, execute) {
       const key = idempotencyKeyOf(runId, call.toolCallId);
-      const recorded = await store.getCall(key);
-      if (recorded?.status === 'completed') return recorded.output as ToolOutcome;
-      if (recorded?.status === 'started' && !call.idempotent) {
-        const decision = decisions[call.toolCallId];
-        if (decision === undefined) {
-          unknown.push({ toolCallId: call.toolCallId, toolName: call.toolName, idempotencyKey: key });
-          throw unknownOutcome(runId, call);
+      if (call.idempotent) {
+        // One store call: beginCall returns the entry as it was, and leaves a completed one untouched.
+        const before = await store.beginCall(key, call.toolName);
+        if (before?.status === 'completed') return before.output as ToolOutcome;
+      } else {
+        // Read first: a started call of a non-idempotent tool must not count as started again before a decision.
+        const recorded = await store.getCall(key);
+        if (recorded?.status === 'completed') return recorded.output as ToolOutcome;
+        // A call that suspended stopped at its `suspend`: running it again is the resume, not a blind repeat.
+        if (recorded?.status === 'started' && !suspensions.suspendedBefore(call.toolCallId)) {
+          const decision = decisions[call.toolCallId];
+          if (decision === undefined) {
+            unknown.push({ toolCallId: call.toolCallId, toolName: call.toolName, idempotencyKey: key });
+            throw unknownOutcome(runId, call);
+          }
+          if (decision.action === 'assume-done') {
+            const outcome: ToolOutcome = { ok: true, output: decision.output, durationMs: 0 };
+            await store.completeCall(key, { output: outcome, isError: false });
+            return outcome;
+          }
         }
-        if (decision.action === 'assume-done') {
-          const outcome: ToolOutcome = { ok: true, output: decision.output, durationMs: 0 };
-          await store.completeCall(key, { output: outcome, isError: false });
-          return outcome;
-        }
+        await store.beginCall(key, call.toolName);
       }
-      await store.beginCall(key, call.toolName);
       const outcome = await execute(key);
       // A cancelled call may or may not have had its effect: it stays `started` (outcome unknown), like a crash.
       if (!outcome.ok && outcome.error.code === 'aborted') return outcome;
+      // A suspended call has no outcome yet: it runs again when the run is resumed with its payload.
+      if (suspensions.stoppedIn(call.toolCallId)) return outcome;
       await store.completeCall(key, { output: outcome, isError: !outcome.ok });
       return outcome;
     },
@@ -136,9 +163,16 @@ export function createDurableAgent(agent: Agent, options: { store: RunStore }): 
     runOptions: AgentRunWithEventsOptions,
     restore: AgentCheckpointState | undefined,
     decisions: Readonly<Record<string, UnknownOutcomeDecision>>,
+    payloads: Readonly<Record<string, unknown>> = noPayloads,
   ): Promise<DurableRunResult> => {
     const unknown: UnknownOutcomeCall[] = [];
-    const durability = durabilityFor(runId, restore, decisions, unknown);
+    // The last saved step, tracked here so finishing needs no read of the checkpoint back.
+    const progress = { step: restore?.step ?? 0 };
+    // A new run has no suspensions yet: it skips the read (one store call of a short run).
+    const suspensions = await loadToolSuspensions(store, runId, payloads, {
+      fresh: restore === undefined && payloads === noPayloads,
+    });
+    const durability = durabilityFor(runId, restore, decisions, unknown, progress, suspensions);
     let result: AgentResult;
     try {
       result = await agent.run(input, { ...runOptions, durability });
@@ -147,16 +181,29 @@ export function createDurableAgent(agent: Agent, options: { store: RunStore }): 
       if (unknown.length > 0 && AgenticGenError.hasCode(error, 'tool-outcome-unknown')) {
         return { status: 'decision-required', runId, calls: unknown };
       }
+      if (suspensions.stopped) {
+        // The checkpoint of the planned calls stays the resume point; only its status changes.
+        const planned = await store.loadCheckpoint(runId);
+        if (planned !== undefined) {
+          const { updatedAt: _, ...checkpoint } = planned;
+          await store.saveCheckpoint({ ...checkpoint, status: 'suspended' });
+        }
+        if (suspensions.invalidPayload !== undefined) throw suspensions.invalidPayload;
+        return {
+          status: 'input-required',
+          runId,
+          suspensions: await store.listSuspensions({ runId, status: 'pending' }),
+        };
+      }
       throw error;
     }
-    const last = await store.loadCheckpoint(runId);
     const finished: FinishedState = { phase: 'finished', result };
     await store.saveCheckpoint({
       runId,
       kind,
       name,
       status: result.status === 'suspended' ? 'suspended' : 'completed',
-      step: Math.max(last?.step ?? 0, result.steps.length),
+      step: Math.max(progress.step, result.steps.length),
       state: finished,
     });
     return result;
@@ -179,7 +226,7 @@ export function createDurableAgent(agent: Agent, options: { store: RunStore }): 
       return drive(runId, input, rest, undefined, {});
     },
     async resume(runId, resumeOptions = {}) {
-      const { decisions = {}, ...rest } = resumeOptions;
+      const { decisions = {}, payloads = {}, ...rest } = resumeOptions;
       const checkpoint = await store.loadCheckpoint(runId);
       if (checkpoint === undefined) {
         throw new AgenticGenError('not-found', `[agents] no durable run ${runId.slice(0, 100)} in the store`);
@@ -192,14 +239,26 @@ export function createDurableAgent(agent: Agent, options: { store: RunStore }): 
       }
       const state = checkpoint.state as StoredState;
       if (state.phase === 'finished') return state.result;
+      const pending = await store.listSuspensions({ runId, status: 'pending' });
+      const unknownId = Object.keys(payloads).find((id) => !pending.some((entry) => entry.suspensionId === id));
+      if (unknownId !== undefined) {
+        throw new AgenticGenError(
+          'not-found',
+          `[agents] run ${runId.slice(0, 100)} has no pending suspension "${unknownId.slice(0, 100)}"`,
+        );
+      }
+      // Without a payload for every pending suspension, running again would only stop at the same place.
+      if (pending.some((entry) => !Object.hasOwn(payloads, entry.suspensionId))) {
+        return { status: 'input-required', runId, suspensions: pending };
+      }
       if (state.phase === 'input') {
         const runOptions: AgentRunWithEventsOptions = { ...rest };
         if (state.conversationId !== undefined) runOptions.conversationId = state.conversationId;
-        return drive(runId, state.input, runOptions, undefined, decisions);
+        return drive(runId, state.input, runOptions, undefined, decisions, payloads);
       }
       // The input is not read when continuing from a checkpoint; the agent rebuilds nothing from it.
       const placeholder: ChatMessage[] = [{ role: 'user', content: '' }];
-      return drive(runId, placeholder, rest, state, decisions);
+      return drive(runId, placeholder, rest, state, decisions, payloads);
     },
     unfinished: (limit = 100) =>
       store.listRuns({ status: 'running', kind, limit }).then((runs) => runs.filter((run) => run.name === name)),

@@ -32,6 +32,7 @@ export async function continueFromCheckpoint(
         : [];
     return resumeStep(environment, state, async (signal, stepSpan) => {
       const outcome = await runToolCalls(environment, state, calls, signal, stepSpan, undefined);
+      environment.durability?.afterToolCalls?.();
       const step = state.steps[state.steps.length - 1];
       if (step !== undefined) step.toolCalls = outcome.records;
       if (outcome.pending.length > 0) return suspend(environment, state, outcome.pending, outcome.records);

@@ -4,6 +4,7 @@
  * `createDurableAgent` (durable-agent.ts) builds it on a `RunStore`; runs without it pay nothing.
  */
 import type { ChatMessage, Usage } from '../contracts/chat-model.js';
+import type { ToolSuspend } from '../tools/define-tool.js';
 import type { ToolOutcome } from '../tools/execute-tool.js';
 import type { LoopState } from './loop-state.js';
 import type { StepResult } from './step-result.js';
@@ -51,9 +52,16 @@ export interface RunDurability {
   checkpoint(state: LoopState, phase: CheckpointPhase): Promise<void>;
   /** Runs one tool call through the idempotency ledger; `execute` receives the call's idempotency key. */
   callTool(call: LedgerCall, execute: (idempotencyKey: string) => Promise<ToolOutcome>): Promise<ToolOutcome>;
+  /** The `context.suspend` of a tool call. */
+  suspender?(toolCallId: string): ToolSuspend;
+  /** Called when a step's tool calls have all returned: throws to end the run when one of them suspended it. */
+  afterToolCalls?(): void;
 }
 
-/** The JSON snapshot of the loop state at a checkpoint. */
+/**
+ * The loop state at a checkpoint, as the object the store saves. Not copied here: every `RunStore` serialises
+ * or copies what it saves (a second JSON round trip per checkpoint was most of the memory driver's overhead).
+ */
 export function checkpointStateOf(state: LoopState, phase: CheckpointPhase): AgentCheckpointState {
   const snapshot: AgentCheckpointState = {
     version: 1,
@@ -65,5 +73,5 @@ export function checkpointStateOf(state: LoopState, phase: CheckpointPhase): Age
     steps: state.steps,
   };
   if (state.conversationId !== undefined) snapshot.conversationId = state.conversationId;
-  return JSON.parse(JSON.stringify(snapshot)) as AgentCheckpointState;
+  return snapshot;
 }

@@ -178,6 +178,7 @@ async function executeOne(
   events?.emit('tool-call-start', { ...common, arguments: input, timestamp: Date.now() });
   if (outcome === undefined) {
     const tool = registry.get(call.toolName);
+    const suspendCall = environment.durability?.suspender?.(call.toolCallId);
     const execute = (idempotencyKey?: string) =>
       tool === undefined
         ? registry.execute(call.toolName, input, { toolCallId: call.toolCallId, signal })
@@ -188,6 +189,7 @@ async function executeOne(
               signal,
               values: environment.values,
               ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+              ...(suspendCall === undefined ? {} : { suspend: suspendCall }),
             }),
           );
     // A durable run records the call in its idempotency ledger (durable-run.ts) so a crash never repeats it blindly.

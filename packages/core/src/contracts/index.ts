@@ -61,6 +61,7 @@ export type {
   StoreMetadata,
   ThreadQuery,
   ThreadStore,
+  ThreadSummary,
 } from './thread-store.js';
 export type {
   DistanceMetric,

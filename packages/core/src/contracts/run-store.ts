@@ -71,6 +71,8 @@ export interface RunStore {
   /**
    * Saves the checkpoint of a step. A checkpoint whose `step` is lower than the stored one is refused with
    * `conflict` (a stale writer, e.g. a process believed dead); the same step may be rewritten (status changes).
+   * The store keeps a copy (or the serialised JSON) of `state`, never the caller's object: callers go on
+   * mutating it after the save.
    */
   saveCheckpoint(checkpoint: NewRunCheckpoint): Promise<void>;
   /** The latest checkpoint, or `undefined`. */

@@ -22,6 +22,18 @@ export interface StoredThread {
   createdAt: number;
   /** Last change (update or appended message), epoch milliseconds. */
   updatedAt: number;
+  /** The summary of the thread's older messages, when conversation memory wrote one. */
+  summary?: ThreadSummary;
+}
+
+/** A summary of a thread's messages up to a position, kept with the thread (conversation memory writes it). */
+export interface ThreadSummary {
+  /** The summary text (at most `storeLimits.maxSummaryLength` characters). */
+  text: string;
+  /** The last message position (`seq`) the summary covers. */
+  throughSeq: number;
+  /** When it was saved, epoch milliseconds. */
+  updatedAt: number;
 }
 
 /** A message as stored: the chat message with its position in the thread. */
@@ -118,4 +130,10 @@ export interface ThreadStore {
   appendMessages(threadId: string, messages: readonly NewMessage[]): Promise<StoredMessage[]>;
   /** Messages of a thread in `seq` order, paged. */
   listMessages(threadId: string, query?: MessageQuery): Promise<Page<StoredMessage>>;
+  /**
+   * Saves the summary of the thread's messages up to `throughSeq` (`not-found` when the thread does not exist).
+   * Resolves `false` and keeps the stored one when that already covers `throughSeq` or more, so of two
+   * summarisers racing the one further along wins. Does not change the thread's `updatedAt`.
+   */
+  saveThreadSummary(threadId: string, summary: { text: string; throughSeq: number }): Promise<boolean>;
 }

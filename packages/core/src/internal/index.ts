@@ -8,9 +8,11 @@ export {
   checkMetadata,
   checkPageSize,
   checkStoreId,
+  checkThreadSummary,
   decodeSeqCursor,
   decodeThreadCursor,
   encodeThreadCursor,
+  metadataMatches,
   newStoreId,
   toStoreJson,
 } from '../storage/store-input.js';

@@ -24,6 +24,13 @@ export interface SuspendRequest<S extends TSchema> {
 
 /** The context of a durable node: the task context plus `suspend`. */
 export interface DurableTaskContext extends TaskContext {
+  /** The workflow run's id. */
+  readonly runId: string;
+  /**
+   * 1 for the first run of the workflow; one more each time it is run again after it ended failed or suspended.
+   * A run interrupted while `running` (a crash) keeps its attempt, so queued steps rejoin their jobs.
+   */
+  readonly runAttempt: number;
   /** `<runId>:<nodeId>`: the same on every re-run of the node; pass it to external APIs to dedupe side effects. */
   readonly idempotencyKey: string;
   /** Resolves with the validated payload once resumed; until then the run suspends at this node. */
@@ -63,6 +70,9 @@ export async function runDurableDag(
 ): Promise<DurableDagResult> {
   const { store, runId } = options;
   const name = options.name ?? 'workflow';
+  const previous = await store.loadCheckpoint(runId);
+  const previousAttempt = Number((previous?.state as { attempt?: unknown } | undefined)?.attempt ?? 1);
+  const runAttempt = previous === undefined ? 1 : previous.status === 'running' ? previousAttempt : previousAttempt + 1;
   const saved = await store.loadNodeResults(runId);
   const reused: string[] = [];
   const resolved = new Map(
@@ -80,6 +90,8 @@ export async function runDurableDag(
       }
       const durableContext: DurableTaskContext = {
         taskId: context.taskId,
+        runId,
+        runAttempt,
         idempotencyKey: `${runId}:${node.id}`,
         attempt: context.attempt,
         signal: context.signal,
@@ -107,11 +119,25 @@ export async function runDurableDag(
       return output;
     },
   }));
-  await store.saveCheckpoint({ runId, kind, name, status: 'running', step: 0, state: { nodes: nodes.length } });
+  await store.saveCheckpoint({
+    runId,
+    kind,
+    name,
+    status: 'running',
+    step: 0,
+    state: { nodes: nodes.length, attempt: runAttempt },
+  });
   const result = await runDag(wrapped, options);
   const suspended = Object.values(result.errors).some((error) => error.code === 'run-suspended');
   const status = result.ok ? 'completed' : suspended ? 'suspended' : 'failed';
-  await store.saveCheckpoint({ runId, kind, name, status, step: 0, state: { nodes: nodes.length } });
+  await store.saveCheckpoint({
+    runId,
+    kind,
+    name,
+    status,
+    step: 0,
+    state: { nodes: nodes.length, attempt: runAttempt },
+  });
   return {
     ...result,
     status,

@@ -14,6 +14,7 @@ import {
   checkMetadata,
   checkPageSize,
   checkStoreId,
+  checkThreadSummary,
   decodeSeqCursor,
   decodeThreadCursor,
   encodeThreadCursor,
@@ -94,6 +95,14 @@ export function createMemoryStore(): AgentStore {
       threads.set(id, thread);
       messages.set(id, []);
       return copy(thread, 'thread');
+    },
+    async saveThreadSummary(threadId, summary) {
+      open();
+      const thread = threadOf(threadId);
+      const checked = checkThreadSummary(summary);
+      if (thread.summary !== undefined && thread.summary.throughSeq >= checked.throughSeq) return false;
+      thread.summary = { ...checked, updatedAt: Date.now() };
+      return true;
     },
     async getThread(threadId) {
       open();

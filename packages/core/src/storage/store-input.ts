@@ -19,6 +19,8 @@ export const storeLimits = {
   maxPageSize: 1000,
   /** Largest JSON document (one message, a checkpoint state, a node result, a payload), in characters. */
   maxJsonLength: 8 * 1024 * 1024,
+  /** Longest thread summary, in characters. */
+  maxSummaryLength: 64 * 1024,
 } as const;
 
 const preview = (value: unknown) => String(value).slice(0, 60);
@@ -147,4 +149,21 @@ export function checkChatMessage(message: unknown, index: number): void {
       `[store] message ${index} is not a chat message; use { role: 'user' | 'assistant' | 'system' | 'tool', content }`,
     );
   }
+}
+
+/** Throws `invalid-argument` unless `summary` is a text within `maxSummaryLength` and a position ≥ 1. */
+export function checkThreadSummary(summary: { text: string; throughSeq: number }): {
+  text: string;
+  throughSeq: number;
+} {
+  if (typeof summary?.text !== 'string' || summary.text.length > storeLimits.maxSummaryLength) {
+    throw new AgenticGenError(
+      'invalid-argument',
+      `[store] a thread summary is a string of at most ${storeLimits.maxSummaryLength} characters`,
+    );
+  }
+  if (!(Number.isSafeInteger(summary.throughSeq) && summary.throughSeq >= 1)) {
+    throw new AgenticGenError('invalid-argument', '[store] a thread summary throughSeq is an integer ≥ 1');
+  }
+  return { text: summary.text, throughSeq: summary.throughSeq };
 }

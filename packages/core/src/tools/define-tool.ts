@@ -1,4 +1,4 @@
-import type { TSchema } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import type { JsonSchema, ToolSpec } from '../contracts/chat-model.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import type { ValidationResult } from '../schema/validator.js';
@@ -15,6 +15,38 @@ export interface ToolContext {
   values: Readonly<Record<string, unknown>>;
   /** In a durable run: `<runId>:<toolCallId>`, stable across a crash and resume; pass it to external APIs. */
   idempotencyKey?: string;
+  /** In a durable run: waits for a payload from outside (see {@link suspend}, which is how tools call it). */
+  suspend?: ToolSuspend;
+}
+
+/** What a tool asks for when it suspends its run. */
+export interface ToolSuspendRequest<S extends TSchema> {
+  /** Why the run waits, shown to whoever answers. */
+  reason: string;
+  /** The payload's schema (TypeBox); a resume with a payload that does not satisfy it is refused. */
+  schema: S;
+  /** Names the suspension within the call when a tool suspends more than once (default: its order, `1`, `2`, …). */
+  id?: string;
+}
+
+/** `context.suspend` of a tool call in a durable run. */
+export type ToolSuspend = <S extends TSchema>(request: ToolSuspendRequest<S>) => Promise<Static<S>>;
+
+/**
+ * Suspends the durable run this tool call belongs to until a payload arrives (human input, an external event):
+ * the first time, the run stops with status `input-required` and the suspension is stored; when the run is
+ * resumed with a payload (`durableAgent.resume(runId, { payloads })`, in any process), the tool runs again and
+ * this call returns the validated payload. Code before it runs again on resume: put side effects after it, or
+ * make them idempotent with `context.idempotencyKey`. Outside a durable run it throws `unsupported`.
+ */
+export function suspend<S extends TSchema>(context: ToolContext, request: ToolSuspendRequest<S>): Promise<Static<S>> {
+  if (context.suspend === undefined) {
+    throw new AgenticGenError(
+      'unsupported',
+      '[tools] suspend() needs a durable run: wrap the agent with createDurableAgent(agent, { store })',
+    );
+  }
+  return context.suspend(request);
 }
 
 export interface ToolDefinition<S extends AnySchema, R> {

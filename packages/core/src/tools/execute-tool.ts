@@ -1,7 +1,7 @@
 import { combineSignals, raceWithSignal, throwIfAborted } from '../errors/abort.js';
 import { AgenticGenError, type SerializedAgenticGenError } from '../errors/agenticgen-error.js';
 import { formatIssues, type ValidationIssue } from '../schema/validator.js';
-import type { AnyTool, ToolContext } from './define-tool.js';
+import type { AnyTool, ToolContext, ToolSuspend } from './define-tool.js';
 import { dropNullOptionals } from './drop-null-optionals.js';
 
 const defaultToolTimeoutMs = 60_000;
@@ -33,6 +33,8 @@ export interface ExecuteToolOptions {
   values?: Readonly<Record<string, unknown>>;
   /** Handed to the tool as `context.idempotencyKey` (durable runs). */
   idempotencyKey?: string;
+  /** Handed to the tool as `context.suspend` (durable runs). */
+  suspend?: ToolSuspend;
 }
 
 /**
@@ -70,6 +72,7 @@ export async function executeTool(
   );
   const context: ToolContext = { signal: guard.signal, toolCallId: options.toolCallId, values: options.values ?? {} };
   if (options.idempotencyKey !== undefined) context.idempotencyKey = options.idempotencyKey;
+  if (options.suspend !== undefined) context.suspend = options.suspend;
   try {
     // An already cancelled call must not start side effects only to have its result dropped.
     throwIfAborted(guard.signal, `tool ${tool.name}`);

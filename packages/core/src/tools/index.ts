@@ -3,9 +3,12 @@ export {
   type ArgumentsValidator,
   defineTool,
   type SyncArgumentsValidator,
+  suspend,
   type Tool,
   type ToolContext,
   type ToolDefinition,
+  type ToolSuspend,
+  type ToolSuspendRequest,
 } from './define-tool.js';
 export { type ExecuteToolOptions, executeTool, type ToolOutcome } from './execute-tool.js';
 export { type JsonSchemaFlavour, toJsonSchema } from './json-schema.js';

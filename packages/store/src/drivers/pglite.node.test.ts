@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { AgenticGenError } from '@agenticgen/core';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { migrate } from '../sql/migrations.js';
+import { migrate, migrations } from '../sql/migrations.js';
+import { createSqlStore } from '../sql/sql-store.js';
 import { runStoreContractSuite } from '../testing/store-suite.js';
 import { createPgliteStore, pgliteClient } from './pglite.js';
 
@@ -41,5 +42,26 @@ describe('pglite store on disk', () => {
       AgenticGenError.hasCode(error, 'store-schema-newer'),
     );
     await database.close();
+  });
+
+  it('upgrades a version-1 database in place: appends go on from the stored positions', async () => {
+    const database = new PGlite();
+    const client = pgliteClient(database);
+    expect(await migrate(client, migrations.slice(0, 1))).toBe(1);
+    await database.query(
+      `INSERT INTO agenticgen_threads (id, metadata, created_at, updated_at, next_seq) VALUES ('old', '{}', 1, 1, 3)`,
+    );
+    await database.query(`INSERT INTO agenticgen_messages (thread_id, seq, id, message, created_at)
+      VALUES ('old', 1, 'm1', '{"role":"user","content":"one"}', 1), ('old', 2, 'm2', '{"role":"user","content":"two"}', 1)`);
+    expect(await migrate(client)).toBe(migrations.length);
+    const store = createSqlStore('pglite', client);
+    const [appended] = await store.appendMessages('old', [{ message: { role: 'user', content: 'three' } }]);
+    expect(appended).toMatchObject({ seq: 3, threadId: 'old', message: { role: 'user', content: 'three' } });
+    expect((await store.listMessages('old')).items.map((message) => message.message.content)).toEqual([
+      'one',
+      'two',
+      'three',
+    ]);
+    await store.close();
   });
 });

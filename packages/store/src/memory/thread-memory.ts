@@ -1,7 +1,8 @@
 /**
  * Conversation memory on a `ThreadStore`: an agent's `memory` option backed by stored threads, so history
  * survives restarts. Loads the last N messages, then trims to a token budget with core's `trimToBudget`
- * (system messages and the last user turn kept, tool calls never split from their results).
+ * (system messages and the last user turn kept, tool calls never split from their results). With `summary`,
+ * the turns older than what was loaded are summarised by a model (thread-summary.ts) and put first.
  */
 import {
   AgenticGenError,
@@ -14,6 +15,7 @@ import {
   trimToBudget,
 } from '@agenticgen/core';
 import { storeError } from '../errors.js';
+import { catchUpSummary, checkSummaryOptions, summaryMessage, type ThreadSummaryOptions } from './thread-summary.js';
 
 export interface ThreadMemoryOptions {
   /** Where threads live. */
@@ -28,6 +30,11 @@ export interface ThreadMemoryOptions {
   resourceId?: string;
   /** Metadata recorded on threads this memory creates. */
   metadata?: StoreMetadata;
+  /**
+   * Summarise the older turns: every message before the loaded window is folded into a summary (written by
+   * `summary.model`, saved with the thread, extended incrementally) that `load` returns first, as a system message.
+   */
+  summary?: ThreadSummaryOptions;
 }
 
 /** A `ConversationMemory` whose conversation ids are thread ids of `store`. */
@@ -40,17 +47,36 @@ export function createThreadMemory(options: ThreadMemoryOptions): ConversationMe
   if (options.tokenBudget !== undefined && !(options.tokenBudget > 0)) {
     throw storeError('invalid-config', 'tokenBudget must be a number > 0');
   }
+  const summarise = options.summary === undefined ? undefined : checkSummaryOptions(options.summary);
+  const countTokens = options.countTokens ?? estimateTokens;
   return {
     async load(conversationId) {
-      if ((await store.getThread(conversationId)) === undefined) return [];
+      const thread = await store.getThread(conversationId);
+      if (thread === undefined) return [];
       const { items } = await store.listMessages(conversationId, { limit: lastMessages });
-      let messages = items.map((item) => item.message);
       // A window that starts inside a turn (tool results without their call) is not a valid prompt.
-      const firstTurn = messages.findIndex((message) => message.role === 'user' || message.role === 'system');
-      messages = firstTurn === -1 ? [] : messages.slice(firstTurn);
-      return options.tokenBudget === undefined
-        ? messages
-        : trimToBudget(messages, options.tokenBudget, options.countTokens ?? estimateTokens);
+      const firstTurn = items.findIndex((item) => item.message.role === 'user' || item.message.role === 'system');
+      let window = firstTurn === -1 ? [] : items.slice(firstTurn);
+      const stored = thread.summary === undefined ? undefined : summaryMessage(thread.summary);
+      if (options.tokenBudget !== undefined) {
+        // The summary is part of the prompt too: the history gets what it leaves of the budget.
+        const budget = Math.max(1, options.tokenBudget - (stored === undefined ? 0 : countTokens(stored)));
+        const kept = new Set(
+          trimToBudget(
+            window.map((item) => item.message),
+            budget,
+            countTokens,
+          ),
+        );
+        window = window.filter((item) => kept.has(item.message));
+      }
+      const messages = window.map((item) => item.message);
+      if (summarise === undefined) return messages;
+      // Everything before the first loaded non-system message is "older": that is what the summary covers.
+      const boundary =
+        window.find((item) => item.message.role !== 'system')?.seq ?? (items[items.length - 1]?.seq ?? 0) + 1;
+      const summary = await catchUpSummary(store, conversationId, thread.summary, boundary, summarise);
+      return summary === undefined ? messages : [summaryMessage(summary), ...messages];
     },
     async append(conversationId, messages) {
       if ((await store.getThread(conversationId)) === undefined) {

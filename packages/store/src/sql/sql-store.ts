@@ -19,6 +19,7 @@ import {
   checkMetadata,
   checkPageSize,
   checkStoreId,
+  checkThreadSummary,
   decodeSeqCursor,
   decodeThreadCursor,
   encodeThreadCursor,
@@ -30,7 +31,8 @@ import type { SqlClient } from './sql-client.js';
 
 type Row = Record<string, unknown>;
 
-const threadColumns = 'id, resource_id, title, metadata, created_at, updated_at';
+const threadColumns =
+  'id, resource_id, title, metadata, created_at, updated_at, summary, summary_seq, summary_updated_at';
 // Timestamps of threads only move forward, even within one millisecond, so "most recently updated" is an order.
 const nextThreadTime = 'GREATEST($now, (SELECT COALESCE(max(updated_at), 0) + 1 FROM agenticgen_threads))';
 
@@ -43,6 +45,13 @@ function toThread(row: Row): StoredThread {
   };
   if (row.resource_id !== null) thread.resourceId = row.resource_id as string;
   if (row.title !== null) thread.title = row.title as string;
+  if (row.summary !== null) {
+    thread.summary = {
+      text: row.summary as string,
+      throughSeq: Number(row.summary_seq),
+      updatedAt: Number(row.summary_updated_at),
+    };
+  }
   return thread;
 }
 
@@ -212,32 +221,45 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
           if (exists === undefined) throw threadMissing(threadId);
           return [];
         }
-        // One statement, so one implicit transaction and one round trip. The row lock taken by the UPDATE
-        // serialises appenders of one thread across connections and processes: each batch reserves a contiguous
-        // range of positions, so nothing is lost or interleaved.
-        const rows = await client.query(
-          withNow(
-            `WITH reserved AS (
-               UPDATE agenticgen_threads SET next_seq = next_seq + $2, updated_at = ${nextThreadTime}
-               WHERE id = $1 RETURNING next_seq - $2 AS first
-             )
-             INSERT INTO agenticgen_messages (thread_id, seq, id, message, metadata, created_at)
-             SELECT $1, reserved.first + input.ordinality - 1, input.id, input.message::jsonb, input.metadata::jsonb, $now
-             FROM reserved, unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS input(id, message, metadata, ordinality)
-             RETURNING thread_id, seq, id, message, metadata, created_at`,
-            6,
-          ),
+        // One statement, so one implicit transaction and one round trip; the function (migration v2) locks the
+        // thread row, reserves the batch's positions and inserts it.
+        const now = Date.now();
+        const [row] = await client.query<{ first: unknown }>(
+          'SELECT agenticgen_append_messages($1, $2::text[], $3::text[], $4::text[], $5) AS first',
           [
             threadId,
-            prepared.length,
             prepared.map((entry) => entry.id),
             prepared.map((entry) => entry.message),
             prepared.map((entry) => entry.metadata),
-            Date.now(),
+            now,
           ],
         );
-        if (rows.length === 0) throw threadMissing(threadId);
-        return rows.map(toMessage).sort((a, b) => a.seq - b.seq);
+        if (row?.first === null || row?.first === undefined) throw threadMissing(threadId);
+        const first = Number(row.first);
+        // What the database stored is the JSON of each message: return that, not the caller's objects.
+        return prepared.map((entry, index) => ({
+          id: entry.id,
+          threadId,
+          seq: first + index,
+          message: JSON.parse(entry.message) as StoredMessage['message'],
+          metadata: JSON.parse(entry.metadata) as StoredMessage['metadata'],
+          createdAt: now,
+        }));
+      }),
+    saveThreadSummary: (threadId, summary) =>
+      run('save thread summary', async () => {
+        checkStoreId(threadId, 'thread id');
+        const { text, throughSeq } = checkThreadSummary(summary);
+        // The guard in the UPDATE arbitrates between racing summarisers: only a summary further along is written.
+        const rows = await client.query(
+          `UPDATE agenticgen_threads SET summary = $2, summary_seq = $3, summary_updated_at = $4
+           WHERE id = $1 AND (summary_seq IS NULL OR summary_seq < $3) RETURNING 1`,
+          [threadId, text, throughSeq, Date.now()],
+        );
+        if (rows[0] !== undefined) return true;
+        const [exists] = await client.query('SELECT 1 FROM agenticgen_threads WHERE id = $1', [threadId]);
+        if (exists === undefined) throw threadMissing(threadId);
+        return false;
       }),
     listMessages: (threadId, query = {}) =>
       run('list messages', async () => {

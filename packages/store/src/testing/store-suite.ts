@@ -109,6 +109,29 @@ export function runStoreContractSuite(name: string, factory: () => AgentStore | 
       await expect(store.appendMessages(id, tooMany)).rejects.toSatisfy(hasCode('invalid-argument'));
     });
 
+    it('thread summaries: kept with the thread, only a further one replaces it, updatedAt unchanged', async () => {
+      const thread = await store.createThread({});
+      expect(thread.summary).toBeUndefined();
+      expect(await store.saveThreadSummary(thread.id, { text: 'Ada asked about Rome.', throughSeq: 4 })).toBe(true);
+      const read = await store.getThread(thread.id);
+      expect(read?.summary).toMatchObject({ text: 'Ada asked about Rome.', throughSeq: 4 });
+      expect(read?.updatedAt).toBe(thread.updatedAt);
+      expect(await store.saveThreadSummary(thread.id, { text: 'older', throughSeq: 3 })).toBe(false);
+      expect(await store.saveThreadSummary(thread.id, { text: 'same', throughSeq: 4 })).toBe(false);
+      expect(await store.saveThreadSummary(thread.id, { text: 'Ada booked.', throughSeq: 9 })).toBe(true);
+      expect((await store.getThread(thread.id))?.summary).toMatchObject({ text: 'Ada booked.', throughSeq: 9 });
+      const tooLong = 'x'.repeat(storeLimits.maxSummaryLength + 1);
+      await expect(store.saveThreadSummary(thread.id, { text: tooLong, throughSeq: 10 })).rejects.toSatisfy(
+        (error) => hasCode('invalid-argument')(error) && (error as Error).message.length < 300,
+      );
+      await expect(store.saveThreadSummary(thread.id, { text: 'x', throughSeq: 0 })).rejects.toSatisfy(
+        hasCode('invalid-argument'),
+      );
+      await expect(store.saveThreadSummary(unique('thread'), { text: 'x', throughSeq: 1 })).rejects.toSatisfy(
+        hasCode('not-found'),
+      );
+    });
+
     it('working memory: versioned writes per scope, compare-and-set conflicts', async () => {
       const scope = { kind: 'resource' as const, id: unique('user') };
       expect(await store.getWorkingMemory(scope)).toBeUndefined();
