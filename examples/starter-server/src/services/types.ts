@@ -1,4 +1,5 @@
 import type {
+  AgentStore,
   AnyPlugin,
   CacheStore,
   ChatModel,
@@ -124,6 +125,8 @@ export interface ModelChoice {
 
 export interface Services {
   model: ModelChoice;
+  /** Chat threads, run checkpoints, suspended approvals and the tool-call ledger (PGlite or PostgreSQL). */
+  store: AgentStore;
   /** Models available for comparison (the main one first). */
   comparisonModels: ModelChoice[];
   tools: ToolRegistry;
