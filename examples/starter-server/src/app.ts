@@ -192,6 +192,7 @@ export function createApp(options: AppOptions): App {
         const closeTimeoutMs = config.closeTimeoutMs ?? 5_000;
         await withDeadline(gateway.close(), closeTimeoutMs, 'WebSocket connections', log);
         await withDeadline(relay?.dispose(), closeTimeoutMs, 'room relay', log);
+        await withDeadline(context.mcp?.close(), closeTimeoutMs, 'MCP sessions', log);
         uiStreamConnections?.publisher.disconnect();
         uiStreamConnections?.subscriber.disconnect();
         await context.runQueue?.close({ timeoutMs: closeTimeoutMs });

@@ -30,6 +30,8 @@ export interface AppContext {
   authThrottle: AuthThrottle;
   /** The key of a presented token (`token-0`, …), or undefined when it is not one of the configured tokens. */
   identifyToken: (token: string | undefined | null) => string | undefined;
+  /** The MCP endpoint's sessions, closed at shutdown (set when `/mcp` is registered). */
+  mcp?: { close(): Promise<void> };
   /** With Redis: chat and collaboration runs go through the shared queue (see runs/redis-run-queue.ts). */
   runQueue?: RunQueue | undefined;
 }

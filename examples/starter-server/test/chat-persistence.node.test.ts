@@ -27,6 +27,7 @@ interface UIPart {
 interface UIMessage {
   id: string;
   role: string;
+  metadata?: unknown;
   parts: UIPart[];
 }
 
@@ -71,6 +72,11 @@ function persistenceSuite(name: string, storeConfig: () => Partial<ServerConfig>
         ['user', 'hello'],
         ['assistant', 'You said: hello'],
       ]);
+      // The figures under a reloaded answer: its run and tokens.
+      expect(before[1]?.metadata).toMatchObject({
+        runId: expect.any(String),
+        usage: { totalTokens: expect.any(Number) },
+      });
       await first.close();
 
       const second = await start();

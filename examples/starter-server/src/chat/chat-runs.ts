@@ -78,7 +78,7 @@ export function createChatRuns(options: {
       });
       return;
     }
-    await recordRunMessages(store, thread.id, runId, outcome.messages.slice(inputLength));
+    await recordRunMessages(store, thread.id, runId, outcome.messages.slice(inputLength), outcome.usage.totalTokens);
     if (approvalResume) await saveFinished(runId, outcome);
     if (outcome.status === 'suspended' && outcome.state !== undefined) {
       const suspensionId = `approval-${outcome.state.step}`;
@@ -132,8 +132,15 @@ export function createChatRuns(options: {
     );
     async function run(emit: (event: AgentEvent) => void) {
       try {
-        const outcome = await launch(emit, controller.signal);
+        // The answer ends for the page (run-finish becomes `finish`) only once the thread holds it, so a page
+        // that reloads right after the end finds it there.
+        let finished: AgentEvent | undefined;
+        const outcome = await launch((event) => {
+          if (event.type === 'run-finish') finished = event;
+          else emit(event);
+        }, controller.signal);
         await settle(thread, runId, inputLength, outcome, approvalResume);
+        if (finished !== undefined) emit(finished);
         if ('calls' in outcome)
           throw new AgenticGenError(
             'tool-outcome-unknown',

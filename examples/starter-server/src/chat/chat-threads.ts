@@ -78,14 +78,18 @@ export async function recordRunMessages(
   threadId: string,
   runId: string,
   added: readonly ChatMessage[],
+  totalTokens?: number,
 ): Promise<void> {
   const own = added.filter((message) => message.role === 'assistant' || message.role === 'tool');
   const stored = await store.listMessages(threadId, { from: 'first', metadata: { runId }, limit: 1000 });
   const fresh = own.slice(stored.items.length);
+  // The run's token count rides on its last message, for the figures under a reloaded answer.
+  const metadataOf = (index: number) =>
+    index === fresh.length - 1 && totalTokens !== undefined ? { runId, totalTokens } : { runId };
   if (fresh.length > 0)
     await store.appendMessages(
       threadId,
-      fresh.map((message) => ({ message, metadata: { runId } })),
+      fresh.map((message, index) => ({ message, metadata: metadataOf(index) })),
     );
 }
 
@@ -128,6 +132,8 @@ function toUIMessages(stored: readonly StoredMessage[]): UIMessage[] {
       closeAssistant();
       assistant = { id, role: 'assistant', metadata: { runId }, parts: [], searchOutputs: [] };
     }
+    if (typeof metadata.totalTokens === 'number')
+      assistant.metadata = { runId, usage: { totalTokens: metadata.totalTokens } };
     if (message.role === 'assistant') {
       assistant.parts.push({ type: 'step-start' });
       const parts =
