@@ -29,9 +29,10 @@ $('#chat-input').addEventListener('keydown', (event) => {
 $('#chat-stop').addEventListener('click', () => void client?.stop());
 $('#chat-new').addEventListener('click', async () => {
   const previous = client?.chatId;
-  if (previous !== undefined) await api(`/api/ui/chat/${previous}`, { method: 'DELETE' }).catch(() => undefined);
   localStorage.setItem(chatIdKey, newChatId());
   open(currentChatId(), []);
+  // The old thread is deleted on the server (its answer stopped); the page does not wait for it.
+  if (previous !== undefined) await api(`/api/ui/chat/${previous}`, { method: 'DELETE' }).catch(() => undefined);
 });
 
 /** Opens the chat kept by the server (after sign-in): its thread, then the answer still running, if any. */

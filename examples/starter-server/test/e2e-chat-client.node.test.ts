@@ -4,9 +4,18 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { makeDocxFixture } from '../../../packages/core/src/knowledge/loaders/testing/docx-fixture.ts';
+import { makePdfFixture } from '../../../packages/core/src/knowledge/loaders/testing/pdf-fixture.ts';
 import { hasChromium, launchChromium, openPage } from './e2e-browser.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 import { transfers, uiChatServices } from './ui-chat-fixture.ts';
+
+const docxType = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const handbook = makePdfFixture({
+  header: 'ACME Handbook',
+  footer: 'Page {page}',
+  pages: [['Refunds take five days.'], ['Gift cards are final.']],
+});
 
 describe.runIf(hasChromium)('the starter chat UI on createChatClient (Chromium)', () => {
   let server: TestServer;
@@ -87,6 +96,27 @@ describe.runIf(hasChromium)('the starter chat UI on createChatClient (Chromium)'
     expect(users.at(-1)).toBe('slow again');
     // The resumed answer is shown once, not twice.
     expect(await page.locator('.message.assistant .answer:has-text("word399")').count()).toBe(1);
+  });
+
+  it('uploads a PDF and a Word file through the page; search shows the page and the heading', async () => {
+    await page.click('[data-tab="knowledge"]');
+    await page.setInputFiles('#upload-files', [
+      { name: 'handbook.pdf', mimeType: 'application/pdf', buffer: Buffer.from(handbook) },
+      { name: 'policy.docx', mimeType: docxType, buffer: Buffer.from(await makeDocxFixture()) },
+    ]);
+    await page.click('#upload-form button[type="submit"]');
+    await page.waitForSelector('#documents tr:has-text("policy.docx")');
+    expect(await page.locator('#documents tr:has-text("handbook.pdf")').textContent()).toContain('application/pdf');
+    await page.fill('#search-query', 'gift cards final');
+    await page.click('#search-form button[type="submit"]');
+    const first = page.locator('#search-results li').first();
+    await first.waitFor();
+    expect(await first.locator('.source').textContent()).toBe('handbook.pdf');
+    expect(await first.locator('.place').textContent()).toContain('page 2');
+    await page.fill('#search-query', 'gift cards never refunded exceptions');
+    await page.click('#search-form button[type="submit"]');
+    await page.waitForSelector('#search-results li .place:has-text("Refund policy > Exceptions")');
+    await page.click('[data-tab="chat"]');
   });
 
   it('logs no page or console errors on the way', () => {
