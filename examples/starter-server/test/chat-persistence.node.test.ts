@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createMemoryStore } from '@agenticgen/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   type PostgresTestServer,
@@ -183,6 +184,57 @@ describe.runIf(postgresServerAvailable())('with DATABASE_URL', () => {
       expect(info.features.store?.available).toBe(true);
       expect(info.features.store?.detail).toContain(`127.0.0.1:${postgres?.port}`);
       expect(info.features.store?.detail).not.toContain('s3cret');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('chat threads: limits, bad input, stale runs', () => {
+  it('returns at most the newest 200 messages of a long thread', async () => {
+    const store = createMemoryStore();
+    const server = await startTestServer({ services: { store } });
+    try {
+      const thread = await store.createThread({
+        id: 'chat:token-0:long',
+        metadata: { owner: 'token-0', chatId: 'long' },
+      });
+      const messages = Array.from({ length: 250 }, (_, index) => ({
+        message: { role: 'user' as const, content: `message ${index}` },
+      }));
+      await store.appendMessages(thread.id, messages);
+      const shown = await storedMessages(server, 'long');
+      expect(shown).toHaveLength(200);
+      expect(textOf(shown[0])).toBe('message 50');
+      expect(textOf(shown.at(-1))).toBe('message 249');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('at start, a running run no chat waits for is marked failed instead of being listed at every start', async () => {
+    const store = createMemoryStore();
+    const orphan = {
+      runId: 'orphan',
+      kind: 'agent',
+      name: 'assistant',
+      step: 0,
+      state: { phase: 'input', input: 'hi' },
+    };
+    await store.saveCheckpoint({ ...orphan, status: 'running' });
+    const server = await startTestServer({ services: { store } });
+    try {
+      expect((await store.loadCheckpoint('orphan'))?.status).toBe('failed');
+      expect(await store.listRuns({ status: 'running' })).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a malformed chat id with 400', async () => {
+    const server = await startTestServer();
+    try {
+      expect((await server.api('/api/ui/chat/bad%20id/messages')).status).toBe(400);
     } finally {
       await server.close();
     }

@@ -147,8 +147,9 @@ export function createChatRuns(options: {
             '[server] a tool call of this answer has an unknown outcome after a crash; an operator must decide',
           );
       } catch (error) {
-        // Interrupted by a shutdown: the checkpoint stays `running` and the next start resumes it.
-        if (!interrupting) {
+        // Interrupted by a shutdown: the checkpoint stays `running` and the next start resumes it; so does a run
+        // waiting for an operator's decision on a tool call (resumed with `decisions` by createDurableAgent).
+        if (!interrupting && !AgenticGenError.hasCode(error, 'tool-outcome-unknown')) {
           log('warn', 'chat: an answer failed', { runId, error: String(error).slice(0, 300) });
           await markFailed(runId).catch(() => undefined);
           await setActiveRun(store, thread, undefined).catch(() => undefined);
@@ -203,7 +204,14 @@ export function createChatRuns(options: {
       for (const run of await store.listRuns({ status: 'running', kind: runKind, limit: 100 })) {
         const thread = (await store.listThreads({ metadata: { activeRunId: run.runId }, limit: 1 })).items[0];
         const agent = agents.get(run.name);
-        if (thread === undefined || agent === undefined) continue;
+        if (thread === undefined || agent === undefined) {
+          // No chat waits for it (a newer answer replaced it), or its agent was created at run time and is gone:
+          // it cannot go on, and left `running` it would be listed again at every start.
+          log('warn', 'chat: an interrupted run cannot be resumed', { runId: run.runId, agent: run.name.slice(0, 64) });
+          await markFailed(run.runId);
+          if (thread !== undefined) await setActiveRun(store, thread, undefined);
+          continue;
+        }
         try {
           // Claimed once: with PostgreSQL, instances restarting together do not both continue a run.
           await store.saveSuspension({ runId: run.runId, suspensionId: `restart-${run.updatedAt}`, reason: 'restart' });
