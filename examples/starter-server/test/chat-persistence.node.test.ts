@@ -175,6 +175,30 @@ describe.runIf(postgresServerAvailable())('with DATABASE_URL', () => {
   const databaseUrl = () => String(postgres?.url).replace('postgres@', 'postgres:s3cret-pw@');
   persistenceSuite('PostgreSQL', () => ({ databaseUrl: databaseUrl() }));
 
+  it('no sticky sessions: an approval asked on one instance is answered on another, once', async () => {
+    transfers.length = 0;
+    const config = { databaseUrl: databaseUrl() };
+    const first = await startTestServer({ config, services: uiChatServices(), persistentStore: true });
+    const second = await startTestServer({ config, services: uiChatServices(), persistentStore: true });
+    try {
+      await chat(first, 'two-instances', [userMessage('pay alice', 'u1')]);
+      const reloaded = await storedMessages(second, 'two-instances');
+      const tool = reloaded.at(-1)?.parts.find((part) => part.type === 'tool-transfer') as UIPart;
+      Object.assign(tool, { state: 'approval-responded', approval: { id: tool.approval?.id, approved: true } });
+      const [onSecond, onFirst] = await Promise.all([
+        second.api('/api/ui/chat', { method: 'POST', json: { id: 'two-instances', messages: reloaded } }),
+        first.api('/api/ui/chat', { method: 'POST', json: { id: 'two-instances', messages: reloaded } }),
+      ]);
+      // Both instances got the same answer at once: exactly one resumes the run, the other says it was taken.
+      expect([onSecond.status, onFirst.status].sort()).toEqual([200, 409]);
+      await Promise.all([onSecond.text(), onFirst.text()]);
+      expect(transfers).toEqual(['30 to alice']);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
   it('reports the store in /api/info without the password of DATABASE_URL', async () => {
     const server = await startTestServer({ config: { databaseUrl: databaseUrl() }, persistentStore: true });
     try {
