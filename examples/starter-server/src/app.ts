@@ -186,10 +186,10 @@ export function createApp(options: AppOptions): App {
         server.closeIdleConnections();
         const drained = await runs.drain(config.drainTimeoutMs);
         log('info', 'runs drained', drained);
-        // Chat answers are durable: stopped here, they continue from their last checkpoint at the next start.
-        await withDeadline(context.chatRuns.interrupt(), config.closeTimeoutMs ?? 5_000, 'chat answers', log);
         // Each step below is bounded: a dependency that is down (Redis) must not hold the exit for minutes.
         const closeTimeoutMs = config.closeTimeoutMs ?? 5_000;
+        // Chat answers are durable: stopped here, they continue from their last checkpoint at the next start.
+        await withDeadline(context.chatRuns.interrupt(), closeTimeoutMs, 'chat answers', log);
         await withDeadline(gateway.close(), closeTimeoutMs, 'WebSocket connections', log);
         await withDeadline(relay?.dispose(), closeTimeoutMs, 'room relay', log);
         await withDeadline(context.mcp?.close(), closeTimeoutMs, 'MCP sessions', log);
