@@ -1,7 +1,7 @@
 // The starter UI: plain ES modules, no build step. Talks to the HTTP API (bearer token) and the WebSocket
 // gateway (`/ws`, authenticated with an `auth` message so the token never appears in a URL).
 import { refreshAgents } from './agents.js';
-import './chat.js';
+import { startChat } from './chat.js';
 import { refreshModels } from './compare.js';
 import './rooms.js';
 import { refreshDocuments } from './knowledge.js';
@@ -30,8 +30,10 @@ function signIn(token) {
   $('#signin').hidden = true;
   $('main').hidden = false;
   // An open connection was authenticated with the previous token: closing it reconnects with this one.
-  if (state.socket !== null && state.socket.readyState <= WebSocket.OPEN) state.socket.close();
-  else start();
+  if (state.socket !== null && state.socket.readyState <= WebSocket.OPEN) {
+    state.socket.close();
+    openChat();
+  } else start();
 }
 
 // ---------- tabs ----------
@@ -128,6 +130,12 @@ function onSocketMessage(message) {
 async function start() {
   await loadInfo();
   connect();
+  openChat();
+}
+
+/** The chat speaks HTTP (the UI message stream protocol), not the WebSocket: it opens on its own. */
+function openChat() {
+  startChat().catch((error) => console.warn('chat: could not open the thread', error));
 }
 
 state.token = readToken();

@@ -11,9 +11,19 @@ $('#upload-form').addEventListener('submit', async (event) => {
   try {
     for (const file of files) {
       status.textContent = `uploading ${file.name}…`;
-      const json = { name: file.name, content: await file.text() };
+      // PDF and Word files go up as they are (the server reads them with core's loaders); text as JSON.
+      const binary = /\.(pdf|docx)$/i.test(file.name);
+      const json = binary ? undefined : { name: file.name, content: await file.text() };
+      const post = (replace) =>
+        json === undefined
+          ? api(`/api/knowledge/documents?name=${encodeURIComponent(file.name)}${replace ? '&replace=1' : ''}`, {
+              method: 'POST',
+              body: file,
+              headers: { 'content-type': file.type || 'application/octet-stream' },
+            })
+          : api('/api/knowledge/documents', { json: { ...json, replace } });
       try {
-        await api('/api/knowledge/documents', { json });
+        await post(false);
       } catch (error) {
         // The server refuses a second document of the same name (409) unless asked to replace it.
         if (error.code !== 'already-exists') throw error;
@@ -21,7 +31,7 @@ $('#upload-form').addEventListener('submit', async (event) => {
           kept.push(file.name);
           continue;
         }
-        await api('/api/knowledge/documents', { json: { ...json, replace: true } });
+        await post(true);
       }
     }
     const uploaded = files.length - kept.length;
@@ -64,9 +74,17 @@ $('#search-form').addEventListener('submit', async (event) => {
     $('#search-results').replaceChildren(
       ...results.map((result) => {
         const item = document.createElement('li');
-        item.innerHTML = `<span class="source">${escapeHtml(result.source)}</span> <span class="muted">passage ${
-          result.chunk + 1
-        } · score ${result.score.toFixed(3)}</span><div>${escapeHtml(result.text)}</div>`;
+        // Where the passage is: its page (PDF) or heading path (Markdown, HTML, Word), then its number.
+        const place = [
+          result.page === undefined ? '' : `page ${result.page}`,
+          result.heading === undefined ? '' : escapeHtml(result.heading),
+          `passage ${result.chunk + 1}`,
+        ]
+          .filter(Boolean)
+          .join(' · ');
+        item.innerHTML = `<span class="source">${escapeHtml(result.source)}</span> <span class="muted place">${place} · score ${result.score.toFixed(
+          3,
+        )}</span><div>${escapeHtml(result.text)}</div>`;
         return item;
       }),
     );

@@ -134,20 +134,6 @@ export function createRunView(options = {}) {
   return view;
 }
 
-/** An answer from the history, shown as it was when it finished. */
-export function renderStoredAnswer(stored) {
-  const view = createRunView();
-  const { element } = view;
-  element.dataset.state = stored.failed ? 'failed' : 'done';
-  element.classList.toggle('error', Boolean(stored.failed));
-  const [tools, body, sourceList, meta] = element.children;
-  for (const record of stored.tools ?? []) tools.append(renderTool(record));
-  body.innerHTML = renderMarkdown(resolveCitations(stored.text ?? '', []).body, stored.sources ?? []);
-  renderSources(sourceList, stored.sources ?? []);
-  meta.textContent = stored.meta ?? '';
-  return element;
-}
-
 function renderTool(record) {
   const details = document.createElement('details');
   details.className = 'tool';

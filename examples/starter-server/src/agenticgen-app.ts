@@ -8,11 +8,13 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppContext } from './context.ts';
 import { bearerToken } from './gateway/auth.ts';
+import { serveChatClient } from './http/chat-client-bundle.ts';
 import type { ApiApp, ApiEnv } from './http/env.ts';
 import { errorResponse, jsonResponse, toHttpError } from './http/errors.ts';
 import { serveStatic, serveVendorFile } from './http/static.ts';
 import { registerChatRoutes } from './routes/chat-routes.ts';
 import { registerKnowledgeRoutes } from './routes/knowledge-routes.ts';
+import { registerMcpRoutes } from './routes/mcp-routes.ts';
 import { type MonitoringState, registerMonitoringRoutes, registerPublicRoutes } from './routes/monitoring-routes.ts';
 import { registerToolRoutes } from './routes/tools-routes.ts';
 import { registerUIChatRoutes } from './routes/ui-chat-routes.ts';
@@ -42,7 +44,7 @@ export interface AgenticGenAppOptions {
 /** The web UI that ships with the starter (`examples/starter-server/public`). */
 export const starterPublicDir = fileURLToPath(new URL('../public', import.meta.url));
 
-const apiPaths = ['/api/*', '/health', '/ready', '/metrics'];
+const apiPaths = ['/api/*', '/mcp', '/health', '/ready', '/metrics'];
 
 /**
  * The AgenticGen HTTP API as a Hono app over ready services (see `createAppContext`): mount it in your own
@@ -101,7 +103,7 @@ export function createAgenticGenApp(context: AppContext, options: AgenticGenAppO
   );
 
   registerPublicRoutes(app, context, { readiness, signedIn });
-  app.use('/api/*', async (c, next) => {
+  const requireToken: MiddlewareHandler<ApiEnv> = async (c, next) => {
     const address = clientAddress(c);
     context.authThrottle.check(address);
     const owner = context.identifyToken(bearerToken(c.req.header('authorization')));
@@ -114,13 +116,16 @@ export function createAgenticGenApp(context: AppContext, options: AgenticGenAppO
     }
     c.set('owner', owner);
     await next();
-  });
+  };
+  app.use('/api/*', requireToken);
+  app.use('/mcp', requireToken);
   registerMonitoringRoutes(app, context);
   registerChatRoutes(app, context);
   registerUIChatRoutes(app, context, options.uiStreams === undefined ? {} : { streams: options.uiStreams });
   registerKnowledgeRoutes(app, context);
   registerToolRoutes(app, context);
   registerWorkflowRoutes(app, context);
+  registerMcpRoutes(app, context);
 
   // A plain 404 (no thrown error), so methodNotAllowed can turn it into a 405 when the path exists.
   const notFound = (c: Context) =>
@@ -138,7 +143,12 @@ export function createAgenticGenApp(context: AppContext, options: AgenticGenAppO
     app.all('*', async (c) => {
       if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return notFound(c);
       const pathname = decodeURIComponent(new URL(c.req.url).pathname);
-      return (await serveStatic(publicDir, pathname)) ?? (await serveVendorFile(pathname)) ?? notFound(c);
+      return (
+        (await serveStatic(publicDir, pathname)) ??
+        (await serveVendorFile(pathname)) ??
+        (await serveChatClient(pathname)) ??
+        notFound(c)
+      );
     });
   }
   return app;

@@ -10,6 +10,7 @@ import { createAppContext } from './create-context.ts';
 import type { RoomRelay } from './gateway/room-relay.ts';
 import type { ApiApp } from './http/env.ts';
 import type { Logger } from './log.ts';
+import { resumeInterruptedChats } from './routes/ui-chat-routes.ts';
 import { wireServerMetrics } from './server-metrics.ts';
 import type { Services } from './services/types.ts';
 
@@ -161,6 +162,12 @@ export function createApp(options: AppOptions): App {
           log('warn', 'runs: Redis queue unavailable; runs execute on this instance', { error: String(error) });
         }
       }
+      try {
+        const resumed = await resumeInterruptedChats(context, uiStreams);
+        if (resumed > 0) log('info', 'chat: resumed answers interrupted by the last stop', { resumed });
+      } catch (error) {
+        log('error', 'chat: could not resume interrupted answers', { error: String(error) });
+      }
       return new Promise<string>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
@@ -181,8 +188,11 @@ export function createApp(options: AppOptions): App {
         log('info', 'runs drained', drained);
         // Each step below is bounded: a dependency that is down (Redis) must not hold the exit for minutes.
         const closeTimeoutMs = config.closeTimeoutMs ?? 5_000;
+        // Chat answers are durable: stopped here, they continue from their last checkpoint at the next start.
+        await withDeadline(context.chatRuns.interrupt(), closeTimeoutMs, 'chat answers', log);
         await withDeadline(gateway.close(), closeTimeoutMs, 'WebSocket connections', log);
         await withDeadline(relay?.dispose(), closeTimeoutMs, 'room relay', log);
+        await withDeadline(context.mcp?.close(), closeTimeoutMs, 'MCP sessions', log);
         uiStreamConnections?.publisher.disconnect();
         uiStreamConnections?.subscriber.disconnect();
         await context.runQueue?.close({ timeoutMs: closeTimeoutMs });

@@ -80,6 +80,13 @@ export interface ServerConfig {
   corsOrigins?: string[];
   /** With Redis: how long a run waits for a lost Redis connection to come back before failing with `unavailable`. */
   redisOutageMs?: number;
+  /**
+   * Where chat threads and run checkpoints persist: a PGlite database in this folder
+   * (`AGENTICGEN_STORE_DIR`, default `<dataDir>/store`), unless `databaseUrl` is set.
+   */
+  storeDir?: string;
+  /** PostgreSQL for threads and runs (`DATABASE_URL`), shared by every instance; PGlite in `storeDir` without it. */
+  databaseUrl?: string;
   /** Where LanceDB keeps the knowledge vectors (`AGENTICGEN_LANCEDB_URI`, e.g. `s3://bucket/agenticgen`); default the data folder. */
   lancedbUri?: string;
 }
@@ -152,6 +159,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd:
     ...(env.AGENTICGEN_CORS_ORIGINS ? { corsOrigins: list(env.AGENTICGEN_CORS_ORIGINS) } : {}),
     redisOutageMs: positive(env.AGENTICGEN_REDIS_OUTAGE_MS, 5_000),
     ...(env.AGENTICGEN_LANCEDB_URI ? { lancedbUri: env.AGENTICGEN_LANCEDB_URI } : {}),
+    ...(env.AGENTICGEN_STORE_DIR ? { storeDir: resolve(cwd, env.AGENTICGEN_STORE_DIR) } : {}),
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { ChatMessage } from '@agenticgen/core';
 import type { AgentService } from './agents/agent-service.ts';
+import type { ChatRuns } from './chat/chat-runs.ts';
 import type { ServerConfig } from './config.ts';
 import type { Connection } from './gateway/connection.ts';
 import type { Gateway } from './gateway/gateway.ts';
@@ -20,6 +21,8 @@ export interface AppContext {
   runs: RunManager;
   gateway: Gateway;
   agents: AgentService;
+  /** The UI chat's durable runs: threads, checkpoints and approvals in the store. */
+  chatRuns: ChatRuns;
   log: Logger;
   /** Runs in flight per token. */
   runLimiter: RunLimiter;
@@ -27,6 +30,8 @@ export interface AppContext {
   authThrottle: AuthThrottle;
   /** The key of a presented token (`token-0`, …), or undefined when it is not one of the configured tokens. */
   identifyToken: (token: string | undefined | null) => string | undefined;
+  /** The MCP endpoint's sessions, closed at shutdown (set when `/mcp` is registered). */
+  mcp?: { close(): Promise<void> };
   /** With Redis: chat and collaboration runs go through the shared queue (see runs/redis-run-queue.ts). */
   runQueue?: RunQueue | undefined;
 }

@@ -1,4 +1,5 @@
 import { createAgentService } from './agents/agent-service.ts';
+import { createChatRuns } from './chat/chat-runs.ts';
 import type { ServerConfig } from './config.ts';
 import type { AppContext } from './context.ts';
 import { createTokenIdentifier } from './gateway/auth.ts';
@@ -35,12 +36,14 @@ export function createAppContext(options: { config: ServerConfig; services: Serv
     onDisconnect: (connection) => gatewayRequests.disconnected(connection),
     log: (level, message, fields) => log(level, message, fields),
   });
+  const agents = createAgentService(services);
   const context: AppContext = {
     config,
     services,
     runs: new RunManager(),
     gateway,
-    agents: createAgentService(services),
+    agents,
+    chatRuns: createChatRuns({ store: services.store, agents, log }),
     log,
     runLimiter: new RunLimiter(limits.runsPerToken),
     authThrottle,

@@ -42,6 +42,7 @@ describe.runIf(hasChromium)('chat end to end (Chromium)', () => {
     ({ page, errors } = await openPage(browser));
     await page.goto(`${server.url}/#token=${server.token}`);
     await page.waitForSelector('#connection-state.online');
+    await page.waitForSelector('#chat-log[data-thread="loaded"]');
   });
 
   afterAll(async () => {
@@ -106,57 +107,41 @@ describe.runIf(hasChromium)('chat end to end (Chromium)', () => {
   });
 
   it('keeps the conversation across a reload, and the next question continues it', async () => {
-    // What a reader sees: the questions, the answers, their sources and figures (tool outputs stay out of the
-    // stored thread: they can be large).
+    // What a reader sees: the questions, the answers, their sources and figures, from the server's thread.
     const shown = () =>
       page.locator('#chat-log .message.user, #chat-log .answer, #chat-log .sources, #chat-log .meta').allTextContents();
     const before = await shown();
     expect(before).toHaveLength(2 + 3 * 2);
     await page.reload();
-    await page.waitForSelector('#connection-state.online');
+    await page.waitForSelector('#chat-log[data-thread="loaded"]');
     expect(await shown()).toEqual(before);
     const first = page.locator('.message.assistant').first();
     expect(await first.locator('.sources li').count()).toBe(1);
     expect(await first.locator('.sources li').first().textContent()).toContain('lighthouses.md');
     expect(await first.locator('.tool[data-tool="search_knowledge"]').count()).toBe(1);
 
-    // The turns sent with the next question include the ones from before the reload.
+    // The thread came from the server; the next question is sent with it (the UI message stream protocol).
     await page.evaluate(() => {
       const sent: unknown[] = [];
-      (window as unknown as { sentFrames: unknown[] }).sentFrames = sent;
-      const send = WebSocket.prototype.send;
-      WebSocket.prototype.send = function (this: WebSocket, data: string) {
-        sent.push(JSON.parse(data));
-        return send.call(this, data);
+      (window as unknown as { sentBodies: unknown[] }).sentBodies = sent;
+      const original = window.fetch;
+      window.fetch = (input, init) => {
+        if (String(input).endsWith('/api/ui/chat') && typeof init?.body === 'string') sent.push(JSON.parse(init.body));
+        return original(input, init);
       };
     });
     await ask(page, 'When was Cape Wrath automated?');
-    const frames = await page.evaluate(() => (window as unknown as { sentFrames: unknown[] }).sentFrames);
-    const chat = frames.find((frame) => (frame as { type: string }).type === 'chat') as {
-      messages: Array<{ role: string; content: string }>;
-    };
-    expect(chat.messages.map((turn) => turn.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
-    expect(chat.messages[0]?.content).toBe('Why were lighthouse keepers called wickies?');
-  });
-
-  it('keeps at most 100 messages, the newest', async () => {
-    await page.evaluate(() => {
-      const messages = Array.from({ length: 150 }, (_, index) => ({ role: 'user', content: `message ${index}` }));
-      localStorage.setItem('agenticgen-chat', JSON.stringify({ version: 1, messages }));
-    });
-    await page.reload();
-    await page.waitForSelector('#connection-state.online');
-    const shown = await page.locator('#chat-log .message').allTextContents();
-    expect(shown).toHaveLength(100);
-    expect(shown[0]).toBe('message 50');
-    expect(shown.at(-1)).toBe('message 149');
+    const bodies = await page.evaluate(() => (window as unknown as { sentBodies: unknown[] }).sentBodies);
+    const body = bodies[0] as { messages: Array<{ role: string; parts: Array<{ type: string; text?: string }> }> };
+    expect(body.messages.map((message) => message.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
+    expect(body.messages[0]?.parts[0]?.text).toBe('Why were lighthouse keepers called wickies?');
   });
 
   it('"New chat" empties the thread, also after a reload', async () => {
     await page.click('#chat-new');
     expect(await page.locator('#chat-log .message').count()).toBe(0);
     await page.reload();
-    await page.waitForSelector('#connection-state.online');
+    await page.waitForSelector('#chat-log[data-thread="loaded"]');
     expect(await page.locator('#chat-log .message').count()).toBe(0);
   });
 

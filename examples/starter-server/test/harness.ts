@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createMemoryStore } from '@agenticgen/core';
 import WebSocket from 'ws';
 import { type App, createApp } from '../src/app.ts';
 import { defaultLimits, type ServerConfig } from '../src/config.ts';
@@ -43,6 +44,11 @@ export async function startTestServer(
     services?: ServiceOverrides;
     /** Environment the services read (provider keys); empty by default, so the offline demo model answers. */
     environment?: NodeJS.ProcessEnv;
+    /**
+     * Threads and runs in the configured store (PGlite in the data folder, or `databaseUrl`), as `npm start`
+     * does. Off by default: opening PGlite takes seconds, and most tests need no persistence (memory store).
+     */
+    persistentStore?: boolean;
   } = {},
 ): Promise<TestServer> {
   const dataDir = options.config?.dataDir ?? mkdtempSync(join(tmpdir(), 'agenticgen-starter-'));
@@ -64,6 +70,7 @@ export async function startTestServer(
   const services = await createServices(config, log, options.environment ?? {}, {
     demoWordDelayMs: 0,
     sandbox: false,
+    ...(options.persistentStore === true ? {} : { store: createMemoryStore() }),
     ...options.services,
   });
   const app = createApp({ config, services, log });
@@ -86,7 +93,8 @@ export async function startTestServer(
     },
     async close() {
       await app.shutdown('test finished');
-      rmSync(dataDir, { recursive: true, force: true });
+      // A data folder the test chose outlives the server (restart tests start a second one on it).
+      if (options.config?.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -5,10 +5,19 @@ import { jsonBody, limitBody, mediaType, parseJson, readBytes, validBody } from 
 import type { ApiApp } from '../http/env.ts';
 import { featureUnavailable, statusForError, toHttpError } from '../http/errors.ts';
 import { startSse } from '../http/sse.ts';
-import type { KnowledgeService } from '../services/types.ts';
+import {
+  binaryDocumentMediaTypes,
+  docxMediaType,
+  loadBinaryDocument,
+  pdfMediaType,
+} from '../services/document-loaders.ts';
+import type { KnowledgeService, UploadedDocument } from '../services/types.ts';
 
-/** Media types accepted as documents. */
+/** Media types accepted as text documents (JSON or raw uploads). */
 export const documentMediaTypes = ['text/plain', 'text/markdown', 'text/html'] as const;
+
+/** Every media type accepted: the text ones, and PDF and Word files uploaded raw. */
+const acceptedMediaTypes: readonly string[] = [...documentMediaTypes, ...binaryDocumentMediaTypes];
 
 const uploadBody = compileSchema(
   Type.Object(
@@ -37,12 +46,14 @@ const searchBody = compileSchema(
 export function documentMediaType(name: string, declared: string | undefined): string {
   const type = declared === undefined || declared === '' || declared === 'application/octet-stream' ? '' : declared;
   if (type !== '') {
-    if ((documentMediaTypes as readonly string[]).includes(type)) return type;
+    if (acceptedMediaTypes.includes(type)) return type;
     throw new AgenticGenError(
       'unsupported-media-type',
-      `[server] documents must be ${documentMediaTypes.join(', ')}; got ${type.slice(0, 100)}`,
+      `[server] documents must be ${acceptedMediaTypes.join(', ')}; got ${type.slice(0, 100)}`,
     );
   }
+  if (/\.pdf$/i.test(name)) return pdfMediaType;
+  if (/\.docx$/i.test(name)) return docxMediaType;
   if (/\.(md|markdown)$/i.test(name)) return 'text/markdown';
   if (/\.html?$/i.test(name)) return 'text/html';
   return 'text/plain';
@@ -61,11 +72,7 @@ export function registerKnowledgeRoutes(app: ApiApp, context: AppContext): void 
     return service;
   };
   app.get('/api/knowledge/documents', async (c) => c.json({ documents: await knowledge().list() }));
-  const upload = async (
-    c: Context,
-    document: { name: string; content: string; mediaType: string },
-    replace: boolean,
-  ): Promise<Response> => {
+  const upload = async (c: Context, document: UploadedDocument, replace: boolean): Promise<Response> => {
     const service = knowledge();
     if (document.content.trim() === '') {
       throw new AgenticGenError('invalid-argument', `[server] document "${document.name}" is empty`);
@@ -96,6 +103,11 @@ export function registerKnowledgeRoutes(app: ApiApp, context: AppContext): void 
         content: body.content,
         mediaType: documentMediaType(body.name, body.mediaType),
       };
+      if ((binaryDocumentMediaTypes as readonly string[]).includes(document.mediaType))
+        throw new AgenticGenError(
+          'unsupported-media-type',
+          '[server] upload PDF and Word files raw (POST the file with ?name=<file name>), not as JSON text',
+        );
       return upload(c, document, body.replace === true || truthy(c.req.query('replace')));
     }
     const name = c.req.query('name') ?? '';
@@ -104,6 +116,10 @@ export function registerKnowledgeRoutes(app: ApiApp, context: AppContext): void 
     }
     const type = documentMediaType(name, mediaType(c));
     const bytes = await readBytes(c);
+    if ((binaryDocumentMediaTypes as readonly string[]).includes(type)) {
+      knowledge(); // unavailable before any parsing
+      return upload(c, await loadBinaryDocument(name, type, bytes), truthy(c.req.query('replace')));
+    }
     const content = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
     return upload(c, { name, content, mediaType: type }, truthy(c.req.query('replace')));
   });

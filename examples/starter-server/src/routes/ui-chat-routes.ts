@@ -1,11 +1,4 @@
-import {
-  AgenticGenError,
-  type AgentResult,
-  type AgentRunState,
-  type Citation,
-  compileSchema,
-  Type,
-} from '@agenticgen/core';
+import { AgenticGenError, compileSchema, Type } from '@agenticgen/core';
 import {
   createUIStreamRegistry,
   fromUIMessages,
@@ -13,7 +6,9 @@ import {
   type UIStreamRegistry,
   uiMessageStreamHeaders,
 } from '@agenticgen/core/ui';
-import type { Context } from 'hono';
+import type { ChatRunStream } from '../chat/chat-runs.ts';
+import { loadChatUIMessages, threadIdOf } from '../chat/chat-threads.ts';
+import { starterCitations } from '../chat/starter-citations.ts';
 import type { AppContext } from '../context.ts';
 import { jsonBody, validBody } from '../http/body.ts';
 import type { ApiApp } from '../http/env.ts';
@@ -35,38 +30,6 @@ const uiChatBody = compileSchema(
   ),
 );
 
-/** Suspended runs kept for their approvals, per instance; the oldest is dropped beyond this. */
-const maxSuspendedRuns = 1000;
-
-/**
- * The starter's assistant cites `search_knowledge` passages as `[n]`, numbered in the order the searches
- * returned them; each cited passage becomes a source part.
- */
-export function starterCitations(result: AgentResult): Citation[] {
-  const passages = result.steps.flatMap((step) =>
-    step.toolCalls.flatMap((call) =>
-      call.toolName === 'search_knowledge' && !call.isError
-        ? ((call.output as { results?: Array<{ documentId: string; source: string; chunk: number; text: string }> })
-            .results ?? [])
-        : [],
-    ),
-  );
-  const cited = new Map<number, Citation>();
-  for (const match of result.text.matchAll(/\[(\d{1,3})\]/g)) {
-    const index = Number(match[1]);
-    const passage = passages[index - 1];
-    if (passage === undefined || cited.has(index)) continue;
-    cited.set(index, {
-      ref: String(index),
-      source: passage.source,
-      documentId: passage.documentId,
-      chunkIndex: passage.chunk,
-      text: passage.text,
-    });
-  }
-  return [...cited.values()];
-}
-
 export interface UIChatRouteOptions {
   /**
    * Where answers are recorded for resume and cancel (default: in memory, this instance only). A function is
@@ -79,17 +42,17 @@ export interface UIChatRouteOptions {
  * The chat in the AI SDK UI message stream protocol, for `useChat` with its default transport
  * (`api: '/api/ui/chat'`) and for core's `createChatClient`:
  * - `POST /api/ui/chat` takes `{ id, messages: UIMessage[] }` and streams the answer; a message whose tool
- *   approvals were answered resumes the suspended run;
+ *   approvals were answered resumes the suspended run (kept in the store, so any instance can);
+ * - `GET /api/ui/chat/:id/messages` returns the chat's thread from the store as `{ messages: UIMessage[] }`;
+ * - `DELETE /api/ui/chat/:id` stops its answer and deletes the thread;
  * - `GET /api/ui/chat/:id/stream[?from=N]` resumes the running answer (204 when none runs);
  * - `DELETE /api/ui/chat/:id/stream` cancels it, from any instance sharing the registry.
  */
 export function registerUIChatRoutes(app: ApiApp, context: AppContext, options: UIChatRouteOptions = {}): void {
   const fallback = createUIStreamRegistry();
   const registry = () => (typeof options.streams === 'function' ? options.streams() : (options.streams ?? fallback));
-  const suspended = new Map<string, { owner: string; state: AgentRunState }>();
   const limits = { bytes: context.config.limits.jsonBodyBytes, depth: context.config.limits.jsonDepth };
-  // Streams are per token, so one user cannot resume or cancel another's answer.
-  const streamKey = (c: Context, chatId: string) => `${c.var.owner}:${chatId}`;
+  const { store } = context.services;
 
   app.post('/api/ui/chat', ...jsonBody(uiChatBody, 'chat request', limits), async (c) => {
     const body = validBody(c, uiChatBody);
@@ -102,45 +65,43 @@ export function registerUIChatRoutes(app: ApiApp, context: AppContext, options: 
       );
     const { messages, approvals, suspendedRunId } = fromUIMessages(body.messages);
     const owner = c.var.owner;
-    const pending = suspendedRunId === undefined ? undefined : suspended.get(suspendedRunId);
-    const resuming = pending !== undefined && pending.owner === owner && Object.keys(approvals).length > 0;
-    if (!resuming && messages.at(-1)?.role !== 'user')
+    const answering = Object.keys(approvals).length > 0 && suspendedRunId !== undefined;
+    if (!answering && messages.at(-1)?.role !== 'user')
       throw new AgenticGenError(
         'invalid-argument',
         '[server] the last message must be a user message or answer tool approvals',
       );
     const run =
-      resuming && suspendedRunId !== undefined ? agent.resumeStream(pending.state, approvals) : agent.stream(messages);
-    if (resuming && suspendedRunId !== undefined) suspended.delete(suspendedRunId);
-    run.result.then(
-      (result) => {
-        if (result.state === undefined) return;
-        suspended.set(result.runId, { owner, state: result.state });
-        if (suspended.size > maxSuspendedRuns) suspended.delete(suspended.keys().next().value as string);
-      },
-      () => undefined,
-    );
-    const key = streamKey(c, body.id);
-    const chunks = toUIMessageStream(run, { model: context.services.model.model.modelId, sources: starterCitations });
+      answering && suspendedRunId !== undefined
+        ? await context.chatRuns.resumeApproval({ agent, owner, chatId: body.id, runId: suspendedRunId, approvals })
+        : await context.chatRuns.start({ agent, owner, chatId: body.id, messages });
+    const key = streamKeyOf(owner, body.id);
     const streams = registry();
-    try {
-      await streams.start(key, chunks);
-    } catch (error) {
-      await chunks.cancel();
-      throw error;
-    }
+    await record(streams, run, context);
     const stream = await streams.resume(key, { from: 0, signal: c.req.raw.signal });
     return new Response(stream ?? null, { headers: uiMessageStreamHeaders });
   });
 
+  app.get('/api/ui/chat/:id/messages', async (c) => {
+    const id = chatIdParam(c.req.param('id'));
+    const thread = await store.getThread(threadIdOf(c.var.owner, id));
+    return c.json({ messages: thread === undefined ? [] : await loadChatUIMessages(store, thread) });
+  });
+
+  app.delete('/api/ui/chat/:id', async (c) => {
+    const id = chatIdParam(c.req.param('id'));
+    await registry().cancel(streamKeyOf(c.var.owner, id));
+    await store.deleteThread(threadIdOf(c.var.owner, id));
+    return c.body(null, 204);
+  });
+
   app.get('/api/ui/chat/:id/stream', async (c) => {
-    const id = c.req.param('id');
-    if (!/^[a-zA-Z0-9_-]{1,100}$/.test(id)) throw new AgenticGenError('invalid-argument', '[server] invalid chat id');
+    const id = chatIdParam(c.req.param('id'));
     const fromText = c.req.query('from');
     const from = fromText === undefined ? undefined : Number(fromText);
     if (from !== undefined && !(Number.isInteger(from) && from >= 0))
       throw new AgenticGenError('invalid-argument', '[server] from must be a non-negative integer');
-    const stream = await registry().resume(streamKey(c, id), {
+    const stream = await registry().resume(streamKeyOf(c.var.owner, id), {
       ...(from === undefined ? {} : { from }),
       signal: c.req.raw.signal,
     });
@@ -149,9 +110,41 @@ export function registerUIChatRoutes(app: ApiApp, context: AppContext, options: 
   });
 
   app.delete('/api/ui/chat/:id/stream', async (c) => {
-    const id = c.req.param('id');
-    if (!/^[a-zA-Z0-9_-]{1,100}$/.test(id)) throw new AgenticGenError('invalid-argument', '[server] invalid chat id');
-    await registry().cancel(streamKey(c, id));
+    const id = chatIdParam(c.req.param('id'));
+    await registry().cancel(streamKeyOf(c.var.owner, id));
     return c.body(null, 204);
   });
+}
+
+/** Streams are per token, so one user cannot resume or cancel another's answer. */
+const streamKeyOf = (owner: string, chatId: string) => `${owner}:${chatId}`;
+
+function chatIdParam(id: string | undefined): string {
+  if (id === undefined || !/^[a-zA-Z0-9_-]{1,100}$/.test(id))
+    throw new AgenticGenError('invalid-argument', '[server] invalid chat id');
+  return id;
+}
+
+/** Records an answer in the registry, where the page (or a page that reloads, on any instance) reads it. */
+async function record(streams: UIStreamRegistry, run: ChatRunStream, context: AppContext): Promise<void> {
+  const chunks = toUIMessageStream(run.events, {
+    model: context.services.model.model.modelId,
+    sources: starterCitations,
+  });
+  try {
+    await streams.start(streamKeyOf(run.owner, run.chatId), chunks);
+  } catch (error) {
+    await chunks.cancel();
+    throw error;
+  }
+}
+
+/**
+ * After a restart: continues the chat answers the previous process left unfinished, recorded as if they had
+ * just started, so a page that reloads (`GET /api/ui/chat/:id/stream`) gets the answer. Returns how many.
+ */
+export async function resumeInterruptedChats(context: AppContext, streams: UIStreamRegistry): Promise<number> {
+  const runs = await context.chatRuns.resumeInterrupted();
+  for (const run of runs) await record(streams, run, context);
+  return runs.length;
 }

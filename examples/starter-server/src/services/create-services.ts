@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createOfflineDemoModel } from '@agenticgen/adapters';
 import {
+  type AgentStore,
   type AnyPlugin,
   type CacheStore,
   type CodeSandbox,
@@ -30,6 +31,8 @@ export interface ServiceOverrides {
   plugins?: readonly AnyPlugin[];
   /** Config per extra plugin name, validated by the runtime against each plugin's schema. */
   pluginConfig?: Readonly<Record<string, unknown>>;
+  /** Use this thread and run store instead of PGlite or PostgreSQL (tests that need no persistence). */
+  store?: AgentStore;
 }
 
 /**
@@ -146,6 +149,11 @@ export async function createServices(
           detail: '@agenticgen/sandbox createSqlTool: SQLite in Pyodide over uploaded CSV or SQLite files',
         };
 
+  const store = overrides.store ?? (await openStore(config, log, features));
+  if (overrides.store !== undefined)
+    features.store = { available: true, detail: 'a store given by the embedding code' };
+  disposers.push(() => store.close());
+
   const serverTools = await import('./server-tools.ts');
   const tools = [
     ...(knowledge === undefined ? [] : [serverTools.createSearchKnowledgeTool(knowledge)]),
@@ -233,6 +241,7 @@ export async function createServices(
 
   return {
     runtime,
+    store,
     tools: runtime.tools,
     model,
     comparisonModels,
@@ -248,6 +257,28 @@ export async function createServices(
       }
     },
   };
+}
+
+/**
+ * The thread and run store; when it cannot open (PostgreSQL down, the PGlite folder held by another process),
+ * core's memory store keeps the server working, with chats lost at restart and the reason in `/ready`.
+ */
+async function openStore(config: ServerConfig, log: Logger, features: Record<string, FeatureStatus>) {
+  try {
+    const { openStarterStore } = await import('./store-service.ts');
+    const { store, detail } = await openStarterStore(config);
+    features.store = { available: true, detail };
+    return store;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    features.store = {
+      available: false,
+      detail: `store unavailable (${reason}); chats and runs are kept in memory and lost at restart`,
+    };
+    log('error', 'store: unavailable, using the memory store', { reason });
+    const { createMemoryStore } = await import('@agenticgen/core');
+    return createMemoryStore();
+  }
 }
 
 /**

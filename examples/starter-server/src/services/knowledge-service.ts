@@ -9,13 +9,16 @@ import {
   type DocumentFormat,
   type Embedder,
   type KnowledgeBase,
+  type LoadedChunk,
   type VectorStore,
 } from '@agenticgen/core';
 import type { Logger } from '../log.ts';
-import type { KnowledgeDocument, KnowledgePassage, KnowledgeService } from './types.ts';
+import type { KnowledgeDocument, KnowledgePassage, KnowledgeService, UploadedDocument } from './types.ts';
 
 interface StoredDocument extends KnowledgeDocument {
   content: string;
+  /** A loaded PDF or Word document's chunks, re-ingested as they are at start. */
+  loadedChunks?: LoadedChunk[];
 }
 
 export interface KnowledgeServiceOptions {
@@ -81,22 +84,20 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
   }
 
   const summary = (document: StoredDocument): KnowledgeDocument => {
-    const { content: _content, ...rest } = document;
+    const { content: _content, loadedChunks: _chunks, ...rest } = document;
     return { ...rest, chunks: knowledge.get(document.id)?.chunkCount ?? rest.chunks };
   };
 
-  const addDocument = async (
-    id: string,
-    input: { name: string; content: string; mediaType: string },
-  ): Promise<KnowledgeDocument> => {
+  const addDocument = async (id: string, input: UploadedDocument): Promise<KnowledgeDocument> => {
     const stored: StoredDocument = {
       id,
       name: input.name,
       mediaType: input.mediaType,
-      bytes: Buffer.byteLength(input.content),
+      bytes: input.bytes ?? Buffer.byteLength(input.content),
       chunks: 0,
       addedAt: new Date().toISOString(),
       content: input.content,
+      ...(input.chunks === undefined ? {} : { loadedChunks: input.chunks }),
     };
     const report = await knowledge.add(toKnowledgeDocument(stored));
     stored.chunks = knowledge.get(id)?.chunkCount ?? report.chunks;
@@ -158,6 +159,8 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
           chunk: result.chunkIndex,
           text: result.text,
           score: result.score,
+          ...(typeof result.metadata.page === 'number' ? { page: result.metadata.page } : {}),
+          ...(result.heading === undefined ? {} : { heading: result.heading }),
         }));
       };
       if (cache === undefined) return run();
@@ -173,6 +176,9 @@ export async function createKnowledgeService(options: KnowledgeServiceOptions): 
 }
 
 function toKnowledgeDocument(document: StoredDocument) {
+  if (document.loadedChunks !== undefined) {
+    return { id: document.id, content: '', source: document.name, chunks: document.loadedChunks };
+  }
   return {
     id: document.id,
     content: document.content,

@@ -1,8 +1,10 @@
 import type {
+  AgentStore,
   AnyPlugin,
   CacheStore,
   ChatModel,
   CodeSandbox,
+  LoadedChunk,
   Meter,
   RunResult,
   Runtime,
@@ -37,6 +39,10 @@ export interface KnowledgePassage {
   chunk: number;
   text: string;
   score: number;
+  /** 1-based page of a PDF passage. */
+  page?: number;
+  /** Heading path of the passage (`Guide > Install`), for Markdown, HTML and Word documents. */
+  heading?: string;
 }
 
 /** Progress of one document's ingest: after each embedded batch of chunks. */
@@ -46,13 +52,25 @@ export interface IngestProgress {
   totalChunks: number;
 }
 
+/** A document to add: text content, or chunks a loader made from a binary file (PDF, Word). */
+export interface UploadedDocument {
+  name: string;
+  /** The text; for a loaded document, the chunk texts joined (its size is reported as `bytes`). */
+  content: string;
+  mediaType: string;
+  /** Chunks made by core's loaders (`loadPdf`, `loadDocx`), stored as they are, with page and heading. */
+  chunks?: LoadedChunk[];
+  /** Size of the uploaded file, when it differs from the content's (binary formats). */
+  bytes?: number;
+}
+
 export interface KnowledgeService {
   /**
    * Adds a document. Its id comes from its name (Unicode kept); a document with that id already there is a
    * `already-exists` error (409) unless `replace` is true.
    */
   add(
-    document: { name: string; content: string; mediaType: string },
+    document: UploadedDocument,
     options?: { replace?: boolean; onProgress?: (progress: IngestProgress) => void },
   ): Promise<KnowledgeDocument>;
   list(): Promise<KnowledgeDocument[]>;
@@ -124,6 +142,8 @@ export interface ModelChoice {
 
 export interface Services {
   model: ModelChoice;
+  /** Chat threads, run checkpoints, suspended approvals and the tool-call ledger (PGlite or PostgreSQL). */
+  store: AgentStore;
   /** Models available for comparison (the main one first). */
   comparisonModels: ModelChoice[];
   tools: ToolRegistry;

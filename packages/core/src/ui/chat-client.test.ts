@@ -143,6 +143,29 @@ describe('createChatClient', () => {
   });
 });
 
+describe('createChatClient errors', () => {
+  it('keeps the partial answer when the error arrives in the same read as its text', async () => {
+    const events = [
+      { type: 'start', messageId: 'm1' },
+      { type: 'text-start', id: 't1' },
+      { type: 'text-delta', id: 't1', delta: 'partial answer' },
+      { type: 'error', errorText: 'the provider failed' },
+    ];
+    const fetch = (async () =>
+      new Response(events.map((event) => `data: ${JSON.stringify(event)}\n\n`).join(''), {
+        headers: uiMessageStreamHeaders,
+      })) as unknown as typeof globalThis.fetch;
+    const client = createChatClient({ fetch });
+    await client.send('hi');
+    const state = client.getState();
+    expect(state).toMatchObject({ status: 'error', error: 'the provider failed' });
+    expect(state.messages.at(-1)).toMatchObject({
+      role: 'assistant',
+      parts: [{ type: 'text', text: 'partial answer' }],
+    });
+  });
+});
+
 describe('createChatClient limits', () => {
   it('refuses an SSE event longer than maxEventChars', async () => {
     const fetch = (async () =>

@@ -96,6 +96,11 @@ export function createChatClient(options: ChatClientOptions = {}): ChatClient {
         for (const chunk of parsed.chunks) {
           const outcome = applyUIMessageChunk(assistant, chunk);
           if (typeof outcome === 'object') {
+            // The text that came before the error (maybe in this same read) stays on screen.
+            if (!appended && assistant.parts.length > 0) {
+              state = { ...state, messages: [...state.messages, assistant] };
+              appended = true;
+            }
             publish({ messages: [...state.messages], status: 'error', error: outcome.error });
             return;
           }
