@@ -1,4 +1,6 @@
 /**
  * @agenticgen/core/testing — helpers for tests of code built on AgenticGen (not for production bundles).
  */
+
+export { type ArithmeticSandboxOptions, createArithmeticSandbox } from './arithmetic-sandbox.js';
 export * from './mock-chat-model.js';

@@ -5,6 +5,7 @@ import {
   type Metadata,
   type MetadataFilter,
   raceWithSignal,
+  reciprocalRankFusion,
   throwIfAborted,
   type VectorMatch,
   type VectorQuery,
@@ -19,6 +20,7 @@ import {
   checkIds,
   checkQueryShape,
   checkRecords,
+  checkVectorQuery,
   toCheckedVector,
 } from '../indexes/validation.js';
 import { filterToSql, type MetadataFieldType, sqlString } from './lancedb-filter.js';
@@ -95,8 +97,9 @@ async function loadModule<T>(injected: T | undefined, load: () => Promise<T>, na
 }
 
 /**
- * Reciprocal rank fusion: score = Σ 1/(k + rank) over the lists a match appears in (ranks from 1), so
- * neither side's score scale dominates. Returns every match, best first.
+ * Fuses the vector and full-text lists with core's reciprocal rank fusion (score = Σ 1/(k + rank), ranks from 1),
+ * so neither side's score scale dominates, and reports where each match ranked on each side. Returns every
+ * match, best first.
  */
 export function fuseByReciprocalRank(
   vectorMatches: VectorMatch[],
@@ -104,16 +107,15 @@ export function fuseByReciprocalRank(
   k: number,
 ): HybridMatch[] {
   const fused = new Map<string, HybridMatch>();
-  const add = (matches: VectorMatch[], side: 'vectorRank' | 'textRank') => {
-    matches.forEach((match, index) => {
-      const entry = fused.get(match.id) ?? { ...match, score: 0 };
-      entry.score += 1 / (k + index + 1);
-      entry[side] = index + 1;
-      fused.set(match.id, entry);
-    });
-  };
-  add(vectorMatches, 'vectorRank');
-  add(textMatches, 'textRank');
+  vectorMatches.forEach((match, index) => {
+    fused.set(match.id, { ...match, score: 0, vectorRank: index + 1 });
+  });
+  textMatches.forEach((match, index) => {
+    fused.set(match.id, { ...(fused.get(match.id) ?? { ...match, score: 0 }), textRank: index + 1 });
+  });
+  for (const [id, score] of reciprocalRankFusion([vectorMatches, textMatches], k)) {
+    (fused.get(id) as HybridMatch).score = score;
+  }
   return [...fused.values()].sort((a, b) => b.score - a.score);
 }
 
@@ -291,12 +293,7 @@ export class LanceDbStore implements VectorStore {
 
   async query(query: VectorQuery): Promise<VectorMatch[]> {
     this.#assertOpen();
-    if (query === null || typeof query !== 'object') {
-      throw new AgenticGenError('invalid-argument', '[vector] query takes { vector, topK, filter?, minScore? }');
-    }
-    throwIfAborted(query.signal, 'vector');
-    checkQueryShape(query.topK, query.filter);
-    const vector = toCheckedVector(query.vector, this.dimensions, this.metric, 'the query vector');
+    const vector = checkVectorQuery(query, this.dimensions, this.metric);
     const run = this.#vectorRows(vector, query.topK, query.filter, query.includeVectors === true);
     const rows = query.signal === undefined ? await run : await raceWithSignal(run, query.signal, 'vector');
     return rows
