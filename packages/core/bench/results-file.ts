@@ -13,12 +13,17 @@ export interface Figure {
 }
 
 /**
- * Merges `figures` into bench/results.json, keeping the other scripts' figures (each script owns its names),
- * and prints each with its ratios.
+ * Merges `figures` into a bench/results.json (this folder's by default; other packages' benches pass their own),
+ * keeping the other scripts' figures and keys (each script owns its figure names), and prints each with its
+ * ratios. `notes` replace the notes starting with the same text before the first colon.
  */
-export function saveFigures(figures: readonly Figure[], digits = 3): void {
-  const path = new URL('./results.json', import.meta.url);
-  let existing: { figures?: Figure[] } = {};
+export function saveFigures(
+  figures: readonly Figure[],
+  digits = 3,
+  path: URL = new URL('./results.json', import.meta.url),
+  notes: readonly string[] = [],
+): void {
+  let existing: { figures?: Figure[]; notes?: string[] } = {};
   try {
     existing = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
@@ -26,10 +31,12 @@ export function saveFigures(figures: readonly Figure[], digits = 3): void {
   }
   const names = new Set(figures.map((figure) => figure.name));
   const merged = [...(existing.figures ?? []).filter((figure) => !names.has(figure.name)), ...figures];
-  writeFileSync(
-    path,
-    `${JSON.stringify({ node: process.version, date: new Date().toISOString(), figures: merged }, null, 2)}\n`,
-  );
+  const topic = (note: string) => note.split(':')[0];
+  const topics = new Set(notes.map(topic));
+  const keptNotes = [...(existing.notes ?? []).filter((note) => !topics.has(topic(note))), ...notes];
+  const results = { ...existing, node: process.version, date: new Date().toISOString(), figures: merged };
+  if (keptNotes.length > 0) results.notes = keptNotes;
+  writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
   for (const figure of figures) {
     const peers = Object.entries(figure.peers)
       .map(([name, value]) => `${name} ${value.toFixed(digits)} (×${(value / figure.ours).toFixed(2)})`)

@@ -78,7 +78,8 @@ export async function withRetry<T>(
       const delayMs = retryDelayFor(error, attempt + 1, policy);
       if (delayMs === undefined) throw error;
       policy.onRetry?.({ attempt: attempt + 1, delayMs, error });
-      await policy.sleep(delayMs, signal);
+      // A zero wait (Retry-After: 0) retries at once instead of paying a timer's minimum delay.
+      if (delayMs > 0) await policy.sleep(delayMs, signal);
     }
   }
 }
