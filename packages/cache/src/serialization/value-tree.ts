@@ -2,7 +2,7 @@ import { cacheError } from '../errors.js';
 
 /**
  * Turns a cache value into a JSON-safe tree plus binary blobs, and back. JSON covers plain data; typed arrays,
- * `ArrayBuffer`, `Date`, `Map`, `Set`, `undefined`, bigints and non-finite numbers become `{ "$agc": [kind, …] }` markers
+ * `ArrayBuffer`, `Date`, `Map`, `Set`, `undefined` and non-finite numbers become `{ "$agc": [kind, …] }` markers
  * so they survive a round trip. A user object that itself has a `$agc` key is escaped as an entry list, so no user
  * data can be mistaken for a marker.
  */
@@ -67,14 +67,10 @@ export function encodeTree(value: unknown, blobs: BlobWriter, path: Set<object> 
     blobs.plain = false;
     return { [marker]: ['undefined'] };
   }
-  if (typeof value === 'bigint') {
-    blobs.plain = false;
-    return { [marker]: ['bigint', value.toString()] };
-  }
   if (typeof value !== 'object') {
     throw cacheError(
       'cache-value-unsupported',
-      `cannot store a ${typeof value}; values must be JSON data, bigints, typed arrays, ArrayBuffer, Date, Map or Set`,
+      `cannot store a ${typeof value}; values must be JSON data, typed arrays, ArrayBuffer, Date, Map or Set`,
     );
   }
   if (path.has(value)) throw cacheError('cache-value-unsupported', 'cannot store a value with a circular reference');
@@ -148,9 +144,6 @@ export function decodeTree(tree: unknown, blobs: Uint8Array): unknown {
       return undefined;
     case 'number':
       return Number(special[1]);
-    case 'bigint':
-      if (typeof special[1] !== 'string' || !/^-?\d+$/.test(special[1])) throw new MalformedTreeError('bad bigint');
-      return BigInt(special[1]);
     case 'Date':
       return new Date(special[1] as number);
     case 'Map':
