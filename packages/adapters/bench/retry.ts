@@ -8,7 +8,7 @@
  */
 import { AgenticGenError } from '@agenticgen/core';
 import pRetry from 'p-retry';
-import { saveFigures } from '../../core/bench/results-file.ts';
+import { saveFigures, sideBySideNs } from '../../core/bench/results-file.ts';
 import { resolveRetryPolicy, withRetry } from '../src/shared/retry.ts';
 
 const policy = resolveRetryPolicy({ maxRetries: 2, initialDelayMs: 0, maxDelayMs: 0 });
@@ -25,26 +25,13 @@ function operation(failures: number): () => Promise<string> {
   };
 }
 
-async function nsPerCall(run: () => Promise<unknown>, calls: number): Promise<number> {
-  const started = performance.now();
-  for (let index = 0; index < calls; index++) await run();
-  return ((performance.now() - started) * 1e6) / calls;
-}
-
 async function sideBySide(name: string, failures: number, calls: number) {
   const oursOperation = operation(failures);
   const peerOperation = operation(failures);
   const ours = () => withRetry(oursOperation, policy, undefined, 'bench');
   const peer = () => pRetry(peerOperation, pRetryOptions);
-  await nsPerCall(ours, calls / 10);
-  await nsPerCall(peer, calls / 10);
-  const oursNs: number[] = [];
-  const peerNs: number[] = [];
-  for (let round = 0; round < 5; round++) {
-    oursNs.push(await nsPerCall(ours, calls));
-    peerNs.push(await nsPerCall(peer, calls));
-  }
-  return { name, unit: 'ns/op', ours: Math.min(...oursNs), peers: { 'p-retry': Math.min(...peerNs) } };
+  const timed = await sideBySideNs(ours, peer, calls);
+  return { name, unit: 'ns/op', ours: timed.ours, peers: { 'p-retry': timed.peer } };
 }
 
 const figures = [await sideBySide('retry-first-try', 0, 50_000), await sideBySide('retry-two-failures', 2, 20_000)];

@@ -10,7 +10,7 @@
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { Packr } from 'msgpackr';
 import { bundlePackageSource } from '../../../test-support/bundle-package-source.ts';
-import { saveFigures } from '../../core/bench/results-file.ts';
+import { saveFigures, sideBySideNs } from '../../core/bench/results-file.ts';
 import { crc32 } from '../src/serialization/crc32.ts';
 
 // The codec from source (its relative imports need a bundler; see bundlePackageSource).
@@ -44,12 +44,6 @@ const workloads: Array<[string, unknown]> = [
   ['serialize-tool-result', { ok: true, rows: [{ id: 1, name: 'a', score: 0.93 }], elapsedMs: 12 }],
 ];
 
-async function nsPerRoundTrip(roundTrip: () => unknown | Promise<unknown>, calls: number): Promise<number> {
-  const started = performance.now();
-  for (let index = 0; index < calls; index++) await roundTrip();
-  return ((performance.now() - started) * 1e6) / calls;
-}
-
 async function sideBySide(name: string, value: unknown, calls: number) {
   const entry = { value, createdAt: 1 };
   const ours = async () => decodeEntryFast(await encodeEntry('key', entry));
@@ -59,20 +53,13 @@ async function sideBySide(name: string, value: unknown, calls: number) {
     if (crc32(bytes) !== checksum) throw new Error('unreachable');
     return packr.unpack(bytes);
   };
-  await nsPerRoundTrip(ours, calls / 5);
-  await nsPerRoundTrip(peer, calls / 5);
-  const oursNs: number[] = [];
-  const peerNs: number[] = [];
-  for (let round = 0; round < 5; round++) {
-    oursNs.push(await nsPerRoundTrip(ours, calls));
-    peerNs.push(await nsPerRoundTrip(peer, calls));
-  }
+  const timed = await sideBySideNs(ours, peer, calls);
   const bytes = { ours: (await encodeEntry('key', entry)).length, msgpackr: packr.pack(entry).length + 16 };
   return {
     name,
     unit: 'ns/op',
-    ours: Math.min(...oursNs),
-    peers: { msgpackr: Math.min(...peerNs) },
+    ours: timed.ours,
+    peers: { msgpackr: timed.peer },
     details: { storedBytes: bytes },
   };
 }

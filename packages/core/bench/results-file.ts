@@ -44,3 +44,31 @@ export function saveFigures(
     console.log(`${figure.name}: ours ${figure.ours.toFixed(digits)} ${figure.unit}; ${peers}`);
   }
 }
+
+/** Nanoseconds per call of `run`, awaited one after another `calls` times. */
+export async function nsPerCall(run: () => unknown, calls: number): Promise<number> {
+  const started = performance.now();
+  for (let index = 0; index < calls; index++) await run();
+  return ((performance.now() - started) * 1e6) / calls;
+}
+
+/**
+ * Ours and a peer timed in alternating rounds after a warm-up (so neither always runs on a cooler machine), the
+ * best round of each: the figure least disturbed by other work on a shared machine.
+ */
+export async function sideBySideNs(
+  ours: () => unknown,
+  peer: () => unknown,
+  calls: number,
+  rounds = 5,
+): Promise<{ ours: number; peer: number }> {
+  await nsPerCall(ours, Math.ceil(calls / 5));
+  await nsPerCall(peer, Math.ceil(calls / 5));
+  const oursNs: number[] = [];
+  const peerNs: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    oursNs.push(await nsPerCall(ours, calls));
+    peerNs.push(await nsPerCall(peer, calls));
+  }
+  return { ours: Math.min(...oursNs), peer: Math.min(...peerNs) };
+}

@@ -338,20 +338,7 @@ class SchedulerCore implements Scheduler {
       this.#pump();
       return;
     }
-    clearTaskTimers(record);
-    record.status = 'failed';
-    this.#failed++;
-    this.#live.delete(record);
-    record.reject(error);
-    if (this.events.hasListeners('task-fail')) {
-      this.events.emit('task-fail', {
-        taskId: record.id,
-        ...record.named,
-        attempts: record.attempts,
-        errorCode: error.code,
-        error,
-      });
-    }
+    this.#fail(record, error);
     this.#pump();
   }
 
@@ -381,21 +368,26 @@ class SchedulerCore implements Scheduler {
   /** Fails a task that is queued or waiting for a retry, without running it (`pump: false` inside #pump). */
   #failWaiting(record: ScheduledTask, failure: AgenticGenError, pump = true): void {
     this.#leaveWaiting();
+    this.#fail(record, failure);
+    if (pump) this.#pump();
+  }
+
+  /** Ends a task for good with `error`: its timers go, its handle rejects, `task-fail` is emitted. */
+  #fail(record: ScheduledTask, error: AgenticGenError): void {
     clearTaskTimers(record);
     record.status = 'failed';
     this.#failed++;
     this.#live.delete(record);
-    record.reject(failure);
+    record.reject(error);
     if (this.events.hasListeners('task-fail')) {
       this.events.emit('task-fail', {
         taskId: record.id,
         ...record.named,
         attempts: record.attempts,
-        errorCode: failure.code,
-        error: failure,
+        errorCode: error.code,
+        error,
       });
     }
-    if (pump) this.#pump();
   }
 
   /** The deadline timer fired: a running attempt fails with it, a waiting task never starts. */

@@ -4,3 +4,4 @@
 
 export { type ArithmeticSandboxOptions, createArithmeticSandbox } from './arithmetic-sandbox.js';
 export * from './mock-chat-model.js';
+export { createSeededRandom } from './seeded-random.js';
