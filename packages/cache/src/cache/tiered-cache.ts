@@ -107,7 +107,8 @@ class TieredCacheImplementation implements TieredCache {
       return item.negative ? undefined : (item.value as T);
     }
     if (this.#l1 !== undefined) this.#counters.l1Misses++;
-    const entry = await this.#readL2(key);
+    // An L1-only cache answers a miss without awaiting anything.
+    const entry = this.#l2 === undefined ? undefined : await this.#readL2(key);
     if (entry !== undefined && (entry.expiresAt ?? Number.POSITIVE_INFINITY) > Date.now()) {
       this.#hit(key, 'l2', false);
       return entry.negative === true ? undefined : (entry.value as T);
