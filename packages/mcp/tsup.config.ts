@@ -1,15 +1,11 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.base.ts';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', 'index.node': 'src/index.node.ts', bin: 'src/node/bin.ts' },
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2023',
-  platform: 'neutral',
-  treeshake: true,
-  removeNodeProtocol: false,
-  // The SDK stays a dependency (its subpaths are imports); Node built-ins are reached only from the node entry.
-  external: [/^node:/, /^@modelcontextprotocol\/sdk/, '@agenticgen/core'],
-});
+export default defineConfig(
+  packageBuild({
+    entry: { index: 'src/index.ts', 'index.node': 'src/index.node.ts', bin: 'src/node/bin.ts' },
+    removeNodeProtocol: false,
+    // The SDK stays a dependency (its subpaths are imports); Node built-ins are reached only from the node entry.
+    external: [/^node:/, /^@modelcontextprotocol\/sdk/, '@agenticgen/core'],
+  }),
+);

@@ -173,7 +173,7 @@ describe('WebSocket gateway', () => {
       );
       await new Promise<void>((resolve) => slow.once('data', () => resolve()));
       slow.write(maskedTextFrame(JSON.stringify({ type: 'join', room: 'firehose' })));
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await until(() => server.app.context.gateway.hub.members('firehose') === 2); // the raw client has joined
       slow.pause();
       let slowClosed = false;
       slow.on('close', () => {
@@ -198,7 +198,6 @@ describe('WebSocket gateway', () => {
       expect(indexes).toEqual(Array.from({ length: count }, (_, index) => index));
       const stats = server.app.context.gateway.hub.stats();
       expect(stats.slowConsumerDisconnects).toBeGreaterThanOrEqual(1);
-      await new Promise((resolve) => setTimeout(resolve, 50));
       slow.destroy();
       expect(slowClosed || slow.destroyed).toBe(true);
       for (const client of [fast, publisher]) client.socket.close();
@@ -219,8 +218,7 @@ describe('heartbeats', () => {
       );
       await new Promise<void>((resolve) => dead.once('data', () => resolve()));
       dead.write(maskedTextFrame(JSON.stringify({ type: 'join', room: 'ghosts' })));
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(server.app.context.gateway.hub.members('ghosts')).toBe(1);
+      await until(() => server.app.context.gateway.hub.members('ghosts') === 1);
       // The raw socket reads pings but never answers them: a dead peer.
       const closed = new Promise<void>((resolve) => dead.once('close', () => resolve()));
       await closed;

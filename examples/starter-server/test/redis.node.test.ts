@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RedisTestServer, redisServerAvailable, startRedisServer } from '../../../test-support/redis-server.ts';
 import type { ServiceOverrides } from '../src/services/create-services.ts';
 import { openAuthenticatedClient, readSse, startTestServer, type TestServer } from './harness.ts';
@@ -60,9 +60,13 @@ describe.runIf(redisServerAvailable())('the cache L2 on Redis (AGENTICGEN_REDIS_
       here.send({ type: 'publish', room: 'bridge', data: { text: 'across instances' } });
       const received = await there.next((message) => message.type === 'room-message');
       expect(received).toMatchObject({ room: 'bridge', data: { text: 'across instances' } });
-      // Delivered once on the sending instance too (no echo back through Redis).
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(here.messages.filter((message) => message.type === 'room-message')).toHaveLength(1);
+      // Delivered once on the sending instance too (no echo back through Redis): a marker sent through Redis
+      // after it reaches `here` behind any echo of the first message (one subscriber connection, in order).
+      there.send({ type: 'publish', room: 'bridge', data: { text: 'marker' } });
+      await here.next(
+        (message) => message.type === 'room-message' && (message.data as { text: string }).text === 'marker',
+      );
+      expect(here.messages.filter((message) => message.type === 'room-message')).toHaveLength(2);
       expect(outsider.messages.some((message) => message.type === 'room-message')).toBe(false);
       for (const client of [here, there, outsider]) client.socket.close();
     } finally {
@@ -152,10 +156,7 @@ describe.runIf(redisServerAvailable())('cancelling a queued run', () => {
     }
     expect(seen).toContain('event: text-delta');
     client.abort();
-    for (let waited = 0; waited < 5000 && instances.executor.app.context.runQueue?.cancelled() !== 1; waited += 50) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(instances.executor.app.context.runQueue?.cancelled()).toBe(1);
+    await vi.waitFor(() => expect(instances.executor.app.context.runQueue?.cancelled()).toBe(1), { timeout: 5000 });
     expect(instances.submitter.app.context.runs.stats().cancelled).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { MockChatModel } from '@agenticgen/core/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openAuthenticatedClient, startTestServer } from './harness.ts';
 
 const answer = 'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen';
@@ -28,8 +28,7 @@ describe('graceful shutdown', () => {
       method: 'POST',
       json: { messages: [{ role: 'user', content: 'count' }], stream: true },
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(server.app.context.runs.stats().active).toBe(2);
+    await vi.waitFor(() => expect(server.app.context.runs.stats().active).toBe(2));
 
     const shutdown = server.app.shutdown('test');
     // Readiness flips at once so a load balancer stops sending traffic.
@@ -60,9 +59,8 @@ describe('graceful shutdown', () => {
     const client = await openAuthenticatedClient(server);
     client.send({ type: 'chat', requestId: 'endless', messages: [{ role: 'user', content: 'count slowly' }] });
     await client.next(isRunEvent('run-start'));
-    const started = Date.now();
+    // Shutdown returns after the drain timeout: the run (a token a second) is aborted, not awaited.
     await server.app.shutdown('test');
-    expect(Date.now() - started).toBeLessThan(5000);
     const error = await client.next(isRunEvent('run-error'));
     expect((error.event as { error: { code: string } }).error.code).toBe('aborted');
     expect((await client.closed).code).toBe(1001);

@@ -10,9 +10,9 @@ import {
   createResearchAgent,
   hasToolCall,
 } from '@agenticgen/core';
+import { createArithmeticSandbox } from '@agenticgen/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createOpenAIChatModel } from './openai/openai-chat.js';
-import { createArithmeticSandbox } from './testing/arithmetic-sandbox.js';
 import { serverLog, uniqueKey } from './testing/contract-suite.js';
 import { type ScriptedTurn, scriptFakeServer } from './testing/fake-server-script.js';
 import { browserOptIn, fakeServerUrls } from './testing/fake-server-urls.js';

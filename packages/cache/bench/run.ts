@@ -17,6 +17,8 @@ import { LRUCache } from 'lru-cache';
 import { do_not_optimize, measure } from 'mitata';
 import QuickLRU from 'quick-lru';
 import { startRedisServer } from '../../../test-support/redis-server.ts';
+import type { Figure } from '../../core/bench/results-file.ts';
+import { createSeededRandom } from '../../core/src/testing/seeded-random.ts';
 import { loadCache } from './load.ts';
 
 const quick = process.argv.includes('--quick');
@@ -28,24 +30,12 @@ const mask = capacity - 1;
 const ttlMs = 60_000;
 const batch = 256;
 
-interface Figure {
-  name: string;
-  unit: 'ns/op' | 'ms' | 'ops/s' | 'MB' | 'ratio';
-  ours: number;
-  peers: Record<string, number>;
-}
 const figures: Figure[] = [];
 const notes: string[] = [];
 
 // ── data, generated before any timing ───────────────────────────────────────────────────────────────────────────
-/** mulberry32: a seeded PRNG in exact 32-bit arithmetic (a float LCG loses its low bits and cycles early). */
-let seed = 42;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let mixed = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
-  return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
-};
+/** Seeded, so every run measures the same keys (a float LCG would lose its low bits and cycle early). */
+const random = createSeededRandom(42);
 const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789:-_';
 const makeKey = () => {
   const length = 20 + Math.floor(random() * 41);

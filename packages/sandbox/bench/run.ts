@@ -19,6 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { measure } from 'mitata';
 import { loadPyodide } from 'pyodide';
+import type { Figure } from '../../core/bench/results-file.ts';
 
 // The built package, as users get it (the worker and child-process entries only exist in dist/).
 const distEntry = new URL('../dist/index.node.js', import.meta.url);
@@ -29,12 +30,6 @@ const quick = process.argv.includes('--quick');
 const coldRepeats = quick ? 1 : 3;
 const acquireRepeats = quick ? 3 : 8;
 
-interface Figure {
-  name: string;
-  unit: 'ns/op' | 'ms' | 'ops/s' | 'MB' | 'ratio';
-  ours: number;
-  peers: Record<string, number>;
-}
 const figures: Figure[] = [];
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;

@@ -1,5 +1,5 @@
 import { AgenticGenError, type CacheStore, type ChatStreamPart } from '@agenticgen/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createAnthropicChatModel } from '../anthropic/anthropic-messages.js';
 import { createOpenAIChatModel } from '../openai/openai-chat.js';
 import { ask, collectParts, rejection, uniqueKey } from '../testing/contract-suite.js';
@@ -160,11 +160,10 @@ describe('createModelManager', () => {
     });
     const manager = createModelManager({ models: { slow: { model: slow, concurrency: 2 } } });
     const pending = Array.from({ length: 5 }, () => manager.generate('slow', ask));
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(manager.stats('slow')).toEqual({ inFlight: 2, queued: 3 });
-    while (releases.length > 0 || inFlight > 0) {
+    await vi.waitFor(() => expect(manager.stats('slow')).toEqual({ inFlight: 2, queued: 3 }));
+    for (let released = 0; released < 5; released++) {
+      await vi.waitFor(() => expect(releases.length).toBeGreaterThan(0)); // the next queued call has started
       releases.shift()?.();
-      await new Promise((resolve) => setTimeout(resolve, 1));
     }
     expect(await Promise.all(pending)).toHaveLength(5);
     expect(peak).toBe(2);

@@ -1,6 +1,6 @@
 import { type AgentEvent, createCodingAgent } from '@agenticgen/core';
+import { createArithmeticSandbox } from '@agenticgen/core/testing';
 import { describe, expect, it } from 'vitest';
-import { createArithmeticSandbox } from '../testing/arithmetic-sandbox.js';
 import { serverLog, uniqueKey } from '../testing/contract-suite.js';
 import { scriptFakeServer } from '../testing/fake-server-script.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';

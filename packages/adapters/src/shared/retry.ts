@@ -1,4 +1,4 @@
-import { AgenticGenError, abortErrorFrom } from '@agenticgen/core';
+import { AgenticGenError, abortErrorFrom, backoffDelay, delay } from '@agenticgen/core';
 
 /** How failed provider calls are retried. The SDKs' own retries are switched off so this is the only policy. */
 export interface RetryOptions {
@@ -50,8 +50,7 @@ export function resolveRetryPolicy(options: RetryOptions | false | undefined): R
 
 /**
  * The delay before retry number `attempt` (1-based), or `undefined` when the error must not be retried.
- * Retry-After wins when the provider sent it; otherwise exponential backoff with "equal jitter"
- * (half fixed, half random), which keeps a floor under the wait while spreading clients apart.
+ * Retry-After wins when the provider sent it; otherwise core's exponential backoff (doubling, equal jitter).
  */
 export function retryDelayFor(error: AgenticGenError, attempt: number, policy: RetryPolicy): number | undefined {
   if (!error.retryable || attempt > policy.maxRetries) return undefined;
@@ -59,8 +58,8 @@ export function retryDelayFor(error: AgenticGenError, attempt: number, policy: R
   if (typeof retryAfterMs === 'number') {
     return retryAfterMs <= policy.maxRetryAfterMs ? retryAfterMs : undefined;
   }
-  const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
-  return ceiling / 2 + policy.random() * (ceiling / 2);
+  const { initialDelayMs, maxDelayMs, random } = policy;
+  return backoffDelay(attempt, { initialDelayMs, maxDelayMs, factor: 2, random });
 }
 
 /** Runs `attempt` until it succeeds, a non-retryable error occurs, or retries run out. */
@@ -79,23 +78,13 @@ export async function withRetry<T>(
       const delayMs = retryDelayFor(error, attempt + 1, policy);
       if (delayMs === undefined) throw error;
       policy.onRetry?.({ attempt: attempt + 1, delayMs, error });
-      await policy.sleep(delayMs, signal);
+      // A zero wait (Retry-After: 0) retries at once instead of paying a timer's minimum delay.
+      if (delayMs > 0) await policy.sleep(delayMs, signal);
     }
   }
 }
 
-/** `setTimeout` as a promise that rejects with the abort reason when `signal` fires. */
+/** `setTimeout` as a promise that rejects with the abort error when `signal` fires (core's `delay`). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(abortErrorFrom(signal, 'adapters'));
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortErrorFrom(signal as AbortSignal, 'adapters'));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return delay(ms, signal, 'adapters');
 }

@@ -5,6 +5,7 @@
  * inputs and the WHATWG "event stream interpretation". `event: undefined` is the default type (`message`);
  * `id` and `retry` matter only to a reconnecting EventSource and must not disturb the data.
  */
+import { createSeededRandom } from '@agenticgen/core/testing';
 import { describe, expect, it } from 'vitest';
 import { SseDecoder, type SseEvent } from './sse-decoder.js';
 
@@ -131,16 +132,8 @@ function decode(chunks: readonly Uint8Array[]): SseEvent[] {
   return out;
 }
 
-/** A deterministic generator (mulberry32), so a failing chunking can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic generator, so a failing chunking can be replayed. */
+const seeded = createSeededRandom;
 
 /** Reads of 1 to `largest` bytes, drawn from `random`. */
 function randomReads(bytes: Uint8Array, largest: number, random: () => number): Uint8Array[] {

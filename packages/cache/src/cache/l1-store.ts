@@ -1,4 +1,5 @@
 import QuickLRU from 'quick-lru';
+import type { CacheEntry } from '../drivers/driver.js';
 import type { EvictionReason } from './events.js';
 
 /**
@@ -25,6 +26,10 @@ export class L1Record {
 export interface L1StoreOptions {
   max: number;
   maxBytes: number | undefined;
+  /** Caps any entry's freshness in L1 (infinite for none). */
+  ttlMs: number;
+  /** Estimates a value's bytes; only with a byte budget. */
+  sizeOf: ((value: unknown) => number) | undefined;
   onEvict: (key: string, reason: EvictionReason) => void;
 }
 
@@ -43,6 +48,8 @@ export class L1Store {
   readonly maxBytes: number | undefined;
   bytes = 0;
   readonly #max: number;
+  readonly #ttlMs: number;
+  readonly #sizeOf: L1StoreOptions['sizeOf'];
   readonly #onEvict: L1StoreOptions['onEvict'];
   #tracked: boolean;
   /** True while quick-lru runs one of our writes: evictions reported then are capacity rotations, else expiries. */
@@ -52,6 +59,8 @@ export class L1Store {
   constructor(options: L1StoreOptions) {
     this.maxBytes = options.maxBytes;
     this.#max = options.max;
+    this.#ttlMs = options.ttlMs;
+    this.#sizeOf = options.sizeOf;
     this.#onEvict = options.onEvict;
     this.#tracked = options.maxBytes !== undefined;
     this.lru = this.#create();
@@ -113,6 +122,43 @@ export class L1Store {
     this.bytes += size;
     if (this.maxBytes !== undefined) this.#evictToBudget(this.maxBytes, key);
     return true;
+  }
+
+  /** Stores a copy of an entry (written here or read from L2) with its remaining TTL, capped by `ttlMs`. */
+  store(key: string, entry: CacheEntry): boolean {
+    const now = Date.now();
+    const expiresAt = entry.expiresAt ?? Number.POSITIVE_INFINITY;
+    const freshUntil = Math.min(expiresAt, now + this.#ttlMs);
+    // A copy capped by l1.ttlMs gets no stale window: past the cap L1 must ask L2 again, not serve on.
+    const staleUntil = freshUntil === expiresAt ? Math.max(freshUntil, entry.staleUntil ?? freshUntil) : freshUntil;
+    const negative = entry.negative === true;
+    return this.put(key, entry.value, now, entry.createdAt, freshUntil, staleUntil, entry.tags, negative);
+  }
+
+  /**
+   * The one way values enter L1: a plain value (no byte budget, tags, stale window or negative flag) goes to
+   * quick-lru bare with its max age, which keeps reads as cheap as quick-lru's; anything else as an `L1Record`.
+   */
+  put(
+    key: string,
+    value: unknown,
+    now: number,
+    createdAt: number,
+    freshUntil: number,
+    staleUntil: number,
+    tags: readonly string[] | undefined,
+    negative: boolean,
+  ): boolean {
+    const sizeOf = this.#sizeOf;
+    if (sizeOf === undefined && !negative && tags === undefined && staleUntil === freshUntil) {
+      return this.set(key, value, freshUntil - now);
+    }
+    const size = sizeOf === undefined ? 0 : key.length * 2 + sizeOf(value);
+    return this.set(
+      key,
+      new L1Record(value, createdAt, freshUntil, staleUntil, tags, negative, size),
+      staleUntil - now,
+    );
   }
 
   delete(key: string): boolean {

@@ -42,6 +42,7 @@ describe('an L2 that is down, slow or corrupt', () => {
 
   it('opens a circuit after repeated failures so a dead L2 costs nothing, and closes it later', async () => {
     const { driver, state } = faultyDriver();
+    vi.useFakeTimers({ toFake: ['Date'] });
     const cache = createCache({ l2: driver, l2Circuit: { failureThreshold: 3, retryAfterMs: 100 } });
     state.mode = 'fail';
     for (let index = 0; index < 10; index++) await cache.get(`k${index}`);
@@ -49,8 +50,11 @@ describe('an L2 that is down, slow or corrupt', () => {
     expect(cache.stats().l2.skipped).toBe(7);
     state.mode = 'ok';
     await driver.set('default:k:back', { value: 'again', createdAt: Date.now() });
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    vi.setSystemTime(Date.now() + 99);
+    expect(await cache.get('back')).toBeUndefined(); // still open: skipped
+    vi.setSystemTime(Date.now() + 2);
     expect(await cache.get('back')).toBe('again');
+    vi.useRealTimers();
   });
 
   it('drops a corrupt L2 entry, reports it, and reloads the value', async () => {
@@ -70,7 +74,7 @@ describe('an L2 that is down, slow or corrupt', () => {
 
   it('does not promote an L2 value read before a concurrent set over the newer value', async () => {
     const inner = createMemoryDriver();
-    let releaseRead: () => void = () => undefined;
+    let releaseRead: (() => void) | undefined;
     const slowRead: CacheDriver = {
       name: 'slow-read',
       get: async (key) => {
@@ -84,9 +88,9 @@ describe('an L2 that is down, slow or corrupt', () => {
     const cache = createCache({ l2: slowRead });
     await inner.set('default:k:k', { value: 'old', createdAt: Date.now() });
     const reading = cache.get('k');
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await vi.waitFor(() => expect(releaseRead).toBeDefined()); // the read has reached L2
     await cache.set('k', 'new');
-    releaseRead();
+    releaseRead?.();
     expect(await reading).toBe('old'); // that read began before the write
     expect(cache.getSync('k')).toBe('new'); // but it did not overwrite the newer L1 copy
   });
@@ -107,10 +111,10 @@ describe('an L2 that is down, slow or corrupt', () => {
     const cache = createCache({ l1: false, l2: gated });
     await cache.set('k', 'v1');
     const before = cache.get('k');
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await vi.waitFor(() => expect(gates).toHaveLength(1)); // the first read has reached L2
     await cache.set('k', 'v2');
     const after = cache.get('k');
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await vi.waitFor(() => expect(gates).toHaveLength(2));
     for (const open of gates) open();
     expect(await before).toBe('v1');
     expect(await after).toBe('v2');

@@ -75,12 +75,17 @@ describe('createCache: getOrSet', () => {
   it('calls the loader once for 1,000 concurrent callers and caches the result', async () => {
     const cache = createCache({ l2: createMemoryDriver() });
     let calls = 0;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
     const loader = async () => {
       calls++;
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await gate; // still loading while all 1,000 callers ask
       return { computed: true };
     };
-    const results = await Promise.all(Array.from({ length: 1000 }, () => cache.getOrSet('hot', loader)));
+    const pending = Promise.all(Array.from({ length: 1000 }, () => cache.getOrSet('hot', loader)));
+    await vi.waitFor(() => expect(calls).toBe(1));
+    release();
+    const results = await pending;
     expect(calls).toBe(1);
     expect(new Set(results).size).toBe(1);
     expect(await cache.getOrSet('hot', loader)).toEqual({ computed: true });
@@ -147,7 +152,7 @@ describe('createCache: getOrSet', () => {
 
   it('lets a set or delete during a load win over the loaded value', async () => {
     const cache = createCache();
-    let release: () => void = () => undefined;
+    let release: (() => void) | undefined;
     const loading = cache.getOrSet(
       'k',
       () =>
@@ -155,9 +160,9 @@ describe('createCache: getOrSet', () => {
           release = () => resolve('loaded');
         }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await vi.waitFor(() => expect(release).toBeDefined()); // the loader is running
     await cache.set('k', 'explicit');
-    release();
+    release?.();
     expect(await loading).toBe('loaded');
     expect(await cache.get('k')).toBe('explicit');
   });
@@ -224,8 +229,7 @@ describe('createCache: tags', () => {
     expect(await cache.get('b')).toBeUndefined();
     expect(await cache.get('c')).toBe(3);
     await cache.set('a', 4, { tags: ['user:1'] });
-    await new Promise((resolve) => setTimeout(resolve, 2)); // entries written after the invalidation survive it
-    expect(await cache.get('a')).toBe(4);
+    expect(await cache.get('a')).toBe(4); // entries written after the invalidation survive it
   });
 
   it('invalidates L2 copies that other instances read later, and their L1 copies through messages', async () => {

@@ -1,44 +1,23 @@
-import { AgenticGenError, createEventBus, raceWithSignal, throwIfAborted } from '@agenticgen/core';
+import { AgenticGenError, createEventBus, throwIfAborted } from '@agenticgen/core';
 import type QuickLRU from 'quick-lru';
 import type { CacheDriver, CacheEntry, CacheInvalidation, TagVersion } from '../drivers/driver.js';
 import { cacheError, toCacheError } from '../errors.js';
-import {
-  assertDuration,
-  assertKey,
-  assertNamespace,
-  assertPositiveInteger,
-  assertTags,
-  assertTtl,
-  maxKeyLength,
-} from '../validation.js';
-import { emptyCounters, isFresh, ratio, rethrow, serializeError, validateSetOptions } from './cache-helpers.js';
+import { assertKey, assertTags, maxKeyLength } from '../validation.js';
+import { isFresh, rethrow, serializeError, validateSetOptions } from './cache-helpers.js';
+import { createL2Tier, resolveCacheOptions, tagVersionSource } from './cache-options.js';
+import { CacheCounters, cacheStats } from './cache-stats.js';
 import type { CacheLoader, CacheOptions, CacheStats, GetOrSetOptions, SetOptions, TieredCache } from './cache-types.js';
 import type { CacheEventName, CacheEvents, CacheListener, EvictionReason } from './events.js';
+import { applyInvalidation, type L2ReadMarker, L2ReadMarkers } from './invalidation.js';
 import { L1Record, L1Store } from './l1-store.js';
-import { failed, L2Tier } from './l2-tier.js';
-import { sizeOf as defaultSizeOf } from './size-of.js';
+import type { L2Tier } from './l2-tier.js';
+import { type Flight, SingleFlight } from './single-flight.js';
 import { TagVersions } from './tag-versions.js';
-
-interface L2ReadMarker {
-  /** Set by a write of the key while the read runs: its result must not be promoted into L1. */
-  invalidated: boolean;
-  /** Reads of the key in progress sharing this marker. */
-  readers: number;
-}
-
-interface Flight {
-  promise: Promise<unknown>;
-  /** Set by a set/delete/invalidation of the key while the flight runs: its result must not be cached. */
-  invalidated: boolean;
-  /** The signal of the caller that started the load (handed to the loader). */
-  signal: AbortSignal | undefined;
-}
 
 export function createCache(options: CacheOptions = {}): TieredCache {
   return new TieredCacheImplementation(options);
 }
 
-const oneHour = 3_600_000;
 const noOptions: SetOptions = Object.freeze({});
 
 class TieredCacheImplementation implements TieredCache {
@@ -47,16 +26,14 @@ class TieredCacheImplementation implements TieredCache {
   readonly #l1: L1Store | undefined;
   #lru: QuickLRU<string, unknown> | undefined;
   readonly #l1TtlMs: number;
-  readonly #sizeOf: ((value: unknown) => number) | undefined;
   readonly #l2: L2Tier | undefined;
   readonly #ttlMs: number;
   readonly #staleMs: number;
   readonly #negativeTtlMs: number | undefined;
   /** Core's event bus: a throwing listener is reported as its `error` event and never reaches the cache's caller. */
   readonly #events = createEventBus<CacheEvents>();
-  readonly #flights = new Map<string, Flight>();
-  /** L2 reads in progress per key; a write marks them so their (older) result is not promoted into L1. */
-  readonly #reads = new Map<string, L2ReadMarker>();
+  readonly #flights = new SingleFlight();
+  readonly #reads = new L2ReadMarkers();
   readonly #tags: TagVersions;
   readonly #unsubscribe: (() => void) | undefined;
   #listeningHit = false;
@@ -66,56 +43,32 @@ class TieredCacheImplementation implements TieredCache {
   readonly #l1FreshMs: number;
   readonly #l1StaleMs: number;
   #disposed = false;
-  #counters = emptyCounters();
+  #counters = new CacheCounters();
 
   constructor(options: CacheOptions) {
-    if (typeof options !== 'object' || options === null) {
-      throw cacheError(
-        'invalid-config',
-        'createCache takes an options object, e.g. createCache({ l1: { max: 1000 } })',
-      );
-    }
-    const driver = options.l2;
-    if (
-      driver !== undefined &&
-      ['get', 'set', 'delete'].some((method) => typeof Reflect.get(driver, method) !== 'function')
-    ) {
-      throw cacheError(
-        'invalid-config',
-        'l2 must be a cache driver with get, set and delete (e.g. createMemoryDriver())',
-      );
-    }
-    this.namespace = options.namespace ?? 'default';
-    assertNamespace(this.namespace);
-    this.#ttlMs = options.ttlMs ?? oneHour;
-    assertTtl(this.#ttlMs, 'ttlMs');
-    this.#staleMs = options.staleWhileRevalidateMs ?? 0;
-    assertDuration(this.#staleMs, 'staleWhileRevalidateMs');
-    if (options.negativeTtlMs !== undefined) assertTtl(options.negativeTtlMs, 'negativeTtlMs');
-    this.#negativeTtlMs = options.negativeTtlMs;
-    const l1 = options.l1 ?? {};
-    if (l1 !== false) {
-      const max = l1.max ?? 1000;
-      assertPositiveInteger(max, 'l1.max');
-      if (l1.maxBytes !== undefined) assertPositiveInteger(l1.maxBytes, 'l1.maxBytes');
-      if (l1.ttlMs !== undefined) assertTtl(l1.ttlMs, 'l1.ttlMs');
-      this.#l1TtlMs = l1.ttlMs ?? Number.POSITIVE_INFINITY;
-      this.#sizeOf = l1.maxBytes === undefined ? undefined : (l1.sizeOf ?? defaultSizeOf);
+    const resolved = resolveCacheOptions(options);
+    this.namespace = resolved.namespace;
+    this.#ttlMs = resolved.ttlMs;
+    this.#staleMs = resolved.staleMs;
+    this.#negativeTtlMs = resolved.negativeTtlMs;
+    this.#l1TtlMs = resolved.l1TtlMs;
+    if (resolved.l1 !== undefined) {
       this.#l1 = new L1Store({
-        max,
-        maxBytes: l1.maxBytes,
+        ...resolved.l1,
+        ttlMs: resolved.l1TtlMs,
+        sizeOf: resolved.sizeOf,
         onEvict: (key, reason) => this.#evicted(key, reason),
       });
       this.#lru = this.#l1.lru;
-    } else {
-      this.#l1TtlMs = 0;
-      this.#sizeOf = undefined;
     }
     this.#l1FreshMs = Math.min(this.#ttlMs, this.#l1TtlMs);
     this.#l1StaleMs = this.#l1TtlMs < this.#ttlMs ? 0 : this.#staleMs;
-    if (options.l2 !== undefined) this.#l2 = this.#createL2(options.l2, options);
-    const l2 = this.#l2;
-    this.#tags = new TagVersions(l2 === undefined ? undefined : this.#tagVersionSource(l2), this.#l1TtlMs);
+    const l2 = options.l2 === undefined ? undefined : this.#createL2(options.l2, options);
+    this.#l2 = l2;
+    this.#tags = new TagVersions(
+      l2 === undefined ? undefined : tagVersionSource(l2, (tag) => `${this.namespace}:t:${tag}`),
+      this.#l1TtlMs,
+    );
     this.#unsubscribe = options.l2?.subscribe?.((message) => this.#onInvalidation(message));
   }
 
@@ -128,11 +81,13 @@ class TieredCacheImplementation implements TieredCache {
       const value = item instanceof L1Record ? (isFresh(item) ? item.value : undefined) : item;
       if (value !== undefined) {
         this.#counters.l1Hits++;
+        this.#counters.hits++;
         if (this.#listeningHit) this.#events.emit('cache-hit', { key, tier: 'l1', stale: false });
         return value as T;
       }
     } else if (typeof key !== 'string') assertKey(key);
-    this.#counters.l1Misses++;
+    if (this.#l1 !== undefined) this.#counters.l1Misses++;
+    this.#counters.misses++;
     return undefined;
   }
 
@@ -151,23 +106,12 @@ class TieredCacheImplementation implements TieredCache {
       if (!(item instanceof L1Record)) return item as T;
       return item.negative ? undefined : (item.value as T);
     }
-    const l2 = this.#l2;
-    if (l2 !== undefined) {
-      // #readL2 inlined: the L1-miss path awaits the tier's read directly, one promise layer less per read.
-      const marker = this.#startL2Read(key);
-      let entry: CacheEntry | undefined;
-      try {
-        entry = await l2.read(this.#fullKey(key), key);
-        if (entry?.tags !== undefined && !(await this.#tags.isCurrent(entry))) entry = undefined;
-      } finally {
-        this.#endL2Read(key, marker);
-      }
-      if (this.#finishL2Read(key, marker, entry) && entry !== undefined) {
-        if ((entry.expiresAt ?? Number.POSITIVE_INFINITY) > Date.now()) {
-          this.#hit(key, 'l2', false);
-          return entry.negative === true ? undefined : (entry.value as T);
-        }
-      }
+    if (this.#l1 !== undefined) this.#counters.l1Misses++;
+    // An L1-only cache answers a miss without awaiting anything.
+    const entry = this.#l2 === undefined ? undefined : await this.#readL2(key);
+    if (entry !== undefined && (entry.expiresAt ?? Number.POSITIVE_INFINITY) > Date.now()) {
+      this.#hit(key, 'l2', false);
+      return entry.negative === true ? undefined : (entry.value as T);
     }
     this.#miss(key);
     return undefined;
@@ -229,18 +173,10 @@ class TieredCacheImplementation implements TieredCache {
     if (this.#flights.size !== 0 || this.#reads.size !== 0) this.#invalidateKey(key);
     const l1 = this.#l1;
     if (options === undefined && this.#l2 === undefined && l1 !== undefined) {
-      // Hot path of an L1-only cache with default options: the bare value goes to quick-lru with its max age.
-      let inL1: boolean;
-      if (this.#sizeOf === undefined && this.#l1StaleMs === 0) {
-        inL1 = l1.set(key, value, this.#l1FreshMs);
-      } else {
-        const now = Date.now();
-        const freshUntil = now + this.#l1FreshMs;
-        const size = this.#sizeOf === undefined ? 0 : key.length * 2 + this.#sizeOf(value);
-        const staleUntil = freshUntil + this.#l1StaleMs;
-        const record = new L1Record(value, now, freshUntil, staleUntil, undefined, false, size);
-        inL1 = l1.set(key, record, staleUntil - now);
-      }
+      // Hot path of an L1-only cache with default options: no entry object, straight into L1.
+      const now = Date.now();
+      const freshUntil = now + this.#l1FreshMs;
+      const inL1 = l1.put(key, value, now, now, freshUntil, freshUntil + this.#l1StaleMs, undefined, false);
       this.#counters.sets++;
       if (this.#listeningSet) this.#events.emit('cache-set', { key, tiers: inL1 ? ['l1'] : [] });
       return;
@@ -310,34 +246,11 @@ class TieredCacheImplementation implements TieredCache {
   }
 
   stats(): CacheStats {
-    const c = this.#counters;
-    const reads = c.l1Hits + c.l1Misses;
-    const l2Reads = c.l2Hits + c.l2Misses;
-    return {
-      l1: {
-        hits: c.l1Hits,
-        misses: c.l1Misses,
-        hitRatio: ratio(c.l1Hits, reads),
-        entries: this.#lru?.size ?? 0,
-        bytes: this.#l1?.bytes ?? 0,
-        evictions: c.evictions,
-      },
-      l2: {
-        hits: c.l2Hits,
-        misses: c.l2Misses,
-        hitRatio: ratio(c.l2Hits, l2Reads),
-        errors: this.#l2?.errors ?? 0,
-        skipped: this.#l2?.skipped ?? 0,
-      },
-      loader: { calls: c.loaderCalls, errors: c.loaderErrors },
-      hitRatio: ratio(c.l1Hits + c.l2Hits, reads),
-      sets: c.sets,
-      deletes: c.deletes,
-    };
+    return cacheStats(this.#counters, this.#l1, this.#l2);
   }
 
   resetStats(): void {
-    this.#counters = emptyCounters();
+    this.#counters = new CacheCounters();
     if (this.#l2 !== undefined) {
       this.#l2.errors = 0;
       this.#l2.skipped = 0;
@@ -360,66 +273,16 @@ class TieredCacheImplementation implements TieredCache {
   // ── internals ────────────────────────────────────────────────────────────────────────────────────────────────
 
   #createL2(driver: CacheDriver, options: CacheOptions): L2Tier {
-    const timeoutMs = options.l2TimeoutMs ?? 500;
-    assertTtl(timeoutMs, 'l2TimeoutMs');
-    const circuit = options.l2Circuit === false ? { failureThreshold: 0 } : (options.l2Circuit ?? {});
-    const writeMode = options.writeMode ?? 'write-through';
-    if (writeMode !== 'write-through' && writeMode !== 'write-behind') {
-      throw cacheError(
-        'invalid-config',
-        `writeMode must be "write-through" or "write-behind", got ${String(writeMode)}`,
-      );
-    }
-    return new L2Tier({
+    return createL2Tier(
       driver,
-      timeoutMs,
-      failureThreshold: circuit.failureThreshold ?? 5,
-      retryAfterMs: 'retryAfterMs' in circuit ? (circuit.retryAfterMs ?? 1000) : 1000,
-      writeBehind: writeMode === 'write-behind',
-      onError: (event) => this.#events.emit('cache-error', event),
-      onBatchWritten: (keys) => this.#publishKeys(keys),
-    });
+      options,
+      (event) => this.#events.emit('cache-error', event),
+      (keys) => this.#publishKeys(keys),
+    );
   }
 
   #fullKey(key: string): string {
     return `${this.namespace}:k:${key}`;
-  }
-
-  #tagKey(tag: string): string {
-    return `${this.namespace}:t:${tag}`;
-  }
-
-  /** Tag versions in L2: the driver's atomic counters, else a record holding a random token per invalidation. */
-  #tagVersionSource(l2: L2Tier): ConstructorParameters<typeof TagVersions>[0] {
-    const { increment, readCounter } = l2.driver;
-    if (increment !== undefined && readCounter !== undefined) {
-      return {
-        read: async (tag) => {
-          const version = await l2.attempt('read-tag', () => readCounter.call(l2.driver, this.#tagKey(tag)), tag);
-          return version === failed ? undefined : version;
-        },
-        bump: async (tag) => {
-          const version = await l2.attempt('invalidate-tag', () => increment.call(l2.driver, this.#tagKey(tag)), tag);
-          return version === failed ? undefined : version;
-        },
-      };
-    }
-    return {
-      read: async (tag) => {
-        // Straight to the driver (markers are written through, never queued): a failure must stay distinguishable
-        // from an absent marker, which means version 0.
-        const marker = await l2.attempt('read-tag', () => l2.driver.get(this.#tagKey(tag)), tag);
-        if (marker === failed) return undefined;
-        const version = marker?.value ?? 0;
-        return typeof version === 'number' || typeof version === 'string' ? version : undefined;
-      },
-      bump: async (tag) => {
-        const token = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-        // The marker outlives every entry it judges: it has no expiry (a few bytes per tag).
-        const entry: CacheEntry = { value: token, createdAt: Date.now() };
-        return (await l2.writeThrough(this.#tagKey(tag), tag, { kind: 'set', entry })) ? token : undefined;
-      },
-    };
   }
 
   /**
@@ -455,20 +318,11 @@ class TieredCacheImplementation implements TieredCache {
    * an L1 nothing is promoted, so nothing is registered.
    */
   #startL2Read(key: string): L2ReadMarker | undefined {
-    if (this.#l1 === undefined) return undefined;
-    let marker = this.#reads.get(key);
-    if (marker === undefined) {
-      marker = { invalidated: false, readers: 0 };
-      this.#reads.set(key, marker);
-    }
-    marker.readers++;
-    return marker;
+    return this.#l1 === undefined ? undefined : this.#reads.start(key);
   }
 
   #endL2Read(key: string, marker: L2ReadMarker | undefined): void {
-    if (marker === undefined) return;
-    marker.readers--;
-    if (marker.readers === 0 && this.#reads.get(key) === marker) this.#reads.delete(key);
+    if (marker !== undefined) this.#reads.end(key, marker);
   }
 
   /** Counts the L2 result and promotes a hit into L1 with its remaining TTL; true for a hit. */
@@ -483,49 +337,31 @@ class TieredCacheImplementation implements TieredCache {
     return true;
   }
 
-  /**
-   * Waits for the key's load (joining one in progress or starting it). The caller's signal ends only its own wait;
-   * when the caller that started the load cancels it, the others did not ask for that and join one new load.
-   */
-  async #join(key: string, loader: CacheLoader<unknown>, options: GetOrSetOptions): Promise<unknown> {
-    const signal = options.signal;
-    for (;;) {
-      const flight = this.#load(key, loader, options, false);
-      try {
-        return await (signal === undefined ? flight.promise : raceWithSignal(flight.promise, signal, 'cache getOrSet'));
-      } catch (error) {
-        // Ends: each retry follows a load whose starter aborted, and a starter that aborted never starts another.
-        if (flight.signal?.aborted !== true || flight.signal === signal || signal?.aborted === true) throw error;
-      }
-    }
+  /** Waits for the key's load, joining one in progress or starting it. */
+  #join(key: string, loader: CacheLoader<unknown>, options: GetOrSetOptions): Promise<unknown> {
+    return this.#flights.join(options.signal, () => this.#load(key, loader, options, false));
   }
 
   #load(key: string, loader: CacheLoader<unknown>, options: GetOrSetOptions, refreshing: boolean): Flight {
-    const existing = this.#flights.get(key);
-    if (existing !== undefined) return existing;
-    const flight: Flight = { promise: Promise.resolve(), invalidated: false, signal: options.signal };
     let refreshAfter = false;
-    flight.promise = (async () => {
-      try {
-        const entry = await this.#readL2(key);
-        if (entry !== undefined) {
-          const now = Date.now();
-          const fresh = (entry.expiresAt ?? Number.POSITIVE_INFINITY) > now;
-          if (fresh || (!refreshing && entry.negative !== true)) {
-            this.#hit(key, 'l2', !fresh);
-            refreshAfter = !fresh;
-            return entry.negative === true ? rethrow(entry.value) : entry.value;
-          }
+    const run = async (flight: Flight) => {
+      if (!refreshing && this.#l1 !== undefined) this.#counters.l1Misses++;
+      const entry = await this.#readL2(key);
+      if (entry !== undefined) {
+        const fresh = (entry.expiresAt ?? Number.POSITIVE_INFINITY) > Date.now();
+        if (fresh || (!refreshing && entry.negative !== true)) {
+          this.#hit(key, 'l2', !fresh, !refreshing);
+          refreshAfter = !fresh;
+          return entry.negative === true ? rethrow(entry.value) : entry.value;
         }
-        if (!refreshing) this.#miss(key);
-        return await this.#runLoader(key, loader, options, flight, refreshing);
-      } finally {
-        if (this.#flights.get(key) === flight) this.#flights.delete(key);
-        if (refreshAfter) this.#refreshInBackground(key, loader, options);
       }
-    })();
-    this.#flights.set(key, flight);
-    return flight;
+      if (!refreshing) this.#miss(key);
+      return await this.#runLoader(key, loader, options, flight, refreshing);
+    };
+    // The next load of the key starts once this one has left the table.
+    return this.#flights.start(key, options.signal, run, () => {
+      if (refreshAfter) this.#refreshInBackground(key, loader, options);
+    });
   }
 
   #refreshInBackground(key: string, loader: CacheLoader<unknown>, options: GetOrSetOptions): void {
@@ -635,32 +471,18 @@ class TieredCacheImplementation implements TieredCache {
   }
 
   #storeL1(key: string, entry: CacheEntry): boolean {
-    const l1 = this.#l1;
-    if (l1 === undefined) return false;
-    const now = Date.now();
-    const expiresAt = entry.expiresAt ?? Number.POSITIVE_INFINITY;
-    const freshUntil = Math.min(expiresAt, now + this.#l1TtlMs);
-    // A copy capped by l1.ttlMs gets no stale window: past the cap L1 must ask L2 again, not serve on.
-    const staleUntil = freshUntil === expiresAt ? Math.max(freshUntil, entry.staleUntil ?? freshUntil) : freshUntil;
-    const negative = entry.negative === true;
-    const plain = this.#sizeOf === undefined && !negative && entry.tags === undefined && staleUntil === freshUntil;
-    if (plain) return l1.set(key, entry.value, freshUntil - now);
-    const size = this.#sizeOf === undefined ? 0 : key.length * 2 + this.#sizeOf(entry.value);
-    const record = new L1Record(entry.value, entry.createdAt, freshUntil, staleUntil, entry.tags, negative, size);
-    return l1.set(key, record, staleUntil - now);
+    return this.#l1?.store(key, entry) ?? false;
   }
 
   /** A write to `key` happened: loads and L2 reads in progress must not cache or promote their older result. */
   #invalidateKey(key: string): void {
-    const flight = this.#flights.get(key);
-    if (flight !== undefined) flight.invalidated = true;
-    const read = this.#reads.get(key);
-    if (read !== undefined) read.invalidated = true;
+    this.#flights.invalidate(key);
+    this.#reads.invalidate(key);
   }
 
   #invalidateAll(): void {
-    for (const flight of this.#flights.values()) flight.invalidated = true;
-    for (const read of this.#reads.values()) read.invalidated = true;
+    this.#flights.invalidateAll();
+    this.#reads.invalidateAll();
   }
 
   /** Drops L1 copies carrying any of `tags` (an L1 copy keeps no versions: a later write is simply re-read). */
@@ -680,37 +502,34 @@ class TieredCacheImplementation implements TieredCache {
   }
 
   #onInvalidation(message: CacheInvalidation): void {
-    if (message.type === 'resync') {
-      // Messages may have been missed while the subscription was down: trust nothing held locally.
-      this.#l1?.clear();
-      this.#tags.clear();
-      return;
-    }
-    if (message.origin === this.#instanceId || message.namespace !== this.namespace) return;
-    if (message.type === 'keys') {
-      for (const key of message.keys) {
-        this.#invalidateKey(key);
-        if (this.#l1?.delete(key) === true) this.#evicted(key, 'remote');
-      }
-    } else if (message.type === 'tags') {
-      for (const [tag, version] of Object.entries(message.tags)) this.#tags.remember(tag, version);
-      this.#dropTagged(Object.keys(message.tags), 'remote');
-      this.#invalidateAll();
-    } else if (message.type === 'clear') {
-      this.#l1?.clear();
-      this.#tags.clear();
-      this.#invalidateAll();
-    }
+    applyInvalidation(message, {
+      instanceId: this.#instanceId,
+      namespace: this.namespace,
+      clearLocal: () => {
+        this.#l1?.clear();
+        this.#tags.clear();
+      },
+      dropKey: (key) => this.#l1?.delete(key) === true,
+      invalidateKey: (key) => this.#invalidateKey(key),
+      invalidateAll: () => this.#invalidateAll(),
+      rememberTag: (tag, version) => this.#tags.remember(tag, version),
+      dropTagged: (tags, reason) => this.#dropTagged(tags, reason),
+      evicted: (key, reason) => this.#evicted(key, reason),
+    });
   }
 
-  #hit(key: string, tier: 'l1' | 'l2', stale: boolean): void {
-    if (tier === 'l1') this.#counters.l1Hits++;
-    else this.#counters.l1Misses++;
+  /** A read answered by `tier`; `counted` is false for a background refresh, which no caller asked for. */
+  #hit(key: string, tier: 'l1' | 'l2', stale: boolean, counted = true): void {
+    if (counted) {
+      if (tier === 'l1') this.#counters.l1Hits++;
+      this.#counters.hits++;
+    }
     if (this.#listeningHit) this.#events.emit('cache-hit', { key, tier, stale });
   }
 
+  /** A caller's read that neither tier answered (the L1 miss is counted where L1 was consulted). */
   #miss(key: string): void {
-    this.#counters.l1Misses++;
+    this.#counters.misses++;
     if (this.#listeningMiss) this.#events.emit('cache-miss', { key });
   }
 

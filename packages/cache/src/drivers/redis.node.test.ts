@@ -151,15 +151,17 @@ describe.runIf(available)('redis driver', () => {
       await here.set('tagged-here', 1, { tags: ['child-tag'] });
       // Wait until our own subscription is live: a message we publish must come back to a second listener.
       const probe = createRedisDriver({ url: server.url, prefix });
-      await vi.waitFor(async () => {
-        const got: unknown[] = [];
-        probe.subscribe?.((message) => got.push(message));
-        await probe.publish?.({ type: 'keys', origin: 'probe', namespace: 'probe', keys: [] });
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        expect(got.length).toBeGreaterThan(0);
-      });
+      const got: unknown[] = [];
+      probe.subscribe?.((message) => got.push(message));
+      // Publish until a message comes back (the subscription is then live), polling instead of sleeping.
+      await vi.waitFor(
+        async () => {
+          await probe.publish?.({ type: 'keys', origin: 'probe', namespace: 'probe', keys: [] });
+          await vi.waitFor(() => expect(got.length).toBeGreaterThan(0), { timeout: 200, interval: 10 });
+        },
+        { timeout: 5000 },
+      );
       await probe.dispose?.();
-      await new Promise((resolve) => setTimeout(resolve, 100));
 
       // The child runs this package's source, bundled on the fly (Node cannot load the .ts sources directly).
       const outfile = join(folder, 'child.mjs');
@@ -206,11 +208,10 @@ describe.runIf(available)('redis driver', () => {
 
       // Reads never reject: L1 answers what it has, the loader the rest.
       expect(await cache.get('warm')).toBe('kept-in-l1');
-      const started = Date.now();
       expect(await cache.get('never-written')).toBeUndefined();
       expect(await cache.getOrSet('computed', async () => 'by-loader')).toBe('by-loader');
       for (let index = 0; index < 20; index++) expect(await cache.get(`missing-${index}`)).toBeUndefined();
-      expect(Date.now() - started).toBeLessThan(20 * 200); // bounded: the circuit skips most L2 calls
+      expect(cache.stats().l2.skipped).toBeGreaterThan(15); // the open circuit skips most L2 calls
       await cache.set('during-outage', 'l1-only');
       expect(cache.getSync('during-outage')).toBe('l1-only');
       expect(errors.length).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { crc32 } from './crc32.js';
 
-/** The textbook bit-at-a-time CRC-32: the slicing-by-8 version must agree with it on every length and offset. */
+/** The textbook bit-at-a-time CRC-32: the checksum the header stores must agree with it on every length and offset. */
 function reference(bytes: Uint8Array): number {
   let crc = 0xffffffff;
   for (const byte of bytes) {
@@ -15,6 +15,16 @@ describe('crc32', () => {
   it('matches the standard check value', () => {
     expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
     expect(crc32(new Uint8Array(0))).toBe(0);
+  });
+
+  it("passes the crc-32 package's own vectors (its README), unsigned as the header stores them", () => {
+    const utf8 = (text: string) => new TextEncoder().encode(text);
+    expect(crc32(utf8('SheetJS')) | 0).toBe(-1647298270);
+    expect(crc32(utf8('Sh')) | 0).toBe(-1826163454);
+    expect(crc32(utf8('Sheet'))).toBe(1191034598);
+    expect(crc32(utf8('foo bar baz\u066a\u2603\u{1f363}'))).toBe(1531648243);
+    expect(crc32(utf8('this is a test\n'))).toBe(1912935186);
+    expect(crc32(utf8('SheetJS'))).toBeGreaterThan(0);
   });
 
   it('agrees with the bitwise definition for every length, offset and tail', () => {

@@ -13,20 +13,12 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { createSeededRandom } from '../../src/testing/seeded-random.ts';
 import { buildCorpus, type Passage } from './corpus.ts';
 
 const perSet = 200;
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry32 = createSeededRandom;
 
 const words = (text: string) => text.toLowerCase().match(/[a-z]{4,}/g) ?? [];
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { combineSignals, delay, raceWithSignal, throwIfAborted } from './abort.js';
 import { AgenticGenError, toAgenticGenError } from './agenticgen-error.js';
 
@@ -22,9 +22,11 @@ describe('abort helpers', () => {
 
   it('combineSignals starts aborted for an aborted caller signal; dispose clears the timer', async () => {
     expect(combineSignals('x', AbortSignal.abort(), 1000).signal.aborted).toBe(true);
+    vi.useFakeTimers();
     const combined = combineSignals('x', undefined, 5);
     combined.dispose();
-    await delay(20);
+    vi.advanceTimersByTime(20);
+    vi.useRealTimers();
     expect(combined.signal.aborted).toBe(false);
   });
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { createEventBus, type ListenerErrorEvent } from './event-bus.js';
 import type { RuntimeEvents } from './runtime-events.js';
@@ -51,8 +51,7 @@ describe('createEventBus', () => {
       throw new AgenticGenError('internal', '[test] async failure');
     });
     bus.emit('item-add', { id: 7 });
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(errors).toHaveLength(1);
+    await vi.waitFor(() => expect(errors).toHaveLength(1));
     expect(errors[0]?.error.code).toBe('listener-failed');
     expect(AgenticGenError.hasCode(errors[0]?.error.cause, 'internal')).toBe(true);
   });

@@ -1,4 +1,5 @@
 import type * as BullMq from 'bullmq';
+import { delay } from '../errors/abort.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { checkInteger, connectionOptions, decodeError, loadBullMq, toBullPriority } from './redis-queue-support.js';
 import type {
@@ -111,8 +112,8 @@ export async function createRedisTaskQueue(options: RedisTaskQueueOptions): Prom
     // Events are fast, but QueueEvents can miss one while its stream read (re)starts; a slow poll of the job's
     // state closes that gap, and finds tasks that finished before this call.
     const polled = (async (): Promise<R> => {
-      for (let delay = 0; ; delay = Math.min(Math.max(delay * 2, 100), 1000)) {
-        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      for (let waitMs = 0; ; waitMs = Math.min(Math.max(waitMs * 2, 100), 1000)) {
+        if (waitMs > 0) await delay(waitMs, undefined, 'queue');
         if (signal.aborted) return new Promise<R>(() => {});
         const job = await queue.getJob(id);
         if (job === undefined) return jobGone(id);

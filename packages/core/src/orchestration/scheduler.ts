@@ -1,7 +1,8 @@
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { createEventBus } from '../events/event-bus.js';
-import { captureCallerContext, type RunInCallerContext } from './caller-context.js';
+import { GroupParking } from './group-parking.js';
 import { PriorityQueue } from './priority-queue.js';
+import { deadlineError, deadlineMs, ScheduledTask } from './scheduled-task.js';
 import type { Scheduler, SchedulerEvents, SchedulerOptions, SchedulerStats } from './scheduler-types.js';
 
 export type {
@@ -13,63 +14,17 @@ export type {
   TaskEventBase,
 } from './scheduler-types.js';
 
-import { backoffDelay, maxRetriesOf, type Task, type TaskContext, type TaskHandle, type TaskStatus } from './task.js';
-
-type Settle = (value: unknown) => void;
-
-/** Internal record of one task; also its handle, so scheduling allocates one object plus the promise. */
-class ScheduledTask implements TaskHandle<unknown> {
-  readonly id: string;
-  readonly priority: number;
-  sequence: number;
-  status: TaskStatus = 'queued';
-  attempts = 0;
-  readonly result: Promise<unknown>;
-  resolve!: Settle;
-  reject!: Settle;
-  controller: AbortController | undefined;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  deadlineTimer: ReturnType<typeof setTimeout> | undefined;
-  detach: (() => void) | undefined;
-  /** Epoch ms after which the task must not start, when it has a deadline. */
-  deadlineAt: number | undefined;
-  startedAt = 0;
-  /** Runs each attempt in the async context of the `schedule()` call. */
-  readonly inCallerContext: RunInCallerContext = captureCallerContext();
-  readonly task: Task<unknown, unknown>;
-  readonly owner: SchedulerCore;
-
-  constructor(task: Task<unknown, unknown>, id: string, sequence: number, owner: SchedulerCore) {
-    this.task = task;
-    this.id = id;
-    this.priority = task.priority ?? 0;
-    this.sequence = sequence;
-    this.owner = owner;
-    this.result = new Promise((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
-    // Failures are delivered through `result` and `task-fail`; an unobserved handle must not crash the process.
-    this.result.catch(noop);
-  }
-
-  cancel(reason = 'cancelled'): boolean {
-    return this.owner.cancel(this, reason);
-  }
-}
-
-function noop(): void {}
+import { backoffDelay, maxRetriesOf, type Task, type TaskContext, type TaskHandle } from './task.js';
+import { armAttemptTimeout, armDeadline, armRetry, clearAttemptTimer, clearTaskTimers } from './task-timers.js';
 
 /** The scheduler implementation; see `createScheduler`. */
 class SchedulerCore implements Scheduler {
   readonly events = createEventBus<SchedulerEvents>();
   readonly #queue = new PriorityQueue<ScheduledTask>();
-  readonly #parked = new Map<string, PriorityQueue<ScheduledTask>>();
-  readonly #groupRunning = new Map<string, number>();
+  readonly #groups: GroupParking;
   readonly #spaceWaiters: Array<() => void> = [];
   #idleWaiters: Array<() => void> = [];
   readonly #concurrency: number;
-  readonly #groupLimit: SchedulerOptions['groupConcurrency'];
   readonly #maxQueueSize: number;
   readonly #options: SchedulerOptions;
   #waiting = 0;
@@ -84,7 +39,7 @@ class SchedulerCore implements Scheduler {
   constructor(options: SchedulerOptions) {
     this.#options = options;
     this.#concurrency = options.concurrency ?? 8;
-    this.#groupLimit = options.groupConcurrency;
+    this.#groups = new GroupParking(options.groupConcurrency);
     this.#maxQueueSize = options.maxQueueSize ?? Number.POSITIVE_INFINITY;
     this.#paused = options.paused ?? false;
     if (!(Number.isInteger(this.#concurrency) && this.#concurrency >= 1)) {
@@ -145,14 +100,14 @@ class SchedulerCore implements Scheduler {
         this.#failWaiting(record, deadlineError(record, deadlineAt));
         return record as TaskHandle<R>;
       }
-      this.#armDeadline(record);
+      armDeadline(record, () => this.#deadlinePassed(record));
     }
     if (task.dependsOn !== undefined && task.dependsOn.length > 0) this.#afterDependencies(record, task.dependsOn);
     else this.#queue.push(record);
     if (this.events.hasListeners('task-queue')) {
       this.events.emit('task-queue', {
         taskId: record.id,
-        ...named(task),
+        ...record.named,
         priority: record.priority,
         queued: this.#waiting,
       });
@@ -204,7 +159,7 @@ class SchedulerCore implements Scheduler {
   }
 
   cancelAll(reason = 'cancelAll() was called'): void {
-    const everything = [...this.#queue.drain(), ...[...this.#parked.values()].flatMap((queue) => queue.drain())];
+    const everything = [...this.#queue.drain(), ...this.#groups.drain()];
     // Drained records that were already cancelled are skipped by cancel() itself.
     for (const record of everything) this.cancel(record, reason);
     for (const record of this.#live) this.cancel(record, reason);
@@ -226,20 +181,16 @@ class SchedulerCore implements Scheduler {
     // Queued records stay in the heap and are skipped when popped: removal from a heap is O(n).
     record.status = 'cancelled';
     this.#cancelled++;
-    const error = new AgenticGenError(
-      'aborted',
-      `[orchestration] task "${record.task.name ?? record.id}" was cancelled: ${reason}`,
-      {
-        data: { taskId: record.id, reason },
-      },
-    );
-    this.#clearTimers(record);
+    const error = new AgenticGenError('aborted', `[orchestration] task "${record.label}" was cancelled: ${reason}`, {
+      data: { taskId: record.id, reason },
+    });
+    clearTaskTimers(record);
     record.controller?.abort(error);
     this.#live.delete(record);
     if (wasRunning) this.#release(record);
     record.reject(error);
     if (this.events.hasListeners('task-cancel'))
-      this.events.emit('task-cancel', { taskId: record.id, ...named(record.task), reason });
+      this.events.emit('task-cancel', { taskId: record.id, ...record.named, reason });
     this.#pump();
     return true;
   }
@@ -255,13 +206,8 @@ class SchedulerCore implements Scheduler {
         continue;
       }
       const group = record.task.group;
-      if (group !== undefined && this.#groupFull(group)) {
-        let parked = this.#parked.get(group);
-        if (parked === undefined) {
-          parked = new PriorityQueue();
-          this.#parked.set(group, parked);
-        }
-        parked.push(record);
+      if (group !== undefined && this.#groups.isFull(group)) {
+        this.#groups.park(group, record);
         continue;
       }
       this.#start(record);
@@ -269,16 +215,11 @@ class SchedulerCore implements Scheduler {
     if (this.#waiting === 0 && this.#running === 0) this.#notifyIdle();
   }
 
-  #groupFull(group: string): boolean {
-    const limit = typeof this.#groupLimit === 'number' ? this.#groupLimit : this.#groupLimit?.[group];
-    return limit !== undefined && (this.#groupRunning.get(group) ?? 0) >= limit;
-  }
-
   #start(record: ScheduledTask): void {
     this.#leaveWaiting();
     this.#running++;
     const group = record.task.group;
-    if (group !== undefined) this.#groupRunning.set(group, (this.#groupRunning.get(group) ?? 0) + 1);
+    if (group !== undefined) this.#groups.started(group);
     record.status = 'running';
     record.attempts++;
     record.startedAt = performance.now();
@@ -286,19 +227,10 @@ class SchedulerCore implements Scheduler {
     const attempt = record.attempts;
     const timeoutMs = record.task.timeoutMs ?? this.#options.timeoutMs;
     if (timeoutMs !== undefined) {
-      record.timer = setTimeout(() => {
-        const error = new AgenticGenError(
-          'timeout',
-          `[orchestration] task "${record.task.name ?? record.id}" timed out after ${timeoutMs} ms`,
-          {
-            data: { taskId: record.id, timeoutMs },
-          },
-        );
-        this.#attemptFailed(record, attempt, error);
-      }, timeoutMs);
+      armAttemptTimeout(record, timeoutMs, (error) => this.#attemptFailed(record, attempt, error));
     }
     if (this.events.hasListeners('task-start')) {
-      this.events.emit('task-start', { taskId: record.id, ...named(record.task), attempt, running: this.#running });
+      this.events.emit('task-start', { taskId: record.id, ...record.named, attempt, running: this.#running });
     }
     const context = this.#contextFor(record, attempt);
     let outcome: unknown;
@@ -334,7 +266,7 @@ class SchedulerCore implements Scheduler {
         if (core.events.hasListeners('task-progress')) {
           const payload: SchedulerEvents['task-progress'] = {
             taskId: record.id,
-            ...named(record.task),
+            ...record.named,
             fraction: Math.min(1, Math.max(0, fraction)),
           };
           if (message !== undefined) payload.message = message;
@@ -346,7 +278,7 @@ class SchedulerCore implements Scheduler {
 
   #attemptSucceeded(record: ScheduledTask, attempt: number, value: unknown): void {
     if (record.status !== 'running' || record.attempts !== attempt) return;
-    this.#clearTimers(record);
+    clearTaskTimers(record);
     record.status = 'completed';
     this.#completed++;
     this.#live.delete(record);
@@ -355,7 +287,7 @@ class SchedulerCore implements Scheduler {
     if (this.events.hasListeners('task-complete')) {
       this.events.emit('task-complete', {
         taskId: record.id,
-        ...named(record.task),
+        ...record.named,
         attempts: record.attempts,
         durationMs: performance.now() - record.startedAt,
       });
@@ -365,13 +297,12 @@ class SchedulerCore implements Scheduler {
 
   #attemptFailed(record: ScheduledTask, attempt: number, thrown: unknown): void {
     if (record.status !== 'running' || record.attempts !== attempt) return;
-    if (record.timer !== undefined) clearTimeout(record.timer);
-    record.timer = undefined;
+    clearAttemptTimer(record);
     const error = AgenticGenError.isInstance(thrown)
       ? thrown
       : new AgenticGenError(
           'task-failed',
-          `[orchestration] task "${record.task.name ?? record.id}" failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`,
+          `[orchestration] task "${record.label}" failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`,
           {
             cause: thrown,
             retryable: true,
@@ -392,37 +323,22 @@ class SchedulerCore implements Scheduler {
       if (this.events.hasListeners('task-retry')) {
         this.events.emit('task-retry', {
           taskId: record.id,
-          ...named(record.task),
+          ...record.named,
           attempt,
           delayMs,
           errorCode: error.code,
         });
       }
-      record.timer = setTimeout(() => {
-        record.timer = undefined;
-        if (record.status !== 'retrying') return;
+      armRetry(record, delayMs, () => {
         record.status = 'queued';
         record.sequence = ++this.#sequence;
         this.#queue.push(record);
         this.#pump();
-      }, delayMs);
+      });
       this.#pump();
       return;
     }
-    this.#clearTimers(record);
-    record.status = 'failed';
-    this.#failed++;
-    this.#live.delete(record);
-    record.reject(error);
-    if (this.events.hasListeners('task-fail')) {
-      this.events.emit('task-fail', {
-        taskId: record.id,
-        ...named(record.task),
-        attempts: record.attempts,
-        errorCode: error.code,
-        error,
-      });
-    }
+    this.#fail(record, error);
     this.#pump();
   }
 
@@ -441,7 +357,7 @@ class SchedulerCore implements Scheduler {
           record,
           new AgenticGenError(
             'dependency-failed',
-            `[orchestration] task "${record.task.name ?? record.id}" did not run: its dependency "${failed?.id ?? '?'}" ${failed?.status ?? 'failed'}`,
+            `[orchestration] task "${record.label}" did not run: its dependency "${failed?.id ?? '?'}" ${failed?.status ?? 'failed'}`,
             { cause, data: { taskId: record.id, dependency: failed?.id } },
           ),
         );
@@ -452,48 +368,33 @@ class SchedulerCore implements Scheduler {
   /** Fails a task that is queued or waiting for a retry, without running it (`pump: false` inside #pump). */
   #failWaiting(record: ScheduledTask, failure: AgenticGenError, pump = true): void {
     this.#leaveWaiting();
-    this.#clearTimers(record);
-    record.status = 'failed';
-    this.#failed++;
-    this.#live.delete(record);
-    record.reject(failure);
-    if (this.events.hasListeners('task-fail')) {
-      this.events.emit('task-fail', {
-        taskId: record.id,
-        ...named(record.task),
-        attempts: record.attempts,
-        errorCode: failure.code,
-        error: failure,
-      });
-    }
+    this.#fail(record, failure);
     if (pump) this.#pump();
   }
 
-  #armDeadline(record: ScheduledTask): void {
-    const deadline = record.deadlineAt as number;
-    const fire = () => {
-      record.deadlineTimer = undefined;
-      if (record.status === 'running') this.#attemptFailed(record, record.attempts, deadlineError(record, deadline));
-      else if (record.status === 'queued' || record.status === 'retrying') {
-        this.#failWaiting(record, deadlineError(record, deadline));
-      }
-    };
-    const remaining = deadline - Date.now();
-    // Timers cap at about 24.8 days; a later deadline is re-armed when the first timer fires.
-    record.deadlineTimer = setTimeout(
-      () => (Date.now() >= deadline ? fire() : this.#armDeadline(record)),
-      Math.min(Math.max(0, remaining), 2 ** 31 - 1),
-    );
+  /** Ends a task for good with `error`: its timers go, its handle rejects, `task-fail` is emitted. */
+  #fail(record: ScheduledTask, error: AgenticGenError): void {
+    clearTaskTimers(record);
+    record.status = 'failed';
+    this.#failed++;
+    this.#live.delete(record);
+    record.reject(error);
+    if (this.events.hasListeners('task-fail')) {
+      this.events.emit('task-fail', {
+        taskId: record.id,
+        ...record.named,
+        attempts: record.attempts,
+        errorCode: error.code,
+        error,
+      });
+    }
   }
 
-  /** Called when a task ends for good: timers and the abort listener go. */
-  #clearTimers(record: ScheduledTask): void {
-    record.detach?.();
-    record.detach = undefined;
-    if (record.timer !== undefined) clearTimeout(record.timer);
-    if (record.deadlineTimer !== undefined) clearTimeout(record.deadlineTimer);
-    record.timer = undefined;
-    record.deadlineTimer = undefined;
+  /** The deadline timer fired: a running attempt fails with it, a waiting task never starts. */
+  #deadlinePassed(record: ScheduledTask): void {
+    const failure = deadlineError(record, record.deadlineAt as number);
+    if (record.status === 'running') this.#attemptFailed(record, record.attempts, failure);
+    else if (record.status === 'queued' || record.status === 'retrying') this.#failWaiting(record, failure);
   }
 
   #leaveWaiting(): void {
@@ -506,15 +407,8 @@ class SchedulerCore implements Scheduler {
     this.#running--;
     const group = record.task.group;
     if (group === undefined) return;
-    const count = (this.#groupRunning.get(group) ?? 1) - 1;
-    if (count === 0) this.#groupRunning.delete(group);
-    else this.#groupRunning.set(group, count);
-    // A slot of this group opened: move its best parked task back to the main queue.
-    const parked = this.#parked.get(group);
-    if (parked === undefined) return;
-    let next = parked.pop();
-    while (next !== undefined && next.status !== 'queued') next = parked.pop();
-    if (parked.size === 0) this.#parked.delete(group);
+    // A slot of this group opened: its best parked task goes back to the main queue.
+    const next = this.#groups.released(group);
     if (next !== undefined) this.#queue.push(next);
   }
 
@@ -527,30 +421,6 @@ class SchedulerCore implements Scheduler {
       this.events.emit('idle', { completed: this.#completed, failed: this.#failed, cancelled: this.#cancelled });
     }
   }
-}
-
-/** Validates a task's deadline and returns it as epoch ms. */
-function deadlineMs(deadline: number | Date): number {
-  const value = deadline instanceof Date ? deadline.getTime() : deadline;
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new AgenticGenError(
-      'invalid-argument',
-      '[orchestration] deadline must be an epoch millisecond number or a Date',
-    );
-  }
-  return value;
-}
-
-function deadlineError(record: ScheduledTask, deadline: number): AgenticGenError {
-  return new AgenticGenError(
-    'deadline-exceeded',
-    `[orchestration] task "${record.task.name ?? record.id}" missed its deadline ${new Date(deadline).toISOString()}`,
-    { data: { taskId: record.id, deadline } },
-  );
-}
-
-function named(task: Task<unknown, unknown>): { name?: string } {
-  return task.name === undefined ? {} : { name: task.name };
 }
 
 /**

@@ -1,14 +1,6 @@
-/** Exponential backoff between retries. */
-export interface BackoffOptions {
-  /** Delay before the first retry in ms (default 100). */
-  initialDelayMs?: number;
-  /** Multiplier per further retry (default 2). */
-  factor?: number;
-  /** Upper bound of one delay in ms (default 30 s). */
-  maxDelayMs?: number;
-  /** Randomise each delay to 50–100% of its value so retries of many tasks do not align (default true). */
-  jitter?: boolean;
-}
+import type { BackoffOptions } from './backoff.js';
+
+export { type BackoffOptions, backoffDelay } from './backoff.js';
 
 /** What a running task can see and do. */
 export interface TaskContext {
@@ -73,14 +65,6 @@ export interface TaskHandle<R = unknown> {
   readonly result: Promise<R>;
   /** Cancels the task (queued: removed; running: its signal aborts). Returns false when it had already ended. */
   cancel(reason?: string): boolean;
-}
-
-export function backoffDelay(attempt: number, options: BackoffOptions = {}): number {
-  const initial = options.initialDelayMs ?? 100;
-  const factor = options.factor ?? 2;
-  const max = options.maxDelayMs ?? 30_000;
-  const delay = Math.min(max, initial * factor ** Math.max(0, attempt - 1));
-  return options.jitter === false ? delay : delay * (0.5 + Math.random() * 0.5);
 }
 
 /** The retry budget of options that still accept the deprecated `retries` beside `maxRetries` (the new name wins). */

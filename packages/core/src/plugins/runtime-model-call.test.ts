@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChatModel, ChatStreamPart } from '../contracts/chat-model.js';
 import type { Meter } from '../contracts/meter.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
@@ -155,7 +155,7 @@ describe('runtime.generate and runtime.stream', () => {
     const model = new MockChatModel({ responses: [{ text: 'slow', delayMs: 10_000 }] });
     const { runtime, finishes } = await setup(model);
     const pending = runtime.generate({ model: 'main', request: user('x') });
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await vi.waitFor(() => expect(model.calls).toHaveLength(1)); // the call is in flight
     await runtime.dispose();
     await expect(pending).rejects.toSatisfy((error) => AgenticGenError.hasCode(error, 'disposed'));
     expect(finishes[0]?.errorCode).toBe('disposed');

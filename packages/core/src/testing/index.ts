@@ -1,6 +1,7 @@
 /**
  * @agenticgen/core/testing — helpers for tests of code built on AgenticGen (not for production bundles).
  */
+export { type ArithmeticSandboxOptions, createArithmeticSandbox } from './arithmetic-sandbox.js';
 export {
   type MockCall,
   MockChatModel,
@@ -9,3 +10,4 @@ export {
   type MockScriptEntry,
   type MockToolCall,
 } from './mock-chat-model.js';
+export { createSeededRandom } from './seeded-random.js';

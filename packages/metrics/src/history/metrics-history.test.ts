@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createMetricsHistory, createMetricsRegistry } from '../index.js';
 import { RingBuffer } from './ring-buffer.js';
 
@@ -87,12 +87,14 @@ describe('createMetricsHistory', () => {
   });
 
   it('ticks on a timer that does not keep the process alive', async () => {
+    vi.useFakeTimers(); // before creating the history: it keeps the clock it is given
     const registry = createMetricsRegistry();
     const history = createMetricsHistory(registry, { windows: [20] });
     registry.counter('c').add(1);
     history.start();
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    vi.advanceTimersByTime(120);
     history.stop();
+    vi.useRealTimers();
     expect(history.query('c', { window: 20 })[0]!.points.length).toBeGreaterThan(1);
   });
 });

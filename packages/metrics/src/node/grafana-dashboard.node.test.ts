@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createCache } from '@agenticgen/cache';
 import { AgenticGenError, createRuntime, createScheduler, definePlugin, defineTool, Type } from '@agenticgen/core';
-import { MockChatModel } from '@agenticgen/core/testing';
+import { createArithmeticSandbox, MockChatModel } from '@agenticgen/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createMetricsHandler,
@@ -10,7 +10,6 @@ import {
   createMetricsRegistry,
   instrumentCodeSandbox,
 } from '../index.node.js';
-import { arithmeticSandbox } from '../plugin/test-support/arithmetic-sandbox.js';
 import { eventually, type RunningPrometheus, requireBinary, startPrometheus } from './test-support/prometheus-tools.js';
 
 const binary = requireBinary('prometheus');
@@ -29,7 +28,7 @@ describe.skipIf(binary === undefined)('the Grafana dashboard against a real Prom
   const registry = createMetricsRegistry();
   const cache = createCache();
   const scheduler = createScheduler({ concurrency: 1 });
-  const sandbox = instrumentCodeSandbox(arithmeticSandbox(), registry, 'python');
+  const sandbox = instrumentCodeSandbox(createArithmeticSandbox({ durationMs: 2 }).sandbox, registry, 'python');
   let server: Server;
   let prometheus: RunningPrometheus;
   let runtime: Awaited<ReturnType<typeof createRuntime>>;
@@ -65,7 +64,7 @@ describe.skipIf(binary === undefined)('the Grafana dashboard against a real Prom
     await scheduler.run({ name: 'job', run: async () => 1 });
     const session = await sandbox.createSession();
     await session.run('1+1');
-    await session.run('1/0');
+    await session.run('1 // 0');
   }
 
   beforeAll(async () => {

@@ -1,4 +1,5 @@
 import { AgenticGenError } from '@agenticgen/core';
+import { createArithmeticSandbox } from '@agenticgen/core/testing';
 import { describe, expect, it } from 'vitest';
 import {
   createMetricsRegistry,
@@ -6,16 +7,22 @@ import {
   instrumentCodeSandbox,
   type ScalarSeriesSnapshot,
 } from '../index.js';
-import { arithmeticSandbox } from './test-support/arithmetic-sandbox.js';
 
 describe('instrumentCodeSandbox', () => {
   it('measures runs by outcome and counts open sessions, passing results through unchanged', async () => {
     const registry = createMetricsRegistry();
-    const sandbox = instrumentCodeSandbox(arithmeticSandbox(), registry, 'python');
+    const sandbox = instrumentCodeSandbox(
+      createArithmeticSandbox({
+        durationMs: 2,
+        failRun: (code) => (code === 'hang' ? new AgenticGenError('timeout', '[sandbox] run timed out') : undefined),
+      }).sandbox,
+      registry,
+      'python',
+    );
     const one = await sandbox.createSession();
     const two = await sandbox.createSession();
     expect((await one.run('1+2')).result?.repr).toBe('3');
-    expect((await one.run('1/0')).error?.type).toBe('ZeroDivisionError');
+    expect((await one.run('1 // 0')).error?.type).toBe('ZeroDivisionError');
     await expect(two.run('hang')).rejects.toSatisfy((e) => AgenticGenError.hasCode(e, 'timeout'));
     await two.dispose();
     await two.dispose();
@@ -29,6 +36,6 @@ describe('instrumentCodeSandbox', () => {
     expect(runs.find((s) => s.labels.status === 'ok')?.sum).toBe(0.002);
     const sessions = snapshot.families.find((f) => f.name === 'agenticgen.sandbox.sessions.active')!;
     expect((sessions.series[0] as ScalarSeriesSnapshot).value).toBe(1);
-    expect(one.id).toBe('s1');
+    expect(one.id).toBe('arithmetic-1');
   });
 });

@@ -1,4 +1,5 @@
 import { AgenticGenError } from '@agenticgen/core';
+import { CommandTransport, type WorkerCommand } from '../host/command-transport.js';
 import type { Envelope } from '../host/envelope.js';
 import { createNetworkPolicy, type NetworkPolicy } from '../host/network-policy.js';
 import { directoryUrl, downloadAllowed, downloadPackageFiles, isHttpUrl } from '../host/package-download.js';
@@ -6,7 +7,6 @@ import { resolvePackageFiles } from '../host/packages.js';
 import { createSandboxCore, type PythonSandbox } from '../host/sandbox-core.js';
 import type { SnapshotCacheEvent } from '../host/sandbox-events.js';
 import type { SnapshotKey } from '../host/snapshot-record.js';
-import type { SandboxTransport } from '../host/worker-link.js';
 import type { SandboxOptions } from '../options.js';
 import { pyodideVersion } from '../pyodide-version.js';
 import { sandboxRuntime } from '../runtime/sandbox-runtime.js';
@@ -167,11 +167,9 @@ export function notIsolated(where: 'page' | 'frame'): AgenticGenError {
   );
 }
 
-class FrameTransport implements SandboxTransport {
+class FrameTransport extends CommandTransport {
   private frame: HTMLIFrameElement | undefined;
   private port: MessagePort | undefined;
-  private envelopeListener: ((envelope: Envelope) => void) | undefined;
-  private crashListener: ((reason: string) => void) | undefined;
   private watchdog: ReturnType<typeof setInterval> | undefined;
   /** Rejects a start still waiting for the frame's snapshot. */
   private startFailed: ((error: AgenticGenError) => void) | undefined;
@@ -180,6 +178,7 @@ class FrameTransport implements SandboxTransport {
   private readonly snapshotCache: ResolvedBrowserSnapshotCache | undefined;
 
   constructor(private readonly options: BrowserSandboxOptions) {
+    super();
     this.policy = createNetworkPolicy(options.network);
     this.snapshotCache = resolveBrowserSnapshotCache(options.snapshotCache);
     // Refused package hosts fail here, in createSandbox, long before anything is downloaded.
@@ -342,32 +341,8 @@ class FrameTransport implements SandboxTransport {
     return { assets: extra, files: files.map(({ fileName, imports }) => ({ fileName, imports })) };
   }
 
-  private post(message: object): void {
-    this.port?.postMessage(message);
-  }
-
-  spawn(worker: number): void {
-    this.post({ t: 'spawn', w: worker });
-  }
-
-  send(worker: number, json: string, payload?: Uint8Array): void {
-    this.post(payload === undefined ? { t: 'send', w: worker, json } : { t: 'send', w: worker, json, payload });
-  }
-
-  interrupt(worker: number): void {
-    this.post({ t: 'interrupt', w: worker });
-  }
-
-  terminate(worker: number): void {
-    this.post({ t: 'terminate', w: worker });
-  }
-
-  onEnvelope(listener: (envelope: Envelope) => void): void {
-    this.envelopeListener = listener;
-  }
-
-  onCrash(listener: (reason: string) => void): void {
-    this.crashListener = listener;
+  protected postCommand(command: WorkerCommand): void {
+    this.port?.postMessage(command);
   }
 
   /** The frame's process died (out of memory, killed): every worker in it is gone; the next session restarts it. */

@@ -4,13 +4,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AgenticGenError } from '@agenticgen/core';
+import { CommandTransport, type WorkerCommand } from '../host/command-transport.js';
 import type { Envelope } from '../host/envelope.js';
 import { createNetworkPolicy, type NetworkPolicy } from '../host/network-policy.js';
 import { directoryUrl, downloadAllowed, downloadPackageFiles, isHttpUrl } from '../host/package-download.js';
 import { resolvePackageFiles } from '../host/packages.js';
 import { createSandboxCore, type PythonSandbox } from '../host/sandbox-core.js';
 import type { SnapshotCacheEvent } from '../host/sandbox-events.js';
-import type { SandboxTransport } from '../host/worker-link.js';
 import type { SandboxOptions } from '../options.js';
 import {
   loadSnapshot,
@@ -89,10 +89,8 @@ function defaultPyodideDirectory(): string {
   }
 }
 
-class NodeTransport implements SandboxTransport {
+class NodeTransport extends CommandTransport {
   private child: ChildProcess | undefined;
-  private envelopeListener: ((envelope: Envelope) => void) | undefined;
-  private crashListener: ((reason: string) => void) | undefined;
   private stderrTail = '';
   private closing = false;
 
@@ -100,6 +98,7 @@ class NodeTransport implements SandboxTransport {
   private readonly snapshotCache: ResolvedSnapshotCache | undefined;
 
   constructor(private readonly options: NodeSandboxOptions) {
+    super();
     this.policy = createNetworkPolicy(options.network);
     this.snapshotCache = resolveSnapshotCache(options.snapshotCache);
     // Refused package hosts fail here, in createSandbox, long before anything is downloaded.
@@ -286,33 +285,9 @@ class NodeTransport implements SandboxTransport {
     return { ...setup, packages, packageDirectory: base, packageFiles };
   }
 
-  private post(message: SupervisorRequest): void {
+  protected postCommand(command: WorkerCommand): void {
     const child = this.child;
-    if (child?.connected) child.send(message);
-  }
-
-  spawn(worker: number): void {
-    this.post({ t: 'spawn', w: worker });
-  }
-
-  send(worker: number, json: string, payload?: Uint8Array): void {
-    this.post(payload === undefined ? { t: 'send', w: worker, json } : { t: 'send', w: worker, json, payload });
-  }
-
-  interrupt(worker: number): void {
-    this.post({ t: 'interrupt', w: worker });
-  }
-
-  terminate(worker: number): void {
-    this.post({ t: 'terminate', w: worker });
-  }
-
-  onEnvelope(listener: (envelope: Envelope) => void): void {
-    this.envelopeListener = listener;
-  }
-
-  onCrash(listener: (reason: string) => void): void {
-    this.crashListener = listener;
+    if (child?.connected) child.send(command);
   }
 
   async close(): Promise<void> {

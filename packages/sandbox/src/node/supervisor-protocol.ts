@@ -1,3 +1,5 @@
+import type { WorkerCommand } from '../host/command-transport.js';
+
 /** Messages between the host process and the sandbox child process (types only: both sides import it). */
 
 /** Host → child. */
@@ -27,7 +29,4 @@ export type SupervisorRequest =
       /** Send the snapshot made here back with `configured`, for the host to store. */
       returnSnapshot?: boolean;
     }
-  | { t: 'spawn'; w: number }
-  | { t: 'send'; w: number; json: string; payload?: Uint8Array }
-  | { t: 'interrupt'; w: number }
-  | { t: 'terminate'; w: number };
+  | WorkerCommand;

@@ -1,14 +1,10 @@
-/**
- * The browser entry must never reach LanceDB (a native Node module): a real Vite build of a page that
- * imports the package must succeed and contain no native module, no LanceDB, no Arrow and no Node built-in.
- */
-import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtFileExists } from '../../../../test-support/built-package.js';
 
 const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
 const repositoryRoot = join(packageRoot, '../..');
@@ -80,7 +76,7 @@ describe('browser bundle', () => {
     expectBrowserSafe(result);
   }, 120_000);
 
-  it.skipIf(!existsSync(join(packageRoot, 'dist/index.js')))(
+  it.skipIf(!builtFileExists(join(packageRoot, 'dist/index.js'), 'the published-exports Vite bundle test'))(
     'builds against the published exports map (browser condition → dist/index.js)',
     async () => {
       const packageJson = JSON.parse(await readFile(join(packageRoot, 'package.json'), 'utf8'));

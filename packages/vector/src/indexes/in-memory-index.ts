@@ -3,7 +3,6 @@ import {
   type DistanceMetric,
   type Metadata,
   type MetadataFilter,
-  throwIfAborted,
   type VectorMatch,
   type VectorQuery,
   type VectorRecord,
@@ -13,7 +12,7 @@ import type { KernelBackendKind, KernelPreference } from '../kernels/kernel-back
 import { type EncodableIndex, encodeIndex } from '../persistence/index-format.js';
 import type { Candidates } from './exact-search.js';
 import { type IndexEventListener, type IndexEventMap, IndexEvents } from './index-events.js';
-import { type CheckedRecord, checkIds, checkQueryShape, checkRecords, toCheckedVector } from './validation.js';
+import { type CheckedRecord, checkIds, checkRecords, checkVectorQuery } from './validation.js';
 import type { VectorStorage } from './vector-storage.js';
 
 /** Options shared by the flat and HNSW indexes. */
@@ -119,15 +118,7 @@ export abstract class InMemoryIndex implements VectorStore {
 
   async query(query: VectorQuery): Promise<VectorMatch[]> {
     this.assertOpen();
-    if (query === null || typeof query !== 'object') {
-      throw new AgenticGenError('invalid-argument', '[vector] query takes { vector, topK, filter?, minScore? }');
-    }
-    throwIfAborted(query.signal, 'vector');
-    checkQueryShape(query.topK, query.filter);
-    if (query.minScore !== undefined && (typeof query.minScore !== 'number' || Number.isNaN(query.minScore))) {
-      throw new AgenticGenError('invalid-argument', '[vector] minScore must be a number');
-    }
-    const vector = toCheckedVector(query.vector, this.dimensions, this.metric, 'the query vector');
+    const vector = checkVectorQuery(query, this.dimensions, this.metric);
     if (this.storage.liveCount === 0) return [];
     this.storage.setQuery(vector);
     const found = this.search(query.topK, query.filter, query.signal);

@@ -1,4 +1,11 @@
-import { AgenticGenError, type DistanceMetric, type VectorRecord, validateFilter } from '@agenticgen/core';
+import {
+  AgenticGenError,
+  type DistanceMetric,
+  throwIfAborted,
+  type VectorQuery,
+  type VectorRecord,
+  validateFilter,
+} from '@agenticgen/core';
 
 const metrics: ReadonlySet<string> = new Set(['cosine', 'dot', 'l2']);
 
@@ -168,6 +175,22 @@ export function checkQueryShape(topK: unknown, filter: unknown, scope = 'vector'
     );
   }
   if (filter !== undefined) validateFilter(filter);
+}
+
+/**
+ * Validates a whole `VectorQuery` (shape, abort, topK, filter, minScore, vector) for every store in this
+ * package, so they accept and reject the same queries; returns the query vector as a checked copy.
+ */
+export function checkVectorQuery(query: VectorQuery, dimensions: number, metric: DistanceMetric): Float32Array {
+  if (query === null || typeof query !== 'object') {
+    throw new AgenticGenError('invalid-argument', '[vector] query takes { vector, topK, filter?, minScore? }');
+  }
+  throwIfAborted(query.signal, 'vector');
+  checkQueryShape(query.topK, query.filter);
+  if (query.minScore !== undefined && (typeof query.minScore !== 'number' || Number.isNaN(query.minScore))) {
+    throw new AgenticGenError('invalid-argument', '[vector] minScore must be a number');
+  }
+  return toCheckedVector(query.vector, dimensions, metric, 'the query vector');
 }
 
 /** Validates a list of ids for delete/get. */

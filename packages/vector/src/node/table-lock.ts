@@ -1,3 +1,5 @@
+import { backoffDelay, delay } from '@agenticgen/core';
+
 /**
  * Serialises writes per table inside this process (keyed by database URI and table name, so two stores
  * on the same table share the queue). Across processes LanceDB's optimistic commits detect conflicts;
@@ -24,7 +26,7 @@ function isCommitConflict(message: string): boolean {
 
 /**
  * Retries `operation` while `isRetryable` says its failure message is another process's transient state
- * (exponential backoff with jitter, capped at 400 ms; ten attempts wait about 2.2 s in all).
+ * (core's exponential backoff from 20 ms, capped at 400 ms, with jitter; ten attempts wait 1.1–2.2 s in all).
  */
 export async function withBackoffRetry<T>(
   operation: () => Promise<T>,
@@ -36,7 +38,7 @@ export async function withBackoffRetry<T>(
       return await operation();
     } catch (error) {
       if (attempt >= attempts || !isRetryable(error instanceof Error ? error.message : String(error))) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(400, 10 * 2 ** attempt) * (0.5 + Math.random())));
+      await delay(backoffDelay(attempt, { initialDelayMs: 20, maxDelayMs: 400 }), undefined, 'vector');
     }
   }
 }

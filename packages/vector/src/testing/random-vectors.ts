@@ -1,16 +1,11 @@
+import { createSeededRandom } from '@agenticgen/core/testing';
+
 /**
  * Seeded synthetic data for tests and benchmarks: Gaussian clusters, so nearest-neighbour structure looks
  * like real embeddings (uniform random vectors make every neighbour equally far).
  */
 export function createRandom(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createSeededRandom(seed >>> 0 || 1);
 }
 
 /** Standard normal samples (Box–Muller). */

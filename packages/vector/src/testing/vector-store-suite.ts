@@ -239,6 +239,12 @@ export function runVectorStoreSuite(
         'invalid-filter',
       );
       expect(await codeOf(store.query({ vector: good.vector, topK: 0 }))).toBe('invalid-argument');
+      expect(await codeOf(store.query({ vector: good.vector, topK: 3, minScore: Number.NaN }))).toBe(
+        'invalid-argument',
+      );
+      expect(await codeOf(store.query({ vector: good.vector, topK: 3, minScore: '0.5' as never }))).toBe(
+        'invalid-argument',
+      );
       const aborted = AbortSignal.abort();
       expect(await codeOf(store.query({ vector: good.vector, topK: 3, signal: aborted }))).toBe('aborted');
       expect(await store.count()).toBe(30);

@@ -3,15 +3,10 @@
  * DDSketch test suite (DataDog/sketches-js `test/datasets.ts`), written again here with the seeded generator.
  */
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-export function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createSeededRandom } from '@agenticgen/core/testing';
+
+/** Deterministic pseudo-random numbers in [0, 1): core's seeded generator. */
+export const random = createSeededRandom;
 
 export const referenceDatasets: Record<string, (size: number) => number[]> = {
   increasing: (size) => Array.from({ length: size }, (_, index) => index),

@@ -1,12 +1,13 @@
-import type { CodeSandbox, CodeSession, RunResult } from '@agenticgen/core';
+import type { CodeSandbox, CodeSession, RunResult } from '../contracts/code-sandbox.js';
 
 /**
  * A `CodeSandbox` for end-to-end agent tests in Node and Chromium that really evaluates a tiny Python subset:
  * integer arithmetic (`+ - * // % **`, parentheses), `name = expr`, `print(expr)` and a last bare expression,
  * one statement per line, with variables persisting in the session. Anything else is a Python-style error
  * (`NameError`, `ZeroDivisionError`, `SyntaxError`) in the result, as the real sandbox reports it.
+ * `log` counts sessions and disposals and records every run's code. The one fake sandbox of the repo's tests.
  */
-export function createArithmeticSandbox() {
+export function createArithmeticSandbox(options: ArithmeticSandboxOptions = {}) {
   const log = { sessions: 0, disposed: 0, runs: [] as string[] };
   const sandbox: CodeSandbox = {
     language: 'python',
@@ -17,7 +18,9 @@ export function createArithmeticSandbox() {
         id: `arithmetic-${log.sessions}`,
         async run(code) {
           log.runs.push(code);
-          return runLines(code, variables);
+          const failure = options.failRun?.(code);
+          if (failure !== undefined) throw failure;
+          return { ...runLines(code, variables), durationMs: options.durationMs ?? 0 };
         },
         writeFile: async () => {},
         readFile: async () => new Uint8Array(),
@@ -32,6 +35,14 @@ export function createArithmeticSandbox() {
     dispose: async () => {},
   };
   return { sandbox, log };
+}
+
+/** Knobs for tests that check what wraps a sandbox (metrics, tracing). */
+export interface ArithmeticSandboxOptions {
+  /** The `durationMs` every run reports (default 0). */
+  durationMs?: number;
+  /** Returns an error for `run` to throw instead of evaluating `code` (a timeout, a crashed worker); else undefined. */
+  failRun?: (code: string) => Error | undefined;
 }
 
 class PythonError extends Error {
