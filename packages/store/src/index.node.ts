@@ -7,10 +7,13 @@ export {
   type PostgresStoreOptions,
 } from './drivers/postgres.js';
 export {
+  createIndexedDbStore,
   createPgliteStore,
   createSemanticRecall,
   createThreadMemory,
   createWorkingMemory,
+  defaultSummaryInstructions,
+  type IndexedDbStoreOptions,
   migrations,
   type PgliteDatabase,
   type PgliteStoreOptions,
@@ -19,6 +22,7 @@ export {
   type SemanticRecallOptions,
   type StoreErrorCode,
   type ThreadMemoryOptions,
+  type ThreadSummaryOptions,
   type WorkingMemory,
   type WorkingMemoryOptions,
 } from './index.js';
