@@ -17,6 +17,7 @@ export {
 } from './demo/offline-demo-model.js';
 export { createGeminiEmbeddingModel, type GeminiEmbeddingModelOptions } from './embeddings/gemini-embedding.js';
 export { createOpenAIEmbeddingModel, type OpenAIEmbeddingModelOptions } from './embeddings/openai-embedding.js';
+export { type AdaptersErrorCode, adaptersErrorCodes } from './error-codes.js';
 export { createGeminiModel, type GeminiModelOptions } from './gemini/gemini-chat.js';
 export type { GeminiConnectionOptions } from './gemini/gemini-client.js';
 export type { LimiterClock } from './manager/limits.js';

@@ -32,3 +32,4 @@ export const createMcpClient = createMcpClientFactory(undefined);
 
 /** The runtime plugin: connects every configured server at setup and registers its tools, namespaced. */
 export const mcpPlugin = createMcpPluginFactory(createMcpClient);
+export { mcpErrorCodes } from './error-codes.js';

@@ -3,6 +3,7 @@
  * This entry is browser-safe; the Node entry (index.node.ts) adds the PostgreSQL driver.
  */
 export { createPgliteStore, type PgliteDatabase, type PgliteStoreOptions } from './drivers/pglite.js';
+export { storeErrorCodes } from './error-codes.js';
 export type { StoreErrorCode } from './errors.js';
 export {
   createSemanticRecall,

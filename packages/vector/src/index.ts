@@ -10,6 +10,7 @@ export {
   saveIndexToIndexedDb,
 } from './browser/indexeddb-persistence.js';
 export * from './embedders/index.js';
+export { type VectorErrorCode, vectorErrorCodes } from './error-codes.js';
 export * from './indexes/index.js';
 export * from './kernels/index.js';
 export * from './persistence/index.js';

@@ -1,4 +1,4 @@
-import { AgenticGenError, type CacheStore, type ChatStreamPart } from '@agenticgen/core';
+import { AgenticGenError, type CacheStore, type ChatStreamPart, type ErrorCode } from '@agenticgen/core';
 import { describe, expect, it } from 'vitest';
 import { createAnthropicModel } from '../anthropic/anthropic-messages.js';
 import { createOpenAIChatModel } from '../openai/openai-chat.js';
@@ -9,7 +9,7 @@ import { createModelManager, type ModelManagerEvent } from './model-manager.js';
 
 const answering = (modelId: string, capabilities = {}) =>
   createScriptedModel({ modelId, capabilities, answer: () => textResponse(`from ${modelId}`, modelId) });
-const failing = (modelId: string, code: string) =>
+const failing = (modelId: string, code: ErrorCode) =>
   createScriptedModel({
     modelId,
     answer: () => {
