@@ -11,6 +11,7 @@ export * from './knowledge/index.js';
 export * from './models/index.js';
 export * from './orchestration/index.js';
 export * from './plugins/index.js';
+export { disposeOnce } from './resources/dispose-once.js';
 export * from './schema/index.js';
 // The in-memory stores and the input checks every store driver shares (named: see the API surface in #18).
 export {

@@ -1,4 +1,4 @@
-import type { CacheSetOptions, CacheStore } from '@agenticgen/core';
+import type { AsyncResource, CacheSetOptions, CacheStore } from '@agenticgen/core';
 import type { CacheDriver } from '../drivers/driver.js';
 import type { CacheEventName, CacheListener } from './events.js';
 
@@ -99,7 +99,7 @@ export interface CacheStats {
 }
 
 /** A tiered cache: a synchronous quick-lru L1 in front of an optional L2 driver. Implements core's `CacheStore`. */
-export interface TieredCache extends CacheStore {
+export interface TieredCache extends CacheStore, AsyncResource {
   /** The namespace of this cache's L2 keys and invalidation messages. */
   readonly namespace: string;
   /** L1 only, synchronous, updates recency; `undefined` when absent, expired or stale. For hot loops. */

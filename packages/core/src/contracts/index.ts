@@ -1,3 +1,4 @@
+export type * from './async-resource.js';
 export type * from './cache-store.js';
 export type * from './chat-model.js';
 export type * from './code-sandbox.js';

@@ -1,5 +1,6 @@
 import {
   AgenticGenError,
+  abortableUntilStarted,
   type DistanceMetric,
   type Metadata,
   type MetadataFilter,
@@ -8,6 +9,7 @@ import {
   type VectorQuery,
   type VectorRecord,
   type VectorStore,
+  type VectorWriteOptions,
 } from '@agenticgen/core';
 import type { KernelBackendKind, KernelPreference } from '../kernels/kernel-backend.js';
 import { encodeIndex } from '../persistence/index-format.js';
@@ -88,26 +90,37 @@ export abstract class InMemoryIndex implements VectorStore {
     }
   }
 
-  /** Runs `write` after every earlier write finished; a failed write does not block later ones. */
-  protected serialize<T>(write: () => Promise<T> | T): Promise<T> {
-    const run = this.#writes.then(write, write);
-    this.#writes = run.catch(() => undefined);
-    return run;
+  /**
+   * Runs `write` after every earlier write finished; a failed write does not block later ones. `signal` cancels
+   * the write only while it waits its turn (then it never runs); a started write always finishes.
+   */
+  protected serialize<T>(write: () => Promise<T> | T, signal?: AbortSignal): Promise<T> {
+    return abortableUntilStarted(signal, 'vector', (start) => {
+      const guarded = () => {
+        start();
+        return write();
+      };
+      const run = this.#writes.then(guarded, guarded);
+      this.#writes = run.catch(() => undefined);
+      return run;
+    });
   }
 
   protected abstract applyUpsert(records: CheckedRecord[]): Promise<void> | void;
   protected abstract applyDelete(slots: number[]): Promise<void> | void;
   protected abstract search(topK: number, filter: MetadataFilter | undefined, signal?: AbortSignal): Candidates;
 
-  async upsert(records: readonly VectorRecord[]): Promise<void> {
+  async upsert(records: readonly VectorRecord[], options: VectorWriteOptions = {}): Promise<void> {
     this.assertOpen();
+    throwIfAborted(options.signal, 'vector');
     const checked = checkRecords(records, this.dimensions, this.metric, 'vector', { copyVectors: false });
     if (checked.length === 0) return;
-    await this.serialize(() => this.applyUpsert(checked));
+    await this.serialize(() => this.applyUpsert(checked), options.signal);
   }
 
-  async delete(ids: readonly string[]): Promise<void> {
+  async delete(ids: readonly string[], options: VectorWriteOptions = {}): Promise<void> {
     this.assertOpen();
+    throwIfAborted(options.signal, 'vector');
     const list = checkIds(ids);
     await this.serialize(() => {
       const slots: number[] = [];
@@ -116,7 +129,7 @@ export abstract class InMemoryIndex implements VectorStore {
         if (slot !== undefined) slots.push(slot);
       }
       if (slots.length > 0) return this.applyDelete(slots);
-    });
+    }, options.signal);
   }
 
   async query(query: VectorQuery): Promise<VectorMatch[]> {
@@ -175,5 +188,9 @@ export abstract class InMemoryIndex implements VectorStore {
     // Wait for running writes so a save after dispose never sees a half-applied batch.
     await this.serialize(() => undefined);
     this.#disposed = true;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
   }
 }
