@@ -26,10 +26,16 @@ export function createArithmeticSandbox() {
         dispose: async () => {
           log.disposed++;
         },
+        [Symbol.asyncDispose]() {
+          return this.dispose();
+        },
       };
       return session;
     },
     dispose: async () => {},
+    [Symbol.asyncDispose]() {
+      return this.dispose();
+    },
   };
   return { sandbox, log };
 }

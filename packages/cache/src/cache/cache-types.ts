@@ -1,4 +1,10 @@
-import type { AsyncResource, CacheSetOptions, CacheStore } from '@agenticgen/core';
+import type {
+  AsyncResource,
+  CacheGetOrSetOptions,
+  CacheSetOptions,
+  CacheStore,
+  CacheLoaderContext as CoreCacheLoaderContext,
+} from '@agenticgen/core';
 import type { CacheDriver } from '../drivers/driver.js';
 import type { CacheEventName, CacheListener } from './events.js';
 
@@ -59,8 +65,8 @@ export interface SetOptions extends CacheSetOptions {
   staleWhileRevalidateMs?: number;
 }
 
-/** Options of `getOrSet`. */
-export interface GetOrSetOptions extends SetOptions {
+/** Options of `getOrSet` (core's `CacheGetOrSetOptions` plus the tiered cache's own). */
+export interface GetOrSetOptions extends SetOptions, CacheGetOrSetOptions {
   /** Cache a failure of this loader for this long (overrides the cache's `negativeTtlMs`). */
   negativeTtlMs?: number;
   /**
@@ -70,11 +76,8 @@ export interface GetOrSetOptions extends SetOptions {
   signal?: AbortSignal;
 }
 
-/** What a `getOrSet` loader receives. */
-export interface CacheLoaderContext {
-  /** The signal of the caller that started this load; pass it on to `fetch` or the model call. */
-  signal?: AbortSignal;
-}
+/** What a `getOrSet` loader receives: core's contract type, named here for this package's users. */
+export type CacheLoaderContext = CoreCacheLoaderContext;
 
 /** Computes a missing value for `getOrSet`. */
 export type CacheLoader<T> = (context: CacheLoaderContext) => Promise<T>;

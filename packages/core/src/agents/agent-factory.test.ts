@@ -34,8 +34,14 @@ function resources(
       dispose: async () => {
         disposedSessions++;
       },
+      [Symbol.asyncDispose]: async () => {
+        disposedSessions++;
+      },
     }),
     dispose: async () => {},
+    [Symbol.asyncDispose]() {
+      return this.dispose();
+    },
   };
   return {
     model,

@@ -10,6 +10,7 @@ import {
   checkStoreId,
   decodeSeqCursor,
   decodeThreadCursor,
+  disposeOnce,
   encodeThreadCursor,
   type LedgerEntry,
   newStoreId,
@@ -108,13 +109,17 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
   const threadMissing = (threadId: string) =>
     storeError('not-found', `thread "${threadId.slice(0, 100)}" does not exist`);
 
+  /** Closes the client once for every `close()` / `dispose()` / `await using`; later calls wait for it. */
+  const release = disposeOnce(async () => {
+    closed = true;
+    await client.close();
+  });
+
   return {
     name,
-    async close() {
-      if (closed) return;
-      closed = true;
-      await client.close();
-    },
+    close: release,
+    dispose: release,
+    [Symbol.asyncDispose]: release,
 
     createThread: (input) =>
       run('create thread', async () => {

@@ -52,10 +52,16 @@ function fakeSandbox() {
         dispose: async () => {
           log.disposed++;
         },
+        [Symbol.asyncDispose]() {
+          return this.dispose();
+        },
       };
       return session;
     },
     dispose: async () => {},
+    [Symbol.asyncDispose]() {
+      return this.dispose();
+    },
   };
   return { sandbox, log };
 }

@@ -36,9 +36,15 @@ export function arithmeticSandbox(): CodeSandbox {
         listFiles: async () => [],
         reset: async () => {},
         dispose: async () => {},
+        [Symbol.asyncDispose]() {
+          return this.dispose();
+        },
       };
       return session;
     },
     dispose: async () => {},
+    [Symbol.asyncDispose]() {
+      return this.dispose();
+    },
   };
 }
