@@ -1,5 +1,6 @@
 import type * as BullMq from 'bullmq';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
+import { disposeOnce } from '../resources/dispose-once.js';
 import { checkInteger, connectionOptions, decodeError, loadBullMq, toBullPriority } from './redis-queue-support.js';
 import type {
   DeadLetter,
@@ -123,6 +124,15 @@ export async function createRedisTaskQueue(options: RedisTaskQueueOptions): Prom
       stop();
     }
   };
+
+  /** Closes workers, listener, producer and queue once for every `close()` / `dispose()` / `await using`. */
+  const close = disposeOnce(async () => {
+    await Promise.all([...workers].map((worker) => worker.close()));
+    workers.clear();
+    await events?.close();
+    await producer?.close();
+    await queue.close();
+  });
 
   return {
     async enqueue<R>(
@@ -252,12 +262,8 @@ export async function createRedisTaskQueue(options: RedisTaskQueueOptions): Prom
       };
     },
 
-    async close() {
-      await Promise.all([...workers].map((worker) => worker.close()));
-      workers.clear();
-      await events?.close();
-      await producer?.close();
-      await queue.close();
-    },
+    close,
+    dispose: close,
+    [Symbol.asyncDispose]: close,
   };
 }
