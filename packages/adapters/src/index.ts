@@ -31,6 +31,7 @@ export {
   type ModelManagerEvent,
   type ModelManagerOptions,
 } from './manager/model-manager.js';
+export type { ModelManagerEvents } from './manager/model-manager-types.js';
 export { defaultTokenEstimate, type ModelRequirements } from './manager/model-selection.js';
 export type { ResponseCacheOptions } from './manager/response-cache.js';
 export {
@@ -53,5 +54,5 @@ export {
   type PriceTable,
 } from './shared/pricing.js';
 export { retryAfterFrom, toProviderError } from './shared/provider-errors.js';
-export type { RetryEvent, RetryOptions } from './shared/retry.js';
+export type { RetryEvent, RetryEvents, RetryOptions } from './shared/retry.js';
 export { responseToParts, StreamCollector } from './shared/stream-collect.js';

@@ -1,7 +1,11 @@
 import {
   AgenticGenError,
   abortableUntilStarted,
+  createEventBus,
   type DistanceMetric,
+  type EventBus,
+  type EventName,
+  type EventsWithError,
   type Metadata,
   type MetadataFilter,
   throwIfAborted,
@@ -16,7 +20,7 @@ import { encodeIndex } from '../persistence/index-format.js';
 import type { Candidates } from './exact-search.js';
 import type { FlatIndex } from './flat-index.js';
 import type { HnswIndex } from './hnsw-index.js';
-import { type IndexEventListener, type IndexEventMap, IndexEvents } from './index-events.js';
+import type { IndexEventListener, IndexEventMap } from './index-events.js';
 import { type CheckedRecord, checkIds, checkQueryShape, checkRecords, toCheckedVector } from './validation.js';
 import type { VectorStorage } from './vector-storage.js';
 
@@ -57,7 +61,8 @@ export abstract class InMemoryIndex implements VectorStore {
   readonly metric: DistanceMetric;
   /** The storage; exposed for persistence. */
   readonly storage: VectorStorage;
-  protected readonly events = new IndexEvents();
+  /** Core's typed bus: a throwing listener is reported as an `error` event (or logged), never swallowed. */
+  protected readonly events: EventBus<IndexEventMap> = createEventBus<IndexEventMap>();
   /** int8 re-ranking shortlist as a multiple of topK. */
   readonly rerankFactor: number;
   #writes: Promise<unknown> = Promise.resolve();
@@ -75,8 +80,11 @@ export abstract class InMemoryIndex implements VectorStore {
     return this.storage.backendKind;
   }
 
-  /** Subscribes to an event; returns the unsubscribe function. */
-  on<E extends keyof IndexEventMap>(event: E, listener: IndexEventListener<E>): () => void {
+  /**
+   * Subscribes to an event; returns the unsubscribe function. `error` receives listener failures (code
+   * `listener-failed`); without an `error` listener they are logged with `console.error`.
+   */
+  on<E extends EventName<EventsWithError<IndexEventMap>>>(event: E, listener: IndexEventListener<E>): () => void {
     return this.events.on(event, listener);
   }
 
