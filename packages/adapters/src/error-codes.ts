@@ -38,7 +38,6 @@ export const adaptersErrorCodes = {
     retryable: false,
     meaning: 'a model threw something that is not an error, or a fallback chain was empty (a bug)',
   },
-  disposed: { retryable: false, meaning: 'the model manager was disposed' },
 } as const satisfies ErrorCodeTable;
 
 export type AdaptersErrorCode = keyof typeof adaptersErrorCodes;

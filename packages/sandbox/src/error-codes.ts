@@ -21,7 +21,6 @@ export const sandboxErrorCodes = {
   network: { retryable: true, meaning: 'downloading a package failed' },
   'not-found': { retryable: false, meaning: 'the named file or worker does not exist' },
   'invalid-response': { retryable: false, meaning: 'the worker answered with something the host cannot read' },
-  timeout: { retryable: true, meaning: 'a run did not finish within its time limit (the worker was replaced)' },
   aborted: { retryable: false, meaning: "the caller's `signal` aborted a run or the wait for a worker" },
   unsupported: {
     retryable: false,
