@@ -22,6 +22,7 @@ export {
 } from './demo/offline-demo-model.js';
 export { createGeminiEmbeddingModel, type GeminiEmbeddingModelOptions } from './embeddings/gemini-embedding.js';
 export { createOpenAIEmbeddingModel, type OpenAIEmbeddingModelOptions } from './embeddings/openai-embedding.js';
+export { type AdaptersErrorCode, adaptersErrorCodes } from './error-codes.js';
 export {
   createGeminiChatModel,
   createGeminiModel,
@@ -40,6 +41,7 @@ export {
   type ModelManagerEvent,
   type ModelManagerOptions,
 } from './manager/model-manager.js';
+export type { ModelManagerEvents } from './manager/model-manager-types.js';
 export { defaultTokenEstimate, type ModelRequirements } from './manager/model-selection.js';
 export type { ResponseCacheOptions } from './manager/response-cache.js';
 export {
@@ -69,5 +71,5 @@ export {
   type PriceTable,
 } from './shared/pricing.js';
 export { retryAfterFrom, toProviderError } from './shared/provider-errors.js';
-export type { RetryEvent, RetryOptions } from './shared/retry.js';
+export type { RetryEvent, RetryEvents, RetryOptions } from './shared/retry.js';
 export { responseToParts, StreamCollector } from './shared/stream-collect.js';

@@ -26,6 +26,7 @@ export { createCache } from './cache/tiered-cache.js';
 export type { CacheDriver, CacheEntry, CacheInvalidation } from './drivers/driver.js';
 export { createIndexedDbDriver, type IndexedDbDriverOptions } from './drivers/indexeddb.js';
 export { createMemoryDriver, type MemoryDriverOptions } from './drivers/memory.js';
+export { cacheErrorCodes } from './error-codes.js';
 export type { CacheErrorCode } from './errors.js';
 export {
   type CachedChatModelOptions,

@@ -3,6 +3,7 @@
  * This file only re-exports the public surface, by name: adding a name here is a decision, and the API report
  * (`api/*.api.md`, checked by `npm run check:api`) records it.
  */
+
 export {
   type Agent,
   type AgentBuilder,
@@ -78,10 +79,13 @@ export {
   type UnknownOutcomeDecision,
 } from './agents/index.js';
 export type {
+  AsyncResource,
   BoundCounter,
   BoundGauge,
   BoundHistogram,
   BoundUpDownCounter,
+  CacheGetOrSetOptions,
+  CacheLoaderContext,
   CacheSetOptions,
   CacheStore,
   ChatMessage,
@@ -147,6 +151,7 @@ export type {
   VectorQuery,
   VectorRecord,
   VectorStore,
+  VectorWriteOptions,
   WorkingMemoryRecord,
   WorkingMemoryScope,
   WorkingMemoryStore,
@@ -154,12 +159,19 @@ export type {
 export {
   AgenticGenError,
   type AgenticGenErrorOptions,
+  abortableUntilStarted,
   abortErrorFrom,
   type CoreErrorCode,
   combineSignals,
+  coreErrorCodes,
+  createErrorFactory,
   delay,
   type ErrorCode,
+  type ErrorCodeInfo,
+  type ErrorCodeRegistry,
+  type ErrorCodeTable,
   raceWithSignal,
+  type ScopedErrorFactory,
   type SerializedAgenticGenError,
   throwIfAborted,
   toAgenticGenError,
@@ -344,6 +356,7 @@ export {
   type RuntimeProviders,
   type RuntimeToolCall,
 } from './plugins/index.js';
+export { disposeOnce } from './resources/dispose-once.js';
 export {
   type CompileSchemaOptions,
   compileSchema,

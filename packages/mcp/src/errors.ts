@@ -1,46 +1,10 @@
-import { AgenticGenError, type AgenticGenErrorOptions } from '@agenticgen/core';
+import { AgenticGenError, createErrorFactory, type ScopedErrorFactory } from '@agenticgen/core';
+import { type McpErrorCode, mcpErrorCodes } from './error-codes.js';
 
-/**
- * Codes this package throws (documented in docs/mcp.md):
- * - `invalid-argument`      a call's input is not acceptable (unknown tool, empty URI, …);
- * - `invalid-config`        an option of `createMcpClient`, `createMcpPlugin` or `createMcpServer` is not acceptable;
- * - `unsupported`           the transport needs another runtime (stdio in a browser) or the server lacks a capability;
- * - `timeout`               the server did not answer within the call's time limit (retryable);
- * - `aborted`               the caller cancelled the call (the server is sent `notifications/cancelled`);
- * - `disposed`              the client, plugin or server was closed;
- * - `mcp-connect-failed`    connecting or the `initialize` handshake failed (retryable);
- * - `mcp-connection-closed` the server went away while a call was pending (crash, closed stream; retryable);
- * - `mcp-protocol-error`    the server sent something that is not valid MCP/JSON-RPC for the request;
- * - `mcp-request-failed`    the server answered with a JSON-RPC error;
- * - `mcp-invalid-result`    a tool result failed the tool's own `outputSchema`;
- * - `mcp-tool-error`        the tool answered `isError: true` (the model reads the content);
- * - `mcp-invalid-tool`      a server's tool definition cannot be turned into a core tool;
- * - `mcp-limit-exceeded`    a result, a tool list or a schema is larger than the configured limit;
- * - `mcp-request-refused`   a server request (sampling, elicitation) was refused by the host.
- */
-export type McpErrorCode =
-  | 'invalid-argument'
-  | 'invalid-config'
-  | 'unsupported'
-  | 'timeout'
-  | 'aborted'
-  | 'disposed'
-  | 'mcp-connect-failed'
-  | 'mcp-connection-closed'
-  | 'mcp-protocol-error'
-  | 'mcp-request-failed'
-  | 'mcp-invalid-result'
-  | 'mcp-tool-error'
-  | 'mcp-invalid-tool'
-  | 'mcp-limit-exceeded'
-  | 'mcp-request-refused';
+export type { McpErrorCode } from './error-codes.js';
 
-const retryableCodes: ReadonlySet<McpErrorCode> = new Set(['timeout', 'mcp-connect-failed', 'mcp-connection-closed']);
-
-/** Builds an AgenticGenError whose message starts with the `[mcp] ` scope. */
-export function mcpError(code: McpErrorCode, message: string, options: AgenticGenErrorOptions = {}): AgenticGenError {
-  return new AgenticGenError(code, `[mcp] ${message}`, { retryable: retryableCodes.has(code), ...options });
-}
+/** Builds an AgenticGenError whose message starts with the `[mcp] ` scope (declared codes only, see error-codes.ts). */
+export const mcpError: ScopedErrorFactory<McpErrorCode> = createErrorFactory('mcp', mcpErrorCodes);
 
 /** Longest server-provided text copied into an error message (servers are not trusted to be brief). */
 const maxEchoedChars = 300;

@@ -34,3 +34,4 @@ export const createMcpPlugin = createMcpPluginFactory(createMcpClient);
 
 /** @deprecated Use `createMcpPlugin` (factories are named `create*`, like `createMetricsPlugin`); this alias is removed in the next minor release. */
 export const mcpPlugin = createMcpPlugin;
+export { mcpErrorCodes } from './error-codes.js';

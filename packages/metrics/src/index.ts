@@ -3,6 +3,8 @@
  * quantile sketches, rollup windows, worker snapshot merging, Prometheus / OpenMetrics / JSON / OpenTelemetry
  * export and an auto-instrumentation plugin. This entry is browser-safe; the node entry adds the HTTP handler.
  */
+
+export { metricsErrorCodes } from './error-codes.js';
 export type { MetricsErrorCode } from './errors.js';
 export { createMetricsFetchHandler, type MetricsEndpointOptions, renderMetrics } from './exposition/fetch-handler.js';
 export { snapshotFromJson, snapshotToJson } from './exposition/json.js';

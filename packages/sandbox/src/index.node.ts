@@ -2,6 +2,8 @@
  * @agenticgen/sandbox for Node: Python (Pyodide) in worker threads of a separate, locked-down child process.
  * This file only re-exports the public surface.
  */
+
+export { type SandboxErrorCode, sandboxErrorCodes } from './error-codes.js';
 export type {
   PythonSandbox,
   PythonSessionOptions,

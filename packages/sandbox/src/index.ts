@@ -4,6 +4,7 @@
  */
 export { type BrowserSandboxOptions, createSandbox } from './browser/browser-sandbox.js';
 export type { BrowserSnapshotCacheOptions } from './browser/snapshot-store.js';
+export { type SandboxErrorCode, sandboxErrorCodes } from './error-codes.js';
 export type {
   PythonSandbox,
   PythonSessionOptions,

@@ -4,6 +4,7 @@
  */
 export { createIndexedDbStore, type IndexedDbStoreOptions } from './drivers/indexeddb.js';
 export { createPgliteStore, type PgliteDatabase, type PgliteStoreOptions } from './drivers/pglite.js';
+export { storeErrorCodes } from './error-codes.js';
 export type { StoreErrorCode } from './errors.js';
 export {
   createSemanticRecall,

@@ -21,6 +21,7 @@ export {
   type TransformersEmbedderOptions,
   type TransformersModule,
 } from './embedders/index.js';
+export { type VectorErrorCode, vectorErrorCodes } from './error-codes.js';
 export {
   type BuildProgressEvent,
   createFlatIndex,

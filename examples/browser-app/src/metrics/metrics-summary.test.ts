@@ -71,8 +71,14 @@ describe('metrics summary', () => {
       listFiles: async () => [],
       reset: async () => {},
       dispose: async () => {},
+      [Symbol.asyncDispose]: async () => {},
     };
-    const sandbox: CodeSandbox = { language: 'python', createSession: async () => session, dispose: async () => {} };
+    const sandbox: CodeSandbox = {
+      language: 'python',
+      createSession: async () => session,
+      dispose: async () => {},
+      [Symbol.asyncDispose]: async () => {},
+    };
     const instrumented = await instrumentCodeSandbox(sandbox, registry, 'pyodide').createSession();
     await instrumented.run('print(1)');
     await instrumented.run('1 / 0');

@@ -1,5 +1,6 @@
-import { AgenticGenError, toAgenticGenError } from '@agenticgen/core';
+import { AgenticGenError, type ErrorCode, toAgenticGenError } from '@agenticgen/core';
 import { HTTPException } from 'hono/http-exception';
+import './error-codes.js';
 
 /** HTTP status for each error code; anything unknown is a 500. */
 const statusByCode: Record<string, number> = {
@@ -34,7 +35,7 @@ const statusByCode: Record<string, number> = {
 };
 
 /** The code for a status a middleware answered with (Hono's `HTTPException`). */
-const codeByStatus: Record<number, string> = {
+const codeByStatus: Record<number, ErrorCode> = {
   400: 'invalid-request',
   401: 'authentication',
   403: 'permission-denied',

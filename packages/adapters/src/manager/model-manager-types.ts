@@ -1,4 +1,4 @@
-import type { AgenticGenError, ChatModel, ChatRequest, ChatResponse, ChatStreamPart } from '@agenticgen/core';
+import type { AgenticGenError, ChatModel, ChatRequest, ChatResponse, ChatStreamPart, EventBus } from '@agenticgen/core';
 import type { LimiterClock } from './limits.js';
 import type { ModelHealthOptions } from './model-health.js';
 import type { ModelRequirements } from './model-selection.js';
@@ -30,6 +30,19 @@ export type ModelManagerEvent =
   | { type: 'rate-limit-wait'; model: string; limit: 'requests' | 'tokens'; waitedMs: number }
   | { type: 'model-cooldown-start'; model: string; until: number; code: string }
   | { type: 'model-skip'; model: string; until: number };
+
+/** The manager's events by name (`manager.events.on('model-fallback', …)`); each payload keeps its `type`. */
+export type ModelManagerEvents = { [Event in ModelManagerEvent as Event['type']]: Event };
+
+/** Every event name, so the deprecated `onEvent` callback can listen to all of them. */
+export const modelManagerEventTypes = [
+  'model-fallback',
+  'cache-hit',
+  'cache-miss',
+  'rate-limit-wait',
+  'model-cooldown-start',
+  'model-skip',
+] as const satisfies readonly (keyof ModelManagerEvents)[];
 
 /** One failed attempt in a fallback chain, recorded on the response as `providerMetadata.fallbacks`. */
 export interface FallbackRecord {
@@ -64,7 +77,12 @@ export interface ModelManagerOptions {
   shouldFallback?: (error: AgenticGenError) => boolean;
   /** Token estimate of a request for the tokens-per-minute bucket (default: characters / 4 + maxOutputTokens). */
   estimateTokens?: (request: ChatRequest) => number;
-  /** Manager events (fallbacks, cache hits and misses, rate-limit waits). */
+  /**
+   * Manager events (fallbacks, cache hits and misses, rate-limit waits).
+   * @deprecated Listen on `manager.events` (core's `EventBus`) instead; this callback is subscribed to every
+   * event there, so a throwing callback is reported as an `error` event like any listener, never thrown into
+   * the model call.
+   */
   onEvent?: (event: ModelManagerEvent) => void;
   /**
    * Health-aware routing: a model that keeps failing is skipped by fallback chains during a cool-down, then
@@ -76,6 +94,12 @@ export interface ModelManagerOptions {
 }
 
 export interface ModelManager {
+  /**
+   * Typed events (core's `EventBus`): `model-fallback`, `cache-hit`, `cache-miss`, `rate-limit-wait`,
+   * `model-cooldown-start`, `model-skip`, and `error` for a listener that threw (code `listener-failed`; logged
+   * with `console.error` when nobody listens to `error`). A listener never breaks the model call.
+   */
+  readonly events: EventBus<ModelManagerEvents>;
   /** The canonical name for a name or alias; throws `not-found`. */
   resolve(name: string): string;
   /** Registered model names (not aliases), in registration order. */

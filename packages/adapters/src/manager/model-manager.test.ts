@@ -1,4 +1,4 @@
-import { AgenticGenError, type CacheStore, type ChatStreamPart } from '@agenticgen/core';
+import { AgenticGenError, type CacheStore, type ChatStreamPart, type ErrorCode } from '@agenticgen/core';
 import { describe, expect, it, vi } from 'vitest';
 import { createAnthropicChatModel } from '../anthropic/anthropic-messages.js';
 import { createOpenAIChatModel } from '../openai/openai-chat.js';
@@ -6,10 +6,11 @@ import { ask, collectParts, rejection, uniqueKey } from '../testing/contract-sui
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
 import { createScriptedModel, textResponse } from '../testing/scripted-model.js';
 import { createModelManager, type ModelManagerEvent } from './model-manager.js';
+import type { ModelManagerEvents } from './model-manager-types.js';
 
 const answering = (modelId: string, capabilities = {}) =>
   createScriptedModel({ modelId, capabilities, answer: () => textResponse(`from ${modelId}`, modelId) });
-const failing = (modelId: string, code: string) =>
+const failing = (modelId: string, code: ErrorCode) =>
   createScriptedModel({
     modelId,
     answer: () => {
@@ -103,6 +104,26 @@ describe('createModelManager', () => {
       { from: 'primary', to: 'secondary', code: 'overloaded' },
       { from: 'secondary', to: 'tertiary', code: 'rate-limit' },
     ]);
+  });
+
+  it('reports events on manager.events; a throwing listener (or deprecated onEvent) never breaks the call', async () => {
+    const failures: { event: string; code: string }[] = [];
+    const manager = createModelManager({
+      models: {
+        primary: { model: failing('primary', 'overloaded'), fallbacks: ['secondary'] },
+        secondary: answering('secondary'),
+      },
+      onEvent: () => {
+        throw new Error('a broken logging callback');
+      },
+    });
+    const fallbacks: ModelManagerEvents['model-fallback'][] = [];
+    manager.events.on('model-fallback', (event) => fallbacks.push(event));
+    manager.events.on('error', ({ event, error }) => failures.push({ event, code: error.code }));
+    const response = await manager.generate('primary', ask);
+    expect(response.text).toBe('from secondary');
+    expect(fallbacks).toMatchObject([{ type: 'model-fallback', from: 'primary', to: 'secondary', code: 'overloaded' }]);
+    expect(failures).toEqual([{ event: 'model-fallback', code: 'listener-failed' }]);
   });
 
   it('does not fall back on non-retryable errors and reports an exhausted chain', async () => {

@@ -6,6 +6,7 @@ import {
   ChatStreamFolder,
   type ChatStreamPart,
   checkResponseCacheRules,
+  createEventBus,
   isCacheableResponse,
   partsFromResponse,
   planResponseCache,
@@ -14,13 +15,15 @@ import {
 import { sleep } from '../shared/retry.js';
 import { type LimiterClock, Semaphore, TokenBucket } from './limits.js';
 import { ModelHealth, resolveHealthOptions } from './model-health.js';
-import type {
-  AnsweringModel,
-  FallbackRecord,
-  ModelEntry,
-  ModelManager,
-  ModelManagerEvent,
-  ModelManagerOptions,
+import {
+  type AnsweringModel,
+  type FallbackRecord,
+  type ModelEntry,
+  type ModelManager,
+  type ModelManagerEvent,
+  type ModelManagerEvents,
+  type ModelManagerOptions,
+  modelManagerEventTypes,
 } from './model-manager-types.js';
 import { defaultTokenEstimate, meets } from './model-selection.js';
 import { responseCacheRules } from './response-cache.js';
@@ -50,7 +53,12 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
   const clock = options.clock ?? realClock;
   const slots = new Map<string, Slot>();
   const aliases = new Map<string, string>();
-  const emit = (event: ModelManagerEvent) => options.onEvent?.(event);
+  const events = createEventBus<ModelManagerEvents>();
+  const onEvent = options.onEvent;
+  if (onEvent !== undefined) for (const type of modelManagerEventTypes) events.on(type, onEvent);
+  const emit = (event: ModelManagerEvent) => {
+    if (events.hasListeners(event.type)) events.emit(event.type, event as never);
+  };
   const shouldFallback = options.shouldFallback ?? ((error: AgenticGenError) => error.retryable);
   const estimate = options.estimateTokens ?? defaultTokenEstimate;
   const namespace = options.cache?.namespace ?? 'agenticgen:model-response';
@@ -355,6 +363,7 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
   };
 
   return {
+    events,
     resolve,
     names: () => [...slots.keys()],
     model: (name) => slotOf(name).entry.model,

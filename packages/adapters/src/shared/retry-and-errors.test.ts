@@ -1,8 +1,8 @@
-import { AgenticGenError } from '@agenticgen/core';
-import { describe, expect, it } from 'vitest';
+import { AgenticGenError, createEventBus } from '@agenticgen/core';
+import { describe, expect, it, vi } from 'vitest';
 import { createPriceTable, estimateCost, findPrice } from './pricing.js';
 import { retryAfterFrom, toProviderError } from './provider-errors.js';
-import { resolveRetryPolicy, retryDelayFor, withRetry } from './retry.js';
+import { type RetryEvents, resolveRetryPolicy, retryDelayFor, withRetry } from './retry.js';
 
 describe('retry policy', () => {
   const policy = resolveRetryPolicy({ maxRetries: 3, initialDelayMs: 1000, maxDelayMs: 3000, random: () => 1 });
@@ -43,6 +43,46 @@ describe('retry policy', () => {
     setTimeout(() => controller.abort(), 20);
     await expect(pending).rejects.toMatchObject({ code: 'aborted' });
     expect(attempts).toEqual([0]);
+  });
+
+  it('announces retries on an event bus; a throwing listener or deprecated onRetry never fails the call', async () => {
+    const events = createEventBus<RetryEvents>();
+    const scheduled: number[] = [];
+    const failures: string[] = [];
+    events.on('retry-scheduled', (event) => {
+      scheduled.push(event.attempt);
+    });
+    events.on('retry-scheduled', () => {
+      throw new Error('broken metrics listener');
+    });
+    events.on('error', ({ error }) => failures.push(error.code));
+    const logged: unknown[] = [];
+    const console = vi.spyOn(globalThis.console, 'error').mockImplementation((...args) => logged.push(args));
+    const retrying = resolveRetryPolicy({
+      maxRetries: 2,
+      sleep: async () => undefined,
+      events,
+      onRetry: () => {
+        throw new Error('broken legacy callback');
+      },
+    });
+    let calls = 0;
+    const result = await withRetry(
+      async () => {
+        calls++;
+        if (calls < 3) throw new AgenticGenError('server', 'down');
+        return 'ok';
+      },
+      retrying,
+      undefined,
+      'test',
+    );
+    console.mockRestore();
+    expect(result).toBe('ok');
+    expect(scheduled).toEqual([1, 2]);
+    expect(failures).toEqual(['listener-failed', 'listener-failed']);
+    // The deprecated callback's bus has no `error` listener: its failures are logged.
+    expect(logged).toHaveLength(2);
   });
 });
 

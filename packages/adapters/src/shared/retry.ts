@@ -1,4 +1,4 @@
-import { AgenticGenError, abortErrorFrom, backoffDelay, delay } from '@agenticgen/core';
+import { AgenticGenError, abortErrorFrom, backoffDelay, createEventBus, delay, type EventBus } from '@agenticgen/core';
 
 /** How failed provider calls are retried. The SDKs' own retries are switched off so this is the only policy. */
 export interface RetryOptions {
@@ -17,8 +17,24 @@ export interface RetryOptions {
   random?: () => number;
   /** Sleeps `ms` or rejects when `signal` aborts; inject to test without waiting. */
   sleep?: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
-  /** Called before each retry with the error and the chosen delay (logging, metrics). */
+  /**
+   * Where each scheduled retry is announced as a `retry-scheduled` event (logging, metrics): a bus from core's
+   * `createEventBus<RetryEvents>()`, shared by as many models as you like. A throwing listener is reported on the
+   * bus's `error` event (or logged), never thrown into the model call.
+   */
+  events?: EventBus<RetryEvents>;
+  /**
+   * Called before each retry with the error and the chosen delay.
+   * @deprecated Listen to `retry-scheduled` on `events` instead. The callback now runs as a listener of an
+   * internal bus, so a throw is logged as `listener-failed` instead of failing the call.
+   */
   onRetry?: (event: RetryEvent) => void;
+}
+
+/** The retry events by name. */
+export interface RetryEvents {
+  /** A failed attempt will be retried after `delayMs`. */
+  'retry-scheduled': RetryEvent;
 }
 
 /** One scheduled retry. */
@@ -32,7 +48,7 @@ export interface RetryEvent {
 }
 
 /** Resolved retry settings. */
-export type RetryPolicy = Required<Omit<RetryOptions, 'onRetry'>> & Pick<RetryOptions, 'onRetry'>;
+export type RetryPolicy = Required<Omit<RetryOptions, 'onRetry' | 'events'>> & Pick<RetryOptions, 'onRetry'>;
 
 export function resolveRetryPolicy(options: RetryOptions | false | undefined): RetryPolicy {
   const given = options === false ? { maxRetries: 0 } : (options ?? {});
@@ -44,7 +60,18 @@ export function resolveRetryPolicy(options: RetryOptions | false | undefined): R
     random: given.random ?? Math.random,
     sleep: given.sleep ?? sleep,
   };
-  if (given.onRetry !== undefined) policy.onRetry = given.onRetry;
+  const buses: EventBus<RetryEvents>[] = [];
+  if (given.events !== undefined) buses.push(given.events);
+  if (given.onRetry !== undefined) {
+    const legacy = createEventBus<RetryEvents>();
+    legacy.on('retry-scheduled', given.onRetry);
+    buses.push(legacy);
+  }
+  if (buses.length > 0) {
+    policy.onRetry = (event) => {
+      for (const bus of buses) bus.emit('retry-scheduled', event);
+    };
+  }
   return policy;
 }
 

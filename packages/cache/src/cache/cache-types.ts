@@ -1,4 +1,10 @@
-import type { CacheSetOptions, CacheStore } from '@agenticgen/core';
+import type {
+  AsyncResource,
+  CacheGetOrSetOptions,
+  CacheSetOptions,
+  CacheStore,
+  CacheLoaderContext as CoreCacheLoaderContext,
+} from '@agenticgen/core';
 import type { CacheDriver } from '../drivers/driver.js';
 import type { CacheEventName, CacheListener } from './events.js';
 
@@ -59,8 +65,8 @@ export interface SetOptions extends CacheSetOptions {
   staleWhileRevalidateMs?: number;
 }
 
-/** Options of `getOrSet`. */
-export interface GetOrSetOptions extends SetOptions {
+/** Options of `getOrSet` (core's `CacheGetOrSetOptions` plus the tiered cache's own). */
+export interface GetOrSetOptions extends SetOptions, CacheGetOrSetOptions {
   /** Cache a failure of this loader for this long (overrides the cache's `negativeTtlMs`). */
   negativeTtlMs?: number;
   /**
@@ -70,11 +76,8 @@ export interface GetOrSetOptions extends SetOptions {
   signal?: AbortSignal;
 }
 
-/** What a `getOrSet` loader receives. */
-export interface CacheLoaderContext {
-  /** The signal of the caller that started this load; pass it on to `fetch` or the model call. */
-  signal?: AbortSignal;
-}
+/** What a `getOrSet` loader receives: core's contract type, named here for this package's users. */
+export type CacheLoaderContext = CoreCacheLoaderContext;
 
 /** Computes a missing value for `getOrSet`. */
 export type CacheLoader<T> = (context: CacheLoaderContext) => Promise<T>;
@@ -99,7 +102,7 @@ export interface CacheStats {
 }
 
 /** A tiered cache: a synchronous quick-lru L1 in front of an optional L2 driver. Implements core's `CacheStore`. */
-export interface TieredCache extends CacheStore {
+export interface TieredCache extends CacheStore, AsyncResource {
   /** The namespace of this cache's L2 keys and invalidation messages. */
   readonly namespace: string;
   /** L1 only, synchronous, updates recency; `undefined` when absent, expired or stale. For hot loops. */

@@ -1,4 +1,4 @@
-import { AgenticGenError } from '@agenticgen/core';
+import { AgenticGenError, type CacheStore } from '@agenticgen/core';
 import { describe, expect, it, vi } from 'vitest';
 import { createMemoryDriver } from '../drivers/memory.js';
 import { createCache } from './tiered-cache.js';
@@ -77,5 +77,17 @@ describe('createCache: getOrSet with a signal', () => {
       .getOrSet('k', async () => 1, { signal: 'stop' as unknown as AbortSignal })
       .catch((caught: unknown) => caught);
     expect(AgenticGenError.hasCode(error, 'invalid-argument')).toBe(true);
+  });
+
+  it("honours the signal through core's CacheStore contract (what the model manager and memory program against)", async () => {
+    const store: CacheStore = createCache({ l2: createMemoryDriver() });
+    const { loader, signals } = controllableLoader();
+    const controller = new AbortController();
+    const pending = store.getOrSet('k', (context) => loader(context ?? {}), { signal: controller.signal, ttlMs: 1000 });
+    await vi.waitFor(() => expect(signals).toHaveLength(1));
+    expect(signals[0]).toBe(controller.signal);
+    controller.abort();
+    await expect(pending).rejects.toSatisfy(isAborted);
+    expect(await store.has('k')).toBe(false);
   });
 });

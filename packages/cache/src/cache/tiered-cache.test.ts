@@ -1,4 +1,4 @@
-import { AgenticGenError } from '@agenticgen/core';
+import { AgenticGenError, type ErrorCode } from '@agenticgen/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryDriver } from '../drivers/memory.js';
 import type { CacheEvents } from './events.js';
@@ -11,7 +11,7 @@ function useClock() {
   return (ms: number) => vi.setSystemTime(Date.now() + ms);
 }
 
-async function expectCode(promise: Promise<unknown> | (() => unknown), code: string) {
+async function expectCode(promise: Promise<unknown> | (() => unknown), code: ErrorCode) {
   let caught: unknown;
   try {
     await (typeof promise === 'function' ? promise() : promise);

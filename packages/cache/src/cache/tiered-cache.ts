@@ -1,4 +1,4 @@
-import { AgenticGenError, createEventBus, throwIfAborted } from '@agenticgen/core';
+import { AgenticGenError, createEventBus, disposeOnce, raceWithSignal, throwIfAborted } from '@agenticgen/core';
 import type QuickLRU from 'quick-lru';
 import type { CacheDriver, CacheEntry, CacheInvalidation, TagVersion } from '../drivers/driver.js';
 import { cacheError, toCacheError } from '../errors.js';
@@ -261,13 +261,21 @@ class TieredCacheImplementation implements TieredCache {
     await this.#l2?.flush();
   }
 
-  async dispose(): Promise<void> {
-    if (this.#disposed) return;
+  /** One release for every `dispose()` / `await using` call, also concurrent ones (the driver is disposed once). */
+  readonly #release = disposeOnce(async () => {
     await this.flush();
     this.#disposed = true;
     this.#unsubscribe?.();
     this.#l1?.clear();
     await this.#l2?.driver.dispose?.();
+  });
+
+  dispose(): Promise<void> {
+    return this.#release();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.#release();
   }
 
   // ── internals ────────────────────────────────────────────────────────────────────────────────────────────────

@@ -102,4 +102,6 @@ export interface CacheDriver {
   subscribe?(listener: (message: CacheInvalidation) => void): () => void;
   /** Closes connections and handles the driver opened itself. Idempotent. */
   dispose?(): Promise<void>;
+  /** The same as `dispose()`, for `await using driver = createXDriver(…)` (the built-in drivers have both). */
+  [Symbol.asyncDispose]?(): Promise<void>;
 }

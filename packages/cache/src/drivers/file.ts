@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AgenticGenError } from '@agenticgen/core';
+import { AgenticGenError, type AsyncResource } from '@agenticgen/core';
 import { cacheError } from '../errors.js';
 import { type CodecOptions, decodeEntry, encodeEntry } from '../serialization/codec.js';
 import { type CacheDriver, hardExpiryOf } from './driver.js';
@@ -24,7 +24,7 @@ export interface FileDriverOptions extends CodecOptions {
  * `dispose()` waits for it) and by `clear()`. A temp file younger than a minute may belong to a write in progress in
  * another process sharing the folder, so it is left alone.
  */
-export function createFileDriver(options: FileDriverOptions): CacheDriver {
+export function createFileDriver(options: FileDriverOptions): CacheDriver & AsyncResource {
   if (typeof options?.directory !== 'string' || options.directory.length === 0) {
     throw cacheError('invalid-config', 'createFileDriver needs { directory: "<folder for cache files>" }');
   }
@@ -138,6 +138,9 @@ export function createFileDriver(options: FileDriverOptions): CacheDriver {
     async dispose() {
       disposed = true;
       await sweep;
+    },
+    [Symbol.asyncDispose]() {
+      return this.dispose();
     },
   };
 }

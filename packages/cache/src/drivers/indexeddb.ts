@@ -1,3 +1,4 @@
+import type { AsyncResource } from '@agenticgen/core';
 import { createStore, del, delMany, get, keys, set, type UseStore } from 'idb-keyval';
 import { cacheError } from '../errors.js';
 import { type CodecOptions, decodeEntry, encodeEntry } from '../serialization/codec.js';
@@ -19,7 +20,7 @@ export interface IndexedDbDriverOptions extends CodecOptions {
  * Browser L2 on IndexedDB (through idb-keyval). Entries are stored as the checksummed byte format of the other
  * drivers, so a damaged record is detected, and one IndexedDB put replaces an entry atomically.
  */
-export function createIndexedDbDriver(options: IndexedDbDriverOptions = {}): CacheDriver {
+export function createIndexedDbDriver(options: IndexedDbDriverOptions = {}): CacheDriver & AsyncResource {
   const databaseName = options.databaseName ?? 'agenticgen-cache';
   const storeName = options.storeName ?? 'entries';
   const codec: CodecOptions = {};
@@ -110,6 +111,9 @@ export function createIndexedDbDriver(options: IndexedDbDriverOptions = {}): Cac
       sender?.close();
       for (const receiver of receivers) receiver.close();
       receivers.clear();
+    },
+    [Symbol.asyncDispose]() {
+      return this.dispose();
     },
   };
 }

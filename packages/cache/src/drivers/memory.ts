@@ -1,3 +1,4 @@
+import type { AsyncResource } from '@agenticgen/core';
 import { cacheError } from '../errors.js';
 import { cloneValue } from '../serialization/value-tree.js';
 import { type CacheDriver, type CacheEntry, type CacheInvalidation, hardExpiryOf } from './driver.js';
@@ -14,7 +15,9 @@ export interface MemoryDriverOptions {
  * An in-process L2 (a `Map`). Useful in tests, as the reference driver of the contract suite, and to share one
  * L2 and its invalidation messages between several caches of a process.
  */
-export function createMemoryDriver(options: MemoryDriverOptions = {}): CacheDriver & { readonly size: number } {
+export function createMemoryDriver(
+  options: MemoryDriverOptions = {},
+): CacheDriver & AsyncResource & { readonly size: number } {
   const clone = options.clone ?? true;
   const entries = new Map<string, CacheEntry>();
   const counters = new Map<string, number>();
@@ -82,6 +85,9 @@ export function createMemoryDriver(options: MemoryDriverOptions = {}): CacheDriv
       entries.clear();
       counters.clear();
       listeners.clear();
+    },
+    [Symbol.asyncDispose]() {
+      return this.dispose();
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { AsyncResource } from '@agenticgen/core';
 import type { Redis, RedisOptions } from 'ioredis';
 import { cacheError } from '../errors.js';
 import { type CodecOptions, type DecodedEntry, decodeEntryFast, encodeEntry } from '../serialization/codec.js';
@@ -31,7 +32,7 @@ export interface RedisDriverOptions extends CodecOptions {
  * Commands fail fast while the server is unreachable (the cache then serves L1 or the loader) and ioredis
  * reconnects in the background; after a reconnect subscribers receive a `resync` because messages may be lost.
  */
-export function createRedisDriver(options: RedisDriverOptions = {}): CacheDriver {
+export function createRedisDriver(options: RedisDriverOptions = {}): CacheDriver & AsyncResource {
   const prefix = options.prefix ?? 'agenticgen:cache:';
   const channel = options.channel ?? `${prefix}invalidations`;
   const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
@@ -124,7 +125,7 @@ export function createRedisDriver(options: RedisDriverOptions = {}): CacheDriver
     throw error;
   }
 
-  const driver: CacheDriver = {
+  const driver: CacheDriver & AsyncResource = {
     name: 'redis',
     get(key) {
       // A plain `.then` chain, not an async function: one promise less on every L2 read.
@@ -196,6 +197,9 @@ export function createRedisDriver(options: RedisDriverOptions = {}): CacheDriver
           else client.disconnect();
         }),
       );
+    },
+    [Symbol.asyncDispose]() {
+      return this.dispose();
     },
   };
   if (options.pubSub !== false) {

@@ -34,8 +34,14 @@ function resources(
       dispose: async () => {
         disposedSessions++;
       },
+      [Symbol.asyncDispose]: async () => {
+        disposedSessions++;
+      },
     }),
     dispose: async () => {},
+    [Symbol.asyncDispose]() {
+      return this.dispose();
+    },
   };
   return {
     model,
@@ -140,5 +146,19 @@ describe('AgentManager', () => {
     expect(manager.has('x')).toBe(false);
     await manager.disposeAll();
     expect(() => manager.create('greeter')).toThrow(expect.objectContaining({ code: 'disposed' }));
+  });
+
+  it('`await using` disposes every instance at scope end', async () => {
+    const { value, disposedSessions } = resources(new MockChatModel({ responses: ['hi'], repeatLast: true }));
+    let kept: AgentManager | undefined;
+    {
+      await using manager = new AgentManager(value);
+      kept = manager;
+      manager.registerAll([{ name: 'coder', kind: 'coding', model: 'main', sandbox: 'python' }]);
+      const coder = manager.create('coder', { id: 'coder-a' });
+      await coder.tools.execute('run_python', { code: '1' }, { toolCallId: 'x' });
+    }
+    expect(disposedSessions()).toBe(1);
+    expect(() => kept?.create('coder')).toThrow(expect.objectContaining({ code: 'disposed' }));
   });
 });

@@ -116,6 +116,14 @@ export class AgentManager {
     return true;
   }
 
+  /**
+   * `await using manager = new AgentManager(…)` disposes every instance at scope end, like `disposeAll()`
+   * (`dispose(id)` already names the disposal of one instance, so the manager has no `dispose()`).
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.disposeAll();
+  }
+
   /** Disposes every instance; the manager refuses further use. Failures are collected, not short-circuited. */
   async disposeAll(): Promise<void> {
     this.#disposed = true;

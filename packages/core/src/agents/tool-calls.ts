@@ -1,6 +1,6 @@
 import { context } from '@opentelemetry/api';
 import type { ToolCallPart } from '../contracts/chat-model.js';
-import { AgenticGenError, toAgenticGenError } from '../errors/agenticgen-error.js';
+import { AgenticGenError, type CoreErrorCode, toAgenticGenError } from '../errors/agenticgen-error.js';
 import type { ArgumentsValidator } from '../tools/define-tool.js';
 import { executeTool, type ToolOutcome } from '../tools/execute-tool.js';
 import { type SpanHandle, startSpan } from './agent-telemetry.js';
@@ -108,7 +108,7 @@ export async function runToolCalls(
   return { records, pending };
 }
 
-function refused(call: ToolCallPart, code: string, message: string): ToolCallRecord {
+function refused(call: ToolCallPart, code: CoreErrorCode, message: string): ToolCallRecord {
   return {
     toolCallId: call.toolCallId,
     toolName: call.toolName,

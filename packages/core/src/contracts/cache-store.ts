@@ -9,6 +9,18 @@ export interface CacheSetOptions {
   tags?: readonly string[];
 }
 
+/** What a `getOrSet` loader receives. */
+export interface CacheLoaderContext {
+  /** The signal of the caller that started this load, when it passed one. */
+  signal?: AbortSignal;
+}
+
+/** Options of `CacheStore.getOrSet`. */
+export interface CacheGetOrSetOptions extends CacheSetOptions {
+  /** Cancels this caller's wait for the value (it rejects with `aborted`). */
+  signal?: AbortSignal;
+}
+
 export interface CacheStore {
   /** The value, or `undefined` on a miss or expiry. Never rejects because a lower tier is down. */
   get<T = unknown>(key: string): Promise<T | undefined>;
@@ -18,8 +30,17 @@ export interface CacheStore {
   delete(key: string): Promise<void>;
   /** Whether a live entry exists. */
   has(key: string): Promise<boolean>;
-  /** Returns the cached value or runs `loader` once (concurrent callers share the call) and caches it. */
-  getOrSet<T>(key: string, loader: () => Promise<T>, options?: CacheSetOptions): Promise<T>;
+  /**
+   * Returns the cached value or runs `loader` once (concurrent callers share the call) and caches it. An aborted
+   * `options.signal` rejects this caller's wait with `aborted`; the loader receives the signal of the caller that
+   * started the load, to pass on to `fetch` or the model call (`context` is optional so stores written before
+   * the signal existed, which call `loader()`, still satisfy the contract).
+   */
+  getOrSet<T>(
+    key: string,
+    loader: (context?: CacheLoaderContext) => Promise<T>,
+    options?: CacheGetOrSetOptions,
+  ): Promise<T>;
   /** Removes every entry carrying one of the tags, if the store supports tags. */
   invalidateTags?(tags: readonly string[]): Promise<void>;
   /** Removes every entry (of this namespace). */

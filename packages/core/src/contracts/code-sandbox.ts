@@ -1,3 +1,5 @@
+import type { AsyncResource } from './async-resource.js';
+
 /**
  * The code sandbox contract: `@agenticgen/sandbox` implements it with Pyodide in isolated workers; the
  * coding agent preset and the Python/SQL tools consume it.
@@ -60,8 +62,8 @@ export interface SandboxFile {
   size: number;
 }
 
-/** One isolated interpreter with state that persists across runs. */
-export interface CodeSession {
+/** One isolated interpreter with state that persists across runs (`await using` releases it). */
+export interface CodeSession extends AsyncResource {
   /** Session id. */
   readonly id: string;
   /** Runs code; never rejects for errors in the code (they are in `RunResult.error`). */
@@ -78,10 +80,11 @@ export interface CodeSession {
   dispose(): Promise<void>;
 }
 
-export interface CodeSandbox {
+/** A pool of interpreters; `await using` stops every worker. */
+export interface CodeSandbox extends AsyncResource {
   /** The language the sandbox runs. */
   readonly language: 'python';
-  /** Opens a new isolated session. */
+  /** Opens a new isolated session; `signal` cancels the wait for a worker (rejects with `aborted`). */
   createSession(options?: { signal?: AbortSignal }): Promise<CodeSession>;
   /** Stops all workers. */
   dispose(): Promise<void>;

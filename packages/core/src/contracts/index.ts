@@ -1,4 +1,5 @@
-export type { CacheSetOptions, CacheStore } from './cache-store.js';
+export type { AsyncResource } from './async-resource.js';
+export type { CacheGetOrSetOptions, CacheLoaderContext, CacheSetOptions, CacheStore } from './cache-store.js';
 export type {
   ChatMessage,
   ChatModel,
@@ -73,5 +74,6 @@ export type {
   VectorQuery,
   VectorRecord,
   VectorStore,
+  VectorWriteOptions,
 } from './vector-store.js';
 export type { WorkingMemoryRecord, WorkingMemoryScope, WorkingMemoryStore } from './working-memory-store.js';

@@ -73,6 +73,15 @@ export interface VectorQuery {
   signal?: AbortSignal;
 }
 
+/** Options of `VectorStore.upsert` and `delete`. */
+export interface VectorWriteOptions {
+  /**
+   * Cancels the write while it waits (for a lock, a batch in progress, the database). Once the store has started
+   * applying the batch, it finishes it: a write is never half-applied.
+   */
+  signal?: AbortSignal;
+}
+
 /** One result of a query. */
 export interface VectorMatch {
   /** Record id. */
@@ -92,16 +101,21 @@ export interface VectorStore {
   readonly dimensions: number;
   /** The metric used for scores. */
   readonly metric: DistanceMetric;
-  /** Inserts or replaces records by id. Validates all records before changing anything. */
-  upsert(records: readonly VectorRecord[]): Promise<void>;
-  /** Deletes records by id; unknown ids are ignored. */
-  delete(ids: readonly string[]): Promise<void>;
+  /**
+   * Inserts or replaces records by id. Validates all records before changing anything. An aborted
+   * `options.signal` rejects with `aborted`; the batch is then applied entirely or not at all.
+   */
+  upsert(records: readonly VectorRecord[], options?: VectorWriteOptions): Promise<void>;
+  /** Deletes records by id; unknown ids are ignored. Cancellable like `upsert`. */
+  delete(ids: readonly string[], options?: VectorWriteOptions): Promise<void>;
   /** The best matches, best first. */
   query(query: VectorQuery): Promise<VectorMatch[]>;
   /** Number of live records. */
   count(): Promise<number>;
   /** Fetches records by id (missing ids are skipped). */
   get?(ids: readonly string[]): Promise<VectorRecord[]>;
-  /** Releases resources (files, native handles). */
+  /** Releases resources (files, native handles). Idempotent. */
   dispose?(): Promise<void>;
+  /** The same as `dispose()`, for `await using` (every built-in store has both; see `AsyncResource`). */
+  [Symbol.asyncDispose]?(): Promise<void>;
 }

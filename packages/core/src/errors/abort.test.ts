@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { combineSignals, delay, raceWithSignal, throwIfAborted } from './abort.js';
+import { abortableUntilStarted, combineSignals, delay, raceWithSignal, throwIfAborted } from './abort.js';
 import { AgenticGenError, toAgenticGenError } from './agenticgen-error.js';
 
 describe('abort helpers', () => {
@@ -61,5 +61,46 @@ describe('abort helpers', () => {
     expect(wrapped.message).toBe('[scope] bad range');
     expect(wrapped.cause).toBeInstanceOf(RangeError);
     expect(toAgenticGenError('text', 'internal', 's').message).toBe('[s] text');
+  });
+
+  it('abortableUntilStarted cancels queued work before it starts, never after', async () => {
+    let releaseLock: () => void = () => undefined;
+    const lock = new Promise<void>((resolve) => {
+      releaseLock = resolve;
+    });
+    const ran: string[] = [];
+    const refused: string[] = [];
+    const queued = (name: string, signal: AbortSignal) =>
+      abortableUntilStarted(signal, 'queue', async (start) => {
+        await lock;
+        try {
+          start();
+        } catch (error) {
+          refused.push(name);
+          throw error;
+        }
+        ran.push(name);
+        await Promise.resolve();
+        return name;
+      });
+    const waiting = new AbortController();
+    const pending = queued('waiting', waiting.signal);
+    waiting.abort();
+    await expect(pending).rejects.toSatisfy((error) => AgenticGenError.hasCode(error, 'aborted'));
+
+    const running = new AbortController();
+    const started = abortableUntilStarted(running.signal, 'queue', async (start) => {
+      start();
+      const result = new Promise<string>((resolve) => queueMicrotask(() => resolve('finished')));
+      running.abort();
+      return result;
+    });
+    await expect(started).resolves.toBe('finished');
+    releaseLock();
+    await vi.waitFor(() => expect(refused).toEqual(['waiting']));
+    expect(ran).toEqual([]);
+    await expect(abortableUntilStarted(AbortSignal.abort(), 'queue', async () => 'x')).rejects.toSatisfy((error) =>
+      AgenticGenError.hasCode(error, 'aborted'),
+    );
   });
 });

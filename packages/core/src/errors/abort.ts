@@ -77,3 +77,39 @@ export function delay(ms: number, signal?: AbortSignal, scope = 'core'): Promise
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * Runs queued work that `signal` may cancel only while it waits (for a lock, a worker, earlier writes).
+ * `enqueue(start)` must call `start()` right before the work begins: an abort before then rejects at once with
+ * the abort error and makes `start()` throw, so the work never runs; after it, the caller gets the work's own
+ * outcome, so a batch is never reported as aborted yet applied, nor applied by half.
+ */
+export function abortableUntilStarted<T>(
+  signal: AbortSignal | undefined,
+  scope: string,
+  enqueue: (start: () => void) => Promise<T>,
+): Promise<T> {
+  if (signal === undefined) return enqueue(() => undefined);
+  if (signal.aborted) return Promise.reject(abortErrorFrom(signal, scope));
+  let started = false;
+  const run = enqueue(() => {
+    throwIfAborted(signal, scope);
+    started = true;
+  });
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      if (!started) reject(abortErrorFrom(signal, scope));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    run.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

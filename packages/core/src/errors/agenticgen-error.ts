@@ -4,56 +4,29 @@
  * `instanceof`) and survives worker boundaries through `toJSON` / `fromJSON`.
  */
 
+import { type CoreErrorCode, coreErrorCodes, type ErrorCodeInfo } from './error-codes.js';
+
+export type { CoreErrorCode, ErrorCodeInfo, ErrorCodeTable } from './error-codes.js';
+
 const marker = Symbol.for('agenticgen.error');
 
 /**
- * Codes shared across packages. Packages add their own kebab-case codes (documented in their docs page);
- * the message carries the scope (`[vector] …`) and the fix.
+ * Every declared error code, as keys. Core declares its own; each package adds its codes by module
+ * augmentation next to its helper (`declare module '@agenticgen/core' { interface ErrorCodeRegistry extends
+ * Record<CacheErrorCode, true> {} }`), so an undeclared literal code is a type error wherever the package is
+ * part of the program. The values carry no meaning (always `true`).
  */
-export type CoreErrorCode =
-  | 'invalid-argument'
-  | 'invalid-config'
-  | 'validation-failed'
-  | 'not-found'
-  | 'already-exists'
-  | 'conflict'
-  | 'unsupported'
-  | 'timeout'
-  | 'aborted'
-  | 'internal'
-  | 'disposed'
-  | 'dispose-failed'
-  | 'queue-full'
-  | 'dependency-missing'
-  | 'dependency-cycle'
-  | 'plugin-setup-failed'
-  | 'hook-failed'
-  | 'listener-failed'
-  | 'guardrail-tripped'
-  | 'tool-not-found'
-  | 'tool-invalid-arguments'
-  | 'tool-execution-failed'
-  | 'tool-outcome-unknown'
-  | 'run-suspended'
-  | 'authentication'
-  | 'permission-denied'
-  | 'rate-limit'
-  | 'context-length'
-  | 'invalid-request'
-  | 'content-filter'
-  | 'server'
-  | 'network'
-  | 'overloaded'
-  | 'invalid-response'
-  | 'invalid-output'
-  | 'output-refused'
-  | 'mock-exhausted';
+export interface ErrorCodeRegistry extends Record<CoreErrorCode, true> {}
 
-/** A code is a kebab-case string; the known ones autocomplete, packages may add their own. */
-export type ErrorCode = CoreErrorCode | (string & {});
+/** A declared error code (core's and those of every AgenticGen package in the program). */
+export type ErrorCode = keyof ErrorCodeRegistry & string;
 
-/** Codes that are worth retrying by default (transient conditions). */
-const retryableByDefault: ReadonlySet<string> = new Set(['timeout', 'rate-limit', 'server', 'network', 'overloaded']);
+const coreCodes: Readonly<Record<string, { retryable: boolean }>> = coreErrorCodes;
+
+/** Core's default retryability of `code` (transient conditions); packages' helpers apply their own table. */
+function retryableByDefault(code: string): boolean {
+  return Object.hasOwn(coreCodes, code) && coreCodes[code]?.retryable === true;
+}
 
 /** The plain-data form of an error, safe for `structuredClone`, `postMessage` and JSON. */
 export interface SerializedAgenticGenError {
@@ -92,7 +65,7 @@ export class AgenticGenError extends Error {
   constructor(code: ErrorCode, message: string, options: AgenticGenErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.retryable = options.retryable ?? retryableByDefault.has(code);
+    this.retryable = options.retryable ?? retryableByDefault(code);
     this.data = options.data;
   }
 
@@ -157,4 +130,27 @@ export function toAgenticGenError(error: unknown, code: ErrorCode, scope: string
   if (AgenticGenError.isInstance(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new AgenticGenError(code, `[${scope}] ${message}`, { cause: error });
+}
+
+/** A package's error helper: its codes only, its `[scope]` prefix, its table's retryability as the default. */
+export type ScopedErrorFactory<Code extends ErrorCode> = (
+  code: Code,
+  message: string,
+  options?: AgenticGenErrorOptions,
+) => AgenticGenError;
+
+/**
+ * Builds a package's error helper from its code table (`createErrorFactory('vector', vectorErrorCodes)`), so
+ * the helper accepts only the declared codes and `retryable` defaults to what the table says.
+ */
+export function createErrorFactory<Code extends ErrorCode>(
+  scope: string,
+  table: Readonly<Record<Code, ErrorCodeInfo>>,
+): ScopedErrorFactory<Code> {
+  return (code, message, options = {}) =>
+    new AgenticGenError(code, `[${scope}] ${message}`, {
+      ...options,
+      // A code outside the table (only reachable by casting) falls back to core's default.
+      retryable: options.retryable ?? (Object.hasOwn(table, code) ? table[code].retryable : retryableByDefault(code)),
+    });
 }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { AgenticGenError } from '../errors/agenticgen-error.js';
+import { checkAsyncResource } from '../testing/async-resource-checks.js';
 import { createMemoryVectorStore } from './memory-vector-store.js';
 
 describe('memory vector store', () => {
@@ -56,5 +58,22 @@ describe('memory vector store', () => {
       .slice(0, 17);
     const matches = await store.query({ vector: query, topK: 17 });
     expect(matches.map(({ id, score }) => ({ id, score }))).toEqual(expected);
+  });
+
+  it('refuses writes under an aborted signal and is released by `await using`', async () => {
+    const store = createMemoryVectorStore({ dimensions: 2 });
+    const aborted = (error: unknown) => AgenticGenError.hasCode(error, 'aborted');
+    await expect(store.upsert([{ id: 'a', vector: [1, 0] }], { signal: AbortSignal.abort() })).rejects.toSatisfy(
+      aborted,
+    );
+    await store.upsert([{ id: 'b', vector: [0, 1] }]);
+    await expect(store.delete(['b'], { signal: AbortSignal.abort() })).rejects.toSatisfy(aborted);
+    expect(await store.count()).toBe(1);
+    await checkAsyncResource(
+      () => createMemoryVectorStore({ dimensions: 2 }),
+      async (released) => {
+        await expect(released.count()).rejects.toSatisfy((error) => AgenticGenError.hasCode(error, 'disposed'));
+      },
+    );
   });
 });

@@ -1,3 +1,4 @@
+import type { AsyncResource } from '../contracts/async-resource.js';
 import type { DistanceMetric, Metadata, VectorMatch, VectorRecord, VectorStore } from '../contracts/vector-store.js';
 import { throwIfAborted } from '../errors/abort.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
@@ -20,7 +21,7 @@ interface Entry {
  * An exact (brute-force) in-memory vector store: correct by construction and fine up to tens of thousands
  * of records. `@agenticgen/vector` has the fast indexes (flat SIMD-friendly, HNSW) and LanceDB.
  */
-export function createMemoryVectorStore(options: MemoryVectorStoreOptions): VectorStore {
+export function createMemoryVectorStore(options: MemoryVectorStoreOptions): VectorStore & AsyncResource {
   const { dimensions } = options;
   const metric = options.metric ?? 'cosine';
   if (!Number.isInteger(dimensions) || dimensions < 1) {
@@ -30,6 +31,12 @@ export function createMemoryVectorStore(options: MemoryVectorStoreOptions): Vect
     );
   }
   const entries = new Map<string, Entry>();
+  let disposed = false;
+  /** Every operation starts here: a disposed store or an aborted caller changes and returns nothing. */
+  const begin = (signal: AbortSignal | undefined) => {
+    if (disposed) throw new AgenticGenError('disposed', '[knowledge] this memory vector store was disposed');
+    throwIfAborted(signal, 'knowledge');
+  };
   const check = (vector: Float32Array | readonly number[], what: string) => {
     if (vector?.length !== dimensions) {
       throw new AgenticGenError(
@@ -68,7 +75,8 @@ export function createMemoryVectorStore(options: MemoryVectorStoreOptions): Vect
     name: 'memory',
     dimensions,
     metric,
-    async upsert(records) {
+    async upsert(records, options) {
+      begin(options?.signal);
       // Validate everything first: a bad record must not leave the store half-updated.
       records.forEach((record, position) => {
         if (typeof record?.id !== 'string' || record.id === '') {
@@ -81,10 +89,12 @@ export function createMemoryVectorStore(options: MemoryVectorStoreOptions): Vect
         entries.set(record.id, { vector, norm: normOf(vector), metadata: { ...record.metadata } });
       }
     },
-    async delete(ids) {
+    async delete(ids, options) {
+      begin(options?.signal);
       for (const id of ids) entries.delete(id);
     },
     async query(query) {
+      begin(undefined);
       check(query.vector, 'query vector');
       if (query.filter !== undefined) validateFilter(query.filter);
       if (!Number.isInteger(query.topK) || query.topK < 1) {
@@ -116,9 +126,11 @@ export function createMemoryVectorStore(options: MemoryVectorStoreOptions): Vect
       });
     },
     async count() {
+      begin(undefined);
       return entries.size;
     },
     async get(ids) {
+      begin(undefined);
       const found: VectorRecord[] = [];
       for (const id of ids) {
         const entry = entries.get(id);
@@ -127,7 +139,11 @@ export function createMemoryVectorStore(options: MemoryVectorStoreOptions): Vect
       return found;
     },
     async dispose() {
+      disposed = true;
       entries.clear();
+    },
+    [Symbol.asyncDispose]() {
+      return this.dispose();
     },
   };
 }

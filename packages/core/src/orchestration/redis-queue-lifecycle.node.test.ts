@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisTestServer, redisServerAvailable, startRedisServer } from '../../../../test-support/redis-server.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
+import { checkAsyncResource } from '../testing/async-resource-checks.js';
 import { createRedisTaskQueue, type RedisTaskQueue, type RedisTaskQueueOptions } from './redis-queue.js';
 
 const available = redisServerAvailable();
@@ -43,6 +44,20 @@ describe.skipIf(!available)(
       for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await Promise.all(queues.map((queue) => queue.close()));
       await server?.stop();
+    });
+
+    it('`await using` closes the queue and its workers once; close and dispose again resolve', async () => {
+      await checkAsyncResource(
+        async () => {
+          const queue = await createRedisTaskQueue({ name: `using-${process.pid}`, connection: server.url });
+          await queue.process({ noop: () => 1 });
+          return queue;
+        },
+        async (released) => {
+          await expect(released.enqueue('noop', 1)).rejects.toThrow();
+          await released.close();
+        },
+      );
     });
 
     it('result() of a finished task whose job was trimmed (keepFinished: 3) is result-expired, never task-failed', async () => {

@@ -1,3 +1,4 @@
+import type { AsyncResource } from '../contracts/async-resource.js';
 import type { SerializedAgenticGenError } from '../errors/agenticgen-error.js';
 import type { RedisConnection } from './redis-queue-support.js';
 import type { TaskContext } from './task.js';
@@ -97,7 +98,7 @@ export interface RedisQueueWorker {
   close(options?: { force?: boolean }): Promise<void>;
 }
 
-export interface RedisTaskQueue {
+export interface RedisTaskQueue extends AsyncResource {
   /** Adds a task for `handlerName`. */
   enqueue<R = unknown>(handlerName: string, input: unknown, options?: EnqueueOptions): Promise<RemoteTaskHandle<R>>;
   /** Starts a worker in this process for the given handlers (default concurrency 4). */
@@ -122,6 +123,6 @@ export interface RedisTaskQueue {
     failed: number;
     prioritized: number;
   }>;
-  /** Closes the queue, its event listener and every worker started here. */
+  /** Closes the queue, its event listener and every worker started here. Idempotent; the same as `dispose()`. */
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type * as BullMq from 'bullmq';
 import { delay } from '../errors/abort.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
+import { disposeOnce } from '../resources/dispose-once.js';
 import { checkInteger, connectionOptions, decodeError, loadBullMq, toBullPriority } from './redis-queue-support.js';
 import type {
   DeadLetter,
@@ -135,6 +136,15 @@ export async function createRedisTaskQueue(options: RedisTaskQueueOptions): Prom
     }
   };
 
+  /** Closes workers, listener, producer and queue once for every `close()` / `dispose()` / `await using`. */
+  const close = disposeOnce(async () => {
+    await Promise.all([...workers].map((worker) => worker.close()));
+    workers.clear();
+    await events?.close();
+    await producer?.close();
+    await queue.close();
+  });
+
   return {
     async enqueue<R>(
       handlerName: string,
@@ -264,12 +274,8 @@ export async function createRedisTaskQueue(options: RedisTaskQueueOptions): Prom
       };
     },
 
-    async close() {
-      await Promise.all([...workers].map((worker) => worker.close()));
-      workers.clear();
-      await events?.close();
-      await producer?.close();
-      await queue.close();
-    },
+    close,
+    dispose: close,
+    [Symbol.asyncDispose]: close,
   };
 }

@@ -1,3 +1,4 @@
+import type { AsyncResource } from '../contracts/async-resource.js';
 import type { AgenticGenError } from '../errors/agenticgen-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { BackoffOptions, Task, TaskHandle } from './task.js';
@@ -74,7 +75,7 @@ export interface SchedulerStats {
   cancelled: number;
 }
 
-export interface Scheduler {
+export interface Scheduler extends AsyncResource {
   /** Progress and lifecycle events. */
   readonly events: EventBus<SchedulerEvents>;
   /** Current counts. */
@@ -93,6 +94,9 @@ export interface Scheduler {
   resume(): void;
   /** Cancels every queued and running task. */
   cancelAll(reason?: string): void;
-  /** Cancels everything and refuses new tasks with `disposed`. */
-  dispose(): void;
+  /**
+   * Cancels everything and refuses new tasks with `disposed`. The cancellation happens at once (callers that
+   * ignored the former `void` result keep working); the promise is for `await using` and other resources.
+   */
+  dispose(): Promise<void>;
 }

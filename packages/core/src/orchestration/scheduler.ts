@@ -165,10 +165,17 @@ class SchedulerCore implements Scheduler {
     for (const record of this.#live) this.cancel(record, reason);
   }
 
-  dispose(): void {
-    this.#disposed = true;
-    this.cancelAll('the scheduler was disposed');
-    for (const wake of this.#spaceWaiters.splice(0)) wake();
+  dispose(): Promise<void> {
+    if (!this.#disposed) {
+      this.#disposed = true;
+      this.cancelAll('the scheduler was disposed');
+      for (const wake of this.#spaceWaiters.splice(0)) wake();
+    }
+    return Promise.resolve();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
   }
 
   /** Running and retrying tasks, for cancelAll. */

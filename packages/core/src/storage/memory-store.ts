@@ -1,3 +1,4 @@
+import type { AsyncResource } from '../contracts/async-resource.js';
 import type {
   LedgerEntry,
   NewRunCheckpoint,
@@ -25,10 +26,10 @@ import {
 } from './store-input.js';
 
 /** Every store contract in one object: what the drivers of `@agenticgen/store` return too. */
-export interface AgentStore extends ThreadStore, RunStore, WorkingMemoryStore {
+export interface AgentStore extends ThreadStore, RunStore, WorkingMemoryStore, AsyncResource {
   /** Driver name (`memory`, `pglite`, `postgres`). */
   readonly name: string;
-  /** Releases connections; later calls fail with `disposed`. */
+  /** The same as `dispose()`: releases connections; later calls fail with `disposed`. */
   close(): Promise<void>;
 }
 
@@ -71,11 +72,15 @@ export function createMemoryStore(): AgentStore {
     return `${scope.kind}:${checkStoreId(scope.id, 'working-memory scope id')}`;
   };
 
+  const release = async () => {
+    closed = true;
+  };
+
   return {
     name: 'memory',
-    async close() {
-      closed = true;
-    },
+    close: release,
+    dispose: release,
+    [Symbol.asyncDispose]: release,
 
     async createThread(input) {
       open();

@@ -29,10 +29,16 @@ export function createArithmeticSandbox(options: ArithmeticSandboxOptions = {}) 
         dispose: async () => {
           log.disposed++;
         },
+        [Symbol.asyncDispose]() {
+          return this.dispose();
+        },
       };
       return session;
     },
     dispose: async () => {},
+    [Symbol.asyncDispose]() {
+      return this.dispose();
+    },
   };
   return { sandbox, log };
 }

@@ -2,6 +2,7 @@
  * @agenticgen/core/testing — helpers for tests of code built on AgenticGen (not for production bundles).
  */
 export { type ArithmeticSandboxOptions, createArithmeticSandbox } from './arithmetic-sandbox.js';
+export { checkAsyncResource } from './async-resource-checks.js';
 export {
   type MockCall,
   MockChatModel,

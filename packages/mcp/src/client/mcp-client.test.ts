@@ -1,5 +1,5 @@
-import { createAgent, ToolRegistry } from '@agenticgen/core';
-import { MockChatModel } from '@agenticgen/core/testing';
+import { AgenticGenError, createAgent, ToolRegistry } from '@agenticgen/core';
+import { checkAsyncResource, MockChatModel } from '@agenticgen/core/testing';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
@@ -189,5 +189,23 @@ describe('createMcpClient tools', () => {
     await expect(tool?.execute({ path: '2' }, context)).rejects.toThrow(/refused/);
     await expect(tool?.execute({ path: '4' }, context)).rejects.toThrow(/4 messages \(max 3\)/);
     expect(model.requests).toHaveLength(1);
+  });
+});
+
+describe('createMcpClient disposal', () => {
+  it('`await using` closes the connection; dispose, close and Symbol.asyncDispose share one close', async () => {
+    const server = sdkServer([echo], () => ({ content: [{ type: 'text', text: 'ok' }] }));
+    await checkAsyncResource(
+      async () => {
+        const client = connectTo(server);
+        await client.tools();
+        return client;
+      },
+      async (client) => {
+        expect(client.connected).toBe(false);
+        await expect(client.connect()).rejects.toSatisfy((error) => AgenticGenError.hasCode(error, 'disposed'));
+        await client.close();
+      },
+    );
   });
 });

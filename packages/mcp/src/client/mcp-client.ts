@@ -1,4 +1,10 @@
-import type { AgenticGenError, AnyTool, ToolRegistry } from '@agenticgen/core';
+import {
+  type AgenticGenError,
+  type AnyTool,
+  type AsyncResource,
+  disposeOnce,
+  type ToolRegistry,
+} from '@agenticgen/core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
@@ -44,7 +50,7 @@ export interface McpClientOptions extends ServerRequestHandlers {
 }
 
 /** A connection to one MCP server. */
-export interface McpClient extends AsyncDisposable {
+export interface McpClient extends AsyncResource {
   /** Connects (idempotent; after the server went away, connects again). */
   connect(): Promise<void>;
   /** True between a successful connect and a close. */
@@ -72,7 +78,7 @@ export interface McpClient extends AsyncDisposable {
   getPrompt(name: string, args?: Record<string, string>): Promise<GetPromptResult>;
   /** Called when the connection closes unexpectedly (crash, network); returns an unsubscribe function. */
   onDisconnect(listener: (error: AgenticGenError) => void): () => void;
-  /** Closes the connection (a stdio child is terminated). Idempotent. */
+  /** Closes the connection (a stdio child is terminated). Idempotent; the same as `dispose()`. */
   close(): Promise<void>;
 }
 
@@ -227,6 +233,7 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
     );
   };
 
+  const release = disposeOnce(closeConnection);
   const client: McpClient = {
     get connected() {
       return session !== undefined;
@@ -310,17 +317,19 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
       disconnectListeners.add(listener);
       return () => disconnectListeners.delete(listener);
     },
-    async close() {
-      closed = true;
-      const current = session ?? (await connecting?.catch(() => undefined));
-      session = undefined;
-      if (current !== undefined) await current.client.close().catch(() => undefined);
-    },
-    [Symbol.asyncDispose]() {
-      return client.close();
-    },
+    close: release,
+    dispose: release,
+    [Symbol.asyncDispose]: release,
   };
   return client;
+
+  /** One close for every `close()` / `dispose()` / `await using`; overlapping calls wait for the first. */
+  async function closeConnection(): Promise<void> {
+    closed = true;
+    const current = session ?? (await connecting?.catch(() => undefined));
+    session = undefined;
+    if (current !== undefined) await current.client.close().catch(() => undefined);
+  }
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

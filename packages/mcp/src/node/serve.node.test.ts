@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defineTool, Type } from '@agenticgen/core';
+import { checkAsyncResource } from '@agenticgen/core/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -38,6 +39,16 @@ async function sdkClient(url: URL): Promise<Client> {
 }
 
 describe('createMcpHttpHandler', () => {
+  it('`await using` closes every session; close and dispose again resolve', async () => {
+    const { handler, url } = await serve({});
+    await sdkClient(url);
+    expect(handler.sessions).toBe(1);
+    await checkAsyncResource(
+      () => handler,
+      () => expect(handler.sessions).toBe(0),
+    );
+  });
+
   it('keeps one session per client and refuses sessions beyond maxSessions with HTTP 503', async () => {
     const { handler, url } = await serve({ maxSessions: 2 });
     await sdkClient(url);

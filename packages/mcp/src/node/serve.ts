@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AsyncResource } from '@agenticgen/core';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { McpServerFactory } from '../server/mcp-server.js';
 
 /** Serves over this process's stdin/stdout until stdin closes. */
-export async function serveStdio(factory: McpServerFactory): Promise<{ close(): Promise<void> }> {
+export async function serveStdio(factory: McpServerFactory): Promise<AsyncResource & { close(): Promise<void> }> {
   const server = factory.createServer();
   await server.connect(new StdioServerTransport());
-  return { close: () => server.close() };
+  const close = () => server.close();
+  return { close, dispose: close, [Symbol.asyncDispose]: close };
 }
 
 export interface McpHttpHandlerOptions {
@@ -31,8 +33,11 @@ export interface McpHttpHandler {
   (request: IncomingMessage, response: ServerResponse): Promise<void>;
   /** Open sessions (always 0 in stateless mode). */
   readonly sessions: number;
-  /** Closes every session. */
+  /** Closes every session (the handler keeps serving new ones). */
   close(): Promise<void>;
+  /** The same as `close()`, so `await using handler = createMcpHttpHandler(…)` closes the sessions at scope end. */
+  dispose(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /** Mount it on any Node HTTP server or framework route (`http.createServer(handler)`, an Express route, …). */
@@ -85,6 +90,8 @@ export function createMcpHttpHandler(factory: McpServerFactory, options: McpHttp
     await Promise.all([...sessions.values()].map((transport) => transport.close()));
     sessions.clear();
   };
+  handler.dispose = handler.close;
+  handler[Symbol.asyncDispose] = handler.close;
   return handler;
 }
 

@@ -1,3 +1,4 @@
+import { checkAsyncResource } from '@agenticgen/core/testing';
 import { metrics } from '@opentelemetry/api';
 import {
   AggregationTemporality,
@@ -70,10 +71,14 @@ describe('OpenTelemetry bridge', () => {
     expect(point.count).toBe(3);
     expect(point.sum).toBeCloseTo(4.9, 10);
 
-    bridge.dispose();
-    duration.record(0.1);
-    const after = await read(reader);
-    expect((after.get('gen_ai.client.operation.duration')!.dataPoints[0]!.value as Histogram).count).toBe(3);
+    await checkAsyncResource(
+      () => bridge,
+      async () => {
+        duration.record(0.1);
+        const after = await read(reader);
+        expect((after.get('gen_ai.client.operation.duration')!.dataPoints[0]!.value as Histogram).count).toBe(3);
+      },
+    );
     await provider.shutdown();
   });
 

@@ -1,3 +1,4 @@
+import type { AsyncResource } from '@agenticgen/core';
 import {
   type MeterProvider,
   metrics,
@@ -16,9 +17,12 @@ export interface OpenTelemetryBridgeOptions {
   meterVersion?: string;
 }
 
-export interface OpenTelemetryBridge {
-  /** Stops reporting: removes callbacks and stops forwarding observations. */
-  dispose(): void;
+export interface OpenTelemetryBridge extends AsyncResource {
+  /**
+   * Stops reporting: removes callbacks and stops forwarding observations. Takes effect at once (the promise is
+   * for `await using` and callers that await every resource); idempotent.
+   */
+  dispose(): Promise<void>;
 }
 
 /**
@@ -64,9 +68,8 @@ export function bridgeToOpenTelemetry(
 
   for (const instrument of registry.instruments()) bridge(instrument);
   cleanups.push(registry.on('instrument-create', bridge));
-  return {
-    dispose() {
-      for (const cleanup of cleanups.splice(0)) cleanup();
-    },
+  const dispose = async () => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
   };
+  return { dispose, [Symbol.asyncDispose]: dispose };
 }

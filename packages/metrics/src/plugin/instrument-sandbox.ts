@@ -62,6 +62,9 @@ export function instrumentCodeSandbox(sandbox: CodeSandbox, registry: MetricsReg
         }
         await session.dispose();
       },
+      [Symbol.asyncDispose]() {
+        return this.dispose();
+      },
     };
   };
 
@@ -73,5 +76,6 @@ export function instrumentCodeSandbox(sandbox: CodeSandbox, registry: MetricsReg
       return wrap(session);
     },
     dispose: () => sandbox.dispose(),
+    [Symbol.asyncDispose]: () => sandbox.dispose(),
   };
 }

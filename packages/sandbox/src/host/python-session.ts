@@ -1,6 +1,7 @@
 import {
   AgenticGenError,
   type CodeSession,
+  disposeOnce,
   type RunOptions,
   type RunResult,
   type SandboxFile,
@@ -110,13 +111,21 @@ export class PythonSession implements CodeSession {
     });
   }
 
-  async dispose(): Promise<void> {
-    if (this.disposed) return;
+  /** One release for every `dispose()` / `await using`: later calls wait for the first to finish. */
+  private readonly releaseOnce = disposeOnce(async () => {
     this.disposed = true;
     // Terminate first: a run in flight ends now (as a SandboxCrash result) instead of at its time limit.
     this.release();
     await this.queue.drained();
     this.host.forget(this);
+  });
+
+  dispose(): Promise<void> {
+    return this.releaseOnce();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.releaseOnce();
   }
 
   private enqueue<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
@@ -124,14 +133,14 @@ export class PythonSession implements CodeSession {
     return this.queue.enqueue(task, signal);
   }
 
-  /** The session's worker, replaced by a fresh one from the pool if it died. */
-  private async worker(): Promise<WorkerLink> {
+  /** The session's worker, replaced by a fresh one from the pool if it died (`signal` cancels that wait). */
+  private async worker(signal?: AbortSignal): Promise<WorkerLink> {
     if (this.disposed) throw new AgenticGenError('disposed', '[sandbox] the session was disposed');
     if (!this.link.alive) {
       // A worker that stopped on its own was reported by `watch` or the request that saw it die; one ended on
       // purpose (reset) loses nothing the caller did not ask to lose.
       if (!this.link.releasedByHost) this.lostState ??= restartNotice['worker-exit'];
-      this.link = await this.host.acquire();
+      this.link = await this.host.acquire(signal);
       this.watch(this.link);
     }
     return this.link;
@@ -185,7 +194,7 @@ export class PythonSession implements CodeSession {
 
   private async execute(code: string, timeoutMs: number, options: RunOptions): Promise<RunResult> {
     throwIfAborted(options.signal, 'sandbox');
-    const link = await this.worker();
+    const link = await this.worker(options.signal);
     const limits = this.host.limits;
     const notice = this.lostState;
     this.lostState = undefined;

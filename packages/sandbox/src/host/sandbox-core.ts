@@ -3,6 +3,7 @@ import {
   type CodeSandbox,
   type CodeSession,
   createEventBus,
+  disposeOnce,
   type EventBus,
   throwIfAborted,
 } from '@agenticgen/core';
@@ -176,6 +177,14 @@ export function createSandboxCore(transport: SandboxTransport, options: SandboxO
     };
   }
 
+  /** Stops the pool, every session and the transport, once for every `dispose()` / `await using`. */
+  const dispose = disposeOnce(async () => {
+    disposed = true;
+    pool.close();
+    await Promise.allSettled([...sessions].map((session) => session.dispose()));
+    await transport.close();
+  });
+
   return {
     language: 'python',
     events,
@@ -218,12 +227,7 @@ export function createSandboxCore(transport: SandboxTransport, options: SandboxO
       sessions: sessions.size,
       droppedMessages: dropped,
     }),
-    async dispose(): Promise<void> {
-      if (disposed) return;
-      disposed = true;
-      pool.close();
-      await Promise.allSettled([...sessions].map((session) => session.dispose()));
-      await transport.close();
-    },
+    dispose,
+    [Symbol.asyncDispose]: dispose,
   };
 }

@@ -1,16 +1,23 @@
-import { describe, expect, it } from 'vitest';
+import { AgenticGenError } from '@agenticgen/core';
+import { checkAsyncResource } from '@agenticgen/core/testing';
+import { describe, expect, it, vi } from 'vitest';
 import type { Envelope } from './envelope.js';
 import { createSandboxCore, type SessionRestartEvent } from './sandbox-core.js';
 import type { SandboxTransport } from './worker-link.js';
 
 /** A sandbox layer in memory: workers answer `ready` and every run with the number of runs it served. */
-function scriptedTransport(options: { replyToRuns?: boolean } = {}) {
+function scriptedTransport(options: { replyToRuns?: boolean; neverReady?: number } = {}) {
   let deliver: (envelope: Envelope) => void = () => {};
   const runs = new Map<number, number>();
+  const terminated: number[] = [];
+  const spawned: number[] = [];
   const transport: SandboxTransport = {
     start: async () => undefined,
     spawn: (worker) => {
       runs.set(worker, 0);
+      spawned.push(worker);
+      // A worker that never finishes starting (Pyodide still loading), to hold a caller in acquisition.
+      if (worker === options.neverReady) return;
       queueMicrotask(() => deliver({ t: 'message', w: worker, json: JSON.stringify({ op: 'ready', heapBytes: 1 }) }));
     },
     send: (worker, json) => {
@@ -31,7 +38,10 @@ function scriptedTransport(options: { replyToRuns?: boolean } = {}) {
       );
     },
     interrupt: () => {},
-    terminate: (worker) => queueMicrotask(() => deliver({ t: 'exit', w: worker, reason: 'terminated' })),
+    terminate: (worker) => {
+      terminated.push(worker);
+      queueMicrotask(() => deliver({ t: 'exit', w: worker, reason: 'terminated' }));
+    },
     onEnvelope: (listener) => {
       deliver = listener;
     },
@@ -40,6 +50,8 @@ function scriptedTransport(options: { replyToRuns?: boolean } = {}) {
   };
   return {
     transport,
+    terminated,
+    spawned,
     exit: (worker: number, reason = 'exit-code-1') => deliver({ t: 'exit', w: worker, reason }),
   };
 }
@@ -83,6 +95,70 @@ describe('a worker that dies during a run', () => {
     expect(result.error?.message).not.toContain('\n');
     expect(result.error?.message).not.toContain('[sandbox]');
     expect(result.error?.message.length).toBeLessThan(300);
+    await sandbox.dispose();
+  });
+});
+
+describe('a run waiting for a replacement worker', () => {
+  const isAborted = (error: unknown) => AgenticGenError.hasCode(error, 'aborted');
+
+  it('is cancelled by its signal while the pool has no room', async () => {
+    const { transport, exit } = scriptedTransport();
+    const sandbox = createSandboxCore(transport, { pool: { warm: 0, max: 1 } });
+    const session = await sandbox.createSession();
+    await session.run('x = 1');
+    exit(1);
+    // The other session takes the only slot the dead worker freed.
+    const other = await sandbox.createSession();
+    const controller = new AbortController();
+    const waiting = session.run('x', { signal: controller.signal });
+    controller.abort();
+    await expect(waiting).rejects.toSatisfy(isAborted);
+    await other.dispose();
+    await session.dispose();
+    await sandbox.dispose();
+  });
+
+  it('is cancelled by its signal while the replacement starts, and the orphan worker is stopped', async () => {
+    const { transport, exit, terminated, spawned } = scriptedTransport({ neverReady: 2 });
+    const sandbox = createSandboxCore(transport, { pool: { warm: 0 } });
+    const session = await sandbox.createSession();
+    await session.run('x = 1');
+    exit(1);
+    const controller = new AbortController();
+    const waiting = session.run('x', { signal: controller.signal });
+    await vi.waitFor(() => expect(spawned).toContain(2));
+    controller.abort();
+    await expect(waiting).rejects.toSatisfy(isAborted);
+    await vi.waitFor(() => expect(terminated).toContain(2));
+    await session.dispose();
+    await sandbox.dispose();
+  });
+});
+
+describe('releasing a sandbox and its sessions', () => {
+  it('`await using` releases both; a second dispose waits for the first instead of returning early', async () => {
+    const { transport } = scriptedTransport();
+    await checkAsyncResource(
+      () => createSandboxCore(transport, { pool: { warm: 0 } }),
+      async (sandbox) => {
+        await expect(sandbox.createSession()).rejects.toSatisfy((error) => AgenticGenError.hasCode(error, 'disposed'));
+      },
+    );
+    const sandbox = createSandboxCore(scriptedTransport().transport, { pool: { warm: 0 } });
+    await checkAsyncResource(
+      () => sandbox.createSession(),
+      async (session) => {
+        await expect(session.run('x')).rejects.toSatisfy((error) => AgenticGenError.hasCode(error, 'disposed'));
+      },
+    );
+    const session = await sandbox.createSession();
+    let firstFinished = false;
+    void session.dispose().then(() => {
+      firstFinished = true;
+    });
+    await session.dispose();
+    expect(firstFinished).toBe(true);
     await sandbox.dispose();
   });
 });

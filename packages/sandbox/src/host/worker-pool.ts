@@ -1,4 +1,4 @@
-import { AgenticGenError, abortErrorFrom } from '@agenticgen/core';
+import { AgenticGenError, abortErrorFrom, raceWithSignal } from '@agenticgen/core';
 import type { ResolvedPool } from '../options.js';
 import type { WorkerLink } from './worker-link.js';
 
@@ -50,8 +50,10 @@ export class WorkerPool {
         this.inUse++;
         this.starting--;
         try {
-          await fresh.ready;
+          await (signal === undefined ? fresh.ready : raceWithSignal(fresh.ready, signal, 'sandbox'));
         } catch (error) {
+          // Nobody will use a worker whose caller gave up while it started: stop it and free its room.
+          if (signal?.aborted === true) fresh.terminate();
           this.inUse--;
           this.wake();
           throw error;

@@ -1,4 +1,4 @@
-import { AgenticGenError, defineTool, type SandboxFile, type Tool, Type } from '@agenticgen/core';
+import { AgenticGenError, type AsyncResource, defineTool, type SandboxFile, type Tool, Type } from '@agenticgen/core';
 import { clip, type SessionSource, sessionOpener } from './session-source.js';
 
 export type PythonToolOptions = SessionSource & {
@@ -30,10 +30,11 @@ export interface PythonToolOutput {
   truncated: boolean;
 }
 
-export type PythonTool = Tool<typeof parameters, PythonToolOutput> & {
-  /** Disposes the session the tool opened (not a session it was given). */
-  dispose(): Promise<void>;
-};
+export type PythonTool = Tool<typeof parameters, PythonToolOutput> &
+  AsyncResource & {
+    /** Disposes the session the tool opened (not a session it was given). Idempotent; also `await using`. */
+    dispose(): Promise<void>;
+  };
 
 const defaultDescription =
   'Runs Python 3 (standard library only, no network) in an isolated sandbox and returns stdout, stderr, the value ' +
@@ -77,7 +78,7 @@ export function createPythonTool(options: PythonToolOptions): PythonTool {
       return output;
     },
   });
-  return Object.assign(tool, { dispose: () => opener.dispose() });
+  return Object.assign(tool, { dispose: () => opener.dispose(), [Symbol.asyncDispose]: () => opener.dispose() });
 }
 
 /** @deprecated Use `createPythonTool` (factories are named `create*`); this alias is removed in the next minor release. */

@@ -1,4 +1,4 @@
-import { AgenticGenError, type CodeSession, defineTool, type Tool, Type } from '@agenticgen/core';
+import { AgenticGenError, type AsyncResource, type CodeSession, defineTool, type Tool, Type } from '@agenticgen/core';
 import { clip, pythonString, type SessionSource, sessionOpener } from './session-source.js';
 
 /** Data the SQL tool queries: a SQLite file, and/or CSV texts loaded as tables. */
@@ -37,9 +37,9 @@ export interface SqlToolOutput {
 export type SqlTool = Tool<typeof parameters, SqlToolOutput> & {
   /** The tables and their columns, as `CREATE TABLE` text (loads the data if needed). */
   describe(): Promise<string>;
-  /** Disposes the session the tool opened (not a session it was given). */
+  /** Disposes the session the tool opened (not a session it was given). Idempotent; also `await using`. */
   dispose(): Promise<void>;
-};
+} & AsyncResource;
 
 const databasePath = '/home/pyodide/.agenticgen/sql-tool.db';
 const tableName = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -132,6 +132,7 @@ export function createSqlTool(options: SqlToolOptions): SqlTool {
       return result.rows.map((row) => String(row[0])).join(';\n');
     },
     dispose: () => opener.dispose(),
+    [Symbol.asyncDispose]: () => opener.dispose(),
   });
 }
 

@@ -5,6 +5,7 @@
  */
 import {
   type AgentStore,
+  disposeOnce,
   type LedgerEntry,
   type Page,
   type RunCheckpoint,
@@ -82,12 +83,17 @@ export async function createIndexedDbStore(options: IndexedDbStoreOptions): Prom
     return thread;
   };
 
+  /** Closes the database once for every `close()` / `dispose()` / `await using`. */
+  const release = disposeOnce(() => {
+    closed = true;
+    database.close();
+  });
+
   return {
     name: 'indexeddb',
-    async close() {
-      closed = true;
-      database.close();
-    },
+    close: release,
+    dispose: release,
+    [Symbol.asyncDispose]: release,
 
     createThread: (input) =>
       run('create thread', ['threads', 'meta'], 'readwrite', async (tx) => {

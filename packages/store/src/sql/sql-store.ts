@@ -13,7 +13,7 @@ import type {
   WorkingMemoryRecord,
   WorkingMemoryScope,
 } from '@agenticgen/core';
-import { storeLimits } from '@agenticgen/core';
+import { disposeOnce, storeLimits } from '@agenticgen/core';
 import {
   checkChatMessage,
   checkMetadata,
@@ -119,13 +119,17 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
   const threadMissing = (threadId: string) =>
     storeError('not-found', `thread "${threadId.slice(0, 100)}" does not exist`);
 
+  /** Closes the client once for every `close()` / `dispose()` / `await using`; later calls wait for it. */
+  const release = disposeOnce(async () => {
+    closed = true;
+    await client.close();
+  });
+
   return {
     name,
-    async close() {
-      if (closed) return;
-      closed = true;
-      await client.close();
-    },
+    close: release,
+    dispose: release,
+    [Symbol.asyncDispose]: release,
 
     createThread: (input) =>
       run('create thread', async () => {

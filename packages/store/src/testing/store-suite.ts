@@ -2,12 +2,13 @@
  * The contract every store driver passes (memory in core, PGlite, PostgreSQL). Each case uses fresh random ids,
  * so drivers sharing one database across cases (PostgreSQL) need no cleanup between them.
  */
-import { AgenticGenError, type AgentStore, storeLimits } from '@agenticgen/core';
+import { AgenticGenError, type AgentStore, type ErrorCode, storeLimits } from '@agenticgen/core';
+import { checkAsyncResource } from '@agenticgen/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const unique = (prefix: string) => `${prefix}-${crypto.randomUUID()}`;
 const user = (text: string) => ({ message: { role: 'user' as const, content: text } });
-const hasCode = (code: string) => (error: unknown) => AgenticGenError.hasCode(error, code);
+const hasCode = (code: ErrorCode) => (error: unknown) => AgenticGenError.hasCode(error, code);
 
 export function runStoreContractSuite(name: string, factory: () => AgentStore | Promise<AgentStore>): void {
   describe(`store contract: ${name}`, () => {
@@ -17,6 +18,13 @@ export function runStoreContractSuite(name: string, factory: () => AgentStore | 
     });
     afterEach(async () => {
       await store.close();
+    });
+
+    it('is released by `await using` (and close/dispose again resolve); a released store refuses with disposed', async () => {
+      await checkAsyncResource(factory, async (released) => {
+        await expect(released.getThread('any')).rejects.toSatisfy(hasCode('disposed'));
+        await released.close();
+      });
     });
 
     it('creates, reads, updates and deletes a thread; a duplicate id is already-exists', async () => {

@@ -124,13 +124,15 @@ describe('HNSW index', () => {
     expect(await recallAt10(hnsw, flat, queries, { even: true })).toBeGreaterThanOrEqual(0.95);
   });
 
-  it('emits build-progress during a bulk upsert', async () => {
+  it('emits build-progress during a bulk upsert; a throwing listener is reported as an error event, not swallowed', async () => {
     const hnsw = await createHnswIndex({ dimensions: dims, M: 6, efConstruction: 24 });
     const events: BuildProgressEvent[] = [];
+    const failures: { event: string; code: string; cause: unknown }[] = [];
     const stop = hnsw.on('build-progress', (event) => events.push(event));
     hnsw.on('build-progress', () => {
       throw new Error('a broken listener must not break the build');
     });
+    hnsw.on('error', ({ event, error }) => failures.push({ event, code: error.code, cause: error.cause }));
     await hnsw.upsert(data.slice(0, 2500));
     stop();
     expect(events).toEqual([
@@ -138,6 +140,9 @@ describe('HNSW index', () => {
       { operation: 'upsert', completed: 2500, total: 2500 },
     ]);
     expect(await hnsw.count()).toBe(2500);
+    expect(failures).toHaveLength(2);
+    expect(failures[0]).toMatchObject({ event: 'build-progress', code: 'listener-failed' });
+    expect(failures[0]?.cause).toMatchObject({ message: 'a broken listener must not break the build' });
   });
 
   it('int8-only storage (no float32 rows) still finds neighbours', async () => {

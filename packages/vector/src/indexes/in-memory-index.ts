@@ -1,17 +1,24 @@
 import {
   AgenticGenError,
+  abortableUntilStarted,
+  createEventBus,
   type DistanceMetric,
+  type EventBus,
+  type EventName,
+  type EventsWithError,
   type Metadata,
   type MetadataFilter,
+  throwIfAborted,
   type VectorMatch,
   type VectorQuery,
   type VectorRecord,
   type VectorStore,
+  type VectorWriteOptions,
 } from '@agenticgen/core';
 import type { KernelBackendKind, KernelPreference } from '../kernels/kernel-backend.js';
 import { type EncodableIndex, encodeIndex } from '../persistence/index-format.js';
 import type { Candidates } from './exact-search.js';
-import { type IndexEventListener, type IndexEventMap, IndexEvents } from './index-events.js';
+import type { IndexEventListener, IndexEventMap } from './index-events.js';
 import { type CheckedRecord, checkIds, checkRecords, checkVectorQuery } from './validation.js';
 import type { VectorStorage } from './vector-storage.js';
 
@@ -52,7 +59,8 @@ export abstract class InMemoryIndex implements VectorStore {
   readonly metric: DistanceMetric;
   /** The storage; exposed for persistence. */
   readonly storage: VectorStorage;
-  protected readonly events = new IndexEvents();
+  /** Core's typed bus: a throwing listener is reported as an `error` event (or logged), never swallowed. */
+  protected readonly events: EventBus<IndexEventMap> = createEventBus<IndexEventMap>();
   /** int8 re-ranking shortlist as a multiple of topK. */
   readonly rerankFactor: number;
   #writes: Promise<unknown> = Promise.resolve();
@@ -70,8 +78,11 @@ export abstract class InMemoryIndex implements VectorStore {
     return this.storage.backendKind;
   }
 
-  /** Subscribes to an event; returns the unsubscribe function. */
-  on<E extends keyof IndexEventMap>(event: E, listener: IndexEventListener<E>): () => void {
+  /**
+   * Subscribes to an event; returns the unsubscribe function. `error` receives listener failures (code
+   * `listener-failed`); without an `error` listener they are logged with `console.error`.
+   */
+  on<E extends EventName<EventsWithError<IndexEventMap>>>(event: E, listener: IndexEventListener<E>): () => void {
     return this.events.on(event, listener);
   }
 
@@ -85,26 +96,37 @@ export abstract class InMemoryIndex implements VectorStore {
     }
   }
 
-  /** Runs `write` after every earlier write finished; a failed write does not block later ones. */
-  protected serialize<T>(write: () => Promise<T> | T): Promise<T> {
-    const run = this.#writes.then(write, write);
-    this.#writes = run.catch(() => undefined);
-    return run;
+  /**
+   * Runs `write` after every earlier write finished; a failed write does not block later ones. `signal` cancels
+   * the write only while it waits its turn (then it never runs); a started write always finishes.
+   */
+  protected serialize<T>(write: () => Promise<T> | T, signal?: AbortSignal): Promise<T> {
+    return abortableUntilStarted(signal, 'vector', (start) => {
+      const guarded = () => {
+        start();
+        return write();
+      };
+      const run = this.#writes.then(guarded, guarded);
+      this.#writes = run.catch(() => undefined);
+      return run;
+    });
   }
 
   protected abstract applyUpsert(records: CheckedRecord[]): Promise<void> | void;
   protected abstract applyDelete(slots: number[]): Promise<void> | void;
   protected abstract search(topK: number, filter: MetadataFilter | undefined, signal?: AbortSignal): Candidates;
 
-  async upsert(records: readonly VectorRecord[]): Promise<void> {
+  async upsert(records: readonly VectorRecord[], options: VectorWriteOptions = {}): Promise<void> {
     this.assertOpen();
+    throwIfAborted(options.signal, 'vector');
     const checked = checkRecords(records, this.dimensions, this.metric, 'vector', { copyVectors: false });
     if (checked.length === 0) return;
-    await this.serialize(() => this.applyUpsert(checked));
+    await this.serialize(() => this.applyUpsert(checked), options.signal);
   }
 
-  async delete(ids: readonly string[]): Promise<void> {
+  async delete(ids: readonly string[], options: VectorWriteOptions = {}): Promise<void> {
     this.assertOpen();
+    throwIfAborted(options.signal, 'vector');
     const list = checkIds(ids);
     await this.serialize(() => {
       const slots: number[] = [];
@@ -113,7 +135,7 @@ export abstract class InMemoryIndex implements VectorStore {
         if (slot !== undefined) slots.push(slot);
       }
       if (slots.length > 0) return this.applyDelete(slots);
-    });
+    }, options.signal);
   }
 
   async query(query: VectorQuery): Promise<VectorMatch[]> {
@@ -169,5 +191,9 @@ export abstract class InMemoryIndex implements VectorStore {
     // Wait for running writes so a save after dispose never sees a half-applied batch.
     await this.serialize(() => undefined);
     this.#disposed = true;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
   }
 }

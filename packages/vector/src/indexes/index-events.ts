@@ -1,3 +1,5 @@
+import type { EventListener, EventName, EventsWithError } from '@agenticgen/core';
+
 /** Reported during long operations: bulk upserts into HNSW, compaction, loading. */
 export interface BuildProgressEvent {
   /** What is running. */
@@ -14,34 +16,13 @@ export interface IndexEventMap {
   'build-progress': BuildProgressEvent;
 }
 
-export type IndexEventListener<E extends keyof IndexEventMap> = (event: IndexEventMap[E]) => void;
-
-/** A minimal typed emitter; a throwing listener never breaks the index operation. */
-export class IndexEvents {
-  readonly #listeners = new Map<keyof IndexEventMap, Set<(event: never) => void>>();
-
-  on<E extends keyof IndexEventMap>(event: E, listener: IndexEventListener<E>): () => void {
-    let set = this.#listeners.get(event);
-    if (set === undefined) {
-      set = new Set();
-      this.#listeners.set(event, set);
-    }
-    set.add(listener as (event: never) => void);
-    return () => set.delete(listener as (event: never) => void);
-  }
-
-  emit<E extends keyof IndexEventMap>(event: E, payload: IndexEventMap[E]): void {
-    const set = this.#listeners.get(event);
-    if (set === undefined) return;
-    for (const listener of set) {
-      try {
-        (listener as IndexEventListener<E>)(payload);
-      } catch {
-        // A listener's bug must not leave the index half-updated.
-      }
-    }
-  }
-}
+/**
+ * A listener of an index event (or of `error`, which reports a listener that threw). Indexes use core's
+ * `EventBus`: a failing listener never breaks the index operation and is reported, never swallowed.
+ */
+export type IndexEventListener<E extends EventName<EventsWithError<IndexEventMap>>> = EventListener<
+  EventsWithError<IndexEventMap>[E]
+>;
 
 /** Lets the event loop run (UI, timers, abort signals) during long synchronous builds. */
 export function yieldToEventLoop(): Promise<void> {

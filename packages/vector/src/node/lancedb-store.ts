@@ -1,6 +1,8 @@
 import {
   AgenticGenError,
+  abortableUntilStarted,
   type DistanceMetric,
+  disposeOnce,
   type Metadata,
   raceWithSignal,
   throwIfAborted,
@@ -8,6 +10,7 @@ import {
   type VectorQuery,
   type VectorRecord,
   type VectorStore,
+  type VectorWriteOptions,
 } from '@agenticgen/core';
 import type * as LanceDb from '@lancedb/lancedb';
 import type * as Arrow from 'apache-arrow';
@@ -88,12 +91,16 @@ export class LanceDbStore implements VectorStore {
     if (this.#disposed) throw new AgenticGenError('disposed', '[vector] this LanceDB store was disposed');
   }
 
-  #write<T>(write: () => Promise<T>): Promise<T> {
-    return withTableLock(this.#lockKey, async () => {
-      const result = await withCommitRetry(write);
-      await this.#afterWrite();
-      return result;
-    });
+  /** One write at a time per table; `signal` cancels it only while it waits for the lock. */
+  #write<T>(write: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return abortableUntilStarted(signal, 'vector', (start) =>
+      withTableLock(this.#lockKey, async () => {
+        start();
+        const result = await withCommitRetry(write);
+        await this.#afterWrite();
+        return result;
+      }),
+    );
   }
 
   async #afterWrite(): Promise<void> {
@@ -107,8 +114,9 @@ export class LanceDbStore implements VectorStore {
     }
   }
 
-  async upsert(records: readonly VectorRecord[]): Promise<void> {
+  async upsert(records: readonly VectorRecord[], options: VectorWriteOptions = {}): Promise<void> {
     this.#assertOpen();
+    throwIfAborted(options.signal, 'vector');
     const checked = checkRecords(records, this.dimensions, this.metric);
     checkDeclaredTypes(checked, this.metadataFields);
     if (checked.length === 0) return;
@@ -120,17 +128,20 @@ export class LanceDbStore implements VectorStore {
       this.metadataFields,
       this.#options.textField,
     );
-    await this.#write(() =>
-      this.#table
-        .mergeInsert('id')
-        .whenMatchedUpdateAll()
-        .whenNotMatchedInsertAll()
-        .execute(data as never),
+    await this.#write(
+      () =>
+        this.#table
+          .mergeInsert('id')
+          .whenMatchedUpdateAll()
+          .whenNotMatchedInsertAll()
+          .execute(data as never),
+      options.signal,
     );
   }
 
-  async delete(ids: readonly string[]): Promise<void> {
+  async delete(ids: readonly string[], options: VectorWriteOptions = {}): Promise<void> {
     this.#assertOpen();
+    throwIfAborted(options.signal, 'vector');
     const unique = [...new Set(checkIds(ids))];
     if (unique.length === 0) return;
     await this.#write(async () => {
@@ -138,7 +149,7 @@ export class LanceDbStore implements VectorStore {
         const chunk = unique.slice(start, start + 500);
         await this.#table.delete(`id IN (${chunk.map(sqlString).join(', ')})`);
       }
-    });
+    }, options.signal);
   }
 
   #vectorRows(vector: Float32Array, topK: number, filter: VectorQuery['filter'], withVectors: boolean) {
@@ -273,12 +284,20 @@ export class LanceDbStore implements VectorStore {
     return stats.fragmentStats.numFragments;
   }
 
-  async dispose(): Promise<void> {
-    if (this.#disposed) return;
+  /** One release for every `dispose()` / `await using` call, also overlapping ones (the handles close once). */
+  readonly #release = disposeOnce(async () => {
     await withTableLock(this.#lockKey, async () => undefined);
     this.#disposed = true;
     this.#table.close();
     this.#connection.close();
+  });
+
+  dispose(): Promise<void> {
+    return this.#release();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.#release();
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import {
   AgenticGenError,
+  type AsyncResource,
   type DistanceMetric,
   type Metadata,
   type MetadataFilter,
@@ -11,6 +12,7 @@ import {
   type VectorRecord,
   type VectorStore,
 } from '@agenticgen/core';
+import { checkAsyncResource } from '@agenticgen/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clusteredVectors, createRandom, row } from './random-vectors.js';
 
@@ -257,7 +259,46 @@ export function runVectorStoreSuite(
       await Promise.all([0, 1, 2, 3].map((part) => store.upsert(records.slice(part * 30, part * 30 + 30))));
       expect(await store.count()).toBe(120);
     });
+
+    it('cancels a write while it waits, and never reports a write as aborted yet applies it', async () => {
+      const store = await create('l2');
+      const records = makeRecords(40, 13);
+      await expect(store.upsert(records, { signal: AbortSignal.abort() })).rejects.toSatisfy(isAborted);
+      expect(await store.count()).toBe(0);
+      const controller = new AbortController();
+      const first = store.upsert(records.slice(0, 20));
+      // Queued behind the first write (stores that serialise writes); aborted before its turn comes.
+      const second = store.upsert(records.slice(20), { signal: controller.signal });
+      controller.abort();
+      const outcome = await second.then(
+        () => 'applied',
+        (error: unknown) => error,
+      );
+      await first;
+      if (outcome === 'applied') expect(await store.count()).toBe(40);
+      else {
+        expect(AgenticGenError.hasCode(outcome, 'aborted')).toBe(true);
+        expect(await store.count()).toBe(20);
+      }
+      await expect(store.delete(['doc-0'], { signal: AbortSignal.abort() })).rejects.toSatisfy(isAborted);
+      expect((await store.get?.(['doc-0']))?.length ?? 1).toBe(1);
+    });
+
+    it('is released by `await using`; disposing again resolves', async () => {
+      const store = await create('cosine');
+      if (typeof store[Symbol.asyncDispose] !== 'function' || typeof store.dispose !== 'function') {
+        throw new Error(`${name} must implement dispose() and [Symbol.asyncDispose]() (core's AsyncResource)`);
+      }
+      await checkAsyncResource(
+        () => store as VectorStore & AsyncResource,
+        async (released) => {
+          await expect(released.count()).rejects.toSatisfy((error) => AgenticGenError.hasCode(error, 'disposed'));
+        },
+      );
+    });
   });
 }
+
+const isAborted = (error: unknown) => AgenticGenError.hasCode(error, 'aborted');
 
 export type { Metadata };

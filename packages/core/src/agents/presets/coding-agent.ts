@@ -1,5 +1,7 @@
 import { Type } from '@sinclair/typebox';
+import type { AsyncResource } from '../../contracts/async-resource.js';
 import type { CodeSandbox, CodeSession } from '../../contracts/code-sandbox.js';
+import { disposeOnce } from '../../resources/dispose-once.js';
 import { type AnyTool, defineTool } from '../../tools/define-tool.js';
 import { type Agent, type CreateAgentOptions, createAgent } from '../create-agent.js';
 
@@ -17,8 +19,8 @@ export interface CodingAgentOptions extends Omit<CreateAgentOptions, 'name' | 'i
 }
 
 /** A coding agent; `dispose()` releases its sandbox session. */
-export interface CodingAgent extends Agent {
-  /** Releases the Python session, if one was opened. */
+export interface CodingAgent extends Agent, AsyncResource {
+  /** Releases the Python session, if one was opened (also `await using`). */
   dispose(): Promise<void>;
 }
 
@@ -74,12 +76,14 @@ export function createCodingAgent(options: CodingAgentOptions): CodingAgent {
     instructions: options.instructions ?? defaultInstructions(sandbox !== undefined),
     tools,
   });
+  const release = disposeOnce(async () => {
+    const opened = session;
+    session = undefined;
+    if (opened !== undefined) await (await opened).dispose();
+  });
   return {
     ...agent,
-    async dispose() {
-      const opened = session;
-      session = undefined;
-      if (opened !== undefined) await (await opened).dispose();
-    },
+    dispose: release,
+    [Symbol.asyncDispose]: release,
   };
 }

@@ -4,6 +4,7 @@ import { createHashingEmbedder } from '../../knowledge/hashing-embedder.js';
 import { createKnowledgeBase } from '../../knowledge/knowledge-base.js';
 import { createMemoryVectorStore } from '../../knowledge/memory-vector-store.js';
 import { createArithmeticSandbox } from '../../testing/arithmetic-sandbox.js';
+import { checkAsyncResource } from '../../testing/async-resource-checks.js';
 import { MockChatModel } from '../../testing/mock-chat-model.js';
 import { citationsOf, createCodingAgent, createCreativeAgent, createResearchAgent } from './index.js';
 
@@ -50,6 +51,21 @@ describe('coding agent preset', () => {
     expect(String(model.requests[0]?.messages[0]?.content)).toContain('run_python');
     await agent.dispose();
     expect(log.disposed).toBe(1);
+  });
+
+  it('the coding agent is released by `await using`: its session is disposed once, however often', async () => {
+    const { sandbox, log } = createArithmeticSandbox();
+    const model = new MockChatModel({
+      responses: [{ toolCalls: [{ toolName: 'run_python', input: { code: 'x = 1' } }] }, 'done'],
+    });
+    await checkAsyncResource(
+      async () => {
+        const agent = createCodingAgent({ model, sandbox });
+        await agent.run('set x');
+        return agent;
+      },
+      () => expect(log.disposed).toBe(1),
+    );
   });
 
   it('can require approval before running code', async () => {
