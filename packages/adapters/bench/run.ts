@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
-import { createAnthropicModel, createGeminiModel, createOpenAIChatModel } from '../dist/index.js';
+import { createAnthropicModel } from '../dist/anthropic.js';
+import { createGeminiModel } from '../dist/gemini.js';
+import { createOpenAIChatModel } from '../dist/openai.js';
 import { startFakeServers } from '../src/testing/fake-servers/index.ts';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);

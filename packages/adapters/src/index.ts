@@ -1,9 +1,11 @@
 /**
- * @agenticgen/adapters — OpenAI (Chat Completions and Responses), Anthropic (Messages), Gemini and
- * OpenAI-compatible models through the official SDKs; embeddings; the model manager and model comparison.
+ * @agenticgen/adapters — the model manager, model comparison, pricing, the offline demo model and the driver
+ * runtime every provider adapter is built on. The provider factories live in their own entries
+ * (`@agenticgen/adapters/openai`, `/anthropic`, `/gemini`), the only modules that name an optional provider SDK;
+ * the copies below load the SDK by a name bundlers do not read and are deprecated.
  * This file only re-exports the public surface.
  */
-export { type AnthropicModelOptions, createAnthropicModel } from './anthropic/anthropic-messages.js';
+export type { AnthropicClient, AnthropicModelOptions } from './anthropic/anthropic-messages.js';
 export {
   type CompareModelsOptions,
   compareModels,
@@ -15,10 +17,19 @@ export {
   type OfflineDemoModelOptions,
   offlineDemoToolNames,
 } from './demo/offline-demo-model.js';
-export { createGeminiEmbeddingModel, type GeminiEmbeddingModelOptions } from './embeddings/gemini-embedding.js';
-export { createOpenAIEmbeddingModel, type OpenAIEmbeddingModelOptions } from './embeddings/openai-embedding.js';
-export { createGeminiModel, type GeminiModelOptions } from './gemini/gemini-chat.js';
-export type { GeminiConnectionOptions } from './gemini/gemini-client.js';
+export {
+  createAnthropicModel,
+  createGeminiEmbeddingModel,
+  createGeminiModel,
+  createOpenAIChatModel,
+  createOpenAICompatibleModel,
+  createOpenAIEmbeddingModel,
+  createOpenAIResponsesModel,
+} from './deprecated-provider-factories.js';
+export type { GeminiEmbeddingModelOptions } from './embeddings/gemini-embedding.js';
+export type { OpenAIEmbeddingModelOptions } from './embeddings/openai-embedding.js';
+export type { GeminiModelOptions } from './gemini/gemini-chat.js';
+export type { GeminiClient, GeminiConnectionOptions } from './gemini/gemini-client.js';
 export type { LimiterClock } from './manager/limits.js';
 export type { ModelHealthOptions } from './manager/model-health.js';
 export {
@@ -32,14 +43,9 @@ export {
 } from './manager/model-manager.js';
 export { defaultTokenEstimate, type ModelRequirements } from './manager/model-selection.js';
 export type { ResponseCacheOptions } from './manager/response-cache.js';
-export {
-  createOpenAIChatModel,
-  createOpenAICompatibleModel,
-  type OpenAIChatModelOptions,
-  type OpenAICompatibleModelOptions,
-} from './openai/openai-chat.js';
-export type { OpenAIConnectionOptions } from './openai/openai-client.js';
-export { createOpenAIResponsesModel, type OpenAIResponsesModelOptions } from './openai/openai-responses.js';
+export type { OpenAIChatModelOptions, OpenAICompatibleModelOptions } from './openai/openai-chat.js';
+export type { OpenAIClient, OpenAIConnectionOptions } from './openai/openai-client.js';
+export type { OpenAIResponsesModelOptions } from './openai/openai-responses.js';
 export type { ChatAdapterOptions, ProviderDriver } from './shared/chat-model-runtime.js';
 export { createChatModelFromDriver } from './shared/chat-model-runtime.js';
 export type { EmbeddingAdapterOptions } from './shared/embedding-runtime.js';

@@ -11,7 +11,7 @@ import {
   hasToolCall,
 } from '@agenticgen/core';
 import { describe, expect, it } from 'vitest';
-import { createOpenAIChatModel } from './openai/openai-chat.js';
+import { createOpenAIChatModel } from './openai/index.js';
 import { createArithmeticSandbox } from './testing/arithmetic-sandbox.js';
 import { serverLog, uniqueKey } from './testing/contract-suite.js';
 import { type ScriptedTurn, scriptFakeServer } from './testing/fake-server-script.js';

@@ -1,10 +1,7 @@
-import {
-  createAnthropicModel,
-  createGeminiModel,
-  createOfflineDemoModel,
-  createOpenAIChatModel,
-  createOpenAICompatibleModel,
-} from '@agenticgen/adapters';
+import { createOfflineDemoModel } from '@agenticgen/adapters';
+import { createAnthropicModel } from '@agenticgen/adapters/anthropic';
+import { createGeminiModel } from '@agenticgen/adapters/gemini';
+import { createOpenAIChatModel, createOpenAICompatibleModel } from '@agenticgen/adapters/openai';
 import { AgenticGenError, type ChatModel } from '@agenticgen/core';
 
 /** Where the app's model comes from. */

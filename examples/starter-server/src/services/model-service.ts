@@ -1,10 +1,7 @@
-import {
-  createAnthropicModel,
-  createGeminiModel,
-  createModelManager,
-  createOpenAIChatModel,
-  createOpenAICompatibleModel,
-} from '@agenticgen/adapters';
+import { createModelManager } from '@agenticgen/adapters';
+import { createAnthropicModel } from '@agenticgen/adapters/anthropic';
+import { createGeminiModel } from '@agenticgen/adapters/gemini';
+import { createOpenAIChatModel, createOpenAICompatibleModel } from '@agenticgen/adapters/openai';
 import type { CacheStore, ChatModel } from '@agenticgen/core';
 import type { Logger } from '../log.ts';
 import type { ModelChoice } from './types.ts';

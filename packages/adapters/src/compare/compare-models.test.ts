@@ -1,8 +1,8 @@
 import { AgenticGenError } from '@agenticgen/core';
 import { describe, expect, it } from 'vitest';
-import { createAnthropicModel } from '../anthropic/anthropic-messages.js';
-import { createGeminiModel } from '../gemini/gemini-chat.js';
-import { createOpenAIChatModel } from '../openai/openai-chat.js';
+import { createAnthropicModel } from '../anthropic/index.js';
+import { createGeminiModel } from '../gemini/index.js';
+import { createOpenAIChatModel } from '../openai/index.js';
 import { uniqueKey } from '../testing/contract-suite.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
 import { createScriptedModel, textResponse } from '../testing/scripted-model.js';

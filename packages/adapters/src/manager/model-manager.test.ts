@@ -1,7 +1,7 @@
 import { AgenticGenError, type CacheStore, type ChatStreamPart } from '@agenticgen/core';
 import { describe, expect, it } from 'vitest';
-import { createAnthropicModel } from '../anthropic/anthropic-messages.js';
-import { createOpenAIChatModel } from '../openai/openai-chat.js';
+import { createAnthropicModel } from '../anthropic/index.js';
+import { createOpenAIChatModel } from '../openai/index.js';
 import { ask, collectParts, rejection, uniqueKey } from '../testing/contract-suite.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
 import { createScriptedModel, textResponse } from '../testing/scripted-model.js';

@@ -2,8 +2,7 @@ import { type ContractTarget, runChatModelContractSuite } from '../testing/contr
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
 import { runChatModelFaultSuite } from '../testing/fault-contract-suite.js';
 import { runStructuredOutputSuite } from '../testing/structured-output-suite.js';
-import { createOpenAIChatModel, createOpenAICompatibleModel } from './openai-chat.js';
-import { createOpenAIResponsesModel } from './openai-responses.js';
+import { createOpenAIChatModel, createOpenAICompatibleModel, createOpenAIResponsesModel } from './index.js';
 
 const urls = fakeServerUrls();
 

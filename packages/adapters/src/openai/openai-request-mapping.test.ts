@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { serverLog, uniqueKey } from '../testing/contract-suite.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
 import { pngBase64, richRequest } from '../testing/rich-request.js';
-import { createOpenAIChatModel, createOpenAICompatibleModel } from './openai-chat.js';
-import { createOpenAIResponsesModel } from './openai-responses.js';
+import { createOpenAIChatModel, createOpenAICompatibleModel, createOpenAIResponsesModel } from './index.js';
 
 const urls = fakeServerUrls();
 const connection = { apiKey: 'sk-test', baseURL: `${urls.openai}/v1`, ...browserOptIn };

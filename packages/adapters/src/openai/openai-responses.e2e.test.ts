@@ -4,7 +4,7 @@ import { createArithmeticSandbox } from '../testing/arithmetic-sandbox.js';
 import { serverLog, uniqueKey } from '../testing/contract-suite.js';
 import { scriptFakeServer } from '../testing/fake-server-script.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
-import { createOpenAIResponsesModel } from './openai-responses.js';
+import { createOpenAIResponsesModel } from './index.js';
 
 /**
  * A whole agent tool loop over the Responses API (Node and Chromium): the openai SDK streams typed events from

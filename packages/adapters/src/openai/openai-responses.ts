@@ -6,10 +6,11 @@ import {
   type ProviderDriver,
 } from '../shared/chat-model-runtime.js';
 import { defaultPrices } from '../shared/pricing.js';
+import type { SdkLoader } from '../shared/provider-sdk.js';
 import type { SseEvent } from '../shared/sse-decoder.js';
 import { readOpenAIEvent, SseJsonMapper, sseEventBatches } from '../shared/sse-stream.js';
 import { guessContextWindow } from './openai-chat.js';
-import { type OpenAIConnectionOptions, openAIClientFactory } from './openai-client.js';
+import { type OpenAIConnectionOptions, type OpenAISdk, openAIClientFactory } from './openai-client.js';
 import {
   assertNoStopSequences,
   fromResponse,
@@ -28,7 +29,10 @@ export interface OpenAIResponsesModelOptions extends OpenAIConnectionOptions, Ch
  * Requests are stateless (the whole conversation is sent each time); pass
  * `providerOptions.openai.previous_response_id` / `store` to use server-side state.
  */
-export function createOpenAIResponsesModel(options: OpenAIResponsesModelOptions): ChatModel {
+export function createOpenAIResponsesModel(
+  options: OpenAIResponsesModelOptions,
+  loadSdk: SdkLoader<OpenAISdk>,
+): ChatModel {
   const headersOf = (request: { headers?: Record<string, string> }) =>
     request.headers === undefined ? {} : { headers: request.headers };
   const driver: ProviderDriver<OpenAI, SseEvent[], OpenAI.Responses.Response> = {
@@ -67,7 +71,7 @@ export function createOpenAIResponsesModel(options: OpenAIResponsesModelOptions)
   };
   return createChatModelFromDriver(
     driver,
-    openAIClientFactory(options),
+    openAIClientFactory(options, loadSdk),
     capabilities,
     options,
     options.prices ?? defaultPrices,

@@ -161,7 +161,7 @@ export async function importPeer<Module>(load: () => Promise<Module>, packageNam
   } catch (error) {
     throw new AgenticGenError(
       'dependency-missing',
-      `[adapters] the optional peer dependency "${packageName}" could not be loaded; install it with "npm install ${packageName}" or pass a client`,
+      `[adapters] the optional peer dependency "${packageName}" could not be loaded; install it with "npm install ${packageName}" or pass a client (a bundled app imports the factory from its provider entry, e.g. "@agenticgen/adapters/openai")`,
       { cause: error },
     );
   }

@@ -2,10 +2,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { ChatModel } from '@agenticgen/core';
 import { describe, expect, it } from 'vitest';
-import { createAnthropicModel } from '../anthropic/anthropic-messages.js';
-import { createGeminiModel } from '../gemini/gemini-chat.js';
-import { createOpenAIChatModel } from '../openai/openai-chat.js';
-import { createOpenAIResponsesModel } from '../openai/openai-responses.js';
+import { createAnthropicModel } from '../anthropic/index.js';
+import { createGeminiModel } from '../gemini/index.js';
+import { createOpenAIChatModel, createOpenAIResponsesModel } from '../openai/index.js';
 import { ask, uniqueKey } from '../testing/contract-suite.js';
 import { fakeServerUrls } from '../testing/fake-server-urls.js';
 

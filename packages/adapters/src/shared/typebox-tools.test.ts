@@ -1,9 +1,9 @@
 import { defineTool } from '@agenticgen/core';
 import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
-import { createAnthropicModel } from '../anthropic/anthropic-messages.js';
-import { createGeminiModel } from '../gemini/gemini-chat.js';
-import { createOpenAIChatModel } from '../openai/openai-chat.js';
+import { createAnthropicModel } from '../anthropic/index.js';
+import { createGeminiModel } from '../gemini/index.js';
+import { createOpenAIChatModel } from '../openai/index.js';
 import { serverLog, uniqueKey } from '../testing/contract-suite.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
 
