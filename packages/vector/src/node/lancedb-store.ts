@@ -25,7 +25,7 @@ import { filterToSql, type MetadataFieldType, sqlString } from './lancedb-filter
 import type {
   HybridMatch,
   HybridSearchQuery,
-  LanceDbModule,
+  LanceDbSdk,
   LanceDbStoreOptions,
   LanceDbVectorIndexType,
   TextSearchQuery,
@@ -129,7 +129,7 @@ export class LanceDbStore implements VectorStore {
   readonly #connection: LanceDb.Connection;
   readonly #table: LanceDb.Table;
   readonly #arrow: typeof Arrow;
-  readonly #lancedb: LanceDbModule;
+  readonly #lancedb: LanceDbSdk;
   readonly #schema: Arrow.Schema;
   readonly #options: LanceDbStoreOptions;
   readonly #lockKey: string;
@@ -145,7 +145,7 @@ export class LanceDbStore implements VectorStore {
     connection: LanceDb.Connection;
     table: LanceDb.Table;
     arrow: typeof Arrow;
-    lancedb: LanceDbModule;
+    lancedb: LanceDbSdk;
     schema: Arrow.Schema;
     indices: LanceDb.IndexConfig[];
   }) {
@@ -179,11 +179,17 @@ export class LanceDbStore implements VectorStore {
         `[vector] invalid table name "${tableName}"; use letters, digits, _ . -`,
       );
     }
-    const lancedb = await loadModule(options.lancedb, () => import('@lancedb/lancedb'), '@lancedb/lancedb');
+    // Injected modules are the packages' own (the option types only describe them). `.catch` on the import itself
+    // lets bundlers (esbuild) leave a missing optional peer to run time.
+    const lancedb = await loadModule(
+      options.lancedb as LanceDbSdk | undefined,
+      () => import('@lancedb/lancedb').catch((error: unknown) => Promise.reject(error)),
+      '@lancedb/lancedb',
+    );
     // LanceDB requires apache-arrow as CommonJS; building tables with the ESM copy gives objects of other
     // classes that LanceDB cannot take, so load the very instance it uses.
     const arrow = await loadModule(
-      options.arrow,
+      options.arrow as typeof Arrow | undefined,
       async () => createRequire(import.meta.url)('apache-arrow') as typeof Arrow,
       'apache-arrow',
     );
