@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'index.node': 'src/index.node.ts' },
+  entry: { index: 'src/index.ts', 'index.node': 'src/index.node.ts', testing: 'src/testing.ts' },
   format: ['esm'],
   dts: true,
   sourcemap: true,
@@ -11,5 +11,6 @@ export default defineConfig({
   treeshake: true,
   removeNodeProtocol: false,
   // Node built-ins and the optional Redis peer stay imports; the node entry is the only one that reaches them.
-  external: [/^node:/, 'ioredis', '@agenticgen/core', 'quick-lru', 'idb-keyval'],
+  // vitest is the test runner of the driver contract suite (the testing entry).
+  external: [/^node:/, 'ioredis', '@agenticgen/core', 'quick-lru', 'idb-keyval', 'vitest'],
 });

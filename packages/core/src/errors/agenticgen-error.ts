@@ -12,6 +12,8 @@ const marker = Symbol.for('agenticgen.error');
  */
 export type CoreErrorCode =
   | 'invalid-argument'
+  | 'dimension-mismatch'
+  | 'invalid-vector'
   | 'invalid-config'
   | 'validation-failed'
   | 'not-found'
