@@ -4,8 +4,14 @@
  * factories of the main entry still work where the runtime resolves the SDK by name (here: Node).
  */
 import { fileURLToPath } from 'node:url';
+import type Anthropic from '@anthropic-ai/sdk';
+import type { GoogleGenAI } from '@google/genai';
 import { build, type Plugin } from 'esbuild';
-import { describe, expect, it } from 'vitest';
+import type OpenAI from 'openai';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { AnthropicClient } from './anthropic/index.js';
+import type { GeminiClient } from './gemini/index.js';
+import type { OpenAIClient } from './openai/index.js';
 import { fakeServerUrls } from './testing/fake-server-urls.js';
 
 const providerSdks = /^(openai|@anthropic-ai\/sdk|@google\/genai)(\/|$)/;
@@ -43,6 +49,13 @@ describe('adapters entries', () => {
     expect(await sdkImportsOf('./openai/index.ts')).toEqual(['openai from openai/index.ts']);
     expect(await sdkImportsOf('./anthropic/index.ts')).toEqual(['@anthropic-ai/sdk from anthropic/index.ts']);
     expect(await sdkImportsOf('./gemini/index.ts')).toEqual(['@google/genai from gemini/index.ts']);
+  });
+
+  it('the structural client types take the SDK clients (checked by the typecheck)', () => {
+    expectTypeOf<OpenAI>().toExtend<OpenAIClient>();
+    expectTypeOf<Anthropic>().toExtend<AnthropicClient>();
+    expectTypeOf<GoogleGenAI>().toExtend<GeminiClient>();
+    expectTypeOf<{ chat: object }>().not.toExtend<OpenAIClient>();
   });
 
   it("the main entry's deprecated factories load the SDK by name and answer", async () => {
