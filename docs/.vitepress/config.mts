@@ -19,7 +19,11 @@ export default defineConfig({
     sidebar: [
       {
         text: 'Introduction',
-        items: [...page('Getting started', 'getting-started'), ...page('Architecture', 'architecture')],
+        items: [
+          ...page('Getting started', 'getting-started'),
+          ...page('Architecture', 'architecture'),
+          ...page('Contributing', 'contributing'),
+        ],
       },
       {
         text: 'Packages',
