@@ -5,10 +5,11 @@
 //       is run: the demo model answers);
 //   (2) tsc type-checks a consumer of every main entry with skipLibCheck off on the lowest `lib` the docs promise
 //       (docs/getting-started.md): once as a browser app (DOM, no @types/node) and once as a Node app.
-// esbuild stops on an import it cannot resolve (unless the import sits in a try block: then it warns and leaves it
-// to run time, which is how the cache, vector and store packages load their peers). Rollup leaves any unresolved
-// import as a bare import in the bundle: the check allows that only for an optional peer of the package that
-// imports it (loaded lazily, failing with `dependency-missing` when used), never in the demo-only bundle.
+// esbuild stops on an import it cannot resolve (unless the import sits in a try block or carries a `.catch`: then
+// it leaves it to run time, which is how the cache, vector and store packages load their peers). Rollup leaves
+// any unresolved import as a bare import in the bundle: the check allows that only for an optional peer of the
+// package that imports it (loaded lazily, failing with `dependency-missing` when used), never in the demo-only
+// bundle.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -8,9 +8,9 @@
 export type SdkLoader<Module> = () => Promise<Module>;
 
 /**
- * Imports a package by a name no bundler reads (core's document loaders do the same for their peers): works where the runtime resolves bare specifiers (Node, Deno,
- * Bun); in a bundled browser app the import fails and the adapter reports `dependency-missing`, naming the
- * provider entry to import instead.
+ * Imports a package by a name no bundler reads (core's document loaders do the same for their peers). Works
+ * where the runtime resolves bare specifiers (Node, Deno, Bun); in a bundled browser app the import fails and
+ * the adapter reports `dependency-missing`, pointing at the provider entries.
  */
 export function importByName<Module>(packageName: string): Promise<Module> {
   return import(/* @vite-ignore */ /* webpackIgnore: true */ packageName) as Promise<Module>;
