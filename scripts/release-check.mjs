@@ -2,7 +2,9 @@
 // project outside the workspace, then (1) imports every entry point from plain Node ESM, (2) typechecks a Node
 // consumer (NodeNext, `node` condition) and a browser consumer (bundler resolution) against the published .d.ts
 // files, (3) builds a Vite page from the browser entries and runs its smoke test in Chromium, and (4) enforces
-// the browser bundle-size budget (3 and 4: scripts/release-check-browser.mjs).
+// the browser bundle-size budget (3 and 4: scripts/release-check-browser.mjs), and (5) in a second project with no
+// optional peer installed, bundles every main entry with esbuild and Rollup and type-checks them with
+// skipLibCheck off on the lowest documented `lib` (scripts/release-check-bare.mjs).
 // Run after `npm run build`: `node scripts/release-check.mjs` (CI does, via `npm run check:release`).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,10 +41,10 @@ try {
   }
 
   step('install the tarballs into a fresh project');
-  // Optional peers a user installs to use a feature: the adapters' provider SDKs (the browser page bundles the
-  // openai one, and a bundler must resolve all three `import()`s) and ioredis. Our .d.ts files import their types,
-  // so the consumer typecheck needs them too. Native peers (LanceDB, transformers.js, bullmq) stay out.
-  // vitest: @agenticgen/store/testing (the store contract suite) imports it.
+  // Optional peers a user installs to use a feature: the adapters' provider SDKs (the browser page bundles
+  // `@agenticgen/adapters/openai`, which imports the openai one) and ioredis. vitest: the `./testing` contract
+  // suites import it (one of them runs below). Native peers (LanceDB, transformers.js, bullmq) stay out. The
+  // project without any optional peer is scripts/release-check-bare.mjs.
   const featurePeers = ['openai', '@anthropic-ai/sdk', '@google/genai', 'ioredis', 'vitest'];
   const peers = {};
   for (const manifest of Object.values(manifests)) {
@@ -154,9 +156,7 @@ try {
       files: ['browser-consumer.ts'],
     }),
   );
-  // skipLibCheck: false checks our .d.ts files themselves; third-party .d.ts problems are not ours to fix. Our
-  // .d.ts files naming an optional peer that is not installed (TS2307) is reported, not failed: users without
-  // that peer need skipLibCheck, which most projects have on.
+  // skipLibCheck: false checks our .d.ts files themselves; third-party .d.ts problems are not ours to fix.
   const failures = [];
   for (const [project, file] of [
     ['tsconfig.json', 'consumer.ts'],
@@ -167,24 +167,63 @@ try {
       console.log(`${file} typechecks`);
     } catch (error) {
       const lines = `${error.stdout}`.split('\n');
-      const optionalPeerTypes = lines.filter((line) => {
-        const match = /node_modules\/(@agenticgen\/[^/]+)\/.*error TS2307: Cannot find module '([^']+)'/.exec(line);
-        return match !== null && manifests[match[1]]?.peerDependenciesMeta?.[match[2]]?.optional === true;
-      });
-      const ownErrors = lines.filter(
-        (line) =>
-          (line.includes('node_modules/@agenticgen/') || line.startsWith(file)) && !optionalPeerTypes.includes(line),
-      );
-      if (optionalPeerTypes.length > 0) {
-        console.log(
-          `${file}: types of optional peers not installed (need skipLibCheck):\n  ${optionalPeerTypes.join('\n  ')}`,
-        );
-      }
+      const ownErrors = lines.filter((line) => line.includes('node_modules/@agenticgen/') || line.startsWith(file));
       if (ownErrors.length > 0) failures.push(`${file} typecheck failed:\n${ownErrors.join('\n')}`);
       else console.log(`${file} typechecks (third-party declaration warnings ignored)`);
     }
   }
   for (const failure of failures) console.error(failure);
+
+  step('a driver written outside the repository runs the cache driver contract suite (@agenticgen/cache/testing)');
+  // The suite imports vitest as a peer; the consumer installed it. The driver is the kind a user writes: it keeps
+  // its keys under a prefix of another driver.
+  const suiteDirectory = join(consumer, 'driver-suite');
+  mkdirSync(suiteDirectory);
+  writeFileSync(
+    join(suiteDirectory, 'prefixed-driver.test.mjs'),
+    [
+      `import { createMemoryDriver } from '@agenticgen/cache';`,
+      `import { runCacheDriverSuite } from '@agenticgen/cache/testing';`,
+      `function createPrefixedDriver(base, prefix) {`,
+      `  return {`,
+      `    name: 'prefixed(' + base.name + ')',`,
+      `    get: (key) => base.get(prefix + key),`,
+      `    set: (key, entry) => base.set(prefix + key, entry),`,
+      `    delete: (key) => base.delete(prefix + key),`,
+      `    clear: (keyPrefix = '') => base.clear(prefix + keyPrefix),`,
+      `    increment: (key) => base.increment(prefix + key),`,
+      `    readCounter: (key) => base.readCounter(prefix + key),`,
+      `    dispose: () => base.dispose(),`,
+      `  };`,
+      `}`,
+      `// Two memory drivers are two stores: no pub/sub between instances to test.`,
+      `runCacheDriverSuite('prefixed memory driver', () => createPrefixedDriver(createMemoryDriver(), 'app:'), {`,
+      `  skip: ['publish-subscribe'],`,
+      `});`,
+    ].join('\n'),
+  );
+  try {
+    const output = run(join(consumer, 'node_modules', '.bin', 'vitest'), ['run', '--root', suiteDirectory], {
+      cwd: consumer,
+      env: { ...process.env, NO_COLOR: '1', CI: '1' },
+    });
+    const summary = output.split('\n').filter((line) => /^\s*(Test Files|Tests)\s/.test(line));
+    console.log(summary.join('\n'));
+    if (!summary.some((line) => /Tests\s+\d+ passed/.test(line))) failures.push('the cache driver suite ran no test');
+  } catch (error) {
+    failures.push(`the cache driver suite failed outside the workspace:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+  }
+
+  step('no optional peer installed: esbuild and Rollup bundles, strict typecheck on the lowest lib');
+  const { checkWithoutOptionalPeers } = await import(
+    pathToFileURL(join(root, 'scripts', 'release-check-bare.mjs')).href
+  );
+  try {
+    await checkWithoutOptionalPeers({ root, work, dependencies, manifests });
+  } catch (error) {
+    console.error(error.message);
+    failures.push(error.message);
+  }
 
   const browserCheck = join(root, 'scripts', 'release-check-browser.mjs');
   if (existsSync(browserCheck)) {

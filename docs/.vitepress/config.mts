@@ -23,6 +23,7 @@ export default defineConfig({
           ...page('Getting started', 'getting-started'),
           ...page('Architecture', 'architecture'),
           ...page('Error codes', 'errors'),
+          ...page('Contributing', 'contributing'),
         ],
       },
       {

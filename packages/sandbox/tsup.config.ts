@@ -2,7 +2,8 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', 'index.node': 'src/index.node.ts' },
+    // testing: the attack suite (imports vitest, an optional peer).
+    entry: { index: 'src/index.ts', 'index.node': 'src/index.node.ts', testing: 'src/testing/index.ts' },
     format: ['esm'],
     dts: true,
     sourcemap: true,

@@ -1,7 +1,7 @@
 // The release check's browser page: imports the browser entries of every package as installed from the tarballs
 // and exercises each one for real (no mocks of our own code), then publishes `window.__smoke` for the driver:
 // `{ done: true, results: { <package>: { ok, detail } } }`. Every check throws on a wrong result.
-import { createOpenAICompatibleChatModel } from '@agenticgen/adapters';
+import { createOpenAICompatibleChatModel } from '@agenticgen/adapters/openai';
 import { createCache, createIndexedDbDriver } from '@agenticgen/cache';
 import { createAgent, createRuntime, definePlugin, defineTool, Type } from '@agenticgen/core';
 import { MockChatModel } from '@agenticgen/core/testing';

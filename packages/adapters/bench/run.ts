@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
-import { createAnthropicChatModel, createGeminiChatModel, createOpenAIChatModel } from '../dist/index.js';
+import { createAnthropicChatModel } from '../dist/anthropic.js';
+import { createGeminiChatModel } from '../dist/gemini.js';
+import { createOpenAIChatModel } from '../dist/openai.js';
 import { startFakeServers } from '../src/testing/fake-servers/index.ts';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);

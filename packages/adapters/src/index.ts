@@ -1,14 +1,11 @@
 /**
- * @agenticgen/adapters — OpenAI (Chat Completions and Responses), Anthropic (Messages), Gemini and
- * OpenAI-compatible models through the official SDKs; embeddings; the model manager and model comparison.
+ * @agenticgen/adapters — the model manager, model comparison, pricing, the offline demo model and the driver
+ * runtime every provider adapter is built on. The provider factories live in their own entries
+ * (`@agenticgen/adapters/openai`, `/anthropic`, `/gemini`), the only modules that name an optional provider SDK;
+ * the copies below load the SDK by a name bundlers do not read and are deprecated.
  * This file only re-exports the public surface.
  */
-export {
-  type AnthropicChatModelOptions,
-  type AnthropicModelOptions,
-  createAnthropicChatModel,
-  createAnthropicModel,
-} from './anthropic/anthropic-messages.js';
+export type { AnthropicClient, AnthropicModelOptions } from './anthropic/anthropic-messages.js';
 export {
   type CompareModelsOptions,
   compareModels,
@@ -20,16 +17,19 @@ export {
   type OfflineDemoModelOptions,
   offlineDemoToolNames,
 } from './demo/offline-demo-model.js';
-export { createGeminiEmbeddingModel, type GeminiEmbeddingModelOptions } from './embeddings/gemini-embedding.js';
-export { createOpenAIEmbeddingModel, type OpenAIEmbeddingModelOptions } from './embeddings/openai-embedding.js';
-export { type AdaptersErrorCode, adaptersErrorCodes } from './error-codes.js';
 export {
-  createGeminiChatModel,
+  createAnthropicModel,
+  createGeminiEmbeddingModel,
   createGeminiModel,
-  type GeminiChatModelOptions,
-  type GeminiModelOptions,
-} from './gemini/gemini-chat.js';
-export type { GeminiConnectionOptions } from './gemini/gemini-client.js';
+  createOpenAIChatModel,
+  createOpenAICompatibleModel,
+  createOpenAIEmbeddingModel,
+  createOpenAIResponsesModel,
+} from './deprecated-provider-factories.js';
+export type { GeminiEmbeddingModelOptions } from './embeddings/gemini-embedding.js';
+export type { OpenAIEmbeddingModelOptions } from './embeddings/openai-embedding.js';
+export type { GeminiModelOptions } from './gemini/gemini-chat.js';
+export type { GeminiClient, GeminiConnectionOptions } from './gemini/gemini-client.js';
 export type { LimiterClock } from './manager/limits.js';
 export type { ModelHealthOptions } from './manager/model-health.js';
 export {
@@ -44,21 +44,9 @@ export {
 export type { ModelManagerEvents } from './manager/model-manager-types.js';
 export { defaultTokenEstimate, type ModelRequirements } from './manager/model-selection.js';
 export type { ResponseCacheOptions } from './manager/response-cache.js';
-export {
-  createOpenAIChatModel,
-  createOpenAICompatibleChatModel,
-  createOpenAICompatibleModel,
-  type OpenAIChatModelOptions,
-  type OpenAICompatibleChatModelOptions,
-  type OpenAICompatibleModelOptions,
-} from './openai/openai-chat.js';
-export type { OpenAIConnectionOptions } from './openai/openai-client.js';
-export {
-  createOpenAIResponsesChatModel,
-  createOpenAIResponsesModel,
-  type OpenAIResponsesChatModelOptions,
-  type OpenAIResponsesModelOptions,
-} from './openai/openai-responses.js';
+export type { OpenAIChatModelOptions, OpenAICompatibleModelOptions } from './openai/openai-chat.js';
+export type { OpenAIClient, OpenAIConnectionOptions } from './openai/openai-client.js';
+export type { OpenAIResponsesModelOptions } from './openai/openai-responses.js';
 export type { ChatAdapterOptions, ProviderDriver } from './shared/chat-model-runtime.js';
 export { createChatModelFromDriver } from './shared/chat-model-runtime.js';
 export type { EmbeddingAdapterOptions } from './shared/embedding-runtime.js';

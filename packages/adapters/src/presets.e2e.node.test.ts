@@ -1,7 +1,7 @@
 import { createCodingAgent } from '@agenticgen/core';
 import { createSandbox } from '@agenticgen/sandbox';
 import { afterAll, expect, it } from 'vitest';
-import { createOpenAIChatModel } from './openai/openai-chat.js';
+import { createOpenAIChatModel } from './openai/index.js';
 import { serverLog, uniqueKey } from './testing/contract-suite.js';
 import { scriptFakeServer } from './testing/fake-server-script.js';
 import { fakeServerUrls } from './testing/fake-server-urls.js';

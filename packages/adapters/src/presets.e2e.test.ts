@@ -12,7 +12,7 @@ import {
 } from '@agenticgen/core';
 import { createArithmeticSandbox } from '@agenticgen/core/testing';
 import { describe, expect, it } from 'vitest';
-import { createOpenAIChatModel } from './openai/openai-chat.js';
+import { createOpenAIChatModel } from './openai/index.js';
 import { serverLog, uniqueKey } from './testing/contract-suite.js';
 import { type ScriptedTurn, scriptFakeServer } from './testing/fake-server-script.js';
 import { browserOptIn, fakeServerUrls } from './testing/fake-server-urls.js';

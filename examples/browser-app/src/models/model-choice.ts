@@ -1,10 +1,7 @@
-import {
-  createAnthropicChatModel,
-  createGeminiChatModel,
-  createOfflineDemoModel,
-  createOpenAIChatModel,
-  createOpenAICompatibleChatModel,
-} from '@agenticgen/adapters';
+import { createOfflineDemoModel } from '@agenticgen/adapters';
+import { createAnthropicChatModel } from '@agenticgen/adapters/anthropic';
+import { createGeminiChatModel } from '@agenticgen/adapters/gemini';
+import { createOpenAIChatModel, createOpenAICompatibleChatModel } from '@agenticgen/adapters/openai';
 import { AgenticGenError, type ChatModel } from '@agenticgen/core';
 
 /** Where the app's model comes from. */

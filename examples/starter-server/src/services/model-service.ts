@@ -1,10 +1,7 @@
-import {
-  createAnthropicChatModel,
-  createGeminiChatModel,
-  createModelManager,
-  createOpenAIChatModel,
-  createOpenAICompatibleChatModel,
-} from '@agenticgen/adapters';
+import { createModelManager } from '@agenticgen/adapters';
+import { createAnthropicChatModel } from '@agenticgen/adapters/anthropic';
+import { createGeminiChatModel } from '@agenticgen/adapters/gemini';
+import { createOpenAIChatModel, createOpenAICompatibleChatModel } from '@agenticgen/adapters/openai';
 import type { CacheStore, ChatModel } from '@agenticgen/core';
 import type { Logger } from '../log.ts';
 import type { ModelChoice } from './types.ts';

@@ -2,7 +2,7 @@ import { type ContractTarget, runChatModelContractSuite } from '../testing/contr
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
 import { runChatModelFaultSuite } from '../testing/fault-contract-suite.js';
 import { runStructuredOutputSuite } from '../testing/structured-output-suite.js';
-import { createAnthropicChatModel } from './anthropic-messages.js';
+import { createAnthropicChatModel } from './index.js';
 
 const urls = fakeServerUrls();
 

@@ -9,16 +9,28 @@ import {
   type ProviderDriver,
 } from '../shared/chat-model-runtime.js';
 import { defaultPrices } from '../shared/pricing.js';
+import type { SdkLoader } from '../shared/provider-sdk.js';
 import type { SseEvent } from '../shared/sse-decoder.js';
 import { readAnthropicEvent, SseJsonMapper, sseEventBatches } from '../shared/sse-stream.js';
 import { fromMessage, MessageEventMapper, toMessagesBody } from './anthropic-mapping.js';
+
+/** The `@anthropic-ai/sdk` module, as the Anthropic adapter loads it. */
+export type AnthropicSdk = typeof import('@anthropic-ai/sdk');
+
+/**
+ * The part of an `@anthropic-ai/sdk` client the adapter calls; a `new Anthropic(...)` satisfies it. Declared
+ * here so our published types never import the optional SDK.
+ */
+export interface AnthropicClient {
+  readonly messages: { create(...args: never[]): unknown };
+}
 
 /** Options of the Anthropic Messages adapter. */
 export interface AnthropicChatModelOptions extends ChatAdapterOptions {
   /** Model id, e.g. `claude-sonnet-4-20250514`. */
   modelId: string;
   /** An existing client; when given, the connection options are ignored. */
-  client?: Anthropic;
+  client?: AnthropicClient;
   /** API key; falls back to `ANTHROPIC_API_KEY` in Node. Behind a proxy any placeholder works. */
   apiKey?: string;
   /** Base URL, e.g. your proxy. */
@@ -33,14 +45,15 @@ export interface AnthropicChatModelOptions extends ChatAdapterOptions {
   defaultMaxOutputTokens?: number;
 }
 
-/** Anthropic through the Messages API (`/v1/messages`), with thinking as reasoning parts. */
-export function createAnthropicChatModel(options: AnthropicChatModelOptions): ChatModel {
-  const given = options.client;
+/** Anthropic through the Messages API; `loadSdk` imports `@anthropic-ai/sdk` (see ../shared/provider-sdk.ts). */
+export function createAnthropicModel(options: AnthropicChatModelOptions, loadSdk: SdkLoader<AnthropicSdk>): ChatModel {
+  // A given client is the SDK's own (AnthropicClient only describes it); the driver calls it through the SDK's types.
+  const given = options.client as Anthropic | undefined;
   const getClient =
     given !== undefined
       ? () => Promise.resolve(given)
       : lazyClient(async () => {
-          const module = await importPeer(() => import('@anthropic-ai/sdk'), '@anthropic-ai/sdk');
+          const module = await importPeer(loadSdk, '@anthropic-ai/sdk');
           return new module.default({
             apiKey: options.apiKey ?? readEnvironment('ANTHROPIC_API_KEY') ?? 'missing-api-key',
             ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
@@ -91,9 +104,6 @@ export function createAnthropicChatModel(options: AnthropicChatModelOptions): Ch
   };
   return createChatModelFromDriver(driver, getClient, capabilities, options, options.prices ?? defaultPrices);
 }
-
-/** @deprecated Use `createAnthropicChatModel` (one `create<Provider>ChatModel` scheme, like `createOpenAIChatModel`); this alias is removed in the next minor release. */
-export const createAnthropicModel = createAnthropicChatModel;
 
 /** @deprecated Use `AnthropicChatModelOptions` (named after its factory); this alias is removed in the next minor release. */
 export type AnthropicModelOptions = AnthropicChatModelOptions;

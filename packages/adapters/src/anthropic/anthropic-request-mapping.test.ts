@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { serverLog, uniqueKey } from '../testing/contract-suite.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
 import { pngBase64, richRequest } from '../testing/rich-request.js';
-import { createAnthropicChatModel } from './anthropic-messages.js';
+import { createAnthropicChatModel } from './index.js';
 
 const urls = fakeServerUrls();
 

@@ -1,8 +1,8 @@
 import { AgenticGenError } from '@agenticgen/core';
 import { describe, expect, it } from 'vitest';
-import { createAnthropicChatModel } from '../anthropic/anthropic-messages.js';
-import { createGeminiChatModel } from '../gemini/gemini-chat.js';
-import { createOpenAIChatModel } from '../openai/openai-chat.js';
+import { createAnthropicChatModel } from '../anthropic/index.js';
+import { createGeminiChatModel } from '../gemini/index.js';
+import { createOpenAIChatModel } from '../openai/index.js';
 import { uniqueKey } from '../testing/contract-suite.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
 import { createScriptedModel, textResponse } from '../testing/scripted-model.js';

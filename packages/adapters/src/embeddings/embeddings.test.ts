@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { createGeminiEmbeddingModel } from '../gemini/index.js';
+import { createOpenAIEmbeddingModel } from '../openai/index.js';
 import { rejection, serverLog, uniqueKey } from '../testing/contract-suite.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
-import { createGeminiEmbeddingModel } from './gemini-embedding.js';
-import { createOpenAIEmbeddingModel } from './openai-embedding.js';
 
 const urls = fakeServerUrls();
 const texts = Array.from({ length: 7 }, (_, index) => `document number ${index} ✓`);

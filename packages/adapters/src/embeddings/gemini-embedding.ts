@@ -1,7 +1,8 @@
 import type { EmbeddingModel } from '@agenticgen/core';
 import type { GoogleGenAI } from '@google/genai';
-import { type GeminiConnectionOptions, geminiClientFactory } from '../gemini/gemini-client.js';
+import { type GeminiConnectionOptions, type GeminiSdk, geminiClientFactory } from '../gemini/gemini-client.js';
 import { createEmbeddingModelFromDriver, type EmbeddingAdapterOptions } from '../shared/embedding-runtime.js';
+import type { SdkLoader } from '../shared/provider-sdk.js';
 
 /** Options of the Gemini embedding adapter. */
 export interface GeminiEmbeddingModelOptions extends GeminiConnectionOptions, EmbeddingAdapterOptions {
@@ -15,7 +16,10 @@ export interface GeminiEmbeddingModelOptions extends GeminiConnectionOptions, Em
  * Gemini embeddings through `batchEmbedContents`, up to 100 inputs per request. Vectors shorter than the
  * model's native size are not normalised by Gemini, so the adapter normalises them (option `normalize`).
  */
-export function createGeminiEmbeddingModel(options: GeminiEmbeddingModelOptions): EmbeddingModel {
+export function createGeminiEmbeddingModel(
+  options: GeminiEmbeddingModelOptions,
+  loadSdk: SdkLoader<GeminiSdk>,
+): EmbeddingModel {
   const dimensions = options.dimensions ?? (options.modelId.startsWith('gemini-embedding') ? 3072 : 768);
   return createEmbeddingModelFromDriver<GoogleGenAI>(
     {
@@ -34,7 +38,7 @@ export function createGeminiEmbeddingModel(options: GeminiEmbeddingModelOptions)
         return (response.embeddings ?? []).map((embedding) => embedding.values ?? []);
       },
     },
-    geminiClientFactory(options),
+    geminiClientFactory(options, loadSdk),
     dimensions,
     100,
     options,

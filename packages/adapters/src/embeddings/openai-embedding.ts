@@ -1,7 +1,8 @@
 import { AgenticGenError, type EmbeddingModel } from '@agenticgen/core';
 import type OpenAI from 'openai';
-import { type OpenAIConnectionOptions, openAIClientFactory } from '../openai/openai-client.js';
+import { type OpenAIConnectionOptions, type OpenAISdk, openAIClientFactory } from '../openai/openai-client.js';
 import { createEmbeddingModelFromDriver, type EmbeddingAdapterOptions } from '../shared/embedding-runtime.js';
+import type { SdkLoader } from '../shared/provider-sdk.js';
 
 /** Options of the OpenAI embedding adapter (also OpenAI-compatible servers via `baseURL`). */
 export interface OpenAIEmbeddingModelOptions extends OpenAIConnectionOptions, EmbeddingAdapterOptions {
@@ -18,7 +19,10 @@ const knownDimensions: Record<string, number> = {
 };
 
 /** OpenAI embeddings (`/v1/embeddings`), batched up to 2048 inputs per request. */
-export function createOpenAIEmbeddingModel(options: OpenAIEmbeddingModelOptions): EmbeddingModel {
+export function createOpenAIEmbeddingModel(
+  options: OpenAIEmbeddingModelOptions,
+  loadSdk: SdkLoader<OpenAISdk>,
+): EmbeddingModel {
   const dimensions = options.dimensions ?? knownDimensions[options.modelId];
   if (dimensions === undefined) {
     throw new AgenticGenError(
@@ -43,7 +47,7 @@ export function createOpenAIEmbeddingModel(options: OpenAIEmbeddingModelOptions)
         return [...response.data].sort((left, right) => left.index - right.index).map((entry) => entry.embedding);
       },
     },
-    openAIClientFactory(options),
+    openAIClientFactory(options, loadSdk),
     dimensions,
     2048,
     options,

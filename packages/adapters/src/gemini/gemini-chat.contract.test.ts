@@ -2,7 +2,7 @@ import { type ContractTarget, runChatModelContractSuite } from '../testing/contr
 import { fakeServerUrls } from '../testing/fake-server-urls.js';
 import { runChatModelFaultSuite } from '../testing/fault-contract-suite.js';
 import { runStructuredOutputSuite } from '../testing/structured-output-suite.js';
-import { createGeminiChatModel } from './gemini-chat.js';
+import { createGeminiChatModel } from './index.js';
 
 const urls = fakeServerUrls();
 

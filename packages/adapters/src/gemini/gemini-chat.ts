@@ -6,7 +6,8 @@ import {
   type ProviderDriver,
 } from '../shared/chat-model-runtime.js';
 import { defaultPrices } from '../shared/pricing.js';
-import { type GeminiConnectionOptions, geminiClientFactory } from './gemini-client.js';
+import type { SdkLoader } from '../shared/provider-sdk.js';
+import { type GeminiConnectionOptions, type GeminiSdk, geminiClientFactory } from './gemini-client.js';
 import { recordErrorHeaders } from './gemini-error-headers.js';
 import {
   fromGenerateContentResponse,
@@ -24,7 +25,7 @@ export interface GeminiChatModelOptions extends GeminiConnectionOptions, ChatAda
  * Gemini through `@google/genai` (generateContent / streamGenerateContent?alt=sse). Thoughts arrive as
  * reasoning parts when `providerOptions.gemini.thinkingConfig.includeThoughts` is set.
  */
-export function createGeminiChatModel(options: GeminiChatModelOptions): ChatModel {
+export function createGeminiModel(options: GeminiChatModelOptions, loadSdk: SdkLoader<GeminiSdk>): ChatModel {
   const parametersFor = (request: ChatRequest, signal: AbortSignal) => {
     const parameters = toGenerateContentParameters(options.modelId, request, signal);
     if (options.client !== undefined) return { parameters, withHeaders: (error: unknown) => error };
@@ -65,15 +66,12 @@ export function createGeminiChatModel(options: GeminiChatModelOptions): ChatMode
   };
   return createChatModelFromDriver(
     driver,
-    geminiClientFactory(options),
+    geminiClientFactory(options, loadSdk),
     capabilities,
     options,
     options.prices ?? defaultPrices,
   );
 }
-
-/** @deprecated Use `createGeminiChatModel` (one `create<Provider>ChatModel` scheme, like `createOpenAIChatModel`); this alias is removed in the next minor release. */
-export const createGeminiModel = createGeminiChatModel;
 
 /** @deprecated Use `GeminiChatModelOptions` (named after its factory); this alias is removed in the next minor release. */
 export type GeminiModelOptions = GeminiChatModelOptions;

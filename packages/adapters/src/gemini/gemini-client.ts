@@ -1,11 +1,27 @@
 import type { GoogleGenAI } from '@google/genai';
 import { readEnvironment } from '../openai/openai-client.js';
 import { importPeer, lazyClient } from '../shared/chat-model-runtime.js';
+import type { SdkLoader } from '../shared/provider-sdk.js';
+
+/** The `@google/genai` module, as the Gemini adapters load it. */
+export type GeminiSdk = typeof import('@google/genai');
+
+/**
+ * The part of a `@google/genai` client the adapters call; a `new GoogleGenAI(...)` satisfies it. Declared here
+ * so our published types never import the optional SDK.
+ */
+export interface GeminiClient {
+  readonly models: {
+    generateContent(...args: never[]): unknown;
+    generateContentStream(...args: never[]): unknown;
+    embedContent(...args: never[]): unknown;
+  };
+}
 
 /** How to reach the Gemini API (or your proxy). */
 export interface GeminiConnectionOptions {
   /** An existing client; when given, the connection options are ignored. */
-  client?: GoogleGenAI;
+  client?: GeminiClient;
   /** API key; falls back to `GEMINI_API_KEY` / `GOOGLE_API_KEY` in Node. Behind a proxy any placeholder works. */
   apiKey?: string;
   /** Base URL, e.g. your proxy; the SDK appends `/v1beta/models/…`. */
@@ -18,11 +34,15 @@ export interface GeminiConnectionOptions {
   fetch?: typeof fetch;
 }
 
-export function geminiClientFactory(options: GeminiConnectionOptions): () => Promise<GoogleGenAI> {
-  const given = options.client;
+export function geminiClientFactory(
+  options: GeminiConnectionOptions,
+  loadSdk: SdkLoader<GeminiSdk>,
+): () => Promise<GoogleGenAI> {
+  // A given client is the SDK's own (GeminiClient only describes it); the drivers call it through the SDK's types.
+  const given = options.client as GoogleGenAI | undefined;
   if (given !== undefined) return () => Promise.resolve(given);
   return lazyClient(async () => {
-    const module = await importPeer(() => import('@google/genai'), '@google/genai');
+    const module = await importPeer(loadSdk, '@google/genai');
     const httpOptions: Record<string, unknown> = {};
     if (options.baseURL !== undefined) httpOptions.baseUrl = options.baseURL;
     if (options.headers !== undefined) httpOptions.headers = options.headers;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { serverLog, uniqueKey } from '../testing/contract-suite.js';
 import { fakeServerUrls } from '../testing/fake-server-urls.js';
 import { pngBase64, richRequest } from '../testing/rich-request.js';
-import { createGeminiChatModel } from './gemini-chat.js';
+import { createGeminiChatModel } from './index.js';
 
 const urls = fakeServerUrls();
 

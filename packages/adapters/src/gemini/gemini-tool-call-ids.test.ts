@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ask, collectParts, uniqueKey } from '../testing/contract-suite.js';
 import { scriptFakeServer } from '../testing/fake-server-script.js';
 import { fakeServerUrls } from '../testing/fake-server-urls.js';
-import { createGeminiChatModel } from './gemini-chat.js';
+import { createGeminiChatModel } from './index.js';
 
 const urls = fakeServerUrls();
 const tools: ToolSpec[] = [

@@ -6,8 +6,8 @@
 import { createRuntime } from '@agenticgen/core';
 import { createMetricsPlugin, type MetricsSnapshot, type ScalarSeriesSnapshot } from '@agenticgen/metrics';
 import { describe, expect, it } from 'vitest';
-import { createAnthropicChatModel } from '../anthropic/anthropic-messages.js';
-import { createOpenAIChatModel } from '../openai/openai-chat.js';
+import { createAnthropicChatModel } from '../anthropic/index.js';
+import { createOpenAIChatModel } from '../openai/index.js';
 import { ask, uniqueKey } from '../testing/contract-suite.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
 import { createModelManager } from './model-manager.js';

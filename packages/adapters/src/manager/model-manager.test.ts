@@ -1,7 +1,7 @@
 import { AgenticGenError, type CacheStore, type ChatStreamPart, type ErrorCode } from '@agenticgen/core';
 import { describe, expect, it, vi } from 'vitest';
-import { createAnthropicChatModel } from '../anthropic/anthropic-messages.js';
-import { createOpenAIChatModel } from '../openai/openai-chat.js';
+import { createAnthropicChatModel } from '../anthropic/index.js';
+import { createOpenAIChatModel } from '../openai/index.js';
 import { ask, collectParts, rejection, uniqueKey } from '../testing/contract-suite.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
 import { createScriptedModel, textResponse } from '../testing/scripted-model.js';

@@ -2,8 +2,7 @@ import { type ContractTarget, runChatModelContractSuite } from '../testing/contr
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
 import { runChatModelFaultSuite } from '../testing/fault-contract-suite.js';
 import { runStructuredOutputSuite } from '../testing/structured-output-suite.js';
-import { createOpenAIChatModel, createOpenAICompatibleChatModel } from './openai-chat.js';
-import { createOpenAIResponsesChatModel } from './openai-responses.js';
+import { createOpenAIChatModel, createOpenAICompatibleChatModel, createOpenAIResponsesChatModel } from './index.js';
 
 const urls = fakeServerUrls();
 

@@ -6,6 +6,7 @@ import {
   type ProviderDriver,
 } from '../shared/chat-model-runtime.js';
 import { defaultPrices } from '../shared/pricing.js';
+import type { SdkLoader } from '../shared/provider-sdk.js';
 import type { SseEvent } from '../shared/sse-decoder.js';
 import { readOpenAIEvent, SseJsonMapper, sseEventBatches } from '../shared/sse-stream.js';
 import {
@@ -14,7 +15,7 @@ import {
   fromChatCompletion,
   toChatCompletionsBody,
 } from './openai-chat-mapping.js';
-import { type OpenAIConnectionOptions, openAIClientFactory } from './openai-client.js';
+import { type OpenAIConnectionOptions, type OpenAISdk, openAIClientFactory } from './openai-client.js';
 
 /** Options of the OpenAI Chat Completions adapter. */
 export interface OpenAIChatModelOptions extends OpenAIConnectionOptions, ChatAdapterOptions {
@@ -22,9 +23,9 @@ export interface OpenAIChatModelOptions extends OpenAIConnectionOptions, ChatAda
   modelId: string;
 }
 
-/** OpenAI through the Chat Completions API (`/v1/chat/completions`). */
-export function createOpenAIChatModel(options: OpenAIChatModelOptions): ChatModel {
-  return createChatCompletionsModel(options, {
+/** OpenAI through the Chat Completions API; `loadSdk` imports `openai` (see ../shared/provider-sdk.ts). */
+export function createOpenAIChatModel(options: OpenAIChatModelOptions, loadSdk: SdkLoader<OpenAISdk>): ChatModel {
+  return createChatCompletionsModel(options, loadSdk, {
     provider: 'openai',
     maxTokensField: 'max_completion_tokens',
     strictJsonSchema: true,
@@ -45,10 +46,14 @@ export interface OpenAICompatibleChatModelOptions extends OpenAIConnectionOption
   useMaxCompletionTokens?: boolean;
 }
 
-/** An OpenAI-compatible server through the official `openai` SDK with a base URL. */
-export function createOpenAICompatibleChatModel(options: OpenAICompatibleChatModelOptions): ChatModel {
+/** An OpenAI-compatible server through the `openai` SDK with a base URL; `loadSdk` imports `openai`. */
+export function createOpenAICompatibleModel(
+  options: OpenAICompatibleChatModelOptions,
+  loadSdk: SdkLoader<OpenAISdk>,
+): ChatModel {
   return createChatCompletionsModel(
     { ...options, apiKey: options.apiKey ?? 'not-needed' },
+    loadSdk,
     {
       provider: options.provider ?? 'openai-compatible',
       maxTokensField: options.useMaxCompletionTokens === true ? 'max_completion_tokens' : 'max_tokens',
@@ -64,6 +69,7 @@ export function createOpenAICompatibleChatModel(options: OpenAICompatibleChatMod
 
 function createChatCompletionsModel(
   options: OpenAIChatModelOptions,
+  loadSdk: SdkLoader<OpenAISdk>,
   dialect: ChatCompletionsDialect,
   defaults: Partial<ModelCapabilities> = {},
 ): ChatModel {
@@ -108,7 +114,7 @@ function createChatCompletionsModel(
   };
   return createChatModelFromDriver(
     driver,
-    openAIClientFactory(options),
+    openAIClientFactory(options, loadSdk),
     capabilities,
     options,
     options.prices ?? defaultPrices,
@@ -121,9 +127,6 @@ export function guessContextWindow(modelId: string): number {
   if (/^(o3|o4|o1)/.test(modelId)) return 200_000;
   return 128_000;
 }
-
-/** @deprecated Use `createOpenAICompatibleChatModel` (one `create<Provider>ChatModel` scheme, like `createOpenAIChatModel`); this alias is removed in the next minor release. */
-export const createOpenAICompatibleModel = createOpenAICompatibleChatModel;
 
 /** @deprecated Use `OpenAICompatibleChatModelOptions` (named after its factory); this alias is removed in the next minor release. */
 export type OpenAICompatibleModelOptions = OpenAICompatibleChatModelOptions;

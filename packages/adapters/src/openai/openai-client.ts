@@ -1,10 +1,24 @@
 import type OpenAI from 'openai';
 import { importPeer, lazyClient } from '../shared/chat-model-runtime.js';
+import type { SdkLoader } from '../shared/provider-sdk.js';
+
+/** The `openai` module, as the OpenAI adapters load it. */
+export type OpenAISdk = typeof import('openai');
+
+/**
+ * The part of an `openai` SDK client the adapters call; a `new OpenAI(...)` satisfies it. Declared here so our
+ * published types never import the optional SDK (a project without it still type-checks with skipLibCheck off).
+ */
+export interface OpenAIClient {
+  readonly chat: { readonly completions: { create(...args: never[]): unknown } };
+  readonly responses: { create(...args: never[]): unknown };
+  readonly embeddings: { create(...args: never[]): unknown };
+}
 
 /** How to reach OpenAI (or a compatible server, or your own proxy). */
 export interface OpenAIConnectionOptions {
   /** An existing client (tests, custom transports). When given, the connection options below are ignored. */
-  client?: OpenAI;
+  client?: OpenAIClient;
   /** API key; the SDK falls back to `OPENAI_API_KEY` in Node. Behind a proxy, any placeholder works. */
   apiKey?: string;
   /** Base URL, e.g. your proxy (`https://example.com/api/openai/v1`) or `http://localhost:11434/v1` for Ollama. */
@@ -25,11 +39,15 @@ export interface OpenAIConnectionOptions {
 }
 
 /** A memoised, lazily imported OpenAI client. SDK retries are off: the adapter's retry policy is the only one. */
-export function openAIClientFactory(options: OpenAIConnectionOptions): () => Promise<OpenAI> {
-  const given = options.client;
+export function openAIClientFactory(
+  options: OpenAIConnectionOptions,
+  loadSdk: SdkLoader<OpenAISdk>,
+): () => Promise<OpenAI> {
+  // A given client is the SDK's own (OpenAIClient only describes it); the drivers call it through the SDK's types.
+  const given = options.client as OpenAI | undefined;
   if (given !== undefined) return () => Promise.resolve(given);
   return lazyClient(async () => {
-    const module = await importPeer(() => import('openai'), 'openai');
+    const module = await importPeer(loadSdk, 'openai');
     return new module.default({
       apiKey: options.apiKey ?? readEnvironment('OPENAI_API_KEY') ?? 'missing-api-key',
       ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),

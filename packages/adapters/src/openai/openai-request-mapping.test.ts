@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { serverLog, uniqueKey } from '../testing/contract-suite.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
 import { pngBase64, richRequest } from '../testing/rich-request.js';
-import { createOpenAIChatModel, createOpenAICompatibleChatModel } from './openai-chat.js';
-import { createOpenAIResponsesChatModel } from './openai-responses.js';
+import { createOpenAIChatModel, createOpenAICompatibleChatModel, createOpenAIResponsesChatModel } from './index.js';
 
 const urls = fakeServerUrls();
 const connection = { apiKey: 'sk-test', baseURL: `${urls.openai}/v1`, ...browserOptIn };

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { serverLog, uniqueKey } from '../testing/contract-suite.js';
 import { scriptFakeServer } from '../testing/fake-server-script.js';
 import { browserOptIn, fakeServerUrls } from '../testing/fake-server-urls.js';
-import { createOpenAIResponsesChatModel } from './openai-responses.js';
+import { createOpenAIResponsesChatModel } from './index.js';
 
 /**
  * A whole agent tool loop over the Responses API (Node and Chromium): the openai SDK streams typed events from

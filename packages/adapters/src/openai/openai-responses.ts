@@ -6,10 +6,11 @@ import {
   type ProviderDriver,
 } from '../shared/chat-model-runtime.js';
 import { defaultPrices } from '../shared/pricing.js';
+import type { SdkLoader } from '../shared/provider-sdk.js';
 import type { SseEvent } from '../shared/sse-decoder.js';
 import { readOpenAIEvent, SseJsonMapper, sseEventBatches } from '../shared/sse-stream.js';
 import { guessContextWindow } from './openai-chat.js';
-import { type OpenAIConnectionOptions, openAIClientFactory } from './openai-client.js';
+import { type OpenAIConnectionOptions, type OpenAISdk, openAIClientFactory } from './openai-client.js';
 import {
   assertNoStopSequences,
   fromResponse,
@@ -28,7 +29,10 @@ export interface OpenAIResponsesChatModelOptions extends OpenAIConnectionOptions
  * Requests are stateless (the whole conversation is sent each time); pass
  * `providerOptions.openai.previous_response_id` / `store` to use server-side state.
  */
-export function createOpenAIResponsesChatModel(options: OpenAIResponsesChatModelOptions): ChatModel {
+export function createOpenAIResponsesModel(
+  options: OpenAIResponsesChatModelOptions,
+  loadSdk: SdkLoader<OpenAISdk>,
+): ChatModel {
   const headersOf = (request: { headers?: Record<string, string> }) =>
     request.headers === undefined ? {} : { headers: request.headers };
   const driver: ProviderDriver<OpenAI, SseEvent[], OpenAI.Responses.Response> = {
@@ -67,15 +71,12 @@ export function createOpenAIResponsesChatModel(options: OpenAIResponsesChatModel
   };
   return createChatModelFromDriver(
     driver,
-    openAIClientFactory(options),
+    openAIClientFactory(options, loadSdk),
     capabilities,
     options,
     options.prices ?? defaultPrices,
   );
 }
-
-/** @deprecated Use `createOpenAIResponsesChatModel` (one `create<Provider>ChatModel` scheme, like `createOpenAIChatModel`); this alias is removed in the next minor release. */
-export const createOpenAIResponsesModel = createOpenAIResponsesChatModel;
 
 /** @deprecated Use `OpenAIResponsesChatModelOptions` (named after its factory); this alias is removed in the next minor release. */
 export type OpenAIResponsesModelOptions = OpenAIResponsesChatModelOptions;

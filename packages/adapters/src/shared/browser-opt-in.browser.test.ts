@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createAnthropicChatModel } from '../anthropic/anthropic-messages.js';
-import { createOpenAIChatModel } from '../openai/openai-chat.js';
+import { createAnthropicChatModel } from '../anthropic/index.js';
+import { createOpenAIChatModel } from '../openai/index.js';
 import { ask, rejection, serverLog, uniqueKey } from '../testing/contract-suite.js';
 import { fakeServerUrls } from '../testing/fake-server-urls.js';
 

@@ -154,6 +154,13 @@ export function lazyClient<Client>(create: () => Promise<Client>): () => Promise
   };
 }
 
+/** The provider entry that imports each SDK (a bundled app must import its factories from there). */
+const providerEntryOf: Readonly<Record<string, string>> = {
+  openai: '@agenticgen/adapters/openai',
+  '@anthropic-ai/sdk': '@agenticgen/adapters/anthropic',
+  '@google/genai': '@agenticgen/adapters/gemini',
+};
+
 /** Imports an optional peer SDK, turning a missing install into a clear error. */
 export async function importPeer<Module>(load: () => Promise<Module>, packageName: string): Promise<Module> {
   try {
@@ -161,7 +168,7 @@ export async function importPeer<Module>(load: () => Promise<Module>, packageNam
   } catch (error) {
     throw new AgenticGenError(
       'dependency-missing',
-      `[adapters] the optional peer dependency "${packageName}" could not be loaded; install it with "npm install ${packageName}" or pass a client`,
+      `[adapters] the optional peer dependency "${packageName}" could not be loaded; install it with "npm install ${packageName}" or pass a client (a bundled app imports the factory from "${providerEntryOf[packageName]}")`,
       { cause: error },
     );
   }

@@ -1,9 +1,8 @@
 import type { ChatModel } from '@agenticgen/core';
 import { describe, expect, it } from 'vitest';
-import { createAnthropicChatModel } from '../anthropic/anthropic-messages.js';
-import { createGeminiChatModel } from '../gemini/gemini-chat.js';
-import { createOpenAIChatModel } from '../openai/openai-chat.js';
-import { createOpenAIResponsesChatModel } from '../openai/openai-responses.js';
+import { createAnthropicChatModel } from '../anthropic/index.js';
+import { createGeminiChatModel } from '../gemini/index.js';
+import { createOpenAIChatModel, createOpenAIResponsesChatModel } from '../openai/index.js';
 import { ask, uniqueKey } from '../testing/contract-suite.js';
 import { fakeServerUrls } from '../testing/fake-server-urls.js';
 

@@ -1,6 +1,6 @@
+import { runCacheDriverSuite } from '@agenticgen/cache/testing';
 import { describe, expect, it, vi } from 'vitest';
 import type { CacheInvalidation } from './driver.js';
-import { runCacheDriverSuite } from './driver-suite.js';
 import { createMemoryDriver } from './memory.js';
 
 // Two memory drivers are two separate stores; their pub/sub reaches caches sharing one driver (tested below).

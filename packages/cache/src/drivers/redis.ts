@@ -4,16 +4,26 @@ import { cacheError } from '../errors.js';
 import { type CodecOptions, type DecodedEntry, decodeEntryFast, encodeEntry } from '../serialization/codec.js';
 import { type CacheDriver, type CacheEntry, type CacheInvalidation, hardExpiryOf } from './driver.js';
 
+/**
+ * An ioredis client as the driver takes it: a `new Redis(...)` satisfies it. Declared here so the published
+ * types never import the optional peer (a project without ioredis type-checks with skipLibCheck off).
+ */
+export interface RedisClient {
+  duplicate(...args: never[]): unknown;
+  publish(...args: never[]): unknown;
+  subscribe(...args: never[]): unknown;
+}
+
 export interface RedisDriverOptions extends CodecOptions {
   /** `redis://[user:password@]host:port[/db]`; ignored when `client` is given. Default `redis://127.0.0.1:6379`. */
   url?: string;
-  /** Extra ioredis options for the connections this driver opens. */
-  redis?: RedisOptions;
+  /** Extra ioredis options (its `RedisOptions`) for the connections this driver opens. */
+  redis?: object;
   /**
    * An ioredis client to use instead of opening one. The driver never closes it; it opens one duplicate for
    * pub/sub (a subscribed connection cannot run commands) and closes that on dispose.
    */
-  client?: Redis;
+  client?: RedisClient;
   /** Prefix of every key this driver writes (default `agenticgen:cache:`); `clear()` only touches these keys. */
   prefix?: string;
   /** Pub/sub channel for L1 invalidation (default `<prefix>invalidations`). */
@@ -23,7 +33,7 @@ export interface RedisDriverOptions extends CodecOptions {
   /** Longest wait for the first connection before operations fail (default 5000 ms). */
   connectTimeoutMs?: number;
   /** Loads ioredis; replace to inject a build or to test the missing-dependency path. Default `import('ioredis')`. */
-  loadIoredis?: () => Promise<{ Redis: new (...args: never[]) => Redis }>;
+  loadIoredis?: () => Promise<{ Redis: new (...args: never[]) => unknown }>;
 }
 
 /**
@@ -39,7 +49,10 @@ export function createRedisDriver(options: RedisDriverOptions = {}): CacheDriver
   const codec: CodecOptions = {};
   if (options.compression !== undefined) codec.compression = options.compression;
   if (options.compressAboveBytes !== undefined) codec.compressAboveBytes = options.compressAboveBytes;
-  const load = options.loadIoredis ?? (() => import('ioredis') as Promise<{ Redis: new (...args: never[]) => Redis }>);
+  // `.catch` on the import itself lets bundlers (esbuild) leave a missing optional peer to run time.
+  const load = options.loadIoredis ?? (() => import('ioredis').catch((error: unknown) => Promise.reject(error)));
+  // The given client and options are ioredis' own (RedisClient only describes them): used through its types.
+  const given = options.client as Redis | undefined;
   const owned: Redis[] = [];
   const listeners = new Set<(message: CacheInvalidation) => void>();
   let command: Promise<Redis> | undefined;
@@ -52,14 +65,14 @@ export function createRedisDriver(options: RedisDriverOptions = {}): CacheDriver
       // Fail fast while disconnected: the cache falls back to L1 or the loader instead of queueing reads.
       enableOfflineQueue: purpose === 'subscriber',
       maxRetriesPerRequest: 1,
-      ...options.redis,
+      ...(options.redis as RedisOptions | undefined),
     };
     let client: Redis;
-    if (options.client !== undefined) {
-      if (purpose === 'commands') return options.client;
-      client = options.client.duplicate({ enableOfflineQueue: true });
+    if (given !== undefined) {
+      if (purpose === 'commands') return given;
+      client = given.duplicate({ enableOfflineQueue: true });
     } else {
-      let module: { Redis: new (...args: never[]) => Redis };
+      let module: { Redis: new (...args: never[]) => unknown };
       try {
         module = await load();
       } catch (error) {
@@ -192,7 +205,7 @@ export function createRedisDriver(options: RedisDriverOptions = {}): CacheDriver
       await Promise.allSettled([command, subscriber]);
       await Promise.all(
         owned.map(async (client) => {
-          if (client === options.client) return;
+          if (client === given) return;
           if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
           else client.disconnect();
         }),

@@ -17,6 +17,14 @@ export type ErrorCodeTable = Readonly<Record<string, ErrorCodeInfo>>;
 
 export const coreErrorCodes = {
   'invalid-argument': { retryable: false, meaning: 'an argument of a call is not acceptable (the message names it)' },
+  'dimension-mismatch': {
+    retryable: false,
+    meaning: "a vector's length differs from the store's dimension (VectorStore contract)",
+  },
+  'invalid-vector': {
+    retryable: false,
+    meaning: 'a vector is empty, not numeric, holds NaN/infinity, or is all zeros in a cosine store',
+  },
   'invalid-config': { retryable: false, meaning: 'an option of a factory or definition is not acceptable' },
   'validation-failed': {
     retryable: false,

@@ -32,7 +32,7 @@ describe('memory vector store', () => {
         { id: 'ok', vector: [1, 2, 3] },
         { id: 'bad', vector: [1, 2] },
       ]),
-    ).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('dimension mismatch') });
+    ).rejects.toMatchObject({ code: 'dimension-mismatch', message: expect.stringContaining('dimension mismatch') });
     expect(await store.count()).toBe(0);
     await store.upsert([{ id: 'a', vector: [1, 0, 0], metadata: { v: 1 } }]);
     await store.upsert([{ id: 'a', vector: [0, 1, 0], metadata: { v: 2 } }]);

@@ -37,17 +37,26 @@ export function createMemoryVectorStore(options: MemoryVectorStoreOptions): Vect
     if (disposed) throw new AgenticGenError('disposed', '[knowledge] this memory vector store was disposed');
     throwIfAborted(signal, 'knowledge');
   };
+  // The codes are the VectorStore contract's (the suite in @agenticgen/vector/testing checks them).
   const check = (vector: Float32Array | readonly number[], what: string) => {
     if (vector?.length !== dimensions) {
       throw new AgenticGenError(
-        'invalid-argument',
+        'dimension-mismatch',
         `[knowledge] dimension mismatch: store has ${dimensions}, ${what} has ${vector?.length ?? 'no vector'}`,
       );
     }
+    let nonZero = false;
     for (let index = 0; index < vector.length; index++) {
       if (!Number.isFinite(vector[index])) {
-        throw new AgenticGenError('invalid-argument', `[knowledge] ${what} has a non-finite component at ${index}`);
+        throw new AgenticGenError('invalid-vector', `[knowledge] ${what} has a non-finite component at ${index}`);
       }
+      if (vector[index] !== 0) nonZero = true;
+    }
+    if (metric === 'cosine' && !nonZero) {
+      throw new AgenticGenError(
+        'invalid-vector',
+        `[knowledge] ${what} is all zeros, which has no cosine similarity; drop it or use the "dot" or "l2" metric`,
+      );
     }
   };
   const normOf = (vector: Float32Array) => {

@@ -1,3 +1,5 @@
+// Declares AsyncDisposable for consumers whose `lib` lacks it (Runtime extends it).
+import '../contracts/async-disposable.js';
 import type { CacheStore } from '../contracts/cache-store.js';
 import type { ChatModel, ChatRequest, ChatResponse, ChatStreamPart } from '../contracts/chat-model.js';
 import type { CodeSandbox } from '../contracts/code-sandbox.js';

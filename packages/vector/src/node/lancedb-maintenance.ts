@@ -1,6 +1,6 @@
 import { AgenticGenError, type DistanceMetric } from '@agenticgen/core';
 import type * as LanceDb from '@lancedb/lancedb';
-import type { LanceDbModule, LanceDbVectorIndexType } from './lancedb-options.js';
+import type { LanceDbSdk, LanceDbVectorIndexType } from './lancedb-options.js';
 import { withCommitRetry } from './table-lock.js';
 
 /** What a compaction did. */
@@ -22,7 +22,7 @@ export function assertVectorIndexType(type: unknown): asserts type is LanceDbVec
 /** Builds (or rebuilds) the ANN index on the vectors, sized for the table's current row count. */
 export async function buildVectorIndex(
   table: LanceDb.Table,
-  lancedb: LanceDbModule,
+  lancedb: LanceDbSdk,
   dimensions: number,
   metric: DistanceMetric,
   type: LanceDbVectorIndexType,
@@ -42,7 +42,7 @@ export async function buildVectorIndex(
 }
 
 /** Builds the full-text index on the `text` column. */
-export async function buildTextIndex(table: LanceDb.Table, lancedb: LanceDbModule): Promise<void> {
+export async function buildTextIndex(table: LanceDb.Table, lancedb: LanceDbSdk): Promise<void> {
   await withCommitRetry(() => table.createIndex('text', { config: lancedb.Index.fts(), replace: true }));
 }
 

@@ -4,7 +4,7 @@ import type * as LanceDb from '@lancedb/lancedb';
 import type * as Arrow from 'apache-arrow';
 import { assertMetric, assertPositiveInteger } from '../indexes/validation.js';
 import type { MetadataFieldType } from './lancedb-filter.js';
-import type { LanceDbModule, LanceDbStoreOptions } from './lancedb-options.js';
+import type { LanceDbSdk, LanceDbStoreOptions } from './lancedb-options.js';
 import { checkExistingSchema, checkMetadataFields, tableSchema } from './lancedb-schema.js';
 import { withBackoffRetry, withCommitRetry, withTableLock } from './table-lock.js';
 
@@ -63,7 +63,7 @@ export interface OpenedTable {
   connection: LanceDb.Connection;
   table: LanceDb.Table;
   arrow: typeof Arrow;
-  lancedb: LanceDbModule;
+  lancedb: LanceDbSdk;
   schema: Arrow.Schema;
   indices: LanceDb.IndexConfig[];
 }
@@ -87,11 +87,17 @@ export async function openLanceDbTable(options: LanceDbStoreOptions): Promise<Op
       `[vector] invalid table name "${tableName}"; use letters, digits, _ . -`,
     );
   }
-  const lancedb = await loadModule(options.lancedb, () => import('@lancedb/lancedb'), '@lancedb/lancedb');
+  // Injected modules are the packages' own (the option types only describe them). `.catch` on the import itself
+  // lets bundlers (esbuild) leave a missing optional peer to run time.
+  const lancedb = await loadModule(
+    options.lancedb as LanceDbSdk | undefined,
+    () => import('@lancedb/lancedb').catch((error: unknown) => Promise.reject(error)),
+    '@lancedb/lancedb',
+  );
   // LanceDB requires apache-arrow as CommonJS; building tables with the ESM copy gives objects of other
   // classes that LanceDB cannot take, so load the very instance it uses.
   const arrow = await loadModule(
-    options.arrow,
+    options.arrow as typeof Arrow | undefined,
     async () => createRequire(import.meta.url)('apache-arrow') as typeof Arrow,
     'apache-arrow',
   );

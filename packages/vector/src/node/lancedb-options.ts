@@ -1,10 +1,19 @@
 import type { DistanceMetric, MetadataFilter, VectorMatch } from '@agenticgen/core';
 import type * as LanceDb from '@lancedb/lancedb';
-import type * as Arrow from 'apache-arrow';
 import type { MetadataFieldType } from './lancedb-filter.js';
 
-/** The `@lancedb/lancedb` module (injectable). */
-export type LanceDbModule = typeof LanceDb;
+/** The `@lancedb/lancedb` module as the store calls it (the package's own types; not part of the public API). */
+export type LanceDbSdk = typeof LanceDb;
+
+/**
+ * The `@lancedb/lancedb` module, to inject (`import * as lancedb from '@lancedb/lancedb'` satisfies it). Declared
+ * here so the published types never import the optional peer (a project without it type-checks with
+ * skipLibCheck off).
+ */
+export interface LanceDbModule {
+  connect(...args: never[]): unknown;
+  readonly Index: object;
+}
 
 /** Vector index kinds the store can build. */
 export type LanceDbVectorIndexType = 'ivf-pq' | 'ivf-hnsw-sq';
@@ -42,8 +51,8 @@ export interface LanceDbStoreOptions {
   readConsistencyInterval?: number;
   /** Inject the `@lancedb/lancedb` module (default: imported lazily). */
   lancedb?: LanceDbModule;
-  /** Inject `apache-arrow` (default: imported lazily). */
-  arrow?: typeof Arrow;
+  /** Inject `apache-arrow`, the CommonJS instance LanceDB uses (default: required lazily). */
+  arrow?: object;
 }
 
 /** A full-text query. */

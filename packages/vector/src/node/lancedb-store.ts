@@ -27,7 +27,7 @@ import { type OpenedTable, openLanceDbTable } from './lancedb-open.js';
 import type {
   HybridMatch,
   HybridSearchQuery,
-  LanceDbModule,
+  LanceDbSdk,
   LanceDbStoreOptions,
   LanceDbVectorIndexType,
   TextSearchQuery,
@@ -58,7 +58,7 @@ export class LanceDbStore implements VectorStore {
   readonly #connection: LanceDb.Connection;
   readonly #table: LanceDb.Table;
   readonly #arrow: typeof Arrow;
-  readonly #lancedb: LanceDbModule;
+  readonly #lancedb: LanceDbSdk;
   readonly #schema: Arrow.Schema;
   readonly #options: LanceDbStoreOptions;
   readonly #lockKey: string;
