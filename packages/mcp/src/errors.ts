@@ -3,6 +3,7 @@ import { AgenticGenError, type AgenticGenErrorOptions } from '@agenticgen/core';
 /**
  * Codes this package throws (documented in docs/mcp.md):
  * - `invalid-argument`      a call's input is not acceptable (unknown tool, empty URI, …);
+ * - `not-found`             a resource URI or prompt name the server does not offer;
  * - `invalid-config`        an option of `createMcpClient`, `mcpPlugin` or `createMcpServer` is not acceptable;
  * - `unsupported`           the transport needs another runtime (stdio in a browser) or the server lacks a capability;
  * - `timeout`               the server did not answer within the call's time limit (retryable);
@@ -20,6 +21,7 @@ import { AgenticGenError, type AgenticGenErrorOptions } from '@agenticgen/core';
  */
 export type McpErrorCode =
   | 'invalid-argument'
+  | 'not-found'
   | 'invalid-config'
   | 'unsupported'
   | 'timeout'

@@ -25,7 +25,10 @@ export type {
 export type { McpErrorCode } from './errors.js';
 export type { McpPluginOptions, McpServerEntry } from './plugin/mcp-plugin.js';
 export { createMcpServer, type McpServerFactory, type McpServerOptions } from './server/mcp-server.js';
+export type { McpPrompt } from './server/prompts.js';
+export type { McpCompleter, McpResource, McpResourceBody, McpResourceTemplate } from './server/resources.js';
 export type { McpProgressReporter } from './server/served-tools.js';
+export { type McpToolContent, type McpToolContext, mcpContent, mcpToolContext } from './server/tool-context.js';
 
 /** Connects to an MCP server. In browsers stdio is `unsupported`; use streamable-http, sse or custom. */
 export const createMcpClient = createMcpClientFactory(undefined);
