@@ -51,6 +51,12 @@ export interface McpServerOptions {
    * resources `knowledge://<name>/<documentId>` (listed, readable, completable).
    */
   knowledge?: Readonly<Record<string, KnowledgeBase>>;
+  /**
+   * Sandbox tools (`pythonTool`, `sqlTool` of `@agenticgen/sandbox`), built by `tools()` once per connection so
+   * every client gets its own sandbox session (Python variables and files never cross clients); a tool's
+   * `dispose()` runs when its connection closes.
+   */
+  sandbox?: McpSandboxTools;
   /** Resources with fixed URIs. */
   resources?: readonly McpResource[];
   /** Resources behind URI templates. */
@@ -59,6 +65,11 @@ export interface McpServerOptions {
   prompts?: readonly McpPrompt[];
   /** Most characters of one tool answer (default 1,000,000); longer answers are cut with a note. */
   maxResultChars?: number;
+}
+
+/** Per-connection tools, e.g. `{ tools: () => [pythonTool({ sandbox }), sqlTool({ sandbox, data })] }`. */
+export interface McpSandboxTools {
+  tools(): ReadonlyArray<AnyTool & { dispose?(): Promise<void> }>;
 }
 
 /** Serves AgenticGen tools, agents and knowledge over MCP; connect it to any SDK server transport. */
@@ -81,7 +92,10 @@ const maxCompletionValues = 100;
 
 /** Builds the MCP server. Tool names must be unique across tools, agents and knowledge bases. */
 export function createMcpServer(options: McpServerOptions): McpServerFactory {
+  // Built once here for their definitions (a sandbox tool opens its session only when called).
+  const sandboxTemplate = options.sandbox?.tools() ?? [];
   const served: ServedTool[] = [
+    ...sandboxTemplate.map((tool) => ({ tool })),
     ...(options.tools ?? []).map((tool) => ({ tool })),
     ...(options.agents ?? []).map((agent) => agentTool(agent)),
     ...Object.entries(options.knowledge ?? {}).map(([name, knowledge]) => knowledgeTool(name, knowledge)),
@@ -94,6 +108,7 @@ export function createMcpServer(options: McpServerOptions): McpServerFactory {
   const prompts = createPromptCatalog(options.prompts ?? []);
   const hasResources =
     options.resources !== undefined || options.resourceTemplates !== undefined || options.knowledge !== undefined;
+  for (const tool of sandboxTemplate) void tool.dispose?.().catch(() => undefined);
   if (served.length === 0 && !hasResources && options.prompts === undefined) {
     throw mcpError(
       'invalid-config',
@@ -131,19 +146,23 @@ export function createMcpServer(options: McpServerOptions): McpServerFactory {
     const logLevel: LogLevelHolder = { level: undefined };
     const subscriptions = new Set<string>();
     live.set(server, subscriptions);
-    server.onclose = () => live.delete(server);
+    const sandboxTools = new Map((options.sandbox?.tools() ?? []).map((tool) => [tool.name, tool]));
+    server.onclose = () => {
+      live.delete(server);
+      for (const tool of sandboxTools.values()) void tool.dispose?.().catch(() => undefined);
+    };
     server.setRequestHandler(SetLevelRequestSchema, (request) => {
       logLevel.level = request.params.level;
       return {};
     });
     server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: definitions }));
     server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
-      const entry = byName.get(request.params.name);
-      if (entry === undefined) {
+      const tool = sandboxTools.get(request.params.name) ?? byName.get(request.params.name)?.tool;
+      if (tool === undefined) {
         return errorResult(`unknown tool ${JSON.stringify(clip(request.params.name, 64))}`);
       }
       const mcp = createToolContext(server, extra, request.params._meta?.progressToken, logLevel);
-      const outcome = await executeTool(entry.tool, request.params.arguments ?? {}, {
+      const outcome = await executeTool(tool, request.params.arguments ?? {}, {
         toolCallId: String(extra.requestId),
         signal: extra.signal,
         values: { mcp },
