@@ -11,7 +11,7 @@ export {
   addMcpResourcesToKnowledge,
   mcpPromptAsInstructions,
 } from './client/knowledge-sources.js';
-export type { McpClient, McpClientOptions, McpProgressEvent } from './client/mcp-client.js';
+export type { McpClient, McpClientEvents, McpClientOptions, McpProgressEvent } from './client/mcp-client.js';
 export { coreToolName } from './client/remote-tool.js';
 export type { SamplingOptions, SamplingRequest, ServerRequestHandlers } from './client/server-requests.js';
 export type { McpContentPart, McpToolOutput } from './client/tool-result.js';

@@ -1,4 +1,4 @@
-import type { AgenticGenError, AnyTool, ToolRegistry } from '@agenticgen/core';
+import { type AgenticGenError, type AnyTool, createEventBus, type EventBus, type ToolRegistry } from '@agenticgen/core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
@@ -39,12 +39,23 @@ export interface McpClientOptions extends ServerRequestHandlers {
   approveTools?: boolean;
   /** Called when the server announces a changed tool list, after the new list was fetched. */
   onToolsChanged?: (tools: readonly AnyTool[]) => void;
-  /** Called with `notifications/progress` of a running tool call. */
+  /** Called with `notifications/progress` of a running tool call (same as a `tool-progress` listener). */
   onProgress?: (event: McpProgressEvent) => void;
+}
+
+/** Events of one client, on a core `EventBus`. */
+export interface McpClientEvents {
+  /**
+   * A `notifications/progress` the server sent during a tool call. A progress token is sent with a call only
+   * while someone listens (or `onProgress` is set).
+   */
+  'tool-progress': McpProgressEvent;
 }
 
 /** A connection to one MCP server. */
 export interface McpClient extends AsyncDisposable {
+  /** The client's events (`tool-progress`). */
+  readonly events: EventBus<McpClientEvents>;
   /** Connects (idempotent; after the server went away, connects again). */
   connect(): Promise<void>;
   /** True between a successful connect and a close. */
@@ -106,6 +117,8 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
   const disconnectListeners = new Set<(error: AgenticGenError) => void>();
   const registries = new Set<ToolRegistry>();
   const resourceListeners = new Map<string, Set<(uri: string) => void>>();
+  const events = createEventBus<McpClientEvents>();
+  if (options.onProgress !== undefined) events.on('tool-progress', options.onProgress);
 
   const connectOnce = async (): Promise<Session> => {
     const transport = openTransport(options.transport, openStdio);
@@ -192,7 +205,7 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
       timeoutMs: settings.timeoutMs,
       maxResultChars: settings.maxResultChars,
       approveTools: options.approveTools === true,
-      onProgress: options.onProgress,
+      events,
       session: async () => (await ensureSession()).client,
       // The server announces a changed list before it answers the call that changed it: a call waits for the
       // refresh, so the agent's next step already offers the new tools.
@@ -228,6 +241,7 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
   };
 
   const client: McpClient = {
+    events,
     get connected() {
       return session !== undefined;
     },
