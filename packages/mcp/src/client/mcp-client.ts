@@ -206,7 +206,7 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
       maxResultChars: settings.maxResultChars,
       approveTools: options.approveTools === true,
       events,
-      session: async () => (await ensureSession()).client,
+      session: () => session?.client ?? ensureSession().then((connected) => connected.client),
       // The server announces a changed list before it answers the call that changed it: a call waits for the
       // refresh, so the agent's next step already offers the new tools.
       settled: () => refreshing,

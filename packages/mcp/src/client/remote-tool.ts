@@ -29,8 +29,11 @@ export interface RemoteToolContext {
   approveTools: boolean;
   /** Where progress notifications go, as `tool-progress` events. */
   events: EventBus<{ 'tool-progress': McpProgressEvent }>;
-  /** The connected SDK client (connects, or reconnects, when needed). */
-  session(): Promise<Client>;
+  /**
+   * The connected SDK client, synchronously when connected (a call then saves the promise hops), or a promise
+   * that connects (or reconnects) first.
+   */
+  session(): Client | Promise<Client>;
   /** A pending tool-list refresh to wait for before answering, if any. */
   settled(): Promise<void> | undefined;
 }
@@ -50,7 +53,8 @@ export function remoteTool(definition: McpToolDefinition, context: RemoteToolCon
     timeoutMs: context.timeoutMs,
     needsApproval: context.approveTools && definition.annotations?.readOnlyHint !== true,
     execute: async (args: Record<string, unknown>, call) => {
-      const client = await context.session();
+      const current = context.session();
+      const client = current instanceof Promise ? await current : current;
       try {
         const result = await client.request(
           { method: 'tools/call', params: { name: definition.name, arguments: args } },
