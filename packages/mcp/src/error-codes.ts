@@ -3,9 +3,10 @@ import type { ErrorCodeTable } from '@agenticgen/core';
 /** The codes `@agenticgen/mcp` throws: the source of `McpErrorCode`, `mcpError`'s defaults and docs/errors.md. */
 export const mcpErrorCodes = {
   'invalid-argument': { retryable: false, meaning: "a call's input is not acceptable (unknown tool, empty URI, …)" },
+  'not-found': { retryable: false, meaning: 'a resource URI or prompt name the server does not offer' },
   'invalid-config': {
     retryable: false,
-    meaning: 'an option of `createMcpClient`, `mcpPlugin` or `createMcpServer` is not acceptable',
+    meaning: 'an option of `createMcpClient`, `createMcpPlugin` or `createMcpServer` is not acceptable',
   },
   unsupported: {
     retryable: false,

@@ -11,7 +11,7 @@ export {
   addMcpResourcesToKnowledge,
   mcpPromptAsInstructions,
 } from './client/knowledge-sources.js';
-export type { McpClient, McpClientOptions, McpProgressEvent } from './client/mcp-client.js';
+export type { McpClient, McpClientEvents, McpClientOptions, McpProgressEvent } from './client/mcp-client.js';
 export type { SamplingOptions, SamplingRequest, ServerRequestHandlers } from './client/server-requests.js';
 export type { McpContentPart, McpToolOutput } from './client/tool-result.js';
 export type {
@@ -24,7 +24,10 @@ export type {
 export type { McpErrorCode } from './errors.js';
 export type { McpPluginOptions, McpServerEntry } from './plugin/mcp-plugin.js';
 export { createMcpServer, type McpServerFactory, type McpServerOptions } from './server/mcp-server.js';
+export type { McpPrompt } from './server/prompts.js';
+export type { McpCompleter, McpResource, McpResourceBody, McpResourceTemplate } from './server/resources.js';
 export type { McpProgressReporter } from './server/served-tools.js';
+export { type McpToolContent, type McpToolContext, mcpContent, mcpToolContext } from './server/tool-context.js';
 
 /** Connects to an MCP server. In browsers stdio is `unsupported`; use streamable-http, sse or custom. */
 export const createMcpClient = createMcpClientFactory(undefined);

@@ -2,7 +2,9 @@ import {
   type AgenticGenError,
   type AnyTool,
   type AsyncResource,
+  createEventBus,
   disposeOnce,
+  type EventBus,
   type ToolRegistry,
 } from '@agenticgen/core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -45,12 +47,23 @@ export interface McpClientOptions extends ServerRequestHandlers {
   approveTools?: boolean;
   /** Called when the server announces a changed tool list, after the new list was fetched. */
   onToolsChanged?: (tools: readonly AnyTool[]) => void;
-  /** Called with `notifications/progress` of a running tool call. */
+  /** Called with `notifications/progress` of a running tool call (same as a `tool-progress` listener). */
   onProgress?: (event: McpProgressEvent) => void;
+}
+
+/** Events of one client, on a core `EventBus`. */
+export interface McpClientEvents {
+  /**
+   * A `notifications/progress` the server sent during a tool call. A progress token is sent with a call only
+   * while someone listens (or `onProgress` is set).
+   */
+  'tool-progress': McpProgressEvent;
 }
 
 /** A connection to one MCP server. */
 export interface McpClient extends AsyncResource {
+  /** The client's events (`tool-progress`). */
+  readonly events: EventBus<McpClientEvents>;
   /** Connects (idempotent; after the server went away, connects again). */
   connect(): Promise<void>;
   /** True between a successful connect and a close. */
@@ -112,6 +125,8 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
   const disconnectListeners = new Set<(error: AgenticGenError) => void>();
   const registries = new Set<ToolRegistry>();
   const resourceListeners = new Map<string, Set<(uri: string) => void>>();
+  const events = createEventBus<McpClientEvents>();
+  if (options.onProgress !== undefined) events.on('tool-progress', options.onProgress);
 
   const connectOnce = async (): Promise<Session> => {
     const transport = openTransport(options.transport, openStdio);
@@ -198,8 +213,8 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
       timeoutMs: settings.timeoutMs,
       maxResultChars: settings.maxResultChars,
       approveTools: options.approveTools === true,
-      onProgress: options.onProgress,
-      session: async () => (await ensureSession()).client,
+      events,
+      session: () => session?.client ?? ensureSession().then((connected) => connected.client),
       // The server announces a changed list before it answers the call that changed it: a call waits for the
       // refresh, so the agent's next step already offers the new tools.
       settled: () => refreshing,
@@ -235,6 +250,7 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
 
   const release = disposeOnce(closeConnection);
   const client: McpClient = {
+    events,
     get connected() {
       return session !== undefined;
     },

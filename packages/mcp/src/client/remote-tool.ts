@@ -1,4 +1,4 @@
-import { type AnyTool, compileSchema, defineTool } from '@agenticgen/core';
+import { type AnyTool, compileSchema, defineTool, type EventBus } from '@agenticgen/core';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { CallToolResultSchema, type Tool as McpToolDefinition } from '@modelcontextprotocol/sdk/types.js';
@@ -27,9 +27,13 @@ export interface RemoteToolContext {
   timeoutMs: number;
   maxResultChars: number;
   approveTools: boolean;
-  onProgress: ((event: McpProgressEvent) => void) | undefined;
-  /** The connected SDK client (connects, or reconnects, when needed). */
-  session(): Promise<Client>;
+  /** Where progress notifications go, as `tool-progress` events. */
+  events: EventBus<{ 'tool-progress': McpProgressEvent }>;
+  /**
+   * The connected SDK client, synchronously when connected (a call then saves the promise hops), or a promise
+   * that connects (or reconnects) first.
+   */
+  session(): Client | Promise<Client>;
   /** A pending tool-list refresh to wait for before answering, if any. */
   settled(): Promise<void> | undefined;
 }
@@ -49,7 +53,8 @@ export function remoteTool(definition: McpToolDefinition, context: RemoteToolCon
     timeoutMs: context.timeoutMs,
     needsApproval: context.approveTools && definition.annotations?.readOnlyHint !== true,
     execute: async (args: Record<string, unknown>, call) => {
-      const client = await context.session();
+      const current = context.session();
+      const client = current instanceof Promise ? await current : current;
       try {
         const result = await client.request(
           { method: 'tools/call', params: { name: definition.name, arguments: args } },
@@ -71,8 +76,8 @@ export function remoteTool(definition: McpToolDefinition, context: RemoteToolCon
  * and the server may stream notifications, a cost every call would pay for nothing.
  */
 function requestOptions(context: RemoteToolContext, signal: AbortSignal, toolCallId: string): RequestOptions {
-  const { onProgress, name, timeoutMs } = context;
-  if (onProgress === undefined) return { signal, timeout: timeoutMs };
+  const { events, name, timeoutMs } = context;
+  if (!events.hasListeners('tool-progress')) return { signal, timeout: timeoutMs };
   return {
     signal,
     timeout: timeoutMs,
@@ -80,7 +85,7 @@ function requestOptions(context: RemoteToolContext, signal: AbortSignal, toolCal
       const event: McpProgressEvent = { toolName: name, toolCallId, progress: progress.progress };
       if (progress.total !== undefined) event.total = progress.total;
       if (progress.message !== undefined) event.message = progress.message;
-      onProgress(event);
+      events.emit('tool-progress', event);
     },
   };
 }

@@ -7,10 +7,15 @@ import {
   Type,
 } from '@agenticgen/core';
 import { MockChatModel } from '@agenticgen/core/testing';
-import { createMcpServer, type McpServerFactory } from '../index.js';
+import { createMcpServer, type McpServerFactory, type McpServerOptions } from '../index.js';
 
 /** A server with one plain tool, one agent that takes two tool steps, and one knowledge base (tests only). */
 export async function createFixtureServer(): Promise<McpServerFactory> {
+  return createMcpServer(await createFixtureOptions());
+}
+
+/** The fixture server's options, for servers that add to it. */
+export async function createFixtureOptions(): Promise<McpServerOptions> {
   const add = defineTool({
     name: 'add',
     description: 'Adds two numbers.',
@@ -44,5 +49,5 @@ export async function createFixtureServer(): Promise<McpServerFactory> {
     { id: 'mcp', source: 'docs/mcp.md', content: 'The Model Context Protocol connects agents to tools and data.' },
     { id: 'cats', source: 'docs/cats.md', content: 'Cats sleep for most of the day.' },
   ]);
-  return createMcpServer({ name: 'fixture', tools: [add], agents: [calculator], knowledge: { docs: knowledge } });
+  return { name: 'fixture', tools: [add], agents: [calculator], knowledge: { docs: knowledge } };
 }

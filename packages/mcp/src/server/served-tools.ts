@@ -1,13 +1,16 @@
 import { type Agent, type AnyTool, defineTool, type KnowledgeBase, Type } from '@agenticgen/core';
 import { mcpError } from '../errors.js';
+import { mcpToolContext } from './tool-context.js';
 
-/** A tool as the server serves it; `progress` tools receive `values.mcpProgress` when the client asked. */
+/** A tool as the server serves it. */
 export interface ServedTool {
   tool: AnyTool;
-  progress: boolean;
 }
 
-/** Reports progress to the client: set in `values.mcpProgress` when the request carried a progress token. */
+/**
+ * Reports progress to the client.
+ * @deprecated use `mcpToolContext(context)?.progress` (every served tool gets the MCP tool context).
+ */
 export type McpProgressReporter = (progress: number, message: string) => Promise<void>;
 
 const maxAgentInputChars = 100_000;
@@ -23,13 +26,14 @@ export function agentTool(agent: Agent): ServedTool {
     // An agent run has its own step and run limits; the tool timeout only caps a runaway run.
     timeoutMs: agent.options.timeoutMs ?? 600_000,
     async execute({ input }, context) {
-      const report = context.values.mcpProgress as McpProgressReporter | undefined;
+      const mcp = mcpToolContext(context);
       const result = await agent.run(input, {
         signal: context.signal,
         onEvent: (event) => {
-          if (event.type === 'step-finish' && report !== undefined) {
+          if (event.type === 'step-finish' && mcp !== undefined) {
             const calls = event.toolCalls.map((call) => call.toolName).join(', ');
-            void report(event.step, calls === '' ? `step ${event.step}` : `step ${event.step}: ${calls}`);
+            const message = calls === '' ? `step ${event.step}` : `step ${event.step}: ${calls}`;
+            void mcp.progress(event.step, { message });
           }
         },
       });
@@ -42,7 +46,7 @@ export function agentTool(agent: Agent): ServedTool {
       return result.text;
     },
   });
-  return { tool, progress: true };
+  return { tool };
 }
 
 /** A knowledge base as a `search_<name>` tool answering the best chunks with their sources. */
@@ -66,5 +70,5 @@ export function knowledgeTool(name: string, knowledge: KnowledgeBase): ServedToo
       };
     },
   });
-  return { tool, progress: false };
+  return { tool };
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConformanceServer } from './conformance-fixture-server.js';
 import { startHttpFixture } from './http-fixture-server.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -26,7 +27,7 @@ function conformance(args: string[]): Promise<{ code: number | null; output: str
 describe('@modelcontextprotocol/conformance', () => {
   let fixture: Awaited<ReturnType<typeof startHttpFixture>>;
   beforeAll(async () => {
-    fixture = await startHttpFixture();
+    fixture = await startHttpFixture(await createConformanceServer());
   });
   afterAll(() => fixture.close());
 
@@ -36,6 +37,14 @@ describe('@modelcontextprotocol/conformance', () => {
     expect(summary, run.output.slice(-4_000)).toContain('✓ server-initialize');
     expect(summary).toContain('✓ tools-call-error');
     expect(summary).toContain('✓ dns-rebinding-protection');
+    for (const scenario of [
+      'tools-call-image',
+      'tools-call-sampling',
+      'resources-subscribe',
+      'prompts-get-with-image',
+    ]) {
+      expect(summary).toContain(`✓ ${scenario}`);
+    }
     expect(run.code, summary).toBe(0);
   });
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { createMcpHttpHandler } from '../node/serve.js';
 import { createFixtureServer } from '../server/fixture-server.js';
+import type { McpServerFactory } from '../server/mcp-server.js';
 
 /** URLs of the fixture MCP server, reachable from Node and from the Chromium test page. */
 export interface McpFixtureUrls {
@@ -18,9 +19,14 @@ export interface McpFixtureUrls {
 
 export const fixtureBearerToken = 'fixture-token';
 
-/** Starts the fixture server (our `createMcpServer` behind every transport) on a random 127.0.0.1 port. */
-export async function startHttpFixture(): Promise<{ urls: McpFixtureUrls; close(): Promise<void> }> {
-  const factory = await createFixtureServer();
+/**
+ * Starts the fixture server (our `createMcpServer` behind every transport; the plain fixture unless another
+ * factory is given) on a random 127.0.0.1 port.
+ */
+export async function startHttpFixture(
+  serverFactory?: McpServerFactory,
+): Promise<{ urls: McpFixtureUrls; close(): Promise<void> }> {
+  const factory = serverFactory ?? (await createFixtureServer());
   // The port is known only after listen; the handlers read it through this list.
   const allowedHosts: string[] = [];
   const stateful = createMcpHttpHandler(factory, { allowedHosts });
