@@ -9,6 +9,7 @@ import type { SnapshotKey } from '../host/snapshot-record.js';
 import type { SandboxTransport } from '../host/worker-link.js';
 import type { SandboxOptions } from '../options.js';
 import { pyodideVersion } from '../pyodide-version.js';
+import { pythonHarness } from '../runtime/python-harness.js';
 import { sandboxRuntime } from '../runtime/sandbox-runtime.js';
 import { fixSignalCheckRace } from '../runtime/signal-check-patch.js';
 import { moduleAsClassicScript } from './classic-script.js';
@@ -138,7 +139,11 @@ async function snapshotKey(
   ).slice(0, 32);
   const sizes = Object.entries(files.assets).map(([name, bytes]) => `${name}:${bytes.length}`);
   const pyodide = `${pyodideVersion} ${await sha256Hex(files.sources.loader, files.sources.asm, ...sizes.sort())}`;
-  return { slot, pyodide, harness: await sha256Hex(workerMainSource(), workerHostScript(), html) };
+  return {
+    slot,
+    pyodide,
+    harness: await sha256Hex(workerMainSource(), workerHostScript(), html, ...Object.values(pythonHarness)),
+  };
 }
 
 /** The script of each worker's own document inside the frame (worker-host-main.ts). */
@@ -295,6 +300,7 @@ class FrameTransport implements SandboxTransport {
       // The worker's URL inside the frame is the fetch shim's: Pyodide's files are served from memory there.
       workerSource: workerSource(files.sources, 'https://pyodide.sandbox.invalid/'),
       workerHostScript: workerHostScript(),
+      harness: pythonHarness,
       assets: { ...files.assets, ...packages.assets },
       limits,
       packages: packages.files,

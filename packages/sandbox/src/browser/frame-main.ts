@@ -23,6 +23,8 @@ export function frameMain(): void {
     workerSource: string;
     /** The script of each worker's document (worker-host-main.ts); the frame's CSP allows it by hash. */
     workerHostScript: string;
+    /** The runtime's Python code, passed on in each worker's `init`. */
+    harness?: Record<string, string>;
     assets: Record<string, Uint8Array>;
     limits: Record<string, number>;
     packages: { fileName: string; imports: string[] }[];
@@ -64,7 +66,13 @@ export function frameMain(): void {
 
   const send = (message: object, transfer: Transferable[] = []) => port?.postMessage(message, transfer);
   const init = (mode: 'snapshot' | 'restore' | 'fresh') =>
-    JSON.stringify({ op: 'init', mode, limits: config?.limits ?? {}, packages: config?.packages ?? [] });
+    JSON.stringify({
+      op: 'init',
+      mode,
+      limits: config?.limits ?? {},
+      packages: config?.packages ?? [],
+      harness: config?.harness,
+    });
 
   /**
    * Starts a worker in a document of its own: an opaque-origin frame can start workers only from `blob:` URLs,

@@ -12,6 +12,7 @@ import { createSandboxCore, type PythonSandbox } from '../host/sandbox-core.js';
 import type { SnapshotCacheEvent } from '../host/sandbox-events.js';
 import type { SandboxTransport } from '../host/worker-link.js';
 import type { SandboxOptions } from '../options.js';
+import { pythonHarness } from '../runtime/python-harness.js';
 import {
   loadSnapshot,
   type ResolvedSnapshotCache,
@@ -206,6 +207,7 @@ class NodeTransport implements SandboxTransport {
         pyodideDirectory,
         indexURL: 'https://pyodide.sandbox.invalid/',
         limits,
+        harness: pythonHarness,
         ...packageSetup,
       };
       if (files.worker !== undefined) configure.workerUrl = files.worker;
