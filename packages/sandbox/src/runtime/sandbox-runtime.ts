@@ -179,6 +179,51 @@ export function sandboxRuntime(bridge: RuntimeBridge): RuntimeHandle {
     setupStep('replace_recursion_setter', clamped);
   }
 
+  /** True from the end of one operation that runs Python to the start of the next (see `freezePython`). */
+  let betweenRuns = false;
+
+  /**
+   * SIGINT's handler between runs: refuses to let Python continue, and re-arms itself for the next entry into
+   * Python (another promise chain): through the interrupt buffer at once (read within Python's signal-check
+   * interval) and through the trip once Pyodide has turned the refusal into a JavaScript error (a promise job
+   * later; tripping at once would refuse that conversion's own Python too, which never ends). During a run it
+   * does nothing.
+   */
+  function refuseBetweenRuns(_signal: unknown, frame: unknown): void {
+    (frame as { destroy?: () => void } | undefined)?.destroy?.();
+    if (!betweenRuns) return;
+    if (interrupt !== undefined) Atomics.store(interrupt, 0, 2);
+    Promise.resolve().then(() => {
+      if (betweenRuns) pyodide._module._PyErr_SetInterrupt();
+    });
+    throw new Error('[sandbox] Python does not run between runs');
+  }
+
+  /**
+   * No Python runs between runs. Promise jobs a run started (`Array.fromAsync` over a generator, a thenable)
+   * call back into Python after the run's task ended, out of reach of timers and of the time limit (Node's realm
+   * never drains its microtasks once serving; a browser worker does after every task). So at the end of every
+   * operation that ran Python, SIGINT is tripped with `refuseBetweenRuns` as its handler: the first thing such
+   * a callback would execute raises, before any of its bytecode, and its chain ends.
+   */
+  function freezePython(): void {
+    setupStep('set_sigint', refuseBetweenRuns);
+    betweenRuns = true;
+    pyodide._module._PyErr_SetInterrupt();
+  }
+
+  /** Undoes `freezePython` before an operation runs Python: the pending trip is consumed, the handler reset. */
+  function thawPython(): void {
+    betweenRuns = false;
+    if (interrupt !== undefined) Atomics.store(interrupt, 0, 0);
+    try {
+      pyodide.checkInterrupt();
+    } catch {
+      // The trip's own exception: consumed.
+    }
+    setupStep('set_sigint', undefined);
+  }
+
   function cancelPendingTimers(): void {
     for (const cancel of pendingTimers.values()) cancel();
     pendingTimers.clear();
@@ -331,6 +376,7 @@ export function sandboxRuntime(bridge: RuntimeBridge): RuntimeHandle {
     // The signal check that reads this buffer was made race-free before Pyodide loaded (signal-check-patch.ts).
     pyodide.setInterruptBuffer(interrupt);
     serving = true;
+    freezePython();
     post({ op: 'ready', heapBytes: heapBytes() }, interrupt.buffer as SharedArrayBuffer);
   }
 
@@ -451,9 +497,11 @@ export function sandboxRuntime(bridge: RuntimeBridge): RuntimeHandle {
     let outcome: Outcome;
     let fatal = false;
     try {
+      thawPython();
       maxRecursion = limits.recursionLimit;
       setRecursionLimit(limits.recursionLimit);
       outcome = runCell(code, limits.resultLimit);
+      freezePython();
     } catch (error) {
       // A JavaScript-level failure inside Pyodide (wasm stack overflow, fatal error): the interpreter may be
       // unusable, so the supervisor replaces this worker.
@@ -508,7 +556,14 @@ export function sandboxRuntime(bridge: RuntimeBridge): RuntimeHandle {
         copy.set(data);
         post({ op: 'reply', id, ok: true, value: { size: copy.length } }, copy);
       } else if (message.op === 'list-files') {
-        post({ op: 'reply', id, ok: true, value: JSON.parse(setupStep('list_files', path || '/home/pyodide')) });
+        thawPython();
+        let listed: string;
+        try {
+          listed = setupStep('list_files', path || '/home/pyodide');
+        } finally {
+          freezePython();
+        }
+        post({ op: 'reply', id, ok: true, value: JSON.parse(listed) });
       }
     } catch (error) {
       const errno = (error as { errno?: number } | null)?.errno;

@@ -78,7 +78,34 @@ export function runRuntimeAttacks(environment: AttackEnvironment, context: Runti
       await expectNoTicks(attacker, "{'soon': 0, 'later': 0, 'callback': 0}");
     });
 
-    it.runIf(environment.freezesPromiseJobs === true)(
+    it('runs no asyncio task after the run ended: one spinning on sleep(0), one awaiting JavaScript promises', async () => {
+      const attacker = context.attacker();
+      const scheduled = await attacker.run(
+        [
+          'import asyncio',
+          'from pyodide.ffi import to_js',
+          'JsArray = to_js([]).constructor',
+          'ticks = {"sleep": 0, "promise": 0}',
+          'async def on_sleep():',
+          '    while True:',
+          '        ticks["sleep"] += 1',
+          '        await asyncio.sleep(0)',
+          'async def on_promise():',
+          '    while True:',
+          '        ticks["promise"] += 1',
+          // A JavaScript promise each time (Array.fromAsync), awaited as a Python future.
+          '        await JsArray.fromAsync([1])',
+          'loop = asyncio.get_event_loop()',
+          'tasks = [loop.create_task(on_sleep()), loop.create_task(on_promise())]',
+          'dict(ticks)',
+        ].join('\n'),
+      );
+      expect(scheduled.error).toBeUndefined();
+      expect(scheduled.ok).toBe(true);
+      await expectNoTicks(attacker, scheduled.result?.repr ?? 'missing');
+    });
+
+    it.runIf(environment.freezesPromiseJobs !== false)(
       'runs no promise job Python started (an async iterator over a generator) after the run ended',
       async () => {
         const attacker = context.attacker();
@@ -97,6 +124,29 @@ export function runRuntimeAttacks(environment: AttackEnvironment, context: Runti
         );
         expect(scheduled.ok).toBe(true);
         await expectNoTicks(attacker, scheduled.result?.repr ?? 'missing');
+      },
+    );
+
+    it.runIf(environment.freezesPromiseJobs !== false)(
+      'stops several promise chains between runs: each takes at most one step after the run, then none',
+      async () => {
+        const attacker = context.attacker();
+        const scheduled = await attacker.run(
+          [
+            'from pyodide.ffi import to_js',
+            'ticks = {"a": 0, "b": 0, "c": 0}',
+            'def steps(key):',
+            '    while True:',
+            '        ticks[key] += 1',
+            '        yield 1',
+            'pending = [to_js([]).constructor.fromAsync(steps(key)) for key in ticks]',
+          ].join('\n'),
+        );
+        expect(scheduled.ok).toBe(true);
+        const first = await attacker.run('list(ticks.values())');
+        const counts = JSON.parse(String(first.result?.repr)) as number[];
+        for (const count of counts) expect(count).toBeLessThanOrEqual(2);
+        await expectNoTicks(attacker, `{'a': ${counts[0]}, 'b': ${counts[1]}, 'c': ${counts[2]}}`);
       },
     );
   });

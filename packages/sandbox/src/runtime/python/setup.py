@@ -68,3 +68,10 @@ def replace_recursion_setter(replacement):
     for holder in gc.get_objects():
         if isinstance(holder, dict) and holder.get("setrecursionlimit") is original:
             holder["setrecursionlimit"] = replacement
+
+
+def set_sigint(handler):
+    """`handler` (the runtime's, between runs) or, for None, Python's default one (during a run)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.default_int_handler if handler is None else handler)
