@@ -12,6 +12,7 @@ import { pyodideVersion } from '../pyodide-version.js';
 import { pythonHarness } from '../runtime/python-harness.js';
 import { sandboxRuntime } from '../runtime/sandbox-runtime.js';
 import { fixSignalCheckRace } from '../runtime/signal-check-patch.js';
+import { restoreSnapshotSparsely } from '../runtime/sparse-restore-patch.js';
 import { moduleAsClassicScript } from './classic-script.js';
 import { frameMain } from './frame-main.js';
 import {
@@ -95,7 +96,10 @@ function download(indexURL: string, loadFile: BrowserSandboxOptions['loadFile'])
           string,
           Uint8Array
         >,
-        sources: { loader: decoder.decode(loader), asm: fixSignalCheckRace(decoder.decode(asm)) },
+        sources: {
+          loader: decoder.decode(loader),
+          asm: restoreSnapshotSparsely(fixSignalCheckRace(decoder.decode(asm))),
+        },
       };
     })();
     pending.catch(() => downloads.delete(key));

@@ -13,6 +13,7 @@ import { checkSnapshotBytes, judgeRecord, type SnapshotKey, type SnapshotRecord 
 import { pythonHarness } from '../runtime/python-harness.js';
 import { sandboxRuntime } from '../runtime/sandbox-runtime.js';
 import { fixSignalCheckRace } from '../runtime/signal-check-patch.js';
+import { restoreSnapshotSparsely } from '../runtime/sparse-restore-patch.js';
 import { nodeRealmPrelude } from './realm-prelude.js';
 import type { SupervisorRequest } from './supervisor-protocol.js';
 
@@ -137,6 +138,7 @@ const harnessHash = keyHash(
   String(sandboxRuntime),
   String(nodeRealmPrelude),
   String(fixSignalCheckRace),
+  String(restoreSnapshotSparsely),
   ...Object.values(pythonHarness),
 );
 

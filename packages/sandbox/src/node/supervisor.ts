@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { PythonHarness } from '../runtime/sandbox-runtime.ts';
 import { fixSignalCheckRace } from '../runtime/signal-check-patch.ts';
+import { restoreSnapshotSparsely } from '../runtime/sparse-restore-patch.ts';
 import { largestAllocationMb, watchWorkerMemory } from './memory-watch.ts';
 import type { SupervisorRequest } from './supervisor-protocol.ts';
 
@@ -189,7 +190,7 @@ async function handle(message: SupervisorRequest): Promise<void> {
       packages = (message.packageFiles ?? []).map(({ fileName, imports }) => ({ fileName, imports }));
       sources = {
         loader: readFileSync(`${directory}pyodide.mjs`, 'utf8'),
-        asm: fixSignalCheckRace(readFileSync(`${directory}pyodide.asm.mjs`, 'utf8')),
+        asm: restoreSnapshotSparsely(fixSignalCheckRace(readFileSync(`${directory}pyodide.asm.mjs`, 'utf8'))),
       };
       if (limits.freshInterpreters === 1) send({ t: 'configured', snapshotBytes: 0 });
       else if (message.snapshot instanceof Uint8Array) {
