@@ -1,4 +1,24 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { defineConfig } from 'tsup';
+
+/** `import text from './x.py?raw'` (what Vite and Vitest read natively): the file's text, inlined. */
+const rawText = {
+  name: 'raw-text',
+  setup(build: {
+    onResolve(options: { filter: RegExp }, callback: (args: { path: string; resolveDir: string }) => object): void;
+    onLoad(options: { filter: RegExp; namespace: string }, callback: (args: { path: string }) => Promise<object>): void;
+  }) {
+    build.onResolve({ filter: /\?raw$/ }, (args) => ({
+      path: resolve(args.resolveDir, args.path.replace(/\?raw$/, '')),
+      namespace: 'raw-text',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'raw-text' }, async (args) => ({
+      contents: await readFile(args.path, 'utf8'),
+      loader: 'text',
+    }));
+  },
+};
 
 export default defineConfig([
   {
@@ -12,6 +32,7 @@ export default defineConfig([
     platform: 'neutral',
     treeshake: true,
     external: [/^node:/, '@agenticgen/core', 'pyodide'],
+    esbuildPlugins: [rawText],
   },
   {
     // The Vite plugin (`@agenticgen/sandbox/vite`): runs in the build tool, in Node.

@@ -9,8 +9,11 @@ import type { SnapshotCacheEvent } from '../host/sandbox-events.js';
 import type { SnapshotKey } from '../host/snapshot-record.js';
 import type { SandboxOptions } from '../options.js';
 import { pyodideVersion } from '../pyodide-version.js';
+import { pythonHarness } from '../runtime/python-harness.js';
 import { sandboxRuntime } from '../runtime/sandbox-runtime.js';
 import { fixSignalCheckRace } from '../runtime/signal-check-patch.js';
+import { restoreSnapshotSparsely } from '../runtime/sparse-restore-patch.js';
+import { moduleAsClassicScript } from './classic-script.js';
 import { frameMain } from './frame-main.js';
 import {
   type BrowserSnapshotCacheOptions,
@@ -20,6 +23,7 @@ import {
   sha256Hex,
   storeBrowserSnapshot,
 } from './snapshot-store.js';
+import { workerHostMain } from './worker-host-main.js';
 import { browserWorkerMain } from './worker-main.js';
 
 /** Options of the browser sandbox. */
@@ -92,7 +96,10 @@ function download(indexURL: string, loadFile: BrowserSandboxOptions['loadFile'])
           string,
           Uint8Array
         >,
-        sources: { loader: decoder.decode(loader), asm: fixSignalCheckRace(decoder.decode(asm)) },
+        sources: {
+          loader: decoder.decode(loader),
+          asm: restoreSnapshotSparsely(fixSignalCheckRace(decoder.decode(asm))),
+        },
       };
     })();
     pending.catch(() => downloads.delete(key));
@@ -101,10 +108,19 @@ function download(indexURL: string, loadFile: BrowserSandboxOptions['loadFile'])
   return pending;
 }
 
-/** The worker's code: the shared runtime and the browser worker prelude, as source text. */
-function workerSource(): string {
-  // `loader` and `asm` are bound by the import lines the frame puts in front of this source.
+/** The worker's own code: the shared runtime and the browser worker prelude, as source text. */
+function workerMainSource(): string {
+  // `loader` and `asm` are bound by the lines `workerSource` puts in front of this source.
   return `(${browserWorkerMain.toString()})(${sandboxRuntime.toString()}, loader, asm);`;
+}
+
+/** The worker's one script: Pyodide's two modules inlined as classic code (the worker may import nothing). */
+function workerSource(sources: { loader: string; asm: string }, indexURL: string): string {
+  return (
+    `const asm = ${moduleAsClassicScript(sources.asm, `${indexURL}pyodide.asm.mjs`)};\n` +
+    `const loader = ${moduleAsClassicScript(sources.loader, `${indexURL}pyodide.mjs`)};\n` +
+    workerMainSource()
+  );
 }
 
 /**
@@ -127,19 +143,34 @@ async function snapshotKey(
   ).slice(0, 32);
   const sizes = Object.entries(files.assets).map(([name, bytes]) => `${name}:${bytes.length}`);
   const pyodide = `${pyodideVersion} ${await sha256Hex(files.sources.loader, files.sources.asm, ...sizes.sort())}`;
-  return { slot, pyodide, harness: await sha256Hex(workerSource(), html) };
+  return {
+    slot,
+    pyodide,
+    harness: await sha256Hex(workerMainSource(), workerHostScript(), html, ...Object.values(pythonHarness)),
+  };
 }
 
-/** The sandbox frame's document: its script, and a CSP that allows only that script (by hash) and blob workers. */
+/** The script of each worker's own document inside the frame (worker-host-main.ts). */
+export function workerHostScript(): string {
+  return `(${workerHostMain.toString()})();`;
+}
+
+/**
+ * The sandbox frame's document: its script, and a CSP that allows only that script (by hash) and the frame's own
+ * `blob:` workers. A worker gets this policy plus `workerPolicy` (frame-main.ts), which starts nothing.
+ */
 export async function frameDocument(): Promise<string> {
   const script = `(${frameMain.toString()})();`;
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(script));
-  const hash = btoa(String.fromCharCode(...new Uint8Array(digest)));
+  const hash = async (text: string) => {
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+    return `'sha256-${btoa(String.fromCharCode(...new Uint8Array(digest)))}'`;
+  };
   // No 'unsafe-eval': Python cannot turn a JS Function constructor into code. No network for anyone in here,
-  // allow-list or not: package files are downloaded by the page and handed over as bytes.
+  // allow-list or not: package files are downloaded by the page and handed over as bytes. No script URL: the
+  // worker's script holds all its code. `worker-src blob:` is how an opaque-origin frame starts a worker at all.
   const policy = [
     "default-src 'none'",
-    `script-src 'sha256-${hash}' blob: 'wasm-unsafe-eval'`,
+    `script-src ${await hash(script)} ${await hash(workerHostScript())} 'wasm-unsafe-eval'`,
     'worker-src blob:',
     "connect-src 'none'",
   ].join('; ');
@@ -269,9 +300,11 @@ class FrameTransport extends CommandTransport {
     }, pingIntervalMs);
     channel.port1.postMessage({
       t: 'configure',
-      workerSource: workerSource(),
+      // The worker's URL inside the frame is the fetch shim's: Pyodide's files are served from memory there.
+      workerSource: workerSource(files.sources, 'https://pyodide.sandbox.invalid/'),
+      workerHostScript: workerHostScript(),
+      harness: pythonHarness,
       assets: { ...files.assets, ...packages.assets },
-      sources: files.sources,
       limits,
       packages: packages.files,
       ...(stored !== undefined && 'bytes' in stored ? { snapshot: stored.bytes } : {}),

@@ -4,49 +4,18 @@
  * the oversized message nor the stream, only the worker's exit.
  */
 import { afterEach, expect, it } from 'vitest';
-import { frameDocument } from './browser-sandbox.js';
+import { type SandboxFrame, startSandboxFrame } from '../testing/sandbox-frame.js';
 
-let frame: HTMLIFrameElement | undefined;
+let started: SandboxFrame | undefined;
 
 afterEach(() => {
-  frame?.remove();
-  frame = undefined;
+  started?.frame.remove();
+  started = undefined;
 });
 
-/** Starts the sandbox frame with `workerSource` as the worker's code; resolves with the page's port. */
 async function startFrame(workerSource: string): Promise<MessagePort> {
-  const created = document.createElement('iframe');
-  created.setAttribute('sandbox', 'allow-scripts');
-  created.setAttribute('allow', 'cross-origin-isolated');
-  created.srcdoc = await frameDocument();
-  frame = created;
-  const loaded = new Promise<void>((resolve) => {
-    addEventListener('message', function onLoaded(event: MessageEvent) {
-      if (event.source !== created.contentWindow) return;
-      removeEventListener('message', onLoaded);
-      resolve();
-    });
-  });
-  document.body.append(created);
-  await loaded;
-  const channel = new MessageChannel();
-  created.contentWindow?.postMessage({ agenticgenSandboxFrame: true }, '*', [channel.port2]);
-  const configured = new Promise<void>((resolve) => {
-    channel.port1.onmessage = (event: MessageEvent) => {
-      if ((event.data as { t?: string }).t === 'configured') resolve();
-    };
-  });
-  channel.port1.postMessage({
-    t: 'configure',
-    workerSource,
-    assets: {},
-    // The frame imports these two modules before the worker's code runs; nothing here needs Pyodide.
-    sources: { asm: 'export default 0;', loader: 'export const loadPyodide = 0;' },
-    limits: { outputLimit: 1000, resultLimit: 1000, freshInterpreters: 1 },
-    packages: [],
-  });
-  await configured;
-  return channel.port1;
+  started = await startSandboxFrame(workerSource);
+  return started.port;
 }
 
 /** Spawns worker 1 and collects what the page receives until the frame reports the worker's exit. */

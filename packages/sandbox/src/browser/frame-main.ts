@@ -1,21 +1,31 @@
 /**
  * The sandboxed iframe's script (inlined into its `srcdoc`, allowed by a CSP hash): self-contained. It accepts
  * exactly one MessagePort from its parent, then only talks over that port. It makes the memory snapshot in a
- * template worker (which then serves the first session), starts restored workers, writes interrupts into their
- * buffers and relays their messages.
+ * template worker (which then serves the first session), starts restored workers, asks their documents to
+ * interrupt them and relays their messages.
  */
 export function frameMain(): void {
+  /** A worker as the frame sees it: it lives in a document of its own (see startWorker), reached by a port. */
+  interface SandboxWorker {
+    onmessage: ((event: { data: unknown }) => void) | null;
+    onerror: ((event: { message: string; filename?: string; lineno?: number; preventDefault(): void }) => void) | null;
+    postMessage(data: unknown, transfer?: Transferable[]): void;
+    terminate(): void;
+  }
   interface Live {
-    worker: Worker;
-    interrupt?: Int32Array;
+    worker: SandboxWorker;
     /** What the worker may still send the page now (token buckets, refilled over time). */
     budget: { bytes: number; messages: number; at: number };
   }
   interface Configure {
     t: 'configure';
+    /** The worker's whole code: it may load no script from any URL. */
     workerSource: string;
+    /** The script of each worker's document (worker-host-main.ts); the frame's CSP allows it by hash. */
+    workerHostScript: string;
+    /** The runtime's Python code, passed on in each worker's `init`. */
+    harness?: Record<string, string>;
     assets: Record<string, Uint8Array>;
-    sources: { loader: string; asm: string };
     limits: Record<string, number>;
     packages: { fileName: string; imports: string[] }[];
     /** A stored snapshot the page has verified (size, sha256): workers restore it, Pyodide never boots in full. */
@@ -23,26 +33,89 @@ export function frameMain(): void {
     /** Send the snapshot made here back with `configured`, for the page to store. */
     returnSnapshot?: boolean;
   }
+  /**
+   * Runs first in every worker. `importScripts` goes first: Pyodide reads its presence as "classic worker" and
+   * would refuse. Then the worker proves `workerPolicy` applies to it (starting a copy of itself must raise a
+   * `worker-src` violation) before any of its code runs; messages that arrive meanwhile are replayed after.
+   */
+  const workerHeader =
+    "'use strict';\nself.importScripts = undefined;\n" +
+    'const queued = []; const early = (event) => queued.push(event.data);\n' +
+    "self.addEventListener('message', early);\n" +
+    'new Promise((resolve, reject) => {\n' +
+    "  self.addEventListener('securitypolicyviolation', (event) => { if (event.violatedDirective === 'worker-src') resolve(); });\n" +
+    "  try { new Worker(location.href, { name: 'policy-probe' }).terminate(); } catch (error) { /* refused at once */ }\n" +
+    "  setTimeout(() => reject(new Error('the worker runs without its CSP (worker-src none); refusing to start')), 2000);\n" +
+    '}).then(() => {\n' +
+    "self.removeEventListener('message', early);\n";
+  const workerFooter =
+    "\nfor (const data of queued) self.dispatchEvent(new MessageEvent('message', { data }));\n" +
+    "}).catch((error) => postMessage({ json: JSON.stringify({ op: 'fatal', message: String(error && error.stack || error) }) }));\n";
   let port: MessagePort | undefined;
   let config: Configure | undefined;
-  let workerUrl = '';
+  let workerScript: Blob | undefined;
   let snapshot: Uint8Array | undefined;
   /** The snapshot's template worker, until a spawn claims it. */
-  let spare: Worker | undefined;
+  let spare: SandboxWorker | undefined;
   const workers = new Map<number, Live>();
+  /**
+   * What a worker may do on top of the frame's CSP: start no worker, load no script, fetch nothing (wasm from
+   * bytes only). A worker that runs arbitrary JavaScript still cannot start new code.
+   */
+  const workerPolicy = "default-src 'none'; script-src 'wasm-unsafe-eval'; worker-src 'none'; connect-src 'none'";
 
   const send = (message: object, transfer: Transferable[] = []) => port?.postMessage(message, transfer);
   const init = (mode: 'snapshot' | 'restore' | 'fresh') =>
-    JSON.stringify({ op: 'init', mode, limits: config?.limits ?? {}, packages: config?.packages ?? [] });
+    JSON.stringify({
+      op: 'init',
+      mode,
+      limits: config?.limits ?? {},
+      packages: config?.packages ?? [],
+      harness: config?.harness,
+    });
 
-  function startWorker(): Worker {
-    return new Worker(workerUrl, { name: 'agenticgen-sandbox' });
+  /**
+   * Starts a worker in a document of its own: an opaque-origin frame can start workers only from `blob:` URLs,
+   * which take the CSP of the starting document, so that document starts the worker and then adds
+   * `workerPolicy` to itself (worker-host-main.ts). Removing the document ends the worker.
+   */
+  function startWorker(): SandboxWorker {
+    const owner = document.createElement('iframe');
+    owner.setAttribute('allow', 'cross-origin-isolated');
+    owner.srcdoc = `<!doctype html><html><head></head><body><script>${config?.workerHostScript ?? ''}</script></body></html>`;
+    const channel = new MessageChannel();
+    const onLoaded = (event: MessageEvent) => {
+      if (event.source !== owner.contentWindow || event.data?.agenticgenWorkerHost !== 'loaded') return;
+      removeEventListener('message', onLoaded);
+      owner.contentWindow?.postMessage({ agenticgenWorkerScript: workerScript, policy: workerPolicy }, '*', [
+        channel.port2,
+      ]);
+    };
+    const worker: SandboxWorker = {
+      onmessage: null,
+      onerror: null,
+      postMessage: (data, transfer = []) => channel.port1.postMessage(data, transfer),
+      terminate: () => {
+        removeEventListener('message', onLoaded);
+        channel.port1.close();
+        owner.remove();
+      },
+    };
+    channel.port1.onmessage = (event: MessageEvent) => {
+      const failure = (event.data as { workerError?: { message: string; filename?: string; lineno?: number } })
+        ?.workerError;
+      if (failure !== undefined) worker.onerror?.({ ...failure, preventDefault() {} });
+      else worker.onmessage?.({ data: event.data });
+    };
+    addEventListener('message', onLoaded);
+    document.body.append(owner);
+    return worker;
   }
 
   function makeSnapshot(): Promise<Uint8Array> {
     return new Promise((resolve, reject) => {
       const template = startWorker();
-      template.onmessage = (event: MessageEvent) => {
+      template.onmessage = (event) => {
         const data = event.data as { json?: string; payload?: Uint8Array };
         const message = JSON.parse(String(data.json));
         if (message.op === 'ready' && data.payload instanceof Uint8Array) {
@@ -101,24 +174,27 @@ export function frameMain(): void {
   function spawn(id: number): void {
     const template = spare;
     spare = undefined;
-    const worker = template ?? startWorker();
+    let worker: SandboxWorker;
+    try {
+      worker = template ?? startWorker();
+    } catch (error) {
+      send({ t: 'exit', w: id, reason: `the worker did not start: ${String((error as Error)?.message ?? error)}` });
+      return;
+    }
     const limits = messageLimits();
     const live: Live = {
       worker,
       budget: { bytes: limits.burstBytes, messages: limits.burstMessages, at: performance.now() },
     };
     workers.set(id, live);
-    worker.onmessage = (event: MessageEvent) => {
-      const data = event.data as { json?: unknown; payload?: unknown; interrupt?: unknown };
+    worker.onmessage = (event) => {
+      const data = event.data as { json?: unknown; payload?: unknown };
       if (typeof data?.json !== 'string' || workers.get(id) !== live) return;
       if (!withinBudget(live, data.json.length)) {
         workers.delete(id);
         worker.terminate();
         send({ t: 'exit', w: id, reason: 'the worker sent more or larger messages than a sandbox worker can' });
         return;
-      }
-      if (live.interrupt === undefined && data.interrupt instanceof SharedArrayBuffer) {
-        live.interrupt = new Int32Array(data.interrupt);
       }
       if (data.payload instanceof Uint8Array)
         send({ t: 'message', w: id, json: data.json, payload: data.payload }, [data.payload.buffer]);
@@ -142,22 +218,7 @@ export function frameMain(): void {
     switch (message.t) {
       case 'configure':
         config = message as unknown as Configure;
-        {
-          const blob = (source: string) => URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-          // Chromium refuses module workers in an opaque origin, so this is a classic worker that imports
-          // Pyodide's two modules from blob URLs; messages that arrive meanwhile are queued and replayed.
-          // `importScripts` goes first: Pyodide reads its presence as "classic worker" and would refuse.
-          const header =
-            "'use strict';\nself.importScripts = undefined;\n" +
-            'const queued = []; const early = (event) => queued.push(event.data);\n' +
-            "self.addEventListener('message', early);\n" +
-            `Promise.all([import(${JSON.stringify(blob(config.sources.asm))}), import(${JSON.stringify(blob(config.sources.loader))})]).then(([asm, loader]) => {\n` +
-            "self.removeEventListener('message', early);\n";
-          const footer =
-            "\nfor (const data of queued) self.dispatchEvent(new MessageEvent('message', { data }));\n" +
-            "}).catch((error) => postMessage({ json: JSON.stringify({ op: 'fatal', message: String(error && error.stack || error) }) }));\n";
-          workerUrl = blob(header + config.workerSource + footer);
-        }
+        workerScript = new Blob([workerHeader + config.workerSource + workerFooter], { type: 'text/javascript' });
         try {
           // The page may be isolated while this frame is not (a Permissions-Policy denying it): same failure.
           if (!self.crossOriginIsolated) throw new Error('not-cross-origin-isolated');
@@ -185,7 +246,8 @@ export function frameMain(): void {
         if (live !== undefined) live.worker.postMessage({ json: message.json, payload: message.payload });
         return;
       case 'interrupt':
-        if (live?.interrupt !== undefined) Atomics.store(live.interrupt, 0, 2);
+        // The worker's document holds its interrupt buffer (a SharedArrayBuffer stays in its agent cluster).
+        live?.worker.postMessage({ hostInterrupt: true });
         return;
       case 'terminate':
         if (live === undefined || typeof message.w !== 'number') return;

@@ -3,7 +3,7 @@
  * testing/chromium-app.ts) because vitest's browser mode aborts the run on any renderer crash in the tab, and
  * because a non-isolated page needs its own server.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AppPage, chromiumTestsEnabled, openApp, type ServedApp, serveApp } from '../testing/chromium-app.js';
 
 /** Copies an 8 MB JavaScript array from Python until the worker's V8 heap (about 4 GB) is exhausted. */
@@ -15,8 +15,8 @@ const jsHeapBomb = [
   '    keep.append(block.slice())',
 ].join('\n');
 
-async function run(page: AppPage, session: number, code: string) {
-  return JSON.parse(await page.evaluate<string>(`app.run(${session}, ${JSON.stringify(code)})`));
+async function run(page: AppPage, session: number, code: string, timeoutMs?: number) {
+  return JSON.parse(await page.evaluate<string>(`app.run(${session}, ${JSON.stringify(code)}, ${timeoutMs})`));
 }
 
 // B2: Chromium puts the sandboxed frame (and so its workers) in a renderer process of its own; when a session
@@ -54,6 +54,63 @@ describe.runIf(chromiumTestsEnabled)('a session that exhausts the JS heap', { ti
     expect(JSON.stringify(victimAfter)).toMatch(/restarted|state is lost|NameError/);
     const fresh = await page.evaluate<number>('app.newSession()');
     expect((await run(page, fresh, '6 * 7')).result?.repr).toBe('42');
+  });
+});
+
+// B3: 16 busy nested workers outlived a 27 ms run and slowed new sessions 20x. Nested workers cannot start any
+// more (attacks-worker-csp.browser.test.ts for a worker running arbitrary JavaScript); here Python tries, and a
+// busy run that ignores its interrupt is ended at its time limit with nothing of it left running. Counted with
+// Chromium's own list of worker targets, never timed.
+describe.runIf(chromiumTestsEnabled)('a busy session at its time limit', { timeout: 180_000 }, () => {
+  let served: ServedApp;
+  let page: AppPage;
+
+  beforeAll(async () => {
+    served = await serveApp('dev');
+    page = await openApp(served.url);
+  }, 120_000);
+
+  afterAll(async () => {
+    await page?.close();
+    await served?.close();
+  });
+
+  it('starts no nested worker, and its terminated worker leaves no work behind for new sessions', async () => {
+    const attacker = await page.evaluate<number>('app.newSession()');
+    expect((await run(page, attacker, 'kept = 1')).ok).toBe(true);
+    const before = await page.workerCount();
+    // One worker per session (the pool keeps none warm in the fixture app).
+    expect(before).toBe(1);
+    const nested = await run(
+      page,
+      attacker,
+      [
+        'from pyodide.ffi import to_js',
+        'tried = []',
+        'for source in ("return new Worker(\'data:text/javascript,for(;;);\')", "return URL.createObjectURL"):',
+        '    try:',
+        '        to_js({}).constructor.constructor(source)()',
+        '        tried.append("ran")',
+        '    except Exception as error:',
+        '        tried.append(type(error).__name__)',
+        'tried',
+      ].join('\n'),
+    );
+    expect(nested.result?.repr).not.toContain('ran');
+    expect(await page.workerCount()).toBe(before);
+    const busy = await run(
+      page,
+      attacker,
+      'while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass',
+      300,
+    );
+    expect(busy.error?.type).toBe('TimeoutError');
+    expect(busy.error?.message).toMatch(/state is lost/);
+    // The busy worker is gone; what is left is one worker per live session.
+    const fresh = await page.evaluate<number>('app.newSession()');
+    expect((await run(page, fresh, 'sum(range(10**6))')).result?.repr).toBe('499999500000');
+    expect((await run(page, attacker, 'kept')).error?.type).toBe('NameError');
+    await vi.waitFor(async () => expect(await page.workerCount()).toBe(2), { timeout: 10_000 });
   });
 });
 

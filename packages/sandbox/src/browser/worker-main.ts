@@ -1,11 +1,10 @@
 /**
- * The browser worker's own code, shipped as source text into a blob worker inside the sandboxed iframe:
- * self-contained, no outside references. It replaces `fetch` with a shim that serves Pyodide's files from
- * memory, removes the network and storage APIs from the scope, loads Pyodide from blob URLs and starts the
+ * The browser worker's own code, shipped as source text (with Pyodide's two modules inlined before it) into a
+ * worker inside the sandboxed iframe: self-contained, no outside references. It replaces `fetch` with a shim
+ * that serves Pyodide's files from memory, removes the network and storage APIs from the scope and starts the
  * shared runtime. Once the interpreter is ready it also removes everything that starts new code or makes URLs
- * for it (Worker, Blob, object URLs, fetch, ...): the frame's CSP must allow `blob:` for this worker's own
- * start, and a blob worker inherits that policy, so the CSP alone would not stop a nested worker. The iframe's
- * CSP (no 'unsafe-eval', connect-src 'none') is the enforcing layer for eval and network; this is the second.
+ * for it (Worker, Blob, object URLs, fetch, ...). The worker's CSP (frame-main.ts, worker-host-main.ts) is the
+ * enforcing layer: no eval, no network, no script URL, no worker; this is the second.
  */
 import type { RuntimeBridge, RuntimeHandle } from '../runtime/sandbox-runtime.js';
 

@@ -12,6 +12,7 @@ import { resolvePackageFiles } from '../host/packages.js';
 import { createSandboxCore, type PythonSandbox } from '../host/sandbox-core.js';
 import type { SnapshotCacheEvent } from '../host/sandbox-events.js';
 import type { SandboxOptions } from '../options.js';
+import { pythonHarness } from '../runtime/python-harness.js';
 import {
   loadSnapshot,
   type ResolvedSnapshotCache,
@@ -205,6 +206,7 @@ class NodeTransport extends CommandTransport {
         pyodideDirectory,
         indexURL: 'https://pyodide.sandbox.invalid/',
         limits,
+        harness: pythonHarness,
         ...packageSetup,
       };
       if (files.worker !== undefined) configure.workerUrl = files.worker;

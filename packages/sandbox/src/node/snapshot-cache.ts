@@ -10,8 +10,10 @@ import { join } from 'node:path';
 import { AgenticGenError } from '@agenticgen/core';
 import type { SnapshotCacheEvent } from '../host/sandbox-events.js';
 import { checkSnapshotBytes, judgeRecord, type SnapshotKey, type SnapshotRecord } from '../host/snapshot-record.js';
+import { pythonHarness } from '../runtime/python-harness.js';
 import { sandboxRuntime } from '../runtime/sandbox-runtime.js';
 import { fixSignalCheckRace } from '../runtime/signal-check-patch.js';
+import { restoreSnapshotSparsely } from '../runtime/sparse-restore-patch.js';
 import { nodeRealmPrelude } from './realm-prelude.js';
 import type { SupervisorRequest } from './supervisor-protocol.js';
 
@@ -132,7 +134,13 @@ export function storeSnapshot(cache: ResolvedSnapshotCache, key: SnapshotKey, by
 }
 
 /** Hash of the code that shapes the interpreter a snapshot holds: a change to it makes stored snapshots stale. */
-const harnessHash = keyHash(String(sandboxRuntime), String(nodeRealmPrelude), String(fixSignalCheckRace));
+const harnessHash = keyHash(
+  String(sandboxRuntime),
+  String(nodeRealmPrelude),
+  String(fixSignalCheckRace),
+  String(restoreSnapshotSparsely),
+  ...Object.values(pythonHarness),
+);
 
 /**
  * What a snapshot depends on. `slot` names the file per configuration (lock file, packages, limits); `pyodide`

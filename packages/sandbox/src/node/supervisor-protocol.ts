@@ -1,6 +1,7 @@
 import type { WorkerCommand } from '../host/command-transport.js';
 
 /** Messages between the host process and the sandbox child process (types only: both sides import it). */
+import type { PythonHarness } from '../runtime/sandbox-runtime.js';
 
 /** Host → child. */
 export type SupervisorRequest =
@@ -14,6 +15,8 @@ export type SupervisorRequest =
       workerUrl?: string;
       /** Limits the runtime enforces inside each worker. */
       limits: Record<string, number>;
+      /** The runtime's Python code (its host inlines it at build time; the child only passes it on). */
+      harness: PythonHarness;
       /** Packages to load into the snapshot. */
       packages?: string[];
       /** Lock file to serve instead of Pyodide's own (absolute path). */

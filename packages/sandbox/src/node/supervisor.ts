@@ -11,7 +11,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+import type { PythonHarness } from '../runtime/sandbox-runtime.ts';
 import { fixSignalCheckRace } from '../runtime/signal-check-patch.ts';
+import { restoreSnapshotSparsely } from '../runtime/sparse-restore-patch.ts';
 import { largestAllocationMb, watchWorkerMemory } from './memory-watch.ts';
 import type { SupervisorRequest } from './supervisor-protocol.ts';
 
@@ -27,6 +29,7 @@ let snapshot: SharedArrayBuffer | undefined;
 let indexURL = 'https://pyodide.sandbox.invalid/';
 let limits: Record<string, number> = {};
 let packages: { fileName: string; imports: string[] }[] = [];
+let harness: PythonHarness | undefined;
 let workerUrl: URL | undefined;
 const workers = new Map<number, Live>();
 /** The snapshot's template worker, until a spawn claims it. */
@@ -73,7 +76,7 @@ function workerResourceLimits(): NonNullable<WorkerOptions['resourceLimits']> {
 }
 
 function initMessage(mode: 'snapshot' | 'restore' | 'fresh'): string {
-  return JSON.stringify({ op: 'init', mode, limits, packages });
+  return JSON.stringify({ op: 'init', mode, limits, packages, harness });
 }
 
 async function makeSnapshot(): Promise<void> {
@@ -166,6 +169,7 @@ async function handle(message: SupervisorRequest): Promise<void> {
     case 'configure': {
       indexURL = message.indexURL;
       limits = message.limits;
+      harness = message.harness;
       if (message.workerUrl !== undefined) workerUrl = new URL(message.workerUrl);
       const directory = message.pyodideDirectory.endsWith('/')
         ? message.pyodideDirectory
@@ -186,7 +190,7 @@ async function handle(message: SupervisorRequest): Promise<void> {
       packages = (message.packageFiles ?? []).map(({ fileName, imports }) => ({ fileName, imports }));
       sources = {
         loader: readFileSync(`${directory}pyodide.mjs`, 'utf8'),
-        asm: fixSignalCheckRace(readFileSync(`${directory}pyodide.asm.mjs`, 'utf8')),
+        asm: restoreSnapshotSparsely(fixSignalCheckRace(readFileSync(`${directory}pyodide.asm.mjs`, 'utf8'))),
       };
       if (limits.freshInterpreters === 1) send({ t: 'configured', snapshotBytes: 0 });
       else if (message.snapshot instanceof Uint8Array) {

@@ -6,6 +6,11 @@
  *
  * It talks to the outside only through `bridge.post` with JSON strings (plus one binary payload), so no
  * object of the host realm ever becomes reachable from Python through it.
+ *
+ * Its Python parts (python/*.py, inlined at build time) arrive with the `init` message. None of them is a module
+ * or stays alive while user code runs: setup steps run in a namespace cleared right after, the cell itself is
+ * executed by this JavaScript (no Python frame below it), and the display and error steps are straight-line code
+ * that defines no function.
  */
 
 /** What the environment gives the runtime. Every function returns primitives or objects of Pyodide's realm. */
@@ -26,6 +31,16 @@ export interface RuntimeBridge {
 /** What the runtime gives back: the entry for messages from the supervising layer. */
 export interface RuntimeHandle {
   receive(json: string, payload?: Uint8Array): void;
+}
+
+/** The runtime's Python code (python/*.py), as text. */
+export interface PythonHarness {
+  /** Functions for steps that run no user code (import block, reseeding, parsing a cell, listing files). */
+  setup: string;
+  /** Straight-line code that evaluates and shows a cell's last expression. */
+  display: string;
+  /** Straight-line code that describes the exception that ended a cell. */
+  error: string;
 }
 
 export function sandboxRuntime(bridge: RuntimeBridge): RuntimeHandle {
@@ -53,141 +68,21 @@ export function sandboxRuntime(bridge: RuntimeBridge): RuntimeHandle {
     lastFlush: number;
   }
 
-  const harness = `
-import sys, os, ast, json, base64, builtins, linecache, random, traceback, types
-
-# The blocker lives in a namespace of its own: it is visible in sys.meta_path, so nothing else of the harness
-# may be reachable from it (its methods' globals).
-_BLOCKER_SOURCE = """
-class BlockHostModules:
-    # Refuses the harness module and the modules that lead from Python to JavaScript objects.
-    blocked = frozenset(("_agenticgen", "js", "pyodide_js"))
-    def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] in self.blocked:
-            raise ModuleNotFoundError(f"[sandbox] module {name!r} is not available in the sandbox", name=name)
-        return None
-"""
-
-def block_host_modules(drop_harness=False):
-    if not any(type(f).__name__ == "BlockHostModules" for f in sys.meta_path):
-        scope = {"__builtins__": builtins, "__name__": "sandbox"}
-        exec(_BLOCKER_SOURCE, scope)
-        sys.meta_path.insert(0, scope["BlockHostModules"]())
-    blocked = ("_agenticgen", "js", "pyodide_js") if drop_harness else ("js", "pyodide_js")
-    for name in list(sys.modules):
-        if name.split(".")[0] in blocked:
-            del sys.modules[name]
-
-def _fresh_namespace():
-    return {"__name__": "__main__", "__builtins__": builtins}
-
-namespace = _fresh_namespace()
-_cells = [0]
-
-def reseed():
-    """A snapshot freezes the random state; every restored interpreter draws a new one from the host CSPRNG."""
-    random.seed(int.from_bytes(os.urandom(32), "big"))
-
-def _cut(text, limit):
-    if len(text) > limit:
-        return text[:limit], True
-    return text, False
-
-def _mime(value, limit):
-    truncated = False
-    try:
-        plain = repr(value)
-    except BaseException as error:
-        plain = f"<repr failed: {type(error).__name__}>"
-    plain, cut = _cut(plain, limit)
-    truncated = truncated or cut
-    bundle = {"text/plain": plain}
-    def add(mime, data):
-        nonlocal truncated
-        if data is None:
-            return
-        if isinstance(data, (bytes, bytearray)):
-            data = base64.b64encode(bytes(data)).decode("ascii")
-        elif not isinstance(data, str):
-            data = json.dumps(data, default=str)
-        if len(data) > limit:
-            truncated = True
-            return
-        bundle[mime] = data
-    for method, mime in (("_repr_html_", "text/html"), ("_repr_json_", "application/json"), ("_repr_png_", "image/png")):
-        function = getattr(type(value), method, None)
-        if callable(function):
-            try:
-                add(mime, function(value))
-            except Exception:
-                pass
-    function = getattr(type(value), "_repr_mimebundle_", None)
-    if callable(function):
-        try:
-            extra = function(value)
-            if isinstance(extra, tuple):
-                extra = extra[0]
-            for mime, data in dict(extra).items():
-                if mime != "text/plain":
-                    add(str(mime), data)
-        except Exception:
-            pass
-    return {"repr": plain, "mime": bundle}, truncated
-
-def _user_traceback(error, filename):
-    tb = error.__traceback__
-    while tb is not None and tb.tb_frame.f_code.co_filename != filename:
-        tb = tb.tb_next
-    return "".join(traceback.format_exception(type(error), error, tb))
-
-def run(code, result_limit):
-    _cells[0] += 1
-    filename = f"<cell-{_cells[0]}>"
-    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
-    out = {"ok": True, "truncated": False}
-    try:
-        tree = ast.parse(code, filename, "exec")
-        last = None
-        if tree.body and isinstance(tree.body[-1], ast.Expr):
-            last = ast.Expression(tree.body.pop().value)
-        exec(compile(tree, filename, "exec"), namespace)
-        if last is not None:
-            value = eval(compile(last, filename, "eval"), namespace)
-            if value is not None:
-                out["result"], out["truncated"] = _mime(value, result_limit)
-    except BaseException as error:
-        out["ok"] = False
-        message = str(error)
-        if isinstance(error, RecursionError) or (isinstance(error, MemoryError) and not message):
-            message = message or "out of memory: the sandbox memory limit was reached"
-        text = _user_traceback(error, filename)
-        out["error"] = {"type": type(error).__name__, "message": message[:result_limit],
-                        "traceback": text[-result_limit:]}
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    return json.dumps(out)
-
-def list_files(directory):
-    found = []
-    for root, dirs, files in os.walk(directory):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(root, name)
-            try:
-                found.append({"path": path, "size": os.path.getsize(path)})
-            except OSError:
-                pass
-    return json.dumps(found)
-`;
-
   const standardImports =
     'import json, re, math, cmath, random, datetime, time, collections, itertools, functools, statistics, ' +
     'decimal, fractions, base64, hashlib, hmac, csv, io, sqlite3, textwrap, string, typing, dataclasses, enum, ' +
     'heapq, bisect, copy, pprint, operator, uuid, struct, zlib, gzip, unicodedata, difflib, calendar, secrets';
 
   let pyodide: Py;
-  let agent: Py;
+  let harness: PythonHarness = { setup: '', display: '', error: '' };
+  /**
+   * Python's `builtins` and `exec`, and the harness compiled once (code objects: not tracked by Python's
+   * garbage collector, held only here, so no Python code can find them).
+   */
+  let python: { builtins: Py; exec: Py; setup: Py; display: Py; error: Py } | undefined;
+  /** The session's globals. */
+  let namespace: Py;
+  let cells = 0;
   /** This worker made the snapshot and has not served a session yet. */
   let template = false;
   /** The worker serves a session: callbacks scheduled from now on are cancelled when the run ends. */
@@ -281,16 +176,52 @@ def list_files(directory):
       if (!Number.isFinite(wanted)) throw new TypeError('setrecursionlimit() needs an integer');
       setRecursionLimit(wanted);
     };
-    const scope = pyodide.toPy({ replacement: clamped });
+    setupStep('replace_recursion_setter', clamped);
+  }
+
+  /** True from the end of one operation that runs Python to the start of the next (see `freezePython`). */
+  let betweenRuns = false;
+
+  /**
+   * SIGINT's handler between runs: refuses to let Python continue, and re-arms itself for the next entry into
+   * Python (another promise chain): through the interrupt buffer at once (read within Python's signal-check
+   * interval) and through the trip once Pyodide has turned the refusal into a JavaScript error (a promise job
+   * later; tripping at once would refuse that conversion's own Python too, which never ends). During a run it
+   * does nothing.
+   */
+  function refuseBetweenRuns(_signal: unknown, frame: unknown): void {
+    (frame as { destroy?: () => void } | undefined)?.destroy?.();
+    if (!betweenRuns) return;
+    if (interrupt !== undefined) Atomics.store(interrupt, 0, 2);
+    Promise.resolve().then(() => {
+      if (betweenRuns) pyodide._module._PyErr_SetInterrupt();
+    });
+    throw new Error('[sandbox] Python does not run between runs');
+  }
+
+  /**
+   * No Python runs between runs. Promise jobs a run started (`Array.fromAsync` over a generator, a thenable)
+   * call back into Python after the run's task ended, out of reach of timers and of the time limit (Node's realm
+   * never drains its microtasks once serving; a browser worker does after every task). So at the end of every
+   * operation that ran Python, SIGINT is tripped with `refuseBetweenRuns` as its handler: the first thing such
+   * a callback would execute raises, before any of its bytecode, and its chain ends.
+   */
+  function freezePython(): void {
+    setupStep('set_sigint', refuseBetweenRuns);
+    betweenRuns = true;
+    pyodide._module._PyErr_SetInterrupt();
+  }
+
+  /** Undoes `freezePython` before an operation runs Python: the pending trip is consumed, the handler reset. */
+  function thawPython(): void {
+    betweenRuns = false;
+    if (interrupt !== undefined) Atomics.store(interrupt, 0, 0);
     try {
-      pyodide.runPython(
-        'import gc, sys\noriginal = sys.setrecursionlimit\nfor holder in gc.get_objects():\n    if isinstance(holder, dict) and holder.get("setrecursionlimit") is original:\n        holder["setrecursionlimit"] = replacement\ndel original, holder',
-        { globals: scope },
-      );
-      scope.clear();
-    } finally {
-      scope.destroy();
+      pyodide.checkInterrupt();
+    } catch {
+      // The trip's own exception: consumed.
     }
+    setupStep('set_sigint', undefined);
   }
 
   function cancelPendingTimers(): void {
@@ -356,9 +287,11 @@ def list_files(directory):
       mode: 'snapshot' | 'restore' | 'fresh';
       limits: Limits;
       packages?: { fileName: string; imports: string[] }[];
+      harness: PythonHarness;
     },
     snapshot?: Uint8Array,
   ) {
+    harness = config.harness;
     wasmLimitBytes = config.limits.memoryLimitBytes - (config.limits.jsHeapLimitBytes ?? 0);
     capMemoryGrowth();
     gateScheduling();
@@ -384,10 +317,15 @@ def list_files(directory):
     } catch {
       // A frozen config in another Pyodide release: nothing to release.
     }
+    const builtins = pyodide.pyimport('builtins');
+    python = {
+      builtins,
+      exec: builtins.exec,
+      setup: builtins.compile(harness.setup, '<sandbox-setup>', 'exec'),
+      display: builtins.compile(harness.display, '<sandbox-display>', 'exec'),
+      error: builtins.compile(harness.error, '<sandbox-error>', 'exec'),
+    };
     if (config.mode !== 'restore') {
-      pyodide.runPython(
-        `import sys, types\n_m = types.ModuleType("_agenticgen")\nexec(${JSON.stringify(harness)}, _m.__dict__)\nsys.modules["_agenticgen"] = _m\ndel _m`,
-      );
       // Wheels (checked against the lock file's sha256 outside) are unpacked by Python itself: Pyodide's
       // loadPackage leaves JS references behind that a memory snapshot cannot hold.
       const imports: string[] = [];
@@ -406,8 +344,7 @@ def list_files(directory):
         if (/^[A-Za-z_][\w.]*$/.test(name)) pyodide.runPython(`import ${name}`);
       }
     }
-    agent = pyodide.pyimport('_agenticgen');
-    agent.block_host_modules();
+    setupStep('block_host_modules');
     if (config.mode === 'snapshot') {
       post({ op: 'ready', heapBytes: heapBytes() }, pyodide.makeMemorySnapshot());
       // Its state is now exactly what every restored worker starts from: the supervisor may keep it and let it
@@ -428,17 +365,123 @@ def list_files(directory):
         // Not registered in this build: nothing to remove.
       }
     }
-    // The harness leaves sys.modules (the runtime keeps its own reference): `import _agenticgen` finds nothing.
-    agent.block_host_modules(true);
+    setupStep('block_host_modules');
     replaceRecursionSetter();
     pyodide.setStdout(sink('stdout'));
     pyodide.setStderr(sink('stderr'));
-    agent.reseed();
+    setupStep('reseed');
+    namespace = pyodide.toPy({ __name__: '__main__' });
+    namespace.set('__builtins__', python?.builtins);
     interrupt = new Int32Array(new SharedArrayBuffer(4));
     // The signal check that reads this buffer was made race-free before Pyodide loaded (signal-check-patch.ts).
     pyodide.setInterruptBuffer(interrupt);
     serving = true;
+    freezePython();
     post({ op: 'ready', heapBytes: heapBytes() }, interrupt.buffer as SharedArrayBuffer);
+  }
+
+  /** A fresh dict, cleared and released after `use`: nothing put in it outlives the step. */
+  function withScope<T>(use: (scope: Py) => T): T {
+    const scope = pyodide.toPy({});
+    try {
+      return use(scope);
+    } finally {
+      scope.clear();
+      scope.destroy();
+    }
+  }
+
+  /** Calls one function of python/setup.py, defined for this call only. Runs no user code. */
+  function setupStep(name: string, ...args: unknown[]): Py {
+    return withScope((scope) => {
+      python?.exec(python.setup, scope);
+      const step = scope.get(name);
+      try {
+        return step(...args);
+      } finally {
+        step.destroy();
+      }
+    });
+  }
+
+  /** Runs a straight-line step (display.py, error.py) with `inputs` as its globals; returns its `out`. */
+  function runStep(step: Py, inputs: Record<string, unknown>): string | undefined {
+    return withScope((scope) => {
+      for (const [name, value] of Object.entries(inputs)) scope.set(name, value);
+      python?.exec(step, scope);
+      const out = scope.get('out');
+      return typeof out === 'string' ? out : undefined;
+    });
+  }
+
+  function isPythonError(error: unknown): error is Error & { type: string } {
+    const PythonError = pyodide?.ffi?.PythonError;
+    return typeof PythonError === 'function' && error instanceof PythonError;
+  }
+
+  type Outcome = { ok: boolean; truncated: boolean; result?: unknown; error?: unknown };
+
+  /** What ended a cell, from the exception Pyodide kept (`sys.last_exc`). */
+  function failure(error: Error & { type: string }, filename: string, limit: number): Outcome {
+    let described: string | undefined;
+    try {
+      described = runStep(python?.error, { filename, limit });
+    } catch (stepError) {
+      if (!isPythonError(stepError)) throw stepError;
+    }
+    const fallback = { type: String(error.type), message: '', traceback: String(error.message).slice(-limit) };
+    return { ok: false, truncated: false, error: described === undefined ? fallback : JSON.parse(described) };
+  }
+
+  /**
+   * Runs one cell. The statements are executed by this JavaScript through `exec`, so no Python frame lies
+   * below the cell's own (`sys._getframe().f_back` is None); only a final expression is evaluated inside the
+   * display step.
+   */
+  function runCell(code: string, limit: number): Outcome {
+    cells += 1;
+    const filename = `<cell-${cells}>`;
+    let prepared: Py;
+    try {
+      prepared = setupStep('prepare', code, filename);
+    } catch (error) {
+      if (!isPythonError(error)) throw error;
+      return failure(error, filename, limit);
+    }
+    const body = prepared.get(0);
+    const last = prepared.get(1);
+    prepared.destroy();
+    try {
+      python?.exec(body, namespace);
+      if (last === undefined) return { ok: true, truncated: false };
+      const shown = runStep(python?.display, { last, namespace, limit });
+      return shown === undefined ? { ok: true, truncated: false } : { ok: true, ...JSON.parse(shown) };
+    } catch (error) {
+      if (!isPythonError(error)) throw error;
+      return failure(error, filename, limit);
+    } finally {
+      body.destroy();
+      last?.destroy();
+      flushStandardStreams();
+    }
+  }
+
+  /** Python buffers `sys.stdout`/`sys.stderr`: what a cell printed reaches the sinks before its reply. */
+  function flushStandardStreams(): void {
+    const sys = pyodide.pyimport('sys');
+    try {
+      for (const name of ['stdout', 'stderr']) {
+        try {
+          const stream = sys[name];
+          stream.flush();
+          stream.destroy?.();
+        } catch {
+          // A cell replaced the stream with something that cannot flush: nothing to deliver.
+        }
+      }
+    } finally {
+      sys.destroy();
+    }
   }
 
   function runCode(id: number, code: string, limits: Limits): void {
@@ -451,12 +494,14 @@ def list_files(directory):
     };
     if (interrupt !== undefined) Atomics.store(interrupt, 0, 0);
     const started = performance.now();
-    let outcome: { ok: boolean; truncated: boolean; result?: unknown; error?: unknown };
+    let outcome: Outcome;
     let fatal = false;
     try {
+      thawPython();
       maxRecursion = limits.recursionLimit;
       setRecursionLimit(limits.recursionLimit);
-      outcome = JSON.parse(agent.run(code, limits.resultLimit));
+      outcome = runCell(code, limits.resultLimit);
+      freezePython();
     } catch (error) {
       // A JavaScript-level failure inside Pyodide (wasm stack overflow, fatal error): the interpreter may be
       // unusable, so the supervisor replaces this worker.
@@ -511,7 +556,14 @@ def list_files(directory):
         copy.set(data);
         post({ op: 'reply', id, ok: true, value: { size: copy.length } }, copy);
       } else if (message.op === 'list-files') {
-        post({ op: 'reply', id, ok: true, value: JSON.parse(agent.list_files(path || '/home/pyodide')) });
+        thawPython();
+        let listed: string;
+        try {
+          listed = setupStep('list_files', path || '/home/pyodide');
+        } finally {
+          freezePython();
+        }
+        post({ op: 'reply', id, ok: true, value: JSON.parse(listed) });
       }
     } catch (error) {
       const errno = (error as { errno?: number } | null)?.errno;

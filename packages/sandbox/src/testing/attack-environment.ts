@@ -13,7 +13,10 @@ export interface AttackEnvironment {
   hostFileExists?: (path: string) => boolean;
   /** Whether this runtime caps and counts the JavaScript heap of each worker (Node; the browser's is issue 16 B4). */
   capsJavaScriptHeap?: boolean;
-  /** Whether promise jobs started during a run stay frozen after it (Node: the realm's own microtask queue). */
+  /**
+   * Whether promise jobs started during a run stay frozen after it (Node: the realm's own microtask queue;
+   * browser: refused when they enter Python). Default true; false skips those cases.
+   */
   freezesPromiseJobs?: boolean;
   /** Kills the isolated layer that holds the workers, as a crash would (Node: the sandbox process). */
   killWorkers?: ((sandbox: PythonSandbox) => Promise<void>) | undefined;

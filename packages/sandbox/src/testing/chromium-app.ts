@@ -77,6 +77,8 @@ export interface AppPage {
   evaluate<T>(expression: string): Promise<T>;
   /** Whether Playwright reported a renderer crash in the tab (the page's own or one of its frames'). */
   crashReported(): boolean;
+  /** The dedicated workers alive in the tab, its frames' included (Chromium's own list of targets). */
+  workerCount(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -103,5 +105,10 @@ export async function openApp(url: string): Promise<AppPage> {
     return reply.result.value as T;
   };
   await page.waitForFunction(() => 'app' in globalThis, undefined, { timeout: 60_000 });
-  return { evaluate, crashReported: () => crashed, close: () => browser.close() };
+  const targets = await browser.newBrowserCDPSession();
+  const workerCount = async () => {
+    const { targetInfos } = await targets.send('Target.getTargets');
+    return targetInfos.filter((target) => target.type === 'worker').length;
+  };
+  return { evaluate, crashReported: () => crashed, workerCount, close: () => browser.close() };
 }
