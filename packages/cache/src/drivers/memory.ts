@@ -1,5 +1,5 @@
 import { cacheError } from '../errors.js';
-import { cloneValue } from '../serialization/value-tree.js';
+import { cloneStorable } from '../serialization/storable.js';
 import { type CacheDriver, type CacheEntry, type CacheInvalidation, hardExpiryOf } from './driver.js';
 
 export interface MemoryDriverOptions {
@@ -23,7 +23,7 @@ export function createMemoryDriver(options: MemoryDriverOptions = {}): CacheDriv
   const check = () => {
     if (disposed) throw cacheError('disposed', 'the memory driver was disposed; create a new one');
   };
-  const copy = (entry: CacheEntry): CacheEntry => (clone ? { ...entry, value: cloneValue(entry.value) } : entry);
+  const copy = (entry: CacheEntry): CacheEntry => (clone ? { ...entry, value: cloneStorable(entry.value) } : entry);
 
   return {
     name: 'memory',

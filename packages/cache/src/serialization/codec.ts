@@ -1,9 +1,8 @@
-import { Packr } from 'msgpackr';
 import type { CacheEntry } from '../drivers/driver.js';
 import { cacheError } from '../errors.js';
 import { decodeBodyV1 } from './codec-v1.js';
 import { crc32 } from './crc32.js';
-import { assertStorable } from './storable.js';
+import { assertStorable, packr } from './storable.js';
 
 /**
  * The byte format the file, IndexedDB and Redis drivers store:
@@ -23,13 +22,6 @@ const formatVersion = 2;
 const magic = [0x41, 0x47, 0x43] as const;
 const headerLength = 16;
 const flagCompressed = 1;
-
-/**
- * `moreTypes` keeps typed arrays, `ArrayBuffer`, `Set` and `undefined` as themselves; without `structuredClone`
- * msgpackr does not track references (cycles are refused by `assertStorable` first). Each body carries its own
- * record definitions, so any process can read it.
- */
-const packr = new Packr({ moreTypes: true, structuredClone: false });
 
 export interface CodecOptions {
   /**

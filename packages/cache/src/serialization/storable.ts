@@ -1,4 +1,13 @@
+import { Packr } from 'msgpackr';
 import { cacheError } from '../errors.js';
+
+/**
+ * The msgpackr configuration of the stored format (codec.ts) and of the memory driver's copies: `moreTypes` keeps
+ * typed arrays, `ArrayBuffer`, `Set` and `undefined` as themselves; without `structuredClone` msgpackr does not
+ * track references (cycles are refused by `assertStorable` first). Each body carries its own record definitions,
+ * so any process can read it.
+ */
+export const packr = new Packr({ moreTypes: true, structuredClone: false });
 
 /**
  * The driver contract's rule for what a cache value may hold, checked before msgpackr packs it: msgpackr itself
@@ -45,4 +54,10 @@ export function assertStorable(value: unknown, path: Set<object> = new Set()): v
   } finally {
     path.delete(object);
   }
+}
+
+/** A deep copy under the same rules and encoding as the serialising drivers, so the memory driver accepts the same values. */
+export function cloneStorable(value: unknown): unknown {
+  assertStorable(value);
+  return packr.unpack(packr.pack(value));
 }
