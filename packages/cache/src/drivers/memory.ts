@@ -1,6 +1,6 @@
 import type { AsyncResource } from '@agenticgen/core';
 import { cacheError } from '../errors.js';
-import { cloneValue } from '../serialization/value-tree.js';
+import { cloneStorable } from '../serialization/storable.js';
 import { type CacheDriver, type CacheEntry, type CacheInvalidation, hardExpiryOf } from './driver.js';
 
 export interface MemoryDriverOptions {
@@ -26,7 +26,7 @@ export function createMemoryDriver(
   const check = () => {
     if (disposed) throw cacheError('disposed', 'the memory driver was disposed; create a new one');
   };
-  const copy = (entry: CacheEntry): CacheEntry => (clone ? { ...entry, value: cloneValue(entry.value) } : entry);
+  const copy = (entry: CacheEntry): CacheEntry => (clone ? { ...entry, value: cloneStorable(entry.value) } : entry);
 
   return {
     name: 'memory',

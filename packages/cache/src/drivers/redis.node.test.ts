@@ -174,8 +174,11 @@ describe.runIf(available)('redis driver', () => {
         outfile,
         logLevel: 'silent',
         alias: { '@agenticgen/core': fileURLToPath(new URL('../../../core/src/index.ts', import.meta.url)) },
-        // ioredis is CommonJS; give its require() calls a real require in the ESM bundle.
-        banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+        // ioredis is CommonJS; give its require() calls a real require in the ESM bundle (under a name of its own:
+        // msgpackr's Node entry imports createRequire too).
+        banner: {
+          js: "import { createRequire as createBannerRequire } from 'node:module'; const require = createBannerRequire(import.meta.url);",
+        },
       });
       const { stdout } = await promisify(execFile)(process.execPath, [outfile], {
         env: { ...process.env, REDIS_URL: server.url, CACHE_PREFIX: prefix },

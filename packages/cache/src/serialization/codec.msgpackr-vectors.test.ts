@@ -3,9 +3,10 @@ import { decodeEntry, encodeEntry } from './codec.js';
 
 /**
  * msgpackr's own round-trip cases (kriszyp/msgpackr tests/test.js, default options), run through the cache's
- * value serializer, which stays only where it passes them and is ahead in bench/serializer.ts. Cases msgpackr
- * covers only with `structuredClone` (self references, Error, RegExp), and bigints, which the driver contract
- * refuses, are limits here: a clear `cache-value-unsupported` error rather than a silently different value.
+ * value serializer (msgpackr since format version 2), so the frame and the driver-contract check around it keep
+ * every value msgpackr keeps. Cases msgpackr covers only with `structuredClone` (self references, Error, RegExp),
+ * and bigints, which the driver contract refuses, are limits here: a clear `cache-value-unsupported` error rather
+ * than a silently different value.
  */
 async function roundTrip<T>(value: T): Promise<T> {
   const decoded = await decodeEntry(await encodeEntry('k', { value, createdAt: 1 }));

@@ -2,7 +2,7 @@ import { AgenticGenError } from '@agenticgen/core';
 import { describe, expect, it } from 'vitest';
 import { sizeOf } from '../cache/size-of.js';
 import { decodeEntry, encodeEntry } from './codec.js';
-import { crc32 } from './crc32.js';
+import { encodeEntryV1 } from './test-support/codec-v1-writer.js';
 
 describe('entry codec', () => {
   it('round-trips values that JSON alone would lose', async () => {
@@ -51,28 +51,40 @@ describe('entry codec', () => {
     }
   });
 
-  it('decodes plain JSON values without a tree walk and still reads entries from older writers', async () => {
-    const value = { id: 1, name: 'n', list: [1, 'two', null, { deep: true }], empty: {}, minusZero: -0 };
-    const bytes = await encodeEntry('k', { value, createdAt: 3 });
-    const decoded = (await decodeEntry(bytes)).entry.value;
-    expect(decoded).toEqual({ ...value, minusZero: 0 }); // JSON has no -0, as before
-    expect(decoded).not.toBe(value);
-    // A marker anywhere turns the fast path off for the whole value.
-    const mixed = { plain: { a: 1 }, when: new Date(5) };
-    expect((await decodeEntry(await encodeEntry('k', { value: mixed, createdAt: 3 }))).entry.value).toEqual(mixed);
+  it('writes format version 2 (msgpackr) and still reads entries the version-1 codec wrote before the switch', async () => {
+    const value = { id: 1, at: new Date(7), vector: new Float32Array([0.5, -1]), map: new Map([[1, 'one']]) };
+    const written = await encodeEntry('k', { value, createdAt: 3, tags: ['t'], tagVersions: [2] });
+    expect([...written.subarray(0, 4)]).toEqual([0x41, 0x47, 0x43, 2]);
 
-    // An entry written before the plain flag existed: same layout, JSON without "p". It must decode the same.
-    const json = new TextEncoder().encode(JSON.stringify({ k: 'k', c: 3, v: { id: 1, at: { $agc: ['Date', 7] } } }));
-    const padding = (8 - ((4 + json.length) % 8)) % 8;
-    const body = new Uint8Array(4 + json.length + padding);
-    new DataView(body.buffer).setUint32(0, json.length, true);
-    body.set(json, 4);
-    const old = new Uint8Array(16 + body.length);
-    old.set([0x41, 0x47, 0x43, 0x01], 0);
-    new DataView(old.buffer).setUint32(8, crc32(body), true);
-    new DataView(old.buffer).setUint32(12, body.length, true);
-    old.set(body, 16);
-    expect((await decodeEntry(old)).entry).toEqual({ value: { id: 1, at: new Date(7) }, createdAt: 3 });
+    // Written by the old codec (as on disk or in Redis before an upgrade), read after the switch.
+    const plain = { id: 1, name: 'n', list: [1, 'two', null, { deep: true }] };
+    for (const old of [value, plain, { $agc: ['Date', 0] }]) {
+      const bytes = encodeEntryV1('k', { value: old, createdAt: 3, expiresAt: 9, tags: ['t'], tagVersions: [2] });
+      expect(bytes[3]).toBe(1);
+      expect((await decodeEntry(bytes)).entry).toEqual({
+        value: old,
+        createdAt: 3,
+        expiresAt: 9,
+        tags: ['t'],
+        tagVersions: [2],
+      });
+    }
+  });
+
+  it('never mis-decodes a body of another format version: an unknown version or a swapped one is corrupt', async () => {
+    const current = await encodeEntry('k', { value: { a: 1 }, createdAt: 1 });
+    const legacy = encodeEntryV1('k', { value: { a: 1 }, createdAt: 1 });
+    // A valid checksum over the body but a version byte that does not match it.
+    for (const [bytes, version] of [
+      [current, 3],
+      [current, 1],
+      [legacy, 2],
+    ] as const) {
+      const copy = bytes.slice();
+      copy[3] = version;
+      const error = await decodeEntry(copy).catch((caught: unknown) => caught);
+      expect(AgenticGenError.hasCode(error, 'cache-entry-corrupt'), `version ${version}`).toBe(true);
+    }
   });
 });
 

@@ -1,26 +1,27 @@
 import type { CacheEntry } from '../drivers/driver.js';
 import { cacheError } from '../errors.js';
+import { decodeBodyV1 } from './codec-v1.js';
 import { crc32 } from './crc32.js';
-import { BlobWriter, concat, decodeTree, encodeTree, MalformedTreeError } from './value-tree.js';
+import { assertStorable, packr } from './storable.js';
 
 /**
  * The byte format the file, IndexedDB and Redis drivers store:
  *
- *   0  "AGC" + format version (1)      4 bytes
+ *   0  "AGC" + format version (2)      4 bytes
  *   4  flags (bit 0: body is deflate-raw compressed), 3 reserved zero bytes
  *   8  CRC-32 of the body as stored     uint32 LE
  *  12  body length as stored            uint32 LE
- *  16  body: [JSON length uint32 LE][JSON: key, metadata, value tree][pad to 8][binary blobs]
+ *  16  body: msgpackr (`moreTypes`) of { k: key, c, e?, s?, t?, r?, n?, v: value }
  *
- * The length and checksum make a torn write (a crash mid-write, a truncated copy) or a flipped bit detectable, so
- * such an entry is dropped instead of being served.
+ * Version 1 bodies (JSON + value tree, before msgpackr won bench/serializer.ts) are still read by codec-v1.ts, so
+ * an upgrade keeps existing entries. The length and checksum make a torn write (a crash mid-write, a truncated
+ * copy) or a flipped bit detectable, so such an entry is dropped instead of being served.
  */
 
-const magic = [0x41, 0x47, 0x43, 0x01] as const;
+const formatVersion = 2;
+const magic = [0x41, 0x47, 0x43] as const;
 const headerLength = 16;
 const flagCompressed = 1;
-const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: true });
 
 export interface CodecOptions {
   /**
@@ -32,7 +33,7 @@ export interface CodecOptions {
   compressAboveBytes?: number;
 }
 
-interface EntryJson {
+interface EntryRecord {
   k: string;
   c: number;
   e?: number;
@@ -41,30 +42,21 @@ interface EntryJson {
   /** Tag versions, aligned with `t`. */
   r?: readonly (number | string)[];
   n?: true;
-  /** 1 when `v` holds no `$agc` marker: `JSON.parse` already produced the value (older entries lack it). */
-  p?: 1;
   v: unknown;
 }
 
 export async function encodeEntry(key: string, entry: CacheEntry, options: CodecOptions = {}): Promise<Uint8Array> {
-  const blobs = new BlobWriter();
-  const json: EntryJson = { k: key, c: entry.createdAt, v: encodeTree(entry.value, blobs) };
-  if (entry.expiresAt !== undefined && Number.isFinite(entry.expiresAt)) json.e = entry.expiresAt;
-  if (entry.staleUntil !== undefined && Number.isFinite(entry.staleUntil)) json.s = entry.staleUntil;
-  if (entry.tags !== undefined && entry.tags.length > 0) json.t = entry.tags;
-  if (entry.tagVersions !== undefined && entry.tagVersions.length > 0) json.r = entry.tagVersions;
-  if (entry.negative === true) json.n = true;
-  if (blobs.plain) json.p = 1;
-  const jsonBytes = encoder.encode(JSON.stringify(json));
-  const jsonPadding = (8 - ((4 + jsonBytes.length) % 8)) % 8;
-  const plainLength = 4 + jsonBytes.length + jsonPadding + blobs.length;
-  let body: Uint8Array = new Uint8Array(plainLength);
-  new DataView(body.buffer).setUint32(0, jsonBytes.length, true);
-  body.set(jsonBytes, 4);
-  body.set(concat(blobs.parts, blobs.length), 4 + jsonBytes.length + jsonPadding);
+  assertStorable(entry.value);
+  const record: EntryRecord = { k: key, c: entry.createdAt, v: entry.value };
+  if (entry.expiresAt !== undefined && Number.isFinite(entry.expiresAt)) record.e = entry.expiresAt;
+  if (entry.staleUntil !== undefined && Number.isFinite(entry.staleUntil)) record.s = entry.staleUntil;
+  if (entry.tags !== undefined && entry.tags.length > 0) record.t = entry.tags;
+  if (entry.tagVersions !== undefined && entry.tagVersions.length > 0) record.r = entry.tagVersions;
+  if (entry.negative === true) record.n = true;
+  let body: Uint8Array = packr.pack(record);
 
   let flags = 0;
-  if (options.compression === true && plainLength > (options.compressAboveBytes ?? 1024)) {
+  if (options.compression === true && body.length > (options.compressAboveBytes ?? 1024)) {
     const compressed = await transform(body, new CompressionStream('deflate-raw'));
     if (compressed.length < body.length) {
       body = compressed;
@@ -73,6 +65,7 @@ export async function encodeEntry(key: string, entry: CacheEntry, options: Codec
   }
   const result = new Uint8Array(headerLength + body.length);
   result.set(magic, 0);
+  result[3] = formatVersion;
   result[4] = flags;
   const view = new DataView(result.buffer);
   view.setUint32(8, crc32(body), true);
@@ -102,6 +95,8 @@ export function decodeEntryFast(bytes: Uint8Array): DecodedEntry | Promise<Decod
   for (let index = 0; index < magic.length; index++) {
     if (bytes[index] !== magic[index]) throw corrupt('unknown format marker');
   }
+  const version = bytes[3] as number;
+  if (version !== 1 && version !== formatVersion) throw corrupt(`unknown format version ${version}`);
   const flags = bytes[4] as number;
   if ((flags & ~flagCompressed) !== 0 || bytes[5] !== 0 || bytes[6] !== 0 || bytes[7] !== 0) {
     throw corrupt('unknown header flags');
@@ -113,32 +108,38 @@ export function decodeEntryFast(bytes: Uint8Array): DecodedEntry | Promise<Decod
   }
   const body = bytes.subarray(headerLength);
   if (crc32(body) !== checksum) throw corrupt('checksum mismatch');
+  const decodeBody = version === 1 ? decodeVersion1 : decodeVersion2;
   if ((flags & flagCompressed) === 0) return decodeBody(body);
   return transform(body, new DecompressionStream('deflate-raw')).then(decodeBody, (error: unknown) => {
     throw corrupt('compressed body does not inflate', error);
   });
 }
 
-function decodeBody(body: Uint8Array): DecodedEntry {
+function decodeVersion1(body: Uint8Array): DecodedEntry {
   try {
-    if (body.length < 4) throw new MalformedTreeError('no JSON length');
-    const jsonEnd = 4 + readUint32(body, 0);
-    const blobStart = jsonEnd + ((8 - (jsonEnd % 8)) % 8);
-    const json = JSON.parse(decoder.decode(body.subarray(4, jsonEnd))) as EntryJson;
-    if (typeof json !== 'object' || json === null || typeof json.k !== 'string' || typeof json.c !== 'number') {
-      throw new MalformedTreeError('missing key or createdAt');
-    }
-    const value = json.p === 1 ? json.v : decodeTree(json.v, body.subarray(blobStart));
-    const entry: CacheEntry = { value, createdAt: json.c };
-    if (typeof json.e === 'number') entry.expiresAt = json.e;
-    if (typeof json.s === 'number') entry.staleUntil = json.s;
-    if (Array.isArray(json.t)) entry.tags = json.t;
-    if (Array.isArray(json.r)) entry.tagVersions = json.r;
-    if (json.n === true) entry.negative = true;
-    return { key: json.k, entry };
+    return decodeBodyV1(body);
   } catch (error) {
     throw corrupt('body does not parse', error);
   }
+}
+
+function decodeVersion2(body: Uint8Array): DecodedEntry {
+  let record: EntryRecord;
+  try {
+    record = packr.unpack(body) as EntryRecord;
+  } catch (error) {
+    throw corrupt('body does not unpack', error);
+  }
+  if (typeof record !== 'object' || record === null || typeof record.k !== 'string' || typeof record.c !== 'number') {
+    throw corrupt('missing key or createdAt');
+  }
+  const entry: CacheEntry = { value: record.v, createdAt: record.c };
+  if (typeof record.e === 'number') entry.expiresAt = record.e;
+  if (typeof record.s === 'number') entry.staleUntil = record.s;
+  if (Array.isArray(record.t)) entry.tags = record.t;
+  if (Array.isArray(record.r)) entry.tagVersions = record.r;
+  if (record.n === true) entry.negative = true;
+  return { key: record.k, entry };
 }
 
 /** Little-endian uint32 without a DataView allocation (this runs on every L2 read). */

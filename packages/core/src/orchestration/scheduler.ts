@@ -2,6 +2,7 @@ import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { createEventBus } from '../events/event-bus.js';
 import { GroupParking } from './group-parking.js';
 import { PriorityQueue } from './priority-queue.js';
+import { assertAdmissible, assertSchedulerLimits, dependencyFailure, waitForQueueSpace } from './queue-admission.js';
 import { deadlineError, deadlineMs, ScheduledTask } from './scheduled-task.js';
 import type { Scheduler, SchedulerEvents, SchedulerOptions, SchedulerStats } from './scheduler-types.js';
 
@@ -14,8 +15,9 @@ export type {
   TaskEventBase,
 } from './scheduler-types.js';
 
-import { backoffDelay, maxRetriesOf, type Task, type TaskContext, type TaskHandle } from './task.js';
-import { armAttemptTimeout, armDeadline, armRetry, clearAttemptTimer, clearTaskTimers } from './task-timers.js';
+import type { Task, TaskHandle } from './task.js';
+import { type AttemptHost, attemptFailed, startAttempt } from './task-attempts.js';
+import { armDeadline, clearTaskTimers } from './task-timers.js';
 
 /** The scheduler implementation; see `createScheduler`. */
 class SchedulerCore implements Scheduler {
@@ -26,7 +28,6 @@ class SchedulerCore implements Scheduler {
   #idleWaiters: Array<() => void> = [];
   readonly #concurrency: number;
   readonly #maxQueueSize: number;
-  readonly #options: SchedulerOptions;
   #waiting = 0;
   #running = 0;
   #sequence = 0;
@@ -35,25 +36,41 @@ class SchedulerCore implements Scheduler {
   #cancelled = 0;
   #paused: boolean;
   #disposed = false;
+  /** What task-attempts.ts may do to the queue and counters while it runs an attempt. */
+  readonly #host: AttemptHost;
 
   constructor(options: SchedulerOptions) {
-    this.#options = options;
     this.#concurrency = options.concurrency ?? 8;
     this.#groups = new GroupParking(options.groupConcurrency);
     this.#maxQueueSize = options.maxQueueSize ?? Number.POSITIVE_INFINITY;
     this.#paused = options.paused ?? false;
-    if (!(Number.isInteger(this.#concurrency) && this.#concurrency >= 1)) {
-      throw new AgenticGenError(
-        'invalid-argument',
-        `[orchestration] concurrency must be an integer >= 1, got ${this.#concurrency}`,
-      );
-    }
-    if (!(this.#maxQueueSize >= 0)) {
-      throw new AgenticGenError(
-        'invalid-argument',
-        `[orchestration] maxQueueSize must be >= 0, got ${options.maxQueueSize}`,
-      );
-    }
+    this.#host = {
+      events: this.events,
+      options,
+      begin: (record) => {
+        this.#leaveWaiting();
+        this.#running++;
+        const group = record.task.group;
+        if (group !== undefined) this.#groups.started(group);
+        this.#live.add(record);
+        return this.#running;
+      },
+      release: (record) => this.#release(record),
+      completed: (record) => {
+        this.#completed++;
+        this.#live.delete(record);
+      },
+      awaitRetry: () => {
+        this.#waiting++;
+      },
+      requeue: (record) => {
+        record.sequence = ++this.#sequence;
+        this.#queue.push(record);
+      },
+      fail: (record, error) => this.#fail(record, error),
+      pump: () => this.#pump(),
+    };
+    assertSchedulerLimits(this.#concurrency, this.#maxQueueSize, options.maxQueueSize);
   }
 
   get stats(): SchedulerStats {
@@ -67,18 +84,7 @@ class SchedulerCore implements Scheduler {
   }
 
   schedule<I, R>(task: Task<I, R>): TaskHandle<R> {
-    if (this.#disposed)
-      throw new AgenticGenError('disposed', '[orchestration] the scheduler was disposed; create a new one');
-    if (typeof task?.run !== 'function') {
-      throw new AgenticGenError('invalid-argument', '[orchestration] a task needs a run(input, context) function');
-    }
-    if (this.#waiting >= this.#maxQueueSize) {
-      throw new AgenticGenError(
-        'queue-full',
-        `[orchestration] the queue is full (${this.#maxQueueSize} waiting tasks); retry later, use scheduleWhenSpace() to wait, or raise maxQueueSize`,
-        { retryable: true, data: { maxQueueSize: this.#maxQueueSize } },
-      );
-    }
+    assertAdmissible(task as Task<unknown, unknown>, this.#disposed, this.#waiting, this.#maxQueueSize);
     const deadlineAt = task.deadline === undefined ? undefined : deadlineMs(task.deadline);
     const sequence = ++this.#sequence;
     const record = new ScheduledTask(task as Task<unknown, unknown>, task.id ?? `task-${sequence}`, sequence, this);
@@ -118,24 +124,7 @@ class SchedulerCore implements Scheduler {
 
   async scheduleWhenSpace<I, R>(task: Task<I, R>, options: { signal?: AbortSignal } = {}): Promise<TaskHandle<R>> {
     while (this.#waiting >= this.#maxQueueSize && !this.#disposed) {
-      await new Promise<void>((resolve, reject) => {
-        const wake = () => {
-          options.signal?.removeEventListener('abort', onAbort);
-          resolve();
-        };
-        const onAbort = () => {
-          const index = this.#spaceWaiters.indexOf(wake);
-          if (index !== -1) this.#spaceWaiters.splice(index, 1);
-          reject(
-            new AgenticGenError('aborted', '[orchestration] stopped waiting for queue space', {
-              cause: options.signal?.reason,
-            }),
-          );
-        };
-        if (options.signal?.aborted) return onAbort();
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-        this.#spaceWaiters.push(wake);
-      });
+      await waitForQueueSpace(this.#spaceWaiters, options.signal);
     }
     return this.schedule(task);
   }
@@ -217,136 +206,9 @@ class SchedulerCore implements Scheduler {
         this.#groups.park(group, record);
         continue;
       }
-      this.#start(record);
+      startAttempt(this.#host, record);
     }
     if (this.#waiting === 0 && this.#running === 0) this.#notifyIdle();
-  }
-
-  #start(record: ScheduledTask): void {
-    this.#leaveWaiting();
-    this.#running++;
-    const group = record.task.group;
-    if (group !== undefined) this.#groups.started(group);
-    record.status = 'running';
-    record.attempts++;
-    record.startedAt = performance.now();
-    this.#live.add(record);
-    const attempt = record.attempts;
-    const timeoutMs = record.task.timeoutMs ?? this.#options.timeoutMs;
-    if (timeoutMs !== undefined) {
-      armAttemptTimeout(record, timeoutMs, (error) => this.#attemptFailed(record, attempt, error));
-    }
-    if (this.events.hasListeners('task-start')) {
-      this.events.emit('task-start', { taskId: record.id, ...record.named, attempt, running: this.#running });
-    }
-    const context = this.#contextFor(record, attempt);
-    let outcome: unknown;
-    try {
-      outcome = record.inCallerContext(() => record.task.run(record.task.input, context));
-    } catch (error) {
-      this.#attemptFailed(record, attempt, error);
-      return;
-    }
-    if (outcome !== null && typeof outcome === 'object' && typeof (outcome as Promise<unknown>).then === 'function') {
-      (outcome as Promise<unknown>).then(
-        (value) => this.#attemptSucceeded(record, attempt, value),
-        (error: unknown) => this.#attemptFailed(record, attempt, error),
-      );
-    } else {
-      // Settle asynchronously like a promise would, so run() callers never see re-entrancy.
-      queueMicrotask(() => this.#attemptSucceeded(record, attempt, outcome));
-    }
-  }
-
-  #contextFor(record: ScheduledTask, attempt: number): TaskContext {
-    const core = this;
-    return {
-      taskId: record.id,
-      attempt,
-      // Created on first use: most tasks never look at their signal, and an AbortController is not free.
-      get signal() {
-        record.controller ??= new AbortController();
-        return record.controller.signal;
-      },
-      progress(fraction, message) {
-        if (record.status !== 'running' || record.attempts !== attempt) return;
-        if (core.events.hasListeners('task-progress')) {
-          const payload: SchedulerEvents['task-progress'] = {
-            taskId: record.id,
-            ...record.named,
-            fraction: Math.min(1, Math.max(0, fraction)),
-          };
-          if (message !== undefined) payload.message = message;
-          core.events.emit('task-progress', payload);
-        }
-      },
-    };
-  }
-
-  #attemptSucceeded(record: ScheduledTask, attempt: number, value: unknown): void {
-    if (record.status !== 'running' || record.attempts !== attempt) return;
-    clearTaskTimers(record);
-    record.status = 'completed';
-    this.#completed++;
-    this.#live.delete(record);
-    this.#release(record);
-    record.resolve(value);
-    if (this.events.hasListeners('task-complete')) {
-      this.events.emit('task-complete', {
-        taskId: record.id,
-        ...record.named,
-        attempts: record.attempts,
-        durationMs: performance.now() - record.startedAt,
-      });
-    }
-    this.#pump();
-  }
-
-  #attemptFailed(record: ScheduledTask, attempt: number, thrown: unknown): void {
-    if (record.status !== 'running' || record.attempts !== attempt) return;
-    clearAttemptTimer(record);
-    const error = AgenticGenError.isInstance(thrown)
-      ? thrown
-      : new AgenticGenError(
-          'task-failed',
-          `[orchestration] task "${record.label}" failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`,
-          {
-            cause: thrown,
-            retryable: true,
-            data: { taskId: record.id },
-          },
-        );
-    // The attempt is over: make sure work that still runs sees its signal abort.
-    record.controller?.abort(error);
-    record.controller = undefined;
-    this.#release(record);
-    const retries = maxRetriesOf(record.task) ?? maxRetriesOf(this.#options) ?? 0;
-    const retryOn =
-      record.task.retryOn ?? ((candidate: unknown) => !AgenticGenError.isInstance(candidate) || candidate.retryable);
-    if (attempt <= retries && error.code !== 'deadline-exceeded' && retryOn(thrown, attempt)) {
-      const delayMs = backoffDelay(attempt, record.task.backoff ?? this.#options.backoff);
-      record.status = 'retrying';
-      this.#waiting++;
-      if (this.events.hasListeners('task-retry')) {
-        this.events.emit('task-retry', {
-          taskId: record.id,
-          ...record.named,
-          attempt,
-          delayMs,
-          errorCode: error.code,
-        });
-      }
-      armRetry(record, delayMs, () => {
-        record.status = 'queued';
-        record.sequence = ++this.#sequence;
-        this.#queue.push(record);
-        this.#pump();
-      });
-      this.#pump();
-      return;
-    }
-    this.#fail(record, error);
-    this.#pump();
   }
 
   /** Keeps the task waiting (and counted as queued) until every dependency completed; a failed one fails it. */
@@ -359,15 +221,7 @@ class SchedulerCore implements Scheduler {
       },
       (cause: unknown) => {
         if (record.status !== 'queued') return;
-        const failed = dependencies.find((dependency) => dependency.status !== 'completed');
-        this.#failWaiting(
-          record,
-          new AgenticGenError(
-            'dependency-failed',
-            `[orchestration] task "${record.label}" did not run: its dependency "${failed?.id ?? '?'}" ${failed?.status ?? 'failed'}`,
-            { cause, data: { taskId: record.id, dependency: failed?.id } },
-          ),
-        );
+        this.#failWaiting(record, dependencyFailure(record, dependencies, cause));
       },
     );
   }
@@ -400,7 +254,7 @@ class SchedulerCore implements Scheduler {
   /** The deadline timer fired: a running attempt fails with it, a waiting task never starts. */
   #deadlinePassed(record: ScheduledTask): void {
     const failure = deadlineError(record, record.deadlineAt as number);
-    if (record.status === 'running') this.#attemptFailed(record, record.attempts, failure);
+    if (record.status === 'running') attemptFailed(this.#host, record, record.attempts, failure);
     else if (record.status === 'queued' || record.status === 'retrying') this.#failWaiting(record, failure);
   }
 

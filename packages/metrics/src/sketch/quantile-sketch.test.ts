@@ -46,11 +46,34 @@ describe('QuantileSketch', () => {
   it('stays bounded: past maxBins the lowest bins collapse and high quantiles stay accurate', () => {
     const sketch = new QuantileSketch({ relativeAccuracy: 0.01, maxBins: 64 });
     for (let i = -300; i <= 300; i++) sketch.add(10 ** (i / 30));
-    expect(sketch.byteLength).toBeLessThanOrEqual(64 * 8);
+    // 601 values over ~1,380 bins: far past the limit. The library grows bins in chunks of 128.
+    expect(sketch.byteLength).toBeLessThanOrEqual(128 * 8);
+    expect(sketch.toSnapshot().positive.counts.length).toBeLessThanOrEqual(64);
     const p99 = sketch.quantile(0.99);
     const exact = 10 ** (294 / 30); // rank floor(0.99 * 600) = 594 → i = 294
     expect(Math.abs(p99 - exact) / exact).toBeLessThan(0.011);
     expect(sketch.count).toBe(601);
+  });
+
+  it('keeps the snapshot format of the hand-written sketch it replaced: bin index ceil(log(v) / log(gamma))', () => {
+    // Snapshots from workers still on the earlier version merge bin for bin with these.
+    const sketch = new QuantileSketch({ relativeAccuracy: 0.01 });
+    for (const value of [2.5, 2.6, 1000, -3, 0]) sketch.add(value);
+    const gamma = 1.01 / 0.99;
+    const bin = (value: number) => Math.ceil(Math.log(value) / Math.log(gamma));
+    const snapshot = sketch.toSnapshot();
+    expect(snapshot.zeroCount).toBe(1);
+    expect(snapshot.negative).toEqual({ offset: bin(3), counts: [1] });
+    expect(snapshot.positive.offset).toBe(bin(2.5));
+    const positive = snapshot.positive.counts.flatMap((count, k) =>
+      count > 0 ? [[snapshot.positive.offset + k, count]] : [],
+    );
+    expect(positive).toEqual([
+      [bin(2.5), 1],
+      [bin(2.6), 1],
+      [bin(1000), 1],
+    ]);
+    expect([snapshot.min, snapshot.max]).toEqual([-3, 1000]);
   });
 
   it('subtracts an earlier snapshot to get what happened in between', () => {
