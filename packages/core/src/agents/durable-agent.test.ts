@@ -48,6 +48,25 @@ describe('createDurableAgent', () => {
     await expect(durable.resume('missing')).rejects.toSatisfy((error) => AgenticGenError.hasCode(error, 'not-found'));
   });
 
+  it('a run under a generated id writes its first checkpoint without reading the store first', async () => {
+    const store = createMemoryStore();
+    const reads: string[] = [];
+    const counted = Object.assign(Object.create(store), {
+      loadCheckpoint: (runId: string) => {
+        reads.push(runId);
+        return store.loadCheckpoint(runId);
+      },
+    });
+    const tool = defineTool({ name: 'act', description: 'Acts', parameters: Type.Object({}), execute: () => 'ok' });
+    const durable = createDurableAgent(agentWith(tool), { store: counted });
+    const result = await durable.run('go');
+    expect(result).toMatchObject({ status: 'completed', text: 'done' });
+    expect(reads).toEqual([]);
+    // A chosen id may name an existing run: that one is still checked.
+    await durable.run('go', { runId: 'chosen' });
+    expect(reads).toEqual(['chosen']);
+  });
+
   it('after a run dies inside an idempotent tool, resume calls it again with the same key', async () => {
     const store = createMemoryStore();
     const keys: (string | undefined)[] = [];

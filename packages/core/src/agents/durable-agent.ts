@@ -214,7 +214,8 @@ export function createDurableAgent(agent: Agent, options: { store: RunStore }): 
     async run(input, runOptions = {}) {
       const { runId: requested, ...rest } = runOptions;
       const runId = requested ?? crypto.randomUUID();
-      if ((await store.loadCheckpoint(runId)) !== undefined) {
+      // Only an id the caller chose can name an existing run: a fresh random UUID skips the read.
+      if (requested !== undefined && (await store.loadCheckpoint(runId)) !== undefined) {
         throw new AgenticGenError(
           'conflict',
           `[agents] run ${runId.slice(0, 100)} already exists; continue it with resume(runId)`,

@@ -37,6 +37,14 @@ export interface AgentStore extends ThreadStore, RunStore, WorkingMemoryStore, A
 const copy = <T>(value: T, what: string): T => JSON.parse(toStoreJson(value, what)) as T;
 
 /**
+ * A checkpoint as the memory store keeps it: its state as the JSON text, parsed only when read. Saving is one
+ * `JSON.stringify` (a durable run saves far more often than it loads), the text is immutable so no later change
+ * by the caller reaches it, and a string costs the garbage collector nothing to trace.
+ */
+type SavedRun = Omit<RunCheckpoint, 'state'> & { readonly stateJson: string };
+const toCheckpoint = ({ stateJson, ...run }: SavedRun): RunCheckpoint => ({ ...run, state: JSON.parse(stateJson) });
+
+/**
  * Every store in this process's memory: for tests and demos. Nothing survives the process; it passes the same
  * contract suite as the database drivers.
  */
@@ -44,7 +52,7 @@ export function createMemoryStore(): AgentStore {
   const threads = new Map<string, StoredThread>();
   const messages = new Map<string, StoredMessage[]>();
   const working = new Map<string, WorkingMemoryRecord>();
-  const runs = new Map<string, RunCheckpoint>();
+  const runs = new Map<string, SavedRun>();
   const nodes = new Map<string, Map<string, unknown>>();
   const suspensions = new Map<string, RunSuspension[]>();
   const ledger = new Map<string, LedgerEntry>();
@@ -239,12 +247,14 @@ export function createMemoryStore(): AgentStore {
           { data: { step: current.step } },
         );
       }
-      runs.set(runId, { ...copy(checkpoint, 'checkpoint'), updatedAt: now() });
+      const stateJson = toStoreJson(checkpoint.state ?? null, 'checkpoint state');
+      const { runId: _, kind, name, status, step } = checkpoint;
+      runs.set(runId, { runId, kind, name, status, step, stateJson, updatedAt: now() });
     },
     async loadCheckpoint(runId) {
       open();
       const checkpoint = runs.get(checkStoreId(runId, 'run id'));
-      return checkpoint === undefined ? undefined : copy(checkpoint, 'checkpoint');
+      return checkpoint === undefined ? undefined : toCheckpoint(checkpoint);
     },
     async listRuns(query: { status: StoredRunStatus; kind?: string; limit?: number }) {
       open();
@@ -253,7 +263,7 @@ export function createMemoryStore(): AgentStore {
         .filter((run) => run.status === query.status && (query.kind === undefined || run.kind === query.kind))
         .sort((a, b) => a.updatedAt - b.updatedAt)
         .slice(0, limit)
-        .map((run) => copy(run, 'checkpoint'));
+        .map(toCheckpoint);
     },
     async deleteRun(runId) {
       open();

@@ -177,6 +177,34 @@ export function runStoreContractSuite(name: string, factory: () => AgentStore | 
       expect(await store.loadNodeResults(runId)).toEqual({});
     });
 
+    it("a saved checkpoint is a snapshot: later changes to the caller's state or to a loaded copy never reach it", async () => {
+      const runId = unique('run');
+      const messages = [{ role: 'user', content: 'one' }];
+      const state = { messages, usage: { total: 1 } };
+      await store.saveCheckpoint({ runId, kind: 'agent', name: 'a', status: 'running', step: 1, state });
+      messages.push({ role: 'assistant', content: 'two' });
+      (messages[0] as { content: string }).content = 'changed';
+      state.usage.total = 2;
+      expect((await store.loadCheckpoint(runId))?.state).toEqual({
+        messages: [{ role: 'user', content: 'one' }],
+        usage: { total: 1 },
+      });
+      // The next checkpoint of the same (append-only in practice) list stores what it holds now, edits included.
+      await store.saveCheckpoint({ runId, kind: 'agent', name: 'a', status: 'running', step: 2, state });
+      const loaded = await store.loadCheckpoint(runId);
+      expect(loaded?.state).toEqual({
+        messages: [
+          { role: 'user', content: 'changed' },
+          { role: 'assistant', content: 'two' },
+        ],
+        usage: { total: 2 },
+      });
+      const messagesOf = (checkpoint: { state: unknown } | undefined) =>
+        (checkpoint?.state as { messages?: unknown[] } | undefined)?.messages ?? [];
+      messagesOf(loaded).pop();
+      expect(messagesOf(await store.loadCheckpoint(runId))).toHaveLength(2);
+    });
+
     it('suspensions resolve once', async () => {
       const runId = unique('run');
       const schema = { type: 'object', properties: { approved: { type: 'boolean' } } };
