@@ -57,6 +57,10 @@ export {
   type OpenAIResponsesChatModelOptions,
   type OpenAIResponsesModelOptions,
 } from './openai/openai-responses.js';
+export {
+  type CohereCompatibleRankerOptions,
+  createCohereCompatibleRanker,
+} from './rerank/cohere-compatible-ranker.js';
 export type { ChatAdapterOptions, ProviderDriver } from './shared/chat-model-runtime.js';
 export { createChatModelFromDriver } from './shared/chat-model-runtime.js';
 export type { EmbeddingAdapterOptions } from './shared/embedding-runtime.js';
