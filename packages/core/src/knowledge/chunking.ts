@@ -56,6 +56,18 @@ export function countTokens(text: string): number {
   return tokenSpans(text).length;
 }
 
+let segmenterCache: Intl.Segmenter | null | undefined;
+/** One sentence segmenter for the process: making one per paragraph cost more than segmenting it. */
+function sentenceSegmenter(): Intl.Segmenter | undefined {
+  if (segmenterCache === undefined) {
+    segmenterCache =
+      typeof Intl !== 'undefined' && 'Segmenter' in Intl
+        ? new Intl.Segmenter(undefined, { granularity: 'sentence' })
+        : null;
+  }
+  return segmenterCache ?? undefined;
+}
+
 function sentenceSpans(text: string, offset: number): Span[] {
   const spans: Span[] = [];
   const push = (start: number, end: number) => {
@@ -71,8 +83,8 @@ function sentenceSpans(text: string, offset: number): Span[] {
   for (const block of text.split(/\n(?:\s*\n|(?=\s*[-#]))/)) {
     const index = text.indexOf(block, blockStart);
     blockStart = index + block.length;
-    if (typeof Intl !== 'undefined' && 'Segmenter' in Intl) {
-      const segmenter = new Intl.Segmenter(undefined, { granularity: 'sentence' });
+    const segmenter = sentenceSegmenter();
+    if (segmenter !== undefined) {
       for (const segment of segmenter.segment(block))
         push(index + segment.index, index + segment.index + segment.segment.length);
     } else {

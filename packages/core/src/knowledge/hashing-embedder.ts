@@ -33,6 +33,12 @@ function hash(text: string, seed: number): number {
     h ^= text.charCodeAt(index);
     h = Math.imul(h, 0x01000193);
   }
+  return finish(h);
+}
+
+/** The murmur3 finaliser of an FNV-1a state. */
+function finish(state: number): number {
+  let h = state;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -122,33 +128,60 @@ export function createHashingEmbedder(options: HashingEmbedderOptions = {}): Emb
   // The id names everything that changes the vectors, so caches and stored indexes never mix them up.
   const id = `hashing-v1-${dimensions}-w${wordMin}-${wordMax}-${characterPart}-s${seed}${textAnalysis === 'terms' ? '-terms' : ''}`;
 
+  // Features are hashed as they are read (FNV-1a state carried across the prefix and the characters), never
+  // built as strings: the same hashes as `hash(feature)`, without allocating one string per n-gram.
+  const prefixState = (prefix: string) => {
+    let h = (0x811c9dc5 ^ seed) >>> 0;
+    for (let index = 0; index < prefix.length; index++) {
+      h ^= prefix.charCodeAt(index);
+      h = Math.imul(h, 0x01000193);
+    }
+    return h;
+  };
+  const wordPrefixes = Array.from({ length: wordMax + 1 }, (_, size) => prefixState(`w${size}:`));
+  const characterPrefix = prefixState('c:');
+  const feed = (state: number, text: string, from: number, to: number) => {
+    let h = state;
+    for (let index = from; index < to; index++) {
+      h ^= text.charCodeAt(index);
+      h = Math.imul(h, 0x01000193);
+    }
+    return h;
+  };
+
   const embedOne = (text: string): Float32Array => {
-    // feature → [occurrences, weight of its kind]
-    const counts = new Map<string, [number, number]>();
-    const add = (feature: string, weight: number) => {
+    // feature hash → [occurrences, weight of its kind]
+    const counts = new Map<number, [number, number]>();
+    const add = (feature: number, weight: number) => {
       const entry = counts.get(feature);
       if (entry === undefined) counts.set(feature, [1, weight]);
       else entry[0]++;
     };
     const words = textAnalysis === 'terms' ? analyze(text.normalize('NFKC')) : tokenize(text);
     for (let size = wordMin; size <= wordMax; size++) {
-      for (let start = 0; start + size <= words.length; start++)
-        add(`w${size}:${words.slice(start, start + size).join(' ')}`, 1);
+      for (let start = 0; start + size <= words.length; start++) {
+        let h = wordPrefixes[size] as number;
+        for (let offset = 0; offset < size; offset++) {
+          if (offset > 0) h = Math.imul(h ^ 32, 0x01000193);
+          const word = words[start + offset] as string;
+          h = feed(h, word, 0, word.length);
+        }
+        add(finish(h), 1);
+      }
     }
     if (characterNgrams !== false && characterWeight > 0) {
       for (const word of words) {
         const marked = `<${word}>`;
         for (let size = characterNgrams[0]; size <= characterNgrams[1]; size++) {
           for (let start = 0; start + size <= marked.length; start++)
-            add(`c:${marked.slice(start, start + size)}`, characterWeight);
+            add(finish(feed(characterPrefix, marked, start, start + size)), characterWeight);
         }
       }
     }
     // Empty or symbol-only text still gets a unit vector (the same for all of them), never all zeros.
-    if (counts.size === 0) add('\u0000empty', 1);
+    if (counts.size === 0) add(hash('\u0000empty', seed), 1);
     const vector = new Float32Array(dimensions);
-    for (const [feature, [occurrences, weight]] of counts) {
-      const h = hash(feature, seed);
+    for (const [h, [occurrences, weight]] of counts) {
       // The sign comes from the top bit, the slot from the rest, so collisions cancel out on average.
       const sign = h & 0x80000000 ? -1 : 1;
       const slot = h % dimensions;

@@ -27,6 +27,7 @@ import {
   type SearchResult,
 } from './knowledge-types.js';
 import type { LoadedChunk } from './loaders/loaded-chunk.js';
+import { sha256Hex } from './sha256.js';
 
 export {
   type DocumentInfo,
@@ -198,29 +199,15 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
       };
       return { source: document.source ?? document.id, metadata: { ...document.metadata }, format, chunking };
     };
-    // Digests run ahead of the loop, several at once: one Web Crypto call at a time waits a thread-pool round
-    // trip per document, which dominated ingesting many small documents.
-    const hashes = new Map<number, Promise<string>>();
-    const hashAt = (position: number): Promise<string> => {
-      for (let ahead = position; ahead < Math.min(batch.length, position + hashLookahead); ahead++) {
-        if (hashes.has(ahead)) continue;
-        const document = batch[ahead] as KnowledgeDocument;
-        const { source, metadata, format, chunking } = settingsOf(document);
-        const pending = contentHash(
-          JSON.stringify([format, document.content, metadata, chunking, source, embedder.id, document.chunks ?? null]),
-        );
-        // Settled later (or never, when an earlier document fails): never an unhandled rejection.
-        pending.catch(() => undefined);
-        hashes.set(ahead, pending);
-      }
-      const pending = hashes.get(position) as Promise<string>;
-      hashes.delete(position);
-      return pending;
-    };
-    for (const [position, document] of batch.entries()) {
+    for (const document of batch) {
       throwIfAborted(signal, 'knowledge');
       const { source, metadata, format, chunking } = settingsOf(document);
-      const hash = await hashAt(position);
+      // SHA-256 in place (see sha256.ts): Web Crypto's async digest cost a thread-pool round trip per document.
+      const hash = await sha256Hex(
+        JSON.stringify([format, document.content, metadata, chunking, source, embedder.id, document.chunks ?? null]),
+        (bytes) => pacer.spend(bytes),
+        yieldEvery,
+      );
       const previous = documents.get(document.id);
       if (previous?.hash === hash) {
         report.unchanged.push(document.id);
@@ -416,28 +403,6 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
     restore: () => serialised(restore),
   };
 }
-
-/**
- * SHA-256 through Web Crypto. Pages served over plain http (no secure context) have no `crypto.subtle`; there a
- * 128-bit non-cryptographic hash stands in, which is ample for detecting changed content.
- */
-async function contentHash(text: string): Promise<string> {
-  if (globalThis.crypto?.subtle !== undefined) {
-    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-    return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
-  }
-  const lanes = [0x811c9dc5, 0x01000193, 0x9747b28c, 0x5bd1e995];
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    for (let lane = 0; lane < 4; lane++) {
-      lanes[lane] = Math.imul((lanes[lane] as number) ^ (code + lane * 0x9e3779b9), 0x01000193 + lane * 2 * 0x1000);
-    }
-  }
-  return `fallback-${text.length.toString(16)}-${lanes.map((lane) => (lane >>> 0).toString(16).padStart(8, '0')).join('')}`;
-}
-
-/** Documents whose content hashes are computed ahead of the one being ingested. */
-const hashLookahead = 64;
 
 /** Largest number of loader chunks in one document. */
 const maxLoadedChunks = 1_000_000;
