@@ -1,6 +1,7 @@
 import type { Embedder, EmbedOptions } from '../contracts/embedder.js';
 import { throwIfAborted } from '../errors/abort.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
+import { defaultYieldEveryCharacters, yieldToEventLoop } from './ingest-pacing.js';
 import { analyze } from './text-analysis.js';
 
 /** Options of `createHashingEmbedder`. */
@@ -207,10 +208,17 @@ export function createHashingEmbedder(options: HashingEmbedderOptions = {}): Emb
       }
       throwIfAborted(embedOptions?.signal, 'knowledge');
       const vectors: Float32Array[] = [];
-      for (const [index, text] of texts.entries()) {
-        // Checked every 256 texts so a large batch can be cancelled without paying for a check per text.
-        if (index > 0 && index % 256 === 0) throwIfAborted(embedOptions?.signal, 'knowledge');
+      let sinceYield = 0;
+      for (const text of texts) {
+        // A batch of long texts is milliseconds of work per text: yield to the event loop between slices of it
+        // (a short query never reaches the budget), and check for cancellation there.
+        if (sinceYield >= defaultYieldEveryCharacters) {
+          sinceYield = 0;
+          await yieldToEventLoop();
+          throwIfAborted(embedOptions?.signal, 'knowledge');
+        }
         vectors.push(embedOne(text));
+        sinceYield += text.length;
       }
       return vectors;
     },

@@ -5,7 +5,7 @@
  */
 
 /** Characters processed between two yields by default (a few milliseconds of cleaning, chunking or embedding). */
-export const defaultYieldEveryCharacters = 65_536;
+export const defaultYieldEveryCharacters = 16_384;
 
 /**
  * Resolves on a later event-loop turn: `setImmediate` in Node, a posted message in browsers. Not

@@ -55,7 +55,7 @@ export interface KnowledgeBaseOptions {
   ranker?: Ranker;
   /**
    * Characters of work (cleaning, chunking, embedding, indexing) between two yields to the event loop while
-   * ingesting (default 65,536), so a large document does not stall timers, I/O or rendering. Plain-text
+   * ingesting (default 16,384), so a large document does not stall timers, I/O or rendering. Plain-text
    * documents longer than this are cleaned and chunked in slices of this size cut at line breaks (no chunk spans
    * two slices); Markdown and HTML are cleaned in one pass, then chunked section by section.
    */
