@@ -27,7 +27,7 @@ import {
   type SearchResult,
 } from './knowledge-types.js';
 import type { LoadedChunk } from './loaders/loaded-chunk.js';
-import { sha256Hex } from './sha256.js';
+import { sha256OfJsonArray } from './sha256.js';
 
 export {
   type DocumentInfo,
@@ -203,9 +203,9 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
       throwIfAborted(signal, 'knowledge');
       const { source, metadata, format, chunking } = settingsOf(document);
       // SHA-256 in place (see sha256.ts): Web Crypto's async digest cost a thread-pool round trip per document.
-      const hash = await sha256Hex(
-        JSON.stringify([format, document.content, metadata, chunking, source, embedder.id, document.chunks ?? null]),
-        (bytes) => pacer.spend(bytes),
+      const hash = await sha256OfJsonArray(
+        [format, document.content, metadata, chunking, source, embedder.id, document.chunks ?? null],
+        (characters) => pacer.spend(characters),
         yieldEvery,
       );
       const previous = documents.get(document.id);

@@ -61,31 +61,88 @@ function compress(state: Int32Array, schedule: Int32Array, view: DataView, offse
   state[7] = ((state[7] as number) + h) | 0;
 }
 
-/**
- * The SHA-256 digest of `text` (UTF-8 encoded), as 64 lowercase hex digits. `pause`, when given, is awaited
- * after every `sliceBytes` of input, so hashing a large document can yield to the event loop.
- */
-export async function sha256Hex(
-  text: string,
-  pause?: (bytes: number) => Promise<void>,
-  sliceBytes = 65_536,
-): Promise<string> {
-  const data = new TextEncoder().encode(text);
+/** An incremental SHA-256: `update` with UTF-8 text pieces, then `hex()` once. */
+export interface Sha256 {
+  update(text: string): void;
+  /** The digest as 64 lowercase hex digits; the hasher is finished afterwards. */
+  hex(): string;
+}
+
+export function createSha256(): Sha256 {
   const state = Int32Array.from(initialState);
   const schedule = new Int32Array(64);
-  const whole = Math.floor(data.length / 64) * 64;
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  for (let offset = 0; offset < whole; offset += 64) {
-    compress(state, schedule, view, offset);
-    if (pause !== undefined && (offset + 64) % sliceBytes === 0) await pause(sliceBytes);
+  const encoder = new TextEncoder();
+  // Bytes of an unfinished block carried to the next update.
+  let pending = new Uint8Array(0);
+  let length = 0;
+  return {
+    update(text) {
+      const encoded = encoder.encode(text);
+      length += encoded.length;
+      const data = pending.length === 0 ? encoded : concat(pending, encoded);
+      const whole = Math.floor(data.length / 64) * 64;
+      const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+      for (let offset = 0; offset < whole; offset += 64) compress(state, schedule, view, offset);
+      pending = data.slice(whole);
+    },
+    hex() {
+      // The rest of the message, the 0x80 marker, zero padding and the 64-bit bit length: one or two blocks.
+      const tail = new Uint8Array(pending.length + 9 <= 64 ? 64 : 128);
+      tail.set(pending);
+      tail[pending.length] = 0x80;
+      const view = new DataView(tail.buffer);
+      view.setUint32(tail.length - 8, Math.floor(length / 0x20000000));
+      view.setUint32(tail.length - 4, (length * 8) >>> 0);
+      for (let offset = 0; offset < tail.length; offset += 64) compress(state, schedule, view, offset);
+      return Array.from(state, (word) => (word >>> 0).toString(16).padStart(8, '0')).join('');
+    },
+  };
+}
+
+function concat(left: Uint8Array, right: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(left.length + right.length);
+  joined.set(left);
+  joined.set(right, left.length);
+  return joined;
+}
+
+/** The SHA-256 digest of `text` (UTF-8 encoded), as 64 lowercase hex digits. */
+export function sha256Hex(text: string): string {
+  const hasher = createSha256();
+  hasher.update(text);
+  return hasher.hex();
+}
+
+/**
+ * The SHA-256 of `JSON.stringify(values)` for an array, fed piece by piece so a long string inside (a large
+ * document) is never escaped or encoded whole: `pause` is awaited after every `sliceCharacters` of it, so
+ * hashing can yield to the event loop. Gives exactly `sha256Hex(JSON.stringify(values))`.
+ */
+export async function sha256OfJsonArray(
+  values: readonly unknown[],
+  pause: (characters: number) => Promise<void>,
+  sliceCharacters: number,
+): Promise<string> {
+  const hasher = createSha256();
+  hasher.update('[');
+  for (const [position, value] of values.entries()) {
+    if (position > 0) hasher.update(',');
+    if (typeof value !== 'string' || value.length <= sliceCharacters) {
+      hasher.update(JSON.stringify(value) ?? 'null');
+      continue;
+    }
+    hasher.update('"');
+    for (let start = 0; start < value.length; ) {
+      let end = Math.min(value.length, start + sliceCharacters);
+      // Never between the halves of a surrogate pair: JSON.stringify escapes a lone half.
+      const code = value.charCodeAt(end - 1);
+      if (end < value.length && code >= 0xd800 && code <= 0xdbff) end--;
+      hasher.update(JSON.stringify(value.slice(start, end)).slice(1, -1));
+      await pause(end - start);
+      start = end;
+    }
+    hasher.update('"');
   }
-  // The rest of the message, the 0x80 marker, zero padding and the 64-bit bit length: one or two blocks.
-  const tail = new Uint8Array(data.length - whole + 9 <= 64 ? 64 : 128);
-  tail.set(data.subarray(whole));
-  tail[data.length - whole] = 0x80;
-  const tailView = new DataView(tail.buffer);
-  tailView.setUint32(tail.length - 8, Math.floor(data.length / 0x20000000));
-  tailView.setUint32(tail.length - 4, (data.length * 8) >>> 0);
-  for (let offset = 0; offset < tail.length; offset += 64) compress(state, schedule, tailView, offset);
-  return Array.from(state, (word) => (word >>> 0).toString(16).padStart(8, '0')).join('');
+  hasher.update(']');
+  return hasher.hex();
 }
