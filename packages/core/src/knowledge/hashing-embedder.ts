@@ -151,12 +151,19 @@ export function createHashingEmbedder(options: HashingEmbedderOptions = {}): Emb
   };
 
   const embedOne = (text: string): Float32Array => {
-    // feature hash → [occurrences, weight of its kind]
-    const counts = new Map<number, [number, number]>();
+    // feature hash → its slot in `features`/`occurrences`/`weights` (first-seen order), no object per feature.
+    const counts = new Map<number, number>();
+    const features: number[] = [];
+    const occurrences: number[] = [];
+    const weights: number[] = [];
     const add = (feature: number, weight: number) => {
-      const entry = counts.get(feature);
-      if (entry === undefined) counts.set(feature, [1, weight]);
-      else entry[0]++;
+      const position = counts.get(feature);
+      if (position === undefined) {
+        counts.set(feature, features.length);
+        features.push(feature);
+        occurrences.push(1);
+        weights.push(weight);
+      } else occurrences[position] = (occurrences[position] as number) + 1;
     };
     const words = textAnalysis === 'terms' ? analyze(text.normalize('NFKC')) : tokenize(text);
     for (let size = wordMin; size <= wordMax; size++) {
@@ -182,12 +189,14 @@ export function createHashingEmbedder(options: HashingEmbedderOptions = {}): Emb
     // Empty or symbol-only text still gets a unit vector (the same for all of them), never all zeros.
     if (counts.size === 0) add(hash('\u0000empty', seed), 1);
     const vector = new Float32Array(dimensions);
-    for (const [h, [occurrences, weight]] of counts) {
+    for (let position = 0; position < features.length; position++) {
+      const h = features[position] as number;
+      const weight = weights[position] as number;
       // The sign comes from the top bit, the slot from the rest, so collisions cancel out on average.
       const sign = h & 0x80000000 ? -1 : 1;
       const slot = h % dimensions;
       // Sublinear term frequency: the tenth repeat of a word adds far less than the first.
-      vector[slot] = (vector[slot] ?? 0) + sign * weight * (1 + Math.log(occurrences));
+      vector[slot] = (vector[slot] ?? 0) + sign * weight * (1 + Math.log(occurrences[position] as number));
     }
     let norm = 0;
     for (const value of vector) norm += value * value;
