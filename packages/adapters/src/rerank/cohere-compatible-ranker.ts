@@ -21,8 +21,8 @@ export interface CohereCompatibleRankerOptions {
   baseURL?: string;
   /** Endpoint path (default `/v2/rerank`; Jina and vLLM also serve `/v1/rerank`). */
   path?: string;
-  /** Sent as `Authorization: Bearer <apiKey>`; omit it for a local server without authentication. */
-  apiKey?: string;
+  /** Sent as `Authorization: Bearer <apiKey>`; omit it (or pass `undefined`) for a server without authentication. */
+  apiKey?: string | undefined;
   /** Provider name in errors and the ranker name (default `cohere`). */
   provider?: string;
   /** Documents per request (default 1,000, Cohere's limit); more candidates are sent in several requests. */
