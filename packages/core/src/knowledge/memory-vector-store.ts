@@ -85,8 +85,8 @@ export function createMemoryVectorStore(options: MemoryVectorStoreOptions): Vect
     positions.delete(id);
   };
   // One loop per metric, four products per step: the scan computes only what it returns. `nonzero` lists the
-  // query's non-zero components when they are few (a short query through the hashing embedder fills ~10% of
-  // them): the dot product then reads only those.
+  // query's non-zero components when they are at most half of them (a short query through the hashing
+  // embedder): the dot product then reads only those.
   const score = (query: Float32Array, queryNorm: number, nonzero: Int32Array | undefined, position: number) => {
     const base = position * dimensions;
     if (metric === 'l2') {
