@@ -47,6 +47,10 @@ export type { ResponseCacheOptions } from './manager/response-cache.js';
 export type { OpenAIChatModelOptions, OpenAICompatibleModelOptions } from './openai/openai-chat.js';
 export type { OpenAIClient, OpenAIConnectionOptions } from './openai/openai-client.js';
 export type { OpenAIResponsesModelOptions } from './openai/openai-responses.js';
+export {
+  type CohereCompatibleRankerOptions,
+  createCohereCompatibleRanker,
+} from './rerank/cohere-compatible-ranker.js';
 export type { ChatAdapterOptions, ProviderDriver } from './shared/chat-model-runtime.js';
 export { createChatModelFromDriver } from './shared/chat-model-runtime.js';
 export type { EmbeddingAdapterOptions } from './shared/embedding-runtime.js';

@@ -1,7 +1,8 @@
 /**
  * Retrieval benchmark (issue 23): the corpus of corpus.ts (6,500 passages of installed packages' Markdown docs)
  * and the query sets of queries.json, searched by BM25 alone, the hashing-embedder vector retriever alone, and
- * hybrid fusion, side by side, and hybrid reranked by the lexical ranker. Also ingest throughput and search latency. Merges its figures into
+ * hybrid fusion, side by side, and hybrid reranked by the lexical ranker. Also ingest throughput, search latency and
+ * the longest event-loop stall while ingesting a 10 MB document (large-ingest.ts). Merges its figures into
  * bench/results.json (other figures kept). Run from packages/core after `npm run build -w packages/core`:
  * `node bench/retrieval/retrieval.ts` (`--tune` prints a grid of fusion weights instead, `--tune-rerank` one
  * of ranker settings).
@@ -22,11 +23,12 @@ import {
 } from '../../dist/index.js';
 import { type Figure, saveFigures } from '../results-file.ts';
 import { buildCorpus } from './corpus.ts';
+import { ingestStall, largeDocument } from './large-ingest.ts';
 import { corpusFingerprint } from './make-queries.ts';
 
 const queriesFile = JSON.parse(readFileSync(new URL('./queries.json', import.meta.url), 'utf8')) as {
   corpusSha256: string;
-  datasets: RetrievalDataset[];
+  datasets: Array<RetrievalDataset & { description?: string }>;
 };
 const pinnedFiles = JSON.parse(readFileSync(new URL('./corpus-files.json', import.meta.url), 'utf8')) as string[];
 const passages = buildCorpus(fileURLToPath(new URL('../../../../node_modules', import.meta.url)), 6_500, pinnedFiles);
@@ -150,6 +152,30 @@ figures.push({
     bm25: mean((report) => report.latencyMs.p50, 'bm25'),
     vector: mean((report) => report.latencyMs.p50, 'vector'),
   },
+});
+
+const corpusData = `${passages.length} passages of installed npm packages' Markdown docs (corpus.ts)`;
+for (const figure of figures) {
+  const set = queriesFile.datasets.find((dataset) => figure.name.endsWith(`-${dataset.name}`));
+  figure.data =
+    set === undefined
+      ? `${corpusData}; queries: mean over the sets ${queriesFile.datasets.map((dataset) => dataset.name).join(', ')}`
+      : `${corpusData}; queries: "${set.name}" (${set.queries.length}, ${set.description})`;
+}
+const ingestFigure = figures.find((figure) => figure.name === 'ingest-passages-per-s');
+if (ingestFigure !== undefined) ingestFigure.data = `${corpusData}, one document per passage, ingested in one add()`;
+
+// One large document: the event-loop stall while ingesting it, paced (default) and in one pass.
+const large = largeDocument(passages, 10_000_000);
+const paced = await ingestStall(large, true);
+const onePass = await ingestStall(large, false);
+figures.push({
+  name: 'ingest-10mb-max-stall-ms',
+  unit: 'ms',
+  ours: paced.maxStallMs,
+  peers: { 'one-pass': onePass.maxStallMs },
+  data: `one ${large.length.toLocaleString('en')}-character plain-text document made of the corpus passages`,
+  details: { pacedSeconds: paced.seconds, onePassSeconds: onePass.seconds },
 });
 
 saveFigures(figures);

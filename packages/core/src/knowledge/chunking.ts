@@ -1,4 +1,5 @@
 import { AgenticGenError } from '../errors/agenticgen-error.js';
+import { type Pacer, splitAtLineBreaks } from './ingest-pacing.js';
 
 /** How text is cut into chunks. */
 export type ChunkingStrategy = 'tokens' | 'sentences' | 'markdown';
@@ -55,6 +56,18 @@ export function countTokens(text: string): number {
   return tokenSpans(text).length;
 }
 
+let segmenterCache: Intl.Segmenter | null | undefined;
+/** One sentence segmenter for the process: making one per paragraph cost more than segmenting it. */
+function sentenceSegmenter(): Intl.Segmenter | undefined {
+  if (segmenterCache === undefined) {
+    segmenterCache =
+      typeof Intl !== 'undefined' && 'Segmenter' in Intl
+        ? new Intl.Segmenter(undefined, { granularity: 'sentence' })
+        : null;
+  }
+  return segmenterCache ?? undefined;
+}
+
 function sentenceSpans(text: string, offset: number): Span[] {
   const spans: Span[] = [];
   const push = (start: number, end: number) => {
@@ -70,8 +83,8 @@ function sentenceSpans(text: string, offset: number): Span[] {
   for (const block of text.split(/\n(?:\s*\n|(?=\s*[-#]))/)) {
     const index = text.indexOf(block, blockStart);
     blockStart = index + block.length;
-    if (typeof Intl !== 'undefined' && 'Segmenter' in Intl) {
-      const segmenter = new Intl.Segmenter(undefined, { granularity: 'sentence' });
+    const segmenter = sentenceSegmenter();
+    if (segmenter !== undefined) {
       for (const segment of segmenter.segment(block))
         push(index + segment.index, index + segment.index + segment.segment.length);
     } else {
@@ -150,18 +163,7 @@ function packSentences(text: string, base: number, size: number, overlap: number
 
 /** Splits text into chunks with overlap; offsets refer to `text`. */
 export function chunkText(text: string, options: ChunkingOptions = {}): TextChunk[] {
-  const strategy = options.strategy ?? 'sentences';
-  const size = options.chunkSize ?? 200;
-  const overlap = options.chunkOverlap ?? Math.min(30, Math.floor(size / 4));
-  if (!Number.isInteger(size) || size < 1) {
-    throw new AgenticGenError('invalid-argument', `[knowledge] chunkSize must be a positive integer, got ${size}`);
-  }
-  if (!Number.isInteger(overlap) || overlap < 0 || overlap >= size) {
-    throw new AgenticGenError(
-      'invalid-argument',
-      `[knowledge] chunkOverlap must be an integer from 0 to chunkSize - 1 (${size - 1}), got ${overlap}`,
-    );
-  }
+  const { strategy, size, overlap } = resolveChunking(options);
   let pieces: Array<Omit<TextChunk, 'index'>>;
   switch (strategy) {
     case 'tokens':
@@ -177,13 +179,60 @@ export function chunkText(text: string, options: ChunkingOptions = {}): TextChun
         ),
       );
       break;
-    default:
-      throw new AgenticGenError(
-        'invalid-argument',
-        `[knowledge] unknown chunking strategy "${String(strategy)}"; use "tokens", "sentences" or "markdown"`,
-      );
   }
   return pieces.map((piece, index) => ({ ...piece, index }));
+}
+
+/**
+ * `chunkText` for large texts: the text is chunked in slices of about `sliceCharacters` cut at line breaks (so
+ * no chunk spans two slices) and `pacer` is told after each slice, so it can yield to the event loop. A text no
+ * longer than one slice gives exactly `chunkText`'s chunks.
+ */
+export async function chunkTextPaced(
+  text: string,
+  options: ChunkingOptions,
+  pacer: Pacer,
+  sliceCharacters: number,
+): Promise<TextChunk[]> {
+  if (text.length <= sliceCharacters) return chunkText(text, options);
+  const { strategy, size, overlap } = resolveChunking(options);
+  const sections = strategy === 'markdown' ? markdownSections(text) : [{ start: 0, end: text.length, heading: '' }];
+  const pieces: Array<Omit<TextChunk, 'index'>> = [];
+  for (const section of sections) {
+    for (const slice of splitAtLineBreaks(text.slice(section.start, section.end), sliceCharacters)) {
+      const start = section.start + slice.start;
+      const part = text.slice(start, section.start + slice.end);
+      const chunks =
+        strategy === 'tokens'
+          ? windowsOf(part, tokenSpans(part, start), size, overlap, start)
+          : packSentences(part, start, size, overlap);
+      for (const chunk of chunks) pieces.push(section.heading === '' ? chunk : { ...chunk, heading: section.heading });
+      await pacer.spend(part.length);
+    }
+  }
+  return pieces.map((piece, index) => ({ ...piece, index }));
+}
+
+function resolveChunking(options: ChunkingOptions): { strategy: ChunkingStrategy; size: number; overlap: number } {
+  const strategy = options.strategy ?? 'sentences';
+  const size = options.chunkSize ?? 200;
+  const overlap = options.chunkOverlap ?? Math.min(30, Math.floor(size / 4));
+  if (!Number.isInteger(size) || size < 1) {
+    throw new AgenticGenError('invalid-argument', `[knowledge] chunkSize must be a positive integer, got ${size}`);
+  }
+  if (!Number.isInteger(overlap) || overlap < 0 || overlap >= size) {
+    throw new AgenticGenError(
+      'invalid-argument',
+      `[knowledge] chunkOverlap must be an integer from 0 to chunkSize - 1 (${size - 1}), got ${overlap}`,
+    );
+  }
+  if (strategy !== 'tokens' && strategy !== 'sentences' && strategy !== 'markdown') {
+    throw new AgenticGenError(
+      'invalid-argument',
+      `[knowledge] unknown chunking strategy "${String(strategy).slice(0, 40)}"; use "tokens", "sentences" or "markdown"`,
+    );
+  }
+  return { strategy, size, overlap };
 }
 
 function markdownSections(text: string): Array<{ start: number; end: number; heading: string }> {

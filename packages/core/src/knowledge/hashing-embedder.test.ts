@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { createHashingEmbedder } from './hashing-embedder.js';
+import { yieldToEventLoop } from './ingest-pacing.js';
 
 const cosine = (a?: Float32Array, b?: Float32Array) =>
   Array.from(a ?? []).reduce((sum, value, index) => sum + value * (b?.[index] ?? 0), 0);
@@ -77,6 +78,22 @@ describe('hashing embedder', () => {
       expect(cosine(empty, empty)).toBeCloseTo(1, 5);
       expect(Array.from(symbols ?? [])).toEqual(Array.from(empty ?? []));
     }
+  });
+
+  it('lets the event loop run while embedding a large batch, with the same vectors', async () => {
+    const embedder = createHashingEmbedder({ dimensions: 64 });
+    const texts = Array.from({ length: 64 }, (_, index) => `refund request ${index} `.repeat(100));
+    let embedding = true;
+    let ranDuringEmbed = false;
+    // A macrotask queued before the call runs before it returns only if embed() yields to the event loop.
+    void yieldToEventLoop().then(() => {
+      ranDuringEmbed = embedding;
+    });
+    const vectors = await embedder.embed(texts);
+    embedding = false;
+    expect(ranDuringEmbed).toBe(true);
+    const [alone] = await embedder.embed([texts[40] as string]);
+    expect(vectors[40]).toEqual(alone);
   });
 
   it('counts repeats sublinearly and word order through word pairs', async () => {

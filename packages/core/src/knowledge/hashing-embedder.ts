@@ -1,6 +1,7 @@
 import type { Embedder, EmbedOptions } from '../contracts/embedder.js';
 import { throwIfAborted } from '../errors/abort.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
+import { defaultYieldEveryCharacters, yieldToEventLoop } from './ingest-pacing.js';
 import { analyze } from './text-analysis.js';
 
 /** Options of `createHashingEmbedder`. */
@@ -33,6 +34,12 @@ function hash(text: string, seed: number): number {
     h ^= text.charCodeAt(index);
     h = Math.imul(h, 0x01000193);
   }
+  return finish(h);
+}
+
+/** The murmur3 finaliser of an FNV-1a state. */
+function finish(state: number): number {
+  let h = state;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -122,38 +129,74 @@ export function createHashingEmbedder(options: HashingEmbedderOptions = {}): Emb
   // The id names everything that changes the vectors, so caches and stored indexes never mix them up.
   const id = `hashing-v1-${dimensions}-w${wordMin}-${wordMax}-${characterPart}-s${seed}${textAnalysis === 'terms' ? '-terms' : ''}`;
 
+  // Features are hashed as they are read (FNV-1a state carried across the prefix and the characters), never
+  // built as strings: the same hashes as `hash(feature)`, without allocating one string per n-gram.
+  const prefixState = (prefix: string) => {
+    let h = (0x811c9dc5 ^ seed) >>> 0;
+    for (let index = 0; index < prefix.length; index++) {
+      h ^= prefix.charCodeAt(index);
+      h = Math.imul(h, 0x01000193);
+    }
+    return h;
+  };
+  const wordPrefixes = Array.from({ length: wordMax + 1 }, (_, size) => prefixState(`w${size}:`));
+  const characterPrefix = prefixState('c:');
+  const feed = (state: number, text: string, from: number, to: number) => {
+    let h = state;
+    for (let index = from; index < to; index++) {
+      h ^= text.charCodeAt(index);
+      h = Math.imul(h, 0x01000193);
+    }
+    return h;
+  };
+
   const embedOne = (text: string): Float32Array => {
-    // feature → [occurrences, weight of its kind]
-    const counts = new Map<string, [number, number]>();
-    const add = (feature: string, weight: number) => {
-      const entry = counts.get(feature);
-      if (entry === undefined) counts.set(feature, [1, weight]);
-      else entry[0]++;
+    // feature hash → its slot in `features`/`occurrences`/`weights` (first-seen order), no object per feature.
+    const counts = new Map<number, number>();
+    const features: number[] = [];
+    const occurrences: number[] = [];
+    const weights: number[] = [];
+    const add = (feature: number, weight: number) => {
+      const position = counts.get(feature);
+      if (position === undefined) {
+        counts.set(feature, features.length);
+        features.push(feature);
+        occurrences.push(1);
+        weights.push(weight);
+      } else occurrences[position] = (occurrences[position] as number) + 1;
     };
     const words = textAnalysis === 'terms' ? analyze(text.normalize('NFKC')) : tokenize(text);
     for (let size = wordMin; size <= wordMax; size++) {
-      for (let start = 0; start + size <= words.length; start++)
-        add(`w${size}:${words.slice(start, start + size).join(' ')}`, 1);
+      for (let start = 0; start + size <= words.length; start++) {
+        let h = wordPrefixes[size] as number;
+        for (let offset = 0; offset < size; offset++) {
+          if (offset > 0) h = Math.imul(h ^ 32, 0x01000193);
+          const word = words[start + offset] as string;
+          h = feed(h, word, 0, word.length);
+        }
+        add(finish(h), 1);
+      }
     }
     if (characterNgrams !== false && characterWeight > 0) {
       for (const word of words) {
         const marked = `<${word}>`;
         for (let size = characterNgrams[0]; size <= characterNgrams[1]; size++) {
           for (let start = 0; start + size <= marked.length; start++)
-            add(`c:${marked.slice(start, start + size)}`, characterWeight);
+            add(finish(feed(characterPrefix, marked, start, start + size)), characterWeight);
         }
       }
     }
     // Empty or symbol-only text still gets a unit vector (the same for all of them), never all zeros.
-    if (counts.size === 0) add('\u0000empty', 1);
+    if (counts.size === 0) add(hash('\u0000empty', seed), 1);
     const vector = new Float32Array(dimensions);
-    for (const [feature, [occurrences, weight]] of counts) {
-      const h = hash(feature, seed);
+    for (let position = 0; position < features.length; position++) {
+      const h = features[position] as number;
+      const weight = weights[position] as number;
       // The sign comes from the top bit, the slot from the rest, so collisions cancel out on average.
       const sign = h & 0x80000000 ? -1 : 1;
       const slot = h % dimensions;
       // Sublinear term frequency: the tenth repeat of a word adds far less than the first.
-      vector[slot] = (vector[slot] ?? 0) + sign * weight * (1 + Math.log(occurrences));
+      vector[slot] = (vector[slot] ?? 0) + sign * weight * (1 + Math.log(occurrences[position] as number));
     }
     let norm = 0;
     for (const value of vector) norm += value * value;
@@ -174,10 +217,17 @@ export function createHashingEmbedder(options: HashingEmbedderOptions = {}): Emb
       }
       throwIfAborted(embedOptions?.signal, 'knowledge');
       const vectors: Float32Array[] = [];
-      for (const [index, text] of texts.entries()) {
-        // Checked every 256 texts so a large batch can be cancelled without paying for a check per text.
-        if (index > 0 && index % 256 === 0) throwIfAborted(embedOptions?.signal, 'knowledge');
+      let sinceYield = 0;
+      for (const text of texts) {
+        // A batch of long texts is milliseconds of work per text: yield to the event loop between slices of it
+        // (a short query never reaches the budget), and check for cancellation there.
+        if (sinceYield >= defaultYieldEveryCharacters) {
+          sinceYield = 0;
+          await yieldToEventLoop();
+          throwIfAborted(embedOptions?.signal, 'knowledge');
+        }
         vectors.push(embedOne(text));
+        sinceYield += text.length;
       }
       return vectors;
     },

@@ -6,9 +6,16 @@ import { throwIfAborted } from '../errors/abort.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { createEventBus, type EventBus } from '../events/event-bus.js';
 import { Bm25Index } from './bm25-index.js';
-import { type ChunkingOptions, chunkText } from './chunking.js';
-import { toCleanText } from './clean-text.js';
+import { type ChunkingOptions, chunkTextPaced } from './chunking.js';
+import { type DocumentFormat, normalizeWhitespace, toCleanText } from './clean-text.js';
 import { type ChunkEntry, hybridSearch } from './hybrid-search.js';
+import {
+  createPacer,
+  defaultYieldEveryCharacters,
+  type Pacer,
+  splitAtLineBreaks,
+  yieldToEventLoop,
+} from './ingest-pacing.js';
 import {
   type DocumentInfo,
   type IngestReport,
@@ -20,6 +27,7 @@ import {
   type SearchResult,
 } from './knowledge-types.js';
 import type { LoadedChunk } from './loaders/loaded-chunk.js';
+import { sha256OfJsonArray } from './sha256.js';
 
 export {
   type DocumentInfo,
@@ -45,6 +53,15 @@ export interface KnowledgeBaseOptions {
   batchSize?: number;
   /** Default reranker for searches. */
   ranker?: Ranker;
+  /**
+   * Characters of work (cleaning, chunking, embedding, indexing) between two yields to the event loop while
+   * ingesting (default 16,384), so a large document does not stall timers, I/O or rendering. Plain-text
+   * documents longer than this are cleaned and chunked in slices of this size cut at line breaks (no chunk spans
+   * two slices); Markdown and HTML are cleaned in one pass, then chunked section by section.
+   */
+  yieldEveryCharacters?: number;
+  /** How ingest yields (default `yieldToEventLoop`: the next macrotask, via `setImmediate` or a posted message). */
+  yieldControl?: () => Promise<void>;
   /**
    * Where to persist the document registry (ids, content hashes, chunk counts), e.g. a Redis or IndexedDB
    * `CacheStore`. With it, `restore()` in a new process rebuilds the keyword index from the vector store and
@@ -94,6 +111,10 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
     );
   }
   const batchSize = options.batchSize ?? 64;
+  const yieldEvery = options.yieldEveryCharacters ?? defaultYieldEveryCharacters;
+  if (!Number.isInteger(yieldEvery) || yieldEvery < 1_000) {
+    throw new AgenticGenError('invalid-config', '[knowledge] yieldEveryCharacters must be an integer of at least 1000');
+  }
   const events = createEventBus<KnowledgeEvents>();
   const documents = new Map<string, DocumentInfo>();
   const chunks = new Map<string, ChunkEntry>();
@@ -166,11 +187,9 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
     signal: AbortSignal | undefined,
   ): Promise<IngestReport> => {
     const report: IngestReport = { added: [], updated: [], unchanged: [], chunks: 0 };
+    const pacer = createPacer(yieldEvery, options.yieldControl ?? yieldToEventLoop);
     let completedDocuments = 0;
-    for (const document of batch) {
-      throwIfAborted(signal, 'knowledge');
-      const source = document.source ?? document.id;
-      const metadata = { ...document.metadata };
+    const settingsOf = (document: KnowledgeDocument) => {
       const format = document.format ?? 'text';
       // Markdown and HTML keep their headings through cleaning, so they chunk by section unless told otherwise.
       const chunking: ChunkingOptions = {
@@ -178,8 +197,16 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
         ...options.chunking,
         ...document.chunking,
       };
-      const hash = await contentHash(
-        JSON.stringify([format, document.content, metadata, chunking, source, embedder.id, document.chunks ?? null]),
+      return { source: document.source ?? document.id, metadata: { ...document.metadata }, format, chunking };
+    };
+    for (const document of batch) {
+      throwIfAborted(signal, 'knowledge');
+      const { source, metadata, format, chunking } = settingsOf(document);
+      // SHA-256 in place (see sha256.ts): Web Crypto's async digest cost a thread-pool round trip per document.
+      const hash = await sha256OfJsonArray(
+        [format, document.content, metadata, chunking, source, embedder.id, document.chunks ?? null],
+        (characters) => pacer.spend(characters),
+        yieldEvery,
       );
       const previous = documents.get(document.id);
       if (previous?.hash === hash) {
@@ -190,7 +217,7 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
       }
       const pieces: Array<{ text: string; index: number; heading?: string; place?: Metadata }> =
         document.chunks === undefined
-          ? chunkText(toCleanText(document.content, format), chunking)
+          ? await chunkDocument(document, format, chunking, pacer)
           : document.chunks.map((chunk, index) => ({
               text: chunk.text,
               index,
@@ -235,14 +262,21 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
           completedDocuments,
           totalDocuments: batch.length,
         });
+        await pacer.spend(slice.reduce((sum, piece) => sum + piece.text.length, 0));
       }
-      await vectorStore.upsert(
-        entries.map(({ id, entry }) => ({ id, vector: entry.vector, metadata: entry.metadata })),
-      );
+      // Written in bounded batches, each followed by a chance to yield.
+      for (let start = 0; start < entries.length; start += batchSize) {
+        const slice = entries.slice(start, start + batchSize);
+        await vectorStore.upsert(
+          slice.map(({ id, entry }) => ({ id, vector: entry.vector, metadata: entry.metadata })),
+        );
+        await pacer.spend(slice.length * embedder.dimensions);
+      }
       await removeChunks(document.id, entries.length);
       for (const { id, entry } of entries) {
         chunks.set(id, entry);
         keywords.add(id, entry.text);
+        await pacer.spend(entry.text.length);
       }
       documents.set(document.id, { id: document.id, source, hash, chunkCount: entries.length, metadata });
       await persist();
@@ -290,6 +324,37 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
       }
     });
     return list;
+  };
+  /** Cleans and chunks `content` with pauses, reporting `chunk-progress` (characters of clean text chunked). */
+  const chunkDocument = async (
+    document: KnowledgeDocument,
+    format: DocumentFormat,
+    chunking: ChunkingOptions,
+    pacer: Pacer,
+  ) => {
+    const text = await cleanPaced(document.content, format, pacer, yieldEvery);
+    let processed = 0;
+    const reporting: Pacer = {
+      spend: async (characters) => {
+        processed += characters;
+        events.emit('chunk-progress', {
+          documentId: document.id,
+          processedCharacters: processed,
+          totalCharacters: text.length,
+        });
+        await pacer.spend(characters);
+      },
+    };
+    const pieces = await chunkTextPaced(text, chunking, reporting, yieldEvery);
+    // A text of one slice is chunked in one go: report it once.
+    if (processed < text.length) {
+      events.emit('chunk-progress', {
+        documentId: document.id,
+        processedCharacters: text.length,
+        totalCharacters: text.length,
+      });
+    }
+    return pieces;
   };
   const search = (query: string, searchOptions?: SearchOptions) =>
     hybridSearch({ embedder, vectorStore, chunks, keywords, ranker: options.ranker }, query, searchOptions);
@@ -339,25 +404,6 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
   };
 }
 
-/**
- * SHA-256 through Web Crypto. Pages served over plain http (no secure context) have no `crypto.subtle`; there a
- * 128-bit non-cryptographic hash stands in, which is ample for detecting changed content.
- */
-async function contentHash(text: string): Promise<string> {
-  if (globalThis.crypto?.subtle !== undefined) {
-    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-    return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
-  }
-  const lanes = [0x811c9dc5, 0x01000193, 0x9747b28c, 0x5bd1e995];
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    for (let lane = 0; lane < 4; lane++) {
-      lanes[lane] = Math.imul((lanes[lane] as number) ^ (code + lane * 0x9e3779b9), 0x01000193 + lane * 2 * 0x1000);
-    }
-  }
-  return `fallback-${text.length.toString(16)}-${lanes.map((lane) => (lane >>> 0).toString(16).padStart(8, '0')).join('')}`;
-}
-
 /** Largest number of loader chunks in one document. */
 const maxLoadedChunks = 1_000_000;
 
@@ -377,6 +423,34 @@ function validateLoadedChunks(document: KnowledgeDocument): void {
       );
     }
   });
+}
+
+/**
+ * `toCleanText` with pauses: plain text longer than one slice is normalised slice by slice (cut inside
+ * whitespace runs holding a line break, which normalise to one or two line breaks), giving the same text as
+ * one pass. Markdown and HTML need whole-document patterns (fences, tags) and are cleaned in one pass.
+ */
+async function cleanPaced(content: string, format: DocumentFormat, pacer: Pacer, sliceCharacters: number) {
+  if (format !== 'text' || content.length <= sliceCharacters) {
+    const text = toCleanText(content, format);
+    await pacer.spend(content.length);
+    return text;
+  }
+  const parts: string[] = [];
+  for (const slice of splitAtLineBreaks(content, sliceCharacters)) {
+    const cleaned = normalizeWhitespace(content.slice(slice.start, slice.end));
+    if (cleaned !== '') {
+      if (parts.length > 0) parts.push(lineBreaksIn(slice.separator) >= 2 ? '\n\n' : '\n');
+      parts.push(cleaned);
+    }
+    await pacer.spend(slice.end - slice.start);
+  }
+  return parts.join('');
+}
+
+/** Line breaks in a whitespace run, counting `\r\n` once and a lone `\r` as one (as `normalizeWhitespace`). */
+function lineBreaksIn(whitespace: string): number {
+  return whitespace.replace(/\r\n?/g, '\n').split('\n').length - 1;
 }
 
 /** Where a loader chunk came from, as chunk metadata. */

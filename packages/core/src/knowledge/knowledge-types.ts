@@ -131,6 +131,18 @@ export interface KnowledgeEvents {
     /** Documents in this `add` call. */
     totalDocuments: number;
   };
+  /**
+   * Progress of cleaning and chunking one document, after each slice (see `yieldEveryCharacters`); documents
+   * of one slice report once.
+   */
+  'chunk-progress': {
+    /** The document being chunked. */
+    documentId: string;
+    /** Characters of its clean text chunked so far. */
+    processedCharacters: number;
+    /** Characters of its clean text. */
+    totalCharacters: number;
+  };
   /** A document was written (new or changed). */
   'document-add': {
     /** The document. */

@@ -76,4 +76,24 @@ describe('memory vector store', () => {
       },
     );
   });
+
+  it('keeps every record intact through growth, deletes from the middle and replacements', async () => {
+    const store = createMemoryVectorStore({ dimensions: 5, metric: 'l2' });
+    const vectorOf = (index: number) => [index, index % 7, -index, 1, index % 2];
+    await store.upsert(
+      Array.from({ length: 200 }, (_, index) => ({ id: `r${index}`, vector: vectorOf(index), metadata: { index } })),
+    );
+    await store.delete(['r0', 'r57', 'r199', 'r100']);
+    await store.upsert([{ id: 'r57', vector: vectorOf(57), metadata: { index: 57, again: true } }]);
+    expect(await store.count()).toBe(197);
+    const kept = await store.get?.(['r1', 'r57', 'r198', 'r100']);
+    expect(kept?.map(({ id, vector, metadata }) => [id, [...vector], metadata])).toEqual([
+      ['r1', vectorOf(1), { index: 1 }],
+      ['r57', vectorOf(57), { index: 57, again: true }],
+      ['r198', vectorOf(198), { index: 198 }],
+    ]);
+    const nearest = await store.query({ vector: vectorOf(100), topK: 3, includeVectors: true });
+    expect(nearest.map(({ id }) => id)).toEqual(['r101', 'r99', 'r102']);
+    expect([...(nearest[0]?.vector ?? [])]).toEqual(vectorOf(101));
+  });
 });

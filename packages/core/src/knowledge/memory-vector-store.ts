@@ -11,12 +11,6 @@ export interface MemoryVectorStoreOptions {
   metric?: DistanceMetric;
 }
 
-interface Entry {
-  vector: Float32Array;
-  norm: number;
-  metadata: Metadata;
-}
-
 /**
  * An exact (brute-force) in-memory vector store: correct by construction and fine up to tens of thousands
  * of records. `@agenticgen/vector` has the fast indexes (flat SIMD-friendly, HNSW) and LanceDB.
@@ -30,7 +24,6 @@ export function createMemoryVectorStore(options: MemoryVectorStoreOptions): Vect
       `[knowledge] dimensions must be a positive integer, got ${dimensions}`,
     );
   }
-  const entries = new Map<string, Entry>();
   let disposed = false;
   /** Every operation starts here: a disposed store or an aborted caller changes and returns nothing. */
   const begin = (signal: AbortSignal | undefined) => {
@@ -38,6 +31,13 @@ export function createMemoryVectorStore(options: MemoryVectorStoreOptions): Vect
     throwIfAborted(signal, 'knowledge');
   };
   // The codes are the VectorStore contract's (the suite in @agenticgen/vector/testing checks them).
+  // Rows live in one contiguous Float32Array (swap-removed on delete), so the scan walks memory in order
+  // instead of chasing one object per record; it is the whole vector side of a knowledge-base search.
+  const positions = new Map<string, number>();
+  const ids: string[] = [];
+  const metadataOf: Metadata[] = [];
+  let rows = new Float32Array(dimensions * 64);
+  let norms = new Float32Array(64);
   const check = (vector: Float32Array | readonly number[], what: string) => {
     if (vector?.length !== dimensions) {
       throw new AgenticGenError(
@@ -59,26 +59,88 @@ export function createMemoryVectorStore(options: MemoryVectorStoreOptions): Vect
       );
     }
   };
-  const normOf = (vector: Float32Array) => {
+  const normOf = (vector: Float32Array, offset = 0) => {
     let sum = 0;
-    for (let index = 0; index < vector.length; index++) sum += (vector[index] ?? 0) ** 2;
+    for (let index = offset; index < offset + dimensions; index++) sum += (vector[index] as number) ** 2;
     return Math.sqrt(sum);
   };
-  // One loop per metric: the knowledge base's vector side is this scan, so it computes only what it returns.
-  const score = (query: Float32Array, queryNorm: number, entry: Entry): number => {
-    const vector = entry.vector;
+  const rowOf = (position: number) => rows.subarray(position * dimensions, (position + 1) * dimensions);
+  const write = (id: string, vector: Float32Array | readonly number[], metadata: Metadata) => {
+    let position = positions.get(id);
+    if (position === undefined) {
+      position = ids.length;
+      if ((position + 1) * dimensions > rows.length) {
+        const grown = new Float32Array(rows.length * 2);
+        grown.set(rows);
+        rows = grown;
+        const grownNorms = new Float32Array(norms.length * 2);
+        grownNorms.set(norms);
+        norms = grownNorms;
+      }
+      positions.set(id, position);
+      ids.push(id);
+    }
+    rows.set(vector, position * dimensions);
+    norms[position] = normOf(rows, position * dimensions);
+    metadataOf[position] = { ...metadata };
+  };
+  const remove = (id: string) => {
+    const position = positions.get(id);
+    if (position === undefined) return;
+    const last = ids.length - 1;
+    if (position !== last) {
+      const lastId = ids[last] as string;
+      rows.copyWithin(position * dimensions, last * dimensions, (last + 1) * dimensions);
+      norms[position] = norms[last] as number;
+      ids[position] = lastId;
+      metadataOf[position] = metadataOf[last] as Metadata;
+      positions.set(lastId, position);
+    }
+    ids.pop();
+    metadataOf.pop();
+    positions.delete(id);
+  };
+  // One loop per metric, four products per step: the scan computes only what it returns. `nonzero` lists the
+  // query's non-zero components when they are at most half of them (a short query through the hashing
+  // embedder): the dot product then reads only those.
+  const score = (query: Float32Array, queryNorm: number, nonzero: Int32Array | undefined, position: number) => {
+    const base = position * dimensions;
     if (metric === 'l2') {
       let distance = 0;
       for (let index = 0; index < dimensions; index++) {
-        const difference = (query[index] as number) - (vector[index] as number);
+        const difference = (query[index] as number) - (rows[base + index] as number);
         distance += difference * difference;
       }
       return -Math.sqrt(distance);
     }
     let dot = 0;
-    for (let index = 0; index < dimensions; index++) dot += (query[index] as number) * (vector[index] as number);
+    if (nonzero !== undefined) {
+      for (let slot = 0; slot < nonzero.length; slot++) {
+        const index = nonzero[slot] as number;
+        dot += (query[index] as number) * (rows[base + index] as number);
+      }
+    } else {
+      let dot1 = 0;
+      let dot2 = 0;
+      let dot3 = 0;
+      let index = 0;
+      for (; index + 3 < dimensions; index += 4) {
+        dot += (query[index] as number) * (rows[base + index] as number);
+        dot1 += (query[index + 1] as number) * (rows[base + index + 1] as number);
+        dot2 += (query[index + 2] as number) * (rows[base + index + 2] as number);
+        dot3 += (query[index + 3] as number) * (rows[base + index + 3] as number);
+      }
+      for (; index < dimensions; index++) dot += (query[index] as number) * (rows[base + index] as number);
+      dot += dot1 + dot2 + dot3;
+    }
     if (metric === 'dot') return dot;
-    return queryNorm === 0 || entry.norm === 0 ? 0 : dot / (queryNorm * entry.norm);
+    const norm = norms[position] as number;
+    return queryNorm === 0 || norm === 0 ? 0 : dot / (queryNorm * norm);
+  };
+  const sparseIndexes = (query: Float32Array): Int32Array | undefined => {
+    const indexes: number[] = [];
+    for (let index = 0; index < dimensions; index++) if (query[index] !== 0) indexes.push(index);
+    return indexes.length <= dimensions / 2 ? Int32Array.from(indexes) : undefined;
   };
   return {
     name: 'memory',
@@ -93,14 +155,11 @@ export function createMemoryVectorStore(options: MemoryVectorStoreOptions): Vect
         }
         check(record.vector, `record "${record.id}"`);
       });
-      for (const record of records) {
-        const vector = Float32Array.from(record.vector);
-        entries.set(record.id, { vector, norm: normOf(vector), metadata: { ...record.metadata } });
-      }
+      for (const record of records) write(record.id, record.vector, record.metadata ?? {});
     },
-    async delete(ids, options) {
+    async delete(deleted, options) {
       begin(options?.signal);
-      for (const id of ids) entries.delete(id);
+      for (const id of deleted) remove(id);
     },
     async query(query) {
       begin(undefined);
@@ -112,44 +171,53 @@ export function createMemoryVectorStore(options: MemoryVectorStoreOptions): Vect
       throwIfAborted(query.signal, 'knowledge');
       const vector = Float32Array.from(query.vector);
       const queryNorm = normOf(vector);
+      const nonzero = sparseIndexes(vector);
       // Keep only the best topK while scanning (sorted, best first); copies are made for those alone.
-      const best: Array<{ id: string; score: number; entry: Entry }> = [];
+      const best: Array<{ id: string; score: number; position: number }> = [];
       const before = (a: { id: string; score: number }, b: { id: string; score: number }) =>
         a.score > b.score || (a.score === b.score && a.id < b.id);
-      for (const [id, entry] of entries) {
-        if (query.filter !== undefined && !matchesFilter(entry.metadata, query.filter)) continue;
-        const similarity = score(vector, queryNorm, entry);
+      for (let position = 0; position < ids.length; position++) {
+        if (query.filter !== undefined && !matchesFilter(metadataOf[position] as Metadata, query.filter)) continue;
+        const similarity = score(vector, queryNorm, nonzero, position);
         if (query.minScore !== undefined && similarity < query.minScore) continue;
-        const candidate = { id, score: similarity, entry };
         const last = best[best.length - 1];
+        // Most rows lose to the current topK: decide that before allocating anything.
+        if (best.length === query.topK && last !== undefined && similarity < last.score) continue;
+        const candidate = { id: ids[position] as string, score: similarity, position };
         if (best.length === query.topK && last !== undefined && !before(candidate, last)) continue;
-        let position = best.length;
-        while (position > 0 && before(candidate, best[position - 1] as { id: string; score: number })) position--;
-        best.splice(position, 0, candidate);
+        let slot = best.length;
+        while (slot > 0 && before(candidate, best[slot - 1] as { id: string; score: number })) slot--;
+        best.splice(slot, 0, candidate);
         if (best.length > query.topK) best.pop();
       }
-      return best.map(({ id, score: similarity, entry }) => {
-        const match: VectorMatch = { id, score: similarity, metadata: { ...entry.metadata } };
-        if (query.includeVectors) match.vector = entry.vector.slice();
+      return best.map(({ id, score: similarity, position }) => {
+        const match: VectorMatch = { id, score: similarity, metadata: { ...metadataOf[position] } };
+        if (query.includeVectors) match.vector = rowOf(position).slice();
         return match;
       });
     },
     async count() {
       begin(undefined);
-      return entries.size;
+      return ids.length;
     },
     async get(ids) {
       begin(undefined);
       const found: VectorRecord[] = [];
       for (const id of ids) {
-        const entry = entries.get(id);
-        if (entry !== undefined) found.push({ id, vector: entry.vector.slice(), metadata: { ...entry.metadata } });
+        const position = positions.get(id);
+        if (position !== undefined) {
+          found.push({ id, vector: rowOf(position).slice(), metadata: { ...metadataOf[position] } });
+        }
       }
       return found;
     },
     async dispose() {
       disposed = true;
-      entries.clear();
+      positions.clear();
+      ids.length = 0;
+      metadataOf.length = 0;
+      rows = new Float32Array(dimensions * 64);
+      norms = new Float32Array(64);
     },
     [Symbol.asyncDispose]() {
       return this.dispose();
