@@ -19,6 +19,7 @@ export {
   type ChatCacheCallOptions,
   type ChatCacheLookup,
   type CodecOptions,
+  cacheErrorCodes,
   chatCacheOptionsKey,
   createCache,
   createCachedChatModel,

@@ -42,6 +42,7 @@ export {
   type MetricsSnapshot,
   type MetricsWarning,
   mergeSnapshots,
+  metricsErrorCodes,
   negotiateFormat,
   type OpenTelemetryBridge,
   type OpenTelemetryBridgeOptions,

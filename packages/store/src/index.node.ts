@@ -21,6 +21,7 @@ export {
   type SemanticRecall,
   type SemanticRecallOptions,
   type StoreErrorCode,
+  storeErrorCodes,
   type ThreadMemoryOptions,
   type ThreadSummaryOptions,
   type WorkingMemory,

@@ -40,6 +40,7 @@ export {
   type TransformersEmbedderOptions,
   type TransformersModule,
   type VectorKernels,
+  vectorErrorCodes,
   wasmSimdSupported,
 } from './index.js';
 export { loadIndexFromFile, saveIndexToFile } from './node/file-persistence.js';
