@@ -74,8 +74,7 @@ export class HnswIndex extends InMemoryIndex {
 
   protected async applyUpsert(records: CheckedRecord[]): Promise<void> {
     const storage = this.storage;
-    storage.ensureCapacity(storage.size + records.length);
-    this.graph.ensureCapacity(storage.size + records.length);
+    this.graph.ensureCapacity(storage.rowsNeededFor(records));
     let done = 0;
     for (const record of records) {
       const existing = storage.slotById.get(record.id);

@@ -97,6 +97,17 @@ export class VectorStorage {
   }
 
   /**
+   * Rows an upsert of `records` needs up front: one per id not stored yet. Existing ids update in place (or,
+   * in HNSW, take a new slot only when the vector changed, and `append` grows for those), so re-upserting a
+   * whole index to change metadata reserves nothing — it used to double the rows' memory.
+   */
+  rowsNeededFor(records: readonly { id: string }[]): number {
+    let fresh = 0;
+    for (const record of records) if (!this.slotById.has(record.id)) fresh++;
+    return this.size + fresh;
+  }
+
+  /**
    * Writes `vector` into `slot` (which must be < capacity) and its norms. The vector is the caller's
    * (validated when `upsert` was called, never copied as a batch), so it is checked again before anything is
    * written: a vector changed in between must not put NaN or a wrong length into the rows.
