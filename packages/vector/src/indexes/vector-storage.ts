@@ -287,6 +287,23 @@ export class VectorStorage {
   }
 
   /** The stored vector (the float32 row, or the dequantized int8 row for int8-only storage). */
+  /**
+   * Whether row `slot` equals `vector` once that is rounded to float32, as it would be stored. Compared in
+   * place: a copy of the row per upserted record (the old way) left one small malloc'd buffer per record,
+   * and RSS kept those pages after they were freed.
+   */
+  rowEquals(slot: number, vector: ArrayLike<number>): boolean {
+    if (!this.layout.float32) {
+      const row = this.vector(slot);
+      for (let i = 0; i < row.length; i++) if (row[i] !== Math.fround(vector[i]!)) return false;
+      return true;
+    }
+    const f32 = this.arena.f32;
+    const start = this.arena.rowOffset(slot) >> 2;
+    for (let i = 0; i < this.dimensions; i++) if (f32[start + i] !== Math.fround(vector[i]!)) return false;
+    return true;
+  }
+
   vector(slot: number): Float32Array {
     const arena = this.arena;
     if (this.layout.float32) {
