@@ -110,5 +110,14 @@ describe('worker embedder and index over worker_threads (comlink)', () => {
     );
     expect(await embedder.embed(passages(10))).toHaveLength(10);
     embedder.close();
+    const index = await createWorkerIndex({ worker: startWorker(), kind: 'flat', dimensions, maxBatch: 2 });
+    const vector = new Float32Array(dimensions).fill(1);
+    const three = ['a', 'b', 'c'].map((id) => ({ id, vector }));
+    await expect(index.upsert(three)).rejects.toSatisfy(
+      (error) => AgenticGenError.isInstance(error) && error.code === 'invalid-argument',
+    );
+    await index.upsert(three.slice(0, 2));
+    expect(await index.count()).toBe(2);
+    index.close();
   });
 });
