@@ -54,3 +54,15 @@ export type {
   TextSearchQuery,
 } from './node/lancedb-options.js';
 export { createLanceDbStore, fuseByReciprocalRank, type LanceDbStore } from './node/lancedb-store.js';
+export {
+  type CreateWorkerIndexOptions,
+  createWorkerEmbedder,
+  createWorkerIndex,
+  exposeVectorWorker,
+  type NodeStyleWorker,
+  type WorkerEmbedder,
+  type WorkerEmbedderOptions,
+  type WorkerIndex,
+  type WorkerIndexOptions,
+  type WorkerLike,
+} from './workers/index.js';

@@ -51,3 +51,15 @@ export {
   type CrossEncoderTransformersModule,
   createCrossEncoderRanker,
 } from './rankers/index.js';
+export {
+  type CreateWorkerIndexOptions,
+  createWorkerEmbedder,
+  createWorkerIndex,
+  exposeVectorWorker,
+  type NodeStyleWorker,
+  type WorkerEmbedder,
+  type WorkerEmbedderOptions,
+  type WorkerIndex,
+  type WorkerIndexOptions,
+  type WorkerLike,
+} from './workers/index.js';

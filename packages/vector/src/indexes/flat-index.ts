@@ -23,7 +23,7 @@ export class FlatIndex extends InMemoryIndex {
 
   protected applyUpsert(records: CheckedRecord[]): void {
     const storage = this.storage;
-    storage.ensureCapacity(storage.size + records.length);
+    storage.ensureCapacity(storage.rowsNeededFor(records));
     for (const record of records) {
       const slot = storage.slotById.get(record.id);
       if (slot === undefined) storage.append(record.id, record.vector, record.metadata);

@@ -206,4 +206,20 @@ describe('HNSW index', () => {
     await disposed.dispose();
     expect(await code(() => disposed.count())).toBe('disposed');
   });
+
+  it('re-upserting the same records with new metadata reserves no new rows (flat and HNSW)', async () => {
+    // The bench's filtered run re-upserts 100k records to add metadata: that must not double the memory.
+    const subset = data.slice(0, 600);
+    for (const index of [
+      await createHnswIndex({ dimensions: dims, M: 8, efConstruction: 32 }),
+      await createFlatIndex({ dimensions: dims }),
+    ]) {
+      await index.upsert(subset);
+      const capacity = index.storage.arena.capacity;
+      await index.upsert(subset.map((record) => ({ ...record, metadata: { tagged: true } })));
+      expect(index.storage.arena.capacity).toBe(capacity);
+      expect(await index.count()).toBe(600);
+      expect((await index.get(['v7']))[0]!.metadata).toEqual({ tagged: true });
+    }
+  });
 });

@@ -74,12 +74,11 @@ export class HnswIndex extends InMemoryIndex {
 
   protected async applyUpsert(records: CheckedRecord[]): Promise<void> {
     const storage = this.storage;
-    storage.ensureCapacity(storage.size + records.length);
-    this.graph.ensureCapacity(storage.size + records.length);
+    this.graph.ensureCapacity(storage.rowsNeededFor(records));
     let done = 0;
     for (const record of records) {
       const existing = storage.slotById.get(record.id);
-      if (existing !== undefined && sameVector(storage.vector(existing), record.vector)) {
+      if (existing !== undefined && storage.rowEquals(existing, record.vector)) {
         storage.setMetadata(existing, record.metadata);
       } else {
         if (existing !== undefined) storage.tombstone(existing);
@@ -176,12 +175,6 @@ export class HnswIndex extends InMemoryIndex {
     if (int8 && storage.canScoreFloat32) return rerank(storage, found.slots, topK);
     return { slots: found.slots.slice(0, topK), similarities: found.similarities.slice(0, topK) };
   }
-}
-
-/** Whether a stored row equals a new vector once that is rounded to float32, as it would be stored. */
-function sameVector(a: Float32Array, b: ArrayLike<number>): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== Math.fround(b[i]!)) return false;
-  return true;
 }
 
 /** Filter verdicts memoised per slot: the graph search may meet a node many times. */

@@ -97,6 +97,17 @@ export class VectorStorage {
   }
 
   /**
+   * Rows an upsert of `records` needs up front: one per id not stored yet. Existing ids update in place (or,
+   * in HNSW, take a new slot only when the vector changed, and `append` grows for those), so re-upserting a
+   * whole index to change metadata reserves nothing — it used to double the rows' memory.
+   */
+  rowsNeededFor(records: readonly { id: string }[]): number {
+    let fresh = 0;
+    for (const record of records) if (!this.slotById.has(record.id)) fresh++;
+    return this.size + fresh;
+  }
+
+  /**
    * Writes `vector` into `slot` (which must be < capacity) and its norms. The vector is the caller's
    * (validated when `upsert` was called, never copied as a batch), so it is checked again before anything is
    * written: a vector changed in between must not put NaN or a wrong length into the rows.
@@ -276,6 +287,23 @@ export class VectorStorage {
   }
 
   /** The stored vector (the float32 row, or the dequantized int8 row for int8-only storage). */
+  /**
+   * Whether row `slot` equals `vector` once that is rounded to float32, as it would be stored. Compared in
+   * place: a copy of the row per upserted record (the old way) left one small malloc'd buffer per record,
+   * and RSS kept those pages after they were freed.
+   */
+  rowEquals(slot: number, vector: ArrayLike<number>): boolean {
+    if (!this.layout.float32) {
+      const row = this.vector(slot);
+      for (let i = 0; i < row.length; i++) if (row[i] !== Math.fround(vector[i]!)) return false;
+      return true;
+    }
+    const f32 = this.arena.f32;
+    const start = this.arena.rowOffset(slot) >> 2;
+    for (let i = 0; i < this.dimensions; i++) if (f32[start + i] !== Math.fround(vector[i]!)) return false;
+    return true;
+  }
+
   vector(slot: number): Float32Array {
     const arena = this.arena;
     if (this.layout.float32) {

@@ -1,0 +1,10 @@
+export { exposeVectorWorker } from './expose-vector-worker.js';
+export {
+  type CreateWorkerIndexOptions,
+  createWorkerEmbedder,
+  createWorkerIndex,
+  type WorkerEmbedder,
+  type WorkerEmbedderOptions,
+  type WorkerIndex,
+} from './worker-clients.js';
+export type { NodeStyleWorker, WorkerIndexOptions, WorkerLike } from './worker-protocol.js';
