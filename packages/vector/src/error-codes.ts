@@ -11,6 +11,8 @@ export const vectorErrorCodes = {
   'unknown-metric': { retryable: false, meaning: 'the distance metric is not `cosine`, `dot` or `l2`' },
   'corrupt-index': { retryable: false, meaning: 'a saved index failed its format or checksum check' },
   'not-found': { retryable: false, meaning: 'the saved index file or record does not exist' },
+  conflict: { retryable: false, meaning: 'a worker was asked to open a second embedder or index (one per worker)' },
+  internal: { retryable: false, meaning: 'a worker failed with an error that is not an AgenticGenError' },
   'invalid-response': { retryable: false, meaning: 'an embedder returned the wrong number of vectors' },
   'dependency-missing': {
     retryable: false,

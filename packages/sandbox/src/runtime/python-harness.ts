@@ -3,6 +3,7 @@
  * time (`?raw`: Vite and Vitest natively, tsup through the plugin in tsup.config.ts). Only hosts import this;
  * they hand the text to the runtime with its `init` message.
  */
+/// <reference path="./python-text.d.ts" />
 import display from './python/display.py?raw';
 import error from './python/error.py?raw';
 import setup from './python/setup.py?raw';
