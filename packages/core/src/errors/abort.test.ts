@@ -30,6 +30,41 @@ describe('abort helpers', () => {
     expect(combined.signal.aborted).toBe(false);
   });
 
+  it('combineSignals race settles with the work, or rejects on timeout and caller abort without a signal listener', async () => {
+    const settled = combineSignals('x', undefined, 1000);
+    await expect(settled.race(Promise.resolve(1))).resolves.toBe(1);
+    await expect(settled.race(Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    settled.dispose();
+
+    vi.useFakeTimers();
+    try {
+      const timed = combineSignals('slow', undefined, 5);
+      // The guard rejects the race itself: spying shows it never listens on its own signal per call.
+      const listen = vi.spyOn(timed.signal, 'addEventListener');
+      const pending = timed.race(new Promise(() => undefined));
+      vi.advanceTimersByTime(5);
+      await expect(pending).rejects.toSatisfy(
+        (error) => AgenticGenError.hasCode(error, 'timeout') && error.message === '[slow] timed out after 5 ms',
+      );
+      expect(listen).not.toHaveBeenCalled();
+      timed.dispose();
+    } finally {
+      vi.useRealTimers();
+    }
+
+    const caller = new AbortController();
+    const cancelled = combineSignals('race', caller.signal, undefined);
+    const pending = cancelled.race(new Promise(() => undefined));
+    caller.abort();
+    await expect(pending).rejects.toSatisfy(
+      (error) => AgenticGenError.hasCode(error, 'aborted') && error.message === '[race] the operation was aborted',
+    );
+    await expect(cancelled.race(Promise.resolve(1))).rejects.toSatisfy((error) =>
+      AgenticGenError.hasCode(error, 'aborted'),
+    );
+    cancelled.dispose();
+  });
+
   it('raceWithSignal settles with the promise, or rejects as soon as the signal aborts', async () => {
     await expect(raceWithSignal(Promise.resolve(1), new AbortController().signal, 'x')).resolves.toBe(1);
     const controller = new AbortController();

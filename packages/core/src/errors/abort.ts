@@ -15,30 +15,45 @@ export function throwIfAborted(signal: AbortSignal | undefined, scope: string): 
 /**
  * Combines an optional caller signal with an optional timeout into one signal. The timeout aborts with an
  * AgenticGen `timeout` error, so callers can tell a timeout from a cancellation by the code.
+ * `race(promise)` settles like `raceWithSignal(promise, signal)` but is rejected by the guard itself when it
+ * aborts, without an `abort` listener per call (adding and removing one costs more than the rest of the guard).
  * `dispose()` clears the timer; call it when the guarded work ends.
  */
 export function combineSignals(
   scope: string,
   signal: AbortSignal | undefined,
   timeoutMs: number | undefined,
-): { signal: AbortSignal; dispose: () => void } {
+): { signal: AbortSignal; race<T>(promise: Promise<T>): Promise<T>; dispose: () => void } {
   const controller = new AbortController();
-  const onAbort = () => controller.abort(signal?.reason);
+  const raceRejects: ((error: AgenticGenError) => void)[] = [];
+  const abort = (reason: unknown) => {
+    if (controller.signal.aborted) return;
+    controller.abort(reason);
+    const error = abortErrorFrom(controller.signal, scope);
+    for (const reject of raceRejects.splice(0)) reject(error);
+  };
+  const onAbort = () => abort(signal?.reason);
   if (signal?.aborted) controller.abort(signal.reason);
   else signal?.addEventListener('abort', onAbort, { once: true });
   let timer: ReturnType<typeof setTimeout> | undefined;
   if (timeoutMs !== undefined && Number.isFinite(timeoutMs)) {
     timer = setTimeout(() => {
-      controller.abort(
-        new AgenticGenError('timeout', `[${scope}] timed out after ${timeoutMs} ms`, { data: { timeoutMs } }),
-      );
+      abort(new AgenticGenError('timeout', `[${scope}] timed out after ${timeoutMs} ms`, { data: { timeoutMs } }));
     }, timeoutMs);
   }
   return {
     signal: controller.signal,
+    race<T>(promise: Promise<T>): Promise<T> {
+      if (controller.signal.aborted) return Promise.reject(abortErrorFrom(controller.signal, scope));
+      return new Promise<T>((resolve, reject) => {
+        raceRejects.push(reject);
+        promise.then(resolve, reject);
+      });
+    },
     dispose() {
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+      raceRejects.length = 0;
     },
   };
 }
