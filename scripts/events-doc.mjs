@@ -61,6 +61,54 @@ const sections = [
     kind: 'map',
     intro: 'Emitted by a Python sandbox (`@agenticgen/sandbox`).',
   },
+  {
+    title: 'Scheduler task events',
+    file: 'packages/core/src/orchestration/scheduler-types.ts',
+    type: 'SchedulerEvents',
+    kind: 'map',
+    intro:
+      "Emitted on a scheduler's `events` through each task's life, only while someone listens " +
+      '(`@agenticgen/core`).',
+  },
+  {
+    title: 'UI message stream chunks',
+    file: 'packages/core/src/ui/ui-message-chunk.ts',
+    type: 'UIMessageChunk',
+    kind: 'union',
+    intro:
+      'What `toUIMessageStream` writes: the AI SDK UI message stream protocol (v1), discriminated by `type` ' +
+      '(`@agenticgen/core`).',
+  },
+  {
+    title: 'Cache events',
+    file: 'packages/cache/src/cache/events.ts',
+    type: 'CacheEvents',
+    kind: 'map',
+    intro: "Emitted on a tiered cache's `events` (`@agenticgen/cache`).",
+  },
+  {
+    title: 'Model manager events',
+    file: 'packages/adapters/src/manager/model-manager-types.ts',
+    type: 'ModelManagerEvent',
+    kind: 'union',
+    intro:
+      "Emitted on a model manager's `events` by the name in `type` (`ModelManagerEvents` maps each name to its " +
+      'event); each payload keeps its `type` (`@agenticgen/adapters`).',
+  },
+  {
+    title: 'Retry events',
+    file: 'packages/adapters/src/shared/retry.ts',
+    type: 'RetryEvents',
+    kind: 'map',
+    intro: "Emitted on the bus given as a provider adapter's `retry.events` (`@agenticgen/adapters`).",
+  },
+  {
+    title: 'MCP client events',
+    file: 'packages/mcp/src/client/mcp-client.ts',
+    type: 'McpClientEvents',
+    kind: 'map',
+    intro: "Emitted on an MCP client's `events` (`@agenticgen/mcp`).",
+  },
 ];
 
 const config = ts.getParsedCommandLineOfConfigFile(
@@ -153,14 +201,17 @@ function renderUnion(section, declaration) {
   for (const member of members) {
     const discriminant = member.getProperty('type');
     const literal = discriminant && checker.getTypeOfSymbolAtLocation(discriminant, declaration);
-    if (literal === undefined || !literal.isStringLiteral()) {
+    // A template literal (`data-${string}`) names a family of events; it is shown as declared.
+    const isTemplate = literal !== undefined && (literal.flags & ts.TypeFlags.TemplateLiteral) !== 0;
+    if (literal === undefined || !(literal.isStringLiteral() || isTemplate)) {
       throw new Error(`[events-doc] a member of ${section.type} has no string literal \`type\``);
     }
-    lines.push(`### \`${literal.value}\``, '');
+    const name = isTemplate ? checker.typeToString(literal).replaceAll('`', '') : literal.value;
+    lines.push(`### \`${name}\``, '');
     const summary = docOf(discriminant);
-    if (summary === '') undocumented.push(`${section.type} '${literal.value}' (JSDoc on its \`type\` field)`);
+    if (summary === '') undocumented.push(`${section.type} '${name}' (JSDoc on its \`type\` field)`);
     else lines.push(summary, '');
-    lines.push(...table(fieldsOf(member, declaration, 'type', `${section.type} '${literal.value}'`)), '');
+    lines.push(...table(fieldsOf(member, declaration, 'type', `${section.type} '${name}'`)), '');
   }
   return lines;
 }

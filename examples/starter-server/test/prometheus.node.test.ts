@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../../test-support/redis-server.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 
@@ -75,18 +75,18 @@ describe.runIf(available)('Prometheus scrapes /metrics', () => {
       };
       return body.data.result;
     };
-    const deadline = Date.now() + 25_000;
-    let requests: Awaited<ReturnType<typeof query>> = [];
-    while (Date.now() < deadline) {
-      try {
+    // Prometheus is another process that scrapes on its own schedule: poll it (a failing query means it is
+    // still starting) until it has scraped the starter.
+    const requests = await vi.waitFor(
+      async () => {
         const up = await query('up{job="starter"}');
-        requests = await query('http_server_requests_total{route="/api/agents",status="200"}');
-        if (up[0]?.value[1] === '1' && requests.length > 0) break;
-      } catch {
-        // Prometheus is still starting.
-      }
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
+        const found = await query('http_server_requests_total{route="/api/agents",status="200"}');
+        expect(up[0]?.value[1]).toBe('1');
+        expect(found.length).toBeGreaterThan(0);
+        return found;
+      },
+      { timeout: 25_000, interval: 300 },
+    );
     expect(requests[0]?.metric).toMatchObject({ job: 'starter', method: 'GET', service: 'agenticgen-starter' });
     expect(Number(requests[0]?.value[1])).toBeGreaterThanOrEqual(5);
 

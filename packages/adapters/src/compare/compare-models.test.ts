@@ -81,7 +81,10 @@ describe('compareModels', () => {
       inputTokens: 10,
     });
     expect(comparison.toMarkdown()).toContain('| a \\| b next line |');
+    expect(comparison.toMarkdown({ maxOutputCharacters: 3 })).toContain('| a … |');
+    // The deprecated `maxOutputChars` still works; the new name wins when both are given.
     expect(comparison.toMarkdown({ maxOutputChars: 3 })).toContain('| a … |');
+    expect(comparison.toMarkdown({ maxOutputChars: 3, maxOutputCharacters: 80 })).toContain('| a \\| b next line |');
   });
 
   it('rejects a comparison without a prompt or models', async () => {

@@ -63,8 +63,12 @@ export interface ModelComparisonResult {
 export interface ModelComparison {
   /** One result per model, in the order given. */
   results: ModelComparisonResult[];
-  /** A markdown table (output truncated to `maxOutputChars`, default 80). */
-  toMarkdown(options?: { maxOutputChars?: number }): string;
+  /** A markdown table (output truncated to `maxOutputCharacters`, default 80). */
+  toMarkdown(options?: {
+    maxOutputCharacters?: number;
+    /** @deprecated Use `maxOutputCharacters` (it wins when both are given); removed in the next minor release. */
+    maxOutputChars?: number;
+  }): string;
   /** Plain data for JSON. */
   toJSON(): { results: ModelComparisonResult[] };
 }
@@ -90,7 +94,11 @@ export async function compareModels(options: CompareModelsOptions): Promise<Mode
   return {
     results,
     toMarkdown: (markdownOptions) =>
-      renderMarkdown(results, markdownOptions?.maxOutputChars ?? 80, schema !== undefined),
+      renderMarkdown(
+        results,
+        markdownOptions?.maxOutputCharacters ?? markdownOptions?.maxOutputChars ?? 80,
+        schema !== undefined,
+      ),
     toJSON: () => ({ results }),
   };
 }

@@ -24,12 +24,62 @@ export interface ModelEntry {
 
 /** A manager event; names are noun-verb. */
 export type ModelManagerEvent =
-  | { type: 'model-fallback'; from: string; to: string; code: string; message: string }
-  | { type: 'cache-hit'; model: string; key: string }
-  | { type: 'cache-miss'; model: string; key: string }
-  | { type: 'rate-limit-wait'; model: string; limit: 'requests' | 'tokens'; waitedMs: number }
-  | { type: 'model-cooldown-start'; model: string; until: number; code: string }
-  | { type: 'model-skip'; model: string; until: number };
+  | {
+      /** A model failed with a fallback-worthy error and the next model of its chain is tried. */
+      type: 'model-fallback';
+      /** The model that failed (its name in the manager). */
+      from: string;
+      /** The model tried next. */
+      to: string;
+      /** The failure's error code. */
+      code: string;
+      /** The failure's message. */
+      message: string;
+    }
+  | {
+      /** The response cache answered the request; no model was called. */
+      type: 'cache-hit';
+      /** The model the request named. */
+      model: string;
+      /** The cache key of the request. */
+      key: string;
+    }
+  | {
+      /** The response cache had no answer; the model is called and its response stored. */
+      type: 'cache-miss';
+      /** The model the request named. */
+      model: string;
+      /** The cache key of the request. */
+      key: string;
+    }
+  | {
+      /** A request waited for a rate limit (`requestsPerMinute` or `tokensPerMinute`) before it was sent. */
+      type: 'rate-limit-wait';
+      /** The model whose limit applied. */
+      model: string;
+      /** Which limit: requests or tokens per minute. */
+      limit: 'requests' | 'tokens';
+      /** How long the request waited, in milliseconds. */
+      waitedMs: number;
+    }
+  | {
+      /** A model failed in a way that puts it in cooldown (health tracking): it is skipped until `until`. */
+      type: 'model-cooldown-start';
+      /** The model in cooldown. */
+      model: string;
+      /** When the cooldown ends, in epoch milliseconds of the manager's clock. */
+      until: number;
+      /** The error code that started it. */
+      code: string;
+    }
+  | {
+      /** A fallback chain skipped a model in cooldown. */
+      type: 'model-skip';
+      /** The model skipped. */
+      model: string;
+      /** When its cooldown ends, in epoch milliseconds of the manager's clock. */
+      until: number;
+    };
 
 /** The manager's events by name (`manager.events.on('model-fallback', …)`); each payload keeps its `type`. */
 export type ModelManagerEvents = { [Event in ModelManagerEvent as Event['type']]: Event };

@@ -5,7 +5,7 @@ import {
   type ChatStreamPart,
   type ToolSpec,
 } from '@agenticgen/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ChatAdapterOptions } from '../shared/chat-model-runtime.js';
 
 /**
@@ -64,18 +64,30 @@ export async function serverLog(serverUrl: string, key: string): Promise<ServerL
   return (await response.json()) as ServerLog;
 }
 
-/** Polls the server log until `predicate` holds (the server learns of a closed socket asynchronously). */
+/**
+ * Reads the server log until `predicate` holds (the server learns of a closed socket asynchronously, and the
+ * server may run in another process, so there is no event to wait on here). Returns the last log read when
+ * it never holds within 5 s, so the caller's assertion names what differs.
+ */
 export async function waitForLog(
   serverUrl: string,
   key: string,
   predicate: (log: ServerLog) => boolean,
 ): Promise<ServerLog> {
   let log = await serverLog(serverUrl, key);
-  for (let attempt = 0; attempt < 100 && !predicate(log); attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    log = await serverLog(serverUrl, key);
+  if (predicate(log)) return log;
+  try {
+    return await vi.waitFor(
+      async () => {
+        log = await serverLog(serverUrl, key);
+        if (!predicate(log)) throw new Error('the server log does not match yet');
+        return log;
+      },
+      { timeout: 5_000, interval: 20 },
+    );
+  } catch {
+    return log;
   }
-  return log;
 }
 
 export async function collectParts(stream: AsyncIterable<ChatStreamPart>): Promise<ChatStreamPart[]> {

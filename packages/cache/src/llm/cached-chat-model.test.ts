@@ -163,12 +163,15 @@ describe('createCachedChatModel', () => {
 
   it('does not fail a caller because another caller cancelled the shared call', async () => {
     const inner = new MockChatModel({ responses: [{ text: 'slow', delayMs: 500 }], repeatLast: true });
-    const model = createCachedChatModel(inner, { cache: createCache() });
+    const cache = createCache();
+    const lookups = vi.spyOn(cache, 'getOrSet');
+    const model = createCachedChatModel(inner, { cache });
     const controller = new AbortController();
     const cancelled = model.generate(request('same', { signal: controller.signal }));
     await vi.waitFor(() => expect(inner.calls).toHaveLength(1)); // the cancelling caller starts the shared call
     const patient = model.generate(request('same'));
-    setTimeout(() => controller.abort(), 5);
+    await vi.waitFor(() => expect(lookups).toHaveBeenCalledTimes(2)); // the patient caller has joined
+    controller.abort();
     await expect(cancelled).rejects.toSatisfy((error) => AgenticGenError.hasCode(error, 'aborted'));
     expect((await patient).text).toBe('slow');
   });
@@ -192,12 +195,14 @@ describe('createCachedChatModel', () => {
 
   it('cancels only the caller that joined a shared call, not the call it joined', async () => {
     const inner = new MockChatModel({ responses: [{ text: 'slow', delayMs: 200 }], repeatLast: true });
-    const model = createCachedChatModel(inner, { cache: createCache() });
+    const cache = createCache();
+    const lookups = vi.spyOn(cache, 'getOrSet');
+    const model = createCachedChatModel(inner, { cache });
     const patient = model.generate(request('same'));
     await vi.waitFor(() => expect(inner.calls).toHaveLength(1)); // the patient caller starts the shared call
     const controller = new AbortController();
     const cancelled = model.generate(request('same', { signal: controller.signal }));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await vi.waitFor(() => expect(lookups).toHaveBeenCalledTimes(2)); // the cancelling caller has joined
     controller.abort();
     await expect(cancelled).rejects.toSatisfy((error) => AgenticGenError.hasCode(error, 'aborted'));
     expect((await patient).text).toBe('slow');

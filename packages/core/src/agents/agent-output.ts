@@ -114,5 +114,5 @@ export function outputRepairMessage(
 }
 
 function structuredPlan(plan: AgentOutputPlan): StructuredPlan {
-  return { request: { messages: [] }, mode: plan.mode, toolName: plan.toolName };
+  return { request: { messages: [] }, mode: plan.mode, toolName: plan.toolName, maxRepairs: plan.maxRepairs };
 }

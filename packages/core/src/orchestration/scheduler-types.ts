@@ -44,21 +44,65 @@ export interface TaskEventBase {
 /** Scheduler events. Emitted only when someone listens, so they cost nothing otherwise. */
 export interface SchedulerEvents {
   /** A task was accepted; `queued` is the number now waiting. */
-  'task-queue': TaskEventBase & { priority: number; queued: number };
+  'task-queue': TaskEventBase & {
+    /** The task's priority (higher runs first). */
+    priority: number;
+    /** Tasks now waiting, this one included. */
+    queued: number;
+  };
   /** An attempt started; `running` is the number now running. */
-  'task-start': TaskEventBase & { attempt: number; running: number };
+  'task-start': TaskEventBase & {
+    /** The attempt number, 1 for the first. */
+    attempt: number;
+    /** Tasks now running, this one included. */
+    running: number;
+  };
   /** The task reported progress (`fraction` from 0 to 1). */
-  'task-progress': TaskEventBase & { fraction: number; message?: string };
+  'task-progress': TaskEventBase & {
+    /** How much is done, from 0 to 1. */
+    fraction: number;
+    /** The task's message with the progress, when it gave one. */
+    message?: string;
+  };
   /** Attempt `attempt` failed with `errorCode`; the next starts after `delayMs`. */
-  'task-retry': TaskEventBase & { attempt: number; delayMs: number; errorCode: string };
+  'task-retry': TaskEventBase & {
+    /** The attempt that failed, 1 for the first. */
+    attempt: number;
+    /** The backoff before the next attempt, in milliseconds. */
+    delayMs: number;
+    /** The code of the error that failed the attempt. */
+    errorCode: string;
+  };
   /** The task succeeded; `durationMs` is the last attempt's wall time. */
-  'task-complete': TaskEventBase & { attempts: number; durationMs: number };
+  'task-complete': TaskEventBase & {
+    /** Attempts made, the successful one included. */
+    attempts: number;
+    /** Wall time of the successful attempt, in milliseconds. */
+    durationMs: number;
+  };
   /** The task failed for good. */
-  'task-fail': TaskEventBase & { attempts: number; errorCode: string; error: AgenticGenError };
+  'task-fail': TaskEventBase & {
+    /** Attempts made. */
+    attempts: number;
+    /** The code of the final error (`task-failed`, `timeout`, `dependency-failed`, …). */
+    errorCode: string;
+    /** The final error. */
+    error: AgenticGenError;
+  };
   /** The task was cancelled. */
-  'task-cancel': TaskEventBase & { reason: string };
+  'task-cancel': TaskEventBase & {
+    /** Why: the reason given to `cancel`/`cancelAll`, or what cancelled it (dispose, abort signal). */
+    reason: string;
+  };
   /** Nothing queued or running any more. */
-  idle: { completed: number; failed: number; cancelled: number };
+  idle: {
+    /** Tasks completed since creation. */
+    completed: number;
+    /** Tasks failed for good since creation. */
+    failed: number;
+    /** Tasks cancelled since creation. */
+    cancelled: number;
+  };
 }
 
 /** Current counts. */

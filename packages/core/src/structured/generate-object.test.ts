@@ -93,9 +93,9 @@ describe('generateObject', () => {
     },
   );
 
-  it('fails with invalid-output carrying the text, the issues and the usage after maxRepairs', async () => {
+  it('fails with invalid-output carrying the text, the issues and the usage after maxOutputRepairs', async () => {
     const model = new MockChatModel({ responses: [{ object: { name: 1 } }], repeatLast: true });
-    const failure = await generateObject({ model, schema: schemas.zod, prompt: 'x', maxRepairs: 2 }).catch(
+    const failure = await generateObject({ model, schema: schemas.zod, prompt: 'x', maxOutputRepairs: 2 }).catch(
       (error: unknown) => error,
     );
     expect(AgenticGenError.hasCode(failure, 'invalid-output')).toBe(true);
@@ -110,6 +110,17 @@ describe('generateObject', () => {
     expect(data.text).toBe('{"name":1}');
     expect(data.issues.length).toBeGreaterThan(0);
     expect(data.usage.totalTokens).toBeGreaterThan(0);
+  });
+
+  it('accepts the deprecated maxRepairs as an alias of maxOutputRepairs, the new name winning', async () => {
+    const attemptsWith = async (options: { maxRepairs?: number; maxOutputRepairs?: number }) => {
+      const model = new MockChatModel({ responses: [{ object: { name: 1 } }], repeatLast: true });
+      await generateObject({ model, schema: schemas.zod, prompt: 'x', ...options }).catch(() => undefined);
+      return model.calls.length;
+    };
+    expect(await attemptsWith({ maxRepairs: 2 })).toBe(3);
+    expect(await attemptsWith({ maxRepairs: 2, maxOutputRepairs: 0 })).toBe(1);
+    expect(await attemptsWith({})).toBe(2);
   });
 
   it('reads null for an optional property as not given (OpenAI strict mode sends it that way)', async () => {
@@ -243,6 +254,7 @@ describe('generateObject', () => {
     const attempts: Array<GenerateObjectOptions<TSchema>> = [
       { model, schema: schemas.typebox },
       { model, schema: schemas.typebox, prompt: 'x', maxRepairs: -1 },
+      { model, schema: schemas.typebox, prompt: 'x', maxOutputRepairs: 1.5 },
       { model, schema: schemas.typebox, prompt: 'x', mode: 'xml' as 'json' },
       { model, schema: Type.String(), prompt: 'x' },
       { model, schema: { type: 'object' } as never, prompt: 'x' },

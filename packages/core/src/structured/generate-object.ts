@@ -65,7 +65,7 @@ const scope = 'structured';
 
 /**
  * Asks a model for structured data and validates it. The provider's native structured output is used where
- * it exists; an answer that does not validate is sent back with its errors (`maxRepairs`, default 1), then
+ * it exists; an answer that does not validate is sent back with its errors (`maxOutputRepairs`, default 1), then
  * the call fails with `invalid-output` (carrying the text, the issues and the usage). A refusal is
  * `output-refused`.
  */
@@ -80,7 +80,7 @@ export function generateObject(options: GenerateJsonOptions): Promise<GenerateOb
 export async function generateObject(options: AnyGenerateOptions): Promise<GenerateObjectResult<unknown>> {
   const strategy = strategyFor(options);
   const plan = planStructuredRequest(options, strategy, scope);
-  const maxRepairs = options.maxRepairs ?? 1;
+  const { maxRepairs } = plan;
   const messages = [...plan.request.messages];
   let usage: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
   for (let attempt = 1; ; attempt++) {

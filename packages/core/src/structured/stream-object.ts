@@ -223,7 +223,7 @@ class ObjectStream implements StreamObjectResult<unknown, unknown, unknown> {
     const options = this.#options;
     const strategy = strategyFor(options);
     const plan = planStructuredRequest(options, strategy, scope);
-    const maxRepairs = options.maxRepairs ?? 1;
+    const { maxRepairs } = plan;
     const messages = [...plan.request.messages];
     let usage: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
     let delivered = 0;

@@ -37,6 +37,11 @@ export interface StructuredCallOptions {
   /** What the answer is, for the model. */
   schemaDescription?: string;
   /** Extra calls with the validation errors fed back when an answer does not validate (default 1). */
+  maxOutputRepairs?: number;
+  /**
+   * @deprecated Use `maxOutputRepairs` (the agent's name for the idea); `maxOutputRepairs` wins when both are
+   * given. Removed in the next minor release.
+   */
   maxRepairs?: number;
   /** The JSON Schema to send, when the schema library cannot produce one. */
   jsonSchema?: JsonSchema;
@@ -65,6 +70,8 @@ export interface StructuredPlan {
   readonly mode: 'json' | 'json-prompt' | 'tool';
   /** The forced tool's name in `tool` mode. */
   readonly toolName: string;
+  /** Extra calls allowed for invalid answers (`maxOutputRepairs`, or its deprecated alias `maxRepairs`). */
+  readonly maxRepairs: number;
 }
 
 const maxErrorTextLength = 8_192;
@@ -78,8 +85,10 @@ export function planStructuredRequest(
   if (mode !== 'auto' && mode !== 'json' && mode !== 'tool') {
     throw new AgenticGenError('invalid-argument', `[${scope}] mode must be auto, json or tool`);
   }
-  if (options.maxRepairs !== undefined && !(Number.isInteger(options.maxRepairs) && options.maxRepairs >= 0)) {
-    throw new AgenticGenError('invalid-argument', `[${scope}] maxRepairs must be an integer ≥ 0`);
+  const repairsName = options.maxOutputRepairs !== undefined ? 'maxOutputRepairs' : 'maxRepairs';
+  const maxRepairs = options.maxOutputRepairs ?? options.maxRepairs ?? 1;
+  if (!(Number.isInteger(maxRepairs) && maxRepairs >= 0)) {
+    throw new AgenticGenError('invalid-argument', `[${scope}] ${repairsName} must be an integer ≥ 0`);
   }
   const { model } = options;
   const name = options.schemaName ?? 'response';
@@ -134,7 +143,7 @@ export function planStructuredRequest(
   ] as const) {
     if (options[key] !== undefined) (request as unknown as Record<string, unknown>)[key] = options[key];
   }
-  return { request, mode: resolved, toolName: name };
+  return { request, mode: resolved, toolName: name, maxRepairs };
 }
 
 function jsonInstructions(schema: JsonSchema | undefined): string {

@@ -167,14 +167,21 @@ describe('createChatClient errors', () => {
 });
 
 describe('createChatClient limits', () => {
-  it('refuses an SSE event longer than maxEventChars', async () => {
+  it('refuses an SSE event longer than maxEventCharacters', async () => {
     const fetch = (async () =>
       new Response(`data: {"type":"text-delta","id":"t","delta":"${'x'.repeat(500)}`, {
         headers: uiMessageStreamHeaders,
       })) as unknown as typeof globalThis.fetch;
-    const client = createChatClient({ fetch, maxEventChars: 100 });
+    const client = createChatClient({ fetch, maxEventCharacters: 100 });
     await client.send('hi');
     expect(client.getState()).toMatchObject({ status: 'error', error: '[ui] an event exceeded 100 characters' });
+    // The deprecated `maxEventChars` still works; the new name wins when both are given.
+    const legacy = createChatClient({ fetch, maxEventChars: 100 });
+    await legacy.send('hi');
+    expect(legacy.getState()).toMatchObject({ error: '[ui] an event exceeded 100 characters' });
+    const both = createChatClient({ fetch, maxEventChars: 100, maxEventCharacters: 200 });
+    await both.send('hi');
+    expect(both.getState()).toMatchObject({ error: '[ui] an event exceeded 200 characters' });
   });
 });
 

@@ -26,6 +26,11 @@ export interface ChatClientOptions {
   /** Messages to start from. */
   messages?: UIMessage[];
   /** Longest SSE event accepted, in characters (default 1,000,000): a bigger one is an error, not a memory leak. */
+  maxEventCharacters?: number;
+  /**
+   * @deprecated Use `maxEventCharacters` (no abbreviations in public names, as the loaders); it wins when both are
+   * given. Removed in the next minor release.
+   */
   maxEventChars?: number;
 }
 
@@ -54,7 +59,7 @@ export function createChatClient(options: ChatClientOptions = {}): ChatClient {
   const api = options.api ?? '/api/ui/chat';
   const chatId = options.chatId ?? crypto.randomUUID();
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const maxEventChars = options.maxEventChars ?? 1_000_000;
+  const maxEventChars = options.maxEventCharacters ?? options.maxEventChars ?? 1_000_000;
   const listeners = new Set<(state: ChatState) => void>();
   let state: ChatState = { messages: options.messages ?? [], status: 'ready' };
   let controller: AbortController | undefined;

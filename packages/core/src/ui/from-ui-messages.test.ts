@@ -183,9 +183,16 @@ describe('fromUIMessages', () => {
     );
     const manyParts = { id: 'x', role: 'user', parts: Array.from({ length: 4 }, () => ({ type: 'text', text: 'a' })) };
     expect(invalid(() => fromUIMessages([manyParts], { maxPartsPerMessage: 3 })).message).toContain('limit is 3');
+    expect(invalid(() => fromUIMessages([user('x'.repeat(101))], { maxTotalCharacters: 100 })).message).toContain(
+      '100 characters',
+    );
+    // The deprecated `maxTotalChars` still works; the new name wins when both are given.
     expect(invalid(() => fromUIMessages([user('x'.repeat(101))], { maxTotalChars: 100 })).message).toContain(
       '100 characters',
     );
+    expect(() =>
+      fromUIMessages([user('x'.repeat(101))], { maxTotalChars: 100, maxTotalCharacters: 200 }),
+    ).not.toThrow();
     let deep: unknown = {};
     for (let level = 0; level < 10; level += 1) deep = { deep };
     const deepTool = {

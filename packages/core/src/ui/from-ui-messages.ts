@@ -16,6 +16,11 @@ export interface FromUIMessagesLimits {
   /** Parts per message (default 200). */
   maxPartsPerMessage?: number;
   /** Characters of text, URLs and JSON values, summed over the whole conversation (default 2,000,000). */
+  maxTotalCharacters?: number;
+  /**
+   * @deprecated Use `maxTotalCharacters` (no abbreviations in public names, as the loaders); it wins when both are
+   * given. Removed in the next minor release.
+   */
   maxTotalChars?: number;
   /** Nesting depth of tool inputs and outputs (default 32). */
   maxJsonDepth?: number;
@@ -31,7 +36,7 @@ export interface FromUIMessagesResult {
   suspendedRunId?: string;
 }
 
-const defaults = { maxMessages: 200, maxPartsPerMessage: 200, maxTotalChars: 2_000_000, maxJsonDepth: 32 };
+const defaults = { maxMessages: 200, maxPartsPerMessage: 200, maxTotalCharacters: 2_000_000, maxJsonDepth: 32 };
 const toolNamePattern = /^[a-zA-Z0-9_-]{1,64}$/;
 
 /** A short, bounded rendering of an offending value for error messages (never the value itself). */
@@ -68,8 +73,8 @@ class Reader {
 
   count(chars: number, path: string): void {
     this.chars += chars;
-    if (this.chars > this.limits.maxTotalChars)
-      this.fail(path, `exceeds the limit of ${this.limits.maxTotalChars} characters per conversation`);
+    if (this.chars > this.limits.maxTotalCharacters)
+      this.fail(path, `exceeds the limit of ${this.limits.maxTotalCharacters} characters per conversation`);
   }
 
   /** Checks a value is plain JSON within the depth and size limits, and returns a fresh copy of it. */
@@ -224,7 +229,12 @@ function assistantMessages(
  */
 export function fromUIMessages(input: unknown, limits: FromUIMessagesLimits = {}): FromUIMessagesResult {
   // Typed explicitly so `reader.fail` (returns never) narrows `input`.
-  const reader: Reader = new Reader({ ...defaults, ...limits });
+  const { maxTotalChars, ...given } = limits;
+  const reader: Reader = new Reader({
+    ...defaults,
+    ...(maxTotalChars === undefined ? {} : { maxTotalCharacters: maxTotalChars }),
+    ...given,
+  });
   if (!Array.isArray(input)) reader.fail('messages', `must be an array, got ${describe(input)}`);
   if (input.length === 0) reader.fail('messages', 'must not be empty');
   if (input.length > reader.limits.maxMessages)

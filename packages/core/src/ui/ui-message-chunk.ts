@@ -20,31 +20,196 @@ export interface AgenticGenMessageMetadata {
 
 /** One chunk of a UI message stream. */
 export type UIMessageChunk =
-  | { type: 'start'; messageId?: string; messageMetadata?: unknown }
-  | { type: 'finish'; finishReason?: UIFinishReason; messageMetadata?: unknown }
-  | { type: 'abort'; reason?: string }
-  | { type: 'message-metadata'; messageMetadata: unknown }
-  | { type: 'start-step' }
-  | { type: 'finish-step' }
-  | { type: 'text-start'; id: string }
-  | { type: 'text-delta'; id: string; delta: string }
-  | { type: 'text-end'; id: string }
-  | { type: 'reasoning-start'; id: string }
-  | { type: 'reasoning-delta'; id: string; delta: string }
-  | { type: 'reasoning-end'; id: string }
-  | { type: 'error'; errorText: string }
-  | { type: 'tool-input-start'; toolCallId: string; toolName: string }
-  | { type: 'tool-input-delta'; toolCallId: string; inputTextDelta: string }
-  | { type: 'tool-input-available'; toolCallId: string; toolName: string; input: unknown }
-  | { type: 'tool-input-error'; toolCallId: string; toolName: string; input: unknown; errorText: string }
-  | { type: 'tool-approval-request'; approvalId: string; toolCallId: string }
-  | { type: 'tool-output-available'; toolCallId: string; output: unknown }
-  | { type: 'tool-output-error'; toolCallId: string; errorText: string }
-  | { type: 'tool-output-denied'; toolCallId: string }
-  | { type: 'source-url'; sourceId: string; url: string; title?: string }
-  | { type: 'source-document'; sourceId: string; mediaType: string; title: string; filename?: string }
-  | { type: 'file'; url: string; mediaType: string }
-  | { type: `data-${string}`; id?: string; data: unknown; transient?: boolean };
+  | {
+      /** The assistant message starts; the first chunk of every stream. */
+      type: 'start';
+      /** The id the client gives the message, when the server chose one. */
+      messageId?: string;
+      /** Message metadata (AgenticGen: `AgenticGenMessageMetadata` with `runId` and `model`). */
+      messageMetadata?: unknown;
+    }
+  | {
+      /** The message ended; the last chunk before `[DONE]`. */
+      type: 'finish';
+      /** Why it ended. */
+      finishReason?: UIFinishReason;
+      /** Message metadata (AgenticGen: `AgenticGenMessageMetadata` with the total `usage`). */
+      messageMetadata?: unknown;
+    }
+  | {
+      /** The run was aborted; the stream ends without `finish`. */
+      type: 'abort';
+      /** Why, when known. */
+      reason?: string;
+    }
+  | {
+      /** Message metadata changed during the stream. */
+      type: 'message-metadata';
+      /** The new metadata. */
+      messageMetadata: unknown;
+    }
+  | {
+      /** A model step starts (one model call of the agent loop). */
+      type: 'start-step';
+    }
+  | {
+      /** The model step ended (its tool results included). */
+      type: 'finish-step';
+    }
+  | {
+      /** A text part starts. */
+      type: 'text-start';
+      /** The part's id, repeated by its deltas and its end. */
+      id: string;
+    }
+  | {
+      /** More text of a text part. */
+      type: 'text-delta';
+      /** The id of the part (from its `text-start`). */
+      id: string;
+      /** The text to append. */
+      delta: string;
+    }
+  | {
+      /** The text part is complete. */
+      type: 'text-end';
+      /** The id of the part. */
+      id: string;
+    }
+  | {
+      /** A reasoning part starts. */
+      type: 'reasoning-start';
+      /** The part's id, repeated by its deltas and its end. */
+      id: string;
+    }
+  | {
+      /** More reasoning text. */
+      type: 'reasoning-delta';
+      /** The id of the part (from its `reasoning-start`). */
+      id: string;
+      /** The text to append. */
+      delta: string;
+    }
+  | {
+      /** The reasoning part is complete. */
+      type: 'reasoning-end';
+      /** The id of the part. */
+      id: string;
+    }
+  | {
+      /** The run failed; the client shows `errorText`. */
+      type: 'error';
+      /** The error's message, for the client to show. */
+      errorText: string;
+    }
+  | {
+      /** The model started a tool call; its input streams next. */
+      type: 'tool-input-start';
+      /** The model's call id. */
+      toolCallId: string;
+      /** The tool called. */
+      toolName: string;
+    }
+  | {
+      /** More of the tool call's input JSON text. */
+      type: 'tool-input-delta';
+      /** The model's call id. */
+      toolCallId: string;
+      /** JSON text to append to the input. */
+      inputTextDelta: string;
+    }
+  | {
+      /** The tool call's input is complete and parsed. */
+      type: 'tool-input-available';
+      /** The model's call id. */
+      toolCallId: string;
+      /** The tool called. */
+      toolName: string;
+      /** The parsed input. */
+      input: unknown;
+    }
+  | {
+      /** The tool call's input was invalid (unparsable or failing the tool's schema). */
+      type: 'tool-input-error';
+      /** The model's call id. */
+      toolCallId: string;
+      /** The tool called. */
+      toolName: string;
+      /** The input as the model sent it. */
+      input: unknown;
+      /** Why it was rejected. */
+      errorText: string;
+    }
+  | {
+      /** The tool call needs a person's approval before it runs (`needsApproval`). */
+      type: 'tool-approval-request';
+      /** The id to answer the approval with. */
+      approvalId: string;
+      /** The model's call id. */
+      toolCallId: string;
+    }
+  | {
+      /** The tool returned. */
+      type: 'tool-output-available';
+      /** The model's call id. */
+      toolCallId: string;
+      /** The tool's output. */
+      output: unknown;
+    }
+  | {
+      /** The tool failed. */
+      type: 'tool-output-error';
+      /** The model's call id. */
+      toolCallId: string;
+      /** The error's message. */
+      errorText: string;
+    }
+  | {
+      /** A person denied the tool call; it did not run. */
+      type: 'tool-output-denied';
+      /** The model's call id. */
+      toolCallId: string;
+    }
+  | {
+      /** The answer cites a web page. */
+      type: 'source-url';
+      /** The source's id. */
+      sourceId: string;
+      /** The page's URL. */
+      url: string;
+      /** The page's title, when known. */
+      title?: string;
+    }
+  | {
+      /** The answer cites a document. */
+      type: 'source-document';
+      /** The source's id. */
+      sourceId: string;
+      /** The document's media type. */
+      mediaType: string;
+      /** The document's title. */
+      title: string;
+      /** The document's file name, when known. */
+      filename?: string;
+    }
+  | {
+      /** A file belongs to the message. */
+      type: 'file';
+      /** The file's URL (or a data URL). */
+      url: string;
+      /** The file's media type. */
+      mediaType: string;
+    }
+  | {
+      /** Application data (`data-<name>`), kept on the message unless `transient`. */
+      type: `data-${string}`;
+      /** An id: a later chunk with the same name and id replaces this one's data. */
+      id?: string;
+      /** The data. */
+      data: unknown;
+      /** When true the client receives it but does not keep it on the message. */
+      transient?: boolean;
+    };
 
 /** Response headers of a UI message stream (the same values as the `ai` package's `UI_MESSAGE_STREAM_HEADERS`). */
 export const uiMessageStreamHeaders: Readonly<Record<string, string>> = Object.freeze({

@@ -23,7 +23,13 @@ function sdkServer(tools: Tool[], answer: (name: string, args: unknown) => CallT
 const clients: McpClient[] = [];
 function connectTo(
   server: Server,
-  options: { maxResultChars?: number; toolNamePrefix?: string; maxTools?: number; approveTools?: boolean } = {},
+  options: {
+    maxResultCharacters?: number;
+    maxResultChars?: number;
+    toolNamePrefix?: string;
+    maxTools?: number;
+    approveTools?: boolean;
+  } = {},
 ) {
   const client = createMcpClient({
     ...options,
@@ -78,12 +84,26 @@ describe('createMcpClient tools', () => {
     expect(JSON.stringify(result.steps[0]?.toolCalls[0]?.output)).toContain('no such file');
   });
 
-  it('a result larger than maxResultChars is mcp-limit-exceeded, not passed to the model', async () => {
+  it('a result larger than maxResultCharacters is mcp-limit-exceeded, not passed to the model', async () => {
     const server = sdkServer([echo], () => ({ content: [{ type: 'text', text: 'x'.repeat(2_000) }] }));
-    const client = connectTo(server, { maxResultChars: 1_000 });
+    const client = connectTo(server, { maxResultCharacters: 1_000 });
     const [tool] = await client.tools();
     const context = { signal: new AbortController().signal, toolCallId: 'c', values: {} };
     await expect(tool?.execute({ path: 'big' }, context)).rejects.toMatchObject({ code: 'mcp-limit-exceeded' });
+  });
+
+  it('accepts the deprecated maxResultChars as an alias of maxResultCharacters, the new name winning', async () => {
+    const context = { signal: new AbortController().signal, toolCallId: 'c', values: {} };
+    const call = async (options: { maxResultCharacters?: number; maxResultChars?: number }) => {
+      const server = sdkServer([echo], () => ({ content: [{ type: 'text', text: 'x'.repeat(2_000) }] }));
+      const [tool] = await connectTo(server, options).tools();
+      return Promise.resolve(tool?.execute({ path: 'big' }, context)).then(
+        () => 'ok',
+        (error: unknown) => (error as { code?: string }).code,
+      );
+    };
+    expect(await call({ maxResultChars: 1_000 })).toBe('mcp-limit-exceeded');
+    expect(await call({ maxResultChars: 1_000, maxResultCharacters: 5_000 })).toBe('ok');
   });
 
   it('notifications/tools/list_changed refreshes an agent tool registry between steps', async () => {

@@ -37,6 +37,11 @@ export interface McpClientOptions extends ServerRequestHandlers {
   /** Time limit of connecting and the `initialize` handshake in ms (default 30 s). */
   connectTimeoutMs?: number;
   /** Most characters of content (text plus base64) one tool result may carry (default 1,000,000). */
+  maxResultCharacters?: number;
+  /**
+   * @deprecated Use `maxResultCharacters` (no abbreviations in public names, as core's loaders); it wins when
+   * both are given. Removed in the next minor release.
+   */
   maxResultChars?: number;
   /** Most tools taken from one server (default 500); more is `mcp-limit-exceeded`. */
   maxTools?: number;
@@ -100,7 +105,7 @@ interface Session {
   transport: Transport;
 }
 
-const defaults = { timeoutMs: 60_000, connectTimeoutMs: 30_000, maxResultChars: 1_000_000, maxTools: 500 };
+const defaults = { timeoutMs: 60_000, connectTimeoutMs: 30_000, maxResultCharacters: 1_000_000, maxTools: 500 };
 const version = '0.0.0';
 
 /** Builds `createMcpClient` for a runtime: the Node entry passes the stdio opener, the browser entry none. */
@@ -112,8 +117,13 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
   if (options === null || typeof options !== 'object' || options.transport === undefined) {
     throw mcpError('invalid-config', 'createMcpClient needs { transport }');
   }
-  const settings = { ...defaults, ...withoutUndefined(options) };
-  for (const key of ['timeoutMs', 'connectTimeoutMs', 'maxResultChars', 'maxTools'] as const) {
+  const { maxResultChars, ...given } = withoutUndefined(options);
+  const settings = {
+    ...defaults,
+    ...(maxResultChars === undefined ? {} : { maxResultCharacters: maxResultChars }),
+    ...given,
+  };
+  for (const key of ['timeoutMs', 'connectTimeoutMs', 'maxResultCharacters', 'maxTools'] as const) {
     if (!(settings[key] > 0)) throw mcpError('invalid-config', `${key} must be a positive number`);
   }
   let session: Session | undefined;
@@ -211,7 +221,7 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
     remoteTool(definition, {
       name: coreToolName(options.toolNamePrefix ?? '', definition.name),
       timeoutMs: settings.timeoutMs,
-      maxResultChars: settings.maxResultChars,
+      maxResultChars: settings.maxResultCharacters,
       approveTools: options.approveTools === true,
       events,
       session: () => session?.client ?? ensureSession().then((connected) => connected.client),

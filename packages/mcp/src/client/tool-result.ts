@@ -21,7 +21,7 @@ export type McpToolOutput = string | { content: McpContentPart[]; structuredCont
 /**
  * Maps a `tools/call` result onto model content. `isError` results become `mcp-tool-error` (the model reads
  * their text), `structuredContent` must pass the tool's `outputSchema` (`mcp-invalid-result` otherwise), and
- * the whole content is bounded by `maxResultChars` (`mcp-limit-exceeded`).
+ * the whole content is bounded by `maxResultCharacters` (`mcp-limit-exceeded`).
  */
 export function toToolOutput(
   toolName: string,
@@ -34,7 +34,7 @@ export function toToolOutput(
   if (size > maxResultChars) {
     throw mcpError(
       'mcp-limit-exceeded',
-      `tool "${toolName}" returned ${size} characters of content, more than maxResultChars (${maxResultChars})`,
+      `tool "${toolName}" returned ${size} characters of content, more than maxResultCharacters (${maxResultChars})`,
       { data: { size, limit: maxResultChars } },
     );
   }

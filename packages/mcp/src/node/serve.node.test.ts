@@ -19,7 +19,9 @@ afterEach(async () => {
 });
 
 async function serve(options: McpHttpHandlerOptions, maxResultChars?: number) {
-  const factory = createMcpServer(maxResultChars === undefined ? { tools: [echo] } : { tools: [echo], maxResultChars });
+  const factory = createMcpServer(
+    maxResultChars === undefined ? { tools: [echo] } : { tools: [echo], maxResultCharacters: maxResultChars },
+  );
   const handler = createMcpHttpHandler(factory, options);
   const server = createServer((request, response) => void handler(request, response));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -55,17 +55,22 @@ describe('createMcpServer: tool context', () => {
     ]);
   });
 
-  it('content over maxResultChars is an isError result', async () => {
+  it('content over maxResultCharacters is an isError result (maxResultChars: its deprecated alias)', async () => {
     const big = defineTool({
       name: 'big',
       description: 'Too big.',
       parameters: Type.Object({}),
       execute: () => mcpContent([{ type: 'image', data: 'A'.repeat(200), mimeType: 'image/png' }]),
     });
-    const { client } = await connect({ tools: [big], maxResultChars: 100 });
+    const { client } = await connect({ tools: [big], maxResultCharacters: 100 });
     const result = await client.callTool({ name: 'big', arguments: {} });
     expect(result.isError).toBe(true);
     expect(JSON.stringify(result.content)).toContain('more than 100');
+    // The deprecated name still works; the new one wins when both are given.
+    const legacy = await connect({ tools: [big], maxResultChars: 100 });
+    expect((await legacy.client.callTool({ name: 'big', arguments: {} })).isError).toBe(true);
+    const both = await connect({ tools: [big], maxResultChars: 100, maxResultCharacters: 1_000 });
+    expect((await both.client.callTool({ name: 'big', arguments: {} })).isError).toBeFalsy();
   });
 
   it('sends progress with total, and log messages filtered by logging/setLevel', async () => {

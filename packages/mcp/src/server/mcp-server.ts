@@ -64,6 +64,11 @@ export interface McpServerOptions {
   /** Prompt templates. */
   prompts?: readonly McpPrompt[];
   /** Most characters of one tool answer (default 1,000,000); longer answers are cut with a note. */
+  maxResultCharacters?: number;
+  /**
+   * @deprecated Use `maxResultCharacters` (no abbreviations in public names, as core's loaders); it wins when
+   * both are given. Removed in the next minor release.
+   */
   maxResultChars?: number;
 }
 
@@ -122,7 +127,7 @@ export function createMcpServer(options: McpServerOptions): McpServerFactory {
     }
     byName.set(entry.tool.name, entry);
   }
-  const maxResultChars = options.maxResultChars ?? 1_000_000;
+  const maxResultChars = options.maxResultCharacters ?? options.maxResultChars ?? 1_000_000;
   const definitions: McpToolDefinition[] = served.map(({ tool }) => {
     const spec = tool.toSpec('json-schema');
     return {

@@ -3,6 +3,17 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestSandbox } from '../testing/test-sandbox.js';
 import type { PythonSandbox } from './sandbox-core.js';
 
+// Output is flushed to the host at most every 20 ms, on a write: the second print, 50 ms later, sends both, so
+// the host sees output once the run is surely in flight, then the loop keeps it busy.
+const busyAfterOutput = [
+  'import time',
+  'print("started")',
+  'begin = time.time()',
+  'while time.time() - begin < 0.05: pass',
+  'print("running")',
+  'while True: pass',
+].join('\n');
+
 describe('sessions', () => {
   let sandbox: PythonSandbox;
   let session: CodeSession;
@@ -72,8 +83,15 @@ describe('sessions', () => {
 
   it('cancels a run through its signal and keeps working', async () => {
     const controller = new AbortController();
-    const running = session.run('while True: pass', { signal: controller.signal });
-    setTimeout(() => controller.abort(), 100);
+    let started = false;
+    const running = session.run(busyAfterOutput, {
+      signal: controller.signal,
+      onStdout: () => {
+        started = true;
+      },
+    });
+    await vi.waitFor(() => expect(started).toBe(true), { timeout: 30_000 }); // the run is in flight
+    controller.abort();
     const error = await running.catch((caught: unknown) => caught);
     expect(AgenticGenError.hasCode(error, 'aborted')).toBe(true);
     expect((await session.run('1 + 1')).result?.repr).toBe('2');
@@ -88,8 +106,14 @@ describe('sessions', () => {
 
   it('dispose ends a run in flight at once instead of at its time limit', async () => {
     const busy = await sandbox.createSession();
-    const running = busy.run('while True: pass', { timeoutMs: 120_000 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    let started = false;
+    const running = busy.run(busyAfterOutput, {
+      timeoutMs: 120_000,
+      onStdout: () => {
+        started = true;
+      },
+    });
+    await vi.waitFor(() => expect(started).toBe(true), { timeout: 30_000 }); // the run is in flight
     await busy.dispose();
     const error = await running.catch((caught: unknown) => caught);
     expect(AgenticGenError.hasCode(error, 'disposed')).toBe(true);

@@ -9,6 +9,11 @@ export type PythonToolOptions = SessionSource & {
   /** Time limit of one run in ms (default 30 000). */
   timeoutMs?: number;
   /** Characters of stdout / stderr / result handed back to the model (default 20 000 each). */
+  maxOutputCharacters?: number;
+  /**
+   * @deprecated Use `maxOutputCharacters` (no abbreviations in public names, as core's loaders); it wins when both
+   * are given. Removed in the next minor release.
+   */
   maxOutputChars?: number;
   /** Ask a person before each run (default false). */
   needsApproval?: boolean;
@@ -45,11 +50,11 @@ const defaultDescription =
 export function createPythonTool(options: PythonToolOptions): PythonTool {
   const opener = sessionOpener(options, 'sandbox');
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const limit = options.maxOutputChars ?? 20_000;
+  const limit = options.maxOutputCharacters ?? options.maxOutputChars ?? 20_000;
   if (!(timeoutMs > 0) || !(limit > 0)) {
     throw new AgenticGenError(
       'invalid-config',
-      '[sandbox] createPythonTool: timeoutMs and maxOutputChars must be above 0',
+      '[sandbox] createPythonTool: timeoutMs and maxOutputCharacters must be above 0',
     );
   }
   const tool = defineTool({

@@ -49,6 +49,20 @@ describe('tools inside an agent run', () => {
     await tool.dispose();
   });
 
+  it('createPythonTool clips output at maxOutputCharacters, accepting maxOutputChars as a deprecated alias', async () => {
+    const context = { signal: new AbortController().signal, toolCallId: 'c', values: {} };
+    const stdoutOf = async (options: { maxOutputCharacters?: number; maxOutputChars?: number }) => {
+      await using tool = createPythonTool({ sandbox, ...options });
+      const output = await tool.execute({ code: 'print("x" * 50)' }, context);
+      expect(output.truncated).toBe(true);
+      return output.stdout.split('\n')[0];
+    };
+    expect(await stdoutOf({ maxOutputCharacters: 8 })).toBe('x'.repeat(8));
+    expect(await stdoutOf({ maxOutputChars: 5 })).toBe('x'.repeat(5));
+    expect(await stdoutOf({ maxOutputChars: 5, maxOutputCharacters: 8 })).toBe('x'.repeat(8));
+    expect(() => createPythonTool({ sandbox, maxOutputCharacters: 0 })).toThrow(/maxOutputCharacters/);
+  });
+
   it('createSqlTool queries CSV tables read-only with row limits', async () => {
     const tool = createSqlTool({ sandbox, data: { csv: { sales } }, maxRows: 2 });
     const model = new MockChatModel({
