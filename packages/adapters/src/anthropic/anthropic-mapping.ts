@@ -9,23 +9,31 @@ import type {
 } from '@agenticgen/core';
 import type Anthropic from '@anthropic-ai/sdk';
 import { parseArguments, usageOf } from '../shared/chat-model-runtime.js';
-import { resolveImage, toolOutputText } from '../shared/content.js';
+import { toolOutputText } from '../shared/content.js';
 import type { StreamMapper } from '../shared/managed-stream.js';
+import { MergedTurns, type UserPartWriter, userParts } from '../shared/message-parts.js';
 import { toolInputAsObject } from '../shared/tool-call-input.js';
 
 type Body = Record<string, unknown>;
 type Block = Record<string, unknown>;
 const scope = 'adapters:anthropic';
 
+const anthropicUserPart: UserPartWriter<Block> = {
+  text: (text) => ({ type: 'text', text }),
+  image: (image) => ({
+    type: 'image',
+    source:
+      image.kind === 'url'
+        ? { type: 'url', url: image.url }
+        : { type: 'base64', media_type: image.mediaType, data: image.data },
+  }),
+};
+
 /** Builds a Messages API request. Tool results travel in user turns; consecutive user turns are merged. */
 export function toMessagesBody(modelId: string, request: ChatRequest, defaultMaxTokens: number): Body {
   const system: string[] = [];
-  const messages: Array<{ role: 'user' | 'assistant'; content: Block[] }> = [];
-  const push = (role: 'user' | 'assistant', blocks: Block[]) => {
-    const last = messages.at(-1);
-    if (last !== undefined && last.role === role) last.content.push(...blocks);
-    else messages.push({ role, content: blocks });
-  };
+  const turns = new MergedTurns<'user' | 'assistant', Block>(false);
+  const push = turns.push.bind(turns);
   for (const message of request.messages) {
     switch (message.role) {
       case 'system':
@@ -36,17 +44,7 @@ export function toMessagesBody(modelId: string, request: ChatRequest, defaultMax
           'user',
           typeof message.content === 'string'
             ? [{ type: 'text', text: message.content }]
-            : message.content.map((part) => {
-                if (part.type === 'text') return { type: 'text', text: part.text };
-                const image = resolveImage(part, scope);
-                return {
-                  type: 'image',
-                  source:
-                    image.kind === 'url'
-                      ? { type: 'url', url: image.url }
-                      : { type: 'base64', media_type: image.mediaType, data: image.data },
-                };
-              }),
+            : userParts(message.content, scope, anthropicUserPart),
         );
         break;
       case 'assistant':
@@ -70,6 +68,7 @@ export function toMessagesBody(modelId: string, request: ChatRequest, defaultMax
         break;
     }
   }
+  const messages = turns.turns.map((turn) => ({ role: turn.role, content: turn.items }));
   const body: Body = { model: modelId, max_tokens: request.maxOutputTokens ?? defaultMaxTokens, messages };
   if (system.length > 0) body.system = system.join('\n\n');
   if (request.tools !== undefined && request.tools.length > 0) {

@@ -1,12 +1,20 @@
 import type { ChatRequest, ChatResponse, ChatStreamPart, FinishReason, ToolCallPart } from '@agenticgen/core';
 import type { GenerateContentParameters, GenerateContentResponse } from '@google/genai';
 import { usageOf } from '../shared/chat-model-runtime.js';
-import { resolveImage } from '../shared/content.js';
 import type { StreamMapper } from '../shared/managed-stream.js';
+import { MergedTurns, type UserPartWriter, userParts } from '../shared/message-parts.js';
 import { toolInputAsObject } from '../shared/tool-call-input.js';
 
 type Part = Record<string, unknown>;
 const scope = 'adapters:gemini';
+
+const geminiUserPart: UserPartWriter<Part> = {
+  text: (text) => ({ text }),
+  image: (image, part) =>
+    image.kind === 'url'
+      ? { fileData: { fileUri: image.url, mimeType: part.mediaType ?? 'image/jpeg' } }
+      : { inlineData: { mimeType: image.mediaType, data: image.data } },
+};
 /**
  * The Gemini API often returns function calls without an id. We invent one (the contract needs it) and
  * leave it out when the call and its response go back, so Gemini matches them by name and order.
@@ -21,13 +29,8 @@ export function toGenerateContentParameters(
   signal: AbortSignal,
 ): GenerateContentParameters {
   const system: string[] = [];
-  const contents: Array<{ role: 'user' | 'model'; parts: Part[] }> = [];
-  const push = (role: 'user' | 'model', parts: Part[]) => {
-    if (parts.length === 0) return;
-    const last = contents.at(-1);
-    if (last !== undefined && last.role === role) last.parts.push(...parts);
-    else contents.push({ role, parts });
-  };
+  const turns = new MergedTurns<'user' | 'model', Part>(true);
+  const push = turns.push.bind(turns);
   for (const message of request.messages) {
     switch (message.role) {
       case 'system':
@@ -38,13 +41,7 @@ export function toGenerateContentParameters(
           'user',
           typeof message.content === 'string'
             ? [{ text: message.content }]
-            : message.content.map((part) => {
-                if (part.type === 'text') return { text: part.text };
-                const image = resolveImage(part, scope);
-                return image.kind === 'url'
-                  ? { fileData: { fileUri: image.url, mimeType: part.mediaType ?? 'image/jpeg' } }
-                  : { inlineData: { mimeType: image.mediaType, data: image.data } };
-              }),
+            : userParts(message.content, scope, geminiUserPart),
         );
         break;
       case 'assistant':
@@ -117,6 +114,7 @@ export function toGenerateContentParameters(
   if (request.seed !== undefined) config.seed = request.seed;
   if (request.headers !== undefined) config.httpOptions = { headers: request.headers };
   Object.assign(config, request.providerOptions?.gemini);
+  const contents = turns.turns.map((turn) => ({ role: turn.role, parts: turn.items }));
   return { model: modelId, contents, config } as GenerateContentParameters;
 }
 

@@ -8,8 +8,9 @@ import {
 } from '@agenticgen/core';
 import type OpenAI from 'openai';
 import { parseArguments, usageOf } from '../shared/chat-model-runtime.js';
-import { imageUrl, toolOutputText } from '../shared/content.js';
+import { resolvedImageUrl, toolOutputText } from '../shared/content.js';
 import type { StreamMapper } from '../shared/managed-stream.js';
+import { type UserPartWriter, userParts } from '../shared/message-parts.js';
 import { toolInputAsArgumentsText } from '../shared/tool-call-input.js';
 
 /** Differences between OpenAI itself and OpenAI-compatible servers (Ollama, vLLM, llama.cpp, LM Studio). */
@@ -24,6 +25,11 @@ export interface ChatCompletionsDialect {
 
 type Body = Record<string, unknown>;
 
+const chatUserPart: UserPartWriter<Body> = {
+  text: (text) => ({ type: 'text', text }),
+  image: (image) => ({ type: 'image_url', image_url: { url: resolvedImageUrl(image) } }),
+};
+
 export function toChatCompletionsBody(modelId: string, request: ChatRequest, dialect: ChatCompletionsDialect): Body {
   const scope = `adapters:${dialect.provider}`;
   const messages: Body[] = [];
@@ -36,13 +42,7 @@ export function toChatCompletionsBody(modelId: string, request: ChatRequest, dia
         messages.push({
           role: 'user',
           content:
-            typeof message.content === 'string'
-              ? message.content
-              : message.content.map((part) =>
-                  part.type === 'text'
-                    ? { type: 'text', text: part.text }
-                    : { type: 'image_url', image_url: { url: imageUrl(part, scope) } },
-                ),
+            typeof message.content === 'string' ? message.content : userParts(message.content, scope, chatUserPart),
         });
         break;
       case 'assistant': {

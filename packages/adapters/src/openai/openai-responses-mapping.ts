@@ -9,12 +9,18 @@ import {
 } from '@agenticgen/core';
 import type OpenAI from 'openai';
 import { parseArguments, usageOf } from '../shared/chat-model-runtime.js';
-import { imageUrl, toolOutputText } from '../shared/content.js';
+import { resolvedImageUrl, toolOutputText } from '../shared/content.js';
 import type { StreamMapper } from '../shared/managed-stream.js';
+import { type UserPartWriter, userParts } from '../shared/message-parts.js';
 import { toolInputAsArgumentsText } from '../shared/tool-call-input.js';
 
 type Body = Record<string, unknown>;
 const scope = 'adapters:openai';
+
+const responsesUserPart: UserPartWriter<Body> = {
+  text: (text) => ({ type: 'input_text', text }),
+  image: (image) => ({ type: 'input_image', image_url: resolvedImageUrl(image), detail: 'auto' }),
+};
 
 /** Builds a Responses API request. System messages become `instructions`; tool results `function_call_output`. */
 export function toResponsesBody(modelId: string, request: ChatRequest): Body {
@@ -31,11 +37,7 @@ export function toResponsesBody(modelId: string, request: ChatRequest): Body {
           content:
             typeof message.content === 'string'
               ? message.content
-              : message.content.map((part) =>
-                  part.type === 'text'
-                    ? { type: 'input_text', text: part.text }
-                    : { type: 'input_image', image_url: imageUrl(part, scope), detail: 'auto' },
-                ),
+              : userParts(message.content, scope, responsesUserPart),
         });
         break;
       case 'assistant':
