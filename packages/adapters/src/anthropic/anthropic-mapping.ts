@@ -8,6 +8,7 @@ import type {
   ToolCallPart,
 } from '@agenticgen/core';
 import type Anthropic from '@anthropic-ai/sdk';
+import { AnswerParts } from '../shared/answer-parts.js';
 import { parseArguments, usageOf } from '../shared/chat-model-runtime.js';
 import { toolOutputText } from '../shared/content.js';
 import type { StreamMapper } from '../shared/managed-stream.js';
@@ -40,12 +41,7 @@ export function toMessagesBody(modelId: string, request: ChatRequest, defaultMax
         system.push(message.content);
         break;
       case 'user':
-        push(
-          'user',
-          typeof message.content === 'string'
-            ? [{ type: 'text', text: message.content }]
-            : userParts(message.content, scope, anthropicUserPart),
-        );
+        push('user', userParts(message.content, scope, anthropicUserPart));
         break;
       case 'assistant':
         push(
@@ -158,30 +154,19 @@ function usageFrom(usage: AnthropicUsage | null | undefined): ChatResponse['usag
 
 export function fromMessage(message: Anthropic.Message): ChatResponse {
   if (!Array.isArray(message?.content)) throw new TypeError('the message has no content list');
-  const content: ChatResponse['content'] = [];
-  const toolCalls: ToolCallPart[] = [];
-  let text = '';
+  const parts = new AnswerParts();
   for (const block of message.content) {
-    if (block.type === 'text') {
-      text += block.text;
-      content.push({ type: 'text', text: block.text });
-    } else if (block.type === 'thinking') {
-      content.push({ type: 'reasoning', text: block.thinking, signature: block.signature });
-    } else if (block.type === 'tool_use') {
-      const call: ToolCallPart = { type: 'tool-call', toolCallId: block.id, toolName: block.name, input: block.input };
-      toolCalls.push(call);
-      content.push(call);
-    }
+    if (block.type === 'text') parts.addText(block.text);
+    else if (block.type === 'thinking') {
+      parts.addReasoning({ type: 'reasoning', text: block.thinking, signature: block.signature });
+    } else if (block.type === 'tool_use') parts.addToolCall(block.id, block.name, block.input);
   }
-  return {
-    text,
-    content,
-    toolCalls,
+  return parts.answer({
     finishReason: finishReasonOf(message.stop_reason),
     usage: usageFrom(message.usage as AnthropicUsage),
     modelId: message.model,
     providerMetadata: { id: message.id },
-  };
+  });
 }
 
 /** Maps Messages SSE events (message_start, content_block_*, message_delta, message_stop) onto stream parts. */

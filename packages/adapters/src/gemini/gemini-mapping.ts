@@ -1,5 +1,6 @@
-import type { ChatRequest, ChatResponse, ChatStreamPart, FinishReason, ToolCallPart } from '@agenticgen/core';
+import type { ChatRequest, ChatResponse, ChatStreamPart, FinishReason } from '@agenticgen/core';
 import type { GenerateContentParameters, GenerateContentResponse } from '@google/genai';
+import { AnswerParts } from '../shared/answer-parts.js';
 import { usageOf } from '../shared/chat-model-runtime.js';
 import type { StreamMapper } from '../shared/managed-stream.js';
 import { MergedTurns, type UserPartWriter, userParts } from '../shared/message-parts.js';
@@ -37,12 +38,7 @@ export function toGenerateContentParameters(
         system.push(message.content);
         break;
       case 'user':
-        push(
-          'user',
-          typeof message.content === 'string'
-            ? [{ text: message.content }]
-            : userParts(message.content, scope, geminiUserPart),
-        );
+        push('user', userParts(message.content, scope, geminiUserPart));
         break;
       case 'assistant':
         push(
@@ -165,44 +161,35 @@ export function fromGenerateContentResponse(response: GenerateContentResponse, m
   if (!blocked && (!Array.isArray(response?.candidates) || response.candidates.length === 0)) {
     throw new TypeError('the response has no candidates');
   }
-  const content: ChatResponse['content'] = [];
-  const toolCalls: ToolCallPart[] = [];
-  let text = '';
+  const parts = new AnswerParts();
   for (const part of partsOf(response)) {
     if (part.functionCall !== undefined) {
       // Numbered among the function calls only, as the stream numbers them, so both give the same ids.
-      const call: ToolCallPart = {
-        type: 'tool-call',
-        toolCallId: part.functionCall.id ?? `${generatedIdPrefix}${toolCalls.length}`,
-        toolName: part.functionCall.name ?? '',
-        input: part.functionCall.args ?? {},
-      };
-      toolCalls.push(call);
-      content.push(call);
+      parts.addToolCall(
+        part.functionCall.id ?? `${generatedIdPrefix}${parts.toolCallCount}`,
+        part.functionCall.name ?? '',
+        part.functionCall.args ?? {},
+      );
     } else if (typeof part.text === 'string') {
       if (part.thought === true) {
-        content.push({
+        parts.addReasoning({
           type: 'reasoning',
           text: part.text,
           ...(part.thoughtSignature ? { signature: part.thoughtSignature } : {}),
         });
       } else {
-        text += part.text;
-        content.push({ type: 'text', text: part.text });
+        parts.addText(part.text);
       }
     }
   }
-  return {
-    text,
-    content,
-    toolCalls,
+  return parts.answer({
     finishReason: blocked
       ? 'content-filter'
-      : finishReasonOf(response.candidates?.[0]?.finishReason, toolCalls.length > 0),
+      : finishReasonOf(response.candidates?.[0]?.finishReason, parts.hasToolCalls),
     usage: usageFrom(response.usageMetadata),
     modelId: response.modelVersion ?? modelId,
     providerMetadata: { id: response.responseId },
-  };
+  });
 }
 
 /** Gemini streams whole function calls, so each becomes start, one argument delta and end. */

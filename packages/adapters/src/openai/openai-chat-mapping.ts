@@ -7,6 +7,7 @@ import {
   toJsonSchema,
 } from '@agenticgen/core';
 import type OpenAI from 'openai';
+import { AnswerParts } from '../shared/answer-parts.js';
 import { parseArguments, usageOf } from '../shared/chat-model-runtime.js';
 import { resolvedImageUrl, toolOutputText } from '../shared/content.js';
 import type { StreamMapper } from '../shared/managed-stream.js';
@@ -149,35 +150,24 @@ export function fromChatCompletion(completion: OpenAI.ChatCompletion): ChatRespo
   if (typeof choice?.message !== 'object' || choice.message === null) {
     throw new TypeError('the completion has no choice with a message');
   }
-  const content: ChatResponse['content'] = [];
+  const parts = new AnswerParts();
   const reasoning = reasoningOf(choice.message);
-  if (reasoning !== undefined) content.push({ type: 'reasoning', text: reasoning });
+  if (reasoning !== undefined) parts.addReasoning({ type: 'reasoning', text: reasoning });
   const text = choice.message.content ?? '';
-  if (text !== '') content.push({ type: 'text', text });
-  const toolCalls: ToolCallPart[] = [];
+  if (text !== '') parts.addText(text);
   for (const call of choice.message.tool_calls ?? []) {
-    if (call.type !== 'function') continue;
-    const part: ToolCallPart = {
-      type: 'tool-call',
-      toolCallId: call.id,
-      toolName: call.function.name,
-      input: parseArguments(call.function.arguments),
-    };
-    toolCalls.push(part);
-    content.push(part);
+    if (call.type === 'function')
+      parts.addToolCall(call.id, call.function.name, parseArguments(call.function.arguments));
   }
   // A structured-output refusal comes as `message.refusal` with finish_reason `stop`: it is a content filter.
   const refusal =
     typeof choice.message.refusal === 'string' && choice.message.refusal !== '' ? choice.message.refusal : undefined;
-  return {
-    text,
-    content,
-    toolCalls,
+  return parts.answer({
     finishReason: refusal === undefined ? finishReasonOf(choice.finish_reason) : 'content-filter',
     usage: usageFrom(completion.usage),
     modelId: completion.model,
     providerMetadata: refusal === undefined ? { id: completion.id } : { id: completion.id, refusal },
-  };
+  });
 }
 
 /** Maps Chat Completions chunks onto stream parts; tool calls are keyed by their `index`. */

@@ -4,10 +4,10 @@ import {
   type ChatResponse,
   type ChatStreamPart,
   type FinishReason,
-  type ToolCallPart,
   toJsonSchema,
 } from '@agenticgen/core';
 import type OpenAI from 'openai';
+import { AnswerParts } from '../shared/answer-parts.js';
 import { parseArguments, usageOf } from '../shared/chat-model-runtime.js';
 import { resolvedImageUrl, toolOutputText } from '../shared/content.js';
 import type { StreamMapper } from '../shared/managed-stream.js';
@@ -137,44 +137,28 @@ function failure(response: OpenAI.Responses.Response): Error {
 export function fromResponse(response: OpenAI.Responses.Response): ChatResponse {
   if (response?.status === 'failed') throw failure(response);
   if (!Array.isArray(response?.output)) throw new TypeError('the response has no output list');
-  const content: ChatResponse['content'] = [];
-  const toolCalls: ToolCallPart[] = [];
-  let text = '';
+  const parts = new AnswerParts();
   let refusal = '';
   for (const item of response.output) {
     if (item.type === 'reasoning') {
       const summary = (item.summary ?? []).map((part) => part.text).join('');
-      if (summary !== '') content.push({ type: 'reasoning', text: summary });
+      if (summary !== '') parts.addReasoning({ type: 'reasoning', text: summary });
     } else if (item.type === 'message') {
       for (const part of item.content) {
-        if (part.type === 'output_text') {
-          text += part.text;
-          content.push({ type: 'text', text: part.text });
-        } else if (part.type === 'refusal') {
-          refusal += part.refusal;
-        }
+        if (part.type === 'output_text') parts.addText(part.text);
+        else if (part.type === 'refusal') refusal += part.refusal;
       }
     } else if (item.type === 'function_call') {
-      const call: ToolCallPart = {
-        type: 'tool-call',
-        toolCallId: item.call_id,
-        toolName: item.name,
-        input: parseArguments(item.arguments),
-      };
-      toolCalls.push(call);
-      content.push(call);
+      parts.addToolCall(item.call_id, item.name, parseArguments(item.arguments));
     }
   }
-  return {
-    text,
-    content,
-    toolCalls,
+  return parts.answer({
     // A structured-output refusal is a content part of its own: report it as a content filter.
-    finishReason: refusal === '' ? finishReasonOf(response, toolCalls.length > 0) : 'content-filter',
+    finishReason: refusal === '' ? finishReasonOf(response, parts.hasToolCalls) : 'content-filter',
     usage: usageFrom(response.usage),
     modelId: response.model,
     providerMetadata: refusal === '' ? { id: response.id } : { id: response.id, refusal },
-  };
+  });
 }
 
 /** Maps Responses API stream events onto stream parts; tool calls are keyed by their output item id. */

@@ -8,12 +8,16 @@ export interface UserPartWriter<Part> {
   image(image: ResolvedImage, part: ImagePart): Part;
 }
 
-/** A user message's parts in a provider's shape; every image is resolved (and refused when malformed) here. */
+/**
+ * A user message's parts in a provider's shape (plain text is one text part); every image is resolved, and
+ * refused when malformed, here.
+ */
 export function userParts<Part>(
-  content: ReadonlyArray<TextPart | ImagePart>,
+  content: string | ReadonlyArray<TextPart | ImagePart>,
   scope: string,
   write: UserPartWriter<Part>,
 ): Part[] {
+  if (typeof content === 'string') return [write.text(content)];
   return content.map((part) =>
     part.type === 'text' ? write.text(part.text) : write.image(resolveImage(part, scope), part),
   );
