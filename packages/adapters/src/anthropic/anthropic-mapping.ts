@@ -12,7 +12,7 @@ import { AnswerParts } from '../shared/answer-parts.js';
 import { parseArguments, usageOf } from '../shared/chat-model-runtime.js';
 import { toolOutputText } from '../shared/content.js';
 import type { StreamMapper } from '../shared/managed-stream.js';
-import { MergedTurns, type UserPartWriter, userParts } from '../shared/message-parts.js';
+import { type TurnWriter, toAlternatingTurns, type UserPartWriter } from '../shared/message-parts.js';
 import { toolInputAsObject } from '../shared/tool-call-input.js';
 
 type Body = Record<string, unknown>;
@@ -30,41 +30,24 @@ const anthropicUserPart: UserPartWriter<Block> = {
   }),
 };
 
+const anthropicTurns: TurnWriter<'assistant', Block> = {
+  assistantRole: 'assistant',
+  skipEmptyTurns: false,
+  user: anthropicUserPart,
+  assistant: (content) => assistantBlocks(content),
+  toolResults: (results) =>
+    results.map((result) => ({
+      type: 'tool_result',
+      tool_use_id: result.toolCallId,
+      content: toolOutputText(result.output),
+      ...(result.isError === true ? { is_error: true } : {}),
+    })),
+};
+
 /** Builds a Messages API request. Tool results travel in user turns; consecutive user turns are merged. */
 export function toMessagesBody(modelId: string, request: ChatRequest, defaultMaxTokens: number): Body {
-  const system: string[] = [];
-  const turns = new MergedTurns<'user' | 'assistant', Block>(false);
-  const push = turns.push.bind(turns);
-  for (const message of request.messages) {
-    switch (message.role) {
-      case 'system':
-        system.push(message.content);
-        break;
-      case 'user':
-        push('user', userParts(message.content, scope, anthropicUserPart));
-        break;
-      case 'assistant':
-        push(
-          'assistant',
-          typeof message.content === 'string'
-            ? [{ type: 'text', text: message.content }]
-            : assistantBlocks(message.content),
-        );
-        break;
-      case 'tool':
-        push(
-          'user',
-          message.content.map((result) => ({
-            type: 'tool_result',
-            tool_use_id: result.toolCallId,
-            content: toolOutputText(result.output),
-            ...(result.isError === true ? { is_error: true } : {}),
-          })),
-        );
-        break;
-    }
-  }
-  const messages = turns.turns.map((turn) => ({ role: turn.role, content: turn.items }));
+  const { system, turns } = toAlternatingTurns(request.messages, scope, anthropicTurns);
+  const messages = turns.map((turn) => ({ role: turn.role, content: turn.items }));
   const body: Body = { model: modelId, max_tokens: request.maxOutputTokens ?? defaultMaxTokens, messages };
   if (system.length > 0) body.system = system.join('\n\n');
   if (request.tools !== undefined && request.tools.length > 0) {

@@ -3,7 +3,7 @@ import type { GenerateContentParameters, GenerateContentResponse } from '@google
 import { AnswerParts } from '../shared/answer-parts.js';
 import { usageOf } from '../shared/chat-model-runtime.js';
 import type { StreamMapper } from '../shared/managed-stream.js';
-import { MergedTurns, type UserPartWriter, userParts } from '../shared/message-parts.js';
+import { type TurnWriter, toAlternatingTurns, type UserPartWriter } from '../shared/message-parts.js';
 import { toolInputAsObject } from '../shared/tool-call-input.js';
 
 type Part = Record<string, unknown>;
@@ -23,59 +23,39 @@ const geminiUserPart: UserPartWriter<Part> = {
 const generatedIdPrefix = 'gemini_call_';
 const providerId = (id: string) => (id.startsWith(generatedIdPrefix) ? {} : { id });
 
+const geminiTurns: TurnWriter<'model', Part> = {
+  assistantRole: 'model',
+  skipEmptyTurns: true,
+  user: geminiUserPart,
+  assistant: (content) =>
+    content.flatMap((part): Part[] => {
+      if (part.type === 'text') return part.text === '' ? [] : [{ text: part.text }];
+      if (part.type === 'tool-call') {
+        return [
+          {
+            functionCall: { ...providerId(part.toolCallId), name: part.toolName, args: toolInputAsObject(part.input) },
+          },
+        ];
+      }
+      return [];
+    }),
+  toolResults: (results) =>
+    results.map((result) => ({
+      functionResponse: {
+        ...providerId(result.toolCallId),
+        name: result.toolName,
+        response: result.isError === true ? { error: result.output } : { output: result.output },
+      },
+    })),
+};
+
 /** Builds generateContent parameters. Tool results are `functionResponse` parts in a user turn. */
 export function toGenerateContentParameters(
   modelId: string,
   request: ChatRequest,
   signal: AbortSignal,
 ): GenerateContentParameters {
-  const system: string[] = [];
-  const turns = new MergedTurns<'user' | 'model', Part>(true);
-  const push = turns.push.bind(turns);
-  for (const message of request.messages) {
-    switch (message.role) {
-      case 'system':
-        system.push(message.content);
-        break;
-      case 'user':
-        push('user', userParts(message.content, scope, geminiUserPart));
-        break;
-      case 'assistant':
-        push(
-          'model',
-          typeof message.content === 'string'
-            ? [{ text: message.content }]
-            : message.content.flatMap((part): Part[] => {
-                if (part.type === 'text') return part.text === '' ? [] : [{ text: part.text }];
-                if (part.type === 'tool-call') {
-                  return [
-                    {
-                      functionCall: {
-                        ...providerId(part.toolCallId),
-                        name: part.toolName,
-                        args: toolInputAsObject(part.input),
-                      },
-                    },
-                  ];
-                }
-                return [];
-              }),
-        );
-        break;
-      case 'tool':
-        push(
-          'user',
-          message.content.map((result) => ({
-            functionResponse: {
-              ...providerId(result.toolCallId),
-              name: result.toolName,
-              response: result.isError === true ? { error: result.output } : { output: result.output },
-            },
-          })),
-        );
-        break;
-    }
-  }
+  const { system, turns } = toAlternatingTurns(request.messages, scope, geminiTurns);
   const config: Record<string, unknown> = { abortSignal: signal };
   if (system.length > 0) config.systemInstruction = system.join('\n\n');
   if (request.tools !== undefined && request.tools.length > 0) {
@@ -110,7 +90,7 @@ export function toGenerateContentParameters(
   if (request.seed !== undefined) config.seed = request.seed;
   if (request.headers !== undefined) config.httpOptions = { headers: request.headers };
   Object.assign(config, request.providerOptions?.gemini);
-  const contents = turns.turns.map((turn) => ({ role: turn.role, parts: turn.items }));
+  const contents = turns.map((turn) => ({ role: turn.role, parts: turn.items }));
   return { model: modelId, contents, config } as GenerateContentParameters;
 }
 

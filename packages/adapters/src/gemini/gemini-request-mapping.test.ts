@@ -115,4 +115,29 @@ describe('Gemini request mapping on the wire', () => {
     };
     expect(body.tools[0]?.functionDeclarations[0]?.parametersJsonSchema).toEqual(tree);
   });
+
+  it('leaves out a turn with nothing Gemini can take and merges the user turns around it', async () => {
+    const key = uniqueKey();
+    const model = createGeminiChatModel({
+      modelId: `gemini-2.5-flash~text~${key}`,
+      apiKey: 'gemini-test',
+      baseURL: urls.gemini,
+    });
+    await model.generate({
+      messages: [
+        { role: 'user', content: 'First.' },
+        // Unsigned reasoning and empty text are not sent back: this assistant turn has no parts.
+        {
+          role: 'assistant',
+          content: [
+            { type: 'reasoning', text: 'thinking' },
+            { type: 'text', text: '' },
+          ],
+        },
+        { role: 'user', content: 'Second.' },
+      ],
+    });
+    const body = (await serverLog(urls.gemini, key)).bodies[0] as { contents: unknown };
+    expect(body.contents).toEqual([{ role: 'user', parts: [{ text: 'First.' }, { text: 'Second.' }] }]);
+  });
 });
