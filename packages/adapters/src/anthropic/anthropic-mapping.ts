@@ -8,68 +8,46 @@ import type {
   ToolCallPart,
 } from '@agenticgen/core';
 import type Anthropic from '@anthropic-ai/sdk';
+import { AnswerParts } from '../shared/answer-parts.js';
 import { parseArguments, usageOf } from '../shared/chat-model-runtime.js';
-import { resolveImage, toolOutputText } from '../shared/content.js';
+import { toolOutputText } from '../shared/content.js';
 import type { StreamMapper } from '../shared/managed-stream.js';
+import { type TurnWriter, toAlternatingTurns, type UserPartWriter } from '../shared/message-parts.js';
 import { toolInputAsObject } from '../shared/tool-call-input.js';
 
 type Body = Record<string, unknown>;
 type Block = Record<string, unknown>;
 const scope = 'adapters:anthropic';
 
+const anthropicUserPart: UserPartWriter<Block> = {
+  text: (text) => ({ type: 'text', text }),
+  image: (image) => ({
+    type: 'image',
+    source:
+      image.kind === 'url'
+        ? { type: 'url', url: image.url }
+        : { type: 'base64', media_type: image.mediaType, data: image.data },
+  }),
+};
+
+const anthropicTurns: TurnWriter<'assistant', Block> = {
+  assistantRole: 'assistant',
+  skipEmptyTurns: false,
+  user: anthropicUserPart,
+  assistant: (content) => assistantBlocks(content),
+  toolResults: (results) =>
+    results.map((result) => ({
+      type: 'tool_result',
+      tool_use_id: result.toolCallId,
+      content: toolOutputText(result.output),
+      ...(result.isError === true ? { is_error: true } : {}),
+    })),
+};
+
 /** Builds a Messages API request. Tool results travel in user turns; consecutive user turns are merged. */
 export function toMessagesBody(modelId: string, request: ChatRequest, defaultMaxTokens: number): Body {
-  const system: string[] = [];
-  const messages: Array<{ role: 'user' | 'assistant'; content: Block[] }> = [];
-  const push = (role: 'user' | 'assistant', blocks: Block[]) => {
-    const last = messages.at(-1);
-    if (last !== undefined && last.role === role) last.content.push(...blocks);
-    else messages.push({ role, content: blocks });
-  };
-  for (const message of request.messages) {
-    switch (message.role) {
-      case 'system':
-        system.push(message.content);
-        break;
-      case 'user':
-        push(
-          'user',
-          typeof message.content === 'string'
-            ? [{ type: 'text', text: message.content }]
-            : message.content.map((part) => {
-                if (part.type === 'text') return { type: 'text', text: part.text };
-                const image = resolveImage(part, scope);
-                return {
-                  type: 'image',
-                  source:
-                    image.kind === 'url'
-                      ? { type: 'url', url: image.url }
-                      : { type: 'base64', media_type: image.mediaType, data: image.data },
-                };
-              }),
-        );
-        break;
-      case 'assistant':
-        push(
-          'assistant',
-          typeof message.content === 'string'
-            ? [{ type: 'text', text: message.content }]
-            : assistantBlocks(message.content),
-        );
-        break;
-      case 'tool':
-        push(
-          'user',
-          message.content.map((result) => ({
-            type: 'tool_result',
-            tool_use_id: result.toolCallId,
-            content: toolOutputText(result.output),
-            ...(result.isError === true ? { is_error: true } : {}),
-          })),
-        );
-        break;
-    }
-  }
+  const { system, turns } = toAlternatingTurns(request.messages, scope, anthropicTurns);
+  const messages = turns.map((turn) => ({ role: turn.role, content: turn.items }));
   const body: Body = { model: modelId, max_tokens: request.maxOutputTokens ?? defaultMaxTokens, messages };
   if (system.length > 0) body.system = system.join('\n\n');
   if (request.tools !== undefined && request.tools.length > 0) {
@@ -159,30 +137,19 @@ function usageFrom(usage: AnthropicUsage | null | undefined): ChatResponse['usag
 
 export function fromMessage(message: Anthropic.Message): ChatResponse {
   if (!Array.isArray(message?.content)) throw new TypeError('the message has no content list');
-  const content: ChatResponse['content'] = [];
-  const toolCalls: ToolCallPart[] = [];
-  let text = '';
+  const parts = new AnswerParts();
   for (const block of message.content) {
-    if (block.type === 'text') {
-      text += block.text;
-      content.push({ type: 'text', text: block.text });
-    } else if (block.type === 'thinking') {
-      content.push({ type: 'reasoning', text: block.thinking, signature: block.signature });
-    } else if (block.type === 'tool_use') {
-      const call: ToolCallPart = { type: 'tool-call', toolCallId: block.id, toolName: block.name, input: block.input };
-      toolCalls.push(call);
-      content.push(call);
-    }
+    if (block.type === 'text') parts.addText(block.text);
+    else if (block.type === 'thinking') {
+      parts.addReasoning({ type: 'reasoning', text: block.thinking, signature: block.signature });
+    } else if (block.type === 'tool_use') parts.addToolCall(block.id, block.name, block.input);
   }
-  return {
-    text,
-    content,
-    toolCalls,
+  return parts.answer({
     finishReason: finishReasonOf(message.stop_reason),
     usage: usageFrom(message.usage as AnthropicUsage),
     modelId: message.model,
     providerMetadata: { id: message.id },
-  };
+  });
 }
 
 /** Maps Messages SSE events (message_start, content_block_*, message_delta, message_stop) onto stream parts. */

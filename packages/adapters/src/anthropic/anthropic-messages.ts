@@ -1,15 +1,13 @@
 import type { ChatModel, ModelCapabilities } from '@agenticgen/core';
 import type Anthropic from '@anthropic-ai/sdk';
-import { readEnvironment } from '../openai/openai-client.js';
 import {
   type ChatAdapterOptions,
   createChatModelFromDriver,
-  importPeer,
-  lazyClient,
   type ProviderDriver,
 } from '../shared/chat-model-runtime.js';
 import { defaultPrices } from '../shared/pricing.js';
 import type { SdkLoader } from '../shared/provider-sdk.js';
+import { sdkClientFactory, sdkClientSettings } from '../shared/sdk-client.js';
 import type { SseEvent } from '../shared/sse-decoder.js';
 import { readAnthropicEvent, SseJsonMapper, sseEventBatches } from '../shared/sse-stream.js';
 import { fromMessage, MessageEventMapper, toMessagesBody } from './anthropic-mapping.js';
@@ -47,25 +45,12 @@ export interface AnthropicChatModelOptions extends ChatAdapterOptions {
 
 /** Anthropic through the Messages API; `loadSdk` imports `@anthropic-ai/sdk` (see ../shared/provider-sdk.ts). */
 export function createAnthropicModel(options: AnthropicChatModelOptions, loadSdk: SdkLoader<AnthropicSdk>): ChatModel {
-  // A given client is the SDK's own (AnthropicClient only describes it); the driver calls it through the SDK's types.
-  const given = options.client as Anthropic | undefined;
-  const getClient =
-    given !== undefined
-      ? () => Promise.resolve(given)
-      : lazyClient(async () => {
-          const module = await importPeer(loadSdk, '@anthropic-ai/sdk');
-          return new module.default({
-            apiKey: options.apiKey ?? readEnvironment('ANTHROPIC_API_KEY') ?? 'missing-api-key',
-            ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
-            ...(options.headers === undefined ? {} : { defaultHeaders: options.headers }),
-            ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-            ...(options.dangerouslyAllowBrowser === undefined
-              ? {}
-              : { dangerouslyAllowBrowser: options.dangerouslyAllowBrowser }),
-            maxRetries: 0,
-            timeout: 24 * 60 * 60 * 1000,
-          });
-        });
+  const getClient = sdkClientFactory(
+    options.client,
+    loadSdk,
+    '@anthropic-ai/sdk',
+    (module): Anthropic => new module.default(sdkClientSettings(options, 'ANTHROPIC_API_KEY')),
+  );
   const maxTokens = options.defaultMaxOutputTokens ?? 4096;
   const headersOf = (request: { headers?: Record<string, string> }) =>
     request.headers === undefined ? {} : { headers: request.headers };

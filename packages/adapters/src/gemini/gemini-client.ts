@@ -1,7 +1,6 @@
 import type { GoogleGenAI } from '@google/genai';
-import { readEnvironment } from '../openai/openai-client.js';
-import { importPeer, lazyClient } from '../shared/chat-model-runtime.js';
 import type { SdkLoader } from '../shared/provider-sdk.js';
+import { readEnvironment, sdkClientFactory } from '../shared/sdk-client.js';
 
 /** The `@google/genai` module, as the Gemini adapters load it. */
 export type GeminiSdk = typeof import('@google/genai');
@@ -38,11 +37,7 @@ export function geminiClientFactory(
   options: GeminiConnectionOptions,
   loadSdk: SdkLoader<GeminiSdk>,
 ): () => Promise<GoogleGenAI> {
-  // A given client is the SDK's own (GeminiClient only describes it); the drivers call it through the SDK's types.
-  const given = options.client as GoogleGenAI | undefined;
-  if (given !== undefined) return () => Promise.resolve(given);
-  return lazyClient(async () => {
-    const module = await importPeer(loadSdk, '@google/genai');
+  return sdkClientFactory(options.client, loadSdk, '@google/genai', (module): GoogleGenAI => {
     const httpOptions: Record<string, unknown> = {};
     if (options.baseURL !== undefined) httpOptions.baseUrl = options.baseURL;
     if (options.headers !== undefined) httpOptions.headers = options.headers;

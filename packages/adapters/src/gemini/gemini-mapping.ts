@@ -1,12 +1,21 @@
-import type { ChatRequest, ChatResponse, ChatStreamPart, FinishReason, ToolCallPart } from '@agenticgen/core';
+import type { ChatRequest, ChatResponse, ChatStreamPart, FinishReason } from '@agenticgen/core';
 import type { GenerateContentParameters, GenerateContentResponse } from '@google/genai';
+import { AnswerParts } from '../shared/answer-parts.js';
 import { usageOf } from '../shared/chat-model-runtime.js';
-import { resolveImage } from '../shared/content.js';
 import type { StreamMapper } from '../shared/managed-stream.js';
+import { type TurnWriter, toAlternatingTurns, type UserPartWriter } from '../shared/message-parts.js';
 import { toolInputAsObject } from '../shared/tool-call-input.js';
 
 type Part = Record<string, unknown>;
 const scope = 'adapters:gemini';
+
+const geminiUserPart: UserPartWriter<Part> = {
+  text: (text) => ({ text }),
+  image: (image, part) =>
+    image.kind === 'url'
+      ? { fileData: { fileUri: image.url, mimeType: part.mediaType ?? 'image/jpeg' } }
+      : { inlineData: { mimeType: image.mediaType, data: image.data } },
+};
 /**
  * The Gemini API often returns function calls without an id. We invent one (the contract needs it) and
  * leave it out when the call and its response go back, so Gemini matches them by name and order.
@@ -14,75 +23,39 @@ const scope = 'adapters:gemini';
 const generatedIdPrefix = 'gemini_call_';
 const providerId = (id: string) => (id.startsWith(generatedIdPrefix) ? {} : { id });
 
+const geminiTurns: TurnWriter<'model', Part> = {
+  assistantRole: 'model',
+  skipEmptyTurns: true,
+  user: geminiUserPart,
+  assistant: (content) =>
+    content.flatMap((part): Part[] => {
+      if (part.type === 'text') return part.text === '' ? [] : [{ text: part.text }];
+      if (part.type === 'tool-call') {
+        return [
+          {
+            functionCall: { ...providerId(part.toolCallId), name: part.toolName, args: toolInputAsObject(part.input) },
+          },
+        ];
+      }
+      return [];
+    }),
+  toolResults: (results) =>
+    results.map((result) => ({
+      functionResponse: {
+        ...providerId(result.toolCallId),
+        name: result.toolName,
+        response: result.isError === true ? { error: result.output } : { output: result.output },
+      },
+    })),
+};
+
 /** Builds generateContent parameters. Tool results are `functionResponse` parts in a user turn. */
 export function toGenerateContentParameters(
   modelId: string,
   request: ChatRequest,
   signal: AbortSignal,
 ): GenerateContentParameters {
-  const system: string[] = [];
-  const contents: Array<{ role: 'user' | 'model'; parts: Part[] }> = [];
-  const push = (role: 'user' | 'model', parts: Part[]) => {
-    if (parts.length === 0) return;
-    const last = contents.at(-1);
-    if (last !== undefined && last.role === role) last.parts.push(...parts);
-    else contents.push({ role, parts });
-  };
-  for (const message of request.messages) {
-    switch (message.role) {
-      case 'system':
-        system.push(message.content);
-        break;
-      case 'user':
-        push(
-          'user',
-          typeof message.content === 'string'
-            ? [{ text: message.content }]
-            : message.content.map((part) => {
-                if (part.type === 'text') return { text: part.text };
-                const image = resolveImage(part, scope);
-                return image.kind === 'url'
-                  ? { fileData: { fileUri: image.url, mimeType: part.mediaType ?? 'image/jpeg' } }
-                  : { inlineData: { mimeType: image.mediaType, data: image.data } };
-              }),
-        );
-        break;
-      case 'assistant':
-        push(
-          'model',
-          typeof message.content === 'string'
-            ? [{ text: message.content }]
-            : message.content.flatMap((part): Part[] => {
-                if (part.type === 'text') return part.text === '' ? [] : [{ text: part.text }];
-                if (part.type === 'tool-call') {
-                  return [
-                    {
-                      functionCall: {
-                        ...providerId(part.toolCallId),
-                        name: part.toolName,
-                        args: toolInputAsObject(part.input),
-                      },
-                    },
-                  ];
-                }
-                return [];
-              }),
-        );
-        break;
-      case 'tool':
-        push(
-          'user',
-          message.content.map((result) => ({
-            functionResponse: {
-              ...providerId(result.toolCallId),
-              name: result.toolName,
-              response: result.isError === true ? { error: result.output } : { output: result.output },
-            },
-          })),
-        );
-        break;
-    }
-  }
+  const { system, turns } = toAlternatingTurns(request.messages, scope, geminiTurns);
   const config: Record<string, unknown> = { abortSignal: signal };
   if (system.length > 0) config.systemInstruction = system.join('\n\n');
   if (request.tools !== undefined && request.tools.length > 0) {
@@ -117,6 +90,7 @@ export function toGenerateContentParameters(
   if (request.seed !== undefined) config.seed = request.seed;
   if (request.headers !== undefined) config.httpOptions = { headers: request.headers };
   Object.assign(config, request.providerOptions?.gemini);
+  const contents = turns.map((turn) => ({ role: turn.role, parts: turn.items }));
   return { model: modelId, contents, config } as GenerateContentParameters;
 }
 
@@ -167,44 +141,35 @@ export function fromGenerateContentResponse(response: GenerateContentResponse, m
   if (!blocked && (!Array.isArray(response?.candidates) || response.candidates.length === 0)) {
     throw new TypeError('the response has no candidates');
   }
-  const content: ChatResponse['content'] = [];
-  const toolCalls: ToolCallPart[] = [];
-  let text = '';
+  const parts = new AnswerParts();
   for (const part of partsOf(response)) {
     if (part.functionCall !== undefined) {
       // Numbered among the function calls only, as the stream numbers them, so both give the same ids.
-      const call: ToolCallPart = {
-        type: 'tool-call',
-        toolCallId: part.functionCall.id ?? `${generatedIdPrefix}${toolCalls.length}`,
-        toolName: part.functionCall.name ?? '',
-        input: part.functionCall.args ?? {},
-      };
-      toolCalls.push(call);
-      content.push(call);
+      parts.addToolCall(
+        part.functionCall.id ?? `${generatedIdPrefix}${parts.toolCallCount}`,
+        part.functionCall.name ?? '',
+        part.functionCall.args ?? {},
+      );
     } else if (typeof part.text === 'string') {
       if (part.thought === true) {
-        content.push({
+        parts.addReasoning({
           type: 'reasoning',
           text: part.text,
           ...(part.thoughtSignature ? { signature: part.thoughtSignature } : {}),
         });
       } else {
-        text += part.text;
-        content.push({ type: 'text', text: part.text });
+        parts.addText(part.text);
       }
     }
   }
-  return {
-    text,
-    content,
-    toolCalls,
+  return parts.answer({
     finishReason: blocked
       ? 'content-filter'
-      : finishReasonOf(response.candidates?.[0]?.finishReason, toolCalls.length > 0),
+      : finishReasonOf(response.candidates?.[0]?.finishReason, parts.hasToolCalls),
     usage: usageFrom(response.usageMetadata),
     modelId: response.modelVersion ?? modelId,
     providerMetadata: { id: response.responseId },
-  };
+  });
 }
 
 /** Gemini streams whole function calls, so each becomes start, one argument delta and end. */

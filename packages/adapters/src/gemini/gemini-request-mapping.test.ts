@@ -6,14 +6,18 @@ import { createGeminiChatModel } from './index.js';
 
 const urls = fakeServerUrls();
 
+/** A Gemini model on the fake server, answering by `scenario`; `key` tags its requests in the server's log. */
+const fakeGemini = (scenario: string, key: string) =>
+  createGeminiChatModel({
+    modelId: `gemini-2.5-flash~${scenario}~${key}`,
+    apiKey: 'gemini-test',
+    baseURL: urls.gemini,
+  });
+
 describe('Gemini request mapping on the wire', () => {
   it('systemInstruction, inline and file images, function calls and responses, tool config, generation config', async () => {
     const key = uniqueKey();
-    const model = createGeminiChatModel({
-      modelId: `gemini-2.5-flash~text~${key}`,
-      apiKey: 'gemini-test',
-      baseURL: urls.gemini,
-    });
+    const model = fakeGemini('text', key);
     await model.generate({
       ...richRequest,
       stopSequences: ['END'],
@@ -65,11 +69,7 @@ describe('Gemini request mapping on the wire', () => {
 
   it('round-trips id-less function calls without inventing ids on the wire', async () => {
     const key = uniqueKey();
-    const model = createGeminiChatModel({
-      modelId: `gemini-2.5-flash~tools~${key}`,
-      apiKey: 'gemini-test',
-      baseURL: urls.gemini,
-    });
+    const model = fakeGemini('tools', key);
     const first = await model.generate({ messages: [{ role: 'user', content: 'Weather and time in Paris?' }] });
     expect(first.toolCalls.map((call) => call.toolName)).toEqual(['get_weather', 'get_time']);
     expect(new Set(first.toolCalls.map((call) => call.toolCallId)).size).toBe(2);
@@ -95,11 +95,7 @@ describe('Gemini request mapping on the wire', () => {
 
   it('sends schemas the OpenAPI subset could not express (references, type unions) as they are', async () => {
     const key = uniqueKey();
-    const model = createGeminiChatModel({
-      modelId: `gemini-2.5-flash~text~${key}`,
-      apiKey: 'gemini-test',
-      baseURL: urls.gemini,
-    });
+    const model = fakeGemini('text', key);
     const tree = {
       type: 'object',
       properties: { root: { $ref: '#/$defs/node' }, label: { type: ['string', 'integer'] } },
@@ -114,5 +110,26 @@ describe('Gemini request mapping on the wire', () => {
       tools: Array<{ functionDeclarations: Array<Record<string, unknown>> }>;
     };
     expect(body.tools[0]?.functionDeclarations[0]?.parametersJsonSchema).toEqual(tree);
+  });
+
+  it('leaves out a turn with nothing Gemini can take and merges the user turns around it', async () => {
+    const key = uniqueKey();
+    const model = fakeGemini('text', key);
+    await model.generate({
+      messages: [
+        { role: 'user', content: 'First.' },
+        // Unsigned reasoning and empty text are not sent back: this assistant turn has no parts.
+        {
+          role: 'assistant',
+          content: [
+            { type: 'reasoning', text: 'thinking' },
+            { type: 'text', text: '' },
+          ],
+        },
+        { role: 'user', content: 'Second.' },
+      ],
+    });
+    const body = (await serverLog(urls.gemini, key)).bodies[0] as { contents: unknown };
+    expect(body.contents).toEqual([{ role: 'user', parts: [{ text: 'First.' }, { text: 'Second.' }] }]);
   });
 });

@@ -7,9 +7,11 @@ import {
   toJsonSchema,
 } from '@agenticgen/core';
 import type OpenAI from 'openai';
+import { AnswerParts } from '../shared/answer-parts.js';
 import { parseArguments, usageOf } from '../shared/chat-model-runtime.js';
-import { imageUrl, toolOutputText } from '../shared/content.js';
+import { resolvedImageUrl, toolOutputText } from '../shared/content.js';
 import type { StreamMapper } from '../shared/managed-stream.js';
+import { type UserPartWriter, userParts } from '../shared/message-parts.js';
 import { toolInputAsArgumentsText } from '../shared/tool-call-input.js';
 
 /** Differences between OpenAI itself and OpenAI-compatible servers (Ollama, vLLM, llama.cpp, LM Studio). */
@@ -24,6 +26,11 @@ export interface ChatCompletionsDialect {
 
 type Body = Record<string, unknown>;
 
+const chatUserPart: UserPartWriter<Body> = {
+  text: (text) => ({ type: 'text', text }),
+  image: (image) => ({ type: 'image_url', image_url: { url: resolvedImageUrl(image) } }),
+};
+
 export function toChatCompletionsBody(modelId: string, request: ChatRequest, dialect: ChatCompletionsDialect): Body {
   const scope = `adapters:${dialect.provider}`;
   const messages: Body[] = [];
@@ -36,13 +43,7 @@ export function toChatCompletionsBody(modelId: string, request: ChatRequest, dia
         messages.push({
           role: 'user',
           content:
-            typeof message.content === 'string'
-              ? message.content
-              : message.content.map((part) =>
-                  part.type === 'text'
-                    ? { type: 'text', text: part.text }
-                    : { type: 'image_url', image_url: { url: imageUrl(part, scope) } },
-                ),
+            typeof message.content === 'string' ? message.content : userParts(message.content, scope, chatUserPart),
         });
         break;
       case 'assistant': {
@@ -149,35 +150,24 @@ export function fromChatCompletion(completion: OpenAI.ChatCompletion): ChatRespo
   if (typeof choice?.message !== 'object' || choice.message === null) {
     throw new TypeError('the completion has no choice with a message');
   }
-  const content: ChatResponse['content'] = [];
+  const parts = new AnswerParts();
   const reasoning = reasoningOf(choice.message);
-  if (reasoning !== undefined) content.push({ type: 'reasoning', text: reasoning });
+  if (reasoning !== undefined) parts.addReasoning({ type: 'reasoning', text: reasoning });
   const text = choice.message.content ?? '';
-  if (text !== '') content.push({ type: 'text', text });
-  const toolCalls: ToolCallPart[] = [];
+  if (text !== '') parts.addText(text);
   for (const call of choice.message.tool_calls ?? []) {
-    if (call.type !== 'function') continue;
-    const part: ToolCallPart = {
-      type: 'tool-call',
-      toolCallId: call.id,
-      toolName: call.function.name,
-      input: parseArguments(call.function.arguments),
-    };
-    toolCalls.push(part);
-    content.push(part);
+    if (call.type === 'function')
+      parts.addToolCall(call.id, call.function.name, parseArguments(call.function.arguments));
   }
   // A structured-output refusal comes as `message.refusal` with finish_reason `stop`: it is a content filter.
   const refusal =
     typeof choice.message.refusal === 'string' && choice.message.refusal !== '' ? choice.message.refusal : undefined;
-  return {
-    text,
-    content,
-    toolCalls,
+  return parts.answer({
     finishReason: refusal === undefined ? finishReasonOf(choice.finish_reason) : 'content-filter',
     usage: usageFrom(completion.usage),
     modelId: completion.model,
     providerMetadata: refusal === undefined ? { id: completion.id } : { id: completion.id, refusal },
-  };
+  });
 }
 
 /** Maps Chat Completions chunks onto stream parts; tool calls are keyed by their `index`. */

@@ -1,21 +1,18 @@
 import type { ChatModel, ModelCapabilities } from '@agenticgen/core';
 import type OpenAI from 'openai';
-import {
-  type ChatAdapterOptions,
-  createChatModelFromDriver,
-  type ProviderDriver,
-} from '../shared/chat-model-runtime.js';
-import { defaultPrices } from '../shared/pricing.js';
+import type { ChatAdapterOptions, ProviderDriver } from '../shared/chat-model-runtime.js';
 import type { SdkLoader } from '../shared/provider-sdk.js';
 import type { SseEvent } from '../shared/sse-decoder.js';
-import { readOpenAIEvent, SseJsonMapper, sseEventBatches } from '../shared/sse-stream.js';
 import {
   ChatCompletionChunkMapper,
   type ChatCompletionsDialect,
   fromChatCompletion,
   toChatCompletionsBody,
 } from './openai-chat-mapping.js';
-import { type OpenAIConnectionOptions, type OpenAISdk, openAIClientFactory } from './openai-client.js';
+import type { OpenAIConnectionOptions, OpenAISdk } from './openai-client.js';
+import { createOpenAIDriverModel, openAIEventStream, requestHeaders } from './openai-driver-model.js';
+
+export { guessContextWindow } from './openai-driver-model.js';
 
 /** Options of the OpenAI Chat Completions adapter. */
 export interface OpenAIChatModelOptions extends OpenAIConnectionOptions, ChatAdapterOptions {
@@ -80,7 +77,7 @@ function createChatCompletionsModel(
       const body = toChatCompletionsBody(options.modelId, request, dialect);
       return client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, {
         signal,
-        ...(request.headers === undefined ? {} : { headers: request.headers }),
+        ...requestHeaders(request),
       });
     },
     readAnswer: fromChatCompletion,
@@ -90,42 +87,13 @@ function createChatCompletionsModel(
         stream: true,
         stream_options: { include_usage: true },
       };
-      // The SDK sends the request and maps HTTP errors; the body is decoded here (see shared/sse-decoder.ts).
       const response = await client.chat.completions
-        .create(body as unknown as OpenAI.ChatCompletionCreateParamsStreaming, {
-          signal,
-          ...(request.headers === undefined ? {} : { headers: request.headers }),
-        })
+        .create(body as unknown as OpenAI.ChatCompletionCreateParamsStreaming, { signal, ...requestHeaders(request) })
         .asResponse();
-      return {
-        events: sseEventBatches(response, 'adapters:openai'),
-        mapper: new SseJsonMapper(new ChatCompletionChunkMapper(), readOpenAIEvent(response.headers)),
-      };
+      return openAIEventStream(response, new ChatCompletionChunkMapper());
     },
   };
-  const capabilities: ModelCapabilities = {
-    tools: true,
-    vision: true,
-    structuredOutput: true,
-    streaming: true,
-    contextWindow: guessContextWindow(options.modelId),
-    ...defaults,
-    ...options.capabilities,
-  };
-  return createChatModelFromDriver(
-    driver,
-    openAIClientFactory(options, loadSdk),
-    capabilities,
-    options,
-    options.prices ?? defaultPrices,
-  );
-}
-
-/** Context windows of well-known OpenAI models; unknown ones get a conservative 128k. */
-export function guessContextWindow(modelId: string): number {
-  if (modelId.startsWith('gpt-4.1')) return 1_047_576;
-  if (/^(o3|o4|o1)/.test(modelId)) return 200_000;
-  return 128_000;
+  return createOpenAIDriverModel(driver, options, loadSdk, defaults);
 }
 
 /** @deprecated Use `OpenAICompatibleChatModelOptions` (named after its factory); this alias is removed in the next minor release. */

@@ -1,6 +1,6 @@
 import type OpenAI from 'openai';
-import { importPeer, lazyClient } from '../shared/chat-model-runtime.js';
 import type { SdkLoader } from '../shared/provider-sdk.js';
+import { sdkClientFactory, sdkClientSettings } from '../shared/sdk-client.js';
 
 /** The `openai` module, as the OpenAI adapters load it. */
 export type OpenAISdk = typeof import('openai');
@@ -43,33 +43,11 @@ export function openAIClientFactory(
   options: OpenAIConnectionOptions,
   loadSdk: SdkLoader<OpenAISdk>,
 ): () => Promise<OpenAI> {
-  // A given client is the SDK's own (OpenAIClient only describes it); the drivers call it through the SDK's types.
-  const given = options.client as OpenAI | undefined;
-  if (given !== undefined) return () => Promise.resolve(given);
-  return lazyClient(async () => {
-    const module = await importPeer(loadSdk, 'openai');
+  return sdkClientFactory(options.client, loadSdk, 'openai', (module): OpenAI => {
     return new module.default({
-      apiKey: options.apiKey ?? readEnvironment('OPENAI_API_KEY') ?? 'missing-api-key',
-      ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
+      ...sdkClientSettings(options, 'OPENAI_API_KEY'),
       ...(options.organization === undefined ? {} : { organization: options.organization }),
       ...(options.project === undefined ? {} : { project: options.project }),
-      ...(options.headers === undefined ? {} : { defaultHeaders: options.headers }),
-      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-      ...(options.dangerouslyAllowBrowser === undefined
-        ? {}
-        : { dangerouslyAllowBrowser: options.dangerouslyAllowBrowser }),
-      maxRetries: 0,
-      // Our own per-request timeout aborts the signal; the SDK's would only race it.
-      timeout: 24 * 60 * 60 * 1000,
     });
   });
-}
-
-/**
- * Reads an environment variable where one exists (Node, Deno, Bun) and nothing in a browser. A missing key
- * is left for the provider to reject with 401, which maps to an `authentication` error.
- */
-export function readEnvironment(name: string): string | undefined {
-  const process = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
-  return process?.env?.[name];
 }

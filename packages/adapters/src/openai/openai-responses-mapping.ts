@@ -4,17 +4,23 @@ import {
   type ChatResponse,
   type ChatStreamPart,
   type FinishReason,
-  type ToolCallPart,
   toJsonSchema,
 } from '@agenticgen/core';
 import type OpenAI from 'openai';
+import { AnswerParts } from '../shared/answer-parts.js';
 import { parseArguments, usageOf } from '../shared/chat-model-runtime.js';
-import { imageUrl, toolOutputText } from '../shared/content.js';
+import { resolvedImageUrl, toolOutputText } from '../shared/content.js';
 import type { StreamMapper } from '../shared/managed-stream.js';
+import { type UserPartWriter, userParts } from '../shared/message-parts.js';
 import { toolInputAsArgumentsText } from '../shared/tool-call-input.js';
 
 type Body = Record<string, unknown>;
 const scope = 'adapters:openai';
+
+const responsesUserPart: UserPartWriter<Body> = {
+  text: (text) => ({ type: 'input_text', text }),
+  image: (image) => ({ type: 'input_image', image_url: resolvedImageUrl(image), detail: 'auto' }),
+};
 
 /** Builds a Responses API request. System messages become `instructions`; tool results `function_call_output`. */
 export function toResponsesBody(modelId: string, request: ChatRequest): Body {
@@ -31,11 +37,7 @@ export function toResponsesBody(modelId: string, request: ChatRequest): Body {
           content:
             typeof message.content === 'string'
               ? message.content
-              : message.content.map((part) =>
-                  part.type === 'text'
-                    ? { type: 'input_text', text: part.text }
-                    : { type: 'input_image', image_url: imageUrl(part, scope), detail: 'auto' },
-                ),
+              : userParts(message.content, scope, responsesUserPart),
         });
         break;
       case 'assistant':
@@ -135,44 +137,28 @@ function failure(response: OpenAI.Responses.Response): Error {
 export function fromResponse(response: OpenAI.Responses.Response): ChatResponse {
   if (response?.status === 'failed') throw failure(response);
   if (!Array.isArray(response?.output)) throw new TypeError('the response has no output list');
-  const content: ChatResponse['content'] = [];
-  const toolCalls: ToolCallPart[] = [];
-  let text = '';
+  const parts = new AnswerParts();
   let refusal = '';
   for (const item of response.output) {
     if (item.type === 'reasoning') {
       const summary = (item.summary ?? []).map((part) => part.text).join('');
-      if (summary !== '') content.push({ type: 'reasoning', text: summary });
+      if (summary !== '') parts.addReasoning({ type: 'reasoning', text: summary });
     } else if (item.type === 'message') {
       for (const part of item.content) {
-        if (part.type === 'output_text') {
-          text += part.text;
-          content.push({ type: 'text', text: part.text });
-        } else if (part.type === 'refusal') {
-          refusal += part.refusal;
-        }
+        if (part.type === 'output_text') parts.addText(part.text);
+        else if (part.type === 'refusal') refusal += part.refusal;
       }
     } else if (item.type === 'function_call') {
-      const call: ToolCallPart = {
-        type: 'tool-call',
-        toolCallId: item.call_id,
-        toolName: item.name,
-        input: parseArguments(item.arguments),
-      };
-      toolCalls.push(call);
-      content.push(call);
+      parts.addToolCall(item.call_id, item.name, parseArguments(item.arguments));
     }
   }
-  return {
-    text,
-    content,
-    toolCalls,
+  return parts.answer({
     // A structured-output refusal is a content part of its own: report it as a content filter.
-    finishReason: refusal === '' ? finishReasonOf(response, toolCalls.length > 0) : 'content-filter',
+    finishReason: refusal === '' ? finishReasonOf(response, parts.hasToolCalls) : 'content-filter',
     usage: usageFrom(response.usage),
     modelId: response.model,
     providerMetadata: refusal === '' ? { id: response.id } : { id: response.id, refusal },
-  };
+  });
 }
 
 /** Maps Responses API stream events onto stream parts; tool calls are keyed by their output item id. */

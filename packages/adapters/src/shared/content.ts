@@ -27,7 +27,11 @@ export function resolveImage(part: ImagePart, scope: string): ResolvedImage {
 
 /** The image as a URL (data: URL for inline bytes). */
 export function imageUrl(part: ImagePart, scope: string): string {
-  const image = resolveImage(part, scope);
+  return resolvedImageUrl(resolveImage(part, scope));
+}
+
+/** A resolved image as a URL: its own, or a data: URL for inline bytes. */
+export function resolvedImageUrl(image: ResolvedImage): string {
   return image.kind === 'url' ? image.url : `data:${image.mediaType};base64,${image.data}`;
 }
 
