@@ -1,7 +1,8 @@
 /**
  * Runs the TypeScript examples of docs/cache.md, so the documentation cannot drift from the code. Blocks that need
- * a browser (IndexedDB, fetch) or only declare their inputs are skipped; the Redis example runs against a private
- * redis-server.
+ * a browser (IndexedDB, fetch) or only declare their inputs are skipped, and so is the contract-suite block (it
+ * declares vitest suites, which only a test file can do: drivers/memory.test.ts runs it); the Redis example runs
+ * against a private redis-server.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,8 @@ import { type RedisTestServer, redisServerAvailable, startRedisServer } from '..
 const markdown = readFileSync(new URL('../../../docs/cache.md', import.meta.url), 'utf8');
 const blocks = [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] as string);
 const runnable = blocks.filter(
-  (code) => code.includes('import ') && !/declare const|createIndexedDbDriver|fetch\(/.test(code),
+  (code) =>
+    code.includes('import ') && !/declare const|createIndexedDbDriver|fetch\(|@agenticgen\/cache\/testing/.test(code),
 );
 const folder = mkdtempSync(join(tmpdir(), 'agenticgen-cache-docs-'));
 const redisAvailable = redisServerAvailable();

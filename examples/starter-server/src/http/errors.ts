@@ -1,6 +1,6 @@
 import { AgenticGenError, type ErrorCode, toAgenticGenError } from '@agenticgen/core';
 import { HTTPException } from 'hono/http-exception';
-import './error-codes.js';
+import './error-codes.ts';
 
 /** HTTP status for each error code; anything unknown is a 500. */
 const statusByCode: Record<string, number> = {

@@ -168,6 +168,9 @@ export function createMemoryVectorStore(options: MemoryVectorStoreOptions): Vect
       if (!Number.isInteger(query.topK) || query.topK < 1) {
         throw new AgenticGenError('invalid-argument', `[knowledge] topK must be a positive integer, got ${query.topK}`);
       }
+      if (query.minScore !== undefined && (typeof query.minScore !== 'number' || Number.isNaN(query.minScore))) {
+        throw new AgenticGenError('invalid-argument', '[knowledge] minScore must be a number');
+      }
       throwIfAborted(query.signal, 'knowledge');
       const vector = Float32Array.from(query.vector);
       const queryNorm = normOf(vector);
