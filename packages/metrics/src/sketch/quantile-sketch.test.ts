@@ -55,27 +55,6 @@ describe('QuantileSketch', () => {
     expect(sketch.count).toBe(601);
   });
 
-  it('keeps the snapshot format of the hand-written sketch it replaced: bin index ceil(log(v) / log(gamma))', () => {
-    // Snapshots from workers still on the earlier version merge bin for bin with these.
-    const sketch = new QuantileSketch({ relativeAccuracy: 0.01 });
-    for (const value of [2.5, 2.6, 1000, -3, 0]) sketch.add(value);
-    const gamma = 1.01 / 0.99;
-    const bin = (value: number) => Math.ceil(Math.log(value) / Math.log(gamma));
-    const snapshot = sketch.toSnapshot();
-    expect(snapshot.zeroCount).toBe(1);
-    expect(snapshot.negative).toEqual({ offset: bin(3), counts: [1] });
-    expect(snapshot.positive.offset).toBe(bin(2.5));
-    const positive = snapshot.positive.counts.flatMap((count, k) =>
-      count > 0 ? [[snapshot.positive.offset + k, count]] : [],
-    );
-    expect(positive).toEqual([
-      [bin(2.5), 1],
-      [bin(2.6), 1],
-      [bin(1000), 1],
-    ]);
-    expect([snapshot.min, snapshot.max]).toEqual([-3, 1000]);
-  });
-
   it('subtracts an earlier snapshot to get what happened in between', () => {
     const sketch = new QuantileSketch();
     for (let i = 0; i < 1000; i++) sketch.add(1);
