@@ -46,9 +46,7 @@ describe('QuantileSketch', () => {
   it('stays bounded: past maxBins the lowest bins collapse and high quantiles stay accurate', () => {
     const sketch = new QuantileSketch({ relativeAccuracy: 0.01, maxBins: 64 });
     for (let i = -300; i <= 300; i++) sketch.add(10 ** (i / 30));
-    // 601 values over ~1,380 bins: far past the limit. The library grows bins in chunks of 128.
-    expect(sketch.byteLength).toBeLessThanOrEqual(128 * 8);
-    expect(sketch.toSnapshot().positive.counts.length).toBeLessThanOrEqual(64);
+    expect(sketch.byteLength).toBeLessThanOrEqual(64 * 8);
     const p99 = sketch.quantile(0.99);
     const exact = 10 ** (294 / 30); // rank floor(0.99 * 600) = 594 → i = 294
     expect(Math.abs(p99 - exact) / exact).toBeLessThan(0.011);

@@ -1,15 +1,11 @@
-import { DDSketch } from '@datadog/sketches-js';
 import { metricsError } from '../errors.js';
 
 /**
- * A mergeable quantile sketch: DDSketch (Masson, Rim & Lee, VLDB 2019) from `@datadog/sketches-js`, which was ahead
- * of the hand-written sketch this replaced on add and on quantiles (bench/run.ts). A value `v > 0` falls in bin
- * `ceil(log(v) / log(gamma))` with `gamma = (1 + a) / (1 - a)` and is reported as the bin's midpoint, within
- * relative error `a`. Added here on the library's public fields: bounded bins (when the occupied bins of one sign
- * would span more than `maxBins`, the lowest fold into one: only the lowest quantiles lose accuracy), a plain-data
- * snapshot with the same bin indices as before (so workers on either version merge) and exact extremes for
- * clamping. The bounding is ours because the library's own `LogCollapsingLowestDenseDDSketch` (2.1.1) loses
- * track of its counts when it collapses (bins summing to 1,730 for 999 values; see docs/metrics.md).
+ * A DDSketch-style mergeable quantile sketch (Masson, Rim & Lee, VLDB 2019). A value `v > 0` falls in bin
+ * `ceil(log(v) / log(gamma))` with `gamma = (1 + a) / (1 - a)`; reporting the bin's midpoint
+ * `2 * gamma^i / (gamma + 1)` is within relative error `a` of every value in the bin, for every quantile.
+ * Bins live in a growable Float64Array window; when the occupied bins would span more than `maxBins` the lowest
+ * bins are collapsed (only the lowest quantiles lose accuracy). Two sketches with the same accuracy merge exactly.
  */
 
 /** Plain-data form of a sketch (structured-clone and JSON safe). */
@@ -31,26 +27,114 @@ export interface SketchSnapshot {
 export interface QuantileSketchOptions {
   /** Relative error of quantiles, in (0, 1). Default 0.01 (1 %). */
   relativeAccuracy?: number;
-  /**
-   * Upper bound on occupied bins per sign; beyond it the lowest bins collapse. Default 2048. Memory is this rounded
-   * up to a multiple of 128 bins (the library's growth step), 8 bytes each.
-   */
+  /** Upper bound on bins per sign; beyond it the lowest bins collapse. Default 2048. */
   maxBins?: number;
 }
 
+const initialBins = 32;
 // Magnitudes below this count as zero: log() of denormals would need thousands of bins for no practical use.
 const minIndexable = 1e-12;
 
-type Store = DDSketch['store'];
+/** One sign's bins: a dense window [offset, offset + counts.length) over bin indices. */
+class BinStore {
+  counts: Float64Array = new Float64Array(0);
+  offset = 0;
+  /** Lowest index that may be stored; raised when bins collapse. */
+  floor = Number.NEGATIVE_INFINITY;
+
+  constructor(readonly maxBins: number) {}
+
+  add(index: number, weight: number): void {
+    if (index < this.floor) index = this.floor;
+    const at = index - this.offset;
+    if (at >= 0 && at < this.counts.length) {
+      this.counts[at]! += weight;
+      return;
+    }
+    this.extend(index);
+    // A collapse triggered by this very value raised the floor above it: it joins the lowest kept bin.
+    if (index < this.floor) index = this.floor;
+    this.counts[index - this.offset]! += weight;
+  }
+
+  /**
+   * Grows (or re-centres) the window so `index` fits. Only occupied bins count toward `maxBins`: the empty headroom
+   * of the window is not data, and counting it collapsed bins long before the data needed it.
+   */
+  private extend(index: number): void {
+    const counts = this.counts;
+    let first = 0;
+    while (first < counts.length && counts[first] === 0) first++;
+    if (first === counts.length) {
+      // Empty (new or reset): start a window centred on the first value.
+      const size = Math.min(initialBins, this.maxBins);
+      this.counts = counts.length === size ? counts : new Float64Array(size);
+      this.offset = index - (size >> 1);
+      return;
+    }
+    let last = counts.length - 1;
+    while (counts[last] === 0) last--;
+    const lowest = Math.min(index, this.offset + first);
+    const highest = Math.max(index, this.offset + last);
+    const span = highest - lowest + 1;
+    if (span <= this.maxBins) {
+      const size = Math.min(this.maxBins, Math.max(span, counts.length * 2));
+      // Leave headroom on the side that grew, so a drifting range does not re-allocate on every new bin.
+      const newOffset = index < this.offset + first ? highest - size + 1 : lowest;
+      const next = new Float64Array(size);
+      next.set(counts.subarray(first, last + 1), this.offset + first - newOffset);
+      this.counts = next;
+      this.offset = newOffset;
+      return;
+    }
+    // Wider than maxBins: keep the highest maxBins bins and fold everything below into the lowest kept bin.
+    const newOffset = highest - this.maxBins + 1;
+    const next = new Float64Array(this.maxBins);
+    let folded = 0;
+    for (let k = first; k <= last; k++) {
+      const bin = this.offset + k;
+      const count = counts[k]!;
+      if (bin < newOffset) folded += count;
+      else next[bin - newOffset]! += count;
+    }
+    next[0]! += folded;
+    this.counts = next;
+    this.offset = newOffset;
+    this.floor = newOffset;
+  }
+
+  total(): number {
+    let sum = 0;
+    for (let k = 0; k < this.counts.length; k++) sum += this.counts[k]!;
+    return sum;
+  }
+
+  /** Forgets every count and the collapse floor: a reset sketch accepts a new range at full accuracy. */
+  clear(): void {
+    this.counts.fill(0);
+    this.floor = Number.NEGATIVE_INFINITY;
+  }
+
+  toSnapshot(): { offset: number; counts: number[] } {
+    // Trim zero bins at both ends so snapshots stay small.
+    let start = 0;
+    let end = this.counts.length;
+    while (start < end && this.counts[start] === 0) start++;
+    while (end > start && this.counts[end - 1] === 0) end--;
+    return { offset: this.offset + start, counts: Array.from(this.counts.subarray(start, end)) };
+  }
+}
 
 export class QuantileSketch {
   readonly relativeAccuracy: number;
   readonly gamma: number;
-  readonly #maxBins: number;
-  #sketch: DDSketch;
-  /** Lowest bin index each sign may still store; raised when its bins collapse. */
-  #positiveFloor = Number.NEGATIVE_INFINITY;
-  #negativeFloor = Number.NEGATIVE_INFINITY;
+  private readonly multiplier: number;
+  private readonly positive: BinStore;
+  private readonly negative: BinStore;
+  zeroCount = 0;
+  count = 0;
+  min = Number.POSITIVE_INFINITY;
+  max = Number.NEGATIVE_INFINITY;
 
   constructor(options: QuantileSketchOptions = {}) {
     const accuracy = options.relativeAccuracy ?? 0.01;
@@ -62,79 +146,51 @@ export class QuantileSketch {
       throw metricsError('invalid-argument', `maxBins must be an integer >= 16, got ${maxBins}`);
     }
     this.relativeAccuracy = accuracy;
-    this.#maxBins = maxBins;
-    this.#sketch = new DDSketch({ relativeAccuracy: accuracy });
-    this.gamma = this.#sketch.mapping.gamma;
-  }
-
-  /** Observations equal to zero (or too small in magnitude to index). */
-  get zeroCount(): number {
-    return this.#sketch.zeroCount;
-  }
-
-  get count(): number {
-    return this.#sketch.count;
-  }
-
-  get min(): number {
-    return this.#sketch.min;
-  }
-
-  get max(): number {
-    return this.#sketch.max;
+    this.gamma = (1 + accuracy) / (1 - accuracy);
+    this.multiplier = 1 / Math.log(this.gamma);
+    this.positive = new BinStore(maxBins);
+    this.negative = new BinStore(maxBins);
   }
 
   /** Adds one finite value (callers validate). */
   add(value: number): void {
-    const sketch = this.#sketch;
-    // Tiny magnitudes count as zero: log() of denormals would need thousands of bins for no practical use.
-    if (value > minIndexable) this.#addToBin(false, sketch.mapping.key(value), 1);
-    else if (value < -minIndexable) this.#addToBin(true, sketch.mapping.key(-value), 1);
-    else sketch.zeroCount++;
-    sketch.count++;
-    sketch.sum += value;
-    if (value < sketch.min) sketch.min = value;
-    if (value > sketch.max) sketch.max = value;
-  }
-
-  /** Adds `weight` to bin `key` of one sign, collapsing that sign's lowest bins first when it would exceed maxBins. */
-  #addToBin(negative: boolean, key: number, weight: number): void {
-    let store = negative ? this.#sketch.negativeStore : this.#sketch.store;
-    const floor = negative ? this.#negativeFloor : this.#positiveFloor;
-    let at = Math.max(key, floor);
-    if (store.count > 0 && (at < store.minKey || at > store.maxKey)) {
-      const highest = Math.max(at, store.maxKey);
-      if (highest - Math.min(at, store.minKey) + 1 > this.#maxBins) {
-        const newFloor = highest - this.#maxBins + 1;
-        store = this.#collapse(negative, store, newFloor);
-        if (at < newFloor) at = newFloor;
-      }
-    }
-    store.add(at, weight);
-  }
-
-  /** Replaces one sign's store by a copy whose bins below `floor` are folded into bin `floor`. */
-  #collapse(negative: boolean, store: Store, floor: number): Store {
-    const collapsed = new DDSketch({ relativeAccuracy: this.relativeAccuracy }).store;
-    for (let key = store.minKey; key <= store.maxKey; key++) {
-      const count = store.bins[key - store.offset] as number;
-      if (count > 0) collapsed.add(Math.max(key, floor), count);
-    }
-    if (negative) {
-      this.#sketch.negativeStore = collapsed;
-      this.#negativeFloor = floor;
-    } else {
-      this.#sketch.store = collapsed;
-      this.#positiveFloor = floor;
-    }
-    return collapsed;
+    this.count++;
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+    if (value > minIndexable) this.positive.add(Math.ceil(Math.log(value) * this.multiplier), 1);
+    else if (value < -minIndexable) this.negative.add(Math.ceil(Math.log(-value) * this.multiplier), 1);
+    else this.zeroCount++;
   }
 
   /** The value at quantile `q` in [0, 1], within `relativeAccuracy`; NaN when empty. */
   quantile(q: number): number {
     if (this.count === 0 || !(q >= 0 && q <= 1)) return Number.NaN;
     // Bin midpoints can fall outside the observed range; the exact extremes are known, so clamp to them.
-    return Math.min(this.max, Math.max(this.min, this.#sketch.getValueAtQuantile(q)));
+    return Math.min(this.max, Math.max(this.min, this.binQuantile(q)));
+  }
+
+  private binQuantile(q: number): number {
+    const rank = q * (this.count - 1);
+    let seen = 0;
+    const negative = this.negative.counts;
+    for (let k = negative.length - 1; k >= 0; k--) {
+      seen += negative[k]!;
+      if (seen > rank) return -this.binValue(this.negative.offset + k);
+    }
+    seen += this.zeroCount;
+    if (seen > rank) return 0;
+    const positive = this.positive.counts;
+    for (let k = 0; k < positive.length; k++) {
+      seen += positive[k]!;
+      if (seen > rank) return this.binValue(this.positive.offset + k);
+    }
+    // Floating-point rounding of `rank` on the last bin.
+    for (let k = positive.length - 1; k >= 0; k--) if (positive[k]! > 0) return this.binValue(this.positive.offset + k);
+    return 0;
+  }
+
+  private binValue(index: number): number {
+    return (2 * this.gamma ** index) / (this.gamma + 1);
   }
 
   /** Adds every observation of `other` (same accuracy required). */
@@ -146,48 +202,33 @@ export class QuantileSketch {
         `cannot merge sketches of relative accuracy ${snapshot.relativeAccuracy} and ${this.relativeAccuracy}; configure the same accuracy everywhere`,
       );
     }
-    const zeroCount = snapshot.zeroCount;
-    if (!(zeroCount >= 0) || !Number.isFinite(zeroCount)) {
-      throw metricsError('invalid-snapshot', `sketch zeroCount must be a finite number >= 0, got ${zeroCount}`);
-    }
-    // Checked before anything is added, so a bad snapshot leaves this sketch as it was.
-    checkBins(snapshot.positive);
-    checkBins(snapshot.negative);
-    const sketch = this.#sketch;
-    const added = zeroCount + this.#addBins(false, snapshot.positive) + this.#addBins(true, snapshot.negative);
-    sketch.zeroCount += zeroCount;
-    sketch.count += added;
-    if (added > 0) {
+    const before = this.count;
+    this.zeroCount += snapshot.zeroCount;
+    this.count += snapshot.zeroCount;
+    this.count += addBins(this.positive, snapshot.positive);
+    this.count += addBins(this.negative, snapshot.negative);
+    if (this.count > before) {
       // Without known extremes (a subtracted sketch) the clamp must not cut anything off.
-      sketch.min = Math.min(sketch.min, snapshot.min ?? Number.NEGATIVE_INFINITY);
-      sketch.max = Math.max(sketch.max, snapshot.max ?? Number.POSITIVE_INFINITY);
+      this.min = Math.min(this.min, snapshot.min ?? Number.NEGATIVE_INFINITY);
+      this.max = Math.max(this.max, snapshot.max ?? Number.POSITIVE_INFINITY);
     }
   }
 
-  #addBins(negative: boolean, bins: { offset: number; counts: readonly number[] }): number {
-    let added = 0;
-    for (let k = 0; k < bins.counts.length; k++) {
-      const count = bins.counts[k] as number;
-      if (count === 0) continue;
-      this.#addToBin(negative, bins.offset + k, count);
-      added += count;
-    }
-    return added;
-  }
-
-  /** Forgets every count and the collapse floors: a reset sketch accepts a new range at full accuracy. */
   reset(): void {
-    this.#sketch = new DDSketch({ relativeAccuracy: this.relativeAccuracy });
-    this.#positiveFloor = Number.NEGATIVE_INFINITY;
-    this.#negativeFloor = Number.NEGATIVE_INFINITY;
+    this.positive.clear();
+    this.negative.clear();
+    this.zeroCount = 0;
+    this.count = 0;
+    this.min = Number.POSITIVE_INFINITY;
+    this.max = Number.NEGATIVE_INFINITY;
   }
 
   toSnapshot(): SketchSnapshot {
     const snapshot: SketchSnapshot = {
       relativeAccuracy: this.relativeAccuracy,
       zeroCount: this.zeroCount,
-      positive: storeSnapshot(this.#sketch.store),
-      negative: storeSnapshot(this.#sketch.negativeStore),
+      positive: this.positive.toSnapshot(),
+      negative: this.negative.toSnapshot(),
     };
     if (this.count > 0) {
       snapshot.min = this.min;
@@ -206,31 +247,24 @@ export class QuantileSketch {
     return sketch;
   }
 
-  /** Bytes held by the bin arrays (8 per bin; the library grows them in chunks of 128 bins). */
+  /** Bytes held by the bin arrays (for memory accounting). */
   get byteLength(): number {
-    return (this.#sketch.store.bins.length + this.#sketch.negativeStore.bins.length) * 8;
+    return this.positive.counts.byteLength + this.negative.counts.byteLength;
   }
 }
 
-/** The occupied bins of a store, keyed as `offset + k` (the library's keys are the bin indices). */
-function storeSnapshot(store: Store): { offset: number; counts: number[] } {
-  if (store.count === 0) return { offset: 0, counts: [] };
-  let first = store.minKey;
-  let last = store.maxKey;
-  while (first < last && store.bins[first - store.offset] === 0) first++;
-  while (last > first && store.bins[last - store.offset] === 0) last--;
-  return { offset: first, counts: store.bins.slice(first - store.offset, last - store.offset + 1) };
-}
-
-function checkBins(bins: { offset: number; counts: readonly number[] }): void {
-  if (!Number.isInteger(bins.offset)) {
-    throw metricsError('invalid-snapshot', `sketch bin offset must be an integer, got ${String(bins.offset)}`);
-  }
-  for (const count of bins.counts) {
-    if (count !== 0 && (!(count > 0) || !Number.isFinite(count))) {
+function addBins(store: BinStore, bins: { offset: number; counts: readonly number[] }): number {
+  let added = 0;
+  for (let k = 0; k < bins.counts.length; k++) {
+    const count = bins.counts[k]!;
+    if (count === 0) continue;
+    if (!(count > 0) || !Number.isFinite(count)) {
       throw metricsError('invalid-snapshot', `sketch bin counts must be positive finite numbers, got ${count}`);
     }
+    store.add(bins.offset + k, count);
+    added += count;
   }
+  return added;
 }
 
 /** Subtracts `earlier` from `later` bin by bin (both cumulative, same accuracy): the sketch of what happened between. */
