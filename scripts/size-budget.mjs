@@ -38,9 +38,17 @@ import { build } from 'esbuild';
  * store). The ceiling moved to measured + 10 % again (135 KB). The loaders, the in-memory store and durable runs
  * are opt-in and belong in subpath entries (`@agenticgen/core/loaders`, `/storage`), which issue 18's deliberate
  * public API is to decide; that would take about 8 KB back.
+ *
+ * 2026-12-05, later: 149.9 KB from the workspace after the issue-18 refactor. Where the growth came from:
+ * msgpackr as the cache's value codec (12.0 KB gzip; chosen by the side-by-side serializer bench, 1.4-3.9x our
+ * old codec), every package's error-code table (codes with their meaning and retryability are now runtime values,
+ * the source of docs/errors.md), comlink for the vector worker RPC (1.6 KB) and the new features in core
+ * (tool suspend, durable queue steps, response-cache rules). The DDSketch switch was reverted partly for its
+ * ~31 KB (protobufjs). The ceiling moved to measured + 10 % (165 KB); the way back is the same as above plus
+ * loading the codec and the error meanings lazily.
  */
 const targetBytes = 60 * 1024;
-const budgetBytes = 135 * 1024;
+const budgetBytes = 165 * 1024;
 const packages = ['core', 'cache', 'metrics', 'vector'];
 const root = new URL('..', import.meta.url).pathname;
 const fromIndex = process.argv.indexOf('--from');
