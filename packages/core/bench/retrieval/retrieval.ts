@@ -197,9 +197,13 @@ if (ingestFigure !== undefined) ingestFigure.data = `${corpusData}, one document
 const searchFigure = figures.find((figure) => figure.name === 'retrieval-search-p50-ms');
 if (searchFigure !== undefined) searchFigure.details = { measure: 'wall time', loadAverage: loadavg() };
 
-// One large document: the event-loop stall while ingesting it, paced (default) and in one pass.
+// One large document: the event-loop stall while ingesting it, paced (default) and in one pass. The paced
+// ingest runs three times and the best round is the figure (as run.ts keeps each candidate's best round): on a
+// shared machine a round's longest stall is often time the OS gave to other processes; every round is listed.
 const large = largeDocument(passages, 10_000_000);
-const paced = await ingestStall(large, true);
+const pacedRounds = [];
+for (let round = 0; round < 3; round++) pacedRounds.push(await ingestStall(large, true));
+const paced = pacedRounds.reduce((best, round) => (round.maxStallMs < best.maxStallMs ? round : best));
 const onePass = await ingestStall(large, false);
 figures.push({
   name: 'ingest-10mb-max-stall-ms',
@@ -213,13 +217,18 @@ figures.push({
     pacedMaxStallCpuMs: paced.maxStallCpuMs,
     onePassMaxStallCpuMs: onePass.maxStallCpuMs,
     pacedEventLoopTurns: paced.turns,
+    pacedRounds: pacedRounds.map((round) => ({
+      maxStallMs: round.maxStallMs,
+      maxStallCpuMs: round.maxStallCpuMs,
+      seconds: round.seconds,
+    })),
     loadAverage: loadavg(),
   },
 });
 
 const round2 = (values: number[]) => values.map((value) => Math.round(value * 100) / 100);
 saveFigures(figures, 3, undefined, [
-  `retrieval bench: load average ${round2(loadAtStart).join(' / ')} (1/5/15 min) at the start, ${round2(loadavg()).join(' / ')} at the end, on ${availableParallelism()} cores shared with other work; ingest-passages-per-s is per CPU second (wall in its details), the search p50 and the 10 MB stall are wall time (main-thread CPU time of the longest stall in its details)`,
+  `retrieval bench: load average ${round2(loadAtStart).join(' / ')} (1/5/15 min) at the start, ${round2(loadavg()).join(' / ')} at the end, on ${availableParallelism()} cores shared with other work; ingest-passages-per-s is per CPU second (wall in its details), the search p50 and the 10 MB stall are wall time (the stall: best of 3 paced rounds, each round's wall and main-thread CPU time of its longest stall in its details)`,
   'retrieval data: every query has one known answer — corpus.ts drops near-duplicate passages (half or more of the word trigrams shared with one earlier passage) and make-queries.ts skips a query whose words another passage also holds; before that fix every miss of the reranked distinctive set was such a query (the same README vendored at two versions, translations of one README, one paragraph repeated under two options)',
 ]);
 writeFileSync(new URL('./last-run.json', import.meta.url), `${JSON.stringify(reports, null, 2)}\n`);
