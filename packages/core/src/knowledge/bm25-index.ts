@@ -18,7 +18,6 @@ interface Posting {
  */
 export class Bm25Index {
   readonly #documents = new Map<string, Posting>();
-  readonly #documentFrequency = new Map<string, number>();
   readonly #postings = new Map<string, Set<string>>();
   #totalLength = 0;
   readonly #k1: number;
@@ -38,11 +37,14 @@ export class Bm25Index {
     this.remove(id);
     const terms = new Map<string, number>();
     const analyzed = analyze(text);
-    for (const term of analyzed) terms.set(term, (terms.get(term) ?? 0) + 1);
+    for (const term of analyzed) {
+      const tf = terms.get(term);
+      terms.set(term, tf === undefined ? 1 : tf + 1);
+    }
     this.#documents.set(id, { terms, length: analyzed.length });
     this.#totalLength += analyzed.length;
+    // A term's document frequency is the size of its posting set.
     for (const term of terms.keys()) {
-      this.#documentFrequency.set(term, (this.#documentFrequency.get(term) ?? 0) + 1);
       let ids = this.#postings.get(term);
       if (ids === undefined) {
         ids = new Set();
@@ -58,9 +60,6 @@ export class Bm25Index {
     this.#documents.delete(id);
     this.#totalLength -= posting.length;
     for (const term of posting.terms.keys()) {
-      const frequency = (this.#documentFrequency.get(term) ?? 1) - 1;
-      if (frequency === 0) this.#documentFrequency.delete(term);
-      else this.#documentFrequency.set(term, frequency);
       const ids = this.#postings.get(term);
       ids?.delete(id);
       if (ids?.size === 0) this.#postings.delete(term);
@@ -85,7 +84,7 @@ export class Bm25Index {
         for (const term of terms) {
           const tf = posting.terms.get(term);
           if (tf === undefined) continue;
-          const frequency = this.#documentFrequency.get(term) ?? 0;
+          const frequency = this.#postings.get(term)?.size ?? 0;
           const idf = Math.log(1 + (count - frequency + 0.5) / (frequency + 0.5));
           score +=
             (idf * (tf * (this.#k1 + 1))) /

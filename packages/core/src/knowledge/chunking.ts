@@ -51,9 +51,38 @@ export function tokenSpans(text: string, offset = 0): Span[] {
   return spans;
 }
 
-/** Counts tokens the way the chunker does. */
+// ASCII classes for countTokens: 0 space, 1 letter/digit/underscore, 2 any other character (one token each).
+const asciiClass = Uint8Array.from({ length: 128 }, (_, code) => {
+  const character = String.fromCharCode(code);
+  if (/\s/.test(character)) return 0;
+  return /[\p{L}\p{N}_]/u.test(character) ? 1 : 2;
+});
+
+/** Counts tokens the way the chunker does (as many as `tokenSpans` finds), without building the spans. */
 export function countTokens(text: string): number {
-  return tokenSpans(text).length;
+  let count = 0;
+  let inWord = false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    let kind: number;
+    if (code < 128) kind = asciiClass[code] as number;
+    else {
+      // A whole code point, as the `u` pattern of tokenSpans reads it (a lone surrogate half is one character).
+      const next = text.charCodeAt(index + 1);
+      const pair = code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff;
+      const character = pair ? text.slice(index, index + 2) : (text[index] as string);
+      if (pair) index++;
+      kind = /\s/u.test(character) ? 0 : /[\p{L}\p{N}]/u.test(character) ? 1 : 2;
+    }
+    if (kind === 1) {
+      if (!inWord) count++;
+      inWord = true;
+    } else {
+      inWord = false;
+      if (kind === 2) count++;
+    }
+  }
+  return count;
 }
 
 let segmenterCache: Intl.Segmenter | null | undefined;
@@ -115,6 +144,19 @@ function windowsOf(
 }
 
 function packSentences(text: string, base: number, size: number, overlap: number): Array<Omit<TextChunk, 'index'>> {
+  if (sentenceSegmenter() !== undefined) {
+    // A text that fits in one chunk is one chunk, its trimmed extent: the chunk the loop below makes, without
+    // segmenting sentences (segments cover the text, and a token never spans two of them, since the
+    // segmenter breaks only after terminators and whitespace, which are tokens or gaps of their own).
+    const total = countTokens(text);
+    if (total <= size) {
+      const start = text.length - text.trimStart().length;
+      const end = text.trimEnd().length;
+      return start >= end
+        ? []
+        : [{ text: text.slice(start, end), start: base + start, end: base + end, tokens: total }];
+    }
+  }
   const chunks: Array<Omit<TextChunk, 'index'>> = [];
   let current: Span[] = [];
   let tokens = 0;

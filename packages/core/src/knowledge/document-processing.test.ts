@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkText, countTokens } from './chunking.js';
+import { chunkText, countTokens, tokenSpans } from './chunking.js';
 import { toCleanText } from './clean-text.js';
 
 describe('clean text', () => {
@@ -36,6 +36,36 @@ describe('clean text', () => {
 });
 
 describe('chunking', () => {
+  it('countTokens counts what tokenSpans finds, in any script, with surrogate pairs and lone halves', () => {
+    const texts = [
+      '',
+      '  \t\n ',
+      'snake_case and kebab-case, 3.14 & a<b>c',
+      'Grüße 世界 👋 — x\u00a0y\u2003z ١٢٣ é́ 𝒳𝒴',
+      'lone \ud800 and \udc00a halves',
+      '\ufeffbom \u2028line\u2029para\u3000wide',
+    ];
+    for (const text of texts) expect(countTokens(text)).toBe(tokenSpans(text).length);
+  });
+
+  it('a text that fits in one chunk is its trimmed extent, as sentence packing makes it', () => {
+    const text = '  First sentence. Second one!\n\n- a list item\n# Heading\nlast words  \n';
+    const [only, ...rest] = chunkText(text, { chunkSize: 100, chunkOverlap: 0 });
+    expect(rest).toEqual([]);
+    expect(only).toEqual({
+      text: text.trim(),
+      index: 0,
+      start: 2,
+      end: 2 + text.trim().length,
+      tokens: countTokens(text),
+    });
+    // One token less than the text holds: packed sentence by sentence, never cut inside a sentence.
+    const packed = chunkText(text, { chunkSize: countTokens(text) - 1, chunkOverlap: 0 });
+    expect(packed.length).toBeGreaterThan(1);
+    expect(packed.map((chunk) => chunk.tokens).reduce((sum, tokens) => sum + tokens, 0)).toBe(countTokens(text));
+    expect(chunkText(' \n\t ', { chunkSize: 100 })).toEqual([]);
+  });
+
   const sentences = Array.from({ length: 12 }, (_, index) => `Sentence number ${index} is here.`).join(' ');
 
   it('by tokens: fixed windows with the requested overlap and exact offsets', () => {

@@ -1,7 +1,7 @@
 import type { Embedder, EmbedOptions } from '../contracts/embedder.js';
 import { throwIfAborted } from '../errors/abort.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
-import { defaultYieldEveryCharacters, yieldToEventLoop } from './ingest-pacing.js';
+import { defaultSliceCharacters, defaultYieldEveryMs, yieldToEventLoop } from './ingest-pacing.js';
 import { analyze } from './text-analysis.js';
 
 /** Options of `createHashingEmbedder`. */
@@ -150,21 +150,70 @@ export function createHashingEmbedder(options: HashingEmbedderOptions = {}): Emb
     return h;
   };
 
+  // Feature counting in typed arrays reused across calls (embedOne is synchronous): an open-addressing table
+  // from feature hash to its position in first-seen order, and per position the hash, the count and the weight.
+  // No Map, no object and no string per feature; the sums run in first-seen order, so vectors are the same.
+  let tableSize = 4_096;
+  let table = new Int32Array(tableSize); // position + 1, 0 = empty
+  let keys = new Uint32Array(tableSize); // feature hash per table slot
+  let capacity = tableSize >>> 1;
+  let features = new Uint32Array(capacity);
+  let occurrences = new Int32Array(capacity);
+  let weights = new Float64Array(capacity);
+  let slotsUsed = new Int32Array(capacity); // table slot of each position, to clear the table afterwards
+  let count = 0;
+  const grow = () => {
+    const previousFeatures = features;
+    const previousOccurrences = occurrences;
+    const previousWeights = weights;
+    tableSize *= 2;
+    capacity = tableSize >>> 1;
+    table = new Int32Array(tableSize);
+    keys = new Uint32Array(tableSize);
+    features = new Uint32Array(capacity);
+    occurrences = new Int32Array(capacity);
+    weights = new Float64Array(capacity);
+    slotsUsed = new Int32Array(capacity);
+    features.set(previousFeatures.subarray(0, count));
+    occurrences.set(previousOccurrences.subarray(0, count));
+    weights.set(previousWeights.subarray(0, count));
+    const mask = tableSize - 1;
+    for (let position = 0; position < count; position++) {
+      const feature = features[position] as number;
+      let slot = feature & mask;
+      while (table[slot] !== 0) slot = (slot + 1) & mask;
+      table[slot] = position + 1;
+      keys[slot] = feature;
+      slotsUsed[position] = slot;
+    }
+  };
+  const add = (feature: number, weight: number) => {
+    const mask = tableSize - 1;
+    let slot = feature & mask;
+    for (;;) {
+      const entry = table[slot] as number;
+      if (entry === 0) break;
+      if (keys[slot] === feature) {
+        occurrences[entry - 1] = (occurrences[entry - 1] as number) + 1;
+        return;
+      }
+      slot = (slot + 1) & mask;
+    }
+    table[slot] = count + 1;
+    keys[slot] = feature;
+    features[count] = feature;
+    occurrences[count] = 1;
+    weights[count] = weight;
+    slotsUsed[count] = slot;
+    count++;
+    if (count >= capacity) grow();
+  };
+  // FNV-1a states of the character n-grams of one word, by size then start (the order they are added in).
+  const [characterMin, characterMax] = characterNgrams === false ? [0, 0] : characterNgrams;
+  let gramStates = new Uint32Array(256);
+
   const embedOne = (text: string): Float32Array => {
-    // feature hash → its slot in `features`/`occurrences`/`weights` (first-seen order), no object per feature.
-    const counts = new Map<number, number>();
-    const features: number[] = [];
-    const occurrences: number[] = [];
-    const weights: number[] = [];
-    const add = (feature: number, weight: number) => {
-      const position = counts.get(feature);
-      if (position === undefined) {
-        counts.set(feature, features.length);
-        features.push(feature);
-        occurrences.push(1);
-        weights.push(weight);
-      } else occurrences[position] = (occurrences[position] as number) + 1;
-    };
+    count = 0;
     const words = textAnalysis === 'terms' ? analyze(text.normalize('NFKC')) : tokenize(text);
     for (let size = wordMin; size <= wordMax; size++) {
       for (let start = 0; start + size <= words.length; start++) {
@@ -178,32 +227,52 @@ export function createHashingEmbedder(options: HashingEmbedderOptions = {}): Emb
       }
     }
     if (characterNgrams !== false && characterWeight > 0) {
+      const sizes = characterMax - characterMin + 1;
       for (const word of words) {
-        const marked = `<${word}>`;
-        for (let size = characterNgrams[0]; size <= characterNgrams[1]; size++) {
-          for (let start = 0; start + size <= marked.length; start++)
-            add(finish(feed(characterPrefix, marked, start, start + size)), characterWeight);
+        // The word between markers, `<word>`, read without building the string: position i is '<' at 0, '>'
+        // at the end, else the word's character i - 1. Each start's state grows one character at a time and is
+        // taken at every size, instead of re-hashing the n-gram from its first character for every size.
+        const length = word.length + 2;
+        if (gramStates.length < sizes * length) gramStates = new Uint32Array(sizes * length * 2);
+        for (let start = 0; start + characterMin <= length; start++) {
+          let h = characterPrefix;
+          const last = Math.min(length, start + characterMax);
+          for (let index = start; index < last; index++) {
+            const code = index === 0 ? 60 : index === length - 1 ? 62 : word.charCodeAt(index - 1);
+            h = Math.imul(h ^ code, 0x01000193);
+            const size = index - start + 1;
+            if (size >= characterMin) gramStates[(size - characterMin) * length + start] = h;
+          }
+        }
+        for (let size = characterMin; size <= characterMax; size++) {
+          const row = (size - characterMin) * length;
+          for (let start = 0; start + size <= length; start++) {
+            add(finish(gramStates[row + start] as number), characterWeight);
+          }
         }
       }
     }
     // Empty or symbol-only text still gets a unit vector (the same for all of them), never all zeros.
-    if (counts.size === 0) add(hash('\u0000empty', seed), 1);
+    if (count === 0) add(hash('\u0000empty', seed), 1);
     const vector = new Float32Array(dimensions);
-    for (let position = 0; position < features.length; position++) {
+    for (let position = 0; position < count; position++) {
       const h = features[position] as number;
       const weight = weights[position] as number;
       // The sign comes from the top bit, the slot from the rest, so collisions cancel out on average.
       const sign = h & 0x80000000 ? -1 : 1;
       const slot = h % dimensions;
       // Sublinear term frequency: the tenth repeat of a word adds far less than the first.
-      vector[slot] = (vector[slot] ?? 0) + sign * weight * (1 + Math.log(occurrences[position] as number));
+      const repeats = occurrences[position] as number;
+      vector[slot] = (vector[slot] as number) + sign * weight * (repeats === 1 ? 1 : 1 + Math.log(repeats));
+      table[slotsUsed[position] as number] = 0;
     }
+    count = 0;
     let norm = 0;
-    for (const value of vector) norm += value * value;
+    for (let index = 0; index < dimensions; index++) norm += (vector[index] as number) * (vector[index] as number);
     norm = Math.sqrt(norm);
     // Colliding features can cancel exactly; fall back to the empty-text vector rather than zeros.
     if (norm === 0) return embedOne('');
-    for (let index = 0; index < dimensions; index++) vector[index] = (vector[index] ?? 0) / norm;
+    for (let index = 0; index < dimensions; index++) vector[index] = (vector[index] as number) / norm;
     return vector;
   };
 
@@ -218,12 +287,18 @@ export function createHashingEmbedder(options: HashingEmbedderOptions = {}): Emb
       throwIfAborted(embedOptions?.signal, 'knowledge');
       const vectors: Float32Array[] = [];
       let sinceYield = 0;
+      let lastYield = texts.length > 1 ? performance.now() : 0;
       for (const text of texts) {
         // A batch of long texts is milliseconds of work per text: yield to the event loop between slices of it
-        // (a short query never reaches the budget), and check for cancellation there.
-        if (sinceYield >= defaultYieldEveryCharacters) {
+        // (after a slice's worth of characters or the pacing time, whichever comes first; a short query never
+        // reaches either), and check for cancellation there.
+        if (
+          sinceYield >= defaultSliceCharacters ||
+          (sinceYield > 0 && performance.now() - lastYield >= defaultYieldEveryMs)
+        ) {
           sinceYield = 0;
           await yieldToEventLoop();
+          lastYield = performance.now();
           throwIfAborted(embedOptions?.signal, 'knowledge');
         }
         vectors.push(embedOne(text));

@@ -1,11 +1,16 @@
 /**
- * Keeps large ingests from stalling the event loop: work is counted in characters and, once a budget of them
- * has been processed since the last pause, the pipeline waits for a later event-loop turn (a macrotask), so
- * timers, I/O, other requests and rendering run between batches.
+ * Keeps large ingests from stalling the event loop. Work is done in bounded units (a slice of text cleaned or
+ * chunked, a batch embedded or written, a chunk indexed) and after each unit the pipeline checks the clock:
+ * once a time budget has passed since the last pause it waits for a later event-loop turn (a macrotask), so
+ * timers, I/O, other requests and rendering run between batches. Measuring time rather than counting work
+ * adapts to the machine: a loaded machine, a slow embedder or a heavy format pauses after fewer characters.
  */
 
-/** Characters processed between two yields by default (a few milliseconds of cleaning, chunking or embedding). */
-export const defaultYieldEveryCharacters = 16_384;
+/** Characters of text in one unit of cleaning, chunking or hashing (a few milliseconds of work at most). */
+export const defaultSliceCharacters = 16_384;
+
+/** Milliseconds of work between two yields by default. */
+export const defaultYieldEveryMs = 10;
 
 /**
  * Resolves on a later event-loop turn: `setImmediate` in Node, a posted message in browsers. Not
@@ -26,20 +31,37 @@ export function yieldToEventLoop(): Promise<void> {
   });
 }
 
-/** Counts work and yields once the budget is spent. */
+/** Told of each finished unit of work; yields when the time budget (or a character budget) is spent. */
 export interface Pacer {
   /** Records `characters` of finished work; yields first when the budget is used up. */
   spend(characters: number): Promise<void>;
 }
 
-export function createPacer(budget: number, pause: () => Promise<void> = yieldToEventLoop): Pacer {
+export interface PacerOptions {
+  /** Yield once this many milliseconds have passed since the last yield (default 10). */
+  everyMs?: number;
+  /** Also yield once this many characters of work were recorded since the last yield (default: no count). */
+  everyCharacters?: number;
+  /** How to yield (default `yieldToEventLoop`). */
+  pause?: () => Promise<void>;
+  /** The clock, in milliseconds (default `performance.now`). */
+  now?: () => number;
+}
+
+export function createPacer(options: PacerOptions = {}): Pacer {
+  const everyMs = options.everyMs ?? defaultYieldEveryMs;
+  const everyCharacters = options.everyCharacters ?? Number.POSITIVE_INFINITY;
+  const pause = options.pause ?? yieldToEventLoop;
+  const now = options.now ?? (() => performance.now());
   let spent = 0;
+  let since = now();
   return {
     async spend(characters) {
       spent += characters;
-      if (spent < budget) return;
+      if (spent < everyCharacters && now() - since < everyMs) return;
       spent = 0;
       await pause();
+      since = now();
     },
   };
 }

@@ -11,7 +11,8 @@ import { type DocumentFormat, normalizeWhitespace, toCleanText } from './clean-t
 import { type ChunkEntry, hybridSearch } from './hybrid-search.js';
 import {
   createPacer,
-  defaultYieldEveryCharacters,
+  defaultSliceCharacters,
+  defaultYieldEveryMs,
   type Pacer,
   splitAtLineBreaks,
   yieldToEventLoop,
@@ -54,10 +55,17 @@ export interface KnowledgeBaseOptions {
   /** Default reranker for searches. */
   ranker?: Ranker;
   /**
-   * Characters of work (cleaning, chunking, embedding, indexing) between two yields to the event loop while
-   * ingesting (default 16,384), so a large document does not stall timers, I/O or rendering. Plain-text
-   * documents longer than this are cleaned and chunked in slices of this size cut at line breaks (no chunk spans
-   * two slices); Markdown and HTML are cleaned in one pass, then chunked section by section.
+   * Milliseconds of ingest work (cleaning, chunking, hashing, embedding, indexing) between two yields to the event
+   * loop (default 10), so a large document does not stall timers, I/O or rendering. The clock is checked after
+   * each unit of work (a slice of text, an embedding batch, a written batch, an indexed chunk), so the pauses
+   * adapt to the machine's load and to the embedder's speed. `Infinity` never yields on time.
+   */
+  yieldEveryMs?: number;
+  /**
+   * The size of a unit of text work, and a character budget: plain-text documents longer than this are cleaned
+   * and chunked in slices of this size cut at line breaks (no chunk spans two slices; Markdown and HTML are
+   * cleaned in one pass, then chunked section by section), and when this option is set, ingest also yields
+   * after this many characters of work whatever the clock says. Default: slices of 16,384, no count.
    */
   yieldEveryCharacters?: number;
   /** How ingest yields (default `yieldToEventLoop`: the next macrotask, via `setImmediate` or a posted message). */
@@ -111,9 +119,13 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
     );
   }
   const batchSize = options.batchSize ?? 64;
-  const yieldEvery = options.yieldEveryCharacters ?? defaultYieldEveryCharacters;
+  const yieldEvery = options.yieldEveryCharacters ?? defaultSliceCharacters;
   if (!Number.isInteger(yieldEvery) || yieldEvery < 1_000) {
     throw new AgenticGenError('invalid-config', '[knowledge] yieldEveryCharacters must be an integer of at least 1000');
+  }
+  const yieldEveryMs = options.yieldEveryMs ?? defaultYieldEveryMs;
+  if (typeof yieldEveryMs !== 'number' || !(yieldEveryMs >= 0)) {
+    throw new AgenticGenError('invalid-config', '[knowledge] yieldEveryMs must be a number of at least 0');
   }
   const events = createEventBus<KnowledgeEvents>();
   const documents = new Map<string, DocumentInfo>();
@@ -187,7 +199,11 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
     signal: AbortSignal | undefined,
   ): Promise<IngestReport> => {
     const report: IngestReport = { added: [], updated: [], unchanged: [], chunks: 0 };
-    const pacer = createPacer(yieldEvery, options.yieldControl ?? yieldToEventLoop);
+    const pacer = createPacer({
+      everyMs: yieldEveryMs,
+      ...(options.yieldEveryCharacters === undefined ? {} : { everyCharacters: options.yieldEveryCharacters }),
+      pause: options.yieldControl ?? yieldToEventLoop,
+    });
     let completedDocuments = 0;
     const settingsOf = (document: KnowledgeDocument) => {
       const format = document.format ?? 'text';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toCleanText } from './clean-text.js';
 import { createHashingEmbedder } from './hashing-embedder.js';
-import { splitAtLineBreaks, yieldToEventLoop } from './ingest-pacing.js';
+import { createPacer, splitAtLineBreaks, yieldToEventLoop } from './ingest-pacing.js';
 import { createKnowledgeBase } from './knowledge-base.js';
 import { createMemoryVectorStore } from './memory-vector-store.js';
 
@@ -75,6 +75,9 @@ describe('large ingests', () => {
     const knowledge = createKnowledgeBase({
       vectorStore: createMemoryVectorStore({ dimensions: 32 }),
       embedder: createHashingEmbedder({ dimensions: 32 }),
+      // Time is left out (a cold first call can take 10 ms); a small text never reaches a character budget.
+      yieldEveryMs: Number.POSITIVE_INFINITY,
+      yieldEveryCharacters: 4096,
       yieldControl: async () => {
         yields++;
       },
@@ -91,7 +94,86 @@ describe('large ingests', () => {
   });
 });
 
+describe('time-paced ingest', () => {
+  it('yields after every unit of work with yieldEveryMs 0, and never with no time or character budget', async () => {
+    const content = largeText();
+    const count = async (options: { yieldEveryMs: number; yieldEveryCharacters?: number }) => {
+      let yields = 0;
+      const knowledge = createKnowledgeBase({
+        vectorStore: createMemoryVectorStore({ dimensions: 32 }),
+        embedder: createHashingEmbedder({ dimensions: 32 }),
+        batchSize: 16,
+        ...options,
+        yieldControl: async () => {
+          yields++;
+        },
+      });
+      const report = await knowledge.add({ id: 'tickets', content });
+      return { yields, chunks: report.chunks };
+    };
+    const eager = await count({ yieldEveryMs: 0 });
+    // Each indexed chunk is a unit of work, so at least one yield per chunk.
+    expect(eager.yields).toBeGreaterThanOrEqual(eager.chunks);
+    expect(await count({ yieldEveryMs: Number.POSITIVE_INFINITY })).toEqual({ yields: 0, chunks: eager.chunks });
+    // A character budget still yields on count, whatever the clock says.
+    const counted = await count({ yieldEveryMs: Number.POSITIVE_INFINITY, yieldEveryCharacters: 4096 });
+    expect(counted.yields).toBeGreaterThanOrEqual(Math.floor(content.length / 4096));
+  });
+
+  it('rejects a negative or non-numeric yieldEveryMs', () => {
+    for (const yieldEveryMs of [-1, Number.NaN, '5' as unknown as number]) {
+      expect(() =>
+        createKnowledgeBase({
+          vectorStore: createMemoryVectorStore({ dimensions: 32 }),
+          embedder: createHashingEmbedder({ dimensions: 32 }),
+          yieldEveryMs,
+        }),
+      ).toThrow(expect.objectContaining({ code: 'invalid-config' }));
+    }
+  });
+});
+
 describe('ingest pacing helpers', () => {
+  it('createPacer yields once the time budget has passed since the last yield, on any amount of work', async () => {
+    let clock = 0;
+    const pauses: number[] = [];
+    const pacer = createPacer({
+      everyMs: 10,
+      now: () => clock,
+      pause: async () => {
+        pauses.push(clock);
+        clock += 1; // the pause itself takes a moment; the budget restarts after it
+      },
+    });
+    clock = 4;
+    await pacer.spend(1_000_000);
+    expect(pauses).toEqual([]);
+    clock = 10;
+    await pacer.spend(1);
+    expect(pauses).toEqual([10]);
+    clock = 20;
+    await pacer.spend(1);
+    expect(pauses).toEqual([10]);
+    clock = 21;
+    await pacer.spend(1);
+    expect(pauses).toEqual([10, 21]);
+  });
+
+  it('createPacer with a character budget also yields on count', async () => {
+    let yields = 0;
+    const pacer = createPacer({
+      everyMs: Number.POSITIVE_INFINITY,
+      everyCharacters: 100,
+      now: () => 0,
+      pause: async () => {
+        yields++;
+      },
+    });
+    // 4 × 30 reaches 100: a yield, and the count starts again.
+    for (let step = 0; step < 10; step++) await pacer.spend(30);
+    expect(yields).toBe(2);
+  });
+
   it('splitAtLineBreaks cuts only inside whitespace runs with a line break, keeping every other character', () => {
     const text = 'alpha beta\r\n\r\ngamma delta\nepsilon zeta eta theta\n\n\niota';
     const pieces = splitAtLineBreaks(text, 12);

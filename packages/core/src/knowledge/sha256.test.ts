@@ -17,7 +17,9 @@ describe('sha256Hex', () => {
 
   it('equals Web Crypto on every padding boundary and on non-ASCII text', async () => {
     const texts = [55, 56, 63, 64, 65, 119, 120, 1000].map((length) => 'x'.repeat(length));
-    texts.push('Grüße, 世界 👋 — "quoted" \u0000 end', 'é'.repeat(10_000));
+    texts.push('Grüße, 世界 👋 — "quoted" \u0000 end', 'é'.repeat(10_000), '\u07ff\u0800\uffff\u{10ffff}');
+    // Lone surrogate halves are encoded as U+FFFD, as TextEncoder does.
+    texts.push('a\ud800b', 'tail \ud83d', '\udc00 head', '\ud83d\ud83d\ude00');
     for (const text of texts) expect(sha256Hex(text)).toBe(await webCryptoHex(text));
   });
 

@@ -71,39 +71,67 @@ export interface Sha256 {
 export function createSha256(): Sha256 {
   const state = Int32Array.from(initialState);
   const schedule = new Int32Array(64);
-  const encoder = new TextEncoder();
-  // Bytes of an unfinished block carried to the next update.
-  let pending = new Uint8Array(0);
+  // Text is UTF-8 encoded straight into one 64-byte block, compressed whenever it fills: no encoder call, no
+  // array per update (hashing thousands of small documents paid more for those than for the rounds).
+  const block = new Uint8Array(64);
+  const view = new DataView(block.buffer);
+  let filled = 0;
   let length = 0;
+  const put = (byte: number) => {
+    block[filled++] = byte;
+    if (filled === 64) {
+      compress(state, schedule, view, 0);
+      filled = 0;
+    }
+  };
   return {
     update(text) {
-      const encoded = encoder.encode(text);
-      length += encoded.length;
-      const data = pending.length === 0 ? encoded : concat(pending, encoded);
-      const whole = Math.floor(data.length / 64) * 64;
-      const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-      for (let offset = 0; offset < whole; offset += 64) compress(state, schedule, view, offset);
-      pending = data.slice(whole);
+      for (let index = 0; index < text.length; index++) {
+        let code = text.charCodeAt(index);
+        if (code < 0x80) {
+          put(code);
+          length++;
+          continue;
+        }
+        if (code >= 0xd800 && code <= 0xdfff) {
+          const next = text.charCodeAt(index + 1);
+          if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+            code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
+            index++;
+          } else code = 0xfffd; // a lone surrogate, as TextEncoder encodes it
+        }
+        if (code < 0x800) {
+          put(0xc0 | (code >>> 6));
+          put(0x80 | (code & 0x3f));
+          length += 2;
+        } else if (code < 0x10000) {
+          put(0xe0 | (code >>> 12));
+          put(0x80 | ((code >>> 6) & 0x3f));
+          put(0x80 | (code & 0x3f));
+          length += 3;
+        } else {
+          put(0xf0 | (code >>> 18));
+          put(0x80 | ((code >>> 12) & 0x3f));
+          put(0x80 | ((code >>> 6) & 0x3f));
+          put(0x80 | (code & 0x3f));
+          length += 4;
+        }
+      }
     },
     hex() {
       // The rest of the message, the 0x80 marker, zero padding and the 64-bit bit length: one or two blocks.
-      const tail = new Uint8Array(pending.length + 9 <= 64 ? 64 : 128);
-      tail.set(pending);
-      tail[pending.length] = 0x80;
-      const view = new DataView(tail.buffer);
-      view.setUint32(tail.length - 8, Math.floor(length / 0x20000000));
-      view.setUint32(tail.length - 4, (length * 8) >>> 0);
-      for (let offset = 0; offset < tail.length; offset += 64) compress(state, schedule, view, offset);
-      return Array.from(state, (word) => (word >>> 0).toString(16).padStart(8, '0')).join('');
+      const tail = new Uint8Array(filled + 9 <= 64 ? 64 : 128);
+      tail.set(block.subarray(0, filled));
+      tail[filled] = 0x80;
+      const tailView = new DataView(tail.buffer);
+      tailView.setUint32(tail.length - 8, Math.floor(length / 0x20000000));
+      tailView.setUint32(tail.length - 4, (length * 8) >>> 0);
+      for (let offset = 0; offset < tail.length; offset += 64) compress(state, schedule, tailView, offset);
+      let digest = '';
+      for (let word = 0; word < 8; word++) digest += ((state[word] as number) >>> 0).toString(16).padStart(8, '0');
+      return digest;
     },
   };
-}
-
-function concat(left: Uint8Array, right: Uint8Array): Uint8Array {
-  const joined = new Uint8Array(left.length + right.length);
-  joined.set(left);
-  joined.set(right, left.length);
-  return joined;
 }
 
 /** The SHA-256 digest of `text` (UTF-8 encoded), as 64 lowercase hex digits. */
