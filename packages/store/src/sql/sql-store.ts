@@ -225,18 +225,24 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
           if (exists === undefined) throw threadMissing(threadId);
           return [];
         }
-        // One statement, so one implicit transaction and one round trip; the function (migration v2) locks the
-        // thread row, reserves the batch's positions and inserts it.
+        // One statement, so one implicit transaction and one round trip; the function locks the thread row,
+        // reserves the batch's positions and inserts it (one message: migration v4, scalar parameters; a batch:
+        // migration v2, arrays).
         const now = Date.now();
+        const single = prepared.length === 1 ? prepared[0] : undefined;
         const [row] = await client.query<{ first: unknown }>(
-          'SELECT agenticgen_append_messages($1, $2::text[], $3::text[], $4::text[], $5) AS first',
-          [
-            threadId,
-            prepared.map((entry) => entry.id),
-            prepared.map((entry) => entry.message),
-            prepared.map((entry) => entry.metadata),
-            now,
-          ],
+          single !== undefined
+            ? 'SELECT agenticgen_append_message($1, $2, $3, $4, $5) AS first'
+            : 'SELECT agenticgen_append_messages($1, $2::text[], $3::text[], $4::text[], $5) AS first',
+          single !== undefined
+            ? [threadId, single.id, single.message, single.metadata, now]
+            : [
+                threadId,
+                prepared.map((entry) => entry.id),
+                prepared.map((entry) => entry.message),
+                prepared.map((entry) => entry.metadata),
+                now,
+              ],
         );
         if (row?.first === null || row?.first === undefined) throw threadMissing(threadId);
         const first = Number(row.first);
