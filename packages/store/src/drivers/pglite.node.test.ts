@@ -62,6 +62,17 @@ describe('pglite store on disk', () => {
       'two',
       'three',
     ]);
+    const batch = await store.appendMessages('old', [
+      { message: { role: 'user', content: 'four' } },
+      { message: { role: 'user', content: 'five' } },
+    ]);
+    expect(batch.map((message) => message.seq)).toEqual([4, 5]);
+    // Since v4 a trigger, not the foreign key, removes a deleted thread's messages, those of v1 included.
+    await store.deleteThread('old');
+    const left = await database.query<{ count: number }>(
+      "SELECT count(*)::int AS count FROM agenticgen_messages WHERE thread_id = 'old'",
+    );
+    expect(left.rows[0]?.count).toBe(0);
     await store.close();
   });
 });

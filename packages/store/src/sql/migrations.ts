@@ -106,6 +106,75 @@ export const migrations: readonly string[] = [
   ALTER TABLE agenticgen_threads ADD COLUMN summary text, ADD COLUMN summary_seq bigint,
     ADD COLUMN summary_updated_at bigint;
   `,
+  // v4: appending one message (the common case) without arrays: scalar parameters, no unnest, and the thread
+  // update and the insert as one statement (one cached plan, one executor run) in the function. Same locking as
+  // v2: the UPDATE's row lock orders appenders of a thread until the caller's statement commits. Returns the
+  // message's position, NULL when the thread does not exist.
+  // The messages' foreign key goes: both append functions insert only after locking the thread row they found,
+  // so its check (a second lookup and lock of that row per append) proved nothing. A thread's messages go with
+  // it through a trigger instead of ON DELETE CASCADE. Its DELETE is a new command with a new snapshot, so
+  // messages an appender committed while the deleting statement waited for the thread row's lock go too; an
+  // appender that comes later finds no thread row and inserts nothing.
+  `
+  ALTER TABLE agenticgen_messages DROP CONSTRAINT IF EXISTS agenticgen_messages_thread_id_fkey;
+  CREATE FUNCTION agenticgen_delete_thread_messages() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    DELETE FROM agenticgen_messages WHERE thread_id = OLD.id;
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER agenticgen_threads_delete_messages AFTER DELETE ON agenticgen_threads
+    FOR EACH ROW EXECUTE FUNCTION agenticgen_delete_thread_messages();
+  -- The two statements of every durable step (the checkpoint upsert and the ledger's begin) as functions too,
+  -- for the same reason as v2: planned once per connection instead of on every call. Same SQL as before.
+  -- Returns the step stored, NULL when the run is at a later step (a stale checkpoint).
+  CREATE FUNCTION agenticgen_save_checkpoint(
+    p_run text, p_kind text, p_name text, p_status text, p_step integer, p_state text, p_now bigint
+  ) RETURNS integer LANGUAGE plpgsql AS $$
+  DECLARE
+    v_step integer;
+  BEGIN
+    INSERT INTO agenticgen_runs AS current (run_id, kind, name, status, step, state, updated_at)
+    VALUES (p_run, p_kind, p_name, p_status, p_step, p_state::jsonb, p_now)
+    ON CONFLICT (run_id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, status = EXCLUDED.status,
+      step = EXCLUDED.step, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at
+    WHERE current.step <= EXCLUDED.step
+    RETURNING current.step INTO v_step;
+    RETURN v_step;
+  END $$;
+  -- The ledger entry as it was before this call (no row: the call is new), and the call started or its attempts
+  -- counted; a completed entry is left untouched. The CTE reads the entry from the statement's snapshot.
+  CREATE FUNCTION agenticgen_begin_call(p_key text, p_run text, p_tool text, p_now bigint)
+  RETURNS SETOF agenticgen_ledger LANGUAGE plpgsql AS $$
+  BEGIN
+    RETURN QUERY
+    WITH before AS (
+      SELECT * FROM agenticgen_ledger WHERE agenticgen_ledger.key = p_key
+    ), started AS (
+      INSERT INTO agenticgen_ledger AS current (key, run_id, tool_name, status, attempts, updated_at)
+      VALUES (p_key, p_run, p_tool, 'started', 1, p_now)
+      ON CONFLICT (key) DO UPDATE SET attempts = current.attempts + 1, updated_at = EXCLUDED.updated_at
+      WHERE current.status = 'started'
+      RETURNING 1
+    )
+    SELECT * FROM before;
+  END $$;
+  CREATE FUNCTION agenticgen_append_message(
+    p_thread text, p_id text, p_message text, p_metadata text, p_now bigint
+  ) RETURNS bigint LANGUAGE plpgsql AS $$
+  DECLARE
+    v_seq bigint;
+  BEGIN
+    WITH reserved AS (
+      UPDATE agenticgen_threads SET next_seq = next_seq + 1,
+        updated_at = GREATEST(p_now, (SELECT COALESCE(max(recent.updated_at), 0) + 1 FROM agenticgen_threads recent))
+      WHERE id = p_thread RETURNING next_seq - 1 AS reserved_seq
+    )
+    INSERT INTO agenticgen_messages (thread_id, seq, id, message, metadata, created_at)
+    SELECT p_thread, reserved.reserved_seq, p_id, p_message::jsonb, p_metadata::jsonb, p_now FROM reserved
+    RETURNING agenticgen_messages.seq INTO v_seq;
+    RETURN v_seq;
+  END $$;
+  `,
 ];
 
 /** Arbitrary constant naming our advisory lock (the bytes of "agntcgen"). */

@@ -225,18 +225,24 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
           if (exists === undefined) throw threadMissing(threadId);
           return [];
         }
-        // One statement, so one implicit transaction and one round trip; the function (migration v2) locks the
-        // thread row, reserves the batch's positions and inserts it.
+        // One statement, so one implicit transaction and one round trip; the function locks the thread row,
+        // reserves the batch's positions and inserts it (one message: migration v4, scalar parameters; a batch:
+        // migration v2, arrays).
         const now = Date.now();
+        const single = prepared.length === 1 ? prepared[0] : undefined;
         const [row] = await client.query<{ first: unknown }>(
-          'SELECT agenticgen_append_messages($1, $2::text[], $3::text[], $4::text[], $5) AS first',
-          [
-            threadId,
-            prepared.map((entry) => entry.id),
-            prepared.map((entry) => entry.message),
-            prepared.map((entry) => entry.metadata),
-            now,
-          ],
+          single !== undefined
+            ? 'SELECT agenticgen_append_message($1, $2, $3, $4, $5) AS first'
+            : 'SELECT agenticgen_append_messages($1, $2::text[], $3::text[], $4::text[], $5) AS first',
+          single !== undefined
+            ? [threadId, single.id, single.message, single.metadata, now]
+            : [
+                threadId,
+                prepared.map((entry) => entry.id),
+                prepared.map((entry) => entry.message),
+                prepared.map((entry) => entry.metadata),
+                now,
+              ],
         );
         if (row?.first === null || row?.first === undefined) throw threadMissing(threadId);
         const first = Number(row.first);
@@ -368,13 +374,9 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
       run('save checkpoint', async () => {
         const runId = checkStoreId(checkpoint.runId, 'run id');
         const state = toStoreJson(checkpoint.state ?? null, 'checkpoint state');
-        const rows = await client.query(
-          `INSERT INTO agenticgen_runs AS current (run_id, kind, name, status, step, state, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)
-           ON CONFLICT (run_id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, status = EXCLUDED.status,
-             step = EXCLUDED.step, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at
-           WHERE current.step <= EXCLUDED.step
-           RETURNING step`,
+        // The upsert (migration v4's function) writes only when the stored step is not later than this one.
+        const rows = await client.query<{ step: unknown }>(
+          'SELECT agenticgen_save_checkpoint($1, $2, $3, $4, $5, $6, $7) AS step',
           [
             runId,
             checkStoreId(checkpoint.kind, 'run kind'),
@@ -385,7 +387,7 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
             Date.now(),
           ],
         );
-        if (rows[0] === undefined) {
+        if (rows[0]?.step === null || rows[0]?.step === undefined) {
           const current = await client.query('SELECT step FROM agenticgen_runs WHERE run_id = $1', [runId]);
           const step = Number(current[0]?.step);
           throw storeError(
@@ -504,19 +506,10 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
     beginCall: (key, toolName) =>
       run('begin call', async () => {
         checkStoreId(key, 'idempotency key');
-        // One statement: the CTE reads the entry as it was before this statement (its snapshot), the upsert
-        // starts the call or counts another attempt; a completed entry is left untouched.
+        // One statement (migration v4's function): the entry as it was before this call, and the call started
+        // or another attempt counted; a completed entry is left untouched.
         const rows = await client.query(
-          `WITH before AS (
-             SELECT key, tool_name, status, output, is_error, attempts, updated_at FROM agenticgen_ledger WHERE key = $1
-           ), started AS (
-             INSERT INTO agenticgen_ledger AS current (key, run_id, tool_name, status, attempts, updated_at)
-             VALUES ($1, $2, $3, 'started', 1, $4)
-             ON CONFLICT (key) DO UPDATE SET attempts = current.attempts + 1, updated_at = EXCLUDED.updated_at
-             WHERE current.status = 'started'
-             RETURNING 1
-           )
-           SELECT * FROM before`,
+          'SELECT key, tool_name, status, output, is_error, attempts, updated_at FROM agenticgen_begin_call($1, $2, $3, $4)',
           [key, key.slice(0, Math.max(0, key.lastIndexOf(':'))), checkStoreId(toolName, 'tool name'), Date.now()],
         );
         return rows[0] === undefined ? undefined : toLedgerEntry(rows[0]);

@@ -42,6 +42,19 @@ export function runStoreContractSuite(name: string, factory: () => AgentStore | 
       await expect(store.appendMessages(id, [user('hi')])).rejects.toSatisfy(hasCode('not-found'));
     });
 
+    it('deleting a thread deletes its messages: a new thread under the same id starts empty, at position 1', async () => {
+      const id = unique('thread');
+      await store.createThread({ id });
+      await store.appendMessages(id, [user('one')]);
+      await store.appendMessages(id, [user('two'), user('three')]);
+      await store.deleteThread(id);
+      await store.createThread({ id });
+      expect((await store.listMessages(id)).items).toEqual([]);
+      const [again] = await store.appendMessages(id, [user('again')]);
+      expect(again?.seq).toBe(1);
+      expect((await store.listMessages(id)).items.map((message) => message.message.content)).toEqual(['again']);
+    });
+
     it('appends messages with parts in order and pages the last ones backwards', async () => {
       const { id } = await store.createThread({});
       const toolCall = {
