@@ -51,8 +51,8 @@ if (noop === undefined) throw new Error('no tool');
 // Many short rounds, alternating which path goes first, so load drift on a shared machine hits both alike.
 // Each round is timed in this process's CPU time (what the calls cost, not how long other processes held the
 // cores) and in wall time; the ratio is of the two medians, the spread that of the per-round ratios.
-const callsPerRound = 4_000;
-const rounds = 31;
+const callsPerRound = 20_000;
+const rounds = 15;
 async function time(call: (index: number) => Promise<unknown>): Promise<{ cpu: number; wall: number }> {
   // Collect the previous round's garbage first, so one path never pays for the other's allocations.
   (globalThis as { gc?: () => void }).gc?.();
