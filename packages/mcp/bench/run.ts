@@ -1,7 +1,8 @@
 /**
  * Tool-call overhead of our client against the SDK's `Client.callTool` called directly, both talking to the
  * same in-memory SDK server with a no-op tool, in the same process and run. Ours includes what an agent gets:
- * core's argument validation, the timeout/abort guard of `executeTool`, and the result mapping.
+ * core's argument validation, the call's own signal and timeout of `executeTool` (the SDK request enforces the
+ * time limit, see `enforcesLimits`), and the result mapping.
  * Run: npm run bench -w packages/mcp (through src/testing/run-source.mjs: the current sources, core included,
  * run by Node with types stripped, without building dist/ first).
  */
@@ -50,8 +51,8 @@ if (noop === undefined) throw new Error('no tool');
 // Many short rounds, alternating which path goes first, so load drift on a shared machine hits both alike.
 // Each round is timed in this process's CPU time (what the calls cost, not how long other processes held the
 // cores) and in wall time; the ratio is of the two medians, the spread that of the per-round ratios.
-const callsPerRound = 2_000;
-const rounds = 21;
+const callsPerRound = 20_000;
+const rounds = 15;
 async function time(call: (index: number) => Promise<unknown>): Promise<{ cpu: number; wall: number }> {
   // Collect the previous round's garbage first, so one path never pays for the other's allocations.
   (globalThis as { gc?: () => void }).gc?.();

@@ -24,38 +24,64 @@ export function combineSignals(
   signal: AbortSignal | undefined,
   timeoutMs: number | undefined,
 ): { signal: AbortSignal; race<T>(promise: Promise<T>): Promise<T>; dispose: () => void } {
-  const controller = new AbortController();
-  const raceRejects: ((error: AgenticGenError) => void)[] = [];
-  const abort = (reason: unknown) => {
-    if (controller.signal.aborted) return;
-    controller.abort(reason);
-    const error = abortErrorFrom(controller.signal, scope);
-    for (const reject of raceRejects.splice(0)) reject(error);
-  };
-  const onAbort = () => abort(signal?.reason);
-  if (signal?.aborted) controller.abort(signal.reason);
-  else signal?.addEventListener('abort', onAbort, { once: true });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  if (timeoutMs !== undefined && Number.isFinite(timeoutMs)) {
-    timer = setTimeout(() => {
-      abort(new AgenticGenError('timeout', `[${scope}] timed out after ${timeoutMs} ms`, { data: { timeoutMs } }));
-    }, timeoutMs);
+  return new SignalGuard(scope, signal, timeoutMs);
+}
+
+/**
+ * The guard behind `combineSignals`, a class so that a call allocates one object and no closures beyond the
+ * caller-signal listener and the timer callback, and those only when there is a caller signal or a timeout
+ * (it sits on every tool call, model call and agent step).
+ */
+class SignalGuard {
+  readonly signal: AbortSignal;
+  readonly #controller = new AbortController();
+  readonly #scope: string;
+  readonly #caller: AbortSignal | undefined;
+  #onCallerAbort: (() => void) | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #raceRejects: ((error: AgenticGenError) => void)[] | undefined;
+
+  constructor(scope: string, caller: AbortSignal | undefined, timeoutMs: number | undefined) {
+    this.signal = this.#controller.signal;
+    this.#scope = scope;
+    this.#caller = caller;
+    if (caller?.aborted) this.#controller.abort(caller.reason);
+    else if (caller !== undefined) {
+      this.#onCallerAbort = () => this.#abort(caller.reason);
+      caller.addEventListener('abort', this.#onCallerAbort, { once: true });
+    }
+    if (timeoutMs !== undefined && Number.isFinite(timeoutMs)) {
+      this.#timer = setTimeout(() => {
+        this.#abort(
+          new AgenticGenError('timeout', `[${scope}] timed out after ${timeoutMs} ms`, { data: { timeoutMs } }),
+        );
+      }, timeoutMs);
+    }
   }
-  return {
-    signal: controller.signal,
-    race<T>(promise: Promise<T>): Promise<T> {
-      if (controller.signal.aborted) return Promise.reject(abortErrorFrom(controller.signal, scope));
-      return new Promise<T>((resolve, reject) => {
-        raceRejects.push(reject);
-        promise.then(resolve, reject);
-      });
-    },
-    dispose() {
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      raceRejects.length = 0;
-    },
-  };
+
+  #abort(reason: unknown): void {
+    if (this.signal.aborted) return;
+    this.#controller.abort(reason);
+    const rejects = this.#raceRejects;
+    if (rejects === undefined) return;
+    const error = abortErrorFrom(this.signal, this.#scope);
+    for (const reject of rejects.splice(0)) reject(error);
+  }
+
+  race<T>(promise: Promise<T>): Promise<T> {
+    if (this.signal.aborted) return Promise.reject(abortErrorFrom(this.signal, this.#scope));
+    return new Promise<T>((resolve, reject) => {
+      this.#raceRejects ??= [];
+      this.#raceRejects.push(reject);
+      promise.then(resolve, reject);
+    });
+  }
+
+  dispose(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#onCallerAbort !== undefined) this.#caller?.removeEventListener('abort', this.#onCallerAbort);
+    if (this.#raceRejects !== undefined) this.#raceRejects.length = 0;
+  }
 }
 
 /** Resolves with `promise` or rejects as soon as `signal` aborts, whichever comes first. */

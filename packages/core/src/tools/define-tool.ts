@@ -69,6 +69,14 @@ export interface ToolDefinition<S extends AnySchema, R> {
    * unknown, the run reports it for a decision instead of calling it again.
    */
   idempotent?: boolean;
+  /**
+   * Default false. `true` promises that `execute` itself rejects at `timeoutMs` (with a `timeout` error) and as
+   * soon as `context.signal` aborts (with the abort error), as a protocol client that enforces both does (MCP
+   * tools). `executeTool` then arms no timer of its own and does not race the call (one timer and one promise
+   * per call fewer); it still gives `execute` a signal of its own, and a caller's `timeoutMs` override still
+   * gets a timer.
+   */
+  enforcesLimits?: boolean;
 }
 
 /** Validates a tool's arguments; Standard Schema validators may be asynchronous, TypeBox ones never are. */

@@ -6,11 +6,37 @@ type SchemaNode = Record<string, unknown>;
 /**
  * OpenAI strict mode turns optional properties into required nullable ones, so models send `null` for
  * "not given". Before validation we remove such `null`s where the schema says the property is optional and
- * does not itself accept `null`, so strict and non-strict tools receive the same arguments. Returns a copy;
- * the input is never changed.
+ * does not itself accept `null`, so strict and non-strict tools receive the same arguments. Returns a copy
+ * when the schema has such a property (the input is never changed), else the input itself: most tools have
+ * none, and this runs on every tool call.
  */
 export function dropNullOptionals(schema: TSchema | JsonSchema, value: unknown): unknown {
-  return visit(schema as SchemaNode, value);
+  return canDrop(schema as SchemaNode) ? visit(schema as SchemaNode, value) : value;
+}
+
+/** Per schema: whether some optional property that does not accept `null` sits anywhere inside it. */
+const droppable = new WeakMap<SchemaNode, boolean>();
+
+function canDrop(schema: SchemaNode): boolean {
+  let known = droppable.get(schema);
+  if (known === undefined) {
+    droppable.set(schema, false); // a schema that contains itself is not walked twice
+    known = findDroppable(schema);
+    droppable.set(schema, known);
+  }
+  return known;
+}
+
+function findDroppable(schema: SchemaNode): boolean {
+  if (isNode(schema.items) && canDrop(schema.items)) return true;
+  if (!isNode(schema.properties)) return false;
+  const required = Array.isArray(schema.required) ? (schema.required as unknown[]) : [];
+  for (const [key, child] of Object.entries(schema.properties as Record<string, unknown>)) {
+    if (!isNode(child)) continue;
+    if (!required.includes(key) && !acceptsNull(child)) return true;
+    if (canDrop(child)) return true;
+  }
+  return false;
 }
 
 function visit(schema: SchemaNode, value: unknown): unknown {

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { defineTool, type ToolContext } from './define-tool.js';
 import { executeTool, type ToolOutcome } from './execute-tool.js';
@@ -182,6 +182,41 @@ describe('executeTool: execution', () => {
     const outcome = failed(await executeTool(never, {}, { toolCallId: 'c', signal: AbortSignal.abort() }));
     expect(outcome.error.code).toBe('aborted');
     expect(executed).toBe(false);
+  });
+});
+
+describe('executeTool: tools that enforce their own limits', () => {
+  it('arms no timer of its own, still hands over a signal that follows the caller, and enforces an override', async () => {
+    vi.useFakeTimers();
+    try {
+      let signal: AbortSignal | undefined;
+      const remote = defineTool({
+        name: 'remote',
+        description: 'Rejects on abort by itself, like a protocol client',
+        parameters: Type.Object({}),
+        timeoutMs: 1_000,
+        enforcesLimits: true,
+        execute: (_args, context) => {
+          signal = context.signal;
+          return new Promise((_resolve, reject) => {
+            context.signal.addEventListener('abort', () => reject(new AgenticGenError('aborted', 'gone')));
+          });
+        },
+      });
+      const controller = new AbortController();
+      const pending = executeTool(remote, {}, { toolCallId: 'c', signal: controller.signal });
+      expect(vi.getTimerCount()).toBe(0);
+      expect(signal).not.toBe(controller.signal); // its own, so listeners the tool leaves on it die with the call
+      controller.abort();
+      expect(failed(await pending).error.code).toBe('aborted');
+      // A caller's override is not the tool's own limit: executeTool enforces it.
+      const overridden = executeTool(remote, {}, { toolCallId: 'c', timeoutMs: 5 });
+      expect(vi.getTimerCount()).toBe(1);
+      await vi.advanceTimersByTimeAsync(5);
+      expect(failed(await overridden).error.code).toBe('timeout');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

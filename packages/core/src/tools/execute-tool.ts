@@ -65,10 +65,12 @@ export async function executeTool(
       durationMs: elapsed(),
     };
   }
+  // A tool that enforces its own time limit and abort (`enforcesLimits`) needs neither our timer nor our race.
+  const selfLimited = tool.enforcesLimits === true && options.timeoutMs === undefined;
   const guard = combineSignals(
     `tool ${tool.name}`,
     options.signal,
-    options.timeoutMs ?? tool.timeoutMs ?? defaultToolTimeoutMs,
+    selfLimited ? undefined : (options.timeoutMs ?? tool.timeoutMs ?? defaultToolTimeoutMs),
   );
   const context: ToolContext = { signal: guard.signal, toolCallId: options.toolCallId, values: options.values ?? {} };
   if (options.idempotencyKey !== undefined) context.idempotencyKey = options.idempotencyKey;
@@ -77,7 +79,8 @@ export async function executeTool(
     // An already cancelled call must not start side effects only to have its result dropped.
     throwIfAborted(guard.signal, `tool ${tool.name}`);
     // `execute` runs inside this try, so a synchronous throw is caught like a rejection; no deferring hop needed.
-    const output = await guard.race(Promise.resolve(tool.execute(validation.value, context)));
+    const running = tool.execute(validation.value, context);
+    const output = await (selfLimited ? running : guard.race(Promise.resolve(running)));
     return { ok: true, output, durationMs: elapsed() };
   } catch (thrown) {
     const error = AgenticGenError.isInstance(thrown)

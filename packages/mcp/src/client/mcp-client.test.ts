@@ -1,10 +1,11 @@
-import { AgenticGenError, createAgent, ToolRegistry } from '@agenticgen/core';
+import { AgenticGenError, createAgent, executeTool, ToolRegistry } from '@agenticgen/core';
 import { checkAsyncResource, MockChatModel } from '@agenticgen/core/testing';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
   type CallToolResult,
+  CancelledNotificationSchema,
   ListToolsRequestSchema,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -145,6 +146,27 @@ describe('createMcpClient tools', () => {
     const result = await agent.run('go');
     expect(model.requests[1]?.tools?.map((tool) => tool.name)).toContain('files_write');
     expect(result.steps[1]?.toolCalls[0]).toMatchObject({ toolName: 'files_write', output: 'ran files.write' });
+  });
+
+  it("a caller's abort ends a running call at once as aborted (not a timeout) and cancels it on the server", async () => {
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const server = sdkServer([echo], () => {
+      started();
+      return new Promise<never>(() => undefined); // never answers on its own
+    });
+    const cancelled = new Promise<unknown>((resolve) => {
+      server.setNotificationHandler(CancelledNotificationSchema, (notification) => resolve(notification.params));
+    });
+    const [tool] = await connectTo(server).tools();
+    const controller = new AbortController();
+    const outcome = executeTool(tool as never, { path: 'a' }, { toolCallId: 'c1', signal: controller.signal });
+    await running;
+    controller.abort();
+    expect(await outcome).toMatchObject({ ok: false, error: { code: 'aborted' } });
+    expect(await cancelled).toMatchObject({ requestId: expect.any(Number) });
   });
 
   it('a server listing more than maxTools tools is mcp-limit-exceeded', async () => {

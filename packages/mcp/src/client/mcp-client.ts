@@ -7,6 +7,7 @@ import {
   type EventBus,
   type ToolRegistry,
 } from '@agenticgen/core';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
@@ -21,7 +22,7 @@ import {
 import { mcpError, toMcpError } from '../errors.js';
 import { coreToolName, type McpProgressEvent, remoteTool } from './remote-tool.js';
 import { installServerRequestHandlers, type ServerRequestHandlers } from './server-requests.js';
-import { type McpTransportConfig, openTransport, type StdioOpener } from './transport.js';
+import { authorizationCodeOf, type McpTransportConfig, openTransport, type StdioOpener } from './transport.js';
 
 export type { McpProgressEvent };
 
@@ -138,7 +139,21 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
   const events = createEventBus<McpClientEvents>();
   if (options.onProgress !== undefined) events.on('tool-progress', options.onProgress);
 
-  const connectOnce = async (): Promise<Session> => {
+  const authorizationCode = authorizationCodeOf(options.transport);
+  /**
+   * After the SDK's OAuth flow redirected the user (it then refuses the request with UnauthorizedError), waits
+   * for the code, exchanges it on the transport that saw the challenge (it keeps the resource metadata URL
+   * and scope) and says whether to repeat the request.
+   */
+  const authorize = async (transport: Transport | undefined, error: unknown): Promise<boolean> => {
+    if (authorizationCode === undefined || !(error instanceof UnauthorizedError)) return false;
+    const finish = (transport as { finishAuth?: (code: string) => Promise<void> } | undefined)?.finishAuth;
+    if (finish === undefined) return false;
+    await finish.call(transport, await authorizationCode());
+    return true;
+  };
+
+  const connectOnce = async (authorizing = false): Promise<Session> => {
     const transport = openTransport(options.transport, openStdio);
     const client = new Client(
       { name: options.name ?? 'agenticgen', version },
@@ -168,7 +183,9 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
     try {
       await client.connect(transport, { timeout: settings.connectTimeoutMs });
     } catch (error) {
+      const retry = !authorizing && (await authorize(transport, error).catch(() => false));
       await transport.close().catch(() => undefined);
+      if (retry) return connectOnce(true);
       const mapped = toMcpError(error, 'connect');
       if (mapped.code === 'unsupported' || mapped.code === 'invalid-config') throw mapped;
       const reason =
@@ -190,16 +207,26 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
     return session;
   };
 
+  /** Runs one request on the session, repeating it once after an OAuth authorization it asked for. */
+  const authorized = async <T>(run: (sdk: Client) => Promise<T>): Promise<T> => {
+    const { client: sdk } = await ensureSession();
+    try {
+      return await run(sdk);
+    } catch (error) {
+      if (!(await authorize(sdk.transport, error))) throw error;
+      return run(sdk);
+    }
+  };
+
   const fetchTools = async (): Promise<AnyTool[]> => {
-    const { client } = await ensureSession();
     const definitions: McpToolDefinition[] = [];
     let cursor: string | undefined;
     do {
-      const page = await client
-        .listTools(cursor === undefined ? {} : { cursor }, { timeout: settings.timeoutMs })
-        .catch((error: unknown) => {
-          throw toMcpError(error, 'tools/list');
-        });
+      const page = await authorized((sdk) =>
+        sdk.listTools(cursor === undefined ? {} : { cursor }, { timeout: settings.timeoutMs }),
+      ).catch((error: unknown) => {
+        throw toMcpError(error, 'tools/list');
+      });
       definitions.push(...page.tools);
       if (definitions.length > settings.maxTools) {
         throw mcpError('mcp-limit-exceeded', `the server lists more than maxTools (${settings.maxTools}) tools`);
@@ -228,6 +255,9 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
       // The server announces a changed list before it answers the call that changed it: a call waits for the
       // refresh, so the agent's next step already offers the new tools.
       settled: () => refreshing,
+      ...(authorizationCode === undefined
+        ? {}
+        : { authorize: (sdk: Client, error: unknown) => authorize(sdk.transport, error) }),
     });
 
   const tools = (): Promise<AnyTool[]> => {
@@ -278,15 +308,14 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
       };
     },
     async listResources() {
-      const { client: sdk } = await ensureSession();
       const all: Resource[] = [];
       let cursor: string | undefined;
       do {
-        const page = await sdk
-          .listResources(cursor === undefined ? {} : { cursor }, { timeout: settings.timeoutMs })
-          .catch((error: unknown) => {
-            throw toMcpError(error, 'resources/list');
-          });
+        const page = await authorized((sdk) =>
+          sdk.listResources(cursor === undefined ? {} : { cursor }, { timeout: settings.timeoutMs }),
+        ).catch((error: unknown) => {
+          throw toMcpError(error, 'resources/list');
+        });
         all.push(...page.resources);
         if (all.length > settings.maxTools * 10) {
           throw mcpError('mcp-limit-exceeded', `the server lists more than ${settings.maxTools * 10} resources`);
@@ -297,20 +326,22 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
     },
     async readResource(uri, callOptions = {}) {
       if (typeof uri !== 'string' || uri === '') throw mcpError('invalid-argument', 'readResource needs a URI');
-      const { client: sdk } = await ensureSession();
       const requestOptions = callOptions.signal === undefined ? {} : { signal: callOptions.signal };
-      return sdk.readResource({ uri }, { timeout: settings.timeoutMs, ...requestOptions }).catch((error: unknown) => {
-        throw toMcpError(error, 'resources/read');
-      });
+      return authorized((sdk) => sdk.readResource({ uri }, { timeout: settings.timeoutMs, ...requestOptions })).catch(
+        (error: unknown) => {
+          throw toMcpError(error, 'resources/read');
+        },
+      );
     },
     async subscribeResource(uri, listener) {
       if (typeof uri !== 'string' || uri === '') throw mcpError('invalid-argument', 'subscribeResource needs a URI');
-      const { client: sdk } = await ensureSession();
       let listeners = resourceListeners.get(uri);
       if (listeners === undefined) {
-        await sdk.subscribeResource({ uri }, { timeout: settings.timeoutMs }).catch((error: unknown) => {
-          throw toMcpError(error, 'resources/subscribe');
-        });
+        await authorized((sdk) => sdk.subscribeResource({ uri }, { timeout: settings.timeoutMs })).catch(
+          (error: unknown) => {
+            throw toMcpError(error, 'resources/subscribe');
+          },
+        );
         listeners = new Set();
         resourceListeners.set(uri, listeners);
       }
@@ -326,16 +357,16 @@ function createClient(options: McpClientOptions, openStdio: StdioOpener | undefi
       };
     },
     async listPrompts() {
-      const { client: sdk } = await ensureSession();
-      const page = await sdk.listPrompts({}, { timeout: settings.timeoutMs }).catch((error: unknown) => {
-        throw toMcpError(error, 'prompts/list');
-      });
+      const page = await authorized((sdk) => sdk.listPrompts({}, { timeout: settings.timeoutMs })).catch(
+        (error: unknown) => {
+          throw toMcpError(error, 'prompts/list');
+        },
+      );
       return page.prompts;
     },
     async getPrompt(name, args) {
-      const { client: sdk } = await ensureSession();
       const params = args === undefined ? { name } : { name, arguments: args };
-      return sdk.getPrompt(params, { timeout: settings.timeoutMs }).catch((error: unknown) => {
+      return authorized((sdk) => sdk.getPrompt(params, { timeout: settings.timeoutMs })).catch((error: unknown) => {
         throw toMcpError(error, 'prompts/get');
       });
     },

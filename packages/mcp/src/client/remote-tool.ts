@@ -1,4 +1,13 @@
-import { type AnyTool, compileSchema, defineTool, type EventBus } from '@agenticgen/core';
+import {
+  type AnyTool,
+  abortErrorFrom,
+  combineSignals,
+  compileSchema,
+  defineTool,
+  type EventBus,
+  raceWithSignal,
+  type ToolContext,
+} from '@agenticgen/core';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { CallToolResultSchema, type Tool as McpToolDefinition } from '@modelcontextprotocol/sdk/types.js';
@@ -36,6 +45,11 @@ export interface RemoteToolContext {
   session(): Client | Promise<Client>;
   /** A pending tool-list refresh to wait for before answering, if any. */
   settled(): Promise<void> | undefined;
+  /**
+   * Present when the transport can finish an OAuth authorization-code flow: after a refusal that started one
+   * (UnauthorizedError, e.g. a 403 `insufficient_scope` step-up), completes it and says whether to call again.
+   */
+  authorize?(client: Client, error: unknown): Promise<boolean>;
 }
 
 /**
@@ -46,27 +60,50 @@ export function remoteTool(definition: McpToolDefinition, context: RemoteToolCon
   const { name } = context;
   const outputValidator =
     definition.outputSchema === undefined ? undefined : compileSchema(jsonSchemaToTypeBox(definition.outputSchema));
+  const callTool = async (
+    client: Client,
+    args: Record<string, unknown>,
+    call: ToolContext,
+    authorized = false,
+  ): Promise<unknown> => {
+    try {
+      const result = await client.request(
+        { method: 'tools/call', params: { name: definition.name, arguments: args } },
+        CallToolResultSchema,
+        requestOptions(context, call.signal, call.toolCallId),
+      );
+      // The refresh a list_changed started is bounded by its own tools/list time limit; an abort ends the wait.
+      const refresh = context.settled();
+      if (refresh !== undefined) await raceWithSignal(refresh, call.signal, `tool ${name}`);
+      return toToolOutput(name, result as never, outputValidator, context.maxResultChars);
+    } catch (error) {
+      // The server refused the call before running it (401/403): once authorized, it may be called again.
+      if (!authorized && context.authorize !== undefined && (await context.authorize(client, error))) {
+        return callTool(client, args, call, true);
+      }
+      // The SDK rejects an aborted request with a timeout-coded McpError; the caller's reason is the truth.
+      if (call.signal.aborted) throw abortErrorFrom(call.signal, `tool ${name}`);
+      throw toMcpError(error, `tools/call ${name}`);
+    }
+  };
   return defineTool({
     name,
     description: definition.description ?? definition.title ?? definition.name,
     parameters: jsonSchemaToTypeBox(definition.inputSchema),
     timeoutMs: context.timeoutMs,
+    // The SDK request carries the time limit and the signal (it rejects at either and sends
+    // notifications/cancelled), so executeTool adds no timer or race of its own; the slow path below, which
+    // waits for a connection or a tool-list refresh first, guards itself.
+    enforcesLimits: true,
     needsApproval: context.approveTools && definition.annotations?.readOnlyHint !== true,
-    execute: async (args: Record<string, unknown>, call) => {
+    execute: (args: Record<string, unknown>, call) => {
       const current = context.session();
-      const client = current instanceof Promise ? await current : current;
-      try {
-        const result = await client.request(
-          { method: 'tools/call', params: { name: definition.name, arguments: args } },
-          CallToolResultSchema,
-          requestOptions(context, call.signal, call.toolCallId),
-        );
-        const refresh = context.settled();
-        if (refresh !== undefined) await refresh;
-        return toToolOutput(name, result as never, outputValidator, context.maxResultChars);
-      } catch (error) {
-        throw toMcpError(error, `tools/call ${name}`);
-      }
+      if (!(current instanceof Promise) && context.settled() === undefined) return callTool(current, args, call);
+      const guard = combineSignals(`tool ${name}`, call.signal, context.timeoutMs);
+      const guarded: ToolContext = { ...call, signal: guard.signal };
+      return guard
+        .race(Promise.resolve(current).then((client) => callTool(client, args, guarded)))
+        .finally(() => guard.dispose());
     },
   });
 }

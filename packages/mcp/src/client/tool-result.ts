@@ -29,6 +29,17 @@ export function toToolOutput(
   outputValidator: Validator<unknown> | undefined,
   maxResultChars: number,
 ): McpToolOutput {
+  // The common answer, one text part and nothing else, maps to its text without building parts.
+  const only = result.content?.length === 1 ? result.content[0] : undefined;
+  if (
+    only?.type === 'text' &&
+    only.text.length <= maxResultChars &&
+    result.isError !== true &&
+    result.structuredContent === undefined &&
+    outputValidator === undefined
+  ) {
+    return only.text;
+  }
   const parts = (result.content ?? []).map(toPart);
   const size = parts.reduce((total, part) => total + partSize(part), 0);
   if (size > maxResultChars) {

@@ -27,8 +27,20 @@ interface HttpTransportConfigBase {
   headers?: Readonly<Record<string, string>>;
   /** Sent as `Authorization: Bearer <token>`. */
   bearerToken?: string;
-  /** The SDK's OAuth client flow, for servers that answer 401 with an OAuth challenge. */
+  /**
+   * The SDK's OAuth client flow, for servers that answer 401 (or 403 `insufficient_scope`) with an OAuth
+   * challenge: discovery, registration (dynamic, pre-registered or a client ID metadata document), PKCE, token
+   * refresh, and non-interactive grants when the provider implements `prepareTokenRequest` (the SDK's
+   * `ClientCredentialsProvider`, `PrivateKeyJwtProvider`).
+   */
   authProvider?: OAuthClientProvider;
+  /**
+   * Completes an authorization-code flow. After `authProvider.redirectToAuthorization(url)` sent the user to the
+   * authorization server, this resolves with the `code` the redirect brought back to the provider's
+   * `redirectUrl`; the client exchanges it for tokens (the transport's `finishAuth`) and repeats the refused
+   * request once. Without it such a request fails (the app then finishes the flow and calls again).
+   */
+  authorizationCode?: () => Promise<string>;
   /** A fetch implementation (tests, proxies). */
   fetch?: typeof fetch;
 }
@@ -58,6 +70,11 @@ export type McpTransportConfig =
 
 /** Opens a stdio transport; only the Node entry has one. */
 export type StdioOpener = (config: StdioTransportConfig) => Transport;
+
+/** The `authorizationCode` callback of an HTTP transport config, if it has one. */
+export function authorizationCodeOf(config: McpTransportConfig): (() => Promise<string>) | undefined {
+  return config.type === 'streamable-http' || config.type === 'sse' ? config.authorizationCode : undefined;
+}
 
 /** Builds a fresh SDK transport for one connection attempt. */
 export function openTransport(config: McpTransportConfig, openStdio: StdioOpener | undefined): Transport {

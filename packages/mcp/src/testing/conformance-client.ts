@@ -1,6 +1,7 @@
 // The client under test for `@modelcontextprotocol/conformance client`: the suite starts a scenario server,
 // then runs this file with the server URL as the last argument and the scenario in MCP_CONFORMANCE_SCENARIO.
 import { createMcpClient } from '@agenticgen/mcp';
+import { type ConformanceContext, conformanceAuth } from './conformance-oauth.js';
 
 const url = process.argv.at(-1) ?? '';
 const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? '';
@@ -14,9 +15,12 @@ function acceptWithDefaults(schema: { properties?: Record<string, { default?: un
   return { action: 'accept' as const, content };
 }
 
+const auth = scenario.startsWith('auth/')
+  ? conformanceAuth(scenario, JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? '{}') as ConformanceContext)
+  : {};
 const client = createMcpClient({
   name: 'agenticgen-conformance',
-  transport: { type: 'streamable-http', url },
+  transport: { type: 'streamable-http', url, ...auth },
   elicitation: async (request) =>
     acceptWithDefaults('requestedSchema' in request ? (request.requestedSchema as never) : {}),
 });
