@@ -133,6 +133,7 @@ export type {
   RunStore,
   RunSuspension,
   SandboxFile,
+  StoreCallOptions,
   StoredMessage,
   StoredRunStatus,
   StoredThread,
