@@ -72,6 +72,7 @@ export {
   type StopCondition,
   type StopConditionContext,
   stepCountIs,
+  streamRun,
   type ToolCallGuardrail,
   type ToolCallRecord,
   trimToBudget,
