@@ -78,16 +78,6 @@ export class CounterInstrument extends Instrument<CounterSeries> implements Coun
   readonly kind = 'counter' as const;
   private readonly slots = new SlotAllocator(1);
 
-  constructor(
-    name: string,
-    description: string,
-    unit: string,
-    labelNames: readonly string[] | undefined,
-    context: InstrumentContext,
-  ) {
-    super(name, description, unit, labelNames, context, []);
-  }
-
   add(value?: number, labels?: Labels): void {
     this.seriesFor(labels).add(value);
   }
@@ -113,16 +103,6 @@ export class CounterInstrument extends Instrument<CounterSeries> implements Coun
 export class UpDownCounterInstrument extends Instrument<UpDownCounterSeries> implements UpDownCounter {
   readonly kind = 'up-down-counter' as const;
   private readonly slots = new SlotAllocator(1);
-
-  constructor(
-    name: string,
-    description: string,
-    unit: string,
-    labelNames: readonly string[] | undefined,
-    context: InstrumentContext,
-  ) {
-    super(name, description, unit, labelNames, context, []);
-  }
 
   add(value: number, labels?: Labels): void {
     this.seriesFor(labels).add(value);
@@ -154,7 +134,7 @@ export class GaugeInstrument extends Instrument<GaugeSeries> implements Gauge {
     context: InstrumentContext,
     readonly aggregation: GaugeAggregation,
   ) {
-    super(name, description, unit, labelNames, context, []);
+    super(name, description, unit, labelNames, context);
   }
 
   set(value: number, labels?: Labels): void {
