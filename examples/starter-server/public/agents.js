@@ -2,7 +2,7 @@
 // (`POST /api/agents` takes core's agent config).
 import { modelLabel } from './chat.js';
 import { createRunView } from './run-view.js';
-import { $, api, escapeHtml, state, streamOverGateway, trimChildren } from './shared.js';
+import { $, api, escapeHtml, fillChoices, state, streamOverGateway, trimChildren } from './shared.js';
 
 /**
  * The presets this server can build: its agent config resolves models and tools by name. The research preset
@@ -50,14 +50,10 @@ export async function refreshAgents(select) {
     );
     const chooser = $('#agent-run-name');
     const current = select ?? chooser.value;
-    chooser.replaceChildren(
-      ...agents.map((agent) => {
-        const option = document.createElement('option');
-        option.value = agent.name;
-        option.textContent = agent.name;
-        option.selected = agent.name === current;
-        return option;
-      }),
+    fillChoices(
+      chooser,
+      agents.map((agent) => agent.name),
+      current,
     );
     const checked = new Set([...document.querySelectorAll('#agent-tools input:checked')].map((input) => input.value));
     $('#agent-tools').replaceChildren(

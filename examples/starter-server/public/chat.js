@@ -3,6 +3,7 @@
 // written; a tool approval is answered here and resumed by whichever server instance gets the request.
 import { createChatClient } from '/vendor/agenticgen/ui.js';
 import { renderMarkdown, renderSources, resolveCitations } from './citations.js';
+import { answerElement } from './run-view.js';
 import { $, api, escapeHtml, state } from './shared.js';
 
 const chatIdKey = 'agenticgen-chat-id';
@@ -122,19 +123,7 @@ function renderUser(message) {
 
 /** An answer: its tool calls (with approval buttons while one waits), the text with citations, sources, figures. */
 function renderAnswer(message, phase, error) {
-  const element = document.createElement('div');
-  element.className = 'message assistant';
-  element.dataset.state = phase;
-  element.classList.toggle('error', phase === 'failed');
-  const tools = document.createElement('div');
-  const body = document.createElement('div');
-  body.className = 'answer';
-  const sourceList = document.createElement('ol');
-  sourceList.className = 'sources';
-  sourceList.hidden = true;
-  const meta = document.createElement('div');
-  meta.className = 'meta';
-  element.append(tools, body, sourceList, meta);
+  const { element, tools, body, sourceList, meta } = answerElement(phase);
 
   const passages = [];
   let text = '';

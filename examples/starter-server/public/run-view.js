@@ -4,13 +4,14 @@ import { renderMarkdown, renderSources, resolveCitations } from './citations.js'
 import { escapeHtml } from './shared.js';
 
 /**
- * Creates the element of an answer; `onEvent` takes the run's events (`run-event` payloads).
- * @param {{ modelLabel?: () => string }} options
+ * The element of an answer in state `state` (`streaming`, `done`, `failed`) with its parts: the tool calls, the
+ * text, the sources it cites and a line of figures. The chat and `createRunView` fill it.
  */
-export function createRunView(options = {}) {
+export function answerElement(state) {
   const element = document.createElement('div');
   element.className = 'message assistant';
-  element.dataset.state = 'streaming';
+  element.dataset.state = state;
+  element.classList.toggle('error', state === 'failed');
   const tools = document.createElement('div');
   const body = document.createElement('div');
   body.className = 'answer';
@@ -20,6 +21,15 @@ export function createRunView(options = {}) {
   const meta = document.createElement('div');
   meta.className = 'meta';
   element.append(tools, body, sourceList, meta);
+  return { element, tools, body, sourceList, meta };
+}
+
+/**
+ * Creates the element of an answer; `onEvent` takes the run's events (`run-event` payloads).
+ * @param {{ modelLabel?: () => string }} options
+ */
+export function createRunView(options = {}) {
+  const { element, tools, body, sourceList, meta } = answerElement('streaming');
 
   let text = '';
   let passages = [];

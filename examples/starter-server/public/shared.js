@@ -100,3 +100,16 @@ export function streamOverGateway(message, view) {
 export function trimChildren(container, max) {
   while (container.children.length > max) container.firstElementChild.remove();
 }
+
+/** Fills a `<select>` with one option per name, keeping `current` selected when it is still there. */
+export function fillChoices(chooser, names, current) {
+  chooser.replaceChildren(
+    ...names.map((name) => {
+      const option = document.createElement('option');
+      option.value = name;
+      option.textContent = name;
+      option.selected = name === current;
+      return option;
+    }),
+  );
+}

@@ -1,6 +1,6 @@
 // SQL over uploaded CSV or SQLite files. The tables are read from the file itself (sqlite_master through the
 // SQL endpoint), so the query offered names a table that exists: a CSV's table is named after the file.
-import { $, api, escapeHtml } from './shared.js';
+import { $, api, escapeHtml, fillChoices } from './shared.js';
 
 const listTablesQuery =
   "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name";
@@ -37,14 +37,10 @@ export async function refreshDataFiles(select) {
   const current = select ?? chooser.value;
   try {
     const { files } = await api('/api/tools/files');
-    chooser.replaceChildren(
-      ...files.map((file) => {
-        const option = document.createElement('option');
-        option.value = file.name;
-        option.textContent = file.name;
-        option.selected = file.name === current;
-        return option;
-      }),
+    fillChoices(
+      chooser,
+      files.map((file) => file.name),
+      current,
     );
   } catch {
     // The list stays as it was; the SQL run reports the error.

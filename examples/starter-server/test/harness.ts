@@ -36,6 +36,22 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/**
+ * Adds a document about bees to the server's knowledge base, then asks about it in `/api/chat` (a model that
+ * searches finds "waggle dance"); `headers` pick the answer's format (`accept: text/event-stream` streams it).
+ */
+export async function askAboutBees(server: TestServer, headers?: Record<string, string>): Promise<Response> {
+  await server.api('/api/knowledge/documents', {
+    method: 'POST',
+    json: { name: 'bees.txt', content: 'Honey bees communicate the direction of flowers with a waggle dance.' },
+  });
+  return server.api('/api/chat', {
+    method: 'POST',
+    json: { messages: [{ role: 'user', content: 'How do bees share where flowers are?' }] },
+    ...(headers === undefined ? {} : { headers }),
+  });
+}
+
 /** Starts the real server on 127.0.0.1 with a random port and a temporary data folder. */
 export async function startTestServer(
   options: {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverLog, uniqueKey } from '../../../packages/adapters/src/testing/contract-suite.ts';
 import { scriptFakeServer } from '../../../packages/adapters/src/testing/fake-server-script.ts';
 import { fakeServerUrls } from '../../../packages/adapters/src/testing/fake-server-urls.ts';
-import { readSse, startTestServer, type TestServer } from './harness.ts';
+import { askAboutBees, readSse, startTestServer, type TestServer } from './harness.ts';
 
 /**
  * Anthropic and Gemini chosen from the environment, end to end: the server's agent talks through the official
@@ -75,15 +75,7 @@ describe.each(providers)('$name chosen from the environment', (target) => {
   });
 
   it('streams a chat over SSE: the SDK’s streamed tool call runs search_knowledge, then the answer streams', async () => {
-    await server.api('/api/knowledge/documents', {
-      method: 'POST',
-      json: { name: 'bees.txt', content: 'Honey bees communicate the direction of flowers with a waggle dance.' },
-    });
-    const response = await server.api('/api/chat', {
-      method: 'POST',
-      json: { messages: [{ role: 'user', content: 'How do bees share where flowers are?' }] },
-      headers: { accept: 'text/event-stream' },
-    });
+    const response = await askAboutBees(server, { accept: 'text/event-stream' });
     expect(response.status).toBe(200);
     const events = await readSse(response);
     const call = events.find((event) => event.event === 'tool-call');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI } from './fake-openai.ts';
-import { startTestServer, type TestServer } from './harness.ts';
+import { askAboutBees, startTestServer, type TestServer } from './harness.ts';
 
 describe('a provider model chosen from the environment (OpenAI-compatible server)', () => {
   let fake: Awaited<ReturnType<typeof startFakeOpenAI>>;
@@ -27,14 +27,7 @@ describe('a provider model chosen from the environment (OpenAI-compatible server
   });
 
   it('runs the tool loop through the official SDK: search_knowledge, then a streamed answer', async () => {
-    await server.api('/api/knowledge/documents', {
-      method: 'POST',
-      json: { name: 'bees.txt', content: 'Honey bees communicate the direction of flowers with a waggle dance.' },
-    });
-    const response = await server.api('/api/chat', {
-      method: 'POST',
-      json: { messages: [{ role: 'user', content: 'How do bees share where flowers are?' }] },
-    });
+    const response = await askAboutBees(server);
     const body = (await response.json()) as { result: { text: string; steps: number; usage: { totalTokens: number } } };
     expect(body.result.steps).toBe(2);
     expect(body.result.text).toMatch(/^The fake LLM read: .*waggle/);

@@ -11,6 +11,10 @@ export const storeErrorCodes = {
     meaning: 'a stale checkpoint or a working-memory version mismatch (re-read, then write again)',
   },
   disposed: { retryable: false, meaning: 'the store was closed' },
+  aborted: {
+    retryable: false,
+    meaning: "the caller's `signal` aborted an operation before it started (already aborted, or while it waited)",
+  },
   'dependency-missing': {
     retryable: false,
     meaning: 'the optional `@electric-sql/pglite` or `pg` peer is not installed',

@@ -1,2 +1,2 @@
 /** Test helpers: the contract suite every store driver runs (import from `@agenticgen/store/testing`). */
-export { runStoreContractSuite } from './testing/store-suite.js';
+export { runStoreContractSuite, type StoreContractSuiteOptions } from './testing/store-suite.js';

@@ -16,10 +16,10 @@ import {
   createDurableAgent,
   type DurableRunResult,
   type StoredThread,
+  streamRun,
 } from '@agenticgen/core';
 import type { Logger } from '../log.ts';
 import { chatStateOf, openChatThread, recordRunMessages, setActiveRun, threadIdOf } from './chat-threads.ts';
-import { agentEventIterable } from './event-queue.ts';
 
 /** An answer being produced for a chat. */
 export interface ChatRunStream {
@@ -124,17 +124,21 @@ export function createChatRuns(options: {
   ): ChatRunStream => {
     const controller = new AbortController();
     const { owner, chatId } = chatStateOf(thread);
-    const events = agentEventIterable(
-      (emit) => {
-        const running = run(emit);
-        active.set(
-          controller,
-          running.catch(() => undefined),
-        );
-        return running;
-      },
-      () => controller.abort(new AgenticGenError('aborted', '[server] the answer was stopped')),
-    );
+    // Core's bridge from the push-style run to the event iterable the UI stream reads; closing it early (the
+    // answer was cancelled) stops the run.
+    const events = streamRun((emit, closed) => {
+      closed.addEventListener(
+        'abort',
+        () => controller.abort(new AgenticGenError('aborted', '[server] the answer was stopped')),
+        { once: true },
+      );
+      const running = run(emit);
+      active.set(
+        controller,
+        running.catch(() => undefined),
+      );
+      return running;
+    });
     async function run(emit: (event: AgentEvent) => void) {
       try {
         // The answer ends for the page (run-finish becomes `finish`) only once the thread holds it, so a page

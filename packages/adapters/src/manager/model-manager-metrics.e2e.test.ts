@@ -21,6 +21,31 @@ function series(snapshot: MetricsSnapshot, name: string, labels: Record<string, 
   );
 }
 
+/** A manager whose `primary` (the fake OpenAI server, no retry) falls back to `backup` (the fake Anthropic one). */
+function fallbackChain(primaryId: string, backupId: string, backup: { retry?: false } = {}) {
+  return createModelManager({
+    models: {
+      primary: {
+        model: createOpenAIChatModel({
+          modelId: primaryId,
+          apiKey: 'k',
+          baseURL: `${urls.openai}/v1`,
+          retry: false,
+          ...browserOptIn,
+        }),
+        fallbacks: ['backup'],
+      },
+      backup: createAnthropicChatModel({
+        modelId: backupId,
+        apiKey: 'k',
+        baseURL: urls.anthropic,
+        ...backup,
+        ...browserOptIn,
+      }),
+    },
+  });
+}
+
 describe('model manager metrics through the runtime', () => {
   it.each([false, true])(
     'records the 503 under the primary and the answer and cost under the backup (stream: %s)',
@@ -28,26 +53,7 @@ describe('model manager metrics through the runtime', () => {
       const key = uniqueKey();
       const primaryId = `gpt-4.1-mini~overloaded~${key}`;
       const backupId = `claude-sonnet-4-20250514~text~${key}`;
-      const manager = createModelManager({
-        models: {
-          primary: {
-            model: createOpenAIChatModel({
-              modelId: primaryId,
-              apiKey: 'k',
-              baseURL: `${urls.openai}/v1`,
-              retry: false,
-              ...browserOptIn,
-            }),
-            fallbacks: ['backup'],
-          },
-          backup: createAnthropicChatModel({
-            modelId: backupId,
-            apiKey: 'k',
-            baseURL: urls.anthropic,
-            ...browserOptIn,
-          }),
-        },
-      });
+      const manager = fallbackChain(primaryId, backupId);
       const metrics = createMetricsPlugin();
       const runtime = await createRuntime({ plugins: [metrics] });
       const model = manager.get('primary');
@@ -86,27 +92,7 @@ describe('model manager metrics through the runtime', () => {
     const key = uniqueKey();
     const primaryId = `gpt-4.1-mini~overloaded~${key}`;
     const backupId = `claude-sonnet-4-20250514~overloaded~${key}`;
-    const manager = createModelManager({
-      models: {
-        primary: {
-          model: createOpenAIChatModel({
-            modelId: primaryId,
-            apiKey: 'k',
-            baseURL: `${urls.openai}/v1`,
-            retry: false,
-            ...browserOptIn,
-          }),
-          fallbacks: ['backup'],
-        },
-        backup: createAnthropicChatModel({
-          modelId: backupId,
-          apiKey: 'k',
-          baseURL: urls.anthropic,
-          retry: false,
-          ...browserOptIn,
-        }),
-      },
-    });
+    const manager = fallbackChain(primaryId, backupId, { retry: false });
     const metrics = createMetricsPlugin();
     const runtime = await createRuntime({ plugins: [metrics] });
     await expect(runtime.generate({ model: manager.get('primary'), request: ask })).rejects.toMatchObject({

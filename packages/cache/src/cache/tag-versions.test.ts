@@ -90,6 +90,19 @@ describe.each([
   });
 });
 
+/** A memory driver whose reads of tag-version keys (tag `t`) fail with ECONNRESET while `tagReads.fail` is set. */
+function flakyTagReads() {
+  const inner = createMemoryDriver();
+  const tagReads = { fail: false };
+  const driver: CacheDriver = {
+    name: 'flaky-tag-reads',
+    get: (key) => (tagReads.fail && key.includes(':t:') ? Promise.reject(new Error('ECONNRESET')) : inner.get(key)),
+    set: (key, entry) => inner.set(key, entry),
+    delete: (key) => inner.delete(key),
+  };
+  return { inner, driver, tagReads };
+}
+
 describe('remembered tag state', () => {
   it('expires with l1.ttlMs, so an invalidation another instance made without messages is seen', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
@@ -121,38 +134,24 @@ describe('tag versions when L2 fails', () => {
   });
 
   it('stamps a value written while its tag versions cannot be read so that it is never current', async () => {
-    const inner = createMemoryDriver();
-    let tagReadsFail = false;
-    const driver: CacheDriver = {
-      name: 'flaky-tag-reads',
-      get: (key) => (tagReadsFail && key.includes(':t:') ? Promise.reject(new Error('ECONNRESET')) : inner.get(key)),
-      set: (key, entry) => inner.set(key, entry),
-      delete: (key) => inner.delete(key),
-    };
+    const { inner, driver, tagReads } = flakyTagReads();
     const writer = createCache({ l2: driver, l1: false, l2Circuit: false });
     const reader = createCache({ l2: driver, l1: false, l2Circuit: false });
     await reader.invalidateTags(['t']); // the tag has a version the writer cannot read below
-    tagReadsFail = true;
+    tagReads.fail = true;
     expect(await writer.getOrSet('k', async () => 'loaded', { tags: ['t'] })).toBe('loaded');
-    tagReadsFail = false;
+    tagReads.fail = false;
     expect((await inner.get('default:k:k'))?.value).toBe('loaded'); // stored, but with a version matching nothing
     expect(await reader.get('k')).toBeUndefined();
     expect(await writer.get('k')).toBeUndefined();
   });
 
   it('refuses a tagged entry when its tag versions cannot be read, rather than taking it as current', async () => {
-    const inner = createMemoryDriver();
-    let tagReadsFail = false;
-    const driver: CacheDriver = {
-      name: 'flaky-tag-reads',
-      get: (key) => (tagReadsFail && key.includes(':t:') ? Promise.reject(new Error('ECONNRESET')) : inner.get(key)),
-      set: (key, entry) => inner.set(key, entry),
-      delete: (key) => inner.delete(key),
-    };
+    const { driver, tagReads } = flakyTagReads();
     const writer = createCache({ l2: driver, l1: false, l2Circuit: false });
     await writer.set('k', 'before the invalidation', { tags: ['t'] });
     await createCache({ l2: driver, l1: false }).invalidateTags(['t']);
-    tagReadsFail = true;
+    tagReads.fail = true;
     const reader = createCache({ l2: driver, l1: false, l2Circuit: false });
     expect(await reader.get('k')).toBeUndefined();
   });

@@ -1,5 +1,5 @@
-import { AgenticGenError, type ChatRequest, type ChatStreamPart } from '@agenticgen/core';
-import { MockChatModel } from '@agenticgen/core/testing';
+import { AgenticGenError, type ChatModel, type ChatRequest, type ChatStreamPart } from '@agenticgen/core';
+import { MockChatModel, type MockChatModelOptions } from '@agenticgen/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { createCache } from '../cache/tiered-cache.js';
 import { createMemoryDriver } from '../drivers/memory.js';
@@ -29,6 +29,26 @@ function setup(options: Partial<Parameters<typeof createCachedChatModel>[1]> = {
     ...options,
   });
   return { inner, model, lookups };
+}
+
+/** A cached model over `inner`, with a spy counting the callers that looked the request up (joined a shared call). */
+function sharingModel(options: MockChatModelOptions) {
+  const inner = new MockChatModel(options);
+  const cache = createCache();
+  const lookups = vi.spyOn(cache, 'getOrSet');
+  return { inner, lookups, model: createCachedChatModel(inner, { cache }) };
+}
+
+/** A call of request `same` that `cancel()` aborts; it must then reject with `aborted`. */
+function cancellableCall(model: ChatModel) {
+  const controller = new AbortController();
+  const call = model.generate(request('same', { signal: controller.signal }));
+  return {
+    async cancel() {
+      controller.abort();
+      await expect(call).rejects.toSatisfy((error) => AgenticGenError.hasCode(error, 'aborted'));
+    },
+  };
 }
 
 describe('createCachedChatModel', () => {
@@ -162,49 +182,34 @@ describe('createCachedChatModel', () => {
   });
 
   it('does not fail a caller because another caller cancelled the shared call', async () => {
-    const inner = new MockChatModel({ responses: [{ text: 'slow', delayMs: 500 }], repeatLast: true });
-    const cache = createCache();
-    const lookups = vi.spyOn(cache, 'getOrSet');
-    const model = createCachedChatModel(inner, { cache });
-    const controller = new AbortController();
-    const cancelled = model.generate(request('same', { signal: controller.signal }));
+    const { inner, lookups, model } = sharingModel({ responses: [{ text: 'slow', delayMs: 500 }], repeatLast: true });
+    const cancelled = cancellableCall(model);
     await vi.waitFor(() => expect(inner.calls).toHaveLength(1)); // the cancelling caller starts the shared call
     const patient = model.generate(request('same'));
     await vi.waitFor(() => expect(lookups).toHaveBeenCalledTimes(2)); // the patient caller has joined
-    controller.abort();
-    await expect(cancelled).rejects.toSatisfy((error) => AgenticGenError.hasCode(error, 'aborted'));
+    await cancelled.cancel();
     expect((await patient).text).toBe('slow');
   });
 
   it('lets callers that joined a cancelled shared call re-join one new call (100 callers → 2 model calls)', async () => {
-    const inner = new MockChatModel({ responses: [{ text: 'slow', delayMs: 60_000 }, 'fresh'] });
-    const cache = createCache();
-    const lookups = vi.spyOn(cache, 'getOrSet');
-    const model = createCachedChatModel(inner, { cache });
-    const controller = new AbortController();
-    const cancelled = model.generate(request('same', { signal: controller.signal }));
+    const { inner, lookups, model } = sharingModel({ responses: [{ text: 'slow', delayMs: 60_000 }, 'fresh'] });
+    const cancelled = cancellableCall(model);
     await vi.waitFor(() => expect(inner.calls).toHaveLength(1)); // the cancelling caller starts the shared call
     const joined = Array.from({ length: 99 }, () => model.generate(request('same')));
     await vi.waitFor(() => expect(lookups).toHaveBeenCalledTimes(100)); // every caller has joined before the abort
-    controller.abort();
-    await expect(cancelled).rejects.toSatisfy((error) => AgenticGenError.hasCode(error, 'aborted'));
+    await cancelled.cancel();
     const answers = await Promise.all(joined);
     expect(new Set(answers.map((answer) => answer.text))).toEqual(new Set(['fresh']));
     expect(inner.calls).toHaveLength(2);
   });
 
   it('cancels only the caller that joined a shared call, not the call it joined', async () => {
-    const inner = new MockChatModel({ responses: [{ text: 'slow', delayMs: 200 }], repeatLast: true });
-    const cache = createCache();
-    const lookups = vi.spyOn(cache, 'getOrSet');
-    const model = createCachedChatModel(inner, { cache });
+    const { inner, lookups, model } = sharingModel({ responses: [{ text: 'slow', delayMs: 200 }], repeatLast: true });
     const patient = model.generate(request('same'));
     await vi.waitFor(() => expect(inner.calls).toHaveLength(1)); // the patient caller starts the shared call
-    const controller = new AbortController();
-    const cancelled = model.generate(request('same', { signal: controller.signal }));
+    const cancelled = cancellableCall(model);
     await vi.waitFor(() => expect(lookups).toHaveBeenCalledTimes(2)); // the cancelling caller has joined
-    controller.abort();
-    await expect(cancelled).rejects.toSatisfy((error) => AgenticGenError.hasCode(error, 'aborted'));
+    await cancelled.cancel();
     expect((await patient).text).toBe('slow');
     expect(inner.calls).toHaveLength(1);
     expect((await model.generate(request('same'))).text).toBe('slow');

@@ -1,11 +1,6 @@
-import { trace } from '@opentelemetry/api';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  type ReadableSpan,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it } from 'vitest';
+import { useInMemorySpans } from '../../../../test-support/otel-memory-spans.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { createEventBus } from '../events/event-bus.js';
 import type { ModelCallFinishEvent, ModelCallStartEvent, RuntimeEvents } from '../events/runtime-events.js';
@@ -26,17 +21,7 @@ interface Observed {
   error?: unknown;
 }
 
-let exporter: InMemorySpanExporter;
-let provider: BasicTracerProvider;
-beforeEach(() => {
-  exporter = new InMemorySpanExporter();
-  provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  trace.setGlobalTracerProvider(provider);
-});
-afterEach(async () => {
-  trace.disable();
-  await provider.shutdown();
-});
+const exporter = useInMemorySpans();
 
 async function runAgent(
   path: Path,

@@ -1,37 +1,10 @@
-import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import type { ToolResultPart } from '../contracts/chat-model.js';
 import { MockChatModel } from '../testing/mock-chat-model.js';
-import { defineTool } from '../tools/define-tool.js';
 import { createAgent } from './create-agent.js';
-import { createMemoryResumeTokenStore, type ResumeTokenStore } from './resume-tokens.js';
+import { createBankAgent } from './fixtures/bank-agent.js';
+import { createMemoryResumeTokenStore } from './resume-tokens.js';
 import type { AgentRunState } from './types.js';
-
-function bankAgent(model: MockChatModel, transfers: string[], resumeTokens?: ResumeTokenStore) {
-  const transfer = defineTool({
-    name: 'transfer',
-    description: 'Moves money.',
-    parameters: Type.Object({ to: Type.String(), amount: Type.Number() }),
-    needsApproval: true,
-    execute: ({ to, amount }) => {
-      transfers.push(`${amount} to ${to}`);
-      return { ok: true };
-    },
-  });
-  const balance = defineTool({
-    name: 'balance',
-    description: 'Reads the balance.',
-    parameters: Type.Object({}),
-    execute: () => 100,
-  });
-  return createAgent({
-    name: 'bank',
-    instructions: 'You move money.',
-    model,
-    tools: [transfer, balance],
-    ...(resumeTokens === undefined ? {} : { resumeTokens }),
-  });
-}
 
 const script = () => [
   {
@@ -47,7 +20,7 @@ const script = () => [
 describe('tools that need approval', () => {
   it('suspend the run with JSON state; an approval resumes it in a fresh agent instance', async () => {
     const transfers: string[] = [];
-    const first = await bankAgent(new MockChatModel({ responses: script() }), transfers).run('Send alice 30');
+    const first = await createBankAgent(new MockChatModel({ responses: script() }), transfers).run('Send alice 30');
     expect(first.status).toBe('suspended');
     expect(first.stopReason).toBe('approval-required');
     expect(first.pendingApprovals).toEqual([
@@ -58,7 +31,7 @@ describe('tools that need approval', () => {
     const stored = JSON.stringify(first.state);
     const restored = JSON.parse(stored) as AgentRunState;
     const model = new MockChatModel({ responses: script().slice(1) });
-    const resumed = await bankAgent(model, transfers).resume(restored, { t1: { approved: true } });
+    const resumed = await createBankAgent(model, transfers).resume(restored, { t1: { approved: true } });
     expect(resumed.status).toBe('completed');
     expect(transfers).toEqual(['30 to alice']);
     expect(resumed.runId).toBe(first.runId);
@@ -66,7 +39,7 @@ describe('tools that need approval', () => {
     // The balance call that ran before suspension and the approved transfer go back together, in call order.
     expect(results.map((part) => [part.toolCallId, part.output])).toEqual([
       ['b1', 100],
-      ['t1', { ok: true }],
+      ['t1', { ok: true, to: 'alice', amount: 30 }],
     ]);
     expect(resumed.steps).toHaveLength(2);
     expect(resumed.steps[0]?.toolCalls.map((call) => call.toolCallId)).toEqual(['b1', 't1']);
@@ -74,10 +47,10 @@ describe('tools that need approval', () => {
 
   it('a denial reaches the model as a structured error and the tool never runs', async () => {
     const transfers: string[] = [];
-    const first = await bankAgent(new MockChatModel({ responses: script() }), transfers).run('Send alice 30');
+    const first = await createBankAgent(new MockChatModel({ responses: script() }), transfers).run('Send alice 30');
     const model = new MockChatModel({ responses: script().slice(1) });
     const events: string[] = [];
-    const resumed = await bankAgent(model, transfers).resume(
+    const resumed = await createBankAgent(model, transfers).resume(
       first.state as AgentRunState,
       {
         t1: { approved: false, reason: 'over the daily limit' },
@@ -100,9 +73,9 @@ describe('tools that need approval', () => {
 
   it('rejects missing decisions, another agent, and corrupted state with clear codes', async () => {
     const transfers: string[] = [];
-    const first = await bankAgent(new MockChatModel({ responses: script() }), transfers).run('Send alice 30');
+    const first = await createBankAgent(new MockChatModel({ responses: script() }), transfers).run('Send alice 30');
     const state = first.state as AgentRunState;
-    const agent = bankAgent(new MockChatModel({ responses: ['x'] }), transfers);
+    const agent = createBankAgent(new MockChatModel({ responses: ['x'] }), transfers);
     await expect(agent.resume(state, {})).rejects.toMatchObject({
       code: 'invalid-argument',
       message: expect.stringContaining('t1'),
@@ -122,7 +95,7 @@ describe('tools that need approval', () => {
     const model = new MockChatModel({
       responses: [{ toolCalls: [{ toolName: 'transfer', input: { to: 'bob' } }] }, 'I need the amount.'],
     });
-    const result = await bankAgent(model, transfers).run('Send bob money');
+    const result = await createBankAgent(model, transfers).run('Send bob money');
     expect(result.status).toBe('completed');
     expect(result.steps[0]?.toolCalls[0]).toMatchObject({
       isError: true,
@@ -132,8 +105,8 @@ describe('tools that need approval', () => {
 
   it('a suspended state is single-use: resuming it twice runs the approved tool once and fails with conflict', async () => {
     const transfers: string[] = [];
-    const first = await bankAgent(new MockChatModel({ responses: script() }), transfers).run('Send alice 30');
-    const agent = bankAgent(new MockChatModel({ responses: [...script().slice(1), 'again'] }), transfers);
+    const first = await createBankAgent(new MockChatModel({ responses: script() }), transfers).run('Send alice 30');
+    const agent = createBankAgent(new MockChatModel({ responses: [...script().slice(1), 'again'] }), transfers);
     const state = JSON.parse(JSON.stringify(first.state)) as AgentRunState;
     await agent.resume(state, { t1: { approved: true } });
     const second = await agent.resume(state, { t1: { approved: true } }).catch((error: unknown) => error);
@@ -152,11 +125,11 @@ describe('tools that need approval', () => {
 
   it('two agent instances sharing a resume-token store resume one state concurrently: the tool runs once', async () => {
     const transfers: string[] = [];
-    const first = await bankAgent(new MockChatModel({ responses: script() }), transfers).run('Send alice 30');
+    const first = await createBankAgent(new MockChatModel({ responses: script() }), transfers).run('Send alice 30');
     const shared = createMemoryResumeTokenStore();
     const outcomes = await Promise.allSettled(
       [1, 2].map(() =>
-        bankAgent(new MockChatModel({ responses: script().slice(1) }), transfers, shared).resume(
+        createBankAgent(new MockChatModel({ responses: script().slice(1) }), transfers, shared).resume(
           structuredClone(first.state as AgentRunState),
           { t1: { approved: true } },
         ),

@@ -1,41 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
-import { Type } from '../schema/index.js';
 import { createMemoryStore } from '../storage/memory-store.js';
-import { MockChatModel } from '../testing/mock-chat-model.js';
-import { defineTool, suspend } from '../tools/define-tool.js';
-import { createAgent } from './create-agent.js';
+import { createApprovalAgent } from '../testing/approval-agent.js';
 import { createDurableAgent } from './durable-agent.js';
 
-const approval = Type.Object({ approved: Type.Boolean(), by: Type.String() });
-
 /** A fresh agent (as another process would build it) whose tool asks a manager before paying. */
-function paymentAgent(paid: string[], options: { idempotent?: boolean } = {}) {
-  const pay = defineTool({
-    name: 'pay',
-    description: 'Pays an invoice once a manager approved it',
-    parameters: Type.Object({ invoice: Type.String() }),
-    ...(options.idempotent === false ? { idempotent: false } : {}),
-    async execute({ invoice }, context) {
-      const { approved, by } = await suspend(context, { reason: `approve invoice ${invoice}`, schema: approval });
-      if (!approved) return { paid: false };
-      paid.push(`${invoice} approved by ${by}`);
-      return { paid: true };
-    },
-  });
-  const model = new MockChatModel({
-    repeatLast: true,
-    responses: [
-      (request) => {
-        const result = request.messages.find((message) => message.role === 'tool');
-        return result === undefined
-          ? { toolCalls: [{ toolName: 'pay', input: { invoice: 'INV-7' }, toolCallId: 'call-1' }] }
-          : { text: `finished: ${JSON.stringify(result.content[0]?.output)}` };
-      },
-    ],
-  });
-  return createAgent({ name: 'payer', instructions: 'Pay invoices.', model, tools: [pay] });
-}
+const paymentAgent = (paid: string[], options: { idempotent?: boolean } = {}) =>
+  createApprovalAgent({ record: (entry) => void paid.push(entry), ...options });
 
 describe('suspend() inside a durable agent tool', () => {
   it('stops the run with its suspension, refuses an invalid payload, and resumes elsewhere with a valid one', async () => {
@@ -68,8 +39,8 @@ describe('suspend() inside a durable agent tool', () => {
     expect(paid).toEqual([]);
 
     const done = await resumer.resume('r1', { payloads: { 'call-1:1': { approved: true, by: 'Grace' } } });
-    expect(done).toMatchObject({ status: 'completed', text: 'finished: {"paid":true}' });
-    expect(paid).toEqual(['INV-7 approved by Grace']);
+    expect(done).toMatchObject({ status: 'completed', text: 'finished: {"paid":true,"by":"Grace"}' });
+    expect(paid).toEqual(['INV-7:Grace']);
     expect(await store.listSuspensions({ runId: 'r1' })).toMatchObject([
       { suspensionId: 'call-1:1', status: 'resolved', payload: { approved: true, by: 'Grace' } },
     ]);

@@ -7,10 +7,15 @@ export interface AgentRun<TOutput = unknown> extends AsyncIterable<AgentEvent> {
   readonly result: Promise<AgentResult<TOutput>>;
 }
 
-/** Bridges the push-style run to a pull-style async iterable of events. */
-export function streamRun(
-  launch: (emit: (event: AgentEvent) => void, signal: AbortSignal) => Promise<AgentResult>,
-): AgentRun {
+/**
+ * Bridges a push-style run (`launch` calls `emit` for each event) to a pull-style async iterable of its events,
+ * what `toUIMessageStream` and `for await` read. `result` settles with what `launch` resolves; a failure of
+ * `launch` is thrown by the iterator after the events emitted before it. Closing the iterable before the run
+ * ended (`break`, a cancelled response) aborts the `signal` handed to `launch`.
+ */
+export function streamRun<TResult = AgentResult>(
+  launch: (emit: (event: AgentEvent) => void, signal: AbortSignal) => Promise<TResult>,
+): AsyncIterable<AgentEvent> & { readonly result: Promise<TResult> } {
   const controller = new AbortController();
   const queue: AgentEvent[] = [];
   let wake: (() => void) | undefined;

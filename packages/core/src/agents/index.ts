@@ -22,7 +22,7 @@ export {
   type UnknownOutcomeCall,
   type UnknownOutcomeDecision,
 } from './durable-agent.js';
-export type { AgentRun } from './event-stream.js';
+export { type AgentRun, streamRun } from './event-stream.js';
 export { defineInputGuardrail, defineOutputGuardrail, defineToolCallGuardrail } from './guardrails.js';
 export {
   type CacheConversationMemoryOptions,

@@ -52,6 +52,7 @@ export type {
   RunSuspension,
   StoredRunStatus,
 } from './run-store.js';
+export type { StoreCallOptions } from './store-call-options.js';
 export type {
   MessageQuery,
   NewMessage,

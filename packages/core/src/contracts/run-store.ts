@@ -3,6 +3,7 @@
  * ledger that makes a tool's side effect happen once across a crash. The memory store in core and the
  * PGlite/PostgreSQL drivers of `@agenticgen/store` implement it.
  */
+import type { StoreCallOptions } from './store-call-options.js';
 
 /** Where a run is. */
 export type StoredRunStatus = 'running' | 'suspended' | 'completed' | 'failed';
@@ -67,6 +68,7 @@ export interface LedgerEntry {
   updatedAt: number;
 }
 
+/** Durable runs. Every operation takes `StoreCallOptions` last (an `AbortSignal`). */
 export interface RunStore {
   /**
    * Saves the checkpoint of a step. A checkpoint whose `step` is lower than the stored one is refused with
@@ -74,36 +76,50 @@ export interface RunStore {
    * The store keeps a copy (or the serialised JSON) of `state`, never the caller's object: callers go on
    * mutating it after the save.
    */
-  saveCheckpoint(checkpoint: NewRunCheckpoint): Promise<void>;
+  saveCheckpoint(checkpoint: NewRunCheckpoint, options?: StoreCallOptions): Promise<void>;
   /** The latest checkpoint, or `undefined`. */
-  loadCheckpoint(runId: string): Promise<RunCheckpoint | undefined>;
+  loadCheckpoint(runId: string, options?: StoreCallOptions): Promise<RunCheckpoint | undefined>;
   /** Runs with a status (e.g. `running` ones to resume after a restart), oldest update first, at most `limit` (default 100). */
-  listRuns(query: { status: StoredRunStatus; kind?: string; limit?: number }): Promise<RunCheckpoint[]>;
+  listRuns(
+    query: { status: StoredRunStatus; kind?: string; limit?: number },
+    options?: StoreCallOptions,
+  ): Promise<RunCheckpoint[]>;
   /** Deletes a run with its node results, suspensions and ledger entries. */
-  deleteRun(runId: string): Promise<void>;
+  deleteRun(runId: string, options?: StoreCallOptions): Promise<void>;
 
   /** Records the result of a workflow node (plain JSON); rewriting the same node keeps the first result. */
-  saveNodeResult(runId: string, nodeId: string, result: unknown): Promise<void>;
+  saveNodeResult(runId: string, nodeId: string, result: unknown, options?: StoreCallOptions): Promise<void>;
   /** Every node result of the run, by node id. */
-  loadNodeResults(runId: string): Promise<Record<string, unknown>>;
+  loadNodeResults(runId: string, options?: StoreCallOptions): Promise<Record<string, unknown>>;
 
   /** Records a pending suspension; an existing `suspensionId` of the run is an `already-exists` error. */
-  saveSuspension(suspension: Omit<RunSuspension, 'status' | 'payload' | 'createdAt'>): Promise<RunSuspension>;
+  saveSuspension(
+    suspension: Omit<RunSuspension, 'status' | 'payload' | 'createdAt'>,
+    options?: StoreCallOptions,
+  ): Promise<RunSuspension>;
   /** Suspensions of a run (or every pending one when `runId` is omitted), oldest first. */
-  listSuspensions(query: { runId?: string; status?: 'pending' | 'resolved' }): Promise<RunSuspension[]>;
+  listSuspensions(
+    query: { runId?: string; status?: 'pending' | 'resolved' },
+    options?: StoreCallOptions,
+  ): Promise<RunSuspension[]>;
   /**
    * Resolves a pending suspension with its payload (validated by the caller). Resolves `true` when this call
    * resolved it and `false` when it was already resolved: two resumers never both win.
    */
-  resolveSuspension(runId: string, suspensionId: string, payload: unknown): Promise<boolean>;
+  resolveSuspension(
+    runId: string,
+    suspensionId: string,
+    payload: unknown,
+    options?: StoreCallOptions,
+  ): Promise<boolean>;
 
   /**
    * Marks the call `key` as started (inserting it, or incrementing `attempts`) and returns the entry as it was
    * before this call, or `undefined` when it is new. A `completed` entry is returned unchanged (not restarted).
    */
-  beginCall(key: string, toolName: string): Promise<LedgerEntry | undefined>;
+  beginCall(key: string, toolName: string, options?: StoreCallOptions): Promise<LedgerEntry | undefined>;
   /** Records the outcome of a started call. */
-  completeCall(key: string, outcome: { output: unknown; isError: boolean }): Promise<void>;
+  completeCall(key: string, outcome: { output: unknown; isError: boolean }, options?: StoreCallOptions): Promise<void>;
   /** The ledger entry, or `undefined`. */
-  getCall(key: string): Promise<LedgerEntry | undefined>;
+  getCall(key: string, options?: StoreCallOptions): Promise<LedgerEntry | undefined>;
 }

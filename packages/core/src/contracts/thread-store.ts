@@ -4,6 +4,7 @@
  * (`runStoreContractSuite` from `@agenticgen/store/testing`).
  */
 import type { ChatMessage } from './chat-model.js';
+import type { StoreCallOptions } from './store-call-options.js';
 
 /** Metadata values a thread or message carries; searchable by equality. */
 export type StoreMetadata = Record<string, string | number | boolean | null>;
@@ -112,28 +113,41 @@ export interface MessageQuery {
   metadata?: StoreMetadata;
 }
 
+/** Conversations. Every operation takes `StoreCallOptions` last (an `AbortSignal`). */
 export interface ThreadStore {
   /** Creates a thread. */
-  createThread(thread: NewThread): Promise<StoredThread>;
+  createThread(thread: NewThread, options?: StoreCallOptions): Promise<StoredThread>;
   /** The thread, or `undefined`. */
-  getThread(threadId: string): Promise<StoredThread | undefined>;
+  getThread(threadId: string, options?: StoreCallOptions): Promise<StoredThread | undefined>;
   /** Changes the title and/or replaces the metadata; `not-found` when the thread does not exist. */
-  updateThread(threadId: string, patch: { title?: string; metadata?: StoreMetadata }): Promise<StoredThread>;
+  updateThread(
+    threadId: string,
+    patch: { title?: string; metadata?: StoreMetadata },
+    options?: StoreCallOptions,
+  ): Promise<StoredThread>;
   /** Deletes a thread and its messages; no error when absent. */
-  deleteThread(threadId: string): Promise<void>;
+  deleteThread(threadId: string, options?: StoreCallOptions): Promise<void>;
   /** Threads, most recently updated first. */
-  listThreads(query?: ThreadQuery): Promise<Page<StoredThread>>;
+  listThreads(query?: ThreadQuery, options?: StoreCallOptions): Promise<Page<StoredThread>>;
   /**
    * Appends messages atomically and in order at the end of the thread (`not-found` when the thread does not
    * exist). Concurrent appends from several processes are serialised: none is lost, each batch stays contiguous.
    */
-  appendMessages(threadId: string, messages: readonly NewMessage[]): Promise<StoredMessage[]>;
+  appendMessages(
+    threadId: string,
+    messages: readonly NewMessage[],
+    options?: StoreCallOptions,
+  ): Promise<StoredMessage[]>;
   /** Messages of a thread in `seq` order, paged. */
-  listMessages(threadId: string, query?: MessageQuery): Promise<Page<StoredMessage>>;
+  listMessages(threadId: string, query?: MessageQuery, options?: StoreCallOptions): Promise<Page<StoredMessage>>;
   /**
    * Saves the summary of the thread's messages up to `throughSeq` (`not-found` when the thread does not exist).
    * Resolves `false` and keeps the stored one when that already covers `throughSeq` or more, so of two
    * summarisers racing the one further along wins. Does not change the thread's `updatedAt`.
    */
-  saveThreadSummary(threadId: string, summary: { text: string; throughSeq: number }): Promise<boolean>;
+  saveThreadSummary(
+    threadId: string,
+    summary: { text: string; throughSeq: number },
+    options?: StoreCallOptions,
+  ): Promise<boolean>;
 }

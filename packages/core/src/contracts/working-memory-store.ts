@@ -3,6 +3,7 @@
  * instructions and updates through a tool. Writes are compare-and-set on a version so two writers never
  * silently overwrite each other.
  */
+import type { StoreCallOptions } from './store-call-options.js';
 
 /** Whose working memory: a user (`resource`) across threads, or one thread. */
 export interface WorkingMemoryScope {
@@ -22,9 +23,10 @@ export interface WorkingMemoryRecord {
   updatedAt: number;
 }
 
+/** Working memory. Every operation takes `StoreCallOptions` last (an `AbortSignal`). */
 export interface WorkingMemoryStore {
   /** The record, or `undefined` when never written. */
-  getWorkingMemory(scope: WorkingMemoryScope): Promise<WorkingMemoryRecord | undefined>;
+  getWorkingMemory(scope: WorkingMemoryScope, options?: StoreCallOptions): Promise<WorkingMemoryRecord | undefined>;
   /**
    * Writes `value`. With `expectedVersion` the write happens only when the stored version equals it
    * (0 = not written yet), else it fails with `conflict`; without it, the write is unconditional.
@@ -32,8 +34,8 @@ export interface WorkingMemoryStore {
   setWorkingMemory(
     scope: WorkingMemoryScope,
     value: Record<string, unknown>,
-    options?: { expectedVersion?: number },
+    options?: StoreCallOptions & { expectedVersion?: number },
   ): Promise<WorkingMemoryRecord>;
   /** Removes it; no error when absent. */
-  deleteWorkingMemory(scope: WorkingMemoryScope): Promise<void>;
+  deleteWorkingMemory(scope: WorkingMemoryScope, options?: StoreCallOptions): Promise<void>;
 }

@@ -84,23 +84,35 @@ class SignalGuard {
   }
 }
 
-/** Resolves with `promise` or rejects as soon as `signal` aborts, whichever comes first. */
-export function raceWithSignal<T>(promise: Promise<T>, signal: AbortSignal, scope: string): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortErrorFrom(signal, scope));
+/**
+ * Settles like `promise`, except that `onAbort` runs when `signal` aborts first and may reject the result
+ * early; the abort listener is removed once `promise` settles.
+ */
+function settleWithAbortListener<T>(
+  promise: Promise<T>,
+  signal: AbortSignal,
+  onAbort: (reject: (error: unknown) => void) => void,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortErrorFrom(signal, scope));
-    signal.addEventListener('abort', onAbort, { once: true });
+    const listener = () => onAbort(reject);
+    signal.addEventListener('abort', listener, { once: true });
     promise.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        signal.removeEventListener('abort', listener);
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        signal.removeEventListener('abort', listener);
         reject(error);
       },
     );
   });
+}
+
+/** Resolves with `promise` or rejects as soon as `signal` aborts, whichever comes first. */
+export function raceWithSignal<T>(promise: Promise<T>, signal: AbortSignal, scope: string): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortErrorFrom(signal, scope));
+  return settleWithAbortListener(promise, signal, (reject) => reject(abortErrorFrom(signal, scope)));
 }
 
 /** Waits `ms` milliseconds; rejects with the abort error as soon as `signal` aborts (and clears the timer). */
@@ -137,20 +149,7 @@ export function abortableUntilStarted<T>(
     throwIfAborted(signal, scope);
     started = true;
   });
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      if (!started) reject(abortErrorFrom(signal, scope));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    run.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
+  return settleWithAbortListener(run, signal, (reject) => {
+    if (!started) reject(abortErrorFrom(signal, scope));
   });
 }

@@ -7,6 +7,7 @@ export {
   checkChatMessage,
   checkMetadata,
   checkPageSize,
+  checkScope,
   checkStoreId,
   checkThreadSummary,
   decodeSeqCursor,
@@ -14,5 +15,9 @@ export {
   encodeThreadCursor,
   metadataMatches,
   newStoreId,
+  type PreparedMessage,
+  prepareMessages,
+  storeText,
   toStoreJson,
+  workingMemoryJson,
 } from '../storage/store-input.js';

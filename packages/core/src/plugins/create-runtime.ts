@@ -3,7 +3,7 @@ import type { Meter } from '../contracts/meter.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { createEventBus } from '../events/event-bus.js';
 import type { RuntimeEvents } from '../events/runtime-events.js';
-import { compileSchema, type ValidationIssue } from '../schema/validator.js';
+import { compileSchema, formatIssues, type ValidationIssue } from '../schema/validator.js';
 import { noopMeter } from '../telemetry/noop-meter.js';
 import { definedAttributes, getTracer, markSpanFailed } from '../telemetry/with-span.js';
 import { ToolRegistry } from '../tools/tool-registry.js';
@@ -245,12 +245,7 @@ function validateConfigs(
     else issues.push(...result.issues.map((issue) => ({ plugin: plugin.name, ...issue })));
   }
   if (issues.length > 0) {
-    const text = issues
-      .map(
-        (issue) =>
-          `plugin "${issue.plugin}" at ${issue.path === '' ? '(root)' : issue.path}: ${issue.expected}, received ${describe(issue.received)}`,
-      )
-      .join('; ');
+    const text = issues.map((issue) => `plugin "${issue.plugin}" ${formatIssues([issue])}`).join('; ');
     throw new AgenticGenError(
       'invalid-config',
       `[runtime] invalid plugin config: ${text}; fix createRuntime({ config })`,
@@ -260,15 +255,6 @@ function validateConfigs(
     );
   }
   return values;
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }
 
 function register(runtime: Runtime, hooks: PluginHookRunner, plugin: string, contribution: PluginContribution): void {

@@ -1,6 +1,6 @@
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { describe, expect, it, vi } from 'vitest';
+import { useInMemorySpans } from '../../../../test-support/otel-memory-spans.js';
 import type { ChatModel, ChatStreamPart } from '../contracts/chat-model.js';
 import type { Meter } from '../contracts/meter.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
@@ -30,17 +30,7 @@ async function setup(model: MockChatModel, hooks: Parameters<typeof definePlugin
 }
 
 describe('runtime.generate and runtime.stream', () => {
-  let exporter: InMemorySpanExporter;
-  let provider: BasicTracerProvider;
-  beforeEach(() => {
-    exporter = new InMemorySpanExporter();
-    provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-    trace.setGlobalTracerProvider(provider);
-  });
-  afterEach(async () => {
-    trace.disable();
-    await provider.shutdown();
-  });
+  const exporter = useInMemorySpans();
 
   it('generate resolves a model by name and reports usage and latency in events and a chat span', async () => {
     const model = new MockChatModel({ responses: [{ text: 'hello', usage: { inputTokens: 10, outputTokens: 2 } }] });

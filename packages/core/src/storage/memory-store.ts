@@ -7,13 +7,15 @@ import type {
   RunSuspension,
   StoredRunStatus,
 } from '../contracts/run-store.js';
+import type { StoreCallOptions } from '../contracts/store-call-options.js';
 import type { Page, StoredMessage, StoredThread, ThreadStore } from '../contracts/thread-store.js';
 import type { WorkingMemoryRecord, WorkingMemoryScope, WorkingMemoryStore } from '../contracts/working-memory-store.js';
+import { throwIfAborted } from '../errors/abort.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import {
-  checkChatMessage,
   checkMetadata,
   checkPageSize,
+  checkScope,
   checkStoreId,
   checkThreadSummary,
   decodeSeqCursor,
@@ -21,8 +23,10 @@ import {
   encodeThreadCursor,
   metadataMatches,
   newStoreId,
-  storeLimits,
+  prepareMessages,
+  storeText,
   toStoreJson,
+  workingMemoryJson,
 } from './store-input.js';
 
 /** Every store contract in one object: what the drivers of `@agenticgen/store` return too. */
@@ -63,8 +67,11 @@ export function createMemoryStore(): AgentStore {
     clock = Math.max(clock + 1, Date.now());
     return clock;
   };
-  const open = () => {
+  // Every operation starts here. Each one completes when called (nothing to wait for), so a signal matters only
+  // when it is already aborted.
+  const open = (options: StoreCallOptions | undefined) => {
     if (closed) throw new AgenticGenError('disposed', '[store] the memory store is closed');
+    throwIfAborted(options?.signal, 'store');
   };
   const threadOf = (threadId: string) => {
     const thread = threads.get(checkStoreId(threadId, 'thread id'));
@@ -74,10 +81,8 @@ export function createMemoryStore(): AgentStore {
     return thread;
   };
   const scopeKey = (scope: WorkingMemoryScope) => {
-    if (scope.kind !== 'resource' && scope.kind !== 'thread') {
-      throw new AgenticGenError('invalid-argument', `[store] a working-memory scope kind is 'resource' or 'thread'`);
-    }
-    return `${scope.kind}:${checkStoreId(scope.id, 'working-memory scope id')}`;
+    const { kind, id } = checkScope(scope);
+    return `${kind}:${id}`;
   };
 
   const release = async () => {
@@ -90,8 +95,8 @@ export function createMemoryStore(): AgentStore {
     dispose: release,
     [Symbol.asyncDispose]: release,
 
-    async createThread(input) {
-      open();
+    async createThread(input, options) {
+      open(options);
       const id = input.id === undefined ? newStoreId() : checkStoreId(input.id, 'thread id');
       if (threads.has(id)) {
         throw new AgenticGenError('already-exists', `[store] thread "${id.slice(0, 100)}" already exists`);
@@ -104,39 +109,39 @@ export function createMemoryStore(): AgentStore {
         updatedAt: time,
       };
       if (input.resourceId !== undefined) thread.resourceId = checkStoreId(input.resourceId, 'resource id');
-      if (input.title !== undefined) thread.title = String(input.title).slice(0, storeLimits.maxMetadataValueLength);
+      if (input.title !== undefined) thread.title = storeText(input.title);
       threads.set(id, thread);
       messages.set(id, []);
       return copy(thread, 'thread');
     },
-    async saveThreadSummary(threadId, summary) {
-      open();
+    async saveThreadSummary(threadId, summary, options) {
+      open(options);
       const thread = threadOf(threadId);
       const checked = checkThreadSummary(summary);
       if (thread.summary !== undefined && thread.summary.throughSeq >= checked.throughSeq) return false;
       thread.summary = { ...checked, updatedAt: Date.now() };
       return true;
     },
-    async getThread(threadId) {
-      open();
+    async getThread(threadId, options) {
+      open(options);
       const thread = threads.get(checkStoreId(threadId, 'thread id'));
       return thread === undefined ? undefined : copy(thread, 'thread');
     },
-    async updateThread(threadId, patch) {
-      open();
+    async updateThread(threadId, patch, options) {
+      open(options);
       const thread = threadOf(threadId);
       if (patch.metadata !== undefined) thread.metadata = { ...checkMetadata(patch.metadata, 'thread metadata') };
-      if (patch.title !== undefined) thread.title = String(patch.title).slice(0, storeLimits.maxMetadataValueLength);
+      if (patch.title !== undefined) thread.title = storeText(patch.title);
       thread.updatedAt = now();
       return copy(thread, 'thread');
     },
-    async deleteThread(threadId) {
-      open();
+    async deleteThread(threadId, options) {
+      open(options);
       threads.delete(checkStoreId(threadId, 'thread id'));
       messages.delete(threadId);
     },
-    async listThreads(query = {}) {
-      open();
+    async listThreads(query = {}, options) {
+      open(options);
       const limit = checkPageSize(query.limit);
       const after = decodeThreadCursor(query.cursor);
       const filter = query.metadata === undefined ? undefined : checkMetadata(query.metadata, 'metadata filter');
@@ -156,34 +161,28 @@ export function createMemoryStore(): AgentStore {
       if (sorted.length > limit && last !== undefined) page.nextCursor = encodeThreadCursor(last.updatedAt, last.id);
       return page;
     },
-    async appendMessages(threadId, batch) {
-      open();
+    async appendMessages(threadId, batch, options) {
+      open(options);
       const thread = threadOf(threadId);
-      if (batch.length > storeLimits.maxBatch) {
-        throw new AgenticGenError(
-          'invalid-argument',
-          `[store] ${batch.length} messages in one append; at most ${storeLimits.maxBatch} are allowed`,
-        );
-      }
+      const prepared = prepareMessages(batch);
       const list = messages.get(thread.id) ?? [];
       const time = now();
-      const stored = batch.map((input, index): StoredMessage => {
-        checkChatMessage(input.message, index);
-        return {
-          id: input.id === undefined ? newStoreId() : checkStoreId(input.id, 'message id'),
+      const stored = prepared.map(
+        (entry, index): StoredMessage => ({
+          id: entry.id,
           threadId: thread.id,
           seq: list.length + index + 1,
-          message: copy(input.message, 'message'),
-          metadata: { ...checkMetadata(input.metadata, 'message metadata') },
+          message: JSON.parse(entry.messageJson),
+          metadata: entry.metadata,
           createdAt: time,
-        };
-      });
+        }),
+      );
       list.push(...stored);
       thread.updatedAt = time;
       return copy(stored, 'messages');
     },
-    async listMessages(threadId, query = {}) {
-      open();
+    async listMessages(threadId, query = {}, options) {
+      open(options);
       const thread = threadOf(threadId);
       const limit = checkPageSize(query.limit);
       const cursor = decodeSeqCursor(query.cursor);
@@ -202,17 +201,15 @@ export function createMemoryStore(): AgentStore {
       return page;
     },
 
-    async getWorkingMemory(scope) {
-      open();
+    async getWorkingMemory(scope, options) {
+      open(options);
       const record = working.get(scopeKey(scope));
       return record === undefined ? undefined : copy(record, 'working memory');
     },
     async setWorkingMemory(scope, value, options = {}) {
-      open();
+      open(options);
       const key = scopeKey(scope);
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new AgenticGenError('invalid-argument', '[store] working memory must be a JSON object');
-      }
+      const json = workingMemoryJson(value);
       const current = working.get(key);
       if (options.expectedVersion !== undefined && options.expectedVersion !== (current?.version ?? 0)) {
         throw new AgenticGenError(
@@ -222,20 +219,20 @@ export function createMemoryStore(): AgentStore {
         );
       }
       const record: WorkingMemoryRecord = {
-        value: copy(value, 'working memory'),
+        value: JSON.parse(json),
         version: (current?.version ?? 0) + 1,
         updatedAt: now(),
       };
       working.set(key, record);
       return copy(record, 'working memory');
     },
-    async deleteWorkingMemory(scope) {
-      open();
+    async deleteWorkingMemory(scope, options) {
+      open(options);
       working.delete(scopeKey(scope));
     },
 
-    async saveCheckpoint(checkpoint: NewRunCheckpoint) {
-      open();
+    async saveCheckpoint(checkpoint: NewRunCheckpoint, options?: StoreCallOptions) {
+      open(options);
       const runId = checkStoreId(checkpoint.runId, 'run id');
       checkStoreId(checkpoint.name, 'run name');
       checkStoreId(checkpoint.kind, 'run kind');
@@ -251,13 +248,13 @@ export function createMemoryStore(): AgentStore {
       const { runId: _, kind, name, status, step } = checkpoint;
       runs.set(runId, { runId, kind, name, status, step, stateJson, updatedAt: now() });
     },
-    async loadCheckpoint(runId) {
-      open();
+    async loadCheckpoint(runId, options) {
+      open(options);
       const checkpoint = runs.get(checkStoreId(runId, 'run id'));
       return checkpoint === undefined ? undefined : toCheckpoint(checkpoint);
     },
-    async listRuns(query: { status: StoredRunStatus; kind?: string; limit?: number }) {
-      open();
+    async listRuns(query: { status: StoredRunStatus; kind?: string; limit?: number }, options?: StoreCallOptions) {
+      open(options);
       const limit = checkPageSize(query.limit, 100);
       return [...runs.values()]
         .filter((run) => run.status === query.status && (query.kind === undefined || run.kind === query.kind))
@@ -265,8 +262,8 @@ export function createMemoryStore(): AgentStore {
         .slice(0, limit)
         .map(toCheckpoint);
     },
-    async deleteRun(runId) {
-      open();
+    async deleteRun(runId, options) {
+      open(options);
       checkStoreId(runId, 'run id');
       runs.delete(runId);
       nodes.delete(runId);
@@ -274,19 +271,19 @@ export function createMemoryStore(): AgentStore {
       for (const key of ledger.keys()) if (key.startsWith(`${runId}:`)) ledger.delete(key);
     },
 
-    async saveNodeResult(runId, nodeId, result) {
-      open();
+    async saveNodeResult(runId, nodeId, result, options) {
+      open(options);
       const forRun = nodes.get(checkStoreId(runId, 'run id')) ?? new Map<string, unknown>();
       nodes.set(runId, forRun);
       if (!forRun.has(checkStoreId(nodeId, 'node id'))) forRun.set(nodeId, copy(result, 'node result'));
     },
-    async loadNodeResults(runId) {
-      open();
+    async loadNodeResults(runId, options) {
+      open(options);
       return copy(Object.fromEntries(nodes.get(checkStoreId(runId, 'run id')) ?? []), 'node results');
     },
 
-    async saveSuspension(input) {
-      open();
+    async saveSuspension(input, options) {
+      open(options);
       const list = suspensions.get(checkStoreId(input.runId, 'run id')) ?? [];
       suspensions.set(input.runId, list);
       if (list.some((entry) => entry.suspensionId === checkStoreId(input.suspensionId, 'suspension id'))) {
@@ -298,7 +295,7 @@ export function createMemoryStore(): AgentStore {
       const suspension: RunSuspension = {
         runId: input.runId,
         suspensionId: input.suspensionId,
-        reason: String(input.reason).slice(0, storeLimits.maxMetadataValueLength),
+        reason: storeText(input.reason),
         status: 'pending',
         createdAt: now(),
       };
@@ -306,8 +303,8 @@ export function createMemoryStore(): AgentStore {
       list.push(suspension);
       return copy(suspension, 'suspension');
     },
-    async listSuspensions(query) {
-      open();
+    async listSuspensions(query, options) {
+      open(options);
       const lists =
         query.runId === undefined
           ? [...suspensions.values()]
@@ -320,8 +317,8 @@ export function createMemoryStore(): AgentStore {
         'suspensions',
       );
     },
-    async resolveSuspension(runId, suspensionId, payload) {
-      open();
+    async resolveSuspension(runId, suspensionId, payload, options) {
+      open(options);
       const entry = (suspensions.get(checkStoreId(runId, 'run id')) ?? []).find(
         (candidate) => candidate.suspensionId === suspensionId,
       );
@@ -337,8 +334,8 @@ export function createMemoryStore(): AgentStore {
       return true;
     },
 
-    async beginCall(key, toolName) {
-      open();
+    async beginCall(key, toolName, options) {
+      open(options);
       const current = ledger.get(checkStoreId(key, 'idempotency key'));
       const before = current === undefined ? undefined : copy(current, 'ledger entry');
       if (current === undefined) {
@@ -349,8 +346,8 @@ export function createMemoryStore(): AgentStore {
       }
       return before;
     },
-    async completeCall(key, outcome) {
-      open();
+    async completeCall(key, outcome, options) {
+      open(options);
       const current = ledger.get(checkStoreId(key, 'idempotency key'));
       if (current === undefined) {
         throw new AgenticGenError('not-found', `[store] call "${key.slice(0, 100)}" was never started`);
@@ -360,8 +357,8 @@ export function createMemoryStore(): AgentStore {
       current.isError = outcome.isError;
       current.updatedAt = now();
     },
-    async getCall(key) {
-      open();
+    async getCall(key, options) {
+      open(options);
       const entry = ledger.get(checkStoreId(key, 'idempotency key'));
       return entry === undefined ? undefined : copy(entry, 'ledger entry');
     },

@@ -167,3 +167,52 @@ export function checkThreadSummary(summary: { text: string; throughSeq: number }
   }
   return { text: summary.text, throughSeq: summary.throughSeq };
 }
+
+/** A working-memory scope checked: its kind and id. */
+export function checkScope(scope: unknown): { kind: 'resource' | 'thread'; id: string } {
+  const kind = (scope as { kind?: unknown } | null | undefined)?.kind;
+  if (kind !== 'resource' && kind !== 'thread') {
+    throw new AgenticGenError('invalid-argument', "[store] a working-memory scope kind is 'resource' or 'thread'");
+  }
+  return { kind, id: checkStoreId((scope as { id?: unknown }).id, 'working-memory scope id') };
+}
+
+/** Throws `invalid-argument` unless a working-memory value is a JSON object; returns its JSON. */
+export function workingMemoryJson(value: unknown): string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new AgenticGenError('invalid-argument', '[store] working memory must be a JSON object');
+  }
+  return toStoreJson(value, 'working memory');
+}
+
+/** A message of an `appendMessages` batch, checked: its id, the JSON of its chat message, its metadata. */
+export interface PreparedMessage {
+  id: string;
+  messageJson: string;
+  metadata: StoreMetadata;
+}
+
+/** Checks a whole `appendMessages` batch before anything is written, so an invalid message stores none of it. */
+export function prepareMessages(
+  batch: readonly { message: unknown; id?: string | undefined; metadata?: unknown }[],
+): PreparedMessage[] {
+  if (batch.length > storeLimits.maxBatch) {
+    throw new AgenticGenError(
+      'invalid-argument',
+      `[store] ${batch.length} messages in one append; at most ${storeLimits.maxBatch} are allowed`,
+    );
+  }
+  return batch.map((input, index) => {
+    checkChatMessage(input.message, index);
+    return {
+      id: input.id === undefined ? newStoreId() : checkStoreId(input.id, 'message id'),
+      messageJson: toStoreJson(input.message, 'message'),
+      metadata: { ...checkMetadata(input.metadata, 'message metadata') },
+    };
+  });
+}
+
+/** A title or suspension reason as stored: text cut to the longest metadata value. */
+export function storeText(value: unknown): string {
+  return String(value).slice(0, storeLimits.maxMetadataValueLength);
+}

@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Type } from '@sinclair/typebox';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useInMemorySpans } from '../../../../test-support/otel-memory-spans.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { createRuntime } from '../plugins/create-runtime.js';
 import { definePlugin } from '../plugins/define-plugin.js';
@@ -29,19 +29,7 @@ describe('telemetry without an SDK', () => {
 });
 
 describe('telemetry with the in-memory exporter', () => {
-  let exporter: InMemorySpanExporter;
-  let provider: BasicTracerProvider;
-
-  beforeEach(() => {
-    exporter = new InMemorySpanExporter();
-    provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-    trace.setGlobalTracerProvider(provider);
-  });
-
-  afterEach(async () => {
-    trace.disable();
-    await provider.shutdown();
-  });
+  const exporter = useInMemorySpans();
 
   const spanNamed = (name: string) => {
     const span = exporter.getFinishedSpans().find((candidate) => candidate.name === name);

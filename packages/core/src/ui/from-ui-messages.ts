@@ -141,6 +141,11 @@ function toolPart(
   if (state === 'input-streaming') return; // an unfinished call: nothing the model can continue from
   const input = reader.json(part.input ?? {}, `${path}.input`);
   const call: ToolCallPart = { type: 'tool-call', toolCallId, toolName, input };
+  /** A call that ran (or was denied): the call and its result both go into the step. */
+  const finished = (output: unknown, isError?: true) => {
+    step.content.push(call);
+    step.results.push({ type: 'tool-result', toolCallId, toolName, output, ...(isError ? { isError } : {}) });
+  };
   switch (state) {
     case 'input-available':
     case 'approval-requested':
@@ -155,35 +160,13 @@ function toolPart(
       return;
     }
     case 'output-available':
-      step.content.push(call);
-      step.results.push({
-        type: 'tool-result',
-        toolCallId,
-        toolName,
-        output: reader.json(part.output ?? null, `${path}.output`),
-      });
+      finished(reader.json(part.output ?? null, `${path}.output`));
       return;
-    case 'output-error': {
-      const errorText = reader.string(part.errorText, `${path}.errorText`);
-      step.content.push(call);
-      step.results.push({
-        type: 'tool-result',
-        toolCallId,
-        toolName,
-        output: { error: { message: errorText } },
-        isError: true,
-      });
+    case 'output-error':
+      finished({ error: { message: reader.string(part.errorText, `${path}.errorText`) } }, true);
       return;
-    }
     case 'output-denied':
-      step.content.push(call);
-      step.results.push({
-        type: 'tool-result',
-        toolCallId,
-        toolName,
-        output: { error: { code: 'tool-denied', message: 'a person denied this call' } },
-        isError: true,
-      });
+      finished({ error: { code: 'tool-denied', message: 'a person denied this call' } }, true);
       return;
     default:
       reader.fail(`${path}.state`, `is ${describe(state)}, not a tool part state`);

@@ -1,6 +1,5 @@
 import { AgenticGenError, createAgent, executeTool, ToolRegistry } from '@agenticgen/core';
 import { checkAsyncResource, MockChatModel } from '@agenticgen/core/testing';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
@@ -12,6 +11,7 @@ import {
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SamplingOptions } from '../index.js';
 import { createMcpClient, type McpClient } from '../index.js';
+import { linkedTransport } from '../testing/linked-transport.js';
 
 /** An SDK server whose tool list and answers the test changes while the client is connected. */
 function sdkServer(tools: Tool[], answer: (name: string, args: unknown) => CallToolResult | Promise<CallToolResult>) {
@@ -34,14 +34,7 @@ function connectTo(
 ) {
   const client = createMcpClient({
     ...options,
-    transport: {
-      type: 'custom',
-      create: () => {
-        const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-        void server.connect(serverSide);
-        return clientSide;
-      },
-    },
+    transport: linkedTransport(() => server),
   });
   clients.push(client);
   return client;
@@ -215,14 +208,7 @@ describe('createMcpClient tools', () => {
     const sampling: SamplingOptions = { model, approve: (request) => request.messages.length !== 2, maxMessages: 3 };
     const client = createMcpClient({
       sampling,
-      transport: {
-        type: 'custom',
-        create: () => {
-          const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-          void server.connect(serverSide);
-          return clientSide;
-        },
-      },
+      transport: linkedTransport(() => server),
     });
     clients.push(client);
     const [tool] = await client.tools();

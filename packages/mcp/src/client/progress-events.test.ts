@@ -1,7 +1,7 @@
 import { defineTool, executeTool, Type } from '@agenticgen/core';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMcpClient, createMcpServer, type McpProgressEvent, mcpToolContext } from '../index.js';
+import { linkedTransport } from '../testing/linked-transport.js';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -23,14 +23,7 @@ function connectedClient() {
   const server = createMcpServer({ tools: [steps] });
   const client = createMcpClient({
     toolNamePrefix: 'srv_',
-    transport: {
-      type: 'custom',
-      create: () => {
-        const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-        void server.createServer().connect(serverSide);
-        return clientSide;
-      },
-    },
+    transport: linkedTransport(() => server.createServer()),
   });
   closers.push(() => client.close());
   return client;

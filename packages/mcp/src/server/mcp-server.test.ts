@@ -3,6 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMcpClient, createMcpServer } from '../index.js';
+import { linkedTransport } from '../testing/linked-transport.js';
 import { createFixtureServer } from './fixture-server.js';
 
 const closers: Array<() => Promise<void>> = [];
@@ -67,14 +68,7 @@ describe('createMcpServer driven by the SDK Client', () => {
   it('round-trips through our own client: an agent of one process uses the tools of another', async () => {
     const factory = await createFixtureServer();
     const client = createMcpClient({
-      transport: {
-        type: 'custom',
-        create: () => {
-          const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-          void factory.createServer().connect(serverSide);
-          return clientSide;
-        },
-      },
+      transport: linkedTransport(() => factory.createServer()),
     });
     closers.push(() => client.close());
     const add = (await client.tools()).find((tool) => tool.name === 'add');
@@ -99,14 +93,7 @@ describe('createMcpServer driven by the SDK Client', () => {
     });
     const factory = createMcpServer({ tools: [wait] });
     const client = createMcpClient({
-      transport: {
-        type: 'custom',
-        create: () => {
-          const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-          void factory.createServer().connect(serverSide);
-          return clientSide;
-        },
-      },
+      transport: linkedTransport(() => factory.createServer()),
     });
     closers.push(() => client.close());
     const [tool] = await client.tools();

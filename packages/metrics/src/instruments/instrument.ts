@@ -111,7 +111,8 @@ export abstract class Instrument<S extends Series> {
     readonly unit: string,
     labelNames: readonly string[] | undefined,
     protected readonly context: InstrumentContext,
-    private readonly reservedLabels: readonly string[],
+    /** Label names the instrument writes itself (a histogram's `le`), refused as user labels. */
+    private readonly reservedLabels: readonly string[] = [],
   ) {
     const defaults = context.defaultLabels;
     this.root = new TrieNode(renderLabelText(Object.keys(defaults), defaults));

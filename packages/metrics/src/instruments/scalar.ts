@@ -13,22 +13,19 @@ import { Instrument, type InstrumentContext, joinLabelText, type Series, SlotAll
 
 const maxFinite = Number.MAX_VALUE;
 
-/** A counter series and its bound handle: one float64 slot in a page that never moves. */
-export class CounterSeries implements BoundCounter, Series {
+/**
+ * What every scalar series is: one float64 slot in a page that never moves, with its labels. The subclasses add
+ * only their write method (`add` or `set`) and its validation.
+ */
+abstract class SlotSeries<S extends Series> implements Series {
   constructor(
-    private readonly owner: Instrument<CounterSeries>,
-    private readonly page: Float64Array,
-    private readonly slot: number,
+    protected readonly owner: Instrument<S>,
+    protected readonly page: Float64Array,
+    protected readonly slot: number,
     readonly labels: Labels,
     private readonly labelPrefix: string,
     private readonly labelPair: string,
   ) {}
-
-  add(value = 1): void {
-    // One comparison pair rejects NaN, infinities and negatives.
-    if (value >= 0 && value <= maxFinite) this.page[this.slot]! += value;
-    else this.owner.rejected(value, 'counter increments must be finite and >= 0');
-  }
 
   /** Exposition label text (`a="x",b="y"`), assembled from shared pieces. */
   get labelText(): string {
@@ -41,55 +38,28 @@ export class CounterSeries implements BoundCounter, Series {
   }
 }
 
-/** An up-down counter series and its bound handle. */
-export class UpDownCounterSeries implements BoundUpDownCounter, Series {
-  constructor(
-    private readonly owner: Instrument<UpDownCounterSeries>,
-    private readonly page: Float64Array,
-    private readonly slot: number,
-    readonly labels: Labels,
-    private readonly labelPrefix: string,
-    private readonly labelPair: string,
-  ) {}
+/** A counter series and its bound handle. */
+export class CounterSeries extends SlotSeries<CounterSeries> implements BoundCounter {
+  add(value = 1): void {
+    // One comparison pair rejects NaN, infinities and negatives.
+    if (value >= 0 && value <= maxFinite) this.page[this.slot]! += value;
+    else this.owner.rejected(value, 'counter increments must be finite and >= 0');
+  }
+}
 
+/** An up-down counter series and its bound handle. */
+export class UpDownCounterSeries extends SlotSeries<UpDownCounterSeries> implements BoundUpDownCounter {
   add(value: number): void {
     if (value - value === 0) this.page[this.slot]! += value;
     else this.owner.rejected(value, 'up-down counter deltas must be finite numbers');
   }
-
-  /** Exposition label text (`a="x",b="y"`), assembled from shared pieces. */
-  get labelText(): string {
-    return joinLabelText(this.labelPrefix, this.labelPair);
-  }
-
-  get value(): number {
-    return this.page[this.slot]!;
-  }
 }
 
 /** A gauge series and its bound handle. */
-export class GaugeSeries implements BoundGauge, Series {
-  constructor(
-    private readonly owner: Instrument<GaugeSeries>,
-    private readonly page: Float64Array,
-    private readonly slot: number,
-    readonly labels: Labels,
-    private readonly labelPrefix: string,
-    private readonly labelPair: string,
-  ) {}
-
+export class GaugeSeries extends SlotSeries<GaugeSeries> implements BoundGauge {
   set(value: number): void {
     if (value - value === 0) this.page[this.slot] = value;
     else this.owner.rejected(value, 'gauge values must be finite numbers');
-  }
-
-  /** Exposition label text (`a="x",b="y"`), assembled from shared pieces. */
-  get labelText(): string {
-    return joinLabelText(this.labelPrefix, this.labelPair);
-  }
-
-  get value(): number {
-    return this.page[this.slot]!;
   }
 }
 
@@ -107,16 +77,6 @@ function collectScalars(
 export class CounterInstrument extends Instrument<CounterSeries> implements Counter {
   readonly kind = 'counter' as const;
   private readonly slots = new SlotAllocator(1);
-
-  constructor(
-    name: string,
-    description: string,
-    unit: string,
-    labelNames: readonly string[] | undefined,
-    context: InstrumentContext,
-  ) {
-    super(name, description, unit, labelNames, context, []);
-  }
 
   add(value?: number, labels?: Labels): void {
     this.seriesFor(labels).add(value);
@@ -143,16 +103,6 @@ export class CounterInstrument extends Instrument<CounterSeries> implements Coun
 export class UpDownCounterInstrument extends Instrument<UpDownCounterSeries> implements UpDownCounter {
   readonly kind = 'up-down-counter' as const;
   private readonly slots = new SlotAllocator(1);
-
-  constructor(
-    name: string,
-    description: string,
-    unit: string,
-    labelNames: readonly string[] | undefined,
-    context: InstrumentContext,
-  ) {
-    super(name, description, unit, labelNames, context, []);
-  }
 
   add(value: number, labels?: Labels): void {
     this.seriesFor(labels).add(value);
@@ -184,7 +134,7 @@ export class GaugeInstrument extends Instrument<GaugeSeries> implements Gauge {
     context: InstrumentContext,
     readonly aggregation: GaugeAggregation,
   ) {
-    super(name, description, unit, labelNames, context, []);
+    super(name, description, unit, labelNames, context);
   }
 
   set(value: number, labels?: Labels): void {

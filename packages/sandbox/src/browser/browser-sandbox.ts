@@ -2,7 +2,7 @@ import { AgenticGenError } from '@agenticgen/core';
 import { CommandTransport, type WorkerCommand } from '../host/command-transport.js';
 import type { Envelope } from '../host/envelope.js';
 import { createNetworkPolicy, type NetworkPolicy } from '../host/network-policy.js';
-import { directoryUrl, downloadAllowed, downloadPackageFiles, isHttpUrl } from '../host/package-download.js';
+import { downloadAllowed, downloadPackageFiles, isHttpUrl, packageSourceUrl } from '../host/package-download.js';
 import { resolvePackageFiles } from '../host/packages.js';
 import { createSandboxCore, type PythonSandbox } from '../host/sandbox-core.js';
 import type { SnapshotCacheEvent } from '../host/sandbox-events.js';
@@ -336,12 +336,7 @@ class FrameTransport extends CommandTransport {
     const page = typeof location === 'undefined' ? undefined : location.href;
     const resolve = (option: string, value: string | undefined, directory: boolean): URL | undefined => {
       if (value === undefined) return undefined;
-      let url: URL;
-      try {
-        url = directory ? directoryUrl(value, page) : new URL(value, page);
-      } catch (cause) {
-        throw new AgenticGenError('invalid-config', `[sandbox] ${option} "${value}" is not a URL`, { cause });
-      }
+      const url = packageSourceUrl(option, value, directory, page);
       if (!isHttpUrl(url.href)) {
         throw new AgenticGenError(
           'invalid-config',

@@ -3,8 +3,8 @@
  * testing/chromium-app.ts) because vitest's browser mode aborts the run on any renderer crash in the tab, and
  * because a non-isolated page needs its own server.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type AppPage, chromiumTestsEnabled, openApp, type ServedApp, serveApp } from '../testing/chromium-app.js';
+import { describe, expect, it, vi } from 'vitest';
+import { type AppPage, chromiumTestsEnabled, useAppPage } from '../testing/chromium-app.js';
 
 /** Copies an 8 MB JavaScript array from Python until the worker's V8 heap (about 4 GB) is exhausted. */
 const jsHeapBomb = [
@@ -23,20 +23,10 @@ async function run(page: AppPage, session: number, code: string, timeoutMs?: num
 // kills that process the page keeps running, and the sandbox notices the silent frame, fails the run with
 // `SandboxCrash` and starts a new frame.
 describe.runIf(chromiumTestsEnabled)('a session that exhausts the JS heap', { timeout: 180_000 }, () => {
-  let served: ServedApp;
-  let page: AppPage;
-
-  beforeAll(async () => {
-    served = await serveApp('dev');
-    page = await openApp(served.url);
-  }, 120_000);
-
-  afterAll(async () => {
-    await page?.close();
-    await served?.close();
-  });
+  const openPage = useAppPage('dev');
 
   it('keeps the page, its heartbeat and its state, fails the run as SandboxCrash, then serves new sessions', async () => {
+    const page = openPage();
     const victim = await page.evaluate<number>('app.newSession()');
     const attacker = await page.evaluate<number>('app.newSession()');
     expect((await run(page, victim, 'kept = 1')).ok).toBe(true);
@@ -62,20 +52,10 @@ describe.runIf(chromiumTestsEnabled)('a session that exhausts the JS heap', { ti
 // busy run that ignores its interrupt is ended at its time limit with nothing of it left running. Counted with
 // Chromium's own list of worker targets, never timed.
 describe.runIf(chromiumTestsEnabled)('a busy session at its time limit', { timeout: 180_000 }, () => {
-  let served: ServedApp;
-  let page: AppPage;
-
-  beforeAll(async () => {
-    served = await serveApp('dev');
-    page = await openApp(served.url);
-  }, 120_000);
-
-  afterAll(async () => {
-    await page?.close();
-    await served?.close();
-  });
+  const openPage = useAppPage('dev');
 
   it('starts no nested worker, and its terminated worker leaves no work behind for new sessions', async () => {
+    const page = openPage();
     const attacker = await page.evaluate<number>('app.newSession()');
     expect((await run(page, attacker, 'kept = 1')).ok).toBe(true);
     const before = await page.workerCount();
@@ -116,20 +96,10 @@ describe.runIf(chromiumTestsEnabled)('a busy session at its time limit', { timeo
 
 // B6: without COOP/COEP there is no SharedArrayBuffer; createSession used to hang for more than 25 s.
 describe.runIf(chromiumTestsEnabled)('a page that is not cross-origin isolated', { timeout: 120_000 }, () => {
-  let served: ServedApp;
-  let page: AppPage;
-
-  beforeAll(async () => {
-    served = await serveApp('dev', { crossOriginIsolation: false });
-    page = await openApp(served.url);
-  }, 120_000);
-
-  afterAll(async () => {
-    await page?.close();
-    await served?.close();
-  });
+  const openPage = useAppPage('dev', { crossOriginIsolation: false });
 
   it('fails createSession at once with an error that names the missing headers', async () => {
+    const page = openPage();
     expect(await page.evaluate('app.isolated')).toBe(false);
     const outcome = await page.evaluate<{ code?: string; message: string }>(
       'app.newSession().then(() => ({ message: "started" }), (error) => ({ code: error.code, message: error.message }))',

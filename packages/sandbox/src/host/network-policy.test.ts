@@ -1,16 +1,8 @@
 import { AgenticGenError } from '@agenticgen/core';
 import { expect, it } from 'vitest';
+import { caught } from '../testing/caught.js';
 import { createTestSandbox } from '../testing/test-sandbox.js';
 import { createNetworkPolicy } from './network-policy.js';
-
-function caught(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-}
 
 it('rejects malformed allow-list entries when the sandbox is created, naming the entry', () => {
   const malformed: unknown[] = [

@@ -11,6 +11,18 @@ export function directoryUrl(value: string, base?: string): URL {
 }
 
 /**
+ * The URL of the package option `option` (`lockFileURL`, or the directory `packageBaseUrl` when `directory`),
+ * resolved against `base`; `invalid-config` when it is not a URL.
+ */
+export function packageSourceUrl(option: string, value: string, directory: boolean, base?: string): URL {
+  try {
+    return directory ? directoryUrl(value, base) : new URL(value, base);
+  } catch (cause) {
+    throw new AgenticGenError('invalid-config', `[sandbox] ${option} "${value}" is not a URL`, { cause });
+  }
+}
+
+/**
  * Downloads one file for the sandbox host after checking it against the allow-list. Redirects are refused:
  * following one would let an allowed host send the request to a host nobody allowed.
  */

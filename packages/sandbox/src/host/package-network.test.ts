@@ -1,5 +1,6 @@
 import { AgenticGenError } from '@agenticgen/core';
 import { afterAll, expect, inject, it } from 'vitest';
+import { caught } from '../testing/caught.js';
 import { createTestSandbox } from '../testing/test-sandbox.js';
 import type { PythonSandbox } from './sandbox-core.js';
 
@@ -16,15 +17,6 @@ async function requests(base: string): Promise<number> {
   const origin = new URL(base).origin;
   const response = await fetch(`${origin}/__requests/${scope}`);
   return ((await response.json()) as { requests: number }).requests;
-}
-
-function caught(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
 }
 
 const sandboxes: PythonSandbox[] = [];

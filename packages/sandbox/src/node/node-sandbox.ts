@@ -7,7 +7,7 @@ import { AgenticGenError } from '@agenticgen/core';
 import { CommandTransport, type WorkerCommand } from '../host/command-transport.js';
 import type { Envelope } from '../host/envelope.js';
 import { createNetworkPolicy, type NetworkPolicy } from '../host/network-policy.js';
-import { directoryUrl, downloadAllowed, downloadPackageFiles, isHttpUrl } from '../host/package-download.js';
+import { downloadAllowed, downloadPackageFiles, isHttpUrl, packageSourceUrl } from '../host/package-download.js';
 import { resolvePackageFiles } from '../host/packages.js';
 import { createSandboxCore, type PythonSandbox } from '../host/sandbox-core.js';
 import type { SnapshotCacheEvent } from '../host/sandbox-events.js';
@@ -234,12 +234,7 @@ class NodeTransport extends CommandTransport {
         const path = value.toLowerCase().startsWith('file:') ? fileURLToPath(value) : value;
         return directory ? path.replace(/\/+$/, '') : path;
       }
-      let url: URL;
-      try {
-        url = directory ? directoryUrl(value) : new URL(value);
-      } catch (cause) {
-        throw new AgenticGenError('invalid-config', `[sandbox] ${option} "${value}" is not a URL`, { cause });
-      }
+      const url = packageSourceUrl(option, value, directory);
       this.policy.check(url, option);
       return url;
     };

@@ -55,44 +55,52 @@ export function runAttackSuite(environment: AttackEnvironment): void {
     return result;
   }
 
+  /** Runs an attack that must fail: with this error type, or with a message matching this pattern. */
+  async function attackFails(
+    code: string,
+    expected: string | RegExp,
+    options: { timeoutMs?: number } = {},
+  ): Promise<RunResult> {
+    const result = await attack(code, options);
+    expect(result.ok).toBe(false);
+    if (typeof expected === 'string') expect(result.error?.type).toBe(expected);
+    else expect(result.error?.message).toMatch(expected);
+    return result;
+  }
+
   describe('reaching JavaScript and the host', () => {
     it('cannot import js', async () => {
-      const result = await attack('import js\njs.globalThis');
-      expect(result.ok).toBe(false);
-      expect(result.error?.type).toBe('ModuleNotFoundError');
+      await attackFails('import js\njs.globalThis', 'ModuleNotFoundError');
     });
 
     it('cannot import pyodide_js (no mountNodeFS, no runPython, no FS of the host)', async () => {
-      const result = await attack('import pyodide_js\npyodide_js.mountNodeFS("/mnt", "/")');
-      expect(result.ok).toBe(false);
-      expect(result.error?.type).toBe('ModuleNotFoundError');
+      await attackFails('import pyodide_js\npyodide_js.mountNodeFS("/mnt", "/")', 'ModuleNotFoundError');
     });
 
     it('cannot evaluate JavaScript with run_js', async () => {
-      const result = await attack('from pyodide.code import run_js\nrun_js("globalThis.process ?? globalThis")');
-      expect(result.ok).toBe(false);
-      expect(result.error?.message).toMatch(/EvalError|unsafe-eval|Code generation|not available/);
+      await attackFails(
+        'from pyodide.code import run_js\nrun_js("globalThis.process ?? globalThis")',
+        /EvalError|unsafe-eval|Code generation|not available/,
+      );
     });
 
     it('cannot escape through the Function constructor of to_js({})', async () => {
-      const result = await attack(
+      await attackFails(
         'from pyodide.ffi import to_js\nhost = to_js({}).constructor.constructor("return globalThis")()\nprint(host.process.env)',
+        /EvalError|unsafe-eval|Code generation/,
       );
-      expect(result.ok).toBe(false);
-      expect(result.error?.message).toMatch(/EvalError|unsafe-eval|Code generation/);
     });
 
     it('cannot escape through the Function constructor of create_proxy', async () => {
-      const result = await attack(
+      await attackFails(
         [
           'from pyodide.ffi import create_proxy, to_js',
           'proxy = create_proxy(lambda: 1)',
           'holder = to_js([proxy])',
           'holder.constructor.constructor("return globalThis")()',
         ].join('\n'),
+        /EvalError|unsafe-eval|Code generation/,
       );
-      expect(result.ok).toBe(false);
-      expect(result.error?.message).toMatch(/EvalError|unsafe-eval|Code generation/);
     });
 
     // Issue 16 B1: a browser timer called its callback with `this` = the worker's global scope, and
@@ -226,18 +234,15 @@ export function runAttackSuite(environment: AttackEnvironment): void {
     });
 
     it('stops a long C loop: sum(range(10**12))', async () => {
-      const result = await attack('sum(range(10**12))', { timeoutMs: 300 });
-      expect(result.ok).toBe(false);
-      expect(result.error?.type).toBe('TimeoutError');
+      await attackFails('sum(range(10**12))', 'TimeoutError', { timeoutMs: 300 });
     });
 
     it('stops a loop that swallows BaseException', async () => {
-      const result = await attack(
+      await attackFails(
         'while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass',
+        'TimeoutError',
         { timeoutMs: 300 },
       );
-      expect(result.ok).toBe(false);
-      expect(result.error?.type).toBe('TimeoutError');
     });
 
     it('survives 3 GB allocation attempts: one block, and 100 MB blocks past the memory limit', async () => {
@@ -256,11 +261,10 @@ export function runAttackSuite(environment: AttackEnvironment): void {
     });
 
     it('caps recursion even when the code raises the limit', async () => {
-      const result = await attack(
+      await attackFails(
         'import sys\nsys.setrecursionlimit(10**6)\ndef down(n):\n    return down(n + 1)\ndown(0)',
+        'RecursionError',
       );
-      expect(result.ok).toBe(false);
-      expect(result.error?.type).toBe('RecursionError');
     });
 
     it('cuts an output flood and flags it', async () => {
@@ -284,6 +288,7 @@ export function runAttackSuite(environment: AttackEnvironment): void {
   runRuntimeAttacks(environment, {
     attacker: () => attacker,
     attack,
+    attackFails,
   });
 
   describe('isolation between sessions', () => {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type CDPSession, chromium } from 'playwright-core';
 import { build, createServer, type InlineConfig, preview } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 import { createSandboxVitePlugin } from '../vite/sandbox-vite-plugin.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -111,4 +112,25 @@ export async function openApp(url: string): Promise<AppPage> {
     return targetInfos.filter((target) => target.type === 'worker').length;
   };
   return { evaluate, crashReported: () => crashed, workerCount, close: () => browser.close() };
+}
+
+/**
+ * Serves the fixture app (see `serveApp`) and opens it in Chromium before the tests of the enclosing `describe`,
+ * closing both after them. Returns the open page (call it inside a test).
+ */
+export function useAppPage(mode: 'dev' | 'build', options: { crossOriginIsolation?: boolean } = {}): () => AppPage {
+  let served: ServedApp | undefined;
+  let page: AppPage | undefined;
+  beforeAll(async () => {
+    served = await serveApp(mode, options);
+    page = await openApp(served.url);
+  }, 120_000);
+  afterAll(async () => {
+    await page?.close();
+    await served?.close();
+  });
+  return () => {
+    if (page === undefined) throw new Error('[test] the app page did not open (see the beforeAll error)');
+    return page;
+  };
 }

@@ -13,6 +13,8 @@ export interface RuntimeAttackContext {
   attacker(): CodeSession;
   /** Runs an attack, then checks the host, the victim and the attacker's next run. */
   attack(code: string, options?: { timeoutMs?: number }): Promise<RunResult>;
+  /** `attack`, which must fail: with this error type, or with a message matching this pattern. */
+  attackFails(code: string, expected: string | RegExp, options?: { timeoutMs?: number }): Promise<RunResult>;
 }
 
 export function runRuntimeAttacks(environment: AttackEnvironment, context: RuntimeAttackContext): void {
@@ -44,6 +46,15 @@ export function runRuntimeAttacks(environment: AttackEnvironment, context: Runti
   });
 
   describe('CPU between runs (issue 16, item 2)', () => {
+    /** Runs `lines` (Python that schedules work to outlive the run) in the attacking session; the run succeeds. */
+    async function schedule(lines: string[]): Promise<{ attacker: CodeSession; scheduled: RunResult }> {
+      const attacker = context.attacker();
+      const scheduled = await attacker.run(lines.join('\n'));
+      expect(scheduled.error).toBeUndefined();
+      expect(scheduled.ok).toBe(true);
+      return { attacker, scheduled };
+    }
+
     /** Each run is a message the worker's event loop handles after any callback that was due: 20 round trips
      * give a callback that was going to run every chance to, with no wall-clock threshold involved. */
     async function expectNoTicks(attacker: CodeSession, expected: string): Promise<void> {
@@ -53,96 +64,82 @@ export function runRuntimeAttacks(environment: AttackEnvironment, context: Runti
       }
     }
 
+    /** Schedules `lines`, whose run ends by showing `ticks`: no tick may follow once the run ended. */
+    async function expectFrozenAfterRun(lines: string[]): Promise<void> {
+      const { attacker, scheduled } = await schedule([...lines, 'dict(ticks)']);
+      await expectNoTicks(attacker, scheduled.result?.repr ?? 'missing');
+    }
+
+    /** Python: `JsArray` (JavaScript's Array) and `steps(key)`, a generator counting its steps in `ticks[key]`. */
+    const countedSteps = [
+      'from pyodide.ffi import to_js',
+      'JsArray = to_js([]).constructor',
+      'def steps(key):',
+      '    while True:',
+      '        ticks[key] += 1',
+      '        yield 1',
+    ];
+
     it('runs no callback scheduled through the event loop or timers after the run ended', async () => {
-      const attacker = context.attacker();
-      const scheduled = await attacker.run(
-        [
-          'import asyncio',
-          'from pyodide.ffi import create_proxy',
-          'import pyodide.webloop as webloop',
-          'ticks = {"soon": 0, "later": 0, "callback": 0}',
-          'def soon():',
-          '    ticks["soon"] += 1',
-          '    asyncio.get_event_loop().call_soon(soon)',
-          'asyncio.get_event_loop().call_soon(soon)',
-          'asyncio.get_event_loop().call_later(0.001, lambda: ticks.__setitem__("later", 1))',
-          'def callback():',
-          '    ticks["callback"] += 1',
-          '    webloop.scheduleCallback(keep, 0)',
-          'keep = create_proxy(callback)',
-          'webloop.scheduleCallback(keep, 0)',
-          'webloop.scheduleCallback(keep, 5)',
-        ].join('\n'),
-      );
-      expect(scheduled.ok).toBe(true);
+      const { attacker } = await schedule([
+        'import asyncio',
+        'from pyodide.ffi import create_proxy',
+        'import pyodide.webloop as webloop',
+        'ticks = {"soon": 0, "later": 0, "callback": 0}',
+        'def soon():',
+        '    ticks["soon"] += 1',
+        '    asyncio.get_event_loop().call_soon(soon)',
+        'asyncio.get_event_loop().call_soon(soon)',
+        'asyncio.get_event_loop().call_later(0.001, lambda: ticks.__setitem__("later", 1))',
+        'def callback():',
+        '    ticks["callback"] += 1',
+        '    webloop.scheduleCallback(keep, 0)',
+        'keep = create_proxy(callback)',
+        'webloop.scheduleCallback(keep, 0)',
+        'webloop.scheduleCallback(keep, 5)',
+      ]);
       await expectNoTicks(attacker, "{'soon': 0, 'later': 0, 'callback': 0}");
     });
 
     it('runs no asyncio task after the run ended: one spinning on sleep(0), one awaiting JavaScript promises', async () => {
-      const attacker = context.attacker();
-      const scheduled = await attacker.run(
-        [
-          'import asyncio',
-          'from pyodide.ffi import to_js',
-          'JsArray = to_js([]).constructor',
-          'ticks = {"sleep": 0, "promise": 0}',
-          'async def on_sleep():',
-          '    while True:',
-          '        ticks["sleep"] += 1',
-          '        await asyncio.sleep(0)',
-          'async def on_promise():',
-          '    while True:',
-          '        ticks["promise"] += 1',
-          // A JavaScript promise each time (Array.fromAsync), awaited as a Python future.
-          '        await JsArray.fromAsync([1])',
-          'loop = asyncio.get_event_loop()',
-          'tasks = [loop.create_task(on_sleep()), loop.create_task(on_promise())]',
-          'dict(ticks)',
-        ].join('\n'),
-      );
-      expect(scheduled.error).toBeUndefined();
-      expect(scheduled.ok).toBe(true);
-      await expectNoTicks(attacker, scheduled.result?.repr ?? 'missing');
+      await expectFrozenAfterRun([
+        'import asyncio',
+        ...countedSteps,
+        'ticks = {"sleep": 0, "promise": 0}',
+        'async def on_sleep():',
+        '    while True:',
+        '        ticks["sleep"] += 1',
+        '        await asyncio.sleep(0)',
+        'async def on_promise():',
+        '    while True:',
+        '        ticks["promise"] += 1',
+        // A JavaScript promise each time (Array.fromAsync), awaited as a Python future.
+        '        await JsArray.fromAsync([1])',
+        'loop = asyncio.get_event_loop()',
+        'tasks = [loop.create_task(on_sleep()), loop.create_task(on_promise())]',
+      ]);
     });
 
     it.runIf(environment.freezesPromiseJobs !== false)(
       'runs no promise job Python started (an async iterator over a generator) after the run ended',
       async () => {
-        const attacker = context.attacker();
-        const scheduled = await attacker.run(
-          [
-            'from pyodide.ffi import to_js',
-            'ticks = {"promise": 0}',
-            'def steps():',
-            '    while True:',
-            '        ticks["promise"] += 1',
-            '        yield 1',
-            'pending = to_js([]).constructor.fromAsync(steps())',
-            // The iterator's first step runs inside the call, within the run.
-            'dict(ticks)',
-          ].join('\n'),
-        );
-        expect(scheduled.ok).toBe(true);
-        await expectNoTicks(attacker, scheduled.result?.repr ?? 'missing');
+        // The iterator's first step runs inside the call, within the run.
+        await expectFrozenAfterRun([
+          ...countedSteps,
+          'ticks = {"promise": 0}',
+          'pending = JsArray.fromAsync(steps("promise"))',
+        ]);
       },
     );
 
     it.runIf(environment.freezesPromiseJobs !== false)(
       'stops several promise chains between runs: each takes at most one step after the run, then none',
       async () => {
-        const attacker = context.attacker();
-        const scheduled = await attacker.run(
-          [
-            'from pyodide.ffi import to_js',
-            'ticks = {"a": 0, "b": 0, "c": 0}',
-            'def steps(key):',
-            '    while True:',
-            '        ticks[key] += 1',
-            '        yield 1',
-            'pending = [to_js([]).constructor.fromAsync(steps(key)) for key in ticks]',
-          ].join('\n'),
-        );
-        expect(scheduled.ok).toBe(true);
+        const { attacker } = await schedule([
+          ...countedSteps,
+          'ticks = {"a": 0, "b": 0, "c": 0}',
+          'pending = [JsArray.fromAsync(steps(key)) for key in ticks]',
+        ]);
         const first = await attacker.run('list(ticks.values())');
         const counts = JSON.parse(String(first.result?.repr)) as number[];
         for (const count of counts) expect(count).toBeLessThanOrEqual(2);
@@ -196,48 +193,50 @@ export function runRuntimeAttacks(environment: AttackEnvironment, context: Runti
 
   describe('timeouts are never reported as success (issue 16, item 4)', () => {
     it('reports a time limit reached inside __repr__ as a timeout', async () => {
-      const result = await context.attack('class Slow:\n    def __repr__(self):\n        while True: pass\nSlow()', {
-        timeoutMs: 300,
-      });
-      expect(result.ok).toBe(false);
-      expect(result.error?.type).toBe('TimeoutError');
+      await context.attackFails(
+        'class Slow:\n    def __repr__(self):\n        while True: pass\nSlow()',
+        'TimeoutError',
+        {
+          timeoutMs: 300,
+        },
+      );
     });
 
     it('reports a run that swallowed the interrupt and finished as a timeout', async () => {
-      const result = await context.attack(
+      await context.attackFails(
         'try:\n    while True: pass\nexcept KeyboardInterrupt:\n    pass\n"finished anyway"',
+        'TimeoutError',
         { timeoutMs: 300 },
       );
-      expect(result.ok).toBe(false);
-      expect(result.error?.type).toBe('TimeoutError');
     });
   });
 
   describe('the harness is out of reach (issue 16, item 5)', () => {
+    /** Runs the attack `lines`, which must succeed and end with the expression `found`, an empty list. */
+    async function expectNothingFound(lines: string[]): Promise<void> {
+      const result = await context.attack(lines.join('\n'));
+      expect(result.ok).toBe(true);
+      expect(result.result?.repr).toBe('[]');
+    }
+
     it('cannot import the harness module', async () => {
-      const result = await context.attack('import _agenticgen\n_agenticgen._set_limit(10**7)');
-      expect(result.ok).toBe(false);
-      expect(result.error?.type).toBe('ModuleNotFoundError');
+      await context.attackFails('import _agenticgen\n_agenticgen._set_limit(10**7)', 'ModuleNotFoundError');
     });
 
     it('finds the harness neither in sys.modules nor behind sys.setrecursionlimit or the import blocker', async () => {
-      const result = await context.attack(
-        [
-          'import sys',
-          'found = [name for name, module in list(sys.modules.items()) if "agenticgen" in name',
-          '         or hasattr(module, "_set_limit") or hasattr(module, "_mime")]',
-          'for finder in sys.meta_path:',
-          '    for method in vars(type(finder)).values():',
-          '        found.extend(name for name in ("run", "_mime", "reseed") if name in getattr(method, "__globals__", {}))',
-          'limit = sys.setrecursionlimit',
-          'for cell in getattr(limit, "__closure__", None) or ():',
-          '    found.append(repr(cell.cell_contents))',
-          'found.extend(name for name in ("_set_limit", "_max_recursion") if name in getattr(limit, "__globals__", {}))',
-          'found',
-        ].join('\n'),
-      );
-      expect(result.ok).toBe(true);
-      expect(result.result?.repr).toBe('[]');
+      await expectNothingFound([
+        'import sys',
+        'found = [name for name, module in list(sys.modules.items()) if "agenticgen" in name',
+        '         or hasattr(module, "_set_limit") or hasattr(module, "_mime")]',
+        'for finder in sys.meta_path:',
+        '    for method in vars(type(finder)).values():',
+        '        found.extend(name for name in ("run", "_mime", "reseed") if name in getattr(method, "__globals__", {}))',
+        'limit = sys.setrecursionlimit',
+        'for cell in getattr(limit, "__closure__", None) or ():',
+        '    found.append(repr(cell.cell_contents))',
+        'found.extend(name for name in ("_set_limit", "_max_recursion") if name in getattr(limit, "__globals__", {}))',
+        'found',
+      ]);
     });
 
     /**
@@ -288,30 +287,26 @@ export function runRuntimeAttacks(environment: AttackEnvironment, context: Runti
     });
 
     it('finds no function of the harness through gc.get_objects(), closures, sys.modules or builtins', async () => {
-      const result = await context.attack(
-        [
-          ...harnessProbe,
-          'import builtins',
-          'found = []',
-          'blockers = [f for f in sys.meta_path if type(f).__name__ == "BlockHostModules"]',
-          'allowed = {id(vars(type(f))["find_spec"]) for f in blockers}',
-          'for value in gc.get_objects():',
-          '    if runtime_function(value) and id(value) not in allowed:',
-          '        found.append(value.__name__)',
-          '    for cell in getattr(value, "__closure__", None) or ():',
-          '        if runtime_function(cell.cell_contents):',
-          '            found.append("closure:" + cell.cell_contents.__name__)',
-          'for module in list(sys.modules.values()):',
-          '    found.extend("module:" + n for n, v in list(vars(module).items()) if runtime_function(v))',
-          'found.extend("builtins:" + n for n, v in vars(builtins).items() if runtime_function(v))',
-          // The import blocker must stay in sys.meta_path: its method reaches no other function of the harness.
-          'for f in blockers:',
-          '    found.extend("blocker:" + n for n, v in vars(type(f))["find_spec"].__globals__.items() if runtime_function(v))',
-          'found',
-        ].join('\n'),
-      );
-      expect(result.ok).toBe(true);
-      expect(result.result?.repr).toBe('[]');
+      await expectNothingFound([
+        ...harnessProbe,
+        'import builtins',
+        'found = []',
+        'blockers = [f for f in sys.meta_path if type(f).__name__ == "BlockHostModules"]',
+        'allowed = {id(vars(type(f))["find_spec"]) for f in blockers}',
+        'for value in gc.get_objects():',
+        '    if runtime_function(value) and id(value) not in allowed:',
+        '        found.append(value.__name__)',
+        '    for cell in getattr(value, "__closure__", None) or ():',
+        '        if runtime_function(cell.cell_contents):',
+        '            found.append("closure:" + cell.cell_contents.__name__)',
+        'for module in list(sys.modules.values()):',
+        '    found.extend("module:" + n for n, v in list(vars(module).items()) if runtime_function(v))',
+        'found.extend("builtins:" + n for n, v in vars(builtins).items() if runtime_function(v))',
+        // The import blocker must stay in sys.meta_path: its method reaches no other function of the harness.
+        'for f in blockers:',
+        '    found.extend("blocker:" + n for n, v in vars(type(f))["find_spec"].__globals__.items() if runtime_function(v))',
+        'found',
+      ]);
     });
 
     it('finds no way through gc.get_objects() to lift the recursion limit', async () => {

@@ -3,6 +3,7 @@
  * requests, and transactions that commit when the work resolves and abort when it throws. IndexedDB runs
  * readwrite transactions whose stores overlap one after another, across tabs too: that is what orders appends.
  */
+import { abortErrorFrom } from '@agenticgen/core';
 import { toStoreError } from '../errors.js';
 
 /** Object stores and their keys; bump `schemaVersion` and add an upgrade step to change them. */
@@ -48,6 +49,8 @@ export function openDatabase(name: string): Promise<IDBDatabase> {
 /**
  * Runs `work` in one transaction: resolves with its value once the transaction committed, rejects (rolling
  * everything back) when it throws. `work` must only await requests of `tx`, or the transaction commits early.
+ * `signal` aborting before the commit (while the transaction waits behind others, or runs) rolls it back and
+ * rejects with `aborted`; once committing, the transaction's own outcome stands.
  */
 export function transact<T>(
   database: IDBDatabase,
@@ -55,13 +58,29 @@ export function transact<T>(
   mode: IDBTransactionMode,
   what: string,
   work: (tx: IDBTransaction) => Promise<T>,
+  signal?: AbortSignal,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
     const tx = database.transaction(stores, mode);
     let value: T;
     let thrown = false;
-    tx.oncomplete = () => resolve(value);
+    const onAbort = () => {
+      try {
+        tx.abort();
+      } catch {
+        return; // Already committing: its outcome stands.
+      }
+      thrown = true;
+      reject(abortErrorFrom(signal as AbortSignal, 'store'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const settled = () => signal?.removeEventListener('abort', onAbort);
+    tx.oncomplete = () => {
+      settled();
+      resolve(value);
+    };
     tx.onabort = () => {
+      settled();
       if (!thrown) reject(toStoreError(tx.error ?? new Error('the transaction was aborted'), what));
     };
     work(tx).then(

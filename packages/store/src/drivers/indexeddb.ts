@@ -10,16 +10,18 @@ import {
   type Page,
   type RunCheckpoint,
   type RunSuspension,
+  type StoreCallOptions,
   type StoredMessage,
   type StoredThread,
   storeLimits,
+  throwIfAborted,
   type WorkingMemoryRecord,
   type WorkingMemoryScope,
 } from '@agenticgen/core';
 import {
-  checkChatMessage,
   checkMetadata,
   checkPageSize,
+  checkScope,
   checkStoreId,
   checkThreadSummary,
   decodeSeqCursor,
@@ -27,7 +29,10 @@ import {
   encodeThreadCursor,
   metadataMatches,
   newStoreId,
+  prepareMessages,
+  storeText,
   toStoreJson,
+  workingMemoryJson,
 } from '@agenticgen/core/internal';
 import { storeError } from '../errors.js';
 import { openDatabase, result, type StoreName, tick, transact } from './indexeddb-database.js';
@@ -46,10 +51,8 @@ const json = <T>(value: T, what: string): T => JSON.parse(toStoreJson(value, wha
 const publicThread = ({ nextSeq: _, ...thread }: ThreadRecord): StoredThread => thread;
 const publicSuspension = ({ order: _, ...suspension }: SuspensionRecord): RunSuspension => suspension;
 const scopeKey = (scope: WorkingMemoryScope) => {
-  if (scope?.kind !== 'resource' && scope?.kind !== 'thread') {
-    throw storeError('invalid-argument', "a working-memory scope kind is 'resource' or 'thread'");
-  }
-  return `${scope.kind}:${checkStoreId(scope.id, 'working-memory scope id')}`;
+  const { kind, id } = checkScope(scope);
+  return `${kind}:${id}`;
 };
 const runRange = (runId: string) => IDBKeyRange.bound([runId], [runId, []]);
 
@@ -64,14 +67,16 @@ export async function createIndexedDbStore(options: IndexedDbStoreOptions): Prom
   if (typeof indexedDB === 'undefined') throw storeError('unsupported', 'IndexedDB is not available here');
   const database = await openDatabase(options.name);
   let closed = false;
-  const run = <T>(
+  const run = async <T>(
     what: string,
+    options: StoreCallOptions | undefined,
     stores: StoreName[],
     mode: IDBTransactionMode,
     work: (tx: IDBTransaction) => Promise<T>,
   ) => {
-    if (closed) return Promise.reject(storeError('disposed', 'the indexeddb store is closed'));
-    return transact(database, stores, mode, what, work);
+    if (closed) throw storeError('disposed', 'the indexeddb store is closed');
+    throwIfAborted(options?.signal, 'store');
+    return transact(database, stores, mode, what, work, options?.signal);
   };
   const threadMissing = (threadId: string) =>
     storeError('not-found', `thread "${threadId.slice(0, 100)}" does not exist`);
@@ -95,8 +100,8 @@ export async function createIndexedDbStore(options: IndexedDbStoreOptions): Prom
     dispose: release,
     [Symbol.asyncDispose]: release,
 
-    createThread: (input) =>
-      run('create thread', ['threads', 'meta'], 'readwrite', async (tx) => {
+    createThread: (input, options) =>
+      run('create thread', options, ['threads', 'meta'], 'readwrite', async (tx) => {
         const id = input.id === undefined ? newStoreId() : checkStoreId(input.id, 'thread id');
         const threads = tx.objectStore('threads');
         if ((await result(threads.getKey(id))) !== undefined) {
@@ -111,34 +116,34 @@ export async function createIndexedDbStore(options: IndexedDbStoreOptions): Prom
           nextSeq: 1,
         };
         if (input.resourceId !== undefined) thread.resourceId = checkStoreId(input.resourceId, 'resource id');
-        if (input.title !== undefined) thread.title = String(input.title).slice(0, storeLimits.maxMetadataValueLength);
+        if (input.title !== undefined) thread.title = storeText(input.title);
         threads.add(thread);
         return publicThread(thread);
       }),
-    getThread: (threadId) =>
-      run('get thread', ['threads'], 'readonly', async (tx) => {
+    getThread: (threadId, options) =>
+      run('get thread', options, ['threads'], 'readonly', async (tx) => {
         const thread = (await result(tx.objectStore('threads').get(checkStoreId(threadId, 'thread id')))) as
           | ThreadRecord
           | undefined;
         return thread === undefined ? undefined : publicThread(thread);
       }),
-    updateThread: (threadId, patch) =>
-      run('update thread', ['threads', 'meta'], 'readwrite', async (tx) => {
+    updateThread: (threadId, patch, options) =>
+      run('update thread', options, ['threads', 'meta'], 'readwrite', async (tx) => {
         const thread = await threadOf(tx, threadId);
         if (patch.metadata !== undefined) thread.metadata = { ...checkMetadata(patch.metadata, 'thread metadata') };
-        if (patch.title !== undefined) thread.title = String(patch.title).slice(0, storeLimits.maxMetadataValueLength);
+        if (patch.title !== undefined) thread.title = storeText(patch.title);
         thread.updatedAt = await tick(tx, 'clock');
         tx.objectStore('threads').put(thread);
         return publicThread(thread);
       }),
-    deleteThread: (threadId) =>
-      run('delete thread', ['threads', 'messages'], 'readwrite', async (tx) => {
+    deleteThread: (threadId, options) =>
+      run('delete thread', options, ['threads', 'messages'], 'readwrite', async (tx) => {
         const id = checkStoreId(threadId, 'thread id');
         tx.objectStore('threads').delete(id);
         tx.objectStore('messages').delete(IDBKeyRange.bound([id, -Infinity], [id, Infinity]));
       }),
-    listThreads: (query = {}) =>
-      run('list threads', ['threads'], 'readonly', async (tx) => {
+    listThreads: (query = {}, options) =>
+      run('list threads', options, ['threads'], 'readonly', async (tx) => {
         const limit = checkPageSize(query.limit);
         const after = decodeThreadCursor(query.cursor);
         const filter = query.metadata === undefined ? undefined : checkMetadata(query.metadata, 'metadata filter');
@@ -159,23 +164,14 @@ export async function createIndexedDbStore(options: IndexedDbStoreOptions): Prom
         if (sorted.length > limit && last !== undefined) page.nextCursor = encodeThreadCursor(last.updatedAt, last.id);
         return page;
       }),
-    appendMessages: (threadId, batch) =>
-      run('append messages', ['threads', 'messages', 'meta'], 'readwrite', async (tx) => {
+    appendMessages: (threadId, batch, options) =>
+      run('append messages', options, ['threads', 'messages', 'meta'], 'readwrite', async (tx) => {
         checkStoreId(threadId, 'thread id');
-        if (batch.length > storeLimits.maxBatch) {
-          throw storeError(
-            'invalid-argument',
-            `${batch.length} messages in one append; at most ${storeLimits.maxBatch} are allowed`,
-          );
-        }
-        const prepared = batch.map((input, index) => {
-          checkChatMessage(input.message, index);
-          return {
-            id: input.id === undefined ? newStoreId() : checkStoreId(input.id, 'message id'),
-            message: json(input.message, 'message'),
-            metadata: { ...checkMetadata(input.metadata, 'message metadata') },
-          };
-        });
+        const prepared = prepareMessages(batch).map(({ id, messageJson, metadata }) => ({
+          id,
+          message: JSON.parse(messageJson) as StoredMessage['message'],
+          metadata,
+        }));
         const thread = await threadOf(tx, threadId);
         if (prepared.length === 0) return [];
         const time = await tick(tx, 'clock');
@@ -195,8 +191,8 @@ export async function createIndexedDbStore(options: IndexedDbStoreOptions): Prom
         tx.objectStore('threads').put(thread);
         return stored;
       }),
-    listMessages: (threadId, query = {}) =>
-      run('list messages', ['threads', 'messages'], 'readonly', async (tx) => {
+    listMessages: (threadId, query = {}, options) =>
+      run('list messages', options, ['threads', 'messages'], 'readonly', async (tx) => {
         const thread = await threadOf(tx, threadId);
         const limit = checkPageSize(query.limit);
         const cursor = decodeSeqCursor(query.cursor);
@@ -228,8 +224,8 @@ export async function createIndexedDbStore(options: IndexedDbStoreOptions): Prom
         }
         return page;
       }),
-    saveThreadSummary: (threadId, summary) =>
-      run('save thread summary', ['threads'], 'readwrite', async (tx) => {
+    saveThreadSummary: (threadId, summary, options) =>
+      run('save thread summary', options, ['threads'], 'readwrite', async (tx) => {
         const thread = await threadOf(tx, threadId);
         const checked = checkThreadSummary(summary);
         if (thread.summary !== undefined && thread.summary.throughSeq >= checked.throughSeq) return false;
@@ -238,8 +234,8 @@ export async function createIndexedDbStore(options: IndexedDbStoreOptions): Prom
         return true;
       }),
 
-    getWorkingMemory: (scope) =>
-      run('get working memory', ['working'], 'readonly', async (tx) => {
+    getWorkingMemory: (scope, options) =>
+      run('get working memory', options, ['working'], 'readonly', async (tx) => {
         const record = (await result(tx.objectStore('working').get(scopeKey(scope)))) as
           | (WorkingMemoryRecord & { key: string })
           | undefined;
@@ -248,11 +244,9 @@ export async function createIndexedDbStore(options: IndexedDbStoreOptions): Prom
           : { value: record.value, version: record.version, updatedAt: record.updatedAt };
       }),
     setWorkingMemory: (scope, value, options = {}) =>
-      run('set working memory', ['working'], 'readwrite', async (tx) => {
+      run('set working memory', options, ['working'], 'readwrite', async (tx) => {
         const key = scopeKey(scope);
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-          throw storeError('invalid-argument', 'working memory must be a JSON object');
-        }
+        const valueJson = workingMemoryJson(value);
         const store = tx.objectStore('working');
         const current = (await result(store.get(key))) as WorkingMemoryRecord | undefined;
         const version = current?.version ?? 0;
@@ -264,20 +258,20 @@ export async function createIndexedDbStore(options: IndexedDbStoreOptions): Prom
           );
         }
         const record: WorkingMemoryRecord = {
-          value: json(value, 'working memory'),
+          value: JSON.parse(valueJson),
           version: version + 1,
           updatedAt: Date.now(),
         };
         store.put({ key, ...record });
         return record;
       }),
-    deleteWorkingMemory: (scope) =>
-      run('delete working memory', ['working'], 'readwrite', async (tx) => {
+    deleteWorkingMemory: (scope, options) =>
+      run('delete working memory', options, ['working'], 'readwrite', async (tx) => {
         tx.objectStore('working').delete(scopeKey(scope));
       }),
 
-    saveCheckpoint: (checkpoint) =>
-      run('save checkpoint', ['runs'], 'readwrite', async (tx) => {
+    saveCheckpoint: (checkpoint, options) =>
+      run('save checkpoint', options, ['runs'], 'readwrite', async (tx) => {
         const runId = checkStoreId(checkpoint.runId, 'run id');
         const record: RunCheckpoint = {
           runId,
@@ -299,12 +293,12 @@ export async function createIndexedDbStore(options: IndexedDbStoreOptions): Prom
         }
         runs.put(record);
       }),
-    loadCheckpoint: (runId) =>
-      run('load checkpoint', ['runs'], 'readonly', async (tx) => {
+    loadCheckpoint: (runId, options) =>
+      run('load checkpoint', options, ['runs'], 'readonly', async (tx) => {
         return (await result(tx.objectStore('runs').get(checkStoreId(runId, 'run id')))) as RunCheckpoint | undefined;
       }),
-    listRuns: (query) =>
-      run('list runs', ['runs'], 'readonly', async (tx) => {
+    listRuns: (query, options) =>
+      run('list runs', options, ['runs'], 'readonly', async (tx) => {
         const limit = checkPageSize(query.limit, 100);
         const all = (await result(tx.objectStore('runs').getAll())) as RunCheckpoint[];
         return all
@@ -312,8 +306,8 @@ export async function createIndexedDbStore(options: IndexedDbStoreOptions): Prom
           .sort((a, b) => a.updatedAt - b.updatedAt || (a.runId < b.runId ? -1 : 1))
           .slice(0, limit);
       }),
-    deleteRun: (runId) =>
-      run('delete run', ['runs', 'nodes', 'suspensions', 'ledger'], 'readwrite', async (tx) => {
+    deleteRun: (runId, options) =>
+      run('delete run', options, ['runs', 'nodes', 'suspensions', 'ledger'], 'readwrite', async (tx) => {
         const id = checkStoreId(runId, 'run id');
         tx.objectStore('runs').delete(id);
         tx.objectStore('nodes').delete(runRange(id));
@@ -322,15 +316,15 @@ export async function createIndexedDbStore(options: IndexedDbStoreOptions): Prom
         for (const key of keys) tx.objectStore('ledger').delete(key);
       }),
 
-    saveNodeResult: (runId, nodeId, output) =>
-      run('save node result', ['nodes'], 'readwrite', async (tx) => {
+    saveNodeResult: (runId, nodeId, output, options) =>
+      run('save node result', options, ['nodes'], 'readwrite', async (tx) => {
         const key = [checkStoreId(runId, 'run id'), checkStoreId(nodeId, 'node id')];
         const nodes = tx.objectStore('nodes');
         if ((await result(nodes.getKey(key))) !== undefined) return;
         nodes.add({ runId, nodeId, result: json(output ?? null, 'node result') });
       }),
-    loadNodeResults: (runId) =>
-      run('load node results', ['nodes'], 'readonly', async (tx) => {
+    loadNodeResults: (runId, options) =>
+      run('load node results', options, ['nodes'], 'readonly', async (tx) => {
         const rows = (await result(tx.objectStore('nodes').getAll(runRange(checkStoreId(runId, 'run id'))))) as {
           nodeId: string;
           result: unknown;
@@ -338,8 +332,8 @@ export async function createIndexedDbStore(options: IndexedDbStoreOptions): Prom
         return Object.fromEntries(rows.map((row) => [row.nodeId, row.result]));
       }),
 
-    saveSuspension: (input) =>
-      run('save suspension', ['suspensions', 'meta'], 'readwrite', async (tx) => {
+    saveSuspension: (input, options) =>
+      run('save suspension', options, ['suspensions', 'meta'], 'readwrite', async (tx) => {
         const runId = checkStoreId(input.runId, 'run id');
         const suspensionId = checkStoreId(input.suspensionId, 'suspension id');
         const suspensions = tx.objectStore('suspensions');
@@ -352,7 +346,7 @@ export async function createIndexedDbStore(options: IndexedDbStoreOptions): Prom
         const record: SuspensionRecord = {
           runId,
           suspensionId,
-          reason: String(input.reason).slice(0, storeLimits.maxMetadataValueLength),
+          reason: storeText(input.reason),
           status: 'pending',
           createdAt: Date.now(),
           order: await tick(tx, 'order'),
@@ -361,8 +355,8 @@ export async function createIndexedDbStore(options: IndexedDbStoreOptions): Prom
         suspensions.add(record);
         return publicSuspension(record);
       }),
-    listSuspensions: (query) =>
-      run('list suspensions', ['suspensions'], 'readonly', async (tx) => {
+    listSuspensions: (query, options) =>
+      run('list suspensions', options, ['suspensions'], 'readonly', async (tx) => {
         const store = tx.objectStore('suspensions');
         const range = query.runId === undefined ? undefined : runRange(checkStoreId(query.runId, 'run id'));
         const all = (await result(store.getAll(range))) as SuspensionRecord[];
@@ -372,8 +366,8 @@ export async function createIndexedDbStore(options: IndexedDbStoreOptions): Prom
           .slice(0, storeLimits.maxPageSize)
           .map(publicSuspension);
       }),
-    resolveSuspension: (runId, suspensionId, payload) =>
-      run('resolve suspension', ['suspensions'], 'readwrite', async (tx) => {
+    resolveSuspension: (runId, suspensionId, payload, options) =>
+      run('resolve suspension', options, ['suspensions'], 'readwrite', async (tx) => {
         const key = [checkStoreId(runId, 'run id'), checkStoreId(suspensionId, 'suspension id')];
         const suspensions = tx.objectStore('suspensions');
         const entry = (await result(suspensions.get(key))) as SuspensionRecord | undefined;
@@ -388,8 +382,8 @@ export async function createIndexedDbStore(options: IndexedDbStoreOptions): Prom
         return true;
       }),
 
-    beginCall: (key, toolName) =>
-      run('begin call', ['ledger'], 'readwrite', async (tx) => {
+    beginCall: (key, toolName, options) =>
+      run('begin call', options, ['ledger'], 'readwrite', async (tx) => {
         checkStoreId(key, 'idempotency key');
         const ledger = tx.objectStore('ledger');
         const current = (await result(ledger.get(key))) as (LedgerEntry & { runId: string }) | undefined;
@@ -404,8 +398,8 @@ export async function createIndexedDbStore(options: IndexedDbStoreOptions): Prom
           ledger.put({ ...current, attempts: current.attempts + 1, updatedAt: Date.now() });
         return before;
       }),
-    completeCall: (key, outcome) =>
-      run('complete call', ['ledger'], 'readwrite', async (tx) => {
+    completeCall: (key, outcome, options) =>
+      run('complete call', options, ['ledger'], 'readwrite', async (tx) => {
         const ledger = tx.objectStore('ledger');
         const current = (await result(ledger.get(checkStoreId(key, 'idempotency key')))) as LedgerEntry | undefined;
         if (current === undefined) throw storeError('not-found', `call "${key.slice(0, 100)}" was never started`);
@@ -417,8 +411,8 @@ export async function createIndexedDbStore(options: IndexedDbStoreOptions): Prom
           updatedAt: Date.now(),
         });
       }),
-    getCall: (key) =>
-      run('get call', ['ledger'], 'readonly', async (tx) => {
+    getCall: (key, options) =>
+      run('get call', options, ['ledger'], 'readonly', async (tx) => {
         const entry = (await result(tx.objectStore('ledger').get(checkStoreId(key, 'idempotency key')))) as
           | (LedgerEntry & { runId?: string })
           | undefined;

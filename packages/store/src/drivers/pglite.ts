@@ -2,10 +2,10 @@
  * The embedded default: PGlite (Postgres compiled to WebAssembly) in this process. Same SQL and schema as the
  * PostgreSQL driver, so moving to a server is a change of factory, not of data model.
  */
-import type { AgentStore } from '@agenticgen/core';
+import { type AgentStore, abortableUntilStarted } from '@agenticgen/core';
 import { storeError } from '../errors.js';
 import { migrate } from '../sql/migrations.js';
-import type { SqlClient, SqlQueryable } from '../sql/sql-client.js';
+import type { SqlCallOptions, SqlClient, SqlQueryable } from '../sql/sql-client.js';
 import { createSqlStore } from '../sql/sql-store.js';
 
 export interface PgliteStoreOptions {
@@ -41,11 +41,29 @@ const queryable = (database: Queryable): SqlQueryable => ({
   },
 });
 
-/** The SQL seam over an open PGlite instance (PGlite runs one statement at a time and queues the rest). */
+/**
+ * The SQL seam over an open PGlite instance. PGlite runs one statement at a time; the store's statements and
+ * transactions take their turn in a queue of its own instead of PGlite's, so that one whose signal aborts while
+ * it waits leaves the queue without running.
+ */
 export function pgliteClient(database: PgliteDatabase): SqlClient {
+  const direct = queryable(database);
+  let last: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(options: SqlCallOptions | undefined, work: () => Promise<T>): Promise<T> =>
+    abortableUntilStarted(options?.signal, 'store', (start) => {
+      const turn = last.then(() => {
+        start();
+        return work();
+      });
+      last = turn.catch(() => undefined);
+      return turn;
+    });
   return {
-    ...queryable(database),
-    transaction: (work) => database.transaction((tx) => work(queryable(tx))),
+    query<Row>(text: string, params?: readonly unknown[], options?: SqlCallOptions) {
+      return inTurn(options, () => direct.query<Row>(text, params));
+    },
+    script: (text) => inTurn(undefined, () => direct.script(text)),
+    transaction: (work, options) => inTurn(options, () => database.transaction((tx) => work(queryable(tx)))),
     close: () => database.close(),
   };
 }

@@ -1,10 +1,10 @@
 /**
  * PostgreSQL through `pg` (Node): the same schema and SQL as PGlite, for several processes sharing one database.
  */
-import type { AgentStore } from '@agenticgen/core';
+import { type AgentStore, abortableUntilStarted } from '@agenticgen/core';
 import { storeError } from '../errors.js';
 import { migrate } from '../sql/migrations.js';
-import type { SqlClient, SqlQueryable } from '../sql/sql-client.js';
+import type { SqlCallOptions, SqlClient, SqlQueryable } from '../sql/sql-client.js';
 import { createSqlStore } from '../sql/sql-store.js';
 
 /** The part of a `pg` client the store uses (structural, so the published types need no `@types/pg`). */
@@ -61,22 +61,44 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const open = pool;
   // An idle client that loses its connection emits 'error' on the pool; without a listener Node would crash.
   open.on('error', () => undefined);
-  const client: SqlClient = {
-    ...queryable(open),
-    async transaction(work) {
+  const direct = queryable(open);
+  /**
+   * Runs `work` on a connection of its own. With a signal, an abort while the pool has no free connection
+   * rejects at once; the connection that comes later goes back to the pool unused.
+   */
+  const onConnection = <T>(
+    options: SqlCallOptions | undefined,
+    work: (connection: PostgresQueryable) => Promise<T>,
+  ): Promise<T> =>
+    abortableUntilStarted(options?.signal, 'store', async (start) => {
       const connection = await open.connect();
       try {
-        await connection.query('BEGIN');
-        const result = await work(queryable(connection));
-        await connection.query('COMMIT');
-        return result;
-      } catch (error) {
-        await connection.query('ROLLBACK').catch(() => undefined);
-        throw error;
+        start();
+        return await work(connection);
       } finally {
         connection.release();
       }
+    });
+  const client: SqlClient = {
+    // Without a signal the pool picks the connection itself (one call); with one, the wait for it is cancellable.
+    query<Row>(text: string, params?: readonly unknown[], options?: SqlCallOptions) {
+      return options?.signal === undefined
+        ? direct.query<Row>(text, params)
+        : onConnection(options, (connection) => queryable(connection).query<Row>(text, params));
     },
+    script: (text) => direct.script(text),
+    transaction: (work, options) =>
+      onConnection(options, async (connection) => {
+        try {
+          await connection.query('BEGIN');
+          const result = await work(queryable(connection));
+          await connection.query('COMMIT');
+          return result;
+        } catch (error) {
+          await connection.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      }),
     close: () => open.end(),
   };
   try {

@@ -26,7 +26,7 @@ describe.each(drivers)('a tool suspends a durable run (%s store)', (_name, open)
     const first = await approvalAgent(store, ledger).run('pay INV-7', { runId: 'run-1' });
     expect(first).toMatchObject({
       status: 'input-required',
-      suspensions: [{ suspensionId: 'call-1:1', reason: 'approve INV-7', status: 'pending' }],
+      suspensions: [{ suspensionId: 'call-1:1', reason: 'approve invoice INV-7', status: 'pending' }],
     });
     expect(await store.loadCheckpoint('run-1')).toMatchObject({ status: 'suspended' });
 

@@ -13,18 +13,21 @@ import type {
   WorkingMemoryRecord,
   WorkingMemoryScope,
 } from '@agenticgen/core';
-import { disposeOnce, storeLimits } from '@agenticgen/core';
+import { disposeOnce, type StoreCallOptions, storeLimits, throwIfAborted } from '@agenticgen/core';
 import {
-  checkChatMessage,
   checkMetadata,
   checkPageSize,
+  checkScope,
   checkStoreId,
   checkThreadSummary,
   decodeSeqCursor,
   decodeThreadCursor,
   encodeThreadCursor,
   newStoreId,
+  prepareMessages,
+  storeText,
   toStoreJson,
+  workingMemoryJson,
 } from '@agenticgen/core/internal';
 import { storeError, toStoreError } from '../errors.js';
 import type { SqlClient } from './sql-client.js';
@@ -98,20 +101,44 @@ function toLedgerEntry(row: Row): LedgerEntry {
 const withNow = (text: string, position: number) => text.replaceAll('$now', `$${position}`);
 
 function scopeOf(scope: WorkingMemoryScope): [string, string] {
-  if (scope?.kind !== 'resource' && scope?.kind !== 'thread') {
-    throw storeError('invalid-argument', "a working-memory scope kind is 'resource' or 'thread'");
-  }
-  return [scope.kind, checkStoreId(scope.id, 'working-memory scope id')];
+  const { kind, id } = checkScope(scope);
+  return [kind, id];
+}
+
+/**
+ * The client one operation uses: its first statement (or transaction) carries the caller's signal, so an abort
+ * cancels the operation while it waits to start; the statements after it run to the end, so a write is never
+ * reported as aborted yet applied.
+ */
+function clientFor(client: SqlClient, signal: AbortSignal | undefined): SqlClient {
+  if (signal === undefined) return client;
+  let pending: AbortSignal | undefined = signal;
+  const take = () => {
+    const taken = pending;
+    pending = undefined;
+    return { signal: taken };
+  };
+  return {
+    query: (text, params) => client.query(text, params, take()),
+    script: (text) => client.script(text),
+    transaction: (work) => client.transaction(work, take()),
+    close: () => client.close(),
+  };
 }
 
 /** An `AgentStore` on a migrated Postgres database reached through `client`. */
 export function createSqlStore(name: string, client: SqlClient): AgentStore {
   let closed = false;
-  // Every call goes through here: closed check, and database errors wrapped with the operation's name.
-  const run = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
+  // Every call goes through here: closed and abort checks, and database errors wrapped with the operation's name.
+  const run = async <T>(
+    what: string,
+    options: StoreCallOptions | undefined,
+    work: (client: SqlClient) => Promise<T>,
+  ): Promise<T> => {
     if (closed) throw storeError('disposed', `the ${name} store is closed`);
+    throwIfAborted(options?.signal, 'store');
     try {
-      return await work();
+      return await work(clientFor(client, options?.signal));
     } catch (error) {
       throw toStoreError(error, what);
     }
@@ -131,12 +158,11 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
     dispose: release,
     [Symbol.asyncDispose]: release,
 
-    createThread: (input) =>
-      run('create thread', async () => {
+    createThread: (input, options) =>
+      run('create thread', options, async (client) => {
         const id = input.id === undefined ? newStoreId() : checkStoreId(input.id, 'thread id');
         const resourceId = input.resourceId === undefined ? null : checkStoreId(input.resourceId, 'resource id');
-        const title =
-          input.title === undefined ? null : String(input.title).slice(0, storeLimits.maxMetadataValueLength);
+        const title = input.title === undefined ? null : storeText(input.title);
         const metadata = toStoreJson(checkMetadata(input.metadata, 'thread metadata'), 'thread metadata');
         const rows = await client.query(
           withNow(
@@ -150,22 +176,21 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
         if (rows[0] === undefined) throw storeError('already-exists', `thread "${id.slice(0, 100)}" already exists`);
         return toThread(rows[0]);
       }),
-    getThread: (threadId) =>
-      run('get thread', async () => {
+    getThread: (threadId, options) =>
+      run('get thread', options, async (client) => {
         const rows = await client.query(`SELECT ${threadColumns} FROM agenticgen_threads WHERE id = $1`, [
           checkStoreId(threadId, 'thread id'),
         ]);
         return rows[0] === undefined ? undefined : toThread(rows[0]);
       }),
-    updateThread: (threadId, patch) =>
-      run('update thread', async () => {
+    updateThread: (threadId, patch, options) =>
+      run('update thread', options, async (client) => {
         checkStoreId(threadId, 'thread id');
         const metadata =
           patch.metadata === undefined
             ? null
             : toStoreJson(checkMetadata(patch.metadata, 'thread metadata'), 'thread metadata');
-        const title =
-          patch.title === undefined ? null : String(patch.title).slice(0, storeLimits.maxMetadataValueLength);
+        const title = patch.title === undefined ? null : storeText(patch.title);
         const rows = await client.query(
           withNow(
             `UPDATE agenticgen_threads SET title = COALESCE($2, title), metadata = COALESCE($3::jsonb, metadata),
@@ -177,12 +202,12 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
         if (rows[0] === undefined) throw threadMissing(threadId);
         return toThread(rows[0]);
       }),
-    deleteThread: (threadId) =>
-      run('delete thread', async () => {
+    deleteThread: (threadId, options) =>
+      run('delete thread', options, async (client) => {
         await client.query('DELETE FROM agenticgen_threads WHERE id = $1', [checkStoreId(threadId, 'thread id')]);
       }),
-    listThreads: (query = {}) =>
-      run('list threads', async () => {
+    listThreads: (query = {}, options) =>
+      run('list threads', options, async (client) => {
         const limit = checkPageSize(query.limit);
         const after = decodeThreadCursor(query.cursor);
         const metadata =
@@ -203,23 +228,14 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
         if (rows.length > limit && last !== undefined) page.nextCursor = encodeThreadCursor(last.updatedAt, last.id);
         return page;
       }),
-    appendMessages: (threadId, batch) =>
-      run('append messages', async () => {
+    appendMessages: (threadId, batch, options) =>
+      run('append messages', options, async (client) => {
         checkStoreId(threadId, 'thread id');
-        if (batch.length > storeLimits.maxBatch) {
-          throw storeError(
-            'invalid-argument',
-            `${batch.length} messages in one append; at most ${storeLimits.maxBatch} are allowed`,
-          );
-        }
-        const prepared = batch.map((input, index) => {
-          checkChatMessage(input.message, index);
-          return {
-            id: input.id === undefined ? newStoreId() : checkStoreId(input.id, 'message id'),
-            message: toStoreJson(input.message, 'message'),
-            metadata: toStoreJson(checkMetadata(input.metadata, 'message metadata'), 'message metadata'),
-          };
-        });
+        const prepared = prepareMessages(batch).map((entry) => ({
+          id: entry.id,
+          message: entry.messageJson,
+          metadata: JSON.stringify(entry.metadata),
+        }));
         if (prepared.length === 0) {
           const [exists] = await client.query('SELECT 1 FROM agenticgen_threads WHERE id = $1', [threadId]);
           if (exists === undefined) throw threadMissing(threadId);
@@ -256,8 +272,8 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
           createdAt: now,
         }));
       }),
-    saveThreadSummary: (threadId, summary) =>
-      run('save thread summary', async () => {
+    saveThreadSummary: (threadId, summary, options) =>
+      run('save thread summary', options, async (client) => {
         checkStoreId(threadId, 'thread id');
         const { text, throughSeq } = checkThreadSummary(summary);
         // The guard in the UPDATE arbitrates between racing summarisers: only a summary further along is written.
@@ -271,8 +287,8 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
         if (exists === undefined) throw threadMissing(threadId);
         return false;
       }),
-    listMessages: (threadId, query = {}) =>
-      run('list messages', async () => {
+    listMessages: (threadId, query = {}, options) =>
+      run('list messages', options, async (client) => {
         checkStoreId(threadId, 'thread id');
         const limit = checkPageSize(query.limit);
         const cursor = decodeSeqCursor(query.cursor) ?? null;
@@ -300,8 +316,8 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
         return page;
       }),
 
-    getWorkingMemory: (scope) =>
-      run('get working memory', async () => {
+    getWorkingMemory: (scope, options) =>
+      run('get working memory', options, async (client) => {
         const rows = await client.query(
           'SELECT value, version, updated_at FROM agenticgen_working_memory WHERE scope_kind = $1 AND scope_id = $2',
           scopeOf(scope),
@@ -316,12 +332,9 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
             };
       }),
     setWorkingMemory: (scope, value, options = {}) =>
-      run('set working memory', async () => {
+      run('set working memory', options, async (client) => {
         const [kind, id] = scopeOf(scope);
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-          throw storeError('invalid-argument', 'working memory must be a JSON object');
-        }
-        const json = toStoreJson(value, 'working memory');
+        const json = workingMemoryJson(value);
         const expected = options.expectedVersion ?? null;
         // One statement: insert when absent, update when the version matches (or no version was asked for).
         const rows = await client.query(
@@ -362,16 +375,16 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
         };
         return record;
       }),
-    deleteWorkingMemory: (scope) =>
-      run('delete working memory', async () => {
+    deleteWorkingMemory: (scope, options) =>
+      run('delete working memory', options, async (client) => {
         await client.query(
           'DELETE FROM agenticgen_working_memory WHERE scope_kind = $1 AND scope_id = $2',
           scopeOf(scope),
         );
       }),
 
-    saveCheckpoint: (checkpoint) =>
-      run('save checkpoint', async () => {
+    saveCheckpoint: (checkpoint, options) =>
+      run('save checkpoint', options, async (client) => {
         const runId = checkStoreId(checkpoint.runId, 'run id');
         const state = toStoreJson(checkpoint.state ?? null, 'checkpoint state');
         // The upsert (migration v4's function) writes only when the stored step is not later than this one.
@@ -397,16 +410,16 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
           );
         }
       }),
-    loadCheckpoint: (runId) =>
-      run('load checkpoint', async () => {
+    loadCheckpoint: (runId, options) =>
+      run('load checkpoint', options, async (client) => {
         const rows = await client.query(
           'SELECT run_id, kind, name, status, step, state, updated_at FROM agenticgen_runs WHERE run_id = $1',
           [checkStoreId(runId, 'run id')],
         );
         return rows[0] === undefined ? undefined : toCheckpoint(rows[0]);
       }),
-    listRuns: (query) =>
-      run('list runs', async () => {
+    listRuns: (query, options) =>
+      run('list runs', options, async (client) => {
         const rows = await client.query(
           `SELECT run_id, kind, name, status, step, state, updated_at FROM agenticgen_runs
            WHERE status = $1 AND ($2::text IS NULL OR kind = $2) ORDER BY updated_at, run_id LIMIT $3`,
@@ -414,8 +427,8 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
         );
         return rows.map(toCheckpoint);
       }),
-    deleteRun: (runId) =>
-      run('delete run', async () => {
+    deleteRun: (runId, options) =>
+      run('delete run', options, async (client) => {
         checkStoreId(runId, 'run id');
         await client.transaction(async (tx) => {
           for (const table of [
@@ -429,24 +442,24 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
         });
       }),
 
-    saveNodeResult: (runId, nodeId, result) =>
-      run('save node result', async () => {
+    saveNodeResult: (runId, nodeId, result, options) =>
+      run('save node result', options, async (client) => {
         await client.query(
           `INSERT INTO agenticgen_run_nodes (run_id, node_id, result) VALUES ($1, $2, $3::jsonb)
            ON CONFLICT (run_id, node_id) DO NOTHING`,
           [checkStoreId(runId, 'run id'), checkStoreId(nodeId, 'node id'), toStoreJson(result ?? null, 'node result')],
         );
       }),
-    loadNodeResults: (runId) =>
-      run('load node results', async () => {
+    loadNodeResults: (runId, options) =>
+      run('load node results', options, async (client) => {
         const rows = await client.query('SELECT node_id, result FROM agenticgen_run_nodes WHERE run_id = $1', [
           checkStoreId(runId, 'run id'),
         ]);
         return Object.fromEntries(rows.map((row) => [row.node_id as string, row.result]));
       }),
 
-    saveSuspension: (input) =>
-      run('save suspension', async () => {
+    saveSuspension: (input, options) =>
+      run('save suspension', options, async (client) => {
         const runId = checkStoreId(input.runId, 'run id');
         const suspensionId = checkStoreId(input.suspensionId, 'suspension id');
         const rows = await client.query(
@@ -456,7 +469,7 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
           [
             runId,
             suspensionId,
-            String(input.reason).slice(0, storeLimits.maxMetadataValueLength),
+            storeText(input.reason),
             input.schema === undefined ? null : toStoreJson(input.schema, 'suspension schema'),
             Date.now(),
           ],
@@ -469,8 +482,8 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
         }
         return toSuspension(rows[0]);
       }),
-    listSuspensions: (query) =>
-      run('list suspensions', async () => {
+    listSuspensions: (query, options) =>
+      run('list suspensions', options, async (client) => {
         const runId = query.runId === undefined ? null : checkStoreId(query.runId, 'run id');
         const rows = await client.query(
           `SELECT run_id, suspension_id, reason, schema, status, payload, created_at FROM agenticgen_suspensions
@@ -479,8 +492,8 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
         );
         return rows.map(toSuspension);
       }),
-    resolveSuspension: (runId, suspensionId, payload) =>
-      run('resolve suspension', async () => {
+    resolveSuspension: (runId, suspensionId, payload, options) =>
+      run('resolve suspension', options, async (client) => {
         checkStoreId(runId, 'run id');
         checkStoreId(suspensionId, 'suspension id');
         // The status guard makes the update itself the arbiter: of two concurrent resolvers one updates a row.
@@ -503,8 +516,8 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
         return false;
       }),
 
-    beginCall: (key, toolName) =>
-      run('begin call', async () => {
+    beginCall: (key, toolName, options) =>
+      run('begin call', options, async (client) => {
         checkStoreId(key, 'idempotency key');
         // One statement (migration v4's function): the entry as it was before this call, and the call started
         // or another attempt counted; a completed entry is left untouched.
@@ -514,8 +527,8 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
         );
         return rows[0] === undefined ? undefined : toLedgerEntry(rows[0]);
       }),
-    completeCall: (key, outcome) =>
-      run('complete call', async () => {
+    completeCall: (key, outcome, options) =>
+      run('complete call', options, async (client) => {
         const rows = await client.query(
           `UPDATE agenticgen_ledger SET status = 'completed', output = $2::jsonb, is_error = $3, updated_at = $4
            WHERE key = $1 RETURNING 1`,
@@ -528,8 +541,8 @@ export function createSqlStore(name: string, client: SqlClient): AgentStore {
         );
         if (rows[0] === undefined) throw storeError('not-found', `call "${key.slice(0, 100)}" was never started`);
       }),
-    getCall: (key) =>
-      run('get call', async () => {
+    getCall: (key, options) =>
+      run('get call', options, async (client) => {
         const rows = await client.query(
           'SELECT key, tool_name, status, output, is_error, attempts, updated_at FROM agenticgen_ledger WHERE key = $1',
           [checkStoreId(key, 'idempotency key')],

@@ -10,7 +10,20 @@ const unique = (prefix: string) => `${prefix}-${crypto.randomUUID()}`;
 const user = (text: string) => ({ message: { role: 'user' as const, content: text } });
 const hasCode = (code: ErrorCode) => (error: unknown) => AgenticGenError.hasCode(error, code);
 
-export function runStoreContractSuite(name: string, factory: () => AgentStore | Promise<AgentStore>): void {
+/** What a driver tells the suite about itself. */
+export interface StoreContractSuiteOptions {
+  /**
+   * Each operation completes when it is called, with nothing to wait for (the memory store): the cases of an
+   * abort that lands while an operation waits do not apply.
+   */
+  completesWhenCalled?: boolean;
+}
+
+export function runStoreContractSuite(
+  name: string,
+  factory: () => AgentStore | Promise<AgentStore>,
+  options: StoreContractSuiteOptions = {},
+): void {
   describe(`store contract: ${name}`, () => {
     let store: AgentStore;
     beforeEach(async () => {
@@ -252,6 +265,96 @@ export function runStoreContractSuite(name: string, factory: () => AgentStore | 
         hasCode('not-found'),
       );
     });
+
+    it('an already-aborted signal rejects every operation with aborted, and nothing is written', async () => {
+      const thread = await store.createThread({});
+      const key = `${unique('run')}:call-1`;
+      await store.beginCall(key, 'charge');
+      const runId = unique('run');
+      await store.saveSuspension({ runId, suspensionId: 's1', reason: 'approval' });
+      const scope = { kind: 'thread' as const, id: thread.id };
+      const controller = new AbortController();
+      controller.abort();
+      const signal = controller.signal;
+      const newId = unique('thread');
+      const calls: [string, () => Promise<unknown>][] = [
+        ['createThread', () => store.createThread({ id: newId }, { signal })],
+        ['getThread', () => store.getThread(thread.id, { signal })],
+        ['updateThread', () => store.updateThread(thread.id, { title: 'changed' }, { signal })],
+        ['deleteThread', () => store.deleteThread(thread.id, { signal })],
+        ['listThreads', () => store.listThreads({}, { signal })],
+        ['appendMessages', () => store.appendMessages(thread.id, [user('lost')], { signal })],
+        ['listMessages', () => store.listMessages(thread.id, {}, { signal })],
+        ['saveThreadSummary', () => store.saveThreadSummary(thread.id, { text: 'lost', throughSeq: 1 }, { signal })],
+        ['getWorkingMemory', () => store.getWorkingMemory(scope, { signal })],
+        ['setWorkingMemory', () => store.setWorkingMemory(scope, { lost: true }, { signal })],
+        ['deleteWorkingMemory', () => store.deleteWorkingMemory(scope, { signal })],
+        [
+          'saveCheckpoint',
+          () =>
+            store.saveCheckpoint(
+              { runId, kind: 'agent', name: 'a', status: 'running', step: 1, state: {} },
+              { signal },
+            ),
+        ],
+        ['loadCheckpoint', () => store.loadCheckpoint(runId, { signal })],
+        ['listRuns', () => store.listRuns({ status: 'running' }, { signal })],
+        ['deleteRun', () => store.deleteRun(runId, { signal })],
+        ['saveNodeResult', () => store.saveNodeResult(runId, 'node', { lost: true }, { signal })],
+        ['loadNodeResults', () => store.loadNodeResults(runId, { signal })],
+        ['saveSuspension', () => store.saveSuspension({ runId, suspensionId: 's2', reason: 'lost' }, { signal })],
+        ['listSuspensions', () => store.listSuspensions({ runId }, { signal })],
+        ['resolveSuspension', () => store.resolveSuspension(runId, 's1', { lost: true }, { signal })],
+        ['beginCall', () => store.beginCall(key, 'charge', { signal })],
+        ['completeCall', () => store.completeCall(key, { output: 'lost', isError: false }, { signal })],
+        ['getCall', () => store.getCall(key, { signal })],
+      ];
+      for (const [operation, call] of calls) {
+        const outcome = await call().then(
+          () => 'resolved',
+          (error: unknown) => (AgenticGenError.hasCode(error, 'aborted') ? 'aborted' : String(error)),
+        );
+        expect({ operation, outcome }).toEqual({ operation, outcome: 'aborted' });
+      }
+      expect(await store.getThread(newId)).toBeUndefined();
+      const kept = await store.getThread(thread.id);
+      expect(kept).toEqual(thread);
+      expect((await store.listMessages(thread.id)).items).toEqual([]);
+      expect(await store.getWorkingMemory(scope)).toBeUndefined();
+      expect(await store.loadCheckpoint(runId)).toBeUndefined();
+      expect(await store.loadNodeResults(runId)).toEqual({});
+      expect(await store.listSuspensions({ runId })).toMatchObject([{ suspensionId: 's1', status: 'pending' }]);
+      expect(await store.getCall(key)).toMatchObject({ status: 'started', attempts: 1 });
+    });
+
+    it.skipIf(options.completesWhenCalled === true)(
+      'an abort while writes wait behind others rejects them with aborted and writes none of them; the others complete',
+      async () => {
+        const { id } = await store.createThread({});
+        const runId = unique('run');
+        const scope = { kind: 'resource' as const, id: unique('user') };
+        // Enough unsignalled writes in flight that the signalled ones wait for a connection, a lock or their turn.
+        const busy = Array.from({ length: 12 }, (_, index) => store.appendMessages(id, [user(`busy ${index}`)]));
+        const controller = new AbortController();
+        const signal = controller.signal;
+        const waiting = [
+          store.appendMessages(id, [user('aborted')], { signal }),
+          store.setWorkingMemory(scope, { aborted: true }, { signal }),
+          store.saveCheckpoint({ runId, kind: 'agent', name: 'a', status: 'running', step: 1, state: {} }, { signal }),
+          store.deleteThread(id, { signal }),
+          store.deleteRun(runId, { signal }),
+        ];
+        controller.abort();
+        for (const call of waiting) await expect(call).rejects.toSatisfy(hasCode('aborted'));
+        await Promise.all(busy);
+        const stored = await store.listMessages(id, { limit: 100 });
+        expect(stored.items.map((message) => message.message.content).sort()).toEqual(
+          Array.from({ length: 12 }, (_, index) => `busy ${index}`).sort(),
+        );
+        expect(await store.getWorkingMemory(scope)).toBeUndefined();
+        expect(await store.loadCheckpoint(runId)).toBeUndefined();
+      },
+    );
 
     it('fails with disposed after close', async () => {
       const closing = await factory();
