@@ -302,6 +302,30 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
     emit({ type: 'model-fallback', from: slot.name, to: next.name, code: known.code, message: known.message });
   };
 
+  /**
+   * The walk down a model's fallback chain, shared by `generate` and `stream`: each model to try in turn (cooled-down
+   * ones passed over), with `fail` to record its failure (it throws when the chain ends there or the failure does
+   * not fall back) and `answerMetadata` for the answer of a model other than the one asked for.
+   */
+  function* attemptsOf(name: string, request: ChatRequest) {
+    const chain = chainOf(name);
+    const failures: FallbackRecord[] = [];
+    const skipped: string[] = [];
+    for (const [index, slot] of chain.entries()) {
+      if (skips(chain, index)) {
+        skipped.push(slot.name);
+        continue;
+      }
+      const startedAt = clock.now();
+      yield {
+        slot,
+        answerMetadata: () =>
+          failures.length > 0 || skipped.length > 0 ? answerMetadata(slot, failures, skipped) : undefined,
+        fail: (error: unknown) => fallbackOrThrow(error, slot, chain[index + 1], failures, request, startedAt),
+      };
+    }
+  }
+
   const managed = (name: string): ChatModel => {
     const first = slotOf(name);
     return {
@@ -309,53 +333,34 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
       modelId: first.entry.model.modelId,
       capabilities: first.entry.model.capabilities,
       async generate(request) {
-        const chain = chainOf(name);
-        const failures: FallbackRecord[] = [];
-        const skipped: string[] = [];
-        for (const [index, slot] of chain.entries()) {
-          if (skips(chain, index)) {
-            skipped.push(slot.name);
-            continue;
-          }
-          const startedAt = clock.now();
+        for (const attempt of attemptsOf(name, request)) {
           try {
-            const response = await generateOn(slot, request);
-            if (failures.length === 0 && skipped.length === 0) return response;
-            return {
-              ...response,
-              providerMetadata: { ...response.providerMetadata, ...answerMetadata(slot, failures, skipped) },
-            };
+            const response = await generateOn(attempt.slot, request);
+            const metadata = attempt.answerMetadata();
+            return metadata === undefined
+              ? response
+              : { ...response, providerMetadata: { ...response.providerMetadata, ...metadata } };
           } catch (error) {
-            fallbackOrThrow(error, slot, chain[index + 1], failures, request, startedAt);
+            attempt.fail(error);
           }
         }
         throw new AgenticGenError('internal', '[adapters:manager] empty fallback chain');
       },
       async *stream(request) {
-        const chain = chainOf(name);
-        const failures: FallbackRecord[] = [];
-        const skipped: string[] = [];
-        for (const [index, slot] of chain.entries()) {
-          if (skips(chain, index)) {
-            skipped.push(slot.name);
-            continue;
-          }
+        for (const attempt of attemptsOf(name, request)) {
           const started = { value: false };
-          const startedAt = clock.now();
           try {
-            for await (const part of streamOn(slot, request, started)) {
-              yield part.type === 'finish' && (failures.length > 0 || skipped.length > 0)
-                ? {
-                    ...part,
-                    providerMetadata: { ...part.providerMetadata, ...answerMetadata(slot, failures, skipped) },
-                  }
-                : part;
+            for await (const part of streamOn(attempt.slot, request, started)) {
+              const metadata = part.type === 'finish' ? attempt.answerMetadata() : undefined;
+              yield metadata === undefined
+                ? part
+                : { ...part, providerMetadata: { ...part.providerMetadata, ...metadata } };
             }
             return;
           } catch (error) {
             // Parts already delivered cannot be taken back, so a started stream never falls back.
             if (started.value) throw error;
-            fallbackOrThrow(error, slot, chain[index + 1], failures, request, startedAt);
+            attempt.fail(error);
           }
         }
       },
