@@ -352,9 +352,9 @@ export function createModelManager(options: ModelManagerOptions): ModelManager {
           try {
             for await (const part of streamOn(attempt.slot, request, started)) {
               const metadata = part.type === 'finish' ? attempt.answerMetadata() : undefined;
-              yield metadata === undefined
-                ? part
-                : { ...part, providerMetadata: { ...part.providerMetadata, ...metadata } };
+              yield part.type === 'finish' && metadata !== undefined
+                ? { ...part, providerMetadata: { ...part.providerMetadata, ...metadata } }
+                : part;
             }
             return;
           } catch (error) {
