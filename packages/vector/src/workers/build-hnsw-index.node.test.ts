@@ -126,6 +126,20 @@ describe('buildHnswIndex over worker_threads (SharedArrayBuffer, comlink)', () =
     expect((error as Error).message).toContain('worker boom');
     expect(failing.started.every((entry) => entry.exited)).toBe(true);
 
+    const throwing = await buildHnswIndexWith(
+      records,
+      {
+        ...buildOptions,
+        workers: 2,
+        createWorker: () => {
+          throw new Error('no threads here');
+        },
+      },
+      undefined,
+    ).catch((caught: unknown) => caught);
+    expect((throwing as AgenticGenError).code).toBe('internal');
+    expect((throwing as Error).message).toContain('no threads here');
+
     const exiting = tracked('process.exit(3)', { eval: true });
     const exited = await buildHnswIndexWith(records, { ...buildOptions, workers: 2, ...exiting }, undefined).catch(
       (caught: unknown) => caught,

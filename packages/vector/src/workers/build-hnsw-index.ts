@@ -221,7 +221,14 @@ async function runWorkers(
   const cells = new Int32Array(memory.buffer, layout.control, 8);
   let watch: ReturnType<typeof watchFailures> | undefined;
   try {
-    for (let w = 0; w < count; w++) workers.push(createWorker());
+    for (let w = 0; w < count; w++) {
+      try {
+        workers.push(createWorker());
+      } catch (error) {
+        const message = String((error as Error)?.message ?? error).slice(0, 200);
+        throw new AgenticGenError('internal', `[vector] a build worker could not start: ${message}`, { cause: error });
+      }
+    }
     watch = watchFailures(workers, signal);
     const runs = workers.map(async (worker, w): Promise<number> => {
       const remote = wrap<HnswBuildWorkerApi>(toEndpoint(worker));
