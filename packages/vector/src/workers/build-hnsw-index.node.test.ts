@@ -105,6 +105,15 @@ describe('buildHnswIndex over worker_threads (SharedArrayBuffer, comlink)', () =
     expect(index.graph.randomState).toBe(sequential.graph.randomState);
   });
 
+  it('starts no more workers than there are records to link after the first', async () => {
+    const workers = tracked();
+    const index = await buildHnswIndexWith(records.slice(0, 3), { ...buildOptions, workers: 8, ...workers }, undefined);
+    expect(workers.started).toHaveLength(2);
+    expect(workers.started.every((entry) => entry.exited)).toBe(true);
+    expect(await index.count()).toBe(3);
+    expect(graphProblems(index)).toEqual([]);
+  });
+
   it('builds on the calling thread with workers: 1', async () => {
     const workers = tracked();
     const index = await buildHnswIndexWith(

@@ -2,6 +2,7 @@ import { AgenticGenError, throwIfAborted, type VectorRecord } from '@agenticgen/
 import { type Remote, releaseProxy, wrap } from 'comlink';
 import { connectUnreachable } from '../indexes/graph-reachability.js';
 import { createHnswIndex, type HnswIndex, type HnswIndexOptions } from '../indexes/hnsw-index.js';
+import { yieldToEventLoop } from '../indexes/index-events.js';
 import { control, type SharedGraphLayout, sharedGraphLayout } from '../indexes/shared-graph-layout.js';
 import { assertPositiveInteger, checkRecords } from '../indexes/validation.js';
 import { compileSharedKernelModule, createSharedMemory } from '../kernels/shared-kernels.js';
@@ -142,7 +143,9 @@ export async function buildHnswIndexWith(
     upperInts += levels[slot]! * (M + 1);
   }
   const shape = { size, dimensions: index.dimensions, metric: metricCodes[index.metric], M, efConstruction };
-  const layout = sharedGraphLayout(shape, upperInts, workerCount, 65_536);
+  // Node 0 is linked up front, so more than size - 1 workers would have nothing to do.
+  const workersUsed = Math.min(workerCount, size - 1);
+  const layout = sharedGraphLayout(shape, upperInts, workersUsed, 65_536);
   const memory = createSharedMemory(layout.bytes);
   if (memory === undefined) {
     graph.randomState = randomState;
@@ -150,9 +153,15 @@ export async function buildHnswIndexWith(
   }
   throwIfAborted(signal, 'vector');
   graph.ensureCapacity(size);
-  for (const record of checked) storage.append(record.id, record.vector, record.metadata);
+  for (let i = 0; i < size; i++) {
+    const record = checked[i]!;
+    storage.append(record.id, record.vector, record.metadata);
+    // Writing 100k rows takes about a second: let a page handle events in between, as upsert does.
+    if ((i + 1) % 2_000 === 0) await yieldToEventLoop();
+  }
+  throwIfAborted(signal, 'vector');
   fillSharedGraph(memory.buffer as unknown as SharedArrayBuffer, layout, index, levels);
-  const linked = await runWorkers(memory, layout, workerCount, createWorker, signal);
+  const linked = await runWorkers(memory, layout, workersUsed, createWorker, signal);
   if (linked !== size - 1) {
     throw new AgenticGenError('internal', `[vector] the build workers linked ${linked} of ${size - 1} records`);
   }
