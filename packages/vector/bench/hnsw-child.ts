@@ -1,14 +1,16 @@
 /**
  * One HNSW library on one data set, in its own process so its RSS is its own: build, RSS after the build,
  * an efSearch sweep (p50/p99/recall@10 against the exact ground truth), save and load. Run by run.ts:
- * `node --expose-gc bench/hnsw-child.ts <ours|hnswlib-node> <data directory> <with-filter 0|1>`; prints one
- * JSON line.
+ * `node --expose-gc bench/hnsw-child.ts <ours|ours-2-workers|hnswlib-node> <data directory> <with-filter 0|1>`;
+ * prints one JSON line. `ours` builds with `upsert` on one thread; `ours-2-workers` with
+ * `buildHnswIndex(records, { workers: 2 })` (worker_threads over shared memory).
  */
 import { readFileSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { createHnswIndex, loadIndexFromFile, saveIndexToFile } from '../dist/index.node.js';
+import { buildHnswIndex, createHnswIndex, loadIndexFromFile, saveIndexToFile } from '../dist/index.node.js';
 
 const [library, directory, withFilter] = process.argv.slice(2) as [string, string, string];
 const settings = JSON.parse(readFileSync(join(directory, 'settings.json'), 'utf8')) as {
@@ -64,16 +66,24 @@ interface Library {
 gc();
 const memoryBefore = process.memoryUsage();
 const rssBefore = memoryBefore.rss;
+const loadBefore = loadavg()[0];
 const wallStart = performance.now();
 const cpuStart = process.cpuUsage();
 let subject: Library;
-if (library === 'ours') {
-  const index = await createHnswIndex({ dimensions, metric: 'cosine', M, efConstruction });
+if (library === 'ours' || library === 'ours-2-workers') {
   const records = Array.from({ length: count }, (_, slot) => ({
     id: String(slot),
     vector: base.subarray(slot * dimensions, (slot + 1) * dimensions),
   }));
-  await index.upsert(records);
+  const options = { dimensions, metric: 'cosine' as const, M, efConstruction };
+  let index: Awaited<ReturnType<typeof createHnswIndex>>;
+  if (library === 'ours') {
+    index = await createHnswIndex(options);
+    await index.upsert(records);
+  } else {
+    // CPU time below is the whole process's, so it includes the worker threads.
+    index = await buildHnswIndex(records, { ...options, workers: 2 });
+  }
   subject = {
     setEf: (ef) => {
       index.efSearch = ef;
@@ -110,7 +120,10 @@ if (library === 'ours') {
   };
 }
 const buildWall = performance.now() - wallStart;
-const buildCpu = process.cpuUsage(cpuStart).user / 1000;
+const cpuUsed = process.cpuUsage(cpuStart);
+const buildCpu = cpuUsed.user / 1000;
+const buildCpuSystem = cpuUsed.system / 1000;
+const loadAfter = loadavg()[0];
 gc();
 const memoryAfter = process.memoryUsage();
 const rssAfterBuild = memoryAfter.rss - rssBefore;
@@ -151,5 +164,19 @@ const loadMs = performance.now() - start;
 await rm(file, { force: true });
 
 console.log(
-  JSON.stringify({ library, buildWall, buildCpu, rssAfterBuild, memoryGrowth, sweep, filtered, saveMs, loadMs, bytes }),
+  JSON.stringify({
+    library,
+    buildWall,
+    buildCpu,
+    buildCpuSystem,
+    loadBefore,
+    loadAfter,
+    rssAfterBuild,
+    memoryGrowth,
+    sweep,
+    filtered,
+    saveMs,
+    loadMs,
+    bytes,
+  }),
 );

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import * as lancedb from '@lancedb/lancedb';
 import { createFlatIndex, createLanceDbStore } from '../dist/index.node.js';
 import { clusteredVectors } from '../src/testing/random-vectors.ts';
+import { buildFigures } from './build-figures.ts';
 import { documentationPassages, embedPassages } from './text-dataset.ts';
 
 const count = Number(process.env.BENCH_COUNT ?? 100_000);
@@ -196,6 +197,9 @@ interface ChildResult {
   library: string;
   buildWall: number;
   buildCpu: number;
+  buildCpuSystem?: number;
+  loadBefore?: number;
+  loadAfter?: number;
   rssAfterBuild: number;
   sweep: { ef: number; p50: number; p99: number; recall: number }[];
   filtered?: { p50: number; p99: number };
@@ -221,11 +225,18 @@ try {
     await writeFile(join(directory, 'truth.json'), JSON.stringify(reference.map((ids) => ids.map(Number))));
     await writeFile(join(directory, 'settings.json'), JSON.stringify({ dimensions, M, efConstruction, efValues, k }));
     hnswRuns[name] = {};
-    for (const library of ['ours', 'hnswlib-node']) {
+    // ours-2-workers: buildHnswIndex({ workers: 2 }), for the parallel-build figures (no filter pass).
+    for (const library of ['ours', 'hnswlib-node', 'ours-2-workers']) {
       log(`hnsw ${library} on ${name}: build M=${M} efConstruction=${efConstruction}, sweep, save/load`);
       const output = execFileSync(
         process.execPath,
-        ['--expose-gc', childScript, library, directory, name === 'clusters' ? '1' : '0'],
+        [
+          '--expose-gc',
+          childScript,
+          library,
+          directory,
+          name === 'clusters' && library !== 'ours-2-workers' ? '1' : '0',
+        ],
         { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
       );
       const result = JSON.parse(output.trim().split('\n').at(-1)!) as ChildResult;
@@ -372,19 +383,10 @@ for (const [name, prefix] of [
       `${name} at recall ${label}: ours ef ${a.ef} (recall ${a.recall.toFixed(3)}), hnswlib-node ef ${b.ef} (recall ${b.recall.toFixed(3)})`,
     );
   }
+  const builds = buildFigures(prefix, name, { parallel: hnswRuns[name]!['ours-2-workers']!, sequential: ours, peer });
+  notes.push(builds.note);
   figures.push(
-    {
-      name: `${prefix}build-100k-wall`,
-      unit: 'ms',
-      ours: ours.buildWall,
-      peers: { 'hnswlib-node': peer.buildWall },
-    },
-    {
-      name: `${prefix}build-100k-cpu`,
-      unit: 'ms',
-      ours: ours.buildCpu,
-      peers: { 'hnswlib-node': peer.buildCpu },
-    },
+    ...builds.figures,
     {
       name: `${prefix}rss`,
       unit: 'MB',

@@ -43,6 +43,7 @@ export {
   vectorErrorCodes,
   wasmSimdSupported,
 } from './index.js';
+export { buildHnswIndex } from './node/build-hnsw-index.js';
 export { loadIndexFromFile, saveIndexToFile } from './node/file-persistence.js';
 export { filterToSql, type MetadataFieldType } from './node/lancedb-filter.js';
 export type {
@@ -55,10 +56,13 @@ export type {
 } from './node/lancedb-options.js';
 export { createLanceDbStore, fuseByReciprocalRank, type LanceDbStore } from './node/lancedb-store.js';
 export {
+  type BuildHnswIndexOptions,
   type CreateWorkerIndexOptions,
   createWorkerEmbedder,
   createWorkerIndex,
+  exposeHnswBuildWorker,
   exposeVectorWorker,
+  type HnswBuildWorker,
   type NodeStyleWorker,
   type WorkerEmbedder,
   type WorkerEmbedderOptions,

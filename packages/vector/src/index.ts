@@ -3,6 +3,7 @@
  * embedders. This is the browser-safe entry; `index.node.ts` adds the LanceDB store and file helpers.
  */
 
+export { buildHnswIndex } from './browser/build-hnsw-index.js';
 export {
   deleteIndexFromIndexedDb,
   type IndexedDbLocation,
@@ -52,10 +53,13 @@ export {
   createCrossEncoderRanker,
 } from './rankers/index.js';
 export {
+  type BuildHnswIndexOptions,
   type CreateWorkerIndexOptions,
   createWorkerEmbedder,
   createWorkerIndex,
+  exposeHnswBuildWorker,
   exposeVectorWorker,
+  type HnswBuildWorker,
   type NodeStyleWorker,
   type WorkerEmbedder,
   type WorkerEmbedderOptions,

@@ -101,6 +101,11 @@ export class HnswGraph {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
+  /** Draws the next node's level, as `insert` does (parallel builds draw all levels up front). */
+  nextLevel(): number {
+    return this.#randomLevel();
+  }
+
   #randomLevel(): number {
     const level = Math.floor(-Math.log(1 - this.#nextRandom()) * this.#levelMultiplier);
     return Math.min(level, 16);

@@ -14,7 +14,8 @@ import {
 /** The factory an embedder module exports for `createWorkerEmbedder`. */
 type EmbedderFactory = (options: unknown) => Embedder | Promise<Embedder>;
 
-async function settle<T>(work: () => Promise<T> | T): Promise<Outcome<T>> {
+/** Runs `work` and answers an Outcome: a foreign error becomes an AgenticGenError `internal`. */
+export async function settle<T>(work: () => Promise<T> | T): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await work() };
   } catch (error) {

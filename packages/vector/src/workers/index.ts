@@ -1,4 +1,6 @@
+export { type BuildHnswIndexOptions, buildHnswIndexWith, type HnswBuildWorker } from './build-hnsw-index.js';
 export { exposeVectorWorker } from './expose-vector-worker.js';
+export { exposeHnswBuildWorker, type HnswBuildWorkerApi } from './hnsw-build-worker.js';
 export {
   type CreateWorkerIndexOptions,
   createWorkerEmbedder,
