@@ -314,13 +314,30 @@ for (let pass = 0; pass < (quick ? 1 : 3); pass++) {
   rawPerWorkerRounds.push((rawProcessRss(5) - rawProcessRss(1)) / 4);
 }
 rmSync(memoryCacheDirectory, { recursive: true, force: true });
-(globalThis as { gc?: () => void }).gc?.();
-const before = rssMb('self');
-const extra = await loadPyodide();
-extra.runPython('import json');
-(globalThis as { gc?: () => void }).gc?.();
-await settle();
-const rawPerInstance = rssMb('self') - before;
+// One more Pyodide in the same thread, in a fresh process (this one holds too much garbage of the figures above
+// for an RSS difference to mean anything): RSS after GC with two instances minus with one.
+const inProcessScript = `
+  const { readFileSync } = require('node:fs');
+  const rss = () => Number(/^Rss:\\s+(\\d+)/m.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'))[1]) / 1024;
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
+  import(${JSON.stringify(pyodideEntry)}).then(async ({ loadPyodide }) => {
+    const keep = [];
+    const load = async () => {
+      const pyodide = await loadPyodide({ indexURL: ${JSON.stringify(`${pyodideDirectory}/`)} });
+      pyodide.runPython('import json');
+      keep.push(pyodide);
+      globalThis.gc();
+      await settle();
+      return rss();
+    };
+    const one = await load();
+    const two = await load();
+    process.stdout.write(String(two - one));
+    process.exit(0);
+  });`;
+const rawPerInstance = Number(
+  execFileSync(process.execPath, ['--expose-gc', '-e', inProcessScript], { encoding: 'utf8' }),
+);
 figures.push({
   name: 'rss-per-idle-worker',
   unit: 'MB',

@@ -76,6 +76,8 @@ if (data.wasmPort !== undefined) {
   moved.onmessage = (event: { data?: unknown }) => {
     const module = event?.data;
     sharedWasmModule = module instanceof ContextModule ? module : null;
+    // The port is an object of the context holding this realm's handler: nothing of it is left behind.
+    moved.onmessage = null;
     moved.close();
     pendingPorts.delete(moved);
     for (const waiter of wasmModuleWaiters.splice(0)) waiter(sharedWasmModule);
