@@ -7,13 +7,15 @@
  *   pool-acquire      createSession with a warm worker ready
  *   run-roundtrip     session.run('x') round trip                   vs  a raw worker_thread, no isolation
  *   runs-1000-small   1000 sequential small runs                    vs  the same raw worker
- *   rss-per-idle-worker  resident memory per idle pooled worker     vs  one more in-process Pyodide
+ *   rss-per-idle-worker  resident memory per idle pooled worker     vs  a raw worker_thread with Pyodide (same
+ *                     method: RSS of the process holding the workers, from /proc/<pid>/smaps_rollup, after each
+ *                     worker's full GC, (5 workers − 1 worker) / 4), and one more in-process Pyodide
  * Writes bench/results.json. `-- --quick` does fewer repetitions. The machine is shared: read the ratios.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -27,6 +29,7 @@ if (!existsSync(distEntry)) throw new Error('bench: run "npm run build -w packag
 const { createSandbox } = (await import(distEntry.href)) as typeof import('../src/index.node.ts');
 
 const quick = process.argv.includes('--quick');
+const loadAtStart = loadavg()[0] ?? 0;
 const coldRepeats = quick ? 1 : 3;
 const acquireRepeats = quick ? 3 : 8;
 
@@ -45,48 +48,85 @@ async function timed(task: () => Promise<unknown>): Promise<number> {
 // Interleaved, so that a load change on the shared machine hits all three alike.
 const cacheRoot = mkdtempSync(join(tmpdir(), 'agenticgen-bench-snapshots-'));
 const persistedDirectory = join(cacheRoot, 'persisted');
+/** CPU time (ms) of a process of ours so far, all threads, from /proc/<pid>/stat (Linux; 0 elsewhere). */
+function processCpuMs(pid: string | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100)
+  } catch {
+    return 0;
+  }
+}
+const selfCpuMs = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
 const coldOnce = async (options: Parameters<typeof createSandbox>[0]) => {
   const sandbox = createSandbox({ pool: { warm: 0 }, ...options });
   const outcome: string[] = [];
   sandbox.events.on('snapshot-cache', (event) => {
     outcome.push(event.outcome);
   });
+  const cpuBefore = selfCpuMs();
   const ms = await timed(async () => {
     const session = await sandbox.createSession();
     await session.run('1 + 1');
   });
+  // This process's share plus all of the sandbox process (started inside the timed part).
+  const cpuMs = selfCpuMs() - cpuBefore + processCpuMs(childPids()[0]);
   await sandbox.dispose();
-  return { ms, outcome: outcome.join() };
+  return { ms, cpuMs, outcome: outcome.join() };
 };
 // Stores the snapshot the persisted runs restore (what an earlier process of the same app left behind).
 await coldOnce({ snapshotCache: { directory: persistedDirectory } });
 const oursCold: number[] = [];
+const oursColdCpu: number[] = [];
 const oursPersisted: number[] = [];
+const oursPersistedCpu: number[] = [];
 const rawCold: number[] = [];
+const rawColdCpu: number[] = [];
 for (let index = 0; index < coldRepeats; index++) {
   const missed = await coldOnce({ snapshotCache: { directory: join(cacheRoot, `empty-${index}`) } });
   if (missed.outcome !== 'rebuilt') throw new Error(`bench: expected a rebuilt snapshot, got ${missed.outcome}`);
   oursCold.push(missed.ms);
+  oursColdCpu.push(missed.cpuMs);
   const restored = await coldOnce({ snapshotCache: { directory: persistedDirectory } });
   if (restored.outcome !== 'restored-from-cache') throw new Error(`bench: expected a restore, got ${restored.outcome}`);
   oursPersisted.push(restored.ms);
+  oursPersistedCpu.push(restored.cpuMs);
+  const cpuBefore = selfCpuMs();
   rawCold.push(await timed(async () => (await loadPyodide()).runPython('1 + 1')));
+  rawColdCpu.push(selfCpuMs() - cpuBefore);
 }
 rmSync(cacheRoot, { recursive: true, force: true });
+const coldDetails = (ours: number[], oursCpu: number[]) => ({
+  wallMs: { ours, pyodide: rawCold.map((value) => round(value)) },
+  cpuMs: { ours: oursCpu.map((value) => round(value)), pyodide: rawColdCpu.map((value) => round(value)) },
+  cpuRatio: round(median(oursCpu) / median(rawColdCpu)),
+});
 figures.push({
   name: 'cold-start',
   unit: 'ms',
   ours: round(median(oursCold)),
   peers: { pyodide: round(median(rawCold)) },
+  details: coldDetails(
+    oursCold.map((value) => round(value)),
+    oursColdCpu,
+  ),
 });
 figures.push({
   name: 'cold-start-persisted-snapshot',
   unit: 'ms',
   ours: round(median(oursPersisted)),
   peers: { pyodide: round(median(rawCold)) },
+  details: coldDetails(
+    oursPersisted.map((value) => round(value)),
+    oursPersistedCpu,
+  ),
 });
 log(
-  `cold-start ours ${median(oursCold).toFixed(0)} ms (no stored snapshot), ${median(oursPersisted).toFixed(0)} ms (stored snapshot), raw loadPyodide ${median(rawCold).toFixed(0)} ms; ratios ${(median(oursCold) / median(rawCold)).toFixed(2)} and ${(median(oursPersisted) / median(rawCold)).toFixed(2)}`,
+  `cold-start ours ${median(oursCold).toFixed(0)} ms (no stored snapshot), ${median(oursPersisted).toFixed(0)} ms (stored snapshot), raw loadPyodide ${median(rawCold).toFixed(0)} ms; ratios ${(median(oursCold) / median(rawCold)).toFixed(2)} and ${(median(oursPersisted) / median(rawCold)).toFixed(2)}; CPU ${median(oursColdCpu).toFixed(0)} / ${median(oursPersistedCpu).toFixed(0)} / ${median(rawColdCpu).toFixed(0)} ms`,
 );
 
 // ── snapshot restore and pool acquire (one sandbox) ─────────────────────────────────────────────────────────
@@ -194,44 +234,57 @@ await raw.terminate();
 await session.dispose();
 await pooled.dispose();
 
-// ── memory per idle worker (Linux: RSS of the sandbox child process) ───────────────────────────────────────
-function childRssMb(): number {
-  let total = 0;
+// ── memory per idle worker (Linux) ──────────────────────────────────────────────────────────────────────────
+// Same method for ours and the raw peer: the resident memory (Rss of /proc/<pid>/smaps_rollup) of the process
+// holding the workers, with 1 and with 5 idle workers that each made a full GC after starting, 1.5 s after the
+// last one was ready; (5 − 1) / 4 is the cost of one more worker. Ours: the sandbox child process (each worker
+// collects its start-up garbage itself once ready). Peer: a plain Node process whose worker_threads load Pyodide,
+// run the same standard imports (the state our snapshot holds) and call gc(); the workers stay alive (a worker
+// with nothing left to do exits, which the earlier version of this figure measured by mistake: 4.7 MB).
+function childPids(): string[] {
+  const found: string[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const status = readFileSync(`/proc/${entry}/status`, 'utf8');
-      if (Number(/PPid:\s+(\d+)/.exec(status)?.[1]) !== process.pid) continue;
-      total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+      if (Number(/PPid:\s+(\d+)/.exec(status)?.[1]) === process.pid) found.push(entry);
     } catch {
       // The process ended meanwhile.
     }
   }
-  return total;
+  return found;
 }
-const few = createSandbox({ pool: { warm: 1, max: 16 } });
-await few.warmUp();
-await waitFor(() => few.stats().idleWorkers === 1);
-const rssOne = childRssMb();
-await few.dispose();
-const many = createSandbox({ pool: { warm: 5, max: 16 } });
-await many.warmUp();
-await waitFor(() => many.stats().idleWorkers === 5);
-const rssFive = childRssMb();
-await many.dispose();
-const before = process.memoryUsage().rss;
-const extra = await loadPyodide();
-extra.runPython('import json');
-const rawPerInstance = (process.memoryUsage().rss - before) / 1048576;
-// The closer peer: a separate Node process with plain worker_threads running Pyodide (same imports, no
-// isolation), measured exactly like ours: process RSS with 5 workers minus with 1, divided by 4.
+function rssMb(pid: string | number): number {
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  return Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) / 1024;
+}
+const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
+async function oursRss(workers: number): Promise<number> {
+  const pooledSandbox = createSandbox({
+    pool: { warm: workers, max: 16 },
+    snapshotCache: { directory: memoryCacheDirectory },
+  });
+  await pooledSandbox.warmUp();
+  await waitFor(() => pooledSandbox.stats().idleWorkers === workers);
+  await settle();
+  const pids = childPids();
+  if (pids.length !== 1) throw new Error(`bench: expected one sandbox process, found ${pids.length}`);
+  const rss = rssMb(pids[0] as string);
+  await pooledSandbox.dispose();
+  return rss;
+}
 const rawProcessRss = (workers: number) => {
   const script = `
     const { Worker } = require('node:worker_threads');
+    const { readFileSync } = require('node:fs');
     const source = ${JSON.stringify(`const { parentPort } = require('node:worker_threads');
       import(${JSON.stringify(pyodideEntry)}).then(async ({ loadPyodide }) => {
         const pyodide = await loadPyodide({ indexURL: ${JSON.stringify(`${pyodideDirectory}/`)} });
-        pyodide.runPython('import json, re, math, random, datetime, collections, itertools, functools, csv, io, sqlite3');
+        pyodide.runPython('import json, re, math, cmath, random, datetime, time, collections, itertools, functools, statistics, decimal, fractions, base64, hashlib, hmac, csv, io, sqlite3, textwrap, string, typing, dataclasses, enum, heapq, bisect, copy, pprint, operator, uuid, struct, zlib, gzip, unicodedata, difflib, calendar, secrets');
+        pyodide.runPython('1 + 1');
+        globalThis.gc();
+        // Stays alive like a pooled worker: it waits for work.
+        parentPort.on('message', (code) => parentPort.postMessage(String(pyodide.runPython(code))));
         parentPort.postMessage('ready');
       });`)};
     (async () => {
@@ -241,29 +294,80 @@ const rawProcessRss = (workers: number) => {
         await new Promise((resolve) => worker.once('message', resolve));
         all.push(worker);
       }
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      process.stdout.write(String(process.memoryUsage().rss));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const rollup = readFileSync('/proc/self/smaps_rollup', 'utf8');
+      process.stdout.write(String(Number(/^Rss:\\s+(\\d+)/m.exec(rollup)[1]) / 1024));
       process.exit(0);
     })();`;
-  return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) / 1048576;
+  return Number(execFileSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8' }));
 };
-const rawPerWorker = (rawProcessRss(5) - rawProcessRss(1)) / 4;
+// Every worker of ours restored from a stored snapshot (the usual state of a pool): the first call stores it.
+const memoryCacheDirectory = mkdtempSync(join(tmpdir(), 'agenticgen-bench-memory-'));
+await oursRss(1);
+// Alternating ours and the peer; the median of the rounds.
+const oursPerWorker: number[] = [];
+const rawPerWorkerRounds: number[] = [];
+for (let pass = 0; pass < (quick ? 1 : 3); pass++) {
+  const oursOne = await oursRss(1);
+  const oursFive = await oursRss(5);
+  oursPerWorker.push((oursFive - oursOne) / 4);
+  rawPerWorkerRounds.push((rawProcessRss(5) - rawProcessRss(1)) / 4);
+}
+rmSync(memoryCacheDirectory, { recursive: true, force: true });
+// One more Pyodide in the same thread, in a fresh process (this one holds too much garbage of the figures above
+// for an RSS difference to mean anything): RSS after GC with two instances minus with one.
+const inProcessScript = `
+  const { readFileSync } = require('node:fs');
+  const rss = () => Number(/^Rss:\\s+(\\d+)/m.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'))[1]) / 1024;
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
+  import(${JSON.stringify(pyodideEntry)}).then(async ({ loadPyodide }) => {
+    const keep = [];
+    const load = async () => {
+      const pyodide = await loadPyodide({ indexURL: ${JSON.stringify(`${pyodideDirectory}/`)} });
+      pyodide.runPython('import json');
+      keep.push(pyodide);
+      globalThis.gc();
+      await settle();
+      return rss();
+    };
+    const one = await load();
+    const two = await load();
+    process.stdout.write(String(two - one));
+    process.exit(0);
+  });`;
+const rawPerInstance = Number(
+  execFileSync(process.execPath, ['--expose-gc', '-e', inProcessScript], { encoding: 'utf8' }),
+);
 figures.push({
   name: 'rss-per-idle-worker',
   unit: 'MB',
-  ours: round((rssFive - rssOne) / 4, 1),
+  ours: round(median(oursPerWorker), 1),
   peers: {
-    'pyodide (raw worker_thread, no isolation)': round(rawPerWorker, 1),
+    'pyodide (raw worker_thread, no isolation)': round(median(rawPerWorkerRounds), 1),
     'pyodide (one more in-process instance)': round(rawPerInstance, 1),
+  },
+  details: {
+    method: 'Rss of /proc/<pid>/smaps_rollup of the process holding the workers, (5 idle workers - 1) / 4, after GC',
+    oursRounds: oursPerWorker.map((value) => round(value, 1)),
+    rawRounds: rawPerWorkerRounds.map((value) => round(value, 1)),
   },
 });
 log(
-  `rss-per-idle-worker ours ${((rssFive - rssOne) / 4).toFixed(1)} MB, raw worker ${rawPerWorker.toFixed(1)} MB, in-process ${rawPerInstance.toFixed(1)} MB`,
+  `rss-per-idle-worker ours ${median(oursPerWorker).toFixed(1)} MB, raw worker ${median(rawPerWorkerRounds).toFixed(1)} MB, in-process ${rawPerInstance.toFixed(1)} MB`,
 );
 
 writeFileSync(
   new URL('./results.json', import.meta.url),
-  `${JSON.stringify({ node: process.version, date: new Date().toISOString(), figures }, null, 2)}\n`,
+  `${JSON.stringify(
+    {
+      node: process.version,
+      date: new Date().toISOString(),
+      loadAverage: { start: round(loadAtStart, 1), end: round(loadavg()[0] ?? 0, 1), cores: cpus().length },
+      figures,
+    },
+    null,
+    2,
+  )}\n`,
 );
 log(`wrote ${dirname(new URL(import.meta.url).pathname)}/results.json`);
 process.exit(0);

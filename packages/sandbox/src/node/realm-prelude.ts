@@ -29,6 +29,16 @@ export interface NodeRealmHost {
   post(json: string, payload?: Uint8Array | SharedArrayBuffer): void;
   /** Bytes this worker's V8 isolate holds: JavaScript heap plus external memory (the wasm heap included). */
   memoryBytes(): number;
+  /**
+   * Copies the heap part of the snapshot being restored (held outside the context, shared by every worker) into
+   * the context's wasm memory, from `offset` in the snapshot. Absent when the loaded Pyodide does not call it.
+   */
+  restoreHeap?(heap: Int8Array, offset: number): void;
+  /**
+   * Calls back once with Pyodide's wasm module compiled once for the whole sandbox process and delivered into
+   * this context (an object of the context's realm), or with null: then the binary is compiled here.
+   */
+  wasmModule?(done: (module: WebAssembly.Module | null) => void): void;
   /** Evaluates Pyodide's two modules in the context and calls back with their namespaces (context objects). */
   loadModules(
     done: (loader: { loadPyodide: never }, asm: { default: unknown }) => void,
@@ -42,11 +52,17 @@ export interface NodeRealmPrelude {
   bridge: {
     post(json: string, payload?: Uint8Array | SharedArrayBuffer): void;
     memoryBytes(): number;
+    restoreHeap?(heap: Int8Array, offset: number): void;
     loadPyodideModule(): Promise<{ loadPyodide: (config: object) => Promise<unknown>; createPyodideModule: unknown }>;
     indexURL: string;
   };
   /** Copies host bytes into a byte array of the context. */
   copyIn(bytes: Uint8Array): Uint8Array;
+  /**
+   * A byte array of the context as long as `length` (zero pages the system commits only when written) holding
+   * a copy of `head`: the stand-in for a snapshot whose heap part `restoreHeap` copies.
+   */
+  placeholder(length: number, head: Uint8Array): Uint8Array;
 
   /** Builds an error of the context (for rejections that would otherwise carry a host error object). */
   makeError(message: string): Error;
@@ -75,6 +91,8 @@ export function nodeRealmPrelude(host: NodeRealmHost): NodeRealmPrelude {
   // Pyodide recognises a web worker by `self instanceof WorkerGlobalScope`.
   Object.setPrototypeOf(globalThis, WorkerGlobalScope.prototype);
   scope.self = globalThis;
+  // `gc` exists only if a context was created while a worker had `--expose-gc` set to fetch its own (worker.ts).
+  delete scope.gc;
   scope.location = { href: host.indexURL, toString: () => host.indexURL };
   // Every host function is called through `safe`, shims included: an error it throws is rebuilt in this realm.
   const hostLog = safe(host.log);
@@ -213,33 +231,47 @@ export function nodeRealmPrelude(host: NodeRealmHost): NodeRealmPrelude {
   }
   scope.URL = URL;
 
-  const respond = (bytes: Uint8Array | null, url: string) => ({
-    ok: bytes !== null,
-    status: bytes === null ? 404 : 200,
-    url,
-    arrayBuffer: async () => (bytes ?? new Uint8Array(0)).buffer,
-    text: async () => new TextDecoder().decode(bytes ?? new Uint8Array(0)),
-    json: async () => JSON.parse(new TextDecoder().decode(bytes ?? new Uint8Array(0))),
-  });
+  // Bytes are copied into this realm only when read: a loader that instantiates the shared module never reads
+  // the wasm binary, so no worker holds a copy of it.
+  const respond = (bytes: Uint8Array | null, url: string) => {
+    const read = () => (bytes === null ? new Uint8Array(0) : copy(bytes));
+    return {
+      ok: bytes !== null,
+      status: bytes === null ? 404 : 200,
+      url,
+      arrayBuffer: async () => read().buffer,
+      text: async () => new TextDecoder().decode(read()),
+      json: async () => JSON.parse(new TextDecoder().decode(read())),
+    };
+  };
   // Serves Pyodide's own files from memory; everything else is refused: there is no network in here.
   scope.fetch = async (input: unknown) => {
     const url = String(input);
     if (!url.startsWith(host.indexURL)) throw new TypeError(`[sandbox] network access is disabled (${url})`);
-    const found = safe(host.asset)(url.slice(host.indexURL.length));
-    return respond(found === null ? null : copy(found), url);
+    return respond(safe(host.asset)(url.slice(host.indexURL.length)), url);
   };
+  const hostWasmModule = host.wasmModule === undefined ? undefined : safe(host.wasmModule);
+  const sharedModule = () =>
+    new Promise<WebAssembly.Module | null>((resolve) => {
+      if (hostWasmModule === undefined) resolve(null);
+      else hostWasmModule((module) => resolve(module instanceof WebAssembly.Module ? module : null));
+    });
   const wasm = WebAssembly as unknown as Record<string, unknown>;
   delete wasm.compileStreaming;
   wasm.instantiateStreaming = async (source: unknown, imports: WebAssembly.Imports) => {
+    const module = await sharedModule();
+    if (module !== null) return { instance: await WebAssembly.instantiate(module, imports), module };
     const response = (await source) as { arrayBuffer(): Promise<ArrayBuffer> };
     return WebAssembly.instantiate(await response.arrayBuffer(), imports);
   };
 
+  const restoreHeap = host.restoreHeap;
   return {
     bridge: {
       indexURL: host.indexURL,
       post: safe(host.post),
       memoryBytes: safe(host.memoryBytes),
+      ...(restoreHeap === undefined ? {} : { restoreHeap: safe(restoreHeap) }),
       loadPyodideModule: () =>
         new Promise((resolve, reject) => {
           host.loadModules(
@@ -249,6 +281,11 @@ export function nodeRealmPrelude(host: NodeRealmHost): NodeRealmPrelude {
         }),
     },
     copyIn: copy,
+    placeholder: (length: number, head: Uint8Array) => {
+      const out = new Uint8Array(length);
+      out.set(head.subarray(0, Math.min(head.length, length)));
+      return out;
+    },
     makeError: (message: string) => new Error(message),
   };
 }

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker, type WorkerOptions } from 'node:worker_threads';
 import type { PythonHarness } from '../runtime/sandbox-runtime.ts';
 import { fixSignalCheckRace } from '../runtime/signal-check-patch.ts';
 import { restoreSnapshotSparsely } from '../runtime/sparse-restore-patch.ts';
@@ -31,6 +31,12 @@ let limits: Record<string, number> = {};
 let packages: { fileName: string; imports: string[] }[] = [];
 let harness: PythonHarness | undefined;
 let workerUrl: URL | undefined;
+/**
+ * Pyodide's wasm module, compiled once here and posted to every worker: workers share its compiled code instead
+ * of each compiling (and holding) its own. Null when compiling failed: workers then compile the binary themselves.
+ */
+let wasmModule: Promise<WebAssembly.Module | null> | undefined;
+const wasmPorts = new Set<MessagePort>();
 const workers = new Map<number, Live>();
 /** The snapshot's template worker, until a spawn claims it. */
 let spare: { worker: Worker; claim(): Worker } | undefined;
@@ -49,18 +55,27 @@ function share(bytes: Uint8Array): SharedArrayBuffer {
 
 function startWorker(): Worker {
   if (sources === undefined) throw new Error('[sandbox] supervisor used before configure');
+  // The worker moves its end into its sandbox context and closes it once the module arrived; it sends nothing.
+  // This end stays referenced until then (`wasmPorts`): a collected port drops the message still in transit.
+  const { port1, port2 } = new MessageChannel();
+  wasmPorts.add(port1);
+  port1.once('close', () => wasmPorts.delete(port1));
+  void (wasmModule ?? Promise.resolve(null)).then((module) => port1.postMessage(module));
   const options = {
-    workerData: { indexURL, assets, sources },
+    workerData: { indexURL, assets, sources, wasmPort: port2 },
+    transferList: [port2],
     env: {},
     stdout: true,
     resourceLimits: workerResourceLimits(),
   };
   // The literal form lets bundlers of Node servers see and emit the worker file; `workerUrl` overrides it.
   // (`type: 'module'` is what web bundlers look for; Node ignores it and reads the file as ESM anyway.)
-  if (workerUrl === undefined) {
-    return new Worker(new URL('./worker.js', import.meta.url), { type: 'module', ...options } as WorkerOptions);
-  }
-  return new Worker(workerUrl, options);
+  const worker =
+    workerUrl === undefined
+      ? new Worker(new URL('./worker.js', import.meta.url), { type: 'module', ...options } as WorkerOptions)
+      : new Worker(workerUrl, options);
+  worker.once('exit', () => port1.close());
+  return worker;
 }
 
 /**
@@ -177,6 +192,11 @@ async function handle(message: SupervisorRequest): Promise<void> {
       for (const name of ['pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json']) {
         assets[name] = share(readFileSync(`${directory}${name}`));
       }
+      // Compiled while the first worker starts and evaluates Pyodide's JavaScript (it needs the module only then).
+      wasmModule = WebAssembly.compile(
+        // V8 compiles from a shared buffer's view too (it copies the bytes); the DOM typings say ArrayBuffer only.
+        new Uint8Array(assets['pyodide.asm.wasm'] as SharedArrayBuffer) as unknown as BufferSource,
+      ).catch(() => null);
       if (message.lockFile !== undefined) assets['pyodide-lock.json'] = share(readFileSync(message.lockFile));
       if (message.lockBytes instanceof Uint8Array) assets['pyodide-lock.json'] = share(message.lockBytes);
       for (const file of message.packageFiles ?? []) {

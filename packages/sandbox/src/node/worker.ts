@@ -6,21 +6,44 @@
  * Imports use `.ts` so Node can run the source directly (type stripping) in tests; tsup bundles it as `worker.js`.
  */
 import { webcrypto } from 'node:crypto';
-import { getHeapStatistics } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import vm from 'node:vm';
-import { parentPort, workerData } from 'node:worker_threads';
+import { type MessagePort, moveMessagePortToContext, parentPort, workerData } from 'node:worker_threads';
 import { sandboxRuntime } from '../runtime/sandbox-runtime.ts';
+import { honoursRestoreHook } from '../runtime/sparse-restore-patch.ts';
 import { type NodeRealmHost, nodeRealmPrelude, strictSource } from './realm-prelude.ts';
 
 interface WorkerData {
   indexURL: string;
   assets: Record<string, SharedArrayBuffer>;
   sources: { loader: string; asm: string };
+  /** Where the supervisor sends Pyodide's wasm module, compiled once for every worker (or null). */
+  wasmPort?: MessagePort;
 }
 
 const port = parentPort;
 if (port === null) throw new Error('[sandbox] worker.js must run as a worker thread');
 const data = workerData as WorkerData;
+
+/**
+ * A full collection of this thread's heap, taken once the worker is ready: booting or restoring leaves tens of MB
+ * of garbage (the copied wasm binary, the snapshot made by the template, parser data) that V8 would otherwise keep
+ * for as long as the worker idles in the pool, since an idle worker allocates nothing that would start a
+ * collection. Node has no API for it without `--expose-gc`, so the flag is set just long enough to fetch `gc`
+ * from a throwaway context of this file's realm. A context another worker creates meanwhile could get `gc` too;
+ * the sandbox's context is created before this and the realm prelude deletes `gc` from its scope anyway.
+ */
+const collectGarbage = (() => {
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc');
+    return typeof gc === 'function' ? (gc as () => void) : () => {};
+  } catch {
+    return () => {};
+  } finally {
+    setFlagsFromString('--no-expose-gc');
+  }
+})();
 
 const context = vm.createContext(vm.constants.DONT_CONTEXTIFY, {
   name: 'agenticgen-sandbox',
@@ -31,7 +54,45 @@ const context = vm.createContext(vm.constants.DONT_CONTEXTIFY, {
   microtaskMode: 'afterEvaluate',
 });
 const drainScript = new vm.Script('undefined');
+
+/**
+ * Pyodide's wasm module, compiled once by the supervisor and shared by every worker (its compiled code too), so
+ * no worker compiles the 9.6 MB binary or keeps its own copy. It arrives through a port moved into the context:
+ * the message is deserialized there, so the module is an object of the context's realm, never of this one.
+ */
+const wasmModuleWaiters: ((module: WebAssembly.Module | null) => void)[] = [];
+let sharedWasmModule: WebAssembly.Module | null | undefined = data.wasmPort === undefined ? null : undefined;
+/** Held until the module arrived: a port nothing references is collected, and its message with it. */
+const pendingPorts = new Set<object>();
+if (data.wasmPort !== undefined) {
+  const ContextModule = vm.runInContext('WebAssembly.Module', context) as typeof WebAssembly.Module;
+  // A port in another context has no EventTarget methods: only `onmessage`, `start` and `close`.
+  const moved = moveMessagePortToContext(data.wasmPort, context) as unknown as {
+    onmessage: ((event: { data?: unknown }) => void) | null;
+    start?: () => void;
+    close(): void;
+  };
+  pendingPorts.add(moved);
+  moved.onmessage = (event: { data?: unknown }) => {
+    const module = event?.data;
+    sharedWasmModule = module instanceof ContextModule ? module : null;
+    // The port is an object of the context holding this realm's handler: nothing of it is left behind.
+    moved.onmessage = null;
+    moved.close();
+    pendingPorts.delete(moved);
+    for (const waiter of wasmModuleWaiters.splice(0)) waiter(sharedWasmModule);
+  };
+  // A port moved into a context delivers nothing until started (setting `onmessage` does not start it there).
+  moved.start?.();
+}
 let serving = false;
+/**
+ * The snapshot being restored: the supervisor's shared copy, read here by `restoreHeap` and never handed to the
+ * context (whose wasm memory it fills). Released once the interpreter is ready.
+ */
+let restoreSource: Uint8Array | undefined;
+/** Whether the loaded Pyodide calls `restoreHeap` (sparse-restore-patch.ts applied to this release's text). */
+const restoreHook = honoursRestoreHook(data.sources.asm);
 
 /** Runs the context's pending promise jobs until the runtime reports `ready` (Pyodide's start is async). */
 function drainUntilReady(): void {
@@ -95,7 +156,12 @@ const host: NodeRealmHost = {
   },
   post: (json, payload) => {
     if (typeof json !== 'string') return;
-    if (!serving && json.startsWith('{"op":"ready"')) serving = true;
+    if (!serving && json.startsWith('{"op":"ready"')) {
+      serving = true;
+      restoreSource = undefined;
+      // After this task: the ready message goes out first, and the boot's last references are gone.
+      setImmediate(collectGarbage);
+    }
     // The payload comes from the context's realm, where `instanceof` against this realm's classes fails.
     const tag = Object.prototype.toString.call(payload);
     if (tag === '[object SharedArrayBuffer]') port.postMessage({ json, interrupt: payload });
@@ -110,6 +176,19 @@ const host: NodeRealmHost = {
     const statistics = getHeapStatistics();
     return statistics.used_heap_size + statistics.external_memory;
   },
+  ...(restoreHook
+    ? {
+        restoreHeap: (heap: Int8Array, offset: number) => {
+          const source = restoreSource;
+          if (source === undefined) throw new Error('[sandbox] no snapshot is being restored');
+          copySparsely(source.subarray(offset), new Uint8Array(heap.buffer, heap.byteOffset, heap.byteLength));
+        },
+      }
+    : {}),
+  wasmModule: (done) => {
+    if (sharedWasmModule === undefined) wasmModuleWaiters.push(done);
+    else done(sharedWasmModule);
+  },
   loadModules: (done, fail) => {
     evaluateModules().then(
       ([loader, asm]) => done(loader as never, asm as never),
@@ -117,6 +196,25 @@ const host: NodeRealmHost = {
     );
   },
 };
+
+const block = 65536;
+const zeroBlock = new Uint8Array(block);
+const isZero = (bytes: Uint8Array) =>
+  Buffer.compare(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), zeroBlock.subarray(0, bytes.length)) === 0;
+
+/**
+ * `target.set(source)` that skips each 64 KiB block zero in both: the wasm memory's zero pages stay uncommitted
+ * (the rule of sparse-restore-patch.ts, with native compares instead of a byte loop).
+ */
+function copySparsely(source: Uint8Array, target: Uint8Array): void {
+  if (source.length > target.length) throw new Error('[sandbox] the snapshot is larger than the wasm memory');
+  for (let at = 0; at < source.length; at += block) {
+    const end = Math.min(at + block, source.length);
+    const from = source.subarray(at, end);
+    const to = target.subarray(at, end);
+    if (!isZero(from) || !isZero(to)) to.set(from);
+  }
+}
 
 async function evaluateModules(): Promise<[unknown, unknown]> {
   const load = async (source: string, file: string) => {
@@ -150,8 +248,34 @@ const runtime = start(prelude.bridge);
 
 port.on('message', (message: { json?: unknown; payload?: unknown }) => {
   if (typeof message?.json !== 'string') return;
-  // Copied, never adopted: the snapshot's shared memory must stay out of reach of every session.
-  const payload = message.payload instanceof Uint8Array ? prelude.copyIn(message.payload) : undefined;
+  // Copied, never adopted: the snapshot's shared memory must stay out of reach of every session. A snapshot to
+  // restore is not copied at all where `restoreHeap` fills the wasm memory from it: the context gets a stand-in
+  // of the same length holding only the header (the bytes before the heap part).
+  let payload: Uint8Array | undefined;
+  if (message.payload instanceof Uint8Array) {
+    const heapStart = restoreHook && !serving && isRestoreInit(message.json) ? snapshotHeapStart(message.payload) : -1;
+    if (heapStart < 0) payload = prelude.copyIn(message.payload);
+    else {
+      restoreSource = message.payload;
+      payload = prelude.placeholder(message.payload.length, message.payload.subarray(0, heapStart));
+    }
+  }
   runtime.receive(message.json, payload);
 });
 drainUntilReady();
+
+function isRestoreInit(json: string): boolean {
+  try {
+    const parsed = JSON.parse(json) as { op?: unknown; mode?: unknown };
+    return parsed.op === 'init' && parsed.mode === 'restore';
+  } catch {
+    return false;
+  }
+}
+
+/** Where the heap part of a Pyodide snapshot starts (its second 32-bit word), or -1 when that is not plausible. */
+function snapshotHeapStart(snapshot: Uint8Array): number {
+  if (snapshot.length < 8) return -1;
+  const start = new DataView(snapshot.buffer, snapshot.byteOffset, snapshot.length).getUint32(4, true);
+  return start >= 8 && start <= snapshot.length ? start : -1;
+}

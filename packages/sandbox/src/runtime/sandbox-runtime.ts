@@ -26,6 +26,12 @@ export interface RuntimeBridge {
    * wasm heap included. Absent where the runtime cannot measure it (then only the wasm heap is counted).
    */
   memoryBytes?(): number;
+  /**
+   * Copies the heap part of the snapshot being restored into `heap` (the new wasm memory), from `offset` in the
+   * snapshot. Present where the snapshot stays outside this realm (Node: one shared copy for every worker); the
+   * snapshot handed to `init` is then a placeholder holding only the header.
+   */
+  restoreHeap?(heap: Int8Array, offset: number): void;
 }
 
 /** What the runtime gives back: the entry for messages from the supervising layer. */
@@ -308,12 +314,20 @@ export function sandboxRuntime(bridge: RuntimeBridge): RuntimeHandle {
       stderr: quiet,
     };
     if (config.mode === 'snapshot') options._makeSnapshot = true;
-    else if (config.mode === 'restore') options._loadSnapshot = snapshot;
+    else if (config.mode === 'restore') {
+      options._loadSnapshot = snapshot;
+      // Read by the restore in pyodide.asm.mjs (sparse-restore-patch.ts); dropped with the snapshot below.
+      if (typeof bridge.restoreHeap === 'function') options._restoreHeap = bridge.restoreHeap;
+    }
     pyodide = await loadPyodide(options);
     // Pyodide keeps its options; dropping the snapshot bytes saves a heap-sized copy per worker.
     delete options._loadSnapshot;
+    delete options._restoreHeap;
     try {
-      if (pyodide._api?.config !== undefined) pyodide._api.config._loadSnapshot = undefined;
+      if (pyodide._api?.config !== undefined) {
+        pyodide._api.config._loadSnapshot = undefined;
+        pyodide._api.config._restoreHeap = undefined;
+      }
     } catch {
       // A frozen config in another Pyodide release: nothing to release.
     }
