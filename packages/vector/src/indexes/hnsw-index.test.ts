@@ -145,6 +145,27 @@ describe('HNSW index', () => {
     expect(failures[0]?.cause).toMatchObject({ message: 'a broken listener must not break the build' });
   });
 
+  it('int8 rows with float32 re-rank keep the float32 recall (within 0.02) and return exact float32 scores', async () => {
+    const flat = await createFlatIndex({ dimensions: dims });
+    await flat.upsert(data);
+    const recalls: Record<string, number> = {};
+    for (const quantization of ['none', 'int8'] as const) {
+      const hnsw = await createHnswIndex({ dimensions: dims, M: 12, efConstruction: 100, efSearch: 48, quantization });
+      await hnsw.upsert(data);
+      expect(hnsw.storage.layout).toEqual({ int8: quantization === 'int8', float32: true });
+      recalls[quantization] = await recallAt10(hnsw, flat, queries);
+      if (quantization === 'int8') {
+        // The re-rank scores the shortlist with the float32 rows: the scores are the exact scan's.
+        const [found] = await hnsw.query({ vector: queries[0]!, topK: 1 });
+        const [exact] = await flat.query({ vector: queries[0]!, topK: 1 });
+        expect(found!.id).toBe(exact!.id);
+        expect(found!.score).toBe(exact!.score);
+      }
+    }
+    expect(recalls.none).toBeGreaterThanOrEqual(0.9);
+    expect(recalls.int8).toBeGreaterThanOrEqual(recalls.none! - 0.02);
+  });
+
   it('int8-only storage (no float32 rows) still finds neighbours', async () => {
     const hnsw = await createHnswIndex({ dimensions: dims, quantization: 'int8', rerank: false, M: 8 });
     await hnsw.upsert(data.slice(0, 800));

@@ -237,8 +237,12 @@ export class VectorStorage {
     this.size = size;
     this.deletedCount = 0;
     this.filterIndex.clear();
+    if (arena.linkStride > 0) {
+      // The graph search's copies of the norms and flags, in bulk (what `#mirror` does per slot).
+      arena.f32.set(this.inverseNorms.subarray(0, size), arena.inverseNormsOffset >> 2);
+      arena.u8.set(data.deleted.subarray(0, size), arena.flagsOffset);
+    }
     for (let slot = 0; slot < size; slot++) {
-      this.#mirror(slot);
       if (data.deleted[slot] === 1) this.deletedCount++;
       else {
         this.slotById.set(data.ids[slot]!, slot);

@@ -3,7 +3,7 @@ import { FlatIndex } from '../indexes/flat-index.js';
 import { HnswGraph } from '../indexes/hnsw-graph.js';
 import { HnswIndex } from '../indexes/hnsw-index.js';
 import { defaultFilterIndexMaxValues } from '../indexes/metadata-index.js';
-import { assertPositiveInteger } from '../indexes/validation.js';
+import { assertPositiveInteger, noMetadata } from '../indexes/validation.js';
 import { VectorStorage } from '../indexes/vector-storage.js';
 import type { KernelPreference } from '../kernels/kernel-backend.js';
 import { createKernelBackend } from '../kernels/load-kernels.js';
@@ -16,6 +16,11 @@ export interface LoadIndexOptions {
   kernels?: KernelPreference;
   /** Distinct values per metadata field kept in the filter index (default 10,000; see the index options). */
   filterIndexMaxValues?: number;
+}
+
+function isEmpty(value: Metadata): boolean {
+  for (const _ in value) return false;
+  return true;
 }
 
 function isMetadata(value: unknown): value is Metadata {
@@ -86,6 +91,8 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
   if (!Array.isArray(metadata) || metadata.length !== size || !metadata.every(isMetadata)) {
     throw corrupt('metadata does not match the slots');
   }
+  // Records saved without metadata share one frozen empty object, as they did before the save.
+  for (let slot = 0; slot < size; slot++) if (isEmpty(metadata[slot] as Metadata)) metadata[slot] = noMetadata;
   const deleted = reader.bytes(size);
   reader.align4();
   // Views, not copies: the rows are copied once, into the index's memory.
