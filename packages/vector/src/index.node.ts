@@ -33,7 +33,6 @@ export {
   type KernelMatch,
   type KernelPreference,
   type LoadIndexOptions,
-  loadIndex,
   loadIndexFromIndexedDb,
   quantizeInt8,
   saveIndexToIndexedDb,
@@ -43,7 +42,7 @@ export {
   vectorErrorCodes,
   wasmSimdSupported,
 } from './index.js';
-export { loadIndexFromFile, saveIndexToFile } from './node/file-persistence.js';
+export { loadIndex, loadIndexFromFile, saveIndexToFile } from './node/file-persistence.js';
 export { filterToSql, type MetadataFieldType } from './node/lancedb-filter.js';
 export type {
   HybridMatch,

@@ -205,7 +205,10 @@ export class VectorStorage {
     this.slotById.delete(this.ids[slot]!);
   }
 
-  /** Fills a fresh storage from verified persisted data (see `load-index.ts`). */
+  /**
+   * Fills a fresh storage from verified persisted data (see `load-index.ts`). Returns the first live id that
+   * appears twice (the data is corrupt then), or undefined.
+   */
   restore(data: {
     ids: string[];
     metadata: Metadata[];
@@ -214,7 +217,7 @@ export class VectorStorage {
     rows: Float32Array | undefined;
     scales: Float32Array | undefined;
     int8Rows: Uint8Array | undefined;
-  }): void {
+  }): string | undefined {
     const size = data.ids.length;
     this.ensureCapacity(size);
     const arena = this.arena;
@@ -242,13 +245,17 @@ export class VectorStorage {
       arena.f32.set(this.inverseNorms.subarray(0, size), arena.inverseNormsOffset >> 2);
       arena.u8.set(data.deleted.subarray(0, size), arena.flagsOffset);
     }
+    const slotById = this.slotById;
     for (let slot = 0; slot < size; slot++) {
       if (data.deleted[slot] === 1) this.deletedCount++;
       else {
-        this.slotById.set(data.ids[slot]!, slot);
+        const id = data.ids[slot]!;
+        if (slotById.has(id)) return id;
+        slotById.set(id, slot);
         this.filterIndex.add(slot, data.metadata[slot]!);
       }
     }
+    return undefined;
   }
 
   /** Removes a live slot by moving the last slot into it (keeps rows dense; flat index). */

@@ -1,38 +1,27 @@
 import { AgenticGenError } from '@agenticgen/core';
 import CRC32 from 'crc-32';
 
-type Crc32 = (data: Uint8Array, value?: number) => number;
+/** A CRC-32 (IEEE) implementation continuing from `previous` (the CRC of the bytes before; 0 to start). */
+export type Crc32 = (data: Uint8Array, previous: number) => number;
 
 /**
- * Node's native `zlib.crc32` (Node ≥ 20.15 / 22.2), found at run time through `process.getBuiltinModule` so
- * browsers and bundlers never see a `node:` import; undefined elsewhere.
+ * The `crc-32` package: runs everywhere. The Node entry checks files with Node's native zlib.crc32 instead
+ * (see `src/node/file-persistence.ts`), ~4× faster on an 80 MB index; both give the same checksums.
  */
-function nativeCrc32(): Crc32 | undefined {
-  const runtime = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
-  if (typeof runtime?.getBuiltinModule !== 'function') return undefined;
-  try {
-    const zlib = runtime.getBuiltinModule('node:zlib') as { crc32?: Crc32 } | undefined;
-    return typeof zlib?.crc32 === 'function' ? zlib.crc32 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const native = nativeCrc32();
+export const portableCrc32: Crc32 = (data, previous) => CRC32.buf(data, previous | 0) >>> 0;
 
 /**
- * CRC-32 (IEEE), as in zip and PNG, of `bytes[start, end)`: catches truncation and bit flips in a saved index.
- * Node's native zlib.crc32 where it exists (~4× faster than the `crc-32` package on an 80 MB index, which
- * made the checksum the largest part of a load), else the `crc-32` package. Same checksums either way.
+ * CRC-32 (IEEE), as in zip and PNG, of `bytes[start, end)`, continuing from `previous`: catches truncation
+ * and bit flips in a saved index, and lets a file be checked section by section.
  */
-export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  const data = start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end);
-  return (native === undefined ? CRC32.buf(data) : native(data, 0)) >>> 0;
-}
-
-/** The portable CRC-32 (the `crc-32` package), for tests that compare it with the native one. */
-export function portableCrc32(bytes: Uint8Array): number {
-  return CRC32.buf(bytes) >>> 0;
+export function crc32(
+  bytes: Uint8Array,
+  start = 0,
+  end = bytes.length,
+  previous = 0,
+  implementation: Crc32 = portableCrc32,
+): number {
+  return implementation(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end), previous) >>> 0;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
