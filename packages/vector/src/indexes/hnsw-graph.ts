@@ -195,7 +195,7 @@ export class HnswGraph {
   ): Found {
     // Construction: every node, tombstones included, can become a neighbour (no flag rejects), as in the
     // TypeScript loop this replaced.
-    if (level === 0 && !int8 && accept === undefined) return this.#searchLayer0InBackend(entry, entryScore, ef, 0);
+    if (level === 0 && accept === undefined) return this.#searchLayer0InBackend(entry, entryScore, ef, 0, int8);
     const arena = storage.arena;
     const visited = arena.u32;
     const visitedBase = arena.visitedOffset >> 2;
@@ -245,9 +245,9 @@ export class HnswGraph {
    * Layer-0 search in one backend call over the arena. `reject`: flag bits that keep a slot out of the
    * results (1 = deleted, 2 = filtered out for this query; see `markAllowed`).
    */
-  #searchLayer0InBackend(entry: number, entryScore: number, ef: number, reject: number): Found {
+  #searchLayer0InBackend(entry: number, entryScore: number, ef: number, reject: number, int8: boolean): Found {
     const arena = this.storage.arena;
-    const count = this.#runLayer0InBackend(entry, entryScore, ef, reject);
+    const count = this.#runLayer0InBackend(entry, entryScore, ef, reject, int8);
     const slots = arena.i32;
     const scores = arena.f32;
     const items = new Array<number>(count);
@@ -260,10 +260,21 @@ export class HnswGraph {
   }
 
   /** The layer-0 search in the backend; its results stay in the arena's ids/out areas. Returns the count. */
-  #runLayer0InBackend(entry: number, entryScore: number, ef: number, reject: number): number {
+  #runLayer0InBackend(entry: number, entryScore: number, ef: number, reject: number, int8: boolean): number {
     const storage = this.storage;
     const arena = storage.arena;
     return arena.backend.hnswSearch0({
+      int8: int8
+        ? {
+            query: arena.queryInt8Offset,
+            rows: arena.rowsInt8Offset,
+            stride: arena.int8Stride,
+            scales: arena.scalesOffset,
+            squaredNorms: arena.squaredNormsOffset,
+            queryScale: storage.queryScale,
+            querySquared: storage.querySquaredNorm,
+          }
+        : undefined,
       metric: searchMetric[storage.metric],
       query: arena.queryOffset,
       queryInverse: storage.queryInverseNorm,
@@ -407,9 +418,9 @@ export class HnswGraph {
     }
     const slots = this.#foundSlots;
     const scores = this.#foundScores;
-    if (level === 0 && !int8) {
+    if (level === 0) {
       // Construction: every node, tombstones included, can become a neighbour (no flag rejects).
-      const count = this.#runLayer0InBackend(entry, entryScore, ef, 0);
+      const count = this.#runLayer0InBackend(entry, entryScore, ef, 0, int8);
       const arena = storage.arena;
       const i32 = arena.i32;
       const f32 = arena.f32;
@@ -482,8 +493,8 @@ export class HnswGraph {
     if (this.entryPoint < 0) return { slots: [], similarities: [] };
     const [entry, entryScore] = this.#descend(storage, 0, int8);
     let found: Found;
-    if (typeof accept !== 'function' && !int8) {
-      found = this.#searchLayer0InBackend(entry, entryScore, ef, accept === 'live' ? 1 : 3);
+    if (typeof accept !== 'function') {
+      found = this.#searchLayer0InBackend(entry, entryScore, ef, accept === 'live' ? 1 : 3, int8);
     } else {
       const flags = storage.arena.u8;
       const start = storage.arena.flagsOffset;

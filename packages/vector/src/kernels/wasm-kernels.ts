@@ -38,6 +38,14 @@ interface KernelExports {
     results: number,
     outSlots: number,
     outScores: number,
+    int8: number,
+    query8: number,
+    rows8: number,
+    stride: number,
+    scales: number,
+    squaredNorms: number,
+    queryScale: number,
+    querySquared: number,
   ): number;
 }
 
@@ -158,6 +166,14 @@ export class WasmSimdKernels implements KernelBackend {
       search.results,
       search.outSlots,
       search.outScores,
+      search.int8 === undefined ? 0 : 1,
+      search.int8?.query ?? 0,
+      search.int8?.rows ?? 0,
+      search.int8?.stride ?? 0,
+      search.int8?.scales ?? 0,
+      search.int8?.squaredNorms ?? 0,
+      search.int8?.queryScale ?? 0,
+      search.int8?.querySquared ?? 0,
     );
   }
 }
