@@ -223,12 +223,49 @@ function heapPop(heap: usize, size: i32, max: bool): void {
 }
 
 /**
+ * `search0` with its 27 arguments read from `params` (27 f64, in the order of `search0`'s parameters), written
+ * there by the host: one call argument instead of 27, because V8's JS-to-WebAssembly wrapper for the
+ * 27-parameter signature took ~15 % of a query's time in a profile.
+ */
+export function hnswSearch0(params: usize): i32 {
+  return search0(
+    <i32>load<f64>(params, 0),
+    <usize>load<f64>(params, 8),
+    load<f64>(params, 16),
+    <usize>load<f64>(params, 24),
+    <i32>load<f64>(params, 32),
+    <usize>load<f64>(params, 40),
+    <usize>load<f64>(params, 48),
+    <i32>load<f64>(params, 56),
+    <usize>load<f64>(params, 64),
+    <u32>load<f64>(params, 72),
+    <usize>load<f64>(params, 80),
+    <i32>load<f64>(params, 88),
+    <i32>load<f64>(params, 96),
+    <f32>load<f64>(params, 104),
+    <i32>load<f64>(params, 112),
+    <usize>load<f64>(params, 120),
+    <usize>load<f64>(params, 128),
+    <usize>load<f64>(params, 136),
+    <usize>load<f64>(params, 144),
+    <i32>load<f64>(params, 152),
+    <usize>load<f64>(params, 160),
+    <usize>load<f64>(params, 168),
+    <i32>load<f64>(params, 176),
+    <usize>load<f64>(params, 184),
+    <usize>load<f64>(params, 192),
+    load<f64>(params, 200),
+    load<f64>(params, 208),
+  );
+}
+
+/**
  * Best-first search on layer 0 from `entry`. Every node routes; only nodes with `(flags[slot] & reject) == 0`
  * enter the results. `int8` ≠ 0 scores the int8 rows (`query8`, `rows8` of `stride` bytes, per-slot `scales`
  * and `squaredNorms`) instead of the float32 ones. Writes the results best first to `outSlots` (i32) and `outScores` (f32) and returns
  * how many there are (at most `ef`).
  */
-export function hnswSearch0(
+function search0(
   metric: i32,
   query: usize,
   queryInverse: f64,
