@@ -20,6 +20,10 @@ import { documentationPassages, embedPassages } from './text-dataset.ts';
 
 const count = Number(process.env.BENCH_COUNT ?? 100_000);
 const withLanceDb = process.env.BENCH_LANCEDB !== '0';
+/** HNSW children to run, e.g. `BENCH_HNSW=clusters/ours,clusters/hnswlib-node` (default: all six). */
+const hnswFilter = process.env.BENCH_HNSW?.split(',');
+/** Where the results go (default bench/results.json). */
+const resultsFile = process.env.BENCH_RESULTS ?? fileURLToPath(new URL('./results.json', import.meta.url));
 const dimensions = 384;
 const queryCount = 200;
 const k = 10;
@@ -371,9 +375,12 @@ async function writeResults(): Promise<void> {
   );
 
   const finished = Object.values(hnswRuns).flatMap((runs) => Object.keys(runs)).length;
-  if (finished < 6) notes.push(`Partial run: ${finished} of 6 HNSW child processes finished when this was written.`);
+  const planned = hnswFilter?.length ?? 6;
+  if (finished < planned) {
+    notes.push(`Partial run: ${finished} of ${planned} HNSW child processes finished when this was written.`);
+  }
   const results = { node: process.version, date: new Date().toISOString(), count, figures, notes };
-  await writeFile(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   log('wrote bench/results.json');
 }
 const dataRoot = await mkdtemp(join(tmpdir(), 'agenticgen-bench-hnsw-'));
@@ -408,6 +415,7 @@ try {
     ['text', 'ours-int8'],
     ['clusters', 'ours-int8'],
   ] as const) {
+    if (hnswFilter !== undefined && !hnswFilter.includes(`${name}/${library}`)) continue;
     const directory = join(dataRoot, name);
     log(`hnsw ${library} on ${name}: build M=${M} efConstruction=${efConstruction}, sweep, save/load`);
     const output = execFileSync(
