@@ -407,15 +407,17 @@ try {
   // The text set first (the harder one), ours and the peer one after the other; ours-int8
   // (`quantization: 'int8'`: int8 rows searched, float32 rows kept for the re-rank) is an extra figure, last.
   // results.json is rewritten after every child, so a run cut short keeps what it measured.
-  for (const [name, library] of [
+  const children = [
     ['text', 'ours'],
     ['text', 'hnswlib-node'],
     ['clusters', 'ours'],
     ['clusters', 'hnswlib-node'],
     ['text', 'ours-int8'],
     ['clusters', 'ours-int8'],
-  ] as const) {
-    if (hnswFilter !== undefined && !hnswFilter.includes(`${name}/${library}`)) continue;
+  ] as const;
+  // BENCH_HNSW also sets the order.
+  const order = (child: (typeof children)[number]) => hnswFilter?.indexOf(`${child[0]}/${child[1]}`) ?? 0;
+  for (const [name, library] of children.filter((child) => order(child) >= 0).sort((a, b) => order(a) - order(b))) {
     const directory = join(dataRoot, name);
     log(`hnsw ${library} on ${name}: build M=${M} efConstruction=${efConstruction}, sweep, save/load`);
     const output = execFileSync(
