@@ -1,3 +1,4 @@
+import type { GraphSearch } from '../kernels/kernel-backend.js';
 import type { Candidates } from './exact-search.js';
 import { ScoreHeap } from './score-heap.js';
 import type { VectorStorage } from './vector-storage.js';
@@ -263,18 +264,7 @@ export class HnswGraph {
   #runLayer0InBackend(entry: number, entryScore: number, ef: number, reject: number, int8: boolean): number {
     const storage = this.storage;
     const arena = storage.arena;
-    return arena.backend.hnswSearch0({
-      int8: int8
-        ? {
-            query: arena.queryInt8Offset,
-            rows: arena.rowsInt8Offset,
-            stride: arena.int8Stride,
-            scales: arena.scalesOffset,
-            squaredNorms: arena.squaredNormsOffset,
-            queryScale: storage.queryScale,
-            querySquared: storage.querySquaredNorm,
-          }
-        : undefined,
+    const search: GraphSearch = {
       metric: searchMetric[storage.metric],
       query: arena.queryOffset,
       queryInverse: storage.queryInverseNorm,
@@ -294,7 +284,19 @@ export class HnswGraph {
       results: arena.resultsOffset,
       outSlots: arena.idsOffset,
       outScores: arena.outOffset,
-    });
+    };
+    if (int8) {
+      search.int8 = {
+        query: arena.queryInt8Offset,
+        rows: arena.rowsInt8Offset,
+        stride: arena.int8Stride,
+        scales: arena.scalesOffset,
+        squaredNorms: arena.squaredNormsOffset,
+        queryScale: storage.queryScale,
+        querySquared: storage.querySquaredNorm,
+      };
+    }
+    return arena.backend.hnswSearch0(search);
   }
 
   /** Flags every slot but `allowed` as filtered out (bit 2) for the next `search` with `filtered`. */
@@ -496,11 +498,8 @@ export class HnswGraph {
     if (typeof accept !== 'function') {
       found = this.#searchLayer0InBackend(entry, entryScore, ef, accept === 'live' ? 1 : 3, int8);
     } else {
-      const flags = storage.arena.u8;
-      const start = storage.arena.flagsOffset;
-      const reject = accept === 'live' ? 1 : 3;
-      const predicate = typeof accept === 'function' ? accept : (slot: number) => (flags[start + slot]! & reject) === 0;
-      found = this.#searchLayer(storage, entry, entryScore, ef, 0, int8, predicate);
+      // A per-slot predicate (filters the metadata index cannot answer): the JavaScript loop.
+      found = this.#searchLayer(storage, entry, entryScore, ef, 0, int8, accept);
     }
     return { slots: found.items, similarities: found.scores };
   }
