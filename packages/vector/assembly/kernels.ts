@@ -149,6 +149,29 @@ function similarity(
   return <f32>(<f64>dot * queryInverse * <f64>load<f32>(inverseNorms + ((<usize>slot) << 2)));
 }
 
+// The int8 twin of `similarity`, computed as the TypeScript scoring of int8 rows does (float64, then f32):
+// dot = raw · queryScale · scale[slot]; cosine × queryInverse × inverseNorm[slot]; l2 −(‖q‖² + ‖r‖² − 2·dot).
+function similarityI8(
+  metric: i32,
+  query8: usize,
+  queryScale: f64,
+  queryInverse: f64,
+  querySquared: f64,
+  rows8: usize,
+  stride: i32,
+  scales: usize,
+  inverseNorms: usize,
+  squaredNorms: usize,
+  slot: i32,
+): f32 {
+  const raw = dotI8(query8, rows8 + <usize>slot * <usize>stride, stride);
+  const at = (<usize>slot) << 2;
+  const dot: f64 = <f64>raw * queryScale * <f64>load<f32>(scales + at);
+  if (metric === 0) return <f32>dot;
+  if (metric === 2) return <f32>(dot * queryInverse * <f64>load<f32>(inverseNorms + at));
+  return <f32>-(querySquared + <f64>load<f32>(squaredNorms + at) - 2 * dot);
+}
+
 // `max`: highest score on top (candidates); otherwise lowest on top (results).
 function before(max: bool, a: f32, b: f32): bool {
   return max ? a > b : a < b;
@@ -200,11 +223,49 @@ function heapPop(heap: usize, size: i32, max: bool): void {
 }
 
 /**
+ * `search0` with its 27 arguments read from `params` (27 f64, in the order of `search0`'s parameters), written
+ * there by the host: one call argument instead of 27, because V8's JS-to-WebAssembly wrapper for the
+ * 27-parameter signature took ~15 % of a query's time in a profile.
+ */
+export function hnswSearch0(params: usize): i32 {
+  return search0(
+    <i32>load<f64>(params, 0),
+    <usize>load<f64>(params, 8),
+    load<f64>(params, 16),
+    <usize>load<f64>(params, 24),
+    <i32>load<f64>(params, 32),
+    <usize>load<f64>(params, 40),
+    <usize>load<f64>(params, 48),
+    <i32>load<f64>(params, 56),
+    <usize>load<f64>(params, 64),
+    <u32>load<f64>(params, 72),
+    <usize>load<f64>(params, 80),
+    <i32>load<f64>(params, 88),
+    <i32>load<f64>(params, 96),
+    <f32>load<f64>(params, 104),
+    <i32>load<f64>(params, 112),
+    <usize>load<f64>(params, 120),
+    <usize>load<f64>(params, 128),
+    <usize>load<f64>(params, 136),
+    <usize>load<f64>(params, 144),
+    <i32>load<f64>(params, 152),
+    <usize>load<f64>(params, 160),
+    <usize>load<f64>(params, 168),
+    <i32>load<f64>(params, 176),
+    <usize>load<f64>(params, 184),
+    <usize>load<f64>(params, 192),
+    load<f64>(params, 200),
+    load<f64>(params, 208),
+  );
+}
+
+/**
  * Best-first search on layer 0 from `entry`. Every node routes; only nodes with `(flags[slot] & reject) == 0`
- * enter the results. Writes the results best first to `outSlots` (i32) and `outScores` (f32) and returns
+ * enter the results. `int8` ≠ 0 scores the int8 rows (`query8`, `rows8` of `stride` bytes, per-slot `scales`
+ * and `squaredNorms`) instead of the float32 ones. Writes the results best first to `outSlots` (i32) and `outScores` (f32) and returns
  * how many there are (at most `ef`).
  */
-export function hnswSearch0(
+function search0(
   metric: i32,
   query: usize,
   queryInverse: f64,
@@ -224,6 +285,14 @@ export function hnswSearch0(
   results: usize,
   outSlots: usize,
   outScores: usize,
+  int8: i32,
+  query8: usize,
+  rows8: usize,
+  stride8: i32,
+  scales: usize,
+  squaredNorms: usize,
+  queryScale: f64,
+  querySquared: f64,
 ): i32 {
   let candidateCount = 0;
   let resultCount = 0;
@@ -243,7 +312,22 @@ export function hnswSearch0(
       const seen = visited + ((<usize>neighbour) << 2);
       if (load<u32>(seen) === tag) continue;
       store<u32>(seen, tag);
-      const score = similarity(metric, query, queryInverse, rows, inverseNorms, neighbour, dims);
+      const score =
+        int8 !== 0
+          ? similarityI8(
+              metric,
+              query8,
+              queryScale,
+              queryInverse,
+              querySquared,
+              rows8,
+              stride8,
+              scales,
+              inverseNorms,
+              squaredNorms,
+              neighbour,
+            )
+          : similarity(metric, query, queryInverse, rows, inverseNorms, neighbour, dims);
       if (resultCount < ef || score > lowerBound) {
         heapPush(candidates, candidateCount++, true, neighbour, score);
         if ((<i32>load<u8>(flags + <usize>neighbour) & reject) === 0) {

@@ -33,7 +33,6 @@ export {
   type KernelMatch,
   type KernelPreference,
   type LoadIndexOptions,
-  loadIndex,
   loadIndexFromIndexedDb,
   quantizeInt8,
   saveIndexToIndexedDb,
@@ -44,7 +43,7 @@ export {
   wasmSimdSupported,
 } from './index.js';
 export { buildHnswIndex } from './node/build-hnsw-index.js';
-export { loadIndexFromFile, saveIndexToFile } from './node/file-persistence.js';
+export { loadIndex, loadIndexFromFile, saveIndexToFile } from './node/file-persistence.js';
 export { filterToSql, type MetadataFieldType } from './node/lancedb-filter.js';
 export type {
   HybridMatch,

@@ -1,3 +1,4 @@
+import type { GraphSearch } from '../kernels/kernel-backend.js';
 import type { Candidates } from './exact-search.js';
 import { ScoreHeap } from './score-heap.js';
 import type { VectorStorage } from './vector-storage.js';
@@ -40,6 +41,21 @@ export class HnswGraph {
   readonly #candidates = new ScoreHeap(true);
   readonly #results = new ScoreHeap(false);
   #batch: Int32Array;
+  /**
+   * Scratch of the insert path, reused for every insert: a build used to allocate ~600 short-lived objects
+   * per insert (result arrays, `{ item, score }` pools, kept lists), and that garbage grew V8's young
+   * generation by tens of MB that stayed resident after the build. `#found*`: a layer search's results,
+   * best first; `#kept*`: the neighbours chosen for the new node; `#pool*`/`#linkKept*`: `#addLink`'s
+   * re-selection of an existing node's links.
+   */
+  #foundSlots = new Int32Array(0);
+  #foundScores = new Float32Array(0);
+  readonly #keptSlots: Int32Array;
+  readonly #keptScores: Float32Array;
+  readonly #poolSlots: Int32Array;
+  readonly #poolScores: Float32Array;
+  readonly #linkKeptSlots: Int32Array;
+  readonly #linkKeptScores: Float32Array;
 
   constructor(parameters: HnswParameters, storage: VectorStorage) {
     this.parameters = parameters;
@@ -50,6 +66,12 @@ export class HnswGraph {
     this.#levelMultiplier = 1 / Math.log(Math.max(2, parameters.M));
     this.#random = parameters.seed >>> 0 || 1;
     this.#batch = new Int32Array(this.maxLinks0 + 1);
+    this.#keptSlots = new Int32Array(this.maxLinks0 + 1);
+    this.#keptScores = new Float32Array(this.maxLinks0 + 1);
+    this.#poolSlots = new Int32Array(this.maxLinks0 + 1);
+    this.#poolScores = new Float32Array(this.maxLinks0 + 1);
+    this.#linkKeptSlots = new Int32Array(this.maxLinks0 + 1);
+    this.#linkKeptScores = new Float32Array(this.maxLinks0 + 1);
   }
 
   ensureCapacity(slots: number): void {
@@ -132,11 +154,6 @@ export class HnswGraph {
       : (level - 1) * (this.parameters.M + 1);
   }
 
-  /** The links of `slot` at `level` as [array, offset of the count] (cold paths). */
-  #linksAt(slot: number, level: number): [Int32Array, number] {
-    return [this.#linksArray(slot, level), this.#linksOffset(slot, level)];
-  }
-
   #scoreOne(storage: VectorStorage, slot: number, int8: boolean): number {
     this.#batch[0] = slot;
     return storage.scoreSlots(this.#batch, 1, int8)[0]!;
@@ -184,7 +201,7 @@ export class HnswGraph {
   ): Found {
     // Construction: every node, tombstones included, can become a neighbour (no flag rejects), as in the
     // TypeScript loop this replaced.
-    if (level === 0 && !int8 && accept === undefined) return this.#searchLayer0InBackend(entry, entryScore, ef, 0);
+    if (level === 0 && accept === undefined) return this.#searchLayer0InBackend(entry, entryScore, ef, 0, int8);
     const arena = storage.arena;
     const visited = arena.u32;
     const visitedBase = arena.visitedOffset >> 2;
@@ -234,10 +251,25 @@ export class HnswGraph {
    * Layer-0 search in one backend call over the arena. `reject`: flag bits that keep a slot out of the
    * results (1 = deleted, 2 = filtered out for this query; see `markAllowed`).
    */
-  #searchLayer0InBackend(entry: number, entryScore: number, ef: number, reject: number): Found {
+  #searchLayer0InBackend(entry: number, entryScore: number, ef: number, reject: number, int8: boolean): Found {
+    const arena = this.storage.arena;
+    const count = this.#runLayer0InBackend(entry, entryScore, ef, reject, int8);
+    const slots = arena.i32;
+    const scores = arena.f32;
+    const items = new Array<number>(count);
+    const found = new Array<number>(count);
+    for (let i = 0; i < count; i++) {
+      items[i] = slots[(arena.idsOffset >> 2) + i]!;
+      found[i] = scores[(arena.outOffset >> 2) + i]!;
+    }
+    return { items, scores: found };
+  }
+
+  /** The layer-0 search in the backend; its results stay in the arena's ids/out areas. Returns the count. */
+  #runLayer0InBackend(entry: number, entryScore: number, ef: number, reject: number, int8: boolean): number {
     const storage = this.storage;
     const arena = storage.arena;
-    const count = arena.backend.hnswSearch0({
+    const search: GraphSearch = {
       metric: searchMetric[storage.metric],
       query: arena.queryOffset,
       queryInverse: storage.queryInverseNorm,
@@ -257,16 +289,19 @@ export class HnswGraph {
       results: arena.resultsOffset,
       outSlots: arena.idsOffset,
       outScores: arena.outOffset,
-    });
-    const slots = arena.i32;
-    const scores = arena.f32;
-    const items = new Array<number>(count);
-    const found = new Array<number>(count);
-    for (let i = 0; i < count; i++) {
-      items[i] = slots[(arena.idsOffset >> 2) + i]!;
-      found[i] = scores[(arena.outOffset >> 2) + i]!;
+    };
+    if (int8) {
+      search.int8 = {
+        query: arena.queryInt8Offset,
+        rows: arena.rowsInt8Offset,
+        stride: arena.int8Stride,
+        scales: arena.scalesOffset,
+        squaredNorms: arena.squaredNormsOffset,
+        queryScale: storage.queryScale,
+        querySquared: storage.querySquaredNorm,
+      };
     }
-    return { items, scores: found };
+    return arena.backend.hnswSearch0(search);
   }
 
   /** Flags every slot but `allowed` as filtered out (bit 2) for the next `search` with `filtered`. */
@@ -281,33 +316,54 @@ export class HnswGraph {
 
   /**
    * Keeps candidates that are closer to the base than to any already kept one (diversity heuristic).
-   * `items` are sorted by `scores` (similarity to the base), best first.
+   * Candidates `slots[0..count)` are sorted by `scores` (similarity to the base), best first; the kept ones
+   * go to `outSlots`/`outScores` in that order. Returns how many were kept.
    */
-  #selectNeighbours(storage: VectorStorage, items: number[], scores: number[], limit: number, int8: boolean): number[] {
-    if (items.length <= limit) return items;
-    const kept: number[] = [];
-    for (let i = 0; i < items.length && kept.length < limit; i++) {
-      const candidate = items[i]!;
+  #selectNeighbours(
+    storage: VectorStorage,
+    slots: Int32Array,
+    scores: Float32Array,
+    count: number,
+    limit: number,
+    int8: boolean,
+    outSlots: Int32Array,
+    outScores: Float32Array,
+  ): number {
+    if (count <= limit) {
+      for (let i = 0; i < count; i++) {
+        outSlots[i] = slots[i]!;
+        outScores[i] = scores[i]!;
+      }
+      return count;
+    }
+    let kept = 0;
+    for (let i = 0; i < count && kept < limit; i++) {
+      const candidate = slots[i]!;
       let good = true;
-      if (kept.length > 0) {
+      if (kept > 0) {
         // One kernel call for all kept neighbours instead of one call per pair.
-        const similarities = storage.scoreSlotsAgainstRow(candidate, kept, kept.length, int8);
-        for (let j = 0; j < kept.length; j++) {
+        const similarities = storage.scoreSlotsAgainstRow(candidate, outSlots, kept, int8);
+        for (let j = 0; j < kept; j++) {
           if (similarities[j]! > scores[i]!) {
             good = false;
             break;
           }
         }
       }
-      if (good) kept.push(candidate);
+      if (good) {
+        outSlots[kept] = candidate;
+        outScores[kept] = scores[i]!;
+        kept++;
+      }
     }
     return kept;
   }
 
-  #setLinks(slot: number, level: number, neighbours: readonly number[]): void {
-    const [array, offset] = this.#linksAt(slot, level);
-    array[offset] = neighbours.length;
-    for (let i = 0; i < neighbours.length; i++) array[offset + 1 + i] = neighbours[i]!;
+  #setLinks(slot: number, level: number, neighbours: Int32Array, count: number): void {
+    const array = this.#linksArray(slot, level);
+    const offset = this.#linksOffset(slot, level);
+    array[offset] = count;
+    for (let i = 0; i < count; i++) array[offset + 1 + i] = neighbours[i]!;
   }
 
   #addLink(
@@ -318,7 +374,8 @@ export class HnswGraph {
     level: number,
     int8: boolean,
   ): void {
-    const [array, offset] = this.#linksAt(node, level);
+    const array = this.#linksArray(node, level);
+    const offset = this.#linksOffset(node, level);
     const count = array[offset]!;
     const limit = level === 0 ? this.maxLinks0 : this.parameters.M;
     if (count < limit) {
@@ -326,19 +383,68 @@ export class HnswGraph {
       array[offset] = count + 1;
       return;
     }
-    const existing = array.subarray(offset + 1, offset + 1 + count);
+    const existing = this.#batch;
+    for (let i = 0; i < count; i++) existing[i] = array[offset + 1 + i]!;
     const similarities = storage.scoreSlotsAgainstRow(node, existing, count, int8);
-    const pool: { item: number; score: number }[] = [{ item: added, score: addedScore }];
-    for (let i = 0; i < count; i++) pool.push({ item: existing[i]!, score: similarities[i]! });
-    pool.sort((a, b) => b.score - a.score);
+    // The pool, best first: the added node, then the existing links, by a stable insertion sort (ties keep
+    // this order, as the array sort it replaced did).
+    const poolSlots = this.#poolSlots;
+    const poolScores = this.#poolScores;
+    poolSlots[0] = added;
+    poolScores[0] = addedScore;
+    for (let i = 0; i < count; i++) {
+      const slot = existing[i]!;
+      const score = similarities[i]!;
+      let at = i + 1;
+      while (at > 0 && poolScores[at - 1]! < score) {
+        poolSlots[at] = poolSlots[at - 1]!;
+        poolScores[at] = poolScores[at - 1]!;
+        at--;
+      }
+      poolSlots[at] = slot;
+      poolScores[at] = score;
+    }
     const kept = this.#selectNeighbours(
       storage,
-      pool.map((entry) => entry.item),
-      pool.map((entry) => entry.score),
+      poolSlots,
+      poolScores,
+      count + 1,
       limit,
       int8,
+      this.#linkKeptSlots,
+      this.#linkKeptScores,
     );
-    this.#setLinks(node, level, kept);
+    this.#setLinks(node, level, this.#linkKeptSlots, kept);
+  }
+
+  /** Copies a layer search's results into `#foundSlots`/`#foundScores` (grown as needed); returns the count. */
+  #searchInto(storage: VectorStorage, entry: number, entryScore: number, ef: number, level: number, int8: boolean) {
+    if (this.#foundSlots.length < ef + 1) {
+      this.#foundSlots = new Int32Array(ef + 1);
+      this.#foundScores = new Float32Array(ef + 1);
+    }
+    const slots = this.#foundSlots;
+    const scores = this.#foundScores;
+    if (level === 0) {
+      // Construction: every node, tombstones included, can become a neighbour (no flag rejects).
+      const count = this.#runLayer0InBackend(entry, entryScore, ef, 0, int8);
+      const arena = storage.arena;
+      const i32 = arena.i32;
+      const f32 = arena.f32;
+      const idsBase = arena.idsOffset >> 2;
+      const outBase = arena.outOffset >> 2;
+      for (let i = 0; i < count; i++) {
+        slots[i] = i32[idsBase + i]!;
+        scores[i] = f32[outBase + i]!;
+      }
+      return count;
+    }
+    const found = this.#searchLayer(storage, entry, entryScore, ef, level, int8, undefined);
+    for (let i = 0; i < found.items.length; i++) {
+      slots[i] = found.items[i]!;
+      scores[i] = found.scores[i]!;
+    }
+    return found.items.length;
   }
 
   /** Links `slot` (already written to storage) into the graph. */
@@ -355,24 +461,24 @@ export class HnswGraph {
     }
     storage.setQueryFromSlot(slot);
     let [current, currentScore] = this.#descend(storage, level, int8);
+    const keptSlots = this.#keptSlots;
+    const keptScores = this.#keptScores;
     for (let layer = Math.min(level, this.maxLevel); layer >= 0; layer--) {
-      const found = this.#searchLayer(
+      const found = this.#searchInto(storage, current, currentScore, this.parameters.efConstruction, layer, int8);
+      const kept = this.#selectNeighbours(
         storage,
-        current,
-        currentScore,
-        this.parameters.efConstruction,
-        layer,
+        this.#foundSlots,
+        this.#foundScores,
+        found,
+        this.parameters.M,
         int8,
-        undefined,
+        keptSlots,
+        keptScores,
       );
-      const neighbours = this.#selectNeighbours(storage, found.items, found.scores, this.parameters.M, int8);
-      this.#setLinks(slot, layer, neighbours);
-      for (const neighbour of neighbours) {
-        const score = found.scores[found.items.indexOf(neighbour)]!;
-        this.#addLink(storage, neighbour, slot, score, layer, int8);
-      }
-      current = found.items[0]!;
-      currentScore = found.scores[0]!;
+      this.#setLinks(slot, layer, keptSlots, kept);
+      for (let i = 0; i < kept; i++) this.#addLink(storage, keptSlots[i]!, slot, keptScores[i]!, layer, int8);
+      current = this.#foundSlots[0]!;
+      currentScore = this.#foundScores[0]!;
     }
     if (level > this.maxLevel) {
       this.entryPoint = slot;
@@ -394,14 +500,11 @@ export class HnswGraph {
     if (this.entryPoint < 0) return { slots: [], similarities: [] };
     const [entry, entryScore] = this.#descend(storage, 0, int8);
     let found: Found;
-    if (typeof accept !== 'function' && !int8) {
-      found = this.#searchLayer0InBackend(entry, entryScore, ef, accept === 'live' ? 1 : 3);
+    if (typeof accept !== 'function') {
+      found = this.#searchLayer0InBackend(entry, entryScore, ef, accept === 'live' ? 1 : 3, int8);
     } else {
-      const flags = storage.arena.u8;
-      const start = storage.arena.flagsOffset;
-      const reject = accept === 'live' ? 1 : 3;
-      const predicate = typeof accept === 'function' ? accept : (slot: number) => (flags[start + slot]! & reject) === 0;
-      found = this.#searchLayer(storage, entry, entryScore, ef, 0, int8, predicate);
+      // A per-slot predicate (filters the metadata index cannot answer): the JavaScript loop.
+      found = this.#searchLayer(storage, entry, entryScore, ef, 0, int8, accept);
     }
     return { slots: found.items, similarities: found.scores };
   }

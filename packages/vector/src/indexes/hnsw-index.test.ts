@@ -145,6 +145,27 @@ describe('HNSW index', () => {
     expect(failures[0]?.cause).toMatchObject({ message: 'a broken listener must not break the build' });
   });
 
+  it('int8 rows with float32 re-rank keep the float32 recall (within 0.02) and return exact float32 scores', async () => {
+    const flat = await createFlatIndex({ dimensions: dims });
+    await flat.upsert(data);
+    const recalls: Record<string, number> = {};
+    for (const quantization of ['none', 'int8'] as const) {
+      const hnsw = await createHnswIndex({ dimensions: dims, M: 12, efConstruction: 100, efSearch: 48, quantization });
+      await hnsw.upsert(data);
+      expect(hnsw.storage.layout).toEqual({ int8: quantization === 'int8', float32: true });
+      recalls[quantization] = await recallAt10(hnsw, flat, queries);
+      if (quantization === 'int8') {
+        // The re-rank scores the shortlist with the float32 rows: the scores are the exact scan's.
+        const [found] = await hnsw.query({ vector: queries[0]!, topK: 1 });
+        const [exact] = await flat.query({ vector: queries[0]!, topK: 1 });
+        expect(found!.id).toBe(exact!.id);
+        expect(found!.score).toBe(exact!.score);
+      }
+    }
+    expect(recalls.none).toBeGreaterThanOrEqual(0.9);
+    expect(recalls.int8).toBeGreaterThanOrEqual(recalls.none! - 0.02);
+  });
+
   it('int8-only storage (no float32 rows) still finds neighbours', async () => {
     const hnsw = await createHnswIndex({ dimensions: dims, quantization: 'int8', rerank: false, M: 8 });
     await hnsw.upsert(data.slice(0, 800));
@@ -183,6 +204,52 @@ describe('HNSW index', () => {
       for (const filter of [undefined, { group: { $in: [1, 2, 3, 4, 5] } }]) {
         const query = { vector: record.vector, topK: 10, ...(filter ? { filter } : {}) };
         expect(await typescript!.query(query)).toEqual(await wasm!.query(query));
+      }
+    }
+  });
+
+  it('searches int8 rows in the backend loop: same links and answers on both backends and as the JS loop', async () => {
+    const random = createRandom(13);
+    const vectors = Array.from({ length: 1200 }, (_, index) => ({
+      id: `q${index}`,
+      vector: Float32Array.from({ length: 24 }, () => random() * 2 - 1),
+      metadata: { note: `n${index}` },
+    }));
+    for (const metric of ['cosine', 'l2', 'dot'] as const) {
+      const [wasm, typescript] = await Promise.all(
+        (['wasm-simd', 'typescript'] as const).map((kernels) =>
+          createHnswIndex({
+            dimensions: 24,
+            metric,
+            M: 8,
+            efConstruction: 40,
+            efSearch: 32,
+            kernels,
+            quantization: 'int8',
+            rerank: false,
+          }),
+        ),
+      );
+      const int8Searches: number[] = [];
+      for (const index of [wasm!, typescript!]) {
+        const backend = index.storage.arena.backend;
+        const search = backend.hnswSearch0.bind(backend);
+        backend.hnswSearch0 = (arguments_) => {
+          if (arguments_.int8 !== undefined) int8Searches.push(1);
+          return search(arguments_);
+        };
+        await index.upsert(vectors);
+      }
+      // Built with int8 scoring in the backend loop on both: identical graphs.
+      expect(int8Searches.length).toBeGreaterThanOrEqual(2 * 1199);
+      expect(Array.from(wasm!.graph.links0(1200))).toEqual(Array.from(typescript!.graph.links0(1200)));
+      for (const record of vectors.slice(0, 30)) {
+        const plain = { vector: record.vector, topK: 10 };
+        const answer = await wasm!.query(plain);
+        expect(await typescript!.query(plain)).toEqual(answer);
+        // A filter the metadata index cannot answer, matching every record, takes the JavaScript loop.
+        const viaJs = await wasm!.query({ ...plain, filter: { note: { $exists: true } } });
+        expect(viaJs.map((match) => match.id)).toEqual(answer.map((match) => match.id));
       }
     }
   });

@@ -60,6 +60,8 @@ export interface ScratchLayout {
   /** Gather ids and raw kernel output (at most `maxLinks0 + 1` entries). */
   ids: number;
   out: number;
+  /** This worker's `hnswSearch0` argument block (27 f64). */
+  params: number;
   end: number;
 }
 
@@ -72,7 +74,8 @@ export function scratchLayout(base: number, size: number, ef: number, maxLinks0:
   const outScores = align(outSlots + found * 4);
   const ids = align(outScores + found * 4);
   const out = align(ids + (maxLinks0 + 2) * 4);
-  return { visited, candidates, results, outSlots, outScores, ids, out, end: align(out + (maxLinks0 + 2) * 4) };
+  const params = align(out + (maxLinks0 + 2) * 4);
+  return { visited, candidates, results, outSlots, outScores, ids, out, params, end: align(params + 27 * 8) };
 }
 
 /** Lays out a build of `size` nodes whose upper blocks take `upperInts` ints in all. */

@@ -142,8 +142,14 @@ export function checkRecords(
   return [...byId.values()];
 }
 
+/**
+ * One frozen empty object for every record stored without metadata: a 100k-record index kept 100k empty
+ * objects (~5 MB of heap) before. Stores never mutate stored metadata (they replace it, and copy it out).
+ */
+export const noMetadata: CheckedRecord['metadata'] = Object.freeze({});
+
 function checkMetadata(metadata: unknown, id: string, scope: string): CheckedRecord['metadata'] {
-  if (metadata === undefined) return {};
+  if (metadata === undefined) return noMetadata;
   if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
     throw new AgenticGenError('invalid-metadata', `[${scope}] record "${id}" metadata must be a flat object`);
   }

@@ -10,7 +10,7 @@ const align = (value: number) => Math.ceil(value / 16) * 16;
  *
  * An HNSW index (`linkStride` > 0) also keeps its search state here, so the whole layer-0 search runs in
  * the backend over contiguous memory: [inverse norms f32 | flags u8 | visited tags u32 | candidate heap |
- * result heap | layer-0 links (`linkStride` i32 per slot)].
+ * result heap | layer-0 links (`linkStride` i32 per slot) | with int8 rows: scales f32 | squared norms f32].
  */
 export class VectorArena {
   readonly backend: KernelBackend;
@@ -34,6 +34,9 @@ export class VectorArena {
   candidatesOffset = 0;
   resultsOffset = 0;
   linksOffset = 0;
+  /** HNSW with int8 rows: f32 scale and ‖v‖² per slot, read by the int8 graph search (0: absent). */
+  scalesOffset = 0;
+  squaredNormsOffset = 0;
   #f32: Float32Array = new Float32Array(0);
   #i32: Int32Array = new Int32Array(0);
   #i8: Int8Array = new Int8Array(0);
@@ -69,7 +72,10 @@ export class VectorArena {
     const candidates = align(visited + graph * 4);
     const results = align(candidates + (graph > 0 ? (graph + 1) * 8 : 0));
     const links = align(results + (graph > 0 ? (graph + 1) * 8 : 0));
-    const rows = align(links + graph * this.linkStride * 4);
+    const int8Graph = this.hasInt8 ? graph : 0;
+    const scales = align(links + graph * this.linkStride * 4);
+    const squaredNorms = align(scales + int8Graph * 4);
+    const rows = align(squaredNorms + int8Graph * 4);
     const rowsInt8 = align(rows + (this.hasFloat32 ? capacity * this.dimensions * 4 : 0));
     const end = rowsInt8 + (this.hasInt8 ? capacity * this.int8Stride : 0);
     this.backend.reserve(end);
@@ -80,6 +86,11 @@ export class VectorArena {
         bytes.copyWithin(rowsInt8, this.rowsInt8Offset, this.rowsInt8Offset + this.capacity * this.int8Stride);
       if (this.hasFloat32)
         bytes.copyWithin(rows, this.rowsOffset, this.rowsOffset + this.capacity * this.dimensions * 4);
+      if (int8Graph > 0) {
+        const old = this.capacity * 4;
+        bytes.copyWithin(squaredNorms, this.squaredNormsOffset, this.squaredNormsOffset + old);
+        bytes.copyWithin(scales, this.scalesOffset, this.scalesOffset + old);
+      }
       if (graph > 0) {
         bytes.copyWithin(links, this.linksOffset, this.linksOffset + this.capacity * this.linkStride * 4);
         bytes.copyWithin(flags, this.flagsOffset, this.flagsOffset + this.capacity);
@@ -102,6 +113,8 @@ export class VectorArena {
     this.candidatesOffset = candidates;
     this.resultsOffset = results;
     this.linksOffset = links;
+    this.scalesOffset = int8Graph > 0 ? scales : 0;
+    this.squaredNormsOffset = int8Graph > 0 ? squaredNorms : 0;
     this.rowsOffset = rows;
     this.rowsInt8Offset = rowsInt8;
     this.capacity = capacity;

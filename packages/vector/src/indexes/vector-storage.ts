@@ -138,6 +138,7 @@ export class VectorStorage {
       const offset = arena.rowInt8Offset(slot);
       this.scales[slot] = quantizeInt8(row, i8, offset);
       i8.fill(0, offset + this.dimensions, offset + arena.int8Stride);
+      this.#mirror(slot);
     }
   }
 
@@ -160,8 +161,13 @@ export class VectorStorage {
   #mirror(slot: number): void {
     const arena = this.arena;
     if (arena.linkStride === 0) return;
-    arena.f32[(arena.inverseNormsOffset >> 2) + slot] = this.inverseNorms[slot]!;
+    const f32 = arena.f32;
+    f32[(arena.inverseNormsOffset >> 2) + slot] = this.inverseNorms[slot]!;
     arena.u8[arena.flagsOffset + slot] = this.deleted[slot]!;
+    if (arena.scalesOffset !== 0) {
+      f32[(arena.scalesOffset >> 2) + slot] = this.scales[slot]!;
+      f32[(arena.squaredNormsOffset >> 2) + slot] = this.squaredNorms[slot]!;
+    }
   }
 
   /** Replaces the metadata of a live slot. */
@@ -205,7 +211,10 @@ export class VectorStorage {
     this.slotById.delete(this.ids[slot]!);
   }
 
-  /** Fills a fresh storage from verified persisted data (see `load-index.ts`). */
+  /**
+   * Fills a fresh storage from verified persisted data (see `load-index.ts`). Returns the first live id that
+   * appears twice (the data is corrupt then), or undefined.
+   */
   restore(data: {
     ids: string[];
     metadata: Metadata[];
@@ -214,7 +223,7 @@ export class VectorStorage {
     rows: Float32Array | undefined;
     scales: Float32Array | undefined;
     int8Rows: Uint8Array | undefined;
-  }): void {
+  }): string | undefined {
     const size = data.ids.length;
     this.ensureCapacity(size);
     const arena = this.arena;
@@ -237,14 +246,26 @@ export class VectorStorage {
     this.size = size;
     this.deletedCount = 0;
     this.filterIndex.clear();
+    if (arena.linkStride > 0) {
+      // The graph search's copies of the norms and flags, in bulk (what `#mirror` does per slot).
+      arena.f32.set(this.inverseNorms.subarray(0, size), arena.inverseNormsOffset >> 2);
+      arena.u8.set(data.deleted.subarray(0, size), arena.flagsOffset);
+      if (arena.scalesOffset !== 0) {
+        arena.f32.set(this.scales.subarray(0, size), arena.scalesOffset >> 2);
+        arena.f32.set(this.squaredNorms.subarray(0, size), arena.squaredNormsOffset >> 2);
+      }
+    }
+    const slotById = this.slotById;
     for (let slot = 0; slot < size; slot++) {
-      this.#mirror(slot);
       if (data.deleted[slot] === 1) this.deletedCount++;
       else {
-        this.slotById.set(data.ids[slot]!, slot);
+        const id = data.ids[slot]!;
+        if (slotById.has(id)) return id;
+        slotById.set(id, slot);
         this.filterIndex.add(slot, data.metadata[slot]!);
       }
     }
+    return undefined;
   }
 
   /** Removes a live slot by moving the last slot into it (keeps rows dense; flat index). */
@@ -326,6 +347,16 @@ export class VectorStorage {
       this.#queryScale = quantizeInt8(vector, i8, arena.queryInt8Offset);
       i8.fill(0, arena.queryInt8Offset + this.dimensions, arena.queryInt8Offset + arena.int8Stride);
     }
+  }
+
+  /** int8 scale of the loaded query (int8 graph search). */
+  get queryScale(): number {
+    return this.#queryScale;
+  }
+
+  /** ‖query‖² of the loaded query (l2 over int8 rows in the graph search). */
+  get querySquaredNorm(): number {
+    return this.#querySquaredNorm;
   }
 
   /** 1/‖query‖ of the loaded query (cosine scoring in the graph search). */

@@ -77,6 +77,24 @@ export interface GraphSearch {
   /** Output: result slots (i32) and similarities (f32), best first. */
   outSlots: number;
   outScores: number;
+  /** Present: score the int8 rows instead of the float32 ones (`query`, `rows`, `dims` are then unused). */
+  int8?: GraphSearchInt8;
+}
+
+/** The int8 rows of a graph search, scored as `VectorStorage` scores int8 rows (float64, then f32). */
+export interface GraphSearchInt8 {
+  /** The int8 query (`stride` bytes, zero-padded). */
+  query: number;
+  rows: number;
+  /** Bytes per int8 row (dimensions rounded up to 16). */
+  stride: number;
+  /** f32 quantization scale per slot. */
+  scales: number;
+  /** f32 ‖v‖² per slot (l2). */
+  squaredNorms: number;
+  queryScale: number;
+  /** ‖query‖² (l2). */
+  querySquared: number;
 }
 
 const pageBytes = 65_536;
@@ -202,6 +220,17 @@ export class TypeScriptKernels implements KernelBackend {
   }
 
   #similarity(search: GraphSearch, slot: number): number {
+    const int8 = search.int8;
+    if (int8 !== undefined) {
+      const f = this.#f32;
+      const dot =
+        this.dotI8(int8.query, int8.rows + slot * int8.stride, int8.stride) *
+        int8.queryScale *
+        f[(int8.scales >> 2) + slot]!;
+      if (search.metric === 0) return Math.fround(dot);
+      if (search.metric === 2) return Math.fround(dot * search.queryInverse * f[(search.inverseNorms >> 2) + slot]!);
+      return Math.fround(-(int8.querySquared + f[(int8.squaredNorms >> 2) + slot]! - 2 * dot));
+    }
     const row = search.rows + slot * search.dims * 4;
     if (search.metric === 1) return Math.fround(-this.l2F32(search.query, row, search.dims));
     const dot = Math.fround(this.dotF32(search.query, row, search.dims));

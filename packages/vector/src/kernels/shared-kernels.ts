@@ -99,11 +99,18 @@ export function createSharedMemory(bytes: number): WebAssembly.Memory | undefine
   }
 }
 
-/** Kernels running on `memory` (shared): every pointer is an offset into that memory. */
+/**
+ * Kernels running on `memory` (shared): every pointer is an offset into that memory. `paramsOffset` is this
+ * instance's own `hnswSearch0` argument block (see `WasmSimdKernels`), so workers on one memory never share it.
+ */
 export async function instantiateSharedKernels(
   module: WebAssembly.Module,
   memory: WebAssembly.Memory,
+  paramsOffset: number,
 ): Promise<WasmSimdKernels> {
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  return new WasmSimdKernels(instance.exports as unknown as ConstructorParameters<typeof WasmSimdKernels>[0]);
+  return new WasmSimdKernels(
+    instance.exports as unknown as ConstructorParameters<typeof WasmSimdKernels>[0],
+    paramsOffset,
+  );
 }

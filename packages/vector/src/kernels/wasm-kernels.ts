@@ -18,30 +18,13 @@ interface KernelExports {
   ): void;
   dotI8Range(query: number, rows: number, count: number, stride: number, out: number): void;
   dotI8Gather(query: number, rows: number, ids: number, count: number, stride: number, out: number): void;
-  hnswSearch0(
-    metric: number,
-    query: number,
-    queryInverse: number,
-    rows: number,
-    dims: number,
-    inverseNorms: number,
-    links: number,
-    linkStride: number,
-    visited: number,
-    tag: number,
-    flags: number,
-    reject: number,
-    entry: number,
-    entryScore: number,
-    ef: number,
-    candidates: number,
-    results: number,
-    outSlots: number,
-    outScores: number,
-  ): number;
+  /** Reads its 27 arguments as f64 from `params` (see `assembly/kernels.ts`). */
+  hnswSearch0(params: number): number;
 }
 
 const pageBytes = 65_536;
+/** Where `hnswSearch0`'s arguments go: the last 256 bytes of the module's own first page (its data is ~100 B). */
+const defaultParamsOffset = pageBytes - 256;
 
 function decodeBase64(base64: string): Uint8Array<ArrayBuffer> {
   // atob exists in Node >= 16 and every browser; no Buffer so the same code runs in both.
@@ -77,9 +60,18 @@ export class WasmSimdKernels implements KernelBackend {
   /** The module's first page holds its (tiny) static data; the arena starts after it. */
   readonly memoryBase = pageBytes;
   readonly #exports: KernelExports;
+  #params = new Float64Array(0);
+  #paramsBuffer: ArrayBuffer | undefined;
+  readonly #paramsOffset: number;
 
-  constructor(exports: KernelExports) {
+  /**
+   * `paramsOffset`: where `hnswSearch0`'s 27 f64 arguments are written (8-byte aligned, 216 bytes). The default
+   * sits in the module's own first page; instances sharing one memory (the parallel build's workers) each pass
+   * an area of their own, or they would overwrite each other's arguments.
+   */
+  constructor(exports: KernelExports, paramsOffset = defaultParamsOffset) {
     this.#exports = exports;
+    this.#paramsOffset = paramsOffset;
     this.reserve(pageBytes * 2);
   }
 
@@ -138,26 +130,41 @@ export class WasmSimdKernels implements KernelBackend {
   }
 
   hnswSearch0(search: GraphSearch): number {
-    return this.#exports.hnswSearch0(
-      search.metric,
-      search.query,
-      search.queryInverse,
-      search.rows,
-      search.dims,
-      search.inverseNorms,
-      search.links,
-      search.linkStride,
-      search.visited,
-      search.tag,
-      search.flags,
-      search.reject,
-      search.entry,
-      search.entryScore,
-      search.ef,
-      search.candidates,
-      search.results,
-      search.outSlots,
-      search.outScores,
-    );
+    // The arguments go through memory (the module's own first page), not 27 call parameters.
+    const buffer = this.#exports.memory.buffer;
+    if (this.#paramsBuffer !== buffer) {
+      this.#paramsBuffer = buffer;
+      this.#params = new Float64Array(buffer, this.#paramsOffset, 27);
+    }
+    const p = this.#params;
+    const int8 = search.int8;
+    p[0] = search.metric;
+    p[1] = search.query;
+    p[2] = search.queryInverse;
+    p[3] = search.rows;
+    p[4] = search.dims;
+    p[5] = search.inverseNorms;
+    p[6] = search.links;
+    p[7] = search.linkStride;
+    p[8] = search.visited;
+    p[9] = search.tag;
+    p[10] = search.flags;
+    p[11] = search.reject;
+    p[12] = search.entry;
+    p[13] = search.entryScore;
+    p[14] = search.ef;
+    p[15] = search.candidates;
+    p[16] = search.results;
+    p[17] = search.outSlots;
+    p[18] = search.outScores;
+    p[19] = int8 === undefined ? 0 : 1;
+    p[20] = int8?.query ?? 0;
+    p[21] = int8?.rows ?? 0;
+    p[22] = int8?.stride ?? 0;
+    p[23] = int8?.scales ?? 0;
+    p[24] = int8?.squaredNorms ?? 0;
+    p[25] = int8?.queryScale ?? 0;
+    p[26] = int8?.querySquared ?? 0;
+    return this.#exports.hnswSearch0(this.#paramsOffset);
   }
 }

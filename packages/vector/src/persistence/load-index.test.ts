@@ -135,4 +135,21 @@ describe('index persistence', () => {
     new DataView(bytes.buffer).setUint32(bytes.length - 4, crc32(bytes, 0, bytes.length - 4), true);
     expect(await corruptCode(() => loadIndex(bytes))).toBe('unsupported');
   });
+
+  it('refuses a file whose live ids repeat (checksum intact) and shares one empty metadata object', async () => {
+    const index = await createHnswIndex({ dimensions: dims, M: 8 });
+    await index.upsert(records.slice(0, 20).map(({ id, vector }) => ({ id, vector })));
+    const bytes = await index.save();
+    const loaded = await loadIndex(bytes);
+    expect(loaded.storage.metadata[0]).toBe(loaded.storage.metadata[1]);
+    expect(Object.isFrozen(loaded.storage.metadata[0])).toBe(true);
+    expect((await loaded.get(['r-1-ü']))[0]!.metadata).toEqual({});
+    // "r-1-ü" → "r-2-ü": same length, so only the id differs; then re-seal the checksum.
+    const text = new TextEncoder().encode('r-1-ü');
+    const at = bytes.findIndex((_, i) => text.every((byte, k) => bytes[i + k] === byte));
+    bytes[at + 2] = '2'.charCodeAt(0);
+    const { crc32 } = await import('./binary-io.js');
+    new DataView(bytes.buffer).setUint32(bytes.length - 4, crc32(bytes, 0, bytes.length - 4), true);
+    expect(await corruptCode(() => loadIndex(bytes))).toBe('corrupt-index');
+  });
 });

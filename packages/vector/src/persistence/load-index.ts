@@ -3,11 +3,11 @@ import { FlatIndex } from '../indexes/flat-index.js';
 import { HnswGraph } from '../indexes/hnsw-graph.js';
 import { HnswIndex } from '../indexes/hnsw-index.js';
 import { defaultFilterIndexMaxValues } from '../indexes/metadata-index.js';
-import { assertPositiveInteger } from '../indexes/validation.js';
+import { assertPositiveInteger, noMetadata } from '../indexes/validation.js';
 import { VectorStorage } from '../indexes/vector-storage.js';
-import type { KernelPreference } from '../kernels/kernel-backend.js';
+import type { KernelBackend, KernelPreference } from '../kernels/kernel-backend.js';
 import { createKernelBackend } from '../kernels/load-kernels.js';
-import { BinaryReader, corrupt, crc32 } from './binary-io.js';
+import { BinaryReader, type Crc32, corrupt, crc32, portableCrc32 } from './binary-io.js';
 import { formatMagic, formatVersion, metricCodes, oldestReadableVersion } from './index-format.js';
 
 /** Options of `loadIndex`. */
@@ -18,27 +18,43 @@ export interface LoadIndexOptions {
   filterIndexMaxValues?: number;
 }
 
+function isEmpty(value: Metadata): boolean {
+  for (const _ in value) return false;
+  return true;
+}
+
 function isMetadata(value: unknown): value is Metadata {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/**
- * Loads an index saved with `index.save()`. The whole input is verified (CRC-32, bounds, links) before an
- * index is built, so corrupt or truncated input throws `corrupt-index` and nothing half-loaded escapes.
- */
-export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {}): Promise<FlatIndex | HnswIndex> {
-  if (!(bytes instanceof Uint8Array)) {
-    throw new AgenticGenError('invalid-argument', '[vector] loadIndex takes the Uint8Array written by index.save()');
-  }
-  // Before parsing: from here on nothing awaits, so the caller's bytes cannot change under the views below.
-  const backend = await createKernelBackend(options.kernels);
-  if (bytes.length < 28) throw corrupt(`only ${bytes.length} bytes`);
-  const magic = String.fromCharCode(...bytes.subarray(0, 4));
+/** What precedes the rows in a saved index: the header, ids, metadata, tombstones and norms. */
+export interface IndexHead {
+  kind: number;
+  metric: (typeof metricCodes)[number];
+  layout: { float32: boolean; int8: boolean };
+  dims: number;
+  size: number;
+  rerankFactor: number;
+  graphHeader: { M: number; efConstruction: number; efSearch: number; seed: number } | undefined;
+  ratios: { filterExactScanRatio: number; compactionRatio: number };
+  entryPoint: number;
+  maxLevel: number;
+  randomState: number | undefined;
+  ids: string[];
+  metadata: Metadata[];
+  deleted: Uint8Array;
+  squaredNorms: Float32Array;
+  /** Bytes of the float32 rows section that follows (0 for int8-only storage). */
+  rowBytes: number;
+}
+
+/** Parses the head (see `index-format.ts`); the reader ends at the first byte of the rows. */
+export function readIndexHead(reader: BinaryReader): IndexHead {
+  reader.offset = 0;
+  if (reader.remaining < 28) throw corrupt(`only ${reader.remaining} bytes`);
+  let magic = '';
+  for (let i = 0; i < 4; i++) magic += String.fromCharCode(reader.u8());
   if (magic !== formatMagic) throw corrupt('not an AgenticGen vector index (bad magic)');
-  const stored = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true);
-  if (crc32(bytes, 0, bytes.length - 4) !== stored) throw corrupt('checksum mismatch');
-  const reader = new BinaryReader(bytes, bytes.length - 4);
-  reader.offset = 4;
   const version = reader.u8();
   if (version < oldestReadableVersion || version > formatVersion) {
     throw new AgenticGenError(
@@ -57,7 +73,7 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
   }
   if (dims < 1 || dims > 65_536 || rerankFactor < 1) throw corrupt('invalid dimensions');
   const layout = { float32: (layoutBits & 1) !== 0, int8: (layoutBits & 2) !== 0 };
-  let graphHeader: { M: number; efConstruction: number; efSearch: number; seed: number } | undefined;
+  let graphHeader: IndexHead['graphHeader'];
   let ratios = { filterExactScanRatio: 0.1, compactionRatio: 0.5 };
   let entryPoint = -1;
   let maxLevel = -1;
@@ -86,25 +102,71 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
   if (!Array.isArray(metadata) || metadata.length !== size || !metadata.every(isMetadata)) {
     throw corrupt('metadata does not match the slots');
   }
+  // Records saved without metadata share one frozen empty object, as they did before the save.
+  for (let slot = 0; slot < size; slot++) if (isEmpty(metadata[slot] as Metadata)) metadata[slot] = noMetadata;
   const deleted = reader.bytes(size);
   reader.align4();
-  // Views, not copies: the rows are copied once, into the index's memory.
   const squaredNorms = reader.float32View(size);
-  const rows = layout.float32 ? reader.float32View(size * dims) : undefined;
+  const rowBytes = layout.float32 ? size * dims * 4 : 0;
+  return {
+    kind,
+    metric,
+    layout,
+    dims,
+    size,
+    rerankFactor,
+    graphHeader,
+    ratios,
+    entryPoint,
+    maxLevel,
+    randomState,
+    ids,
+    metadata: metadata as Metadata[],
+    deleted,
+    squaredNorms,
+    rowBytes,
+  };
+}
+
+/**
+ * A fresh storage for `head`, with room for all its slots: the float32 rows go to
+ * `storage.arena.rowOffset(0)` (`rowBytes` bytes), copied or read there by the loader, before `finishIndex`.
+ */
+export function storageFor(head: IndexHead, backend: KernelBackend, options: LoadIndexOptions): VectorStorage {
+  const maxValues = options.filterIndexMaxValues ?? defaultFilterIndexMaxValues;
+  const storage = new VectorStorage(
+    backend,
+    head.dims,
+    head.metric,
+    head.layout,
+    assertPositiveInteger(maxValues, 'filterIndexMaxValues', 'vector', 10_000_000),
+    head.graphHeader === undefined ? 0 : head.graphHeader.M * 2 + 1,
+  );
+  storage.ensureCapacity(head.size);
+  return storage;
+}
+
+/**
+ * Parses and verifies what follows the rows (`tail`: int8 rows, levels, links; the reader must end where the
+ * checksum starts), then fills `storage` — whose float32 rows are already in place — and returns the index.
+ * Nothing escapes on a corrupt input: the storage is dropped with the error.
+ */
+export function finishIndex(head: IndexHead, storage: VectorStorage, tail: BinaryReader): FlatIndex | HnswIndex {
+  const { size, dims, layout, graphHeader, entryPoint, maxLevel, ids, deleted } = head;
   let scales: Float32Array | undefined;
   let int8Rows: Uint8Array | undefined;
   if (layout.int8) {
-    scales = reader.float32Array(size);
-    int8Rows = reader.bytes(size * dims);
-    reader.align4();
+    scales = tail.float32Array(size);
+    int8Rows = tail.bytes(size * dims);
+    tail.align4();
   }
   let graph: { levels: Int8Array; links0: Int32Array; upper: (Int32Array | undefined)[] } | undefined;
   if (graphHeader !== undefined) {
     const maxLinks0 = graphHeader.M * 2;
-    const levels = new Int8Array(reader.bytes(size).buffer);
-    reader.align4();
+    const levels = new Int8Array(tail.bytes(size).buffer);
+    tail.align4();
     const perSlot = maxLinks0 + 1;
-    const links0 = reader.int32View(size * perSlot);
+    const links0 = tail.int32View(size * perSlot);
     graph = { levels, links0, upper: [] };
     const checkLinks = (array: Int32Array, offset: number, limit: number) => {
       const count = array[offset]!;
@@ -119,35 +181,25 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
       if (level < 0 || level > maxLevel) throw corrupt('invalid node level');
       checkLinks(links0, slot * perSlot, maxLinks0);
       if (level > 0) {
-        const upper = reader.int32Array(level * (graphHeader.M + 1));
+        const upper = tail.int32Array(level * (graphHeader.M + 1));
         for (let layer = 0; layer < level; layer++) checkLinks(upper, layer * (graphHeader.M + 1), graphHeader.M);
         graph.upper[slot] = upper;
       }
     }
     if (size > 0 && (entryPoint < 0 || levels[entryPoint] !== maxLevel)) throw corrupt('invalid entry point');
   }
-  if (reader.remaining !== 0) throw corrupt(`${reader.remaining} unexpected trailing bytes`);
-  const seen = new Set<string>();
+  if (tail.remaining !== 0) throw corrupt(`${tail.remaining} unexpected trailing bytes`);
+  let live = 0;
   for (let slot = 0; slot < size; slot++) {
     if (deleted[slot]! > 1) throw corrupt('invalid deleted flag');
-    if (deleted[slot] === 0) {
-      if (seen.has(ids[slot]!)) throw corrupt(`duplicate live id "${ids[slot]}"`);
-      seen.add(ids[slot]!);
-    }
+    if (deleted[slot] === 0) live++;
   }
-  if (kind === 0 && seen.size !== size) throw corrupt('a flat index has no tombstones');
+  if (head.kind === 0 && live !== size) throw corrupt('a flat index has no tombstones');
 
-  // Everything is verified: build the index (synchronously: the views above read the caller's bytes).
-  const maxValues = options.filterIndexMaxValues ?? defaultFilterIndexMaxValues;
-  const storage = new VectorStorage(
-    backend,
-    dims,
-    metric,
-    layout,
-    assertPositiveInteger(maxValues, 'filterIndexMaxValues', 'vector', 10_000_000),
-    graphHeader === undefined ? 0 : graphHeader.M * 2 + 1,
-  );
-  storage.restore({ ids, metadata: metadata as Metadata[], deleted, squaredNorms, rows, scales, int8Rows });
+  // Fill the storage (the float32 rows are already in its arena); it reports a live id seen twice.
+  const { metadata, squaredNorms } = head;
+  const duplicate = storage.restore({ ids, metadata, deleted, squaredNorms, rows: undefined, scales, int8Rows });
+  if (duplicate !== undefined) throw corrupt(`duplicate live id "${duplicate.slice(0, 64)}"`);
   if (graphHeader !== undefined && graph !== undefined) {
     const hnsw = new HnswGraph(graphHeader, storage);
     hnsw.restoreLinks0(graph.links0);
@@ -155,8 +207,40 @@ export async function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {
     hnsw.upper = graph.upper;
     hnsw.entryPoint = entryPoint;
     hnsw.maxLevel = maxLevel;
-    if (randomState !== undefined) hnsw.randomState = randomState;
-    return new HnswIndex(storage, hnsw, { rerankFactor, ...ratios });
+    if (head.randomState !== undefined) hnsw.randomState = head.randomState;
+    return new HnswIndex(storage, hnsw, { rerankFactor: head.rerankFactor, ...head.ratios });
   }
-  return new FlatIndex(storage, rerankFactor);
+  return new FlatIndex(storage, head.rerankFactor);
+}
+
+/**
+ * Loads an index saved with `index.save()`. The whole input is verified (CRC-32, bounds, links) before an
+ * index is returned, so corrupt or truncated input throws `corrupt-index` and nothing half-loaded escapes.
+ * The float32 rows are copied once, from the input straight into the index's memory.
+ */
+export function loadIndex(bytes: Uint8Array, options: LoadIndexOptions = {}): Promise<FlatIndex | HnswIndex> {
+  return decodeIndex(bytes, options, portableCrc32);
+}
+
+/** `loadIndex` with a given CRC-32 implementation (the Node entry passes zlib's). */
+export async function decodeIndex(
+  bytes: Uint8Array,
+  options: LoadIndexOptions,
+  checksum: Crc32,
+): Promise<FlatIndex | HnswIndex> {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new AgenticGenError('invalid-argument', '[vector] loadIndex takes the Uint8Array written by index.save()');
+  }
+  // Before parsing: from here on nothing awaits, so the caller's bytes cannot change under the views below.
+  const backend = await createKernelBackend(options.kernels);
+  if (bytes.length < 28) throw corrupt(`only ${bytes.length} bytes`);
+  const stored = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true);
+  if (crc32(bytes, 0, bytes.length - 4, 0, checksum) !== stored) throw corrupt('checksum mismatch');
+  const reader = new BinaryReader(bytes, bytes.length - 4);
+  const head = readIndexHead(reader);
+  // A view of the rows, checked against the input's length before the storage is made for them.
+  const rows = head.layout.float32 ? reader.float32View(head.size * head.dims) : undefined;
+  const storage = storageFor(head, backend, options);
+  if (rows !== undefined) storage.arena.f32.set(rows, storage.arena.rowOffset(0) >> 2);
+  return finishIndex(head, storage, reader);
 }

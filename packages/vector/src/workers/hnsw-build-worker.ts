@@ -1,7 +1,7 @@
 import { AgenticGenError } from '@agenticgen/core';
 import { expose } from 'comlink';
 import { SharedGraphBuilder } from '../indexes/shared-graph-builder.js';
-import type { SharedGraphLayout } from '../indexes/shared-graph-layout.js';
+import { type SharedGraphLayout, scratchLayout } from '../indexes/shared-graph-layout.js';
 import { compileSharedKernelModule, instantiateSharedKernels } from '../kernels/shared-kernels.js';
 import { settle } from './expose-vector-worker.js';
 import { type Outcome, toEndpoint, type WorkerLike } from './worker-protocol.js';
@@ -27,7 +27,13 @@ export function exposeHnswBuildWorker(scope: WorkerLike): void {
         if (module === undefined) {
           throw new AgenticGenError('unsupported', '[vector] this worker cannot run the shared-memory kernels');
         }
-        const kernels = await instantiateSharedKernels(module, memory);
+        const scratch = scratchLayout(
+          layout.scratch[workerIndex]!,
+          layout.size,
+          layout.efConstruction,
+          layout.maxLinks0,
+        );
+        const kernels = await instantiateSharedKernels(module, memory, scratch.params);
         return new SharedGraphBuilder(layout, workerIndex, kernels).run();
       }),
   };
