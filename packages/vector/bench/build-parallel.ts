@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { createFlatIndex } from '../dist/index.node.js';
 import { clusteredVectors } from '../src/testing/random-vectors.ts';
 import { type BuildRun, buildFigures, type Figure } from './build-figures.ts';
-import { documentationPassages, embedPassages } from './text-dataset.ts';
+import { documentationPassages, embedPassages, holdOutQueries } from './text-dataset.ts';
 
 const count = Number(process.env.BENCH_COUNT ?? 100_000);
 const dimensions = 384;
@@ -30,20 +30,7 @@ const loadAtStart = loadavg()[0] ?? 0;
 const all = clusteredVectors(count + queryCount, dimensions, { seed: 2024, clusters: 100, spread: 0.6 });
 const nodeModules = fileURLToPath(new URL('../../../node_modules', import.meta.url));
 const textAll = embedPassages(documentationPassages(nodeModules, count + queryCount), dimensions);
-const textQueryRows = new Set(
-  Array.from({ length: queryCount }, (_, index) => Math.floor((index * (count + queryCount)) / queryCount)),
-);
-const textBase = new Float32Array(count * dimensions);
-const textQueries = new Float32Array(queryCount * dimensions);
-{
-  let baseRow = 0;
-  let queryRow = 0;
-  for (let row = 0; row < count + queryCount; row++) {
-    const vector = textAll.subarray(row * dimensions, (row + 1) * dimensions);
-    if (textQueryRows.has(row)) textQueries.set(vector, dimensions * queryRow++);
-    else textBase.set(vector, dimensions * baseRow++);
-  }
-}
+const { base: textBase, queries: textQueries } = holdOutQueries(textAll, count, queryCount, dimensions);
 
 async function exactTruth(base: Float32Array, queries: Float32Array): Promise<number[][]> {
   const flat = await createFlatIndex({ dimensions, metric: 'cosine' });

@@ -16,8 +16,8 @@ import { fileURLToPath } from 'node:url';
 import * as lancedb from '@lancedb/lancedb';
 import { createFlatIndex, createLanceDbStore } from '../dist/index.node.js';
 import { clusteredVectors } from '../src/testing/random-vectors.ts';
-import { buildFigures } from './build-figures.ts';
-import { documentationPassages, embedPassages } from './text-dataset.ts';
+import { type BuildRun, buildFigures } from './build-figures.ts';
+import { documentationPassages, embedPassages, holdOutQueries } from './text-dataset.ts';
 
 const count = Number(process.env.BENCH_COUNT ?? 100_000);
 const withLanceDb = process.env.BENCH_LANCEDB !== '0';
@@ -44,21 +44,7 @@ log(`generating ${count} + ${queryCount} real-text passages (documentation under
 const nodeModules = fileURLToPath(new URL('../../../node_modules', import.meta.url));
 const passages = documentationPassages(nodeModules, count + queryCount);
 const textAll = embedPassages(passages, dimensions);
-// Queries: every (count / queryCount + 1)-th passage, held out of the base set.
-const textQueryRows = new Set(
-  Array.from({ length: queryCount }, (_, index) => Math.floor((index * (count + queryCount)) / queryCount)),
-);
-const textBase = new Float32Array(count * dimensions);
-const textQueries = new Float32Array(queryCount * dimensions);
-{
-  let baseRow = 0;
-  let queryRow = 0;
-  for (let row = 0; row < count + queryCount; row++) {
-    const vector = textAll.subarray(row * dimensions, (row + 1) * dimensions);
-    if (textQueryRows.has(row)) textQueries.set(vector, dimensions * queryRow++);
-    else textBase.set(vector, dimensions * baseRow++);
-  }
-}
+const { base: textBase, queries: textQueries } = holdOutQueries(textAll, count, queryCount, dimensions);
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -197,13 +183,8 @@ for (const [name, base, queryRows, reference] of [
 }
 
 // 3. HNSW: ours and hnswlib-node, each in its own process, on both data sets.
-interface ChildResult {
-  library: string;
-  buildWall: number;
-  buildCpu: number;
-  buildCpuSystem?: number;
-  loadBefore?: number;
-  loadAfter?: number;
+/** One child's output (bench/hnsw-child.ts): the build fields of `BuildRun` and the rest. */
+interface ChildResult extends BuildRun {
   rssAfterBuild: number;
   sweep: { ef: number; p50: number; p99: number; p50Cpu: number; meanCpu: number; recall: number }[];
   filtered?: { p50: number; p99: number };

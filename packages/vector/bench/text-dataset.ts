@@ -132,3 +132,28 @@ export function embedPassages(passages: readonly string[], dimensions: number, s
   }
   return vectors;
 }
+
+/**
+ * Splits `count + queryCount` embedded passages into the base set and the held-out queries: every
+ * (count / queryCount + 1)-th passage is a query, so queries come from the whole corpus, not its end.
+ */
+export function holdOutQueries(
+  all: Float32Array,
+  count: number,
+  queryCount: number,
+  dimensions: number,
+): { base: Float32Array; queries: Float32Array } {
+  const queryRows = new Set(
+    Array.from({ length: queryCount }, (_, index) => Math.floor((index * (count + queryCount)) / queryCount)),
+  );
+  const base = new Float32Array(count * dimensions);
+  const queries = new Float32Array(queryCount * dimensions);
+  let baseRow = 0;
+  let queryRow = 0;
+  for (let row = 0; row < count + queryCount; row++) {
+    const vector = all.subarray(row * dimensions, (row + 1) * dimensions);
+    if (queryRows.has(row)) queries.set(vector, dimensions * queryRow++);
+    else base.set(vector, dimensions * baseRow++);
+  }
+  return { base, queries };
+}
