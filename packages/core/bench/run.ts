@@ -5,7 +5,6 @@
  * divided by `batch`, so harness overhead does not dominate nanosecond-scale operations.
  */
 import { EventEmitter as NodeEventEmitter } from 'node:events';
-import { writeFileSync } from 'node:fs';
 import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { EventEmitter as EventEmitter3 } from 'eventemitter3';
@@ -19,6 +18,7 @@ import {
   executeTool,
   partsFromResponse,
 } from '../dist/index.js';
+import { type Figure, saveFigures } from './results-file.ts';
 
 const quick = process.argv.includes('--quick');
 const batch = 100;
@@ -47,12 +47,6 @@ async function compare(
   return best;
 }
 
-interface Figure {
-  name: string;
-  unit: 'ns/op';
-  ours: number;
-  peers: Record<string, number>;
-}
 const figures: Figure[] = [];
 
 // 1. Emitting one event to three listeners (our bus isolates failing listeners; the peers do not).
@@ -171,11 +165,5 @@ const figures: Figure[] = [];
   figures.push({ name: 'stream-collect-per-part', unit: 'ns/op', ours: stats.avg / parts.length, peers: {} });
 }
 
-const results = { node: process.version, date: new Date().toISOString(), figures };
-writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
-for (const figure of figures) {
-  const peers = Object.entries(figure.peers)
-    .map(([name, value]) => `${name} ${value.toFixed(1)} (×${(value / figure.ours).toFixed(2)})`)
-    .join(', ');
-  console.log(`${figure.name}: ours ${figure.ours.toFixed(1)} ${figure.unit}${peers ? `; ${peers}` : ''}`);
-}
+// Merged into results.json: the other core bench scripts (orchestration, structured, ui-stream, retrieval) keep theirs.
+saveFigures(figures, 1);
