@@ -15,6 +15,7 @@ import type { PythonHarness } from '../runtime/sandbox-runtime.ts';
 import { fixSignalCheckRace } from '../runtime/signal-check-patch.ts';
 import { restoreSnapshotSparsely } from '../runtime/sparse-restore-patch.ts';
 import { largestAllocationMb, watchWorkerMemory } from './memory-watch.ts';
+import { createFlagLock } from './sandbox-context.ts';
 import type { SupervisorRequest } from './supervisor-protocol.ts';
 
 interface Live {
@@ -37,6 +38,8 @@ let workerUrl: URL | undefined;
  */
 let wasmModule: Promise<WebAssembly.Module | null> | undefined;
 const wasmPorts = new Set<MessagePort>();
+/** Shared by every worker of this process: see `underFlagLock` in worker.ts (V8 flags are process-wide). */
+const flagLock = createFlagLock();
 const workers = new Map<number, Live>();
 /** The snapshot's template worker, until a spawn claims it. */
 let spare: { worker: Worker; claim(): Worker } | undefined;
@@ -62,7 +65,7 @@ function startWorker(): Worker {
   port1.once('close', () => wasmPorts.delete(port1));
   void (wasmModule ?? Promise.resolve(null)).then((module) => port1.postMessage(module));
   const options = {
-    workerData: { indexURL, assets, sources, wasmPort: port2 },
+    workerData: { indexURL, assets, sources, wasmPort: port2, flagLock },
     transferList: [port2],
     env: {},
     stdout: true,

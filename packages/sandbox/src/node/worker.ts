@@ -6,12 +6,13 @@
  * Imports use `.ts` so Node can run the source directly (type stripping) in tests; tsup bundles it as `worker.js`.
  */
 import { webcrypto } from 'node:crypto';
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { getHeapStatistics } from 'node:v8';
 import vm from 'node:vm';
 import { type MessagePort, moveMessagePortToContext, parentPort, workerData } from 'node:worker_threads';
 import { sandboxRuntime } from '../runtime/sandbox-runtime.ts';
 import { honoursRestoreHook } from '../runtime/sparse-restore-patch.ts';
 import { type NodeRealmHost, nodeRealmPrelude, strictSource } from './realm-prelude.ts';
+import { createSandboxContext, fetchCollectGarbage } from './sandbox-context.ts';
 
 interface WorkerData {
   indexURL: string;
@@ -19,6 +20,8 @@ interface WorkerData {
   sources: { loader: string; asm: string };
   /** Where the supervisor sends Pyodide's wasm module, compiled once for every worker (or null). */
   wasmPort?: MessagePort;
+  /** One Int32 shared by the process's workers: held while a worker flips V8's `--expose-gc` or makes a context. */
+  flagLock?: Int32Array;
 }
 
 const port = parentPort;
@@ -29,30 +32,10 @@ const data = workerData as WorkerData;
  * A full collection of this thread's heap, taken once the worker is ready: booting or restoring leaves tens of MB
  * of garbage (the copied wasm binary, the snapshot made by the template, parser data) that V8 would otherwise keep
  * for as long as the worker idles in the pool, since an idle worker allocates nothing that would start a
- * collection. Node has no API for it without `--expose-gc`, so the flag is set just long enough to fetch `gc`
- * from a throwaway context of this file's realm. A context another worker creates meanwhile could get `gc` too;
- * the sandbox's context is created before this and the realm prelude deletes `gc` from its scope anyway.
+ * collection. Fetched, like the context is made, under the process's flag lock (sandbox-context.ts).
  */
-const collectGarbage = (() => {
-  try {
-    setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc');
-    return typeof gc === 'function' ? (gc as () => void) : () => {};
-  } catch {
-    return () => {};
-  } finally {
-    setFlagsFromString('--no-expose-gc');
-  }
-})();
-
-const context = vm.createContext(vm.constants.DONT_CONTEXTIFY, {
-  name: 'agenticgen-sandbox',
-  codeGeneration: { strings: false, wasm: true },
-  // The context's promise jobs wait in its own queue, run only when this file drains it: while the interpreter
-  // starts (see `drainUntilReady`), never once it serves a session. A promise chain Python started during a run
-  // (an async iterator, a thenable) therefore stays frozen after the run instead of running between runs.
-  microtaskMode: 'afterEvaluate',
-});
+const collectGarbage = fetchCollectGarbage(data.flagLock);
+const context = createSandboxContext(data.flagLock);
 const drainScript = new vm.Script('undefined');
 
 /**
