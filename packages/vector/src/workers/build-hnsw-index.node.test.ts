@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,6 +156,33 @@ describe('buildHnswIndex over worker_threads (SharedArrayBuffer, comlink)', () =
     );
     expect((exited as AgenticGenError).code).toBe('internal');
     expect((exited as Error).message).toContain('exited');
+  });
+
+  it('handles an error a second worker reports after the build already failed (no uncaught error event)', async () => {
+    // Workers the test drives: both fail, the second only after the build has rejected for the first.
+    class ScriptedWorker extends EventEmitter {
+      postMessage() {}
+      terminate() {}
+    }
+    const fakes: ScriptedWorker[] = [];
+    const failed = buildHnswIndexWith(
+      records.slice(0, 500),
+      {
+        ...buildOptions,
+        workers: 2,
+        createWorker: () => {
+          const worker = new ScriptedWorker();
+          fakes.push(worker);
+          return worker as unknown as HnswBuildWorker;
+        },
+      },
+      undefined,
+    ).catch((caught: unknown) => caught);
+    await vi.waitFor(() => expect(fakes).toHaveLength(2));
+    fakes[0]!.emit('error', new Error('first failure'));
+    expect((await failed) as AgenticGenError).toMatchObject({ code: 'internal' });
+    // An EventEmitter with no 'error' listener throws here; in a real worker that is an uncaught exception.
+    expect(() => fakes[1]!.emit('error', new Error('late failure'))).not.toThrow();
   });
 
   it('rejects with aborted and terminates the workers when the signal aborts', async () => {

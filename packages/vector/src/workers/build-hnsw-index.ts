@@ -54,21 +54,22 @@ function watchFailures(
       const onExit = (code: unknown) => fail(`exited (code ${String(code)}) before the build finished`);
       const onMessageError = () => fail('could not read a message');
       if ('on' in worker && typeof worker.on === 'function') {
+        // The error listener stays after `dispose`: a second worker failing after the first already settled the
+        // build (or while it is being terminated) would otherwise be an uncaught 'error' event of the process.
         worker.on('error', onError);
         worker.on('exit', onExit);
         worker.on('messageerror', onMessageError);
         cleanups.push(() => {
-          worker.off('error', onError);
           worker.off('exit', onExit);
           worker.off('messageerror', onMessageError);
         });
       } else if ('addEventListener' in worker && typeof worker.addEventListener === 'function') {
         const target = worker as { addEventListener: EventTarget['addEventListener'] };
         const remove = worker as { removeEventListener: EventTarget['removeEventListener'] };
+        // Kept after `dispose` too (see above): a late error is handled, not reported as uncaught by the page.
         target.addEventListener('error', onError);
         target.addEventListener('messageerror', onMessageError);
         cleanups.push(() => {
-          remove.removeEventListener('error', onError);
           remove.removeEventListener('messageerror', onMessageError);
         });
       }
