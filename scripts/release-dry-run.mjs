@@ -42,7 +42,8 @@ try {
   )) {
     const text = readFileSync(join(root, '.changeset', file), 'utf8');
     const [, header = '', body = ''] = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(text) ?? [];
-    for (const [, name, kind] of header.matchAll(/^"?([^":]+)"?:\s*(patch|minor|major)\s*$/gm)) {
+    // Package names are YAML keys: bare, "double-quoted" or 'single-quoted' (changesets accepts all three).
+    for (const [, name, kind] of header.matchAll(/^["']?([^"':]+)["']?:\s*(patch|minor|major)\s*$/gm)) {
       if (!manifests[name]) throw new Error(`${file} names unknown package ${name}`);
       if (!expected[name] || bumpOrder.indexOf(kind) > bumpOrder.indexOf(expected[name])) expected[name] = kind;
       if (summaries[name] === undefined) summaries[name] = [];
