@@ -11,9 +11,9 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createFlatIndex } from '../dist/index.node.js';
 import { clusteredVectors } from '../src/testing/random-vectors.ts';
 import { type BuildRun, buildFigures, type Figure } from './build-figures.ts';
+import { exactNeighbours } from './ground-truth.ts';
 import { documentationPassages, embedPassages, holdOutQueries } from './text-dataset.ts';
 
 const count = Number(process.env.BENCH_COUNT ?? 100_000);
@@ -32,23 +32,6 @@ const nodeModules = fileURLToPath(new URL('../../../node_modules', import.meta.u
 const textAll = embedPassages(documentationPassages(nodeModules, count + queryCount), dimensions);
 const { base: textBase, queries: textQueries } = holdOutQueries(textAll, count, queryCount, dimensions);
 
-async function exactTruth(base: Float32Array, queries: Float32Array): Promise<number[][]> {
-  const flat = await createFlatIndex({ dimensions, metric: 'cosine' });
-  await flat.upsert(
-    Array.from({ length: count }, (_, index) => ({
-      id: String(index),
-      vector: base.subarray(index * dimensions, (index + 1) * dimensions),
-    })),
-  );
-  const truth: number[][] = [];
-  for (let index = 0; index < queryCount; index++) {
-    const vector = queries.subarray(index * dimensions, (index + 1) * dimensions);
-    truth.push((await flat.query({ vector, topK: k })).map((match) => Number(match.id)));
-  }
-  await flat.dispose();
-  return truth;
-}
-
 const figures: Figure[] = [];
 const notes: string[] = [];
 const dataRoot = await mkdtemp(join(tmpdir(), 'agenticgen-bench-build-'));
@@ -66,7 +49,10 @@ try {
       join(directory, 'queries.f32'),
       new Uint8Array(queries.buffer, queries.byteOffset, queries.byteLength),
     );
-    await writeFile(join(directory, 'truth.json'), JSON.stringify(await exactTruth(base, queries)));
+    await writeFile(
+      join(directory, 'truth.json'),
+      JSON.stringify((await exactNeighbours(base, queries, dimensions, k)).map((ids) => ids.map(Number))),
+    );
     await writeFile(join(directory, 'settings.json'), JSON.stringify({ dimensions, M, efConstruction, efValues, k }));
     const runs: Record<string, BuildRun> = {};
     // Ours and the peer alternate: 2 workers, hnswlib-node, 1 thread.

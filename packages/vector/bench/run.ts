@@ -17,6 +17,7 @@ import * as lancedb from '@lancedb/lancedb';
 import { createFlatIndex, createLanceDbStore } from '../dist/index.node.js';
 import { clusteredVectors } from '../src/testing/random-vectors.ts';
 import { type BuildRun, buildFigures } from './build-figures.ts';
+import { exactNeighbours } from './ground-truth.ts';
 import { documentationPassages, embedPassages, holdOutQueries } from './text-dataset.ts';
 
 const count = Number(process.env.BENCH_COUNT ?? 100_000);
@@ -132,19 +133,7 @@ gc();
 
 // 2. Ground truth for the text set (our exact WASM scan), then both truths checked by a float64 scan.
 log('flat index: ground truth for the text set');
-const textFlat = await createFlatIndex({ dimensions, metric: 'cosine' });
-await textFlat.upsert(
-  Array.from({ length: count }, (_, index) => ({
-    id: String(index),
-    vector: textBase.subarray(index * dimensions, (index + 1) * dimensions),
-  })),
-);
-const textTruth: string[][] = [];
-for (let index = 0; index < queryCount; index++) {
-  const vector = textQueries.subarray(index * dimensions, (index + 1) * dimensions);
-  textTruth.push((await textFlat.query({ vector, topK: k })).map((match) => match.id));
-}
-await textFlat.dispose();
+const textTruth = await exactNeighbours(textBase, textQueries, dimensions, k);
 gc();
 
 /** Top-k ids by a float64 cosine scan: the reference the flat index's float32 SIMD answers are checked by. */

@@ -1,5 +1,5 @@
 import { kernelsWasmBase64 } from '../wasm/kernels.generated.js';
-import { WasmSimdKernels } from './wasm-kernels.js';
+import { decodeBase64, WasmSimdKernels } from './wasm-kernels.js';
 
 const pageBytes = 65_536;
 /** Largest shared memory we ask for: 4 GiB is the wasm32 limit. */
@@ -55,13 +55,6 @@ export function sharedMemoryKernelBytes(moduleBytes: Uint8Array): Uint8Array<Arr
     parts.push([section.id, ...unsignedLeb(section.body.length), ...section.body]);
   }
   return new Uint8Array(parts.flat());
-}
-
-function decodeBase64(base64: string): Uint8Array {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
 
 let compiled: Promise<WebAssembly.Module | undefined> | undefined;

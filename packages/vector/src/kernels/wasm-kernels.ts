@@ -26,7 +26,8 @@ const pageBytes = 65_536;
 /** Where `hnswSearch0`'s arguments go: the last 256 bytes of the module's own first page (its data is ~100 B). */
 const defaultParamsOffset = pageBytes - 256;
 
-function decodeBase64(base64: string): Uint8Array<ArrayBuffer> {
+/** The kernel module's bytes from their base64 text (also used by the shared-memory variant). */
+export function decodeBase64(base64: string): Uint8Array<ArrayBuffer> {
   // atob exists in Node >= 16 and every browser; no Buffer so the same code runs in both.
   const binary = atob(base64);
   const bytes = new Uint8Array(binary.length);
