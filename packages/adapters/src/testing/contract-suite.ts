@@ -67,7 +67,9 @@ export async function serverLog(serverUrl: string, key: string): Promise<ServerL
 /**
  * Reads the server log until `predicate` holds (the server learns of a closed socket asynchronously, and the
  * server may run in another process, so there is no event to wait on here). Returns the last log read when
- * it never holds within 5 s, so the caller's assertion names what differs.
+ * it never holds within 20 s, so the caller's assertion names what differs. The bound is wide because under a
+ * loaded CI machine (sandbox suites running beside the browser) Chromium's network process was once seen to
+ * take over 5 s to close an aborted socket; locally it closes within one poll.
  */
 export async function waitForLog(
   serverUrl: string,
@@ -83,7 +85,7 @@ export async function waitForLog(
         if (!predicate(log)) throw new Error('the server log does not match yet');
         return log;
       },
-      { timeout: 5_000, interval: 20 },
+      { timeout: 20_000, interval: 20 },
     );
   } catch {
     return log;
@@ -374,7 +376,7 @@ export function runChatModelContractSuite(target: ContractTarget): void {
         if (part.type === 'text-delta') break;
       }
       const log = await waitForLog(target.serverUrl, key, (entry) => entry.closedEarly === 1);
-      expect(log.closedEarly).toBe(1);
+      expect(log).toMatchObject({ requests: 1, closedEarly: 1, completed: 0 });
       const second = scenario('hang', { retry: false });
       const iterator = second.model.stream(ask)[Symbol.asyncIterator]();
       let part = await iterator.next();
