@@ -172,11 +172,13 @@ export {
   type ErrorCodeInfo,
   type ErrorCodeRegistry,
   type ErrorCodeTable,
+  isCancellable,
   raceWithSignal,
   type ScopedErrorFactory,
   type SerializedAgenticGenError,
   throwIfAborted,
   toAgenticGenError,
+  uncancellableSignal,
 } from './errors/index.js';
 export {
   createEventBus,

@@ -1,8 +1,43 @@
 import { describe, expect, it, vi } from 'vitest';
-import { abortableUntilStarted, combineSignals, delay, raceWithSignal, throwIfAborted } from './abort.js';
+import {
+  abortableUntilStarted,
+  combineSignals,
+  delay,
+  isCancellable,
+  raceWithSignal,
+  throwIfAborted,
+  uncancellableSignal,
+} from './abort.js';
 import { AgenticGenError, toAgenticGenError } from './agenticgen-error.js';
 
 describe('abort helpers', () => {
+  it('never adds a listener to the shared uncancellable signal', async () => {
+    const addListener = vi.spyOn(uncancellableSignal, 'addEventListener');
+    try {
+      const value = Promise.resolve(1);
+      expect(raceWithSignal(value, uncancellableSignal, 'test')).toBe(value);
+      const guard = combineSignals('test', uncancellableSignal, undefined);
+      expect(guard.signal.aborted).toBe(false);
+      guard.dispose();
+      const started = abortableUntilStarted(uncancellableSignal, 'test', async (start) => {
+        start();
+        return 2;
+      });
+      await expect(started).resolves.toBe(2);
+      vi.useFakeTimers();
+      const waited = delay(5, uncancellableSignal);
+      await vi.advanceTimersByTimeAsync(5);
+      await expect(waited).resolves.toBeUndefined();
+      expect(addListener).not.toHaveBeenCalled();
+      expect(isCancellable(uncancellableSignal)).toBe(false);
+      expect(isCancellable(undefined)).toBe(false);
+      expect(isCancellable(new AbortController().signal)).toBe(true);
+    } finally {
+      vi.useRealTimers();
+      addListener.mockRestore();
+    }
+  });
+
   it('combineSignals aborts on the caller signal with its reason, and on timeout with a retryable timeout error', async () => {
     const controller = new AbortController();
     const combined = combineSignals('test', controller.signal, undefined);

@@ -13,6 +13,19 @@ export function throwIfAborted(signal: AbortSignal | undefined, scope: string): 
 }
 
 /**
+ * The signal of a call no one can cancel: `executeTool` hands it to a tool with `enforcesLimits` that was called
+ * without a signal (nothing can abort the call, and the tool enforces its time limit itself). One shared signal
+ * that never aborts, instead of a controller per call. Code that passes a signal on to an API that listens to it
+ * checks `isCancellable` first and passes none for this one, so no listeners pile up on the shared signal.
+ */
+export const uncancellableSignal: AbortSignal = new AbortController().signal;
+
+/** False for `undefined` and for `uncancellableSignal`: signals that never abort, not worth a listener. */
+export function isCancellable(signal: AbortSignal | undefined): signal is AbortSignal {
+  return signal !== undefined && signal !== uncancellableSignal;
+}
+
+/**
  * Combines an optional caller signal with an optional timeout into one signal. The timeout aborts with an
  * AgenticGen `timeout` error, so callers can tell a timeout from a cancellation by the code.
  * `race(promise)` settles like `raceWithSignal(promise, signal)` but is rejected by the guard itself when it
@@ -46,7 +59,7 @@ class SignalGuard {
     this.#scope = scope;
     this.#caller = caller;
     if (caller?.aborted) this.#controller.abort(caller.reason);
-    else if (caller !== undefined) {
+    else if (isCancellable(caller)) {
       this.#onCallerAbort = () => this.#abort(caller.reason);
       caller.addEventListener('abort', this.#onCallerAbort, { once: true });
     }
@@ -93,6 +106,8 @@ function settleWithAbortListener<T>(
   signal: AbortSignal,
   onAbort: (reject: (error: unknown) => void) => void,
 ): Promise<T> {
+  // A signal that never aborts gets no listener: on the shared `uncancellableSignal` they would pile up.
+  if (signal === uncancellableSignal) return promise;
   return new Promise<T>((resolve, reject) => {
     const listener = () => onAbort(reject);
     signal.addEventListener('abort', listener, { once: true });
@@ -127,7 +142,7 @@ export function delay(ms: number, signal?: AbortSignal, scope = 'core'): Promise
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (isCancellable(signal)) signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 

@@ -3,8 +3,10 @@ export {
   abortErrorFrom,
   combineSignals,
   delay,
+  isCancellable,
   raceWithSignal,
   throwIfAborted,
+  uncancellableSignal,
 } from './abort.js';
 export {
   AgenticGenError,

@@ -74,7 +74,8 @@ export interface ToolDefinition<S extends AnySchema, R> {
    * soon as `context.signal` aborts (with the abort error), as a protocol client that enforces both does (MCP
    * tools). `executeTool` then arms no timer of its own and does not race the call (one timer and one promise
    * per call fewer); it still gives `execute` a signal of its own, and a caller's `timeoutMs` override still
-   * gets a timer.
+   * gets a timer. Called without a signal, `context.signal` is the shared `uncancellableSignal`: pass a signal on
+   * only when `isCancellable(context.signal)`, never add a listener to that one.
    */
   enforcesLimits?: boolean;
 }

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { describe, expect, it, vi } from 'vitest';
+import { isCancellable, uncancellableSignal } from '../errors/abort.js';
 import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { defineTool, type ToolContext } from './define-tool.js';
 import { executeTool, type ToolOutcome } from './execute-tool.js';
@@ -214,6 +215,46 @@ describe('executeTool: tools that enforce their own limits', () => {
       expect(vi.getTimerCount()).toBe(1);
       await vi.advanceTimersByTimeAsync(5);
       expect(failed(await overridden).error.code).toBe('timeout');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('hands a self-limited tool called without a signal the shared never-aborting signal, and no guard', async () => {
+    vi.useFakeTimers();
+    try {
+      const seen: AbortSignal[] = [];
+      const remote = defineTool({
+        name: 'remote_free',
+        description: 'Enforces its own limits',
+        parameters: Type.Object({}),
+        enforcesLimits: true,
+        execute: (_args, context) => {
+          seen.push(context.signal);
+          return 'ok';
+        },
+      });
+      const addListener = vi.spyOn(uncancellableSignal, 'addEventListener');
+      const outcomes = await Promise.all([1, 2, 3].map(() => executeTool(remote, {}, { toolCallId: 'c' })));
+      expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+      expect(seen).toEqual([uncancellableSignal, uncancellableSignal, uncancellableSignal]);
+      expect(isCancellable(seen[0])).toBe(false);
+      expect(addListener).not.toHaveBeenCalled();
+      expect(vi.getTimerCount()).toBe(0);
+      // A tool that does not enforce its limits still gets a signal of its own, which its time limit aborts.
+      const plain = defineTool({
+        name: 'plain',
+        description: 'Relies on executeTool',
+        parameters: Type.Object({}),
+        execute: (_args, context) => {
+          seen.push(context.signal);
+          return 'ok';
+        },
+      });
+      await executeTool(plain, {}, { toolCallId: 'c' });
+      expect(seen.at(-1)).not.toBe(uncancellableSignal);
+      expect(isCancellable(seen.at(-1))).toBe(true);
+      addListener.mockRestore();
     } finally {
       vi.useRealTimers();
     }

@@ -1,4 +1,4 @@
-import { combineSignals, throwIfAborted } from '../errors/abort.js';
+import { combineSignals, throwIfAborted, uncancellableSignal } from '../errors/abort.js';
 import { AgenticGenError, type SerializedAgenticGenError } from '../errors/agenticgen-error.js';
 import { formatIssues, type ValidationIssue } from '../schema/validator.js';
 import type { AnyTool, ToolContext, ToolSuspend } from './define-tool.js';
@@ -65,22 +65,27 @@ export async function executeTool(
       durationMs: elapsed(),
     };
   }
-  // A tool that enforces its own time limit and abort (`enforcesLimits`) needs neither our timer nor our race.
+  // A tool that enforces its own time limit and abort (`enforcesLimits`) needs neither our timer nor our race;
+  // called without a signal, nothing can abort it, so it gets the shared never-aborting signal and no guard.
   const selfLimited = tool.enforcesLimits === true && options.timeoutMs === undefined;
-  const guard = combineSignals(
-    `tool ${tool.name}`,
-    options.signal,
-    selfLimited ? undefined : (options.timeoutMs ?? tool.timeoutMs ?? defaultToolTimeoutMs),
-  );
-  const context: ToolContext = { signal: guard.signal, toolCallId: options.toolCallId, values: options.values ?? {} };
+  const guard =
+    selfLimited && options.signal === undefined
+      ? undefined
+      : combineSignals(
+          `tool ${tool.name}`,
+          options.signal,
+          selfLimited ? undefined : (options.timeoutMs ?? tool.timeoutMs ?? defaultToolTimeoutMs),
+        );
+  const signal = guard?.signal ?? uncancellableSignal;
+  const context: ToolContext = { signal, toolCallId: options.toolCallId, values: options.values ?? {} };
   if (options.idempotencyKey !== undefined) context.idempotencyKey = options.idempotencyKey;
   if (options.suspend !== undefined) context.suspend = options.suspend;
   try {
     // An already cancelled call must not start side effects only to have its result dropped.
-    throwIfAborted(guard.signal, `tool ${tool.name}`);
+    throwIfAborted(signal, `tool ${tool.name}`);
     // `execute` runs inside this try, so a synchronous throw is caught like a rejection; no deferring hop needed.
     const running = tool.execute(validation.value, context);
-    const output = await (selfLimited ? running : guard.race(Promise.resolve(running)));
+    const output = await (selfLimited || guard === undefined ? running : guard.race(Promise.resolve(running)));
     return { ok: true, output, durationMs: elapsed() };
   } catch (thrown) {
     const error = AgenticGenError.isInstance(thrown)
@@ -97,7 +102,7 @@ export async function executeTool(
       durationMs: elapsed(),
     };
   } finally {
-    guard.dispose();
+    guard?.dispose();
   }
 }
 

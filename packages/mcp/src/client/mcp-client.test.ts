@@ -1,4 +1,4 @@
-import { AgenticGenError, createAgent, executeTool, ToolRegistry } from '@agenticgen/core';
+import { AgenticGenError, createAgent, executeTool, ToolRegistry, uncancellableSignal } from '@agenticgen/core';
 import { checkAsyncResource, MockChatModel } from '@agenticgen/core/testing';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
@@ -160,6 +160,32 @@ describe('createMcpClient tools', () => {
     controller.abort();
     expect(await outcome).toMatchObject({ ok: false, error: { code: 'aborted' } });
     expect(await cancelled).toMatchObject({ requestId: expect.any(Number) });
+  });
+
+  it('calls made without a signal hand the SDK none (no listener per call), and still time out', async () => {
+    const addListener = vi.spyOn(uncancellableSignal, 'addEventListener');
+    try {
+      const server = sdkServer([echo], () => ({ content: [{ type: 'text', text: 'ok' }] }));
+      const [tool] = await connectTo(server).tools();
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, (_, index) =>
+          executeTool(tool as never, { path: 'a' }, { toolCallId: `c${index}` }),
+        ),
+      );
+      expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+      expect(addListener).not.toHaveBeenCalled();
+    } finally {
+      addListener.mockRestore();
+    }
+    // The time limit is the SDK request's own: a silent server still ends the call as a timeout.
+    const silent = sdkServer([echo], () => new Promise<never>(() => undefined));
+    const client = createMcpClient({ transport: linkedTransport(() => silent), timeoutMs: 50 });
+    clients.push(client);
+    const [slow] = await client.tools();
+    expect(await executeTool(slow as never, { path: 'a' }, { toolCallId: 'late' })).toMatchObject({
+      ok: false,
+      error: { code: 'timeout' },
+    });
   });
 
   it('a server listing more than maxTools tools is mcp-limit-exceeded', async () => {

@@ -5,6 +5,7 @@ import {
   compileSchema,
   defineTool,
   type EventBus,
+  isCancellable,
   raceWithSignal,
   type ToolContext,
 } from '@agenticgen/core';
@@ -114,9 +115,12 @@ export function remoteTool(definition: McpToolDefinition, context: RemoteToolCon
  */
 function requestOptions(context: RemoteToolContext, signal: AbortSignal, toolCallId: string): RequestOptions {
   const { events, name, timeoutMs } = context;
-  if (!events.hasListeners('tool-progress')) return { signal, timeout: timeoutMs };
+  // The SDK listens to the signal it gets (a listener added and removed per call): a call nothing can cancel
+  // passes none.
+  const cancel = isCancellable(signal) ? { signal } : undefined;
+  if (!events.hasListeners('tool-progress')) return { ...cancel, timeout: timeoutMs };
   return {
-    signal,
+    ...cancel,
     timeout: timeoutMs,
     onprogress: (progress) => {
       const event: McpProgressEvent = { toolName: name, toolCallId, progress: progress.progress };
