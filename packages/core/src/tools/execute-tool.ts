@@ -47,9 +47,14 @@ export async function executeTool(
   options: ExecuteToolOptions,
 ): Promise<ToolOutcome> {
   const started = performance.now();
-  const elapsed = () => performance.now() - started;
-  const parsed = parseArguments(rawArguments);
-  const checked = parsed.ok ? tool.validator.validate(dropNullOptionals(tool.jsonSchema, parsed.value)) : parsed;
+  // An object (what providers' SDKs hand over) skips the parse and its wrapper object.
+  const parsed = typeof rawArguments === 'object' && rawArguments !== null ? undefined : parseArguments(rawArguments);
+  const checked =
+    parsed === undefined
+      ? tool.validator.validate(dropNullOptionals(tool.jsonSchema, rawArguments))
+      : parsed.ok
+        ? tool.validator.validate(dropNullOptionals(tool.jsonSchema, parsed.value))
+        : parsed;
   // TypeBox validators answer synchronously: awaiting only real promises (Standard Schema) saves a hop per call.
   const validation = 'then' in checked ? await checked : checked;
   if (!validation.ok) {
@@ -62,7 +67,7 @@ export async function executeTool(
       ok: false,
       error: { code: error.code, message: error.message, issues: validation.issues },
       cause: error.toJSON(),
-      durationMs: elapsed(),
+      durationMs: performance.now() - started,
     };
   }
   // A tool that enforces its own time limit and abort (`enforcesLimits`) needs neither our timer nor our race;
@@ -86,7 +91,7 @@ export async function executeTool(
     // `execute` runs inside this try, so a synchronous throw is caught like a rejection; no deferring hop needed.
     const running = tool.execute(validation.value, context);
     const output = await (selfLimited || guard === undefined ? running : guard.race(Promise.resolve(running)));
-    return { ok: true, output, durationMs: elapsed() };
+    return { ok: true, output, durationMs: performance.now() - started };
   } catch (thrown) {
     const error = AgenticGenError.isInstance(thrown)
       ? thrown
@@ -99,7 +104,7 @@ export async function executeTool(
       ok: false,
       error: { code: error.code, message: error.message },
       cause: error.toJSON(),
-      durationMs: elapsed(),
+      durationMs: performance.now() - started,
     };
   } finally {
     guard?.dispose();
