@@ -127,4 +127,78 @@ describe('createDurableAgent', () => {
     expect(calls).toBe(1);
     expect(await store.getCall('run-3:c1')).toMatchObject({ status: 'completed', output: { ok: true } });
   });
+
+  it('a tool step whose outcomes are in the ledger adds no checkpoint; a crash in the next step resumes from the planned calls without calling the tool again', async () => {
+    const store = createMemoryStore();
+    const phases: unknown[] = [];
+    const recording = Object.assign(Object.create(store), {
+      saveCheckpoint: (checkpoint: Parameters<typeof store.saveCheckpoint>[0]) => {
+        phases.push((checkpoint.state as { phase: unknown }).phase);
+        return store.saveCheckpoint(checkpoint);
+      },
+    });
+    let calls = 0;
+    const tool = defineTool({
+      name: 'act',
+      description: 'Acts',
+      parameters: Type.Object({}),
+      execute: () => {
+        calls++;
+        return `acted ${calls}`;
+      },
+    });
+    let crash = true;
+    const model = new MockChatModel({
+      repeatLast: true,
+      responses: [
+        (request) => {
+          if (!request.messages.some((message) => message.role === 'tool')) {
+            return { toolCalls: [{ toolName: 'act', input: {}, toolCallId: 'c1' }] };
+          }
+          if (crash) {
+            crash = false;
+            throw new Error('the process died during the model call of step 2');
+          }
+          return { text: 'done' };
+        },
+      ],
+    });
+    const agent = createAgent({ name: 'worker', instructions: 'Work.', model, tools: [tool] });
+    await expect(createDurableAgent(agent, { store: recording }).run('go', { runId: 'run-4' })).rejects.toThrow();
+    expect(phases).toEqual(['input', 'tool-calls-planned']);
+    expect(await store.loadCheckpoint('run-4')).toMatchObject({ status: 'running', step: 1 });
+    const resumed = await createDurableAgent(agent, { store: recording }).resume('run-4');
+    expect(resumed).toMatchObject({ status: 'completed', text: 'done' });
+    expect(calls).toBe(1);
+    // The step the model saw before the crash, replayed from the ledger: same output, same conversation.
+    expect((resumed as { messages: unknown[] }).messages).toContainEqual({
+      role: 'tool',
+      content: [expect.objectContaining({ toolCallId: 'c1', output: 'acted 1' })],
+    });
+    expect(phases).toEqual(['input', 'tool-calls-planned', 'finished']);
+  });
+
+  it('a tool step with a call outside the ledger (an unknown tool) still checkpoints the completed step', async () => {
+    const store = createMemoryStore();
+    const phases: unknown[] = [];
+    const recording = Object.assign(Object.create(store), {
+      saveCheckpoint: (checkpoint: Parameters<typeof store.saveCheckpoint>[0]) => {
+        phases.push((checkpoint.state as { phase: unknown }).phase);
+        return store.saveCheckpoint(checkpoint);
+      },
+    });
+    const tool = defineTool({ name: 'act', description: 'Acts', parameters: Type.Object({}), execute: () => 'ok' });
+    const model = new MockChatModel({
+      repeatLast: true,
+      responses: [
+        (request) =>
+          request.messages.some((message) => message.role === 'tool')
+            ? { text: 'done' }
+            : { toolCalls: [{ toolName: 'missing', input: {}, toolCallId: 'c1' }] },
+      ],
+    });
+    const agent = createAgent({ name: 'worker', instructions: 'Work.', model, tools: [tool] });
+    expect(await createDurableAgent(agent, { store: recording }).run('go')).toMatchObject({ status: 'completed' });
+    expect(phases).toEqual(['input', 'tool-calls-planned', 'step-completed', 'finished']);
+  });
 });

@@ -1,7 +1,9 @@
 /**
  * Durable agent runs on any `RunStore`: a checkpoint after the model plans tool calls and after each step, an
  * idempotency ledger around every tool call, and `resume(runId)` that continues a run from its last checkpoint
- * in any process. Exactly-once rules (docs/store.md):
+ * in any process. A tool step whose calls all have their outcome in the ledger is checkpointed by the planned
+ * calls and the ledger together (resuming replays the outcomes): it writes no checkpoint of its own.
+ * Exactly-once rules (docs/store.md):
  * - a call recorded `completed` in the ledger is replayed from its recorded output, never called again;
  * - a call recorded `started` without an outcome (the process died during it) is called again with the same
  *   `context.idempotencyKey` when the tool is idempotent (the default), and is reported for a decision when the
@@ -13,7 +15,7 @@ import { AgenticGenError } from '../errors/agenticgen-error.js';
 import { idempotencyKeyOf } from '../storage/store-input.js';
 import type { ToolOutcome } from '../tools/execute-tool.js';
 import type { Agent, AgentInput, AgentRunWithEventsOptions } from './create-agent.js';
-import { loadToolSuspensions, type ToolSuspensions } from './durable-suspensions.js';
+import { freshToolSuspensions, loadToolSuspensions, type ToolSuspensions } from './durable-suspensions.js';
 import { type AgentCheckpointState, checkpointStateOf, type RunDurability } from './run-durability.js';
 import type { AgentResult } from './types.js';
 
@@ -85,7 +87,12 @@ interface FinishedState {
 type StoredState = StartState | AgentCheckpointState | FinishedState;
 
 const kind = 'agent';
+
+/** Whether every call of a step has its outcome in the ledger. */
+const outcomesRecorded = (calls: readonly { toolCallId: string }[] | undefined, recorded: ReadonlySet<string>) =>
+  calls !== undefined && calls.length > 0 && calls.every((call) => recorded.has(call.toolCallId));
 const noPayloads: Readonly<Record<string, unknown>> = Object.freeze({});
+const done: Promise<void> = Promise.resolve();
 
 /** Wraps an agent so its runs checkpoint to `store` and resume after a crash. */
 export function createDurableAgent(agent: Agent, options: { store: RunStore }): DurableAgent {
@@ -100,6 +107,7 @@ export function createDurableAgent(agent: Agent, options: { store: RunStore }): 
     );
 
   const durabilityFor = (
+    recorded: Set<string>,
     runId: string,
     restore: AgentCheckpointState | undefined,
     decisions: Readonly<Record<string, UnknownOutcomeDecision>>,
@@ -111,9 +119,16 @@ export function createDurableAgent(agent: Agent, options: { store: RunStore }): 
     ...(restore === undefined ? {} : { restore }),
     suspender: (toolCallId) => suspensions.suspender(toolCallId),
     afterToolCalls: () => suspensions.afterToolCalls(),
-    async checkpoint(state, phase) {
+    checkpoint(state, phase) {
+      // After a tool step whose every call has its outcome in the ledger, the checkpoint of the planned calls
+      // already holds the step: resuming from it replays the recorded outcomes without calling a tool again
+      // and arrives at the same state. A call without a recorded outcome (one that never went through the
+      // ledger, or was cancelled) still gets the step's own checkpoint.
+      if (phase === 'step-completed' && outcomesRecorded(state.steps[state.steps.length - 1]?.toolCalls, recorded)) {
+        return done;
+      }
       progress.step = state.step;
-      await store.saveCheckpoint({
+      return store.saveCheckpoint({
         runId,
         kind,
         name,
@@ -127,13 +142,19 @@ export function createDurableAgent(agent: Agent, options: { store: RunStore }): 
       if (call.idempotent) {
         // One store call: beginCall returns the entry as it was, and leaves a completed one untouched.
         const before = await store.beginCall(key, call.toolName);
-        if (before?.status === 'completed') return before.output as ToolOutcome;
+        if (before?.status === 'completed') {
+          recorded.add(call.toolCallId);
+          return before.output as ToolOutcome;
+        }
       } else {
         // Read first: a started call of a non-idempotent tool must not count as started again before a decision.
-        const recorded = await store.getCall(key);
-        if (recorded?.status === 'completed') return recorded.output as ToolOutcome;
+        const entry = await store.getCall(key);
+        if (entry?.status === 'completed') {
+          recorded.add(call.toolCallId);
+          return entry.output as ToolOutcome;
+        }
         // A call that suspended stopped at its `suspend`: running it again is the resume, not a blind repeat.
-        if (recorded?.status === 'started' && !suspensions.suspendedBefore(call.toolCallId)) {
+        if (entry?.status === 'started' && !suspensions.suspendedBefore(call.toolCallId)) {
           const decision = decisions[call.toolCallId];
           if (decision === undefined) {
             unknown.push({ toolCallId: call.toolCallId, toolName: call.toolName, idempotencyKey: key });
@@ -142,6 +163,7 @@ export function createDurableAgent(agent: Agent, options: { store: RunStore }): 
           if (decision.action === 'assume-done') {
             const outcome: ToolOutcome = { ok: true, output: decision.output, durationMs: 0 };
             await store.completeCall(key, { output: outcome, isError: false });
+            recorded.add(call.toolCallId);
             return outcome;
           }
         }
@@ -153,6 +175,7 @@ export function createDurableAgent(agent: Agent, options: { store: RunStore }): 
       // A suspended call has no outcome yet: it runs again when the run is resumed with its payload.
       if (suspensions.stoppedIn(call.toolCallId)) return outcome;
       await store.completeCall(key, { output: outcome, isError: !outcome.ok });
+      recorded.add(call.toolCallId);
       return outcome;
     },
   });
@@ -169,10 +192,11 @@ export function createDurableAgent(agent: Agent, options: { store: RunStore }): 
     // The last saved step, tracked here so finishing needs no read of the checkpoint back.
     const progress = { step: restore?.step ?? 0 };
     // A new run has no suspensions yet: it skips the read (one store call of a short run).
-    const suspensions = await loadToolSuspensions(store, runId, payloads, {
-      fresh: restore === undefined && payloads === noPayloads,
-    });
-    const durability = durabilityFor(runId, restore, decisions, unknown, progress, suspensions);
+    const fresh = restore === undefined && payloads === noPayloads;
+    const suspensions = fresh ? freshToolSuspensions(store, runId) : await loadToolSuspensions(store, runId, payloads);
+    // Calls of this attempt whose outcome is in the ledger (run and recorded, or replayed from it).
+    const recorded = new Set<string>();
+    const durability = durabilityFor(recorded, runId, restore, decisions, unknown, progress, suspensions);
     let result: AgentResult;
     try {
       result = await agent.run(input, { ...runOptions, durability });

@@ -28,88 +28,123 @@ export interface ToolSuspensions {
 /** `<toolCallId>:<name>`: suspensions are addressed per call, so one call's suspensions are found by prefix. */
 export const toolSuspensionId = (toolCallId: string, name: string) => `${toolCallId}:${name}`;
 
+/** The suspensions of a run as the store has them, with the payloads a resume brings. */
 export async function loadToolSuspensions(
   store: RunStore,
   runId: string,
   payloads: Readonly<Record<string, unknown>>,
-  options: { fresh?: boolean } = {},
 ): Promise<ToolSuspensions> {
-  const known = options.fresh === true ? [] : await store.listSuspensions({ runId });
-  const resolved = new Map(
-    known.filter((entry) => entry.status === 'resolved').map((entry) => [entry.suspensionId, entry.payload]),
-  );
-  const pending = new Set(known.filter((entry) => entry.status === 'pending').map((entry) => entry.suspensionId));
-  const stoppedCalls = new Set<string>();
-  let invalidPayload: AgenticGenError | undefined;
-  const short = (text: string) => text.slice(0, 100);
+  return new RunToolSuspensions(store, runId, payloads, await store.listSuspensions({ runId }));
+}
 
-  const suspender =
-    (toolCallId: string): ToolSuspend =>
-    async (request) => {
-      // The counter restarts with each execution of the call, so a re-run names its suspensions the same way.
-      const count = (counters.get(toolCallId) ?? 0) + 1;
-      counters.set(toolCallId, count);
-      const name = request.id ?? String(count);
-      const suspensionId = toolSuspensionId(toolCallId, name);
-      if (resolved.has(suspensionId)) return resolved.get(suspensionId) as never;
-      if (Object.hasOwn(payloads, suspensionId)) {
-        const checked = compileSchema(request.schema).validate(payloads[suspensionId]);
-        if (!checked.ok) {
-          stoppedCalls.add(toolCallId);
-          invalidPayload = new AgenticGenError(
-            'invalid-argument',
-            `[agents] run ${short(runId)}: the payload for suspension "${short(suspensionId)}" is invalid: ${formatIssues(checked.issues)}; the run stays suspended`,
-            { data: { runId, suspensionId, issues: checked.issues } },
-          );
-          throw invalidPayload;
-        }
-        if (await store.resolveSuspension(runId, suspensionId, checked.value)) return checked.value;
-        // Another resumer resolved it first: its payload is the one the run goes on with.
-        const [winner] = (await store.listSuspensions({ runId, status: 'resolved' })).filter(
-          (entry: RunSuspension) => entry.suspensionId === suspensionId,
+/** A new run has no suspensions yet: no read (one store call and one await of a short run). */
+export function freshToolSuspensions(store: RunStore, runId: string): ToolSuspensions {
+  return new RunToolSuspensions(store, runId, noPayloads, []);
+}
+
+const noPayloads: Readonly<Record<string, unknown>> = Object.freeze({});
+const short = (text: string) => text.slice(0, 100);
+
+/** A class rather than closures: every durable run builds one, most never suspend (its methods are shared). */
+class RunToolSuspensions implements ToolSuspensions {
+  readonly #resolved = new Map<string, unknown>();
+  readonly #pending = new Set<string>();
+  readonly #stoppedCalls = new Set<string>();
+  /** Suspend calls made by each execution of a call: a re-run names its suspensions the same way. */
+  readonly #counters = new Map<string, number>();
+  #invalidPayload: AgenticGenError | undefined;
+  private readonly store: RunStore;
+  private readonly runId: string;
+  private readonly payloads: Readonly<Record<string, unknown>>;
+  private readonly known: readonly RunSuspension[];
+
+  constructor(
+    store: RunStore,
+    runId: string,
+    payloads: Readonly<Record<string, unknown>>,
+    known: readonly RunSuspension[],
+  ) {
+    this.store = store;
+    this.runId = runId;
+    this.payloads = payloads;
+    this.known = known;
+    for (const entry of known) {
+      if (entry.status === 'resolved') this.#resolved.set(entry.suspensionId, entry.payload);
+      else this.#pending.add(entry.suspensionId);
+    }
+  }
+
+  get invalidPayload() {
+    return this.#invalidPayload;
+  }
+
+  get stopped() {
+    return this.#invalidPayload !== undefined || this.#stoppedCalls.size > 0;
+  }
+
+  suspender(toolCallId: string): ToolSuspend {
+    this.#counters.set(toolCallId, 0);
+    return (request) => this.#suspend(toolCallId, request);
+  }
+
+  async #suspend(toolCallId: string, request: Parameters<ToolSuspend>[0]): Promise<never> {
+    const { store, runId, payloads } = this;
+    const count = (this.#counters.get(toolCallId) ?? 0) + 1;
+    this.#counters.set(toolCallId, count);
+    const name = request.id ?? String(count);
+    const suspensionId = toolSuspensionId(toolCallId, name);
+    if (this.#resolved.has(suspensionId)) return this.#resolved.get(suspensionId) as never;
+    if (Object.hasOwn(payloads, suspensionId)) {
+      const checked = compileSchema(request.schema).validate(payloads[suspensionId]);
+      if (!checked.ok) {
+        this.#stoppedCalls.add(toolCallId);
+        this.#invalidPayload = new AgenticGenError(
+          'invalid-argument',
+          `[agents] run ${short(runId)}: the payload for suspension "${short(suspensionId)}" is invalid: ${formatIssues(checked.issues)}; the run stays suspended`,
+          { data: { runId, suspensionId, issues: checked.issues } },
         );
-        return winner?.payload as never;
+        throw this.#invalidPayload;
       }
-      if (!pending.has(suspensionId)) {
-        try {
-          await store.saveSuspension({ runId, suspensionId, reason: request.reason, schema: request.schema });
-        } catch (error) {
-          if (!AgenticGenError.hasCode(error, 'already-exists')) throw error;
-        }
-        pending.add(suspensionId);
+      if (await store.resolveSuspension(runId, suspensionId, checked.value)) return checked.value as never;
+      // Another resumer resolved it first: its payload is the one the run goes on with.
+      const [winner] = (await store.listSuspensions({ runId, status: 'resolved' })).filter(
+        (entry: RunSuspension) => entry.suspensionId === suspensionId,
+      );
+      return winner?.payload as never;
+    }
+    if (!this.#pending.has(suspensionId)) {
+      try {
+        await store.saveSuspension({ runId, suspensionId, reason: request.reason, schema: request.schema });
+      } catch (error) {
+        if (!AgenticGenError.hasCode(error, 'already-exists')) throw error;
       }
-      stoppedCalls.add(toolCallId);
+      this.#pending.add(suspensionId);
+    }
+    this.#stoppedCalls.add(toolCallId);
+    throw new AgenticGenError(
+      'run-suspended',
+      `[agents] run ${short(runId)} waits for "${short(suspensionId)}": ${request.reason.slice(0, 200)}`,
+      { data: { runId, suspensionId } },
+    );
+  }
+
+  afterToolCalls() {
+    if (this.#invalidPayload !== undefined) throw this.#invalidPayload;
+    if (this.#stoppedCalls.size > 0) {
       throw new AgenticGenError(
         'run-suspended',
-        `[agents] run ${short(runId)} waits for "${short(suspensionId)}": ${request.reason.slice(0, 200)}`,
-        { data: { runId, suspensionId } },
+        `[agents] run ${short(this.runId)} waits for input: ${[...this.#stoppedCalls].map(short).join(', ')}`,
+        { data: { runId: this.runId } },
       );
-    };
-  const counters = new Map<string, number>();
+    }
+  }
 
-  return {
-    suspender(toolCallId) {
-      counters.set(toolCallId, 0);
-      return suspender(toolCallId);
-    },
-    afterToolCalls() {
-      if (invalidPayload !== undefined) throw invalidPayload;
-      if (stoppedCalls.size > 0) {
-        throw new AgenticGenError(
-          'run-suspended',
-          `[agents] run ${short(runId)} waits for input: ${[...stoppedCalls].map(short).join(', ')}`,
-          { data: { runId } },
-        );
-      }
-    },
-    stoppedIn: (toolCallId) => stoppedCalls.has(toolCallId),
-    suspendedBefore: (toolCallId) =>
-      known.some((entry) => entry.suspensionId.startsWith(toolSuspensionId(toolCallId, ''))),
-    get invalidPayload() {
-      return invalidPayload;
-    },
-    get stopped() {
-      return invalidPayload !== undefined || stoppedCalls.size > 0;
-    },
-  };
+  stoppedIn(toolCallId: string) {
+    return this.#stoppedCalls.has(toolCallId);
+  }
+
+  suspendedBefore(toolCallId: string) {
+    const prefix = toolSuspensionId(toolCallId, '');
+    return this.known.some((entry) => entry.suspensionId.startsWith(prefix));
+  }
 }

@@ -48,7 +48,10 @@ export interface RunDurability {
   readonly runId: string;
   /** The checkpoint to continue from instead of starting from the input. */
   readonly restore?: AgentCheckpointState;
-  /** Persists the loop state; the loop waits for it before going on. */
+  /**
+   * Persists the loop state; the loop waits for it before going on. A `step-completed` state may be skipped
+   * when the planned-calls checkpoint and the ledger already hold the step.
+   */
   checkpoint(state: LoopState, phase: CheckpointPhase): Promise<void>;
   /** Runs one tool call through the idempotency ledger; `execute` receives the call's idempotency key. */
   callTool(call: LedgerCall, execute: (idempotencyKey: string) => Promise<ToolOutcome>): Promise<ToolOutcome>;

@@ -48,6 +48,11 @@ const copy = <T>(value: T, what: string): T => JSON.parse(toStoreJson(value, wha
 type SavedRun = Omit<RunCheckpoint, 'state'> & { readonly stateJson: string };
 const toCheckpoint = ({ stateJson, ...run }: SavedRun): RunCheckpoint => ({ ...run, state: JSON.parse(stateJson) });
 
+/** A ledger entry as the memory store keeps it: the recorded output as JSON text, for the same reasons. */
+type SavedCall = Omit<LedgerEntry, 'output'> & { outputJson?: string };
+const toLedgerEntry = ({ outputJson, ...entry }: SavedCall): LedgerEntry =>
+  outputJson === undefined ? entry : { ...entry, output: JSON.parse(outputJson) };
+
 /**
  * Every store in this process's memory: for tests and demos. Nothing survives the process; it passes the same
  * contract suite as the database drivers.
@@ -59,7 +64,7 @@ export function createMemoryStore(): AgentStore {
   const runs = new Map<string, SavedRun>();
   const nodes = new Map<string, Map<string, unknown>>();
   const suspensions = new Map<string, RunSuspension[]>();
-  const ledger = new Map<string, LedgerEntry>();
+  const ledger = new Map<string, SavedCall>();
   let closed = false;
   let clock = 0;
   // Strictly increasing time, so "most recently updated" is well defined within one millisecond.
@@ -337,7 +342,7 @@ export function createMemoryStore(): AgentStore {
     async beginCall(key, toolName, options) {
       open(options);
       const current = ledger.get(checkStoreId(key, 'idempotency key'));
-      const before = current === undefined ? undefined : copy(current, 'ledger entry');
+      const before = current === undefined ? undefined : toLedgerEntry(current);
       if (current === undefined) {
         ledger.set(key, { key, toolName, status: 'started', attempts: 1, updatedAt: now() });
       } else if (current.status === 'started') {
@@ -353,14 +358,14 @@ export function createMemoryStore(): AgentStore {
         throw new AgenticGenError('not-found', `[store] call "${key.slice(0, 100)}" was never started`);
       }
       current.status = 'completed';
-      current.output = copy(outcome.output ?? null, 'tool output');
+      current.outputJson = toStoreJson(outcome.output ?? null, 'tool output');
       current.isError = outcome.isError;
       current.updatedAt = now();
     },
     async getCall(key, options) {
       open(options);
       const entry = ledger.get(checkStoreId(key, 'idempotency key'));
-      return entry === undefined ? undefined : copy(entry, 'ledger entry');
+      return entry === undefined ? undefined : toLedgerEntry(entry);
     },
   };
 }
