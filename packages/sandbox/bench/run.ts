@@ -31,7 +31,7 @@ const { createSandbox } = (await import(distEntry.href)) as typeof import('../sr
 
 const quick = process.argv.includes('--quick');
 const loadAtStart = loadavg()[0] ?? 0;
-const coldRepeats = quick ? 1 : 3;
+const coldRepeats = quick ? 1 : 5;
 const acquireRepeats = quick ? 3 : 8;
 
 const figures: Figure[] = [];
