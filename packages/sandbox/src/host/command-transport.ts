@@ -20,6 +20,7 @@ export type WorkerCommand =
 export abstract class CommandTransport implements SandboxTransport {
   protected envelopeListener: ((envelope: Envelope) => void) | undefined;
   protected crashListener: ((reason: string) => void) | undefined;
+  protected snapshotListener: ((event: SnapshotCacheEvent) => void) | undefined;
 
   /** Posts one command; dropped when the isolated layer is not (or no longer) running. */
   protected abstract postCommand(command: WorkerCommand): void;
@@ -48,5 +49,9 @@ export abstract class CommandTransport implements SandboxTransport {
 
   onCrash(listener: (reason: string) => void): void {
     this.crashListener = listener;
+  }
+
+  onSnapshotCache(listener: (event: SnapshotCacheEvent) => void): void {
+    this.snapshotListener = listener;
   }
 }

@@ -85,6 +85,10 @@ export function createSandboxCore(transport: SandboxTransport, options: SandboxO
     link.receive(envelope);
   });
 
+  transport.onSnapshotCache?.((event) => {
+    events.emit('snapshot-cache', event);
+  });
+
   transport.onCrash((reason) => {
     crash = reason;
     for (const link of [...links.values()])

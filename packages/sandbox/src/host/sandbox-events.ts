@@ -30,7 +30,10 @@ export interface SnapshotCacheEvent {
    * its record (`truncated`), not matching its sha256 or record (`tampered`), above `maxBytes` (`too-large`).
    */
   reason?: 'missing' | 'stale' | 'truncated' | 'tampered' | 'too-large';
-  /** Whether the rebuilt snapshot was stored (false: above `maxBytes`, or the directory is not writable). */
+  /**
+   * Whether the rebuilt snapshot was stored (false: above `maxBytes`, the directory is not writable, or the
+   * sandbox process stopped or sent other bytes before it was complete).
+   */
   stored?: boolean;
   /** Size of the snapshot. */
   bytes: number;
@@ -38,7 +41,10 @@ export interface SnapshotCacheEvent {
 
 /** Events of a sandbox (`sandbox.events`). */
 export interface SandboxEvents {
-  /** Node, with `snapshotCache` on: the sandbox process started from a stored snapshot or made a new one. */
+  /**
+   * Node, with `snapshotCache` on: the sandbox process started from a stored snapshot (emitted at the start) or
+   * made a new one (emitted once it was stored, in the background after the first session got its worker).
+   */
   'snapshot-cache': SnapshotCacheEvent;
   /** A session's worker was replaced: its next run starts from a fresh interpreter and says so in `stderr`. */
   'session-restart': SessionRestartEvent;

@@ -7,7 +7,10 @@ import type { SnapshotCacheEvent } from './sandbox-events.js';
  * browser half to a sandboxed iframe over a dedicated MessagePort. Messages coming back are raw and untrusted.
  */
 export interface SandboxTransport {
-  /** Starts the isolated layer (and its memory snapshot); resolves when workers can be spawned. */
+  /**
+   * Starts the isolated layer (and its memory snapshot); resolves when workers can be spawned, with where the
+   * snapshot came from when that is known by then (otherwise the transport reports it later: `onSnapshotCache`).
+   */
   start(limits: Record<string, number>): Promise<SnapshotCacheEvent | undefined>;
   spawn(worker: number): void;
   send(worker: number, json: string, payload?: Uint8Array): void;
@@ -17,6 +20,8 @@ export interface SandboxTransport {
   onEnvelope(listener: (envelope: Envelope) => void): void;
   /** Called once if the isolated layer itself dies. */
   onCrash(listener: (reason: string) => void): void;
+  /** Where a snapshot came from, when it is known only after `start` resolved (Node: once it was stored). */
+  onSnapshotCache?(listener: (event: SnapshotCacheEvent) => void): void;
   /** Stops the isolated layer and everything in it. */
   close(): Promise<void>;
 }

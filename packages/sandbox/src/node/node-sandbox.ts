@@ -15,11 +15,12 @@ import type { SandboxOptions } from '../options.js';
 import { pythonHarness } from '../runtime/python-harness.js';
 import {
   loadSnapshot,
+  openSnapshotWriter,
   type ResolvedSnapshotCache,
   resolveSnapshotCache,
   type SnapshotCacheOptions,
+  type SnapshotKey,
   snapshotKey,
-  storeSnapshot,
 } from './snapshot-cache.js';
 import type { SupervisorRequest } from './supervisor-protocol.js';
 
@@ -90,10 +91,79 @@ function defaultPyodideDirectory(): string {
   }
 }
 
+/** How long `dispose()` waits for a snapshot still on its way into the cache before giving it up. */
+const persistWaitMs = 30_000;
+
+/**
+ * The snapshot a start made, on its way from the sandbox process into the cache. It is asked for once the first
+ * worker spoke (or at `dispose()`), so the first session never waits for it; its chunks go to a temporary file
+ * that becomes the stored snapshot only when complete and matching the sha256 the sandbox process announced
+ * with `configured`, before any session existed.
+ */
+class SnapshotPersist {
+  private requested = false;
+  private settled = false;
+  private readonly writer;
+  private resolveFinished!: () => void;
+  readonly finished = new Promise<void>((resolve) => {
+    this.resolveFinished = resolve;
+  });
+
+  constructor(
+    readonly child: ChildProcess,
+    cache: ResolvedSnapshotCache,
+    key: SnapshotKey,
+    private readonly reason: NonNullable<SnapshotCacheEvent['reason']>,
+    private readonly bytes: number,
+    private readonly sha256: string | undefined,
+    private readonly report: (event: SnapshotCacheEvent) => void,
+  ) {
+    this.writer = sha256 === undefined ? undefined : openSnapshotWriter(cache, key, bytes);
+    if (this.writer === undefined) this.settle(false);
+  }
+
+  get pending(): boolean {
+    return !this.settled;
+  }
+
+  /** Asks the sandbox process for the bytes (once). */
+  request(): void {
+    if (this.requested || this.settled) return;
+    this.requested = true;
+    if (this.child.connected) this.child.send({ t: 'snapshot-send' } satisfies SupervisorRequest);
+    else this.abort();
+  }
+
+  receive(tag: 'snapshot-chunk' | 'snapshot-end', raw: unknown): void {
+    if (this.settled || this.writer === undefined) return;
+    if (tag === 'snapshot-end') {
+      this.settle(this.writer.finish(this.sha256));
+      return;
+    }
+    const chunk = (raw as { payload?: unknown }).payload;
+    if (!(chunk instanceof Uint8Array) || !this.writer.append(chunk)) this.settle(false);
+  }
+
+  /** Gives the snapshot up: whatever was written is removed. */
+  abort(): void {
+    if (this.settled) return;
+    this.writer?.abort();
+    this.settle(false);
+  }
+
+  private settle(stored: boolean): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.report({ outcome: 'rebuilt', reason: this.reason, stored, bytes: this.bytes });
+    this.resolveFinished();
+  }
+}
+
 class NodeTransport extends CommandTransport {
   private child: ChildProcess | undefined;
   private stderrTail = '';
   private closing = false;
+  private persist: SnapshotPersist | undefined;
 
   private readonly policy: NetworkPolicy;
   private readonly snapshotCache: ResolvedSnapshotCache | undefined;
@@ -158,16 +228,21 @@ class NodeTransport extends CommandTransport {
           if (cache === undefined || key === undefined || stored === undefined) resolve(undefined);
           else if ('bytes' in stored) resolve({ outcome: 'restored-from-cache', bytes: stored.bytes.length });
           else {
-            // The bytes come from the sandbox process: stored as they are, checked against their sha256 when read.
-            const made = (raw as { payload?: unknown }).payload;
-            const bytes = made instanceof Uint8Array ? made : undefined;
-            resolve({
-              outcome: 'rebuilt',
-              reason: stored.reason,
-              stored: bytes !== undefined && storeSnapshot(cache, key, bytes),
-              bytes: bytes?.length ?? 0,
-            });
+            // Made now: stored in the background (SnapshotPersist); `snapshot-cache` is emitted once it is.
+            const { snapshotBytes, snapshotSha256 } = raw as { snapshotBytes?: unknown; snapshotSha256?: unknown };
+            this.persist = new SnapshotPersist(
+              child,
+              cache,
+              key,
+              stored.reason,
+              typeof snapshotBytes === 'number' ? snapshotBytes : 0,
+              typeof snapshotSha256 === 'string' && /^[0-9a-f]{64}$/.test(snapshotSha256) ? snapshotSha256 : undefined,
+              (event) => this.snapshotListener?.(event),
+            );
+            resolve(undefined);
           }
+        } else if (tag === 'snapshot-chunk' || tag === 'snapshot-end') {
+          if (this.persist?.child === child) this.persist.receive(tag, raw);
         } else if (!configured && tag === 'configure-failed') {
           configured = true;
           reject(
@@ -177,10 +252,15 @@ class NodeTransport extends CommandTransport {
             ),
           );
           child.kill('SIGKILL');
-        } else this.envelopeListener?.(raw as Envelope);
+        } else {
+          // The first worker spoke: the first session has what it waits for, the snapshot may follow.
+          if (this.persist?.child === child) this.persist.request();
+          this.envelopeListener?.(raw as Envelope);
+        }
       });
       child.on('exit', (code, signal) => {
         if (this.child === child) this.child = undefined;
+        if (this.persist?.child === child) this.persist.abort();
         const reason = `exited with ${signal ?? `code ${code}`}`;
         if (!configured) {
           // Before any session ran, the process's stderr is ours (Pyodide's start): it names the cause.
@@ -211,7 +291,6 @@ class NodeTransport extends CommandTransport {
       };
       if (files.worker !== undefined) configure.workerUrl = files.worker;
       if (stored !== undefined && 'bytes' in stored) configure.snapshot = stored.bytes;
-      else if (stored !== undefined) configure.returnSnapshot = true;
       child.send(configure);
     });
   }
@@ -282,6 +361,25 @@ class NodeTransport extends CommandTransport {
     return { ...setup, packages, packageDirectory: base, packageFiles };
   }
 
+  /**
+   * Lets a snapshot still on its way into the cache arrive before the sandbox process stops (asking for it if no
+   * worker spoke yet); after `persistWaitMs` it is given up, and what was written is removed.
+   */
+  private async finishPersist(child: ChildProcess): Promise<void> {
+    const persist = this.persist;
+    if (persist?.child !== child || !persist.pending) return;
+    persist.request();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      persist.finished,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, persistWaitMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    persist.abort();
+  }
+
   protected postCommand(command: WorkerCommand): void {
     const child = this.child;
     if (child?.connected) child.send(command);
@@ -292,6 +390,8 @@ class NodeTransport extends CommandTransport {
     const child = this.child;
     this.child = undefined;
     if (child === undefined || child.exitCode !== null) return;
+    await this.finishPersist(child);
+    if (child.exitCode !== null || child.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
       child.once('exit', () => {

@@ -4,7 +4,18 @@
  * cannot write anything (permission model), so it only receives verified bytes or sends fresh ones back.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AgenticGenError } from '@agenticgen/core';
@@ -103,34 +114,99 @@ export function loadSnapshot(cache: ResolvedSnapshotCache, key: SnapshotKey): Lo
   return { bytes };
 }
 
+/** A snapshot arriving in chunks (`openSnapshotWriter`). */
+export interface SnapshotWriter {
+  /** Appends one chunk; false once the writer gave up (more bytes than announced, or a failed write). */
+  append(chunk: Uint8Array): boolean;
+  /**
+   * Stores the snapshot if it has exactly the announced length and the given sha256 (taken by the sandbox
+   * process before any session started), under its final name; otherwise removes what was written. Returns
+   * whether it was stored.
+   */
+  finish(sha256: string | undefined): boolean;
+  /** Removes what was written; nothing is left that a later process would read. */
+  abort(): void;
+}
+
 /**
- * Stores a fresh snapshot: each file is written under a temporary name and renamed, so a reader never sees a
- * partial file; a reader that meets another writer's record is caught by the sha256 and rebuilds.
- * Returns false (and stores nothing) when the snapshot exceeds `maxBytes` or the directory is not writable.
+ * Stores a snapshot that arrives in chunks, in the background of the first session: the chunks go to a
+ * temporary file (never read by `loadSnapshot`), which gets its final name only once complete and matching the
+ * sha256 announced before any session ran. An aborted or failed writer leaves no file behind. Returns
+ * undefined (and writes nothing) when `bytes` exceeds `maxBytes` or the directory is not writable.
  */
-export function storeSnapshot(cache: ResolvedSnapshotCache, key: SnapshotKey, bytes: Uint8Array): boolean {
-  if (bytes.length > cache.maxBytes) return false;
+export function openSnapshotWriter(
+  cache: ResolvedSnapshotCache,
+  key: SnapshotKey,
+  bytes: number,
+): SnapshotWriter | undefined {
+  if (!Number.isSafeInteger(bytes) || bytes <= 0 || bytes > cache.maxBytes) return undefined;
   const paths = files(cache, key);
-  const record: SnapshotRecord = {
-    format: 1,
-    pyodide: key.pyodide,
-    harness: key.harness,
-    bytes: bytes.length,
-    sha256: sha256(bytes),
-  };
-  const suffix = `.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const temporary = `${paths.data}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  let fd: number | undefined;
   try {
     mkdirSync(cache.directory, { recursive: true });
-    writeFileSync(paths.data + suffix, bytes, { mode: 0o600 });
-    renameSync(paths.data + suffix, paths.data);
-    writeFileSync(paths.record + suffix, JSON.stringify(record), { mode: 0o600 });
-    renameSync(paths.record + suffix, paths.record);
-    return true;
+    fd = openSync(temporary, 'wx', 0o600);
   } catch {
-    rmSync(paths.data + suffix, { force: true });
-    rmSync(paths.record + suffix, { force: true });
-    return false;
+    return undefined;
   }
+  const hash = createHash('sha256');
+  let written = 0;
+  let failed = false;
+  let done = false;
+  const close = () => {
+    if (fd === undefined) return;
+    try {
+      closeSync(fd);
+    } catch {
+      // Already closed by the system: nothing more to release.
+    }
+    fd = undefined;
+  };
+  const abort = () => {
+    done = true;
+    close();
+    rmSync(temporary, { force: true });
+  };
+  return {
+    append(chunk) {
+      if (done || failed) return false;
+      if (written + chunk.length > bytes) failed = true;
+      else {
+        try {
+          for (let at = 0; at < chunk.length; ) at += writeSync(fd as number, chunk, at, chunk.length - at);
+          hash.update(chunk);
+          written += chunk.length;
+        } catch {
+          failed = true;
+        }
+      }
+      if (failed) abort();
+      return !failed;
+    },
+    finish(sha256) {
+      if (done || failed) return false;
+      const digest = hash.digest('hex');
+      if (written !== bytes || sha256 === undefined || digest !== sha256) {
+        abort();
+        return false;
+      }
+      done = true;
+      close();
+      const record: SnapshotRecord = { format: 1, pyodide: key.pyodide, harness: key.harness, bytes, sha256: digest };
+      const recordTemporary = `${paths.record}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+      try {
+        renameSync(temporary, paths.data);
+        writeFileSync(recordTemporary, JSON.stringify(record), { mode: 0o600 });
+        renameSync(recordTemporary, paths.record);
+        return true;
+      } catch {
+        rmSync(temporary, { force: true });
+        rmSync(recordTemporary, { force: true });
+        return false;
+      }
+    },
+    abort,
+  };
 }
 
 /** Hash of the code that shapes the interpreter a snapshot holds: a change to it makes stored snapshots stale. */

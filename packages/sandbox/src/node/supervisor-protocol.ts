@@ -29,7 +29,7 @@ export type SupervisorRequest =
       packageFiles?: { fileName: string; sha256: string; imports: string[]; bytes?: Uint8Array }[];
       /** A stored memory snapshot the host has verified: workers restore it, Pyodide never boots in full. */
       snapshot?: Uint8Array;
-      /** Send the snapshot made here back with `configured`, for the host to store. */
-      returnSnapshot?: boolean;
     }
+  /** Send the snapshot made here (in `snapshot-chunk` messages, then `snapshot-end`), for the host to store. */
+  | { t: 'snapshot-send' }
   | WorkerCommand;

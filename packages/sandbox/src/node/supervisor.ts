@@ -5,8 +5,8 @@
  * compromise of this process therefore finds no host secret and cannot write or spawn anything.
  *
  * It reads Pyodide's files once into SharedArrayBuffers, makes the memory snapshot in a template worker (which
- * then serves the first session), starts restored workers on demand, writes interrupts into each worker's
- * buffer and relays messages.
+ * then serves the first session), sends the snapshot to the host when asked (for the host to store), starts
+ * restored workers on demand, writes interrupts into each worker's buffer and relays messages.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -27,6 +27,11 @@ interface Live {
 const assets: Record<string, SharedArrayBuffer> = {};
 let sources: { loader: string; asm: string } | undefined;
 let snapshot: SharedArrayBuffer | undefined;
+/** sha256 of the snapshot made here, taken before any session started (see `streamSnapshot`). */
+let snapshotSha256: string | undefined;
+/** Whether the snapshot was sent to the host (once per process). */
+let streamed = false;
+const snapshotChunkBytes = 1 << 20;
 let indexURL = 'https://pyodide.sandbox.invalid/';
 let limits: Record<string, number> = {};
 let packages: { fileName: string; imports: string[] }[] = [];
@@ -122,7 +127,35 @@ async function makeSnapshot(): Promise<void> {
     template.off('exit', onExit);
   });
   snapshot = share(bytes);
+  // Taken now, before any session exists: the host stores the bytes it receives later only if they match it.
+  snapshotSha256 = createHash('sha256').update(bytes).digest('hex');
   keepSpare(template);
+}
+
+/** Sends one message and resolves once it is written to the channel (or the host is gone). */
+function sendWritten(message: object, payload?: Uint8Array): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.connected || process.send === undefined) {
+      resolve();
+      return;
+    }
+    process.send(payload === undefined ? message : { ...message, payload }, undefined, {}, () => resolve());
+  });
+}
+
+/**
+ * Sends the snapshot made here to the host, which stores it (on request, after the first session got its
+ * worker: the first answer does not wait for tens of MB to cross the channel). One chunk at a time, each after
+ * the previous one was written, so a session's messages wait for one chunk at most.
+ */
+async function streamSnapshot(): Promise<void> {
+  if (streamed || snapshot === undefined) return;
+  streamed = true;
+  const view = new Uint8Array(snapshot);
+  for (let at = 0; at < view.length; at += snapshotChunkBytes) {
+    await sendWritten({ t: 'snapshot-chunk' }, view.subarray(at, Math.min(at + snapshotChunkBytes, view.length)));
+  }
+  await sendWritten({ t: 'snapshot-end' });
 }
 
 /**
@@ -222,13 +255,16 @@ async function handle(message: SupervisorRequest): Promise<void> {
         send({ t: 'configured', snapshotBytes: snapshot.byteLength });
       } else {
         await makeSnapshot();
-        const made = snapshot === undefined ? undefined : new Uint8Array(snapshot);
-        send({ t: 'configured', snapshotBytes: made?.byteLength ?? 0 }, message.returnSnapshot ? made : undefined);
+        // The bytes themselves follow on the host's `snapshot-send`, checked there against this sha256.
+        send({ t: 'configured', snapshotBytes: snapshot?.byteLength ?? 0, snapshotSha256 });
       }
       return;
     }
     case 'spawn':
       spawn(message.w);
+      return;
+    case 'snapshot-send':
+      await streamSnapshot();
       return;
     case 'send': {
       const live = workers.get(message.w);
