@@ -9,7 +9,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { HnswIndex, loadIndexFromFile } from '../dist/index.node.js';
+
+const { HnswIndex, loadIndexFromFile } = (await import(
+  process.env.AB_DIST ?? '../dist/index.node.js'
+)) as typeof import('../dist/index.node.js');
 
 const set = process.argv[2] === 'clusters' ? 'clusters' : 'text';
 const directory = process.env.AB_DIR ?? join('/tmp/query-ab', set);
@@ -76,7 +79,7 @@ for (const ef of efValues) {
   }
   const peerP50 = percentile(times.peer!, 50);
   const line = (name: string) =>
-    `${name} recall ${(hits[name]! / (queries.length * k)).toFixed(4)} p50 ${percentile(times[name]!, 50).toFixed(3)} (×${(percentile(times[name]!, 50) / peerP50).toFixed(3)}) mean ${(times[name]!.reduce((a, b) => a + b, 0) / times[name]!.length).toFixed(3)}`;
+    `${name} recall ${(hits[name]! / (queries.length * k)).toFixed(4)} p50 ${percentile(times[name]!, 50).toFixed(3)} (×${(percentile(times[name]!, 50) / peerP50).toFixed(3)}) p99 ${percentile(times[name]!, 99).toFixed(3)} mean ${(times[name]!.reduce((a, b) => a + b, 0) / times[name]!.length).toFixed(3)}`;
   console.log(`ef ${ef}: ${names.map(line).join(' | ')}`);
 }
 console.log(`load at end ${loadavg().map((l) => l.toFixed(2))}`);
