@@ -301,12 +301,28 @@ function search0(
   if ((<i32>load<u8>(flags + <usize>entry) & reject) === 0) heapPush(results, resultCount++, false, entry, entryScore);
   let lowerBound: f32 = resultCount > 0 ? load<f32>(results) : -Infinity;
   const stride = (<usize>linkStride) << 2;
+  const rowBase = int8 !== 0 ? rows8 : rows;
+  const rowBytes: usize = int8 !== 0 ? <usize>stride8 : (<usize>dims) << 2;
+  const touchBytes: usize = max<usize>(1, min<usize>(rowBytes >> 7, 24)) << 6;
+  const perSlot = int8 !== 0 ? scales : inverseNorms;
+  let sink: i32 = 0;
   while (candidateCount > 0) {
     if (load<f32>(candidates) < lowerBound && resultCount >= ef) break;
     const current = load<i32>(candidates, 4);
     heapPop(candidates, candidateCount--, true);
     const list = links + <usize>current * stride;
     const count = load<i32>(list);
+    // Warm-up pass, in place of hnswlib's `_mm_prefetch` (WebAssembly has no prefetch): a load from each
+    // unvisited neighbour's row (every cache line of its first half) and its per-slot norm or scale before any
+    // of them is scored, so their cache misses overlap instead of each stalling its own distance computation.
+    // The loads feed `sink`, stored at the end, so no optimizer drops them. Same visits, same results.
+    for (let i = 0; i < count; i++) {
+      const neighbour = load<i32>(list + ((<usize>i + 1) << 2));
+      if (load<u32>(visited + ((<usize>neighbour) << 2)) === tag) continue;
+      const row = rowBase + <usize>neighbour * rowBytes;
+      for (let line: usize = 0; line < touchBytes; line += 64) sink ^= load<i32>(row + line);
+      sink ^= load<i32>(perSlot + ((<usize>neighbour) << 2));
+    }
     for (let i = 0; i < count; i++) {
       const neighbour = load<i32>(list + ((<usize>i + 1) << 2));
       const seen = visited + ((<usize>neighbour) << 2);
@@ -337,7 +353,10 @@ function search0(
         }
       }
     }
+    // Likewise the link list of the next node to expand.
+    if (candidateCount > 0) sink ^= load<i32>(links + <usize>load<i32>(candidates, 4) * stride);
   }
+  store<i32>(outSlots, sink);
   // Drain the min-heap worst first into the output from its end: best first.
   const total = resultCount;
   for (let at = total - 1; at >= 0; at--) {
