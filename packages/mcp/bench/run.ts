@@ -52,7 +52,7 @@ if (noop === undefined) throw new Error('no tool');
 // Each round is timed in this process's CPU time (what the calls cost, not how long other processes held the
 // cores) and in wall time; the ratio is of the two medians, the spread that of the per-round ratios.
 const callsPerRound = 20_000;
-const rounds = 15;
+const rounds = 31;
 async function time(call: (index: number) => Promise<unknown>): Promise<{ cpu: number; wall: number }> {
   // Collect the previous round's garbage first, so one path never pays for the other's allocations.
   (globalThis as { gc?: () => void }).gc?.();
@@ -63,7 +63,12 @@ async function time(call: (index: number) => Promise<unknown>): Promise<{ cpu: n
   const cpuUsed = process.cpuUsage(cpuStarted);
   return { cpu: ((cpuUsed.user + cpuUsed.system) * 1_000) / callsPerRound, wall };
 }
-const sdkCall = (index: number) => sdk.callTool({ name: 'noop', arguments: { n: index } });
+// Both sides check what they got, as a caller does (the SDK's `isError`, our outcome's `ok`): the same async
+// wrapper and await around each call.
+const sdkCall = async (index: number) => {
+  const result = await sdk.callTool({ name: 'noop', arguments: { n: index } });
+  if (result.isError === true) throw new Error('tool error');
+};
 const ourCall = async (index: number) => {
   const outcome = await executeTool(noop, { n: index }, { toolCallId: `c${index}` });
   if (!outcome.ok) throw new Error(outcome.error.message);

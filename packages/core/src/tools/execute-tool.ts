@@ -5,6 +5,8 @@ import type { AnyTool, ToolContext, ToolSuspend } from './define-tool.js';
 import { dropNullOptionals } from './drop-null-optionals.js';
 
 const defaultToolTimeoutMs = 60_000;
+/** The `values` of a call given none: one frozen object, not a new one per call. */
+const noValues: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /** The outcome of one tool call: model-readable either way. */
 export type ToolOutcome =
@@ -82,7 +84,7 @@ export async function executeTool(
           selfLimited ? undefined : (options.timeoutMs ?? tool.timeoutMs ?? defaultToolTimeoutMs),
         );
   const signal = guard?.signal ?? uncancellableSignal;
-  const context: ToolContext = { signal, toolCallId: options.toolCallId, values: options.values ?? {} };
+  const context: ToolContext = { signal, toolCallId: options.toolCallId, values: options.values ?? noValues };
   if (options.idempotencyKey !== undefined) context.idempotencyKey = options.idempotencyKey;
   if (options.suspend !== undefined) context.suspend = options.suspend;
   try {
