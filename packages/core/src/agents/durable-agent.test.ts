@@ -21,6 +21,19 @@ function agentWith(tool: ReturnType<typeof defineTool>) {
   return createAgent({ name: 'worker', instructions: 'Work.', model, tools: [tool] });
 }
 
+/** A memory store, and a view of it that records the phase of every checkpoint saved through it. */
+function phaseRecordingStore() {
+  const store = createMemoryStore();
+  const phases: unknown[] = [];
+  const recording: typeof store = Object.assign(Object.create(store), {
+    saveCheckpoint: (checkpoint: Parameters<typeof store.saveCheckpoint>[0]) => {
+      phases.push((checkpoint.state as { phase: unknown }).phase);
+      return store.saveCheckpoint(checkpoint);
+    },
+  });
+  return { store, phases, recording };
+}
+
 describe('createDurableAgent', () => {
   it('checkpoints each step, hands tools the idempotency key, and replays a finished run', async () => {
     const store = createMemoryStore();
@@ -129,14 +142,7 @@ describe('createDurableAgent', () => {
   });
 
   it('a tool step whose outcomes are in the ledger adds no checkpoint; a crash in the next step resumes from the planned calls without calling the tool again', async () => {
-    const store = createMemoryStore();
-    const phases: unknown[] = [];
-    const recording = Object.assign(Object.create(store), {
-      saveCheckpoint: (checkpoint: Parameters<typeof store.saveCheckpoint>[0]) => {
-        phases.push((checkpoint.state as { phase: unknown }).phase);
-        return store.saveCheckpoint(checkpoint);
-      },
-    });
+    const { store, phases, recording } = phaseRecordingStore();
     let calls = 0;
     const tool = defineTool({
       name: 'act',
@@ -179,14 +185,7 @@ describe('createDurableAgent', () => {
   });
 
   it('a tool step with a call outside the ledger (an unknown tool) still checkpoints the completed step', async () => {
-    const store = createMemoryStore();
-    const phases: unknown[] = [];
-    const recording = Object.assign(Object.create(store), {
-      saveCheckpoint: (checkpoint: Parameters<typeof store.saveCheckpoint>[0]) => {
-        phases.push((checkpoint.state as { phase: unknown }).phase);
-        return store.saveCheckpoint(checkpoint);
-      },
-    });
+    const { phases, recording } = phaseRecordingStore();
     const tool = defineTool({ name: 'act', description: 'Acts', parameters: Type.Object({}), execute: () => 'ok' });
     const model = new MockChatModel({
       repeatLast: true,
