@@ -69,9 +69,8 @@ export class WasmSimdKernels implements KernelBackend {
 
   /**
    * `paramsOffset`: where `hnswSearch0`'s 27 f64 arguments (`hnswSearch`'s 31) are written (8-byte aligned,
-   * 248 bytes). The default
-   * sits in the module's own first page; instances sharing one memory (the parallel build's workers) each pass
-   * an area of their own, or they would overwrite each other's arguments.
+   * 248 bytes). The default sits in the module's own first page; instances sharing one memory (the parallel
+   * build's workers) each pass an area of their own, or they would overwrite each other's arguments.
    */
   constructor(exports: KernelExports, paramsOffset = defaultParamsOffset) {
     this.#exports = exports;
