@@ -260,6 +260,111 @@ export function hnswSearch0(params: usize): i32 {
 }
 
 /**
+ * `hnswSearch0`'s 27 arguments, then four more (f64 at 216…240): `upperOffsets` (i32 per slot: byte offset of
+ * the slot's upper-level links, `[count, …links]` blocks of `upperStride` ints, level 1 first), `maxLevel`,
+ * `upperStride`, unused. The greedy descent from the entry point (`entry`, argument 12) through levels
+ * `maxLevel`…1 runs here too, so a query is one call: the entry score (argument 13) is computed, not read.
+ * Ties keep the first best, as the TypeScript descent does.
+ */
+export function hnswSearch(params: usize): i32 {
+  const metric = <i32>load<f64>(params, 0);
+  const query = <usize>load<f64>(params, 8);
+  const queryInverse = load<f64>(params, 16);
+  const rows = <usize>load<f64>(params, 24);
+  const dims = <i32>load<f64>(params, 32);
+  const inverseNorms = <usize>load<f64>(params, 40);
+  const int8 = <i32>load<f64>(params, 152);
+  const query8 = <usize>load<f64>(params, 160);
+  const rows8 = <usize>load<f64>(params, 168);
+  const stride8 = <i32>load<f64>(params, 176);
+  const scales = <usize>load<f64>(params, 184);
+  const squaredNorms = <usize>load<f64>(params, 192);
+  const queryScale = load<f64>(params, 200);
+  const querySquared = load<f64>(params, 208);
+  const upperOffsets = <usize>load<f64>(params, 216);
+  const maxLevel = <i32>load<f64>(params, 224);
+  const upperStride = (<usize>load<f64>(params, 232)) << 2;
+  let current = <i32>load<f64>(params, 96);
+  let currentScore =
+    int8 !== 0
+      ? similarityI8(
+          metric,
+          query8,
+          queryScale,
+          queryInverse,
+          querySquared,
+          rows8,
+          stride8,
+          scales,
+          inverseNorms,
+          squaredNorms,
+          current,
+        )
+      : similarity(metric, query, queryInverse, rows, inverseNorms, current, dims);
+  for (let level = maxLevel; level > 0; level--) {
+    let changed = true;
+    while (changed) {
+      changed = false;
+      const list = <usize>load<i32>(upperOffsets + ((<usize>current) << 2)) + <usize>(level - 1) * upperStride;
+      const count = load<i32>(list);
+      for (let i = 0; i < count; i++) {
+        const neighbour = load<i32>(list + ((<usize>i + 1) << 2));
+        const score =
+          int8 !== 0
+            ? similarityI8(
+                metric,
+                query8,
+                queryScale,
+                queryInverse,
+                querySquared,
+                rows8,
+                stride8,
+                scales,
+                inverseNorms,
+                squaredNorms,
+                neighbour,
+              )
+            : similarity(metric, query, queryInverse, rows, inverseNorms, neighbour, dims);
+        if (score > currentScore) {
+          currentScore = score;
+          current = neighbour;
+          changed = true;
+        }
+      }
+    }
+  }
+  return search0(
+    metric,
+    query,
+    queryInverse,
+    rows,
+    dims,
+    inverseNorms,
+    <usize>load<f64>(params, 48),
+    <i32>load<f64>(params, 56),
+    <usize>load<f64>(params, 64),
+    <u32>load<f64>(params, 72),
+    <usize>load<f64>(params, 80),
+    <i32>load<f64>(params, 88),
+    current,
+    currentScore,
+    <i32>load<f64>(params, 112),
+    <usize>load<f64>(params, 120),
+    <usize>load<f64>(params, 128),
+    <usize>load<f64>(params, 136),
+    <usize>load<f64>(params, 144),
+    int8,
+    query8,
+    rows8,
+    stride8,
+    scales,
+    squaredNorms,
+    queryScale,
+    querySquared,
+  );
+}
+
+/**
  * Best-first search on layer 0 from `entry`. Every node routes; only nodes with `(flags[slot] & reject) == 0`
  * enter the results. `int8` ≠ 0 scores the int8 rows (`query8`, `rows8` of `stride` bytes, per-slot `scales`
  * and `squaredNorms`) instead of the float32 ones. Writes the results best first to `outSlots` (i32) and `outScores` (f32) and returns
@@ -296,7 +401,7 @@ function search0(
 ): i32 {
   let candidateCount = 0;
   let resultCount = 0;
-  store<u32>(visited + ((<usize>entry) << 2), tag);
+  store<u16>(visited + ((<usize>entry) << 1), tag);
   heapPush(candidates, candidateCount++, true, entry, entryScore);
   if ((<i32>load<u8>(flags + <usize>entry) & reject) === 0) heapPush(results, resultCount++, false, entry, entryScore);
   let lowerBound: f32 = resultCount > 0 ? load<f32>(results) : -Infinity;
@@ -318,16 +423,16 @@ function search0(
     // The loads feed `sink`, stored at the end, so no optimizer drops them. Same visits, same results.
     for (let i = 0; i < count; i++) {
       const neighbour = load<i32>(list + ((<usize>i + 1) << 2));
-      if (load<u32>(visited + ((<usize>neighbour) << 2)) === tag) continue;
+      if (<u32>load<u16>(visited + ((<usize>neighbour) << 1)) === tag) continue;
       const row = rowBase + <usize>neighbour * rowBytes;
       for (let line: usize = 0; line < touchBytes; line += 64) sink ^= load<i32>(row + line);
       sink ^= load<i32>(perSlot + ((<usize>neighbour) << 2));
     }
     for (let i = 0; i < count; i++) {
       const neighbour = load<i32>(list + ((<usize>i + 1) << 2));
-      const seen = visited + ((<usize>neighbour) << 2);
-      if (load<u32>(seen) === tag) continue;
-      store<u32>(seen, tag);
+      const seen = visited + ((<usize>neighbour) << 1);
+      if (<u32>load<u16>(seen) === tag) continue;
+      store<u16>(seen, tag);
       const score =
         int8 !== 0
           ? similarityI8(

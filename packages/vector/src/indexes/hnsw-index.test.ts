@@ -208,6 +208,40 @@ describe('HNSW index', () => {
     }
   });
 
+  it('descends through the upper levels in the backend call: same answers as the JavaScript descent, inserts interleaved', async () => {
+    // M 4 gives a tall graph (several upper levels). After every batch of inserts (new upper nodes, a new
+    // entry point, relinked upper nodes) and after growth moves the arena, the backend's packed copy of the
+    // upper levels must answer as the JavaScript descent over `graph.upper` does.
+    const random = createRandom(14);
+    const vectors = Array.from({ length: 1600 }, (_, index) => ({
+      id: `d${index}`,
+      vector: Float32Array.from({ length: 24 }, () => random() * 2 - 1),
+      metadata: { note: `n${index}` },
+    }));
+    for (const kernels of ['wasm-simd', 'typescript'] as const) {
+      for (const metric of ['cosine', 'l2', 'dot'] as const) {
+        const index = await createHnswIndex({
+          dimensions: 24,
+          metric,
+          M: 4,
+          efConstruction: 32,
+          efSearch: 16,
+          kernels,
+        });
+        for (let start = 0; start < vectors.length; start += 200) {
+          await index.upsert(vectors.slice(start, start + 200));
+          for (const record of vectors.slice(start, start + 12)) {
+            const plain = { vector: record.vector, topK: 5 };
+            // A filter the metadata index cannot answer, matching every record: the JavaScript descent and loop.
+            const viaJs = await index.query({ ...plain, filter: { note: { $exists: true } } });
+            expect(await index.query(plain)).toEqual(viaJs);
+          }
+        }
+        expect(index.graph.maxLevel).toBeGreaterThanOrEqual(3);
+      }
+    }
+  });
+
   it('searches int8 rows in the backend loop: same links and answers on both backends and as the JS loop', async () => {
     const random = createRandom(13);
     const vectors = Array.from({ length: 1200 }, (_, index) => ({

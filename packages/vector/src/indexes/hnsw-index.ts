@@ -170,10 +170,11 @@ export class HnswIndex extends InMemoryIndex {
       // Fewer matching nodes → widen the beam so enough of them are found.
       ef = Math.min(Math.ceil(ef / Math.max(fraction, 0.05)), Math.max(ef, 2_000));
     }
-    if (int8 && storage.canScoreFloat32) ef = Math.max(ef, shortlist);
-    const found = this.graph.search(storage, ef, int8, accept);
-    if (int8 && storage.canScoreFloat32) return rerank(storage, found.slots, topK);
-    return { slots: found.slots.slice(0, topK), similarities: found.similarities.slice(0, topK) };
+    if (int8 && storage.canScoreFloat32) {
+      ef = Math.max(ef, shortlist);
+      return rerank(storage, this.graph.search(storage, ef, int8, accept).slots, topK);
+    }
+    return this.graph.search(storage, ef, int8, accept, topK);
   }
 }
 

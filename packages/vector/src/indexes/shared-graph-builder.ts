@@ -40,7 +40,7 @@ export class SharedGraphBuilder {
   readonly #locks: Int32Array;
   readonly #i32: Int32Array;
   readonly #f32: Float32Array;
-  readonly #u32: Uint32Array;
+  readonly #u16: Uint16Array;
   readonly #levels: Int8Array;
   readonly #inverseNorms: Float32Array;
   readonly #scores: Float32Array;
@@ -57,7 +57,7 @@ export class SharedGraphBuilder {
     this.#locks = new Int32Array(buffer, layout.locks, layout.size);
     this.#i32 = new Int32Array(buffer);
     this.#f32 = new Float32Array(buffer);
-    this.#u32 = new Uint32Array(buffer);
+    this.#u16 = new Uint16Array(buffer);
     this.#levels = new Int8Array(buffer, layout.levels, layout.size);
     this.#inverseNorms = new Float32Array(buffer, layout.inverseNorms, layout.size);
     this.#scores = new Float32Array(layout.maxLinks0 + 2);
@@ -78,9 +78,9 @@ export class SharedGraphBuilder {
   }
 
   #nextTag(): number {
-    if (this.#tag === 0xffffffff) {
-      const start = this.#scratch.visited >> 2;
-      this.#u32.fill(0, start, start + this.#layout.size);
+    if (this.#tag === 0xffff) {
+      const start = this.#scratch.visited >> 1;
+      this.#u16.fill(0, start, start + this.#layout.size);
       this.#tag = 0;
     }
     return ++this.#tag;
@@ -240,8 +240,8 @@ export class SharedGraphBuilder {
   /** Best-first search on an upper layer (few nodes: a JS loop, lists read under their locks). */
   #searchUpper(slot: number, entry: number, entryScore: number, layer: number): Found {
     const ef = this.#layout.efConstruction;
-    const visited = this.#u32;
-    const visitedBase = this.#scratch.visited >> 2;
+    const visited = this.#u16;
+    const visitedBase = this.#scratch.visited >> 1;
     const tag = this.#nextTag();
     const candidates = this.#candidates;
     const results = this.#results;

@@ -49,7 +49,7 @@ const align = (value: number) => Math.ceil(value / 16) * 16;
 
 /** One worker's scratch offsets. */
 export interface ScratchLayout {
-  /** u32 visited tags per node. */
+  /** u16 visited tags per node. */
   visited: number;
   /** Heaps of (f32 score, i32 slot), room for every node + 1. */
   candidates: number;
@@ -60,14 +60,14 @@ export interface ScratchLayout {
   /** Gather ids and raw kernel output (at most `maxLinks0 + 1` entries). */
   ids: number;
   out: number;
-  /** This worker's `hnswSearch0` argument block (27 f64). */
+  /** This worker's `hnswSearch0`/`hnswSearch` argument block (31 f64). */
   params: number;
   end: number;
 }
 
 export function scratchLayout(base: number, size: number, ef: number, maxLinks0: number): ScratchLayout {
   const visited = align(base);
-  const candidates = align(visited + size * 4);
+  const candidates = align(visited + size * 2);
   const results = align(candidates + (size + 1) * 8);
   const outSlots = align(results + (size + 1) * 8);
   const found = Math.min(ef, size) + 1;
@@ -75,7 +75,7 @@ export function scratchLayout(base: number, size: number, ef: number, maxLinks0:
   const ids = align(outScores + found * 4);
   const out = align(ids + (maxLinks0 + 2) * 4);
   const params = align(out + (maxLinks0 + 2) * 4);
-  return { visited, candidates, results, outSlots, outScores, ids, out, params, end: align(params + 27 * 8) };
+  return { visited, candidates, results, outSlots, outScores, ids, out, params, end: align(params + 31 * 8) };
 }
 
 /** Lays out a build of `size` nodes whose upper blocks take `upperInts` ints in all. */

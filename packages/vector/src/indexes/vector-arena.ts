@@ -9,7 +9,7 @@ const align = (value: number) => Math.ceil(value / 16) * 16;
  * capacity so a gather over every row also fits. Growing moves the row areas to higher offsets.
  *
  * An HNSW index (`linkStride` > 0) also keeps its search state here, so the whole layer-0 search runs in
- * the backend over contiguous memory: [inverse norms f32 | flags u8 | visited tags u32 | candidate heap |
+ * the backend over contiguous memory: [inverse norms f32 | flags u8 | visited tags u16 | candidate heap |
  * result heap | layer-0 links (`linkStride` i32 per slot) | with int8 rows: scales f32 | squared norms f32].
  */
 export class VectorArena {
@@ -37,11 +37,19 @@ export class VectorArena {
   /** HNSW with int8 rows: f32 scale and ‖v‖² per slot, read by the int8 graph search (0: absent). */
   scalesOffset = 0;
   squaredNormsOffset = 0;
+  /**
+   * HNSW: the upper levels' links packed for the backend's descent (see `HnswGraph`), placed after the rows
+   * by `reserveUpper`; a new layout (growth) moves the rows over it, and bumps `layoutVersion`.
+   */
+  upperOffset = 0;
+  layoutVersion = 0;
+  #end = 0;
   #f32: Float32Array = new Float32Array(0);
   #i32: Int32Array = new Int32Array(0);
   #i8: Int8Array = new Int8Array(0);
   #u8: Uint8Array = new Uint8Array(0);
   #u32: Uint32Array = new Uint32Array(0);
+  #u16: Uint16Array = new Uint16Array(0);
   #bufferSeen: ArrayBuffer | undefined;
 
   constructor(
@@ -69,7 +77,7 @@ export class VectorArena {
     const inverseNorms = align(out + capacity * 4);
     const flags = align(inverseNorms + graph * 4);
     const visited = align(flags + graph);
-    const candidates = align(visited + graph * 4);
+    const candidates = align(visited + graph * 2);
     const results = align(candidates + (graph > 0 ? (graph + 1) * 8 : 0));
     const links = align(results + (graph > 0 ? (graph + 1) * 8 : 0));
     const int8Graph = this.hasInt8 ? graph : 0;
@@ -78,8 +86,14 @@ export class VectorArena {
     const rows = align(squaredNorms + int8Graph * 4);
     const rowsInt8 = align(rows + (this.hasFloat32 ? capacity * this.dimensions * 4 : 0));
     const end = rowsInt8 + (this.hasInt8 ? capacity * this.int8Stride : 0);
+    // Bytes past the memory's length before `reserve` come zeroed (fresh WebAssembly pages, a new ArrayBuffer):
+    // only the part below it needs clearing. A load lays out 100k slots at once: ~13 MB of links not re-zeroed.
+    const zeroedFrom = this.backend.buffer().byteLength;
     this.backend.reserve(end);
     const bytes = new Uint8Array(this.backend.buffer());
+    const clear = (from: number, to: number) => {
+      if (from < Math.min(to, zeroedFrom)) bytes.fill(0, from, Math.min(to, zeroedFrom));
+    };
     // Move the last area first: areas only move up, so nothing is overwritten before it is copied.
     if (this.capacity > 0) {
       if (this.hasInt8)
@@ -99,9 +113,9 @@ export class VectorArena {
     }
     if (graph > 0) {
       // Old rows may lie here now: start with no slot visited (tags only need to be ≠ the current one).
-      bytes.fill(0, visited, visited + graph * 4);
-      bytes.fill(0, flags + this.capacity, flags + graph);
-      bytes.fill(0, links + this.capacity * this.linkStride * 4, links + graph * this.linkStride * 4);
+      clear(visited, visited + graph * 2);
+      clear(flags + this.capacity, flags + graph);
+      clear(links + this.capacity * this.linkStride * 4, links + graph * this.linkStride * 4);
     }
     this.queryOffset = query;
     this.queryInt8Offset = queryInt8;
@@ -118,7 +132,17 @@ export class VectorArena {
     this.rowsOffset = rows;
     this.rowsInt8Offset = rowsInt8;
     this.capacity = capacity;
+    this.#end = end;
+    this.upperOffset = 0;
+    this.layoutVersion++;
     this.#bufferSeen = undefined;
+  }
+
+  /** Places a scratch area of `bytes` after the rows (valid until the next layout); returns its offset. */
+  reserveUpper(bytes: number): number {
+    this.upperOffset = align(this.#end);
+    this.backend.reserve(this.upperOffset + bytes);
+    return this.upperOffset;
   }
 
   /** Makes room for at least `rows` rows. */
@@ -136,6 +160,7 @@ export class VectorArena {
     this.#i8 = new Int8Array(buffer);
     this.#u8 = new Uint8Array(buffer);
     this.#u32 = new Uint32Array(buffer);
+    this.#u16 = new Uint16Array(buffer);
   }
 
   /** Float32 view over the whole memory (index = byte offset / 4). */
@@ -160,6 +185,12 @@ export class VectorArena {
   get u32(): Uint32Array {
     this.#refresh();
     return this.#u32;
+  }
+
+  /** Uint16 view over the whole memory (index = byte offset / 2). */
+  get u16(): Uint16Array {
+    this.#refresh();
+    return this.#u16;
   }
 
   /** Int8 view over the whole memory. */

@@ -62,7 +62,7 @@ export interface GraphSearch {
   /** i32 `[count, …links]` blocks of `linkStride` ints per slot. */
   links: number;
   linkStride: number;
-  /** u32 per slot: a slot is visited in this search when it holds `tag`. */
+  /** u16 per slot: a slot is visited in this search when it holds `tag` (1…65535). */
   visited: number;
   tag: number;
   /** u8 per slot; a slot enters the results only when `flags & reject` is 0. */
@@ -78,7 +78,21 @@ export interface GraphSearch {
   outSlots: number;
   outScores: number;
   /** Present: score the int8 rows instead of the float32 ones (`query`, `rows`, `dims` are then unused). */
-  int8?: GraphSearchInt8;
+  int8?: GraphSearchInt8 | undefined;
+  /**
+   * Present: `entry` is the graph's entry point and the search first descends greedily through levels
+   * `maxLevel`…1 (`entryScore` is then computed, not read), so a query costs one backend call.
+   */
+  descent?: GraphDescent | undefined;
+}
+
+/** The upper levels of a graph search's descent, packed in backend memory (see `HnswGraph`). */
+export interface GraphDescent {
+  /** i32 per slot: byte offset of the slot's upper links (`[count, …links]` per level, level 1 first). */
+  upperOffsets: number;
+  /** Ints per level block (M + 1). */
+  upperStride: number;
+  maxLevel: number;
 }
 
 /** The int8 rows of a graph search, scored as `VectorStorage` scores int8 rows (float64, then f32). */
@@ -283,15 +297,39 @@ export class TypeScriptKernels implements KernelBackend {
     const f = this.#f32;
     const ints = this.#i32;
     const bytes = new Uint8Array(this.#buffer);
-    const visited = new Uint32Array(this.#buffer);
-    const visitedBase = search.visited >> 2;
+    const visited = new Uint16Array(this.#buffer);
+    const visitedBase = search.visited >> 1;
     const { candidates, results, ef, tag, reject, flags } = search;
+    let entry = search.entry;
+    let entryScore = search.entryScore;
+    const descent = search.descent;
+    if (descent !== undefined) {
+      // The greedy descent through the upper levels, as `assembly/kernels.ts` `hnswSearch` runs it.
+      entryScore = this.#similarity(search, entry);
+      for (let level = descent.maxLevel; level > 0; level--) {
+        let changed = true;
+        while (changed) {
+          changed = false;
+          const list = (ints[(descent.upperOffsets >> 2) + entry]! >> 2) + (level - 1) * descent.upperStride;
+          const count = ints[list]!;
+          for (let i = 0; i < count; i++) {
+            const neighbour = ints[list + 1 + i]!;
+            const score = this.#similarity(search, neighbour);
+            if (score > entryScore) {
+              entryScore = score;
+              entry = neighbour;
+              changed = true;
+            }
+          }
+        }
+      }
+    }
     let candidateCount = 0;
     let resultCount = 0;
-    visited[visitedBase + search.entry] = tag;
-    this.#heapPush(candidates, candidateCount++, true, search.entry, search.entryScore);
-    if ((bytes[flags + search.entry]! & reject) === 0) {
-      this.#heapPush(results, resultCount++, false, search.entry, search.entryScore);
+    visited[visitedBase + entry] = tag;
+    this.#heapPush(candidates, candidateCount++, true, entry, entryScore);
+    if ((bytes[flags + entry]! & reject) === 0) {
+      this.#heapPush(results, resultCount++, false, entry, entryScore);
     }
     let lowerBound = resultCount > 0 ? f[results >> 2]! : Number.NEGATIVE_INFINITY;
     while (candidateCount > 0) {

@@ -20,6 +20,8 @@ interface KernelExports {
   dotI8Gather(query: number, rows: number, ids: number, count: number, stride: number, out: number): void;
   /** Reads its 27 arguments as f64 from `params` (see `assembly/kernels.ts`). */
   hnswSearch0(params: number): number;
+  /** `hnswSearch0` after the upper levels' descent: 31 f64 arguments. */
+  hnswSearch(params: number): number;
 }
 
 const pageBytes = 65_536;
@@ -66,9 +68,9 @@ export class WasmSimdKernels implements KernelBackend {
   readonly #paramsOffset: number;
 
   /**
-   * `paramsOffset`: where `hnswSearch0`'s 27 f64 arguments are written (8-byte aligned, 216 bytes). The default
-   * sits in the module's own first page; instances sharing one memory (the parallel build's workers) each pass
-   * an area of their own, or they would overwrite each other's arguments.
+   * `paramsOffset`: where `hnswSearch0`'s 27 f64 arguments (`hnswSearch`'s 31) are written (8-byte aligned,
+   * 248 bytes). The default sits in the module's own first page; instances sharing one memory (the parallel
+   * build's workers) each pass an area of their own, or they would overwrite each other's arguments.
    */
   constructor(exports: KernelExports, paramsOffset = defaultParamsOffset) {
     this.#exports = exports;
@@ -135,7 +137,7 @@ export class WasmSimdKernels implements KernelBackend {
     const buffer = this.#exports.memory.buffer;
     if (this.#paramsBuffer !== buffer) {
       this.#paramsBuffer = buffer;
-      this.#params = new Float64Array(buffer, this.#paramsOffset, 27);
+      this.#params = new Float64Array(buffer, this.#paramsOffset, 31);
     }
     const p = this.#params;
     const int8 = search.int8;
@@ -166,6 +168,11 @@ export class WasmSimdKernels implements KernelBackend {
     p[24] = int8?.squaredNorms ?? 0;
     p[25] = int8?.queryScale ?? 0;
     p[26] = int8?.querySquared ?? 0;
-    return this.#exports.hnswSearch0(this.#paramsOffset);
+    const descent = search.descent;
+    if (descent === undefined) return this.#exports.hnswSearch0(this.#paramsOffset);
+    p[27] = descent.upperOffsets;
+    p[28] = descent.maxLevel;
+    p[29] = descent.upperStride;
+    return this.#exports.hnswSearch(this.#paramsOffset);
   }
 }
