@@ -28,8 +28,9 @@ if (path === 'sdk') {
   const ours = createMcpClient({ transport: { type: 'custom', create: () => clientSide } });
   const [noop] = await ours.tools();
   if (noop === undefined) throw new Error('no tool');
+  const callId = 'call_1';
   call = async (index) => {
-    const outcome = await executeTool(noop, { n: index }, { toolCallId: `c${index}` });
+    const outcome = await executeTool(noop, { n: index }, { toolCallId: callId });
     if (!outcome.ok) throw new Error(outcome.error.message);
   };
 }
