@@ -161,6 +161,16 @@ export class L1Store {
     );
   }
 
+  /**
+   * `put` of a value written now, fresh for `freshMs` with a stale window of `staleMs`: a plain value with no
+   * stale window goes to quick-lru with `freshMs` as its max age without reading the clock (quick-lru reads it).
+   */
+  putFresh(key: string, value: unknown, freshMs: number, staleMs: number): boolean {
+    if (staleMs === 0 && this.#sizeOf === undefined) return this.set(key, value, freshMs);
+    const now = Date.now();
+    return this.put(key, value, now, now, now + freshMs, now + freshMs + staleMs, undefined, false);
+  }
+
   delete(key: string): boolean {
     const previous = this.lru.peek(key);
     if (previous === undefined) return false;

@@ -139,9 +139,7 @@ class TieredCacheImplementation implements TieredCache {
     const l1 = this.#core.l1;
     if (options === undefined && this.#core.l2 === undefined && l1 !== undefined) {
       // Hot path of an L1-only cache with default options: no entry object, straight into L1.
-      const now = Date.now();
-      const freshUntil = now + this.#core.l1FreshMs;
-      const inL1 = l1.put(key, value, now, now, freshUntil, freshUntil + this.#core.l1StaleMs, undefined, false);
+      const inL1 = l1.putFresh(key, value, this.#core.l1FreshMs, this.#core.l1StaleMs);
       this.#core.counters.sets++;
       if (this.#core.listeningSet) this.#core.events.emit('cache-set', { key, tiers: inL1 ? ['l1'] : [] });
       return;
