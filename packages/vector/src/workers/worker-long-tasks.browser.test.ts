@@ -37,7 +37,7 @@ describe('embedding and indexing off the main thread (Chromium)', () => {
 
   it('has no main-thread long task in the worker while the same work on the main thread has some', async () => {
     expect(PerformanceObserver.supportedEntryTypes).toContain('longtask');
-    const texts = passages(1500);
+    const texts = passages(10_000);
     const records = (vectors: Float32Array[]) => texts.map((_, i) => ({ id: `p${i}`, vector: vectors[i]! }));
 
     const worker = new Worker(new URL('./test-support/web-worker.ts', import.meta.url), { type: 'module' });
