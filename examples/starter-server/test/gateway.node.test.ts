@@ -7,7 +7,7 @@ describe('WebSocket gateway', () => {
   beforeAll(async () => {
     server = await startTestServer({
       config: { authTimeoutMs: 300 },
-      // The firehose test publishes 600 frames at once: above the default message rate, which has its own test.
+      // The firehose test publishes 900 frames at once: above the default message rate, which has its own test.
       limits: {
         wsMessageBytes: 8 * 1024,
         wsQueueBytes: 256 * 1024,
@@ -184,7 +184,10 @@ describe('WebSocket gateway', () => {
       publisher.send({ type: 'join', room: 'firehose' });
       await publisher.next((message) => message.type === 'joined');
       const payload = 'y'.repeat(7 * 1024);
-      const count = 600; // ≈ 4 MB, far beyond the 256 KB queue plus the kernel's socket buffers
+      // ≈ 6.5 MB: beyond all that can hold it short of the queue overflowing — the 256 KB queue, 64 KB in flight,
+      // the paused client's receive buffer (~128 KB: it grows only while the client reads) and the server's send
+      // buffer, which Linux grows up to tcp_wmem's 4 MB. 600 frames (≈ 4.3 MB) fitted in once (CI, loaded).
+      const count = 900;
       for (let index = 0; index < count; index++)
         publisher.send({ type: 'publish', room: 'firehose', data: { index, payload } });
 
