@@ -115,8 +115,8 @@ export function remoteTool(definition: McpToolDefinition, context: RemoteToolCon
  */
 function requestOptions(context: RemoteToolContext, signal: AbortSignal, toolCallId: string): RequestOptions {
   const { events, name, timeoutMs } = context;
-  // The SDK listens to the signal it gets (a listener added and removed per call): a call nothing can cancel
-  // passes none.
+  // The SDK adds an abort listener to the signal it gets and never removes it: a call nothing can cancel passes
+  // none (on the shared never-aborting signal those listeners would pile up).
   const cancel = isCancellable(signal) ? { signal } : undefined;
   if (!events.hasListeners('tool-progress')) return { ...cancel, timeout: timeoutMs };
   return {
