@@ -7,15 +7,15 @@ import { defineTool } from '../tools/define-tool.js';
 import { createAgent } from './create-agent.js';
 import { createDurableAgent } from './durable-agent.js';
 
-/** An agent whose model calls `tool` once (call id `c1`) and then answers `done`. */
-function agentWith(tool: ReturnType<typeof defineTool>) {
+/** An agent whose model calls `tool` (or the tool named `calls`) once (call id `c1`) and then answers `done`. */
+function agentWith(tool: ReturnType<typeof defineTool>, calls: string = tool.name) {
   const model = new MockChatModel({
     repeatLast: true,
     responses: [
       (request) =>
         request.messages.some((message) => message.role === 'tool')
           ? { text: 'done' }
-          : { toolCalls: [{ toolName: tool.name, input: {}, toolCallId: 'c1' }] },
+          : { toolCalls: [{ toolName: calls, input: {}, toolCallId: 'c1' }] },
     ],
   });
   return createAgent({ name: 'worker', instructions: 'Work.', model, tools: [tool] });
@@ -187,16 +187,7 @@ describe('createDurableAgent', () => {
   it('a tool step with a call outside the ledger (an unknown tool) still checkpoints the completed step', async () => {
     const { phases, recording } = phaseRecordingStore();
     const tool = defineTool({ name: 'act', description: 'Acts', parameters: Type.Object({}), execute: () => 'ok' });
-    const model = new MockChatModel({
-      repeatLast: true,
-      responses: [
-        (request) =>
-          request.messages.some((message) => message.role === 'tool')
-            ? { text: 'done' }
-            : { toolCalls: [{ toolName: 'missing', input: {}, toolCallId: 'c1' }] },
-      ],
-    });
-    const agent = createAgent({ name: 'worker', instructions: 'Work.', model, tools: [tool] });
+    const agent = agentWith(tool, 'missing');
     expect(await createDurableAgent(agent, { store: recording }).run('go')).toMatchObject({ status: 'completed' });
     expect(phases).toEqual(['input', 'tool-calls-planned', 'step-completed', 'finished']);
   });
