@@ -1,6 +1,6 @@
 import type { GraphDescent, GraphSearch, GraphSearchInt8 } from '../kernels/kernel-backend.js';
 import type { Candidates } from './exact-search.js';
-import { ScoreHeap } from './score-heap.js';
+import { ScoreHeap, startBestFirst } from './score-heap.js';
 import type { VectorStorage } from './vector-storage.js';
 
 /** HNSW construction and search parameters. */
@@ -293,12 +293,8 @@ export class HnswGraph {
     const tag = this.#nextTag();
     const candidates = this.#candidates;
     const results = this.#results;
-    candidates.clear();
-    results.clear();
     visited[visitedBase + entry] = tag;
-    candidates.push(entry, entryScore);
-    if (accept === undefined || accept(entry)) results.push(entry, entryScore);
-    let lowerBound = results.size > 0 ? results.topScore : Number.NEGATIVE_INFINITY;
+    let lowerBound = startBestFirst(candidates, results, entry, entryScore, accept === undefined || accept(entry));
     const batch = this.#batch;
     while (candidates.size > 0) {
       if (candidates.topScore < lowerBound && results.size >= ef) break;

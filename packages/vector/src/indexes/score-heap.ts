@@ -87,3 +87,21 @@ export class ScoreHeap {
     return { items, scores };
   }
 }
+
+/**
+ * Starts a best-first search over a graph layer (HNSW's search-layer): empties both heaps, puts the entry among
+ * the candidates and, when `accepted`, among the results. Returns the results' lower bound (−∞ while empty).
+ */
+export function startBestFirst(
+  candidates: ScoreHeap,
+  results: ScoreHeap,
+  entry: number,
+  entryScore: number,
+  accepted: boolean,
+): number {
+  candidates.clear();
+  results.clear();
+  candidates.push(entry, entryScore);
+  if (accepted) results.push(entry, entryScore);
+  return results.size > 0 ? results.topScore : Number.NEGATIVE_INFINITY;
+}

@@ -1,5 +1,5 @@
 import type { KernelBackend } from '../kernels/kernel-backend.js';
-import { ScoreHeap } from './score-heap.js';
+import { ScoreHeap, startBestFirst } from './score-heap.js';
 import { control, type ScratchLayout, type SharedGraphLayout, scratchLayout } from './shared-graph-layout.js';
 
 /** Futex mutex on one i32 (0 free, 1 held, 2 held with waiters), after Drepper's "Futexes are tricky". */
@@ -245,12 +245,8 @@ export class SharedGraphBuilder {
     const tag = this.#nextTag();
     const candidates = this.#candidates;
     const results = this.#results;
-    candidates.clear();
-    results.clear();
     visited[visitedBase + entry] = tag;
-    candidates.push(entry, entryScore);
-    results.push(entry, entryScore);
-    let lowerBound = results.topScore;
+    let lowerBound = startBestFirst(candidates, results, entry, entryScore, true);
     const ids = this.#scratch.ids >> 2;
     while (candidates.size > 0) {
       if (candidates.topScore < lowerBound && results.size >= ef) break;

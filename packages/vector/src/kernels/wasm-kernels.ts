@@ -1,28 +1,17 @@
 import { kernelsWasmBase64 } from '../wasm/kernels.generated.js';
 import type { FloatKernelKind, GraphSearch, KernelBackend } from './kernel-backend.js';
 
-interface KernelExports {
+/** The module's exports: the scoring kernels with the contract's signatures, and the search loops' entry points. */
+type KernelExports = Pick<
+  KernelBackend,
+  'dotF32' | 'l2F32' | 'dotI8' | 'scoreF32Range' | 'scoreF32Gather' | 'dotI8Range' | 'dotI8Gather'
+> & {
   memory: WebAssembly.Memory;
-  dotF32(a: number, b: number, dims: number): number;
-  l2F32(a: number, b: number, dims: number): number;
-  dotI8(a: number, b: number, bytes: number): number;
-  scoreF32Range(kind: number, query: number, rows: number, count: number, dims: number, out: number): void;
-  scoreF32Gather(
-    kind: number,
-    query: number,
-    rows: number,
-    ids: number,
-    count: number,
-    dims: number,
-    out: number,
-  ): void;
-  dotI8Range(query: number, rows: number, count: number, stride: number, out: number): void;
-  dotI8Gather(query: number, rows: number, ids: number, count: number, stride: number, out: number): void;
   /** Reads its 27 arguments as f64 from `params` (see `assembly/kernels.ts`). */
   hnswSearch0(params: number): number;
   /** `hnswSearch0` after the upper levels' descent: 31 f64 arguments. */
   hnswSearch(params: number): number;
-}
+};
 
 const pageBytes = 65_536;
 /** Where `hnswSearch0`'s arguments go: the last 256 bytes of the module's own first page (its data is ~100 B). */
