@@ -1,4 +1,5 @@
 import type { CacheEntry } from '../drivers/driver.js';
+import { type EntryRecord, entryFromRecord, isEntryRecord } from './entry-record.js';
 import { decodeTree, MalformedTreeError } from './value-tree.js';
 
 /**
@@ -11,17 +12,9 @@ import { decodeTree, MalformedTreeError } from './value-tree.js';
  */
 
 /** The JSON part of a version-1 body. */
-interface EntryJsonV1 {
-  k: string;
-  c: number;
-  e?: number;
-  s?: number;
-  t?: readonly string[];
-  r?: readonly (number | string)[];
-  n?: true;
+interface EntryJsonV1 extends EntryRecord {
   /** 1 when `v` holds no `$agc` marker (entries from before this flag lack it). */
   p?: 1;
-  v: unknown;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -31,15 +24,7 @@ export function decodeBodyV1(body: Uint8Array): { key: string; entry: CacheEntry
   const jsonEnd = 4 + new DataView(body.buffer, body.byteOffset, body.byteLength).getUint32(0, true);
   const blobStart = jsonEnd + ((8 - (jsonEnd % 8)) % 8);
   const json = JSON.parse(decoder.decode(body.subarray(4, jsonEnd))) as EntryJsonV1;
-  if (typeof json !== 'object' || json === null || typeof json.k !== 'string' || typeof json.c !== 'number') {
-    throw new MalformedTreeError('missing key or createdAt');
-  }
+  if (!isEntryRecord(json)) throw new MalformedTreeError('missing key or createdAt');
   const value = json.p === 1 ? json.v : decodeTree(json.v, body.subarray(blobStart));
-  const entry: CacheEntry = { value, createdAt: json.c };
-  if (typeof json.e === 'number') entry.expiresAt = json.e;
-  if (typeof json.s === 'number') entry.staleUntil = json.s;
-  if (Array.isArray(json.t)) entry.tags = json.t;
-  if (Array.isArray(json.r)) entry.tagVersions = json.r;
-  if (json.n === true) entry.negative = true;
-  return { key: json.k, entry };
+  return { key: json.k, entry: entryFromRecord(json, value) };
 }

@@ -2,6 +2,7 @@ import type { CacheEntry } from '../drivers/driver.js';
 import { cacheError } from '../errors.js';
 import { decodeBodyV1 } from './codec-v1.js';
 import { crc32 } from './crc32.js';
+import { type EntryRecord, entryFromRecord, isEntryRecord } from './entry-record.js';
 import { assertStorable, packr } from './storable.js';
 
 /**
@@ -31,18 +32,6 @@ export interface CodecOptions {
   compression?: boolean;
   /** Bodies up to this size stay uncompressed even with `compression: true` (default 1024). */
   compressAboveBytes?: number;
-}
-
-interface EntryRecord {
-  k: string;
-  c: number;
-  e?: number;
-  s?: number;
-  t?: readonly string[];
-  /** Tag versions, aligned with `t`. */
-  r?: readonly (number | string)[];
-  n?: true;
-  v: unknown;
 }
 
 export async function encodeEntry(key: string, entry: CacheEntry, options: CodecOptions = {}): Promise<Uint8Array> {
@@ -124,22 +113,14 @@ function decodeVersion1(body: Uint8Array): DecodedEntry {
 }
 
 function decodeVersion2(body: Uint8Array): DecodedEntry {
-  let record: EntryRecord;
+  let record: unknown;
   try {
-    record = packr.unpack(body) as EntryRecord;
+    record = packr.unpack(body);
   } catch (error) {
     throw corrupt('body does not unpack', error);
   }
-  if (typeof record !== 'object' || record === null || typeof record.k !== 'string' || typeof record.c !== 'number') {
-    throw corrupt('missing key or createdAt');
-  }
-  const entry: CacheEntry = { value: record.v, createdAt: record.c };
-  if (typeof record.e === 'number') entry.expiresAt = record.e;
-  if (typeof record.s === 'number') entry.staleUntil = record.s;
-  if (Array.isArray(record.t)) entry.tags = record.t;
-  if (Array.isArray(record.r)) entry.tagVersions = record.r;
-  if (record.n === true) entry.negative = true;
-  return { key: record.k, entry };
+  if (!isEntryRecord(record)) throw corrupt('missing key or createdAt');
+  return { key: record.k, entry: entryFromRecord(record, record.v) };
 }
 
 /** Little-endian uint32 without a DataView allocation (this runs on every L2 read). */

@@ -16,7 +16,8 @@ import { idempotencyKeyOf } from '../storage/store-input.js';
 import type { ToolOutcome } from '../tools/execute-tool.js';
 import type { Agent, AgentInput, AgentRunWithEventsOptions } from './create-agent.js';
 import { freshToolSuspensions, loadToolSuspensions, type ToolSuspensions } from './durable-suspensions.js';
-import { type AgentCheckpointState, checkpointStateOf, type RunDurability } from './run-durability.js';
+import type { AgentCheckpointState } from './loop-state.js';
+import { checkpointStateOf, type RunDurability } from './run-durability.js';
 import type { AgentResult } from './types.js';
 
 /** A call whose outcome a crash left unknown, awaiting a decision. */

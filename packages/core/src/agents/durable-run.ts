@@ -1,7 +1,6 @@
 import type { ToolCallPart } from '../contracts/chat-model.js';
 import { complete, resumeStep, runSteps, suspend, toolMessage } from './agent-loop.js';
-import type { LoopState } from './loop-state.js';
-import type { AgentCheckpointState } from './run-durability.js';
+import type { AgentCheckpointState, LoopState } from './loop-state.js';
 import type { RunEnvironment } from './run-environment.js';
 import { runToolCalls } from './tool-calls.js';
 import type { AgentResult } from './types.js';

@@ -24,6 +24,7 @@ export {
 } from './durable-agent.js';
 export { type AgentRun, streamRun } from './event-stream.js';
 export { defineInputGuardrail, defineOutputGuardrail, defineToolCallGuardrail } from './guardrails.js';
+export type { AgentCheckpointState, CheckpointPhase } from './loop-state.js';
 export {
   type CacheConversationMemoryOptions,
   type ConversationMemory,
@@ -51,7 +52,7 @@ export {
   type MemoryResumeTokenStoreOptions,
   type ResumeTokenStore,
 } from './resume-tokens.js';
-export type { AgentCheckpointState, CheckpointPhase, LedgerCall, RunDurability } from './run-durability.js';
+export type { LedgerCall, RunDurability } from './run-durability.js';
 export { agentRunStateSchema, parseRunState } from './run-state.js';
 export { hasToolCall, stepCountIs } from './stop-conditions.js';
 export type {

@@ -3,34 +3,9 @@
  * calls and after each completed step, and runs every tool call through `callTool` (the idempotency ledger).
  * `createDurableAgent` (durable-agent.ts) builds it on a `RunStore`; runs without it pay nothing.
  */
-import type { ChatMessage, Usage } from '../contracts/chat-model.js';
 import type { ToolSuspend } from '../tools/define-tool.js';
 import type { ToolOutcome } from '../tools/execute-tool.js';
-import type { LoopState } from './loop-state.js';
-import type { StepResult } from './step-result.js';
-
-/** Where in a step a checkpoint was taken. */
-export type CheckpointPhase = 'tool-calls-planned' | 'step-completed';
-
-/** What a durable agent run stores after each step (plain JSON). */
-export interface AgentCheckpointState {
-  /** Format version. */
-  version: 1;
-  /** `tool-calls-planned`: the last message asks for tools not all known to have run; `step-completed`: all ran. */
-  phase: CheckpointPhase;
-  /** The conversation so far. */
-  messages: ChatMessage[];
-  /** Index in `messages` where this run's own messages start. */
-  inputStart: number;
-  /** Steps taken. */
-  step: number;
-  /** Tokens used so far. */
-  usage: Usage;
-  /** The steps so far. */
-  steps: StepResult[];
-  /** Conversation id for memory, when the run used one. */
-  conversationId?: string;
-}
+import type { AgentCheckpointState, CheckpointPhase, LoopState } from './loop-state.js';
 
 /** A tool call as the ledger sees it. */
 export interface LedgerCall {
