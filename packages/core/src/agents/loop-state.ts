@@ -24,7 +24,10 @@ export interface AgentCheckpointState {
   conversationId?: string;
 }
 
-/** The mutable part of a run: what a checkpoint stores, plus the run's id and its structured answer. */
+/**
+ * The mutable part of a run: what a checkpoint stores, plus the run's id and its structured answer;
+ * `AgentRunState` is its JSON snapshot.
+ */
 export interface LoopState extends Omit<AgentCheckpointState, 'version' | 'phase'> {
   runId: string;
   /** The validated structured answer (agents with `output`). */
