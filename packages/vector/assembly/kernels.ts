@@ -287,7 +287,7 @@ export function hnswSearch(params: usize): i32 {
   let current = <i32>load<f64>(params, 96);
   // The int8/float32 dispatch with its scoring arguments is written out at each of its three sites (here, the
   // descent and layer 0) on purpose: one scoring function reading the query from module globals, even with
-  // `@inline` on it and on the kernels, made queries 1.5–3 % slower (bench/query-ab.ts, text, efSearch
+  // `@inline` on it and on the kernels, made queries 1–3 % slower (bench/query-ab.ts, text, efSearch
   // 128–512, alternating with this code), since the loop then reloads the globals after every kernel call
   // instead of keeping the arguments in registers.
   let currentScore =
