@@ -242,6 +242,30 @@ describe('HNSW index', () => {
     }
   });
 
+  it('answers the same after the u16 visited tags wrap (every 65,535 searches the tags are cleared)', async () => {
+    // Two clusters in opposite directions: a search for one visits (and tags) nodes of that cluster only. One
+    // search for A, then 65,534 for B: the next search for A gets A's first tag again, after a wrap in between.
+    // Its result stays the same only if the wrap cleared the tags A's nodes still hold from the first search.
+    const random = createRandom(15);
+    const cluster = (sign: number, prefix: string) =>
+      Array.from({ length: 300 }, (_, index) => ({
+        id: `${prefix}${index}`,
+        vector: Float32Array.from({ length: 8 }, (_, d) => (d === 0 ? sign * 4 : 0) + random() - 0.5),
+      }));
+    const a = cluster(1, 'a');
+    const b = cluster(-1, 'b');
+    for (const kernels of ['wasm-simd', 'typescript'] as const) {
+      const index = await createHnswIndex({ dimensions: 8, metric: 'cosine', M: 8, efSearch: 16, kernels });
+      await index.upsert([...a, ...b]);
+      const queryA = { vector: (a[7] as { vector: Float32Array }).vector, topK: 10 };
+      const queryB = { vector: (b[7] as { vector: Float32Array }).vector, topK: 1 };
+      const first = await index.query(queryA);
+      expect(first).toHaveLength(10);
+      for (let search = 0; search < 65_534; search++) await index.query(queryB);
+      expect(await index.query(queryA)).toEqual(first);
+    }
+  }, 60_000);
+
   it('searches int8 rows in the backend loop: same links and answers on both backends and as the JS loop', async () => {
     const random = createRandom(13);
     const vectors = Array.from({ length: 1200 }, (_, index) => ({
