@@ -130,6 +130,33 @@ describe('persisted memory snapshot (Node)', () => {
     180_000,
   );
 
+  it.skipIf(process.platform !== 'linux')(
+    'gives a snapshot up when the sandbox process stops sending it: dispose() waits at most 30 s, leaves no file',
+    async () => {
+      const empty = mkdtempSync(join(tmpdir(), 'agenticgen-snapshots-'));
+      try {
+        const before = new Set(sandboxProcesses());
+        const sandbox = createSandbox({ pool: { warm: 0 }, snapshotCache: { directory: empty } });
+        const events: SnapshotCacheEvent[] = [];
+        sandbox.events.on('snapshot-cache', (event) => {
+          events.push(event);
+        });
+        await sandbox.createSession();
+        const started = sandboxProcesses().filter((pid) => !before.has(pid));
+        expect(started).toHaveLength(1);
+        // Stopped, not killed: no exit tells the host anything, the transfer just never ends.
+        process.kill(started[0] as number, 'SIGSTOP');
+        await sandbox.dispose();
+        expect(events).toEqual([expect.objectContaining({ outcome: 'rebuilt', stored: false })]);
+        expect(readdirSync(empty)).toEqual([]);
+        expect(sandboxProcesses().filter((pid) => !before.has(pid))).toEqual([]);
+      } finally {
+        rmSync(empty, { recursive: true, force: true });
+      }
+    },
+    180_000,
+  );
+
   it('ignores and replaces a snapshot of another Pyodide or harness', async () => {
     const { record } = files();
     const stored = JSON.parse(readFileSync(record, 'utf8'));
