@@ -11,10 +11,9 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clusteredVectors } from '../src/testing/random-vectors.ts';
 import { type BuildRun, buildFigures, type Figure } from './build-figures.ts';
+import { clusterSet, textSet } from './data-sets.ts';
 import { exactNeighbours } from './ground-truth.ts';
-import { documentationPassages, embedPassages, holdOutQueries } from './text-dataset.ts';
 
 const count = Number(process.env.BENCH_COUNT ?? 100_000);
 const dimensions = 384;
@@ -27,10 +26,8 @@ const log = (...parts: unknown[]) => console.log(`[build ${new Date().toISOStrin
 const loadAtStart = loadavg()[0] ?? 0;
 
 // The data of run.ts: same seeds, same held-out queries.
-const all = clusteredVectors(count + queryCount, dimensions, { seed: 2024, clusters: 100, spread: 0.6 });
-const nodeModules = fileURLToPath(new URL('../../../node_modules', import.meta.url));
-const textAll = embedPassages(documentationPassages(nodeModules, count + queryCount), dimensions);
-const { base: textBase, queries: textQueries } = holdOutQueries(textAll, count, queryCount, dimensions);
+const clusters = clusterSet(count, queryCount, dimensions);
+const { base: textBase, queries: textQueries } = textSet(count, queryCount, dimensions);
 
 const figures: Figure[] = [];
 const notes: string[] = [];
@@ -39,7 +36,7 @@ const childScript = fileURLToPath(new URL('./hnsw-child.ts', import.meta.url));
 try {
   for (const [name, prefix, base, queries] of [
     ['text', 'hnsw-text-', textBase, textQueries],
-    ['clusters', 'hnsw-', all.subarray(0, count * dimensions), all.subarray(count * dimensions)],
+    ['clusters', 'hnsw-', clusters.base, clusters.queries],
   ] as const) {
     const directory = join(dataRoot, name);
     await mkdir(directory);

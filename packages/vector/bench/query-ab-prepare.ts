@@ -6,11 +6,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createHnswIndex, saveIndexToFile } from '../dist/index.node.js';
-import { clusteredVectors } from '../src/testing/random-vectors.ts';
+import { clusterSet, textSet } from './data-sets.ts';
 import { exactNeighbours } from './ground-truth.ts';
-import { documentationPassages, embedPassages, holdOutQueries } from './text-dataset.ts';
 
 const set = process.argv[2] === 'clusters' ? 'clusters' : 'text';
 const count = Number(process.env.BENCH_COUNT ?? 100_000);
@@ -23,17 +21,7 @@ const efConstruction = 200;
 mkdirSync(directory, { recursive: true });
 const log = (...parts: unknown[]) => console.log(`[prepare ${new Date().toISOString().slice(11, 19)}]`, ...parts);
 
-let base: Float32Array;
-let queries: Float32Array;
-if (set === 'clusters') {
-  const all = clusteredVectors(count + queryCount, dimensions, { seed: 2024, clusters: 100, spread: 0.6 });
-  base = all.slice(0, count * dimensions);
-  queries = all.slice(count * dimensions);
-} else {
-  const nodeModules = fileURLToPath(new URL('../../../node_modules', import.meta.url));
-  const textAll = embedPassages(documentationPassages(nodeModules, count + queryCount), dimensions);
-  ({ base, queries } = holdOutQueries(textAll, count, queryCount, dimensions));
-}
+const { base, queries } = (set === 'clusters' ? clusterSet : textSet)(count, queryCount, dimensions);
 log(`${set}: ${count} × ${dimensions}, ${queryCount} queries`);
 const truth = (await exactNeighbours(base, queries, dimensions, k)).map((ids) => ids.map(Number));
 writeFileSync(join(directory, 'base.f32'), new Uint8Array(base.buffer, base.byteOffset, base.byteLength));

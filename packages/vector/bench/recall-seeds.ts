@@ -6,19 +6,16 @@
  * Run: `npm run build -w packages/vector && node --expose-gc packages/vector/bench/recall-seeds.ts seq:42 par:42 …`
  * (each argument `seq|par:<seed>`); prints one line of recall per build, for the efSearch values below.
  */
-import { fileURLToPath } from 'node:url';
 import { buildHnswIndex, createHnswIndex } from '../dist/index.node.js';
+import { textSet } from './data-sets.ts';
 import { exactNeighbours } from './ground-truth.ts';
-import { documentationPassages, embedPassages, holdOutQueries } from './text-dataset.ts';
 
 const count = 100_000;
 const queryCount = 200;
 const dimensions = 384;
 const k = 10;
 const efValues = [10, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112];
-const nodeModules = fileURLToPath(new URL('../../../node_modules', import.meta.url));
-const all = embedPassages(documentationPassages(nodeModules, count + queryCount), dimensions);
-const { base, queries } = holdOutQueries(all, count, queryCount, dimensions);
+const { base, queries } = textSet(count, queryCount, dimensions);
 const truth = (await exactNeighbours(base, queries, dimensions, k)).map((ids) => new Set(ids.map(String)));
 const records = Array.from({ length: count }, (_, slot) => ({
   id: String(slot),

@@ -15,10 +15,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as lancedb from '@lancedb/lancedb';
 import { createFlatIndex, createLanceDbStore } from '../dist/index.node.js';
-import { clusteredVectors } from '../src/testing/random-vectors.ts';
 import { type BuildRun, buildFigures } from './build-figures.ts';
+import { clusterSet, textSet } from './data-sets.ts';
 import { exactNeighbours } from './ground-truth.ts';
-import { documentationPassages, embedPassages, holdOutQueries } from './text-dataset.ts';
 
 const count = Number(process.env.BENCH_COUNT ?? 100_000);
 const withLanceDb = process.env.BENCH_LANCEDB !== '0';
@@ -38,16 +37,16 @@ const log = (...parts: unknown[]) => console.log(`[bench ${new Date().toISOStrin
 const loadAtStart = loadavg()[0] ?? 0;
 
 log(`generating ${count} + ${queryCount} × ${dimensions} clustered vectors`);
-const all = clusteredVectors(count + queryCount, dimensions, { seed: 2024, clusters: 100, spread: 0.6 });
-const vectorAt = (index: number) => all.subarray(index * dimensions, (index + 1) * dimensions);
-const records = Array.from({ length: count }, (_, index) => ({ id: String(index), vector: vectorAt(index) }));
-const queries = Array.from({ length: queryCount }, (_, index) => vectorAt(count + index));
+const clusters = clusterSet(count, queryCount, dimensions);
+const rowOf = (rows: Float32Array, index: number) => rows.subarray(index * dimensions, (index + 1) * dimensions);
+const records = Array.from({ length: count }, (_, index) => ({
+  id: String(index),
+  vector: rowOf(clusters.base, index),
+}));
+const queries = Array.from({ length: queryCount }, (_, index) => rowOf(clusters.queries, index));
 
 log(`generating ${count} + ${queryCount} real-text passages (documentation under node_modules)`);
-const nodeModules = fileURLToPath(new URL('../../../node_modules', import.meta.url));
-const passages = documentationPassages(nodeModules, count + queryCount);
-const textAll = embedPassages(passages, dimensions);
-const { base: textBase, queries: textQueries } = holdOutQueries(textAll, count, queryCount, dimensions);
+const { base: textBase, queries: textQueries } = textSet(count, queryCount, dimensions);
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -158,7 +157,7 @@ function float64TopK(base: Float32Array, query: Float32Array): string[] {
 }
 const truthChecks: string[] = [];
 for (const [name, base, queryRows, reference] of [
-  ['clusters', all, all.subarray(count * dimensions), truth],
+  ['clusters', clusters.base, clusters.queries, truth],
   ['text', textBase, textQueries, textTruth],
 ] as const) {
   let agreeing = 0;
@@ -375,7 +374,7 @@ const childLoads: string[] = [];
 const childScript = fileURLToPath(new URL('./hnsw-child.ts', import.meta.url));
 try {
   for (const [name, base, queryRows, reference] of [
-    ['clusters', all.subarray(0, count * dimensions), all.subarray(count * dimensions), truth],
+    ['clusters', clusters.base, clusters.queries, truth],
     ['text', textBase, textQueries, textTruth],
   ] as const) {
     const directory = join(dataRoot, name);

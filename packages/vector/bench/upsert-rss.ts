@@ -4,15 +4,15 @@
  * Prints the figures; hnsw uses efConstruction 16 to keep it short (the graph is small next to the rows).
  */
 import { createFlatIndex, createHnswIndex } from '../dist/index.node.js';
-import { clusteredVectors } from '../src/testing/random-vectors.ts';
+import { clusterSet } from './data-sets.ts';
 
 const kind = process.argv[2] === 'hnsw' ? 'hnsw' : 'flat';
 const count = Number(process.env.BENCH_COUNT ?? 100_000);
 const dimensions = 384;
-const all = clusteredVectors(count, dimensions, { seed: 2024, clusters: 100, spread: 0.6 });
+const { base } = clusterSet(count, 0, dimensions);
 const records = Array.from({ length: count }, (_, index) => ({
   id: String(index),
-  vector: all.subarray(index * dimensions, (index + 1) * dimensions),
+  vector: base.subarray(index * dimensions, (index + 1) * dimensions),
 }));
 const gc = () => {
   for (let i = 0; i < 3; i++) (globalThis as { gc?: () => void }).gc?.();
