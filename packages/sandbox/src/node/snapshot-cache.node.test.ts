@@ -45,6 +45,26 @@ function sandboxProcesses(): number[] {
   return found;
 }
 
+/**
+ * Starts a sandbox on an empty snapshot cache and opens its first session (its rebuilt snapshot is then on its
+ * way to this process), sends `signal` to its sandbox process and disposes it. Returns the `snapshot-cache`
+ * events, the cache directory's files afterwards and the sandbox processes left.
+ */
+async function signalDuringSnapshotTransfer(directory: string, signal: NodeJS.Signals) {
+  const before = new Set(sandboxProcesses());
+  const sandbox = createSandbox({ pool: { warm: 0 }, snapshotCache: { directory } });
+  const events: SnapshotCacheEvent[] = [];
+  sandbox.events.on('snapshot-cache', (event) => {
+    events.push(event);
+  });
+  await sandbox.createSession();
+  const started = sandboxProcesses().filter((pid) => !before.has(pid));
+  expect(started).toHaveLength(1);
+  process.kill(started[0] as number, signal);
+  await sandbox.dispose();
+  return { events, files: readdirSync(directory), left: sandboxProcesses().filter((pid) => !before.has(pid)) };
+}
+
 describe('persisted memory snapshot (Node)', () => {
   let directory: string;
   /** The stored snapshot and its record (one configuration: one pair of files). */
@@ -104,20 +124,10 @@ describe('persisted memory snapshot (Node)', () => {
     async () => {
       const empty = mkdtempSync(join(tmpdir(), 'agenticgen-snapshots-'));
       try {
-        const before = new Set(sandboxProcesses());
-        const sandbox = createSandbox({ pool: { warm: 0 }, snapshotCache: { directory: empty } });
-        const events: SnapshotCacheEvent[] = [];
-        sandbox.events.on('snapshot-cache', (event) => {
-          events.push(event);
-        });
-        await sandbox.createSession();
-        const started = sandboxProcesses().filter((pid) => !before.has(pid));
-        expect(started).toHaveLength(1);
         // The snapshot was asked for when the worker answered; its file cannot be complete yet.
-        process.kill(started[0] as number, 'SIGKILL');
-        await sandbox.dispose();
+        const { events, files } = await signalDuringSnapshotTransfer(empty, 'SIGKILL');
         expect(events).toEqual([expect.objectContaining({ outcome: 'rebuilt', stored: false })]);
-        expect(readdirSync(empty)).toEqual([]);
+        expect(files).toEqual([]);
         expect((await startAndRun({ snapshotCache: { directory: empty } })).event).toMatchObject({
           outcome: 'rebuilt',
           reason: 'missing',
@@ -135,21 +145,11 @@ describe('persisted memory snapshot (Node)', () => {
     async () => {
       const empty = mkdtempSync(join(tmpdir(), 'agenticgen-snapshots-'));
       try {
-        const before = new Set(sandboxProcesses());
-        const sandbox = createSandbox({ pool: { warm: 0 }, snapshotCache: { directory: empty } });
-        const events: SnapshotCacheEvent[] = [];
-        sandbox.events.on('snapshot-cache', (event) => {
-          events.push(event);
-        });
-        await sandbox.createSession();
-        const started = sandboxProcesses().filter((pid) => !before.has(pid));
-        expect(started).toHaveLength(1);
         // Stopped, not killed: no exit tells the host anything, the transfer just never ends.
-        process.kill(started[0] as number, 'SIGSTOP');
-        await sandbox.dispose();
+        const { events, files, left } = await signalDuringSnapshotTransfer(empty, 'SIGSTOP');
         expect(events).toEqual([expect.objectContaining({ outcome: 'rebuilt', stored: false })]);
-        expect(readdirSync(empty)).toEqual([]);
-        expect(sandboxProcesses().filter((pid) => !before.has(pid))).toEqual([]);
+        expect(files).toEqual([]);
+        expect(left).toEqual([]);
       } finally {
         rmSync(empty, { recursive: true, force: true });
       }
